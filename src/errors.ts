@@ -1,0 +1,14 @@
+/**
+ * An error the user caused, raised at the edge (flag validation) and reported as one line on
+ * stderr with exit code 2. `flag` names the offending flag (without dashes) and `rule` the rule.
+ */
+export class InputError extends Error {
+  readonly flag: string
+  readonly rule: string
+  constructor(flag: string, rule: string) {
+    super(`--${flag}: ${rule}`)
+    this.name = 'InputError'
+    this.flag = flag
+    this.rule = rule
+  }
+}

@@ -1,0 +1,279 @@
+/**
+ * From the equation files to compiled double-precision code. Steps, all exact:
+ *  1. solve the stationarity equations of Result A (linear in c, m, q_xi) for each variant, and
+ *     check the published closed form and claims against the solution;
+ *  2. inline every definition into rational functions of alpha, beta, alphadot, betadot and the
+ *     parameters, which cancels the removable 1/alpha of the flow's right-hand side;
+ *  3. emit JavaScript factories (see codegen.ts).
+ * A failed check is an error: nothing is compiled from equations that do not hold.
+ */
+import { FactoryBuilder, nodeToJs } from './codegen.js'
+import { equationsHash, parseEquations, readEquationText, section, type Entry, type Section } from './eqfile.js'
+import type { MathNode } from './mathjs.js'
+import {
+  NotRational, polyTerms, rat, rfAdd, rfConst, rfDiv, rfEqual, rfFromNode, rfMul, rfParts, rfRegularAt, rfSub, rfSubstitute, rfVar, rfVariables, type RF,
+} from './rational.js'
+import { compileSchedule, type ScheduleSource } from './schedule.js'
+
+/** Model parameters, in the order the compiled factories take them. */
+export const PARAMETERS = ['n', 'sigma', 'lambda', 'omega'] as const
+export const SCHEDULE_SYMBOLS = ['alpha', 'beta', 'alphadot', 'betadot'] as const
+export const UNKNOWNS = ['c', 'm', 'q_xi'] as const
+export const STATES = ['M', 'Q_xi', 'P'] as const
+export const VARIANTS = ['skip', 'noskip'] as const
+export type Variant = (typeof VARIANTS)[number]
+
+export interface VariantSource {
+  /** Keys of `flowgm dae` after t, and `(params) => (alpha, beta) => values`. */
+  readonly daeKeys: readonly string[]
+  readonly dae: string
+  /** `(params) => (alpha, beta, alphadot, betadot) => [a_M, g_M, a_Q, g_Q, a_P, g_P]` for X' = a X + g. */
+  readonly ode: string
+  /** Whether a or g keeps a pole at alpha = 0 (t = 1); then `odeLimit` gives alpha*a and alpha*g. */
+  readonly singular: boolean
+  readonly odeLimit?: string
+  readonly initial: readonly number[]
+  /** Keys of `flowgm stats` after t, and `(params) => (M, Q_xi, P) => values`. */
+  readonly flowKeys: readonly string[]
+  readonly flow: string
+  /** Observables that depend on (M, Q_xi) only through their direction (homogeneous of degree 0). */
+  readonly directionOnly: readonly string[]
+  /** Result A as text, for the record (docs, closed-form listings). */
+  readonly resultA: Readonly<Record<string, string>>
+}
+
+export interface ModelSource {
+  readonly hash: string
+  readonly schedules: readonly ScheduleSource[]
+  readonly variants: Readonly<Record<Variant, VariantSource>>
+}
+
+const PARAMS = new Set<string>(PARAMETERS)
+
+export function readModelEquations(): { schedules: Section[]; dae: Section[]; flow: Section[] } {
+  return {
+    schedules: parseEquations(readEquationText('schedules.eq'), 'schedules.eq', ['t']),
+    dae: parseEquations(readEquationText('dae.eq'), 'dae.eq', [...PARAMETERS, 'alpha', 'beta', ...UNKNOWNS]),
+    flow: parseEquations(readEquationText('flow.eq'), 'flow.eq', [...PARAMETERS, ...SCHEDULE_SYMBOLS, ...UNKNOWNS, ...STATES]),
+  }
+}
+
+/** Rational functions of the entries of a section, each with the earlier ones substituted. */
+function inline(entries: readonly Entry[], scope: Map<string, RF>): Map<string, RF> {
+  for (const e of entries) scope.set(e.name, rfFromNode(e.node, scope))
+  return scope
+}
+
+/**
+ * Solve residuals = 0, linear in `unknowns`, exactly (Gaussian elimination over rational
+ * functions). Throws if an equation is not linear or the system is singular.
+ */
+export function solveLinear(residuals: readonly RF[], unknowns: readonly string[]): Map<string, RF> {
+  const zero = new Map(unknowns.map((u) => [u, rfConst(rat(0n))]))
+  const rows = residuals.map((r) => {
+    const b = rfSubstitute(r, zero)
+    const coefs = unknowns.map((u) => rfSub(rfSubstitute(r, new Map([...zero, [u, rfConst(rat(1n))]])), b))
+    const rebuilt = unknowns.reduce((acc, u, j) => rfAdd(acc, rfMul(coefs[j], rfVar(u))), b)
+    if (!rfEqual(rebuilt, r)) throw new Error('stationarity equations are not linear in the unknowns')
+    return [...coefs, rfSub(rfConst(rat(0n)), b)]
+  })
+  const n = unknowns.length
+  if (rows.length !== n) throw new Error(`expected ${n} equations for ${n} unknowns, got ${rows.length}`)
+  for (let col = 0; col < n; col++) {
+    const pivot = rows.findIndex((row, i) => i >= col && !rfEqual(row[col], rfConst(rat(0n))))
+    if (pivot < 0) throw new Error('stationarity equations are singular')
+    ;[rows[col], rows[pivot]] = [rows[pivot], rows[col]]
+    for (let i = 0; i < n; i++) {
+      if (i === col) continue
+      const f = rfDiv(rows[i][col], rows[col][col])
+      rows[i] = rows[i].map((x, j) => rfSub(x, rfMul(f, rows[col][j])))
+    }
+  }
+  return new Map(unknowns.map((u, i) => [u, rfDiv(rows[i][n], rows[i][i])]))
+}
+
+/** Result A for a variant: the rational functions c, m, q_xi, solved from the stationarity. */
+export function resultA(dae: readonly Section[], variant: Variant): { defs: Map<string, RF>; solution: Map<string, RF> } {
+  const defs = inline(section(dae, 'definitions').entries, new Map())
+  const entries = section(dae, 'stationarity').entries
+  const stationarity = entries.map((e) => rfFromNode(e.node, defs))
+  if (variant === 'skip') return { defs, solution: solveLinear(stationarity, UNKNOWNS) }
+  // No skip connection: c = 0 is imposed, so the c-equation is dropped and the w-equations
+  // (named grad_w_*) determine m and q_xi.
+  const c0 = new Map([['c', rfConst(rat(0n))]])
+  const wEquations = stationarity.filter((_, i) => entries[i].name.startsWith('grad_w')).map((r) => rfSubstitute(r, c0))
+  const solution = solveLinear(wEquations, ['m', 'q_xi'])
+  solution.set('c', rfConst(rat(0n)))
+  return { defs, solution }
+}
+
+/** Check the published solution and claims against the derived Result A (skip variant). */
+export function checkPublished(dae: readonly Section[]): void {
+  const { defs, solution } = resultA(dae, 'skip')
+  for (const e of section(dae, 'solution').entries) {
+    const derived = solution.get(e.name)
+    if (!derived || !rfEqual(derived, rfFromNode(e.node, defs))) throw new Error(`dae.eq: the stated solution ${e.name} = ${e.text} does not solve the stationarity equations`)
+  }
+  const scope = new Map([...defs, ...solution])
+  const observables = section(dae, 'observables').entries
+  for (const e of section(dae, 'claims').entries) {
+    const obs = observables.find((o) => o.name === e.name)
+    if (!obs) throw new Error(`dae.eq: claim about unknown observable ${e.name}`)
+    if (!rfEqual(rfFromNode(obs.node, scope), rfFromNode(e.node, scope))) throw new Error(`dae.eq: claim ${e.name} = ${e.text} does not follow from the equations`)
+  }
+}
+
+/**
+ * Compile a list of named expressions. With `exact`, rational ones are inlined into their exact
+ * normal form (which cancels what the written form would cancel in floating point, e.g.
+ * 1 - c beta = alpha^2 K / D); the others are compiled as written, referring to earlier names.
+ */
+function compileEntries(b: FactoryBuilder, entries: ReadonlyArray<{ name: string; node?: MathNode; rf?: RF }>, scope: Map<string, RF>, exact = true): void {
+  for (const e of entries) {
+    let rf = e.rf
+    if (!rf && e.node && exact) {
+      try { rf = rfFromNode(e.node, scope) } catch (err) { if (!(err instanceof NotRational)) throw err }
+    }
+    if (rf) {
+      scope.set(e.name, rf)
+      b.define(e.name, b.rational(rf))
+    } else {
+      b.define(e.name, nodeToJs(e.node!))
+    }
+  }
+}
+
+function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Variant): VariantSource {
+  const { defs, solution } = resultA(eqs.dae, variant)
+
+  // DAE observables at one t.
+  const dae = new FactoryBuilder(PARAMS)
+  const daeScope = new Map(defs)
+  compileEntries(dae, [...defs].map(([name, rf]) => ({ name, rf })), new Map())
+  compileEntries(dae, UNKNOWNS.map((u) => ({ name: u, rf: solution.get(u)! })), daeScope)
+  const daeObs = section(eqs.dae, 'observables').entries
+  compileEntries(dae, daeObs, daeScope)
+  const daeKeys = [...UNKNOWNS, ...daeObs.map((e) => e.name)]
+
+  // The flow: X' = a X + g for each state, with a and g exact rational functions.
+  const flowDefs = inline(section(eqs.flow, 'definitions').entries, new Map([...defs, ...solution]))
+  const ode = section(eqs.flow, 'ode').entries
+  if (ode.map((e) => e.name).join() !== STATES.join() || ode.some((e) => !e.derivative)) throw new Error(`flow.eq: [ode] must define ${STATES.map((s) => s + "'").join(', ')} in this order`)
+  const zeroStates = new Map(STATES.map((s) => [s, rfConst(rat(0n))]))
+  const coefficients: Array<{ name: string; rf: RF }> = []
+  for (const e of ode) {
+    const rhs = rfFromNode(e.node, flowDefs)
+    const g = rfSubstitute(rhs, zeroStates)
+    const a = rfSub(rfSubstitute(rhs, new Map([...zeroStates, [e.name, rfConst(rat(1n))]])), g)
+    if (!rfEqual(rfAdd(rfMul(a, rfVar(e.name)), g), rhs)) throw new Error(`flow.eq: ${e.name}' must be linear in ${e.name} and free of the other states`)
+    coefficients.push({ name: `a_${e.name}`, rf: a }, { name: `g_${e.name}`, rf: g })
+  }
+  const odeB = new FactoryBuilder(PARAMS)
+  compileEntries(odeB, coefficients, new Map())
+  const singular = coefficients.some((x) => !rfRegularAt(x.rf, 'alpha'))
+  let odeLimit: string | undefined
+  if (singular) {
+    // A simple pole at alpha = 0: alpha X' = (alpha a) X + alpha g, regular; at t = 1 the left
+    // side vanishes and X(1) = -(alpha g)/(alpha a).
+    const limB = new FactoryBuilder(PARAMS)
+    const scaled = coefficients.map((x) => ({ name: x.name, rf: rfMul(rfVar('alpha'), x.rf) }))
+    if (scaled.some((x) => !rfRegularAt(x.rf, 'alpha'))) throw new Error(`flow (${variant}): the singularity at alpha = 0 is worse than a simple pole`)
+    compileEntries(limB, scaled, new Map())
+    odeLimit = limB.source(SCHEDULE_SYMBOLS, coefficients.map((x) => x.name))
+  }
+  const initial = STATES.map((s) => {
+    const e = section(eqs.flow, 'initial').entries.find((x) => x.name === s)
+    if (!e) throw new Error(`flow.eq: no initial value for ${s}`)
+    const v = rfFromNode(e.node)
+    if (rfVariables(v).size > 0) throw new Error(`flow.eq: initial value of ${s} must be a number`)
+    return Number(e.text)
+  })
+
+  // Flow observables, functions of the state and the parameters, compiled as written: expanding
+  // them would turn omega (M - 1)^2 into a cancelling sum when M is close to 1.
+  const flowB = new FactoryBuilder(PARAMS)
+  const flowObs = section(eqs.flow, 'observables').entries
+  compileEntries(flowB, flowObs, new Map(), false)
+  const directionOnly = flowObs.filter((e) => homogeneousZero(e.node)).map((e) => e.name)
+
+  return {
+    daeKeys,
+    dae: dae.source(['alpha', 'beta'], daeKeys),
+    ode: odeB.source(SCHEDULE_SYMBOLS, coefficients.map((x) => x.name)),
+    singular,
+    odeLimit,
+    initial,
+    flowKeys: flowObs.map((e) => e.name),
+    flow: flowB.source(STATES, flowObs.map((e) => e.name)),
+    directionOnly,
+    resultA: Object.fromEntries(UNKNOWNS.map((u) => [u, rfText(solution.get(u)!)])),
+  }
+}
+
+/**
+ * Whether an observable depends on (M, Q_xi) only through their direction: f(kM, kQ) = f(M, Q).
+ * Decided by substitution into its square, which is rational for the observables we have.
+ */
+function homogeneousZero(node: MathNode): boolean {
+  const scaled = (k: RF) => new Map([['M', rfMul(k, rfVar('M'))], ['Q_xi', rfMul(k, rfVar('Q_xi'))]])
+  const uses = node.filter((x) => x.type === 'SymbolNode' && ['M', 'Q_xi', 'P'].includes((x as unknown as { name: string }).name))
+  if (uses.some((x) => (x as unknown as { name: string }).name === 'P')) return false
+  if (uses.length === 0) return false
+  // sqrt(x) only appears as a whole factor in a quotient: compare f^2 (rational) exactly.
+  const squared = squareRational(node)
+  if (!squared) return false
+  return rfEqual(rfSubstitute(squared, scaled(rfVar('k__'))), squared)
+}
+
+/** The square of an expression whose only non-rational parts are square roots, as a rational function. */
+function squareRational(node: MathNode): RF | undefined {
+  const n = node as MathNode & Record<string, unknown>
+  try {
+    return rfMul(rfFromNode(node), rfFromNode(node))
+  } catch (e) {
+    if (!(e instanceof NotRational)) throw e
+  }
+  if (node.type === 'ParenthesisNode') return squareRational(n.content as MathNode)
+  if (node.type === 'FunctionNode' && (n.fn as unknown as { name: string }).name === 'sqrt') return rfFromNode((n.args as MathNode[])[0])
+  if (node.type === 'OperatorNode' && (n.fn === 'multiply' || n.fn === 'divide')) {
+    const [a, b] = (n.args as MathNode[]).map(squareRational)
+    if (!a || !b) return undefined
+    return n.fn === 'multiply' ? rfMul(a, b) : rfDiv(a, b)
+  }
+  return undefined
+}
+
+/** Plain text of a rational function (for listings). */
+export function rfText(a: RF): string {
+  const polyText = (p: ReturnType<typeof rfParts>['num']): string => {
+    const terms = polyTerms(p).map(({ mono, c }) => {
+      const coef = c.q === 1n ? `${c.p}` : `${c.p}/${c.q}`
+      const vars = mono.map(([v, e]) => (e === 1 ? v : `${v}^${e}`))
+      if (vars.length === 0) return coef
+      return coef === '1' ? vars.join('*') : coef === '-1' ? `-${vars.join('*')}` : `${coef}*${vars.join('*')}`
+    })
+    return terms.length ? terms.join(' + ').replace(/\+ -/g, '- ') : '0'
+  }
+  const { num, mono, factors } = rfParts(a)
+  const den = [...mono.map(([v, e]) => (e === 1 ? v : `${v}^${e}`)), ...factors.map(({ poly, k }) => (k === 1 ? `(${polyText(poly)})` : `(${polyText(poly)})^${k}`))]
+  return den.length ? `(${polyText(num)}) / (${den.join('*')})` : polyText(num)
+}
+
+/** Derive and compile the whole model from equations/. */
+export function deriveModel(): ModelSource {
+  const eqs = readModelEquations()
+  checkPublished(eqs.dae)
+  const schedules = eqs.schedules.filter((s) => s.kind === 'schedule').map((s) => {
+    const get = (name: string) => {
+      const e = s.entries.find((x) => x.name === name)
+      if (!e) throw new Error(`schedules.eq: schedule ${s.name} has no ${name}`)
+      return e.text
+    }
+    return compileSchedule(s.name, get('alpha'), get('beta'))
+  })
+  return {
+    hash: equationsHash(),
+    schedules,
+    variants: { skip: deriveVariant(eqs, 'skip'), noskip: deriveVariant(eqs, 'noskip') },
+  }
+}

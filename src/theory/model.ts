@@ -1,0 +1,62 @@
+/**
+ * The compiled model: the double-precision functions derived from equations/ (src/symbolic). The
+ * build writes them to dist/generated/model.json, keyed by a hash of the equation files; when that
+ * file is missing or stale (e.g. under the test runner) they are derived in-process.
+ */
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { instantiate } from '../symbolic/codegen.js'
+import { deriveModel, type ModelSource, type Variant, type VariantSource } from '../symbolic/derive.js'
+import { equationsHash } from '../symbolic/eqfile.js'
+import type { ScheduleSource } from '../symbolic/schedule.js'
+
+type Factory<A extends unknown[]> = (n: number, sigma: number, lambda: number, omega: number) => (...args: A) => number[]
+
+export interface CompiledVariant {
+  readonly source: VariantSource
+  readonly dae: Factory<[number, number]>
+  readonly ode: Factory<[number, number, number, number]>
+  readonly odeLimit?: Factory<[number, number, number, number]>
+  readonly flow: Factory<[number, number, number]>
+}
+
+export interface Model {
+  readonly source: ModelSource
+  readonly schedules: ReadonlyMap<string, ScheduleSource>
+  readonly variants: Readonly<Record<Variant, CompiledVariant>>
+}
+
+/** Where the build puts the compiled model (same relative path from src/ and dist/). */
+export const MODEL_CACHE = fileURLToPath(new URL('../../dist/generated/model.json', import.meta.url))
+
+let cached: Model | undefined
+
+/** The compiled model (built once per process). */
+export function model(): Model {
+  if (!cached) cached = compile(loadSource())
+  return cached
+}
+
+function loadSource(): ModelSource {
+  const hash = equationsHash()
+  if (existsSync(MODEL_CACHE)) {
+    const source = JSON.parse(readFileSync(MODEL_CACHE, 'utf8')) as ModelSource
+    if (source.hash === hash) return source
+  }
+  return deriveModel()
+}
+
+function compile(source: ModelSource): Model {
+  const variant = (v: VariantSource): CompiledVariant => ({
+    source: v,
+    dae: instantiate(v.dae),
+    ode: instantiate(v.ode),
+    odeLimit: v.odeLimit ? instantiate(v.odeLimit) : undefined,
+    flow: instantiate(v.flow),
+  })
+  return {
+    source,
+    schedules: new Map(source.schedules.map((s) => [s.name, s])),
+    variants: { skip: variant(source.variants.skip), noskip: variant(source.variants.noskip) },
+  }
+}

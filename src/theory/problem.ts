@@ -1,0 +1,56 @@
+/**
+ * A flow problem: what to solve (parameters, schedule, variant), separate from how to solve it.
+ * Validation happens here, at the edge, with errors naming the flag and the rule.
+ */
+import { InputError } from '../errors.js'
+import { checkSchedule, compileSchedule, loadSchedule, type Schedule } from '../symbolic/schedule.js'
+import { model } from './model.js'
+
+export interface FlowProblem {
+  /** Number of training samples (integer >= 2). */
+  readonly n: number
+  /** Cluster standard deviation (> 0). */
+  readonly sigma: number
+  /** Ridge penalty on w (>= 0); c is not penalised. */
+  readonly lambda: number
+  /** Signal strength |mu|^2/d (> 0). */
+  readonly omega: number
+  readonly schedule: Schedule
+  /** Whether the DAE has the skip connection c x (default true). */
+  readonly skip: boolean
+}
+
+export type ScheduleSpec = string | { readonly alpha: string; readonly beta: string }
+
+export interface ProblemOptions {
+  readonly n: number
+  readonly sigma: number
+  readonly lambda: number
+  readonly omega?: number
+  /** A named schedule (`linear`, `trig`) or expressions in t; default `linear`. */
+  readonly schedule?: ScheduleSpec
+  readonly skip?: boolean
+}
+
+/** Names of the built-in schedules. */
+export const scheduleNames = (): string[] => [...model().schedules.keys()]
+
+/** Validate and build a problem. Throws InputError (flag and rule) on invalid values. */
+export function flowProblem(o: ProblemOptions): FlowProblem {
+  if (!Number.isFinite(o.n) || !Number.isInteger(o.n) || o.n < 2) throw new InputError('n', `must be an integer >= 2 (got ${o.n})`)
+  if (o.n > Number.MAX_SAFE_INTEGER) throw new InputError('n', `must be at most ${Number.MAX_SAFE_INTEGER} in double precision (got ${o.n})`)
+  if (!Number.isFinite(o.sigma) || !(o.sigma > 0)) throw new InputError('sigma', `must be a finite number > 0 (got ${o.sigma})`)
+  if (!Number.isFinite(o.lambda) || !(o.lambda >= 0)) throw new InputError('lambda', `must be a finite number >= 0 (got ${o.lambda})`)
+  const omega = o.omega ?? 1
+  if (!Number.isFinite(omega) || !(omega > 0)) throw new InputError('omega', `must be a finite number > 0 (got ${omega})`)
+  return { n: o.n, sigma: o.sigma, lambda: o.lambda + 0, omega, schedule: resolveSchedule(o.schedule ?? 'linear'), skip: o.skip ?? true }
+}
+
+function resolveSchedule(spec: ScheduleSpec): Schedule {
+  if (typeof spec === 'string') {
+    const src = model().schedules.get(spec)
+    if (!src) throw new InputError('schedule', `must be one of ${scheduleNames().join(', ')} (got '${spec}')`)
+    return loadSchedule(src)
+  }
+  return checkSchedule(compileSchedule('custom', spec.alpha, spec.beta))
+}
