@@ -11,7 +11,7 @@ import { FactoryBuilder, nodeToJs } from './codegen.js'
 import { equationsHash, parseEquations, readEquationText, section, type Entry, type Section } from './eqfile.js'
 import type { MathNode } from './mathjs.js'
 import {
-  NotRational, polyTerms, rat, rfAdd, rfConst, rfDiv, rfEqual, rfFromNode, rfMul, rfParts, rfRegularAt, rfSub, rfSubstitute, rfVar, rfVariables, type RF,
+  NotRational, polyTerms, rat, rfAdd, rfConst, rfDiv, rfEqual, rfFromNode, rfIsZero, rfMul, rfPow, rfParts, rfRegularAt, rfSub, rfSubstitute, rfVar, rfVariables, type RF,
 } from './rational.js'
 import { compileSchedule, type ScheduleSource } from './schedule.js'
 
@@ -38,6 +38,14 @@ export interface VariantSource {
   readonly flow: string
   /** Observables that depend on (M, Q_xi) only through their direction (homogeneous of degree 0). */
   readonly directionOnly: readonly string[]
+  /**
+   * DAE observables that depend on (m, q_xi) only through their direction, and the leading
+   * direction of (m, q_xi) as alpha -> 0: `(params) => (beta) => [m, q_xi] / alpha^k`; with
+   * `daeAsWritten`, `(params) => (alpha, beta, c, m, q_xi) => observables`, for the limit t -> 1.
+   */
+  readonly daeDirectionOnly: readonly string[]
+  readonly daeEndDirection: string
+  readonly daeAsWritten: string
   /** Result A as text, for the record (docs, closed-form listings). */
   readonly resultA: Readonly<Record<string, string>>
 }
@@ -154,6 +162,18 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
   const daeObs = section(eqs.dae, 'observables').entries
   compileEntries(dae, daeObs, daeScope)
   const daeKeys = [...UNKNOWNS, ...daeObs.map((e) => e.name)]
+  const asWritten = new FactoryBuilder(PARAMS)
+  compileEntries(asWritten, [...defs].map(([name, rf]) => ({ name, rf })), new Map())
+  compileEntries(asWritten, daeObs, new Map(), false)
+  const writtenScope = new Map(defs)
+  for (const e of daeObs) {
+    try { writtenScope.set(e.name, rfFromNode(e.node, writtenScope)) } catch (err) { if (!(err instanceof NotRational)) throw err }
+  }
+  const daeDirectionOnly = daeObs.filter((e) => homogeneousZero(e.node, ['m', 'q_xi'], ['c'], writtenScope)).map((e) => e.name)
+  const endB = new FactoryBuilder(PARAMS)
+  const lowest = Math.min(...(['m', 'q_xi'] as const).map((u) => alphaValuation(solution.get(u)!)))
+  const alphaK = rfPow(rfVar('alpha'), Number.isFinite(lowest) ? lowest : 0)
+  compileEntries(endB, (['m', 'q_xi'] as const).map((u) => ({ name: u, rf: rfSubstitute(rfDiv(solution.get(u)!, alphaK), new Map([['alpha', rfConst(rat(0n))]])) })), new Map())
 
   // The flow: X' = a X + g for each state, with a and g exact rational functions.
   const flowDefs = inline(section(eqs.flow, 'definitions').entries, new Map([...defs, ...solution]))
@@ -194,7 +214,7 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
   const flowB = new FactoryBuilder(PARAMS)
   const flowObs = section(eqs.flow, 'observables').entries
   compileEntries(flowB, flowObs, new Map(), false)
-  const directionOnly = flowObs.filter((e) => homogeneousZero(e.node)).map((e) => e.name)
+  const directionOnly = flowObs.filter((e) => homogeneousZero(e.node, ['M', 'Q_xi'], ['P'])).map((e) => e.name)
 
   return {
     daeKeys,
@@ -203,6 +223,9 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
     singular,
     odeLimit,
     initial,
+    daeDirectionOnly,
+    daeEndDirection: endB.source(['beta'], ['m', 'q_xi']),
+    daeAsWritten: asWritten.source(['alpha', 'beta', ...UNKNOWNS], daeObs.map((e) => e.name)),
     flowKeys: flowObs.map((e) => e.name),
     flow: flowB.source(STATES, flowObs.map((e) => e.name)),
     directionOnly,
@@ -211,32 +234,40 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
 }
 
 /**
- * Whether an observable depends on (M, Q_xi) only through their direction: f(kM, kQ) = f(M, Q).
- * Decided by substitution into its square, which is rational for the observables we have.
+ * Whether an observable depends on the variables `pair` only through their direction,
+ * f(k x, k y) = f(x, y), and not on `others`. Decided exactly on its square, which is rational
+ * for observables built from square roots of rational functions.
  */
-function homogeneousZero(node: MathNode): boolean {
-  const scaled = (k: RF) => new Map([['M', rfMul(k, rfVar('M'))], ['Q_xi', rfMul(k, rfVar('Q_xi'))]])
-  const uses = node.filter((x) => x.type === 'SymbolNode' && ['M', 'Q_xi', 'P'].includes((x as unknown as { name: string }).name))
-  if (uses.some((x) => (x as unknown as { name: string }).name === 'P')) return false
-  if (uses.length === 0) return false
-  // sqrt(x) only appears as a whole factor in a quotient: compare f^2 (rational) exactly.
-  const squared = squareRational(node)
+function homogeneousZero(node: MathNode, pair: readonly string[], others: readonly string[], scope: ReadonlyMap<string, RF> = new Map()): boolean {
+  const squared = squareRational(node, scope)
   if (!squared) return false
-  return rfEqual(rfSubstitute(squared, scaled(rfVar('k__'))), squared)
+  const names = rfVariables(squared)
+  if ([...names].some((n) => others.includes(n)) || ![...names].some((n) => pair.includes(n))) return false
+  if (!squared) return false
+  const scaled = new Map(pair.map((v) => [v, rfMul(rfVar('k__'), rfVar(v))]))
+  return rfEqual(rfSubstitute(squared, scaled), squared)
+}
+
+/** The power of alpha dividing a rational function whose denominator is regular at alpha = 0. */
+function alphaValuation(a: RF): number {
+  if (rfIsZero(a)) return Infinity
+  if (!rfRegularAt(a, 'alpha')) return 0
+  return Math.min(...polyTerms(rfParts(a).num).map(({ mono }) => mono.find(([v]) => v === 'alpha')?.[1] ?? 0))
 }
 
 /** The square of an expression whose only non-rational parts are square roots, as a rational function. */
-function squareRational(node: MathNode): RF | undefined {
+function squareRational(node: MathNode, scope: ReadonlyMap<string, RF>): RF | undefined {
   const n = node as MathNode & Record<string, unknown>
   try {
-    return rfMul(rfFromNode(node), rfFromNode(node))
+    const x = rfFromNode(node, scope)
+    return rfMul(x, x)
   } catch (e) {
     if (!(e instanceof NotRational)) throw e
   }
-  if (node.type === 'ParenthesisNode') return squareRational(n.content as MathNode)
-  if (node.type === 'FunctionNode' && (n.fn as unknown as { name: string }).name === 'sqrt') return rfFromNode((n.args as MathNode[])[0])
+  if (node.type === 'ParenthesisNode') return squareRational(n.content as MathNode, scope)
+  if (node.type === 'FunctionNode' && (n.fn as unknown as { name: string }).name === 'sqrt') return rfFromNode((n.args as MathNode[])[0], scope)
   if (node.type === 'OperatorNode' && (n.fn === 'multiply' || n.fn === 'divide')) {
-    const [a, b] = (n.args as MathNode[]).map(squareRational)
+    const [a, b] = (n.args as MathNode[]).map((x) => squareRational(x, scope))
     if (!a || !b) return undefined
     return n.fn === 'multiply' ? rfMul(a, b) : rfDiv(a, b)
   }

@@ -18,6 +18,8 @@ export interface CompiledVariant {
   readonly ode: Factory<[number, number, number, number]>
   readonly odeLimit?: Factory<[number, number, number, number]>
   readonly flow: Factory<[number, number, number]>
+  readonly daeEndDirection: Factory<[number]>
+  readonly daeAsWritten: Factory<[number, number, number, number, number]>
 }
 
 export interface Model {
@@ -53,6 +55,8 @@ function compile(source: ModelSource): Model {
     ode: instantiate(v.ode),
     odeLimit: v.odeLimit ? instantiate(v.odeLimit) : undefined,
     flow: instantiate(v.flow),
+    daeEndDirection: instantiate(v.daeEndDirection),
+    daeAsWritten: instantiate(v.daeAsWritten),
   })
   return {
     source,

@@ -5,7 +5,7 @@
  * functions of the schedule with the 1/alpha pole removed (src/symbolic/derive.ts).
  */
 import { Solver, type OutputFunction } from 'odex'
-import type { Variant } from '../symbolic/derive.js'
+import { STATES, type Variant } from '../symbolic/derive.js'
 import { model, type CompiledVariant } from './model.js'
 import type { FlowProblem } from './problem.js'
 
@@ -53,8 +53,10 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
   const daeAt = v.dae(n, sigma, lambda, omega)
   const coefAt = v.ode(n, sigma, lambda, omega)
   const flowAt = v.flow(n, sigma, lambda, omega)
+  const endDirection = v.daeEndDirection(n, sigma, lambda, omega)
+  const daeAsWritten = v.daeAsWritten(n, sigma, lambda, omega)
   const daeKeys = v.source.daeKeys
-  const statsKeys = v.source.flowKeys
+  const statsKeys = [...STATES, ...v.source.flowKeys]
   const tMax = v.source.singular ? 1 - SINGULAR_GAP : 1
 
   const rhs = (t: number, y: number[]): number[] => {
@@ -105,15 +107,15 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
   }
 
   const observables = (t: number, y: readonly number[]): StatsRow => {
-    const values = flowAt(y[0], y[1], y[2])
+    const values = [...y, ...flowAt(y[0], y[1], y[2])]
     const row: Record<string, number> = { t }
-    statsKeys.forEach((k, i) => { row[k] = values[i] })
+    statsKeys.forEach((k, i) => { row[k] = values[i] + 0 })
     if (y[0] === 0 && y[1] === 0) {
       // At t = 0 the cluster mean vanishes; observables that depend on it only through its
       // direction take their limit t -> 0+, the direction of the DAE weights (m, q_xi)(0).
       const d = dae(0)
       const dir = flowAt(d.m, d.q_xi, y[2])
-      for (const k of v.source.directionOnly) row[k] = dir[statsKeys.indexOf(k)]
+      for (const k of v.source.directionOnly) row[k] = dir[v.source.flowKeys.indexOf(k)]
     }
     return row
   }
@@ -124,6 +126,14 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     const values = daeAt(a, b)
     const row: Record<string, number> = { t }
     daeKeys.forEach((k, i) => { row[k] = values[i] + 0 })
+    if (row.m === 0 && row.q_xi === 0) {
+      // At t = 1 (with skip connection) w vanishes; observables of its direction only take their
+      // limit t -> 1-, along the leading direction of (m, q_xi) as alpha -> 0.
+      const [m, q] = endDirection(b)
+      const dir = daeAsWritten(a, b, row.c, m, q)
+      const obsKeys = daeKeys.slice(3)
+      for (const k of v.source.daeDirectionOnly) row[k] = dir[obsKeys.indexOf(k)] + 0
+    }
     return row
   }
 
@@ -131,13 +141,9 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     ts.forEach(checkTime)
     const order = ts.map((t, i) => ({ t, i })).sort((a, b) => a.t - b.t)
     const out = new Array<StatsRow>(ts.length)
-    let k = 0
     // The dense-output interpolant of odex is of lower order than the steps themselves; we
     // restart from the nearest accepted step instead, which keeps full accuracy.
-    for (const { t, i } of order) {
-      while (k + 1 < checkpoints.length && checkpoints[k + 1].t <= t) k++
-      out[i] = observables(t, state(t))
-    }
+    for (const { t, i } of order) out[i] = observables(t, state(t))
     return out
   }
 

@@ -1,0 +1,51 @@
+/**
+ * Reading flag values: strictly, one rule per flag, errors as InputError naming the flag. yargs
+ * hands us raw strings so that "abc", "NaN", "0x10" or "1e309" never become numbers silently.
+ */
+import { InputError } from '../errors.js'
+
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
+
+/** The single string value of a flag (refuses a flag given twice). */
+export function single(flag: string, raw: unknown): string | undefined {
+  if (raw === undefined) return undefined
+  if (Array.isArray(raw)) throw new InputError(flag, 'given more than once')
+  if (typeof raw === 'boolean') throw new InputError(flag, 'needs a value')
+  return String(raw)
+}
+
+/** A finite decimal number. */
+export function number(flag: string, raw: unknown): number | undefined {
+  const s = single(flag, raw)
+  if (s === undefined) return undefined
+  const text = s.trim()
+  if (!DECIMAL.test(text)) throw new InputError(flag, `must be a decimal number (got '${clip(s)}')`)
+  const x = Number(text)
+  if (!Number.isFinite(x)) throw new InputError(flag, `must be a finite number (got '${clip(s)}')`)
+  return x
+}
+
+/** A comma-separated list of finite decimal numbers. */
+export function numberList(flag: string, raw: unknown): number[] | undefined {
+  const s = single(flag, raw)
+  if (s === undefined) return undefined
+  const parts = s.split(',')
+  if (parts.some((p) => p.trim() === '')) throw new InputError(flag, `must be a number or a comma-separated list of numbers (got '${clip(s)}')`)
+  return parts.map((p) => number(flag, p)!)
+}
+
+/** An integer within [min, max]. */
+export function integer(flag: string, raw: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const x = number(flag, raw)
+  if (x === undefined) return undefined
+  if (!Number.isInteger(x) || x < min || x > max) throw new InputError(flag, `must be an integer in [${min}, ${max}] (got ${x})`)
+  return x
+}
+
+/** A time in [0, 1]. */
+export function time(flag: string, x: number): number {
+  if (!(x >= 0 && x <= 1)) throw new InputError(flag, `must lie in [0, 1] (got ${x})`)
+  return x
+}
+
+const clip = (s: string): string => (s.length > 40 ? `${s.slice(0, 37)}...` : s)
