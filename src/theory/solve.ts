@@ -10,7 +10,7 @@ import { model, type CompiledVariant } from './model.js'
 import type { FlowProblem } from './problem.js'
 
 export interface SolveOptions {
-  /** Relative tolerance of the integrator (default 1e-14). */
+  /** Relative tolerance of the integrator (default 1e-15). */
   readonly rtol?: number
 }
 
@@ -47,7 +47,7 @@ const variantOf = (p: FlowProblem): Variant => (p.skip ? 'skip' : 'noskip')
 
 /** Solve a problem: integrate once over [0, 1] and return a solution evaluable at any t. */
 export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSolution {
-  const rtol = options.rtol ?? 1e-14
+  const rtol = options.rtol ?? 1e-15
   const v = model().variants[variantOf(problem)]
   const { n, sigma, lambda, omega, schedule } = problem
   const daeAt = v.dae(n, sigma, lambda, omega)
@@ -159,11 +159,29 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
   }
 }
 
-/** X(1) at a regular singular point: alpha X' = (alpha a) X + alpha g vanishes on the left. */
+/**
+ * X(1) at a regular singular point: alpha X' = (alpha a) X + alpha g, whose left side vanishes at
+ * t = 1, so X(1) = -(alpha g)/(alpha a). When alpha has a double zero at t = 1 that quotient is
+ * 0/0 there and we take its limit t -> 1- by polynomial (Neville) extrapolation in 1 - t.
+ */
 function singularLimit(v: CompiledVariant, p: FlowProblem): number[] {
-  const [a, b, ad, bd] = p.schedule.at(1)
-  const k = v.odeLimit!(p.n, p.sigma, p.lambda, p.omega)(a, b, ad, bd)
-  return [0, 1, 2].map((i) => -k[2 * i + 1] / k[2 * i] + 0)
+  const limitAt = v.odeLimit!(p.n, p.sigma, p.lambda, p.omega)
+  const quotient = (t: number, i: number): number => {
+    const [a, b, ad, bd] = p.schedule.at(t)
+    const k = limitAt(a, b, ad, bd)
+    return k[2 * i] === 0 && k[2 * i + 1] === 0 ? 0 : -k[2 * i + 1] / k[2 * i]
+  }
+  const atOne = limitAt(...p.schedule.at(1))
+  return [0, 1, 2].map((i) => {
+    if (atOne[2 * i] !== 0) return -atOne[2 * i + 1] / atOne[2 * i] + 0
+    if (atOne[2 * i + 1] === 0 && [0.5, 0.75, 0.9].every((t) => quotient(t, i) === 0)) return 0
+    const hs = Array.from({ length: 8 }, (_, j) => 0.05 * 2 ** -j)
+    const table = hs.map((h) => quotient(1 - h, i))
+    for (let m = 1; m < hs.length; m++) {
+      for (let j = hs.length - 1; j >= m; j--) table[j] = (hs[j - m] * table[j] - hs[j] * table[j - 1]) / (hs[j - m] - hs[j])
+    }
+    return table[hs.length - 1] + 0
+  })
 }
 
 function checkTime(t: number): void {
