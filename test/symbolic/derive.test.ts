@@ -64,13 +64,21 @@ describe('compiled code against the equations as written (60 digits)', () => {
     betadot: random() * 3,
   }))
   const rel = (x: number, ref: number) => (ref === 0 ? Math.abs(x) : Math.abs(x - ref) / Math.abs(ref))
+  /** Every quantity of dae.eq and flow.eq [definitions] as written, in 60 digits, at a point. */
+  const written = (p: Record<string, number | string>): Record<string, unknown> => {
+    const scope: Record<string, unknown> = Object.fromEntries(Object.entries(p).map(([k, x]) => [k, big.bignumber(x)]))
+    for (const e of [...dae, ...flowDefs]) scope[e.name] = big.evaluate(e.text, scope)
+    return scope
+  }
+  /** The right-hand side of an ODE line as written, at state value x for every state. */
+  const rhsAt = (scope: Record<string, unknown>, e: (typeof ode)[number], x: number) =>
+    Number(big.evaluate(e.text, { ...scope, M: big.bignumber(x), Q_xi: big.bignumber(x), P: big.bignumber(x) }))
 
   it('DAE keys agree to 1e-13 relative at random points', () => {
     const v = model().variants.skip
     let worst = 0
     for (const p of points) {
-      const scope: Record<string, unknown> = Object.fromEntries(Object.entries(p).map(([k, x]) => [k, big.bignumber(x)]))
-      for (const e of dae) scope[e.name] = big.evaluate(e.text, scope)
+      const scope = written(p)
       const got = v.dae(p.n, p.sigma, p.lambda, p.omega)(p.alpha, p.beta)
       v.source.daeKeys.forEach((k, i) => { worst = Math.max(worst, rel(got[i], Number(scope[k]))) })
     }
@@ -80,14 +88,11 @@ describe('compiled code against the equations as written (60 digits)', () => {
     const v = model().variants.skip
     let worst = 0
     for (const p of points) {
-      const scope: Record<string, unknown> = Object.fromEntries(Object.entries(p).map(([k, x]) => [k, big.bignumber(x)]))
-      for (const e of dae) scope[e.name] = big.evaluate(e.text, scope)
-      for (const e of flowDefs) scope[e.name] = big.evaluate(e.text, scope)
+      const scope = written(p)
       const got = v.ode(p.n, p.sigma, p.lambda, p.omega)(p.alpha, p.beta, p.alphadot, p.betadot)
       // X' = a X + g: a = d rhs/dX, g = rhs at X = 0, from the right-hand sides as written.
       ode.forEach((e, i) => {
-        const at = (x: number) => Number(big.evaluate(e.text, { ...scope, M: big.bignumber(x), Q_xi: big.bignumber(x), P: big.bignumber(x) }))
-        worst = Math.max(worst, rel(got[2 * i], at(1) - at(0)), rel(got[2 * i + 1], at(0)))
+        worst = Math.max(worst, rel(got[2 * i], rhsAt(scope, e, 1) - rhsAt(scope, e, 0)), rel(got[2 * i + 1], rhsAt(scope, e, 0)))
       })
     }
     expect(worst).toBeLessThan(1e-12)
@@ -96,14 +101,10 @@ describe('compiled code against the equations as written (60 digits)', () => {
     const v = model().variants.skip
     const p = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1, beta: 1, alphadot: -1.3, betadot: 0.4 }
     const got = v.ode(p.n, p.sigma, p.lambda, p.omega)(0, p.beta, p.alphadot, p.betadot)
-    const scope: Record<string, unknown> = Object.fromEntries(Object.entries(p).map(([k, x]) => [k, big.bignumber(x)]))
-    scope.alpha = big.bignumber('1e-40')
-    for (const e of dae) scope[e.name] = big.evaluate(e.text, scope)
-    for (const e of flowDefs) scope[e.name] = big.evaluate(e.text, scope)
-    const at = (e: (typeof ode)[number], x: number) => Number(big.evaluate(e.text, { ...scope, M: big.bignumber(x), Q_xi: big.bignumber(x), P: big.bignumber(x) }))
+    const scope = written({ ...p, alpha: '1e-40' })
     ode.forEach((e, i) => {
-      expect(rel(got[2 * i], at(e, 1) - at(e, 0))).toBeLessThan(1e-14)
-      expect(Math.abs(got[2 * i + 1] - at(e, 0))).toBeLessThan(1e-14)
+      expect(rel(got[2 * i], rhsAt(scope, e, 1) - rhsAt(scope, e, 0))).toBeLessThan(1e-14)
+      expect(Math.abs(got[2 * i + 1] - rhsAt(scope, e, 0))).toBeLessThan(1e-14)
     })
     expect(v.source.singular).toBe(false)
     expect(model().variants.noskip.source.singular).toBe(true)
