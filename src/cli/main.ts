@@ -99,11 +99,36 @@ function fail(message: string, code: number): never {
   process.exit(code)
 }
 
+const COMMANDS = Object.keys(commands)
+
+/** yargs writes one-letter flags with one dash; ours are spelt --n, --t (THEORY.md section 7). */
+const longFlags = (help: string): string =>
+  help.replace(/^(\s+)-([A-Za-z])(\s+)/gm, (all: string, _lead: string, letter: string) => {
+    const head = `      --${letter}`
+    return head + ' '.repeat(Math.max(2, all.length - head.length))
+  })
+
+/** yargs' validation messages, restated as `--flag: rule` (or the unknown command). */
+function explain(msg: string, argv: readonly string[]): string {
+  const unknown = /^Unknown arguments?: (.*)$/.exec(msg.trim())
+  if (unknown) {
+    const names = unknown[1].split(', ')
+    const command = argv.find((a) => !a.startsWith('-'))
+    if (command !== undefined && !COMMANDS.includes(command) && names.includes(command)) {
+      return `unknown command '${command}' (commands: ${COMMANDS.join(', ')}; see flowgm --help)`
+    }
+    // yargs lists a dashed flag twice (as written and camel-cased); report it as written.
+    const flag = names.find((n) => argv.some((a) => a === `--${n}` || a.startsWith(`--${n}=`) || a === `-${n}`)) ?? names[0]
+    return `--${flag}: unknown flag (see flowgm ${command ?? ''} --help for the flags)`.replace('  ', ' ')
+  }
+  return msg.replace(/\n/g, ' ')
+}
+
 /** Run the CLI on argv (without node and script). */
 export async function main(argv: readonly string[]): Promise<void> {
   let output: Output | undefined
   const run = (name: keyof typeof commands) => (a: Args) => { output = commands[name](a) }
-  const cli = yargs([...argv])
+  const cli = yargs()
     .scriptName('flowgm')
     .usage('$0 <command> [options]\n\nExact high-dimensional asymptotics of a flow-based generative model (Cui, Krzakala,\nVanden-Eijnden, Zdeborova, ICLR 2024) trained on n samples of a two-cluster Gaussian mixture.')
     .command('dae', 'the learnt denoiser at time t (Result A): t c m q_xi w_norm2 w_cos test_mse oracle_mse margin', (y) =>
@@ -113,7 +138,6 @@ export async function main(argv: readonly string[]): Promise<void> {
     .command('curves', 'every key of dae and stats on a uniform grid of [0, 1]', (y) =>
       commonOptions(y).option('points', { type: 'string', describe: `number of grid points, integer >= 2 [default: ${DEFAULTS.points}]` }), run('curves'))
     .demandCommand(1, 'a command is required (dae, stats or curves); see flowgm --help')
-    .recommendCommands()
     .strict()
     .help()
     .version()
@@ -126,10 +150,11 @@ export async function main(argv: readonly string[]): Promise<void> {
     .showHelpOnFail(false)
     .fail((msg, err) => {
       if (err) throw err
-      fail(msg.replace(/\n/g, ' '), EXIT.input)
+      fail(explain(msg, argv), EXIT.input)
     })
   try {
-    await cli.parseAsync()
+    // With a callback yargs hands us its help and version text instead of printing it.
+    await cli.parseAsync([...argv], {}, (_err, _args, text) => { if (text) output = `${longFlags(text)}\n` })
   } catch (e) {
     if (e instanceof InputError) fail(e.message, EXIT.input)
     fail(`internal error: ${e instanceof Error ? e.message : String(e)}`, EXIT.internal)

@@ -37,12 +37,19 @@ export function compileSchedule(name: string, alphaText: string, betaText: strin
     alpha: parseFlag('alpha', alphaText),
     beta: parseFlag('beta', betaText),
   }
-  const alphadot = math().derivative(nodes.alpha, 't')
-  const betadot = math().derivative(nodes.beta, 't')
+  // mathjs simplifies derivatives by default, which is slow beyond small trees (minutes for a
+  // deeply nested one); the unsimplified derivative is as exact and compiles just as well.
+  const derivative = (node: MathNode) => math().derivative(node, 't', { simplify: size(node) <= SIMPLIFY_NODES })
+  const alphadot = derivative(nodes.alpha)
+  const betadot = derivative(nodes.beta)
   const parts = [nodes.alpha, nodes.beta, alphadot, betadot].map(nodeToJs)
   const source = `(function () { return function (v_t) { return [${parts.join(', ')}]; }; })`
   return { name, alpha: alphaText, beta: betaText, alphadot: alphadot.toString(), betadot: betadot.toString(), source }
 }
+
+/** Largest expression (in tree nodes) whose derivative is simplified for display. */
+const SIMPLIFY_NODES = 40
+const size = (node: MathNode): number => node.filter(() => true).length
 
 function parseFlag(flag: 'alpha' | 'beta', text: string): MathNode {
   try {
