@@ -1,7 +1,8 @@
 /**
  * Output formats shared by every command: aligned table, CSV and JSON. Numbers in double
- * precision are printed to SIG_FIGS significant digits, the accuracy the solver guarantees
- * (relative error <= 1e-12); a non-finite value is an internal error, never printed.
+ * precision are printed to SIG_FIGS significant digits, the accuracy the solver targets
+ * (relative error <= 1e-12; see docs/cli.md for the exceptions); a non-finite value is an
+ * internal error, never printed.
  */
 export const FORMATS = ['table', 'csv', 'json'] as const
 export type Format = (typeof FORMATS)[number]

@@ -12,7 +12,10 @@ import { polyTerms, rfParts, type Mono, type Poly, type RF } from './rational.js
 const FUNCTIONS: Record<string, string> = {
   sin: 'Math.sin', cos: 'Math.cos', tan: 'Math.tan', asin: 'Math.asin', acos: 'Math.acos', atan: 'Math.atan',
   sinh: 'Math.sinh', cosh: 'Math.cosh', tanh: 'Math.tanh', exp: 'Math.exp', log: 'Math.log', sqrt: 'Math.sqrt', abs: 'Math.abs',
+  sign: 'Math.sign',
 }
+/** Functions that mathjs' derivative introduces (d tan = sec^2, d tanh = sech^2, ...). */
+const RECIPROCALS: Record<string, string> = { sec: 'Math.cos', csc: 'Math.sin', cot: 'Math.tan', sech: 'Math.cosh', csch: 'Math.sinh', coth: 'Math.tanh' }
 const BINARY: Record<string, string> = { add: '+', subtract: '-', multiply: '*', divide: '/', pow: '**' }
 
 /** A JavaScript identifier for a model symbol (never a keyword, never a global). */
@@ -49,9 +52,12 @@ export function nodeToJs(node: MathNode): string {
     }
     case 'FunctionNode': {
       const fn = n.fn as MathNode & { name?: string }
+      const args = (n.args as MathNode[]).map(nodeToJs).join(', ')
+      const reciprocal = RECIPROCALS[fn.name ?? '']
+      if (reciprocal) return `(1 / ${reciprocal}(${args}))`
       const js = FUNCTIONS[fn.name ?? '']
       if (!js) throw new Error(`cannot compile function ${fn.name}`)
-      return `${js}(${(n.args as MathNode[]).map(nodeToJs).join(', ')})`
+      return `${js}(${args})`
     }
     default:
       throw new Error(`cannot compile ${node.type}`)

@@ -54,7 +54,8 @@ function checkNode(node: MathNode, symbols: ReadonlySet<string>, depth: number):
   switch (node.type) {
     case 'ConstantNode': {
       const v = n.value
-      if (typeof v !== 'number' || !Number.isFinite(v)) throw new ExpressionError(`only finite numbers are allowed, not ${JSON.stringify(v)}`)
+      if (typeof v !== 'number') throw new ExpressionError(`only numbers are allowed, not ${JSON.stringify(v)}`)
+      if (!Number.isFinite(v)) throw new ExpressionError(`only finite numbers are allowed, not ${String(v)}`)
       return
     }
     case 'SymbolNode': {

@@ -13,6 +13,7 @@ declare module 'odex' {
     maxStepSize: number
     denseOutput: boolean
     denseOutputErrorEstimator: boolean
+    interpolationFormulaDegree: number
     solve(f: Derivative, x: number, y0: number[], xEnd: number, solOut?: OutputFunction): Result
   }
 }

@@ -124,7 +124,29 @@ describe('limits', () => {
   })
 })
 
+describe('dense output', () => {
+  it.each(SCHEDULES.map((s) => [JSON.stringify(s), s]))('%s: statsGrid agrees with restarts from accepted steps to 1e-12', (_name, schedule) => {
+    for (const skip of [true, false]) for (const params of PARAMS) {
+      const sol = solve(flowProblem({ ...params, schedule, skip }))
+      const ts = Array.from({ length: 201 }, (_, k) => k / 200)
+      const grid = sol.statsGrid(ts)
+      ts.forEach((t, i) => {
+        const one = sol.stats(t)
+        // The states themselves; mse amplifies their error where M is close to 1 (see above).
+        for (const k of ['M', 'Q_xi', 'P']) expect(rel(grid[i][k], one[k]), `${k} at t = ${t}`).toBeLessThan(1e-12)
+      })
+    }
+  })
+})
+
 describe('schedules', () => {
+  it('schedules whose derivative needs sec or sech compile (tan, tanh)', () => {
+    const a = solve(flowProblem({ n: 4, sigma: 1, lambda: 0.1, schedule: { alpha: '1 - tan(pi*t/4)', beta: 'tanh(2*t)/tanh(2)' } }))
+    const [al, be, ad, bd] = a.problem.schedule.at(0.5)
+    expect(rel(ad, -(Math.PI / 4) / Math.cos(Math.PI / 8) ** 2)).toBeLessThan(1e-14)
+    expect(rel(bd, 2 / Math.cosh(1) ** 2 / Math.tanh(2))).toBeLessThan(1e-14)
+    expect(Number.isFinite(al + be + a.stats(1).mse)).toBe(true)
+  })
   it('named schedules satisfy the conditions of THEORY.md section 1', async () => {
     const { checkSchedule } = await import('../../src/symbolic/schedule.js')
     for (const src of model().schedules.values()) expect(() => checkSchedule(src)).not.toThrow()

@@ -1,0 +1,184 @@
+/**
+ * Benchmark (run by `npm run bench`): prints timings and accuracy figures next to their targets.
+ * It asserts nothing; the tests own the pass/fail checks.
+ *
+ *  1. in-process time per full curve (solve + statsGrid on 101 points + dae at each point) and per
+ *     single stats point (solve + stats(1)), median after warm-up;
+ *  2. whole-process wall time of `node bin/flowgm.js stats`, named and custom schedule;
+ *  3. relative error of the integrator against the closed form of Result B (below);
+ *  4. the integrator's own diagnostics.
+ */
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { flowProblem, type FlowProblem } from '../theory/problem.js'
+import { solve } from '../theory/solve.js'
+
+const PARAMS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 } as const
+const SCHEDULES = ['linear', 'trig'] as const
+type Named = (typeof SCHEDULES)[number]
+
+const CASES = SCHEDULES.flatMap((schedule) => [true, false].map((skip) => ({ schedule, skip })))
+const label = (c: { schedule: Named; skip: boolean }): string => `${c.schedule}, ${c.skip ? 'skip' : 'no-skip'}`
+
+const WARMUP = 50
+const REPS = 200
+const CLI_RUNS = 7
+const CURVE_POINTS = 101
+const TARGET_CURVE_MS = 1
+const TARGET_CLI_S = 0.5
+const TARGET_REL_ERR = 1e-12
+
+const GRID = Array.from({ length: CURVE_POINTS }, (_, k) => k / (CURVE_POINTS - 1))
+
+// Keeps the optimiser from dropping work whose result is otherwise unused.
+let sink = 0
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const h = s.length >> 1
+  return s.length % 2 ? s[h] : (s[h - 1] + s[h]) / 2
+}
+
+/** Median wall time of `work` in milliseconds, after a warm-up that lets the JIT settle. */
+function timeMs(work: () => number): number {
+  for (let i = 0; i < WARMUP; i++) sink += work()
+  const ms: number[] = []
+  for (let i = 0; i < REPS; i++) {
+    const t0 = performance.now()
+    sink += work()
+    ms.push(performance.now() - t0)
+  }
+  return median(ms)
+}
+
+function fullCurve(problem: FlowProblem): number {
+  const sol = solve(problem)
+  const stats = sol.statsGrid(GRID)
+  let acc = 0
+  for (let i = 0; i < GRID.length; i++) acc += stats[i].mse + sol.dae(GRID[i]).w_cos
+  return acc
+}
+
+const singlePoint = (problem: FlowProblem): number => solve(problem).stats(1).mse
+
+// ---------------------------------------------------------------------------------------------
+// Independent route: Result B in closed form. Derived by hand from THEORY.md section 4 via the
+// integrating factor (and checked by differentiating back into the ODE), not from the code:
+//   with skip, gamma = alphadot/alpha + zeta c = (alpha alphadot K + beta betadot Lambda)/D = D'/(2D),
+//   so P = sqrt(D/K) (D(0) = K); (M/P)' = zeta m/P gives M = n beta/(n+lambda); and
+//   Q_xi = (alpha - P)/(n+lambda) = -beta^2 Lambda / (K (n+lambda) (alpha + P)) (rationalised,
+//   so no cancellation near t = 0); without skip, gamma = alphadot/alpha: P = alpha,
+//   M = n beta/(n+lambda), Q_xi = 0.
+// ---------------------------------------------------------------------------------------------
+
+/** alpha, beta of a named schedule, written out here rather than taken from equations/. */
+function alphaBeta(schedule: Named, t: number): [number, number] {
+  if (t === 0) return [1, 0]
+  if (t === 1) return [0, 1]
+  return schedule === 'linear' ? [1 - t, t] : [Math.cos((Math.PI * t) / 2), Math.sin((Math.PI * t) / 2)]
+}
+
+function closedForm(schedule: Named, skip: boolean, t: number): { M: number; Q_xi: number; P: number; mse: number } {
+  const { n, sigma, lambda, omega } = PARAMS
+  const [a, b] = alphaBeta(schedule, t)
+  const K = n + lambda - 1
+  const Lam = lambda * (omega + sigma ** 2) + (n - 1) * sigma ** 2
+  const D = a * a * K + b * b * Lam
+  const M = (n * b) / (n + lambda)
+  const P = skip ? Math.sqrt(D / K) : a
+  const Q_xi = skip ? (-b * b * Lam) / (K * (n + lambda) * (a + P)) : 0
+  const mse = omega * (M - 1) ** 2 + (M * M * sigma ** 2) / n + n * Q_xi * Q_xi
+  return { M, Q_xi, P, mse }
+}
+
+/** Uniform grid plus the ends and points crowding both ends, where the ODE is stiffest. */
+const ACCURACY_GRID = [
+  ...Array.from({ length: 201 }, (_, k) => k / 200),
+  1e-9, 1e-6, 1e-3, 1 - 1e-3, 1 - 1e-4, 1 - 1e-5, 1 - 1e-6, 1 - 1e-8,
+].sort((a, b) => a - b)
+const ERROR_KEYS = ['M', 'Q_xi', 'P', 'mse'] as const
+
+/** Relative error, or the absolute one where the exact value is 0 (M and Q_xi at t = 0). */
+const relErr = (got: number, want: number): number => (want === 0 ? Math.abs(got) : Math.abs(got - want) / Math.abs(want))
+
+function accuracy(schedule: Named, skip: boolean): { all: Record<string, number>; interior: number; worstT: number } {
+  const sol = solve(flowProblem({ ...PARAMS, schedule, skip }))
+  const rows = sol.statsGrid(ACCURACY_GRID)
+  const all: Record<string, number> = Object.fromEntries(ERROR_KEYS.map((k) => [k, 0]))
+  let interior = 0, worst = -1, worstT = 0
+  ACCURACY_GRID.forEach((t, i) => {
+    const exact = closedForm(schedule, skip, t)
+    for (const k of ERROR_KEYS) {
+      const e = relErr(rows[i][k], exact[k])
+      all[k] = Math.max(all[k], e)
+      if (t <= 0.999) interior = Math.max(interior, e)
+      if (e > worst) { worst = e; worstT = t }
+    }
+  })
+  return { all, interior, worstT }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output
+// ---------------------------------------------------------------------------------------------
+
+function table(head: string[], rows: string[][]): void {
+  const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)))
+  const line = (r: string[]): string => r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ')
+  console.log(line(head))
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '))
+  for (const r of rows) console.log(line(r))
+  console.log()
+}
+
+const ms = (x: number): string => `${x.toFixed(3)} ms`
+const sec = (x: number): string => `${x.toFixed(3)} s`
+const sci = (x: number): string => x.toExponential(1)
+const verdict = (ok: boolean): string => (ok ? 'yes' : 'NO')
+
+function cliSeconds(args: string[]): { s: number; status: number | null } {
+  const bin = fileURLToPath(new URL('../../bin/flowgm.js', import.meta.url))
+  const t0 = performance.now()
+  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' })
+  return { s: (performance.now() - t0) / 1000, status: r.status }
+}
+
+function main(): void {
+  const started = performance.now()
+  console.log(`flowgm bench: n = ${PARAMS.n}, sigma = ${PARAMS.sigma}, lambda = ${PARAMS.lambda}, omega = ${PARAMS.omega}; node ${process.version}\n`)
+
+  console.log(`In-process time, median of ${REPS} after ${WARMUP} warm-up runs`)
+  console.log(`(curve = solve + statsGrid of ${CURVE_POINTS} uniform points + dae at each point; point = solve + stats(1))`)
+  table(['case', 'curve', 'target', 'ok', 'point'], CASES.map((c) => {
+    const problem = flowProblem({ ...PARAMS, ...c })
+    const curve = timeMs(() => fullCurve(problem))
+    return [label(c), ms(curve), `< ${TARGET_CURVE_MS} ms`, verdict(curve < TARGET_CURVE_MS), ms(timeMs(() => singlePoint(problem)))]
+  }))
+
+  console.log('Whole-process wall time of the CLI (spawnSync, includes node start-up)')
+  const named = Array.from({ length: CLI_RUNS }, () => cliSeconds(['stats']))
+  const custom = cliSeconds(['stats', '--alpha', '1-t^2', '--beta', 't^2'])
+  const status = (rs: { status: number | null }[]): string => (rs.every((r) => r.status === 0) ? '0' : rs.map((r) => r.status).join(','))
+  const namedS = median(named.map((r) => r.s))
+  table(['command', 'runs', 'wall', 'target', 'ok', 'exit'], [
+    ['flowgm stats', `median of ${CLI_RUNS}`, sec(namedS), `< ${TARGET_CLI_S} s`, verdict(namedS < TARGET_CLI_S), status(named)],
+    ["flowgm stats --alpha '1-t^2' --beta 't^2'", '1', sec(custom.s), `< ${TARGET_CLI_S} s`, verdict(custom.s < TARGET_CLI_S), status([custom])],
+  ])
+
+  console.log(`Relative error of the integrator against the closed form of Result B (max over ${ACCURACY_GRID.length} t in [0, 1],`)
+  console.log('ends and 1 - 1e-8 included; absolute error where the exact value is 0)')
+  table(['case', ...ERROR_KEYS, 'worst at t', 't <= 0.999', 'target'], CASES.map((c) => {
+    const r = accuracy(c.schedule, c.skip)
+    return [label(c), ...ERROR_KEYS.map((k) => sci(r.all[k])), String(r.worstT), sci(r.interior), `<= ${sci(TARGET_REL_ERR)}`]
+  }))
+
+  console.log('Integrator diagnostics of one solve over [0, 1] (default rtol 1e-14)')
+  table(['case', 'steps', 'rejected', 'evaluations'], CASES.map((c) => {
+    const d = solve(flowProblem({ ...PARAMS, ...c })).diagnostics
+    return [label(c), String(d.steps), String(d.rejected), String(d.evaluations)]
+  }))
+
+  console.log(`bench took ${sec((performance.now() - started) / 1000)} (checksum ${sink.toPrecision(6)})`)
+}
+
+main()
