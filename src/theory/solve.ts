@@ -152,7 +152,9 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     run(dense, 0, v.source.initial.slice(), tMax, (_nr, x0, x, y, interpolate) => {
       for (; next < order.length && order[next].t <= x; next++) {
         const { t, i } = order[next]
-        const yt = t === x ? y : t <= x0 ? v.source.initial.slice() : [0, 1, 2].map((c) => interpolate!(c, t))
+        // In the first step the states grow from 0, and the interpolant's error, relative to
+        // their size at the end of the step, is large relative to their size at t: restart there.
+        const yt = t === x ? y : t === 0 ? v.source.initial.slice() : x0 === 0 ? state(t) : [0, 1, 2].map((c) => interpolate!(c, t))
         out[i] = observables(t, yt)
       }
     })
