@@ -35,7 +35,6 @@ export function problemFrom(a: Args): FlowProblem {
   const named = single('schedule', a.schedule)
   if ((alpha === undefined) !== (beta === undefined)) throw new InputError(alpha === undefined ? 'beta' : 'alpha', 'requires both --alpha and --beta')
   if (alpha !== undefined && named !== undefined) throw new InputError('schedule', 'cannot be combined with --alpha/--beta')
-  if (Array.isArray(a.skip)) throw new InputError('skip', 'given more than once')
   return flowProblem({
     n: integer('n', a.n, 2) ?? DEFAULTS.n,
     sigma: number('sigma', a.sigma) ?? DEFAULTS.sigma,
@@ -48,7 +47,6 @@ export function problemFrom(a: Args): FlowProblem {
 
 function formatFrom(a: Args): Format {
   const f = single('format', a.format)
-  if (Array.isArray(a.json)) throw new InputError('json', 'given more than once')
   if (a.json === true) {
     if (f !== undefined && f !== 'json') throw new InputError('json', `conflicts with --format ${f}`)
     return 'json'

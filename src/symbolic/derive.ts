@@ -243,7 +243,6 @@ function homogeneousZero(node: MathNode, pair: readonly string[], others: readon
   if (!squared) return false
   const names = rfVariables(squared)
   if ([...names].some((n) => others.includes(n)) || ![...names].some((n) => pair.includes(n))) return false
-  if (!squared) return false
   const scaled = new Map(pair.map((v) => [v, rfMul(rfVar('k__'), rfVar(v))]))
   return rfEqual(rfSubstitute(squared, scaled), squared)
 }

@@ -154,7 +154,7 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
         const { t, i } = order[next]
         // In the first step the states grow from 0, and the interpolant's error, relative to
         // their size at the end of the step, is large relative to their size at t: restart there.
-        const yt = t === x ? y : t === 0 ? v.source.initial.slice() : x0 === 0 ? state(t) : [0, 1, 2].map((c) => interpolate!(c, t))
+        const yt = t === x ? y : x0 === 0 ? state(t) : [0, 1, 2].map((c) => interpolate!(c, t))
         out[i] = observables(t, yt)
       }
     })
