@@ -7,7 +7,7 @@
  *  3. emit JavaScript factories (see codegen.ts).
  * A failed check is an error: nothing is compiled from equations that do not hold.
  */
-import { FactoryBuilder, nodeToJs } from './codegen.js'
+import { FactoryBuilder } from './codegen.js'
 import { equationsHash, parseEquations, readEquationText, section, type Entry, type Section } from './eqfile.js'
 import type { MathNode } from './mathjs.js'
 import {
@@ -146,7 +146,7 @@ function compileEntries(b: FactoryBuilder, entries: ReadonlyArray<{ name: string
       scope.set(e.name, rf)
       b.define(e.name, b.rational(rf))
     } else {
-      b.define(e.name, nodeToJs(e.node!))
+      b.define(e.name, b.node(e.node!))
     }
   }
 }

@@ -4,7 +4,7 @@
  * THEORY.md section 1. Named schedules come from equations/schedules.eq.
  */
 import { InputError } from '../errors.js'
-import { instantiate, nodeToJs } from './codegen.js'
+import { FactoryBuilder, instantiate } from './codegen.js'
 import { math, type MathNode } from './mathjs.js'
 import { ExpressionError, parseWhitelisted } from './whitelist.js'
 
@@ -15,8 +15,11 @@ export interface ScheduleSource {
   readonly beta: string
   readonly alphadot: string
   readonly betadot: string
-  /** Source of `() => (t) => [alpha, beta, alphadot, betadot]`. */
+  /** Source of `() => (t) => [alpha, beta, alphadot, betadot]` in double precision. */
   readonly source: string
+  /** Sources of `(F) => () => (t) => [alpha, beta]` and `... => [alphadot, betadot]` over an Arith F. */
+  readonly values: string
+  readonly slopes: string
 }
 
 /** A schedule ready to evaluate; `at(t)` is exact at the endpoints (alpha, beta snapped to 0/1). */
@@ -42,9 +45,17 @@ export function compileSchedule(name: string, alphaText: string, betaText: strin
   const derivative = (node: MathNode) => math().derivative(node, 't', { simplify: size(node) <= SIMPLIFY_NODES })
   const alphadot = derivative(nodes.alpha)
   const betadot = derivative(nodes.beta)
-  const parts = [nodes.alpha, nodes.beta, alphadot, betadot].map(nodeToJs)
-  const source = `(function () { return function (v_t) { return [${parts.join(', ')}]; }; })`
-  return { name, alpha: alphaText, beta: betaText, alphadot: alphadot.toString(), betadot: betadot.toString(), source }
+  const build = (named: Record<string, MathNode>, target: 'double' | 'functional') => {
+    const b = new FactoryBuilder(new Set())
+    for (const [key, node] of Object.entries(named)) b.define(key, b.node(node))
+    return b.source(['t'], Object.keys(named), target)
+  }
+  return {
+    name, alpha: alphaText, beta: betaText, alphadot: alphadot.toString(), betadot: betadot.toString(),
+    source: build({ ...nodes, alphadot, betadot }, 'double'),
+    values: build(nodes, 'functional'),
+    slopes: build({ alphadot, betadot }, 'functional'),
+  }
 }
 
 /** Largest expression (in tree nodes) whose derivative is simplified for display. */

@@ -1,0 +1,96 @@
+/**
+ * The arithmetic that compiled high-precision code runs on. Generated code (src/symbolic/codegen.ts,
+ * functional target) calls only these methods, so one compiled source serves two number systems:
+ *  - `decimalArith(D)`: pointwise values, decimal.js numbers of the constructor D (its precision);
+ *  - `seriesArith(D, N)` (series.ts): truncated Taylor series in t - t0 with N coefficients, for
+ *    the Taylor-series ODE integrator; scalars (Decimal) mix freely with series there.
+ * Constants are exact: `num` takes the decimal text of a literal, `rat` an exact fraction.
+ */
+import { Decimal } from 'decimal.js'
+
+export type DecimalConstructor = Decimal.Constructor
+export { Decimal }
+
+export interface Arith<T> {
+  /** The exact value of a decimal literal such as "2", "0.5" or "1e-3". */
+  num(text: string): T
+  /** The fraction p/q of two integers given as decimal strings. */
+  rat(p: string, q: string): T
+  pi(): T
+  e(): T
+  add(a: T, b: T): T
+  sub(a: T, b: T): T
+  mul(a: T, b: T): T
+  div(a: T, b: T): T
+  neg(a: T): T
+  /** a^k for an integer k (negative allowed). */
+  powInt(a: T, k: number): T
+  /** a^b for a real b (a > 0 unless b is an integer). */
+  pow(a: T, b: T): T
+  sin(a: T): T
+  cos(a: T): T
+  tan(a: T): T
+  asin(a: T): T
+  acos(a: T): T
+  atan(a: T): T
+  sinh(a: T): T
+  cosh(a: T): T
+  tanh(a: T): T
+  exp(a: T): T
+  log(a: T): T
+  sqrt(a: T): T
+  abs(a: T): T
+  sign(a: T): T
+  sec(a: T): T
+  csc(a: T): T
+  cot(a: T): T
+  sech(a: T): T
+  csch(a: T): T
+  coth(a: T): T
+}
+
+/** Names of the unary functions of Arith (what generated code may call). */
+export const ARITH_FUNCTIONS = [
+  'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'log', 'sqrt', 'abs', 'sign',
+  'sec', 'csc', 'cot', 'sech', 'csch', 'coth',
+] as const
+
+/** Pointwise decimal.js arithmetic at the precision of D. */
+export function decimalArith(D: DecimalConstructor): Arith<Decimal> {
+  const one = new D(1)
+  let pi: Decimal | undefined
+  let e: Decimal | undefined
+  return {
+    num: (text) => new D(text),
+    rat: (p, q) => new D(p).div(q),
+    pi: () => (pi ??= D.acos(-1)),
+    e: () => (e ??= one.exp()),
+    add: (a, b) => a.plus(b),
+    sub: (a, b) => a.minus(b),
+    mul: (a, b) => a.times(b),
+    div: (a, b) => a.div(b),
+    neg: (a) => a.neg(),
+    powInt: (a, k) => a.pow(k),
+    pow: (a, b) => a.pow(b),
+    sin: (a) => a.sin(),
+    cos: (a) => a.cos(),
+    tan: (a) => a.tan(),
+    asin: (a) => a.asin(),
+    acos: (a) => a.acos(),
+    atan: (a) => a.atan(),
+    sinh: (a) => a.sinh(),
+    cosh: (a) => a.cosh(),
+    tanh: (a) => a.tanh(),
+    exp: (a) => a.exp(),
+    log: (a) => a.ln(),
+    sqrt: (a) => a.sqrt(),
+    abs: (a) => a.abs(),
+    sign: (a) => new D(a.isZero() ? 0 : a.isNeg() ? -1 : 1),
+    sec: (a) => one.div(a.cos()),
+    csc: (a) => one.div(a.sin()),
+    cot: (a) => one.div(a.tan()),
+    sech: (a) => one.div(a.cosh()),
+    csch: (a) => one.div(a.sinh()),
+    coth: (a) => one.div(a.tanh()),
+  }
+}
