@@ -11,8 +11,11 @@ import { FactoryBuilder } from './codegen.js'
 import { equationsHash, parseEquations, readEquationText, section, type Entry, type Section } from './eqfile.js'
 import type { MathNode } from './mathjs.js'
 import {
-  NotRational, polyTerms, rat, rfAdd, rfConst, rfDiv, rfEqual, rfFromNode, rfIsZero, rfMul, rfPow, rfParts, rfRegularAt, rfSub, rfSubstitute, rfVar, rfVariables, type RF,
+  NotRational, polyTerms, rat, ratFromNumber, rfAdd, rfDenominator, rfConst, rfDiv, rfEqual, rfFromNode, rfIsZero, rfMul, rfPow, rfParts, rfRegularAt, rfSub, rfSubstitute, rfVar, rfVariables, type Rat, type RF,
 } from './rational.js'
+import { atOne, expandAtInfinity, phiExpr, reduceSquares, solveExactly, squareOf, type ClosedForm } from './exact.js'
+import { solveLinear } from './linear.js'
+import { rfText as rfTextOf, type NamedPoly } from './text.js'
 import { compileSchedule, type ScheduleSource } from './schedule.js'
 
 /** Model parameters, in the order the compiled factories take them. */
@@ -48,6 +51,42 @@ export interface VariantSource {
   readonly daeAsWritten: string
   /** Result A as text, for the record (docs, closed-form listings). */
   readonly resultA: Readonly<Record<string, string>>
+  /** The same factories over an arithmetic object F (src/hp/arith.ts), `(F) => ...`. */
+  readonly hp: {
+    readonly dae: string
+    readonly daeEndDirection: string
+    readonly daeAsWritten: string
+    readonly ode: string
+    readonly flow: string
+    /** `(F) => (params) => (alpha, beta, alphadot, betadot) => [den, A, G] per state`: den X' = A X + G, all polynomials. */
+    readonly taylor: string
+  }
+  readonly exact: ExactSource
+}
+
+/** Exact solutions found by src/symbolic/exact.ts, as text and as code. */
+export interface ExactSource {
+  /** Per state, the closed form in alpha, beta, the parameters and Phi, or why none was found. */
+  readonly states: ReadonlyArray<{ readonly name: string; readonly text?: string; readonly reason?: string }>
+  /** Definitions the texts use by name (K, Lambda, D of dae.eq), as written there. */
+  readonly definitions: ReadonlyArray<{ readonly name: string; readonly text: string }>
+  /** The integrating factor Phi (shared by the states), as text. */
+  readonly phi?: string
+  /** Names of the states found, and `(params) => (alpha, beta) => their values` (double and F). */
+  readonly found: readonly string[]
+  readonly values: string
+  readonly valuesF: string
+  /** DAE quantities (Result A and its observables) in exact normal form; `squared` gives x^2. */
+  readonly dae: ReadonlyArray<{ readonly name: string; readonly text: string; readonly squared: boolean }>
+  /** mse at t = 1 as a function of the parameters, and `(F) => (params) => () => [mse]`. */
+  readonly mse1?: { readonly text: string; readonly source: string }
+  readonly mse1Reason?: string
+  /**
+   * n mse(n) = C + C1/n + ... and n bo_mse(n) = C_bo + C_bo1/n + ..., ratio = C/C_bo, as text and
+   * `(F) => (params) => () => [C, C1, C_bo, C_bo1, ratio]`.
+   */
+  readonly rate?: { readonly text: Readonly<Record<string, string>>; readonly keys: readonly string[]; readonly source: string }
+  readonly rateReason?: string
 }
 
 export interface ModelSource {
@@ -58,8 +97,9 @@ export interface ModelSource {
 
 const PARAMS = new Set<string>(PARAMETERS)
 
-export function readModelEquations(): { schedules: Section[]; dae: Section[]; flow: Section[] } {
+export function readModelEquations(): { schedules: Section[]; dae: Section[]; flow: Section[]; baselines: Section[] } {
   return {
+    baselines: parseEquations(readEquationText('baselines.eq'), 'baselines.eq', ['n', 'sigma', 'omega']),
     schedules: parseEquations(readEquationText('schedules.eq'), 'schedules.eq', ['t']),
     dae: parseEquations(readEquationText('dae.eq'), 'dae.eq', [...PARAMETERS, 'alpha', 'beta', ...UNKNOWNS]),
     flow: parseEquations(readEquationText('flow.eq'), 'flow.eq', [...PARAMETERS, ...SCHEDULE_SYMBOLS, ...UNKNOWNS, ...STATES]),
@@ -70,34 +110,6 @@ export function readModelEquations(): { schedules: Section[]; dae: Section[]; fl
 function inline(entries: readonly Entry[], scope: Map<string, RF>): Map<string, RF> {
   for (const e of entries) scope.set(e.name, rfFromNode(e.node, scope))
   return scope
-}
-
-/**
- * Solve residuals = 0, linear in `unknowns`, exactly (Gaussian elimination over rational
- * functions). Throws if an equation is not linear or the system is singular.
- */
-export function solveLinear(residuals: readonly RF[], unknowns: readonly string[]): Map<string, RF> {
-  const zero = new Map(unknowns.map((u) => [u, rfConst(rat(0n))]))
-  const rows = residuals.map((r) => {
-    const b = rfSubstitute(r, zero)
-    const coefs = unknowns.map((u) => rfSub(rfSubstitute(r, new Map([...zero, [u, rfConst(rat(1n))]])), b))
-    const rebuilt = unknowns.reduce((acc, u, j) => rfAdd(acc, rfMul(coefs[j], rfVar(u))), b)
-    if (!rfEqual(rebuilt, r)) throw new Error('stationarity equations are not linear in the unknowns')
-    return [...coefs, rfSub(rfConst(rat(0n)), b)]
-  })
-  const n = unknowns.length
-  if (rows.length !== n) throw new Error(`expected ${n} equations for ${n} unknowns, got ${rows.length}`)
-  for (let col = 0; col < n; col++) {
-    const pivot = rows.findIndex((row, i) => i >= col && !rfEqual(row[col], rfConst(rat(0n))))
-    if (pivot < 0) throw new Error('stationarity equations are singular')
-    ;[rows[col], rows[pivot]] = [rows[pivot], rows[col]]
-    for (let i = 0; i < n; i++) {
-      if (i === col) continue
-      const f = rfDiv(rows[i][col], rows[col][col])
-      rows[i] = rows[i].map((x, j) => rfSub(x, rfMul(f, rows[col][j])))
-    }
-  }
-  return new Map(unknowns.map((u, i) => [u, rfDiv(rows[i][n], rows[i][i])]))
 }
 
 /** Result A for a variant: the rational functions c, m, q_xi, solved from the stationarity. */
@@ -216,7 +228,41 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
   compileEntries(flowB, flowObs, new Map(), false)
   const directionOnly = flowObs.filter((e) => homogeneousZero(e.node, ['M', 'Q_xi'], ['P'])).map((e) => e.name)
 
+  // The Taylor-series integrator takes each equation over a common denominator, den X' = A X + G,
+  // with polynomials den, A, G (den = alpha without skip connection: t = 1 is a regular singular point).
+  const taylorB = new FactoryBuilder(PARAMS)
+  const taylorKeys: string[] = []
+  STATES.forEach((state, i) => {
+    const form = overCommonDenominator(coefficients[2 * i].rf, coefficients[2 * i + 1].rf)
+    compileEntries(taylorB, (['den', 'A', 'G'] as const).map((k) => ({ name: `${k}_${state}`, rf: form[k] })), new Map())
+    taylorKeys.push(`den_${state}`, `A_${state}`, `G_${state}`)
+  })
+  const initialRats = initial.map((x) => ratFromNumber(x))
+  // Listings name the definitions of dae.eq (largest first) and cancel Result A's denominator factors.
+  const known: NamedPoly[] = [
+    ...[...defs].reverse().map(([name, rf]) => ({ name, poly: rfParts(rf).num })),
+    ...UNKNOWNS.flatMap((u) => rfParts(solution.get(u)!).factors.map((f) => ({ poly: f.poly }))),
+  ]
+  const rfText = (x: RF) => rfTextOf(x, known)
+  const daeExact = daeObs.map((e) => {
+    const rf = daeScope.get(e.name)
+    if (rf) return { name: e.name, text: rfText(rf), squared: false }
+    const sq = squareRational(e.node, daeScope)
+    if (!sq) throw new Error(`dae.eq: observable ${e.name} is neither rational nor the square root of a rational function`)
+    return { name: e.name, text: rfText(sq), squared: true }
+  })
+  const exact = deriveExact(eqs, coefficients, initialRats, rfText, section(eqs.dae, 'definitions').entries.map((e) => ({ name: e.name, text: e.text })), [...UNKNOWNS.map((u) => ({ name: u, text: rfText(solution.get(u)!), squared: false })), ...daeExact])
+
   return {
+    hp: {
+      dae: dae.source(['alpha', 'beta'], daeKeys, 'functional'),
+      daeEndDirection: endB.source(['beta'], ['m', 'q_xi'], 'functional'),
+      daeAsWritten: asWritten.source(['alpha', 'beta', ...UNKNOWNS], daeObs.map((e) => e.name), 'functional'),
+      ode: odeB.source(SCHEDULE_SYMBOLS, coefficients.map((x) => x.name), 'functional'),
+      flow: flowB.source(STATES, flowObs.map((e) => e.name), 'functional'),
+      taylor: taylorB.source(SCHEDULE_SYMBOLS, taylorKeys, 'functional'),
+    },
+    exact,
     daeKeys,
     dae: dae.source(['alpha', 'beta'], daeKeys),
     ode: odeB.source(SCHEDULE_SYMBOLS, coefficients.map((x) => x.name)),
@@ -231,6 +277,81 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
     directionOnly,
     resultA: Object.fromEntries(UNKNOWNS.map((u) => [u, rfText(solution.get(u)!)])),
   }
+}
+
+/** a X + g over the common denominator of a and g: den X' = A X + G with polynomials den, A, G. */
+function overCommonDenominator(a: RF, g: RF): { den: RF; A: RF; G: RF } {
+  const den = rfDenominator(rfAdd(a, rfMul(rfVar('z__'), g)))
+  const A = rfMul(a, den), G = rfMul(g, den)
+  if ([A, G].some((x) => rfVariables(rfDenominator(x)).size > 0)) throw new Error('common denominator is not one')
+  return { den, A, G }
+}
+
+/** Exact solutions of the flow, mse at t = 1 and the rate constants (src/symbolic/exact.ts). */
+function deriveExact(eqs: ReturnType<typeof readModelEquations>, coefficients: ReadonlyArray<{ rf: RF }>, initial: readonly Rat[], rfText: (x: RF) => string, definitions: ExactSource['definitions'], dae: ExactSource['dae']): ExactSource {
+  const forms = STATES.map((name, i) => ({ name, form: solveExactly(coefficients[2 * i].rf, coefficients[2 * i + 1].rf, initial[i]) }))
+  const phiText = (f: ClosedForm) => f.phi.powers.map(({ base, e }) => {
+    const ratio = `(${rfText(base)}) / (${rfText(rfSubstitute(base, new Map([['alpha', rfConst(rat(1n))], ['beta', rfConst(rat(0n))]])))})`
+    return e.q === 1n && e.p === 1n ? `(${ratio})` : e.q === 2n && e.p === 1n ? `sqrt(${ratio})` : `(${ratio})^(${e.p}/${e.q})`
+  }).join(' * ') || '1'
+  const found = forms.filter((x): x is { name: (typeof STATES)[number]; form: ClosedForm } => typeof x.form !== 'string')
+  // The same Phi may come out of different factorisations (a parameter factor cancels in the ratio
+  // to Phi(0)); compare squares, and print the shortest.
+  const same = (x: ClosedForm, y: ClosedForm) => {
+    const [sx, sy] = [squareOf(x.phi), squareOf(y.phi)]
+    return sx && sy ? rfEqual(sx, sy) : phiText(x) === phiText(y)
+  }
+  if (found.some((x) => !same(x.form, found[0].form))) throw new Error('states with different integrating factors are not supported')
+  const phis = found.map((x) => phiText(x.form)).sort((x, y) => x.length - y.length)
+  const b = new FactoryBuilder(PARAMS)
+  for (const { name, form } of found) {
+    const phi = phiExpr(b, form.phi)
+    b.define(name, { k: 'add', a: b.rational(form.particular), b: { k: 'mul', a: b.rational(form.homogeneous), b: phi } })
+  }
+  const formText = (f: ClosedForm) => [rfIsZero(f.particular) ? '' : rfText(f.particular), rfIsZero(f.homogeneous) ? '' : `(${rfText(f.homogeneous)}) * Phi`].filter(Boolean).join(' + ') || '0'
+  const out: { -readonly [K in keyof ExactSource]: ExactSource[K] } = {
+    states: forms.map(({ name, form }) => (typeof form === 'string' ? { name, reason: form } : { name, text: formText(form) })),
+    phi: phis[0],
+    found: found.map((x) => x.name),
+    definitions,
+    values: b.source(['alpha', 'beta'], found.map((x) => x.name)),
+    valuesF: b.source(['alpha', 'beta'], found.map((x) => x.name), 'functional'),
+    dae,
+  }
+
+  // mse at t = 1, where Phi(1)^2 is rational when Phi is a product of square roots.
+  const byName = new Map(found.map((x) => [x.name, x.form]))
+  const mseEntry = section(eqs.flow, 'observables').entries.find((e) => e.name === 'mse')
+  const needed = STATES.filter((s) => mseEntry && new RegExp(`\\b${s}\\b`).test(mseEntry.text))
+  if (!mseEntry || needed.some((s) => !byName.has(s))) {
+    out.mse1Reason = 'mse depends on a state without a closed form'
+    return out
+  }
+  const form0 = byName.get(needed[0])!
+  const scope = new Map(needed.map((s) => [s, atOne(byName.get(s)!)] as [string, RF]))
+  const mse1 = reduceSquares(rfFromNode(mseEntry.node, scope), squareOf(form0.phi, new Map([['alpha', rfConst(rat(0n))], ['beta', rfConst(rat(1n))]])))
+  if (rfVariables(mse1).has('Phi')) {
+    out.mse1Reason = 'mse at t = 1 keeps the irrational value of Phi(1)'
+    return out
+  }
+  const mb = new FactoryBuilder(PARAMS)
+  mb.define('mse', mb.rational(mse1))
+  out.mse1 = { text: rfText(mse1), source: mb.source([], ['mse'], 'functional') }
+
+  // The rate: n mse(n) and n bo_mse(n) expanded in 1/n.
+  const bo = section(eqs.baselines, 'observables').entries.find((e) => e.name === 'bo_mse')
+  const n = rfVar('n')
+  const flow = expandAtInfinity(rfMul(n, mse1), 'n', 2)
+  const best = bo ? expandAtInfinity(rfMul(n, rfFromNode(bo.node)), 'n', 2) : undefined
+  if (!flow || !best) {
+    out.rateReason = !flow ? 'n mse(n) diverges as n -> infinity' : 'n bo_mse(n) diverges as n -> infinity'
+    return out
+  }
+  const rate: Record<string, RF> = { C: flow[0], C1: flow[1], C_bo: best[0], C_bo1: best[1], ratio: rfDiv(flow[0], best[0]) }
+  const rb = new FactoryBuilder(PARAMS)
+  for (const [k, v] of Object.entries(rate)) rb.define(k, rb.rational(v))
+  out.rate = { text: Object.fromEntries(Object.entries(rate).map(([k, v]) => [k, rfText(v)])), keys: Object.keys(rate), source: rb.source([], Object.keys(rate), 'functional') }
+  return out
 }
 
 /**
@@ -271,22 +392,6 @@ function squareRational(node: MathNode, scope: ReadonlyMap<string, RF>): RF | un
     return n.fn === 'multiply' ? rfMul(a, b) : rfDiv(a, b)
   }
   return undefined
-}
-
-/** Plain text of a rational function (for listings). */
-export function rfText(a: RF): string {
-  const polyText = (p: ReturnType<typeof rfParts>['num']): string => {
-    const terms = polyTerms(p).map(({ mono, c }) => {
-      const coef = c.q === 1n ? `${c.p}` : `${c.p}/${c.q}`
-      const vars = mono.map(([v, e]) => (e === 1 ? v : `${v}^${e}`))
-      if (vars.length === 0) return coef
-      return coef === '1' ? vars.join('*') : coef === '-1' ? `-${vars.join('*')}` : `${coef}*${vars.join('*')}`
-    })
-    return terms.length ? terms.join(' + ').replace(/\+ -/g, '- ') : '0'
-  }
-  const { num, mono, factors } = rfParts(a)
-  const den = [...mono.map(([v, e]) => (e === 1 ? v : `${v}^${e}`)), ...factors.map(({ poly, k }) => (k === 1 ? `(${polyText(poly)})` : `(${polyText(poly)})^${k}`))]
-  return den.length ? `(${polyText(num)}) / (${den.join('*')})` : polyText(num)
 }
 
 /** Derive and compile the whole model from equations/. */

@@ -13,7 +13,7 @@ export interface Entry { readonly name: string; readonly derivative: boolean; re
 export interface Section { readonly kind: string; readonly name: string; readonly entries: readonly Entry[] }
 
 /** The equation files, in the order they are read. */
-export const EQUATION_FILES = ['schedules.eq', 'dae.eq', 'flow.eq'] as const
+export const EQUATION_FILES = ['schedules.eq', 'dae.eq', 'flow.eq', 'baselines.eq'] as const
 export type EquationFile = (typeof EQUATION_FILES)[number]
 
 /** Directory of the equation files (the same relative path from src/ and from dist/). */

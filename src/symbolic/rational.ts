@@ -295,6 +295,40 @@ export function rfParts(a: RF): { num: Poly; mono: Mono; factors: ReadonlyArray<
   return { num: a.num, mono: a.mono, factors: [...a.factors.values()] }
 }
 
+/** The denominator of a rational function, as a polynomial rational function. */
+export const rfDenominator = (a: RF): RF => rfFromPoly(denominatorPoly(a))
+/** The numerator of a rational function (over its denominator, as kept). */
+export const rfNumerator = (a: RF): RF => rfFromPoly(a.num)
+
+/** The partial derivative of a polynomial with respect to v. */
+export function polyDiff(p: Poly, v: string): Poly {
+  return polyFromTerms([...p.values()].flatMap(({ mono, c }) => {
+    const e = mono.find(([x]) => x === v)?.[1] ?? 0
+    if (e === 0) return []
+    return [{ mono: mono.map(([x, k]) => [x, x === v ? k - 1 : k] as const).filter(([, k]) => k > 0), c: rmul(c, rat(BigInt(e))) }]
+  }))
+}
+
+/** The partial derivative of a rational function with respect to v (quotient rule). */
+export function rfDiff(a: RF, v: string): RF {
+  const den = denominatorPoly(a)
+  const top = polySub(polyMul(polyDiff(a.num, v), den), polyMul(a.num, polyDiff(den, v)))
+  return rfDiv(rfFromPoly(top), rfFromPoly(polyMul(den, den)))
+}
+
+/**
+ * The coefficients of a polynomial as a polynomial in `vars`: monomial of `vars` (as text, '' for
+ * 1) -> its coefficient, a polynomial in the other variables.
+ */
+export function polyCollect(p: Poly, vars: ReadonlySet<string>): Map<string, Poly> {
+  const groups = new Map<string, Term[]>()
+  for (const { mono, c } of p.values()) {
+    const key = monoKey(mono.filter(([v]) => vars.has(v)))
+    groups.set(key, [...(groups.get(key) ?? []), { mono: mono.filter(([v]) => !vars.has(v)), c }])
+  }
+  return new Map([...groups].map(([k, terms]) => [k, polyFromTerms(terms)]))
+}
+
 // ---------------------------------------------------------------- from expression trees
 
 export class NotRational extends Error {}

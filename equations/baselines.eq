@@ -1,0 +1,12 @@
+# Baselines at the same sample size n (THEORY.md section 5): estimators of the cluster mean mu from
+# the n training samples x1 = s mu + sigma z, errors normalised by d, in the limit d -> infinity.
+# Symbols: n, sigma, omega (the baselines know sigma; lambda and the schedule play no part).
+
+# Bayes-optimal: the posterior mean of mu under the prior N(0, omega I), labels recovered up to a
+# global sign (the Gram matrix tends to omega s s^T + sigma^2 I).
+[observables]
+bo_mse = omega * sigma^2 / (n * omega + sigma^2)
+bo_cos = sqrt(n * omega / (n * omega + sigma^2))
+# PCA: the top eigenvector of the Gram matrix mapped back to R^d, length from the spectrum.
+pca_cos = sqrt(n * omega / (n * omega + sigma^2))
+pca_mse = 2 * omega * (1 - pca_cos)
