@@ -4,10 +4,14 @@
  */
 import yargs, { type Argv } from 'yargs'
 import { InputError } from '../errors.js'
+import { Decimal } from '../hp/arith.js'
+import { daeHp, statsHp, type HpResult } from '../theory/hp.js'
 import { flowProblem, type FlowProblem } from '../theory/problem.js'
 import { solve } from '../theory/solve.js'
+import { closedFormCommand } from './closed-form.js'
+import { rateCommand } from './rate.js'
 import { integer, number, numberList, single, time } from './args.js'
-import { FORMATS, render, type Format, type Row } from './format.js'
+import { FORMATS, render, renderPrecise, type Format, type Row } from './format.js'
 
 /** Flag defaults: the published summary-statistics figure (n = 8, sigma = 1.5, lambda = 0.1). */
 export const DEFAULTS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1, schedule: 'linear', points: 101, statsT: 1 } as const
@@ -24,25 +28,44 @@ function commonOptions<T>(y: Argv<T>): Argv<T> {
     .option('alpha', { type: 'string', describe: 'custom alpha(t), coefficient of the base noise x0 (with --beta)' })
     .option('beta', { type: 'string', describe: 'custom beta(t), coefficient of the target x1 (with --alpha)' })
     .option('skip', { type: 'boolean', default: true, describe: 'DAE with skip connection c x; --no-skip sets c = 0' })
+    .option('digits', { type: 'string', describe: 'significant digits, integer in [1, 1000]: arbitrary precision (decimal.js), every value computed by two independent routes [default: double precision, 12 digits printed]' })
     .option('format', { type: 'string', describe: `output format: ${FORMATS.join(', ')} [default: table]` })
     .option('json', { type: 'boolean', describe: 'shorthand for --format json' })
 }
 
-/** The problem the common flags describe. */
-export function problemFrom(a: Args): FlowProblem {
+/** Largest n answered in double precision; beyond, flowgm warns and switches to high precision. */
+export const DOUBLE_N_MAX = 1e15
+/** Digits used when a request is switched to high precision without --digits. */
+const FALLBACK_DIGITS = 12
+
+/** The problem the common flags describe, and the precision asked for (undefined: double). */
+export function problemFrom(a: Args): FlowProblem & { digits?: number } {
   const alpha = single('alpha', a.alpha)
   const beta = single('beta', a.beta)
   const named = single('schedule', a.schedule)
   if ((alpha === undefined) !== (beta === undefined)) throw new InputError(alpha === undefined ? 'beta' : 'alpha', 'requires both --alpha and --beta')
   if (alpha !== undefined && named !== undefined) throw new InputError('schedule', 'cannot be combined with --alpha/--beta')
-  return flowProblem({
-    n: integer('n', a.n, 2) ?? DEFAULTS.n,
+  let digits = integer('digits', a.digits, 1, 1000)
+  const n = integer('n', a.n, 2, Number.MAX_VALUE) ?? DEFAULTS.n
+  if (n >= DOUBLE_N_MAX && digits === undefined) {
+    process.stderr.write(`flowgm: warning: --n ${single('n', a.n)} is beyond what double precision answers faithfully (n < 1e15); computing with --digits ${FALLBACK_DIGITS}\n`)
+    digits = FALLBACK_DIGITS
+  }
+  const exact = (flag: string, fallback: number): string => {
+    const s = single(flag, a[flag])
+    return s === undefined ? String(fallback) : new Decimal(s.trim()).toString()
+  }
+  const problem = flowProblem({
+    n,
     sigma: number('sigma', a.sigma) ?? DEFAULTS.sigma,
     lambda: number('lambda', a.lambda) ?? DEFAULTS.lambda,
     omega: number('omega', a.omega) ?? DEFAULTS.omega,
     schedule: alpha !== undefined ? { alpha, beta: beta! } : named ?? DEFAULTS.schedule,
     skip: a.skip !== false,
+    text: { n: exact('n', DEFAULTS.n), sigma: exact('sigma', DEFAULTS.sigma), lambda: exact('lambda', DEFAULTS.lambda), omega: exact('omega', DEFAULTS.omega) },
+    highPrecision: digits !== undefined,
   })
+  return { ...problem, digits }
 }
 
 function formatFrom(a: Args): Format {
@@ -57,35 +80,76 @@ function formatFrom(a: Args): Format {
 }
 
 function times(a: Args, fallback?: number): number[] {
-  const ts = numberList('t', a.t) ?? (fallback === undefined ? undefined : [fallback])
-  if (!ts) throw new InputError('t', 'is required (a time in [0, 1], or a comma-separated list)')
-  return ts.map((t) => time('t', t))
+  return timeTexts(a, fallback).map(Number)
+}
+
+/** The --t values as exact decimal text (validated). */
+function timeTexts(a: Args, fallback?: number): string[] {
+  const raw = single('t', a.t)
+  if (raw === undefined && fallback === undefined) throw new InputError('t', 'is required (a time in [0, 1], or a comma-separated list)')
+  if (raw === undefined) return [String(fallback)]
+  const ts = numberList('t', raw)!
+  ts.forEach((t) => time('t', t))
+  return raw.split(',').map((x) => {
+    const d = new Decimal(x.trim())
+    if (d.lt(0) || d.gt(1)) throw new InputError('t', `must lie in [0, 1] (got ${x.trim()})`)
+    return d.toString()
+  })
 }
 
 /** Everything a command prints; the caller writes it once it is complete. */
 type Output = string
 
+const precise = (r: HpResult, format: Format, single: boolean, digits: number) => renderPrecise(r.keys, r.rows, digits, r.digitsVerified, format, single)
+
 const commands = {
   dae(a: Args): Output {
     const format = formatFrom(a)
+    const problem = problemFrom(a)
+    if (problem.digits !== undefined) {
+      const ts = timeTexts(a)
+      return precise(daeHp(problem, ts, { digits: problem.digits }), format, ts.length === 1, problem.digits)
+    }
     const ts = times(a)
-    const sol = solve(problemFrom(a))
+    const sol = solve(problem)
     return render(['t', ...sol.daeKeys], ts.map((t) => sol.dae(t)), format, ts.length === 1)
   },
   stats(a: Args): Output {
     const format = formatFrom(a)
+    const problem = problemFrom(a)
+    if (problem.digits !== undefined) {
+      const ts = timeTexts(a, DEFAULTS.statsT)
+      return precise(statsHp(problem, ts, { digits: problem.digits }), format, ts.length === 1, problem.digits)
+    }
     const ts = times(a, DEFAULTS.statsT)
-    const sol = solve(problemFrom(a))
+    const sol = solve(problem)
     return render(['t', ...sol.statsKeys], sol.statsGrid(ts), format, ts.length === 1)
   },
   curves(a: Args): Output {
     const format = formatFrom(a)
     const points = integer('points', a.points, 2, 1_000_000) ?? DEFAULTS.points
-    const sol = solve(problemFrom(a))
+    const problem = problemFrom(a)
+    if (problem.digits !== undefined) {
+      // Grid points k/(K-1) to more digits than any working precision.
+      const T = Decimal.clone({ precision: 1100 })
+      const ts = Array.from({ length: points }, (_, k) => new T(k).div(points - 1).toString())
+      const dae = daeHp(problem, ts, { digits: problem.digits })
+      const stats = statsHp(problem, ts, { digits: problem.digits })
+      const rows = dae.rows.map((r, i) => ({ ...r, ...stats.rows[i] }))
+      const keys = [...dae.keys, ...stats.keys.slice(1)]
+      return renderPrecise(keys, rows, problem.digits, Math.min(dae.digitsVerified, stats.digitsVerified), format, false)
+    }
+    const sol = solve(problem)
     const ts = Array.from({ length: points }, (_, k) => (k === points - 1 ? 1 : k / (points - 1)))
     const stats = sol.statsGrid(ts)
     const rows: Row[] = ts.map((t, i) => ({ ...sol.dae(t), ...stats[i] }))
     return render(['t', ...sol.daeKeys, ...sol.statsKeys], rows, format, false)
+  },
+  'closed-form'(a: Args): Output {
+    return closedFormCommand(a, problemFrom(a))
+  },
+  rate(a: Args): Output {
+    return rateCommand(a, problemFrom(a), formatFrom(a))
   },
 }
 
@@ -135,7 +199,11 @@ export async function main(argv: readonly string[]): Promise<void> {
       commonOptions(y).option('t', { type: 'string', describe: `time in [0, 1], or a comma-separated list [default: ${DEFAULTS.statsT}]` }), run('stats'))
     .command('curves', 'every key of dae and stats on a uniform grid of [0, 1]', (y) =>
       commonOptions(y).option('points', { type: 'string', describe: `number of grid points, integer >= 2 [default: ${DEFAULTS.points}]` }), run('curves'))
-    .demandCommand(1, 'a command is required (dae, stats or curves); see flowgm --help')
+    .command('closed-form', 'the exact solutions the symbolic layer finds: M_t, Q_xi_t, P_t, mse at t = 1, Result A and the DAE observables, the rate constants', (y) =>
+      commonOptions(y).option('format', { type: 'string', describe: 'output format: text, latex, json [default: text]' }), run('closed-form'))
+    .command('rate', 'the 1/n rate: C = lim n mse(n), C_bo (Bayes-optimal), their ratio and the next coefficient, exactly and by Richardson extrapolation', (y) =>
+      commonOptions(y).option('n-max', { type: 'string', describe: 'largest n of the sequence n = 10, 100, ..., a power of 10 in [1e3, 1e30] [default: 1e12]' }), run('rate'))
+    .demandCommand(1, 'a command is required (dae, stats, curves, closed-form or rate); see flowgm --help')
     .strict()
     .help()
     .version()

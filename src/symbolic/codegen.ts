@@ -172,9 +172,13 @@ export class FactoryBuilder {
       groups.set(key, g)
     }
     if (groups.size === 0) return { k: 'num', text: '0' }
+    // Powers and products of the arguments recur across terms and entries: computed once each
+    // (for Taylor series every product of two arguments is a convolution).
     return sum([...groups.values()].map(({ mono, terms }) => {
       const k = this.hoist(sum(terms))
-      return mono.length ? product([k, ...mono.map(([v, e]) => power(variable(v), e))]) : k
+      if (!mono.length) return k
+      const m = mono.map(([v, e]) => (e === 1 ? variable(v) : this.memo(power(variable(v), e)))).reduce((x, y) => this.memo({ k: 'mul', a: x, b: y }))
+      return { k: 'mul', a: k, b: m }
     }))
   }
 

@@ -58,6 +58,8 @@ export interface VariantSource {
     readonly daeAsWritten: string
     readonly ode: string
     readonly flow: string
+    /** Result A and the DAE observables as written in dae.eq (the published solution with skip). */
+    readonly daeWritten: string
     /** `(F) => (params) => (alpha, beta, alphadot, betadot) => [den, A, G] per state`: den X' = A X + G, all polynomials. */
     readonly taylor: string
   }
@@ -76,6 +78,8 @@ export interface ExactSource {
   readonly found: readonly string[]
   readonly values: string
   readonly valuesF: string
+  /** `(F) => (params) => (alpha, beta) => [Phi]`, when an integrating factor was found. */
+  readonly phiF?: string
   /** DAE quantities (Result A and its observables) in exact normal form; `squared` gives x^2. */
   readonly dae: ReadonlyArray<{ readonly name: string; readonly text: string; readonly squared: boolean }>
   /** mse at t = 1 as a function of the parameters, and `(F) => (params) => () => [mse]`. */
@@ -253,8 +257,17 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
   })
   const exact = deriveExact(eqs, coefficients, initialRats, rfText, section(eqs.dae, 'definitions').entries.map((e) => ({ name: e.name, text: e.text })), [...UNKNOWNS.map((u) => ({ name: u, text: rfText(solution.get(u)!), squared: false })), ...daeExact])
 
+  // The DAE as written in dae.eq (published solution, observables unsimplified): the second route
+  // of high-precision evaluation.
+  const written = new FactoryBuilder(PARAMS)
+  compileEntries(written, section(eqs.dae, 'definitions').entries, new Map(), false)
+  if (variant === 'skip') compileEntries(written, section(eqs.dae, 'solution').entries, new Map(), false)
+  else compileEntries(written, UNKNOWNS.map((u) => ({ name: u, rf: solution.get(u)! })), new Map())
+  compileEntries(written, daeObs, new Map(), false)
+
   return {
     hp: {
+      daeWritten: written.source(['alpha', 'beta'], daeKeys, 'functional'),
       dae: dae.source(['alpha', 'beta'], daeKeys, 'functional'),
       daeEndDirection: endB.source(['beta'], ['m', 'q_xi'], 'functional'),
       daeAsWritten: asWritten.source(['alpha', 'beta', ...UNKNOWNS], daeObs.map((e) => e.name), 'functional'),
@@ -277,6 +290,12 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
     directionOnly,
     resultA: Object.fromEntries(UNKNOWNS.map((u) => [u, rfText(solution.get(u)!)])),
   }
+}
+
+function phiSource(form: ClosedForm): string {
+  const b = new FactoryBuilder(PARAMS)
+  b.define('Phi', phiExpr(b, form.phi))
+  return b.source(['alpha', 'beta'], ['Phi'], 'functional')
 }
 
 /** a X + g over the common denominator of a and g: den X' = A X + G with polynomials den, A, G. */
@@ -315,6 +334,7 @@ function deriveExact(eqs: ReturnType<typeof readModelEquations>, coefficients: R
     found: found.map((x) => x.name),
     definitions,
     values: b.source(['alpha', 'beta'], found.map((x) => x.name)),
+    phiF: found.length ? phiSource(found[0].form) : undefined,
     valuesF: b.source(['alpha', 'beta'], found.map((x) => x.name), 'functional'),
     dae,
   }

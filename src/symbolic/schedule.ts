@@ -30,6 +30,9 @@ export interface Schedule {
   readonly alphadot: string
   readonly betadot: string
   at(t: number): [number, number, number, number]
+  /** Sources over an arithmetic object (see ScheduleSource), for high precision. */
+  readonly values: string
+  readonly slopes: string
 }
 
 const T = new Set(['t'])
@@ -76,6 +79,7 @@ export function loadSchedule(src: ScheduleSource): Schedule {
   const raw = instantiate<() => (t: number) => [number, number, number, number]>(src.source)()
   return {
     name: src.name, alpha: src.alpha, beta: src.beta, alphadot: src.alphadot, betadot: src.betadot,
+    values: src.values, slopes: src.slopes,
     at(t: number) {
       const v = raw(t)
       // The boundary values are part of the definition (checked below); transcendental schedules

@@ -18,6 +18,8 @@ export interface FlowProblem {
   readonly schedule: Schedule
   /** Whether the DAE has the skip connection c x (default true). */
   readonly skip: boolean
+  /** The parameters as exact decimal text (what the user typed), for high precision. */
+  readonly text: Readonly<Record<'n' | 'sigma' | 'lambda' | 'omega', string>>
 }
 
 export type ScheduleSpec = string | { readonly alpha: string; readonly beta: string }
@@ -30,6 +32,10 @@ export interface ProblemOptions {
   /** A named schedule (`linear`, `trig`) or expressions in t; default `linear`. */
   readonly schedule?: ScheduleSpec
   readonly skip?: boolean
+  /** Exact decimal text of the parameters (default: the shortest text of each number). */
+  readonly text?: Partial<Record<'n' | 'sigma' | 'lambda' | 'omega', string>>
+  /** Allow n beyond 2^53 (high precision only; `n` is then a rounded copy of text.n). */
+  readonly highPrecision?: boolean
 }
 
 /** Names of the built-in schedules. */
@@ -38,12 +44,13 @@ export const scheduleNames = (): string[] => [...model().schedules.keys()]
 /** Validate and build a problem. Throws InputError (flag and rule) on invalid values. */
 export function flowProblem(o: ProblemOptions): FlowProblem {
   if (!Number.isFinite(o.n) || !Number.isInteger(o.n) || o.n < 2) throw new InputError('n', `must be an integer >= 2 (got ${o.n})`)
-  if (o.n > Number.MAX_SAFE_INTEGER) throw new InputError('n', `must be at most ${Number.MAX_SAFE_INTEGER} in double precision (got ${o.n})`)
+  if (o.n > Number.MAX_SAFE_INTEGER && !o.highPrecision) throw new InputError('n', `must be at most ${Number.MAX_SAFE_INTEGER} in double precision (got ${o.n})`)
   if (!Number.isFinite(o.sigma) || !(o.sigma > 0)) throw new InputError('sigma', `must be a finite number > 0 (got ${o.sigma})`)
   if (!Number.isFinite(o.lambda) || !(o.lambda >= 0)) throw new InputError('lambda', `must be a finite number >= 0 (got ${o.lambda})`)
   const omega = o.omega ?? 1
   if (!Number.isFinite(omega) || !(omega > 0)) throw new InputError('omega', `must be a finite number > 0 (got ${omega})`)
-  return { n: o.n, sigma: o.sigma, lambda: o.lambda + 0, omega, schedule: resolveSchedule(o.schedule ?? 'linear'), skip: o.skip ?? true }
+  const text = { n: String(o.n), sigma: String(o.sigma), lambda: String(o.lambda + 0), omega: String(omega), ...o.text }
+  return { n: o.n, sigma: o.sigma, lambda: o.lambda + 0, omega, schedule: resolveSchedule(o.schedule ?? 'linear'), skip: o.skip ?? true, text }
 }
 
 function resolveSchedule(spec: ScheduleSpec): Schedule {

@@ -1,0 +1,70 @@
+/**
+ * `flowgm closed-form`: the exact expressions the symbolic layer found (src/symbolic/exact.ts and
+ * Result A), as functions of n, sigma, lambda, omega and of alpha, beta (the schedule at t), in
+ * mathjs syntax (text), LaTeX or JSON. What was not found is said plainly, with the reason.
+ */
+import { InputError } from '../errors.js'
+import { math } from '../symbolic/mathjs.js'
+import { model } from '../theory/model.js'
+import type { FlowProblem } from '../theory/problem.js'
+import { single } from './args.js'
+
+export const CLOSED_FORM_FORMATS = ['text', 'latex', 'json'] as const
+
+interface Line { readonly name: string; readonly text?: string; readonly reason?: string }
+
+/** LaTeX names of the left-hand sides. */
+const TEX_NAMES: Record<string, string> = {
+  M: 'M_t', Q_xi: 'Q^{\\xi}_t', P: 'P_t', Phi: '\\Phi_t', mse_1: '\\mathrm{mse}(t=1)', K: 'K', Lambda: '\\Lambda', D: 'D',
+  c: '\\hat c', m: '\\hat m', q_xi: '\\hat q_{\\xi}', w_norm2: '\\|\\hat w\\|^2/d', 'w_cos^2': '\\cos^2(\\hat w, \\mu)', test_mse: '\\mathrm{mse}_{\\mathrm{test}}',
+  oracle_mse: '\\mathrm{mse}_{\\mathrm{oracle}}', margin: '\\mathrm{margin}', C: 'C', C1: 'C_1', C_bo: 'C_{\\mathrm{BO}}', C_bo1: 'C_{\\mathrm{BO},1}', ratio: 'C / C_{\\mathrm{BO}}',
+}
+
+/** Every closed form of the problem's variant, grouped. */
+export function closedForms(problem: FlowProblem): Record<string, Line[]> {
+  const e = model().variants[problem.skip ? 'skip' : 'noskip'].source.exact
+  return {
+    schedule: [{ name: 'alpha', text: problem.schedule.alpha }, { name: 'beta', text: problem.schedule.beta }],
+    definitions: e.definitions.map((d) => ({ name: d.name, text: d.text })),
+    flow: [
+      ...(e.phi ? [{ name: 'Phi', text: e.phi }] : []),
+      ...e.states.map((s) => ({ name: s.name, text: s.text, reason: s.reason })),
+      { name: 'mse_1', text: e.mse1?.text, reason: e.mse1Reason },
+    ],
+    dae: e.dae.map((d) => ({ name: d.squared ? `${d.name}^2` : d.name, text: d.text })),
+    rate: e.rate ? Object.entries(e.rate.text).map(([name, text]) => ({ name, text })) : [{ name: 'C', reason: e.rateReason }],
+  }
+}
+
+const HEADINGS: Record<string, string> = {
+  schedule: 'Schedule (x_t = alpha(t) x0 + beta(t) x1)',
+  definitions: 'Definitions (dae.eq)',
+  flow: 'Flow (Result B): exact solutions for every schedule, with alpha = alpha(t), beta = beta(t); mse_1 is mse at t = 1',
+  dae: 'Denoiser (Result A) at time t, exact normal form',
+  rate: 'Rate: n mse(n) = C + C1/n + O(1/n^2), n bo_mse(n) = C_bo + C_bo1/n + O(1/n^2)',
+}
+
+const tex = (text: string) => math().parse(text).toTex({ parenthesis: 'auto', implicit: 'hide' })
+
+export function closedFormCommand(a: Record<string, unknown>, problem: FlowProblem): string {
+  const format = single('format', a.format) ?? (a.json === true ? 'json' : 'text')
+  if (!(CLOSED_FORM_FORMATS as readonly string[]).includes(format)) throw new InputError('format', `must be one of ${CLOSED_FORM_FORMATS.join(', ')} for closed-form (got '${format}')`)
+  if (a.digits !== undefined) throw new InputError('digits', 'is not used by closed-form (its expressions are exact)')
+  const groups = closedForms(problem)
+  const variant = problem.skip ? 'with skip connection' : 'without skip connection (c = 0)'
+  if (format === 'json') {
+    const out = Object.fromEntries(Object.entries(groups).map(([g, lines]) => [g, Object.fromEntries(lines.map((l) => [l.name, l.text !== undefined
+      ? { text: l.text, latex: g === 'schedule' ? undefined : tex(l.text) }
+      : { found: false, reason: l.reason }]))]))
+    return JSON.stringify({ variant: problem.skip ? 'skip' : 'noskip', ...out }, null, 2) + '\n'
+  }
+  if (format === 'latex') {
+    const body = Object.entries(groups).filter(([g]) => g !== 'schedule').map(([g, lines]) => [
+      `% ${HEADINGS[g]}`,
+      ...lines.map((l) => (l.text !== undefined ? `${TEX_NAMES[l.name] ?? l.name} &= ${tex(l.text)} \\\\` : `% ${l.name}: not found (${l.reason})`)),
+    ].join('\n'))
+    return `% flowgm closed-form, ${variant}; schedule alpha = ${problem.schedule.alpha}, beta = ${problem.schedule.beta}\n\\begin{align*}\n${body.join('\n')}\n\\end{align*}\n`
+  }
+  const lines = Object.entries(groups).map(([g, ls]) => [`# ${HEADINGS[g]}`, ...ls.map((l) => (l.text !== undefined ? `${l.name} = ${l.text}` : `${l.name}: not found (${l.reason})`))].join('\n'))
+  return `# flowgm closed-form, ${variant}\n\n${lines.join('\n\n')}\n`
+}

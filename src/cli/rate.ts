@@ -1,0 +1,49 @@
+/**
+ * `flowgm rate`: C = lim n mse(n), C_bo, their ratio and the next coefficients, by the exact
+ * series (route a) and by Richardson extrapolation of high-precision values (route b), with the
+ * digits on which they agree. `--format csv` prints the sequence behind route (b).
+ */
+import { InputError } from '../errors.js'
+import { RATE_KEYS, rate } from '../theory/rate.js'
+import type { FlowProblem } from '../theory/problem.js'
+import { integer, single } from './args.js'
+import type { Format } from './format.js'
+
+/** Digits printed when --digits is not given. */
+const RATE_DIGITS = 12
+
+export function rateCommand(a: Record<string, unknown>, problem: FlowProblem & { digits?: number }, format: Format): string {
+  if (a.n !== undefined) throw new InputError('n', 'is not used by rate (it takes n -> infinity; see --n-max)')
+  const nMaxText = single('n-max', a['n-max'] ?? a.nMax)
+  let nMax = 1e12
+  if (nMaxText !== undefined) {
+    const k = /^1e(\d+)$/i.exec(nMaxText.trim()) ?? /^1(0+)$/.exec(nMaxText.trim())
+    const exp = k ? (k[0].toLowerCase().startsWith('1e') ? Number(k[1]) : k[1].length) : NaN
+    if (!(exp >= 3 && exp <= 30)) throw new InputError('n-max', `must be a power of 10 in [1e3, 1e30], written 1eK or 10...0 (got '${nMaxText}')`)
+    nMax = 10 ** exp
+  }
+  const digits = problem.digits ?? RATE_DIGITS
+  integer('digits', digits, 1, 1000)
+  const r = rate(problem, { digits, nMax })
+  if (format === 'csv') {
+    const rows = r.sequence.map((s) => [s.n.replace(/^1e/, '1e'), s.n_mse.toPrecision(digits), s.n_bo_mse.toPrecision(digits)].join(','))
+    return ['n,n_mse,n_bo_mse', ...rows].join('\n') + '\n'
+  }
+  const value = (k: (typeof RATE_KEYS)[number]) => (r.exact ? r.exact.values[k].toPrecision(digits) : r.numeric[k].toPrecision(Math.max(1, Math.min(digits, 15))))
+  const numeric = (k: (typeof RATE_KEYS)[number]) => r.numeric[k].toPrecision(Math.max(1, Math.min(digits, r.exact ? r.agreement[k] : digits)))
+  if (format === 'json') {
+    return JSON.stringify({
+      sigma: problem.text.sigma, lambda: problem.text.lambda, omega: problem.text.omega, skip: problem.skip,
+      ...Object.fromEntries(RATE_KEYS.map((k) => [k, value(k)])),
+      exact: r.exact ? r.exact.text : { found: false, reason: r.exactReason },
+      numeric: Object.fromEntries(RATE_KEYS.map((k) => [k, numeric(k)])),
+      digits_agree: r.agreement,
+      n_max: `1e${Math.round(Math.log10(nMax))}`,
+    }, null, 2) + '\n'
+  }
+  const head = ['key', 'value', 'exact', 'richardson', 'digits_agree']
+  const rows = RATE_KEYS.map((k) => [k, value(k), r.exact ? r.exact.text[k] : 'not found', numeric(k), String(r.agreement[k])])
+  const cells = [head, ...rows]
+  const widths = head.map((_, j) => Math.max(...cells.map((row) => row[j].length)))
+  return cells.map((row) => row.map((c, j) => (j === 2 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ')).join('\n') + '\n'
+}

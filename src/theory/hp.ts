@@ -1,0 +1,237 @@
+/**
+ * High precision (decimal.js): the DAE and the flow at D significant digits, each number computed
+ * by two independent routes and printed only when they agree.
+ *  - Flow, route 1: the Taylor-series integrator (src/hp/taylor.ts) on den X' = A X + G, the
+ *    series of the schedule by automatic differentiation (src/hp/series.ts); it steps onto t = 1,
+ *    a regular singular point without skip connection.
+ *  - Flow, route 2: the integrating-factor solution X(t) = X(0) exp(int a) + Phi(t) int g / Phi,
+ *    with Phi found symbolically (src/symbolic/exact.ts) and the integrals by tanh-sinh
+ *    quadrature (src/hp/tanhsinh.ts); P(t) = exp(int a) is pure quadrature. At a regular
+ *    singular point t = 1, X(1) = -G/A there (the leading Taylor coefficients, L'Hopital).
+ *  - DAE: the exact normal form (route 1) and the equations as written in dae.eq (route 2).
+ * Arithmetic runs at D + guard digits; the guard grows until the routes agree to D + 2 digits.
+ */
+import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../hp/arith.js'
+import { seriesArith, type Series } from '../hp/series.js'
+import { tanhSinh } from '../hp/tanhsinh.js'
+import { taylorSolve } from '../hp/taylor.js'
+import { instantiate } from '../symbolic/codegen.js'
+import { STATES } from '../symbolic/derive.js'
+import { model } from './model.js'
+import type { FlowProblem } from './problem.js'
+
+export type HpRow = Readonly<Record<string, Decimal>>
+
+export interface HpResult {
+  readonly keys: readonly string[]
+  /** One row per requested t (the key t included), values rounded to `digits` significant digits. */
+  readonly rows: readonly HpRow[]
+  /** Significant digits on which the two routes agree (the least over all values). */
+  readonly digitsVerified: number
+  /** Working precision of the final attempt (digits). */
+  readonly precision: number
+}
+
+export interface HpOptions {
+  /** Significant digits wanted (1 to 1000). */
+  readonly digits: number
+}
+
+type Factory<T> = (F: Arith<T>) => (...params: T[]) => (...args: T[]) => T[]
+const factories = new Map<string, unknown>()
+function factory<T>(source: string): Factory<T> {
+  let f = factories.get(source)
+  if (!f) factories.set(source, (f = instantiate(source)))
+  return f as Factory<T>
+}
+
+/** Extra digits always carried, and the most attempts at growing them. */
+const GUARD = 10
+const ATTEMPTS = 4
+
+const variantOf = (p: FlowProblem) => model().variants[p.skip ? 'skip' : 'noskip']
+
+/** The summary statistics (keys of `flowgm stats`) at each t, at high precision. */
+export function statsHp(problem: FlowProblem, ts: readonly string[], options: HpOptions): HpResult {
+  const v = variantOf(problem)
+  const keys = ['t', ...STATES, ...v.source.flowKeys]
+  return verified(problem, options, keys, (D) => {
+    const routes = [flowByTaylor(problem, D, ts), flowByQuadrature(problem, D, ts)]
+    return routes.map((states) => states.map((y, i) => observables(problem, D, ts[i], y)))
+  })
+}
+
+/** Result A and the DAE observables (keys of `flowgm dae`) at each t, at high precision. */
+export function daeHp(problem: FlowProblem, ts: readonly string[], options: HpOptions): HpResult {
+  const v = variantOf(problem)
+  const keys = ['t', ...v.source.daeKeys]
+  return verified(problem, options, keys, (D) => {
+    const F = decimalArith(D)
+    const p = params(problem, D)
+    const normal = factory<Decimal>(v.source.hp.dae)(F)(...p)
+    const written = factory<Decimal>(v.source.hp.daeWritten)(F)(...p)
+    const endDirection = factory<Decimal>(v.source.hp.daeEndDirection)(F)(...p)
+    const asWritten = factory<Decimal>(v.source.hp.daeAsWritten)(F)(...p)
+    const obsKeys = v.source.daeKeys.slice(3)
+    return [normal, written].map((route) => ts.map((t) => {
+      const T = new D(t)
+      const [a, b] = scheduleValues(problem, F, T)
+      const values = route(a, b)
+      const row: Record<string, Decimal> = { t: T }
+      v.source.daeKeys.forEach((k, i) => { row[k] = values[i] })
+      if (row.m.isZero() && row.q_xi.isZero()) {
+        // t = 1 with skip connection: observables of w's direction take their limit (solve.ts).
+        const [m, q] = endDirection(b)
+        const dir = asWritten(a, b, row.c, m, q)
+        for (const k of v.source.daeDirectionOnly) row[k] = dir[obsKeys.indexOf(k)]
+      }
+      return row
+    }))
+  })
+}
+
+/**
+ * Run `compute` (both routes, rows of values) at growing precision until the routes agree to
+ * digits + 2 significant digits on every value, then round to `digits`.
+ */
+function verified(problem: FlowProblem, options: HpOptions, keys: readonly string[], compute: (D: DecimalConstructor) => HpRow[][]): HpResult {
+  const { digits } = options
+  // M - 1 loses about log10(n) digits in mse when n is large.
+  let precision = digits + GUARD + Math.max(0, Math.ceil(Math.log10(Number(problem.text.n))))
+  let agreement = 0
+  for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
+    const D = Decimal.clone({ precision, rounding: Decimal.ROUND_HALF_EVEN })
+    const [first, second] = compute(D)
+    agreement = Math.min(...first.flatMap((row, i) => keys.map((k) => agree(row[k], second[i][k], precision))))
+    if (agreement >= digits + 2) {
+      const R = Decimal.clone({ precision: digits, rounding: Decimal.ROUND_HALF_EVEN })
+      const rows = first.map((row) => Object.fromEntries(keys.map((k) => [k, k === 't' ? row[k] : new R(row[k]).toSignificantDigits(digits)])))
+      return { keys, rows, digitsVerified: Math.min(agreement, precision), precision }
+    }
+    precision += Math.max(GUARD, digits + 2 - agreement + GUARD)
+  }
+  throw new Error(`high precision: the two routes agree on only ${agreement} digits at ${precision} digits of working precision`)
+}
+
+/** Significant digits on which x and y agree (the working precision if equal). */
+function agree(x: Decimal, y: Decimal, precision: number): number {
+  if (!x.isFinite() || !y.isFinite()) return 0
+  if (x.eq(y)) return precision
+  const scale = Decimal.max(x.abs(), y.abs())
+  // A value that vanishes exactly on one route and is below the working precision on the other.
+  if ((x.isZero() || y.isZero()) && scale.lt(new Decimal(10).pow(-(precision - 8)))) return precision
+  const rel = x.minus(y).abs().div(scale)
+  return Math.max(0, Math.floor(-rel.log(10).toNumber()))
+}
+
+function params(problem: FlowProblem, D: DecimalConstructor): Decimal[] {
+  const { n, sigma, lambda, omega } = problem.text
+  return [n, sigma, lambda, omega].map((x) => new D(x))
+}
+
+/** alpha, beta at t, exact at the endpoints (as in double precision, schedule.ts). */
+function scheduleValues(problem: FlowProblem, F: Arith<Decimal>, t: Decimal): [Decimal, Decimal] {
+  if (t.isZero()) return [F.num('1'), F.num('0')]
+  if (t.eq(1)) return [F.num('0'), F.num('1')]
+  const [a, b] = factory<Decimal>(problem.schedule.values)(F)()(t)
+  return [a, b]
+}
+
+function scheduleSlopes(problem: FlowProblem, F: Arith<Decimal>, t: Decimal): [Decimal, Decimal] {
+  const [a, b] = factory<Decimal>(problem.schedule.slopes)(F)()(t)
+  return [a, b]
+}
+
+/** Route 1: Taylor series; returns (M, Q_xi, P) at each t. */
+function flowByTaylor(problem: FlowProblem, D: DecimalConstructor, ts: readonly string[]): Decimal[][] {
+  const v = variantOf(problem)
+  const order = ts.map((t, i) => ({ t: new D(t), i })).sort((a, b) => a.t.cmp(b.t))
+  const system = taylorSystem(problem, D)
+  const x0 = v.source.initial.map((x) => new D(x))
+  const { values } = taylorSolve(D, system, x0, order.map((o) => o.t), { digits: D.precision - 4 })
+  const out: Decimal[][] = new Array(ts.length)
+  order.forEach((o, k) => { out[o.i] = values[k] })
+  return out
+}
+
+/** The series of den, A, G of every state at t0, from the series of the schedule. */
+function taylorSystem(problem: FlowProblem, D: DecimalConstructor) {
+  const v = variantOf(problem)
+  const p = params(problem, D)
+  return (t0: Decimal, N: number) => {
+    const S1 = seriesArith(D, N + 1)
+    const t = S1.variable(t0)
+    const [a, b] = factory<Decimal | Series>(problem.schedule.values)(S1)()(t).map((x) => S1.lift(x))
+    const S = seriesArith(D, N)
+    const k = factory<Decimal | Series>(v.source.hp.taylor)(S)(...p)(truncate(a, N), truncate(b, N), derivative(a, D), derivative(b, D)).map((x) => S.lift(x))
+    return STATES.map((_, i) => ({ den: k[3 * i], A: k[3 * i + 1], G: k[3 * i + 2] }))
+  }
+}
+
+const truncate = (x: Series, N: number): Series => ({ c: x.c.slice(0, N), deg: Math.min(x.deg, N - 1) })
+function derivative(x: Series, D: DecimalConstructor): Series {
+  const c = x.c.slice(1).map((ck, k) => ck.times(k + 1))
+  return { c: c.length ? c : [new D(0)], deg: Math.max(0, x.deg - 1) }
+}
+
+/** Route 2: integrating factor and quadrature; returns (M, Q_xi, P) at each t. */
+function flowByQuadrature(problem: FlowProblem, D: DecimalConstructor, ts: readonly string[]): Decimal[][] {
+  const v = variantOf(problem)
+  const F = decimalArith(D)
+  const p = params(problem, D)
+  const coefficients = factory<Decimal>(v.source.hp.ode)(F)(...p)
+  if (!v.source.exact.phiF) throw new Error('high precision needs the integrating factor, which the symbolic layer did not find')
+  const phi = factory<Decimal>(v.source.exact.phiF)(F)(...p)
+  const x0 = v.source.initial.map((x) => new D(x))
+  const digits = D.precision - 6
+  const integrand = (s: Decimal): Decimal[] => {
+    const [a, b] = scheduleValues(problem, F, s)
+    const [ad, bd] = scheduleSlopes(problem, F, s)
+    const k = coefficients(a, b, ad, bd)
+    const [Phi] = phi(a, b)
+    return STATES.flatMap((_, i) => [k[2 * i], k[2 * i + 1].div(Phi)])
+  }
+  return ts.map((text) => {
+    const t = new D(text)
+    if (v.source.singular && t.eq(1)) return singularLimit(problem, D)
+    const { values } = tanhSinh(D, integrand, new D(0), t, { digits })
+    const [a, b] = scheduleValues(problem, F, t)
+    const [Phi] = phi(a, b)
+    return STATES.map((_, i) => {
+      const homogeneous = x0[i].isZero() ? x0[i] : x0[i].times(values[2 * i].exp())
+      return homogeneous.plus(Phi.times(values[2 * i + 1]))
+    })
+  })
+}
+
+/** X(1) at the regular singular point t = 1: den(1) = 0 forces A X + G -> 0, X(1) = -lim G/A. */
+function singularLimit(problem: FlowProblem, D: DecimalConstructor): Decimal[] {
+  const N = 8
+  const at = taylorSystem(problem, D)(new D(1), N)
+  const tiny = new D(10).pow(-(D.precision - 8))
+  return at.map(({ A, G }) => {
+    const j = A.c.findIndex((x) => x.abs().gt(tiny))
+    if (j < 0) throw new Error('singular limit: A vanishes to high order at t = 1')
+    if (G.c.slice(0, j).some((x) => x.abs().gt(tiny))) throw new Error('singular limit: the solution is unbounded at t = 1')
+    return G.c[j].div(A.c[j]).neg()
+  })
+}
+
+/** Observables of `flowgm stats` from the state, with the t = 0 direction limit of solve.ts. */
+function observables(problem: FlowProblem, D: DecimalConstructor, t: string, y: Decimal[]): HpRow {
+  const v = variantOf(problem)
+  const F = decimalArith(D)
+  const p = params(problem, D)
+  const flow = factory<Decimal>(v.source.hp.flow)(F)(...p)
+  const values = flow(y[0], y[1], y[2])
+  const row: Record<string, Decimal> = { t: new D(t) }
+  STATES.forEach((k, i) => { row[k] = y[i] })
+  v.source.flowKeys.forEach((k, i) => { row[k] = values[i] })
+  if (y[0].isZero() && y[1].isZero()) {
+    const d = factory<Decimal>(v.source.hp.dae)(F)(...p)(F.num('1'), F.num('0'))
+    const dir = flow(d[1], d[2], y[2])
+    for (const k of v.source.directionOnly) row[k] = dir[v.source.flowKeys.indexOf(k)]
+  }
+  return row
+}
+

@@ -1,0 +1,110 @@
+/**
+ * The 1/n rate: n mse(n) -> C and n bo_mse(n) -> C_bo as n -> infinity, by two routes.
+ *  (a) exact: the series in 1/n of the closed form of mse at t = 1 (src/symbolic/exact.ts),
+ *      evaluated at the parameters;
+ *  (b) numerical: n mse(n) at t = 1 at high precision (both routes of hp.ts, verified) on the
+ *      geometric sequence n = 10, 100, ..., nMax, extrapolated to 1/n = 0 by Richardson
+ *      (Neville's polynomial extrapolation in h = 1/n); the next coefficient from (f(h) - C)/h.
+ * n bo_mse(n) uses the Bayes-optimal error of equations/baselines.eq evaluated at each n.
+ */
+import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../hp/arith.js'
+import { instantiate } from '../symbolic/codegen.js'
+import { parseEquations, readEquationText, section } from '../symbolic/eqfile.js'
+import { FactoryBuilder } from '../symbolic/codegen.js'
+import { PARAMETERS } from '../symbolic/derive.js'
+import { statsHp } from './hp.js'
+import { model } from './model.js'
+import { flowProblem, type FlowProblem } from './problem.js'
+
+export const RATE_KEYS = ['C', 'C1', 'C_bo', 'C_bo1', 'ratio'] as const
+export type RateKey = (typeof RATE_KEYS)[number]
+
+export interface RatePoint { readonly n: string; readonly n_mse: Decimal; readonly n_bo_mse: Decimal }
+
+export interface RateResult {
+  /** Route (a), with the expressions, or why there is none. */
+  readonly exact?: { readonly values: Readonly<Record<RateKey, Decimal>>; readonly text: Readonly<Record<string, string>> }
+  readonly exactReason?: string
+  /** Route (b) and the sequence it extrapolates. */
+  readonly numeric: Readonly<Record<RateKey, Decimal>>
+  readonly sequence: readonly RatePoint[]
+  /** Significant digits on which (a) and (b) agree, per key. */
+  readonly agreement: Readonly<Record<RateKey, number>>
+}
+
+export interface RateOptions {
+  readonly digits: number
+  /** Largest n of the sequence, a power of 10 (default 1e12). */
+  readonly nMax?: number
+}
+
+/** Compute C, C1, C_bo, C_bo1 and C / C_bo for the parameters of `problem` (its n is not used). */
+export function rate(problem: FlowProblem, options: RateOptions): RateResult {
+  const { digits } = options
+  const kMax = Math.round(Math.log10(options.nMax ?? 1e12))
+  // Richardson on K points with ratio 10 gains about K(K+1)/2 digits before the coefficients'
+  // growth; the sequence values carry the working precision.
+  const work = Decimal.clone({ precision: digits + 20 })
+  const ns = Array.from({ length: kMax }, (_, k) => `1e${k + 1}`)
+  const sequence = ns.map((n) => {
+    const p = flowProblem({ n: Number(n), sigma: problem.sigma, lambda: problem.lambda, omega: problem.omega, schedule: scheduleSpec(problem), skip: problem.skip, text: { ...problem.text, n }, highPrecision: true })
+    const [row] = statsHp(p, ['1'], { digits: digits + 15 }).rows
+    const N = new work(n)
+    return { n, n_mse: N.times(row.mse), n_bo_mse: N.times(boMse(work, problem.text, n)) }
+  })
+  const hs = ns.map((n) => new work(1).div(n))
+  const fit = (fs: Decimal[]) => {
+    const c = neville(hs, fs)
+    const c1 = neville(hs, fs.map((f, i) => f.minus(c).div(hs[i])))
+    return [c, c1]
+  }
+  const [C, C1] = fit(sequence.map((s) => s.n_mse))
+  const [C_bo, C_bo1] = fit(sequence.map((s) => s.n_bo_mse))
+  const numeric = { C, C1, C_bo, C_bo1, ratio: C.div(C_bo) }
+  const exact = exactRate(problem, work)
+  const agreement = Object.fromEntries(RATE_KEYS.map((k) => [k, exact ? agree(exact.values[k], numeric[k], digits + 20) : 0])) as Record<RateKey, number>
+  return { ...(exact ? { exact } : { exactReason: model().variants[problem.skip ? 'skip' : 'noskip'].source.exact.rateReason }), numeric, sequence, agreement }
+}
+
+function scheduleSpec(p: FlowProblem) {
+  return model().schedules.has(p.schedule.name) ? p.schedule.name : { alpha: p.schedule.alpha, beta: p.schedule.beta }
+}
+
+function exactRate(problem: FlowProblem, D: DecimalConstructor): RateResult['exact'] {
+  const src = model().variants[problem.skip ? 'skip' : 'noskip'].source.exact.rate
+  if (!src) return undefined
+  const F = decimalArith(D)
+  const { n, sigma, lambda, omega } = problem.text
+  const values = instantiate<(F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]>(src.source)(F)(...[n, sigma, lambda, omega].map((x) => new D(x)))()
+  return { values: Object.fromEntries(src.keys.map((k, i) => [k, values[i]])) as Record<RateKey, Decimal>, text: src.text }
+}
+
+let boSource: string | undefined
+/** bo_mse of equations/baselines.eq at (n, sigma, omega). */
+function boMse(D: DecimalConstructor, text: FlowProblem['text'], n: string): Decimal {
+  if (!boSource) {
+    const entry = section(parseEquations(readEquationText('baselines.eq'), 'baselines.eq', ['n', 'sigma', 'omega']), 'observables').entries.find((e) => e.name === 'bo_mse')
+    if (!entry) throw new Error('baselines.eq: no bo_mse')
+    const b = new FactoryBuilder(new Set(PARAMETERS))
+    b.define('bo_mse', b.node(entry.node))
+    boSource = b.source([], ['bo_mse'], 'functional')
+  }
+  const f = instantiate<(F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]>(boSource)(decimalArith(D))
+  return f(...[n, text.sigma, text.lambda, text.omega].map((x) => new D(x)))()[0]
+}
+
+/** The value at h = 0 of the polynomial through (hs, fs) (Neville). */
+function neville(hs: readonly Decimal[], fs: readonly Decimal[]): Decimal {
+  const p = fs.slice()
+  for (let m = 1; m < hs.length; m++) {
+    for (let j = hs.length - 1; j >= m; j--) p[j] = hs[j - m].times(p[j]).minus(hs[j].times(p[j - 1])).div(hs[j - m].minus(hs[j]))
+  }
+  return p[hs.length - 1]
+}
+
+/** Significant digits on which x and y agree. */
+export function agree(x: Decimal, y: Decimal, precision: number): number {
+  if (x.eq(y)) return precision
+  const scale = Decimal.max(x.abs(), y.abs())
+  return Math.max(0, Math.floor(-x.minus(y).abs().div(scale).log(10).toNumber()))
+}
