@@ -13,7 +13,7 @@ export const SIG_FIGS = 12
 export type Row = Readonly<Record<string, number>>
 
 /** A high-precision value (decimal.js), printed with exactly `digits` significant digits. */
-export interface Precise { toPrecision(digits: number): string; toSignificantDigits(digits: number): { toString(): string } }
+export interface Precise { toPrecision(digits: number): string; toSignificantDigits(digits: number): { toString(): string }; isZero(): boolean }
 export type PreciseRow = Readonly<Record<string, Precise>>
 
 /** A number rounded to SIG_FIGS significant digits (no negative zero). */
@@ -39,7 +39,8 @@ export function render(keys: readonly string[], rows: readonly Row[], format: Fo
 export function renderPrecise(keys: readonly string[], rows: readonly PreciseRow[], digits: number, verified: number, format: Format, single: boolean): string {
   const cells = rows.map((r) => [
     ...keys.map((k) => {
-      const s = k === 't' ? r[k].toSignificantDigits(digits).toString() : r[k].toPrecision(digits)
+      // An exact zero has no significant digits to show.
+      const s = k === 't' ? r[k].toSignificantDigits(digits).toString() : r[k].isZero() ? '0' : r[k].toPrecision(digits)
       return { json: s, text: s }
     }),
     { json: verified, text: String(verified) },

@@ -19,8 +19,12 @@
  * Levels. Level L uses h = 2^-L. Its nodes are the previous level's plus the odd multiples of h,
  * so each level evaluates only the new nodes and the running sum is shared. Each side walks
  * outwards until a term w_k f(x_k) is below 10^-(digits + GUARD) of Σ|w f| for every component
- * (and never short of where the previous level reached). Node tables depend only on the working
- * precision and are cached (bounded to MAX_TABLES precisions).
+ * and it has passed every node that was significant at an earlier level.
+ *
+ * Nodes. They depend only on the working precision, so they are cached per precision (at most
+ * MAX_TABLES precisions) and computed lazily, 10 digits above it: e^τ as (e^h)^k, and e^{2u} by
+ * expTaylor below, because decimal.js's own exp reduces its argument only below 0.01 and costs
+ * 100-350 ms at 1000 digits (expTaylor: about 45 ms).
  *
  * Error estimate (Bailey; as in mpmath): with D1 = log10 of the relative difference between the
  * last two levels and D2 between the last and the one before, the error of the last level is
@@ -61,14 +65,32 @@ const MIN_LEVEL = 2
 const KEY_LEVEL = 30
 /** Distinct working precisions whose node tables are kept. */
 const MAX_TABLES = 4
+/** Digits above the working precision at which nodes are computed. */
+const NODE_GUARD = 10
+/**
+ * The constant c of x = tanh(c sinh τ), w = c cosh τ / cosh²(c sinh τ). Any c > 0 gives an exact
+ * change of variables, as long as nodes and weights share it; π/2 only makes the decay fastest,
+ * so 17 digits of it are enough at every precision (decimal.js keeps π only to 1025 digits).
+ */
+const HALF_PI = '1.5707963267948966'
+/** Halvings of the argument of expTaylor beyond those that bring it below 1. */
+const EXP_HALVINGS = 8
 
-/** d = 1 - |x| and the weight w (without the factor h) of the node at τ = kh. */
-interface Node { d: Decimal; w: Decimal }
+/**
+ * d = 1 - |x| and the weight w (without the factor h) of the node at τ = kh, at the working
+ * precision, and e^τ (NODE_GUARD digits above it) for the next node's.
+ */
+interface Node { d: Decimal; w: Decimal; q: Decimal }
 
 interface Table {
+  /** The constructor nodes are computed with (NODE_GUARD digits above the working precision). */
+  W: DecimalConstructor
+  /** HALF_PI, exactly. */
   halfPi: Decimal
-  /** Weights below this are not tabulated: no sensible integrand needs them. */
+  /** Weights below this are not tabulated: no integrand finite on [a, b] needs them. */
   tiny: Decimal
+  /** By level: e^h, h = 2^-level, and the ratio of e^τ between neighbours on its grid. */
+  steps: Map<number, { step: Decimal; stride: Decimal }>
   /** By τ·2^KEY_LEVEL; null past the tail limit. */
   nodes: Map<number, Node | null>
 }
@@ -101,7 +123,6 @@ export function tanhSinh(
 
   const table = tableFor(D)
   const half = b.minus(a).div(2)
-  const negligible = new D(10).pow(-(digits + GUARD))
   let evaluations = 0
   let sums: Decimal[] = []
   let abs: Decimal[] = []
@@ -126,43 +147,53 @@ export function tanhSinh(
     return largest
   }
 
-  // Per side (0: near a, 1: near b): the farthest k reached, in units of the current level, and
-  // log10 of the relative size of the last term when the side stopped before it was negligible.
+  // Per side (0: near a, 1: near b), in units of the current level: reach, below which every
+  // node has been evaluated or is negligible; significant, the farthest node whose term was not
+  // negligible; tail, log10 of the relative size of the last term of the last walk, which bounds
+  // the terms left out (it is not negligible only if the walk hit the endpoint or tail limit).
   const reach = [0, 0]
-  const cutTail = [-Infinity, -Infinity]
+  const significant = [0, 0]
+  const tail = [-Infinity, -Infinity]
 
   const walk = (level: number, side: 0 | 1): void => {
     const previous = reach[side]
-    let reached = 0
     let last = -Infinity
-    cutTail[side] = -Infinity
     for (let k = 1; ; k++) {
       if (k <= previous && k % 2 === 0) continue
       const node = nodeAt(D, table, level, k)
       const s = node && (side === 0 ? a.plus(half.times(node.d)) : b.minus(half.times(node.d)))
       if (!node || !s || s.eq(a) || s.eq(b)) {
-        cutTail[side] = last
-        break
+        // d falls with k, so every node beyond is cut too.
+        tail[side] = last
+        reach[side] = Math.max(previous, k - 1)
+        return
       }
       last = add(s, node.w)
-      reached = k
-      if (k >= previous && last <= -(digits + GUARD)) break
+      if (last > -(digits + GUARD)) {
+        significant[side] = Math.max(significant[side], k)
+      } else if (k > significant[side]) {
+        // Past every significant term of this and earlier levels: the rest decay double-exponentially.
+        tail[side] = last
+        reach[side] = Math.max(previous, k)
+        return
+      }
     }
-    reach[side] = reached
   }
 
   add(a.plus(half), table.halfPi)
   const history: Decimal[][] = []
   for (let level = 0; ; level++) {
-    reach[0] *= 2
-    reach[1] *= 2
+    for (const side of [0, 1]) {
+      reach[side] *= 2
+      significant[side] *= 2
+    }
     walk(level, 0)
     walk(level, 1)
     const h = new D(2).pow(-level)
     history.push(sums.map((s) => s.times(half).times(h)))
     if (level < MIN_LEVEL) continue
     const scales = abs.map((x) => x.times(half.abs()).times(h))
-    const estimate = errorEstimate(history, scales, D.precision, Math.max(...cutTail))
+    const estimate = errorEstimate(history, scales, D.precision, Math.max(...tail))
     if (estimate <= -digits) {
       return { values: history[level], levels: level, evaluations, error: pow10(D, estimate) }
     }
@@ -176,7 +207,7 @@ export function tanhSinh(
  * log10 of the estimated relative error of the last level (Bailey's estimate), the largest over
  * components; -Infinity if every component is identically zero.
  */
-function errorEstimate(history: Decimal[][], scales: Decimal[], precision: number, cutTail: number): number {
+function errorEstimate(history: Decimal[][], scales: Decimal[], precision: number, tail: number): number {
   const [s2, s1, s0] = history.slice(-3)
   const floor = 1 - precision
   let worst = -Infinity
@@ -185,7 +216,7 @@ function errorEstimate(history: Decimal[][], scales: Decimal[], precision: numbe
     const logScale = log10Abs(scales[i])
     const d1 = Math.max(log10Abs(s0[i].minus(s1[i])) - logScale, floor)
     const d2 = Math.max(log10Abs(s0[i].minus(s2[i])) - logScale, floor)
-    const e = d1 >= 0 || d2 >= 0 ? 0 : Math.min(0, Math.max((d1 * d1) / d2, 2 * d1, floor, cutTail))
+    const e = d1 >= 0 || d2 >= 0 ? 0 : Math.min(0, Math.max((d1 * d1) / d2, 2 * d1, floor, tail))
     worst = Math.max(worst, e)
   }
   return worst
@@ -194,17 +225,30 @@ function errorEstimate(history: Decimal[][], scales: Decimal[], precision: numbe
 /** The node at τ = k·2^-level, from the cache or computed; null past the tail limit. */
 function nodeAt(D: DecimalConstructor, table: Table, level: number, k: number): Node | null {
   while (level > 0 && k % 2 === 0) { k /= 2; level-- }
-  const key = k * 2 ** (KEY_LEVEL - level)
-  const cached = table.nodes.get(key)
+  const cached = table.nodes.get(nodeKey(level, k))
   if (cached !== undefined) return cached
-  const tau = new D(k).div(2 ** level)
-  const q = tau.exp(), qInv = new D(1).div(q)
-  const u = table.halfPi.times(q.minus(qInv).div(2))
-  const d = new D(2).div(u.times(2).exp().plus(1))
-  const w = table.halfPi.times(q.plus(qInv).div(2)).times(d).times(new D(2).minus(d))
-  const node = w.lt(table.tiny) ? null : { d, w }
-  table.nodes.set(key, node)
+  const { W, halfPi } = table
+  let steps = table.steps.get(level)
+  if (!steps) {
+    const step = expTaylor(W, new W(2).pow(-level))
+    table.steps.set(level, (steps = { step, stride: level === 0 ? step : step.times(step) }))
+  }
+  // e^τ from the previous node of this level's grid when it is known (one product), else by powering.
+  const neighbour = level === 0 ? k - 1 : k - 2
+  const previous = neighbour >= 1 ? table.nodes.get(nodeKey(level, neighbour)) : undefined
+  const q = previous ? previous.q.times(steps.stride) : steps.step.pow(k)
+  const qInv = new W(1).div(q)
+  const u = halfPi.times(q.minus(qInv)).div(2)
+  const d = new W(2).div(expTaylor(W, u.times(2)).plus(1))
+  const w = halfPi.times(q.plus(qInv)).div(2).times(d).times(new W(2).minus(d))
+  const node = w.lt(table.tiny) ? null : { d: new D(d), w: new D(w), q }
+  table.nodes.set(nodeKey(level, k), node)
   return node
+}
+
+/** The cache key of τ = k·2^-level: τ·2^KEY_LEVEL, the same integer for every (level, k) naming τ. */
+function nodeKey(level: number, k: number): number {
+  return k * 2 ** (KEY_LEVEL - level)
 }
 
 /** The node table for D's precision and rounding, most recently used last (bounded LRU). */
@@ -214,11 +258,49 @@ function tableFor(D: DecimalConstructor): Table {
   if (table) {
     TABLES.delete(key)
   } else {
-    table = { halfPi: D.acos(-1).div(2), tiny: new D(10).pow(-2 * D.precision), nodes: new Map() }
+    const W = D.clone({ precision: D.precision + NODE_GUARD })
+    table = { W, halfPi: new W(HALF_PI), tiny: new W(10).pow(-2 * D.precision), steps: new Map(), nodes: new Map() }
     if (TABLES.size >= MAX_TABLES) TABLES.delete(TABLES.keys().next().value as string)
   }
   TABLES.set(key, table)
   return table
+}
+
+/**
+ * e^x at the precision of W, for x >= 0. decimal.js's exp reduces its argument only below 0.01
+ * and divides by a full-precision number at every term, which costs 100-350 ms at 1000 digits;
+ * here y = x/2^s with s = EXP_HALVINGS + log2 x, the Taylor series of e^y by rectangular splitting
+ * (about 2√N full products for N terms; the rest are products and quotients with small integers),
+ * then s squarings, with extra digits for the error each squaring doubles.
+ */
+function expTaylor(W: DecimalConstructor, x: Decimal): Decimal {
+  const shift = EXP_HALVINGS + Math.max(0, Math.ceil(Math.log2(x.toNumber() + 1)))
+  const X = W.clone({ precision: W.precision + Math.ceil(shift * Math.LOG10E * Math.LN2) + 5 })
+  const y = new X(x).div(new X(2).pow(shift))
+  if (y.isZero()) return new W(1)
+  // N: the last term needed, y^N/N! below 10^-precision.
+  const log10y = log10Abs(y)
+  let N = 1
+  for (let size = log10y; size > -X.precision - 1; ) size += log10y - Math.log10(++N)
+  // Blocks of m terms, Horner from the last block: block j is Σ_{i<m} y^i/((jm+1)…(jm+i)), and
+  // the series is block_0 + y^m/m! (block_1 + y^m m!/(2m)! (block_2 + …)).
+  const m = Math.max(2, Math.round(Math.sqrt(N)))
+  const powers = [new X(1), y]
+  for (let i = 2; i <= m; i++) powers.push(powers[i - 1].times(y))
+  let sum: Decimal | undefined
+  for (let j = Math.ceil((N + 1) / m) - 1; j >= 0; j--) {
+    // Σ_i y^i c_i with c_i = (jm+i+1)…(jm+m-1), exact integers, over c_0 = (jm+1)…(jm+m-1).
+    let c = new X(1), block = powers[m - 1]
+    for (let i = m - 2; i >= 0; i--) {
+      c = c.times(j * m + i + 1)
+      block = block.plus(powers[i].times(c))
+    }
+    const head = block.div(c)
+    sum = sum ? head.plus(sum.times(powers[m]).div(c.times(j * m + m))) : head
+  }
+  let result = sum as Decimal
+  for (let i = 0; i < shift; i++) result = result.times(result)
+  return new W(result)
 }
 
 /** log10 |x| as a double (-Infinity for 0), without a full-precision logarithm. */

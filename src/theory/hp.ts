@@ -55,8 +55,11 @@ const variantOf = (p: FlowProblem) => model().variants[p.skip ? 'skip' : 'noskip
 export function statsHp(problem: FlowProblem, ts: readonly string[], options: HpOptions): HpResult {
   const v = variantOf(problem)
   const keys = ['t', ...STATES, ...v.source.flowKeys]
-  return verified(problem, options, keys, (D) => {
-    const routes = [flowByTaylor(problem, D, ts), flowByQuadrature(problem, D, ts)]
+  // Without skip connection the integrands of route 2 grow like 1/(1 - s)^2 towards t = 1, and
+  // 1 - s loses as many digits as 1 - t has leading zeros: carry them as guard digits.
+  const nearPole = v.source.singular ? Math.max(0, ...ts.map((t) => (new Decimal(t).lt(1) ? Math.ceil(-new Decimal(1).minus(t).log(10).toNumber()) : 0))) : 0
+  return verified(problem, options, keys, nearPole, (D, target) => {
+    const routes = [flowByTaylor(problem, D, ts, target), flowByQuadrature(problem, D, ts, target)]
     return routes.map((states) => states.map((y, i) => observables(problem, D, ts[i], y)))
   })
 }
@@ -65,7 +68,7 @@ export function statsHp(problem: FlowProblem, ts: readonly string[], options: Hp
 export function daeHp(problem: FlowProblem, ts: readonly string[], options: HpOptions): HpResult {
   const v = variantOf(problem)
   const keys = ['t', ...v.source.daeKeys]
-  return verified(problem, options, keys, (D) => {
+  return verified(problem, options, keys, 0, (D) => {
     const F = decimalArith(D)
     const p = params(problem, D)
     const normal = factory<Decimal>(v.source.hp.dae)(F)(...p)
@@ -94,14 +97,30 @@ export function daeHp(problem: FlowProblem, ts: readonly string[], options: HpOp
  * Run `compute` (both routes, rows of values) at growing precision until the routes agree to
  * digits + 2 significant digits on every value, then round to `digits`.
  */
-function verified(problem: FlowProblem, options: HpOptions, keys: readonly string[], compute: (D: DecimalConstructor) => HpRow[][]): HpResult {
+function verified(problem: FlowProblem, options: HpOptions, keys: readonly string[], extraGuard: number, compute: (D: DecimalConstructor, target: number) => HpRow[][]): HpResult {
   const { digits } = options
   // M - 1 loses about log10(n) digits in mse when n is large.
-  let precision = digits + GUARD + Math.max(0, Math.ceil(Math.log10(Number(problem.text.n))))
+  const lost = extraGuard + Math.max(0, Math.ceil(Math.log10(Number(problem.text.n))))
+  let precision = digits + GUARD + lost
   let agreement = 0
+  let failure = ''
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const D = Decimal.clone({ precision, rounding: Decimal.ROUND_HALF_EVEN })
-    const [first, second] = compute(D)
+    let routes: HpRow[][]
+    try {
+      // The integrators aim at 4 digits beyond the agreement needed; the rest of the guard
+      // absorbs rounding and the digits lost to cancellation.
+      routes = compute(D, precision - lost - GUARD + 6)
+    } catch (e) {
+      // A route that cannot reach its accuracy at this precision (e.g. quadrature close to a
+      // pole) is retried with more digits, like a disagreement.
+      failure = `: ${e instanceof Error ? e.message : String(e)}`
+      agreement = 0
+      precision += Math.max(GUARD, digits)
+      continue
+    }
+    const [first, second] = routes
+    failure = ''
     agreement = Math.min(...first.flatMap((row, i) => keys.map((k) => agree(row[k], second[i][k], precision))))
     if (agreement >= digits + 2) {
       const R = Decimal.clone({ precision: digits, rounding: Decimal.ROUND_HALF_EVEN })
@@ -110,7 +129,7 @@ function verified(problem: FlowProblem, options: HpOptions, keys: readonly strin
     }
     precision += Math.max(GUARD, digits + 2 - agreement + GUARD)
   }
-  throw new Error(`high precision: the two routes agree on only ${agreement} digits at ${precision} digits of working precision`)
+  throw new Error(`high precision: the two routes agree on only ${agreement} digits at ${precision} digits of working precision${failure}`)
 }
 
 /** Significant digits on which x and y agree (the working precision if equal). */
@@ -143,12 +162,12 @@ function scheduleSlopes(problem: FlowProblem, F: Arith<Decimal>, t: Decimal): [D
 }
 
 /** Route 1: Taylor series; returns (M, Q_xi, P) at each t. */
-function flowByTaylor(problem: FlowProblem, D: DecimalConstructor, ts: readonly string[]): Decimal[][] {
+function flowByTaylor(problem: FlowProblem, D: DecimalConstructor, ts: readonly string[], target: number): Decimal[][] {
   const v = variantOf(problem)
   const order = ts.map((t, i) => ({ t: new D(t), i })).sort((a, b) => a.t.cmp(b.t))
   const system = taylorSystem(problem, D)
   const x0 = v.source.initial.map((x) => new D(x))
-  const { values } = taylorSolve(D, system, x0, order.map((o) => o.t), { digits: D.precision - 4 })
+  const { values } = taylorSolve(D, system, x0, order.map((o) => o.t), { digits: target })
   const out: Decimal[][] = new Array(ts.length)
   order.forEach((o, k) => { out[o.i] = values[k] })
   return out
@@ -175,7 +194,7 @@ function derivative(x: Series, D: DecimalConstructor): Series {
 }
 
 /** Route 2: integrating factor and quadrature; returns (M, Q_xi, P) at each t. */
-function flowByQuadrature(problem: FlowProblem, D: DecimalConstructor, ts: readonly string[]): Decimal[][] {
+function flowByQuadrature(problem: FlowProblem, D: DecimalConstructor, ts: readonly string[], digits: number): Decimal[][] {
   const v = variantOf(problem)
   const F = decimalArith(D)
   const p = params(problem, D)
@@ -183,7 +202,6 @@ function flowByQuadrature(problem: FlowProblem, D: DecimalConstructor, ts: reado
   if (!v.source.exact.phiF) throw new Error('high precision needs the integrating factor, which the symbolic layer did not find')
   const phi = factory<Decimal>(v.source.exact.phiF)(F)(...p)
   const x0 = v.source.initial.map((x) => new D(x))
-  const digits = D.precision - 6
   const integrand = (s: Decimal): Decimal[] => {
     const [a, b] = scheduleValues(problem, F, s)
     const [ad, bd] = scheduleSlopes(problem, F, s)
@@ -194,7 +212,7 @@ function flowByQuadrature(problem: FlowProblem, D: DecimalConstructor, ts: reado
   return ts.map((text) => {
     const t = new D(text)
     if (v.source.singular && t.eq(1)) return singularLimit(problem, D)
-    const { values } = tanhSinh(D, integrand, new D(0), t, { digits })
+    const values = integrate(D, integrand, t, v.source.singular, digits)
     const [a, b] = scheduleValues(problem, F, t)
     const [Phi] = phi(a, b)
     return STATES.map((_, i) => {
@@ -202,6 +220,28 @@ function flowByQuadrature(problem: FlowProblem, D: DecimalConstructor, ts: reado
       return homogeneous.plus(Phi.times(values[2 * i + 1]))
     })
   })
+}
+
+/**
+ * int_0^t of the integrands. Near the pole at t = 1 (without skip connection) the integrands grow
+ * like 1/(1 - s)^2; the interval is then cut at 1 - (1 - t) 4^j, so that on every piece the pole
+ * is as far away as the piece is long and tanh-sinh converges at its usual rate.
+ */
+function integrate(D: DecimalConstructor, f: (s: Decimal) => Decimal[], t: Decimal, singular: boolean, digits: number): Decimal[] {
+  const cuts = [new D(0)]
+  if (singular) {
+    const gap = new D(1).minus(t)
+    const inner: Decimal[] = []
+    for (let w = gap.times(4); w.lt(0.5); w = w.times(4)) inner.unshift(new D(1).minus(w))
+    cuts.push(...inner)
+  }
+  cuts.push(t)
+  let sum: Decimal[] | undefined
+  for (let i = 1; i < cuts.length; i++) {
+    const { values } = tanhSinh(D, f, cuts[i - 1], cuts[i], { digits })
+    sum = sum ? sum.map((x, j) => x.plus(values[j])) : values
+  }
+  return sum!
 }
 
 /** X(1) at the regular singular point t = 1: den(1) = 0 forces A X + G -> 0, X(1) = -lim G/A. */
