@@ -133,7 +133,7 @@ function verified(problem: FlowProblem, options: HpOptions, keys: readonly strin
 }
 
 /** Significant digits on which x and y agree (the working precision if equal). */
-function agree(x: Decimal, y: Decimal, precision: number): number {
+export function agree(x: Decimal, y: Decimal, precision: number): number {
   if (!x.isFinite() || !y.isFinite()) return 0
   if (x.eq(y)) return precision
   const scale = Decimal.max(x.abs(), y.abs())

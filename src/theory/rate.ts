@@ -12,7 +12,7 @@ import { instantiate } from '../symbolic/codegen.js'
 import { parseEquations, readEquationText, section } from '../symbolic/eqfile.js'
 import { FactoryBuilder } from '../symbolic/codegen.js'
 import { PARAMETERS } from '../symbolic/derive.js'
-import { statsHp } from './hp.js'
+import { agree, statsHp } from './hp.js'
 import { model } from './model.js'
 import { flowProblem, type FlowProblem } from './problem.js'
 
@@ -100,11 +100,4 @@ function neville(hs: readonly Decimal[], fs: readonly Decimal[]): Decimal {
     for (let j = hs.length - 1; j >= m; j--) p[j] = hs[j - m].times(p[j]).minus(hs[j].times(p[j - 1])).div(hs[j - m].minus(hs[j]))
   }
   return p[hs.length - 1]
-}
-
-/** Significant digits on which x and y agree. */
-export function agree(x: Decimal, y: Decimal, precision: number): number {
-  if (x.eq(y)) return precision
-  const scale = Decimal.max(x.abs(), y.abs())
-  return Math.max(0, Math.floor(-x.minus(y).abs().div(scale).log(10).toNumber()))
 }
