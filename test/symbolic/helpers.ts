@@ -14,7 +14,12 @@ export function polyFromNode(text: string): Poly {
 /** mathjs with 60-digit BigNumbers, for randomised identity testing. */
 export function bigMath() {
   const m = math()
-  return m.create(m.all, { number: 'BigNumber', precision: 60 })
+  // The bundle's create() has its factories bound already: passing the config to create() is
+  // silently ignored (numbers stayed doubles); config() after creation takes effect.
+  const b = m.create(m.all)
+  b.config({ number: 'BigNumber', precision: 60 })
+  if (b.evaluate('1/3').toString().length < 60) throw new Error('bigMath: BigNumber configuration did not take effect')
+  return b
 }
 
 /** A deterministic pseudo-random generator (mulberry32), so failures reproduce. */

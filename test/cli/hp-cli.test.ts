@@ -1,0 +1,197 @@
+// The high-precision CLI (--digits, closed-form, rate) against its contract (THEORY.md section 7),
+// by spawning the real CLI (`node bin/flowgm.js ...`, which runs the build in dist/; run
+// `npm run build` first).
+//
+// Reference values derived by hand (THEORY.md sections 3-5; see test/theory/hp.test.ts):
+//  - with skip connection, at t = 1: M = n/(n+lambda), P^2 = Lambda/K, Q_xi = -P/(n+lambda),
+//    mse(1) = (omega lambda^2 + n sigma^2 + n Lambda/K)/(n+lambda)^2, with K = n + lambda - 1 and
+//    Lambda = lambda (omega + sigma^2) + (n - 1) sigma^2 = lambda omega + sigma^2 K;
+//  - hence n mse(1) -> C = sigma^2 + Lambda/K -> 2 sigma^2 (Lambda/K = sigma^2 + lambda omega/K), and
+//    n mse = n^2 (2 sigma^2 + lambda omega/K)/(n+lambda)^2 + n omega lambda^2/(n+lambda)^2 gives
+//    C1 = lambda omega - 4 lambda sigma^2 + lambda^2 omega;
+//  - Bayes-optimal: bo_mse = omega sigma^2/(n omega + sigma^2), so n bo_mse -> C_bo = sigma^2 and
+//    C_bo1 = -sigma^4/omega.
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { math } from '../../src/symbolic/mathjs.js'
+import { statsByHand, X, type Dec } from '../theory/by-hand.js'
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+const BIN = fileURLToPath(new URL('../../bin/flowgm.js', import.meta.url))
+const BUILT = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url))
+
+const STATS_KEYS = ['t', 'M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var']
+
+interface Run { readonly args: readonly string[]; readonly code: number | null; readonly stdout: string; readonly stderr: string }
+
+function flowgm(...args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s })
+    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s })
+    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000)
+    child.on('error', (e) => { clearTimeout(timer); reject(e) })
+    child.on('close', (code) => { clearTimeout(timer); resolve({ args, code, stdout, stderr }) })
+  })
+}
+const show = (r: Run) => `flowgm ${r.args.join(' ')}\n--- exit ${r.code}\n--- stdout:\n${r.stdout}\n--- stderr:\n${r.stderr}`
+
+function expectSuccess(r: Run): void {
+  expect(r.code, show(r)).toBe(0)
+  expect(r.stderr, show(r)).toBe('')
+  expect(r.stdout, show(r)).not.toMatch(/NaN|Infinity/)
+}
+
+/** Exit 2, nothing on stdout, exactly one line on stderr naming the flag, no stack trace. */
+function expectInputError(r: Run, flag: RegExp): void {
+  expect(r.code, show(r)).toBe(2)
+  expect(r.stdout, show(r)).toBe('')
+  expect(r.stderr, show(r)).toMatch(/^[^\n]+\n$/)
+  expect(r.stderr, show(r)).toMatch(flag)
+  expect(r.stderr, show(r)).not.toMatch(/^\s*at\s|\b[A-Za-z]*Error:/m)
+}
+
+/** Significant digits of a decimal string as printed (leading zeros dropped, trailing zeros kept). */
+function significantDigits(s: string): number {
+  const mantissa = s.replace(/^[+-]/, '').split(/e/i)[0].replace('.', '')
+  return mantissa.replace(/^0+/, '').length
+}
+
+/** By hand (test/theory/by-hand.ts): the stats keys at t = 1 with skip connection. */
+const statsAtOne = (n: Dec, sigma: Dec, lambda: Dec, omega: Dec): Record<string, Dec> =>
+  statsByHand({ n: n.toString(), sigma: sigma.toString(), lambda: lambda.toString(), omega: omega.toString() }, [new X(0), new X(1)], true)
+/** |printed - ref| in units of the last printed place of ref's decade. */
+function ulps(printed: string, ref: Dec, digits: number): number {
+  const exponent = ref.abs().log(10).floor().toNumber()
+  return new X(printed).minus(ref).abs().div(new X(10).pow(exponent - digits + 1)).toNumber()
+}
+
+beforeAll(() => {
+  if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run \`npm run build\` before these tests`)
+})
+
+describe.concurrent('flowgm stats --digits', () => {
+  it('stats --digits 30 --json: strings of exactly 30 significant digits, equal to the hand-derived values at t = 1; digits_verified >= 32', async () => {
+    const r = await flowgm('stats', '--digits', '30', '--json')
+    expectSuccess(r)
+    const row = JSON.parse(r.stdout) as Record<string, unknown>
+    expect(Object.keys(row).sort()).toEqual([...STATS_KEYS, 'digits_verified'].sort())
+    expect(typeof row.digits_verified, show(r)).toBe('number')
+    expect(row.digits_verified as number).toBeGreaterThanOrEqual(32)
+    // t is echoed as requested ("t as given", src/cli/format.ts); it is the input, not a computed value.
+    expect(typeof row.t).toBe('string')
+    expect(Number(row.t)).toBe(1)
+    // Defaults n = 8, sigma = 1.5, lambda = 0.1, omega = 1 (THEORY.md section 7 / flowgm --help).
+    const ref = statsAtOne(new X(8), new X('1.5'), new X('0.1'), new X(1))
+    const bad: string[] = []
+    for (const k of STATS_KEYS.slice(1)) {
+      const v = row[k]
+      if (typeof v !== 'string') { bad.push(`${k}: not a string (${JSON.stringify(v)})`); continue }
+      if (significantDigits(v) !== 30) bad.push(`${k}: ${v} has ${significantDigits(v)} significant digits`)
+      if (!(ulps(v, ref[k], 30) <= 1)) bad.push(`${k}: ${v}, by hand ${ref[k].toSignificantDigits(32)}`)
+    }
+    expect(bad).toEqual([])
+  })
+
+  it.each(['0', '1001', '2.5', 'abc'])('stats --digits %s: exit 2, one stderr line naming --digits', async (d) => {
+    expectInputError(await flowgm('stats', '--digits', d), /--digits\b/)
+  })
+
+  it('stats --n 1e16 --json (no --digits): exit 0, one warning naming double precision, valid JSON matching n mse(1) ~ 2 sigma^2', async () => {
+    const r = await flowgm('stats', '--n', '1e16', '--json')
+    expect(r.code, show(r)).toBe(0)
+    expect(r.stderr, show(r)).toMatch(/^[^\n]+\n$/)
+    expect(r.stderr, show(r)).toMatch(/warning/i)
+    expect(r.stderr, show(r)).toMatch(/double precision/)
+    const row = JSON.parse(r.stdout) as Record<string, unknown>
+    expect(Object.keys(row)).toEqual(expect.arrayContaining(STATS_KEYS))
+    // mse(1) by hand at n = 1e16 (4.5e-16): beyond double precision, M - 1 = -lambda/(n+lambda) ~ 1e-17.
+    const mse = statsAtOne(new X('1e16'), new X('1.5'), new X('0.1'), new X(1)).mse
+    expect(ulps(String(row.mse), mse, 12), show(r)).toBeLessThanOrEqual(1)
+  })
+})
+
+describe.concurrent('flowgm closed-form', () => {
+  it('text: one line per closed form; M = n beta/(n+lambda) (checked by evaluation), Phi, mse_1, Result A, the rate', async () => {
+    const r = await flowgm('closed-form')
+    expectSuccess(r)
+    const lines = new Map(r.stdout.split('\n').filter((l) => / = /.test(l) && !l.startsWith('#')).map((l) => [l.slice(0, l.indexOf(' = ')), l.slice(l.indexOf(' = ') + 3)]))
+    for (const k of ['alpha', 'beta', 'K', 'Lambda', 'D', 'Phi', 'M', 'Q_xi', 'P', 'mse_1', 'c', 'm', 'q_xi', 'C', 'C1', 'C_bo', 'C_bo1', 'ratio']) {
+      expect(lines.has(k), `${k} missing in\n${r.stdout}`).toBe(true)
+    }
+    expect(r.stdout).not.toMatch(/not found/)
+    // M = n beta/(n + lambda) and C = 2 sigma^2 (by hand, header comment), at n = 8, lambda = 0.1, beta = 0.3, sigma = 1.5.
+    const scope = { n: 8, lambda: 0.1, beta: 0.3, alpha: 0.7, sigma: 1.5, omega: 1 }
+    expect(math().evaluate(lines.get('M')!, scope)).toBeCloseTo((8 * 0.3) / 8.1, 14)
+    expect(math().evaluate(lines.get('C')!, scope)).toBeCloseTo(4.5, 14)
+  })
+
+  it('--format json parses: found states with text and latex, no "found: false"', async () => {
+    const r = await flowgm('closed-form', '--format', 'json')
+    expectSuccess(r)
+    const j = JSON.parse(r.stdout) as Record<string, Record<string, { text?: string; latex?: string; found?: boolean }>>
+    for (const s of ['M', 'Q_xi', 'P', 'Phi', 'mse_1']) {
+      expect(j.flow[s]?.text, s).toBeTypeOf('string')
+      expect(j.flow[s]?.latex, s).toBeTypeOf('string')
+    }
+    for (const k of ['c', 'm', 'q_xi']) expect(j.dae[k]?.latex, k).toBeTypeOf('string')
+    for (const k of ['C', 'C_bo', 'ratio']) expect(j.rate[k]?.text, k).toBeTypeOf('string')
+    expect(r.stdout).not.toMatch(/"found": false/)
+  })
+
+  it('--format latex is an align* block', async () => {
+    const r = await flowgm('closed-form', '--format', 'latex')
+    expectSuccess(r)
+    expect(r.stdout).toContain('\\begin{align*}')
+    expect(r.stdout).toContain('\\end{align*}')
+    expect(r.stdout).toMatch(/M_t &= /)
+  })
+
+  it('--format xml: exit 2, one stderr line naming --format', async () => {
+    expectInputError(await flowgm('closed-form', '--format', 'xml'), /--format\b/)
+  })
+})
+
+describe.concurrent('flowgm rate', () => {
+  it('--sigma 1.5 --lambda 0.1 --json: C = 2 sigma^2 = 4.5, C_bo = sigma^2 = 2.25, ratio 2, C1 and C_bo1 by hand; digits_agree.C >= 12', async () => {
+    const r = await flowgm('rate', '--sigma', '1.5', '--lambda', '0.1', '--json')
+    expectSuccess(r)
+    const j = JSON.parse(r.stdout) as Record<string, unknown>
+    const s2 = 1.5 ** 2, l = 0.1, w = 1
+    expect(Number(j.C)).toBeCloseTo(2 * s2, 11)
+    expect(Number(j.C_bo)).toBeCloseTo(s2, 11)
+    expect(Number(j.ratio)).toBeCloseTo(2, 11)
+    expect(Number(j.C1)).toBeCloseTo(l * w - 4 * l * s2 + l * l * w, 11)
+    expect(Number(j.C_bo1)).toBeCloseTo(-(s2 * s2) / w, 11)
+    const agree = j.digits_agree as Record<string, number>
+    expect(agree.C, show(r)).toBeGreaterThanOrEqual(12)
+    expect(agree.C_bo, show(r)).toBeGreaterThanOrEqual(12)
+  })
+
+  it('--format csv --n-max 1e6: header n,n_mse,n_bo_mse and 6 rows n = 1e1..1e6 matching n mse(1) and n bo_mse by hand', async () => {
+    const r = await flowgm('rate', '--sigma', '1.5', '--lambda', '0.1', '--format', 'csv', '--n-max', '1e6')
+    expectSuccess(r)
+    const lines = r.stdout.trimEnd().split('\n')
+    expect(lines[0]).toBe('n,n_mse,n_bo_mse')
+    expect(lines).toHaveLength(7)
+    const bad: string[] = []
+    lines.slice(1).forEach((line, k) => {
+      const [n, nMse, nBo] = line.split(',')
+      const N = new X(10).pow(k + 1)
+      if (!new X(n).eq(N)) bad.push(`row ${k}: n = ${n}`)
+      const mse = statsAtOne(N, new X('1.5'), new X('0.1'), new X(1)).mse
+      const bo = N.times(new X('2.25')).div(N.plus('2.25'))
+      if (!(ulps(nMse, N.times(mse), 12) <= 1)) bad.push(`n=${n}: n_mse ${nMse}, by hand ${N.times(mse).toSignificantDigits(14)}`)
+      if (!(ulps(nBo, bo, 12) <= 1)) bad.push(`n=${n}: n_bo_mse ${nBo}, by hand ${bo.toSignificantDigits(14)}`)
+    })
+    expect(bad).toEqual([])
+  })
+
+  it('--n 5: exit 2 (rate takes n -> infinity), one stderr line naming --n', async () => {
+    expectInputError(await flowgm('rate', '--n', '5'), /--n\b/)
+  })
+})
