@@ -1,41 +1,43 @@
 /**
  * Tanh-sinh (double-exponential) quadrature in decimal.js, for integrals of integrands analytic
- * on a finite interval to 20-1000 significant digits.
+ * on a finite interval (integrable end singularities are fine too) to 20-1000 significant digits.
  *
- * Method. On [-1, 1], x = tanh(π/2 sinh τ) maps τ ∈ ℝ onto (-1, 1) and
+ * Method. On [-1, 1], x = tanh(c sinh τ) with c = π/2 maps τ ∈ ℝ onto (-1, 1) and
  *   ∫_{-1}^{1} g(x) dx = ∫ g(x(τ)) x'(τ) dτ ≈ h Σ_k w_k g(x_k),
- *   x_k = tanh(u_k), u_k = π/2 sinh(kh), w_k = (π/2) cosh(kh) / cosh²(u_k),
+ *   x_k = tanh(u_k), u_k = c sinh(kh), w_k = c cosh(kh) / cosh²(u_k),
  * the trapezoidal rule in τ. The transformed integrand decays double-exponentially, so the error
- * falls like exp(-c/h): halving h roughly squares it (doubles the digits), as long as the integrand
- * is analytic in a strip around the real τ axis. A pole at distance δ outside [a, b] narrows the
+ * falls like exp(-const/h): halving h roughly squares it (doubles the digits), as long as g is
+ * analytic in a strip around the real τ axis. A pole at distance δ outside [a, b] narrows the
  * strip (its width shrinks like 1/ln(1/δ)), costing a constant factor in levels, not convergence.
+ * [a, b] is mapped linearly: ∫_a^b f = half ∫_{-1}^{1} f(a + half (1 + x)) dx, half = (b - a)/2.
  *
- * Endpoints. Nodes are stored as the distance to the end, d = 1 - |x| = 2/(1 + exp(2u)), and the
- * weight as w = (π/2) cosh(kh) d (2 - d) (since sech²u = 1 - x²), never as 1 - x, which cancels.
- * With half = (b - a)/2 the two nodes are a + half·d and b - half·d, so a point 1e-40 from b is
- * one rounding away from its true place, not 1e-40 away. f is never evaluated at a or b: a side
- * stops when its next node would round onto the endpoint.
+ * Endpoints. Nodes are kept as the distance to the end, d = 1 - |x| = 2/(1 + e^{2u}), and the
+ * weight as w = c cosh(kh) d (2 - d) (sech²u = 1 - x²), never through 1 - x, which cancels. The
+ * two nodes of ±τ are a + half·d and b - half·d, so a point 1e-40 from b is one rounding of s
+ * away from its true place. f is never evaluated at a or b: a side stops where its next node
+ * would round onto the endpoint (or where weights fall below 10^-(2·precision)).
  *
  * Levels. Level L uses h = 2^-L. Its nodes are the previous level's plus the odd multiples of h,
- * so each level evaluates only the new nodes and the running sum is shared. Each side walks
+ * so each level evaluates only the new nodes and the running sums carry over. Each side walks
  * outwards until a term w_k f(x_k) is below 10^-(digits + GUARD) of Σ|w f| for every component
- * and it has passed every node that was significant at an earlier level.
+ * and it has passed every node that was significant at an earlier level. Terms relative to the
+ * sum, not weights, decide: an integrand of 1e16 at the end needs nodes 16 decades further out.
  *
- * Nodes. They depend only on the working precision, so they are cached per precision (at most
- * MAX_TABLES precisions) and computed lazily, 10 digits above it: e^τ as (e^h)^k, and e^{2u} by
- * expTaylor below, because decimal.js's own exp reduces its argument only below 0.01 and costs
- * 100-350 ms at 1000 digits (expTaylor: about 45 ms).
+ * Error estimate (Bailey's, as in mpmath): with D1 = log10 of the relative difference between
+ * the last two levels and D2 between the last and the one before, the error of the last level is
+ * 10^max(D1²/D2, 2 D1, rounding floor 10^(1-precision), last tail term): with quadratic
+ * convergence the error of level L is about the square of its difference to level L-1, and
+ * D1²/D2 is the more cautious when convergence is slower than that. Relative means relative to
+ * ∫|f_i|, which is |∫f_i| for an integrand of one sign; for a cancelling integrand that is the
+ * accuracy the working precision can give anyway. The first stop is at level MIN_LEVEL.
  *
- * Error estimate (Bailey; as in mpmath): with D1 = log10 of the relative difference between the
- * last two levels and D2 between the last and the one before, the error of the last level is
- * 10^max(D1²/D2, 2 D1, rounding floor, truncated tail): quadratic convergence makes the error of
- * level L about the square of the difference to level L-1. Relative means relative to ∫|f_i|,
- * which is |∫f_i| for an integrand of one sign; for a cancelling integrand it is the accuracy
- * the working precision can give anyway.
+ * Nodes depend only on the working precision: they are computed lazily, NODE_GUARD digits above
+ * it, and cached for up to MAX_TABLES precisions. e^τ comes from the neighbouring node (one
+ * product) and e^{2u} from expTaylor, because decimal.js's exp costs 80-350 ms at 1000 digits.
  *
- * Precision. All arithmetic is at the precision of D; `digits` must be below it, and the caller
- * adds guard digits (about 10; more if f is huge near an end: a node near b is rounded to the
- * working precision, so f ~ 1/(c - s)² with c - b = ε loses log10(1/ε) digits).
+ * Precision. The sums are formed at the precision of D; `digits` must be below it, and the caller
+ * adds guard digits (about 10; more if f is huge near an end: a node s near b is rounded to the
+ * working precision, so f ~ 1/(e - s)² with e - b = ε loses log10(1/ε) digits).
  */
 import type { Decimal, DecimalConstructor } from './arith.js'
 
@@ -77,8 +79,8 @@ const HALF_PI = '1.5707963267948966'
 const EXP_HALVINGS = 8
 
 /**
- * d = 1 - |x| and the weight w (without the factor h) of the node at τ = kh, at the working
- * precision, and e^τ (NODE_GUARD digits above it) for the next node's.
+ * d = 1 - |x| and the weight w (without the factor h) of the node at τ = kh, and e^τ for the next
+ * node's; all NODE_GUARD digits above the working precision (products with them round to it).
  */
 interface Node { d: Decimal; w: Decimal; q: Decimal }
 
@@ -198,7 +200,10 @@ export function tanhSinh(
       return { values: history[level], levels: level, evaluations, error: pow10(D, estimate) }
     }
     if (level === maxLevel) {
-      throw new Error(`tanhSinh: no convergence to ${digits} digits by level ${maxLevel} (h = 2^-${maxLevel}, ${evaluations} evaluations); estimated relative error 1e${Math.ceil(estimate)}`)
+      const cut = Math.max(...tail) > -digits
+        ? '; the terms are not negligible where the nodes reach the endpoint at this precision (raise the working precision)'
+        : ''
+      throw new Error(`tanhSinh: no convergence to ${digits} digits by level ${maxLevel} (h = 2^-${maxLevel}, ${evaluations} evaluations); estimated relative error 1e${Math.ceil(estimate)}${cut}`)
     }
   }
 }
