@@ -18,15 +18,9 @@
 //    = alphadot - gamma alpha + W beta Lambda/D = 0, using P' = gamma P).
 //    Without skip: gamma = alphadot/alpha, so P = alpha, M = n beta/(n+lambda), Q_xi = 0.
 //    The other stats keys follow from the formulas of section 4 (var = P^2).
-import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
-import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-const BIN = fileURLToPath(new URL('../../bin/flowgm.js', import.meta.url))
-const BUILT = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url))
+import { requireBuild, show, spawnCli, type Run } from './run.js'
 
 const DAE_KEYS = ['t', 'c', 'm', 'q_xi', 'w_norm2', 'w_cos', 'test_mse', 'oracle_mse', 'margin']
 const STATS_KEYS = ['t', 'M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var']
@@ -34,14 +28,6 @@ const CURVES_KEYS = [...DAE_KEYS, ...STATS_KEYS.slice(1)]
 
 // ---------------------------------------------------------------------------------------------
 // Running the CLI: each distinct argv is spawned once (memoised), at most a few at a time.
-
-interface Run {
-  readonly args: readonly string[]
-  readonly code: number | null
-  readonly signal: NodeJS.Signals | null
-  readonly stdout: string
-  readonly stderr: string
-}
 
 const MAX_PROCESSES = Math.max(2, Math.min(4, availableParallelism()))
 let running = 0
@@ -57,23 +43,6 @@ async function slot<T>(job: () => Promise<T>): Promise<T> {
   }
 }
 
-function spawnCli(args: readonly string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s })
-    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s })
-    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
-    child.on('error', (e) => { clearTimeout(timer); reject(e) })
-    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ args, code, signal, stdout, stderr }) })
-  })
-}
-
 const cache = new Map<string, Promise<Run>>()
 function flowgm(...args: string[]): Promise<Run> {
   const key = JSON.stringify(args)
@@ -84,8 +53,6 @@ function flowgm(...args: string[]): Promise<Run> {
   }
   return p
 }
-
-const show = (r: Run) => `flowgm ${r.args.join(' ')}\n--- exit ${r.code} (signal ${r.signal})\n--- stdout:\n${r.stdout}\n--- stderr:\n${r.stderr}`
 
 /** A successful run: exit 0, nothing on stderr, no NaN / Infinity printed. */
 function expectSuccess(r: Run): void {
@@ -208,9 +175,7 @@ const TS = ['0', '0.1', '0.25', '0.5', '0.75', '0.9', '1']
 
 // ---------------------------------------------------------------------------------------------
 
-beforeAll(() => {
-  if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run \`npm run build\` before these tests`)
-})
+beforeAll(requireBuild)
 
 // Parameter sets checked against the closed forms; their runs are shared with the other tests.
 interface Case { name: string; p: Params; sched: Sched; flags: string[]; skip: boolean }

@@ -11,34 +11,14 @@
 //    C1 = lambda omega - 4 lambda sigma^2 + lambda^2 omega;
 //  - Bayes-optimal: bo_mse = omega sigma^2/(n omega + sigma^2), so n bo_mse -> C_bo = sigma^2 and
 //    C_bo1 = -sigma^4/omega.
-import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { math } from '../../src/symbolic/mathjs.js'
 import { statsByHand, X, type Dec } from '../theory/by-hand.js'
-
-const ROOT = fileURLToPath(new URL('../../', import.meta.url))
-const BIN = fileURLToPath(new URL('../../bin/flowgm.js', import.meta.url))
-const BUILT = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url))
+import { requireBuild, show, spawnCli, type Run } from './run.js'
 
 const STATS_KEYS = ['t', 'M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var']
 
-interface Run { readonly args: readonly string[]; readonly code: number | null; readonly stdout: string; readonly stderr: string }
-
-function flowgm(...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s })
-    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s })
-    const timer = setTimeout(() => child.kill('SIGKILL'), 50_000)
-    child.on('error', (e) => { clearTimeout(timer); reject(e) })
-    child.on('close', (code) => { clearTimeout(timer); resolve({ args, code, stdout, stderr }) })
-  })
-}
-const show = (r: Run) => `flowgm ${r.args.join(' ')}\n--- exit ${r.code}\n--- stdout:\n${r.stdout}\n--- stderr:\n${r.stderr}`
+const flowgm = (...args: string[]): Promise<Run> => spawnCli(args, 50_000)
 
 function expectSuccess(r: Run): void {
   expect(r.code, show(r)).toBe(0)
@@ -70,9 +50,7 @@ function ulps(printed: string, ref: Dec, digits: number): number {
   return new X(printed).minus(ref).abs().div(new X(10).pow(exponent - digits + 1)).toNumber()
 }
 
-beforeAll(() => {
-  if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run \`npm run build\` before these tests`)
-})
+beforeAll(requireBuild)
 
 describe.concurrent('flowgm stats --digits', () => {
   it('stats --digits 30 --json: strings of exactly 30 significant digits, equal to the hand-derived values at t = 1; digits_verified >= 32', async () => {

@@ -1,0 +1,42 @@
+// Running the built CLI (`node bin/flowgm.js ...`) for the CLI tests; `npm run build` comes first.
+import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
+export const BIN = fileURLToPath(new URL('../../bin/flowgm.js', import.meta.url))
+const BUILT = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url))
+
+export interface Run {
+  readonly args: readonly string[]
+  readonly code: number | null
+  readonly signal: NodeJS.Signals | null
+  readonly stdout: string
+  readonly stderr: string
+}
+
+/** One run of the CLI, killed after `timeoutMs`. */
+export function spawnCli(args: readonly string[], timeoutMs = 30_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s })
+    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s })
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    child.on('error', (e) => { clearTimeout(timer); reject(e) })
+    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ args, code, signal, stdout, stderr }) })
+  })
+}
+
+/** A run as text, for assertion messages. */
+export const show = (r: Run): string => `flowgm ${r.args.join(' ')}\n--- exit ${r.code} (signal ${r.signal})\n--- stdout:\n${r.stdout}\n--- stderr:\n${r.stderr}`
+
+/** Refuse to run the CLI tests against a missing build. */
+export function requireBuild(): void {
+  if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run \`npm run build\` before these tests`)
+}
