@@ -97,6 +97,8 @@ export interface ModelSource {
   readonly hash: string
   readonly schedules: readonly ScheduleSource[]
   readonly variants: Readonly<Record<Variant, VariantSource>>
+  /** The baselines of baselines.eq: their keys and `(F) => (params) => () => values` over an Arith F. */
+  readonly baselines: { readonly keys: readonly string[]; readonly source: string }
 }
 
 const PARAMS = new Set<string>(PARAMETERS)
@@ -426,9 +428,14 @@ export function deriveModel(): ModelSource {
     }
     return compileSchedule(s.name, get('alpha'), get('beta'))
   })
+  const baselines = new FactoryBuilder(PARAMS)
+  const baselineObs = section(eqs.baselines, 'observables').entries
+  compileEntries(baselines, baselineObs, new Map(), false)
+  const baselineKeys = baselineObs.map((e) => e.name)
   return {
     hash: equationsHash(),
     schedules,
     variants: { skip: deriveVariant(eqs, 'skip'), noskip: deriveVariant(eqs, 'noskip') },
+    baselines: { keys: baselineKeys, source: baselines.source([], baselineKeys, 'functional') },
   }
 }

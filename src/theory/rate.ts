@@ -9,12 +9,9 @@
  */
 import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../hp/arith.js'
 import { instantiate } from '../symbolic/codegen.js'
-import { parseEquations, readEquationText, section } from '../symbolic/eqfile.js'
-import { FactoryBuilder } from '../symbolic/codegen.js'
-import { PARAMETERS } from '../symbolic/derive.js'
 import { agree, statsHp } from './hp.js'
 import { model } from './model.js'
-import { flowProblem, type FlowProblem } from './problem.js'
+import type { FlowProblem } from './problem.js'
 
 export const RATE_KEYS = ['C', 'C1', 'C_bo', 'C_bo1', 'ratio'] as const
 export type RateKey = (typeof RATE_KEYS)[number]
@@ -47,7 +44,8 @@ export function rate(problem: FlowProblem, options: RateOptions): RateResult {
   const work = Decimal.clone({ precision: digits + 20 })
   const ns = Array.from({ length: kMax }, (_, k) => `1e${k + 1}`)
   const sequence = ns.map((n) => {
-    const p = flowProblem({ n: Number(n), sigma: problem.sigma, lambda: problem.lambda, omega: problem.omega, schedule: scheduleSpec(problem), skip: problem.skip, text: { ...problem.text, n }, highPrecision: true })
+    // The same problem at another n (a power of 10: a valid integer >= 2); its schedule is reused.
+    const p: FlowProblem = { ...problem, n: Number(n), text: { ...problem.text, n } }
     const [row] = statsHp(p, ['1'], { digits: digits + 15 }).rows
     const N = new work(n)
     return { n, n_mse: N.times(row.mse), n_bo_mse: N.times(boMse(work, problem.text, n)) }
@@ -66,10 +64,6 @@ export function rate(problem: FlowProblem, options: RateOptions): RateResult {
   return { ...(exact ? { exact } : { exactReason: model().variants[problem.skip ? 'skip' : 'noskip'].source.exact.rateReason }), numeric, sequence, agreement }
 }
 
-function scheduleSpec(p: FlowProblem) {
-  return model().schedules.has(p.schedule.name) ? p.schedule.name : { alpha: p.schedule.alpha, beta: p.schedule.beta }
-}
-
 function exactRate(problem: FlowProblem, D: DecimalConstructor): RateResult['exact'] {
   const src = model().variants[problem.skip ? 'skip' : 'noskip'].source.exact.rate
   if (!src) return undefined
@@ -79,18 +73,11 @@ function exactRate(problem: FlowProblem, D: DecimalConstructor): RateResult['exa
   return { values: Object.fromEntries(src.keys.map((k, i) => [k, values[i]])) as Record<RateKey, Decimal>, text: src.text }
 }
 
-let boSource: string | undefined
-/** bo_mse of equations/baselines.eq at (n, sigma, omega). */
+/** bo_mse of equations/baselines.eq at (n, sigma, omega), compiled with the model. */
 function boMse(D: DecimalConstructor, text: FlowProblem['text'], n: string): Decimal {
-  if (!boSource) {
-    const entry = section(parseEquations(readEquationText('baselines.eq'), 'baselines.eq', ['n', 'sigma', 'omega']), 'observables').entries.find((e) => e.name === 'bo_mse')
-    if (!entry) throw new Error('baselines.eq: no bo_mse')
-    const b = new FactoryBuilder(new Set(PARAMETERS))
-    b.define('bo_mse', b.node(entry.node))
-    boSource = b.source([], ['bo_mse'], 'functional')
-  }
-  const f = instantiate<(F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]>(boSource)(decimalArith(D))
-  return f(...[n, text.sigma, text.lambda, text.omega].map((x) => new D(x)))()[0]
+  const { keys, source } = model().source.baselines
+  const values = instantiate<(F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]>(source)(decimalArith(D))(...[n, text.sigma, text.lambda, text.omega].map((x) => new D(x)))()
+  return values[keys.indexOf('bo_mse')]
 }
 
 /** The value at h = 0 of the polynomial through (hs, fs) (Neville). */
