@@ -60,7 +60,8 @@ export function statsHp(problem: FlowProblem, ts: readonly string[], options: Hp
   const nearPole = v.source.singular ? Math.max(0, ...ts.map((t) => (new Decimal(t).lt(1) ? Math.ceil(-new Decimal(1).minus(t).log(10).toNumber()) : 0))) : 0
   return verified(problem, options, keys, nearPole, (D, target) => {
     const routes = [flowByTaylor(problem, D, ts, target), flowByQuadrature(problem, D, ts, target)]
-    return routes.map((states) => states.map((y, i) => observables(problem, D, ts[i], y)))
+    const observables = observablesOf(problem, D)
+    return routes.map((states) => states.map((y, i) => observables(ts[i], y)))
   })
 }
 
@@ -258,20 +259,22 @@ function singularLimit(problem: FlowProblem, D: DecimalConstructor): Decimal[] {
 }
 
 /** Observables of `flowgm stats` from the state, with the t = 0 direction limit of solve.ts. */
-function observables(problem: FlowProblem, D: DecimalConstructor, t: string, y: Decimal[]): HpRow {
+function observablesOf(problem: FlowProblem, D: DecimalConstructor): (t: string, y: Decimal[]) => HpRow {
   const v = variantOf(problem)
   const F = decimalArith(D)
   const p = params(problem, D)
   const flow = factory<Decimal>(v.source.hp.flow)(F)(...p)
-  const values = flow(y[0], y[1], y[2])
-  const row: Record<string, Decimal> = { t: new D(t) }
-  STATES.forEach((k, i) => { row[k] = y[i] })
-  v.source.flowKeys.forEach((k, i) => { row[k] = values[i] })
-  if (y[0].isZero() && y[1].isZero()) {
-    const d = factory<Decimal>(v.source.hp.dae)(F)(...p)(F.num('1'), F.num('0'))
-    const dir = flow(d[1], d[2], y[2])
-    for (const k of v.source.directionOnly) row[k] = dir[v.source.flowKeys.indexOf(k)]
+  const dae = factory<Decimal>(v.source.hp.dae)(F)(...p)
+  return (t, y) => {
+    const values = flow(y[0], y[1], y[2])
+    const row: Record<string, Decimal> = { t: new D(t) }
+    STATES.forEach((k, i) => { row[k] = y[i] })
+    v.source.flowKeys.forEach((k, i) => { row[k] = values[i] })
+    if (y[0].isZero() && y[1].isZero()) {
+      const d = dae(F.num('1'), F.num('0'))
+      const dir = flow(d[1], d[2], y[2])
+      for (const k of v.source.directionOnly) row[k] = dir[v.source.flowKeys.indexOf(k)]
+    }
+    return row
   }
-  return row
 }
-
