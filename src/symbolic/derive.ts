@@ -97,8 +97,11 @@ export interface ModelSource {
   readonly hash: string
   readonly schedules: readonly ScheduleSource[]
   readonly variants: Readonly<Record<Variant, VariantSource>>
-  /** The baselines of baselines.eq: their keys and `(F) => (params) => () => values` over an Arith F. */
-  readonly baselines: { readonly keys: readonly string[]; readonly source: string }
+  /**
+   * The baselines of baselines.eq: their keys, `source` = `(F) => (params) => () => values` over an
+   * Arith F, and `double` = `(params) => () => values` in double precision.
+   */
+  readonly baselines: { readonly keys: readonly string[]; readonly source: string; readonly double: string }
 }
 
 const PARAMS = new Set<string>(PARAMETERS)
@@ -436,6 +439,6 @@ export function deriveModel(): ModelSource {
     hash: equationsHash(),
     schedules,
     variants: { skip: deriveVariant(eqs, 'skip'), noskip: deriveVariant(eqs, 'noskip') },
-    baselines: { keys: baselineKeys, source: baselines.source([], baselineKeys, 'functional') },
+    baselines: { keys: baselineKeys, source: baselines.source([], baselineKeys, 'functional'), double: baselines.source([], baselineKeys) },
   }
 }

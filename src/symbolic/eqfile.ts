@@ -23,9 +23,12 @@ export function readEquationText(file: EquationFile): string {
   return readFileSync(EQUATIONS_DIR + file, 'utf8')
 }
 
-/** Fingerprint of all equation files: compiled models are cached under it. */
+/** Version of the compiled model's layout (ModelSource): bump it when that layout changes. */
+const MODEL_LAYOUT = 2
+
+/** Fingerprint of all equation files and the model layout: compiled models are cached under it. */
 export function equationsHash(): string {
-  const h = createHash('sha256')
+  const h = createHash('sha256').update(`layout ${MODEL_LAYOUT}\0`)
   for (const f of EQUATION_FILES) h.update(f).update('\0').update(readEquationText(f)).update('\0')
   return h.digest('hex').slice(0, 16)
 }

@@ -26,6 +26,8 @@ export interface Model {
   readonly source: ModelSource
   readonly schedules: ReadonlyMap<string, ScheduleSource>
   readonly variants: Readonly<Record<Variant, CompiledVariant>>
+  /** The asymptotic baselines of equations/baselines.eq in double precision (keys in source.baselines.keys). */
+  readonly baselines: Factory<[]>
 }
 
 /** Where the build puts the compiled model (same relative path from src/ and dist/). */
@@ -62,5 +64,6 @@ function compile(source: ModelSource): Model {
     source,
     schedules: new Map(source.schedules.map((s) => [s.name, s])),
     variants: { skip: variant(source.variants.skip), noskip: variant(source.variants.noskip) },
+    baselines: instantiate(source.baselines.double),
   }
 }

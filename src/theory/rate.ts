@@ -8,6 +8,7 @@
  * n bo_mse(n) uses the Bayes-optimal error of equations/baselines.eq evaluated at each n.
  */
 import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../hp/arith.js'
+import { asymptoticBaselinesHp } from '../baselines/asymptotic.js'
 import { instantiate } from '../symbolic/codegen.js'
 import { agree, statsHp } from './hp.js'
 import { model } from './model.js'
@@ -48,7 +49,7 @@ export function rate(problem: FlowProblem, options: RateOptions): RateResult {
     const p: FlowProblem = { ...problem, n: Number(n), text: { ...problem.text, n } }
     const [row] = statsHp(p, ['1'], { digits: digits + 15 }).rows
     const N = new work(n)
-    return { n, n_mse: N.times(row.mse), n_bo_mse: N.times(boMse(work, problem.text, n)) }
+    return { n, n_mse: N.times(row.mse), n_bo_mse: N.times(asymptoticBaselinesHp(work, n, problem.text.sigma, problem.text.omega).bo_mse) }
   })
   const hs = ns.map((n) => new work(1).div(n))
   const fit = (fs: Decimal[]) => {
@@ -71,13 +72,6 @@ function exactRate(problem: FlowProblem, D: DecimalConstructor): RateResult['exa
   const { n, sigma, lambda, omega } = problem.text
   const values = instantiate<(F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]>(src.source)(F)(...[n, sigma, lambda, omega].map((x) => new D(x)))()
   return { values: Object.fromEntries(src.keys.map((k, i) => [k, values[i]])) as Record<RateKey, Decimal>, text: src.text }
-}
-
-/** bo_mse of equations/baselines.eq at (n, sigma, omega), compiled with the model. */
-function boMse(D: DecimalConstructor, text: FlowProblem['text'], n: string): Decimal {
-  const { keys, source } = model().source.baselines
-  const values = instantiate<(F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]>(source)(decimalArith(D))(...[n, text.sigma, text.lambda, text.omega].map((x) => new D(x)))()
-  return values[keys.indexOf('bo_mse')]
 }
 
 /** The value at h = 0 of the polynomial through (hs, fs) (Neville). */
