@@ -5,8 +5,9 @@
 export class InputError extends Error {
   readonly flag: string
   readonly rule: string
-  constructor(flag: string, rule: string) {
-    super(`--${flag}: ${rule}`)
+  /** `positional`: `flag` names a positional argument (a file), printed without dashes. */
+  constructor(flag: string, rule: string, positional = false) {
+    super(`${positional ? '' : '--'}${flag}: ${rule}`)
     this.name = 'InputError'
     this.flag = flag
     this.rule = rule

@@ -48,4 +48,5 @@ export function time(flag: string, x: number): number {
   return x
 }
 
-const clip = (s: string): string => (s.length > 40 ? `${s.slice(0, 37)}...` : s)
+/** A value shortened for a message. */
+export const clip = (s: string): string => (s.length > 40 ? `${s.slice(0, 37)}...` : s)

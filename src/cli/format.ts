@@ -39,14 +39,16 @@ export function render(keys: readonly string[], rows: readonly Row[], format: Fo
 export function renderPrecise(keys: readonly string[], rows: readonly PreciseRow[], digits: number, verified: number, format: Format, single: boolean): string {
   const cells = rows.map((r) => [
     ...keys.map((k) => {
-      // An exact zero has no significant digits to show.
-      const s = k === 't' ? r[k].toSignificantDigits(digits).toString() : r[k].isZero() ? '0' : r[k].toPrecision(digits)
+      const s = k === 't' ? r[k].toSignificantDigits(digits).toString() : preciseText(r[k], digits)
       return { json: s, text: s }
     }),
     { json: verified, text: String(verified) },
   ])
   return layout([...keys, 'digits_verified'], cells, format, single)
 }
+
+/** A high-precision value with exactly `digits` significant digits; an exact zero has none to show. */
+export const preciseText = (x: Precise, digits: number): string => (x.isZero() ? '0' : x.toPrecision(digits))
 
 type Cell = { json: number | string; text: string }
 

@@ -50,12 +50,9 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
   const rtol = options.rtol ?? 1e-15
   const v = model().variants[variantOf(problem)]
   const { n, sigma, lambda, omega, schedule } = problem
-  const daeAt = v.dae(n, sigma, lambda, omega)
   const coefAt = v.ode(n, sigma, lambda, omega)
   const flowAt = v.flow(n, sigma, lambda, omega)
-  const endDirection = v.daeEndDirection(n, sigma, lambda, omega)
-  const daeAsWritten = v.daeAsWritten(n, sigma, lambda, omega)
-  const daeKeys = v.source.daeKeys
+  const { keys: daeKeys, at: dae } = learntDae(problem)
   const statsKeys = [...STATES, ...v.source.flowKeys]
   const tMax = v.source.singular ? 1 - SINGULAR_GAP : 1
 
@@ -121,23 +118,6 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     return row
   }
 
-  const dae = (t: number): DaeRow => {
-    checkTime(t)
-    const [a, b] = schedule.at(t)
-    const values = daeAt(a, b)
-    const row: Record<string, number> = { t }
-    daeKeys.forEach((k, i) => { row[k] = values[i] + 0 })
-    if (row.m === 0 && row.q_xi === 0) {
-      // At t = 1 (with skip connection) w vanishes; observables of its direction only take their
-      // limit t -> 1-, along the leading direction of (m, q_xi) as alpha -> 0.
-      const [m, q] = endDirection(b)
-      const dir = daeAsWritten(a, b, row.c, m, q)
-      const obsKeys = daeKeys.slice(3)
-      for (const k of v.source.daeDirectionOnly) row[k] = dir[obsKeys.indexOf(k)] + 0
-    }
-    return row
-  }
-
   const statsGrid = (ts: readonly number[]): StatsRow[] => {
     ts.forEach(checkTime)
     const order = ts.map((t, i) => ({ t, i })).sort((a, b) => a.t - b.t)
@@ -172,6 +152,34 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     statsGrid,
     diagnostics: { steps: full.nAccept, rejected: full.nReject, evaluations: full.nEval },
   }
+}
+
+/** Result A alone (closed form, no integration): the DAE row at any t. */
+export function learntDae(problem: FlowProblem): { readonly keys: readonly string[]; at(t: number): DaeRow } {
+  const v = model().variants[variantOf(problem)]
+  const { n, sigma, lambda, omega, schedule } = problem
+  const daeAt = v.dae(n, sigma, lambda, omega)
+  const endDirection = v.daeEndDirection(n, sigma, lambda, omega)
+  const daeAsWritten = v.daeAsWritten(n, sigma, lambda, omega)
+  const daeKeys = v.source.daeKeys
+  const at = (t: number): DaeRow => {
+    checkTime(t)
+    const [a, b] = schedule.at(t)
+    const values = daeAt(a, b)
+    const row: Record<string, number> = { t }
+    daeKeys.forEach((k, i) => { row[k] = values[i] + 0 })
+    if (row.m === 0 && row.q_xi === 0) {
+      // At t = 1 (with skip connection) w vanishes; observables of its direction only take their
+      // limit t -> 1-, along the leading direction of (m, q_xi) as alpha -> 0.
+      const [m, q] = endDirection(b)
+      const dir = daeAsWritten(a, b, row.c, m, q)
+      const obsKeys = daeKeys.slice(3)
+      for (const k of v.source.daeDirectionOnly) row[k] = dir[obsKeys.indexOf(k)] + 0
+    }
+    return row
+  }
+
+  return { keys: daeKeys, at }
 }
 
 /**

@@ -1,0 +1,96 @@
+/**
+ * The flags every model command shares: parameters, schedule, variant, precision, format; read
+ * and validated into a problem (or its parts, for the grid commands).
+ */
+import type { Argv } from 'yargs'
+import { InputError } from '../errors.js'
+import { Decimal } from '../hp/arith.js'
+import { flowProblem, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
+import { integer, number, single } from './args.js'
+import { FORMATS, type Format } from './format.js'
+
+/** Flag defaults: the published summary-statistics figure (n = 8, sigma = 1.5, lambda = 0.1). */
+export const DEFAULTS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1, schedule: 'linear', points: 101, statsT: 1 } as const
+
+export type Args = Record<string, unknown>
+
+/**
+ * The common flags. `lists`: parameters that take a comma-separated list (a grid axis); `defaults`
+ * overrides the default shown for a parameter.
+ */
+export function commonOptions<T>(y: Argv<T>, lists: readonly string[] = [], defaults: Readonly<Record<string, string>> = {}): Argv<T> {
+  const param = (name: 'n' | 'sigma' | 'lambda' | 'omega', what: string) =>
+    ({ type: 'string' as const, describe: `${what}${lists.includes(name) ? ', or a comma-separated list' : ''} [default: ${defaults[name] ?? DEFAULTS[name]}]` })
+  return y
+    .option('n', param('n', 'number of training samples, integer >= 2'))
+    .option('sigma', param('sigma', 'cluster standard deviation, > 0'))
+    .option('lambda', param('lambda', 'ridge penalty on w, >= 0'))
+    .option('omega', param('omega', 'signal strength |mu|^2/d, > 0'))
+    .option('schedule', { type: 'string', describe: `named schedule: linear (alpha = 1-t, beta = t) or trig (alpha = cos(pi t/2), beta = sin(pi t/2)) [default: ${DEFAULTS.schedule}]` })
+    .option('alpha', { type: 'string', describe: 'custom alpha(t), coefficient of the base noise x0 (with --beta)' })
+    .option('beta', { type: 'string', describe: 'custom beta(t), coefficient of the target x1 (with --alpha)' })
+    .option('skip', { type: 'boolean', default: true, describe: 'DAE with skip connection c x; --no-skip sets c = 0' })
+    .option('digits', { type: 'string', describe: 'significant digits, integer in [1, 1000]: arbitrary precision (decimal.js), every value computed by two independent routes [default: double precision, 12 digits printed]' })
+    .option('format', { type: 'string', describe: `output format: ${FORMATS.join(', ')} [default: table]` })
+    .option('json', { type: 'boolean', describe: 'shorthand for --format json' })
+}
+
+/** Largest n answered in double precision; beyond, flowgm warns and switches to high precision. */
+export const DOUBLE_N_MAX = 1e15
+/** Digits used when a request is switched to high precision without --digits. */
+const FALLBACK_DIGITS = 12
+
+/** The schedule of --schedule or --alpha/--beta (not yet compiled or checked). */
+export function scheduleFrom(a: Args): ScheduleSpec {
+  const alpha = single('alpha', a.alpha)
+  const beta = single('beta', a.beta)
+  const named = single('schedule', a.schedule)
+  if ((alpha === undefined) !== (beta === undefined)) throw new InputError(alpha === undefined ? 'beta' : 'alpha', 'requires both --alpha and --beta')
+  if (alpha !== undefined && named !== undefined) throw new InputError('schedule', 'cannot be combined with --alpha/--beta')
+  return alpha !== undefined ? { alpha, beta: beta! } : named ?? DEFAULTS.schedule
+}
+
+/** --digits, or the fallback precision (with a warning) when the largest n is beyond double. */
+export function digitsFrom(a: Args, nMax: number): number | undefined {
+  const digits = integer('digits', a.digits, 1, 1000)
+  if (nMax >= DOUBLE_N_MAX && digits === undefined) {
+    process.stderr.write(`flowgm: warning: --n ${nMax} is beyond what double precision answers faithfully (n < 1e15); computing with --digits ${FALLBACK_DIGITS}\n`)
+    return FALLBACK_DIGITS
+  }
+  return digits
+}
+
+/** The problem the common flags describe, and the precision asked for (undefined: double). */
+export function problemFrom(a: Args): FlowProblem & { digits?: number } {
+  const schedule = scheduleFrom(a)
+  const n = integer('n', a.n, 2, Number.MAX_VALUE) ?? DEFAULTS.n
+  const digits = digitsFrom(a, n)
+  const exact = (flag: string, fallback: number): string => {
+    const s = single(flag, a[flag])
+    return s === undefined ? String(fallback) : new Decimal(s.trim()).toString()
+  }
+  const problem = flowProblem({
+    n,
+    sigma: number('sigma', a.sigma) ?? DEFAULTS.sigma,
+    lambda: number('lambda', a.lambda) ?? DEFAULTS.lambda,
+    omega: number('omega', a.omega) ?? DEFAULTS.omega,
+    schedule,
+    skip: a.skip !== false,
+    text: { n: exact('n', DEFAULTS.n), sigma: exact('sigma', DEFAULTS.sigma), lambda: exact('lambda', DEFAULTS.lambda), omega: exact('omega', DEFAULTS.omega) },
+    highPrecision: digits !== undefined,
+  })
+  return { ...problem, digits }
+}
+
+/** --format (or --json) among `formats`, each of which includes table and json. */
+export function formatFrom<F extends string = Format>(a: Args, formats: readonly F[] = FORMATS as readonly string[] as readonly F[]): F {
+  const f = single('format', a.format)
+  if (a.json === true) {
+    if (f !== undefined && f !== 'json') throw new InputError('json', `conflicts with --format ${f}`)
+    return 'json' as F
+  }
+  if (f === undefined) return 'table' as F
+  if (!(formats as readonly string[]).includes(f)) throw new InputError('format', `must be one of ${formats.join(', ')} (got '${f}')`)
+  return f as F
+}
+

@@ -1,0 +1,113 @@
+/**
+ * The grid commands (compare, dae-compare, curves) and merge: flags -> a SweepSpec (every value
+ * validated before anything is computed) -> src/sweep/run.ts.
+ */
+import type { Argv } from 'yargs'
+import { InputError } from '../errors.js'
+import { readAxis, readShard, uniformAxis, type Axis, type AxisRule } from '../sweep/grid.js'
+import { mergeFiles } from '../sweep/merge.js'
+import { runSweep } from '../sweep/run.js'
+import type { SweepCommand, SweepSpec } from '../sweep/sweeps.js'
+import { DEFAULT_SIG_FIGS, TABLE_FORMATS, type TableFormat } from '../sweep/writers.js'
+import { integer, single } from './args.js'
+import { DEFAULTS, digitsFrom, formatFrom, scheduleFrom, type Args } from './common.js'
+
+/** Default grids of the comparison commands. */
+export const SWEEP_DEFAULTS = { compareN: '2:1024:log', daeCompareN: '2,8,32,128', daePoints: 11 } as const
+
+const RULES: Readonly<Record<'n' | 'sigma' | 'lambda' | 'omega', AxisRule>> = {
+  n: { integer: true, min: 2, max: Number.MAX_VALUE, phrase: 'an integer >= 2' },
+  sigma: { min: 0, open: true, max: Number.MAX_VALUE, phrase: 'a finite number > 0' },
+  lambda: { min: 0, max: Number.MAX_VALUE, phrase: 'a finite number >= 0' },
+  omega: { min: 0, open: true, max: Number.MAX_VALUE, phrase: 'a finite number > 0' },
+}
+
+/** Flags of every grid command. */
+export function sweepOptions<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('format', { type: 'string', describe: `output format: ${TABLE_FORMATS.join(', ')} (jsonl: a header line, then one row per line, for --shard and merge) [default: table]` })
+    .option('sig-figs', { type: 'string', describe: `significant digits of markdown and latex cells, integer in [1, 1000] [default: ${DEFAULT_SIG_FIGS}]` })
+    .option('shard', { type: 'string', describe: 'compute only shard k of K (rows i with i mod K = k - 1), e.g. 2/4; merge the JSONL shards with flowgm merge' })
+    .option('out', { type: 'string', describe: 'write to this file (complete or not at all) instead of stdout' })
+    .option('jobs', { type: 'string', describe: 'worker threads, integer in [1, 256] [default: the cores, when the grid is large enough to gain]' })
+}
+
+/** Range flags of the swept parameters. */
+export function rangeOptions<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('n-range', { type: 'string', describe: 'n grid START:STOP:lin|log[:POINTS] (lin: step 1, log: factor 2; POINTS: that many, evenly or geometrically spaced, rounded), instead of --n' })
+    .option('sigma-range', { type: 'string', describe: 'sigma grid START:STOP:lin|log[:POINTS], instead of --sigma' })
+    .option('lambda-range', { type: 'string', describe: 'lambda grid START:STOP:lin|log[:POINTS], instead of --lambda' })
+    .option('omega-range', { type: 'string', describe: 'omega grid START:STOP:lin|log[:POINTS], instead of --omega' })
+}
+
+const tableFormat = (a: Args): TableFormat => formatFrom(a, TABLE_FORMATS)
+
+function sigFigs(a: Args, format: TableFormat): number | undefined {
+  const s = integer('sig-figs', a['sig-figs'], 1, 1000)
+  if (s !== undefined && format !== 'markdown' && format !== 'latex') throw new InputError('sig-figs', `applies to --format markdown and latex only (got --format ${format})`)
+  return s
+}
+
+/** The parameter axes (sigma, lambda, omega, n) of lists, ranges or defaults. */
+function paramAxes(a: Args, nDefault: string, sweepable: boolean): Axis[] {
+  const fallback = { n: nDefault, sigma: String(DEFAULTS.sigma), lambda: String(DEFAULTS.lambda), omega: String(DEFAULTS.omega) }
+  return (['sigma', 'lambda', 'omega', 'n'] as const).map((name) => {
+    const axis = readAxis(name, a[name], a[`${name}-range`], RULES[name], fallback[name])
+    if (!sweepable && (axis.kind !== 'values' || axis.values.length !== 1)) throw new InputError(name, 'takes one value here (sweep it with compare or dae-compare)')
+    return axis
+  })
+}
+
+/** The precision: --digits, or high precision forced by n beyond double (with a warning). */
+function digitsOf(a: Args, axes: readonly Axis[]): number | undefined {
+  const n = axes.find((x) => x.name === 'n')!
+  return digitsFrom(a, n.kind === 'values' ? Math.max(...n.values) : 0)
+}
+
+export function specFrom(command: SweepCommand, a: Args): SweepSpec {
+  const schedule = scheduleFrom(a)
+  const skip = a.skip !== false
+  switch (command) {
+    case 'compare': {
+      const axes = paramAxes(a, SWEEP_DEFAULTS.compareN, true)
+      return { command, axes, schedule, skip, digits: digitsOf(a, axes) }
+    }
+    case 'dae-compare': {
+      const axes = paramAxes(a, SWEEP_DEFAULTS.daeCompareN, true)
+      const points = integer('points', a.points, 2, 10_000_000)
+      if (points !== undefined && (a.t !== undefined || a['t-range'] !== undefined)) throw new InputError('points', 'cannot be combined with --t or --t-range')
+      const t = a.t !== undefined || a['t-range'] !== undefined
+        ? readAxis('t', a.t, a['t-range'], { min: 0, max: 1, phrase: 'a time in [0, 1]' }, '')
+        : uniformAxis('t', points ?? SWEEP_DEFAULTS.daePoints)
+      return { command, axes: [...axes, t], schedule, skip, digits: digitsOf(a, axes) }
+    }
+    case 'curves': {
+      const axes = paramAxes(a, String(DEFAULTS.n), false)
+      const points = integer('points', a.points, 2, 10_000_000) ?? DEFAULTS.points
+      return { command, axes: [...axes, uniformAxis('t', points)], schedule, skip, digits: digitsOf(a, axes) }
+    }
+  }
+}
+
+/** Run a grid command from its flags. */
+export async function sweepCommand(command: SweepCommand, a: Args): Promise<void> {
+  const format = tableFormat(a)
+  const sig = sigFigs(a, format)
+  const shard = readShard(a.shard)
+  const jobs = integer('jobs', a.jobs, 1, 256)
+  const out = single('out', a.out)
+  const spec = specFrom(command, a)
+  if (command === 'curves' && spec.digits !== undefined && shard.K > 1) {
+    throw new InputError('shard', 'curves under --digits integrates its whole t grid in one pass and is not sharded (shard compare or dae-compare)')
+  }
+  await runSweep(spec, { format, sigFigs: sig, shard, jobs, out })
+}
+
+/** flowgm merge FILE... : JSONL shards back into one table. */
+export async function mergeCommand(a: Args): Promise<void> {
+  const files = ((a.files as unknown[] | undefined) ?? []).map(String)
+  if (!files.length) throw new InputError('files', 'merge needs at least one JSONL file (written with --format jsonl)', true)
+  const format = tableFormat(a)
+  await mergeFiles(files, { format, sigFigs: sigFigs(a, format), out: single('out', a.out) })
+}

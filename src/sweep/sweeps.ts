@@ -1,0 +1,221 @@
+/**
+ * The sweeps: commands whose output is one row per point of a grid.
+ *  - compare: the generative model's error at t = 1 next to the Bayes-optimal and PCA
+ *    estimators (THEORY.md sections 4, 5) over (sigma, lambda, omega, n);
+ *  - dae-compare: the single-time denoiser's test error against the oracle over
+ *    (sigma, lambda, omega, n, t);
+ *  - curves: every key of dae and stats on a uniform t grid.
+ *
+ * A sweep is described by a plain, serialisable SweepSpec, so worker threads and other processes
+ * (shards) rebuild exactly the same computation. Each row depends on its grid point only (never on
+ * which rows are computed with it), so shards merged print what the whole sweep prints.
+ */
+import { createHash } from 'node:crypto'
+import { Decimal } from 'decimal.js'
+import { asymptoticBaselines, asymptoticBaselinesHp } from '../baselines/asymptotic.js'
+import { preciseText, rounded } from '../cli/format.js'
+import { STATES } from '../symbolic/derive.js'
+import { daeHp, statsHp } from '../theory/hp.js'
+import { model } from '../theory/model.js'
+import { flowProblem, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
+import { learntDae, solve } from '../theory/solve.js'
+import { VERSION } from '../version.js'
+import { axisLength, axisText, axisValue, Grid, type Axis } from './grid.js'
+import { latexText, type Record, type SweepHeader, type Value } from './writers.js'
+
+export const SWEEP_COMMANDS = ['compare', 'dae-compare', 'curves'] as const
+export type SweepCommand = (typeof SWEEP_COMMANDS)[number]
+
+/** The parameters every sweep has as axes, outermost first; dae-compare and curves add t. */
+export const PARAM_AXES = ['sigma', 'lambda', 'omega', 'n'] as const
+
+export interface SweepSpec {
+  readonly command: SweepCommand
+  /** In row order: sigma, lambda, omega, n (and t), each with one value or several. */
+  readonly axes: readonly Axis[]
+  readonly schedule: ScheduleSpec
+  readonly skip: boolean
+  /** Significant digits under --digits (high precision); undefined: double precision. */
+  readonly digits?: number
+}
+
+/** A prepared sweep: its columns and the rows at any grid indices. */
+export interface Sweep {
+  readonly spec: SweepSpec
+  readonly grid: Grid
+  readonly keys: readonly string[]
+  /** Keys printed as given, never rounded (grid coordinates, digits_verified). */
+  readonly exact: ReadonlySet<string>
+  rows(indices: readonly number[]): Record[]
+}
+
+/** Columns of compare after its grid columns (THEORY.md section 7, then the rate columns). */
+export const COMPARE_KEYS = ['mse', 'cos', 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos', 'mse_ratio', 'n_mse', 'n_bo_mse'] as const
+export const DAE_COMPARE_KEYS = ['test_mse', 'oracle_mse', 'excess_mse'] as const
+
+export function prepareSweep(spec: SweepSpec): Sweep {
+  const grid = new Grid(spec.axes)
+  // Grid columns: n (and t) always, the other parameters when swept.
+  const gridKeys = spec.axes.filter((a) => a.name === 'n' || a.name === 't' || axisLength(a) > 1).map((a) => a.name)
+  const hp = spec.digits !== undefined
+  const base = flowProblem({ n: 2, sigma: 1, lambda: 0, schedule: spec.schedule, skip: spec.skip, highPrecision: hp })
+  const pointOf = (i: number) => {
+    const pos = grid.position(i)
+    const value: { [name: string]: number } = {}
+    const text: { [name: string]: string } = {}
+    spec.axes.forEach((a, j) => { value[a.name] = axisValue(a, pos[j]); text[a.name] = axisText(a, pos[j]) })
+    const problem: FlowProblem = {
+      ...base,
+      n: value.n ?? base.n, sigma: value.sigma, lambda: value.lambda, omega: value.omega,
+      text: { n: text.n, sigma: text.sigma, lambda: text.lambda, omega: text.omega },
+    }
+    const coordinates: { [key: string]: Value } = {}
+    for (const k of gridKeys) coordinates[k] = hp ? text[k] : value[k]
+    return { problem, value, text, coordinates }
+  }
+  const digitsKeys = hp ? ['digits_verified'] : []
+  const axisNames = spec.axes.map((a) => a.name)
+  const make = (columns: readonly string[], row: (i: number) => Record): Sweep => {
+    const keys = [...gridKeys, ...columns, ...digitsKeys]
+    return { spec, grid, keys, exact: exactKeys(keys, axisNames), rows: (indices) => indices.map(row) }
+  }
+  switch (spec.command) {
+    case 'compare':
+      return make(COMPARE_KEYS, (i) => {
+        const { problem, coordinates } = pointOf(i)
+        return { ...coordinates, ...(hp ? compareHp(problem, spec.digits!) : compareDouble(problem)) }
+      })
+    case 'dae-compare': {
+      let cached: { key: string; at: ReturnType<typeof learntDae>['at'] } | undefined
+      return make(DAE_COMPARE_KEYS, (i) => {
+        const { problem, value, text, coordinates } = pointOf(i)
+        if (hp) {
+          const r = daeHp(problem, [text.t], { digits: spec.digits! + 2 })
+          const [row] = r.rows
+          const R = Decimal.clone({ precision: spec.digits! + 2 })
+          return {
+            ...coordinates,
+            ...hpCells({ test_mse: row.test_mse, oracle_mse: row.oracle_mse, excess_mse: new R(row.test_mse).minus(row.oracle_mse) }, spec.digits!),
+            digits_verified: r.digitsVerified,
+          }
+        }
+        const key = `${problem.n} ${problem.sigma} ${problem.lambda} ${problem.omega}`
+        if (cached?.key !== key) cached = { key, at: learntDae(problem).at }
+        const d = cached.at(value.t)
+        return { ...coordinates, test_mse: rounded(d.test_mse), oracle_mse: rounded(d.oracle_mse), excess_mse: rounded(d.test_mse - d.oracle_mse) }
+      })
+    }
+    case 'curves':
+      return curvesSweep(spec, grid, pointOf(0).problem, axisNames)
+  }
+}
+
+/** Columns of compare in double precision (rounded to the printed digits). */
+function compareDouble(p: FlowProblem): Record {
+  const s = solve(p).stats(1)
+  const b = asymptoticBaselines(p.n, p.sigma, p.omega)
+  const values = { mse: s.mse, cos: s.cos, ...b, mse_ratio: s.mse / b.bo_mse, n_mse: p.n * s.mse, n_bo_mse: p.n * b.bo_mse }
+  return Object.fromEntries(COMPARE_KEYS.map((k) => [k, rounded(values[k])]))
+}
+
+/**
+ * Columns of compare at high precision: mse and cos verified by the two routes of hp.ts to three
+ * digits beyond those printed (the ratio and n mse are computed from them), the baselines in
+ * closed form at the working precision.
+ */
+function compareHp(p: FlowProblem, digits: number): Record {
+  const r = statsHp(p, ['1'], { digits: digits + 3 })
+  const [row] = r.rows
+  const D = Decimal.clone({ precision: digits + 20 })
+  const b = asymptoticBaselinesHp(D, p.text.n, p.text.sigma, p.text.omega)
+  const mse = new D(row.mse)
+  const n = new D(p.text.n)
+  const values = { mse, cos: row.cos, ...b, mse_ratio: mse.div(b.bo_mse), n_mse: n.times(mse), n_bo_mse: n.times(b.bo_mse) }
+  return { ...hpCells(values, digits), digits_verified: r.digitsVerified }
+}
+
+function hpCells(values: { [key: string]: Decimal }, digits: number): Record {
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, preciseText(v, digits)]))
+}
+
+/**
+ * curves: one problem, the t grid. In double precision each row is the dense output of one
+ * integration (independent of the other rows); at high precision the rows asked for are
+ * integrated in one pass and verified together (so curves under --digits is not sharded).
+ */
+function curvesSweep(spec: SweepSpec, grid: Grid, problem: FlowProblem, axisNames: readonly string[]): Sweep {
+  const t = spec.axes.find((a) => a.name === 't')!
+  if (spec.digits !== undefined) {
+    const digits = spec.digits
+    const v = model().variants[problem.skip ? 'skip' : 'noskip'].source
+    const keys = ['t', ...v.daeKeys, ...STATES, ...v.flowKeys, 'digits_verified']
+    return {
+      spec, grid, keys, exact: exactKeys(keys, axisNames),
+      rows: (indices) => {
+        if (!indices.length) return []
+        const ts = indices.map((i) => axisText(t, i))
+        const dae = daeHp(problem, ts, { digits })
+        const stats = statsHp(problem, ts, { digits })
+        const verified = Math.min(dae.digitsVerified, stats.digitsVerified)
+        return indices.map((_, j) => {
+          const cells: { [key: string]: Value } = { t: dae.rows[j].t.toSignificantDigits(digits).toString() }
+          for (const k of dae.keys.slice(1)) cells[k] = preciseText(dae.rows[j][k], digits)
+          for (const k of stats.keys.slice(1)) cells[k] = preciseText(stats.rows[j][k], digits)
+          cells.digits_verified = verified
+          return cells
+        })
+      },
+    }
+  }
+  const sol = solve(problem)
+  const keys = ['t', ...sol.daeKeys, ...sol.statsKeys]
+  return {
+    spec, grid, keys, exact: exactKeys(keys, axisNames),
+    rows: (indices) => {
+      const ts = indices.map((i) => axisValue(t, i))
+      const stats = sol.statsGrid(ts)
+      return ts.map((x, j) => {
+        const row = { ...sol.dae(x), ...stats[j] }
+        return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, rounded(v)]))
+      })
+    },
+  }
+}
+
+/** Keys printed as given, never rounded: grid coordinates and digits_verified. */
+export function exactKeys(keys: readonly string[], axisNames: readonly string[]): ReadonlySet<string> {
+  return new Set(keys.filter((k) => k === 'digits_verified' || axisNames.includes(k)))
+}
+
+/** The sweep's header (first line of its JSONL): what determines the rows, and the caption. */
+export function sweepHeader(sweep: Sweep, shard: string): SweepHeader {
+  const { spec } = sweep
+  const axes = Object.fromEntries(spec.axes.map((a) => [a.name, a.definition]))
+  const schedule = typeof spec.schedule === 'string' ? spec.schedule : `alpha = ${spec.schedule.alpha}; beta = ${spec.schedule.beta}`
+  const params = { schedule, skip: spec.skip, ...(spec.digits !== undefined ? { digits: spec.digits } : {}), ...(spec.command === 'compare' ? { t: 1 } : {}) }
+  const id = createHash('sha256').update(JSON.stringify({ flowgm: VERSION, sweep: spec.command, axes, params, keys: sweep.keys })).digest('hex').slice(0, 16)
+  return { flowgm: VERSION, sweep: spec.command, id, shard, rows: sweep.grid.size, keys: sweep.keys, axes, params, caption: caption(spec) }
+}
+
+const SYMBOLS: { [name: string]: string } = { sigma: '\\sigma', lambda: '\\lambda', omega: '\\omega', n: 'n', t: 't' }
+
+/** The LaTeX caption: what is tabulated and every parameter (one value, a set or a range). */
+function caption(spec: SweepSpec): string {
+  const what = {
+    compare: 'Learnt generative flow at $t = 1$ against the Bayes-optimal and PCA estimators (mse $= \\|\\hat\\mu - \\mu\\|^2/d$)',
+    'dae-compare': 'Test error of the learnt denoiser against the oracle denoiser',
+    curves: 'Learnt denoiser and summary statistics of the generative flow over $t$',
+  }[spec.command]
+  const schedule = typeof spec.schedule === 'string'
+    ? `${spec.schedule} schedule`
+    : `schedule $\\alpha(t) =$ \\texttt{${latexText(spec.schedule.alpha)}}, $\\beta(t) =$ \\texttt{${latexText(spec.schedule.beta)}}`
+  const params = spec.axes.map((a) => {
+    const len = axisLength(a)
+    const texts = Array.from({ length: Math.min(len, 8) }, (_, j) => (a.kind === 'values' ? a.texts[j] : String(axisValue(a, j))))
+    if (len === 1) return `$${SYMBOLS[a.name]} = ${texts[0]}$`
+    if (len <= 8) return `$${SYMBOLS[a.name]} \\in \\{${texts.join(', ')}\\}$`
+    return `$${SYMBOLS[a.name]} \\in [${String(axisValue(a, 0))}, ${String(axisValue(a, len - 1))}]$ (${len} values)`
+  })
+  const precision = spec.digits !== undefined ? `, ${spec.digits} significant digits` : ''
+  return `${what}; ${schedule}, ${spec.skip ? 'with' : 'without'} skip connection, ${params.join(', ')}${precision}.`
+}
