@@ -1,9 +1,12 @@
 /**
- * Output formats shared by every command: aligned table, CSV and JSON. Numbers in double
+ * Output formats of the single-point commands: aligned table, CSV and JSON (laid out by the
+ * writers of src/sweep/writers.ts, which the grid commands stream). Numbers in double
  * precision are printed to SIG_FIGS significant digits, the accuracy the solver targets
  * (relative error <= 1e-12; see docs/cli.md for the exceptions); a non-finite value is an
  * internal error, never printed.
  */
+import { writer, type Value } from '../sweep/writers.js'
+
 export const FORMATS = ['table', 'csv', 'json'] as const
 export type Format = (typeof FORMATS)[number]
 
@@ -22,14 +25,12 @@ export function rounded(x: number): number {
   return Number(x.toPrecision(SIG_FIGS)) + 0
 }
 
-const text = (x: number): string => String(rounded(x))
-
 /**
  * Render rows with the given column order. `single` prints JSON as one object rather than an
  * array (a command asked for one point).
  */
 export function render(keys: readonly string[], rows: readonly Row[], format: Format, single: boolean): string {
-  return layout(keys, rows.map((r) => keys.map((k) => ({ json: rounded(r[k]), text: text(r[k]) }))), format, single)
+  return layout(keys, rows.map((r) => keys.map((k) => rounded(r[k]))), format, single)
 }
 
 /**
@@ -40,9 +41,9 @@ export function renderPrecise(keys: readonly string[], rows: readonly PreciseRow
   const cells = rows.map((r) => [
     ...keys.map((k) => {
       const s = k === 't' ? r[k].toSignificantDigits(digits).toString() : preciseText(r[k], digits)
-      return { json: s, text: s }
+      return s
     }),
-    { json: verified, text: String(verified) },
+    verified,
   ])
   return layout([...keys, 'digits_verified'], cells, format, single)
 }
@@ -50,20 +51,9 @@ export function renderPrecise(keys: readonly string[], rows: readonly PreciseRow
 /** A high-precision value with exactly `digits` significant digits; an exact zero has none to show. */
 export const preciseText = (x: Precise, digits: number): string => (x.isZero() ? '0' : x.toPrecision(digits))
 
-type Cell = { json: number | string; text: string }
-
-function layout(keys: readonly string[], rows: ReadonlyArray<readonly Cell[]>, format: Format, single: boolean): string {
-  switch (format) {
-    case 'json': {
-      const objects = rows.map((r) => Object.fromEntries(keys.map((k, j) => [k, r[j].json])))
-      return JSON.stringify(single && objects.length === 1 ? objects[0] : objects, null, 2) + '\n'
-    }
-    case 'csv':
-      return [keys.join(','), ...rows.map((r) => r.map((c) => c.text).join(','))].join('\n') + '\n'
-    case 'table': {
-      const cells = [keys.slice(), ...rows.map((r) => r.map((c) => c.text))]
-      const widths = keys.map((_, j) => Math.max(...cells.map((row) => row[j].length)))
-      return cells.map((row) => row.map((c, j) => c.padStart(widths[j])).join('  ')).join('\n') + '\n'
-    }
-  }
+function layout(keys: readonly string[], rows: ReadonlyArray<readonly Value[]>, format: Format, single: boolean): string {
+  const objects = rows.map((r) => Object.fromEntries(keys.map((k, j) => [k, r[j]])))
+  if (format === 'json' && single && objects.length === 1) return JSON.stringify(objects[0], null, 2) + '\n'
+  const w = writer(format, keys)
+  return w.start() + objects.map((o, i) => w.row(i, o)).join('') + w.end()
 }
