@@ -104,6 +104,7 @@ function explain(msg: string, argv: readonly string[]): string {
     const flag = names.find((n) => argv.some((a) => a === `--${n}` || a.startsWith(`--${n}=`) || a === `-${n}`)) ?? names[0]
     return `--${flag}: unknown flag (see flowgm ${command ?? ''} --help for the flags)`.replace('  ', ' ')
   }
+  if (/^Not enough non-option arguments/.test(msg.trim())) return 'merge: needs at least one JSONL file (written by a grid command with --format jsonl)'
   return msg.replace(/\n/g, ' ')
 }
 

@@ -51,13 +51,14 @@ const RANGE_FORM = 'START:STOP:lin|log[:POINTS]'
 
 /**
  * The axis of parameter `name` from `--name LIST` or `--name-range RANGE` (not both); `fallback`
- * (exact decimal text) when neither is given.
+ * (a list, or a range if it holds a colon) when neither is given.
  */
 export function readAxis(name: string, list: unknown, range: unknown, rule: AxisRule, fallback: string): Axis {
   const l = single(name, list)
   const r = single(`${name}-range`, range)
   if (l !== undefined && r !== undefined) throw new InputError(`${name}-range`, `cannot be combined with --${name}`)
   if (r !== undefined) return rangeAxis(name, r, rule)
+  if (l === undefined && fallback.includes(':')) return rangeAxis(name, fallback, rule)
   const text = l ?? fallback
   const parts = text.split(',').map((p) => p.trim())
   if (parts.some((p) => p === '')) throw new InputError(name, `must be a number or a comma-separated list of numbers (got '${clip(text)}')`)

@@ -34,3 +34,25 @@ export function statsByHand(p: Params, [alpha, beta]: [Dec, Dec], skip: boolean)
   }
 }
 
+
+/** The DAE keys used by dae-compare, by hand (THEORY.md section 3, with skip connection). */
+export function daeByHand(p: Params, [alpha, beta]: [Dec, Dec]): Record<string, Dec> {
+  const { n, s2, l, w, K, L, D } = definitions(p, alpha, beta)
+  const c = beta.times(L).div(D)
+  const m = n.times(alpha.pow(2)).times(K).div(n.plus(l).times(D))
+  const q = alpha.times(beta).times(L).neg().div(n.plus(l).times(D))
+  const w_norm2 = m.pow(2).times(w.plus(s2.div(n))).plus(n.times(q.pow(2)))
+  const one = new X(1).minus(c.times(beta))
+  const test_mse = one.pow(2).times(w.plus(s2)).plus(c.pow(2).times(alpha.pow(2))).plus(w_norm2).minus(new X(2).times(one).times(m).times(w))
+  const a2s2 = alpha.pow(2).times(s2)
+  const oracle_mse = a2s2.isZero() ? new X(0) : a2s2.div(alpha.pow(2).plus(beta.pow(2).times(s2)))
+  return { c, m, q_xi: q, w_norm2, test_mse, oracle_mse }
+}
+
+/** The asymptotic baselines by hand (THEORY.md section 5: posterior mean; PCA of the Gram matrix). */
+export function baselinesByHand(p: Params): Record<string, Dec> {
+  const n = new X(p.n), s2 = new X(p.sigma).pow(2), w = new X(p.omega)
+  const snr = n.times(w)
+  const cos = snr.div(snr.plus(s2)).sqrt()
+  return { bo_mse: w.times(s2).div(snr.plus(s2)), bo_cos: cos, pca_cos: cos, pca_mse: new X(2).times(w).times(new X(1).minus(cos)) }
+}
