@@ -82,7 +82,8 @@ function fail(message: string, code: number): never {
   process.exit(code)
 }
 
-const COMMANDS = Object.keys(commands)
+/** The commands in the order of the help. */
+const COMMANDS: readonly string[] = ['dae', 'stats', 'curves', 'compare', 'dae-compare', 'merge', 'closed-form', 'rate'] satisfies ReadonlyArray<keyof typeof commands>
 
 /** yargs writes one-letter flags with one dash; ours are spelt --n, --t (THEORY.md section 7). */
 const longFlags = (help: string): string =>
