@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { requireBuild, show, spawnCli, type Run } from './run.js'
+import { BIN, requireBuild, show, spawnCli, type Run } from './run.js'
 
 beforeAll(requireBuild)
 
@@ -168,6 +168,22 @@ describe.concurrent('worker threads and output files', () => {
     expect(r.stdout).toBe('')
     expect(readFileSync(file, 'utf8')).toBe((await ok(...COMPARE, '--format', 'csv')).stdout)
     expect(readdirSync(dir)).toEqual(['table.csv'])
+  })
+})
+
+// A terminal for stderr: util-linux `script` runs the command under a pseudo-terminal.
+const hasScript = (() => { try { execFileSync('script', ['--version'], { stdio: 'ignore' }); return true } catch { return false } })()
+
+describe('progress bar', () => {
+  it.skipIf(!hasScript)('drawn on a terminal (rows done of the shard), absent when stderr is a pipe (every other test)', async () => {
+    const dir = scratch()
+    const file = join(dir, 'rows.csv')
+    const env: NodeJS.ProcessEnv = { ...process.env }
+    delete env.CI
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} compare --n-range 2:3000:lin --format csv --out ${JSON.stringify(file)}`
+    const tty = execFileSync('script', ['-qec', command, '/dev/null'], { env, encoding: 'utf8', timeout: 60_000 })
+    expect(tty).toMatch(/\rcompare \[[#-]{30}\] +\d+% \d+\/2999 rows/)
+    expect(readFileSync(file, 'utf8')).toBe((await ok('compare', '--n-range', '2:3000:lin', '--format', 'csv')).stdout)
   })
 })
 
