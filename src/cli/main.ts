@@ -157,11 +157,15 @@ export async function main(argv: readonly string[]): Promise<void> {
       if (err) throw err
       fail(explain(msg, argv), EXIT.input)
     })
+  // A reader that stops early (`flowgm compare ... | head`) closes the pipe: not an error.
+  const closed = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code === 'EPIPE'
+  process.stdout.on('error', (e) => { if (closed(e)) process.exit(EXIT.ok); throw e })
   try {
     // With a callback yargs hands us its help and version text instead of printing it.
     await cli.parseAsync([...argv], {}, (_err, _args, text) => { if (text) output = `${longFlags(text)}\n` })
   } catch (e) {
     if (e instanceof InputError) fail(e.message, EXIT.input)
+    if (closed(e)) process.exit(EXIT.ok)
     fail(`internal error: ${e instanceof Error ? e.message : String(e)}`, EXIT.internal)
   }
   if (output !== undefined) process.stdout.write(output)

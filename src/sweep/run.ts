@@ -6,8 +6,8 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { shardIndex, shardRows, shardText, type Shard } from './grid.js'
-import { openSink, type Sink } from './sink.js'
-import { prepareSweep, sweepHeader, type Sweep, type SweepSpec } from './sweeps.js'
+import { openSink } from './sink.js'
+import { prepareSweep, sweepHeader, type SweepSpec } from './sweeps.js'
 import { writer, type Record, type TableFormat } from './writers.js'
 
 export interface RunOptions {
@@ -140,5 +140,3 @@ function progressBar(label: string, total: number, enabled: boolean): { update(d
     end() { process.stderr.write('\r\x1b[K') },
   }
 }
-
-export type { Sink, Sweep }

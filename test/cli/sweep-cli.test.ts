@@ -161,6 +161,12 @@ describe.concurrent('worker threads and output files', () => {
     expect(one.stdout.trim().split('\n')).toHaveLength(4001)
   })
 
+  it('a reader that stops early (| head -1) ends the sweep quietly: exit 0, nothing on stderr', () => {
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} compare --n-range 2:30000:lin --format csv 2>/tmp/flowgm-epipe-$$.err | head -1; echo "exit \${PIPESTATUS[0]}"; cat /tmp/flowgm-epipe-$$.err; rm -f /tmp/flowgm-epipe-$$.err`
+    const out = execFileSync('bash', ['-c', command], { encoding: 'utf8', timeout: 60_000 })
+    expect(out).toBe(`${COMPARE_KEYS.slice(1).join(',')}\nexit 0\n`)
+  })
+
   it('--out writes the file (what stdout would show) and nothing else', async () => {
     const dir = scratch()
     const file = join(dir, 'table.csv')
