@@ -26,6 +26,9 @@ const SAME = ['flowgm', 'sweep', 'id', 'rows', 'keys', 'axes', 'params', 'captio
 
 interface Shard { readonly file: string; readonly header: SweepHeader; readonly k: number; readonly K: number }
 
+/** Most rows a merge indexes (one 32-bit owner per row: 8 GiB beyond this). */
+const MAX_ROWS = 2 ** 31 - 1
+
 const bad = (file: string, rule: string): InputError => new InputError(file, rule, true)
 
 export async function mergeFiles(files: readonly string[], o: MergeOptions): Promise<void> {
@@ -100,7 +103,7 @@ async function readHeader(file: string): Promise<Shard> {
       throw bad(file, 'is not a flowgm sweep (its first line is not JSON; write sweeps with --format jsonl)')
     }
     const ok = h !== null && typeof h === 'object' && typeof h.flowgm === 'string' && typeof h.sweep === 'string' && typeof h.id === 'string' &&
-      Number.isInteger(h.rows) && Array.isArray(h.keys) && typeof h.axes === 'object' && typeof h.params === 'object' && typeof h.caption === 'string'
+      Number.isInteger(h.rows) && h.rows >= 0 && h.rows <= MAX_ROWS && Array.isArray(h.keys) && h.keys.every((k) => typeof k === 'string') && typeof h.axes === 'object' && typeof h.params === 'object' && typeof h.caption === 'string'
     const m = typeof h?.shard === 'string' ? /^(\d+)\/(\d+)$/.exec(h.shard) : null
     if (!ok || !m) throw bad(file, 'is not a flowgm sweep (its first line is not a sweep header; write sweeps with --format jsonl)')
     return { file, header: h, k: Number(m[1]), K: Number(m[2]) }

@@ -212,6 +212,8 @@ describe.concurrent('merge refuses what is not one whole sweep', () => {
     writeFileSync(foreign, '{"hello": 1}\n')
     const cut = join(dir, 'cut.jsonl')
     writeFileSync(cut, readFileSync(c, 'utf8').slice(0, -10))
+    const huge = join(dir, 'huge.jsonl')
+    writeFileSync(huge, readFileSync(a, 'utf8').replace('"rows":4,', '"rows":1000000000000,'))
     const copy = join(dir, 'copy.jsonl')
     writeFileSync(copy, readFileSync(a, 'utf8'))
     const out = join(dir, 'merged.csv')
@@ -220,6 +222,7 @@ describe.concurrent('merge refuses what is not one whole sweep', () => {
       [[a, b, c, copy], /copy\.jsonl: overlaps .*s1\.jsonl: both hold row 0/],
       [[a, b, other], /other|s1\.jsonl: is from a different sweep than .*s1\.jsonl \(id/],
       [[a, b, foreign], /foreign\.jsonl: is not a flowgm sweep/],
+      [[huge], /huge\.jsonl: is not a flowgm sweep/],
       [[a, b, cut], /cut\.jsonl: line \d+ is not JSON/],
       [[a, b, join(dir, 'absent.jsonl')], /absent\.jsonl: cannot be read/],
       [[a, a], /s1\.jsonl: given twice/],
