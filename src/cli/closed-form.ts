@@ -5,7 +5,7 @@
  */
 import { InputError } from '../errors.js'
 import { math } from '../symbolic/mathjs.js'
-import { model } from '../theory/model.js'
+import { variantOf } from '../theory/model.js'
 import type { FlowProblem } from '../theory/problem.js'
 import { single } from './args.js'
 
@@ -22,7 +22,7 @@ const TEX_NAMES: Record<string, string> = {
 
 /** Every closed form of the problem's variant, grouped. */
 export function closedForms(problem: FlowProblem): Record<string, Line[]> {
-  const e = model().variants[problem.skip ? 'skip' : 'noskip'].source.exact
+  const e = variantOf(problem).source.exact
   return {
     schedule: [{ name: 'alpha', text: problem.schedule.alpha }, { name: 'beta', text: problem.schedule.beta }],
     definitions: e.definitions.map((d) => ({ name: d.name, text: d.text })),

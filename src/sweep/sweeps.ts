@@ -16,7 +16,7 @@ import { asymptoticBaselines, asymptoticBaselinesHp } from '../baselines/asympto
 import { preciseText, rounded } from '../cli/format.js'
 import { STATES } from '../symbolic/derive.js'
 import { daeHp, statsHp } from '../theory/hp.js'
-import { model } from '../theory/model.js'
+import { variantOf } from '../theory/model.js'
 import { flowProblem, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
 import { learntDae, solve } from '../theory/solve.js'
 import { VERSION } from '../version.js'
@@ -147,7 +147,7 @@ function curvesSweep(spec: SweepSpec, grid: Grid, problem: FlowProblem, axisName
   const t = spec.axes.find((a) => a.name === 't')!
   if (spec.digits !== undefined) {
     const digits = spec.digits
-    const v = model().variants[problem.skip ? 'skip' : 'noskip'].source
+    const v = variantOf(problem).source
     const keys = ['t', ...v.daeKeys, ...STATES, ...v.flowKeys, 'digits_verified']
     return {
       spec, grid, keys, exact: exactKeys(keys, axisNames),

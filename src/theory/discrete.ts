@@ -10,7 +10,7 @@
  * 1/alpha singularity already cancelled. The difference from the continuous solution is O(1/K)
  * (euler) and O(1/K^2) (heun); the rest of a simulation's gap to the theory is the finite-d effect.
  */
-import { model } from './model.js'
+import { variantOf } from './model.js'
 import type { FlowProblem } from './problem.js'
 import { InputError } from '../errors.js'
 
@@ -20,7 +20,7 @@ export type Scheme = (typeof SCHEMES)[number]
 /** The states (M, Q_xi, P) at t_k = k/K, k = 0..K. */
 export function discreteFlow(problem: FlowProblem, steps: number, scheme: Scheme = 'euler'): Array<[number, number, number]> {
   if (!Number.isInteger(steps) || steps < 1) throw new InputError('steps', `must be an integer >= 1 (got ${steps})`)
-  const v = model().variants[problem.skip ? 'skip' : 'noskip']
+  const v = variantOf(problem)
   if (scheme === 'heun' && v.source.singular) {
     throw new InputError('scheme', 'heun needs the velocity at t = 1, a pole of the flow without skip connection (use euler with --no-skip)')
   }

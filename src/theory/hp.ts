@@ -17,7 +17,7 @@ import { tanhSinh } from '../hp/tanhsinh.js'
 import { taylorSolve } from '../hp/taylor.js'
 import { instantiate } from '../symbolic/codegen.js'
 import { STATES } from '../symbolic/derive.js'
-import { model } from './model.js'
+import { variantOf } from './model.js'
 import type { FlowProblem } from './problem.js'
 
 export type HpRow = Readonly<Record<string, Decimal>>
@@ -48,8 +48,6 @@ function factory<T>(source: string): Factory<T> {
 /** Extra digits always carried, and the most attempts at growing them. */
 const GUARD = 10
 const ATTEMPTS = 4
-
-const variantOf = (p: FlowProblem) => model().variants[p.skip ? 'skip' : 'noskip']
 
 /** The summary statistics (keys of `flowgm stats`) at each t, at high precision. */
 export function statsHp(problem: FlowProblem, ts: readonly string[], options: HpOptions): HpResult {

@@ -11,7 +11,7 @@ import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../h
 import { asymptoticBaselinesHp } from '../baselines/asymptotic.js'
 import { instantiate } from '../symbolic/codegen.js'
 import { agree, statsHp } from './hp.js'
-import { model } from './model.js'
+import { variantOf } from './model.js'
 import type { FlowProblem } from './problem.js'
 
 export const RATE_KEYS = ['C', 'C1', 'C_bo', 'C_bo1', 'ratio'] as const
@@ -62,11 +62,11 @@ export function rate(problem: FlowProblem, options: RateOptions): RateResult {
   const numeric = { C, C1, C_bo, C_bo1, ratio: C.div(C_bo) }
   const exact = exactRate(problem, work)
   const agreement = Object.fromEntries(RATE_KEYS.map((k) => [k, exact ? agree(exact.values[k], numeric[k], digits + 20) : 0])) as Record<RateKey, number>
-  return { ...(exact ? { exact } : { exactReason: model().variants[problem.skip ? 'skip' : 'noskip'].source.exact.rateReason }), numeric, sequence, agreement }
+  return { ...(exact ? { exact } : { exactReason: variantOf(problem).source.exact.rateReason }), numeric, sequence, agreement }
 }
 
 function exactRate(problem: FlowProblem, D: DecimalConstructor): RateResult['exact'] {
-  const src = model().variants[problem.skip ? 'skip' : 'noskip'].source.exact.rate
+  const src = variantOf(problem).source.exact.rate
   if (!src) return undefined
   const F = decimalArith(D)
   const { n, sigma, lambda, omega } = problem.text

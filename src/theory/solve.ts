@@ -5,8 +5,8 @@
  * functions of the schedule with the 1/alpha pole removed (src/symbolic/derive.ts).
  */
 import { Solver, type OutputFunction } from 'odex'
-import { STATES, type Variant } from '../symbolic/derive.js'
-import { model, type CompiledVariant } from './model.js'
+import { STATES } from '../symbolic/derive.js'
+import { variantOf, type CompiledVariant } from './model.js'
 import type { FlowProblem } from './problem.js'
 
 export interface SolveOptions {
@@ -43,12 +43,10 @@ export interface FlowSolution {
 /** Width of the last stretch before a regular singular point at t = 1 (no-skip variant). */
 const SINGULAR_GAP = 2 ** -20
 
-const variantOf = (p: FlowProblem): Variant => (p.skip ? 'skip' : 'noskip')
-
 /** Solve a problem: integrate once over [0, 1] and return a solution evaluable at any t. */
 export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSolution {
   const rtol = options.rtol ?? 1e-15
-  const v = model().variants[variantOf(problem)]
+  const v = variantOf(problem)
   const { n, sigma, lambda, omega, schedule } = problem
   const coefAt = v.ode(n, sigma, lambda, omega)
   const flowAt = v.flow(n, sigma, lambda, omega)
@@ -156,7 +154,7 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
 
 /** Result A alone (closed form, no integration): the DAE row at any t. */
 export function learntDae(problem: FlowProblem): { readonly keys: readonly string[]; at(t: number): DaeRow } {
-  const v = model().variants[variantOf(problem)]
+  const v = variantOf(problem)
   const { n, sigma, lambda, omega, schedule } = problem
   const daeAt = v.dae(n, sigma, lambda, omega)
   const endDirection = v.daeEndDirection(n, sigma, lambda, omega)
