@@ -1,16 +1,17 @@
 /**
  * The command line: parse flags -> build the problem (validated) -> solve -> format. Each command
- * is a few lines; the numbers come from src/theory, the layout from format.ts.
+ * is a few lines; the numbers come from src/theory, the layout from format.ts; the common flags
+ * are read in common.ts, the grid commands run in sweep.ts.
  */
-import yargs, { type Argv } from 'yargs'
+import yargs from 'yargs'
 import { InputError } from '../errors.js'
 import { Decimal } from '../hp/arith.js'
 import { daeHp, statsHp, type HpResult } from '../theory/hp.js'
 import { solve } from '../theory/solve.js'
 import { closedFormCommand } from './closed-form.js'
 import { rateCommand } from './rate.js'
-import { integer, number, numberList, single, time } from './args.js'
-import { render, renderPrecise, type Format, type Row } from './format.js'
+import { numberList, single, time } from './args.js'
+import { render, renderPrecise, type Format } from './format.js'
 import { commonOptions, DEFAULTS, formatFrom, problemFrom, type Args } from './common.js'
 import { mergeCommand, rangeOptions, sweepCommand, sweepOptions, SWEEP_DEFAULTS } from './sweep.js'
 import { DEFAULT_SIG_FIGS, TABLE_FORMATS } from '../sweep/writers.js'
