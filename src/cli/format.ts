@@ -38,15 +38,12 @@ export function render(keys: readonly string[], rows: readonly Row[], format: Fo
  * strings in JSON), t as given, and the number of digits the two routes agree on.
  */
 export function renderPrecise(keys: readonly string[], rows: readonly PreciseRow[], digits: number, verified: number, format: Format, single: boolean): string {
-  const cells = rows.map((r) => [
-    ...keys.map((k) => {
-      const s = k === 't' ? r[k].toSignificantDigits(digits).toString() : preciseText(r[k], digits)
-      return s
-    }),
-    verified,
-  ])
+  const cells = rows.map((r) => [...keys.map((k) => preciseCell(k, r[k], digits)), verified])
   return layout([...keys, 'digits_verified'], cells, format, single)
 }
+
+/** The printed text of a high-precision value: t as given (up to `digits` digits), others by preciseText. */
+export const preciseCell = (key: string, x: Precise, digits: number): string => (key === 't' ? x.toSignificantDigits(digits).toString() : preciseText(x, digits))
 
 /** A high-precision value with exactly `digits` significant digits; an exact zero has none to show. */
 export const preciseText = (x: Precise, digits: number): string => (x.isZero() ? '0' : x.toPrecision(digits))

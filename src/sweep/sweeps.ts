@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto'
 import { Decimal } from 'decimal.js'
 import { asymptoticBaselines, asymptoticBaselinesHp } from '../baselines/asymptotic.js'
-import { preciseText, rounded } from '../cli/format.js'
+import { preciseCell, preciseText, rounded } from '../cli/format.js'
 import { STATES } from '../symbolic/derive.js'
 import { daeHp, statsHp } from '../theory/hp.js'
 import { variantOf } from '../theory/model.js'
@@ -158,9 +158,8 @@ function curvesSweep(spec: SweepSpec, grid: Grid, problem: FlowProblem, axisName
         const stats = statsHp(problem, ts, { digits })
         const verified = Math.min(dae.digitsVerified, stats.digitsVerified)
         return indices.map((_, j) => {
-          const cells: { [key: string]: Value } = { t: dae.rows[j].t.toSignificantDigits(digits).toString() }
-          for (const k of dae.keys.slice(1)) cells[k] = preciseText(dae.rows[j][k], digits)
-          for (const k of stats.keys.slice(1)) cells[k] = preciseText(stats.rows[j][k], digits)
+          const row = { ...dae.rows[j], ...stats.rows[j] }
+          const cells: { [key: string]: Value } = Object.fromEntries(keys.slice(0, -1).map((k) => [k, preciseCell(k, row[k], digits)]))
           cells.digits_verified = verified
           return cells
         })
