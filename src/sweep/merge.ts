@@ -13,7 +13,7 @@ import { createInterface } from 'node:readline'
 import { InputError } from '../errors.js'
 import { openSink } from './sink.js'
 import { exactKeys } from './sweeps.js'
-import { writer, type Record, type SweepHeader, type TableFormat } from './writers.js'
+import { writer, type Cells, type SweepHeader, type TableFormat } from './writers.js'
 
 export interface MergeOptions {
   readonly format: TableFormat
@@ -121,7 +121,7 @@ async function* lines(file: string): AsyncGenerator<string> {
 }
 
 /** The rows of a shard file after its header, checked against the header's keys. */
-async function* rows(s: Shard): AsyncGenerator<{ i: number; row: Record; line: number }> {
+async function* rows(s: Shard): AsyncGenerator<{ i: number; row: Cells; line: number }> {
   let line = 0
   for await (const text of lines(s.file)) {
     line++
@@ -136,7 +136,7 @@ async function* rows(s: Shard): AsyncGenerator<{ i: number; row: Record; line: n
     if (typeof i !== 'number' || !Number.isInteger(i) || i < 0) throw bad(s.file, `line ${line} has no row index i`)
     const absent = s.header.keys.find((k) => typeof r[k] !== 'number' && typeof r[k] !== 'string')
     if (absent !== undefined) throw bad(s.file, `line ${line} (row ${i}) has no value for ${absent}`)
-    yield { i, row: r as Record, line }
+    yield { i, row: r as Cells, line }
   }
 }
 

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads'
 import { shardIndex, shardRows, shardText, type Shard } from './grid.js'
 import { openSink } from './sink.js'
 import { prepareSweep, sweepHeader, type SweepSpec } from './sweeps.js'
-import { writer, type Record, type TableFormat } from './writers.js'
+import { writer, type Cells, type TableFormat } from './writers.js'
 
 export interface RunOptions {
   readonly format: TableFormat
@@ -52,7 +52,7 @@ export async function runSweep(spec: SweepSpec, o: RunOptions): Promise<void> {
   try {
     await sink.write(w.start())
     let done = 0
-    const emit = async (indices: readonly number[], rows: readonly Record[]) => {
+    const emit = async (indices: readonly number[], rows: readonly Cells[]) => {
       await sink.write(rows.map((r, j) => w.row(indices[j], r)).join(''))
       done += rows.length
       progress.update(done)
@@ -80,9 +80,9 @@ export async function runSweep(spec: SweepSpec, o: RunOptions): Promise<void> {
  * than 2 jobs chunks ahead of what has been written: results are emitted in chunk order and
  * memory stays bounded whatever the size of the grid.
  */
-async function inWorkers(spec: SweepSpec, jobs: number, chunks: number, indicesOf: (c: number) => number[], emit: (indices: readonly number[], rows: readonly Record[]) => Promise<void>): Promise<void> {
+async function inWorkers(spec: SweepSpec, jobs: number, chunks: number, indicesOf: (c: number) => number[], emit: (indices: readonly number[], rows: readonly Cells[]) => Promise<void>): Promise<void> {
   const workers = Array.from({ length: jobs }, () => new Worker(WORKER, { workerData: { spec } }))
-  const done = new Map<number, { indices: number[]; rows: Record[] }>()
+  const done = new Map<number, { indices: number[]; rows: Cells[] }>()
   const idle = workers.slice()
   let next = 0
   let emitted = 0
@@ -96,7 +96,7 @@ async function inWorkers(spec: SweepSpec, jobs: number, chunks: number, indicesO
         }
       }
       for (const worker of workers) {
-        worker.on('message', (m: { chunk: number; indices: number[]; rows?: Record[]; error?: string }) => {
+        worker.on('message', (m: { chunk: number; indices: number[]; rows?: Cells[]; error?: string }) => {
           if (m.error !== undefined) return reject(new Error(m.error))
           done.set(m.chunk, { indices: m.indices, rows: m.rows! })
           idle.push(worker)

@@ -21,7 +21,7 @@ import { flowProblem, type FlowProblem, type ScheduleSpec } from '../theory/prob
 import { learntDae, solve } from '../theory/solve.js'
 import { VERSION } from '../version.js'
 import { axisLength, axisText, axisValue, Grid, type Axis } from './grid.js'
-import { latexText, type Record, type SweepHeader, type Value } from './writers.js'
+import { latexText, type Cells, type SweepHeader, type Value } from './writers.js'
 
 export const SWEEP_COMMANDS = ['compare', 'dae-compare', 'curves'] as const
 export type SweepCommand = (typeof SWEEP_COMMANDS)[number]
@@ -46,7 +46,7 @@ export interface Sweep {
   readonly keys: readonly string[]
   /** Keys printed as given, never rounded (grid coordinates, digits_verified). */
   readonly exact: ReadonlySet<string>
-  rows(indices: readonly number[]): Record[]
+  rows(indices: readonly number[]): Cells[]
 }
 
 /** Columns of compare after its grid columns (THEORY.md section 7, then the rate columns). */
@@ -75,7 +75,7 @@ export function prepareSweep(spec: SweepSpec): Sweep {
   }
   const digitsKeys = hp ? ['digits_verified'] : []
   const axisNames = spec.axes.map((a) => a.name)
-  const make = (columns: readonly string[], row: (i: number) => Record): Sweep => {
+  const make = (columns: readonly string[], row: (i: number) => Cells): Sweep => {
     const keys = [...gridKeys, ...columns, ...digitsKeys]
     return { spec, grid, keys, exact: exactKeys(keys, axisNames), rows: (indices) => indices.map(row) }
   }
@@ -111,7 +111,7 @@ export function prepareSweep(spec: SweepSpec): Sweep {
 }
 
 /** Columns of compare in double precision (rounded to the printed digits). */
-function compareDouble(p: FlowProblem): Record {
+function compareDouble(p: FlowProblem): Cells {
   const s = solve(p).stats(1)
   const b = asymptoticBaselines(p.n, p.sigma, p.omega)
   const values = { mse: s.mse, cos: s.cos, ...b, mse_ratio: s.mse / b.bo_mse, n_mse: p.n * s.mse, n_bo_mse: p.n * b.bo_mse }
@@ -123,7 +123,7 @@ function compareDouble(p: FlowProblem): Record {
  * digits beyond those printed (the ratio and n mse are computed from them), the baselines in
  * closed form at the working precision.
  */
-function compareHp(p: FlowProblem, digits: number): Record {
+function compareHp(p: FlowProblem, digits: number): Cells {
   const r = statsHp(p, ['1'], { digits: digits + 3 })
   const [row] = r.rows
   const D = Decimal.clone({ precision: digits + 20 })
@@ -134,7 +134,7 @@ function compareHp(p: FlowProblem, digits: number): Record {
   return { ...hpCells(values, digits), digits_verified: r.digitsVerified }
 }
 
-function hpCells(values: { [key: string]: Decimal }, digits: number): Record {
+function hpCells(values: { [key: string]: Decimal }, digits: number): Cells {
   return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, preciseText(v, digits)]))
 }
 

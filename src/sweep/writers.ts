@@ -9,7 +9,8 @@
 import { Decimal } from 'decimal.js'
 
 export type Value = number | string
-export type Record = Readonly<{ [key: string]: Value }>
+/** One row: the value of each key as printed in JSON (a rounded number, or a decimal string under --digits). */
+export type Cells = Readonly<{ [key: string]: Value }>
 
 export const TABLE_FORMATS = ['table', 'csv', 'json', 'jsonl', 'markdown', 'latex'] as const
 export type TableFormat = (typeof TABLE_FORMATS)[number]
@@ -47,7 +48,7 @@ export interface Writer {
   /** Text before the first row. */
   start(): string
   /** The text of row number i of the grid. */
-  row(i: number, r: Record): string
+  row(i: number, r: Cells): string
   /** Text after the last row. */
   end(): string
 }
@@ -122,7 +123,7 @@ function required(header: SweepHeader | undefined, format: string): SweepHeader 
   return header
 }
 
-const pick = (keys: readonly string[], r: Record): { [key: string]: Value } => Object.fromEntries(keys.map((k) => [k, r[k]]))
+const pick = (keys: readonly string[], r: Cells): { [key: string]: Value } => Object.fromEntries(keys.map((k) => [k, r[k]]))
 
 const Fmt = Decimal.clone({ precision: 1100, toExpNeg: -9e15, toExpPos: 9e15 })
 

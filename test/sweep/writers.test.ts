@@ -1,10 +1,10 @@
 // The row writers (src/sweep/writers.ts): streamed JSON is exactly JSON.stringify(rows, null, 2);
 // rounding for markdown and LaTeX follows the rule written in docs/cli.md (examples by hand).
 import { describe, expect, it } from 'vitest'
-import { roundedText, writer, type Record, type SweepHeader, type TableFormat } from '../../src/sweep/writers.js'
+import { roundedText, writer, type Cells, type SweepHeader, type TableFormat } from '../../src/sweep/writers.js'
 
 const KEYS = ['n', 'mse', 'bo_cos']
-const ROWS: Record[] = [
+const ROWS: Cells[] = [
   { n: 2, mse: 2.08441307437, bo_cos: 0.686 },
   { n: 1024, mse: 0.00439151849671, bo_cos: '0.99890' },
   { n: 123456, mse: 3.6e-5, bo_cos: 1 },
