@@ -49,9 +49,8 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
   const v = variantOf(problem)
   const { n, sigma, lambda, omega, schedule } = problem
   const coefAt = v.ode(n, sigma, lambda, omega)
-  const flowAt = v.flow(n, sigma, lambda, omega)
   const { keys: daeKeys, at: dae } = learntDae(problem)
-  const statsKeys = [...STATES, ...v.source.flowKeys]
+  const statsKeys = statsKeysOf(problem)
   const tMax = v.source.singular ? 1 - SINGULAR_GAP : 1
 
   const rhs = (t: number, y: number[]): number[] => {
@@ -102,19 +101,7 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     return run(solver(), cp.t, cp.y, t) as [number, number, number]
   }
 
-  const observables = (t: number, y: readonly number[]): StatsRow => {
-    const values = [...y, ...flowAt(y[0], y[1], y[2])]
-    const row: Record<string, number> = { t }
-    statsKeys.forEach((k, i) => { row[k] = values[i] + 0 })
-    if (y[0] === 0 && y[1] === 0) {
-      // At t = 0 the cluster mean vanishes; observables that depend on it only through its
-      // direction take their limit t -> 0+, the direction of the DAE weights (m, q_xi)(0).
-      const d = dae(0)
-      const dir = flowAt(d.m, d.q_xi, y[2])
-      for (const k of v.source.directionOnly) row[k] = dir[v.source.flowKeys.indexOf(k)]
-    }
-    return row
-  }
+  const observables = flowObservables(problem)
 
   const statsGrid = (ts: readonly number[]): StatsRow[] => {
     ts.forEach(checkTime)
@@ -149,6 +136,34 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     stats: (t) => observables(t, state(t)),
     statsGrid,
     diagnostics: { steps: full.nAccept, rejected: full.nReject, evaluations: full.nEval },
+  }
+}
+
+/** Keys of `flowgm stats` after t: the states, then the flow observables. */
+export const statsKeysOf = (problem: FlowProblem): string[] => [...STATES, ...variantOf(problem).source.flowKeys]
+
+/**
+ * The observables of Result B from a state (M, Q_xi, P) at time t, for the continuous flow or any
+ * discretisation of it (src/theory/discrete.ts).
+ */
+export function flowObservables(problem: FlowProblem): (t: number, y: readonly number[]) => StatsRow {
+  const v = variantOf(problem)
+  const { n, sigma, lambda, omega } = problem
+  const flowAt = v.flow(n, sigma, lambda, omega)
+  const statsKeys = statsKeysOf(problem)
+  let dae0: DaeRow | undefined
+  return (t, y) => {
+    const values = [...y, ...flowAt(y[0], y[1], y[2])]
+    const row: Record<string, number> = { t }
+    statsKeys.forEach((k, i) => { row[k] = values[i] + 0 })
+    if (y[0] === 0 && y[1] === 0) {
+      // At t = 0 the cluster mean vanishes; observables that depend on it only through its
+      // direction take their limit t -> 0+, the direction of the DAE weights (m, q_xi)(0).
+      dae0 ??= learntDae(problem).at(0)
+      const dir = flowAt(dae0.m, dae0.q_xi, y[2])
+      for (const k of v.source.directionOnly) row[k] = dir[v.source.flowKeys.indexOf(k)]
+    }
+    return row
   }
 }
 

@@ -1,0 +1,77 @@
+/**
+ * The training set and the initial particles of a finite-d simulation (THEORY.md section 6),
+ * drawn from one seeded stream (src/random.ts), in this order, so that a seed fixes every number
+ * on any machine and with either engine:
+ *  1. mu: d normals g, rescaled to |mu|^2 = omega d exactly (mu = g sqrt(omega d) / |g|);
+ *  2. the labels s^1..s^n, one sign(rho) each (P(s = +1) = rho);
+ *  3. z^1..z^n, d normals each, row by row: x1^mu = s^mu mu + sigma z^mu;
+ *  4. x0^1..x0^n, d normals each (one noise draw per sample, the same at every t);
+ *  5. the particles X_0^1..X_0^P, d normals each, drawn last so that P does not change the data.
+ */
+import { rng, type Random } from '../random.js'
+
+export interface TrainingSet {
+  readonly d: number
+  readonly n: number
+  readonly mu: Float64Array
+  /** s^mu in {+1, -1}. */
+  readonly labels: Int8Array
+  /** n x d, row-major. */
+  readonly x0: Float64Array
+  readonly x1: Float64Array
+  /** A = sum s^mu x1^mu (= n mu_emp) and xi = sum s^mu x0^mu. */
+  readonly A: Float64Array
+  readonly xi: Float64Array
+}
+
+export interface DataOptions {
+  readonly d: number
+  readonly n: number
+  readonly sigma: number
+  readonly omega: number
+  readonly rho: number
+}
+
+/** Draw the training set from the start of the stream; the stream then continues with the particles. */
+export function drawTrainingSet(o: DataOptions, random: Random): TrainingSet {
+  const { d, n, sigma, omega, rho } = o
+  const mu = new Float64Array(d)
+  random.fillNormals(mu)
+  const scale = Math.sqrt((omega * d) / dot(mu, mu))
+  for (let i = 0; i < d; i++) mu[i] *= scale
+  const labels = new Int8Array(n)
+  for (let k = 0; k < n; k++) labels[k] = random.sign(rho)
+  const x1 = new Float64Array(n * d)
+  random.fillNormals(x1)
+  for (let k = 0; k < n; k++) {
+    const s = labels[k]
+    for (let i = 0, o = k * d; i < d; i++) x1[o + i] = s * mu[i] + sigma * x1[o + i]
+  }
+  const x0 = new Float64Array(n * d)
+  random.fillNormals(x0)
+  return { d, n, mu, labels, x0, x1, A: signedSum(x1, labels, d), xi: signedSum(x0, labels, d) }
+}
+
+/** A seeded stream positioned at the start (for drawTrainingSet, then the particles). */
+export const stream = (seed: number): Random => rng(seed)
+
+/** sum_mu s^mu row^mu of an n x d matrix. */
+export function signedSum(rows: Float64Array, signs: ArrayLike<number>, d: number): Float64Array {
+  const out = new Float64Array(d)
+  for (let k = 0; k < signs.length; k++) {
+    const s = signs[k]
+    for (let i = 0, o = k * d; i < d; i++) out[i] += s * rows[o + i]
+  }
+  return out
+}
+
+export function dot(a: ArrayLike<number>, b: ArrayLike<number>, offsetA = 0, d = a.length - offsetA): number {
+  let s0 = 0, s1 = 0
+  let i = 0
+  for (; i + 1 < d; i += 2) {
+    s0 += a[offsetA + i] * b[i]
+    s1 += a[offsetA + i + 1] * b[i + 1]
+  }
+  if (i < d) s0 += a[offsetA + i] * b[i]
+  return s0 + s1
+}

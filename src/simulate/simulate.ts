@@ -1,0 +1,269 @@
+/**
+ * A finite-d simulation of the whole pipeline (THEORY.md section 6): draw a training set, train a
+ * DAE at each time t_k = k/K, transport P particles from N(0, I_d) with the learnt velocities,
+ * measure the summary statistics, and set them beside the theory of the same K-step scheme
+ * (src/theory/discrete.ts) and the continuous theory (src/theory/solve.ts).
+ */
+import { baselineErrors } from '../baselines/finite.js'
+import { asymptoticBaselines } from '../baselines/asymptotic.js'
+import { InputError } from '../errors.js'
+import { rng } from '../random.js'
+import { discreteFlow, type Scheme } from '../theory/discrete.js'
+import type { FlowProblem } from '../theory/problem.js'
+import { flowObservables, learntDae, solve } from '../theory/solve.js'
+import { VERSION } from '../version.js'
+import { dot, drawTrainingSet, type TrainingSet } from './data.js'
+import { createEngine, type Engine, type EngineName } from './engine.js'
+import { adamTrainer, exactTrainer, type Fit, type Trainer, type TrainerName } from './train.js'
+
+export interface SimulationSpec {
+  readonly problem: FlowProblem
+  readonly d: number
+  readonly rho: number
+  readonly particles: number
+  readonly steps: number
+  readonly trainer: TrainerName
+  readonly lr: number
+  readonly epochs: number
+  readonly scheme: Scheme
+  readonly seed: number
+  readonly engine: EngineName
+}
+
+export type Row = Record<string, number>
+export interface Series { readonly final: Row; readonly steps: Row[] }
+
+export interface SimulationDocument {
+  readonly params: Record<string, number | string | boolean>
+  readonly measured: Series
+  readonly theory: Series
+  readonly theory_discrete: Series
+}
+
+export interface Timing {
+  /** Seconds spent drawing the data and particles, training, and transporting and measuring. */
+  readonly setup: number
+  readonly training: number
+  readonly transport: number
+}
+
+export interface SimulationHooks {
+  /** Called after each time step (k = 1..K); the loop yields to the event loop in between. */
+  onStep?(done: number, total: number): void
+}
+
+/** Keys of the per-step rows. */
+export const FLOW_STEP_KEYS = ['M', 'Q_xi', 'P', 'norm', 'cos_sample'] as const
+export const DAE_STEP_KEYS = ['c', 'm', 'q_xi', 'w_norm2'] as const
+
+/** The simulation's checks on its own parameters (the problem is checked by flowProblem). */
+export function checkSpec(s: SimulationSpec): void {
+  const int = (flag: string, x: number, min: number) => {
+    if (!Number.isInteger(x) || x < min) throw new InputError(flag, `must be an integer >= ${min} (got ${x})`)
+  }
+  int('d', s.d, 2)
+  int('particles', s.particles, 1)
+  int('steps', s.steps, 1)
+  int('epochs', s.epochs, 1)
+  if (!(s.rho > 0 && s.rho < 1)) throw new InputError('rho', `must be in (0, 1) (got ${s.rho})`)
+  if (!(s.lr > 0 && Number.isFinite(s.lr))) throw new InputError('lr', `must be a finite number > 0 (got ${s.lr})`)
+  if (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > 2 ** 32 - 1) throw new InputError('seed', `must be an integer in [0, 4294967295] (got ${s.seed})`)
+  if (s.scheme === 'heun' && !s.problem.skip) {
+    throw new InputError('scheme', 'heun needs the velocity at t = 1, a pole of the flow without skip connection (use euler with --no-skip)')
+  }
+}
+
+export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}): Promise<{ document: SimulationDocument; timing: Timing }> {
+  checkSpec(spec)
+  const { problem, d, particles: P, steps: K, scheme } = spec
+  const { n, sigma, lambda, omega, schedule, skip } = problem
+  let clock = performance.now()
+  const lap = () => { const now = performance.now(); const s = (now - clock) / 1000; clock = now; return s }
+
+  const random = rng(spec.seed)
+  const data = drawTrainingSet({ d, n, sigma, omega, rho: spec.rho }, random)
+  const engine = await createEngine(spec.engine, P, d, (row) => random.fillNormals(row))
+  const timing = { setup: lap(), training: 0, transport: 0 }
+  try {
+    const exact = exactTrainer(data, lambda, skip)
+    const trainer: Trainer = spec.trainer === 'adam' ? adamTrainer(data, lambda, skip, { lr: spec.lr, epochs: spec.epochs }) : exact
+    const probe = measurement(data, P)
+    const h = 1 / K
+    const measured: Row[] = []
+    const fits: Fit[] = []
+    const trained: Row[] = []
+    const train = (k: number): Fit => {
+      if (fits[k]) return fits[k]
+      const t = k / K
+      const values = schedule.at(t)
+      // Heun's last stage needs the velocity at t = 1, the limit of the learnt field: only the
+      // exact trainer's closed form provides it (a network trained at t = 1 is c = 1, w = 0).
+      const fit = k === K ? exact.fit(values) : trainer.fit(values)
+      fits[k] = fit
+      if (k < K) trained.push(dae(fit, data, spec.trainer === 'adam' ? exact.fit(values) : undefined))
+      return fit
+    }
+    for (let k = 0; k < K; k++) {
+      const fit = train(k)
+      const ahead = scheme === 'heun' ? train(k + 1) : undefined
+      timing.training += lap()
+      const directions = ahead ? [fit.velocity.u, ahead.velocity.u] : [fit.velocity.u]
+      const { dots, norms } = engine.project([...directions, ...probe.vectors])
+      const J = directions.length + probe.vectors.length
+      measured.push(probe.row(k * h, dots, norms, J, directions.length))
+      const { a, vectors, coefficients } = ahead ? heun(h, fit, ahead, dots, J) : euler(h, fit, dots, J)
+      engine.update(a, vectors, coefficients)
+      timing.transport += lap()
+      hooks.onStep?.(k + 1, K)
+      await new Promise((resolve) => setImmediate(resolve))
+    }
+    const { dots, norms } = engine.project(probe.vectors)
+    const last = probe.row(1, dots, norms, probe.vectors.length, 0)
+    measured.push(last)
+    const final = probe.final(engine, last)
+    timing.transport += lap()
+    measured.forEach((row, k) => { if (k < K) Object.assign(row, trained[k]) })
+
+    const baselines = baselineErrors(data.x1, n, d, data.mu, sigma, omega, { labels: data.labels })
+    const document: SimulationDocument = {
+      params: params(spec),
+      measured: {
+        final: { ...final, bo_mse: baselines.bo_mse, bo_cos: baselines.bo_cos, pca_mse: baselines.pca_mse, pca_cos: baselines.pca_cos, label_agreement: baselines.label_agreement! },
+        steps: measured,
+      },
+      ...theories(spec),
+    }
+    return { document, timing }
+  } finally {
+    engine.dispose()
+  }
+}
+
+/** The parameters as printed (everything that fixes the result). */
+function params(spec: SimulationSpec): Record<string, number | string | boolean> {
+  const { problem: p } = spec
+  return {
+    d: spec.d, n: p.n, sigma: p.sigma, lambda: p.lambda, omega: p.omega, rho: spec.rho,
+    particles: spec.particles, steps: spec.steps, scheme: spec.scheme, trainer: spec.trainer,
+    ...(spec.trainer === 'adam' ? { lr: spec.lr, epochs: spec.epochs } : {}),
+    schedule: p.schedule.name, alpha: p.schedule.alpha, beta: p.schedule.beta, skip: p.skip,
+    seed: spec.seed, engine: spec.engine, version: VERSION,
+  }
+}
+
+/** One Euler step: X <- X + h (gamma X + v sign(u.X)). */
+function euler(h: number, fit: Fit, dots: Float64Array, J: number) {
+  const P = dots.length / J
+  const coefficients = new Float64Array(P)
+  for (let i = 0; i < P; i++) coefficients[i] = h * sgn(dots[i * J])
+  return { a: 1 + h * fit.velocity.gamma, vectors: [fit.velocity.v], coefficients }
+}
+
+/**
+ * One Heun step: with b_k(X) = g0 X + v0 sign(u0.X), the predictor X~ = (1 + h g0) X + h v0 s0
+ * and X' = X + h/2 (b_k(X) + b_{k+1}(X~)), i.e.
+ *   X' = [1 + h/2 g0 + h/2 g1 (1 + h g0)] X + (h/2)(1 + h g1) s0 v0 + (h/2) s1 v1,
+ * where s0 = sign(u0.X) and s1 = sign(u1.X~) = sign((1 + h g0) u1.X + h s0 u1.v0).
+ */
+function heun(h: number, now: Fit, ahead: Fit, dots: Float64Array, J: number) {
+  const P = dots.length / J
+  const g0 = now.velocity.gamma, g1 = ahead.velocity.gamma
+  const u1v0 = dot(ahead.velocity.u, now.velocity.v)
+  const coefficients = new Float64Array(2 * P)
+  for (let i = 0; i < P; i++) {
+    const s0 = sgn(dots[i * J])
+    const s1 = sgn((1 + h * g0) * dots[i * J + 1] + h * s0 * u1v0)
+    coefficients[2 * i] = (h / 2) * (1 + h * g1) * s0
+    coefficients[2 * i + 1] = (h / 2) * s1
+  }
+  return { a: 1 + (h / 2) * g0 + (h / 2) * g1 * (1 + h * g0), vectors: [now.velocity.v, ahead.velocity.v], coefficients }
+}
+
+const sgn = (x: number): 1 | -1 => (x >= 0 ? 1 : -1)
+
+/** The learnt DAE as overlaps: w = m mu_emp + q_xi xi + (a part orthogonal to both). */
+function dae(fit: Fit, data: TrainingSet, exact?: Fit): Row {
+  const { d, n, A, xi } = data
+  // mu_emp = A/n; solve the 2 x 2 normal equations for (m, q_xi).
+  const g11 = dot(A, A) / (n * n), g12 = dot(A, xi) / n, g22 = dot(xi, xi)
+  const r1 = dot(fit.w, A) / n, r2 = dot(fit.w, xi)
+  const det = g11 * g22 - g12 * g12
+  const row: Row = {
+    c: fit.c, m: (r1 * g22 - r2 * g12) / det, q_xi: (g11 * r2 - g12 * r1) / det, w_norm2: dot(fit.w, fit.w) / d,
+    self_consistent: fit.selfConsistent, grad_norm: fit.gradNorm,
+  }
+  if (exact) {
+    let dw = 0
+    for (let i = 0; i < d; i++) dw += (fit.w[i] - exact.w[i]) ** 2
+    row.exact_distance = Math.sqrt(dw / d + (fit.c - exact.c) ** 2)
+  }
+  return row
+}
+
+/**
+ * The measurements of THEORY.md section 6 from the dots of the particles with A = n mu_emp, xi and
+ * mu, with s_i = sign(X_i . mu_emp): M = mean s_i X_i.mu_emp/|mu_emp|^2, Q_xi = mean s_i X_i.xi/|xi|^2,
+ * P^2 = mean |X_i - its projection on span(mu_emp, xi)|^2/d, norm = mean |X_i|^2/d,
+ * cos_sample = mean s_i cos(X_i, mu).
+ */
+function measurement(data: TrainingSet, P: number) {
+  const { d, n, A, xi, mu } = data
+  const AA = dot(A, A), Axi = dot(A, xi), xixi = dot(xi, xi), mumu = dot(mu, mu)
+  const det = AA * xixi - Axi * Axi
+  const vectors = [A, xi, mu]
+  const signs = new Float64Array(P)
+  let pSquared = 0
+  return {
+    vectors,
+    /** The row at t from project(directions..., A, xi, mu): J dots per particle, the probes from `skip` on. */
+    row(t: number, dots: Float64Array, norms: Float64Array, J: number, skip: number): Row {
+      let M = 0, Q = 0, rest = 0, norm = 0, cosSample = 0
+      for (let i = 0; i < P; i++) {
+        const a = dots[i * J + skip], b = dots[i * J + skip + 1], m = dots[i * J + skip + 2]
+        const s = sgn(a)
+        signs[i] = s
+        M += s * a
+        Q += s * b
+        // |projection|^2 = [a b] G^-1 [a b]^T with G the Gram matrix of (A, xi).
+        rest += norms[i] - (xixi * a * a - 2 * Axi * a * b + AA * b * b) / det
+        norm += norms[i]
+        cosSample += (s * m) / Math.sqrt(norms[i] * mumu)
+      }
+      pSquared = rest / (P * d)
+      return { t, M: ((M / P) * n) / AA, Q_xi: Q / P / xixi, P: Math.sqrt(pSquared), norm: norm / (P * d), cos_sample: cosSample / P }
+    },
+    /** At t = 1: the generated cluster mean mean_i s_i X_i against mu (signs of the last row). */
+    final(engine: Engine, last: Row): Row {
+      const mean = engine.combine(signs.map((s) => s / P))
+      let err = 0
+      for (let i = 0; i < d; i++) err += (mean[i] - mu[i]) ** 2
+      const mse = err / d - pSquared / P
+      const cos = dot(mean, mu) / Math.sqrt(dot(mean, mean) * mumu)
+      return { M: last.M, Q_xi: last.Q_xi, P: last.P, norm: last.norm, cos, cos_sample: last.cos_sample, mse, var: pSquared }
+    },
+  }
+}
+
+/** The continuous theory and the theory of the same discrete scheme, at the same times. */
+function theories(spec: SimulationSpec): Pick<SimulationDocument, 'theory' | 'theory_discrete'> {
+  const { problem, steps: K, scheme } = spec
+  const times = Array.from({ length: K + 1 }, (_, k) => (k === K ? 1 : k / K))
+  const solution = solve(problem)
+  const flow = solution.statsGrid(times)
+  const learnt = learntDae(problem)
+  const pick = (row: Readonly<Row>, keys: readonly string[]): Row => Object.fromEntries(keys.map((k) => [k, row[k]]))
+  const observe = flowObservables(problem)
+  const discrete = discreteFlow(problem, K, scheme).map((y, k) => observe(times[k], y))
+  const finalKeys = ['M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var']
+  const { n, sigma, omega } = problem
+  return {
+    theory: {
+      final: { ...pick(flow[K], finalKeys), ...asymptoticBaselines(n, sigma, omega) },
+      steps: times.map((t, k) => ({ t, ...pick(flow[k], FLOW_STEP_KEYS), ...pick(learnt.at(t), DAE_STEP_KEYS) })),
+    },
+    theory_discrete: {
+      final: pick(discrete[K], finalKeys),
+      steps: discrete.map((row, k) => ({ t: times[k], ...pick(row, FLOW_STEP_KEYS) })),
+    },
+  }
+}

@@ -1,0 +1,215 @@
+/**
+ * Training the DAE f(x) = c x + w sign(w.x) at one time t on the n pairs (x_t^mu -> x1^mu), in
+ * double precision on d-vectors (THEORY.md sections 2 and 6). Both trainers return the learnt
+ * velocity b(x) = alpha'/alpha x + zeta f(x) in a form without the 1/alpha pole:
+ *   b(x) = gamma x + v sign(u.x),   gamma = alpha'/alpha + zeta c,   v = zeta w,   u ∝ w.
+ *
+ * exact: with the sign pattern fixed to the labels the risk is quadratic. Stationarity in w gives
+ * (n + lambda) w = A - c B with A = sum s x1, B = sum s x_t = alpha xi + beta A; in c,
+ * c sum|x_t|^2 = sum x_t.x1 - w.B. Substituting w, with the scalars
+ *   a = S00 - xi.xi/(n+lambda),  b = S01 - A.xi/(n+lambda),  e = S11 - A.A/(n+lambda)
+ * (S00 = sum|x0|^2, S01 = sum x0.x1, S11 = sum|x1|^2) and Den = alpha^2 a + 2 alpha beta b + beta^2 e:
+ *   c = (alpha b + beta e)/Den,   1 - c beta = alpha (alpha a + beta b)/Den,
+ *   A - c B = alpha u  with  u = (alpha a + beta b)/Den A - c xi,   w = alpha u/(n + lambda),
+ *   gamma = alpha' (alpha a + beta b)/Den + beta' c,   v = W u/(n + lambda),  W = alpha beta' - alpha' beta,
+ * all regular at alpha = 0, where c = 1, w = 0 and b(x) is the limit t -> 1 (Heun's last stage).
+ * Without skip connection c = 0 and w = A/(n + lambda).
+ *
+ * adam: full-batch Adam on the risk R_t(c, w) = 1/2 sum |x1 - c x_t - w phi|^2 + lambda/2 |w|^2,
+ * phi^mu = sign(w.x_t^mu) re-evaluated every epoch (its derivative is 0 almost everywhere), warm
+ * started from the previous time. At t = 0 the input carries no information on the labels and
+ * every sign pattern fits equally (the margin of THEORY.md section 3 is 0): there the pattern is
+ * pinned to the labels, and the first fit starts from c = 0, w = 0.
+ */
+import { dot } from './data.js'
+import type { TrainingSet } from './data.js'
+
+export const TRAINERS = ['exact', 'adam'] as const
+export type TrainerName = (typeof TRAINERS)[number]
+
+/** alpha, beta, alpha', beta' at t. */
+export type ScheduleValues = readonly [number, number, number, number]
+
+export interface Velocity {
+  readonly gamma: number
+  readonly v: Float64Array
+  readonly u: Float64Array
+}
+
+export interface Fit {
+  readonly c: number
+  /** The DAE weights (0 at t = 1). */
+  readonly w: Float64Array
+  readonly velocity: Velocity
+  /** Fraction of training points with sign(w.x_t^mu) = s^mu. */
+  readonly selfConsistent: number
+  /** Stationarity residual sqrt(|dR/dw|^2/d + (dR/dc/d)^2)/n: 0 at a minimiser, O(1) far from one. */
+  readonly gradNorm: number
+  /** Adam epochs run. */
+  readonly epochs?: number
+}
+
+export interface Trainer {
+  fit(at: ScheduleValues): Fit
+}
+
+/** Sums over the training set that do not depend on t. */
+interface Sums { S00: number; S01: number; S11: number; AA: number; Axi: number; xixi: number }
+
+function sums(data: TrainingSet): Sums {
+  const { n, d, x0, x1, A, xi } = data
+  let S00 = 0, S01 = 0, S11 = 0
+  for (let k = 0; k < n; k++) {
+    const row0 = x0.subarray(k * d, (k + 1) * d)
+    const row1 = x1.subarray(k * d, (k + 1) * d)
+    S00 += dot(row0, row0)
+    S01 += dot(row0, row1)
+    S11 += dot(row1, row1)
+  }
+  return { S00, S01, S11, AA: dot(A, A), Axi: dot(A, xi), xixi: dot(xi, xi) }
+}
+
+/** x_t^mu = alpha x0^mu + beta x1^mu, n x d. */
+function inputs(data: TrainingSet, alpha: number, beta: number): Float64Array {
+  const out = new Float64Array(data.n * data.d)
+  for (let i = 0; i < out.length; i++) out[i] = alpha * data.x0[i] + beta * data.x1[i]
+  return out
+}
+
+/** Fraction of mu with sign(dir . x_t^mu) = s^mu. */
+function consistency(data: TrainingSet, xt: Float64Array, dir: Float64Array): number {
+  let ok = 0
+  for (let k = 0; k < data.n; k++) if (Math.sign(dot(xt, dir, k * data.d, data.d)) === data.labels[k]) ok++
+  return ok / data.n
+}
+
+/** The gradient of R_t at (c, w) for a sign pattern phi, and its normalised norm. */
+function residual(data: TrainingSet, lambda: number, skip: boolean, xt: Float64Array, phi: ArrayLike<number>, c: number, w: Float64Array): number {
+  const { n, d, x1 } = data
+  // dR/dw = (n + lambda) w - sum phi (x1 - c x_t);  dR/dc = -sum x_t . (x1 - c x_t - phi w)
+  let gw2 = 0
+  let gc = 0
+  const g = new Float64Array(d)
+  for (let i = 0; i < d; i++) g[i] = (n + lambda) * w[i]
+  for (let k = 0; k < n; k++) {
+    const p = phi[k]
+    const o = k * d
+    for (let i = 0; i < d; i++) {
+      const r = x1[o + i] - c * xt[o + i]
+      g[i] -= p * r
+      gc -= xt[o + i] * (r - p * w[i])
+    }
+  }
+  for (let i = 0; i < d; i++) gw2 += g[i] * g[i]
+  return Math.sqrt(gw2 / d + (skip ? (gc / d) ** 2 : 0)) / n
+}
+
+export function exactTrainer(data: TrainingSet, lambda: number, skip: boolean): Trainer {
+  const S = sums(data)
+  const { n, d, A, xi, labels } = data
+  const nl = n + lambda
+  const a = S.S00 - S.xixi / nl
+  const b = S.S01 - S.Axi / nl
+  const e = S.S11 - S.AA / nl
+  return {
+    fit([alpha, beta, alphadot, betadot]) {
+      const xt = inputs(data, alpha, beta)
+      if (!skip) {
+        const w = A.map((x) => x / nl)
+        const zeta = betadot - (alphadot * beta) / alpha
+        return {
+          c: 0, w, velocity: { gamma: alphadot / alpha, v: w.map((x) => zeta * x), u: w },
+          selfConsistent: consistency(data, xt, w), gradNorm: residual(data, lambda, false, xt, labels, 0, w),
+        }
+      }
+      const den = alpha * alpha * a + 2 * alpha * beta * b + beta * beta * e
+      const c = (alpha * b + beta * e) / den
+      const r = (alpha * a + beta * b) / den
+      const u = new Float64Array(d)
+      for (let i = 0; i < d; i++) u[i] = r * A[i] - c * xi[i]
+      const W = alpha * betadot - alphadot * beta
+      const w = u.map((x) => (alpha * x) / nl)
+      return {
+        c, w,
+        velocity: { gamma: alphadot * r + betadot * c, v: u.map((x) => (W * x) / nl), u },
+        selfConsistent: consistency(data, xt, u),
+        gradNorm: residual(data, lambda, true, xt, labels, c, w),
+      }
+    },
+  }
+}
+
+export interface AdamOptions {
+  /** Learning rate (default 1e-2). */
+  readonly lr?: number
+  /** Epochs per time step (default 2000). */
+  readonly epochs?: number
+}
+
+/** Adam's moment decay rates and epsilon (Kingma & Ba's defaults, as in the published experiments). */
+const BETA1 = 0.9
+const BETA2 = 0.999
+const EPSILON = 1e-8
+
+export function adamTrainer(data: TrainingSet, lambda: number, skip: boolean, o: AdamOptions = {}): Trainer {
+  const lr = o.lr ?? 1e-2
+  const epochs = o.epochs ?? 2000
+  const { n, d, x1, labels } = data
+  const nl = n + lambda
+  // Warm start: the parameters carry over from one time to the next.
+  let c = 0
+  const w = new Float64Array(d)
+  return {
+    fit([alpha, beta, alphadot, betadot]) {
+      const xt = inputs(data, alpha, beta)
+      let sxx = 0, sx1 = 0
+      for (let i = 0; i < xt.length; i++) { sxx += xt[i] * xt[i]; sx1 += xt[i] * x1[i] }
+      const pinned = beta === 0
+      // phi, and A_phi = sum phi x1, B_phi = sum phi x_t, updated when a sign flips.
+      const phi = new Int8Array(n)
+      const Aphi = new Float64Array(d)
+      const Bphi = new Float64Array(d)
+      const setSigns = () => {
+        for (let k = 0; k < n; k++) {
+          const s = pinned ? labels[k] : dot(xt, w, k * d, d) >= 0 ? 1 : -1
+          if (s === phi[k]) continue
+          const delta = s - phi[k]
+          phi[k] = s
+          for (let i = 0, off = k * d; i < d; i++) { Aphi[i] += delta * x1[off + i]; Bphi[i] += delta * xt[off + i] }
+        }
+      }
+      const mw = new Float64Array(d), vw = new Float64Array(d)
+      let mc = 0, vc = 0
+      let b1 = 1, b2 = 1
+      for (let epoch = 0; epoch < epochs; epoch++) {
+        setSigns()
+        // dR/dc = c sum|x_t|^2 - sum x_t.x1 + w.B_phi
+        const gc = skip ? c * sxx - sx1 + dot(w, Bphi) : 0
+        b1 *= BETA1
+        b2 *= BETA2
+        const step = lr * Math.sqrt(1 - b2) / (1 - b1)
+        for (let i = 0; i < d; i++) {
+          const g = nl * w[i] - Aphi[i] + c * Bphi[i]
+          mw[i] = BETA1 * mw[i] + (1 - BETA1) * g
+          vw[i] = BETA2 * vw[i] + (1 - BETA2) * g * g
+          w[i] -= (step * mw[i]) / (Math.sqrt(vw[i]) + EPSILON * Math.sqrt(1 - b2))
+        }
+        if (skip) {
+          mc = BETA1 * mc + (1 - BETA1) * gc
+          vc = BETA2 * vc + (1 - BETA2) * gc * gc
+          c -= (step * mc) / (Math.sqrt(vc) + EPSILON * Math.sqrt(1 - b2))
+        }
+      }
+      setSigns()
+      const zeta = betadot - (alphadot * beta) / alpha
+      const wOut = w.slice()
+      return {
+        c, w: wOut,
+        velocity: { gamma: alphadot / alpha + zeta * c, v: wOut.map((x) => zeta * x), u: wOut },
+        selfConsistent: consistency(data, xt, wOut),
+        gradNorm: residual(data, lambda, skip, xt, phi, c, wOut),
+        epochs,
+      }
+    },
+  }
+}
