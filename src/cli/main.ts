@@ -13,6 +13,7 @@ import { rateCommand } from './rate.js'
 import { numberList, single, time } from './args.js'
 import { render, renderPrecise, type Format } from './format.js'
 import { commonOptions, DEFAULTS, formatFrom, problemFrom, type Args } from './common.js'
+import { simulateCommand, simulateOptions } from './simulate.js'
 import { mergeCommand, rangeOptions, sweepCommand, sweepOptions, SWEEP_DEFAULTS } from './sweep.js'
 import { DEFAULT_SIG_FIGS, TABLE_FORMATS } from '../sweep/writers.js'
 
@@ -73,6 +74,7 @@ const commands = {
   compare: (a: Args) => sweepCommand('compare', a),
   'dae-compare': (a: Args) => sweepCommand('dae-compare', a),
   merge: (a: Args) => mergeCommand(a),
+  simulate: (a: Args) => simulateCommand(a),
 }
 
 /** Exit codes of THEORY.md section 7. */
@@ -84,7 +86,7 @@ function fail(message: string, code: number): never {
 }
 
 /** The commands in the order of the help. */
-const COMMANDS: readonly string[] = ['dae', 'stats', 'curves', 'compare', 'dae-compare', 'merge', 'closed-form', 'rate'] satisfies ReadonlyArray<keyof typeof commands>
+const COMMANDS: readonly string[] = ['dae', 'stats', 'curves', 'compare', 'dae-compare', 'merge', 'closed-form', 'rate', 'simulate'] satisfies ReadonlyArray<keyof typeof commands>
 
 /** yargs writes one-letter flags with one dash; ours are spelt --n, --t (THEORY.md section 7). */
 const longFlags = (help: string): string =>
@@ -143,7 +145,9 @@ export async function main(argv: readonly string[]): Promise<void> {
       commonOptions(y).option('format', { type: 'string', describe: 'output format: text, latex, json [default: text]' }), run('closed-form'))
     .command('rate', 'the 1/n rate: C = lim n mse(n), C_bo (Bayes-optimal), their ratio and the next coefficient, exactly and by Richardson extrapolation', (y) =>
       commonOptions(y).option('n-max', { type: 'string', describe: 'largest n of the sequence n = 10, 100, ..., a power of 10 in [1e3, 1e30] [default: 1e12]' }), run('rate'))
-    .demandCommand(1, 'a command is required (dae, stats, curves, compare, dae-compare, merge, closed-form or rate); see flowgm --help')
+    .command('simulate', 'a finite-d simulation: train the DAE at each of K steps, transport particles, and set the measured statistics beside the theory of the same scheme: { params, measured, theory, theory_discrete }', (y) =>
+      simulateOptions(y), run('simulate'))
+    .demandCommand(1, 'a command is required (dae, stats, curves, compare, dae-compare, merge, closed-form, rate or simulate); see flowgm --help')
     .strict()
     .help()
     .version()

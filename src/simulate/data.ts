@@ -8,7 +8,8 @@
  *  4. x0^1..x0^n, d normals each (one noise draw per sample, the same at every t);
  *  5. the particles X_0^1..X_0^P, d normals each, drawn last so that P does not change the data.
  */
-import { rng, type Random } from '../random.js'
+import type { Random } from '../random.js'
+import { dot } from './vector.js'
 
 export interface TrainingSet {
   readonly d: number
@@ -52,9 +53,6 @@ export function drawTrainingSet(o: DataOptions, random: Random): TrainingSet {
   return { d, n, mu, labels, x0, x1, A: signedSum(x1, labels, d), xi: signedSum(x0, labels, d) }
 }
 
-/** A seeded stream positioned at the start (for drawTrainingSet, then the particles). */
-export const stream = (seed: number): Random => rng(seed)
-
 /** sum_mu s^mu row^mu of an n x d matrix. */
 export function signedSum(rows: Float64Array, signs: ArrayLike<number>, d: number): Float64Array {
   const out = new Float64Array(d)
@@ -63,15 +61,4 @@ export function signedSum(rows: Float64Array, signs: ArrayLike<number>, d: numbe
     for (let i = 0, o = k * d; i < d; i++) out[i] += s * rows[o + i]
   }
   return out
-}
-
-export function dot(a: ArrayLike<number>, b: ArrayLike<number>, offsetA = 0, d = a.length - offsetA): number {
-  let s0 = 0, s1 = 0
-  let i = 0
-  for (; i + 1 < d; i += 2) {
-    s0 += a[offsetA + i] * b[i]
-    s1 += a[offsetA + i + 1] * b[i + 1]
-  }
-  if (i < d) s0 += a[offsetA + i] * b[i]
-  return s0 + s1
 }

@@ -8,6 +8,7 @@
  * @tensorflow/tfjs-backend-wasm) keeps it in float32 on the WebAssembly backend.
  */
 import { InputError } from '../errors.js'
+import { dotRange } from './vector.js'
 
 export const ENGINES = ['tfjs', 'js'] as const
 export type EngineName = (typeof ENGINES)[number]
@@ -50,6 +51,9 @@ export function missingTfjs(): InputError {
   return new InputError('engine', `tfjs is not installed (it is an optional dependency); install it with \`${INSTALL_TFJS}\` or use --engine js`)
 }
 
+/** Coordinates per block: a block of a particle and of each probe stays in cache across the probes. */
+const BLOCK = 2048
+
 function jsEngine(P: number, d: number, next: RowSource): Engine {
   const X = new Float64Array(P * d)
   for (let i = 0; i < P; i++) next(X.subarray(i * d, (i + 1) * d))
@@ -59,29 +63,32 @@ function jsEngine(P: number, d: number, next: RowSource): Engine {
       const J = probes.length
       const dots = new Float64Array(P * J)
       const norms = new Float64Array(P)
-      for (let i = 0; i < P; i++) {
-        const o = i * d
-        let r = 0
-        for (let k = 0; k < d; k++) r += X[o + k] * X[o + k]
-        norms[i] = r
-        for (let j = 0; j < J; j++) {
-          const p = probes[j]
-          let s = 0
-          for (let k = 0; k < d; k++) s += X[o + k] * p[k]
-          dots[i * J + j] = s
+      for (let lo = 0; lo < d; lo += BLOCK) {
+        const hi = Math.min(d, lo + BLOCK)
+        for (let i = 0; i < P; i++) {
+          const o = i * d
+          norms[i] += dotRange(X, o, X, o, lo, hi)
+          for (let j = 0; j < J; j++) dots[i * J + j] += dotRange(X, o, probes[j], 0, lo, hi)
         }
       }
       return { dots, norms }
     },
     update(a, vectors, coefficients) {
       const J = vectors.length
-      for (let i = 0; i < P; i++) {
-        const o = i * d
-        for (let k = 0; k < d; k++) X[o + k] *= a
-        for (let j = 0; j < J; j++) {
-          const cj = coefficients[i * J + j]
-          const v = vectors[j]
-          for (let k = 0; k < d; k++) X[o + k] += cj * v[k]
+      for (let lo = 0; lo < d; lo += BLOCK) {
+        const hi = Math.min(d, lo + BLOCK)
+        for (let i = 0; i < P; i++) {
+          const o = i * d
+          if (J === 1) {
+            const c0 = coefficients[i], v0 = vectors[0]
+            for (let k = lo; k < hi; k++) X[o + k] = a * X[o + k] + c0 * v0[k]
+          } else {
+            for (let k = lo; k < hi; k++) X[o + k] *= a
+            for (let j = 0; j < J; j++) {
+              const cj = coefficients[i * J + j], v = vectors[j]
+              for (let k = lo; k < hi; k++) X[o + k] += cj * v[k]
+            }
+          }
         }
       }
     },

@@ -19,9 +19,10 @@
  * phi^mu = sign(w.x_t^mu) re-evaluated every epoch (its derivative is 0 almost everywhere), warm
  * started from the previous time. At t = 0 the input carries no information on the labels and
  * every sign pattern fits equally (the margin of THEORY.md section 3 is 0): there the pattern is
- * pinned to the labels, and the first fit starts from c = 0, w = 0.
+ * pinned to the labels, and the first fit starts from c = 0, w = 0. The network and the risk are
+ * even in w, so each fit is returned with w.A >= 0.
  */
-import { dot } from './data.js'
+import { dot } from './vector.js'
 import type { TrainingSet } from './data.js'
 
 export const TRAINERS = ['exact', 'adam'] as const
@@ -200,7 +201,12 @@ export function adamTrainer(data: TrainingSet, lambda: number, skip: boolean, o:
           c -= (step * mc) / (Math.sqrt(vc) + EPSILON * Math.sqrt(1 - b2))
         }
       }
-      setSigns()
+      // f_{c,w} = f_{c,-w} and R_t is even in w: orient w along A, the labels' side, so that its
+      // sign pattern is compared with the labels and its overlaps with the theory's.
+      if (dot(w, data.A) < 0) {
+        for (let i = 0; i < d; i++) w[i] = -w[i]
+        for (let k = 0; k < n; k++) phi[k] = -phi[k] as -1 | 1
+      }
       const zeta = betadot - (alphadot * beta) / alpha
       const wOut = w.slice()
       return {

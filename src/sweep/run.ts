@@ -6,6 +6,7 @@
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { shardIndex, shardRows, shardText, type Shard } from './grid.js'
+import { progressBar } from '../progress.js'
 import { openSink } from './sink.js'
 import { prepareSweep, sweepHeader, type SweepSpec } from './sweeps.js'
 import { writer, type Cells, type TableFormat } from './writers.js'
@@ -47,7 +48,7 @@ export async function runSweep(spec: SweepSpec, o: RunOptions): Promise<void> {
   const chunks = Math.ceil(total / size)
   const indicesOf = (c: number): number[] => Array.from({ length: Math.min(size, total - c * size) }, (_, j) => shardIndex(o.shard, c * size + j))
   const jobs = Math.min(o.jobs ?? (total * secondsPerRow(spec) > 1 ? availableParallelism() : 1), chunks)
-  const progress = progressBar(spec.command, total, o.progress ?? (process.stderr.isTTY === true && !process.env.CI))
+  const progress = progressBar(spec.command, total, 'rows', o.progress)
   const sink = await openSink(o.out)
   try {
     await sink.write(w.start())
@@ -117,26 +118,5 @@ async function inWorkers(spec: SweepSpec, jobs: number, chunks: number, indicesO
     })
   } finally {
     await Promise.all(workers.map((w) => w.terminate()))
-  }
-}
-
-/** A one-line progress bar on stderr, redrawn at most ten times a second. */
-function progressBar(label: string, total: number, enabled: boolean): { update(done: number): void; end(): void } {
-  if (!enabled || total === 0) return { update: () => {}, end: () => {} }
-  const start = Date.now()
-  let last = 0
-  const draw = (done: number) => {
-    const f = done / total
-    const width = 30
-    const bar = '#'.repeat(Math.round(f * width)).padEnd(width, '-')
-    const s = (Date.now() - start) / 1000
-    process.stderr.write(`\r${label} [${bar}] ${(100 * f).toFixed(0).padStart(3)}% ${done}/${total} rows, ${s.toFixed(1)} s, ${(done / Math.max(s, 1e-3)).toFixed(0)} rows/s`)
-  }
-  return {
-    update(done) {
-      const now = Date.now()
-      if (now - last >= 100 || done === total) { last = now; draw(done) }
-    },
-    end() { process.stderr.write('\r\x1b[K') },
   }
 }

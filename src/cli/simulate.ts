@@ -1,0 +1,139 @@
+/**
+ * `flowgm simulate`: the finite-d simulation (src/simulate) from the command line. Prints the
+ * document { params, measured, theory, theory_discrete } as JSON, one row per step side by side
+ * as CSV, or the summary at t = 1 as a table.
+ */
+import { totalmem } from 'node:os'
+import type { Argv } from 'yargs'
+import { InputError } from '../errors.js'
+import { SCHEMES, type Scheme } from '../theory/discrete.js'
+import { BYTES_PER_ENTRY, ENGINES, missingTfjs, tfjsAvailable, type EngineName } from '../simulate/engine.js'
+import { DAE_STEP_KEYS, FLOW_STEP_KEYS, simulate, type SimulationDocument, type SimulationSpec } from '../simulate/simulate.js'
+import { TRAINERS, type TrainerName } from '../simulate/train.js'
+import { progressBar } from '../progress.js'
+import { integer, number, single } from './args.js'
+import { rounded } from './format.js'
+import { commonOptions, formatFrom, problemFrom, type Args } from './common.js'
+import { writer } from '../sweep/writers.js'
+
+/** Defaults: a run of a few seconds that shows the agreement (the published runs use d = 5e4). */
+export const SIMULATE_DEFAULTS = { d: 5000, particles: 500, steps: 100, trainer: 'exact', lr: 1e-2, epochs: 2000, scheme: 'euler', rho: 0.5, seed: 0 } as const
+
+const FORMATS = ['table', 'csv', 'json'] as const
+
+/** wasm32 addresses at most 4 GiB; the tfjs engine holds X three times over during an update. */
+const WASM_BYTES = 4 * 2 ** 30
+
+export function simulateOptions<T>(y: Argv<T>): Argv<T> {
+  const D = SIMULATE_DEFAULTS
+  return commonOptions(y)
+    .option('d', { type: 'string', describe: `dimension, integer >= 2 [default: ${D.d}]` })
+    .option('particles', { type: 'string', describe: `particles transported, integer >= 1 [default: ${D.particles}]` })
+    .option('steps', { type: 'string', describe: `time steps K (a DAE is trained at each t_k = k/K), integer >= 1 [default: ${D.steps}]` })
+    .option('trainer', { type: 'string', describe: `exact (closed-form minimiser for the label sign pattern) or adam (full-batch, warm-started) [default: ${D.trainer}]` })
+    .option('lr', { type: 'string', describe: `Adam learning rate, > 0 [default: ${D.lr}]` })
+    .option('epochs', { type: 'string', describe: `Adam epochs per time step, integer >= 1 [default: ${D.epochs}]` })
+    .option('scheme', { type: 'string', describe: `transport: euler or heun (heun needs the skip connection) [default: ${D.scheme}]` })
+    .option('rho', { type: 'string', describe: `class weight P(s = +1), in (0, 1) [default: ${D.rho}]` })
+    .option('seed', { type: 'string', describe: `seed of the random stream, integer in [0, 4294967295] [default: ${D.seed}]` })
+    .option('engine', { type: 'string', describe: 'particle engine: tfjs (float32, WebAssembly; optional dependency) or js (float64) [default: tfjs when installed, else js]' })
+}
+
+/** Read and check every flag, the memory need included, before anything is computed. */
+export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { format: (typeof FORMATS)[number] }> {
+  const D = SIMULATE_DEFAULTS
+  if (a.digits !== undefined) throw new InputError('digits', 'is not available for simulate (a simulation runs in double precision, or float32 with tfjs)')
+  const format = formatFrom(a, FORMATS)
+  const problem = problemFrom(a)
+  const choice = <T extends string>(flag: string, options: readonly T[], fallback: T): T => {
+    const s = single(flag, a[flag]) ?? fallback
+    if (!(options as readonly string[]).includes(s)) throw new InputError(flag, `must be one of ${options.join(', ')} (got '${s}')`)
+    return s as T
+  }
+  const trainer = choice<TrainerName>('trainer', TRAINERS, D.trainer)
+  const scheme = choice<Scheme>('scheme', SCHEMES, D.scheme)
+  const requested = single('engine', a.engine)
+  const available = await tfjsAvailable()
+  const engine = requested === undefined ? (available ? 'tfjs' : 'js') : choice<EngineName>('engine', ENGINES, 'js')
+  if (engine === 'tfjs' && !available) throw missingTfjs()
+  const rho = number('rho', a.rho) ?? D.rho
+  if (!(rho > 0 && rho < 1)) throw new InputError('rho', `must be in (0, 1) (got ${rho})`)
+  const lr = number('lr', a.lr) ?? D.lr
+  if (!(lr > 0)) throw new InputError('lr', `must be a finite number > 0 (got ${lr})`)
+  if (trainer !== 'adam') for (const flag of ['lr', 'epochs']) if (a[flag] !== undefined) throw new InputError(flag, 'is a setting of --trainer adam')
+  const spec = {
+    problem, rho, lr, trainer, scheme, engine, format,
+    d: integer('d', a.d, 2) ?? D.d,
+    particles: integer('particles', a.particles, 1) ?? D.particles,
+    steps: integer('steps', a.steps, 1) ?? D.steps,
+    epochs: integer('epochs', a.epochs, 1) ?? D.epochs,
+    seed: integer('seed', a.seed, 0, 2 ** 32 - 1) ?? D.seed,
+  }
+  checkMemory(spec)
+  return spec
+}
+
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(bytes < 2 ** 30 ? 2 : 1)} GiB`
+
+/** Bytes per coordinate of the training set and the vectors the trainers keep (x0, x1, x_t: 3n rows). */
+const trainingBytes = (n: number, d: number) => (3 * n + 16) * d * 8
+
+function checkMemory(s: { particles: number; d: number; engine: EngineName; problem: { n: number } }): void {
+  const need = s.particles * s.d * BYTES_PER_ENTRY[s.engine] + trainingBytes(s.problem.n, s.d)
+  const have = totalmem()
+  const what = `${s.particles} particles x d = ${s.d} need about ${gib(need)} (${BYTES_PER_ENTRY[s.engine]} bytes per particle coordinate with --engine ${s.engine}, and the training set)`
+  if (need > 0.8 * have) throw new InputError('particles', `${what}, more than this machine can hold (${gib(have)} in all); lower --particles or --d`)
+  if (s.engine === 'tfjs' && s.particles * s.d * BYTES_PER_ENTRY.tfjs > WASM_BYTES) throw new InputError('particles', `${what}, beyond the 4 GiB a WebAssembly engine can address; use --engine js or lower --particles or --d`)
+}
+
+export async function simulateCommand(a: Args): Promise<string> {
+  const spec = await simulationSpecFrom(a)
+  const progress = progressBar('simulate', spec.steps, 'steps')
+  const { document } = await simulate(spec, { onStep: (done) => progress.update(done) })
+  progress.end()
+  if (spec.format === 'json') return JSON.stringify(document, (_k, v: unknown) => (typeof v === 'number' ? rounded(v) : v), 2) + '\n'
+  if (spec.format === 'csv') return stepsCsv(document)
+  return summaryTable(document)
+}
+
+/** Per step: t, then each quantity measured, as the discrete theory, as the continuous theory. */
+function stepsCsv(doc: SimulationDocument): string {
+  const trainingKeys = Object.keys(doc.measured.steps[0]).filter((k) => !['t', ...FLOW_STEP_KEYS, ...DAE_STEP_KEYS].includes(k))
+  const keys = [
+    't',
+    ...FLOW_STEP_KEYS.flatMap((k) => [k, `${k}_discrete`, `${k}_theory`]),
+    ...DAE_STEP_KEYS.flatMap((k) => [k, `${k}_theory`]),
+    ...trainingKeys,
+  ]
+  const w = writer('csv', keys)
+  const rows = doc.measured.steps.map((m, k) => {
+    const cells: Record<string, number | string> = { t: rounded(m.t) }
+    for (const key of FLOW_STEP_KEYS) {
+      cells[key] = rounded(m[key])
+      cells[`${key}_discrete`] = rounded(doc.theory_discrete.steps[k][key])
+      cells[`${key}_theory`] = rounded(doc.theory.steps[k][key])
+    }
+    // The last row is t = 1, where no DAE is trained for the Euler step: those cells stay empty.
+    for (const key of [...DAE_STEP_KEYS, ...trainingKeys]) cells[key] = key in m ? rounded(m[key]) : ''
+    for (const key of DAE_STEP_KEYS) cells[`${key}_theory`] = rounded(doc.theory.steps[k][key])
+    return w.row(k, cells)
+  })
+  return w.start() + rows.join('') + w.end()
+}
+
+/** Significant digits of the summary table (the statistical error is O(1/sqrt(d)) anyway). */
+const TABLE_DIGITS = 6
+
+/** At t = 1: each quantity measured, in the theory of the same scheme, in the continuous theory. */
+function summaryTable(doc: SimulationDocument): string {
+  const text = (x: number | undefined) => (x === undefined ? '' : String(Number(x.toPrecision(TABLE_DIGITS)) + 0))
+  const keys = ['quantity', 'measured', 'theory_discrete', 'theory']
+  const w = writer('table', keys)
+  const rows = Object.keys(doc.measured.final).map((q, i) =>
+    w.row(i, { quantity: q, measured: text(doc.measured.final[q]), theory_discrete: text(doc.theory_discrete.final[q]), theory: text(doc.theory.final[q]) }))
+  const p = doc.params
+  const consistent = Math.min(...doc.measured.steps.slice(1, -1).map((s) => s.self_consistent))
+  const head = `simulate: d = ${p.d}, n = ${p.n}, sigma = ${p.sigma}, lambda = ${p.lambda}, ${p.particles} particles, ${p.steps} ${p.scheme} steps, trainer ${p.trainer}, engine ${p.engine}, seed ${p.seed}\n` +
+    `self-consistent signs: at least ${text(consistent)} of the training points at every t_k > 0\n\n`
+  return head + w.start() + rows.join('') + w.end()
+}
