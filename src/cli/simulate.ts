@@ -8,7 +8,7 @@ import type { Argv } from 'yargs'
 import { InputError } from '../errors.js'
 import { SCHEMES, type Scheme } from '../theory/discrete.js'
 import { BYTES_PER_ENTRY, ENGINES, missingTfjs, tfjsAvailable, type EngineName } from '../simulate/engine.js'
-import { DAE_STEP_KEYS, FLOW_STEP_KEYS, simulate, type SimulationDocument, type SimulationSpec } from '../simulate/simulate.js'
+import { checkSpec, DAE_STEP_KEYS, FLOW_STEP_KEYS, simulate, type SimulationDocument, type SimulationSpec } from '../simulate/simulate.js'
 import { TRAINERS, type TrainerName } from '../simulate/train.js'
 import { progressBar } from '../progress.js'
 import { integer, number, single } from './args.js'
@@ -52,23 +52,24 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
   }
   const trainer = choice<TrainerName>('trainer', TRAINERS, D.trainer)
   const scheme = choice<Scheme>('scheme', SCHEMES, D.scheme)
-  const requested = single('engine', a.engine)
-  const available = await tfjsAvailable()
-  const engine = requested === undefined ? (available ? 'tfjs' : 'js') : choice<EngineName>('engine', ENGINES, 'js')
-  if (engine === 'tfjs' && !available) throw missingTfjs()
   const rho = number('rho', a.rho) ?? D.rho
-  if (!(rho > 0 && rho < 1)) throw new InputError('rho', `must be in (0, 1) (got ${rho})`)
   const lr = number('lr', a.lr) ?? D.lr
-  if (!(lr > 0)) throw new InputError('lr', `must be a finite number > 0 (got ${lr})`)
   if (trainer !== 'adam') for (const flag of ['lr', 'epochs']) if (a[flag] !== undefined) throw new InputError(flag, 'is a setting of --trainer adam')
-  const spec = {
-    problem, rho, lr, trainer, scheme, engine, format,
+  const requested = single('engine', a.engine)
+  if (requested !== undefined) choice<EngineName>('engine', ENGINES, 'js')
+  const sizes = {
     d: integer('d', a.d, 2) ?? D.d,
     particles: integer('particles', a.particles, 1) ?? D.particles,
     steps: integer('steps', a.steps, 1) ?? D.steps,
     epochs: integer('epochs', a.epochs, 1) ?? D.epochs,
     seed: integer('seed', a.seed, 0, 2 ** 32 - 1) ?? D.seed,
   }
+  checkSpec({ problem, rho, lr, trainer, scheme, engine: 'js', ...sizes })
+  // Loading tfjs takes a few tenths of a second: only once every other flag is known to be good.
+  const available = await tfjsAvailable()
+  const engine = (requested ?? (available ? 'tfjs' : 'js')) as EngineName
+  if (engine === 'tfjs' && !available) throw missingTfjs()
+  const spec = { problem, rho, lr, trainer, scheme, engine, format, ...sizes }
   checkMemory(spec)
   return spec
 }

@@ -1,5 +1,5 @@
 // Running the built CLI (`node bin/flowgm.js ...`) for the CLI tests; `npm run build` comes first.
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
@@ -15,10 +15,10 @@ export interface Run {
   readonly stderr: string
 }
 
-/** One run of the CLI, killed after `timeoutMs`. */
-export function spawnCli(args: readonly string[], timeoutMs = 30_000): Promise<Run> {
+/** One run of the CLI, killed after `timeoutMs`; `nodeArgs` go to node before the script. */
+export function spawnCli(args: readonly string[], timeoutMs = 30_000, nodeArgs: readonly string[] = [], onSpawn?: (child: ChildProcess) => void): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -28,6 +28,7 @@ export function spawnCli(args: readonly string[], timeoutMs = 30_000): Promise<R
     child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s })
     child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s })
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
+    onSpawn?.(child)
     child.on('error', (e) => { clearTimeout(timer); reject(e) })
     child.on('close', (code, signal) => { clearTimeout(timer); resolve({ args, code, signal, stdout, stderr }) })
   })

@@ -1,0 +1,112 @@
+// `flowgm simulate` from the command line: formats, refusals, the tfjs fallback, interruption.
+import { execFileSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { BIN, requireBuild, show, spawnCli, type Run } from './run.js'
+
+beforeAll(requireBuild)
+
+const SMALL = ['simulate', '--d', '300', '--particles', '20', '--steps', '4', '--engine', 'js']
+const NO_TFJS = ['--import', fileURLToPath(new URL('./no-tfjs.mjs', import.meta.url))]
+
+const refused = (r: Run, flag: string) => {
+  expect(r.code, show(r)).toBe(2)
+  expect(r.stdout, show(r)).toBe('')
+  const lines = r.stderr.trim().split('\n')
+  expect(lines, show(r)).toHaveLength(1)
+  expect(lines[0], show(r)).toMatch(new RegExp(`^flowgm: --${flag}: `))
+}
+
+describe('flowgm simulate', () => {
+  it('prints the document { params, measured, theory, theory_discrete } as JSON', async () => {
+    const r = await spawnCli([...SMALL, '--json'])
+    expect(r.code, show(r)).toBe(0)
+    const doc = JSON.parse(r.stdout)
+    expect(Object.keys(doc)).toEqual(['params', 'measured', 'theory', 'theory_discrete'])
+    expect(doc.params).toMatchObject({ d: 300, n: 8, sigma: 1.5, lambda: 0.1, particles: 20, steps: 4, engine: 'js', trainer: 'exact', scheme: 'euler', seed: 0 })
+    for (const part of ['measured', 'theory', 'theory_discrete']) expect(doc[part].steps.map((s: { t: number }) => s.t)).toEqual([0, 0.25, 0.5, 0.75, 1])
+    expect(Object.keys(doc.measured.final)).toEqual(['M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var', 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos', 'label_agreement'])
+    // The theory at t = 1 is the one `flowgm stats` prints.
+    const stats = JSON.parse((await spawnCli(['stats', '--json'])).stdout)
+    expect(doc.theory.final.mse).toBe(stats.mse)
+    expect(r.stdout).not.toMatch(/NaN|Infinity|null/)
+  })
+
+  it('prints one CSV row per step with measured and predicted columns side by side', async () => {
+    const r = await spawnCli([...SMALL, '--format', 'csv'])
+    expect(r.code, show(r)).toBe(0)
+    const [head, ...rows] = r.stdout.trim().split('\n')
+    expect(head.split(',').slice(0, 7)).toEqual(['t', 'M', 'M_discrete', 'M_theory', 'Q_xi', 'Q_xi_discrete', 'Q_xi_theory'])
+    expect(head).toContain('c,c_theory,m,m_theory')
+    expect(rows.map((x) => x.split(',')[0])).toEqual(['0', '0.25', '0.5', '0.75', '1'])
+    expect(rows.every((x) => x.split(',').length === head.split(',').length)).toBe(true)
+  })
+
+  it('prints the summary at t = 1 as a table', async () => {
+    const r = await spawnCli(SMALL)
+    expect(r.code, show(r)).toBe(0)
+    expect(r.stdout).toMatch(/quantity\s+measured\s+theory_discrete\s+theory/)
+    for (const q of ['M', 'mse', 'var', 'bo_mse', 'pca_cos']) expect(r.stdout).toMatch(new RegExp(`\\n\\s*${q}\\s+-?[0-9]`))
+  })
+
+  it('uses the js engine when tfjs is not installed, and says how to install it when asked for', async () => {
+    const fallback = await spawnCli([...SMALL.filter((a) => a !== '--engine' && a !== 'js'), '--json'], 30_000, NO_TFJS)
+    expect(fallback.code, show(fallback)).toBe(0)
+    expect(JSON.parse(fallback.stdout).params.engine).toBe('js')
+    const asked = await spawnCli([...SMALL.slice(0, -2), '--engine', 'tfjs'], 30_000, NO_TFJS)
+    refused(asked, 'engine')
+    expect(asked.stderr).toContain('npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm')
+  })
+
+  it.concurrent.each([
+    [['--d', '1'], 'd'],
+    [['--d', '2.5'], 'd'],
+    [['--particles', '0'], 'particles'],
+    [['--steps', '0'], 'steps'],
+    [['--rho', '0'], 'rho'],
+    [['--rho', '1'], 'rho'],
+    [['--rho', 'NaN'], 'rho'],
+    [['--trainer', 'sgd'], 'trainer'],
+    [['--scheme', 'rk4'], 'scheme'],
+    [['--engine', 'gpu'], 'engine'],
+    [['--seed', '-1'], 'seed'],
+    [['--lr', '0.1'], 'lr'],
+    [['--trainer', 'adam', '--lr', '0'], 'lr'],
+    [['--trainer', 'adam', '--epochs', '0'], 'epochs'],
+    [['--digits', '20'], 'digits'],
+    [['--no-skip', '--scheme', 'heun'], 'scheme'],
+    [['--sigma', '-1'], 'sigma'],
+    [['--format', 'latex'], 'format'],
+  ])('refuses %j with one line naming --%s and exit 2', async (extra, flag) => {
+    refused(await spawnCli(['simulate', '--d', '100', '--particles', '5', '--steps', '2', ...extra]), flag)
+  })
+
+  it('states the memory it would need when refusing', async () => {
+    const r = await spawnCli(['simulate', '--particles', '1000000', '--d', '1000000', '--engine', 'js'])
+    // 1e12 coordinates x 8 bytes = 7450.6 GiB (plus 0.2 GiB for the training set).
+    expect(r.stderr).toMatch(/need about 745\d\.\d GiB/)
+  })
+
+  it('stops at once on SIGINT, leaving no output', async () => {
+    let started = 0
+    const r = await spawnCli(['simulate', '--d', '20000', '--particles', '2000', '--steps', '1000', '--engine', 'js'], 60_000, [], (child) => {
+      setTimeout(() => { started = Date.now(); child.kill('SIGINT') }, 1500)
+    })
+    expect(Date.now() - started).toBeLessThan(5000)
+    expect(r.code === 130 || r.signal === 'SIGINT', show(r)).toBe(true)
+    expect(r.stdout).toBe('')
+  })
+})
+
+// A terminal for stderr: util-linux `script` runs the command under a pseudo-terminal.
+const hasScript = (() => { try { execFileSync('script', ['--version'], { stdio: 'ignore' }); return true } catch { return false } })()
+
+describe.skipIf(!hasScript)('simulate progress bar', () => {
+  it('is drawn on a terminal, in steps', () => {
+    const env = { ...process.env, CI: '' }
+    delete env.CI
+    const command = `node ${BIN} ${SMALL.join(' ')} --json > /dev/null`
+    const tty = execFileSync('script', ['-qec', command, '/dev/null'], { env, encoding: 'utf8', timeout: 60_000 })
+    expect(tty).toMatch(/simulate \[#+-*\]\s+\d+% \d\/4 steps/)
+  })
+})
