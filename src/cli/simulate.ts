@@ -27,6 +27,7 @@ const WASM_BYTES = 4 * 2 ** 30
 export function simulateOptions<T>(y: Argv<T>): Argv<T> {
   const D = SIMULATE_DEFAULTS
   return commonOptions(y)
+    .hide('digits')
     .option('d', { type: 'string', describe: `dimension, integer >= 2 [default: ${D.d}]` })
     .option('particles', { type: 'string', describe: `particles transported, integer >= 1 [default: ${D.particles}]` })
     .option('steps', { type: 'string', describe: `time steps K (a DAE is trained at each t_k = k/K), integer >= 1 [default: ${D.steps}]` })
@@ -133,8 +134,9 @@ function summaryTable(doc: SimulationDocument): string {
   const rows = Object.keys(doc.measured.final).map((q, i) =>
     w.row(i, { quantity: q, measured: text(doc.measured.final[q]), theory_discrete: text(doc.theory_discrete.final[q]), theory: text(doc.theory.final[q]) }))
   const p = doc.params
-  const consistent = Math.min(...doc.measured.steps.slice(1, -1).map((s) => s.self_consistent))
+  const inside = doc.measured.steps.slice(1, -1).map((s) => s.self_consistent)
+  const consistent = inside.length ? text(Math.min(...inside)) : 'no such t_k with K = 1'
   const head = `simulate: d = ${p.d}, n = ${p.n}, sigma = ${p.sigma}, lambda = ${p.lambda}, ${p.particles} particles, ${p.steps} ${p.scheme} steps, trainer ${p.trainer}, engine ${p.engine}, seed ${p.seed}\n` +
-    `self-consistent signs: at least ${text(consistent)} of the training points at every t_k > 0\n\n`
+    `fraction of training points with self-consistent signs, lowest over 0 < t_k < 1: ${consistent}\n\n`
   return head + w.start() + rows.join('') + w.end()
 }

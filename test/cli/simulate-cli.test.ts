@@ -47,6 +47,10 @@ describe('flowgm simulate', () => {
     expect(r.code, show(r)).toBe(0)
     expect(r.stdout).toMatch(/quantity\s+measured\s+theory_discrete\s+theory/)
     for (const q of ['M', 'mse', 'var', 'bo_mse', 'pca_cos']) expect(r.stdout).toMatch(new RegExp(`\\n\\s*${q}\\s+-?[0-9]`))
+    // With one step no DAE is trained inside (0, 1): said so, never a non-finite number.
+    const one = await spawnCli([...SMALL.slice(0, 5), '--steps', '1'])
+    expect(one.stdout).toContain('no such t_k with K = 1')
+    expect(one.stdout).not.toMatch(/NaN|Infinity/)
   })
 
   it('uses the js engine when tfjs is not installed, and says how to install it when asked for', async () => {
