@@ -155,6 +155,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .example('$0 stats --n 8 --sigma 1.5 --lambda 0.1 --json', 'summary statistics at t = 1')
     .example('$0 dae --t 0.5 --schedule trig', 'the denoiser at t = 0.5')
     .example("$0 curves --points 11 --alpha '1-t^2' --beta 't^2' --format csv", 'curves for a custom schedule')
+    .example('$0 simulate --d 20000 --particles 500 --steps 100', 'a finite-d simulation beside the theory')
     .epilog('Exit codes: 0 success, 2 invalid input (one line on stderr naming the flag and the rule), 1 internal error.')
     .exitProcess(false)
     .showHelpOnFail(false)
