@@ -10,6 +10,7 @@ import { statsHp } from '../theory/hp.js'
 import { flowProblem, type ProblemOptions } from '../theory/problem.js'
 import { rate } from '../theory/rate.js'
 import { solve } from '../theory/solve.js'
+import { table } from './table.js'
 
 const PARAMS = { n: 8, sigma: 1.5, lambda: 0.1 } as const
 const CASES: Array<{ label: string; options: ProblemOptions }> = [
@@ -29,13 +30,6 @@ function seconds(work: () => void): number {
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
   return s[s.length >> 1]
-}
-
-function table(head: string[], rows: string[][]): void {
-  const cells = [head, ...rows]
-  const widths = head.map((_, j) => Math.max(...cells.map((r) => r[j].length)))
-  for (const r of cells) console.log(r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  '))
-  console.log()
 }
 
 function main(): void {

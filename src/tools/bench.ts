@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { flowProblem, type FlowProblem } from '../theory/problem.js'
 import { solve } from '../theory/solve.js'
+import { table } from './table.js'
 
 const PARAMS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 } as const
 const SCHEDULES = ['linear', 'trig'] as const
@@ -122,14 +123,6 @@ function accuracy(schedule: Named, skip: boolean): { all: Record<string, number>
 // Output
 // ---------------------------------------------------------------------------------------------
 
-function table(head: string[], rows: string[][]): void {
-  const widths = head.map((h, j) => Math.max(h.length, ...rows.map((r) => r[j].length)))
-  const line = (r: string[]): string => r.map((c, j) => (j === 0 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ')
-  console.log(line(head))
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '))
-  for (const r of rows) console.log(line(r))
-  console.log()
-}
 
 const ms = (x: number): string => `${x.toFixed(3)} ms`
 const sec = (x: number): string => `${x.toFixed(3)} s`
