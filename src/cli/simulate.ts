@@ -13,7 +13,7 @@ import { TRAINERS, type TrainerName } from '../simulate/train.js'
 import { progressBar } from '../progress.js'
 import { integer, number, single } from './args.js'
 import { rounded } from './format.js'
-import { commonOptions, formatFrom, problemFrom, type Args } from './common.js'
+import { commonOptions, DOUBLE_N_MAX, formatFrom, problemFrom, type Args } from './common.js'
 import { writer } from '../sweep/writers.js'
 
 /** Defaults: a run of a few seconds that shows the agreement (the published runs use d = 5e4). */
@@ -45,6 +45,8 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
   const D = SIMULATE_DEFAULTS
   if (a.digits !== undefined) throw new InputError('digits', 'is not available for simulate (a simulation runs in double precision, or float32 with tfjs)')
   const format = formatFrom(a, FORMATS)
+  // Before problemFrom, which would switch a huge n to high precision: a simulation holds n samples.
+  if ((integer('n', a.n, 2, Number.MAX_VALUE) ?? 0) >= DOUBLE_N_MAX) throw new InputError('n', `must be below 1e15 for simulate (the n training samples are held in memory)`)
   const problem = problemFrom(a)
   const choice = <T extends string>(flag: string, options: readonly T[], fallback: T): T => {
     const s = single(flag, a[flag]) ?? fallback

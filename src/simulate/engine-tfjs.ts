@@ -60,9 +60,16 @@ export async function tfjsEngine(P: number, d: number, next: RowSource): Promise
       return out
     },
     update(a, vectors, coefficients) {
-      s *= a
       const J = vectors.length
-      const next = tf.tidy(() => tf.add(Y, tf.matMul(tf.tensor2d(Float32Array.from(coefficients, (x) => x / s), [P, J], 'float32'), matrix(vectors))))
+      const scaled = s * a
+      // The scale leaves the comfortable range of float32 (a = 0 happens: without skip connection
+      // the last Euler step of the linear schedule sends the x0 part to 0): fold it into Y.
+      const rebase = !(Math.abs(scaled) >= 2 ** -40 && Math.abs(scaled) <= 2 ** 40)
+      s = rebase ? 1 : scaled
+      const next = tf.tidy(() => {
+        const base = rebase ? tf.mul(Y, scaled) : Y
+        return tf.add(base, tf.matMul(tf.tensor2d(Float32Array.from(coefficients, (x) => x / s), [P, J], 'float32'), matrix(vectors)))
+      })
       Y.dispose()
       Y = next
     },

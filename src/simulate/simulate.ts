@@ -230,7 +230,9 @@ function measurement(data: TrainingSet, P: number) {
         norm += norms[i]
         cosSample += (s * m) / Math.sqrt(norms[i] * mumu)
       }
-      pSquared = rest / (P * d)
+      // When the x0 part vanishes (P -> 0, as at t = 1 without skip connection) the difference
+      // above is a cancellation of rounding errors, which can come out negative: that P is 0.
+      pSquared = Math.max(0, rest / (P * d))
       return { t, M: ((M / P) * n) / AA, Q_xi: Q / P / xixi, P: Math.sqrt(pSquared), norm: norm / (P * d), cos_sample: cosSample / P }
     },
     /** At t = 1: the generated cluster mean mean_i s_i X_i against mu (signs of the last row). */

@@ -81,8 +81,22 @@ describe('flowgm simulate', () => {
     [['--no-skip', '--scheme', 'heun'], 'scheme'],
     [['--sigma', '-1'], 'sigma'],
     [['--format', 'latex'], 'format'],
+    [['--n', '1e16'], 'n'],
   ])('refuses %j with one line naming --%s and exit 2', async (extra, flag) => {
     refused(await spawnCli(['simulate', '--d', '100', '--particles', '5', '--steps', '2', ...extra]), flag)
+  })
+
+  it.each(['js', 'tfjs'])('prints finite numbers when the x0 part vanishes (no skip, linear, K = 64: P(1) = 0), engine %s', async (engine) => {
+    // The last Euler factor is 1 + h alpha'/alpha = 1 - (1/64)/(1/64) = 0 exactly (THEORY.md: P_1 = 0 without skip).
+    const r = await spawnCli(['simulate', '--no-skip', '--steps', '64', '--d', '500', '--particles', '20', '--engine', engine, '--json'])
+    expect(r.code, show(r)).toBe(0)
+    const doc = JSON.parse(r.stdout)
+    // P-hat^2 is |X|^2 minus the projection: exact cancellation in float64 (js), while float32
+    // (tfjs) leaves a floor of about sqrt(6e-8 |X|^2/d) ~ 3e-4.
+    expect(doc.measured.final.P).toBeLessThan(engine === 'js' ? 1e-6 : 1e-3)
+    expect(doc.measured.final.var).toBeGreaterThanOrEqual(0)
+    expect(doc.theory_discrete.final.P).toBe(0)
+    expect(r.stdout).not.toMatch(/NaN|Infinity|null/)
   })
 
   it('states the memory it would need when refusing', async () => {
