@@ -17,9 +17,10 @@
  *
  * adam: full-batch Adam on the risk R_t(c, w) = 1/2 sum |x1 - c x_t - w phi|^2 + lambda/2 |w|^2,
  * phi^mu = sign(w.x_t^mu) re-evaluated every epoch (its derivative is 0 almost everywhere), warm
- * started from the previous time. At t = 0 the input carries no information on the labels and
- * every sign pattern fits equally (the margin of THEORY.md section 3 is 0): there the pattern is
- * pinned to the labels, and the first fit starts from c = 0, w = 0. The network and the risk are
+ * started from the previous time. At t = 0 the input x_t = x0 is independent of the labels (the
+ * margin of THEORY.md section 3 is 0) and sign(w.x0) has zero gradient, so nothing leads Adam to
+ * the labels' pattern, although it has the lowest risk: there the pattern is pinned to the
+ * labels, and the first fit starts from c = 0, w = 0. The network and the risk are
  * even in w, so each fit is returned with w.A >= 0.
  */
 import { dot } from './vector.js'
@@ -46,8 +47,6 @@ export interface Fit {
   readonly selfConsistent: number
   /** Stationarity residual sqrt(|dR/dw|^2/d + (dR/dc/d)^2)/n: 0 at a minimiser, O(1) far from one. */
   readonly gradNorm: number
-  /** Adam epochs run. */
-  readonly epochs?: number
 }
 
 export interface Trainer {
@@ -214,7 +213,6 @@ export function adamTrainer(data: TrainingSet, lambda: number, skip: boolean, o:
         velocity: { gamma: alphadot / alpha + zeta * c, v: wOut.map((x) => zeta * x), u: wOut },
         selfConsistent: consistency(data, xt, wOut),
         gradNorm: residual(data, lambda, skip, xt, phi, c, wOut),
-        epochs,
       }
     },
   }
