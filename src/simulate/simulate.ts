@@ -91,27 +91,20 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
     const probe = measurement(data, P)
     const h = 1 / K
     const measured: Row[] = []
-    const fits: Fit[] = []
-    const trained: Row[] = []
-    const train = (k: number): Fit => {
-      if (fits[k]) return fits[k]
-      const t = k / K
-      const values = schedule.at(t)
-      // Heun's last stage needs the velocity at t = 1, the limit of the learnt field: only the
-      // exact trainer's closed form provides it (a network trained at t = 1 is c = 1, w = 0).
-      const fit = k === K ? exact.fit(values) : trainer.fit(values)
-      fits[k] = fit
-      if (k < K) trained.push(dae(fit, data, spec.trainer === 'adam' ? exact.fit(values) : undefined))
-      return fit
-    }
+    const at = (k: number) => schedule.at(k / K)
+    // Heun's last stage needs the velocity at t = 1, the limit of the learnt field: only the
+    // exact trainer's closed form provides it (a network trained at t = 1 is c = 1, w = 0).
+    const fitAt = (k: number): Fit => (k === K ? exact.fit(at(K)) : trainer.fit(at(k)))
+    let ahead: Fit | undefined
     for (let k = 0; k < K; k++) {
-      const fit = train(k)
-      const ahead = scheme === 'heun' ? train(k + 1) : undefined
+      const fit = ahead ?? fitAt(k)
+      ahead = scheme === 'heun' ? fitAt(k + 1) : undefined
+      const learnt = dae(fit, data, spec.trainer === 'adam' ? exact.fit(at(k)) : undefined)
       timing.training += lap()
       const directions = ahead ? [fit.velocity.u, ahead.velocity.u] : [fit.velocity.u]
       const { dots, norms } = engine.project([...directions, ...probe.vectors])
       const J = directions.length + probe.vectors.length
-      measured.push(probe.row(k * h, dots, norms, J, directions.length))
+      measured.push({ ...probe.row(k * h, dots, norms, J, directions.length), ...learnt })
       const { a, vectors, coefficients } = ahead ? heun(h, fit, ahead, dots, J) : euler(h, fit, dots, J)
       engine.update(a, vectors, coefficients)
       timing.transport += lap()
@@ -123,7 +116,6 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
     measured.push(last)
     const final = probe.final(engine, last)
     timing.transport += lap()
-    measured.forEach((row, k) => { if (k < K) Object.assign(row, trained[k]) })
 
     const baselines = baselineErrors(data.x1, n, d, data.mu, sigma, omega, { labels: data.labels })
     const document: SimulationDocument = {
