@@ -32,7 +32,7 @@
  */
 
 /** The largest seed accepted by rng(), and the largest state word. */
-const MAX_SEED = 2 ** 32 - 1
+export const MAX_SEED = 2 ** 32 - 1
 const TWO_POW_26 = 2 ** 26
 const TWO_POW_53 = 2 ** 53
 

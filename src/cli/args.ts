@@ -42,6 +42,14 @@ export function integer(flag: string, raw: unknown, min: number, max = Number.MA
   return x
 }
 
+/** One of a fixed set of names. */
+export function oneOf<T extends string>(flag: string, raw: unknown, options: readonly T[]): T | undefined {
+  const s = single(flag, raw)
+  if (s === undefined) return undefined
+  if (!(options as readonly string[]).includes(s)) throw new InputError(flag, `must be one of ${options.join(', ')} (got '${s}')`)
+  return s as T
+}
+
 /** A time in [0, 1]. */
 export function time(flag: string, x: number): number {
   if (!(x >= 0 && x <= 1)) throw new InputError(flag, `must lie in [0, 1] (got ${x})`)

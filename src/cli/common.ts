@@ -6,7 +6,7 @@ import type { Argv } from 'yargs'
 import { InputError } from '../errors.js'
 import { Decimal } from '../hp/arith.js'
 import { flowProblem, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
-import { integer, number, single } from './args.js'
+import { integer, number, oneOf, single } from './args.js'
 import { FORMATS, type Format } from './format.js'
 
 /** Flag defaults: the published summary-statistics figure (n = 8, sigma = 1.5, lambda = 0.1). */
@@ -89,8 +89,6 @@ export function formatFrom<F extends string = Format>(a: Args, formats: readonly
     if (f !== undefined && f !== 'json') throw new InputError('json', `conflicts with --format ${f}`)
     return 'json' as F
   }
-  if (f === undefined) return 'table' as F
-  if (!(formats as readonly string[]).includes(f)) throw new InputError('format', `must be one of ${formats.join(', ')} (got '${f}')`)
-  return f as F
+  return oneOf('format', f, formats) ?? ('table' as F)
 }
 

@@ -6,12 +6,13 @@
 import { totalmem } from 'node:os'
 import type { Argv } from 'yargs'
 import { InputError } from '../errors.js'
+import { MAX_SEED } from '../random.js'
 import { SCHEMES, type Scheme } from '../theory/discrete.js'
 import { BYTES_PER_ENTRY, ENGINES, missingTfjs, tfjsAvailable, type EngineName } from '../simulate/engine.js'
 import { checkSpec, DAE_STEP_KEYS, FLOW_STEP_KEYS, simulate, type SimulationDocument, type SimulationSpec } from '../simulate/simulate.js'
 import { TRAINERS, type TrainerName } from '../simulate/train.js'
 import { progressBar } from '../progress.js'
-import { integer, number, single } from './args.js'
+import { integer, number, oneOf } from './args.js'
 import { rounded } from './format.js'
 import { commonOptions, DOUBLE_N_MAX, formatFrom, problemFrom, type Args } from './common.js'
 import { writer } from '../sweep/writers.js'
@@ -48,29 +49,23 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
   // Before problemFrom, which would switch a huge n to high precision: a simulation holds n samples.
   if ((integer('n', a.n, 2, Number.MAX_VALUE) ?? 0) >= DOUBLE_N_MAX) throw new InputError('n', `must be below 1e15 for simulate (the n training samples are held in memory)`)
   const problem = problemFrom(a)
-  const choice = <T extends string>(flag: string, options: readonly T[], fallback: T): T => {
-    const s = single(flag, a[flag]) ?? fallback
-    if (!(options as readonly string[]).includes(s)) throw new InputError(flag, `must be one of ${options.join(', ')} (got '${s}')`)
-    return s as T
-  }
-  const trainer = choice<TrainerName>('trainer', TRAINERS, D.trainer)
-  const scheme = choice<Scheme>('scheme', SCHEMES, D.scheme)
+  const trainer: TrainerName = oneOf('trainer', a.trainer, TRAINERS) ?? D.trainer
+  const scheme: Scheme = oneOf('scheme', a.scheme, SCHEMES) ?? D.scheme
   const rho = number('rho', a.rho) ?? D.rho
   const lr = number('lr', a.lr) ?? D.lr
   if (trainer !== 'adam') for (const flag of ['lr', 'epochs']) if (a[flag] !== undefined) throw new InputError(flag, 'is a setting of --trainer adam')
-  const requested = single('engine', a.engine)
-  if (requested !== undefined) choice<EngineName>('engine', ENGINES, 'js')
+  const requested = oneOf('engine', a.engine, ENGINES)
   const sizes = {
     d: integer('d', a.d, 2) ?? D.d,
     particles: integer('particles', a.particles, 1) ?? D.particles,
     steps: integer('steps', a.steps, 1) ?? D.steps,
     epochs: integer('epochs', a.epochs, 1) ?? D.epochs,
-    seed: integer('seed', a.seed, 0, 2 ** 32 - 1) ?? D.seed,
+    seed: integer('seed', a.seed, 0, MAX_SEED) ?? D.seed,
   }
   checkSpec({ problem, rho, lr, trainer, scheme, engine: 'js', ...sizes })
   // Loading tfjs takes a few tenths of a second: only once every other flag is known to be good.
   const available = await tfjsAvailable()
-  const engine = (requested ?? (available ? 'tfjs' : 'js')) as EngineName
+  const engine: EngineName = requested ?? (available ? 'tfjs' : 'js')
   if (engine === 'tfjs' && !available) throw missingTfjs()
   const spec = { problem, rho, lr, trainer, scheme, engine, format, ...sizes }
   checkMemory(spec)

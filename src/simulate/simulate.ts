@@ -7,7 +7,7 @@
 import { baselineErrors } from '../baselines/finite.js'
 import { asymptoticBaselines } from '../baselines/asymptotic.js'
 import { InputError } from '../errors.js'
-import { rng } from '../random.js'
+import { MAX_SEED, rng } from '../random.js'
 import { discreteFlow, type Scheme } from '../theory/discrete.js'
 import type { FlowProblem } from '../theory/problem.js'
 import { flowObservables, learntDae, solve } from '../theory/solve.js'
@@ -68,7 +68,7 @@ export function checkSpec(s: SimulationSpec): void {
   int('epochs', s.epochs, 1)
   if (!(s.rho > 0 && s.rho < 1)) throw new InputError('rho', `must be in (0, 1) (got ${s.rho})`)
   if (!(s.lr > 0 && Number.isFinite(s.lr))) throw new InputError('lr', `must be a finite number > 0 (got ${s.lr})`)
-  if (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > 2 ** 32 - 1) throw new InputError('seed', `must be an integer in [0, 4294967295] (got ${s.seed})`)
+  if (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > MAX_SEED) throw new InputError('seed', `must be an integer in [0, ${MAX_SEED}] (got ${s.seed})`)
   if (s.scheme === 'heun' && !s.problem.skip) {
     throw new InputError('scheme', 'heun needs the velocity at t = 1, a pole of the flow without skip connection (use euler with --no-skip)')
   }
