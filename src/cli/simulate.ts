@@ -63,8 +63,9 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
     seed: integer('seed', a.seed, 0, MAX_SEED) ?? D.seed,
   }
   checkSpec({ problem, rho, lr, trainer, scheme, engine: 'js', ...sizes })
-  // Loading tfjs takes a few tenths of a second: only once every other flag is known to be good.
-  const available = await tfjsAvailable()
+  // Loading tfjs takes a few tenths of a second: only once every other flag is known to be good,
+  // and not at all under --engine js.
+  const available = requested === 'js' ? false : await tfjsAvailable()
   const engine: EngineName = requested ?? (available ? 'tfjs' : 'js')
   if (engine === 'tfjs' && !available) throw missingTfjs()
   const spec = { problem, rho, lr, trainer, scheme, engine, format, ...sizes }
