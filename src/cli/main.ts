@@ -3,18 +3,21 @@
  * is a few lines; the numbers come from src/theory, the layout from format.ts; the common flags
  * are read in common.ts, the grid commands run in sweep.ts.
  */
-import yargs from 'yargs'
+import yargs, { type Argv } from 'yargs'
 import { InputError } from '../errors.js'
 import { Decimal } from '../hp/arith.js'
 import { daeHp, statsHp, type HpResult } from '../theory/hp.js'
 import { solve } from '../theory/solve.js'
 import { closedFormCommand } from './closed-form.js'
-import { rateCommand } from './rate.js'
+import { rateCommand, rateOptions } from './rate.js'
 import { numberList, single, time } from './args.js'
 import { render, renderPrecise, type Format } from './format.js'
 import { commonOptions, DEFAULTS, formatFrom, problemFrom, type Args } from './common.js'
 import { simulateCommand, simulateOptions } from './simulate.js'
-import { mergeCommand, rangeOptions, sweepCommand, sweepOptions, SWEEP_DEFAULTS } from './sweep.js'
+import { daeCompareTimeOptions, gridParamOptions, mergeCommand, pointsOption, sweepCommand, sweepOptions, SWEEP_DEFAULTS } from './sweep.js'
+import { PLOT_DESCRIPTIONS, PLOT_POINTS, plotCommand, plotOptions } from './plot.js'
+import { PLOT_KINDS, type PlotKind } from '../plot/figures.js'
+import { REPORT_DIR, reportCommand } from '../report/report.js'
 import { DEFAULT_SIG_FIGS, TABLE_FORMATS } from '../sweep/writers.js'
 
 function times(a: Args, fallback?: number): number[] {
@@ -75,6 +78,17 @@ const commands = {
   'dae-compare': (a: Args) => sweepCommand('dae-compare', a),
   merge: (a: Args) => mergeCommand(a),
   simulate: (a: Args) => simulateCommand(a),
+  report: (a: Args) => reportCommand(a),
+}
+
+/** The flags of each plot kind: those of its command, without the output format. */
+const PLOT_BUILDERS: { readonly [K in PlotKind]: <T>(y: Argv<T>) => Argv<T> } = {
+  dae: (y) => pointsOption(commonOptions(y), PLOT_POINTS),
+  curves: (y) => pointsOption(commonOptions(y), PLOT_POINTS),
+  compare: (y) => gridParamOptions(y, SWEEP_DEFAULTS.compareN),
+  'dae-compare': (y) => daeCompareTimeOptions(gridParamOptions(y, SWEEP_DEFAULTS.daeCompareN)),
+  rate: rateOptions,
+  simulate: simulateOptions,
 }
 
 /** Exit codes of THEORY.md section 7. */
@@ -86,7 +100,7 @@ function fail(message: string, code: number): never {
 }
 
 /** The commands in the order of the help. */
-const COMMANDS: readonly string[] = ['dae', 'stats', 'curves', 'compare', 'dae-compare', 'merge', 'closed-form', 'rate', 'simulate'] satisfies ReadonlyArray<keyof typeof commands>
+const COMMANDS: readonly string[] = ['dae', 'stats', 'curves', 'compare', 'dae-compare', 'merge', 'closed-form', 'rate', 'simulate', 'plot', 'report'] satisfies ReadonlyArray<keyof typeof commands | 'plot'>
 
 /** yargs writes one-letter flags with one dash; ours are spelt --n, --t (THEORY.md section 7). */
 const longFlags = (help: string): string =>
@@ -100,9 +114,12 @@ function explain(msg: string, argv: readonly string[]): string {
   const unknown = /^Unknown arguments?: (.*)$/.exec(msg.trim())
   if (unknown) {
     const names = unknown[1].split(', ')
-    const command = argv.find((a) => !a.startsWith('-'))
+    const [command, kind] = argv.filter((a) => !a.startsWith('-'))
     if (command !== undefined && !COMMANDS.includes(command) && names.includes(command)) {
       return `unknown command '${command}' (commands: ${COMMANDS.join(', ')}; see flowgm --help)`
+    }
+    if (command === 'plot' && kind !== undefined && !(PLOT_KINDS as readonly string[]).includes(kind) && names.includes(kind)) {
+      return `plot: unknown kind '${kind}' (kinds: ${PLOT_KINDS.join(', ')}; see flowgm plot --help)`
     }
     // yargs lists a dashed flag twice (as written and camel-cased); report it as written.
     const flag = names.find((n) => argv.some((a) => a === `--${n}` || a.startsWith(`--${n}=`) || a === `-${n}`)) ?? names[0]
@@ -127,14 +144,11 @@ export async function main(argv: readonly string[]): Promise<void> {
     .command('stats', 'summary statistics of the generated samples at time t (Result B): t M Q_xi P norm cos cos_sample mse var', (y) =>
       commonOptions(y).option('t', { type: 'string', describe: `time in [0, 1], or a comma-separated list [default: ${DEFAULTS.statsT}]` }), run('stats'))
     .command('curves', 'every key of dae and stats on a uniform grid of [0, 1]', (y) =>
-      sweepOptions(commonOptions(y)).option('points', { type: 'string', describe: `number of grid points, integer >= 2 [default: ${DEFAULTS.points}]` }), run('curves'))
+      pointsOption(sweepOptions(commonOptions(y)), DEFAULTS.points), run('curves'))
     .command('compare', 'the generative model at t = 1 against the Bayes-optimal and PCA estimators over a grid of n (sigma, lambda, omega): n mse cos bo_mse bo_cos pca_mse pca_cos mse_ratio n_mse n_bo_mse', (y) =>
-      rangeOptions(sweepOptions(commonOptions(y, ['n', 'sigma', 'lambda', 'omega'], { n: SWEEP_DEFAULTS.compareN }))), run('compare'))
+      sweepOptions(gridParamOptions(y, SWEEP_DEFAULTS.compareN)), run('compare'))
     .command('dae-compare', 'the single-time denoiser against the oracle over t for several n: n t test_mse oracle_mse excess_mse', (y) =>
-      rangeOptions(sweepOptions(commonOptions(y, ['n', 'sigma', 'lambda', 'omega'], { n: SWEEP_DEFAULTS.daeCompareN })))
-        .option('t', { type: 'string', describe: 'times in [0, 1], a comma-separated list (instead of --points)' })
-        .option('t-range', { type: 'string', describe: 'times START:STOP:lin|log[:POINTS] in [0, 1] (instead of --points)' })
-        .option('points', { type: 'string', describe: `uniform t grid of [0, 1], integer >= 2 [default: ${SWEEP_DEFAULTS.daePoints}]` }), run('dae-compare'))
+      daeCompareTimeOptions(sweepOptions(gridParamOptions(y, SWEEP_DEFAULTS.daeCompareN))), run('dae-compare'))
     .command('merge <files..>', 'JSONL shards of one sweep (--format jsonl --shard k/K) back into one table, in grid order; refuses overlapping, missing or foreign rows', (y) =>
       y.positional('files', { type: 'string', describe: 'the JSONL files of the shards' })
         .option('format', { type: 'string', describe: `output format: ${TABLE_FORMATS.join(', ')} [default: table]` })
@@ -143,11 +157,15 @@ export async function main(argv: readonly string[]): Promise<void> {
         .option('out', { type: 'string', describe: 'write to this file (complete or not at all) instead of stdout' }), run('merge'))
     .command('closed-form', 'the exact solutions the symbolic layer finds: M_t, Q_xi_t, P_t, mse at t = 1, Result A and the DAE observables, the rate constants', (y) =>
       commonOptions(y).option('format', { type: 'string', describe: 'output format: text, latex, json [default: text]' }), run('closed-form'))
-    .command('rate', 'the 1/n rate: C = lim n mse(n), C_bo (Bayes-optimal), their ratio and the next coefficient, exactly and by Richardson extrapolation', (y) =>
-      commonOptions(y).option('n-max', { type: 'string', describe: 'largest n of the sequence n = 10, 100, ..., a power of 10 in [1e3, 1e30] [default: 1e12]' }), run('rate'))
+    .command('rate', 'the 1/n rate: C = lim n mse(n), C_bo (Bayes-optimal), their ratio and the next coefficient, exactly and by Richardson extrapolation', rateOptions, run('rate'))
     .command('simulate', 'a finite-d simulation: train the DAE at each of K steps, transport particles, and set the measured statistics beside the theory of the same scheme: { params, measured, theory, theory_discrete }', (y) =>
       simulateOptions(y), run('simulate'))
-    .demandCommand(1, 'a command is required (dae, stats, curves, compare, dae-compare, merge, closed-form, rate or simulate); see flowgm --help')
+    .command('plot', `a chart of a command's output, from the same flags: flowgm plot KIND [flags] --out FILE.svg|FILE.png (kinds: ${PLOT_KINDS.join(', ')})`, (y) =>
+      PLOT_KINDS.reduce((yy, kind) => yy.command(kind, PLOT_DESCRIPTIONS[kind], (z) => plotOptions(PLOT_BUILDERS[kind](z)), (a) => plotCommand(kind, a)), y)
+        .demandCommand(1, `plot: a kind is required (${PLOT_KINDS.join(', ')}); see flowgm plot --help`))
+    .command('report', `the published study reproduced from the theory (what npm start runs): every figure as SVG and CSV, the rate constants, and one self-contained report.html, written to --out DIR [default: ${REPORT_DIR}]`, (y) =>
+      y.option('out', { type: 'string', describe: `directory of the report, created if missing; its files are replaced whole [default: ${REPORT_DIR}]` }), run('report'))
+    .demandCommand(1, `a command is required (${COMMANDS.join(', ')}); see flowgm --help`)
     .strict()
     .help()
     .version()
@@ -156,6 +174,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     .example('$0 dae --t 0.5 --schedule trig', 'the denoiser at t = 0.5')
     .example("$0 curves --points 11 --alpha '1-t^2' --beta 't^2' --format csv", 'curves for a custom schedule')
     .example('$0 simulate --d 20000 --particles 500 --steps 100', 'a finite-d simulation beside the theory')
+    .example('$0 plot compare --sigma 0.5,1,2 --out mse.png', 'error against n, log-log, with the baselines')
+    .example('$0 report --out out', 'every published figure, the rate constants and report.html')
     .epilog('Exit codes: 0 success, 2 invalid input (one line on stderr naming the flag and the rule), 1 internal error.')
     .exitProcess(false)
     .showHelpOnFail(false)

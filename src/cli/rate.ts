@@ -3,25 +3,37 @@
  * series (route a) and by Richardson extrapolation of high-precision values (route b), with the
  * digits on which they agree. `--format csv` prints the sequence behind route (b).
  */
+import type { Argv } from 'yargs'
 import { InputError } from '../errors.js'
 import { RATE_KEYS, rate } from '../theory/rate.js'
 import type { FlowProblem } from '../theory/problem.js'
 import { integer, single } from './args.js'
 import type { Format } from './format.js'
+import { commonOptions } from './common.js'
 
 /** Digits printed when --digits is not given. */
 const RATE_DIGITS = 12
 
-export function rateCommand(a: Record<string, unknown>, problem: FlowProblem & { digits?: number }, format: Format): string {
+/** The flags of rate: the common ones and --n-max. */
+export function rateOptions<T>(y: Argv<T>): Argv<T> {
+  return commonOptions(y).option('n-max', { type: 'string', describe: 'largest n of the sequence n = 10, 100, ..., a power of 10 in [1e3, 1e30] [default: 1e12]' })
+}
+
+/** --n-max: the largest n of the sequence, a power of 10 in [1e3, 1e30] (default 1e12); --n is refused. */
+export function nMaxFrom(a: Record<string, unknown>): number {
   if (a.n !== undefined) throw new InputError('n', 'is not used by rate (it takes n -> infinity; see --n-max)')
   const nMaxText = single('n-max', a['n-max'] ?? a.nMax)
-  let nMax = 1e12
   if (nMaxText !== undefined) {
     const k = /^1e(\d+)$/i.exec(nMaxText.trim()) ?? /^1(0+)$/.exec(nMaxText.trim())
     const exp = k ? (k[0].toLowerCase().startsWith('1e') ? Number(k[1]) : k[1].length) : NaN
     if (!(exp >= 3 && exp <= 30)) throw new InputError('n-max', `must be a power of 10 in [1e3, 1e30], written 1eK or 10...0 (got '${nMaxText}')`)
-    nMax = 10 ** exp
+    return 10 ** exp
   }
+  return 1e12
+}
+
+export function rateCommand(a: Record<string, unknown>, problem: FlowProblem & { digits?: number }, format: Format): string {
+  const nMax = nMaxFrom(a)
   const digits = problem.digits ?? RATE_DIGITS
   integer('digits', digits, 1, 1000)
   const r = rate(problem, { digits, nMax })

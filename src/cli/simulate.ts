@@ -9,13 +9,14 @@ import { InputError } from '../errors.js'
 import { MAX_SEED } from '../random.js'
 import { SCHEMES, type Scheme } from '../theory/discrete.js'
 import { BYTES_PER_ENTRY, ENGINES, missingTfjs, tfjsAvailable, type EngineName } from '../simulate/engine.js'
-import { checkSpec, DAE_STEP_KEYS, FLOW_STEP_KEYS, simulate, type SimulationDocument, type SimulationSpec } from '../simulate/simulate.js'
+import { checkSpec, simulate, type SimulationDocument, type SimulationSpec } from '../simulate/simulate.js'
 import { TRAINERS, type TrainerName } from '../simulate/train.js'
 import { progressBar } from '../progress.js'
 import { integer, number, oneOf } from './args.js'
 import { rounded } from './format.js'
 import { commonOptions, DOUBLE_N_MAX, formatFrom, problemFrom, type Args } from './common.js'
 import { writer } from '../sweep/writers.js'
+import { csvOf, simulationTable } from '../plot/figures.js'
 
 /** Defaults: a run of a few seconds that shows the agreement (the published runs use d = 5e4). */
 export const SIMULATE_DEFAULTS = { d: 5000, particles: 500, steps: 100, trainer: 'exact', lr: 1e-2, epochs: 2000, scheme: 'euler', rho: 0.5, seed: 0 } as const
@@ -92,33 +93,8 @@ export async function simulateCommand(a: Args): Promise<string> {
   const { document } = await simulate(spec, { onStep: (done) => progress.update(done) })
   progress.end()
   if (spec.format === 'json') return JSON.stringify(document, (_k, v: unknown) => (typeof v === 'number' ? rounded(v) : v), 2) + '\n'
-  if (spec.format === 'csv') return stepsCsv(document)
+  if (spec.format === 'csv') return csvOf(simulationTable(document))
   return summaryTable(document)
-}
-
-/** Per step: t, then each quantity measured, as the discrete theory, as the continuous theory. */
-function stepsCsv(doc: SimulationDocument): string {
-  const trainingKeys = Object.keys(doc.measured.steps[0]).filter((k) => !['t', ...FLOW_STEP_KEYS, ...DAE_STEP_KEYS].includes(k))
-  const keys = [
-    't',
-    ...FLOW_STEP_KEYS.flatMap((k) => [k, `${k}_discrete`, `${k}_theory`]),
-    ...DAE_STEP_KEYS.flatMap((k) => [k, `${k}_theory`]),
-    ...trainingKeys,
-  ]
-  const w = writer('csv', keys)
-  const rows = doc.measured.steps.map((m, k) => {
-    const cells: Record<string, number | string> = { t: rounded(m.t) }
-    for (const key of FLOW_STEP_KEYS) {
-      cells[key] = rounded(m[key])
-      cells[`${key}_discrete`] = rounded(doc.theory_discrete.steps[k][key])
-      cells[`${key}_theory`] = rounded(doc.theory.steps[k][key])
-    }
-    // The last row is t = 1, where no DAE is trained for the Euler step: those cells stay empty.
-    for (const key of [...DAE_STEP_KEYS, ...trainingKeys]) cells[key] = key in m ? rounded(m[key]) : ''
-    for (const key of DAE_STEP_KEYS) cells[`${key}_theory`] = rounded(doc.theory.steps[k][key])
-    return w.row(k, cells)
-  })
-  return w.start() + rows.join('') + w.end()
 }
 
 /** Significant digits of the summary table (the statistical error is O(1/sqrt(d)) anyway). */

@@ -10,7 +10,7 @@ import { runSweep } from '../sweep/run.js'
 import type { SweepCommand, SweepSpec } from '../sweep/sweeps.js'
 import { DEFAULT_SIG_FIGS, TABLE_FORMATS, type TableFormat } from '../sweep/writers.js'
 import { integer, single } from './args.js'
-import { DEFAULTS, digitsFrom, formatFrom, scheduleFrom, type Args } from './common.js'
+import { commonOptions, DEFAULTS, digitsFrom, formatFrom, scheduleFrom, type Args } from './common.js'
 
 /** Default grids of the comparison commands. */
 export const SWEEP_DEFAULTS = { compareN: '2:1024:log', daeCompareN: '2,8,32,128', daePoints: 11 } as const
@@ -32,8 +32,26 @@ export function sweepOptions<T>(y: Argv<T>): Argv<T> {
     .option('jobs', { type: 'string', describe: 'worker threads, integer in [1, 256] [default: the cores, when the grid is large enough to gain]' })
 }
 
+/** The parameters of compare and dae-compare: lists or ranges (n defaulting to `nDefault`). */
+export function gridParamOptions<T>(y: Argv<T>, nDefault: string): Argv<T> {
+  return rangeOptions(commonOptions(y, ['n', 'sigma', 'lambda', 'omega'], { n: nDefault }))
+}
+
+/** The t grid of curves (uniform, `points` by default). */
+export function pointsOption<T>(y: Argv<T>, points: number): Argv<T> {
+  return y.option('points', { type: 'string', describe: `number of grid points, integer >= 2 [default: ${points}]` })
+}
+
+/** The t grid of dae-compare. */
+export function daeCompareTimeOptions<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('t', { type: 'string', describe: 'times in [0, 1], a comma-separated list (instead of --points)' })
+    .option('t-range', { type: 'string', describe: 'times START:STOP:lin|log[:POINTS] in [0, 1] (instead of --points)' })
+    .option('points', { type: 'string', describe: `uniform t grid of [0, 1], integer >= 2 [default: ${SWEEP_DEFAULTS.daePoints}]` })
+}
+
 /** Range flags of the swept parameters. */
-export function rangeOptions<T>(y: Argv<T>): Argv<T> {
+function rangeOptions<T>(y: Argv<T>): Argv<T> {
   return y
     .option('n-range', { type: 'string', describe: 'n grid START:STOP:lin|log[:POINTS] (lin: step 1, log: factor 2; POINTS: that many, evenly or geometrically spaced, rounded), instead of --n' })
     .option('sigma-range', { type: 'string', describe: 'sigma grid START:STOP:lin|log[:POINTS], instead of --sigma' })

@@ -1,0 +1,105 @@
+/**
+ * `flowgm plot KIND [the command's flags] --out FILE.svg|FILE.png`: the chart of a command's
+ * output, rendered by vega-lite/vega (and resvg for PNG). `--spec FILE.json` writes the chart's
+ * specification with its data, `--csv FILE.csv` the table behind it. Every file appears whole or
+ * not at all; every flag is read before anything is computed.
+ */
+import { extname } from 'node:path'
+import type { Argv } from 'yargs'
+import { InputError } from '../errors.js'
+import { compareFigure, curvesFigure, csvOf, daeCompareFigure, daeFigure, rateFigure, simulateFigure, type Figure, type PlotKind } from '../plot/figures.js'
+import { toPng, toSvg } from '../plot/render.js'
+import { progressBar } from '../progress.js'
+import { simulate } from '../simulate/simulate.js'
+import { openSink, writeAll } from '../sweep/sink.js'
+import { rate } from '../theory/rate.js'
+import { single } from './args.js'
+import { problemFrom, type Args } from './common.js'
+import { nMaxFrom } from './rate.js'
+import { simulationSpecFrom } from './simulate.js'
+import { specFrom } from './sweep.js'
+
+/** What each kind draws (the help line of `flowgm plot KIND`). */
+export const PLOT_DESCRIPTIONS: Readonly<Record<PlotKind, string>> = {
+  dae: 'the DAE weights c_t, m_t, |q_t|, |w|^2/d over t (Result A)',
+  curves: 'the summary statistics M_t, Q^xi_t, P_t over t (Result B)',
+  compare: 'error and cosine at t = 1 against n (log-log, with a 1/n guide), with the Bayes-optimal and PCA estimators',
+  'dae-compare': 'the denoiser test error over t for several n, with the oracle',
+  rate: 'n mse(n) converging to C, and |n mse(n) - C| closing like 1/n',
+  simulate: 'a finite-d simulation (points) against the theory of the same scheme (lines)',
+}
+
+/** Flags of every plot kind (after the command's own). */
+export function plotOptions<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('out', { type: 'string', describe: 'write the chart to FILE.svg or FILE.png (complete or not at all) [default: SVG on stdout, when stdout is not a terminal]' })
+    .option('spec', { type: 'string', describe: 'also write the vega-lite specification, data included, to this JSON file (to restyle the chart)' })
+    .option('csv', { type: 'string', describe: 'also write the table behind the chart to this CSV file' })
+    .hide('format').hide('json').hide('digits')
+}
+
+/** The grid of t a dae or curves chart is drawn on. */
+export const PLOT_POINTS = 101
+
+/** The figure of a kind from the command's flags (validated before anything is computed). */
+export async function plotFigure(kind: PlotKind, a: Args): Promise<Figure> {
+  switch (kind) {
+    case 'dae':
+    case 'curves': {
+      const spec = specFrom('curves', { ...a, points: a.points ?? String(PLOT_POINTS) })
+      return kind === 'dae' ? daeFigure(spec) : curvesFigure(spec)
+    }
+    case 'compare':
+      return compareFigure(specFrom('compare', a))
+    case 'dae-compare':
+      return daeCompareFigure(specFrom('dae-compare', a))
+    case 'rate': {
+      const nMax = nMaxFrom(a)
+      const problem = problemFrom(a)
+      const p = problem.text
+      const schedule = typeof problem.schedule === 'string' ? `${problem.schedule} schedule` : `α(t) = ${problem.schedule.alpha}, β(t) = ${problem.schedule.beta}`
+      return rateFigure(rate(problem, { digits: CHART_RATE_DIGITS, nMax }), `σ = ${p.sigma} · λ = ${p.lambda} · ω = ${p.omega} · ${schedule} · ${problem.skip ? 'with' : 'no'} skip connection`)
+    }
+    case 'simulate': {
+      const spec = await simulationSpecFrom(a)
+      const progress = progressBar('simulate', spec.steps, 'steps')
+      const { document } = await simulate(spec, { onStep: (done) => progress.update(done) })
+      progress.end()
+      return simulateFigure(document)
+    }
+  }
+}
+
+/** Digits of the rate sequence behind its chart (printed to 8 in the subtitle, 15 in the CSV). */
+const CHART_RATE_DIGITS = 20
+
+const IMAGE_TYPES = ['.svg', '.png'] as const
+
+export async function plotCommand(kind: PlotKind, a: Args): Promise<void> {
+  for (const flag of ['format', 'json'] as const) {
+    if (a[flag] !== undefined) throw new InputError(flag, `is not used by plot: the chart goes to --out FILE.svg|FILE.png and its table to --csv FILE (flowgm ${kind} --${flag} prints the table)`)
+  }
+  if (a.digits !== undefined) throw new InputError('digits', `is not used by plot: a chart shows a few digits${kind === 'simulate' ? '' : ` (flowgm ${kind} --digits D prints precise values)`}`)
+  const out = single('out', a.out)
+  const spec = single('spec', a.spec)
+  const csv = single('csv', a.csv)
+  const type = out === undefined ? '.svg' : extname(out).toLowerCase()
+  if (!(IMAGE_TYPES as readonly string[]).includes(type)) throw new InputError('out', `must name a .svg or .png file (got '${out}')`)
+  if (out === undefined && spec === undefined && csv === undefined && process.stdout.isTTY) {
+    // An SVG document on a terminal helps no one: say how to get a file.
+    throw new InputError('out', 'is required on a terminal (an SVG or PNG file; or redirect stdout to a file for SVG)')
+  }
+  for (const [flag, ext] of [['spec', '.json'], ['csv', '.csv']] as const) {
+    const path = flag === 'spec' ? spec : csv
+    if (path !== undefined && extname(path).toLowerCase() !== ext) throw new InputError(flag, `must name a ${ext} file (got '${path}')`)
+  }
+  // Without --out the chart goes to stdout, unless that is a terminal (then only --spec and --csv).
+  const stdout = out === undefined && !process.stdout.isTTY ? await openSink(undefined) : undefined
+  await writeAll({ out, spec, csv }, async () => {
+    const figure = await plotFigure(kind, a)
+    const svg = out !== undefined || stdout ? await toSvg(figure.spec) : undefined
+    const image = svg !== undefined && type === '.png' ? await toPng(svg) : svg
+    if (stdout && image !== undefined) await stdout.write(image)
+    return { out: image, spec: JSON.stringify(figure.spec, null, 2) + '\n', csv: csvOf(figure.table) }
+  })
+}

@@ -1,0 +1,254 @@
+/**
+ * flowgm's figures: the data of a command (a sweep, the rate sequence, a simulation) turned into a
+ * chart specification, with the table behind it. The numbers come from the same library calls
+ * the commands print; nothing is recomputed here.
+ */
+import { Decimal } from 'decimal.js'
+import { rounded } from '../cli/format.js'
+import { DAE_STEP_KEYS, FLOW_STEP_KEYS, type Row, type SimulationDocument } from '../simulate/simulate.js'
+import { axisLength, axisText } from '../sweep/grid.js'
+import { prepareSweep, type SweepSpec } from '../sweep/sweeps.js'
+import { writer, type Cells, type Value } from '../sweep/writers.js'
+import type { RateResult } from '../theory/rate.js'
+import { chart, type Guide, type Point } from './charts.js'
+import type { ChartSpec } from './render.js'
+
+export const PLOT_KINDS = ['dae', 'curves', 'compare', 'dae-compare', 'rate', 'simulate'] as const
+export type PlotKind = (typeof PLOT_KINDS)[number]
+
+/** The rows behind a chart, as the commands print them (numbers, or decimal strings at high precision). */
+export interface Table {
+  readonly keys: readonly string[]
+  readonly rows: readonly Cells[]
+}
+
+export interface Figure {
+  readonly spec: ChartSpec
+  readonly table: Table
+}
+
+/** The math names of the keys, as axis titles and legend entries. */
+export const LABELS: Readonly<Record<string, string>> = {
+  t: 't', n: 'n',
+  c: 'ĉ_t', m: 'm_t', q_xi: 'q_t', abs_q_xi: '|q_t|', w_norm2: '‖ŵ‖²/d', w_cos: 'cos∠(ŵ, μ)',
+  test_mse: 'test mse', oracle_mse: 'oracle mse', margin: 'margin',
+  M: 'M_t', Q_xi: 'Q^ξ_t', abs_Q_xi: '|Q^ξ_t|', P: 'P_t', norm: '‖X_t‖²/d', cos: 'cos∠(μ̂, μ)', cos_sample: 'cos∠(X_t, μ)',
+  mse: '‖μ̂ − μ‖²/d', var: 'P_1²',
+}
+
+const SYMBOLS: Readonly<Record<string, string>> = { sigma: 'σ', lambda: 'λ', omega: 'ω', n: 'n' }
+
+export const csvOf = (t: Table): string => {
+  const w = writer('csv', t.keys)
+  return w.start() + t.rows.map((r, i) => w.row(i, r)).join('') + w.end()
+}
+
+const num = (v: Value | undefined): number => (typeof v === 'number' ? v : v === undefined || v === '' ? NaN : Number(v))
+
+/** Every row of a sweep, in grid order. */
+function sweepTable(spec: SweepSpec): Table {
+  const sweep = prepareSweep(spec)
+  return { keys: sweep.keys, rows: sweep.rows(Array.from({ length: sweep.grid.size }, (_, i) => i)) }
+}
+
+/** What the sweep's parameters are, for the subtitle: the fixed ones with their value, the schedule, the variant. */
+export function describe(spec: Pick<SweepSpec, 'axes' | 'schedule' | 'skip'>, extra: readonly string[] = []): string[] {
+  const fixed = spec.axes.filter((a) => a.name !== 't' && axisLength(a) === 1).map((a) => `${SYMBOLS[a.name] ?? a.name} = ${axisText(a, 0)}`)
+  const schedule = typeof spec.schedule === 'string'
+    ? `${spec.schedule} schedule`
+    : `α(t) = ${spec.schedule.alpha}, β(t) = ${spec.schedule.beta}`
+  return [[...fixed, schedule, spec.skip ? 'with skip connection' : 'no skip connection', ...extra].join(' · ')]
+}
+
+/** One line per key over t; `abs` plots |value| under the key's abs_ label (q and Q^ξ are negative). */
+function overT(rows: readonly Cells[], keys: readonly string[], abs: readonly string[] = []): Point[] {
+  return keys.flatMap((k) => rows.map((r) => ({ x: num(r.t), y: abs.includes(k) ? Math.abs(num(r[k])) : num(r[k]), series: LABELS[abs.includes(k) ? `abs_${k}` : k] ?? k })))
+}
+
+/** Keep the grid columns and `keys` of a table. */
+function columns(t: Table, keys: readonly string[]): Table {
+  const kept = t.keys.filter((k) => keys.includes(k))
+  return { keys: kept, rows: t.rows.map((r) => Object.fromEntries(kept.map((k) => [k, r[k]]))) }
+}
+
+/** The DAE weights over t (Result A): published figure 1 plots ĉ_t, m_t, |q_t| and ‖ŵ‖²/d. */
+export const DAE_PLOT_KEYS = ['c', 'm', 'q_xi', 'w_norm2'] as const
+
+export function daeFigure(spec: SweepSpec): Figure {
+  const table = columns(sweepTable(spec), ['t', ...DAE_PLOT_KEYS, 'digits_verified'])
+  return {
+    table,
+    spec: chart([{ x: { title: 't' }, y: { title: 'weight' }, lines: overT(table.rows, DAE_PLOT_KEYS, ['q_xi']) }], {
+      title: 'The learnt denoiser over t (Result A)',
+      subtitle: describe(spec, ['d → ∞']),
+      series: 'weight',
+    }),
+  }
+}
+
+/** The summary statistics over t (Result B), with simulation points when a simulation is given. */
+export const STATS_PLOT_KEYS = ['M', 'Q_xi', 'P'] as const
+
+export function curvesFigure(spec: SweepSpec, simulation?: SimulationDocument): Figure {
+  const table = columns(sweepTable(spec), ['t', ...STATS_PLOT_KEYS, 'norm', 'cos', 'cos_sample', 'mse', 'digits_verified'])
+  const points = simulation ? thinned(simulation.measured.steps).flatMap((r) => STATS_PLOT_KEYS.map((k) => ({ x: r.t, y: r[k], series: LABELS[k] }))) : undefined
+  const p = simulation?.params
+  return {
+    table,
+    spec: chart([{ x: { title: 't' }, y: { title: 'summary statistic' }, lines: overT(table.rows, STATS_PLOT_KEYS), points }], {
+      title: 'Summary statistics of the generated samples (Result B)',
+      subtitle: [
+        ...describe(spec),
+        p ? `lines: theory (d → ∞, continuous flow) · points: simulation at d = ${p.d}, ${p.particles} particles, ${p.steps} ${p.scheme} steps, seed ${p.seed}` : 'theory (d → ∞, continuous flow)',
+      ],
+      series: 'statistic',
+    }),
+  }
+}
+
+/** At most this many measured points per series: more would hide the lines. */
+const MAX_POINTS = 26
+
+function thinned(steps: readonly Row[]): Row[] {
+  const stride = Math.max(1, Math.ceil((steps.length - 1) / (MAX_POINTS - 1)))
+  return steps.filter((_, k) => k % stride === 0 || k === steps.length - 1)
+}
+
+/** The label of a row's series: the swept parameters other than n (and t). */
+function seriesOf(spec: SweepSpec, row: Cells, fallback: string): string {
+  const swept = spec.axes.filter((a) => a.name !== 'n' && a.name !== 't' && axisLength(a) > 1)
+  return swept.length ? swept.map((a) => `${SYMBOLS[a.name]} = ${row[a.name]}`).join(', ') : fallback
+}
+
+const ESTIMATORS = [['', 'flow model'], ['bo_', 'Bayes-optimal'], ['pca_', 'PCA']] as const
+
+/** Error and cosine at t = 1 against n, with the Bayes-optimal and PCA estimators (published figure 3). */
+export function compareFigure(spec: SweepSpec): Figure {
+  const table = sweepTable(spec)
+  const fixed = describe(spec)[0]
+  const sigmaLabel = (r: Cells) => seriesOf(spec, r, fixed.split(' · ')[0])
+  const panel = (key: 'mse' | 'cos'): Point[] =>
+    ESTIMATORS.flatMap(([prefix, style]) => table.rows.map((r) => ({ x: num(r.n), y: num(r[`${prefix}${key}`]), series: sigmaLabel(r), style })))
+  // The 1/n guide through the flow model's error at the largest n of the first series.
+  const first = table.rows.filter((r) => sigmaLabel(r) === sigmaLabel(table.rows[0]))
+  const ns = first.map((r) => num(r.n))
+  const last = first[first.length - 1]
+  const guide: Guide = { label: '∝ 1/n', points: [Math.min(...ns), Math.max(...ns)].map((n) => ({ x: n, y: (num(last.mse) * num(last.n)) / n })) }
+  return {
+    table,
+    spec: chart([
+      { title: 'error of the generated cluster mean', x: { title: 'n', log: true }, y: { title: LABELS.mse, log: true }, lines: panel('mse'), guides: ns.length > 1 ? [guide] : [] },
+      { title: 'cosine with the true mean', x: { title: 'n', log: true }, y: { title: LABELS.cos }, lines: panel('cos') },
+    ], {
+      title: 'The generative model against the Bayes-optimal and PCA estimators (t = 1)',
+      subtitle: describe({ ...spec, axes: spec.axes.filter((a) => a.name !== 'sigma' || axisLength(a) > 1) }, ['d → ∞']),
+      series: 'parameters',
+      style: 'estimator',
+    }),
+  }
+}
+
+/** The single-time denoiser's test error over t for several n, against the oracle (published figure 4). */
+export function daeCompareFigure(spec: SweepSpec): Figure {
+  const table = sweepTable(spec)
+  const label = (r: Cells) => [`n = ${r.n}`, seriesOf(spec, r, '')].filter(Boolean).join(', ')
+  const lines = table.rows.map((r) => ({ x: num(r.t), y: num(r.test_mse), series: label(r) }))
+  const firstN = table.rows.filter((r) => r.n === table.rows[0].n && seriesOf(spec, r, '') === seriesOf(spec, table.rows[0], ''))
+  const oracle: Guide = { label: 'oracle', points: firstN.map((r) => ({ x: num(r.t), y: num(r.oracle_mse) })) }
+  const varies = spec.axes.some((a) => (a.name === 'sigma' || a.name === 'omega') && axisLength(a) > 1)
+  return {
+    table,
+    spec: chart([{ x: { title: 't' }, y: { title: 'test mse  E‖x₁ − f̂(x_t)‖²/d', log: true }, lines, guides: varies ? [] : [oracle] }], {
+      title: 'The learnt denoiser against the oracle over t',
+      subtitle: describe(spec, ['d → ∞', varies ? '' : 'dashed: the oracle (knows μ and σ)'].filter(Boolean)),
+      series: 'training set',
+    }),
+  }
+}
+
+/** n mse(n) converging to C (and the Bayes-optimal one to C_bo), and the gap closing like 1/n. */
+export function rateFigure(r: RateResult, parameters: string): Figure {
+  const value = (k: 'C' | 'C_bo' | 'C1' | 'ratio') => (r.exact ? r.exact.values[k] : r.numeric[k])
+  const C = value('C')
+  const Cbo = value('C_bo')
+  const ns = r.sequence.map((s) => Number(s.n))
+  const levels = r.sequence.flatMap((s) => [
+    { x: Number(s.n), y: s.n_mse.toNumber(), series: 'flow model' },
+    { x: Number(s.n), y: s.n_bo_mse.toNumber(), series: 'Bayes-optimal' },
+  ])
+  const gaps = r.sequence.flatMap((s) => [
+    { x: Number(s.n), y: s.n_mse.minus(C).abs().toNumber(), series: 'flow model' },
+    { x: Number(s.n), y: s.n_bo_mse.minus(Cbo).abs().toNumber(), series: 'Bayes-optimal' },
+  ])
+  const flat = (y: Decimal, label: string): Guide => ({ label, points: [Math.min(...ns), Math.max(...ns)].map((x) => ({ x, y: y.toNumber() })) })
+  const g0 = gaps[0].y * ns[0]
+  const digits = (x: Decimal) => x.toSignificantDigits(8).toString()
+  return {
+    table: {
+      keys: ['n', 'n_mse', 'n_bo_mse'],
+      rows: r.sequence.map((s) => ({ n: s.n, n_mse: s.n_mse.toSignificantDigits(15).toString(), n_bo_mse: s.n_bo_mse.toSignificantDigits(15).toString() })),
+    },
+    spec: chart([
+      { title: 'n · mse(n) → C', x: { title: 'n', log: true }, y: { title: 'n · error at t = 1' }, lines: levels, markers: true, guides: [flat(C, `C = ${digits(C)}`), flat(Cbo, `C_bo = ${digits(Cbo)}`)] },
+      { title: '|n · mse(n) − C|', x: { title: 'n', log: true }, y: { title: 'distance to the limit', log: true }, lines: gaps, markers: true, guides: [{ label: '∝ 1/n', points: [Math.min(...ns), Math.max(...ns)].map((x) => ({ x, y: g0 / x })) }] },
+    ], {
+      title: 'The 1/n rate: C = lim n · mse(n)',
+      subtitle: [`${parameters} · C = ${digits(C)}, C_bo = ${digits(Cbo)}, C/C_bo = ${digits(value('ratio'))}, next coefficient C1 = ${digits(value('C1'))} (${r.exact ? 'exact' : 'Richardson extrapolation'})`],
+      series: 'estimator',
+    }),
+  }
+}
+
+/** A simulation against the theory of the same discrete scheme: statistics and DAE weights over t. */
+export function simulateFigure(doc: SimulationDocument): Figure {
+  const p = doc.params
+  const measured = thinned(doc.measured.steps)
+  const stats = STATS_PLOT_KEYS
+  const flowLines = doc.theory_discrete.steps.flatMap((r) => stats.map((k) => ({ x: r.t, y: r[k], series: LABELS[k] })))
+  const flowPoints = measured.flatMap((r) => stats.map((k) => ({ x: r.t, y: r[k], series: LABELS[k] })))
+  const daeLines = doc.theory.steps.flatMap((r) => DAE_STEP_KEYS.map((k) => ({ x: r.t, y: r[k], series: LABELS[k] })))
+  // The last step (t = 1) trains no DAE for an Euler step: its weights are absent.
+  const daePoints = measured.flatMap((r) => DAE_STEP_KEYS.filter((k) => k in r).map((k) => ({ x: r.t, y: r[k], series: LABELS[k] })))
+  return {
+    table: simulationTable(doc),
+    spec: chart([
+      { title: 'summary statistics', x: { title: 't' }, y: { title: 'value' }, lines: flowLines, points: flowPoints },
+      { title: 'DAE weights', x: { title: 't' }, y: { title: 'value' }, lines: daeLines, points: daePoints },
+    ], {
+      title: `Simulation at d = ${p.d} against the theory`,
+      subtitle: [
+        `n = ${p.n} · σ = ${p.sigma} · λ = ${p.lambda} · ω = ${p.omega} · ${p.schedule} schedule · ${p.skip ? 'with' : 'no'} skip connection`,
+        `points: ${p.particles} particles, ${p.steps} ${p.scheme} steps, trainer ${p.trainer}, engine ${p.engine}, seed ${p.seed} · lines: theory of the same ${p.steps}-step scheme (weights: d → ∞)`,
+      ],
+      series: 'quantity',
+    }),
+  }
+}
+
+/**
+ * A simulation step by step: t, then each quantity measured, in the theory of the same discrete
+ * scheme and in the continuous theory, then the DAE weights measured and in theory, then the
+ * trainer's diagnostics. The last row is t = 1, where no DAE is trained for an Euler step: those
+ * cells are empty.
+ */
+export function simulationTable(doc: SimulationDocument): Table {
+  const trainingKeys = Object.keys(doc.measured.steps[0]).filter((k) => !['t', ...FLOW_STEP_KEYS, ...DAE_STEP_KEYS].includes(k))
+  const keys = [
+    't',
+    ...FLOW_STEP_KEYS.flatMap((k) => [k, `${k}_discrete`, `${k}_theory`]),
+    ...DAE_STEP_KEYS.flatMap((k) => [k, `${k}_theory`]),
+    ...trainingKeys,
+  ]
+  const rows = doc.measured.steps.map((m, k) => {
+    const cells: Record<string, Value> = { t: rounded(m.t) }
+    for (const key of FLOW_STEP_KEYS) {
+      cells[key] = rounded(m[key])
+      cells[`${key}_discrete`] = rounded(doc.theory_discrete.steps[k][key])
+      cells[`${key}_theory`] = rounded(doc.theory.steps[k][key])
+    }
+    for (const key of [...DAE_STEP_KEYS, ...trainingKeys]) cells[key] = key in m ? rounded(m[key]) : ''
+    for (const key of DAE_STEP_KEYS) cells[`${key}_theory`] = rounded(doc.theory.steps[k][key])
+    return cells
+  })
+  return { keys, rows }
+}

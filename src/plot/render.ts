@@ -1,0 +1,40 @@
+/**
+ * Rendering a chart: a vega-lite specification is compiled to vega and rendered headlessly (no
+ * canvas, no browser) to SVG; PNG is the SVG rasterised by resvg. Nothing here draws by hand.
+ */
+import { compile, type TopLevelSpec } from 'vega-lite'
+import { parse, View } from 'vega'
+
+export type ChartSpec = TopLevelSpec
+
+/** The chart as a standalone SVG document. */
+export async function toSvg(spec: ChartSpec): Promise<string> {
+  const view = new View(parse(compile(spec).spec), { renderer: 'none' })
+  try {
+    return await view.toSVG()
+  } finally {
+    view.finalize()
+  }
+}
+
+/** PNG pixels per SVG unit: charts are drawn at 2x for print and high-density screens. */
+export const PNG_SCALE = 2
+
+/**
+ * The SVG rasterised to PNG. resvg ships as a native binary in a registry package (an optional
+ * dependency of @resvg/resvg-js): when the platform has none, the error says so.
+ */
+export async function toPng(svg: string, scale = PNG_SCALE): Promise<Uint8Array> {
+  let Resvg: typeof import('@resvg/resvg-js').Resvg
+  try {
+    ({ Resvg } = await import('@resvg/resvg-js'))
+  } catch (e) {
+    throw new Error(`PNG output needs @resvg/resvg-js with its native binary for this platform (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); write .svg instead`)
+  }
+  const png = new Resvg(svg, {
+    fitTo: { mode: 'zoom', value: scale },
+    background: 'white',
+    font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
+  }).render().asPng()
+  return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
+}

@@ -1,0 +1,177 @@
+/**
+ * `flowgm report` (what `npm start` runs): the published study reproduced from the theory. Each
+ * figure is a `flowgm plot` command with fixed flags (printed in the report, so anyone can rerun
+ * it); the report writes each chart as SVG, the table behind it as CSV, the rate constants, and
+ * one self-contained report.html, every file whole or not at all.
+ */
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { InputError } from '../errors.js'
+import { plotFigure } from '../cli/plot.js'
+import { problemFrom, type Args } from '../cli/common.js'
+import { simulationSpecFrom } from '../cli/simulate.js'
+import { specFrom } from '../cli/sweep.js'
+import { single } from '../cli/args.js'
+import { csvOf, curvesFigure, rateFigure, type Figure, type PlotKind, type Table } from '../plot/figures.js'
+import { toSvg } from '../plot/render.js'
+import { simulate } from '../simulate/simulate.js'
+import { writeAll } from '../sweep/sink.js'
+import { RATE_KEYS, rate, type RateResult } from '../theory/rate.js'
+import { tableText } from '../tools/table.js'
+import { VERSION } from '../version.js'
+import { reportHtml, type ReportSection } from './html.js'
+
+/** A figure of the report: a plot command with its flags, and what it shows. */
+export interface ReportFigure {
+  readonly name: string
+  readonly title: string
+  readonly kind: PlotKind
+  readonly flags: Readonly<Record<string, string>>
+  /** The simulation drawn as points on the theory (flags of `flowgm simulate`). */
+  readonly simulation?: Readonly<Record<string, string>>
+  readonly caption: string
+}
+
+/** The published figures' parameters (Cui et al., ICLR 2024). */
+export const REPORT_FIGURES: readonly ReportFigure[] = [
+  {
+    name: 'dae-weights', title: 'The learnt denoiser over t', kind: 'dae',
+    flags: { n: '4', sigma: '0.9', lambda: '0.1', schedule: 'linear' },
+    caption: 'Result A: the skip-connection weight ĉ_t and the components of ŵ = m μ_emp + q ξ (|q_t| is plotted; q is negative with this sign of ξ), and ‖ŵ‖²/d.',
+  },
+  {
+    name: 'summary-statistics', title: 'Summary statistics of the generated samples over t', kind: 'curves',
+    flags: { n: '8', sigma: '1.5', lambda: '0.1' },
+    simulation: { n: '8', sigma: '1.5', lambda: '0.1', d: '5000', particles: '500', steps: '100', engine: 'js', seed: '0' },
+    caption: 'Result B: a generated sample is X_t = P_t x₀ + s (M_t μ_emp + Q^ξ_t ξ). Lines: the d → ∞ theory; points: a finite-d simulation (exact trainer, Euler steps), whose deviations are O(1/√d).',
+  },
+  {
+    name: 'mse-against-n', title: 'The generated cluster mean against n', kind: 'compare',
+    flags: { 'n-range': '2:1024:log', sigma: '0.5,1,1.5,2', lambda: '0.1' },
+    caption: 'Error ‖μ̂ − μ‖²/d and cosine of the generated cluster mean at t = 1, against the Bayes-optimal estimator and PCA. The error decays like 1/n, the Bayes-optimal rate.',
+  },
+  {
+    name: 'denoiser-error', title: 'The single-time denoiser against the oracle', kind: 'dae-compare',
+    flags: { schedule: 'trig', sigma: '0.3', lambda: '0.1', n: '2,8,32,128', points: '101' },
+    caption: 'Test error E‖x₁ − f̂(x_t)‖²/d of the denoiser learnt from n samples, for the trig schedule, against the oracle that knows μ and σ.',
+  },
+  {
+    name: 'rate', title: 'The 1/n rate constant', kind: 'rate',
+    flags: { sigma: '1.5', lambda: '0.1' },
+    caption: 'n · mse(n) at t = 1 converges to C (left), and the gap closes like 1/n (right); the Bayes-optimal estimator converges to C_bo.',
+  },
+]
+
+/** The rate-constant table: these σ at λ = 0.1 (ω = 1, linear schedule, skip connection). */
+export const REPORT_RATE_SIGMAS = ['0.5', '1', '1.5', '2'] as const
+const RATE_LAMBDA = '0.1'
+/** Digits of the rate table. */
+const RATE_DIGITS = 12
+
+/** The command line that draws a figure. */
+export const commandOf = (kind: string, flags: Readonly<Record<string, string>>): string =>
+  `flowgm ${kind} ${Object.entries(flags).map(([k, v]) => `--${k} ${v}`).join(' ')}`
+
+export interface ReportFile {
+  readonly name: string
+  readonly content: string
+}
+
+/** Everything the report computes: the figures (SVG and table), the rate constants, the page. */
+export async function buildReport(onFigure: (name: string, seconds: number) => void = () => {}): Promise<{ files: ReportFile[]; rates: Table; sections: ReportSection[] }> {
+  const rates = new Map<string, RateResult>()
+  const rateOf = (sigma: string): RateResult => {
+    let r = rates.get(sigma)
+    if (!r) {
+      r = rate(problemFrom({ sigma, lambda: RATE_LAMBDA, skip: true }), { digits: RATE_DIGITS })
+      rates.set(sigma, r)
+    }
+    return r
+  }
+  const sections: ReportSection[] = []
+  const files: ReportFile[] = []
+  for (const f of REPORT_FIGURES) {
+    const start = performance.now()
+    const figure = await reportFigure(f, rateOf)
+    const svg = await toSvg(figure.spec)
+    files.push({ name: `${f.name}.svg`, content: svg }, { name: `${f.name}.csv`, content: csvOf(figure.table) })
+    const commands = [`${commandOf(`plot ${f.kind}`, f.flags)} --out ${f.name}.svg --csv ${f.name}.csv`]
+    if (f.simulation) commands.push(`${commandOf('simulate', f.simulation)} --format csv`)
+    sections.push({ kind: 'figure', name: f.name, title: f.title, caption: f.caption, svg, commands })
+    onFigure(f.name, (performance.now() - start) / 1000)
+  }
+  const table = rateTable(REPORT_RATE_SIGMAS.map((s) => [s, rateOf(s)]))
+  files.push({ name: 'rate-constants.csv', content: csvOf(table) })
+  sections.push({
+    kind: 'table', name: 'rate-constants', title: 'Rate constants', table,
+    caption: `C = lim n · mse(n) of the flow model and C_bo of the Bayes-optimal estimator at λ = ${RATE_LAMBDA}, ω = 1 (linear schedule, skip connection), with the next coefficients of the 1/n expansion (mse = C/n + C1/n² + …): the exact expression found by the symbolic layer, and the digits on which Richardson extrapolation of high-precision values agrees with it.`,
+    commands: REPORT_RATE_SIGMAS.map((s) => commandOf('rate', { sigma: s, lambda: RATE_LAMBDA })),
+  })
+  return { files, rates: table, sections }
+}
+
+async function reportFigure(f: ReportFigure, rateOf: (sigma: string) => RateResult): Promise<Figure> {
+  const args: Args = { ...f.flags, skip: true }
+  if (f.kind === 'rate') {
+    const p = problemFrom(args).text
+    return rateFigure(rateOf(p.sigma), `σ = ${p.sigma} · λ = ${p.lambda} · ω = ${p.omega} · linear schedule · with skip connection`)
+  }
+  if (f.kind === 'curves' && f.simulation) {
+    const spec = await simulationSpecFrom({ ...f.simulation, skip: true })
+    const { document } = await simulate(spec)
+    return curvesFigure(specFrom('curves', { ...args, points: '101' }), document)
+  }
+  return plotFigure(f.kind, args)
+}
+
+/** The rate constants, one row per σ. */
+function rateTable(results: readonly [string, RateResult][]): Table {
+  const keys = ['sigma', ...RATE_KEYS, 'C_exact', 'digits_agree']
+  const rows = results.map(([sigma, r]) => {
+    const value = (k: (typeof RATE_KEYS)[number]) => (r.exact ? r.exact.values[k] : r.numeric[k]).toSignificantDigits(RATE_DIGITS).toString()
+    return {
+      sigma,
+      ...Object.fromEntries(RATE_KEYS.map((k) => [k, value(k)])),
+      C_exact: r.exact ? r.exact.text.C : 'not found',
+      digits_agree: Math.min(...RATE_KEYS.map((k) => r.agreement[k])),
+    }
+  })
+  return { keys, rows }
+}
+
+export const REPORT_DIR = 'out'
+
+/** flowgm report [--out DIR]: write the report, print a summary. */
+export async function reportCommand(a: Args): Promise<string> {
+  const dir = single('out', a.out) ?? REPORT_DIR
+  try {
+    await mkdir(dir, { recursive: true })
+  } catch (e) {
+    throw new InputError('out', `cannot create the directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`)
+  }
+  const start = performance.now()
+  const timings: [string, number][] = []
+  const page = 'report.html'
+  let summary: Table | undefined
+  const paths: Record<string, string> = {}
+  // The file names are known before anything is computed: every temporary file is opened first.
+  for (const name of [...REPORT_FIGURES.flatMap((f) => [`${f.name}.svg`, `${f.name}.csv`]), 'rate-constants.csv', page]) paths[name] = join(dir, name)
+  await writeAll(paths, async () => {
+    const { files, rates, sections } = await buildReport((name, s) => timings.push([name, s]))
+    summary = rates
+    const seconds = (performance.now() - start) / 1000
+    const html = reportHtml({ version: VERSION, sections, seconds, generated: new Date().toISOString() })
+    return Object.fromEntries([...files.map((f) => [f.name, f.content]), [page, html]])
+  }, () => 'out')
+  return summaryText(dir, summary!, timings, (performance.now() - start) / 1000)
+}
+
+/** The summary printed on stdout: what was written, how long each figure took, the rate constants. */
+function summaryText(dir: string, rates: Table, timings: readonly [string, number][], seconds: number): string {
+  const lines = [`flowgm ${VERSION} report: ${join(dir, 'report.html')}, with each figure as SVG and CSV`, '']
+  const block = (head: string[], rows: string[][]) => lines.push(tableText(head, rows))
+  block(['figure (.svg, .csv)', 'seconds'], timings.map(([name, s]) => [name, s.toFixed(2)]))
+  block(['sigma', 'C', 'C_bo', 'C/C_bo', 'C exact'], rates.rows.map((r) => [String(r.sigma), String(r.C), String(r.C_bo), String(r.ratio), String(r.C_exact)]))
+  lines.push(`done in ${seconds.toFixed(1)} s`)
+  return lines.join('\n') + '\n'
+}
