@@ -1,0 +1,129 @@
+// `flowgm report` end to end: the real command writes a report into a temporary directory, and
+// headless Chromium (Debian's, installed here if missing: see src/tools/browser.ts) opens its
+// report.html. The contract checked: a self-contained page that loads without errors; every chart
+// is a <figure class="chart" id="NAME"> holding one visible inline <svg> with drawn marks, also
+// written as NAME.svg with its data in NAME.csv; the flowgm version and at least one table shown.
+// No Chromium and no way to install it is a failure, not a skip.
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureChromium, launchChromium } from '../../src/tools/browser.js'
+import { requireBuild, ROOT, show, spawnCli } from '../cli/run.js'
+
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
+
+/** What the page says about one figure.chart (computed in the browser). */
+interface ChartInfo {
+  id: string
+  svgs: number
+  width: number
+  height: number
+  /** Drawn marks: vega's data marks (shapes under g.role-mark) with non-empty geometry. */
+  marks: number
+  /** Whether the svg is vega's (class "marks"); if not, any non-background shape counts as a mark. */
+  vega: boolean
+}
+
+let dir = ''
+let browser: Browser | undefined
+let page: Page | undefined
+const problems: string[] = [] // console errors, page errors, failed or external requests
+let charts: ChartInfo[] = []
+
+beforeAll(async () => {
+  requireBuild()
+  dir = mkdtempSync(join(tmpdir(), 'flowgm-report-e2e-'))
+  // Chromium (perhaps an apt-get install) and the report, side by side.
+  const [exe, report] = await Promise.allSettled([ensureChromium(), spawnCli(['report', '--out', dir], 5 * 60_000)])
+  if (exe.status === 'rejected') throw exe.reason
+  if (report.status === 'rejected') throw report.reason
+  const r = report.value
+  if (r.code !== 0) throw new Error(`the report failed:\n${show(r)}`)
+  const html = join(dir, 'report.html')
+  if (!existsSync(html)) throw new Error(`the report wrote no ${html}:\n${show(r)}`)
+
+  browser = await launchChromium(exe.value)
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  const url = pathToFileURL(html).href
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`) })
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
+  page.on('requestfailed', (q) => problems.push(`failed request: ${q.url()} (${q.failure()?.errorText ?? '?'})`))
+  page.on('request', (q) => {
+    const u = q.url()
+    if (u !== url && !u.startsWith('data:') && !u.startsWith('blob:')) problems.push(`external resource: ${u}`)
+  })
+  const response = await page.goto(url, { waitUntil: 'load' })
+  if (response !== null && !response.ok()) problems.push(`report.html: status ${response.status()}`)
+
+  charts = await page.$$eval('figure.chart', (figures) => figures.map((f) => {
+    const svgs = f.querySelectorAll('svg')
+    const svg = svgs[0]
+    const box = svg?.getBoundingClientRect()
+    const vega = svg?.classList.contains('marks') === true
+    const shapes = svg === undefined ? [] : Array.from(svg.querySelectorAll<SVGGraphicsElement>(
+      vega ? '.role-mark :is(path, line, circle, rect, ellipse, polyline, polygon)' : 'path, line, circle, rect, ellipse, polyline, polygon'))
+    const marks = shapes.filter((el) => {
+      if (el.closest('.background, .foreground') !== null) return false
+      if (el.tagName.toLowerCase() === 'path' && (el.getAttribute('d') ?? '').trim() === '') return false
+      const b = el.getBBox()
+      return b.width > 0 || b.height > 0
+    })
+    return { id: f.id, svgs: svgs.length, width: box?.width ?? 0, height: box?.height ?? 0, marks: marks.length, vega }
+  }))
+}, 20 * 60_000) // room for an apt-get install of Chromium and the report itself
+
+afterAll(async () => {
+  await browser?.close()
+  if (dir !== '') rmSync(dir, { recursive: true, force: true })
+})
+
+describe('flowgm report in headless Chromium', () => {
+  it('loads without console errors, page errors, failed requests or external resources', () => {
+    expect(problems, problems.join('; ')).toEqual([])
+  })
+
+  it('has charts, each one visible inline svg with drawn marks', () => {
+    expect(charts.length, 'figure.chart elements in report.html').toBeGreaterThan(0)
+    const bad: string[] = []
+    for (const c of charts) {
+      const name = `chart "${c.id}"`
+      if (c.id === '') bad.push('a figure.chart without an id')
+      if (c.svgs !== 1) bad.push(`${name}: ${c.svgs} svg elements (want exactly 1)`)
+      if (!(c.width > 50 && c.height > 50)) bad.push(`${name}: svg box ${c.width.toFixed(1)} x ${c.height.toFixed(1)} px (want both > 50)`)
+      if (c.marks === 0) bad.push(`${name}: no drawn marks (${c.vega ? 'no path with a non-empty d, line, circle or rect under vega\'s g.role-mark' : 'no shape with geometry'})`)
+    }
+    const ids = charts.map((c) => c.id)
+    for (const id of new Set(ids)) if (ids.indexOf(id) !== ids.lastIndexOf(id)) bad.push(`chart "${id}": id used by more than one figure`)
+    expect(bad, bad.join('; ')).toEqual([])
+  })
+
+  it('writes each chart as NAME.svg with its data as NAME.csv, and no other svg', () => {
+    const files = readdirSync(dir)
+    const svgFiles = files.filter((f) => f.endsWith('.svg')).sort()
+    const bad: string[] = []
+    for (const { id } of charts) {
+      for (const ext of ['svg', 'csv']) {
+        const file = join(dir, `${id}.${ext}`)
+        if (!existsSync(file)) { bad.push(`chart "${id}": ${id}.${ext} is missing`); continue }
+        const text = readFileSync(file, 'utf8')
+        if (ext === 'svg' && !text.includes('<svg')) bad.push(`chart "${id}": ${id}.svg holds no <svg>`)
+        if (ext === 'csv' && text.trim().split('\n').length < 2) bad.push(`chart "${id}": ${id}.csv has no data row`)
+      }
+    }
+    const strays = svgFiles.filter((f) => !charts.some((c) => `${c.id}.svg` === f))
+    if (strays.length > 0) bad.push(`svg files with no figure.chart in report.html: ${strays.join(', ')}`)
+    expect(bad, bad.join('; ')).toEqual([])
+    expect(svgFiles.length, `figure.chart count vs *.svg files (${svgFiles.join(', ')})`).toBe(charts.length)
+  })
+
+  it(`shows the flowgm version (${VERSION}) and at least one table`, async () => {
+    const text = await page!.locator('body').innerText()
+    const shown = new RegExp(`(^|[^0-9.])${VERSION.replace(/[.+]/g, '\\$&')}([^0-9]|$)`).test(text)
+    expect(shown, `version ${VERSION} not shown in the page text`).toBe(true)
+    const tables = await page!.locator('table').evaluateAll((ts) => ts.filter((t) => t.querySelector('td, th') !== null && (t as HTMLElement).offsetHeight > 0).length)
+    expect(tables, 'visible tables with cells').toBeGreaterThan(0)
+  })
+})
