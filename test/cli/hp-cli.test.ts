@@ -91,6 +91,17 @@ describe.concurrent('flowgm stats --digits', () => {
     const mse = statsAtOne(new X('1e16'), new X('1.5'), new X('0.1'), new X(1)).mse
     expect(ulps(String(row.mse), mse, 12), show(r)).toBeLessThanOrEqual(1)
   })
+
+  it('stats --schedule trig --no-skip --digits 20 at t = 1: P and var exactly 0 (found by npm run validate: rounding noise of either sign was printed)', async () => {
+    // Without skip connection dP/dt = (alpha'/alpha) P with P(0) = 1, so P = alpha (THEORY.md
+    // section 4 with c = 0), and alpha(1) = cos(pi/2) = 0: P(1) = var = 0 exactly.
+    for (const params of [['--n', '13', '--sigma', '0.7', '--lambda', '1.3', '--omega', '2.1'], []]) {
+      const r = await flowgm('stats', '--schedule', 'trig', '--no-skip', '--digits', '20', '--json', ...params)
+      expectSuccess(r)
+      const row = JSON.parse(r.stdout) as Record<string, string>
+      expect([row.P, row.var], show(r)).toEqual(['0', '0'])
+    }
+  })
 })
 
 describe.concurrent('flowgm closed-form', () => {
