@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { flowProblem, type FlowProblem } from '../theory/problem.js'
 import { solve } from '../theory/solve.js'
+import { flowByHand } from './by-hand.js'
 import { table } from './table.js'
 
 const PARAMS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 } as const
@@ -62,36 +63,6 @@ function fullCurve(problem: FlowProblem): number {
 
 const singlePoint = (problem: FlowProblem): number => solve(problem).stats(1).mse
 
-// ---------------------------------------------------------------------------------------------
-// Independent route: Result B in closed form. Derived by hand from THEORY.md section 4 via the
-// integrating factor (and checked by differentiating back into the ODE), not from the code:
-//   with skip, gamma = alphadot/alpha + zeta c = (alpha alphadot K + beta betadot Lambda)/D = D'/(2D),
-//   so P = sqrt(D/K) (D(0) = K); (M/P)' = zeta m/P gives M = n beta/(n+lambda); and
-//   Q_xi = (alpha - P)/(n+lambda) = -beta^2 Lambda / (K (n+lambda) (alpha + P)) (rationalised,
-//   so no cancellation near t = 0); without skip, gamma = alphadot/alpha: P = alpha,
-//   M = n beta/(n+lambda), Q_xi = 0.
-// ---------------------------------------------------------------------------------------------
-
-/** alpha, beta of a named schedule, written out here rather than taken from equations/. */
-function alphaBeta(schedule: Named, t: number): [number, number] {
-  if (t === 0) return [1, 0]
-  if (t === 1) return [0, 1]
-  return schedule === 'linear' ? [1 - t, t] : [Math.cos((Math.PI * t) / 2), Math.sin((Math.PI * t) / 2)]
-}
-
-function closedForm(schedule: Named, skip: boolean, t: number): { M: number; Q_xi: number; P: number; mse: number } {
-  const { n, sigma, lambda, omega } = PARAMS
-  const [a, b] = alphaBeta(schedule, t)
-  const K = n + lambda - 1
-  const Lam = lambda * (omega + sigma ** 2) + (n - 1) * sigma ** 2
-  const D = a * a * K + b * b * Lam
-  const M = (n * b) / (n + lambda)
-  const P = skip ? Math.sqrt(D / K) : a
-  const Q_xi = skip ? (-b * b * Lam) / (K * (n + lambda) * (a + P)) : 0
-  const mse = omega * (M - 1) ** 2 + (M * M * sigma ** 2) / n + n * Q_xi * Q_xi
-  return { M, Q_xi, P, mse }
-}
-
 /** Uniform grid plus the ends and points crowding both ends, where the ODE is stiffest. */
 const ACCURACY_GRID = [
   ...Array.from({ length: 201 }, (_, k) => k / 200),
@@ -108,7 +79,7 @@ function accuracy(schedule: Named, skip: boolean): { all: Record<string, number>
   const all: Record<string, number> = Object.fromEntries(ERROR_KEYS.map((k) => [k, 0]))
   let interior = 0, worst = -1, worstT = 0
   ACCURACY_GRID.forEach((t, i) => {
-    const exact = closedForm(schedule, skip, t)
+    const exact = flowByHand({ ...PARAMS, skip }, schedule, t)
     for (const k of ERROR_KEYS) {
       const e = relErr(rows[i][k], exact[k])
       all[k] = Math.max(all[k], e)

@@ -1,0 +1,32 @@
+/**
+ * Result B in closed form, derived by hand from THEORY.md section 4 via the integrating factor
+ * (and checked by differentiating back into the ODE), not taken from equations/ or the symbolic
+ * layer: an independent route for the benchmarks and `npm run validate`.
+ *   With skip connection, gamma = alphadot/alpha + zeta c = (alpha alphadot K + beta betadot Lambda)/D
+ *   = D'/(2D), so P = sqrt(D/K) (D(0) = K); (M/P)' = zeta m/P gives M = n beta/(n+lambda); and
+ *   Q_xi = (alpha - P)/(n+lambda) = -beta^2 Lambda / (K (n+lambda) (alpha + P)) (rationalised, so
+ *   no cancellation near t = 0). Without skip, gamma = alphadot/alpha: P = alpha,
+ *   M = n beta/(n+lambda), Q_xi = 0. Then mse = omega (M-1)^2 + M^2 sigma^2/n + n Q_xi^2.
+ */
+export type NamedSchedule = 'linear' | 'trig'
+
+/** alpha, beta of a named schedule, written out here (THEORY.md section 1), exact at the ends. */
+export function alphaBeta(schedule: NamedSchedule, t: number): [number, number] {
+  if (t === 0) return [1, 0]
+  if (t === 1) return [0, 1]
+  return schedule === 'linear' ? [1 - t, t] : [Math.cos((Math.PI * t) / 2), Math.sin((Math.PI * t) / 2)]
+}
+
+export interface HandParams { readonly n: number; readonly sigma: number; readonly lambda: number; readonly omega: number; readonly skip: boolean }
+
+export function flowByHand(p: HandParams, schedule: NamedSchedule, t: number): { M: number; Q_xi: number; P: number; mse: number } {
+  const { n, sigma, lambda, omega } = p
+  const [a, b] = alphaBeta(schedule, t)
+  const K = n + lambda - 1
+  const Lam = lambda * (omega + sigma ** 2) + (n - 1) * sigma ** 2
+  const D = a * a * K + b * b * Lam
+  const M = (n * b) / (n + lambda)
+  const P = p.skip ? Math.sqrt(D / K) : a
+  const Q_xi = p.skip ? (-b * b * Lam) / (K * (n + lambda) * (a + P)) : 0
+  return { M, Q_xi, P, mse: omega * (M - 1) ** 2 + (M * M * sigma ** 2) / n + n * Q_xi * Q_xi }
+}
