@@ -1,0 +1,210 @@
+// `flowgm plot` and `flowgm report` by spawning the real CLI (`node bin/flowgm.js`, the build in
+// dist/; `npm run build` first).
+//
+// Where the expected values come from:
+//  - the data drawn must be the data the command prints: the chart's specification (--spec) is
+//    compared with `flowgm <command> --format json` run separately;
+//  - values by hand (THEORY.md sections 3-5, derived in test/cli/hp-cli.test.ts): at t = 1 with
+//    skip connection mse(1) = (omega lambda^2 + n sigma^2 + n Lambda/K)/(n+lambda)^2 with
+//    K = n + lambda - 1, Lambda = lambda (omega + sigma^2) + (n - 1) sigma^2; bo_mse =
+//    omega sigma^2/(n omega + sigma^2); the rate constant C = 2 sigma^2 and C_bo = sigma^2;
+//  - PNG: the file signature and IHDR of the PNG specification; the size is twice the SVG's
+//    (PNG_SCALE, stated in docs/cli.md).
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { requireBuild, show, spawnCli, type Run } from './run.js'
+
+requireBuild()
+
+const flowgm = (...args: string[]): Promise<Run> => spawnCli(args, 60_000)
+const dir = () => mkdtempSync(join(tmpdir(), 'flowgm-plot-'))
+
+function expectSuccess(r: Run): void {
+  expect(r.code, show(r)).toBe(0)
+  expect(r.stderr, show(r)).toBe('')
+}
+
+/** Exit 2, one line on stderr naming the flag, nothing on stdout. */
+function expectInputError(r: Run, flag: RegExp): void {
+  expect(r.code, show(r)).toBe(2)
+  expect(r.stdout, show(r)).toBe('')
+  expect(r.stderr, show(r)).toMatch(/^flowgm: [^\n]+\n$/)
+  expect(r.stderr, show(r)).toMatch(flag)
+}
+
+/** An SVG document drawn by vega, with drawn marks (lines or symbols with geometry). */
+function expectChart(svg: string, what: string): void {
+  expect(svg.startsWith('<svg'), what).toBe(true)
+  expect(svg.trimEnd().endsWith('</svg>'), what).toBe(true)
+  expect(svg, what).toMatch(/class="mark-(line|symbol)[^"]*"/)
+  expect(svg, what).toMatch(/<path[^>]* d="M[^"]{20,}"/)
+  expect(svg, what).not.toMatch(/NaN|Infinity/)
+}
+
+interface Spec { $schema: string; layer?: Layer[]; hconcat?: { layer: Layer[] }[] }
+interface Layer { data: { values: { x: number; y: number; series?: string; style?: string }[] }; mark: { type: string } | string }
+const layersOf = (s: Spec): Layer[] => s.layer ?? s.hconcat!.flatMap((p) => p.layer)
+
+const K = (n: number, l: number) => n + l - 1
+const Lam = (n: number, s: number, l: number, w: number) => l * (w + s * s) + (n - 1) * s * s
+const mse1 = (n: number, s: number, l: number, w = 1) => (w * l * l + n * s * s + (n * Lam(n, s, l, w)) / K(n, l)) / (n + l) ** 2
+const boMse = (n: number, s: number, w = 1) => (w * s * s) / (n * w + s * s)
+
+describe.concurrent('flowgm plot', () => {
+  it('compare: SVG, spec and CSV; the drawn values are those of flowgm compare, and match mse(1) and bo_mse by hand', async () => {
+    const d = dir()
+    const r = await flowgm('plot', 'compare', '--n', '2,8,64', '--sigma', '0.5,1.5', '--out', join(d, 'c.svg'), '--spec', join(d, 'c.json'), '--csv', join(d, 'c.csv'))
+    expectSuccess(r)
+    expect(r.stdout).toBe('')
+    expectChart(readFileSync(join(d, 'c.svg'), 'utf8'), 'c.svg')
+    const spec = JSON.parse(readFileSync(join(d, 'c.json'), 'utf8')) as Spec
+    expect(spec.$schema).toMatch(/vega-lite/)
+    const printed = JSON.parse((await flowgm('compare', '--n', '2,8,64', '--sigma', '0.5,1.5', '--json')).stdout) as Record<string, number>[]
+    const flow = layersOf(spec)[0].data.values.filter((v) => v.style === 'flow model')
+    expect(flow.length).toBe(6)
+    for (const row of printed) {
+      const drawn = flow.find((v) => v.x === row.n && v.series === `σ = ${row.sigma}`)
+      expect(drawn?.y, `n = ${row.n}, sigma = ${row.sigma}`).toBe(row.mse)
+      expect(Math.abs(row.mse / mse1(row.n, row.sigma, 0.1) - 1)).toBeLessThan(1e-11)
+      expect(Math.abs(row.bo_mse / boMse(row.n, row.sigma) - 1)).toBeLessThan(1e-11)
+    }
+    const csv = readFileSync(join(d, 'c.csv'), 'utf8').trim().split('\n')
+    expect(csv[0].split(',')).toEqual(expect.arrayContaining(['sigma', 'n', 'mse', 'bo_mse', 'pca_mse']))
+    expect(csv.length).toBe(7)
+    expect(readdirSync(d).sort()).toEqual(['c.csv', 'c.json', 'c.svg'])
+  })
+
+  it('rate: the subtitle states C = 2 sigma^2 and C_bo = sigma^2 (by hand), the CSV holds n mse(n) tending to it', async () => {
+    const d = dir()
+    const r = await flowgm('plot', 'rate', '--sigma', '2', '--n-max', '1e5', '--out', join(d, 'r.svg'), '--csv', join(d, 'r.csv'))
+    expectSuccess(r)
+    const svg = readFileSync(join(d, 'r.svg'), 'utf8')
+    expectChart(svg, 'r.svg')
+    expect(svg).toMatch(/C = 8,/)
+    expect(svg).toMatch(/C_bo = 4,/)
+    const rows = readFileSync(join(d, 'r.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number))
+    expect(rows.map((x) => x[0])).toEqual([10, 100, 1000, 1e4, 1e5])
+    // n mse(n) by hand at n = 1e5.
+    expect(Math.abs(rows[4][1] / (1e5 * mse1(1e5, 2, 0.1)) - 1)).toBeLessThan(1e-9)
+    expect(Math.abs(rows[4][1] - 8)).toBeLessThan(1e-3)
+  })
+
+  it.each([
+    ['dae', ['--n', '4', '--sigma', '0.9', '--points', '11']],
+    ['curves', ['--points', '11']],
+    ['dae-compare', ['--schedule', 'trig', '--sigma', '0.3', '--n', '2,8', '--points', '11']],
+    ['simulate', ['--d', '400', '--particles', '40', '--steps', '10', '--engine', 'js']],
+  ])('%s: an SVG with drawn marks, and its CSV', async (kind, args) => {
+    const d = dir()
+    const r = await flowgm('plot', kind, ...args, '--out', join(d, `${kind}.svg`), '--csv', join(d, `${kind}.csv`))
+    expectSuccess(r)
+    expectChart(readFileSync(join(d, `${kind}.svg`), 'utf8'), kind)
+    const csv = readFileSync(join(d, `${kind}.csv`), 'utf8').trim().split('\n')
+    expect(csv.length).toBeGreaterThan(10)
+    expect(csv.join('\n')).not.toMatch(/NaN|Infinity/)
+  })
+
+  it('curves: M, Q_xi, P drawn at t = 1 equal flowgm stats at t = 1', async () => {
+    const d = dir()
+    expectSuccess(await flowgm('plot', 'curves', '--points', '5', '--spec', join(d, 's.json')))
+    const values = layersOf(JSON.parse(readFileSync(join(d, 's.json'), 'utf8')) as Spec)[0].data.values.filter((v) => v.x === 1)
+    const stats = JSON.parse((await flowgm('stats', '--json')).stdout) as Record<string, number>
+    expect(Object.fromEntries(values.map((v) => [v.series, v.y]))).toEqual({ M_t: stats.M, 'Q^ξ_t': stats.Q_xi, P_t: stats.P })
+  })
+
+  it('PNG: a PNG file twice the size of the SVG', async () => {
+    const d = dir()
+    expectSuccess(await flowgm('plot', 'dae', '--points', '11', '--out', join(d, 'a.png')))
+    expectSuccess(await flowgm('plot', 'dae', '--points', '11', '--out', join(d, 'a.svg')))
+    const png = readFileSync(join(d, 'a.png'))
+    expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+    expect(png.subarray(12, 16).toString('ascii')).toBe('IHDR')
+    const [, w, h] = /width="(\d+)" height="(\d+)"/.exec(readFileSync(join(d, 'a.svg'), 'utf8'))!
+    expect([png.readUInt32BE(16), png.readUInt32BE(20)]).toEqual([2 * Number(w), 2 * Number(h)])
+  })
+
+  it('without --out, the SVG goes to stdout (not a terminal here)', async () => {
+    const r = await flowgm('plot', 'curves', '--points', '3')
+    expectSuccess(r)
+    expectChart(r.stdout, 'stdout')
+  })
+
+  it.each([
+    [['plot'], /a kind is required/],
+    [['plot', 'histogram'], /unknown kind 'histogram'/],
+    [['plot', 'curves', '--format', 'csv'], /--format: is not used by plot/],
+    [['plot', 'curves', '--json'], /--json: is not used by plot/],
+    [['plot', 'compare', '--digits', '30'], /--digits: is not used by plot/],
+    [['plot', 'curves', '--out', 'chart.pdf'], /--out: must name a \.svg or \.png file/],
+    [['plot', 'curves', '--spec', 'spec.txt'], /--spec: must name a \.json file/],
+    [['plot', 'curves', '--csv', 'data.json'], /--csv: must name a \.csv file/],
+    [['plot', 'curves', '--n', '1'], /--n: /],
+    [['plot', 'rate', '--n', '8'], /--n: is not used by rate/],
+    [['plot', 'simulate', '--d', '1'], /--d: /],
+    [['plot', 'curves', '--shard', '1/2'], /--shard: unknown flag/],
+  ])('%j: exit 2, one line naming the flag', async (args, message) => {
+    expectInputError(await flowgm(...args), message)
+  })
+
+  it('a bad flag or path leaves no file behind; a missing directory is refused before any work', async () => {
+    const d = dir()
+    expectInputError(await flowgm('plot', 'compare', '--sigma', '-1', '--out', join(d, 'x.svg'), '--csv', join(d, 'x.csv')), /--sigma/)
+    expectInputError(await flowgm('plot', 'compare', '--out', join(d, 'x.svg'), '--csv', join(d, 'no', 'x.csv')), /--csv: cannot write .*its directory does not exist/)
+    expect(readdirSync(d)).toEqual([])
+  })
+
+  it('SIGINT during a long plot: exit 130, no file and no temporary left, an existing file untouched', async () => {
+    const d = dir()
+    writeFileSync(join(d, 'sim.svg'), 'previous')
+    const r = await spawnCli(['plot', 'simulate', '--d', '20000', '--particles', '2000', '--steps', '1000', '--engine', 'js', '--out', join(d, 'sim.svg')], 60_000, [], (child) => {
+      setTimeout(() => child.kill('SIGINT'), 1500)
+    })
+    expect(r.code === 130 || r.signal === 'SIGINT', show(r)).toBe(true)
+    expect(readdirSync(d)).toEqual(['sim.svg'])
+    expect(readFileSync(join(d, 'sim.svg'), 'utf8')).toBe('previous')
+  })
+})
+
+describe('flowgm report', () => {
+  it('writes every figure (SVG and CSV), the rate constants (C = 2 sigma^2 by hand) and report.html; prints the summary', async () => {
+    const d = dir()
+    const r = await spawnCli(['report', '--out', d], 120_000)
+    expectSuccess(r)
+    const files = readdirSync(d).sort()
+    const charts = files.filter((f) => f.endsWith('.svg')).map((f) => f.slice(0, -4))
+    expect(charts.sort()).toEqual(['dae-weights', 'denoiser-error', 'mse-against-n', 'rate', 'summary-statistics'])
+    for (const c of charts) {
+      expectChart(readFileSync(join(d, `${c}.svg`), 'utf8'), c)
+      expect(files).toContain(`${c}.csv`)
+    }
+    expect(files.filter((f) => f.startsWith('.'))).toEqual([])
+    const rates = readFileSync(join(d, 'rate-constants.csv'), 'utf8').trim().split('\n')
+    const head = rates[0].split(',')
+    for (const line of rates.slice(1)) {
+      const row = Object.fromEntries(line.split(',').map((v, j) => [head[j], v]))
+      const s = Number(row.sigma)
+      expect(Number(row.C), line).toBeCloseTo(2 * s * s, 10)
+      expect(Number(row.C_bo), line).toBeCloseTo(s * s, 10)
+      expect(Number(row.ratio), line).toBe(2)
+    }
+    expect(rates.length).toBe(5)
+    const html = readFileSync(join(d, 'report.html'), 'utf8')
+    expect(html.match(/<figure class="chart"/g)?.length).toBe(5)
+    expect(html).not.toMatch(/<script|src="http|href="http/)
+    // The summary: the figures and the rate table with C = 2 sigma^2 at sigma = 1.5.
+    expect(r.stdout).toMatch(/report\.html/)
+    expect(r.stdout).toMatch(/^1\.5\s+4\.5\s+2\.25\s+2\s/m)
+  })
+
+  it('--out naming a file: exit 2, the file untouched', async () => {
+    const d = dir()
+    const file = join(d, 'taken')
+    writeFileSync(file, 'x')
+    expectInputError(await flowgm('report', '--out', file), /--out: cannot create the directory/)
+    expect(readFileSync(file, 'utf8')).toBe('x')
+    expect(existsSync(join(d, 'report.html'))).toBe(false)
+    expect(statSync(file).isFile()).toBe(true)
+  })
+})
