@@ -56,9 +56,7 @@ export async function plotFigure(kind: PlotKind, a: Args): Promise<Figure> {
     case 'rate': {
       const nMax = nMaxFrom(a)
       const problem = problemFrom(a)
-      const p = problem.text
-      const schedule = typeof problem.schedule === 'string' ? `${problem.schedule} schedule` : `α(t) = ${problem.schedule.alpha}, β(t) = ${problem.schedule.beta}`
-      return rateFigure(rate(problem, { digits: CHART_RATE_DIGITS, nMax }), `σ = ${p.sigma} · λ = ${p.lambda} · ω = ${p.omega} · ${schedule} · ${problem.skip ? 'with' : 'no'} skip connection`)
+      return rateFigure(rate(problem, { digits: CHART_RATE_DIGITS, nMax }), problem)
     }
     case 'simulate': {
       const spec = await simulationSpecFrom(a)

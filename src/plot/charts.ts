@@ -125,13 +125,29 @@ function layersOf(p: Panel, o: ChartOptions): object[] {
   return layers
 }
 
+/**
+ * Subtitle lines of at most `max` characters, broken at the ' · ' separators. Without a canvas,
+ * vega estimates text widths generously, and a long line would widen the whole chart.
+ */
+export function wrapSubtitle(lines: readonly string[], max = 72): string[] {
+  return lines.flatMap((line) => {
+    const out: string[] = []
+    for (const part of line.split(' · ')) {
+      const last = out.length - 1
+      if (last >= 0 && out[last].length + 3 + part.length <= max) out[last] += ` · ${part}`
+      else out.push(part)
+    }
+    return out
+  })
+}
+
 /** The chart: panels side by side, sharing their colour legend. */
 export function chart(panels: readonly Panel[], o: ChartOptions): ChartSpec {
   const size = { width: o.width ?? 360, height: o.height ?? 260 }
   const panel = (p: Panel) => ({ ...size, ...(p.title ? { title: { text: p.title, fontSize: 13 } } : {}), layer: layersOf(p, o) })
   const common = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: o.title, ...(o.subtitle?.length ? { subtitle: [...o.subtitle] } : {}), anchor: 'start' as const, fontSize: 15, subtitleFontSize: 11 },
+    title: { text: o.title, ...(o.subtitle?.length ? { subtitle: wrapSubtitle(o.subtitle) } : {}), anchor: 'start' as const, fontSize: 15, subtitleFontSize: 11 },
     background: 'white',
     padding: 10,
     config: {

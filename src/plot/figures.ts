@@ -9,7 +9,8 @@ import { DAE_STEP_KEYS, FLOW_STEP_KEYS, type Row, type SimulationDocument } from
 import { axisLength, axisText } from '../sweep/grid.js'
 import { prepareSweep, type SweepSpec } from '../sweep/sweeps.js'
 import { writer, type Cells, type Value } from '../sweep/writers.js'
-import type { RateResult } from '../theory/rate.js'
+import type { FlowProblem } from '../theory/problem.js'
+import { RATE_KEYS, type RateResult } from '../theory/rate.js'
 import { chart, type Guide, type Point } from './charts.js'
 import type { ChartSpec } from './render.js'
 
@@ -167,7 +168,8 @@ export function daeCompareFigure(spec: SweepSpec): Figure {
 }
 
 /** n mse(n) converging to C (and the Bayes-optimal one to C_bo), and the gap closing like 1/n. */
-export function rateFigure(r: RateResult, parameters: string): Figure {
+export function rateFigure(r: RateResult, problem: FlowProblem): Figure {
+  const parameters = problemText(problem)
   const value = (k: 'C' | 'C_bo' | 'C1' | 'ratio') => (r.exact ? r.exact.values[k] : r.numeric[k])
   const C = value('C')
   const Cbo = value('C_bo')
@@ -196,6 +198,26 @@ export function rateFigure(r: RateResult, parameters: string): Figure {
       subtitle: [`${parameters} · C = ${digits(C)}, C_bo = ${digits(Cbo)}, C/C_bo = ${digits(value('ratio'))}, next coefficient C1 = ${digits(value('C1'))} (${r.exact ? 'exact' : 'Richardson extrapolation'})`],
       series: 'estimator',
     }),
+  }
+}
+
+/** σ, λ, ω, the schedule and the variant of a problem (n left out: the rate takes n -> infinity). */
+function problemText(p: FlowProblem): string {
+  const schedule = typeof p.schedule === 'string' ? `${p.schedule} schedule` : `α(t) = ${p.schedule.alpha}, β(t) = ${p.schedule.beta}`
+  return `σ = ${p.text.sigma} · λ = ${p.text.lambda} · ω = ${p.text.omega} · ${schedule} · ${p.skip ? 'with' : 'no'} skip connection`
+}
+
+/**
+ * The rate constants as a row: each of RATE_KEYS to `digits` significant digits (exact where the
+ * symbolic layer found the series, else extrapolated), the exact expression of C, and the fewest
+ * digits on which the two routes agree.
+ */
+export function rateConstants(r: RateResult, digits: number): Cells {
+  const value = (k: (typeof RATE_KEYS)[number]) => (r.exact ? r.exact.values[k] : r.numeric[k]).toSignificantDigits(digits).toString()
+  return {
+    ...Object.fromEntries(RATE_KEYS.map((k) => [k, value(k)])),
+    C_exact: r.exact ? r.exact.text.C : 'not found',
+    digits_agree: Math.min(...RATE_KEYS.map((k) => r.agreement[k])),
   }
 }
 

@@ -12,7 +12,7 @@ import { problemFrom, type Args } from '../cli/common.js'
 import { simulationSpecFrom } from '../cli/simulate.js'
 import { specFrom } from '../cli/sweep.js'
 import { single } from '../cli/args.js'
-import { csvOf, curvesFigure, rateFigure, type Figure, type PlotKind, type Table } from '../plot/figures.js'
+import { csvOf, curvesFigure, rateConstants, rateFigure, type Figure, type PlotKind, type Table } from '../plot/figures.js'
 import { toSvg } from '../plot/render.js'
 import { simulate } from '../simulate/simulate.js'
 import { writeAll } from '../sweep/sink.js'
@@ -113,8 +113,8 @@ export async function buildReport(onFigure: (name: string, seconds: number) => v
 async function reportFigure(f: ReportFigure, rateOf: (sigma: string) => RateResult): Promise<Figure> {
   const args: Args = { ...f.flags, skip: true }
   if (f.kind === 'rate') {
-    const p = problemFrom(args).text
-    return rateFigure(rateOf(p.sigma), `σ = ${p.sigma} · λ = ${p.lambda} · ω = ${p.omega} · linear schedule · with skip connection`)
+    const problem = problemFrom(args)
+    return rateFigure(rateOf(problem.text.sigma), problem)
   }
   if (f.kind === 'curves' && f.simulation) {
     const spec = await simulationSpecFrom({ ...f.simulation, skip: true })
@@ -126,17 +126,7 @@ async function reportFigure(f: ReportFigure, rateOf: (sigma: string) => RateResu
 
 /** The rate constants, one row per σ. */
 function rateTable(results: readonly [string, RateResult][]): Table {
-  const keys = ['sigma', ...RATE_KEYS, 'C_exact', 'digits_agree']
-  const rows = results.map(([sigma, r]) => {
-    const value = (k: (typeof RATE_KEYS)[number]) => (r.exact ? r.exact.values[k] : r.numeric[k]).toSignificantDigits(RATE_DIGITS).toString()
-    return {
-      sigma,
-      ...Object.fromEntries(RATE_KEYS.map((k) => [k, value(k)])),
-      C_exact: r.exact ? r.exact.text.C : 'not found',
-      digits_agree: Math.min(...RATE_KEYS.map((k) => r.agreement[k])),
-    }
-  })
-  return { keys, rows }
+  return { keys: ['sigma', ...RATE_KEYS, 'C_exact', 'digits_agree'], rows: results.map(([sigma, r]) => ({ sigma, ...rateConstants(r, RATE_DIGITS) })) }
 }
 
 export const REPORT_DIR = 'out'
