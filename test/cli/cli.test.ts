@@ -20,7 +20,7 @@
 //    The other stats keys follow from the formulas of section 4 (var = P^2).
 import { availableParallelism } from 'node:os'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { requireBuild, show, spawnCli, type Run } from './run.js'
+import { limiter, requireBuild, show, spawnCli, type Run } from './run.js'
 
 const DAE_KEYS = ['t', 'c', 'm', 'q_xi', 'w_norm2', 'w_cos', 'test_mse', 'oracle_mse', 'margin']
 const STATS_KEYS = ['t', 'M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var']
@@ -30,18 +30,7 @@ const CURVES_KEYS = [...DAE_KEYS, ...STATS_KEYS.slice(1)]
 // Running the CLI: each distinct argv is spawned once (memoised), at most a few at a time.
 
 const MAX_PROCESSES = Math.max(2, Math.min(4, availableParallelism()))
-let running = 0
-const waiting: Array<() => void> = []
-async function slot<T>(job: () => Promise<T>): Promise<T> {
-  if (running >= MAX_PROCESSES) await new Promise<void>((resolve) => waiting.push(resolve))
-  running++
-  try {
-    return await job()
-  } finally {
-    running--
-    waiting.shift()?.()
-  }
-}
+const slot = limiter(MAX_PROCESSES)
 
 const cache = new Map<string, Promise<Run>>()
 function flowgm(...args: string[]): Promise<Run> {

@@ -15,10 +15,10 @@ export interface Run {
   readonly stderr: string
 }
 
-/** One run of the CLI, killed after `timeoutMs`; `nodeArgs` go to node before the script. */
-export function spawnCli(args: readonly string[], timeoutMs = 30_000, nodeArgs: readonly string[] = [], onSpawn?: (child: ChildProcess) => void): Promise<Run> {
+/** One run of node on `argv` (a script and its arguments), killed after `timeoutMs`; `args` names it in messages. */
+export function spawnNode(argv: readonly string[], timeoutMs = 30_000, args: readonly string[] = argv, onSpawn?: (child: ChildProcess) => void): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, BIN, ...args], {
+    const child = spawn(process.execPath, argv, {
       cwd: ROOT,
       env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -32,6 +32,27 @@ export function spawnCli(args: readonly string[], timeoutMs = 30_000, nodeArgs: 
     child.on('error', (e) => { clearTimeout(timer); reject(e) })
     child.on('close', (code, signal) => { clearTimeout(timer); resolve({ args, code, signal, stdout, stderr }) })
   })
+}
+
+/** One run of the CLI, killed after `timeoutMs`; `nodeArgs` go to node before the script. */
+export function spawnCli(args: readonly string[], timeoutMs = 30_000, nodeArgs: readonly string[] = [], onSpawn?: (child: ChildProcess) => void): Promise<Run> {
+  return spawnNode([...nodeArgs, BIN, ...args], timeoutMs, args, onSpawn)
+}
+
+/** A limit of `max` jobs running at once: `slot(job)` waits for a free place, then runs the job. */
+export function limiter(max: number): <T>(job: () => Promise<T>) => Promise<T> {
+  let running = 0
+  const waiting: Array<() => void> = []
+  return async (job) => {
+    if (running >= max) await new Promise<void>((resolve) => waiting.push(resolve))
+    running++
+    try {
+      return await job()
+    } finally {
+      running--
+      waiting.shift()?.()
+    }
+  }
 }
 
 /** A run as text, for assertion messages. */

@@ -1,7 +1,6 @@
 // `npm run validate` (src/tools/validate.ts): the compiled script in --quick mode writes a complete
 // document (every table present, with rows, nothing non-finite) and exits 0; and the pass/fail
 // logic (src/tools/validate/compare.ts) does fail on a deliberately wrong value.
-import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,25 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   digitsCheck, failedRows, markdownTable, passes, relDiff, row, rowPasses, summarise, usage, type Table,
 } from '../../src/tools/validate/compare.js'
-import { ROOT, requireBuild } from '../cli/run.js'
+import { requireBuild, spawnNode, type Run } from '../cli/run.js'
 
 const SCRIPT = fileURLToPath(new URL('../../dist/tools/validate.js', import.meta.url))
 const TABLES = ['1', '2a', '2b', '3', '4', '5']
 
-interface Run { readonly code: number | null; readonly stdout: string; readonly stderr: string }
-
-function runValidate(args: readonly string[], timeoutMs = 30_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SCRIPT, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s })
-    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s })
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
-    child.on('error', (e) => { clearTimeout(timer); reject(e) })
-    child.on('close', (code) => { clearTimeout(timer); resolve({ code, stdout, stderr }) })
-  })
-}
+const runValidate = (args: readonly string[]): Promise<Run> => spawnNode([SCRIPT, ...args], 30_000)
 const show = (r: Run) => `--- exit ${r.code}\n--- stdout:\n${r.stdout}\n--- stderr:\n${r.stderr}`
 
 /** The Markdown tables of the document, by section id: header cells and data rows (cells). */
