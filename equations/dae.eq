@@ -17,7 +17,7 @@ grad_w_xi = (n + lambda) * q_xi + c * alpha
 grad_c = c * n * (alpha^2 + beta^2 * (omega + sigma^2)) - n * beta * (omega + sigma^2) + q_xi * alpha * n + m * beta * (n * omega + sigma^2)
 
 # The published closed form of Result A. The code solves the stationarity equations itself and
-# checks that they agree with these (randomised identity testing at high precision).
+# checks that they agree with these exactly (equal rational functions in normal form).
 [solution]
 c = beta * Lambda / D
 m = n * alpha^2 * K / ((n + lambda) * D)

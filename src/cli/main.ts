@@ -156,7 +156,7 @@ export async function main(argv: readonly string[]): Promise<void> {
         .option('sig-figs', { type: 'string', describe: `significant digits of markdown and latex cells [default: ${DEFAULT_SIG_FIGS}]` })
         .option('out', { type: 'string', describe: 'write to this file (complete or not at all) instead of stdout' }), run('merge'))
     .command('closed-form', 'the exact solutions the symbolic layer finds: M_t, Q_xi_t, P_t, mse at t = 1, Result A and the DAE observables, the rate constants', (y) =>
-      commonOptions(y).option('format', { type: 'string', describe: 'output format: text, latex, json [default: text]' }), run('closed-form'))
+      commonOptions(y).hide('digits').option('format', { type: 'string', describe: 'output format: text, latex, json [default: text]' }), run('closed-form'))
     .command('rate', 'the 1/n rate: C = lim n mse(n), C_bo (Bayes-optimal), their ratio and the next coefficient, exactly and by Richardson extrapolation', rateOptions, run('rate'))
     .command('simulate', 'a finite-d simulation: train the DAE at each of K steps, transport particles, and set the measured statistics beside the theory of the same scheme: { params, measured, theory, theory_discrete }', (y) =>
       simulateOptions(y), run('simulate'))

@@ -16,7 +16,8 @@ const RATE_DIGITS = 12
 
 /** The flags of rate: the common ones and --n-max. */
 export function rateOptions<T>(y: Argv<T>): Argv<T> {
-  return commonOptions(y).option('n-max', { type: 'string', describe: 'largest n of the sequence n = 10, 100, ..., a power of 10 in [1e3, 1e30] [default: 1e12]' })
+  // --n is refused (n -> infinity): not shown.
+  return commonOptions(y).hide('n').option('n-max', { type: 'string', describe: 'largest n of the sequence n = 10, 100, ..., a power of 10 in [1e3, 1e30] [default: 1e12]' })
 }
 
 /** --n-max: the largest n of the sequence, a power of 10 in [1e3, 1e30] (default 1e12); --n is refused. */
