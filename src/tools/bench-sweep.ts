@@ -5,11 +5,7 @@
  * the default worker threads. Prints rows per second and the peak resident memory of the whole
  * process (Linux: VmHWM); the memory must not grow with the grid (rows are streamed, not kept).
  */
-import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-
-const BIN = fileURLToPath(new URL('../../bin/flowgm.js', import.meta.url))
+import { measureCli } from './measure.js'
 const TARGET_ROWS_PER_S = 5000
 
 /** n x sigma x lambda grids of 10^4 and 10^5 points. */
@@ -18,36 +14,6 @@ const GRIDS = [
   { points: 1e5, args: ['--n-range', '2:101:lin', '--sigma-range', '0.5:2:lin:100', '--lambda-range', '0:1:lin:10'] },
 ]
 
-interface Result { readonly seconds: number; readonly rows: number; readonly peakMiB: number }
-
-/** Run the CLI, count the streamed rows, and sample the process's peak RSS until it exits. */
-function run(args: readonly string[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const start = process.hrtime.bigint()
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
-    let lines = 0
-    let peak = 0
-    child.stdout.on('data', (b: Buffer) => { for (const c of b) if (c === 10) lines++ })
-    // /proc/PID/status holds VmHWM, the peak resident set of the process (all its threads).
-    const sample = setInterval(() => { peak = Math.max(peak, vmHwm(child.pid!)) }, 20)
-    child.on('error', reject)
-    child.on('exit', (code) => {
-      clearInterval(sample)
-      if (code !== 0) return reject(new Error(`flowgm ${args.join(' ')} exited with ${code}`))
-      resolve({ seconds: Number(process.hrtime.bigint() - start) / 1e9, rows: lines - 1, peakMiB: peak / 1024 })
-    })
-  })
-}
-
-function vmHwm(pid: number): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-    return m ? Number(m[1]) : 0
-  } catch {
-    return 0
-  }
-}
-
 async function main(): Promise<void> {
   console.log('compare sweep, double precision, JSONL streamed to a pipe (whole process: start, model, rows)')
   console.log(`target: rows per second >= ${TARGET_ROWS_PER_S} at 10^5 points; peak memory flat in the grid size\n`)
@@ -55,7 +21,8 @@ async function main(): Promise<void> {
   for (const jobs of ['1', 'default']) {
     for (const g of GRIDS) {
       const args = ['compare', ...g.args, '--format', 'jsonl', ...(jobs === '1' ? ['--jobs', '1'] : [])]
-      const r = await run(args)
+      const m = await measureCli(args)
+      const r = { ...m, rows: m.lines - 1 }
       if (r.rows !== g.points) throw new Error(`expected ${g.points} rows, got ${r.rows}`)
       console.log(`${g.points.toExponential(0).padStart(6)}  ${jobs.padStart(8)}  ${String(r.rows).padStart(8)}  ${r.seconds.toFixed(2).padStart(8)}  ${(r.rows / r.seconds).toFixed(0).padStart(7)}  ${r.peakMiB.toFixed(0).padStart(15)}`)
     }
