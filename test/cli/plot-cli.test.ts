@@ -14,6 +14,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFile
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { expectChart } from './chart.js'
 import { requireBuild, show, spawnCli, type Run } from './run.js'
 
 requireBuild()
@@ -32,15 +33,6 @@ function expectInputError(r: Run, flag: RegExp): void {
   expect(r.stdout, show(r)).toBe('')
   expect(r.stderr, show(r)).toMatch(/^flowgm: [^\n]+\n$/)
   expect(r.stderr, show(r)).toMatch(flag)
-}
-
-/** An SVG document drawn by vega, with drawn marks (lines or symbols with geometry). */
-function expectChart(svg: string, what: string): void {
-  expect(svg.startsWith('<svg'), what).toBe(true)
-  expect(svg.trimEnd().endsWith('</svg>'), what).toBe(true)
-  expect(svg, what).toMatch(/class="mark-(line|symbol)[^"]*"/)
-  expect(svg, what).toMatch(/<path[^>]* d="M[^"]{20,}"/)
-  expect(svg, what).not.toMatch(/NaN|Infinity/)
 }
 
 interface Spec { $schema: string; layer?: Layer[]; hconcat?: { layer: Layer[] }[] }

@@ -2,8 +2,8 @@
 // never left untested): each runs as a child process on the build in dist/ (`npm run build`
 // first) with small settings into a temporary directory, must exit 0, print one `wrote FILE` line
 // per file it writes, write SVG charts with drawn marks and CSV tables of finite numbers, and
-// its numbers must agree with an independent expectation derived here from THEORY.md (not taken
-// from src/):
+// its numbers must agree with an independent expectation derived from THEORY.md (not taken from
+// src/; evaluated by the references of test/theory/by-hand.ts):
 //
 //  - DAE (section 3): K = n + λ − 1, Λ = λ(ω + σ²) + (n − 1)σ², D = α²K + β²Λ,
 //      c = βΛ/D, m = nα²K/((n+λ)D), q = −αβΛ/((n+λ)D), w_norm2 = m²(ω + σ²/n) + nq²,
@@ -26,7 +26,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expectChart } from '../cli/chart.js'
 import { limiter, requireBuild, ROOT, spawnNode, type Run } from '../cli/run.js'
+import { baselinesByHand, daeByHand, statsByHand, X, type Dec } from '../theory/by-hand.js'
 
 const EXAMPLES = join(ROOT, 'examples')
 const SCRIPTS = readdirSync(EXAMPLES).filter((f) => f.endsWith('.mjs')).sort()
@@ -85,16 +87,6 @@ function num(row: Record<string, string>, key: string): number {
   return Number(s)
 }
 
-/** An SVG document with drawn marks: vega's line or symbol groups holding a non-empty path. */
-function expectSvg(text: string, file: string): void {
-  expect(text.startsWith('<svg'), `${file} starts with <svg: ${text.slice(0, 40)}`).toBe(true)
-  expect(text.trimEnd().endsWith('</svg>'), `${file} ends with </svg>`).toBe(true)
-  const groups = text.split(/(?=<g[^>]*class="mark-)/).filter((g) => /^<g[^>]*class="mark-(line|symbol)/.test(g))
-  const drawn = groups.filter((g) => /<path[^>]*\bd="M\s*-?[\d.]+[ ,]-?[\d.]+[^"]+"/.test(g))
-  expect(drawn.length, `${file}: line or symbol marks with a drawn path`).toBeGreaterThan(0)
-  expect(text, file).not.toMatch(/NaN|Infinity/)
-}
-
 /** |actual − expected| within a relative tolerance (the CSVs carry 12 significant digits). */
 function close(actual: number, expected: number, what: string, rel = 1e-9, abs = 1e-12): void {
   expect(Math.abs(actual - expected), `${what}: ${actual} against ${expected}`).toBeLessThanOrEqual(rel * Math.abs(expected) + abs)
@@ -114,40 +106,19 @@ const TRIG: Sched = (t) => ({
 
 const KL = ({ n, sigma: s, lambda: l, omega: w }: Params) => ({ K: n + l - 1, L: l * (w + s * s) + (n - 1) * s * s })
 
-function dae(p: Params, { a, b }: { a: number; b: number }) {
-  const { n, sigma: s, lambda: l, omega: w } = p
-  const { K, L } = KL(p)
-  const D = a * a * K + b * b * L
-  const c = (b * L) / D
-  const m = (n * a * a * K) / ((n + l) * D)
-  const q = (-a * b * L) / ((n + l) * D)
-  const w_norm2 = m * m * (w + (s * s) / n) + n * q * q
-  return {
-    c, m, q_xi: q, w_norm2,
-    test_mse: (1 - c * b) ** 2 * (w + s * s) + c * c * a * a + w_norm2 - 2 * (1 - c * b) * m * w,
-    oracle_mse: (a * a * s * s) / (a * a + b * b * s * s),
-  }
-}
+// The formulas above are those of test/theory/by-hand.ts (decimal.js), evaluated at α, β here.
+const text = (p: Params) => ({ n: String(p.n), sigma: String(p.sigma), lambda: String(p.lambda), omega: String(p.omega) })
+const at = ({ a, b }: { a: number; b: number }): [Dec, Dec] => [new X(a), new X(b)]
+const numbers = (r: Record<string, Dec>): Record<string, number> => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, v.toNumber()]))
 
-/** The flow statistics at t (continuous, any schedule). */
-function flow(p: Params, { a, b }: { a: number; b: number }) {
-  const { n, lambda: l } = p
-  const { K, L } = KL(p)
-  const P = Math.sqrt((a * a * K + b * b * L) / K)
-  return { M: (n * b) / (n + l), Q_xi: (a - P) / (n + l), P }
-}
+/** The DAE keys at t. */
+const dae = (p: Params, s: { a: number; b: number }) => numbers(daeByHand(text(p), at(s)))
 
-/** Error and cosine of the generated cluster mean at t = 1. */
-function atOne(p: Params) {
-  const { n, sigma: s, omega: w } = p
-  const { M, Q_xi: Q } = flow(p, { a: 0, b: 1 })
-  return {
-    mse: w * (M - 1) ** 2 + (M * M * s * s) / n + n * Q * Q,
-    cos: (M * w) / Math.sqrt(w * (M * M * (w + (s * s) / n) + n * Q * Q)),
-    bo_mse: (w * s * s) / (n * w + s * s),
-    pca_mse: 2 * w * (1 - Math.sqrt((n * w) / (n * w + s * s))),
-  }
-}
+/** The flow statistics at t (continuous, any schedule, with skip connection). */
+const flow = (p: Params, s: { a: number; b: number }) => numbers(statsByHand(text(p), at(s), true))
+
+/** The statistics of the generated cluster mean at t = 1, and the baselines. */
+const atOne = (p: Params) => ({ ...flow(p, { a: 0, b: 1 }), ...numbers(baselinesByHand(text(p))) })
 
 // ---------------------------------------------------------------------------------------------
 // Each example: its small settings and the values checked. A new example needs an entry here.
@@ -169,7 +140,7 @@ const EXPECTED: Record<string, Expectation> = {
       const p = { n: 4, sigma: 0.9, lambda: 0.1, omega: 1 }
       for (const r of rows) {
         const want = dae(p, LINEAR(num(r, 't')))
-        for (const k of ['c', 'm', 'q_xi', 'w_norm2'] as const) close(num(r, k), want[k], `${k} at t = ${r.t}`)
+        for (const k of ['c', 'm', 'q_xi', 'w_norm2']) close(num(r, k), want[k], `${k} at t = ${r.t}`)
       }
     },
   },
@@ -181,7 +152,7 @@ const EXPECTED: Record<string, Expectation> = {
       expect(theory).toHaveLength(11)
       for (const r of theory) {
         const want = flow(p, LINEAR(num(r, 't')))
-        for (const k of ['M', 'Q_xi', 'P'] as const) close(num(r, k), want[k], `${k} at t = ${r.t}`)
+        for (const k of ['M', 'Q_xi', 'P']) close(num(r, k), want[k], `${k} at t = ${r.t}`)
       }
       // M₁ = nβ/(n+λ) at t = 1 = 8/8.1, and the headline mse.
       const last = theory[theory.length - 1]
@@ -213,7 +184,7 @@ const EXPECTED: Record<string, Expectation> = {
       for (const r of rows) {
         const p = { n: num(r, 'n'), sigma: num(r, 'sigma'), lambda: 0.1, omega: 1 }
         const want = atOne(p)
-        for (const k of ['mse', 'cos', 'bo_mse', 'pca_mse'] as const) close(num(r, k), want[k], `${k} at n = ${p.n}, σ = ${p.sigma}`)
+        for (const k of ['mse', 'cos', 'bo_mse', 'pca_mse']) close(num(r, k), want[k], `${k} at n = ${p.n}, σ = ${p.sigma}`)
       }
       // n = 8, σ = 1.5: bo_mse = ωσ²/(nω + σ²) = 2.25/10.25 (THEORY.md section 5), typed out.
       const row = rows.find((r) => r.n === '8' && r.sigma === '1.5')!
@@ -292,7 +263,7 @@ describe('examples/*.mjs', () => {
       const tables: Files = {}
       for (const f of written) {
         const text = readFileSync(join(outDir(), f), 'utf8')
-        if (f.endsWith('.svg')) expectSvg(text, f)
+        if (f.endsWith('.svg')) expectChart(text, f)
         else if (f.endsWith('.csv')) tables[f] = parseCsv(text, f)
         else throw new Error(`unexpected file ${f}`)
       }
