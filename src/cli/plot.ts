@@ -9,14 +9,13 @@ import type { Argv } from 'yargs'
 import { InputError } from '../errors.js'
 import { compareFigure, curvesFigure, csvOf, daeCompareFigure, daeFigure, rateFigure, simulateFigure, type Figure, type PlotKind } from '../plot/figures.js'
 import { toPng, toSvg } from '../plot/render.js'
-import { progressBar } from '../progress.js'
-import { simulate } from '../simulate/simulate.js'
+import type { SweepSpec } from '../sweep/sweeps.js'
 import { openSink, writeAll } from '../sweep/sink.js'
 import { rate } from '../theory/rate.js'
 import { single } from './args.js'
 import { problemFrom, type Args } from './common.js'
 import { nMaxFrom } from './rate.js'
-import { simulationSpecFrom } from './simulate.js'
+import { simulateWithProgress, simulationSpecFrom } from './simulate.js'
 import { specFrom } from './sweep.js'
 
 /** What each kind draws (the help line of `flowgm plot KIND`). */
@@ -41,12 +40,15 @@ export function plotOptions<T>(y: Argv<T>): Argv<T> {
 /** The grid of t a dae or curves chart is drawn on. */
 export const PLOT_POINTS = 101
 
+/** The t grid of a dae or curves chart: that of curves, with PLOT_POINTS points unless --points. */
+export const plotGrid = (a: Args): SweepSpec => specFrom('curves', { ...a, points: a.points ?? String(PLOT_POINTS) })
+
 /** The figure of a kind from the command's flags (validated before anything is computed). */
 export async function plotFigure(kind: PlotKind, a: Args): Promise<Figure> {
   switch (kind) {
     case 'dae':
     case 'curves': {
-      const spec = specFrom('curves', { ...a, points: a.points ?? String(PLOT_POINTS) })
+      const spec = plotGrid(a)
       return kind === 'dae' ? daeFigure(spec) : curvesFigure(spec)
     }
     case 'compare':
@@ -58,13 +60,8 @@ export async function plotFigure(kind: PlotKind, a: Args): Promise<Figure> {
       const problem = problemFrom(a)
       return rateFigure(rate(problem, { digits: CHART_RATE_DIGITS, nMax }), problem)
     }
-    case 'simulate': {
-      const spec = await simulationSpecFrom(a)
-      const progress = progressBar('simulate', spec.steps, 'steps')
-      const { document } = await simulate(spec, { onStep: (done) => progress.update(done) })
-      progress.end()
-      return simulateFigure(document)
-    }
+    case 'simulate':
+      return simulateFigure(await simulateWithProgress(await simulationSpecFrom(a)))
   }
 }
 

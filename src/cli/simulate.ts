@@ -87,11 +87,17 @@ function checkMemory(s: { particles: number; d: number; engine: EngineName; prob
   if (s.engine === 'tfjs' && s.particles * s.d * BYTES_PER_ENTRY.tfjs > WASM_BYTES) throw new InputError('particles', `${what}, beyond the 4 GiB a WebAssembly engine can address; use --engine js or lower --particles or --d`)
 }
 
-export async function simulateCommand(a: Args): Promise<string> {
-  const spec = await simulationSpecFrom(a)
+/** Run a simulation with a progress bar on a terminal. */
+export async function simulateWithProgress(spec: SimulationSpec): Promise<SimulationDocument> {
   const progress = progressBar('simulate', spec.steps, 'steps')
   const { document } = await simulate(spec, { onStep: (done) => progress.update(done) })
   progress.end()
+  return document
+}
+
+export async function simulateCommand(a: Args): Promise<string> {
+  const spec = await simulationSpecFrom(a)
+  const document = await simulateWithProgress(spec)
   if (spec.format === 'json') return JSON.stringify(document, (_k, v: unknown) => (typeof v === 'number' ? rounded(v) : v), 2) + '\n'
   if (spec.format === 'csv') return csvOf(simulationTable(document))
   return summaryTable(document)

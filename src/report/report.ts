@@ -7,10 +7,9 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { InputError } from '../errors.js'
-import { plotFigure } from '../cli/plot.js'
+import { plotFigure, plotGrid } from '../cli/plot.js'
 import { problemFrom, type Args } from '../cli/common.js'
 import { simulationSpecFrom } from '../cli/simulate.js'
-import { specFrom } from '../cli/sweep.js'
 import { single } from '../cli/args.js'
 import { csvOf, curvesFigure, rateConstants, rateFigure, type Figure, type PlotKind, type Table } from '../plot/figures.js'
 import { toSvg } from '../plot/render.js'
@@ -117,9 +116,8 @@ async function reportFigure(f: ReportFigure, rateOf: (sigma: string) => RateResu
     return rateFigure(rateOf(problem.text.sigma), problem)
   }
   if (f.kind === 'curves' && f.simulation) {
-    const spec = await simulationSpecFrom({ ...f.simulation, skip: true })
-    const { document } = await simulate(spec)
-    return curvesFigure(specFrom('curves', { ...args, points: '101' }), document)
+    const { document } = await simulate(await simulationSpecFrom({ ...f.simulation, skip: true }))
+    return curvesFigure(plotGrid(args), document)
   }
   return plotFigure(f.kind, args)
 }

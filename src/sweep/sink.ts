@@ -100,7 +100,12 @@ export async function writeAll<K extends string>(
       if (path !== undefined) sinks.push([flag, await openSink(path, flagOf(flag))])
     }
     const content = await produce()
-    for (const [flag, sink] of sinks) await sink.write(content[flag] ?? '')
+    for (const [flag, sink] of sinks) {
+      const data = content[flag]
+      // A file asked for and not produced is a bug, not an empty file.
+      if (data === undefined) throw new Error(`nothing was produced for ${files[flag]}`)
+      await sink.write(data)
+    }
     for (const [, sink] of sinks) await sink.commit()
   } catch (e) {
     for (const [, sink] of sinks) await sink.abort()
