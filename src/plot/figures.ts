@@ -126,8 +126,9 @@ const ESTIMATORS = [['', 'flow model'], ['bo_', 'Bayes-optimal'], ['pca_', 'PCA'
 /** Error and cosine at t = 1 against n, with the Bayes-optimal and PCA estimators (published figure 3). */
 export function compareFigure(spec: SweepSpec): Figure {
   const table = sweepTable(spec)
-  const fixed = describe(spec)[0]
-  const sigmaLabel = (r: Cells) => seriesOf(spec, r, fixed.split(' · ')[0])
+  // One series per swept σ, λ or ω; with none swept, the one series is named by its σ.
+  const sigma = spec.axes.find((a) => a.name === 'sigma')!
+  const sigmaLabel = (r: Cells) => seriesOf(spec, r, `σ = ${axisText(sigma, 0)}`)
   const panel = (key: 'mse' | 'cos'): Point[] =>
     ESTIMATORS.flatMap(([prefix, style]) => table.rows.map((r) => ({ x: num(r.n), y: num(r[`${prefix}${key}`]), series: sigmaLabel(r), style })))
   // The 1/n guide through the flow model's error at the largest n of the first series.
