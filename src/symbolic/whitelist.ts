@@ -27,7 +27,7 @@ export class ExpressionError extends Error {}
  */
 export function parseWhitelisted(text: string, symbols: ReadonlySet<string>): MathNode {
   if (text.length > MAX_EXPRESSION_LENGTH) {
-    throw new ExpressionError(`expression longer than ${MAX_EXPRESSION_LENGTH} characters`)
+    throw new ExpressionError(`expression longer than ${MAX_EXPRESSION_LENGTH} characters (got ${text.length})`)
   }
   if (text.trim() === '') throw new ExpressionError('empty expression')
   // Cheap pre-check so that mathjs' recursive parser never sees pathological nesting.
@@ -35,34 +35,55 @@ export function parseWhitelisted(text: string, symbols: ReadonlySet<string>): Ma
   for (const ch of text) {
     if (ch === '(' || ch === '[' || ch === '{') depth++
     else if (ch === ')' || ch === ']' || ch === '}') depth--
-    if (depth > MAX_DEPTH) throw new ExpressionError(`nested deeper than ${MAX_DEPTH} levels`)
+    if (depth > MAX_DEPTH) throw new ExpressionError(`${NESTED} (parentheses)`)
   }
   let node: MathNode
   try {
+    // Parsing only builds a tree: nothing the text names is looked up or run (we never call
+    // mathjs' evaluate or compile).
     node = math().parse(text)
   } catch (e) {
-    const msg = e instanceof Error ? e.message.split('\n')[0] : String(e)
-    throw new ExpressionError(`cannot parse expression (${msg})`)
+    throw new ExpressionError(`cannot parse expression (${quote(e instanceof Error ? e.message : String(e), 100)})`)
   }
   checkNode(node, symbols, 0)
+  // mathjs reads 0x10, 0b101, 0o17 (and 0xffi8 = -1): a schedule writes its numbers in decimal.
+  const literal = /(?<![\w.])0[xbo][\w.]*/i.exec(text)
+  if (literal) throw new ExpressionError(`numbers must be written in decimal (got '${quote(literal[0], 40)}')`)
   return node
 }
 
+const NESTED = `nested deeper than ${MAX_DEPTH} levels`
+
+/**
+ * Text (the user's, or mathjs' quoting it) made fit for a one-line message: control, invisible
+ * and bidirectional characters escaped as \u0000 or \u{e0001}, at most `max` characters.
+ */
+function quote(text: string, max: number): string {
+  const escaped = text.replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, (c) => {
+    const hex = c.codePointAt(0)!.toString(16)
+    return hex.length <= 4 ? `\\u${hex.padStart(4, '0')}` : `\\u{${hex}}`
+  })
+  const chars = [...escaped]
+  return chars.length > max ? `${chars.slice(0, max).join('')}...` : escaped
+}
+
 function checkNode(node: MathNode, symbols: ReadonlySet<string>, depth: number): void {
-  if (depth > MAX_DEPTH) throw new ExpressionError(`nested deeper than ${MAX_DEPTH} levels`)
+  if (depth > MAX_DEPTH) throw new ExpressionError(`${NESTED} (parentheses, operators, function calls)`)
   const n = node as MathNode & Record<string, unknown>
   switch (node.type) {
     case 'ConstantNode': {
       const v = n.value
-      if (typeof v !== 'number') throw new ExpressionError(`only numbers are allowed, not ${JSON.stringify(v)}`)
+      if (typeof v === 'string') throw new ExpressionError(`strings are not allowed (got "${quote(v, 40)}")`)
+      if (typeof v !== 'number') throw new ExpressionError(`only numbers are allowed, not ${quote(String(v), 40)}`)
       if (!Number.isFinite(v)) throw new ExpressionError(`only finite numbers are allowed, not ${String(v)}`)
       return
     }
     case 'SymbolNode': {
       const name = n.name as string
+      if (ALLOWED_FUNCTIONS.has(name) && !symbols.has(name)) throw new ExpressionError(`${name} is a function: write ${name}(...)`)
       if (!symbols.has(name) && !CONSTANTS.has(name)) {
         const allowed = [...symbols, ...CONSTANTS].join(', ')
-        throw new ExpressionError(`unknown symbol '${name}' (allowed: ${allowed})`)
+        throw new ExpressionError(`unknown symbol '${quote(name, 40)}' (allowed: ${allowed})`)
       }
       return
     }
@@ -71,7 +92,7 @@ function checkNode(node: MathNode, symbols: ReadonlySet<string>, depth: number):
       return
     case 'OperatorNode': {
       const fn = n.fn as string
-      if (!OPERATORS.has(fn)) throw new ExpressionError(`operator '${n.op as string}' is not allowed`)
+      if (!OPERATORS.has(fn)) throw new ExpressionError(`operator '${quote(n.op as string, 20)}' is not allowed`)
       for (const arg of n.args as MathNode[]) checkNode(arg, symbols, depth + 1)
       return
     }
@@ -79,7 +100,7 @@ function checkNode(node: MathNode, symbols: ReadonlySet<string>, depth: number):
       const fnNode = n.fn as MathNode & { name?: string }
       const name = fnNode.type === 'SymbolNode' ? fnNode.name ?? '' : ''
       if (!ALLOWED_FUNCTIONS.has(name)) {
-        throw new ExpressionError(`function '${name || fnNode.toString()}' is not allowed (allowed: ${[...ALLOWED_FUNCTIONS].join(', ')})`)
+        throw new ExpressionError(`function '${quote(name || fnNode.toString(), 40)}' is not allowed (allowed: ${[...ALLOWED_FUNCTIONS].join(', ')})`)
       }
       const args = n.args as MathNode[]
       if (args.length !== 1) throw new ExpressionError(`${name} takes exactly one argument`)
@@ -101,7 +122,7 @@ function describe(type: string): string {
     IndexNode: 'indexing',
     RangeNode: 'range',
     ConditionalNode: 'conditional',
-    BlockNode: 'multiple statements',
+    BlockNode: 'more than one statement',
     RelationalNode: 'comparison',
   }
   return names[type] ?? type

@@ -15,12 +15,18 @@ export interface Run {
   readonly stderr: string
 }
 
+/** Where a run happens: working directory (default ROOT) and variables added to the environment. */
+export interface SpawnOptions {
+  readonly cwd?: string
+  readonly env?: Readonly<Record<string, string>>
+}
+
 /** One run of node on `argv` (a script and its arguments), killed after `timeoutMs`; `args` names it in messages. */
-export function spawnNode(argv: readonly string[], timeoutMs = 30_000, args: readonly string[] = argv, onSpawn?: (child: ChildProcess) => void): Promise<Run> {
+export function spawnNode(argv: readonly string[], timeoutMs = 30_000, args: readonly string[] = argv, onSpawn?: (child: ChildProcess) => void, options: SpawnOptions = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, argv, {
-      cwd: ROOT,
-      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' },
+      cwd: options.cwd ?? ROOT,
+      env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', ...options.env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''
@@ -34,9 +40,9 @@ export function spawnNode(argv: readonly string[], timeoutMs = 30_000, args: rea
   })
 }
 
-/** One run of the CLI, killed after `timeoutMs`; `nodeArgs` go to node before the script. */
-export function spawnCli(args: readonly string[], timeoutMs = 30_000, nodeArgs: readonly string[] = [], onSpawn?: (child: ChildProcess) => void): Promise<Run> {
-  return spawnNode([...nodeArgs, BIN, ...args], timeoutMs, args, onSpawn)
+/** One run of the CLI, killed after `timeoutMs`; `nodeArgs` go to node before the script; `options`: see spawnNode. */
+export function spawnCli(args: readonly string[], timeoutMs = 30_000, nodeArgs: readonly string[] = [], onSpawn?: (child: ChildProcess) => void, options: SpawnOptions = {}): Promise<Run> {
+  return spawnNode([...nodeArgs, BIN, ...args], timeoutMs, args, onSpawn, options)
 }
 
 /** A limit of `max` jobs running at once: `slot(job)` waits for a free place, then runs the job. */
