@@ -2,9 +2,10 @@
 
 /**
  * A one-line progress bar on stderr, redrawn at most ten times a second; by default only when
- * stderr is a terminal and CI is unset.
+ * stderr is a terminal and CI is unset. `from` units were done before it started (a resumed
+ * sweep): the bar starts there and the rate counts only the units done since.
  */
-export function progressBar(label: string, total: number, unit: string, enabled = process.stderr.isTTY === true && !process.env.CI): { update(done: number): void; end(): void } {
+export function progressBar(label: string, total: number, unit: string, enabled = process.stderr.isTTY === true && !process.env.CI, from = 0): { update(done: number): void; end(): void } {
   if (!enabled || total === 0) return { update: () => {}, end: () => {} }
   const start = Date.now()
   let last = 0
@@ -13,7 +14,7 @@ export function progressBar(label: string, total: number, unit: string, enabled 
     const width = 30
     const bar = '#'.repeat(Math.round(f * width)).padEnd(width, '-')
     const s = (Date.now() - start) / 1000
-    process.stderr.write(`\r${label} [${bar}] ${(100 * f).toFixed(0).padStart(3)}% ${done}/${total} ${unit}, ${s.toFixed(1)} s, ${(done / Math.max(s, 1e-3)).toFixed(0)} ${unit}/s`)
+    process.stderr.write(`\r${label} [${bar}] ${(100 * f).toFixed(0).padStart(3)}% ${done}/${total} ${unit}, ${s.toFixed(1)} s, ${((done - from) / Math.max(s, 1e-3)).toFixed(0)} ${unit}/s`)
   }
   return {
     update(done) {

@@ -28,7 +28,8 @@ export function sweepOptions<T>(y: Argv<T>): Argv<T> {
     .option('format', { type: 'string', describe: `output format: ${TABLE_FORMATS.join(', ')} (jsonl: a header line, then one row per line, for --shard and merge) [default: table]` })
     .option('sig-figs', { type: 'string', describe: `significant digits of markdown and latex cells, integer in [1, 1000] [default: ${DEFAULT_SIG_FIGS}]` })
     .option('shard', { type: 'string', describe: 'compute only shard k of K (rows i with i mod K = k - 1), e.g. 2/4; merge the JSONL shards with flowgm merge' })
-    .option('out', { type: 'string', describe: 'write to this file (complete or not at all) instead of stdout' })
+    .option('out', { type: 'string', describe: 'write to this file (complete or not at all) instead of stdout; with --format jsonl the rows go to FILE.partial until complete, kept if the sweep is interrupted' })
+    .option('resume', { type: 'boolean', describe: 'complete the FILE.partial an interrupted run of the same command kept (needs --format jsonl --out FILE); without one, start afresh, or do nothing if FILE is already complete' })
     .option('jobs', { type: 'string', describe: 'worker threads, integer in [1, 256] [default: the cores, when the grid is large enough to gain]' })
 }
 
@@ -115,11 +116,15 @@ export async function sweepCommand(command: SweepCommand, a: Args): Promise<void
   const shard = readShard(a.shard)
   const jobs = integer('jobs', a.jobs, 1, 256)
   const out = single('out', a.out)
+  const resume = a.resume === true
+  if (resume && (format !== 'jsonl' || out === undefined)) {
+    throw new InputError('resume', 'needs --format jsonl and --out FILE (it completes the FILE.partial an interrupted run of the same command kept)')
+  }
   const spec = specFrom(command, a)
   if (command === 'curves' && spec.digits !== undefined && shard.K > 1) {
     throw new InputError('shard', 'curves under --digits integrates its whole t grid in one pass and is not sharded (shard compare or dae-compare)')
   }
-  await runSweep(spec, { format, sigFigs: sig, shard, jobs, out })
+  await runSweep(spec, { format, sigFigs: sig, shard, jobs, out, resume })
 }
 
 /** flowgm merge FILE... : JSONL shards back into one table. */

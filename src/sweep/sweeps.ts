@@ -63,7 +63,11 @@ export function prepareSweep(spec: SweepSpec): Sweep {
     const pos = grid.position(i)
     const value: { [name: string]: number } = {}
     const text: { [name: string]: string } = {}
-    spec.axes.forEach((a, j) => { value[a.name] = axisValue(a, pos[j]); text[a.name] = axisText(a, pos[j]) })
+    spec.axes.forEach((a, j) => {
+      value[a.name] = axisValue(a, pos[j])
+      // The exact text of a uniform axis (a 1100-digit division) serves high precision only.
+      if (hp || a.kind === 'values') text[a.name] = axisText(a, pos[j])
+    })
     const problem: FlowProblem = {
       ...base,
       n: value.n ?? base.n, sigma: value.sigma, lambda: value.lambda, omega: value.omega,
@@ -73,6 +77,9 @@ export function prepareSweep(spec: SweepSpec): Sweep {
     for (const k of gridKeys) coordinates[k] = hp ? text[k] : value[k]
     return { problem, value, text, coordinates }
   }
+  // Rows in double precision are merged with Object.assign, not object spread: in V8 spreading an
+  // object with fractional values and adding keys makes a new hidden class for every row, garbage
+  // that grows the heap of a long sweep by tens of MiB.
   const digitsKeys = hp ? ['digits_verified'] : []
   const axisNames = spec.axes.map((a) => a.name)
   const make = (columns: readonly string[], row: (i: number) => Cells): Sweep => {
@@ -83,7 +90,7 @@ export function prepareSweep(spec: SweepSpec): Sweep {
     case 'compare':
       return make(COMPARE_KEYS, (i) => {
         const { problem, coordinates } = pointOf(i)
-        return { ...coordinates, ...(hp ? compareHp(problem, spec.digits!) : compareDouble(problem)) }
+        return Object.assign({}, coordinates, hp ? compareHp(problem, spec.digits!) : compareDouble(problem))
       })
     case 'dae-compare': {
       let cached: { key: string; at: ReturnType<typeof learntDae>['at'] } | undefined
@@ -102,7 +109,7 @@ export function prepareSweep(spec: SweepSpec): Sweep {
         const key = `${problem.n} ${problem.sigma} ${problem.lambda} ${problem.omega}`
         if (cached?.key !== key) cached = { key, at: learntDae(problem).at }
         const d = cached.at(value.t)
-        return { ...coordinates, test_mse: rounded(d.test_mse), oracle_mse: rounded(d.oracle_mse), excess_mse: rounded(d.test_mse - d.oracle_mse) }
+        return Object.assign({}, coordinates, { test_mse: rounded(d.test_mse), oracle_mse: rounded(d.oracle_mse), excess_mse: rounded(d.test_mse - d.oracle_mse) })
       })
     }
     case 'curves':
@@ -114,7 +121,7 @@ export function prepareSweep(spec: SweepSpec): Sweep {
 function compareDouble(p: FlowProblem): Cells {
   const s = solve(p).stats(1)
   const b = asymptoticBaselines(p.n, p.sigma, p.omega)
-  const values = { mse: s.mse, cos: s.cos, ...b, mse_ratio: s.mse / b.bo_mse, n_mse: p.n * s.mse, n_bo_mse: p.n * b.bo_mse }
+  const values = Object.assign({ mse: s.mse, cos: s.cos }, b, { mse_ratio: s.mse / b.bo_mse, n_mse: p.n * s.mse, n_bo_mse: p.n * b.bo_mse })
   return Object.fromEntries(COMPARE_KEYS.map((k) => [k, rounded(values[k])]))
 }
 
@@ -174,7 +181,7 @@ function curvesSweep(spec: SweepSpec, grid: Grid, problem: FlowProblem, axisName
       const ts = indices.map((i) => axisValue(t, i))
       const stats = sol.statsGrid(ts)
       return ts.map((x, j) => {
-        const row = { ...sol.dae(x), ...stats[j] }
+        const row = Object.assign({}, sol.dae(x), stats[j])
         return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, rounded(v)]))
       })
     },

@@ -4,7 +4,7 @@
  * sampled every 20 ms until it exits).
  */
 import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { createReadStream, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
 const BIN = fileURLToPath(new URL('../../bin/flowgm.js', import.meta.url))
@@ -26,6 +26,13 @@ export function measureCli(args: readonly string[]): Promise<Measured> {
       resolve({ seconds: Number(process.hrtime.bigint() - start) / 1e9, lines, peakMiB: peak / 1024 })
     })
   })
+}
+
+/** The lines of a file (its newline bytes), read as a stream: a large output is never held whole. */
+export async function countLines(file: string): Promise<number> {
+  let lines = 0
+  for await (const piece of createReadStream(file)) for (const c of piece as Buffer) if (c === 10) lines++
+  return lines
 }
 
 function vmHwm(pid: number): number {
