@@ -5,13 +5,23 @@
  * functions of the schedule with the 1/alpha pole removed (src/symbolic/derive.ts).
  */
 import { Solver, type OutputFunction } from 'odex'
+import { InputError } from '../errors.js'
+import { Decimal, decimalArith } from '../hp/arith.js'
+import { instantiate } from '../symbolic/codegen.js'
 import { STATES } from '../symbolic/derive.js'
+import { daeHp, statsHp } from './hp.js'
 import { variantOf, type CompiledVariant } from './model.js'
 import type { FlowProblem } from './problem.js'
 
 export interface SolveOptions {
   /** Relative tolerance of the integrator (default 1e-15). */
   readonly rtol?: number
+  /**
+   * Rows whose printed digits double precision cannot guarantee (cancellation, the pole at t = 1
+   * without skip connection) are computed in high precision instead (default true; false: the
+   * integrator's own values, for testing the integrator).
+   */
+  readonly guard?: boolean
 }
 
 /** Keys of `flowgm dae` and `flowgm stats`, after t. */
@@ -78,8 +88,29 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
   const checkpoints: Array<{ t: number; y: number[] }> = []
   const main = solver()
   const full = main.solve(rhs, 0, v.source.initial.slice(), tMax, (_nr, _x0, x, y) => { checkpoints.push({ t: x, y: y.slice() }) })
-  if (full.outcome !== 0) throw new Error(`integrator did not converge (outcome ${full.outcome})`)
+  if (full.outcome !== 0) {
+    // Seen when sigma and lambda are both tiny (sigma < 1e-7 at lambda = 0): P falls from 1 to
+    // about sigma in a boundary layer at t = 1 that the integrator cannot resolve, and high
+    // precision's quadrature does not converge there either.
+    throw new InputError('sigma', `the flow ODE cannot be integrated at sigma = ${sigma}, lambda = ${lambda}, omega = ${omega} (the spread P falls from 1 to about sigma in a boundary layer at t = 1 when sigma and lambda are both tiny); give a larger --sigma or a positive --lambda`)
+  }
   const limit = v.source.singular ? singularLimit(v, problem) : undefined
+
+  /** The last checkpoint at or before t. */
+  const before = (t: number): number => {
+    let lo = 0, hi = checkpoints.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1
+      if (checkpoints[mid].t <= t) lo = mid
+      else hi = mid - 1
+    }
+    return lo
+  }
+  // The largest |state| met on [0, t]: the integrator's error is relative to it, not to the
+  // state at t (P falls from 1 to sigma at t = 1 when lambda = 0, keeping the error of its start).
+  const peaks: number[][] = []
+  checkpoints.forEach((cp, k) => peaks.push(cp.y.map((x, i) => Math.max(Math.abs(x), k ? peaks[k - 1][i] : Math.abs(v.source.initial[i])))))
+  const peakAt = (t: number, y: readonly number[]): number[] => y.map((x, i) => Math.max(Math.abs(x), peaks[before(t)][i]))
 
   const state = (t: number): [number, number, number] => {
     checkTime(t)
@@ -91,22 +122,49 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
       const w = (t - tMax) / (1 - tMax)
       return [0, 1, 2].map((i) => (1 - w) * end[i] + w * limit![i]) as [number, number, number]
     }
-    let lo = 0, hi = checkpoints.length - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1
-      if (checkpoints[mid].t <= t) lo = mid
-      else hi = mid - 1
-    }
-    const cp = checkpoints[lo]
+    const cp = checkpoints[before(t)]
     return run(solver(), cp.t, cp.y, t) as [number, number, number]
   }
 
   const observables = flowObservables(problem)
+  const trusted = flowTrusted(problem)
+
+  /** The state at t, or why the integrator could not give it. */
+  type Reached = { readonly y: readonly number[] } | { readonly error: unknown }
+  const attempt = (y: () => readonly number[]): Reached => {
+    try { return { y: y() } } catch (error) { return { error } }
+  }
+  /**
+   * The rows at ts from their states; a row whose digits double precision cannot guarantee, or
+   * whose state the integrator could not reach (the rough start of a cancelling schedule), is
+   * computed in high precision instead (all such rows in one pass).
+   */
+  const rowsOf = (ts: readonly number[], reached: readonly Reached[]): StatsRow[] => {
+    const out = new Array<StatsRow>(ts.length)
+    const doubtful: number[] = []
+    reached.forEach((r, i) => {
+      if (!('y' in r)) return void doubtful.push(i)
+      out[i] = observables(ts[i], r.y)
+      const peak = peakAt(ts[i], r.y)
+      if (trusted(ts[i], r.y, peak)) return
+      // A state fallen far below its start (P from 1 to sigma ~ 1e-7 at t = 1 when lambda = 0)
+      // has a boundary layer high precision does not resolve in reasonable time either: the
+      // double row stands, with a warning.
+      // (Not so near the pole at t = 1 without skip connection, where P = alpha -> 0 is no layer.)
+      const nearPole = v.source.singular && ts[i] > 1 - NEAR_SINGULAR
+      if (!nearPole && r.y.some((x, c) => Math.abs(x) < HP_REACH * peak[c] && Math.abs(x) > 0)) return void noteListener?.({ command: 'stats', t: ts[i], escalated: false })
+      doubtful.push(i)
+    })
+    if (options.guard === false) doubtful.length = 0
+    escalate(problem, 'stats', doubtful.map((i) => ts[i]), statsKeys).forEach((row, j) => { if (row) out[doubtful[j]] = row })
+    reached.forEach((r, i) => { if ('error' in r && out[i] === undefined) throw r.error })
+    return out
+  }
 
   const statsGrid = (ts: readonly number[]): StatsRow[] => {
     ts.forEach(checkTime)
     const order = ts.map((t, i) => ({ t, i })).sort((a, b) => a.t - b.t)
-    const out = new Array<StatsRow>(ts.length)
+    const reached = new Array<Reached>(ts.length)
     // One pass with odex's dense output (its interpolation error is part of the step control).
     const dense = solver()
     dense.denseOutput = true
@@ -119,12 +177,11 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
         const { t, i } = order[next]
         // In the first step the states grow from 0, and the interpolant's error, relative to
         // their size at the end of the step, is large relative to their size at t: restart there.
-        const yt = t === x ? y : x0 === 0 ? state(t) : [0, 1, 2].map((c) => interpolate!(c, t))
-        out[i] = observables(t, yt)
+        reached[i] = attempt(() => (t === x ? y : x0 === 0 ? state(t) : [0, 1, 2].map((c) => interpolate!(c, t))))
       }
     })
-    for (; next < order.length; next++) out[order[next].i] = observables(order[next].t, state(order[next].t))
-    return out
+    for (; next < order.length; next++) reached[order[next].i] = attempt(() => state(order[next].t))
+    return rowsOf(ts, reached)
   }
 
   return {
@@ -133,7 +190,7 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     statsKeys,
     dae,
     state,
-    stats: (t) => observables(t, state(t)),
+    stats: (t) => rowsOf([t], [attempt(() => state(t))])[0],
     statsGrid,
     diagnostics: { steps: full.nAccept, rejected: full.nReject, evaluations: full.nEval },
   }
@@ -170,15 +227,20 @@ export function flowObservables(problem: FlowProblem): (t: number, y: readonly n
 /** Result A alone (closed form, no integration): the DAE row at any t. */
 export function learntDae(problem: FlowProblem): { readonly keys: readonly string[]; at(t: number): DaeRow } {
   const v = variantOf(problem)
-  const { n, sigma, lambda, omega, schedule } = problem
+  const { n, sigma, lambda, omega } = problem
   const daeAt = v.dae(n, sigma, lambda, omega)
   const endDirection = v.daeEndDirection(n, sigma, lambda, omega)
   const daeAsWritten = v.daeAsWritten(n, sigma, lambda, omega)
   const daeKeys = v.source.daeKeys
+  const accurate = accurateSchedule(problem)
   const at = (t: number): DaeRow => {
     checkTime(t)
-    const [a, b] = schedule.at(t)
+    const [a, b] = accurate(t)
     const values = daeAt(a, b)
+    if (!daeTrusted(t, a, b, values)) {
+      const hp = escalate(problem, 'dae', [t], daeKeys)[0]
+      if (hp) return hp
+    }
     const row: Record<string, number> = { t }
     daeKeys.forEach((k, i) => { row[k] = values[i] + 0 })
     if (row.m === 0 && row.q_xi === 0) {
@@ -190,6 +252,12 @@ export function learntDae(problem: FlowProblem): { readonly keys: readonly strin
       for (const k of v.source.daeDirectionOnly) row[k] = dir[obsKeys.indexOf(k)] + 0
     }
     return row
+  }
+  /** Whether every value is faithful to 12 digits when alpha and beta carry a relative error INPUT_ERROR. */
+  const daeTrusted = (t: number, a: number, b: number, values: readonly number[]): boolean => {
+    if (t === 0 || t === 1) return true
+    const spread = sensitivity(values, [daeAt(a * (1 + INPUT_ERROR), b), daeAt(a, b * (1 + INPUT_ERROR))])
+    return values.every((x, k) => faithful(x, spread[k]))
   }
 
   return { keys: daeKeys, at }
@@ -222,4 +290,145 @@ function singularLimit(v: CompiledVariant, p: FlowProblem): number[] {
 
 function checkTime(t: number): void {
   if (!(t >= 0 && t <= 1)) throw new RangeError(`t must lie in [0, 1] (got ${t})`)
+}
+
+/** Significant digits printed in double precision. */
+export const DOUBLE_DIGITS = 12
+/**
+ * Relative error assumed of the integrated state (M, Q_xi, P): odex runs at rtol 1e-15, and the
+ * largest error measured against high precision away from the singular point is 1.3e-14
+ * (test/theory/edge.test.ts checks the printed digits over the edge cases).
+ */
+const STATE_ERROR = 2e-14
+/** Relative error assumed of alpha(t), beta(t): correctly rounded near the ends, else a few ulps of t. */
+const INPUT_ERROR = 64 * Number.EPSILON
+/** A state below this fraction of its largest size is beyond what high precision resolves quickly. */
+const HP_REACH = 1e-4
+/** Without skip connection the flow ODE has a pole at t = 1: rows closer than this go to high precision. */
+const NEAR_SINGULAR = 2 ** -10
+/** alpha or beta below this: evaluated in decimal from the decimal t, then rounded (cancellation, 1 - t). */
+const NEAR_END = 2 ** -6
+
+/** Whether x, computed with absolute error at most `error`, is right to DOUBLE_DIGITS digits (within half a unit of the last, before rounding). */
+export function faithful(x: number, error: number): boolean {
+  if (!Number.isFinite(x) || !Number.isFinite(error)) return false
+  if (x === 0) return error === 0
+  return error <= 0.5 * 10 ** (Math.floor(Math.log10(Math.abs(x))) - (DOUBLE_DIGITS - 1))
+}
+
+/** First-order error bound: the sum over perturbed evaluations of their distance to the values. */
+function sensitivity(values: readonly number[], perturbed: ReadonlyArray<readonly number[]>): number[] {
+  return values.map((x, k) => perturbed.reduce((sum, p) => sum + Math.abs(p[k] - x), 0))
+}
+
+/**
+ * Whether the state y at time t and its flow observables are right to DOUBLE_DIGITS digits, the
+ * state carrying an error STATE_ERROR times `peak` (its largest size on [0, t]): false close to
+ * the pole at t = 1 without skip connection, at the rough start of a cancelling schedule, for a
+ * state much smaller than it was, or when the observables amplify the error beyond their digits
+ * (cancellation: mse = omega (M - 1)^2 + ... as M -> 1 at large n).
+ */
+function flowTrusted(problem: FlowProblem): (t: number, y: readonly number[], peak: readonly number[]) => boolean {
+  const v = variantOf(problem)
+  const flowAt = v.flow(problem.n, problem.sigma, problem.lambda, problem.omega)
+  const rough = roughStart(problem)
+  return (t, y, peak) => {
+    // t = 0: the initial state, exact.
+    if (t === 0) return true
+    // t = 1 without skip connection: the limit at the pole, in closed form (an error relative to
+    // itself); just before, the pole spoils the integrator's digits.
+    if (v.source.singular && t === 1) peak = y.map(Math.abs)
+    else if (v.source.singular && t > 1 - NEAR_SINGULAR) return false
+    if (t < rough) return false
+    const values = [...y, ...flowAt(y[0], y[1], y[2])]
+    const perturbed = [0, 1, 2].map((i) => {
+      const z = y.slice()
+      z[i] += peak[i] * STATE_ERROR
+      return [...z, ...flowAt(z[0], z[1], z[2])]
+    })
+    const spread = sensitivity(values, perturbed)
+    return values.every((x, k) => faithful(x, spread[k]))
+  }
+}
+
+const Accurate = Decimal.clone({ precision: 40 })
+const sources = new Map<string, (t: Decimal) => Decimal[]>()
+const compiled = (source: string): ((t: Decimal) => Decimal[]) => {
+  let f = sources.get(source)
+  if (!f) sources.set(source, (f = instantiate<(F: unknown) => () => (t: Decimal) => Decimal[]>(source)(decimalArith(Accurate))()))
+  return f
+}
+
+/** Relative error allowed of alpha, beta and their slopes in double, where the flow starts from 0. */
+const SCHEDULE_ERROR = 1e-14
+const roughStarts = new Map<string, number>()
+
+/**
+ * Below which t the schedule in double is less accurate than SCHEDULE_ERROR (0: nowhere): the
+ * states start from 0 at t = 0 and inherit the relative error of the coefficients there, so a
+ * schedule that cancels near 0 (beta = 1 - (1 - t)^2) spoils their digits. Checked at t = 2^-k
+ * against decimal evaluation, once per schedule.
+ */
+function roughStart(problem: FlowProblem): number {
+  const { schedule } = problem
+  let start = roughStarts.get(schedule.values + schedule.slopes)
+  if (start === undefined) {
+    start = 0
+    for (let k = 1; k <= 60; k++) {
+      const t = 2 ** -k
+      const exact = [...compiled(schedule.values)(new Accurate(2).pow(-k)), ...compiled(schedule.slopes)(new Accurate(2).pow(-k))]
+      const double = schedule.at(t)
+      const bad = exact.some((x, i) => !x.isZero() && !(Math.abs(double[i] - x.toNumber()) <= SCHEDULE_ERROR * Math.abs(x.toNumber())))
+      if (bad) { start = 2 * t; break }
+    }
+    roughStarts.set(schedule.values + schedule.slopes, start)
+  }
+  return start
+}
+
+/**
+ * alpha(t), beta(t) in double precision, correctly rounded where one of them is small: there
+ * 1 - t (or a schedule's own cancellation, cos near pi/2) loses the digits the DAE needs, so the
+ * schedule is evaluated in decimal at the decimal value of t (its shortest text, as printed).
+ */
+function accurateSchedule(problem: FlowProblem): (t: number) => [number, number] {
+  const { schedule } = problem
+  return (t) => {
+    const [a, b] = schedule.at(t)
+    if (t === 0 || t === 1 || Math.min(a, b) >= NEAR_END) return [a, b]
+    const [A, B] = compiled(schedule.values)(new Accurate(t))
+    return [A.toNumber(), B.toNumber()]
+  }
+}
+
+/** Where double precision could not guarantee its digits: what was done about it. */
+export interface PrecisionNote {
+  readonly command: 'dae' | 'stats'
+  readonly t: number
+  /** true: the row was computed in high precision instead; false: high precision failed, the double row stands. */
+  readonly escalated: boolean
+}
+
+let noteListener: ((note: PrecisionNote) => void) | undefined
+/** Be told of every row that double precision could not guarantee (the CLI prints a note). */
+export function onPrecisionNote(listener: ((note: PrecisionNote) => void) | undefined): void {
+  noteListener = listener
+}
+
+/** Digits asked of high precision for an escalated row (enough to round to a double). */
+const ESCALATED_DIGITS = 17
+
+/** The rows at `ts` computed in high precision instead (undefined for each if that fails). */
+function escalate(problem: FlowProblem, command: 'dae' | 'stats', ts: readonly number[], keys: readonly string[]): Array<Readonly<Record<string, number>> | undefined> {
+  if (!ts.length) return []
+  let rows: Array<Readonly<Record<string, number>> | undefined>
+  try {
+    const texts = ts.map((t) => new Accurate(t).toString())
+    const r = (command === 'dae' ? daeHp : statsHp)(problem, texts, { digits: ESCALATED_DIGITS })
+    rows = r.rows.map((row, j) => Object.fromEntries([['t', ts[j]], ...keys.map((k) => [k, row[k].toNumber() + 0])]))
+  } catch {
+    rows = ts.map(() => undefined)
+  }
+  ts.forEach((t, j) => noteListener?.({ command, t, escalated: rows[j] !== undefined }))
+  return rows
 }

@@ -127,7 +127,8 @@ describe('limits', () => {
 describe('dense output', () => {
   it.each(SCHEDULES.map((s) => [JSON.stringify(s), s]))('%s: statsGrid agrees with restarts from accepted steps to 1e-12', (_name, schedule) => {
     for (const skip of [true, false]) for (const params of PARAMS) {
-      const sol = solve(flowProblem({ ...params, schedule, skip }))
+      // The integrator's own values (no row sent to high precision): the two ways of reading it agree.
+      const sol = solve(flowProblem({ ...params, schedule, skip }), { guard: false })
       const ts = Array.from({ length: 201 }, (_, k) => k / 200)
       const grid = sol.statsGrid(ts)
       ts.forEach((t, i) => {
