@@ -6,18 +6,23 @@ import { InputError } from '../errors.js'
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
 
-/** The single string value of a flag (refuses a flag given twice). */
+/** The single string value of a flag (refuses a flag given twice, or without a value). */
 export function single(flag: string, raw: unknown): string | undefined {
   if (raw === undefined) return undefined
   if (Array.isArray(raw)) throw new InputError(flag, 'given more than once')
-  if (typeof raw === 'boolean') throw new InputError(flag, 'needs a value')
+  // yargs reads `--flag` alone (and `--flag=`) as the empty string.
+  if (typeof raw === 'boolean' || raw === '') throw new InputError(flag, 'needs a value')
   return String(raw)
 }
 
 /** A finite decimal number. */
 export function number(flag: string, raw: unknown): number | undefined {
   const s = single(flag, raw)
-  if (s === undefined) return undefined
+  return s === undefined ? undefined : decimal(flag, s)
+}
+
+/** The finite decimal number a text holds (one value of a flag, or of its list or range). */
+export function decimal(flag: string, s: string): number {
   const text = s.trim()
   if (!DECIMAL.test(text)) throw new InputError(flag, `must be a decimal number (got '${clip(s)}')`)
   const x = Number(text)
@@ -31,7 +36,7 @@ export function numberList(flag: string, raw: unknown): number[] | undefined {
   if (s === undefined) return undefined
   const parts = s.split(',')
   if (parts.some((p) => p.trim() === '')) throw new InputError(flag, `must be a number or a comma-separated list of numbers (got '${clip(s)}')`)
-  return parts.map((p) => number(flag, p)!)
+  return parts.map((p) => decimal(flag, p))
 }
 
 /** An integer within [min, max]. */
@@ -46,7 +51,7 @@ export function integer(flag: string, raw: unknown, min: number, max = Number.MA
 export function oneOf<T extends string>(flag: string, raw: unknown, options: readonly T[]): T | undefined {
   const s = single(flag, raw)
   if (s === undefined) return undefined
-  if (!(options as readonly string[]).includes(s)) throw new InputError(flag, `must be one of ${options.join(', ')} (got '${s}')`)
+  if (!(options as readonly string[]).includes(s)) throw new InputError(flag, `must be one of ${options.join(', ')} (got '${clip(s)}')`)
   return s as T
 }
 
@@ -56,5 +61,14 @@ export function time(flag: string, x: number): number {
   return x
 }
 
-/** A value shortened for a message. */
-export const clip = (s: string): string => (s.length > 40 ? `${s.slice(0, 37)}...` : s)
+/**
+ * Characters a message shows escaped: control characters (a newline would break the one line
+ * of an error), bidirectional overrides (they reorder the rest of the line), lone surrogates.
+ */
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
+
+/** A value for a message: unprintable characters escaped (\n, \u0000), shortened to 40 characters. */
+export function clip(s: string): string {
+  const chars = Array.from(s.replace(UNPRINTABLE, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)))
+  return chars.length > 40 ? `${chars.slice(0, 37).join('')}...` : chars.join('')
+}

@@ -7,7 +7,7 @@ import { InputError } from '../errors.js'
 import { math } from '../symbolic/mathjs.js'
 import { variantOf } from '../theory/model.js'
 import type { FlowProblem } from '../theory/problem.js'
-import { single } from './args.js'
+import { clip, single } from './args.js'
 
 export const CLOSED_FORM_FORMATS = ['text', 'latex', 'json'] as const
 
@@ -47,8 +47,11 @@ const HEADINGS: Record<string, string> = {
 const tex = (text: string) => math().parse(text).toTex({ parenthesis: 'auto', implicit: 'hide' })
 
 export function closedFormCommand(a: Record<string, unknown>, problem: FlowProblem): string {
-  const format = single('format', a.format) ?? (a.json === true ? 'json' : 'text')
-  if (!(CLOSED_FORM_FORMATS as readonly string[]).includes(format)) throw new InputError('format', `must be one of ${CLOSED_FORM_FORMATS.join(', ')} for closed-form (got '${format}')`)
+  const given = single('format', a.format)
+  // --json is --format json: with another --format it is a conflict, as for every command.
+  if (a.json === true && given !== undefined && given !== 'json') throw new InputError('json', `conflicts with --format ${clip(given)}`)
+  const format = given ?? (a.json === true ? 'json' : 'text')
+  if (!(CLOSED_FORM_FORMATS as readonly string[]).includes(format)) throw new InputError('format', `must be one of ${CLOSED_FORM_FORMATS.join(', ')} for closed-form (got '${clip(format)}')`)
   if (a.digits !== undefined) throw new InputError('digits', 'is not used by closed-form (its expressions are exact)')
   const groups = closedForms(problem)
   const variant = problem.skip ? 'with skip connection' : 'without skip connection (c = 0)'

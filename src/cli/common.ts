@@ -6,7 +6,7 @@ import type { Argv } from 'yargs'
 import { InputError } from '../errors.js'
 import { Decimal } from '../hp/arith.js'
 import { flowProblem, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
-import { integer, number, oneOf, single } from './args.js'
+import { clip, integer, number, oneOf, single } from './args.js'
 import { FORMATS, type Format } from './format.js'
 
 /** Flag defaults: the published summary-statistics figure (n = 8, sigma = 1.5, lambda = 0.1). */
@@ -50,11 +50,25 @@ export function scheduleFrom(a: Args): ScheduleSpec {
   return alpha !== undefined ? { alpha, beta: beta! } : named ?? DEFAULTS.schedule
 }
 
+/**
+ * Warnings of the current run. main prints them once the command has succeeded: a flag read
+ * after the warning may still be refused, and the refusal is then the one line on stderr.
+ */
+const warnings: string[] = []
+
+/** A warning (`flowgm: warning: ...` on stderr if the command succeeds). */
+export function warn(message: string): void {
+  warnings.push(message)
+}
+
+/** The warnings so far, removed. */
+export const takeWarnings = (): string[] => warnings.splice(0)
+
 /** --digits, or the fallback precision (with a warning) when the largest n is beyond double. */
 export function digitsFrom(a: Args, nMax: number): number | undefined {
   const digits = integer('digits', a.digits, 1, 1000)
   if (nMax >= DOUBLE_N_MAX && digits === undefined) {
-    process.stderr.write(`flowgm: warning: --n ${nMax} is beyond what double precision answers faithfully (n < 1e15); computing with --digits ${FALLBACK_DIGITS}\n`)
+    warn(`--n ${nMax} is beyond what double precision answers faithfully (n < 1e15); computing with --digits ${FALLBACK_DIGITS}`)
     return FALLBACK_DIGITS
   }
   return digits
@@ -86,7 +100,7 @@ export function problemFrom(a: Args): FlowProblem & { digits?: number } {
 export function formatFrom<F extends string = Format>(a: Args, formats: readonly F[] = FORMATS as readonly string[] as readonly F[]): F {
   const f = single('format', a.format)
   if (a.json === true) {
-    if (f !== undefined && f !== 'json') throw new InputError('json', `conflicts with --format ${f}`)
+    if (f !== undefined && f !== 'json') throw new InputError('json', `conflicts with --format ${clip(f)}`)
     return 'json' as F
   }
   return oneOf('format', f, formats) ?? ('table' as F)

@@ -7,12 +7,12 @@ import yargs, { type Argv } from 'yargs'
 import { InputError } from '../errors.js'
 import { Decimal } from '../hp/arith.js'
 import { daeHp, statsHp, type HpResult } from '../theory/hp.js'
-import { solve } from '../theory/solve.js'
+import { onPrecisionNote, solve } from '../theory/solve.js'
 import { closedFormCommand } from './closed-form.js'
 import { rateCommand, rateOptions } from './rate.js'
-import { numberList, single, time } from './args.js'
+import { clip, numberList, single, time } from './args.js'
 import { render, renderPrecise, type Format } from './format.js'
-import { commonOptions, DEFAULTS, formatFrom, problemFrom, type Args } from './common.js'
+import { commonOptions, DEFAULTS, formatFrom, problemFrom, takeWarnings, warn, type Args } from './common.js'
 import { simulateCommand, simulateOptions } from './simulate.js'
 import { daeCompareTimeOptions, gridParamOptions, mergeCommand, pointsOption, sweepCommand, sweepOptions, SWEEP_DEFAULTS } from './sweep.js'
 import { PLOT_DESCRIPTIONS, PLOT_POINTS, plotCommand, plotOptions } from './plot.js'
@@ -94,9 +94,38 @@ const PLOT_BUILDERS: { readonly [K in PlotKind]: <T>(y: Argv<T>) => Argv<T> } = 
 /** Exit codes of THEORY.md section 7. */
 export const EXIT = { ok: 0, internal: 1, input: 2 } as const
 
+/** The one line of a failure (warnings of the run dropped: they were about a result not given). */
 function fail(message: string, code: number): never {
+  takeWarnings()
   process.stderr.write(`flowgm: ${message}\n`)
   process.exit(code)
+}
+
+/** The boolean flags (yargs would take the last of --skip --no-skip, and read --skip=maybe as false). */
+const BOOLEANS = ['skip', 'json'] as const
+
+/** Refuse a boolean flag given twice (in any form) or with a value other than true or false. */
+function checkBooleans(argv: readonly string[]): void {
+  const end = argv.indexOf('--')
+  const seen = new Set<string>()
+  for (const a of end < 0 ? argv : argv.slice(0, end)) {
+    const m = /^--(no-)?([a-z]+)(=([^]*))?$/.exec(a)
+    const name = m?.[2] as (typeof BOOLEANS)[number] | undefined
+    if (!m || name === undefined || !BOOLEANS.includes(name)) continue
+    if (seen.has(name)) throw new InputError(name, `given more than once (as --${name} or --no-${name})`)
+    seen.add(name)
+    if (m[3] !== undefined && m[4] !== 'true' && m[4] !== 'false') throw new InputError(name, `takes no value: write --${name} or --no-${name} (got '${clip(m[4])}')`)
+  }
+}
+
+/** The warnings of rows double precision could not guarantee, one line each kind. */
+function precisionWarnings(escalated: ReadonlySet<number>, unsure: ReadonlySet<number>): void {
+  const list = (ts: ReadonlySet<number>) => {
+    const sorted = [...ts].sort((a, b) => a - b)
+    return sorted.slice(0, 6).join(', ') + (sorted.length > 6 ? `, ... (${sorted.length} rows)` : '')
+  }
+  if (escalated.size) warn(`double precision cannot guarantee 12 digits at t = ${list(escalated)}; computed in high precision instead`)
+  if (unsure.size) warn(`double precision cannot guarantee 12 digits at t = ${list(unsure)}, and high precision does not converge there: the last digits may be wrong`)
 }
 
 /** The commands in the order of the help. */
@@ -116,14 +145,17 @@ function explain(msg: string, argv: readonly string[]): string {
     const names = unknown[1].split(', ')
     const [command, kind] = argv.filter((a) => !a.startsWith('-'))
     if (command !== undefined && !COMMANDS.includes(command) && names.includes(command)) {
-      return `unknown command '${command}' (commands: ${COMMANDS.join(', ')}; see flowgm --help)`
+      return `unknown command '${clip(command)}' (commands: ${COMMANDS.join(', ')}; see flowgm --help)`
     }
     if (command === 'plot' && kind !== undefined && !(PLOT_KINDS as readonly string[]).includes(kind) && names.includes(kind)) {
-      return `plot: unknown kind '${kind}' (kinds: ${PLOT_KINDS.join(', ')}; see flowgm plot --help)`
+      return `plot: unknown kind '${clip(kind)}' (kinds: ${PLOT_KINDS.join(', ')}; see flowgm plot --help)`
     }
     // yargs lists a dashed flag twice (as written and camel-cased); report it as written.
-    const flag = names.find((n) => argv.some((a) => a === `--${n}` || a.startsWith(`--${n}=`) || a === `-${n}`)) ?? names[0]
-    return `--${flag}: unknown flag (see flowgm ${command ?? ''} --help for the flags)`.replace('  ', ' ')
+    const flag = names.find((n) => argv.some((a) => a === `--${n}` || a.startsWith(`--${n}=`) || a === `-${n}`))
+    const usage = command === 'plot' && kind !== undefined ? `plot ${kind}` : command
+    if (flag !== undefined) return `--${clip(flag)}: unknown flag (see flowgm ${usage ?? ''} --help for the flags)`.replace('  ', ' ')
+    // Not a flag: an argument the command does not take (commands take none but merge's files).
+    return `${command}: unexpected argument '${clip(names[0])}' (see flowgm ${usage} --help)`
   }
   if (/^Not enough non-option arguments/.test(msg.trim())) return 'merge: needs at least one JSONL file (written by a grid command with --format jsonl)'
   return msg.replace(/\n/g, ' ')
@@ -132,7 +164,13 @@ function explain(msg: string, argv: readonly string[]): string {
 /** Run the CLI on argv (without node and script). */
 export async function main(argv: readonly string[]): Promise<void> {
   let output: Output | undefined
+  takeWarnings()
+  // Rows double precision could not guarantee (src/theory/solve.ts): told on stderr at the end.
+  const escalated = new Set<number>()
+  const unsure = new Set<number>()
+  onPrecisionNote((note) => (note.escalated ? escalated : unsure).add(note.t))
   const run = (name: keyof typeof commands) => async (a: Args) => {
+    checkBooleans(argv)
     const result = await commands[name](a)
     if (typeof result === 'string') output = result
   }
@@ -161,7 +199,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .command('simulate', 'a finite-d simulation: train the DAE at each of K steps, transport particles, and set the measured statistics beside the theory of the same scheme: { params, measured, theory, theory_discrete }', (y) =>
       simulateOptions(y), run('simulate'))
     .command('plot', `a chart of a command's output, from the same flags: flowgm plot KIND [flags] --out FILE.svg|FILE.png (kinds: ${PLOT_KINDS.join(', ')})`, (y) =>
-      PLOT_KINDS.reduce((yy, kind) => yy.command(kind, PLOT_DESCRIPTIONS[kind], (z) => plotOptions(PLOT_BUILDERS[kind](z)), (a) => plotCommand(kind, a)), y)
+      PLOT_KINDS.reduce((yy, kind) => yy.command(kind, PLOT_DESCRIPTIONS[kind], (z) => plotOptions(PLOT_BUILDERS[kind](z)), (a) => { checkBooleans(argv); return plotCommand(kind, a) }), y)
         .demandCommand(1, `plot: a kind is required (${PLOT_KINDS.join(', ')}); see flowgm plot --help`))
     .command('report', `the published study reproduced from the theory (what npm start runs): every figure as SVG and CSV, the rate constants, and one self-contained report.html, written to --out DIR [default: ${REPORT_DIR}]`, (y) =>
       y.option('out', { type: 'string', describe: `directory of the report, created if missing; its files are replaced whole [default: ${REPORT_DIR}]` }), run('report'))
@@ -194,5 +232,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (closed(e)) process.exit(EXIT.ok)
     fail(`internal error: ${e instanceof Error ? e.message : String(e)}`, EXIT.internal)
   }
+  onPrecisionNote(undefined)
+  precisionWarnings(escalated, unsure)
+  for (const w of takeWarnings()) process.stderr.write(`flowgm: warning: ${w}\n`)
   if (output !== undefined) process.stdout.write(output)
 }

@@ -12,7 +12,7 @@ import { toPng, toSvg } from '../plot/render.js'
 import type { SweepSpec } from '../sweep/sweeps.js'
 import { openSink, writeAll } from '../sweep/sink.js'
 import { rate } from '../theory/rate.js'
-import { single } from './args.js'
+import { clip, single } from './args.js'
 import { problemFrom, type Args } from './common.js'
 import { nMaxFrom } from './rate.js'
 import { simulateWithProgress, simulationSpecFrom } from './simulate.js'
@@ -79,14 +79,14 @@ export async function plotCommand(kind: PlotKind, a: Args): Promise<void> {
   const spec = single('spec', a.spec)
   const csv = single('csv', a.csv)
   const type = out === undefined ? '.svg' : extname(out).toLowerCase()
-  if (!(IMAGE_TYPES as readonly string[]).includes(type)) throw new InputError('out', `must name a .svg or .png file (got '${out}')`)
+  if (!(IMAGE_TYPES as readonly string[]).includes(type)) throw new InputError('out', `must name a .svg or .png file (got '${clip(out ?? '')}')`)
   if (out === undefined && spec === undefined && csv === undefined && process.stdout.isTTY) {
     // An SVG document on a terminal helps no one: say how to get a file.
     throw new InputError('out', 'is required on a terminal (an SVG or PNG file; or redirect stdout to a file for SVG)')
   }
   for (const [flag, ext] of [['spec', '.json'], ['csv', '.csv']] as const) {
     const path = flag === 'spec' ? spec : csv
-    if (path !== undefined && extname(path).toLowerCase() !== ext) throw new InputError(flag, `must name a ${ext} file (got '${path}')`)
+    if (path !== undefined && extname(path).toLowerCase() !== ext) throw new InputError(flag, `must name a ${ext} file (got '${clip(path)}')`)
   }
   // Without --out the chart goes to stdout, unless that is a terminal (then only --spec and --csv).
   const stdout = out === undefined && !process.stdout.isTTY ? await openSink(undefined) : undefined

@@ -7,7 +7,7 @@ import type { Argv } from 'yargs'
 import { InputError } from '../errors.js'
 import { RATE_KEYS, rate } from '../theory/rate.js'
 import type { FlowProblem } from '../theory/problem.js'
-import { integer, single } from './args.js'
+import { clip, integer, single } from './args.js'
 import type { Format } from './format.js'
 import { commonOptions } from './common.js'
 
@@ -27,7 +27,7 @@ export function nMaxFrom(a: Record<string, unknown>): number {
   if (nMaxText !== undefined) {
     const k = /^1e(\d+)$/i.exec(nMaxText.trim()) ?? /^1(0+)$/.exec(nMaxText.trim())
     const exp = k ? (k[0].toLowerCase().startsWith('1e') ? Number(k[1]) : k[1].length) : NaN
-    if (!(exp >= 3 && exp <= 30)) throw new InputError('n-max', `must be a power of 10 in [1e3, 1e30], written 1eK or 10...0 (got '${nMaxText}')`)
+    if (!(exp >= 3 && exp <= 30)) throw new InputError('n-max', `must be a power of 10 in [1e3, 1e30], written 1eK or 10...0 (got '${clip(nMaxText)}')`)
     return 10 ** exp
   }
   return 1e12

@@ -23,6 +23,9 @@ export const SIMULATE_DEFAULTS = { d: 5000, particles: 500, steps: 100, trainer:
 
 const FORMATS = ['table', 'csv', 'json'] as const
 
+/** Most time steps: the document holds a row per step in each of its three series (~1 KB a step). */
+export const MAX_STEPS = 1_000_000
+
 /** wasm32 addresses at most 4 GiB; the tfjs engine holds X three times over during an update. */
 const WASM_BYTES = 4 * 2 ** 30
 
@@ -32,7 +35,7 @@ export function simulateOptions<T>(y: Argv<T>): Argv<T> {
     .hide('digits')
     .option('d', { type: 'string', describe: `dimension, integer >= 2 [default: ${D.d}]` })
     .option('particles', { type: 'string', describe: `particles transported, integer >= 1 [default: ${D.particles}]` })
-    .option('steps', { type: 'string', describe: `time steps K (a DAE is trained at each t_k = k/K), integer >= 1 [default: ${D.steps}]` })
+    .option('steps', { type: 'string', describe: `time steps K (a DAE is trained at each t_k = k/K), integer in [1, ${MAX_STEPS}] [default: ${D.steps}]` })
     .option('trainer', { type: 'string', describe: `exact (closed-form minimiser for the label sign pattern) or adam (full-batch, warm-started) [default: ${D.trainer}]` })
     .option('lr', { type: 'string', describe: `Adam learning rate, > 0 [default: ${D.lr}]` })
     .option('epochs', { type: 'string', describe: `Adam epochs per time step, integer >= 1 [default: ${D.epochs}]` })
@@ -59,7 +62,7 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
   const sizes = {
     d: integer('d', a.d, 2) ?? D.d,
     particles: integer('particles', a.particles, 1) ?? D.particles,
-    steps: integer('steps', a.steps, 1) ?? D.steps,
+    steps: integer('steps', a.steps, 1, MAX_STEPS) ?? D.steps,
     epochs: integer('epochs', a.epochs, 1) ?? D.epochs,
     seed: integer('seed', a.seed, 0, MAX_SEED) ?? D.seed,
   }
@@ -79,20 +82,48 @@ const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(bytes < 2 ** 30 ? 2 
 /** Bytes per coordinate of the training set and the vectors the trainers keep (x0, x1, x_t: 3n rows). */
 const trainingBytes = (n: number, d: number) => (3 * n + 16) * d * 8
 
+/**
+ * Refuse a run the machine cannot hold, naming the flag to lower: --d when even one particle and
+ * n = 2 samples do not fit, --n when the training set alone does not, else --particles.
+ */
 function checkMemory(s: { particles: number; d: number; engine: EngineName; problem: { n: number } }): void {
-  const need = s.particles * s.d * BYTES_PER_ENTRY[s.engine] + trainingBytes(s.problem.n, s.d)
+  const bytes = BYTES_PER_ENTRY[s.engine]
+  const needOf = (particles: number, n: number) => particles * s.d * bytes + trainingBytes(n, s.d)
+  const need = needOf(s.particles, s.problem.n)
   const have = totalmem()
-  const what = `${s.particles} particles x d = ${s.d} need about ${gib(need)} (${BYTES_PER_ENTRY[s.engine]} bytes per particle coordinate with --engine ${s.engine}, and the training set)`
-  if (need > 0.8 * have) throw new InputError('particles', `${what}, more than this machine can hold (${gib(have)} in all); lower --particles or --d`)
-  if (s.engine === 'tfjs' && s.particles * s.d * BYTES_PER_ENTRY.tfjs > WASM_BYTES) throw new InputError('particles', `${what}, beyond the 4 GiB a WebAssembly engine can address; use --engine js or lower --particles or --d`)
+  const what = `${s.particles} particles x d = ${s.d} need about ${gib(need)} (${bytes} bytes per particle coordinate with --engine ${s.engine}, and the training set)`
+  const beyond = (x: number) => x > 0.8 * have
+  if (beyond(need)) {
+    const flag = beyond(needOf(1, 2)) ? 'd' : beyond(needOf(1, s.problem.n)) ? 'n' : 'particles'
+    const lower = { d: 'lower --d', n: `lower --n (${s.problem.n} training samples) or --d`, particles: 'lower --particles or --d' }[flag]
+    throw new InputError(flag, `${what}, more than this machine can hold (${gib(have)} in all); ${lower}`)
+  }
+  if (s.engine === 'tfjs' && s.particles * s.d * bytes > WASM_BYTES) {
+    const flag = s.d * bytes > WASM_BYTES ? 'd' : 'particles'
+    throw new InputError(flag, `${what}, beyond the 4 GiB a WebAssembly engine can address; use --engine js or lower ${flag === 'd' ? '--d' : '--particles or --d'}`)
+  }
 }
 
-/** Run a simulation with a progress bar on a terminal. */
+/** Run a simulation with a progress bar on a terminal; refuse a result that is not finite. */
 export async function simulateWithProgress(spec: SimulationSpec): Promise<SimulationDocument> {
   const progress = progressBar('simulate', spec.steps, 'steps')
   const { document } = await simulate(spec, { onStep: (done) => progress.update(done) })
   progress.end()
+  const bad = nonFinite(document.measured)
+  // Adam with too large a step overflows (e.g. --lr 1e300): the user's setting, not a defect.
+  if (bad !== undefined && spec.trainer === 'adam') throw new InputError('lr', `Adam diverged with --lr ${spec.lr} (measured ${bad} is not finite); lower --lr`)
   return document
+}
+
+/** Where the first non-finite number of a document is (e.g. `steps[3].w_norm2`), if anywhere. */
+function nonFinite(x: unknown, path = ''): string | undefined {
+  if (typeof x === 'number') return Number.isFinite(x) ? undefined : path
+  if (x === null || typeof x !== 'object') return undefined
+  for (const [k, v] of Object.entries(x)) {
+    const found = nonFinite(v, Array.isArray(x) ? `${path}[${k}]` : path ? `${path}.${k}` : k)
+    if (found !== undefined) return found
+  }
+  return undefined
 }
 
 export async function simulateCommand(a: Args): Promise<string> {
@@ -108,7 +139,8 @@ const TABLE_DIGITS = 6
 
 /** At t = 1: each quantity measured, in the theory of the same scheme, in the continuous theory. */
 function summaryTable(doc: SimulationDocument): string {
-  const text = (x: number | undefined) => (x === undefined ? '' : String(Number(x.toPrecision(TABLE_DIGITS)) + 0))
+  // A non-finite value is an internal error, never printed (as rounded() does for JSON).
+  const text = (x: number | undefined) => (x === undefined ? '' : String(rounded(Number(x.toPrecision(TABLE_DIGITS)))))
   const keys = ['quantity', 'measured', 'theory_discrete', 'theory']
   const w = writer('table', keys)
   const rows = Object.keys(doc.measured.final).map((q, i) =>

@@ -8,6 +8,7 @@ import { readAxis, readShard, uniformAxis, type Axis, type AxisRule } from '../s
 import { mergeFiles } from '../sweep/merge.js'
 import { runSweep } from '../sweep/run.js'
 import type { SweepCommand, SweepSpec } from '../sweep/sweeps.js'
+import { PARAMETER_RANGE } from '../theory/problem.js'
 import { DEFAULT_SIG_FIGS, TABLE_FORMATS, type TableFormat } from '../sweep/writers.js'
 import { integer, single } from './args.js'
 import { commonOptions, DEFAULTS, digitsFrom, formatFrom, scheduleFrom, type Args } from './common.js'
@@ -17,9 +18,9 @@ export const SWEEP_DEFAULTS = { compareN: '2:1024:log', daeCompareN: '2,8,32,128
 
 const RULES: Readonly<Record<'n' | 'sigma' | 'lambda' | 'omega', AxisRule>> = {
   n: { integer: true, min: 2, max: Number.MAX_VALUE, phrase: 'an integer >= 2' },
-  sigma: { min: 0, open: true, max: Number.MAX_VALUE, phrase: 'a finite number > 0' },
-  lambda: { min: 0, max: Number.MAX_VALUE, phrase: 'a finite number >= 0' },
-  omega: { min: 0, open: true, max: Number.MAX_VALUE, phrase: 'a finite number > 0' },
+  sigma: { min: PARAMETER_RANGE.sigma.min, max: PARAMETER_RANGE.sigma.max, phrase: `a number in ${PARAMETER_RANGE.sigma.phrase}` },
+  lambda: { min: 0, max: PARAMETER_RANGE.lambda.max, phrase: `0 or a number in (0, ${PARAMETER_RANGE.lambda.max}]` },
+  omega: { min: PARAMETER_RANGE.omega.min, max: PARAMETER_RANGE.omega.max, phrase: `a number in ${PARAMETER_RANGE.omega.phrase}` },
 }
 
 /** Flags of every grid command. */

@@ -6,16 +6,17 @@
  */
 import { baselineErrors } from '../baselines/finite.js'
 import { asymptoticBaselines } from '../baselines/asymptotic.js'
+import { clip } from '../cli/args.js'
 import { InputError } from '../errors.js'
 import { MAX_SEED, rng } from '../random.js'
-import { discreteFlow, type Scheme } from '../theory/discrete.js'
+import { discreteFlow, SCHEMES, type Scheme } from '../theory/discrete.js'
 import type { FlowProblem } from '../theory/problem.js'
 import { flowObservables, learntDae, solve } from '../theory/solve.js'
 import { VERSION } from '../version.js'
 import { drawTrainingSet, type TrainingSet } from './data.js'
 import { dot } from './vector.js'
-import { createEngine, type Engine, type EngineName } from './engine.js'
-import { adamTrainer, exactTrainer, type Fit, type Trainer, type TrainerName } from './train.js'
+import { createEngine, ENGINES, type Engine, type EngineName } from './engine.js'
+import { adamTrainer, exactTrainer, TRAINERS, type Fit, type Trainer, type TrainerName } from './train.js'
 
 export interface SimulationSpec {
   readonly problem: FlowProblem
@@ -60,7 +61,7 @@ export const DAE_STEP_KEYS = ['c', 'm', 'q_xi', 'w_norm2'] as const
 /** The simulation's checks on its own parameters (the problem is checked by flowProblem). */
 export function checkSpec(s: SimulationSpec): void {
   const int = (flag: string, x: number, min: number) => {
-    if (!Number.isInteger(x) || x < min) throw new InputError(flag, `must be an integer >= ${min} (got ${x})`)
+    if (!Number.isSafeInteger(x) || x < min) throw new InputError(flag, `must be an integer in [${min}, ${Number.MAX_SAFE_INTEGER}] (got ${x})`)
   }
   int('d', s.d, 2)
   int('particles', s.particles, 1)
@@ -69,6 +70,12 @@ export function checkSpec(s: SimulationSpec): void {
   if (!(s.rho > 0 && s.rho < 1)) throw new InputError('rho', `must be in (0, 1) (got ${s.rho})`)
   if (!(s.lr > 0 && Number.isFinite(s.lr))) throw new InputError('lr', `must be a finite number > 0 (got ${s.lr})`)
   if (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > MAX_SEED) throw new InputError('seed', `must be an integer in [0, ${MAX_SEED}] (got ${s.seed})`)
+  const choice = (flag: string, x: string, options: readonly string[]) => {
+    if (!options.includes(x)) throw new InputError(flag, `must be one of ${options.join(', ')} (got '${clip(String(x))}')`)
+  }
+  choice('trainer', s.trainer, TRAINERS)
+  choice('scheme', s.scheme, SCHEMES)
+  choice('engine', s.engine, ENGINES)
   if (s.scheme === 'heun' && !s.problem.skip) {
     throw new InputError('scheme', 'heun needs the velocity at t = 1, a pole of the flow without skip connection (use euler with --no-skip)')
   }

@@ -7,7 +7,7 @@
  */
 import { Decimal } from 'decimal.js'
 import { InputError } from '../errors.js'
-import { clip, number, single } from '../cli/args.js'
+import { clip, decimal, single } from '../cli/args.js'
 
 /**
  * One axis: its values and their exact decimal text (what high precision computes with), and its
@@ -63,7 +63,7 @@ export function readAxis(name: string, list: unknown, range: unknown, rule: Axis
   const parts = text.split(',').map((p) => p.trim())
   if (parts.some((p) => p === '')) throw new InputError(name, `must be a number or a comma-separated list of numbers (got '${clip(text)}')`)
   if (parts.length > AXIS_MAX) throw new InputError(name, `lists at most ${AXIS_MAX} values (got ${parts.length})`)
-  const values = parts.map((p) => check(name, number(name, p)!, rule))
+  const values = parts.map((p) => check(name, decimal(name, p), rule))
   const seen = new Set<number>()
   values.forEach((v) => {
     if (seen.has(v)) throw new InputError(name, `lists ${v} twice (each grid point once)`)
@@ -83,15 +83,15 @@ function rangeAxis(name: string, text: string, rule: AxisRule): Axis {
   if (parts.length < 3 || parts.length > 4 || (parts[2] !== 'lin' && parts[2] !== 'log')) {
     throw new InputError(flag, `must be ${RANGE_FORM}, e.g. 2:1024:log (got '${clip(text)}')`)
   }
-  const start = check(flag, number(flag, parts[0])!, rule)
-  const stop = check(flag, number(flag, parts[1])!, rule)
+  const start = check(flag, decimal(flag, parts[0]), rule)
+  const stop = check(flag, decimal(flag, parts[1]), rule)
   const log = parts[2] === 'log'
   if (start > stop) throw new InputError(flag, `is empty: START ${start} exceeds STOP ${stop}`)
   if (log && !(start > 0)) throw new InputError(flag, `a log range needs START > 0 (got ${start})`)
   let values: number[]
   if (parts.length === 4) {
-    const points = number(flag, parts[3])!
-    if (!Number.isInteger(points) || points < 1 || points > AXIS_MAX) throw new InputError(flag, `POINTS must be an integer in [1, ${AXIS_MAX}] (got ${parts[3]})`)
+    const points = decimal(flag, parts[3])
+    if (!Number.isInteger(points) || points < 1 || points > AXIS_MAX) throw new InputError(flag, `POINTS must be an integer in [1, ${AXIS_MAX}] (got ${clip(parts[3])})`)
     if (points === 1 && start !== stop) throw new InputError(flag, `POINTS = 1 needs START = STOP (got ${start}:${stop})`)
     values = Array.from({ length: points }, (_, k) => {
       if (k === points - 1) return stop

@@ -8,7 +8,7 @@
  * merged output is byte for byte what the unsharded sweep prints.
  */
 import { createReadStream } from 'node:fs'
-import { access } from 'node:fs/promises'
+import { access, stat } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import { InputError } from '../errors.js'
 import { openSink } from './sink.js'
@@ -95,6 +95,7 @@ async function readHeader(file: string): Promise<Shard> {
   } catch {
     throw bad(file, 'cannot be read (no such file or no permission)')
   }
+  if ((await stat(file)).isDirectory()) throw bad(file, 'is a directory, not a JSONL file')
   for await (const line of lines(file)) {
     let h: SweepHeader
     try {

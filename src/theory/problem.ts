@@ -2,6 +2,7 @@
  * A flow problem: what to solve (parameters, schedule, variant), separate from how to solve it.
  * Validation happens here, at the edge, with errors naming the flag and the rule.
  */
+import { clip } from '../cli/args.js'
 import { InputError } from '../errors.js'
 import { checkSchedule, compileSchedule, loadSchedule, type Schedule } from '../symbolic/schedule.js'
 import { model } from './model.js'
@@ -38,6 +39,13 @@ export interface ProblemOptions {
   readonly highPrecision?: boolean
 }
 
+/** The supported range of each parameter (THEORY.md leaves them free; see docs/cli.md, accuracy). */
+export const PARAMETER_RANGE = {
+  sigma: { min: 1e-30, max: 1e30, phrase: '[1e-30, 1e30]' },
+  omega: { min: 1e-30, max: 1e30, phrase: '[1e-30, 1e30]' },
+  lambda: { min: 0, max: 1e30, phrase: '{0} or (0, 1e30]' },
+} as const
+
 /** Names of the built-in schedules. */
 export const scheduleNames = (): string[] => [...model().schedules.keys()]
 
@@ -49,6 +57,18 @@ export function flowProblem(o: ProblemOptions): FlowProblem {
   if (!Number.isFinite(o.lambda) || !(o.lambda >= 0)) throw new InputError('lambda', `must be a finite number >= 0 (got ${o.lambda})`)
   const omega = o.omega ?? 1
   if (!Number.isFinite(omega) || !(omega > 0)) throw new InputError('omega', `must be a finite number > 0 (got ${omega})`)
+  // The supported range: powers of sigma, omega, lambda up to the fourth stay within double
+  // precision, and high precision (the reference and the guard's fallback) answers in seconds.
+  for (const [flag, x, rule] of [['sigma', o.sigma, PARAMETER_RANGE.sigma], ['omega', omega, PARAMETER_RANGE.omega], ['lambda', o.lambda, PARAMETER_RANGE.lambda]] as const) {
+    if (x > rule.max || (x > 0 && x < rule.min) || (x === 0 && rule.min > 0)) throw new InputError(flag, `must lie in ${rule.phrase} (got ${x}): the range flowgm answers faithfully`)
+  }
+  const values = { n: o.n, sigma: o.sigma, lambda: o.lambda, omega }
+  for (const [key, t] of Object.entries(o.text ?? {}) as Array<[keyof typeof values, string | undefined]>) {
+    // The exact text high precision computes with must be the value's own decimal.
+    if (t !== undefined && !(typeof t === 'string' && DECIMAL.test(t) && Number(t) === values[key])) {
+      throw new InputError(key, `exact text '${clip(String(t))}' is not a decimal of the value ${values[key]}`)
+    }
+  }
   const text = { n: String(o.n), sigma: String(o.sigma), lambda: String(o.lambda + 0), omega: String(omega), ...o.text }
   return { n: o.n, sigma: o.sigma, lambda: o.lambda + 0, omega, schedule: resolveSchedule(o.schedule ?? 'linear'), skip: o.skip ?? true, text }
 }
@@ -56,8 +76,14 @@ export function flowProblem(o: ProblemOptions): FlowProblem {
 function resolveSchedule(spec: ScheduleSpec): Schedule {
   if (typeof spec === 'string') {
     const src = model().schedules.get(spec)
-    if (!src) throw new InputError('schedule', `must be one of ${scheduleNames().join(', ')} (got '${spec}')`)
+    if (!src) throw new InputError('schedule', `must be one of ${scheduleNames().join(', ')} (got '${clip(spec)}')`)
     return loadSchedule(src)
+  }
+  for (const name of ['alpha', 'beta'] as const) {
+    if (typeof spec[name] !== 'string') throw new InputError(name, `must be an expression in t (got ${typeof spec[name]})`)
   }
   return checkSchedule(compileSchedule('custom', spec.alpha, spec.beta))
 }
+
+/** A decimal number as text (what the CLI and decimal.js read). */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/

@@ -1,0 +1,172 @@
+// Property-based fuzzing of the command line (issue 7): random and adversarial flag values for
+// every command never produce a stack trace or a NaN/Infinity value, and always exit 0 with a
+// valid document of the requested format or 2 with one clear line naming the flag; no file
+// appears but those asked for. The cases run in this process (harness.ts); a handful are
+// spawned as real processes to check the real exit codes and stderr.
+//
+// Each property gathers every failing case instead of stopping at the first (fast-check would
+// then shrink, re-running cases that may take seconds each), and fails listing each distinct
+// problem once with its command line. The seed is fixed: a failure reproduces.
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import fc from 'fast-check'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { limiter, requireBuild, show, spawnCli } from '../cli/run.js'
+import { report, Runner, showArgv, violations, type Outcome } from './harness.js'
+import * as V from './values.js'
+
+const SEED = 20240607
+/** Time limit of a property (each case is bounded by the runner's 30 s). */
+const LIMIT = 300_000
+/** Cases without an answer (30 s each) after which a property stops. */
+const MAX_SILENT = 2
+
+const runner = new Runner()
+beforeAll(requireBuild)
+afterAll(() => runner.close())
+
+interface Failure { readonly argv: readonly string[]; readonly problems: readonly string[] }
+
+/** Run `runs` command lines of `lines` (fixed seed), check each, fail listing every problem. */
+async function fuzz(name: string, lines: fc.Arbitrary<string[]>, runs: number): Promise<void> {
+  const failures: Failure[] = []
+  let cases = 0
+  let silent = 0
+  let slowest: Outcome | undefined
+  const start = performance.now()
+  // The property holds unless cases stop answering: each costs the runner's time limit, so the
+  // run ends (without shrinking) after MAX_SILENT of them.
+  await fc.check(fc.asyncProperty(lines, async (argv) => {
+    const o = await runner.run(argv)
+    cases++
+    if (o.code === -2) silent++
+    if (!slowest || o.ms > slowest.ms) slowest = o
+    const problems = violations(o)
+    if (problems.length) failures.push({ argv, problems })
+    return silent < MAX_SILENT
+  }), { seed: SEED, numRuns: runs, endOnFailure: true })
+  const seconds = ((performance.now() - start) / 1000).toFixed(1)
+  console.log(`fuzz: ${name}: ${cases} cases, ${failures.length} failing, ${seconds} s (slowest ${slowest!.ms.toFixed(0)} ms: flowgm ${showArgv(slowest!.argv)})`)
+  if (silent >= MAX_SILENT) failures.push({ argv: [], problems: [`stopped after ${cases} of ${runs} cases: ${silent} cases gave no answer`] })
+  else expect(cases).toBe(runs)
+  if (failures.length) expect.fail(`fuzz: ${name}: ${report(failures)}`)
+}
+
+/** Cases per property: the suite's budget is ~40 s for all the fuzz tests. */
+const RUNS = { dae: 250, stats: 250, 'closed-form': 60, rate: 40, curves: 120, compare: 120, 'dae-compare': 120, merge: 100, simulate: 80, plot: 25, report: 30 } as const
+
+describe('fuzz: the model commands', () => {
+  it(`dae: ${RUNS.dae} command lines`, () => fuzz('dae', V.daeLine, RUNS.dae), LIMIT)
+  it(`stats: ${RUNS.stats} command lines`, () => fuzz('stats', V.statsLine, RUNS.stats), LIMIT)
+  it(`closed-form: ${RUNS['closed-form']} command lines`, () => fuzz('closed-form', V.closedFormLine, RUNS['closed-form']), LIMIT)
+  it(`rate: ${RUNS.rate} command lines`, () => fuzz('rate', V.rateLine, RUNS.rate), LIMIT)
+})
+
+describe('fuzz: the grid commands', () => {
+  const fixtures = mkdtempSync(join(tmpdir(), 'flowgm-fuzz-shards-'))
+  afterAll(() => rmSync(fixtures, { recursive: true, force: true }))
+  const files: string[] = []
+
+  beforeAll(async () => {
+    // Shards of one curves sweep, the whole sweep, and damaged copies, for merge.
+    const jsonl = async (...args: string[]) => {
+      const o = await runner.run(['curves', '--points', '5', '--format', 'jsonl', '--out', 'f.jsonl', ...args])
+      expect(o.code, o.stderr).toBe(0)
+      return o.files['f.jsonl']
+    }
+    const a = await jsonl('--shard', '1/2')
+    const [head, first, ...rest] = a.split('\n')
+    const texts: Record<string, string> = {
+      'a.jsonl': a,
+      'b.jsonl': await jsonl('--shard', '2/2'),
+      'whole.jsonl': await jsonl(),
+      'huge.jsonl': [head, first.replace(/("c":)[^,]*/, '$11e400'), ...rest].join('\n'),
+      'nan.jsonl': [head, first.replace(/("c":)[^,]*/, '$1NaN'), ...rest].join('\n'),
+      'string.jsonl': [head, first.replace(/("c":)[^,]*/, '$1"Infinity"'), ...rest].join('\n'),
+      'junk.jsonl': 'hello\n',
+      'empty.jsonl': '',
+      'header.jsonl': `${head}\n`,
+      'cut.jsonl': a.slice(0, Math.floor(a.length / 2)),
+    }
+    for (const [name, text] of Object.entries(texts)) {
+      writeFileSync(join(fixtures, name), text)
+      files.push(join(fixtures, name))
+    }
+    mkdirSync(join(fixtures, 'dir.jsonl'))
+    files.push(join(fixtures, 'dir.jsonl'), join(fixtures, 'missing.jsonl'))
+    expect(readFileSync(join(fixtures, 'b.jsonl'), 'utf8')).toMatch(/^\{"flowgm"/)
+  }, LIMIT)
+
+  it(`curves: ${RUNS.curves} command lines`, () => fuzz('curves', V.curvesLine, RUNS.curves), LIMIT)
+  it(`compare: ${RUNS.compare} command lines`, () => fuzz('compare', V.compareLine, RUNS.compare), LIMIT)
+  it(`dae-compare: ${RUNS['dae-compare']} command lines`, () => fuzz('dae-compare', V.daeCompareLine, RUNS['dae-compare']), LIMIT)
+  it(`merge: ${RUNS.merge} command lines`, () => fuzz('merge', V.mergeLine(files), RUNS.merge), LIMIT)
+})
+
+describe('fuzz: simulate, plot, report', () => {
+  it(`simulate: ${RUNS.simulate} command lines`, () => fuzz('simulate', V.simulateLine, RUNS.simulate), LIMIT)
+  for (const [kind, lines] of Object.entries(V.plotLines)) {
+    it(`plot ${kind}: ${RUNS.plot} command lines`, () => fuzz(`plot ${kind}`, lines, RUNS.plot), LIMIT)
+  }
+  it(`report: ${RUNS.report} command lines, each refused before anything is computed`, () => fuzz('report', V.reportLine, RUNS.report), LIMIT)
+})
+
+/**
+ * Valid extremes of the parameters, each once. Left out for time, and reported: stats --n 1e300
+ * (22 s, then "internal error: high precision: the two routes agree on only 0 digits") and
+ * stats --sigma 1e300 --digits 5 (42 s, the same internal error).
+ */
+const EXTREMES: readonly string[][] = [
+  ['stats', '--sigma', '1e300'],
+  ['stats', '--lambda', '1e300'],
+  ['dae', '--t', '0.3', '--sigma', '1e300', '--lambda', '1e300'],
+  ['stats', '--sigma', '1e-300', '--lambda', '1e-300', '--omega', '1e300'],
+  ['stats', '--omega', '1e-300', '--t', '0.5', '--json'],
+  ['stats', '--n', '1e60', '--t', '0.5,1'],
+  ['dae', '--n', '1e300', '--t', '0,0.5,1', '--json'],
+  ['simulate', '--d', '8', '--particles', '4', '--steps', '2', '--sigma', '1e300', '--json'],
+  ['simulate', '--d', '8', '--particles', '4', '--steps', '2', '--omega', '1e300'],
+  ['simulate', '--d', '8', '--particles', '4', '--steps', '2', '--trainer', 'adam', '--epochs', '3', '--lr', '1e300'],
+  ['simulate', '--d', '8', '--particles', '4', '--steps', '2', '--trainer', 'adam', '--epochs', '3', '--lr', '1e300', '--json'],
+]
+
+describe('fuzz: valid extremes', () => {
+  it(`${EXTREMES.length} command lines at the ends of the parameter domains`, async () => {
+    const failures: Failure[] = []
+    for (const argv of EXTREMES) {
+      const problems = violations(await runner.run(argv))
+      if (problems.length) failures.push({ argv, problems })
+    }
+    console.log(`fuzz: extremes: ${EXTREMES.length} cases, ${failures.length} failing`)
+    if (failures.length) expect.fail(`fuzz: extremes: ${report(failures, 100)}`)
+  }, LIMIT)
+})
+
+describe('fuzz: real processes', () => {
+  const slot = limiter(2)
+  // Cases the in-process runner cannot show: the real exit code, stderr as written, no stack trace.
+  // (A NUL byte cannot be passed in argv; it is covered in process.)
+  const cases: ReadonlyArray<readonly [string[], number]> = [
+    [['stats', '--sigma', 'NaN'], 2],
+    [['dae', '--t', '1e309'], 2],
+    [['stats', '--n', '٣'], 2],
+    [['curves', '--points', 'x'.repeat(100_000)], 2],
+    [['simulate', '--d', '-1'], 2],
+    [['plot', 'dae', '--out', 'x.gif'], 2],
+    [['merge', join(tmpdir(), 'flowgm-fuzz-missing.jsonl')], 2],
+    [['frobnicate', '--n', '2'], 2],
+    [['stats', '--n', '2', '--n', '3'], 2],
+    [['stats', '--lambda', '0', '--json'], 0],
+  ]
+  it(`${cases.length} command lines in real processes: the exit code, one stderr line, no stack trace`, async () => {
+    const runs = await Promise.all(cases.map(([argv]) => slot(() => spawnCli(argv))))
+    runs.forEach((r, i) => {
+      expect(r.code, show(r)).toBe(cases[i][1])
+      expect(r.stderr, show(r)).not.toMatch(/\n\s+at /)
+      if (r.code === 2) expect(r.stderr, show(r)).toMatch(/^flowgm: [^\n]+\n$/)
+      else expect(() => JSON.parse(r.stdout), show(r)).not.toThrow()
+    })
+    console.log(`fuzz: real processes: ${runs.length} cases`)
+  }, LIMIT)
+})
