@@ -240,7 +240,7 @@ describe.concurrent('bad grids and flags: exit 2, one line naming the flag, noth
     [['compare', '--n', '2,,4'], /--n: must be a number or a comma-separated list/],
     [['compare', '--n', '2,x'], /--n\b/],
     [['compare', '--n', '1,2'], /--n: must be an integer >= 2/],
-    [['compare', '--sigma', '0.5,-1'], /--sigma: must be a finite number > 0/],
+    [['compare', '--sigma', '0.5,-1'], /--sigma: must be a number in \[1e-30, 1e30\] \(got -1\)/],
     [['compare', '--n-range', '100:2:lin'], /--n-range: is empty/],
     [['compare', '--n-range', '2:100'], /--n-range: must be START:STOP:lin\|log/],
     [['compare', '--n-range', '2:100:lin', '--n', '4'], /--n-range: cannot be combined with --n/],

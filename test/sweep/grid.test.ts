@@ -80,7 +80,8 @@ describe('grid order and shards', () => {
   it('--shard k/K is read strictly', () => {
     expect(readShard(undefined)).toEqual({ k: 1, K: 1 })
     expect(readShard('2/4')).toEqual({ k: 2, K: 4 })
-    for (const bad of ['0/4', '5/4', '1/0', '2', 'a/b', '-1/2', '1.5/3', '']) expect(() => readShard(bad), bad).toThrow(/--shard: must be k\/K/)
+    for (const bad of ['0/4', '5/4', '1/0', '2', 'a/b', '-1/2', '1.5/3']) expect(() => readShard(bad), bad).toThrow(/--shard: must be k\/K/)
+    expect(() => readShard('')).toThrow(/--shard: needs a value/)
   })
 })
 

@@ -125,7 +125,7 @@ const HOSTILE: Hostile[] = [
   { label: 'sin t', text: 'sin t', rule: /^sin is a function: write sin\(\.\.\.\)$/ },
   { label: 'sin(t, t)', text: 'sin(t, t)', rule: /^sin takes exactly one argument$/ },
   { label: 'sin()', text: 'sin()', rule: /^sin takes exactly one argument$/ },
-  { label: 'empty', text: '', rule: /^empty expression$/ },
+  { label: 'empty', text: '', rule: /^needs a value$/ },
   { label: 'blank', text: '   ', rule: /^empty expression$/ },
   // Numbers: non-finite, non-decimal.
   { label: '1e309', text: '1e309', rule: FINITE },
