@@ -67,15 +67,26 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
     seed: integer('seed', a.seed, 0, MAX_SEED) ?? D.seed,
   }
   checkSpec({ problem, rho, lr, trainer, scheme, engine: 'js', ...sizes })
+  // float32 particles overflow with large parameters: tfjs is then refused if asked for, else not used.
+  const float32 = fitsFloat32(problem, sizes.d)
+  if (requested === 'tfjs' && !float32) {
+    throw new InputError('engine', `tfjs computes in float32, which overflows at sigma = ${problem.sigma}, omega = ${problem.omega}, d = ${sizes.d} (squared norms of about d (sigma^2 + omega)); use --engine js`)
+  }
   // Loading tfjs takes a few tenths of a second: only once every other flag is known to be good,
-  // and not at all under --engine js.
-  const available = requested === 'js' ? false : await tfjsAvailable()
+  // and not at all when it is not to be used.
+  const available = requested === 'js' || !float32 ? false : await tfjsAvailable()
   const engine: EngineName = requested ?? (available ? 'tfjs' : 'js')
   if (engine === 'tfjs' && !available) throw missingTfjs()
   const spec = { problem, rho, lr, trainer, scheme, engine, format, ...sizes }
   checkMemory(spec)
   return spec
 }
+
+/** The largest float32. */
+const FLOAT32_MAX = 3.4028234663852886e38
+
+/** Whether float32 holds the particles' squared norms, about d (sigma^2 + omega), with a factor 10 to spare. */
+const fitsFloat32 = (p: { sigma: number; omega: number }, d: number): boolean => 10 * d * (p.sigma ** 2 + p.omega) < FLOAT32_MAX
 
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(bytes < 2 ** 30 ? 2 : 1)} GiB`
 

@@ -190,7 +190,7 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     statsKeys,
     dae,
     state,
-    stats: (t) => rowsOf([t], [attempt(() => state(t))])[0],
+    stats: (t) => { checkTime(t); return rowsOf([t], [attempt(() => state(t))])[0] },
     statsGrid,
     diagnostics: { steps: full.nAccept, rejected: full.nReject, evaluations: full.nEval },
   }

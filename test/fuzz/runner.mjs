@@ -116,7 +116,8 @@ const api = {
 }
 
 process.on('message', async ({ id, argv, op, args }) => {
-  const outcome = op === undefined ? await run(argv) : await api[op](await lib(), ...args)
+  // An operation's own error (e.g. flowProblem refusing its options) is its outcome.
+  const outcome = op === undefined ? await run(argv) : await capture(async () => api[op](await lib(), ...args), { isDecimal: () => false }).then((c) => c.error ? c : c.value)
   process.send({ id, outcome })
 })
 process.send('ready')
