@@ -6,6 +6,7 @@
 import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../hp/arith.js'
 import { instantiate } from '../symbolic/codegen.js'
 import { model } from '../theory/model.js'
+import { checkParameters } from '../theory/problem.js'
 
 export const BASELINE_KEYS = ['bo_mse', 'bo_cos', 'pca_mse', 'pca_cos'] as const
 export type BaselineKey = (typeof BASELINE_KEYS)[number]
@@ -22,6 +23,7 @@ function named<T>(values: readonly T[]): Baselines<T> {
 
 /** The asymptotic baselines in double precision (lambda plays no part). */
 export function asymptoticBaselines(n: number, sigma: number, omega = 1): Baselines<number> {
+  checkParameters({ n, sigma, lambda: 0, omega })
   return named(model().baselines(n, sigma, 0, omega)())
 }
 
@@ -30,6 +32,7 @@ const factories = new WeakMap<DecimalConstructor, (...p: Decimal[]) => () => Dec
 
 /** The asymptotic baselines at the precision of D, from exact decimal text of the parameters. */
 export function asymptoticBaselinesHp(D: DecimalConstructor, n: string, sigma: string, omega = '1'): Baselines<Decimal> {
+  checkParameters({ n: Number(n), sigma: Number(sigma), lambda: 0, omega: Number(omega) }, true)
   let f = factories.get(D)
   if (!f) factories.set(D, (f = instantiate<DecimalFactory>(model().source.baselines.source)(decimalArith(D))))
   return named(f(new D(n), new D(sigma), new D(0), new D(omega))())

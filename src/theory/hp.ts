@@ -45,12 +45,23 @@ function factory<T>(source: string): Factory<T> {
   return f as Factory<T>
 }
 
+/** The digits asked for (an integer in [1, 1000]) and each t (a decimal in [0, 1]), or a RangeError. */
+function checkRequest(ts: readonly string[], { digits }: HpOptions): void {
+  if (!(Number.isInteger(digits) && digits >= 1 && digits <= 1000)) throw new RangeError(`digits must be an integer in [1, 1000] (got ${digits})`)
+  for (const t of ts) {
+    let T: Decimal | undefined
+    try { T = new Decimal(t) } catch { /* not a number: refused below */ }
+    if (!T || !T.isFinite() || T.lt(0) || T.gt(1)) throw new RangeError(`t must lie in [0, 1] (got '${t}')`)
+  }
+}
+
 /** Extra digits always carried, and the most attempts at growing them. */
 const GUARD = 10
 const ATTEMPTS = 4
 
 /** The summary statistics (keys of `flowgm stats`) at each t, at high precision. */
 export function statsHp(problem: FlowProblem, ts: readonly string[], options: HpOptions): HpResult {
+  checkRequest(ts, options)
   const v = variantOf(problem)
   const keys = ['t', ...STATES, ...v.source.flowKeys]
   // Without skip connection the integrands of route 2 grow like 1/(1 - s)^2 towards t = 1, and
@@ -65,6 +76,7 @@ export function statsHp(problem: FlowProblem, ts: readonly string[], options: Hp
 
 /** Result A and the DAE observables (keys of `flowgm dae`) at each t, at high precision. */
 export function daeHp(problem: FlowProblem, ts: readonly string[], options: HpOptions): HpResult {
+  checkRequest(ts, options)
   const v = variantOf(problem)
   const keys = ['t', ...v.source.daeKeys]
   return verified(problem, options, keys, 0, (D) => {

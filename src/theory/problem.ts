@@ -49,19 +49,28 @@ export const PARAMETER_RANGE = {
 /** Names of the built-in schedules. */
 export const scheduleNames = (): string[] => [...model().schedules.keys()]
 
-/** Validate and build a problem. Throws InputError (flag and rule) on invalid values. */
-export function flowProblem(o: ProblemOptions): FlowProblem {
-  if (!Number.isFinite(o.n) || !Number.isInteger(o.n) || o.n < 2) throw new InputError('n', `must be an integer >= 2 (got ${o.n})`)
-  if (o.n > Number.MAX_SAFE_INTEGER && !o.highPrecision) throw new InputError('n', `must be at most ${Number.MAX_SAFE_INTEGER} in double precision (got ${o.n})`)
-  if (!Number.isFinite(o.sigma) || !(o.sigma > 0)) throw new InputError('sigma', `must be a finite number > 0 (got ${o.sigma})`)
-  if (!Number.isFinite(o.lambda) || !(o.lambda >= 0)) throw new InputError('lambda', `must be a finite number >= 0 (got ${o.lambda})`)
-  const omega = o.omega ?? 1
+/**
+ * Check the parameters against their domains and the supported range (PARAMETER_RANGE); n beyond
+ * 2^53 only in high precision. Throws InputError naming the flag. (flowProblem, the baselines.)
+ */
+export function checkParameters(p: { readonly n: number; readonly sigma: number; readonly lambda: number; readonly omega: number }, highPrecision = false): void {
+  if (!Number.isFinite(p.n) || !Number.isInteger(p.n) || p.n < 2) throw new InputError('n', `must be an integer >= 2 (got ${p.n})`)
+  if (p.n > Number.MAX_SAFE_INTEGER && !highPrecision) throw new InputError('n', `must be at most ${Number.MAX_SAFE_INTEGER} in double precision (got ${p.n})`)
+  if (!Number.isFinite(p.sigma) || !(p.sigma > 0)) throw new InputError('sigma', `must be a finite number > 0 (got ${p.sigma})`)
+  if (!Number.isFinite(p.lambda) || !(p.lambda >= 0)) throw new InputError('lambda', `must be a finite number >= 0 (got ${p.lambda})`)
+  const { omega } = p
   if (!Number.isFinite(omega) || !(omega > 0)) throw new InputError('omega', `must be a finite number > 0 (got ${omega})`)
   // The supported range: powers of sigma, omega, lambda up to the fourth stay within double
   // precision, and high precision (the reference and the guard's fallback) answers in seconds.
-  for (const [flag, x, rule] of [['sigma', o.sigma, PARAMETER_RANGE.sigma], ['omega', omega, PARAMETER_RANGE.omega], ['lambda', o.lambda, PARAMETER_RANGE.lambda]] as const) {
+  for (const [flag, x, rule] of [['sigma', p.sigma, PARAMETER_RANGE.sigma], ['omega', omega, PARAMETER_RANGE.omega], ['lambda', p.lambda, PARAMETER_RANGE.lambda]] as const) {
     if (x > rule.max || (x > 0 && x < rule.min) || (x === 0 && rule.min > 0)) throw new InputError(flag, `must lie in ${rule.phrase} (got ${x}): the range flowgm answers faithfully`)
   }
+}
+
+/** Validate and build a problem. Throws InputError (flag and rule) on invalid values. */
+export function flowProblem(o: ProblemOptions): FlowProblem {
+  const omega = o.omega ?? 1
+  checkParameters({ n: o.n, sigma: o.sigma, lambda: o.lambda, omega }, o.highPrecision)
   const values = { n: o.n, sigma: o.sigma, lambda: o.lambda, omega }
   for (const [key, t] of Object.entries(o.text ?? {}) as Array<[keyof typeof values, string | undefined]>) {
     // The exact text high precision computes with must be the value's own decimal.
