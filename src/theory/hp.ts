@@ -164,14 +164,15 @@ function params(problem: FlowProblem, D: DecimalConstructor): Decimal[] {
 }
 
 /** alpha, beta at t, exact at the endpoints (as in double precision, schedule.ts). */
-function scheduleValues(problem: FlowProblem, F: Arith<Decimal>, t: Decimal): [Decimal, Decimal] {
+/** alpha(t), beta(t) over F (exact at the ends); also what solve.ts rounds near the ends. */
+export function scheduleValues(problem: FlowProblem, F: Arith<Decimal>, t: Decimal): [Decimal, Decimal] {
   if (t.isZero()) return [F.num('1'), F.num('0')]
   if (t.eq(1)) return [F.num('0'), F.num('1')]
   const [a, b] = factory<Decimal>(problem.schedule.values)(F)()(t)
   return [a, b]
 }
 
-function scheduleSlopes(problem: FlowProblem, F: Arith<Decimal>, t: Decimal): [Decimal, Decimal] {
+export function scheduleSlopes(problem: FlowProblem, F: Arith<Decimal>, t: Decimal): [Decimal, Decimal] {
   const [a, b] = factory<Decimal>(problem.schedule.slopes)(F)()(t)
   return [a, b]
 }

@@ -7,9 +7,8 @@
 import { Solver, type OutputFunction } from 'odex'
 import { InputError } from '../errors.js'
 import { Decimal, decimalArith } from '../hp/arith.js'
-import { instantiate } from '../symbolic/codegen.js'
 import { STATES } from '../symbolic/derive.js'
-import { daeHp, statsHp } from './hp.js'
+import { daeHp, scheduleSlopes, scheduleValues, statsHp } from './hp.js'
 import { variantOf, type CompiledVariant } from './model.js'
 import type { FlowProblem } from './problem.js'
 
@@ -127,7 +126,7 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
   }
 
   const observables = flowObservables(problem)
-  const trusted = flowTrusted(problem)
+  const judge = flowVerdict(problem)
 
   /** The state at t, or why the integrator could not give it. */
   type Reached = { readonly y: readonly number[] } | { readonly error: unknown }
@@ -145,15 +144,9 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     reached.forEach((r, i) => {
       if (!('y' in r)) return void doubtful.push(i)
       out[i] = observables(ts[i], r.y)
-      const peak = peakAt(ts[i], r.y)
-      if (trusted(ts[i], r.y, peak)) return
-      // A state fallen far below its start (P from 1 to sigma ~ 1e-7 at t = 1 when lambda = 0)
-      // has a boundary layer high precision does not resolve in reasonable time either: the
-      // double row stands, with a warning.
-      // (Not so near the pole at t = 1 without skip connection, where P = alpha -> 0 is no layer.)
-      const nearPole = v.source.singular && ts[i] > 1 - NEAR_SINGULAR
-      if (!nearPole && r.y.some((x, c) => Math.abs(x) < HP_REACH * peak[c] && Math.abs(x) > 0)) return void noteListener?.({ command: 'stats', t: ts[i], escalated: false })
-      doubtful.push(i)
+      const verdict = judge(ts[i], r.y, peakAt(ts[i], r.y))
+      if (verdict === 'beyond') noteListener?.({ command: 'stats', t: ts[i], escalated: false })
+      else if (verdict === 'doubtful') doubtful.push(i)
     })
     if (options.guard === false) doubtful.length = 0
     escalate(problem, 'stats', doubtful.map((i) => ts[i]), statsKeys).forEach((row, j) => { if (row) out[doubtful[j]] = row })
@@ -322,42 +315,43 @@ function sensitivity(values: readonly number[], perturbed: ReadonlyArray<readonl
 }
 
 /**
- * Whether the state y at time t and its flow observables are right to DOUBLE_DIGITS digits, the
- * state carrying an error STATE_ERROR times `peak` (its largest size on [0, t]): false close to
- * the pole at t = 1 without skip connection, at the rough start of a cancelling schedule, for a
- * state much smaller than it was, or when the observables amplify the error beyond their digits
- * (cancellation: mse = omega (M - 1)^2 + ... as M -> 1 at large n).
+ * What double precision is worth for the state y at time t and its flow observables, the state
+ * carrying an error STATE_ERROR times `peak` (its largest size on [0, t]):
+ *  - 'trusted': every value right to DOUBLE_DIGITS digits;
+ *  - 'doubtful': not (close to the pole at t = 1 without skip connection, at the rough start of
+ *    a cancelling schedule, or observables that amplify the error beyond their digits:
+ *    mse = omega (M - 1)^2 + ... as M -> 1 at large n): high precision computes the row;
+ *  - 'beyond': not, and a state has fallen far below its start (P from 1 to sigma ~ 1e-7 at
+ *    t = 1 when lambda = 0), a boundary layer high precision does not resolve in reasonable time
+ *    either: the double row stands, with a warning.
  */
-function flowTrusted(problem: FlowProblem): (t: number, y: readonly number[], peak: readonly number[]) => boolean {
+function flowVerdict(problem: FlowProblem): (t: number, y: readonly number[], peak: readonly number[]) => 'trusted' | 'doubtful' | 'beyond' {
   const v = variantOf(problem)
   const flowAt = v.flow(problem.n, problem.sigma, problem.lambda, problem.omega)
   const rough = roughStart(problem)
   return (t, y, peak) => {
     // t = 0: the initial state, exact.
-    if (t === 0) return true
+    if (t === 0) return 'trusted'
     // t = 1 without skip connection: the limit at the pole, in closed form (an error relative to
-    // itself); just before, the pole spoils the integrator's digits.
+    // itself); just before, the pole spoils the integrator's digits (P = alpha -> 0 is no layer).
     if (v.source.singular && t === 1) peak = y.map(Math.abs)
-    else if (v.source.singular && t > 1 - NEAR_SINGULAR) return false
-    if (t < rough) return false
-    const values = [...y, ...flowAt(y[0], y[1], y[2])]
-    const perturbed = [0, 1, 2].map((i) => {
-      const z = y.slice()
-      z[i] += peak[i] * STATE_ERROR
-      return [...z, ...flowAt(z[0], z[1], z[2])]
-    })
-    const spread = sensitivity(values, perturbed)
-    return values.every((x, k) => faithful(x, spread[k]))
+    else if (v.source.singular && t > 1 - NEAR_SINGULAR) return 'doubtful'
+    if (t >= rough) {
+      const values = [...y, ...flowAt(y[0], y[1], y[2])]
+      const perturbed = [0, 1, 2].map((i) => {
+        const z = y.slice()
+        z[i] += peak[i] * STATE_ERROR
+        return [...z, ...flowAt(z[0], z[1], z[2])]
+      })
+      const spread = sensitivity(values, perturbed)
+      if (values.every((x, k) => faithful(x, spread[k]))) return 'trusted'
+    }
+    return y.some((x, c) => Math.abs(x) < HP_REACH * peak[c] && Math.abs(x) > 0) ? 'beyond' : 'doubtful'
   }
 }
 
 const Accurate = Decimal.clone({ precision: 40 })
-const sources = new Map<string, (t: Decimal) => Decimal[]>()
-const compiled = (source: string): ((t: Decimal) => Decimal[]) => {
-  let f = sources.get(source)
-  if (!f) sources.set(source, (f = instantiate<(F: unknown) => () => (t: Decimal) => Decimal[]>(source)(decimalArith(Accurate))()))
-  return f
-}
+const accurateArith = decimalArith(Accurate)
 
 /** Relative error allowed of alpha, beta and their slopes in double, where the flow starts from 0. */
 const SCHEDULE_ERROR = 1e-14
@@ -376,7 +370,8 @@ function roughStart(problem: FlowProblem): number {
     start = 0
     for (let k = 1; k <= 60; k++) {
       const t = 2 ** -k
-      const exact = [...compiled(schedule.values)(new Accurate(2).pow(-k)), ...compiled(schedule.slopes)(new Accurate(2).pow(-k))]
+      const T = new Accurate(2).pow(-k)
+      const exact = [...scheduleValues(problem, accurateArith, T), ...scheduleSlopes(problem, accurateArith, T)]
       const double = schedule.at(t)
       const bad = exact.some((x, i) => !x.isZero() && !(Math.abs(double[i] - x.toNumber()) <= SCHEDULE_ERROR * Math.abs(x.toNumber())))
       if (bad) { start = 2 * t; break }
@@ -396,7 +391,7 @@ function accurateSchedule(problem: FlowProblem): (t: number) => [number, number]
   return (t) => {
     const [a, b] = schedule.at(t)
     if (t === 0 || t === 1 || Math.min(a, b) >= NEAR_END) return [a, b]
-    const [A, B] = compiled(schedule.values)(new Accurate(t))
+    const [A, B] = scheduleValues(problem, accurateArith, new Accurate(t))
     return [A.toNumber(), B.toNumber()]
   }
 }
