@@ -150,7 +150,8 @@ function missingShards(shards: readonly Shard[], total: number): string {
   return absent.length ? `; shard${absent.length > 1 ? 's' : ''} ${absent.map((k) => `${k}/${K}`).join(', ')} not given` : '; a shard file is incomplete'
 }
 
-const brief = (v: unknown): string => {
-  const s = JSON.stringify(v)
+/** A value as JSON, cut to 60 characters, for messages (also run.ts's --resume refusals). */
+export const brief = (v: unknown): string => {
+  const s = JSON.stringify(v) ?? 'nothing'
   return s.length > 60 ? `${s.slice(0, 57)}...` : s
 }

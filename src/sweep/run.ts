@@ -15,6 +15,7 @@ import { Worker } from 'node:worker_threads'
 import { InputError } from '../errors.js'
 import { shardIndex, shardRows, shardText, type Shard } from './grid.js'
 import { progressBar } from '../progress.js'
+import { brief } from './merge.js'
 import { openPartial, openSink, partialFile } from './sink.js'
 import { prepareSweep, sweepHeader, type SweepSpec } from './sweeps.js'
 import { writer, type Cells, type SweepHeader, type TableFormat } from './writers.js'
@@ -231,11 +232,6 @@ function isRow(text: string, i: number, keys: readonly string[]): boolean {
   } catch {
     return false
   }
-}
-
-const brief = (v: unknown): string => {
-  const s = JSON.stringify(v) ?? 'nothing'
-  return s.length > 60 ? `${s.slice(0, 57)}...` : s
 }
 
 /** The lines of a file that end in a newline, with the byte offset after each (a last line cut short is left out). */
