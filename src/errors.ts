@@ -13,3 +13,14 @@ export class InputError extends Error {
     this.rule = rule
   }
 }
+
+/**
+ * The output could not be written although its name was fine: a full disk, an I/O error, a reader
+ * that went away. Not the user's input: reported as one line with exit code 1.
+ */
+export class OutputError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'OutputError'
+  }
+}

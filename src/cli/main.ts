@@ -4,7 +4,7 @@
  * are read in common.ts, the grid commands run in sweep.ts.
  */
 import yargs, { type Argv } from 'yargs'
-import { InputError } from '../errors.js'
+import { InputError, OutputError } from '../errors.js'
 import { Decimal } from '../hp/arith.js'
 import { daeHp, statsHp, type HpResult } from '../theory/hp.js'
 import { onPrecisionNote, solve } from '../theory/solve.js'
@@ -19,6 +19,7 @@ import { PLOT_DESCRIPTIONS, PLOT_POINTS, plotCommand, plotOptions } from './plot
 import { PLOT_KINDS, type PlotKind } from '../plot/figures.js'
 import { REPORT_DIR, reportCommand } from '../report/report.js'
 import { DEFAULT_SIG_FIGS, TABLE_FORMATS } from '../sweep/writers.js'
+import { writeFailure } from '../sweep/sink.js'
 
 function times(a: Args, fallback?: number): number[] {
   return timeTexts(a, fallback).map(Number)
@@ -221,19 +222,30 @@ export async function main(argv: readonly string[]): Promise<void> {
       if (err) throw err
       fail(explain(msg, argv), EXIT.input)
     })
-  // A reader that stops early (`flowgm compare ... | head`) closes the pipe: not an error.
+  // A reader that stops early (`flowgm compare ... | head`) closes the pipe: not an error. Any
+  // other failure of stdout (a full disk, an I/O error) is told in one line, exit 1.
   const closed = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code === 'EPIPE'
-  process.stdout.on('error', (e) => { if (closed(e)) process.exit(EXIT.ok); throw e })
+  const stdoutFailed = (e: unknown): never => {
+    if (closed(e)) process.exit(EXIT.ok)
+    fail(writeFailure('to standard output', e).message, EXIT.internal)
+  }
+  process.stdout.on('error', stdoutFailed)
   try {
     // With a callback yargs hands us its help and version text instead of printing it.
     await cli.parseAsync([...argv], {}, (_err, _args, text) => { if (text) output = `${longFlags(text)}\n` })
   } catch (e) {
     if (e instanceof InputError) fail(e.message, EXIT.input)
+    if (e instanceof OutputError) fail(e.message, EXIT.internal)
     if (closed(e)) process.exit(EXIT.ok)
     fail(`internal error: ${e instanceof Error ? e.message : String(e)}`, EXIT.internal)
   }
   onPrecisionNote(undefined)
   precisionWarnings(escalated, unsure)
   for (const w of takeWarnings()) process.stderr.write(`flowgm: warning: ${w}\n`)
-  if (output !== undefined) process.stdout.write(output)
+  // A stdout that is a file or a device fails synchronously.
+  try {
+    if (output !== undefined) process.stdout.write(output)
+  } catch (e) {
+    stdoutFailed(e)
+  }
 }

@@ -12,11 +12,12 @@ import { BYTES_PER_ENTRY, ENGINES, missingTfjs, tfjsAvailable, type EngineName }
 import { checkSpec, simulate, type SimulationDocument, type SimulationSpec } from '../simulate/simulate.js'
 import { TRAINERS, type TrainerName } from '../simulate/train.js'
 import { progressBar } from '../progress.js'
-import { integer, number, oneOf } from './args.js'
+import { integer, number, oneOf, single } from './args.js'
 import { rounded } from './format.js'
 import { commonOptions, DOUBLE_N_MAX, formatFrom, problemFrom, type Args } from './common.js'
 import { writer } from '../sweep/writers.js'
 import { csvOf, simulationTable } from '../plot/figures.js'
+import { writeAll } from '../sweep/sink.js'
 
 /** Defaults: a run of a few seconds that shows the agreement (the published runs use d = 5e4). */
 export const SIMULATE_DEFAULTS = { d: 5000, particles: 500, steps: 100, trainer: 'exact', lr: 1e-2, epochs: 2000, scheme: 'euler', rho: 0.5, seed: 0 } as const
@@ -43,6 +44,8 @@ export function simulateOptions<T>(y: Argv<T>): Argv<T> {
     .option('rho', { type: 'string', describe: `class weight P(s = +1), in (0, 1) [default: ${D.rho}]` })
     .option('seed', { type: 'string', describe: `seed of the random stream, integer in [0, 4294967295] [default: ${D.seed}]` })
     .option('engine', { type: 'string', describe: 'particle engine: tfjs (float32, WebAssembly; optional dependency) or js (float64) [default: tfjs when installed, else js]' })
+    // plot simulate states its own --out (the chart) after these.
+    .option('out', { type: 'string', describe: 'write the document to this file (complete or not at all) instead of stdout' })
 }
 
 /** Read and check every flag, the memory need included, before anything is computed. */
@@ -137,11 +140,18 @@ function nonFinite(x: unknown, path = ''): string | undefined {
   return undefined
 }
 
-export async function simulateCommand(a: Args): Promise<string> {
+/** flowgm simulate: the document on stdout, or in --out FILE (whole or not at all; nothing on stdout). */
+export async function simulateCommand(a: Args): Promise<string | undefined> {
+  const out = single('out', a.out)
   const spec = await simulationSpecFrom(a)
-  const document = await simulateWithProgress(spec)
-  if (spec.format === 'json') return JSON.stringify(document, (_k, v: unknown) => (typeof v === 'number' ? rounded(v) : v), 2) + '\n'
-  if (spec.format === 'csv') return csvOf(simulationTable(document))
+  if (out === undefined) return documentText(spec.format, await simulateWithProgress(spec))
+  await writeAll({ out }, async () => ({ out: documentText(spec.format, await simulateWithProgress(spec)) }))
+  return undefined
+}
+
+function documentText(format: (typeof FORMATS)[number], document: SimulationDocument): string {
+  if (format === 'json') return JSON.stringify(document, (_k, v: unknown) => (typeof v === 'number' ? rounded(v) : v), 2) + '\n'
+  if (format === 'csv') return csvOf(simulationTable(document))
   return summaryTable(document)
 }
 

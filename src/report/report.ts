@@ -4,8 +4,8 @@
  * it); the report writes each chart as SVG, the table behind it as CSV, the rate constants, and
  * one self-contained report.html, every file whole or not at all.
  */
-import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
+import { mkdir, rmdir, stat } from 'node:fs/promises'
+import { dirname, join, resolve } from 'node:path'
 import { InputError } from '../errors.js'
 import { plotFigure, plotGrid } from '../cli/plot.js'
 import { problemFrom, type Args } from '../cli/common.js'
@@ -14,7 +14,7 @@ import { single } from '../cli/args.js'
 import { csvOf, curvesFigure, rateConstants, rateFigure, type Figure, type PlotKind, type Table } from '../plot/figures.js'
 import { toSvg } from '../plot/render.js'
 import { simulate } from '../simulate/simulate.js'
-import { writeAll } from '../sweep/sink.js'
+import { ioReason, writeAll } from '../sweep/sink.js'
 import { RATE_KEYS, rate, type RateResult } from '../theory/rate.js'
 import { tableText } from '../tools/table.js'
 import { VERSION } from '../version.js'
@@ -132,11 +132,39 @@ export const REPORT_DIR = 'out'
 /** flowgm report [--out DIR]: write the report, print a summary. */
 export async function reportCommand(a: Args): Promise<string> {
   const dir = single('out', a.out) ?? REPORT_DIR
+  const created = await reportDirectory(dir)
   try {
-    await mkdir(dir, { recursive: true })
+    return await writeReport(dir)
   } catch (e) {
-    throw new InputError('out', `cannot create the directory ${dir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`)
+    // A failed report leaves nothing behind: not even the directory it created (if still empty).
+    await removeEmpty(dir, created)
+    throw e
   }
+}
+
+/** Make sure `dir` is a directory (created if missing); returns the first directory created, if any. */
+async function reportDirectory(dir: string): Promise<string | undefined> {
+  if (dir === '') throw new InputError('out', 'needs a directory name (got an empty one)')
+  const stats = await stat(dir).catch(() => undefined)
+  if (stats !== undefined && !stats.isDirectory()) throw new InputError('out', `${dir} is not a directory (the report is a directory of files)`)
+  try {
+    return await mkdir(dir, { recursive: true })
+  } catch (e) {
+    throw new InputError('out', `cannot create the directory ${dir}: ${ioReason(e)}`)
+  }
+}
+
+/** Remove `dir` and its parents up to `created`, those that are empty. */
+async function removeEmpty(dir: string, created: string | undefined): Promise<void> {
+  if (created === undefined) return
+  const top = resolve(created)
+  for (let at = resolve(dir); ; at = dirname(at)) {
+    try { await rmdir(at) } catch { return }
+    if (at === top || dirname(at) === at) return
+  }
+}
+
+async function writeReport(dir: string): Promise<string> {
   const start = performance.now()
   const timings: [string, number][] = []
   const page = 'report.html'

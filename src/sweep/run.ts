@@ -16,7 +16,7 @@ import { InputError } from '../errors.js'
 import { shardIndex, shardRows, shardText, type Shard } from './grid.js'
 import { progressBar } from '../progress.js'
 import { brief } from './merge.js'
-import { openPartial, openSink, partialFile } from './sink.js'
+import { openPartial, openSink, outputTarget, partialFile } from './sink.js'
 import { prepareSweep, sweepHeader, type SweepSpec } from './sweeps.js'
 import { writer, type Cells, type SweepHeader, type TableFormat } from './writers.js'
 
@@ -57,8 +57,9 @@ export async function runSweep(spec: SweepSpec, o: RunOptions): Promise<void> {
   const total = shardRows(sweep.grid.size, o.shard)
   const size = chunkSize(spec, total)
   const chunks = Math.ceil(total / size)
-  // A JSONL file is resumable; --resume starts after the rows (and bytes) an interrupted run kept.
-  const resumable = o.format === 'jsonl' && o.out !== undefined
+  // A JSONL file is resumable (a device or FIFO is not); --resume starts after the rows (and bytes) an interrupted run kept.
+  const resumable = o.format === 'jsonl' && o.out !== undefined && outputTarget(o.out).kind === 'file'
+  if (o.resume && !resumable) throw new InputError('resume', `needs --out to name a regular file (${o.out} is a device or FIFO)`)
   const from = o.resume ? await resumePoint(o.out!, header, o.shard, total, size) : { rows: 0, bytes: undefined }
   if (from === 'complete') {
     process.stderr.write(`flowgm: ${o.out} is already complete\n`)
