@@ -99,3 +99,9 @@ export function fifoReader(path: string): { text(): Promise<string>; stop(): voi
 
 /** Stderr as its lines (without the empty string after the last newline). */
 export const linesOf = (stderr: string): string[] => stderr.split('\n').filter((l, i, all) => l !== '' || i < all.length - 1)
+/**
+ * vega numbers an SVG's clip paths with a counter of the process (so that charts inlined in one
+ * page never share an id): two runs in one process differ only there.
+ */
+export const sameChart = (text: string | undefined): string | undefined => text?.replace(/clip\d+/g, 'clip#')
+

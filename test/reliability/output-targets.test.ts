@@ -19,7 +19,7 @@ import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BIN, requireBuild, ROOT } from '../cli/run.js'
 import { Runner, type Outcome } from '../fuzz/harness.js'
-import { fifoReader, leaveFree, linesOf, makeDevice, mountTmpfs, namesIn, scratch, stateOf, type PathState, type Tmpfs } from './output-helpers.js'
+import { fifoReader, sameChart, leaveFree, linesOf, makeDevice, mountTmpfs, namesIn, scratch, stateOf, type PathState, type Tmpfs } from './output-helpers.js'
 
 const runner = new Runner()
 const work = scratch('targets')
@@ -93,12 +93,6 @@ function makeTarget(kind: Kind, ext: string, dir: string): { path: string; holde
 const NO_SPACE = /^flowgm: cannot write .+: no space left on device$/
 /** The line a resumable sweep adds before its error: the rows kept. */
 const KEPT = /^flowgm: stopped: \d+ of \d+ rows kept in .+\.partial; run the same command with --resume to complete it$/
-
-/**
- * vega numbers an SVG's clip paths with a counter of the process (so that charts inlined in one
- * page never share an id): two runs in one process differ only there.
- */
-const sameChart = (text: string | undefined): string | undefined => text?.replace(/clip\d+/g, 'clip#')
 
 /** Everything wrong with the outcome of `command --out TARGET` (empty: as promised). */
 function problems(kind: Kind, c: Command, o: Outcome, before: PathState, after: PathState, link: PathState | undefined, want: string, read: string | undefined, path: string): string[] {
