@@ -215,7 +215,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .example('$0 simulate --d 20000 --particles 500 --steps 100', 'a finite-d simulation beside the theory')
     .example('$0 plot compare --sigma 0.5,1,2 --out mse.png', 'error against n, log-log, with the baselines')
     .example('$0 report --out out', 'every published figure, the rate constants and report.html')
-    .epilog('Exit codes: 0 success, 2 invalid input (one line on stderr naming the flag and the rule), 1 internal error.')
+    .epilog('Exit codes: 0 success, 2 invalid input (one line on stderr naming the flag and the rule), 1 internal error or output that cannot be written (one line on stderr).')
     .exitProcess(false)
     .showHelpOnFail(false)
     .fail((msg, err) => {

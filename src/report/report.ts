@@ -146,7 +146,7 @@ export async function reportCommand(a: Args): Promise<string> {
 async function reportDirectory(dir: string): Promise<string | undefined> {
   if (dir === '') throw new InputError('out', 'needs a directory name (got an empty one)')
   const stats = await stat(dir).catch(() => undefined)
-  if (stats !== undefined && !stats.isDirectory()) throw new InputError('out', `${dir} is not a directory (the report is a directory of files)`)
+  if (stats !== undefined && !stats.isDirectory()) throw new InputError('out', `cannot create the directory ${dir}: a file of that name exists (the report is a directory of files)`)
   try {
     return await mkdir(dir, { recursive: true })
   } catch (e) {

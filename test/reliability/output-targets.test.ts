@@ -189,7 +189,7 @@ describe('output targets: regressions of the trial', () => {
     const file = join(work, 'not-a-dir')
     writeFileSync(file, 'keep\n')
     const o = await runner.run(['report', '--out', file])
-    expect([o.code, o.stderr, o.stdout]).toEqual([2, `flowgm: --out: ${file} is not a directory (the report is a directory of files)\n`, ''])
+    expect([o.code, o.stderr, o.stdout]).toEqual([2, `flowgm: --out: cannot create the directory ${file}: a file of that name exists (the report is a directory of files)\n`, ''])
     expect(stateOf(file)).toEqual({ kind: 'file', text: 'keep\n' })
   })
 
