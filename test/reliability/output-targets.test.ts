@@ -162,6 +162,18 @@ describe('output targets: regressions of the trial', () => {
     expect(found).toEqual([])
   })
 
+  it('--resume onto a device is refused (nothing to resume there), the device unchanged', async () => {
+    if (noDevices !== undefined) return console.warn(`skipped: ${noDevices}`)
+    const dir = join(work, 'resume')
+    mkdirSync(dir)
+    makeDevice(dir, 'null', 3)
+    const device = join(dir, 'null')
+    const o = await runner.run(['curves', '--points', '5', '--format', 'jsonl', '--out', device, '--resume'])
+    expect([o.code, o.stdout, o.stderr]).toEqual([2, '', `flowgm: --resume: needs --out to name a regular file (${device} is a device or FIFO)\n`])
+    expect(stateOf(device).kind).toBe('char')
+    expect(namesIn(dir)).toEqual(['null'])
+  })
+
   it('a FIFO given as --out stays a FIFO, and its reader gets the whole output', async () => {
     expect(await attempt('curves jsonl', 'fifo')).toEqual([])
     expect(await attempt('plot dae', 'fifo')).toEqual([])
