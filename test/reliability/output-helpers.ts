@@ -33,22 +33,38 @@ export function scratch(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `flowgm-${prefix}-`))
 }
 
-/** A tmpfs of `kb` KiB mounted on a new directory, or why there can be none (a skip reason). */
+/**
+ * A tmpfs of `kb` KiB mounted on a new directory, or why there can be none (a skip reason). As
+ * root it is mounted here; otherwise in a user and mount namespace of its own (`unshare -rm`),
+ * held open by a sleeping child and reached through that child's /proc/PID/root.
+ */
 export interface Tmpfs { readonly dir: string; unmount(): void }
-export function mountTmpfs(kb: number): Tmpfs | string {
+export async function mountTmpfs(kb: number): Promise<Tmpfs | string> {
   const dir = scratch('tmpfs')
+  const options = ['-t', 'tmpfs', '-o', `size=${kb}k`, 'tmpfs', dir]
+  const removeDir = () => rmSync(dir, { recursive: true, force: true })
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${kb}k`, 'tmpfs', dir], { stdio: 'pipe' })
+    execFileSync('mount', options, { stdio: 'pipe' })
+    return {
+      dir,
+      unmount() {
+        try { execFileSync('umount', [dir], { stdio: 'pipe' }) } catch { execFileSync('umount', ['-l', dir], { stdio: 'pipe' }) }
+        removeDir()
+      },
+    }
   } catch (e) {
-    rmSync(dir, { recursive: true, force: true })
-    return `cannot mount a tmpfs (needs root; ${String((e as Error).message).split('\n')[0]})`
-  }
-  return {
-    dir,
-    unmount() {
-      try { execFileSync('umount', [dir], { stdio: 'pipe' }) } catch { /* busy: lazily */ execFileSync('umount', ['-l', dir], { stdio: 'pipe' }) }
-      rmSync(dir, { recursive: true, force: true })
-    },
+    const direct = String((e as Error).message).split('\n')[0]
+    const holder = spawn('unshare', ['-rm', 'sh', '-c', 'mount "$@" && echo ready && exec sleep 100000', 'sh', ...options], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const ready = await new Promise<boolean>((resolve) => {
+      holder.stdout.on('data', () => resolve(true))
+      holder.on('close', () => resolve(false))
+      holder.on('error', () => resolve(false))
+    })
+    if (!ready) {
+      removeDir()
+      return `cannot mount a tmpfs: not as this user (${direct}), nor in a user namespace (unshare -rm)`
+    }
+    return { dir: `/proc/${holder.pid}/root${dir}`, unmount() { holder.kill(); removeDir() } }
   }
 }
 

@@ -33,7 +33,7 @@ beforeAll(async () => {
   const o = await runner.run(['curves', '--points', '5', '--format', 'jsonl', '--shard', '1/1'])
   shard = join(work, 'shard.jsonl')
   writeFileSync(shard, o.stdout)
-  tmpfs = mountTmpfs(64)
+  tmpfs = await mountTmpfs(64)
   if (typeof tmpfs !== 'string') leaveFree(tmpfs.dir, 0)
   noDevices = makeDevice(work, 'probe', 3)
 })

@@ -28,7 +28,7 @@ let shard = ''
 
 beforeAll(async () => {
   requireBuild()
-  disk = mountTmpfs(1024)
+  disk = await mountTmpfs(1024)
   const o = await runner.run(['curves', '--points', '300', '--format', 'jsonl'])
   shard = join(work, 'shard.jsonl')
   writeFileSync(shard, o.stdout)
