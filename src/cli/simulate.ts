@@ -17,6 +17,7 @@ import { rounded } from './format.js'
 import { commonOptions, DOUBLE_N_MAX, formatFrom, problemFrom, type Args } from './common.js'
 import { writer } from '../sweep/writers.js'
 import { csvOf, simulationTable } from '../plot/figures.js'
+import { minOf } from '../extent.js'
 
 /** Defaults: a run of a few seconds that shows the agreement (the published runs use d = 5e4). */
 export const SIMULATE_DEFAULTS = { d: 5000, particles: 500, steps: 100, trainer: 'exact', lr: 1e-2, epochs: 2000, scheme: 'euler', rho: 0.5, seed: 0 } as const
@@ -158,7 +159,7 @@ function summaryTable(doc: SimulationDocument): string {
     w.row(i, { quantity: q, measured: text(doc.measured.final[q]), theory_discrete: text(doc.theory_discrete.final[q]), theory: text(doc.theory.final[q]) }))
   const p = doc.params
   const inside = doc.measured.steps.slice(1, -1).map((s) => s.self_consistent)
-  const consistent = inside.length ? text(Math.min(...inside)) : 'no such t_k with K = 1'
+  const consistent = inside.length ? text(minOf(inside)) : 'no such t_k with K = 1'
   const head = `simulate: d = ${p.d}, n = ${p.n}, sigma = ${p.sigma}, lambda = ${p.lambda}, ${p.particles} particles, ${p.steps} ${p.scheme} steps, trainer ${p.trainer}, engine ${p.engine}, seed ${p.seed}\n` +
     `fraction of training points with self-consistent signs, lowest over 0 < t_k < 1: ${consistent}\n\n`
   return head + w.start() + rows.join('') + w.end()

@@ -12,6 +12,7 @@ import { PARAMETER_RANGE } from '../theory/problem.js'
 import { DEFAULT_SIG_FIGS, TABLE_FORMATS, type TableFormat } from '../sweep/writers.js'
 import { integer, single } from './args.js'
 import { commonOptions, DEFAULTS, digitsFrom, formatFrom, scheduleFrom, type Args } from './common.js'
+import { maxOf } from '../extent.js'
 
 /** Default grids of the comparison commands. */
 export const SWEEP_DEFAULTS = { compareN: '2:1024:log', daeCompareN: '2,8,32,128', daePoints: 11 } as const
@@ -82,7 +83,7 @@ function paramAxes(a: Args, nDefault: string, sweepable: boolean): Axis[] {
 /** The precision: --digits, or high precision forced by n beyond double (with a warning). */
 function digitsOf(a: Args, axes: readonly Axis[]): number | undefined {
   const n = axes.find((x) => x.name === 'n')!
-  return digitsFrom(a, n.kind === 'values' ? Math.max(...n.values) : 0)
+  return digitsFrom(a, n.kind === 'values' ? maxOf(n.values) : 0)
 }
 
 export function specFrom(command: SweepCommand, a: Args): SweepSpec {

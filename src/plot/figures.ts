@@ -13,6 +13,7 @@ import type { FlowProblem } from '../theory/problem.js'
 import { RATE_KEYS, type RateResult } from '../theory/rate.js'
 import { chart, type Guide, type Point } from './charts.js'
 import type { ChartSpec } from './render.js'
+import { maxOf, minOf } from '../extent.js'
 
 export const PLOT_KINDS = ['dae', 'curves', 'compare', 'dae-compare', 'rate', 'simulate'] as const
 export type PlotKind = (typeof PLOT_KINDS)[number]
@@ -135,7 +136,7 @@ export function compareFigure(spec: SweepSpec): Figure {
   const first = table.rows.filter((r) => sigmaLabel(r) === sigmaLabel(table.rows[0]))
   const ns = first.map((r) => num(r.n))
   const last = first[first.length - 1]
-  const guide: Guide = { label: '∝ 1/n', points: [Math.min(...ns), Math.max(...ns)].map((n) => ({ x: n, y: (num(last.mse) * num(last.n)) / n })) }
+  const guide: Guide = { label: '∝ 1/n', points: [minOf(ns), maxOf(ns)].map((n) => ({ x: n, y: (num(last.mse) * num(last.n)) / n })) }
   return {
     table,
     spec: chart([
@@ -183,7 +184,7 @@ export function rateFigure(r: RateResult, problem: FlowProblem): Figure {
     { x: Number(s.n), y: s.n_mse.minus(C).abs().toNumber(), series: 'flow model' },
     { x: Number(s.n), y: s.n_bo_mse.minus(Cbo).abs().toNumber(), series: 'Bayes-optimal' },
   ])
-  const flat = (y: Decimal, label: string): Guide => ({ label, points: [Math.min(...ns), Math.max(...ns)].map((x) => ({ x, y: y.toNumber() })) })
+  const flat = (y: Decimal, label: string): Guide => ({ label, points: [minOf(ns), maxOf(ns)].map((x) => ({ x, y: y.toNumber() })) })
   const g0 = gaps[0].y * ns[0]
   const digits = (x: Decimal) => x.toSignificantDigits(8).toString()
   return {
@@ -193,7 +194,7 @@ export function rateFigure(r: RateResult, problem: FlowProblem): Figure {
     },
     spec: chart([
       { title: 'n · mse(n) → C', x: { title: 'n', log: true }, y: { title: 'n · error at t = 1' }, lines: levels, markers: true, guides: [flat(C, `C = ${digits(C)}`), flat(Cbo, `C_bo = ${digits(Cbo)}`)] },
-      { title: '|n · mse(n) − C|', x: { title: 'n', log: true }, y: { title: 'distance to the limit', log: true }, lines: gaps, markers: true, guides: [{ label: '∝ 1/n', points: [Math.min(...ns), Math.max(...ns)].map((x) => ({ x, y: g0 / x })) }] },
+      { title: '|n · mse(n) − C|', x: { title: 'n', log: true }, y: { title: 'distance to the limit', log: true }, lines: gaps, markers: true, guides: [{ label: '∝ 1/n', points: [minOf(ns), maxOf(ns)].map((x) => ({ x, y: g0 / x })) }] },
     ], {
       title: 'The 1/n rate: C = lim n · mse(n)',
       subtitle: [`${parameters} · C = ${digits(C)}, C_bo = ${digits(Cbo)}, C/C_bo = ${digits(value('ratio'))}, next coefficient C1 = ${digits(value('C1'))} (${r.exact ? 'exact' : 'Richardson extrapolation'})`],
@@ -218,7 +219,7 @@ export function rateConstants(r: RateResult, digits: number): Cells {
   return {
     ...Object.fromEntries(RATE_KEYS.map((k) => [k, value(k)])),
     C_exact: r.exact ? r.exact.text.C : 'not found',
-    digits_agree: Math.min(...RATE_KEYS.map((k) => r.agreement[k])),
+    digits_agree: minOf(RATE_KEYS.map((k) => r.agreement[k])),
   }
 }
 
