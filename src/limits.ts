@@ -85,6 +85,10 @@ const DOUBLE_ROW_SECONDS = { compare: 1e-3, 'dae-compare': 1e-4, curves: 3e-4 } 
 const hpRowSeconds = (command: SweepShape['command'], digits: number): number =>
   (command === 'curves' ? 3e-3 : 0.1 / 5 ** 1.5) * Math.max(5, digits) ** 1.5
 
+/** Estimated seconds per row of a sweep (double precision when digits is undefined). */
+export const rowSeconds = (command: SweepShape['command'], digits: number | undefined): number =>
+  digits === undefined ? DOUBLE_ROW_SECONDS[command] : hpRowSeconds(command, digits)
+
 /** Memory per row of curves under --digits, whose rows are integrated and held together (54 kB at 5 digits, 100 kB at 30). */
 const hpRowBytes = (digits: number): number => 64 * 2 ** 10 * (1 + digits / 5)
 
@@ -105,7 +109,7 @@ export interface SweepShape {
 
 /** A sweep's cost; its rows are written as they are computed, except the aligned table's and curves' under --digits. */
 export function sweepCost(s: SweepShape): Cost {
-  const perRow = s.digits === undefined ? DOUBLE_ROW_SECONDS[s.command] : hpRowSeconds(s.command, s.digits)
+  const perRow = rowSeconds(s.command, s.digits)
   const held = (s.table ? s.rows * s.columns * TABLE_CELL_BYTES : 0) + (s.command === 'curves' && s.digits !== undefined ? s.rows * hpRowBytes(s.digits) : 0)
   return withBase(s.axisValues * AXIS_VALUE_BYTES + held, s.rows * perRow)
 }

@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads'
 import { InputError } from '../errors.js'
 import { shardIndex, shardRows, shardText, type Shard } from './grid.js'
 import { progressBar } from '../progress.js'
-import { nextTurn } from '../limits.js'
+import { nextTurn, rowSeconds } from '../limits.js'
 import { brief } from './merge.js'
 import { openPartial, openSink, partialFile, type Sink } from './sink.js'
 import { prepareSweep, sweepHeader, type SweepSpec } from './sweeps.js'
@@ -69,9 +69,9 @@ export async function runSweep(spec: SweepSpec, o: RunOptions): Promise<void> {
   const first = Math.ceil(from.rows / size)
   const indicesOf = (c: number): number[] => Array.from({ length: Math.min(size, total - c * size) }, (_, j) => shardIndex(o.shard, c * size + j))
   const jobs = Math.min(o.jobs ?? ((total - from.rows) * secondsPerRow(spec) > 1 ? availableParallelism() : 1), chunks - first)
-  // A chunk at high precision can take minutes without a turn of the event loop: computed in a
-  // worker thread, it leaves this one free to handle SIGINT and SIGTERM at once.
-  const inThread = first >= chunks || (jobs <= 1 && spec.digits === undefined)
+  // A chunk that may take over a second (at high precision, minutes) gives the event loop no turn:
+  // computed in a worker thread, it leaves this one free to handle SIGINT and SIGTERM at once.
+  const inThread = first >= chunks || (jobs <= 1 && size * rowSeconds(spec.command, spec.digits) < 1)
   const progress = progressBar(spec.command, total, 'rows', o.progress, from.rows)
   let done = from.rows
   const kept = (what: string) => `${what}: ${done} of ${total} rows kept in ${partialFile(o.out!)}; run the same command with --resume to complete it`

@@ -94,11 +94,17 @@ const requests = fc.oneof(
 
 const SIZE_FLAGS = ['points', 'digits', 'n-range', 'sigma-range', 'shard', 'steps', 'particles', 'd', 'n', 'epochs', 'format']
 
-/** The estimate of a request, from the same code the command judges it with. */
-async function estimate(argv: readonly string[]): Promise<Cost> {
+/**
+ * The estimate of a request, from the same code the command judges it with, and the part of it
+ * LIMITS judge (a simulation's particles and training set are judged against the machine instead).
+ */
+async function estimate(argv: readonly string[]): Promise<Cost & { judged?: Cost }> {
   const args: Record<string, string> = {}
   for (let i = argv[0] === 'plot' ? 2 : 1; i < argv.length; i += 2) args[argv[i].slice(2)] = argv[i + 1]
-  if (argv[0] === 'simulate') return simulationEstimate(await simulationSpecFrom(args))
+  if (argv[0] === 'simulate') {
+    const cost = simulationEstimate(await simulationSpecFrom(args))
+    return { ...cost, judged: cost.steps }
+  }
   if (argv[0] === 'plot') return plotCost(Number(args.points))
   const command = argv[0] as 'curves' | 'compare'
   return sweepEstimate(specFrom(command, args), readShard(args.shard), 'csv')
@@ -106,9 +112,10 @@ async function estimate(argv: readonly string[]): Promise<Cost> {
 
 /** Refused, or cheap enough to run here: the property runs only these (a request of an hour is valid, not tested). */
 async function refusedOrCheap(argv: readonly string[], seconds: number): Promise<'refused' | 'cheap' | 'long'> {
-  let cost: Cost
+  let cost: Cost & { judged?: Cost }
   try { cost = await estimate(argv) } catch { return 'refused' }
-  if (cost.bytes > LIMITS.bytes || cost.seconds > LIMITS.seconds) return 'refused'
+  const judged = cost.judged ?? cost
+  if (judged.bytes > LIMITS.bytes || judged.seconds > LIMITS.seconds) return 'refused'
   return cost.seconds <= seconds ? 'cheap' : 'long'
 }
 
