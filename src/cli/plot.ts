@@ -8,7 +8,7 @@ import { extname } from 'node:path'
 import type { Argv } from 'yargs'
 import { InputError } from '../errors.js'
 import { compareFigure, curvesFigure, csvOf, daeCompareFigure, daeFigure, rateFigure, simulateFigure, type Figure, type PlotKind } from '../plot/figures.js'
-import { toPng, toSvg } from '../plot/render.js'
+import { toPng, toSvgInWorker } from '../plot/render.js'
 import type { SweepSpec } from '../sweep/sweeps.js'
 import { openSink, writeAll } from '../sweep/sink.js'
 import { rate } from '../theory/rate.js'
@@ -16,7 +16,9 @@ import { clip, single } from './args.js'
 import { problemFrom, type Args } from './common.js'
 import { nMaxFrom } from './rate.js'
 import { simulateWithProgress, simulationSpecFrom } from './simulate.js'
-import { specFrom } from './sweep.js'
+import { checkSweep, longestAxisFlag, specFrom } from './sweep.js'
+import { checkCost, countText, plotCost } from '../limits.js'
+import { Grid } from '../sweep/grid.js'
 
 /** What each kind draws (the help line of `flowgm plot KIND`). */
 export const PLOT_DESCRIPTIONS: Readonly<Record<PlotKind, string>> = {
@@ -43,25 +45,41 @@ export const PLOT_POINTS = 101
 /** The t grid of a dae or curves chart: that of curves, with PLOT_POINTS points unless --points. */
 export const plotGrid = (a: Args): SweepSpec => specFrom('curves', { ...a, points: a.points ?? String(PLOT_POINTS) })
 
-/** The figure of a kind from the command's flags (validated before anything is computed). */
+/** Refuse a chart of `rows` rows beyond LIMITS (src/limits.ts), naming the flag that sets them. */
+function checkPlot(rows: number, flag: string): void {
+  checkCost(plotCost(rows), flag, `${countText(rows)} points`, 'plot', flag === 'points' || flag === 'steps' ? `lower --${flag}` : `give --${flag} fewer values`)
+}
+
+/** A sweep's spec, refused if computing it or drawing it is beyond LIMITS. */
+function plotted(spec: SweepSpec): SweepSpec {
+  checkSweep(spec)
+  checkPlot(new Grid(spec.axes).size, longestAxisFlag(spec))
+  return spec
+}
+
+/** The figure of a kind from the command's flags (validated, its cost too, before anything is computed). */
 export async function plotFigure(kind: PlotKind, a: Args): Promise<Figure> {
   switch (kind) {
     case 'dae':
     case 'curves': {
-      const spec = plotGrid(a)
+      const spec = plotted(plotGrid(a))
       return kind === 'dae' ? daeFigure(spec) : curvesFigure(spec)
     }
     case 'compare':
-      return compareFigure(specFrom('compare', a))
+      return compareFigure(plotted(specFrom('compare', a)))
     case 'dae-compare':
-      return daeCompareFigure(specFrom('dae-compare', a))
+      return daeCompareFigure(plotted(specFrom('dae-compare', a)))
     case 'rate': {
       const nMax = nMaxFrom(a)
       const problem = problemFrom(a)
       return rateFigure(rate(problem, { digits: CHART_RATE_DIGITS, nMax }), problem)
     }
-    case 'simulate':
-      return simulateFigure(await simulateWithProgress(await simulationSpecFrom(a)))
+    case 'simulate': {
+      const spec = await simulationSpecFrom(a)
+      // A row per step and t = 1.
+      checkPlot(spec.steps + 1, 'steps')
+      return simulateFigure(await simulateWithProgress(spec))
+    }
   }
 }
 
@@ -92,7 +110,7 @@ export async function plotCommand(kind: PlotKind, a: Args): Promise<void> {
   const stdout = out === undefined && !process.stdout.isTTY ? await openSink(undefined) : undefined
   await writeAll({ out, spec, csv }, async () => {
     const figure = await plotFigure(kind, a)
-    const svg = out !== undefined || stdout ? await toSvg(figure.spec) : undefined
+    const svg = out !== undefined || stdout ? await toSvgInWorker(figure.spec) : undefined
     const image = svg !== undefined && type === '.png' ? await toPng(svg) : svg
     if (stdout && image !== undefined) await stdout.write(image)
     return { out: image, spec: JSON.stringify(figure.spec, null, 2) + '\n', csv: csvOf(figure.table) }

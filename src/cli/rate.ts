@@ -10,6 +10,7 @@ import type { FlowProblem } from '../theory/problem.js'
 import { clip, integer, single } from './args.js'
 import type { Format } from './format.js'
 import { commonOptions } from './common.js'
+import { maxOf } from '../extent.js'
 
 /** Digits printed when --digits is not given. */
 const RATE_DIGITS = 12
@@ -57,6 +58,6 @@ export function rateCommand(a: Record<string, unknown>, problem: FlowProblem & {
   const head = ['key', 'value', 'exact', 'richardson', 'digits_agree']
   const rows = RATE_KEYS.map((k) => [k, value(k), r.exact ? r.exact.text[k] : 'not found', numeric(k), String(r.agreement[k])])
   const cells = [head, ...rows]
-  const widths = head.map((_, j) => Math.max(...cells.map((row) => row[j].length)))
+  const widths = head.map((_, j) => maxOf(cells.map((row) => row[j].length)))
   return cells.map((row) => row.map((c, j) => (j === 2 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ')).join('\n') + '\n'
 }

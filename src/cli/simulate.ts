@@ -10,7 +10,8 @@ import { MAX_SEED } from '../random.js'
 import { SCHEMES, type Scheme } from '../theory/discrete.js'
 import { BYTES_PER_ENTRY, ENGINES, missingTfjs, tfjsAvailable, type EngineName } from '../simulate/engine.js'
 import { checkSpec, simulate, type SimulationDocument, type SimulationSpec } from '../simulate/simulate.js'
-import { TRAINERS, type TrainerName } from '../simulate/train.js'
+import { checkLr, MIN_LR, TRAINERS, type TrainerName } from '../simulate/train.js'
+import { checkCost, countText, simulationCost } from '../limits.js'
 import { progressBar } from '../progress.js'
 import { integer, number, oneOf, single } from './args.js'
 import { rounded } from './format.js'
@@ -18,6 +19,7 @@ import { commonOptions, DOUBLE_N_MAX, formatFrom, problemFrom, type Args } from 
 import { writer } from '../sweep/writers.js'
 import { csvOf, simulationTable } from '../plot/figures.js'
 import { writeAll } from '../sweep/sink.js'
+import { minOf } from '../extent.js'
 
 /** Defaults: a run of a few seconds that shows the agreement (the published runs use d = 5e4). */
 export const SIMULATE_DEFAULTS = { d: 5000, particles: 500, steps: 100, trainer: 'exact', lr: 1e-2, epochs: 2000, scheme: 'euler', rho: 0.5, seed: 0 } as const
@@ -38,7 +40,7 @@ export function simulateOptions<T>(y: Argv<T>): Argv<T> {
     .option('particles', { type: 'string', describe: `particles transported, integer >= 1 [default: ${D.particles}]` })
     .option('steps', { type: 'string', describe: `time steps K (a DAE is trained at each t_k = k/K), integer in [1, ${MAX_STEPS}] [default: ${D.steps}]` })
     .option('trainer', { type: 'string', describe: `exact (closed-form minimiser for the label sign pattern) or adam (full-batch, warm-started) [default: ${D.trainer}]` })
-    .option('lr', { type: 'string', describe: `Adam learning rate, > 0 [default: ${D.lr}]` })
+    .option('lr', { type: 'string', describe: `Adam learning rate, >= ${MIN_LR} [default: ${D.lr}]` })
     .option('epochs', { type: 'string', describe: `Adam epochs per time step, integer >= 1 [default: ${D.epochs}]` })
     .option('scheme', { type: 'string', describe: `transport: euler or heun (heun needs the skip connection) [default: ${D.scheme}]` })
     .option('rho', { type: 'string', describe: `class weight P(s = +1), in (0, 1) [default: ${D.rho}]` })
@@ -61,6 +63,8 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
   const rho = number('rho', a.rho) ?? D.rho
   const lr = number('lr', a.lr) ?? D.lr
   if (trainer !== 'adam') for (const flag of ['lr', 'epochs']) if (a[flag] !== undefined) throw new InputError(flag, 'is a setting of --trainer adam')
+  // As written: 1e-400 reads as 0.
+  checkLr(lr, single('lr', a.lr))
   const requested = oneOf('engine', a.engine, ENGINES)
   const sizes = {
     d: integer('d', a.d, 2) ?? D.d,
@@ -82,6 +86,7 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
   if (engine === 'tfjs' && !available) throw missingTfjs()
   const spec = { problem, rho, lr, trainer, scheme, engine, format, ...sizes }
   checkMemory(spec)
+  checkTime(spec)
   return spec
 }
 
@@ -116,6 +121,24 @@ function checkMemory(s: { particles: number; d: number; engine: EngineName; prob
     const flag = s.d * bytes > WASM_BYTES ? 'd' : 'particles'
     throw new InputError(flag, `${what}, beyond the 4 GiB a WebAssembly engine can address; use --engine js or lower ${flag === 'd' ? '--d' : '--particles or --d'}`)
   }
+}
+
+/** The estimated cost of a simulation (src/limits.ts): what the refusals judge, and tests measure against. */
+export function simulationEstimate(s: SimulationSpec): ReturnType<typeof simulationCost> {
+  const held = s.particles * s.d * BYTES_PER_ENTRY[s.engine] + trainingBytes(s.problem.n, s.d)
+  return simulationCost({ ...s, n: s.problem.n, adam: s.trainer === 'adam', held })
+}
+
+/**
+ * Refuse a run beyond LIMITS (src/limits.ts): the rows of its steps, then its time, naming the
+ * flag that lowers it most (--epochs when Adam's epochs dominate).
+ */
+function checkTime(s: SimulationSpec): void {
+  const cost = simulationEstimate(s)
+  checkCost({ ...cost.steps, seconds: 0 }, 'steps', `${countText(s.steps)} steps`, 'record', 'lower --steps')
+  const run = `${countText(s.steps)} steps${s.trainer === 'adam' ? ` of ${countText(s.epochs)} Adam epochs` : ''} at n = ${s.problem.n}, d = ${s.d}, ${s.particles} particles`
+  const lower = cost.slowest === 'epochs' ? 'lower --epochs (or --steps, --n, --d)' : 'lower --steps, --particles, --n or --d'
+  checkCost({ bytes: 0, seconds: cost.seconds }, cost.slowest, run, 'simulate', lower)
 }
 
 /** Run a simulation with a progress bar on a terminal; refuse a result that is not finite. */
@@ -168,7 +191,7 @@ function summaryTable(doc: SimulationDocument): string {
     w.row(i, { quantity: q, measured: text(doc.measured.final[q]), theory_discrete: text(doc.theory_discrete.final[q]), theory: text(doc.theory.final[q]) }))
   const p = doc.params
   const inside = doc.measured.steps.slice(1, -1).map((s) => s.self_consistent)
-  const consistent = inside.length ? text(Math.min(...inside)) : 'no such t_k with K = 1'
+  const consistent = inside.length ? text(minOf(inside)) : 'no such t_k with K = 1'
   const head = `simulate: d = ${p.d}, n = ${p.n}, sigma = ${p.sigma}, lambda = ${p.lambda}, ${p.particles} particles, ${p.steps} ${p.scheme} steps, trainer ${p.trainer}, engine ${p.engine}, seed ${p.seed}\n` +
     `fraction of training points with self-consistent signs, lowest over 0 < t_k < 1: ${consistent}\n\n`
   return head + w.start() + rows.join('') + w.end()

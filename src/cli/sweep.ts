@@ -4,7 +4,8 @@
  */
 import type { Argv } from 'yargs'
 import { InputError } from '../errors.js'
-import { readAxis, readShard, uniformAxis, type Axis, type AxisRule } from '../sweep/grid.js'
+import { axisLength, Grid, readAxis, readShard, shardRows, uniformAxis, WHOLE, type Axis, type AxisRule, type Shard } from '../sweep/grid.js'
+import { checkCost, countText, sweepCost, type Cost, type SweepShape } from '../limits.js'
 import { mergeFiles } from '../sweep/merge.js'
 import { runSweep } from '../sweep/run.js'
 import type { SweepCommand, SweepSpec } from '../sweep/sweeps.js'
@@ -12,6 +13,7 @@ import { PARAMETER_RANGE } from '../theory/problem.js'
 import { DEFAULT_SIG_FIGS, TABLE_FORMATS, type TableFormat } from '../sweep/writers.js'
 import { integer, single } from './args.js'
 import { commonOptions, DEFAULTS, digitsFrom, formatFrom, scheduleFrom, type Args } from './common.js'
+import { maxOf } from '../extent.js'
 
 /** Default grids of the comparison commands. */
 export const SWEEP_DEFAULTS = { compareN: '2:1024:log', daeCompareN: '2,8,32,128', daePoints: 11 } as const
@@ -82,7 +84,7 @@ function paramAxes(a: Args, nDefault: string, sweepable: boolean): Axis[] {
 /** The precision: --digits, or high precision forced by n beyond double (with a warning). */
 function digitsOf(a: Args, axes: readonly Axis[]): number | undefined {
   const n = axes.find((x) => x.name === 'n')!
-  return digitsFrom(a, n.kind === 'values' ? Math.max(...n.values) : 0)
+  return digitsFrom(a, n.kind === 'values' ? maxOf(n.values) : 0)
 }
 
 export function specFrom(command: SweepCommand, a: Args): SweepSpec {
@@ -125,7 +127,52 @@ export async function sweepCommand(command: SweepCommand, a: Args): Promise<void
   if (command === 'curves' && spec.digits !== undefined && shard.K > 1) {
     throw new InputError('shard', 'curves under --digits integrates its whole t grid in one pass and is not sharded (shard compare or dae-compare)')
   }
+  checkSweep(spec, shard)
+  if (format === 'table') checkAlignedTable(spec, shard)
   await runSweep(spec, { format, sigFigs: sig, shard, jobs, out, resume })
+}
+
+/** Columns of the widest sweep (curves: t, the DAE keys and the statistics). */
+const SWEEP_COLUMNS = 24
+
+/** What a sweep's cost depends on. */
+function shapeOf(spec: SweepSpec, shard: Shard, table: boolean): SweepShape {
+  const rows = shardRows(new Grid(spec.axes).size, shard)
+  const axisValues = spec.axes.reduce((s, a) => s + (a.kind === 'values' ? a.values.length : 0), 0)
+  return { command: spec.command, rows, axisValues, columns: SWEEP_COLUMNS, digits: spec.digits, table }
+}
+
+/** The flag of an axis as given: --points (a uniform t grid), --NAME-range or --NAME. */
+const axisFlag = (a: Axis): string => (a.kind === 'uniform' ? 'points' : a.definition.includes(':') ? `${a.name}-range` : a.name)
+
+/** The flag of the axis with the most values (the one to narrow). */
+export const longestAxisFlag = (spec: SweepSpec): string => axisFlag(spec.axes.reduce((x, a) => (axisLength(a) > axisLength(x) ? a : x)))
+
+/**
+ * Refuse a sweep beyond LIMITS (src/limits.ts) before computing a row: curves under --digits,
+ * which holds its whole t grid, naming --points; any other, by its time, naming its longest axis
+ * (a sweep is split with --shard).
+ */
+export function checkSweep(spec: SweepSpec, shard: Shard = WHOLE): void {
+  const shape = shapeOf(spec, shard, false)
+  const cost = sweepCost(shape)
+  if (spec.command === 'curves' && spec.digits !== undefined) {
+    const t = spec.axes.find((a) => a.name === 't')!
+    checkCost(cost, 'points', `${countText(axisLength(t))} points at ${spec.digits} digits`, 'compute', 'lower --points or --digits')
+    return
+  }
+  const longest = longestAxisFlag(spec)
+  const rows = shard.K > 1 ? `${countText(shape.rows)} rows (shard ${shard.k}/${shard.K})` : `${countText(shape.rows)} rows`
+  checkCost(cost, longest, rows, 'compute', `narrow the grid, or split it with --shard k/K${spec.digits !== undefined ? ' or lower --digits' : ''}`)
+}
+
+/** The estimated cost of a sweep (src/limits.ts): what the refusals judge, and tests measure against. */
+export const sweepEstimate = (spec: SweepSpec, shard: Shard, format: TableFormat): Cost => sweepCost(shapeOf(spec, shard, format === 'table'))
+
+/** The aligned table holds every cell until the last row: refuse one beyond LIMITS, naming --format. */
+function checkAlignedTable(spec: SweepSpec, shard: Shard): void {
+  const shape = shapeOf(spec, shard, true)
+  checkCost({ ...sweepCost(shape), seconds: 0 }, 'format', `${countText(shape.rows)} rows`, 'align as a table', 'use --format csv, jsonl or markdown, which stream')
 }
 
 /** flowgm merge FILE... : JSONL shards back into one table. */

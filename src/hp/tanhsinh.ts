@@ -40,6 +40,7 @@
  * working precision, so f ~ 1/(e - s)² with e - b = ε loses log10(1/ε) digits).
  */
 import type { Decimal, DecimalConstructor } from './arith.js'
+import { maxOf } from '../extent.js'
 
 export interface TanhSinhOptions {
   /** Requested relative accuracy in significant digits (below the precision of D). */
@@ -195,12 +196,12 @@ export function tanhSinh(
     history.push(sums.map((s) => s.times(half).times(h)))
     if (level < MIN_LEVEL) continue
     const scales = abs.map((x) => x.times(half.abs()).times(h))
-    const estimate = errorEstimate(history, scales, D.precision, Math.max(...tail))
+    const estimate = errorEstimate(history, scales, D.precision, maxOf(tail))
     if (estimate <= -digits) {
       return { values: history[level], levels: level, evaluations, error: pow10(D, estimate) }
     }
     if (level === maxLevel) {
-      const cut = Math.max(...tail) > -digits
+      const cut = maxOf(tail) > -digits
         ? '; the terms are not negligible where the nodes reach the endpoint at this precision (raise the working precision)'
         : ''
       throw new Error(`tanhSinh: no convergence to ${digits} digits by level ${maxLevel} (h = 2^-${maxLevel}, ${evaluations} evaluations); estimated relative error 1e${Math.ceil(estimate)}${cut}`)

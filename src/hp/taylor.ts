@@ -33,6 +33,7 @@
  */
 import { Decimal, type DecimalConstructor } from './arith.js'
 import type { Series } from './series.js'
+import { minOf } from '../extent.js'
 
 /** The N-term series at t0 of den, A and G for every state. */
 export interface TaylorSystem {
@@ -100,9 +101,9 @@ export function taylorSolve(
         return Xi
       })
       const logs = sequences.map((s) => s.map(log10Abs))
-      let H = Math.min(...logs.map((lc) => stepBound(lc, T, TAIL)))
-      const logRadius = Math.min(...logs.map((lc) => stepBound(lc, 0, TAIL)))
-      const logRadiusWide = Math.min(...logs.map((lc) => stepBound(lc, 0, Math.floor(lc.length / 2))))
+      let H = minOf(logs.map((lc) => stepBound(lc, T, TAIL)))
+      const logRadius = minOf(logs.map((lc) => stepBound(lc, 0, TAIL)))
+      const logRadiusWide = minOf(logs.map((lc) => stepBound(lc, 0, Math.floor(lc.length / 2))))
       // rejection: halve h (an infinite H means vanishing tails: the truncated series is exact)
       if (H < Infinity) while (H > logRadiusWide - LOG2) H -= LOG2
 

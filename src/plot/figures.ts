@@ -13,6 +13,8 @@ import type { FlowProblem } from '../theory/problem.js'
 import { RATE_KEYS, type RateResult } from '../theory/rate.js'
 import { chart, type Guide, type Point } from './charts.js'
 import type { ChartSpec } from './render.js'
+import { maxOf, minOf } from '../extent.js'
+import { breather } from '../limits.js'
 
 export const PLOT_KINDS = ['dae', 'curves', 'compare', 'dae-compare', 'rate', 'simulate'] as const
 export type PlotKind = (typeof PLOT_KINDS)[number]
@@ -46,10 +48,20 @@ export const csvOf = (t: Table): string => {
 
 const num = (v: Value | undefined): number => (typeof v === 'number' ? v : v === undefined || v === '' ? NaN : Number(v))
 
+/** Rows computed between two turns of the event loop (where a signal is handled). */
+const CHUNK = 256
+
 /** Every row of a sweep, in grid order. */
-function sweepTable(spec: SweepSpec): Table {
+async function sweepTable(spec: SweepSpec): Promise<Table> {
   const sweep = prepareSweep(spec)
-  return { keys: sweep.keys, rows: sweep.rows(Array.from({ length: sweep.grid.size }, (_, i) => i)) }
+  const rows: Cells[] = []
+  const pause = breather()
+  for (let start = 0; start < sweep.grid.size; start += CHUNK) {
+    const indices = Array.from({ length: Math.min(CHUNK, sweep.grid.size - start) }, (_, j) => start + j)
+    for (const r of sweep.rows(indices)) rows.push(r)
+    await pause()
+  }
+  return { keys: sweep.keys, rows }
 }
 
 /** What the sweep's parameters are, for the subtitle: the fixed ones with their value, the schedule, the variant. */
@@ -75,8 +87,8 @@ function columns(t: Table, keys: readonly string[]): Table {
 /** The DAE weights over t (Result A): published figure 1 plots ĉ_t, m_t, |q_t| and ‖ŵ‖²/d. */
 export const DAE_PLOT_KEYS = ['c', 'm', 'q_xi', 'w_norm2'] as const
 
-export function daeFigure(spec: SweepSpec): Figure {
-  const table = columns(sweepTable(spec), ['t', ...DAE_PLOT_KEYS, 'digits_verified'])
+export async function daeFigure(spec: SweepSpec): Promise<Figure> {
+  const table = columns(await sweepTable(spec), ['t', ...DAE_PLOT_KEYS, 'digits_verified'])
   return {
     table,
     spec: chart([{ x: { title: 't' }, y: { title: 'weight' }, lines: overT(table.rows, DAE_PLOT_KEYS, ['q_xi']) }], {
@@ -90,8 +102,8 @@ export function daeFigure(spec: SweepSpec): Figure {
 /** The summary statistics over t (Result B), with simulation points when a simulation is given. */
 export const STATS_PLOT_KEYS = ['M', 'Q_xi', 'P'] as const
 
-export function curvesFigure(spec: SweepSpec, simulation?: SimulationDocument): Figure {
-  const table = columns(sweepTable(spec), ['t', ...STATS_PLOT_KEYS, 'norm', 'cos', 'cos_sample', 'mse', 'digits_verified'])
+export async function curvesFigure(spec: SweepSpec, simulation?: SimulationDocument): Promise<Figure> {
+  const table = columns(await sweepTable(spec), ['t', ...STATS_PLOT_KEYS, 'norm', 'cos', 'cos_sample', 'mse', 'digits_verified'])
   const points = simulation ? thinned(simulation.measured.steps).flatMap((r) => STATS_PLOT_KEYS.map((k) => ({ x: r.t, y: r[k], series: LABELS[k] }))) : undefined
   const p = simulation?.params
   return {
@@ -124,8 +136,8 @@ function seriesOf(spec: SweepSpec, row: Cells, fallback: string): string {
 const ESTIMATORS = [['', 'flow model'], ['bo_', 'Bayes-optimal'], ['pca_', 'PCA']] as const
 
 /** Error and cosine at t = 1 against n, with the Bayes-optimal and PCA estimators (published figure 3). */
-export function compareFigure(spec: SweepSpec): Figure {
-  const table = sweepTable(spec)
+export async function compareFigure(spec: SweepSpec): Promise<Figure> {
+  const table = await sweepTable(spec)
   // One series per swept σ, λ or ω; with none swept, the one series is named by its σ.
   const sigma = spec.axes.find((a) => a.name === 'sigma')!
   const sigmaLabel = (r: Cells) => seriesOf(spec, r, `σ = ${axisText(sigma, 0)}`)
@@ -135,7 +147,7 @@ export function compareFigure(spec: SweepSpec): Figure {
   const first = table.rows.filter((r) => sigmaLabel(r) === sigmaLabel(table.rows[0]))
   const ns = first.map((r) => num(r.n))
   const last = first[first.length - 1]
-  const guide: Guide = { label: '∝ 1/n', points: [Math.min(...ns), Math.max(...ns)].map((n) => ({ x: n, y: (num(last.mse) * num(last.n)) / n })) }
+  const guide: Guide = { label: '∝ 1/n', points: [minOf(ns), maxOf(ns)].map((n) => ({ x: n, y: (num(last.mse) * num(last.n)) / n })) }
   return {
     table,
     spec: chart([
@@ -151,8 +163,8 @@ export function compareFigure(spec: SweepSpec): Figure {
 }
 
 /** The single-time denoiser's test error over t for several n, against the oracle (published figure 4). */
-export function daeCompareFigure(spec: SweepSpec): Figure {
-  const table = sweepTable(spec)
+export async function daeCompareFigure(spec: SweepSpec): Promise<Figure> {
+  const table = await sweepTable(spec)
   const label = (r: Cells) => [`n = ${r.n}`, seriesOf(spec, r, '')].filter(Boolean).join(', ')
   const lines = table.rows.map((r) => ({ x: num(r.t), y: num(r.test_mse), series: label(r) }))
   const firstN = table.rows.filter((r) => r.n === table.rows[0].n && seriesOf(spec, r, '') === seriesOf(spec, table.rows[0], ''))
@@ -183,7 +195,7 @@ export function rateFigure(r: RateResult, problem: FlowProblem): Figure {
     { x: Number(s.n), y: s.n_mse.minus(C).abs().toNumber(), series: 'flow model' },
     { x: Number(s.n), y: s.n_bo_mse.minus(Cbo).abs().toNumber(), series: 'Bayes-optimal' },
   ])
-  const flat = (y: Decimal, label: string): Guide => ({ label, points: [Math.min(...ns), Math.max(...ns)].map((x) => ({ x, y: y.toNumber() })) })
+  const flat = (y: Decimal, label: string): Guide => ({ label, points: [minOf(ns), maxOf(ns)].map((x) => ({ x, y: y.toNumber() })) })
   const g0 = gaps[0].y * ns[0]
   const digits = (x: Decimal) => x.toSignificantDigits(8).toString()
   return {
@@ -193,7 +205,7 @@ export function rateFigure(r: RateResult, problem: FlowProblem): Figure {
     },
     spec: chart([
       { title: 'n · mse(n) → C', x: { title: 'n', log: true }, y: { title: 'n · error at t = 1' }, lines: levels, markers: true, guides: [flat(C, `C = ${digits(C)}`), flat(Cbo, `C_bo = ${digits(Cbo)}`)] },
-      { title: '|n · mse(n) − C|', x: { title: 'n', log: true }, y: { title: 'distance to the limit', log: true }, lines: gaps, markers: true, guides: [{ label: '∝ 1/n', points: [Math.min(...ns), Math.max(...ns)].map((x) => ({ x, y: g0 / x })) }] },
+      { title: '|n · mse(n) − C|', x: { title: 'n', log: true }, y: { title: 'distance to the limit', log: true }, lines: gaps, markers: true, guides: [{ label: '∝ 1/n', points: [minOf(ns), maxOf(ns)].map((x) => ({ x, y: g0 / x })) }] },
     ], {
       title: 'The 1/n rate: C = lim n · mse(n)',
       subtitle: [`${parameters} · C = ${digits(C)}, C_bo = ${digits(Cbo)}, C/C_bo = ${digits(value('ratio'))}, next coefficient C1 = ${digits(value('C1'))} (${r.exact ? 'exact' : 'Richardson extrapolation'})`],
@@ -218,7 +230,7 @@ export function rateConstants(r: RateResult, digits: number): Cells {
   return {
     ...Object.fromEntries(RATE_KEYS.map((k) => [k, value(k)])),
     C_exact: r.exact ? r.exact.text.C : 'not found',
-    digits_agree: Math.min(...RATE_KEYS.map((k) => r.agreement[k])),
+    digits_agree: minOf(RATE_KEYS.map((k) => r.agreement[k])),
   }
 }
 

@@ -4,6 +4,8 @@
  */
 import { compile, type TopLevelSpec } from 'vega-lite'
 import { parse, View } from 'vega'
+import { once } from 'node:events'
+import { Worker } from 'node:worker_threads'
 
 export type ChartSpec = TopLevelSpec
 
@@ -14,6 +16,21 @@ export async function toSvg(spec: ChartSpec): Promise<string> {
     return await view.toSVG()
   } finally {
     view.finalize()
+  }
+}
+
+/** Where the worker's compiled code lives, from src/ (tests) and from dist/ alike. */
+const WORKER = new URL('../../dist/plot/render-worker.js', import.meta.url)
+
+/** toSvg in a worker thread, leaving this one free to handle signals while vega renders. */
+export async function toSvgInWorker(spec: ChartSpec): Promise<string> {
+  const worker = new Worker(WORKER, { workerData: { spec } })
+  try {
+    const [reply] = (await once(worker, 'message')) as [{ svg?: string; error?: string }]
+    if (reply.error !== undefined) throw new Error(reply.error)
+    return reply.svg!
+  } finally {
+    await worker.terminate()
   }
 }
 

@@ -13,10 +13,11 @@ import { discreteFlow, SCHEMES, type Scheme } from '../theory/discrete.js'
 import type { FlowProblem } from '../theory/problem.js'
 import { flowObservables, learntDae, solve } from '../theory/solve.js'
 import { VERSION } from '../version.js'
+import { nextTurn } from '../limits.js'
 import { drawTrainingSet, type TrainingSet } from './data.js'
 import { dot } from './vector.js'
 import { createEngine, ENGINES, type Engine, type EngineName } from './engine.js'
-import { adamTrainer, exactTrainer, TRAINERS, type Fit, type Trainer, type TrainerName } from './train.js'
+import { adamTrainer, checkLr, exactTrainer, TRAINERS, type Fit, type Trainer, type TrainerName } from './train.js'
 
 export interface SimulationSpec {
   readonly problem: FlowProblem
@@ -68,7 +69,7 @@ export function checkSpec(s: SimulationSpec): void {
   int('steps', s.steps, 1)
   int('epochs', s.epochs, 1)
   if (!(s.rho > 0 && s.rho < 1)) throw new InputError('rho', `must be in (0, 1) (got ${s.rho})`)
-  if (!(s.lr > 0 && Number.isFinite(s.lr))) throw new InputError('lr', `must be a finite number > 0 (got ${s.lr})`)
+  checkLr(s.lr)
   if (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > MAX_SEED) throw new InputError('seed', `must be an integer in [0, ${MAX_SEED}] (got ${s.seed})`)
   const choice = (flag: string, x: string, options: readonly string[]) => {
     if (!options.includes(x)) throw new InputError(flag, `must be one of ${options.join(', ')} (got '${clip(String(x))}')`)
@@ -101,11 +102,11 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
     const at = (k: number) => schedule.at(k / K)
     // Heun's last stage needs the velocity at t = 1, the limit of the learnt field: only the
     // exact trainer's closed form provides it (a network trained at t = 1 is c = 1, w = 0).
-    const fitAt = (k: number): Fit => (k === K ? exact.fit(at(K)) : trainer.fit(at(k)))
+    const fitAt = (k: number): Fit | Promise<Fit> => (k === K ? exact.fit(at(K)) : trainer.fit(at(k)))
     let ahead: Fit | undefined
     for (let k = 0; k < K; k++) {
-      const fit = ahead ?? fitAt(k)
-      ahead = scheme === 'heun' ? fitAt(k + 1) : undefined
+      const fit = ahead ?? await fitAt(k)
+      ahead = scheme === 'heun' ? await fitAt(k + 1) : undefined
       const learnt = dae(fit, data, spec.trainer === 'adam' ? exact.fit(at(k)) : undefined)
       timing.training += lap()
       const directions = ahead ? [fit.velocity.u, ahead.velocity.u] : [fit.velocity.u]
@@ -116,7 +117,7 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
       engine.update(a, vectors, coefficients)
       timing.transport += lap()
       hooks.onStep?.(k + 1, K)
-      await new Promise((resolve) => setImmediate(resolve))
+      await nextTurn()
     }
     const { dots, norms } = engine.project(probe.vectors)
     const last = probe.row(1, dots, norms, probe.vectors.length, 0)

@@ -23,6 +23,8 @@
  * labels, and the first fit starts from c = 0, w = 0. The network and the risk are
  * even in w, so each fit is returned with w.A >= 0.
  */
+import { InputError } from '../errors.js'
+import { breather } from '../limits.js'
 import { dot } from './vector.js'
 import type { TrainingSet } from './data.js'
 
@@ -50,7 +52,8 @@ export interface Fit {
 }
 
 export interface Trainer {
-  fit(at: ScheduleValues): Fit
+  /** Adam's fit is asynchronous: it gives the event loop a turn now and then (a signal is handled there). */
+  fit(at: ScheduleValues): Fit | Promise<Fit>
 }
 
 /** Sums over the training set that do not depend on t. */
@@ -104,7 +107,7 @@ function residual(data: TrainingSet, lambda: number, skip: boolean, xt: Float64A
   return Math.sqrt(gw2 / d + (skip ? (gc / d) ** 2 : 0)) / n
 }
 
-export function exactTrainer(data: TrainingSet, lambda: number, skip: boolean): Trainer {
+export function exactTrainer(data: TrainingSet, lambda: number, skip: boolean): { fit(at: ScheduleValues): Fit } {
   const S = sums(data)
   const { n, d, A, xi, labels } = data
   const nl = n + lambda
@@ -151,6 +154,20 @@ const BETA1 = 0.9
 const BETA2 = 0.999
 const EPSILON = 1e-8
 
+/**
+ * Smallest learning rate: an Adam step is lr times moments of the gradient, which underflow double
+ * precision (below 2.2e-308 digits are lost, below 5e-324 nothing is left) for smaller ones, and
+ * the run then ends in 0/0 rather than in a slow fit.
+ */
+export const MIN_LR = 1e-200
+
+/** Refuse a learning rate Adam cannot step with; `shown`: the value as the user wrote it. */
+export function checkLr(lr: number, shown = String(lr)): void {
+  if (!(lr >= MIN_LR && Number.isFinite(lr))) {
+    throw new InputError('lr', `must be a finite number >= ${MIN_LR}: a smaller Adam step underflows double precision (got ${shown})`)
+  }
+}
+
 export function adamTrainer(data: TrainingSet, lambda: number, skip: boolean, o: AdamOptions = {}): Trainer {
   const lr = o.lr ?? 1e-2
   const epochs = o.epochs ?? 2000
@@ -160,7 +177,8 @@ export function adamTrainer(data: TrainingSet, lambda: number, skip: boolean, o:
   let c = 0
   const w = new Float64Array(d)
   return {
-    fit([alpha, beta, alphadot, betadot]) {
+    async fit([alpha, beta, alphadot, betadot]) {
+      const pause = breather()
       const xt = inputs(data, alpha, beta)
       let sxx = 0, sx1 = 0
       for (let i = 0; i < xt.length; i++) { sxx += xt[i] * xt[i]; sx1 += xt[i] * x1[i] }
@@ -182,6 +200,8 @@ export function adamTrainer(data: TrainingSet, lambda: number, skip: boolean, o:
       let mc = 0, vc = 0
       let b1 = 1, b2 = 1
       for (let epoch = 0; epoch < epochs; epoch++) {
+        const paused = pause()
+        if (paused) await paused
         setSigns()
         // dR/dc = c sum|x_t|^2 - sum x_t.x1 + w.B_phi
         const gc = skip ? c * sxx - sx1 + dot(w, Bphi) : 0

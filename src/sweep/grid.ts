@@ -12,10 +12,11 @@ import { clip, decimal, single } from '../cli/args.js'
 /**
  * One axis: its values and their exact decimal text (what high precision computes with), and its
  * definition as the user wrote it. A `uniform` axis (the t grid of curves, k/(K-1)) computes them
- * on demand: its text has more digits than any working precision.
+ * on demand: its text has more digits than any working precision. A range's texts are those of
+ * its values (`texts` absent): 10^7 strings held for nothing would take half a gigabyte.
  */
 export type Axis =
-  | { readonly name: string; readonly kind: 'values'; readonly values: readonly number[]; readonly texts: readonly string[]; readonly definition: string }
+  | { readonly name: string; readonly kind: 'values'; readonly values: readonly number[]; readonly texts?: readonly string[]; readonly definition: string }
   | { readonly name: string; readonly kind: 'uniform'; readonly points: number; readonly definition: string }
 
 export const axisLength = (a: Axis): number => (a.kind === 'values' ? a.values.length : a.points)
@@ -27,7 +28,8 @@ export function axisValue(a: Axis, j: number): number {
 const Grid1100 = Decimal.clone({ precision: 1100 })
 
 export function axisText(a: Axis, j: number): string {
-  return a.kind === 'values' ? a.texts[j] : new Grid1100(j).div(a.points - 1).toString()
+  if (a.kind === 'uniform') return new Grid1100(j).div(a.points - 1).toString()
+  return a.texts?.[j] ?? String(a.values[j])
 }
 
 /** The uniform grid k/(K-1), k = 0..K-1, of [0, 1]. */
@@ -103,9 +105,19 @@ function rangeAxis(name: string, text: string, rule: AxisRule): Axis {
     if (count > AXIS_MAX) throw new InputError(flag, `holds ${count} points, more than ${AXIS_MAX}`)
     values = Array.from({ length: count }, (_, k) => (log ? start * 2 ** k : start + k))
   }
-  if (rule.integer) values = [...new Set(values.map(Math.round))]
+  if (rule.integer) values = roundedOnce(values)
   values.forEach((v) => check(flag, v, rule))
-  return { name, kind: 'values', values, texts: values.map(String), definition: parts.join(':') }
+  return { name, kind: 'values', values, definition: parts.join(':') }
+}
+
+/** Increasing values rounded to integers, each once (rounding keeps the order: repeats are neighbours). */
+function roundedOnce(values: readonly number[]): number[] {
+  const out: number[] = []
+  for (const v of values) {
+    const r = Math.round(v)
+    if (out.length === 0 || out[out.length - 1] !== r) out.push(r)
+  }
+  return out
 }
 
 function check(flag: string, x: number, rule: AxisRule): number {

@@ -15,8 +15,9 @@ import { Worker } from 'node:worker_threads'
 import { InputError } from '../errors.js'
 import { shardIndex, shardRows, shardText, type Shard } from './grid.js'
 import { progressBar } from '../progress.js'
+import { nextTurn, rowSeconds } from '../limits.js'
 import { brief } from './merge.js'
-import { openPartial, openSink, outputTarget, partialFile } from './sink.js'
+import { openPartial, openSink, outputTarget, partialFile, type Sink } from './sink.js'
 import { prepareSweep, sweepHeader, type SweepSpec } from './sweeps.js'
 import { writer, type Cells, type SweepHeader, type TableFormat } from './writers.js'
 
@@ -69,30 +70,33 @@ export async function runSweep(spec: SweepSpec, o: RunOptions): Promise<void> {
   const first = Math.ceil(from.rows / size)
   const indicesOf = (c: number): number[] => Array.from({ length: Math.min(size, total - c * size) }, (_, j) => shardIndex(o.shard, c * size + j))
   const jobs = Math.min(o.jobs ?? ((total - from.rows) * secondsPerRow(spec) > 1 ? availableParallelism() : 1), chunks - first)
+  // A chunk that may take over a second (at high precision, minutes) gives the event loop no turn:
+  // computed in a worker thread, it leaves this one free to handle SIGINT and SIGTERM at once.
+  const inThread = first >= chunks || (jobs <= 1 && size * rowSeconds(spec.command, spec.digits) < 1)
   const progress = progressBar(spec.command, total, 'rows', o.progress, from.rows)
   let done = from.rows
   const kept = (what: string) => `${what}: ${done} of ${total} rows kept in ${partialFile(o.out!)}; run the same command with --resume to complete it`
   const sink = resumable ? openPartial(o.out!, from.bytes, () => { progress.end(); return kept('interrupted') }) : await openSink(o.out)
+  // A resumed file has its header (unless it was cut short in it); a new table's header waits
+  // for its first rows, so that a sweep failing on them prints nothing that looks like output.
+  const out = from.bytes ? sink : headed(sink, w.start())
   try {
-    // A resumed file has its header (unless it was cut short in it).
-    if (!from.bytes) await sink.write(w.start())
     progress.update(done)
     const emit = async (indices: readonly number[], rows: readonly Cells[]) => {
-      await sink.write(rows.map((r, j) => w.row(indices[j], r)).join(''))
+      await out.write(rows.map((r, j) => w.row(indices[j], r)).join(''))
       done += rows.length
       progress.update(done)
     }
-    if (jobs <= 1) {
+    if (inThread) {
       for (let c = first; c < chunks; c++) {
         const indices = indicesOf(c)
         await emit(indices, sweep.rows(indices))
-        // A turn of the event loop between chunks: a signal (SIGINT, SIGTERM) is handled there.
-        await new Promise<void>((resolve) => setImmediate(resolve))
+        await nextTurn()
       }
     } else {
-      await inWorkers(spec, jobs, first, chunks, indicesOf, emit)
+      await inWorkers(spec, Math.max(1, jobs), first, chunks, indicesOf, emit)
     }
-    await sink.write(w.end())
+    await out.write(w.end())
     progress.end()
     await sink.commit()
   } catch (e) {
@@ -100,6 +104,19 @@ export async function runSweep(spec: SweepSpec, o: RunOptions): Promise<void> {
     await sink.abort()
     if (resumable) process.stderr.write(`flowgm: ${kept('stopped')}\n`)
     throw e
+  }
+}
+
+/** `sink`, with `head` written just before the first write (a table's header, with its first rows). */
+function headed(sink: Sink, head: string): Pick<Sink, 'write'> {
+  let pending: string | undefined = head
+  return {
+    async write(data) {
+      if (pending !== undefined && typeof data === 'string') data = pending + data
+      else if (pending !== undefined) await sink.write(pending)
+      pending = undefined
+      await sink.write(data)
+    },
   }
 }
 
@@ -124,8 +141,8 @@ async function inWorkers(spec: SweepSpec, jobs: number, first: number, chunks: n
         }
       }
       for (const worker of workers) {
-        worker.on('message', (m: { chunk: number; indices: number[]; rows?: Cells[]; error?: string }) => {
-          if (m.error !== undefined) return reject(new Error(m.error))
+        worker.on('message', (m: { chunk: number; indices: number[]; rows?: Cells[]; error?: string; input?: { flag: string; rule: string } }) => {
+          if (m.error !== undefined) return reject(m.input ? new InputError(m.input.flag, m.input.rule) : new Error(m.error))
           done.set(m.chunk, { indices: m.indices, rows: m.rows! })
           idle.push(worker)
           writing = writing.then(async () => {

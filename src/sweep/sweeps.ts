@@ -217,7 +217,7 @@ function caption(spec: SweepSpec): string {
     : `schedule $\\alpha(t) =$ \\texttt{${latexText(spec.schedule.alpha)}}, $\\beta(t) =$ \\texttt{${latexText(spec.schedule.beta)}}`
   const params = spec.axes.map((a) => {
     const len = axisLength(a)
-    const texts = Array.from({ length: Math.min(len, 8) }, (_, j) => (a.kind === 'values' ? a.texts[j] : String(axisValue(a, j))))
+    const texts = Array.from({ length: Math.min(len, 8) }, (_, j) => (a.kind === 'values' ? axisText(a, j) : String(axisValue(a, j))))
     if (len === 1) return `$${SYMBOLS[a.name]} = ${texts[0]}$`
     if (len <= 8) return `$${SYMBOLS[a.name]} \\in \\{${texts.join(', ')}\\}$`
     return `$${SYMBOLS[a.name]} \\in [${String(axisValue(a, 0))}, ${String(axisValue(a, len - 1))}]$ (${len} values)`

@@ -7,6 +7,7 @@
  * and the sweep header, so a merged sweep prints byte for byte what the unsharded one prints.
  */
 import { Decimal } from 'decimal.js'
+import { maxOf } from '../extent.js'
 
 export type Value = number | string
 /** One row: the value of each key as printed in JSON (a rounded number, or a decimal string under --digits). */
@@ -85,7 +86,7 @@ export function writer(format: TableFormat, keys: readonly string[], options: Wr
         start: () => '',
         row: (_i, r) => { cells.push(keys.map((k) => String(r[k]))); return '' },
         end: () => {
-          const widths = keys.map((_, j) => Math.max(...cells.map((row) => row[j].length)))
+          const widths = keys.map((_, j) => maxOf(cells.map((row) => row[j].length)))
           return cells.map((row) => row.map((c, j) => c.padStart(widths[j])).join('  ')).join('\n') + '\n'
         },
       }

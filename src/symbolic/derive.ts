@@ -17,6 +17,7 @@ import { atOne, expandAtInfinity, phiExpr, reduceSquares, solveExactly, squareOf
 import { solveLinear } from './linear.js'
 import { rfText as rfTextOf, type NamedPoly } from './text.js'
 import { compileSchedule, type ScheduleSource } from './schedule.js'
+import { minOf } from '../extent.js'
 
 /** Model parameters, in the order the compiled factories take them. */
 export const PARAMETERS = ['n', 'sigma', 'lambda', 'omega'] as const
@@ -192,7 +193,7 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
   }
   const daeDirectionOnly = daeObs.filter((e) => homogeneousZero(e.node, ['m', 'q_xi'], ['c'], writtenScope)).map((e) => e.name)
   const endB = new FactoryBuilder(PARAMS)
-  const lowest = Math.min(...(['m', 'q_xi'] as const).map((u) => alphaValuation(solution.get(u)!)))
+  const lowest = minOf((['m', 'q_xi'] as const).map((u) => alphaValuation(solution.get(u)!)))
   const alphaK = rfPow(rfVar('alpha'), Number.isFinite(lowest) ? lowest : 0)
   compileEntries(endB, (['m', 'q_xi'] as const).map((u) => ({ name: u, rf: rfSubstitute(rfDiv(solution.get(u)!, alphaK), new Map([['alpha', rfConst(rat(0n))]])) })), new Map())
 
@@ -397,7 +398,7 @@ function homogeneousZero(node: MathNode, pair: readonly string[], others: readon
 function alphaValuation(a: RF): number {
   if (rfIsZero(a)) return Infinity
   if (!rfRegularAt(a, 'alpha')) return 0
-  return Math.min(...polyTerms(rfParts(a).num).map(({ mono }) => mono.find(([v]) => v === 'alpha')?.[1] ?? 0))
+  return minOf(polyTerms(rfParts(a).num).map(({ mono }) => mono.find(([v]) => v === 'alpha')?.[1] ?? 0))
 }
 
 /** The square of an expression whose only non-rational parts are square roots, as a rational function. */

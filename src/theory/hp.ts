@@ -19,6 +19,7 @@ import { instantiate } from '../symbolic/codegen.js'
 import { STATES } from '../symbolic/derive.js'
 import { variantOf } from './model.js'
 import type { FlowProblem } from './problem.js'
+import { maxOf, minOf } from '../extent.js'
 
 export type HpRow = Readonly<Record<string, Decimal>>
 
@@ -66,7 +67,7 @@ export function statsHp(problem: FlowProblem, ts: readonly string[], options: Hp
   const keys = ['t', ...STATES, ...v.source.flowKeys]
   // Without skip connection the integrands of route 2 grow like 1/(1 - s)^2 towards t = 1, and
   // 1 - s loses as many digits as 1 - t has leading zeros: carry them as guard digits.
-  const nearPole = v.source.singular ? Math.max(0, ...ts.map((t) => (new Decimal(t).lt(1) ? Math.ceil(-new Decimal(1).minus(t).log(10).toNumber()) : 0))) : 0
+  const nearPole = v.source.singular ? Math.max(0, maxOf(ts.map((t) => (new Decimal(t).lt(1) ? Math.ceil(-new Decimal(1).minus(t).log(10).toNumber()) : 0)))) : 0
   return verified(problem, options, keys, nearPole, (D, target) => {
     const routes = [flowByTaylor(problem, D, ts, target), flowByQuadrature(problem, D, ts, target)]
     const observables = observablesOf(problem, D)
@@ -132,7 +133,7 @@ function verified(problem: FlowProblem, options: HpOptions, keys: readonly strin
     }
     const [first, second] = routes
     failure = ''
-    agreement = Math.min(...first.flatMap((row, i) => keys.map((k) => agree(row[k], second[i][k], precision))))
+    agreement = minOf(first.flatMap((row, i) => keys.map((k) => agree(row[k], second[i][k], precision))))
     if (agreement >= digits + 2) {
       const R = Decimal.clone({ precision: digits, rounding: Decimal.ROUND_HALF_EVEN })
       // A value one route finds exactly zero and the other below the working precision (agree()
@@ -249,7 +250,7 @@ function integrate(D: DecimalConstructor, f: (s: Decimal) => Decimal[], t: Decim
     const gap = new D(1).minus(t)
     const inner: Decimal[] = []
     for (let w = gap.times(4); w.lt(0.5); w = w.times(4)) inner.unshift(new D(1).minus(w))
-    cuts.push(...inner)
+    for (const w of inner) cuts.push(w)
   }
   cuts.push(t)
   let sum: Decimal[] | undefined

@@ -11,6 +11,7 @@ import { flowProblem, type ProblemOptions } from '../theory/problem.js'
 import { rate } from '../theory/rate.js'
 import { solve } from '../theory/solve.js'
 import { table } from './table.js'
+import { maxOf } from '../extent.js'
 
 const PARAMS = { n: 8, sigma: 1.5, lambda: 0.1 } as const
 const CASES: Array<{ label: string; options: ProblemOptions }> = [
@@ -54,7 +55,7 @@ function main(): void {
     for (const t of ['0.37', '1']) {
       const hp = statsHp(problem, [t], { digits: 60 }).rows[0]
       const dbl = sol.stats(Number(t))
-      const worst = Math.max(...Object.keys(dbl).filter((k) => k !== 't').map((k) => {
+      const worst = maxOf(Object.keys(dbl).filter((k) => k !== 't').map((k) => {
         const x = hp[k].toNumber()
         return x === 0 ? Math.abs(dbl[k]) : Math.abs(dbl[k] - x) / Math.abs(x)
       }))

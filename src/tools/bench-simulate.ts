@@ -19,6 +19,7 @@ import { simulate, type Row, type Series, type SimulationDocument, type Simulati
 import type { TrainerName } from '../simulate/train.js'
 import { flowProblem } from '../theory/problem.js'
 import { table } from './table.js'
+import { maxOf } from '../extent.js'
 
 const SELF = fileURLToPath(import.meta.url)
 
@@ -82,7 +83,7 @@ const FINAL_KEYS = ['cos', 'mse'] as const
 /** Max over the steps of |measured - theory| per step key, and |measured - theory| at t = 1. */
 function errors(measured: Series, theory: Series): Record<string, number> {
   const out: Record<string, number> = {}
-  for (const key of STEP_KEYS) out[key] = Math.max(...measured.steps.map((row, k) => Math.abs(row[key] - theory.steps[k][key])))
+  for (const key of STEP_KEYS) out[key] = maxOf(measured.steps.map((row, k) => Math.abs(row[key] - theory.steps[k][key])))
   for (const key of FINAL_KEYS) out[`${key}(1)`] = Math.abs(measured.final[key] - theory.final[key])
   return out
 }
@@ -126,7 +127,7 @@ async function adam(): Promise<void> {
   const { steps } = r.document.measured
   table(['quantity', 'max', 'median'], ['exact_distance', 'grad_norm'].map((key) => {
     const xs = overSteps(steps, key)
-    return [key, sci(Math.max(...xs)), sci(median(xs))]
+    return [key, sci(maxOf(xs)), sci(median(xs))]
   }))
   console.log(`wall ${sec(r.wall)} (training ${sec(r.timing.training)})\n`)
 }

@@ -100,7 +100,7 @@ function render(tables: readonly Table[], o: Options, seconds: number, cpu: numb
     lines.push(`## ${t.id}. ${t.title}`, '')
     for (const p of t.intro) lines.push(p)
     lines.push('', markdownTable(t.head, t.rows.map((r) => r.cells)), '')
-    if (t.notes?.length) lines.push(...t.notes.map((n) => `- ${n}`), '')
+    if (t.notes?.length) lines.push(t.notes.map((n) => `- ${n}`).join('\n'), '')
   }
   return `${lines.join('\n').trimEnd()}\n`
 }

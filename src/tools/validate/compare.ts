@@ -7,6 +7,7 @@
  * row passes when all of them do. The worst row of a table is the one whose difference is the
  * largest fraction of its tolerance.
  */
+import { maxOf } from '../../extent.js'
 
 export interface Check {
   /** The difference between the routes (>= 0), in the unit of `tol`. */
@@ -38,7 +39,7 @@ export function relDiff(x: number, ref: number): number {
 }
 
 /** The largest of some differences, NaN if any is NaN (Math.max already does so). */
-export const worstOf = (xs: readonly number[]): number => (xs.length ? Math.max(...xs) : 0)
+export const worstOf = (xs: readonly number[]): number => (xs.length ? maxOf(xs) : 0)
 
 export interface Row {
   /** The cells as printed. */
@@ -116,7 +117,7 @@ const NUMERIC = /^(?:[-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?(?: \(.*\))?|-|—(?:
 export function markdownTable(head: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const esc = (s: string) => s.replace(/\|/g, '\\|')
   const cells = [head, ...rows].map((r) => r.map(esc))
-  const widths = head.map((_, j) => Math.max(3, ...cells.map((r) => r[j].length)))
+  const widths = head.map((_, j) => Math.max(3, maxOf(cells.map((r) => r[j].length))))
   const right = head.map((_, j) => rows.length > 0 && rows.every((r) => NUMERIC.test(r[j])))
   const line = (r: readonly string[]) => `| ${r.map((c, j) => (right[j] ? c.padStart(widths[j]) : c.padEnd(widths[j]))).join(' | ')} |`
   const rule = `| ${widths.map((w, j) => (right[j] ? `${'-'.repeat(w - 1)}:` : `:${'-'.repeat(w - 1)}`)).join(' | ')} |`
