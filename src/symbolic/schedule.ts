@@ -277,12 +277,12 @@ function inside(piece: Interval): string {
 
 const fmt = (x: number): string => (Number.isFinite(x) ? Number(x.toPrecision(6)).toString() : String(x))
 
-/** x with at least 6 significant digits and as many more as it takes to tell it from `from`. */
+/** x with at least 6 significant digits, and as many more as show its distance from `from` to two digits. */
 function distinct(x: number, from: number): string {
   if (!Number.isFinite(x)) return String(x)
   for (let p = 6; p < 17; p++) {
-    const text = Number(x.toPrecision(p)).toString()
-    if (Number(text) !== from) return text
+    const shown = Number(x.toPrecision(p))
+    if (shown !== from && Math.abs(shown - x) <= Math.abs(x - from) / 100) return shown.toString()
   }
   return x.toString()
 }
