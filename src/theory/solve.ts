@@ -55,10 +55,7 @@ const MAX_STEPS = 100000
 /** Width of the last stretch before a regular singular point at t = 1 (no-skip variant). */
 const SINGULAR_GAP = 2 ** -20
 
-/**
- * Solve a problem: a solution evaluable at any t, integrating once over [0, 1] when first asked
- * for a state (so dae, in closed form, never waits for the integrator or fails with it).
- */
+/** Solve a problem: integrate once over [0, 1] and return a solution evaluable at any t. */
 export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSolution {
   const rtol = options.rtol ?? 1e-15
   const v = variantOf(problem)
@@ -91,8 +88,7 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     return r.y
   }
 
-  // One pass over [0, tMax], keeping every accepted step as a restart point; made when first
-  // needed (dae, in closed form, does without: it answers even where the pass cannot be made).
+  // One pass over [0, tMax], keeping every accepted step as a restart point.
   const checkpoints: Array<{ t: number; y: number[] }> = []
   const integrate = (f: typeof rhs) => {
     checkpoints.length = 0
@@ -155,6 +151,10 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     const cp = checkpoints[before(t)]
     return run(solver(), cp.t, cp.y, t) as [number, number, number]
   }
+
+  // Now, not when first needed: a sweep starts writing once solve returns, so a refusal must come
+  // before (a document cut after its first line is no refusal).
+  integrated()
 
   const observables = flowObservables(problem)
   let judge: ReturnType<typeof flowVerdict> | undefined

@@ -7,6 +7,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { InputError } from '../../src/errors.js'
 import { flowProblem, type FlowProblem } from '../../src/theory/problem.js'
+import { BROKEN_TERMS } from './schedule-cases.js'
 
 const validate = (alpha: string, beta: string): FlowProblem => flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, schedule: { alpha, beta } })
 const refusal = (alpha: string, beta: string): InputError => {
@@ -136,16 +137,7 @@ describe('schedule messages show the violation', () => {
 describe('property: non-smooth or singular terms anywhere in (0, 1) are refused', () => {
   const point = fc.double({ min: 0.02, max: 0.98, noNaN: true })
   const size = fc.constantFrom('1e-9', '1e-3', '0.05')
-  const term = fc.tuple(fc.constantFrom(
-    (c: string) => `abs(t-${c})`,
-    (c: string) => `(t-${c})/(abs(t-${c})+1e-300)`,
-    (c: string) => `1/(t-${c})`,
-    (c: string) => `1/(t-${c})^2`,
-    (c: string) => `sqrt(abs(t-${c}))`,
-    (c: string) => `log((t-${c})^2)`,
-    (c: string) => `((t-${c})^2)^0.25`,
-    (c: string) => `sin(t-${c})/(t-${c})`,
-  ), point, size)
+  const term = fc.tuple(fc.constantFrom(...BROKEN_TERMS), point, size)
   it('kinks, steps, poles, infinite slopes, removable singularities', () => {
     fc.assert(fc.property(term, ([make, c, eps]) => {
       const e = refusal('1-t', `t+${eps}*t*(1-t)*${make(String(c))}`)

@@ -1,4 +1,4 @@
-// An independent route for checking answers on any schedule: with the skip connection, Result A
+// Shared by the schedule tests. An independent route for checking answers on any schedule: with the skip connection, Result A
 // and the states of Result B are closed-form functions of (alpha(t), beta(t)) alone
 // (docs/theory.md: 1 - c beta = alpha^2 K/D, (n+lambda) m = n (1 - c beta), (n+lambda) q_xi =
 // -c alpha; section 4: M = n beta/(n+lambda), P = sqrt(D/K), Q_xi = (alpha - P)/(n+lambda)), with
@@ -33,3 +33,18 @@ export function disagreements(row: Record<string, number>, alpha: string, beta: 
   const want = closedForm(alpha, beta, t)
   return Object.entries(want).filter(([k, x]) => k in row && !(Math.abs(row[k] - x) <= 1e-8 * Math.abs(x) + 1e-12)).map(([k, x]) => `${k}(${t}) = ${row[k]}, closed form ${x}`)
 }
+
+/**
+ * Terms that make beta = t + eps t (1 - t) term(c) non-smooth or singular at c (a kink, a step, a
+ * pole, an infinite slope, a removable singularity written as 0/0): each must be refused.
+ */
+export const BROKEN_TERMS: ReadonlyArray<(c: string) => string> = [
+  (c) => `abs(t-${c})`,
+  (c) => `(t-${c})/(abs(t-${c})+1e-300)`,
+  (c) => `1/(t-${c})`,
+  (c) => `1/(t-${c})^2`,
+  (c) => `sqrt(abs(t-${c}))`,
+  (c) => `log((t-${c})^2)`,
+  (c) => `((t-${c})^2)^0.25`,
+  (c) => `sin(t-${c})/(t-${c})`,
+]
