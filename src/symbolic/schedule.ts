@@ -191,8 +191,12 @@ const NOISE = 1e-13
  * narrow that the enclosures cannot decide, the conditions are checked at its middle.
  */
 const FINEST = 2 ** -45
-/** Most pieces the proof encloses: a schedule that needs more is refused as unverifiable. */
+/**
+ * Most pieces the proof encloses, and most nodes enclosed over all pieces (a second or two): a
+ * schedule that needs more is refused as unverifiable.
+ */
 export const MAX_PIECES = 20_000
+const MAX_WORK = 300_000
 
 /**
  * Prove on all of [0, 1], not only at grid points, first that alpha and beta are continuously
@@ -216,12 +220,15 @@ function proveSchedule(nodes: Readonly<Record<'alpha' | 'beta', MathNode>>, raw:
     if (!seen.has(key)) seen.set(key, encloseBoth(piece))
     return seen.get(key)!
   }
-  bisect((piece, narrow) => {
+  let size = 0
+  for (const node of [nodes.alpha, nodes.beta]) node.traverse(() => { size++ })
+  const most = Math.max(100, Math.min(MAX_PIECES, Math.floor(MAX_WORK / size)))
+  bisect(most, (piece, narrow) => {
     const { doubtful, doubts } = enclosed(piece)
     if (doubtful && narrow) throw irregular(doubtful, doubts[doubtful][0], piece)
     return doubtful
   })
-  bisect((piece, narrow) => {
+  bisect(most, (piece, narrow) => {
     const { a, b, doubtful } = enclosed(piece)
     // (regular everywhere, as just proved: a doubt is the enclosure of a piece too wide)
     if (doubtful) return doubtful
@@ -242,16 +249,16 @@ function proveSchedule(nodes: Readonly<Record<'alpha' | 'beta', MathNode>>, raw:
 /**
  * Visit pieces of [0, 1], leftmost first (a refusal names the first failure), splitting in two
  * each piece `decide` cannot settle (it returns the flag the piece is undecided for), down to
- * FINEST, where `decide` must settle or throw; at most MAX_PIECES pieces.
+ * FINEST, where `decide` must settle or throw; at most `most` pieces.
  */
-function bisect(decide: (piece: Interval, narrow: boolean) => 'alpha' | 'beta' | undefined): void {
+function bisect(most: number, decide: (piece: Interval, narrow: boolean) => 'alpha' | 'beta' | undefined): void {
   const pieces: Interval[] = [[0, 1]]
   for (let visited = 0; pieces.length; visited++) {
     const piece = pieces.pop()!
     const narrow = piece[1] - piece[0] <= FINEST
     const undecided = decide(piece, narrow)
     if (!undecided || narrow) continue
-    if (visited >= MAX_PIECES) throw new InputError(undecided, `the schedule conditions could not be verified on all of [0, 1] within ${MAX_PIECES} pieces (alpha or beta varies too fast); give a simpler schedule`)
+    if (visited >= most) throw new InputError(undecided, `the schedule conditions could not be verified on all of [0, 1] within ${most} pieces (alpha or beta varies too fast for an expression this long); give a simpler schedule`)
     const mid = (piece[0] + piece[1]) / 2
     pieces.push([mid, piece[1]], [piece[0], mid])
   }
