@@ -94,4 +94,13 @@ describe('regressions of the trial', () => {
     expect(o.stderr).not.toMatch(/--sigma/)
     expect(problems(o, alpha, beta, 'answer')).toEqual([])
   }, 120_000)
+
+  // A refusal found by the integrator must come before a sweep writes anything: solve integrates
+  // when called (a pass made on first need refused after curves had printed its '[').
+  it('curves refused by the integrator (sigma, lambda both tiny): exit 2, nothing on stdout', async () => {
+    const o = await runner.run(['curves', '--sigma', '1e-8', '--lambda', '0', '--points', '3', '--format', 'json'])
+    expect(violations(o)).toEqual([])
+    expect(o.code).toBe(2)
+    expect(o.stdout).toBe('')
+  }, 60_000)
 })
