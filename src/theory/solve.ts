@@ -94,36 +94,27 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     checkpoints.length = 0
     return solver().solve(f, 0, v.source.initial.slice(), tMax, (_nr, _x0, x, y) => { checkpoints.push({ t: x, y: y.slice() }) })
   }
-  // The largest |state| met on [0, t]: the integrator's error is relative to it, not to the
-  // state at t (P falls from 1 to sigma at t = 1 when lambda = 0, keeping the error of its start).
-  const peaks: number[][] = []
-  let full: ReturnType<Solver['solve']> | undefined
-  let limit: number[] | undefined
-  const integrated = (): ReturnType<Solver['solve']> => {
-    if (full) return full
-    let pass = integrate(rhs)
-    if (pass.outcome !== 0) {
-      const linear = rhsOf(loadSchedule(model().schedules.get('linear')!))
-      if (integrate(linear).outcome !== 0) {
-        // Seen when sigma and lambda are both tiny (sigma < 1e-7 at lambda = 0), whatever the
-        // schedule: P falls from 1 to about sigma in a boundary layer at t = 1 that the integrator
-        // cannot resolve, and high precision's quadrature does not converge there either.
-        throw new InputError('sigma', `the flow ODE cannot be integrated at sigma = ${sigma}, lambda = ${lambda}, omega = ${omega} (the spread P falls from 1 to about sigma in a boundary layer at t = 1 when sigma and lambda are both tiny); give a larger --sigma or a positive --lambda`)
-      }
-      // The schedule is the cause. Seen on a plateau of a steep schedule (alpha = 1/2 - tanh(50 (t -
-      // 1/2))/2...): beta ~ 1e-9 carries a rounding error of 1e-16, a noise of 1e-7 relative to the
-      // tiny states that pure relative control cannot meet. An absolute floor far below double's
-      // resolution of the O(1) states lets the integrator through; the rows it leaves less accurate
-      // go to high precision (flowVerdict is told of the floor).
-      absolute = ABSOLUTE_FLOOR
-      pass = integrate(rhs)
-      if (pass.outcome !== 0) throw tooFast(checkpoints.at(-1)?.t ?? 0, tMax)
+  // Made when solving, not when first needed: a sweep starts writing once solve returns, so a
+  // refusal must come before (a document cut after its first line is no refusal).
+  let full = integrate(rhs)
+  if (full.outcome !== 0) {
+    const linear = rhsOf(loadSchedule(model().schedules.get('linear')!))
+    if (integrate(linear).outcome !== 0) {
+      // Seen when sigma and lambda are both tiny (sigma < 1e-7 at lambda = 0), whatever the
+      // schedule: P falls from 1 to about sigma in a boundary layer at t = 1 that the integrator
+      // cannot resolve, and high precision's quadrature does not converge there either.
+      throw new InputError('sigma', `the flow ODE cannot be integrated at sigma = ${sigma}, lambda = ${lambda}, omega = ${omega} (the spread P falls from 1 to about sigma in a boundary layer at t = 1 when sigma and lambda are both tiny); give a larger --sigma or a positive --lambda`)
     }
-    full = pass
-    limit = v.source.singular ? singularLimit(v, problem) : undefined
-    checkpoints.forEach((cp, k) => peaks.push(cp.y.map((x, i) => Math.max(Math.abs(x), k ? peaks[k - 1][i] : Math.abs(v.source.initial[i])))))
-    return full
+    // The schedule is the cause. Seen on a plateau of a steep schedule (alpha = 1/2 - tanh(50 (t -
+    // 1/2))/2...): beta ~ 1e-9 carries a rounding error of 1e-16, a noise of 1e-7 relative to the
+    // tiny states that pure relative control cannot meet. An absolute floor far below double's
+    // resolution of the O(1) states lets the integrator through; the rows it leaves less accurate
+    // go to high precision (flowVerdict is told of the floor).
+    absolute = ABSOLUTE_FLOOR
+    full = integrate(rhs)
+    if (full.outcome !== 0) throw tooFast(checkpoints.at(-1)?.t ?? 0, tMax)
   }
+  const limit = v.source.singular ? singularLimit(v, problem) : undefined
 
   /** The last checkpoint at or before t. */
   const before = (t: number): number => {
@@ -135,11 +126,14 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     }
     return lo
   }
+  // The largest |state| met on [0, t]: the integrator's error is relative to it, not to the
+  // state at t (P falls from 1 to sigma at t = 1 when lambda = 0, keeping the error of its start).
+  const peaks: number[][] = []
+  checkpoints.forEach((cp, k) => peaks.push(cp.y.map((x, i) => Math.max(Math.abs(x), k ? peaks[k - 1][i] : Math.abs(v.source.initial[i])))))
   const peakAt = (t: number, y: readonly number[]): number[] => y.map((x, i) => Math.max(Math.abs(x), peaks[before(t)][i]))
 
   const state = (t: number): [number, number, number] => {
     checkTime(t)
-    integrated()
     if (t > tMax) {
       // Between the last integrated point and the regular singular point t = 1 the solution is
       // smooth; interpolate linearly (absolute error O(gap^2); relative error is larger for a
@@ -152,12 +146,8 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     return run(solver(), cp.t, cp.y, t) as [number, number, number]
   }
 
-  // Now, not when first needed: a sweep starts writing once solve returns, so a refusal must come
-  // before (a document cut after its first line is no refusal).
-  integrated()
-
   const observables = flowObservables(problem)
-  let judge: ReturnType<typeof flowVerdict> | undefined
+  const judge = flowVerdict(problem, absolute === ABSOLUTE_FLOOR ? FLOOR_ERROR : 0)
 
   /** The state at t, or why the integrator could not give it. */
   type Reached = { readonly y: readonly number[] } | { readonly error: unknown }
@@ -175,7 +165,6 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     reached.forEach((r, i) => {
       if (!('y' in r)) return void doubtful.push(i)
       out[i] = observables(ts[i], r.y)
-      judge ??= flowVerdict(problem, absolute === ABSOLUTE_FLOOR ? FLOOR_ERROR : 0)
       const verdict = judge(ts[i], r.y, peakAt(ts[i], r.y))
       if (verdict === 'beyond') noteListener?.({ command: 'stats', t: ts[i], escalated: false })
       else if (verdict === 'doubtful') doubtful.push(i)
@@ -188,7 +177,6 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
 
   const statsGrid = (ts: readonly number[]): StatsRow[] => {
     ts.forEach(checkTime)
-    integrated()
     const order = ts.map((t, i) => ({ t, i })).sort((a, b) => a.t - b.t)
     const reached = new Array<Reached>(ts.length)
     // One pass with odex's dense output (its interpolation error is part of the step control).
@@ -219,12 +207,9 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     statsKeys,
     dae,
     state,
-    stats: (t) => { checkTime(t); integrated(); return rowsOf([t], [attempt(() => state(t))])[0] },
+    stats: (t) => { checkTime(t); return rowsOf([t], [attempt(() => state(t))])[0] },
     statsGrid,
-    get diagnostics() {
-      const { nAccept, nReject, nEval } = integrated()
-      return { steps: nAccept, rejected: nReject, evaluations: nEval }
-    },
+    diagnostics: { steps: full.nAccept, rejected: full.nReject, evaluations: full.nEval },
   }
 }
 
