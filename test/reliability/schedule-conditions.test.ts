@@ -79,8 +79,8 @@ describe('a W <= 0 or a negative value narrower than the grid step is refused', 
     expect(refusal('1-t', 't+1e-4*sin(8000*pi*t)').rule).toMatch(/^W = /)
   })
 
-  it('beta < 0 on (0, 1e-3) only, between t = 0 and the first grid point 2.5e-4? no: on (0, 1e-5)', () => {
-    // beta = t - 2e-5 t (1-t) exp(-t/1e-6)... negative where t < 2e-5 exp(-t/1e-6), t < ~1e-5.
+  it('beta < 0 only on (0, 3e-6), before the first grid point 2.5e-4', () => {
+    // beta = t (1 - 20 (1 - t) exp(-t/1e-6)) < 0 where 20 exp(-t/1e-6) > 1, t < 1e-6 ln 20 = 3e-6.
     const e = refusal('1-t', 't-2e-5*t*(1-t)*exp(-t/1e-6)*1e6')
     expect(e.rule).toMatch(/^beta must be >= 0|^W = /)
   })
