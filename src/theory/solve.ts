@@ -8,8 +8,9 @@ import { Solver, type OutputFunction } from 'odex'
 import { InputError } from '../errors.js'
 import { Decimal, decimalArith } from '../hp/arith.js'
 import { STATES } from '../symbolic/derive.js'
+import { loadSchedule, type Schedule } from '../symbolic/schedule.js'
 import { daeHp, scheduleSlopes, scheduleValues, statsHp } from './hp.js'
-import { variantOf, type CompiledVariant } from './model.js'
+import { model, variantOf, type CompiledVariant } from './model.js'
 import type { FlowProblem } from './problem.js'
 
 export interface SolveOptions {
@@ -49,6 +50,8 @@ export interface FlowSolution {
   readonly diagnostics: Diagnostics
 }
 
+/** Most steps of one integration over [0, 1] (a few hundred for the schedules of docs/cli.md). */
+const MAX_STEPS = 100000
 /** Width of the last stretch before a regular singular point at t = 1 (no-skip variant). */
 const SINGULAR_GAP = 2 ** -20
 
@@ -62,36 +65,54 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
   const statsKeys = statsKeysOf(problem)
   const tMax = v.source.singular ? 1 - SINGULAR_GAP : 1
 
-  const rhs = (t: number, y: number[]): number[] => {
-    const [a, b, ad, bd] = schedule.at(t)
+  const rhsOf = (sch: Schedule) => (t: number, y: number[]): number[] => {
+    const [a, b, ad, bd] = sch.at(t)
     const k = coefAt(a, b, ad, bd)
     return [k[0] * y[0] + k[1], k[2] * y[1] + k[3], k[4] * y[2] + k[5]]
   }
+  const rhs = rhsOf(schedule)
+  // Pure relative control: the states start at 0 and Q_xi stays small for small t.
+  let absolute = 1e-300
   const solver = (): Solver => {
     const s = new Solver(3)
     s.relativeTolerance = rtol
-    // Pure relative control: the states start at 0 and Q_xi stays small for small t.
-    s.absoluteTolerance = 1e-300
-    s.maxSteps = 100000
+    s.absoluteTolerance = absolute
+    s.maxSteps = MAX_STEPS
     s.initialStepSize = 1e-3
     return s
   }
   const run = (s: Solver, t0: number, y0: number[], t1: number, out?: OutputFunction): number[] => {
     if (t1 === t0) return y0.slice()
     const r = s.solve(rhs, t0, y0, t1, out)
-    if (r.outcome !== 0) throw new Error(`integrator did not converge (outcome ${r.outcome}) on [${t0}, ${t1}]`)
+    if (r.outcome !== 0) throw tooFast(t0, t1)
     return r.y
   }
 
   // One pass over [0, tMax], keeping every accepted step as a restart point.
   const checkpoints: Array<{ t: number; y: number[] }> = []
-  const main = solver()
-  const full = main.solve(rhs, 0, v.source.initial.slice(), tMax, (_nr, _x0, x, y) => { checkpoints.push({ t: x, y: y.slice() }) })
+  const integrate = (f: typeof rhs) => {
+    checkpoints.length = 0
+    return solver().solve(f, 0, v.source.initial.slice(), tMax, (_nr, _x0, x, y) => { checkpoints.push({ t: x, y: y.slice() }) })
+  }
+  // Made when solving, not when first needed: a sweep starts writing once solve returns, so a
+  // refusal must come before (a document cut after its first line is no refusal).
+  let full = integrate(rhs)
   if (full.outcome !== 0) {
-    // Seen when sigma and lambda are both tiny (sigma < 1e-7 at lambda = 0): P falls from 1 to
-    // about sigma in a boundary layer at t = 1 that the integrator cannot resolve, and high
-    // precision's quadrature does not converge there either.
-    throw new InputError('sigma', `the flow ODE cannot be integrated at sigma = ${sigma}, lambda = ${lambda}, omega = ${omega} (the spread P falls from 1 to about sigma in a boundary layer at t = 1 when sigma and lambda are both tiny); give a larger --sigma or a positive --lambda`)
+    const linear = rhsOf(loadSchedule(model().schedules.get('linear')!))
+    if (integrate(linear).outcome !== 0) {
+      // Seen when sigma and lambda are both tiny (sigma < 1e-7 at lambda = 0), whatever the
+      // schedule: P falls from 1 to about sigma in a boundary layer at t = 1 that the integrator
+      // cannot resolve, and high precision's quadrature does not converge there either.
+      throw new InputError('sigma', `the flow ODE cannot be integrated at sigma = ${sigma}, lambda = ${lambda}, omega = ${omega} (the spread P falls from 1 to about sigma in a boundary layer at t = 1 when sigma and lambda are both tiny); give a larger --sigma or a positive --lambda`)
+    }
+    // The schedule is the cause. Seen on a plateau of a steep schedule (alpha = 1/2 - tanh(50 (t -
+    // 1/2))/2...): beta ~ 1e-9 carries a rounding error of 1e-16, a noise of 1e-7 relative to the
+    // tiny states that pure relative control cannot meet. An absolute floor far below double's
+    // resolution of the O(1) states lets the integrator through; the rows it leaves less accurate
+    // go to high precision (flowVerdict is told of the floor).
+    absolute = ABSOLUTE_FLOOR
+    full = integrate(rhs)
+    if (full.outcome !== 0) throw tooFast(checkpoints.at(-1)?.t ?? 0, tMax)
   }
   const limit = v.source.singular ? singularLimit(v, problem) : undefined
 
@@ -126,7 +147,7 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
   }
 
   const observables = flowObservables(problem)
-  const judge = flowVerdict(problem)
+  const judge = flowVerdict(problem, absolute === ABSOLUTE_FLOOR ? FLOOR_ERROR : 0)
 
   /** The state at t, or why the integrator could not give it. */
   type Reached = { readonly y: readonly number[] } | { readonly error: unknown }
@@ -165,14 +186,17 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     // from accepted steps in our tests (test/theory/solve.test.ts compares the two).
     dense.interpolationFormulaDegree = 2
     let next = 0
-    run(dense, 0, v.source.initial.slice(), tMax, (_nr, x0, x, y, interpolate) => {
+    const pass = attempt(() => run(dense, 0, v.source.initial.slice(), tMax, (_nr, x0, x, y, interpolate) => {
       for (; next < order.length && order[next].t <= x; next++) {
         const { t, i } = order[next]
         // In the first step the states grow from 0, and the interpolant's error, relative to
         // their size at the end of the step, is large relative to their size at t: restart there.
         reached[i] = attempt(() => (t === x ? y : x0 === 0 ? state(t) : [0, 1, 2].map((c) => interpolate!(c, t))))
       }
-    })
+    }))
+    // The dense pass can need more steps than the plain one (its interpolation error counts too):
+    // the rows it did not reach restart from the plain pass's steps.
+    if ('error' in pass && !(pass.error instanceof InputError)) throw pass.error
     for (; next < order.length; next++) reached[order[next].i] = attempt(() => state(order[next].t))
     return rowsOf(ts, reached)
   }
@@ -187,6 +211,15 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     statsGrid,
     diagnostics: { steps: full.nAccept, rejected: full.nReject, evaluations: full.nEval },
   }
+}
+
+/**
+ * The refusal of a schedule the integrator cannot follow in double precision (its step limit
+ * reached between t0 and t1): alpha or beta vary too fast (sin(1e7 t)), or too steeply.
+ */
+function tooFast(t0: number, t1: number): InputError {
+  const at = (t: number) => Number(t.toPrecision(6))
+  return new InputError('alpha', `the flow ODE cannot be integrated in double precision with this schedule (--alpha, --beta): alpha or beta varies too fast or too steeply for ${MAX_STEPS} integrator steps on [${at(t0)}, ${at(t1)}]; give a schedule that varies more slowly`)
 }
 
 /** Keys of `flowgm stats` after t: the states, then the flow observables. */
@@ -293,6 +326,10 @@ export const DOUBLE_DIGITS = 12
  * (test/theory/edge.test.ts checks the printed digits over the edge cases).
  */
 const STATE_ERROR = 2e-14
+/** The absolute tolerance of the integrator where pure relative control fails (see solve). */
+const ABSOLUTE_FLOOR = 1e-20
+/** Absolute error assumed of the state then: the floor, over up to a thousand steps. */
+const FLOOR_ERROR = 1e3 * ABSOLUTE_FLOOR
 /** Relative error assumed of alpha(t), beta(t): correctly rounded near the ends, else a few ulps of t. */
 const INPUT_ERROR = 64 * Number.EPSILON
 /** A state below this fraction of its largest size is beyond what high precision resolves quickly. */
@@ -325,7 +362,7 @@ function sensitivity(values: readonly number[], perturbed: ReadonlyArray<readonl
  *    t = 1 when lambda = 0), a boundary layer high precision does not resolve in reasonable time
  *    either: the double row stands, with a warning.
  */
-function flowVerdict(problem: FlowProblem): (t: number, y: readonly number[], peak: readonly number[]) => 'trusted' | 'doubtful' | 'beyond' {
+function flowVerdict(problem: FlowProblem, floorError = 0): (t: number, y: readonly number[], peak: readonly number[]) => 'trusted' | 'doubtful' | 'beyond' {
   const v = variantOf(problem)
   const flowAt = v.flow(problem.n, problem.sigma, problem.lambda, problem.omega)
   const rough = roughStart(problem)
@@ -340,7 +377,7 @@ function flowVerdict(problem: FlowProblem): (t: number, y: readonly number[], pe
       const values = [...y, ...flowAt(y[0], y[1], y[2])]
       const perturbed = [0, 1, 2].map((i) => {
         const z = y.slice()
-        z[i] += peak[i] * STATE_ERROR
+        z[i] += peak[i] * STATE_ERROR + floorError
         return [...z, ...flowAt(z[0], z[1], z[2])]
       })
       const spread = sensitivity(values, perturbed)
