@@ -72,3 +72,49 @@ export function clip(s: string): string {
   const chars = Array.from(s.replace(UNPRINTABLE, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)))
   return chars.length > 40 ? `${chars.slice(0, 37).join('')}...` : chars.join('')
 }
+
+/** A flag written alone, to which the next word may belong. */
+const BARE_FLAG = /^--([^-=][^=]*)$/
+
+/**
+ * One letter flags written with two dashes (`-t=0.5` as `--t=0.5`): yargs reads a word of one dash
+ * as a group of one-letter flags, so `-t=` became a stray `=` and `-t --` took `--` as the value.
+ */
+const longForm = (word: string): string => (/^-[A-Za-z](=|$)/.test(word) ? `-${word}` : word)
+
+/**
+ * argv with each value that begins with one dash joined to its flag (`--t -1,0.5` becomes
+ * `--t=-1,0.5`, `--alpha -t` becomes `--alpha=-t`). yargs reads such a value as more flags
+ * (`-1,0.5` as -1 and a stray `1`), or leaves the flag empty, so the flag's own rule never got to
+ * refuse it. Flags in `booleans` (and their --no- forms) take no value; a word of two dashes is a
+ * flag, not a value (`--sigma --lambda 0.1` is --sigma without its value); nothing after `--`
+ * is touched.
+ */
+export function joinDashValues(argv: readonly string[], booleans: ReadonlySet<string>): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const word = longForm(argv[i])
+    if (word === '--') return out.concat(argv.slice(i))
+    const m = BARE_FLAG.exec(word)
+    const name = m?.[1]
+    const next = argv[i + 1]
+    const takesValue = name !== undefined && !booleans.has(name) && !name.startsWith('no-')
+    if (takesValue && next !== undefined && next.startsWith('-') && !next.startsWith('--')) {
+      out.push(`${word}=${next}`)
+      i++
+    } else out.push(word)
+  }
+  return out
+}
+
+/**
+ * The words after `--`: the files of merge (so that a file name may begin with a dash); every
+ * other command takes none, and yargs would drop them silently (`stats -- --sigma 0` printed
+ * the defaults).
+ */
+export function checkAfterDashes(command: string, argv: readonly string[]): void {
+  const end = argv.indexOf('--')
+  if (end < 0 || command === 'merge' || end === argv.length - 1) return
+  const word = argv[end + 1]
+  throw new InputError(command, `unexpected argument '${clip(word)}' after -- (${command} takes no arguments there; flags go before --)`, true)
+}

@@ -10,7 +10,7 @@ import { daeHp, statsHp, type HpResult } from '../theory/hp.js'
 import { onPrecisionNote, solve } from '../theory/solve.js'
 import { closedFormCommand } from './closed-form.js'
 import { rateCommand, rateOptions } from './rate.js'
-import { clip, numberList, single, time } from './args.js'
+import { checkAfterDashes, clip, joinDashValues, numberList, single, time } from './args.js'
 import { render, renderPrecise, type Format } from './format.js'
 import { commonOptions, DEFAULTS, formatFrom, problemFrom, takeWarnings, warn, type Args } from './common.js'
 import { simulateCommand, simulateOptions } from './simulate.js'
@@ -36,6 +36,13 @@ function timeTexts(a: Args, fallback?: number): string[] {
     if (d.lt(0) || d.gt(1)) throw new InputError('t', `must lie in [0, 1] (got ${x.trim()})`)
     return d.toString()
   })
+}
+
+/** merge's files: those before `--` and every word after it (so a name may begin with a dash). */
+function mergeFilesOf(a: Args): string[] {
+  const files = [...((a.files as unknown[] | undefined) ?? []), ...((a['--'] as unknown[] | undefined) ?? [])].map(String)
+  if (!files.length) throw new InputError('merge', 'needs at least one JSONL file (written by a grid command with --format jsonl)', true)
+  return files
 }
 
 /** Everything a command prints, written once it is complete (grid commands stream theirs). */
@@ -76,7 +83,7 @@ const commands = {
   curves: (a: Args) => sweepCommand('curves', a),
   compare: (a: Args) => sweepCommand('compare', a),
   'dae-compare': (a: Args) => sweepCommand('dae-compare', a),
-  merge: (a: Args) => mergeCommand(a),
+  merge: (a: Args) => mergeCommand({ ...a, files: mergeFilesOf(a) }),
   simulate: (a: Args) => simulateCommand(a),
   report: (a: Args) => reportCommand(a),
 }
@@ -103,6 +110,9 @@ function fail(message: string, code: number): never {
 
 /** The boolean flags (yargs would take the last of --skip --no-skip, and read --skip=maybe as false). */
 const BOOLEANS = ['skip', 'json'] as const
+
+/** The flags that take no value (a word after them that begins with a dash is not theirs). */
+const VALUELESS: ReadonlySet<string> = new Set([...BOOLEANS, 'resume', 'help', 'version'])
 
 /** Refuse a boolean flag given twice (in any form) or with a value other than true or false. */
 function checkBooleans(argv: readonly string[]): void {
@@ -143,6 +153,7 @@ function explain(msg: string, argv: readonly string[]): string {
   const unknown = /^Unknown arguments?: (.*)$/.exec(msg.trim())
   if (unknown) {
     const names = unknown[1].split(', ')
+    const end = argv.indexOf('--')
     const [command, kind] = argv.filter((a) => !a.startsWith('-'))
     if (command !== undefined && !COMMANDS.includes(command) && names.includes(command)) {
       return `unknown command '${clip(command)}' (commands: ${COMMANDS.join(', ')}; see flowgm --help)`
@@ -151,26 +162,32 @@ function explain(msg: string, argv: readonly string[]): string {
       return `plot: unknown kind '${clip(kind)}' (kinds: ${PLOT_KINDS.join(', ')}; see flowgm plot --help)`
     }
     // yargs lists a dashed flag twice (as written and camel-cased); report it as written.
-    const flag = names.find((n) => argv.some((a) => a === `--${n}` || a.startsWith(`--${n}=`) || a === `-${n}`))
+    const flag = names.find((n) => argv.some((a) => a === `--${n}` || a.startsWith(`--${n}=`)))
     const usage = command === 'plot' && kind !== undefined ? `plot ${kind}` : command
     if (flag !== undefined) return `--${clip(flag)}: unknown flag (see flowgm ${usage ?? ''} --help for the flags)`.replace('  ', ' ')
+    // yargs splits a word of one dash into one-letter flags (-weird.jsonl into -w -e ...): name the word.
+    const word = argv.slice(0, end < 0 ? undefined : end).find((a) => /^-[^-]./.test(a) && !a.includes('=') && names.some((n) => a.includes(n))) ?? names[0]
     // Not a flag: an argument the command does not take (commands take none but merge's files).
-    return `${command}: unexpected argument '${clip(names[0])}' (see flowgm ${usage} --help)`
+    const hint = command === 'merge' && word.startsWith('-') ? `a file whose name begins with - goes after --: flowgm merge -- ${clip(word)}` : `see flowgm ${usage} --help`
+    return `${command}: unexpected argument '${clip(word)}' (${hint})`
   }
-  if (/^Not enough non-option arguments/.test(msg.trim())) return 'merge: needs at least one JSONL file (written by a grid command with --format jsonl)'
   return msg.replace(/\n/g, ' ')
 }
 
 /** Run the CLI on argv (without node and script). */
-export async function main(argv: readonly string[]): Promise<void> {
+export async function main(words: readonly string[]): Promise<void> {
+  const argv = joinDashValues(words, VALUELESS)
   let output: Output | undefined
   takeWarnings()
   // Rows double precision could not guarantee (src/theory/solve.ts): told on stderr at the end.
   const escalated = new Set<number>()
   const unsure = new Set<number>()
   onPrecisionNote((note) => (note.escalated ? escalated : unsure).add(note.t))
+  let ran = false
   const run = (name: keyof typeof commands) => async (a: Args) => {
+    ran = true
     checkBooleans(argv)
+    checkAfterDashes(name, argv)
     const result = await commands[name](a)
     if (typeof result === 'string') output = result
   }
@@ -187,7 +204,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       sweepOptions(gridParamOptions(y, SWEEP_DEFAULTS.compareN)), run('compare'))
     .command('dae-compare', 'the single-time denoiser against the oracle over t for several n: n t test_mse oracle_mse excess_mse', (y) =>
       daeCompareTimeOptions(sweepOptions(gridParamOptions(y, SWEEP_DEFAULTS.daeCompareN))), run('dae-compare'))
-    .command('merge <files..>', 'JSONL shards of one sweep (--format jsonl --shard k/K) back into one table, in grid order; refuses overlapping, missing or foreign rows', (y) =>
+    .command('merge [files..]', 'JSONL shards of one sweep (--format jsonl --shard k/K) back into one table, in grid order; refuses overlapping, missing or foreign rows', (y) =>
       y.positional('files', { type: 'string', describe: 'the JSONL files of the shards' })
         .option('format', { type: 'string', describe: `output format: ${TABLE_FORMATS.join(', ')} [default: table]` })
         .option('json', { type: 'boolean', describe: 'shorthand for --format json' })
@@ -199,7 +216,7 @@ export async function main(argv: readonly string[]): Promise<void> {
     .command('simulate', 'a finite-d simulation: train the DAE at each of K steps, transport particles, and set the measured statistics beside the theory of the same scheme: { params, measured, theory, theory_discrete }', (y) =>
       simulateOptions(y), run('simulate'))
     .command('plot', `a chart of a command's output, from the same flags: flowgm plot KIND [flags] --out FILE.svg|FILE.png (kinds: ${PLOT_KINDS.join(', ')})`, (y) =>
-      PLOT_KINDS.reduce((yy, kind) => yy.command(kind, PLOT_DESCRIPTIONS[kind], (z) => plotOptions(PLOT_BUILDERS[kind](z)), (a) => { checkBooleans(argv); return plotCommand(kind, a) }), y)
+      PLOT_KINDS.reduce((yy, kind) => yy.command(kind, PLOT_DESCRIPTIONS[kind], (z) => plotOptions(PLOT_BUILDERS[kind](z)), (a) => { ran = true; checkBooleans(argv); checkAfterDashes('plot', argv); return plotCommand(kind, a) }), y)
         .demandCommand(1, `plot: a kind is required (${PLOT_KINDS.join(', ')}); see flowgm plot --help`))
     .command('report', `the published study reproduced from the theory (what npm start runs): every figure as SVG and CSV, the rate constants, and one self-contained report.html, written to --out DIR [default: ${REPORT_DIR}]`, (y) =>
       y.option('out', { type: 'string', describe: `directory of the report, created if missing; its files are replaced whole [default: ${REPORT_DIR}]` }), run('report'))
@@ -216,6 +233,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     .example('$0 report --out out', 'every published figure, the rate constants and report.html')
     .epilog('Exit codes: 0 success, 2 invalid input (one line on stderr naming the flag and the rule), 1 internal error.')
     .exitProcess(false)
+    // `--sigma.x 1` would make --sigma an object (printed as '[object Object]'): an unknown flag instead.
+    // The words after `--` apart from the positionals: merge's files, every other command's refusal.
+    .parserConfiguration({ 'dot-notation': false, 'populate--': true })
     .showHelpOnFail(false)
     .fail((msg, err) => {
       if (err) throw err
@@ -232,6 +252,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (closed(e)) process.exit(EXIT.ok)
     fail(`internal error: ${e instanceof Error ? e.message : String(e)}`, EXIT.internal)
   }
+  // `flowgm -- stats`: yargs takes no command from after `--`, and runs nothing without a word.
+  if (!ran && output === undefined) fail(`a command is required before -- (${COMMANDS.join(', ')}); see flowgm --help`, EXIT.input)
   onPrecisionNote(undefined)
   precisionWarnings(escalated, unsure)
   for (const w of takeWarnings()) process.stderr.write(`flowgm: warning: ${w}\n`)
