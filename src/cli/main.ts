@@ -48,7 +48,7 @@ function mergeFilesOf(a: Args): string[] {
 /** Everything a command prints, written once it is complete (grid commands stream theirs). */
 type Output = string
 
-const precise = (r: HpResult, format: Format, single: boolean, digits: number) => renderPrecise(r.keys, r.rows, digits, r.digitsVerified, format, single)
+const precise = (r: HpResult, ts: readonly string[], format: Format, digits: number) => renderPrecise(r.keys, r.rows, ts, digits, r.digitsVerified, format, ts.length === 1)
 
 const commands = {
   dae(a: Args): Output {
@@ -56,7 +56,7 @@ const commands = {
     const problem = problemFrom(a)
     if (problem.digits !== undefined) {
       const ts = timeTexts(a)
-      return precise(daeHp(problem, ts, { digits: problem.digits }), format, ts.length === 1, problem.digits)
+      return precise(daeHp(problem, ts, { digits: problem.digits }), ts, format, problem.digits)
     }
     const ts = times(a)
     const sol = solve(problem)
@@ -67,7 +67,7 @@ const commands = {
     const problem = problemFrom(a)
     if (problem.digits !== undefined) {
       const ts = timeTexts(a, DEFAULTS.statsT)
-      return precise(statsHp(problem, ts, { digits: problem.digits }), format, ts.length === 1, problem.digits)
+      return precise(statsHp(problem, ts, { digits: problem.digits }), ts, format, problem.digits)
     }
     const ts = times(a, DEFAULTS.statsT)
     const sol = solve(problem)
