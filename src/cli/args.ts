@@ -6,6 +6,9 @@ import { InputError } from '../errors.js'
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
 
+/** A decimal number's text (sign, digits, point, exponent), nothing else: not 0x10, Infinity, 1_000. */
+export const isDecimal = (s: string): boolean => DECIMAL.test(s)
+
 /** The single string value of a flag (refuses a flag given twice, or without a value). */
 export function single(flag: string, raw: unknown): string | undefined {
   if (raw === undefined) return undefined
@@ -24,7 +27,7 @@ export function number(flag: string, raw: unknown): number | undefined {
 /** The finite decimal number a text holds (one value of a flag, or of its list or range). */
 export function decimal(flag: string, s: string): number {
   const text = s.trim()
-  if (!DECIMAL.test(text)) throw new InputError(flag, `must be a decimal number (got '${clip(s)}')`)
+  if (!isDecimal(text)) throw new InputError(flag, `must be a decimal number (got '${clip(s)}')`)
   const x = Number(text)
   if (!Number.isFinite(x)) throw new InputError(flag, `must be a finite number (got '${clip(s)}')`)
   return x
