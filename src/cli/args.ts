@@ -30,6 +30,8 @@ export function decimal(flag: string, s: string): number {
   if (!isDecimal(text)) throw new InputError(flag, `must be a decimal number (got '${clip(s)}')`)
   const x = Number(text)
   if (!Number.isFinite(x)) throw new InputError(flag, `must be a finite number (got '${clip(s)}')`)
+  // 1e-400 reads as 0: t = 0 and t = 1e-400 were two rows of t = 0.
+  if (x === 0 && /[1-9]/.test(text.split(/e/i)[0])) throw new InputError(flag, `must be 0 or at least 5e-324 in magnitude (got '${clip(s)}', which a double reads as 0)`)
   return x
 }
 
@@ -74,6 +76,18 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-
 export function clip(s: string): string {
   const chars = Array.from(s.replace(UNPRINTABLE, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)))
   return chars.length > 40 ? `${chars.slice(0, 37).join('')}...` : chars.join('')
+}
+
+/**
+ * Refuse `--no-NAME` for a flag that takes a value: yargs would set it to false (`--no-sigma`
+ * needs a value) and read the word after it as a stray argument (`--no-sigma 5`: unexpected '5').
+ */
+export function checkNegations(argv: readonly string[], booleans: ReadonlySet<string>): void {
+  const end = argv.indexOf('--')
+  for (const word of end < 0 ? argv : argv.slice(0, end)) {
+    const name = /^--no-([^=]+)/.exec(word)?.[1]
+    if (name !== undefined && !booleans.has(name)) throw new InputError(`no-${name}`, `unknown flag (only boolean flags have a --no- form: --no-skip, --no-json, --no-resume)`)
+  }
 }
 
 /** A flag written alone, to which the next word may belong. */

@@ -10,7 +10,7 @@ import { daeHp, statsHp, type HpResult } from '../theory/hp.js'
 import { onPrecisionNote, solve } from '../theory/solve.js'
 import { closedFormCommand } from './closed-form.js'
 import { rateCommand, rateOptions } from './rate.js'
-import { checkAfterDashes, clip, joinDashValues, numberList, single, time } from './args.js'
+import { checkAfterDashes, checkNegations, clip, joinDashValues, numberList, single, time } from './args.js'
 import { render, renderPrecise, type Format } from './format.js'
 import { commonOptions, DEFAULTS, formatFrom, problemFrom, takeWarnings, warn, type Args } from './common.js'
 import { simulateCommand, simulateOptions } from './simulate.js'
@@ -109,10 +109,10 @@ function fail(message: string, code: number): never {
 }
 
 /** The boolean flags (yargs would take the last of --skip --no-skip, and read --skip=maybe as false). */
-const BOOLEANS = ['skip', 'json'] as const
+const BOOLEANS = ['skip', 'json', 'resume'] as const
 
 /** The flags that take no value (a word after them that begins with a dash is not theirs). */
-const VALUELESS: ReadonlySet<string> = new Set([...BOOLEANS, 'resume', 'help', 'version'])
+const VALUELESS: ReadonlySet<string> = new Set([...BOOLEANS, 'help', 'version'])
 
 /** Refuse a boolean flag given twice (in any form) or with a value other than true or false. */
 function checkBooleans(argv: readonly string[]): void {
@@ -245,6 +245,7 @@ export async function main(words: readonly string[]): Promise<void> {
   const closed = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code === 'EPIPE'
   process.stdout.on('error', (e) => { if (closed(e)) process.exit(EXIT.ok); throw e })
   try {
+    checkNegations(argv, VALUELESS)
     // With a callback yargs hands us its help and version text instead of printing it.
     await cli.parseAsync([...argv], {}, (_err, _args, text) => { if (text) output = `${longFlags(text)}\n` })
   } catch (e) {
