@@ -82,11 +82,11 @@ export function clip(s: string): string {
  * Refuse `--no-NAME` for a flag that takes a value: yargs would set it to false (`--no-sigma`
  * needs a value) and read the word after it as a stray argument (`--no-sigma 5`: unexpected '5').
  */
-export function checkNegations(argv: readonly string[], booleans: ReadonlySet<string>): void {
+export function checkNegations(argv: readonly string[], booleans: readonly string[]): void {
   const end = argv.indexOf('--')
   for (const word of end < 0 ? argv : argv.slice(0, end)) {
     const name = /^--no-([^=]+)/.exec(word)?.[1]
-    if (name !== undefined && !booleans.has(name)) throw new InputError(`no-${name}`, `unknown flag (only boolean flags have a --no- form: --no-skip, --no-json, --no-resume)`)
+    if (name !== undefined && !booleans.includes(name)) throw new InputError(`no-${name}`, `unknown flag (only boolean flags have a --no- form: ${booleans.map((b) => `--no-${b}`).join(', ')})`)
   }
 }
 

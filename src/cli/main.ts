@@ -245,7 +245,7 @@ export async function main(words: readonly string[]): Promise<void> {
   const closed = (e: unknown) => (e as NodeJS.ErrnoException | undefined)?.code === 'EPIPE'
   process.stdout.on('error', (e) => { if (closed(e)) process.exit(EXIT.ok); throw e })
   try {
-    checkNegations(argv, VALUELESS)
+    checkNegations(argv, BOOLEANS)
     // With a callback yargs hands us its help and version text instead of printing it.
     await cli.parseAsync([...argv], {}, (_err, _args, text) => { if (text) output = `${longFlags(text)}\n` })
   } catch (e) {
