@@ -191,12 +191,14 @@ function curvesSweep(spec: SweepSpec, grid: Grid, problem: FlowProblem, axisName
 
 /**
  * The printed coordinate at position j of an axis (what merge checks each row against): a value
- * as given, its exact text under --digits; the uniform t grid of curves, whose points k/(K-1)
- * have no short decimal, rounded like the other cells.
+ * as given, its exact text under --digits; the uniform t grid k/(K-1), whose points have no short
+ * decimal, rounded like the other cells, but to enough digits that no two points print alike
+ * (--digits 2 --points 200 printed 0.11 twice).
  */
 export function coordinateCell(a: Axis, j: number, digits: number | undefined): Value {
   if (a.kind === 'values') return digits === undefined ? a.values[j] : a.texts[j]
-  return digits === undefined ? rounded(axisValue(a, j)) : preciseCell('t', new Decimal(axisText(a, j)), digits)
+  if (digits === undefined) return rounded(axisValue(a, j))
+  return preciseCell('t', new Decimal(axisText(a, j)), Math.max(digits, Math.ceil(Math.log10(a.points)) + 1))
 }
 
 /** Keys printed as given, never rounded: grid coordinates and digits_verified. */

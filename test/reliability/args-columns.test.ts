@@ -74,3 +74,20 @@ describe('property: the t column reads back the times given, in every format', (
     expect(failures.slice(0, 5).join('\n')).toBe('')
   }, 60_000)
 })
+
+describe('the uniform t grid under --digits (curves): no two grid points print alike', () => {
+  // The points k/(K-1) are distinct and increasing by definition; their cells must be too.
+  const increasing = (cells: readonly string[]) => cells.every((c, k) => k === 0 || Number(c) > Number(cells[k - 1]))
+  it('regression: curves --digits 1 --points 30 (printed 0.1 twice)', async () => {
+    const cells = await printedTimes(['curves', '--digits', '1', '--points', '30'], 'csv')
+    expect(cells).toHaveLength(30)
+    expect(increasing(cells)).toBe(true)
+  })
+  it('property: --points K in [2, 40], --digits 1 or 2, in csv and table', async () => {
+    await fc.assert(fc.asyncProperty(fc.integer({ min: 2, max: 40 }), fc.constantFrom('1', '2'), fc.constantFrom('csv', 'table'), async (K, digits, format) => {
+      const cells = await printedTimes(['curves', '--digits', digits, '--points', String(K)], format)
+      expect(cells).toHaveLength(K)
+      expect(increasing(cells), cells.join(' ')).toBe(true)
+    }), { seed: SEED, numRuns: 6 })
+  }, 60_000)
+})
