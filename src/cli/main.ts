@@ -138,6 +138,8 @@ function precisionWarnings(escalated: ReadonlySet<number>, unsure: ReadonlySet<n
   if (unsure.size) warn(`double precision cannot guarantee 12 digits at t = ${list(unsure)}, and high precision does not converge there: the last digits may be wrong`)
 }
 
+const PLOT_KIND_REQUIRED = `plot: a kind is required (${PLOT_KINDS.join(', ')}); see flowgm plot --help`
+
 /** The commands in the order of the help. */
 const COMMANDS: readonly string[] = ['dae', 'stats', 'curves', 'compare', 'dae-compare', 'merge', 'closed-form', 'rate', 'simulate', 'plot', 'report'] satisfies ReadonlyArray<keyof typeof commands | 'plot'>
 
@@ -166,7 +168,7 @@ function explain(msg: string, argv: readonly string[]): string {
     const usage = command === 'plot' && kind !== undefined ? `plot ${kind}` : command
     if (flag !== undefined) return `--${clip(flag)}: unknown flag (see flowgm ${usage ?? ''} --help for the flags)`.replace('  ', ' ')
     // yargs splits a word of one dash into one-letter flags (-weird.jsonl into -w -e ...): name the word.
-    const word = argv.slice(0, end < 0 ? undefined : end).find((a) => /^-[^-]./.test(a) && !a.includes('=') && names.some((n) => a.includes(n))) ?? names[0]
+    const word = argv.slice(0, end < 0 ? undefined : end).find((a) => /^-[^-]./.test(a) && names.some((n) => a.includes(n))) ?? names[0]
     // Not a flag: an argument the command does not take (commands take none but merge's files).
     const hint = command === 'merge' && word.startsWith('-') ? `a file whose name begins with - goes after --: flowgm merge -- ${clip(word)}` : `see flowgm ${usage} --help`
     return `${command}: unexpected argument '${clip(word)}' (${hint})`
@@ -217,7 +219,7 @@ export async function main(words: readonly string[]): Promise<void> {
       simulateOptions(y), run('simulate'))
     .command('plot', `a chart of a command's output, from the same flags: flowgm plot KIND [flags] --out FILE.svg|FILE.png (kinds: ${PLOT_KINDS.join(', ')})`, (y) =>
       PLOT_KINDS.reduce((yy, kind) => yy.command(kind, PLOT_DESCRIPTIONS[kind], (z) => plotOptions(PLOT_BUILDERS[kind](z)), (a) => { ran = true; checkBooleans(argv); checkAfterDashes('plot', argv); return plotCommand(kind, a) }), y)
-        .demandCommand(1, `plot: a kind is required (${PLOT_KINDS.join(', ')}); see flowgm plot --help`))
+        .demandCommand(1, PLOT_KIND_REQUIRED))
     .command('report', `the published study reproduced from the theory (what npm start runs): every figure as SVG and CSV, the rate constants, and one self-contained report.html, written to --out DIR [default: ${REPORT_DIR}]`, (y) =>
       y.option('out', { type: 'string', describe: `directory of the report, created if missing; its files are replaced whole [default: ${REPORT_DIR}]` }), run('report'))
     .demandCommand(1, `a command is required (${COMMANDS.join(', ')}); see flowgm --help`)
@@ -253,8 +255,11 @@ export async function main(words: readonly string[]): Promise<void> {
     if (closed(e)) process.exit(EXIT.ok)
     fail(`internal error: ${e instanceof Error ? e.message : String(e)}`, EXIT.internal)
   }
-  // `flowgm -- stats`: yargs takes no command from after `--`, and runs nothing without a word.
-  if (!ran && output === undefined) fail(`a command is required before -- (${COMMANDS.join(', ')}); see flowgm --help`, EXIT.input)
+  // `flowgm -- stats`, `flowgm plot -- dae`: yargs takes no command from after `--`, and runs nothing.
+  if (!ran && output === undefined) {
+    const end = argv.indexOf('--')
+    fail((end < 0 ? argv : argv.slice(0, end)).includes('plot') ? PLOT_KIND_REQUIRED : `a command is required before -- (${COMMANDS.join(', ')}); see flowgm --help`, EXIT.input)
+  }
   onPrecisionNote(undefined)
   precisionWarnings(escalated, unsure)
   for (const w of takeWarnings()) process.stderr.write(`flowgm: warning: ${w}\n`)

@@ -86,6 +86,14 @@ describe('the words after --', () => {
     expect(refusal(await runner.run(['--', 'stats']))).toMatch(/^flowgm: a command is required/)
   })
 
+  it('plot -- dae: the kind is required before --', async () => {
+    expect(refusal(await runner.run(['plot', '--', 'dae']))).toMatch(/^flowgm: plot: a kind is required /)
+  })
+
+  it('a word of one dash is named whole (-=5 was reported as a stray 5)', async () => {
+    expect(refusal(await runner.run(['stats', '-=5']))).toBe("flowgm: stats: unexpected argument '-=5' (see flowgm stats --help)")
+  })
+
   it('a trailing -- alone changes nothing', async () => {
     const plain = await runner.run(['stats', '--json'])
     const dashes = await runner.run(['stats', '--json', '--'])
