@@ -6,6 +6,9 @@ import { InputError } from '../errors.js'
 
 const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
 
+/** A decimal number's text (sign, digits, point, exponent), nothing else: not 0x10, Infinity, 1_000. */
+export const isDecimal = (s: string): boolean => DECIMAL.test(s)
+
 /** The single string value of a flag (refuses a flag given twice, or without a value). */
 export function single(flag: string, raw: unknown): string | undefined {
   if (raw === undefined) return undefined
@@ -24,9 +27,11 @@ export function number(flag: string, raw: unknown): number | undefined {
 /** The finite decimal number a text holds (one value of a flag, or of its list or range). */
 export function decimal(flag: string, s: string): number {
   const text = s.trim()
-  if (!DECIMAL.test(text)) throw new InputError(flag, `must be a decimal number (got '${clip(s)}')`)
+  if (!isDecimal(text)) throw new InputError(flag, `must be a decimal number (got '${clip(s)}')`)
   const x = Number(text)
   if (!Number.isFinite(x)) throw new InputError(flag, `must be a finite number (got '${clip(s)}')`)
+  // 1e-400 reads as 0: t = 0 and t = 1e-400 were two rows of t = 0.
+  if (x === 0 && /[1-9]/.test(text.split(/e/i)[0])) throw new InputError(flag, `must be 0 or at least 5e-324 in magnitude (got '${clip(s)}', which a double reads as 0)`)
   return x
 }
 
@@ -71,4 +76,62 @@ const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-
 export function clip(s: string): string {
   const chars = Array.from(s.replace(UNPRINTABLE, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)))
   return chars.length > 40 ? `${chars.slice(0, 37).join('')}...` : chars.join('')
+}
+
+/**
+ * Refuse `--no-NAME` for a flag that takes a value: yargs would set it to false (`--no-sigma`
+ * needs a value) and read the word after it as a stray argument (`--no-sigma 5`: unexpected '5').
+ */
+export function checkNegations(argv: readonly string[], booleans: readonly string[]): void {
+  const end = argv.indexOf('--')
+  for (const word of end < 0 ? argv : argv.slice(0, end)) {
+    const name = /^--no-([^=]+)/.exec(word)?.[1]
+    if (name !== undefined && !booleans.includes(name)) throw new InputError(`no-${name}`, `unknown flag (only boolean flags have a --no- form: ${booleans.map((b) => `--no-${b}`).join(', ')})`)
+  }
+}
+
+/** A flag written alone, to which the next word may belong. */
+const BARE_FLAG = /^--([^-=][^=]*)$/
+
+/**
+ * One letter flags written with two dashes (`-t=0.5` as `--t=0.5`): yargs reads a word of one dash
+ * as a group of one-letter flags, so `-t=` became a stray `=` and `-t --` took `--` as the value.
+ */
+const longForm = (word: string): string => (/^-[A-Za-z](=|$)/.test(word) ? `-${word}` : word)
+
+/**
+ * argv with each value that begins with one dash joined to its flag (`--t -1,0.5` becomes
+ * `--t=-1,0.5`, `--alpha -t` becomes `--alpha=-t`). yargs reads such a value as more flags
+ * (`-1,0.5` as -1 and a stray `1`), or leaves the flag empty, so the flag's own rule never got to
+ * refuse it. Flags in `booleans` (and their --no- forms) take no value; a word of two dashes is a
+ * flag, not a value (`--sigma --lambda 0.1` is --sigma without its value); nothing after `--`
+ * is touched.
+ */
+export function joinDashValues(argv: readonly string[], booleans: ReadonlySet<string>): string[] {
+  const out: string[] = []
+  for (let i = 0; i < argv.length; i++) {
+    const word = longForm(argv[i])
+    if (word === '--') return out.concat(argv.slice(i))
+    const m = BARE_FLAG.exec(word)
+    const name = m?.[1]
+    const next = argv[i + 1]
+    const takesValue = name !== undefined && !booleans.has(name) && !name.startsWith('no-')
+    if (takesValue && next !== undefined && next.startsWith('-') && !next.startsWith('--')) {
+      out.push(`${word}=${next}`)
+      i++
+    } else out.push(word)
+  }
+  return out
+}
+
+/**
+ * The words after `--`: the files of merge (so that a file name may begin with a dash); every
+ * other command takes none, and yargs would drop them silently (`stats -- --sigma 0` printed
+ * the defaults).
+ */
+export function checkAfterDashes(command: string, argv: readonly string[]): void {
+  const end = argv.indexOf('--')
+  if (end < 0 || command === 'merge' || end === argv.length - 1) return
+  const word = argv[end + 1]
+  throw new InputError(command, `unexpected argument '${clip(word)}' after -- (${command} takes no arguments there; flags go before --)`, true)
 }

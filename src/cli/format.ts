@@ -19,26 +19,37 @@ export type Row = Readonly<Record<string, number>>
 export interface Precise { toPrecision(digits: number): string; toSignificantDigits(digits: number): { toString(): string }; isZero(): boolean }
 export type PreciseRow = Readonly<Record<string, Precise>>
 
-/** A number rounded to SIG_FIGS significant digits (no negative zero). */
-export function rounded(x: number): number {
+/** A number as printed: finite, no negative zero. */
+function printable(x: number): number {
   if (!Number.isFinite(x)) throw new Error(`non-finite value ${x} reached the output`)
-  return Number(x.toPrecision(SIG_FIGS)) + 0
+  return x + 0
 }
+
+/** A number rounded to SIG_FIGS significant digits (no negative zero). */
+export const rounded = (x: number): number => printable(Number(x.toPrecision(SIG_FIGS)))
+
+/**
+ * Columns that say where a row is (what was asked for, not what was computed). They are printed
+ * whole, in the shortest text that reads back as the same number: rounded to SIG_FIGS digits,
+ * t = 0.9999999999999 and t = 1 were two rows both labelled 1.
+ */
+export const COORDINATES: ReadonlySet<string> = new Set(['t', 'n', 'sigma', 'lambda', 'omega'])
 
 /**
  * Render rows with the given column order. `single` prints JSON as one object rather than an
  * array (a command asked for one point).
  */
 export function render(keys: readonly string[], rows: readonly Row[], format: Format, single: boolean): string {
-  return layout(keys, rows.map((r) => keys.map((k) => rounded(r[k]))), format, single)
+  return layout(keys, rows.map((r) => keys.map((k) => (COORDINATES.has(k) ? printable(r[k]) : rounded(r[k])))), format, single)
 }
 
 /**
  * Render high-precision rows: each value with exactly `digits` significant digits (decimal
- * strings in JSON), t as given, and the number of digits the two routes agree on.
+ * strings in JSON), t exactly as given (`times`, the decimal text of each row's t), and the
+ * number of digits the two routes agree on.
  */
-export function renderPrecise(keys: readonly string[], rows: readonly PreciseRow[], digits: number, verified: number, format: Format, single: boolean): string {
-  const cells = rows.map((r) => [...keys.map((k) => preciseCell(k, r[k], digits)), verified])
+export function renderPrecise(keys: readonly string[], rows: readonly PreciseRow[], times: readonly string[], digits: number, verified: number, format: Format, single: boolean): string {
+  const cells = rows.map((r, j) => [...keys.map((k) => (k === 't' ? times[j] : preciseCell(k, r[k], digits))), verified])
   return layout([...keys, 'digits_verified'], cells, format, single)
 }
 

@@ -10,7 +10,7 @@ import { daeHp, statsHp, type HpResult } from '../theory/hp.js'
 import { onPrecisionNote, solve } from '../theory/solve.js'
 import { closedFormCommand } from './closed-form.js'
 import { rateCommand, rateOptions } from './rate.js'
-import { clip, numberList, single, time } from './args.js'
+import { checkAfterDashes, checkNegations, clip, joinDashValues, numberList, single, time } from './args.js'
 import { render, renderPrecise, type Format } from './format.js'
 import { commonOptions, DEFAULTS, formatFrom, problemFrom, takeWarnings, warn, type Args } from './common.js'
 import { simulateCommand, simulateOptions } from './simulate.js'
@@ -39,10 +39,17 @@ function timeTexts(a: Args, fallback?: number): string[] {
   })
 }
 
+/** merge's files: those before `--` and every word after it (so a name may begin with a dash). */
+function mergeFilesOf(a: Args): string[] {
+  const files = [...((a.files as unknown[] | undefined) ?? []), ...((a['--'] as unknown[] | undefined) ?? [])].map(String)
+  if (!files.length) throw new InputError('merge', 'needs at least one JSONL file (written by a grid command with --format jsonl)', true)
+  return files
+}
+
 /** Everything a command prints, written once it is complete (grid commands stream theirs). */
 type Output = string
 
-const precise = (r: HpResult, format: Format, single: boolean, digits: number) => renderPrecise(r.keys, r.rows, digits, r.digitsVerified, format, single)
+const precise = (r: HpResult, ts: readonly string[], format: Format, digits: number) => renderPrecise(r.keys, r.rows, ts, digits, r.digitsVerified, format, ts.length === 1)
 
 const commands = {
   dae(a: Args): Output {
@@ -50,7 +57,7 @@ const commands = {
     const problem = problemFrom(a)
     if (problem.digits !== undefined) {
       const ts = timeTexts(a)
-      return precise(daeHp(problem, ts, { digits: problem.digits }), format, ts.length === 1, problem.digits)
+      return precise(daeHp(problem, ts, { digits: problem.digits }), ts, format, problem.digits)
     }
     const ts = times(a)
     const sol = solve(problem)
@@ -61,7 +68,7 @@ const commands = {
     const problem = problemFrom(a)
     if (problem.digits !== undefined) {
       const ts = timeTexts(a, DEFAULTS.statsT)
-      return precise(statsHp(problem, ts, { digits: problem.digits }), format, ts.length === 1, problem.digits)
+      return precise(statsHp(problem, ts, { digits: problem.digits }), ts, format, problem.digits)
     }
     const ts = times(a, DEFAULTS.statsT)
     const sol = solve(problem)
@@ -77,7 +84,7 @@ const commands = {
   curves: (a: Args) => sweepCommand('curves', a),
   compare: (a: Args) => sweepCommand('compare', a),
   'dae-compare': (a: Args) => sweepCommand('dae-compare', a),
-  merge: (a: Args) => mergeCommand(a),
+  merge: (a: Args) => mergeCommand({ ...a, files: mergeFilesOf(a) }),
   simulate: (a: Args) => simulateCommand(a),
   report: (a: Args) => reportCommand(a),
 }
@@ -103,7 +110,10 @@ function fail(message: string, code: number): never {
 }
 
 /** The boolean flags (yargs would take the last of --skip --no-skip, and read --skip=maybe as false). */
-const BOOLEANS = ['skip', 'json'] as const
+const BOOLEANS = ['skip', 'json', 'resume'] as const
+
+/** The flags that take no value (a word after them that begins with a dash is not theirs). */
+const VALUELESS: ReadonlySet<string> = new Set([...BOOLEANS, 'help', 'version'])
 
 /** Refuse a boolean flag given twice (in any form) or with a value other than true or false. */
 function checkBooleans(argv: readonly string[]): void {
@@ -129,6 +139,8 @@ function precisionWarnings(escalated: ReadonlySet<number>, unsure: ReadonlySet<n
   if (unsure.size) warn(`double precision cannot guarantee 12 digits at t = ${list(unsure)}, and high precision does not converge there: the last digits may be wrong`)
 }
 
+const PLOT_KIND_REQUIRED = `plot: a kind is required (${PLOT_KINDS.join(', ')}); see flowgm plot --help`
+
 /** The commands in the order of the help. */
 const COMMANDS: readonly string[] = ['dae', 'stats', 'curves', 'compare', 'dae-compare', 'merge', 'closed-form', 'rate', 'simulate', 'plot', 'report'] satisfies ReadonlyArray<keyof typeof commands | 'plot'>
 
@@ -144,6 +156,7 @@ function explain(msg: string, argv: readonly string[]): string {
   const unknown = /^Unknown arguments?: (.*)$/.exec(msg.trim())
   if (unknown) {
     const names = unknown[1].split(', ')
+    const end = argv.indexOf('--')
     const [command, kind] = argv.filter((a) => !a.startsWith('-'))
     if (command !== undefined && !COMMANDS.includes(command) && names.includes(command)) {
       return `unknown command '${clip(command)}' (commands: ${COMMANDS.join(', ')}; see flowgm --help)`
@@ -152,26 +165,32 @@ function explain(msg: string, argv: readonly string[]): string {
       return `plot: unknown kind '${clip(kind)}' (kinds: ${PLOT_KINDS.join(', ')}; see flowgm plot --help)`
     }
     // yargs lists a dashed flag twice (as written and camel-cased); report it as written.
-    const flag = names.find((n) => argv.some((a) => a === `--${n}` || a.startsWith(`--${n}=`) || a === `-${n}`))
+    const flag = names.find((n) => argv.some((a) => a === `--${n}` || a.startsWith(`--${n}=`)))
     const usage = command === 'plot' && kind !== undefined ? `plot ${kind}` : command
     if (flag !== undefined) return `--${clip(flag)}: unknown flag (see flowgm ${usage ?? ''} --help for the flags)`.replace('  ', ' ')
+    // yargs splits a word of one dash into one-letter flags (-weird.jsonl into -w -e ...): name the word.
+    const word = argv.slice(0, end < 0 ? undefined : end).find((a) => /^-[^-]./.test(a) && names.some((n) => a.includes(n))) ?? names[0]
     // Not a flag: an argument the command does not take (commands take none but merge's files).
-    return `${command}: unexpected argument '${clip(names[0])}' (see flowgm ${usage} --help)`
+    const hint = command === 'merge' && word.startsWith('-') ? `a file whose name begins with - goes after --: flowgm merge -- ${clip(word)}` : `see flowgm ${usage} --help`
+    return `${command}: unexpected argument '${clip(word)}' (${hint})`
   }
-  if (/^Not enough non-option arguments/.test(msg.trim())) return 'merge: needs at least one JSONL file (written by a grid command with --format jsonl)'
   return msg.replace(/\n/g, ' ')
 }
 
 /** Run the CLI on argv (without node and script). */
-export async function main(argv: readonly string[]): Promise<void> {
+export async function main(words: readonly string[]): Promise<void> {
+  const argv = joinDashValues(words, VALUELESS)
   let output: Output | undefined
   takeWarnings()
   // Rows double precision could not guarantee (src/theory/solve.ts): told on stderr at the end.
   const escalated = new Set<number>()
   const unsure = new Set<number>()
   onPrecisionNote((note) => (note.escalated ? escalated : unsure).add(note.t))
+  let ran = false
   const run = (name: keyof typeof commands) => async (a: Args) => {
+    ran = true
     checkBooleans(argv)
+    checkAfterDashes(name, argv)
     const result = await commands[name](a)
     if (typeof result === 'string') output = result
   }
@@ -188,7 +207,7 @@ export async function main(argv: readonly string[]): Promise<void> {
       sweepOptions(gridParamOptions(y, SWEEP_DEFAULTS.compareN)), run('compare'))
     .command('dae-compare', 'the single-time denoiser against the oracle over t for several n: n t test_mse oracle_mse excess_mse', (y) =>
       daeCompareTimeOptions(sweepOptions(gridParamOptions(y, SWEEP_DEFAULTS.daeCompareN))), run('dae-compare'))
-    .command('merge <files..>', 'JSONL shards of one sweep (--format jsonl --shard k/K) back into one table, in grid order; refuses overlapping, missing or foreign rows', (y) =>
+    .command('merge [files..]', 'JSONL shards of one sweep (--format jsonl --shard k/K) back into one table, in grid order; refuses overlapping, missing or foreign rows', (y) =>
       y.positional('files', { type: 'string', describe: 'the JSONL files of the shards' })
         .option('format', { type: 'string', describe: `output format: ${TABLE_FORMATS.join(', ')} [default: table]` })
         .option('json', { type: 'boolean', describe: 'shorthand for --format json' })
@@ -200,8 +219,8 @@ export async function main(argv: readonly string[]): Promise<void> {
     .command('simulate', 'a finite-d simulation: train the DAE at each of K steps, transport particles, and set the measured statistics beside the theory of the same scheme: { params, measured, theory, theory_discrete }', (y) =>
       simulateOptions(y), run('simulate'))
     .command('plot', `a chart of a command's output, from the same flags: flowgm plot KIND [flags] --out FILE.svg|FILE.png (kinds: ${PLOT_KINDS.join(', ')})`, (y) =>
-      PLOT_KINDS.reduce((yy, kind) => yy.command(kind, PLOT_DESCRIPTIONS[kind], (z) => plotOptions(PLOT_BUILDERS[kind](z)), (a) => { checkBooleans(argv); return plotCommand(kind, a) }), y)
-        .demandCommand(1, `plot: a kind is required (${PLOT_KINDS.join(', ')}); see flowgm plot --help`))
+      PLOT_KINDS.reduce((yy, kind) => yy.command(kind, PLOT_DESCRIPTIONS[kind], (z) => plotOptions(PLOT_BUILDERS[kind](z)), (a) => { ran = true; checkBooleans(argv); checkAfterDashes('plot', argv); return plotCommand(kind, a) }), y)
+        .demandCommand(1, PLOT_KIND_REQUIRED))
     .command('report', `the published study reproduced from the theory (what npm start runs): every figure as SVG and CSV, the rate constants, and one self-contained report.html, written to --out DIR [default: ${REPORT_DIR}]`, (y) =>
       y.option('out', { type: 'string', describe: `directory of the report, created if missing; its files are replaced whole [default: ${REPORT_DIR}]` }), run('report'))
     .demandCommand(1, `a command is required (${COMMANDS.join(', ')}); see flowgm --help`)
@@ -217,6 +236,9 @@ export async function main(argv: readonly string[]): Promise<void> {
     .example('$0 report --out out', 'every published figure, the rate constants and report.html')
     .epilog('Exit codes: 0 success, 2 invalid input (one line on stderr naming the flag and the rule), 1 internal error or output that cannot be written (one line on stderr).')
     .exitProcess(false)
+    // `--sigma.x 1` would make --sigma an object (printed as '[object Object]'): an unknown flag instead.
+    // The words after `--` apart from the positionals: merge's files, every other command's refusal.
+    .parserConfiguration({ 'dot-notation': false, 'populate--': true })
     .showHelpOnFail(false)
     .fail((msg, err) => {
       if (err) throw err
@@ -231,6 +253,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   }
   process.stdout.on('error', stdoutFailed)
   try {
+    checkNegations(argv, BOOLEANS)
     // With a callback yargs hands us its help and version text instead of printing it.
     await cli.parseAsync([...argv], {}, (_err, _args, text) => { if (text) output = `${longFlags(text)}\n` })
   } catch (e) {
@@ -238,6 +261,11 @@ export async function main(argv: readonly string[]): Promise<void> {
     if (e instanceof OutputError) fail(e.message, EXIT.internal)
     if (closed(e)) process.exit(EXIT.ok)
     fail(`internal error: ${e instanceof Error ? e.message : String(e)}`, EXIT.internal)
+  }
+  // `flowgm -- stats`, `flowgm plot -- dae`: yargs takes no command from after `--`, and runs nothing.
+  if (!ran && output === undefined) {
+    const end = argv.indexOf('--')
+    fail((end < 0 ? argv : argv.slice(0, end)).includes('plot') ? PLOT_KIND_REQUIRED : `a command is required before -- (${COMMANDS.join(', ')}); see flowgm --help`, EXIT.input)
   }
   onPrecisionNote(undefined)
   precisionWarnings(escalated, unsure)

@@ -7,13 +7,15 @@
  * second streams the rows, in grid order, through the same writer the sweep itself uses, so the
  * merged output is byte for byte what the unsharded sweep prints.
  */
-import { createReadStream } from 'node:fs'
+import { createReadStream, type Stats } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
+import { isDecimal } from '../cli/args.js'
 import { InputError } from '../errors.js'
+import { Grid, readAxis, uniformAxis, type Axis } from './grid.js'
 import { openSink } from './sink.js'
-import { exactKeys } from './sweeps.js'
-import { writer, type Cells, type SweepHeader, type TableFormat } from './writers.js'
+import { coordinateCell, exactKeys } from './sweeps.js'
+import { writer, type Cells, type SweepHeader, type TableFormat, type Value } from './writers.js'
 
 export interface MergeOptions {
   readonly format: TableFormat
@@ -24,19 +26,37 @@ export interface MergeOptions {
 /** The fields of a header that must agree between the shards of one sweep. */
 const SAME = ['flowgm', 'sweep', 'id', 'rows', 'keys', 'axes', 'params', 'caption'] as const
 
-interface Shard { readonly file: string; readonly header: SweepHeader; readonly k: number; readonly K: number }
+interface Shard {
+  readonly file: string
+  readonly header: SweepHeader
+  readonly k: number
+  readonly K: number
+  /** The grid the header describes, rebuilt from its axes: each row's coordinates follow from i. */
+  readonly grid: Grid
+  /** --digits of the sweep (its cells are then decimal strings), undefined in double precision. */
+  readonly digits?: number
+}
 
 /** Most rows a merge indexes (one 32-bit owner per row: 8 GiB beyond this). */
 const MAX_ROWS = 2 ** 31 - 1
 
 const bad = (file: string, rule: string): InputError => new InputError(file, rule, true)
 
+/** One file, however it is spelt or linked: its device and inode. */
+const identity = (s: Stats): string => `${s.dev}:${s.ino}`
+
 export async function mergeFiles(files: readonly string[], o: MergeOptions): Promise<void> {
-  const seen = new Set<string>()
+  const seen = new Map<string, string>()
   for (const f of files) {
-    if (seen.has(f)) throw bad(f, 'given twice')
-    seen.add(f)
+    const id = identity(await readable(f))
+    const other = seen.get(id)
+    if (other !== undefined) throw bad(f, other === f ? 'given twice' : `is the same file as ${other}`)
+    seen.set(id, f)
   }
+  // Writing over an input would destroy it (the output is renamed onto --out when complete).
+  const out = o.out === undefined ? undefined : await stat(o.out).catch(() => undefined)
+  const input = out && seen.get(identity(out))
+  if (input !== undefined) throw new InputError('out', `is one of the input files (${input})`)
   const shards: Shard[] = []
   for (const file of files) shards.push(await readHeader(file))
   const first = shards[0]
@@ -89,13 +109,19 @@ export async function mergeFiles(files: readonly string[], o: MergeOptions): Pro
   }
 }
 
-async function readHeader(file: string): Promise<Shard> {
+/** The file's status, once it is known to be a readable file. */
+async function readable(file: string): Promise<Stats> {
   try {
     await access(file)
   } catch {
     throw bad(file, 'cannot be read (no such file or no permission)')
   }
-  if ((await stat(file)).isDirectory()) throw bad(file, 'is a directory, not a JSONL file')
+  const s = await stat(file)
+  if (s.isDirectory()) throw bad(file, 'is a directory, not a JSONL file')
+  return s
+}
+
+async function readHeader(file: string): Promise<Shard> {
   for await (const line of lines(file)) {
     let h: SweepHeader
     try {
@@ -107,7 +133,10 @@ async function readHeader(file: string): Promise<Shard> {
       Number.isInteger(h.rows) && h.rows >= 0 && h.rows <= MAX_ROWS && Array.isArray(h.keys) && h.keys.every((k) => typeof k === 'string') && typeof h.axes === 'object' && typeof h.params === 'object' && typeof h.caption === 'string'
     const m = typeof h?.shard === 'string' ? /^(\d+)\/(\d+)$/.exec(h.shard) : null
     if (!ok || !m) throw bad(file, 'is not a flowgm sweep (its first line is not a sweep header; write sweeps with --format jsonl)')
-    return { file, header: h, k: Number(m[1]), K: Number(m[2]) }
+    const digits = h.params.digits
+    if (digits !== undefined && !(Number.isInteger(digits) && (digits as number) >= 1)) throw bad(file, `header: digits = ${brief(digits)} is not a precision`)
+    const grid = headerGrid(file, h)
+    return { file, header: h, k: Number(m[1]), K: Number(m[2]), grid, digits: digits as number | undefined }
   }
   throw bad(file, 'is empty (not a flowgm sweep)')
 }
@@ -121,8 +150,43 @@ async function* lines(file: string): AsyncGenerator<string> {
   }
 }
 
-/** The rows of a shard file after its header, checked against the header's keys. */
+/**
+ * The grid of a header, its axes read back from their definitions as the sweep read them from
+ * its flags (`2:1024:log`, `0.5,1`, `11 points in [0, 1]`); the rule here is only the one that
+ * shapes a grid (n is an integer: its ranges are rounded), the sweep checked the rest.
+ */
+function headerGrid(file: string, h: SweepHeader): Grid {
+  let grid: Grid
+  try {
+    const axes: Axis[] = Object.entries(h.axes).map(([name, definition]) => {
+      if (typeof definition !== 'string') throw new InputError(name, `axis ${brief(definition)} is not a grid`)
+      const uniform = /^(\d+) points in \[0, 1\]$/.exec(definition)
+      if (uniform) return uniformAxis(name, Number(uniform[1]))
+      const range = definition.includes(':')
+      return readAxis(name, range ? undefined : definition, range ? definition : undefined, { integer: name === 'n', min: -Number.MAX_VALUE, phrase: 'a number' }, '')
+    })
+    grid = new Grid(axes)
+  } catch (e) {
+    if (!(e instanceof InputError)) throw e
+    throw bad(file, `header: axis ${e.flag.replace(/-range$/, '')}: ${e.rule}`)
+  }
+  if (grid.size !== h.rows) throw bad(file, `header: its axes make a grid of ${grid.size} rows, not rows = ${h.rows}`)
+  return grid
+}
+
+/**
+ * Why a cell is not one a sweep writes: a finite JSON number in double precision; under --digits
+ * a decimal string (digits_verified, a count, stays a number).
+ */
+function cellFault(key: string, v: unknown, digits: number | undefined): string | undefined {
+  if (digits !== undefined && key !== 'digits_verified') return typeof v === 'string' && isDecimal(v) ? undefined : 'is not a decimal string'
+  return typeof v === 'number' && Number.isFinite(v) ? undefined : 'is not a finite number'
+}
+
+/** The rows of a shard file after its header, each checked against the header: keys, cells, coordinates. */
 async function* rows(s: Shard): AsyncGenerator<{ i: number; row: Cells; line: number }> {
+  const axes = s.grid.axes.map((a, j) => ({ a, j })).filter(({ a }) => s.header.keys.includes(a.name))
+  const keys = ['i', ...s.header.keys]
   let line = 0
   for await (const text of lines(s.file)) {
     line++
@@ -135,8 +199,25 @@ async function* rows(s: Shard): AsyncGenerator<{ i: number; row: Cells; line: nu
     }
     const i = r?.i
     if (typeof i !== 'number' || !Number.isInteger(i) || i < 0) throw bad(s.file, `line ${line} has no row index i`)
-    const absent = s.header.keys.find((k) => typeof r[k] !== 'number' && typeof r[k] !== 'string')
+    const absent = s.header.keys.find((k) => !(k in r))
     if (absent !== undefined) throw bad(s.file, `line ${line} (row ${i}) has no value for ${absent}`)
+    const extra = Object.keys(r).find((k) => !keys.includes(k))
+    if (extra !== undefined) throw bad(s.file, `line ${line} (row ${i}) has a key the header does not list (${brief(extra)})`)
+    for (const k of s.header.keys) {
+      const fault = cellFault(k, r[k], s.digits)
+      const v = r[k]
+      // JSON.parse reads 1e999 as Infinity, which brief() would show as null.
+      if (fault !== undefined) throw bad(s.file, `line ${line} (row ${i}): ${k} ${typeof v === 'number' && !Number.isFinite(v) ? 'overflows double precision' : `= ${brief(v)} ${fault}`}`)
+    }
+    if (i < s.grid.size) {
+      const pos = s.grid.position(i)
+      for (const { a, j } of axes) {
+        const expected: Value = coordinateCell(a, pos[j], s.digits)
+        if (r[a.name] !== expected) throw bad(s.file, `line ${line}: ${a.name} = ${brief(r[a.name])} is not point i = ${i} of the grid (${a.name} = ${brief(expected)})`)
+      }
+    }
+    // What the sweep wrote, read back, is written again the same: anything else was edited.
+    if (JSON.stringify(r) !== text) throw bad(s.file, `line ${line} (row ${i}) is not as flowgm wrote it (edited?)`)
     yield { i, row: r as Cells, line }
   }
 }

@@ -74,7 +74,7 @@ export function prepareSweep(spec: SweepSpec): Sweep {
       text: { n: text.n, sigma: text.sigma, lambda: text.lambda, omega: text.omega },
     }
     const coordinates: { [key: string]: Value } = {}
-    for (const k of gridKeys) coordinates[k] = hp ? text[k] : value[k]
+    spec.axes.forEach((a, j) => { if (gridKeys.includes(a.name)) coordinates[a.name] = coordinateCell(a, pos[j], spec.digits) })
     return { problem, value, text, coordinates }
   }
   // Rows in double precision are merged with Object.assign, not object spread: in V8 spreading an
@@ -167,6 +167,7 @@ function curvesSweep(spec: SweepSpec, grid: Grid, problem: FlowProblem, axisName
         return indices.map((_, j) => {
           const row = { ...dae.rows[j], ...stats.rows[j] }
           const cells: { [key: string]: Value } = Object.fromEntries(keys.slice(0, -1).map((k) => [k, preciseCell(k, row[k], digits)]))
+          cells.t = coordinateCell(t, indices[j], digits)
           cells.digits_verified = verified
           return cells
         })
@@ -186,6 +187,18 @@ function curvesSweep(spec: SweepSpec, grid: Grid, problem: FlowProblem, axisName
       })
     },
   }
+}
+
+/**
+ * The printed coordinate at position j of an axis (what merge checks each row against): a value
+ * as given, its exact text under --digits; the uniform t grid k/(K-1), whose points have no short
+ * decimal, rounded like the other cells, but to enough digits that no two points print alike
+ * (--digits 2 --points 200 printed 0.11 twice).
+ */
+export function coordinateCell(a: Axis, j: number, digits: number | undefined): Value {
+  if (a.kind === 'values') return digits === undefined ? a.values[j] : a.texts[j]
+  if (digits === undefined) return rounded(axisValue(a, j))
+  return preciseCell('t', new Decimal(axisText(a, j)), Math.max(digits, Math.ceil(Math.log10(a.points)) + 1))
 }
 
 /** Keys printed as given, never rounded: grid coordinates and digits_verified. */
