@@ -196,7 +196,7 @@ function curvesSweep(spec: SweepSpec, grid: Grid, problem: FlowProblem, axisName
  * (--digits 2 --points 200 printed 0.11 twice).
  */
 export function coordinateCell(a: Axis, j: number, digits: number | undefined): Value {
-  if (a.kind === 'values') return digits === undefined ? a.values[j] : a.texts[j]
+  if (a.kind === 'values') return digits === undefined ? a.values[j] : axisText(a, j)
   if (digits === undefined) return rounded(axisValue(a, j))
   return preciseCell('t', new Decimal(axisText(a, j)), Math.max(digits, Math.ceil(Math.log10(a.points)) + 1))
 }
