@@ -33,11 +33,17 @@ interface Failure { readonly argv: readonly string[]; readonly problems: readonl
  * matches one is reported on the console, not failed, so that the property keeps running on
  * everything else; the list is emptied as the fixes land.
  */
-const KNOWN: ReadonlyArray<{ readonly issue: string; readonly problem: RegExp }> = [
+const KNOWN: ReadonlyArray<{ readonly issue: string; readonly problem: RegExp; readonly command?: string }> = [
   { issue: 'issue 15, output digits: dae-compare under --digits prints a computed grid time (--points, --t-range) with about 1100 digits (0.3333...)', problem: /: t = [\d.]+\.\.\. has \d+ significant digits: neither as given/ },
+  {
+    issue: 'issue 15, refusal after output: compare in a streamed format prints its header (and rows), then refuses --sigma (the flow ODE cannot be integrated, e.g. --sigma 1e-30 --n 2,1e14) with exit 2',
+    problem: /^exit 2 with output on stdout/,
+    command: 'compare',
+  },
 ]
 
-const isKnown = (problem: string): boolean => KNOWN.some((k) => k.problem.test(problem))
+const knownOf = (argv: readonly string[], problem: string) => KNOWN.find((k) => k.problem.test(problem) && (k.command === undefined || k.command === argv[0]))
+const isKnown = (argv: readonly string[]) => (problem: string): boolean => knownOf(argv, problem) !== undefined
 
 /** Run `runs` command lines of `lines` (fixed seed), check each, fail listing every problem. */
 async function fuzz(name: string, lines: fc.Arbitrary<string[]>, runs: number): Promise<void> {
@@ -57,8 +63,8 @@ async function fuzz(name: string, lines: fc.Arbitrary<string[]>, runs: number): 
     if (!slowest || o.ms > slowest.ms) slowest = o
     if (o.code === 0) succeeded++
     const all = violations(o)
-    for (const p of all.filter(isKnown)) known.add(KNOWN.find((k) => k.problem.test(p))!.issue)
-    const problems = all.filter((p) => !isKnown(p))
+    for (const p of all.filter(isKnown(argv))) known.add(knownOf(argv, p)!.issue)
+    const problems = all.filter((p) => !isKnown(argv)(p))
     if (problems.length) failures.push({ argv, problems })
     return silent < MAX_SILENT
   }), { seed: SEED, numRuns: runs, endOnFailure: true })
@@ -71,7 +77,7 @@ async function fuzz(name: string, lines: fc.Arbitrary<string[]>, runs: number): 
 }
 
 /** Cases per property: the suite's budget is ~40 s for all the fuzz tests. */
-const RUNS = { valid: 50, dae: 200, stats: 200, 'closed-form': 60, rate: 40, curves: 80, compare: 80, 'dae-compare': 80, merge: 60, simulate: 60, plot: 20, report: 30 } as const
+const RUNS = { valid: 40, dae: 200, stats: 200, 'closed-form': 60, rate: 40, curves: 80, compare: 80, 'dae-compare': 80, merge: 60, simulate: 60, plot: 20, report: 30 } as const
 
 describe('fuzz: the model commands', () => {
   it(`valid lines in every format: ${RUNS.valid} command lines`, () => fuzz('valid', V.validLine, RUNS.valid), LIMIT)
@@ -116,6 +122,16 @@ describe('fuzz: the grid commands', () => {
     expect(readFileSync(join(fixtures, 'b.jsonl'), 'utf8')).toMatch(/^\{"flowgm"/)
   }, LIMIT)
 
+  it('merge of the two shards, in every format: exit 0 and a plausible table', async () => {
+    const failures: Failure[] = []
+    for (const format of ['table', 'csv', 'json', 'jsonl', 'markdown', 'latex']) {
+      const argv = ['merge', files[0], files[1], '--format', format]
+      const o = await runner.run(argv)
+      const problems = o.code === 0 ? violations(o) : [`exit ${o.code}: ${o.stderr.trim()}`]
+      if (problems.length) failures.push({ argv, problems })
+    }
+    if (failures.length) expect.fail(`fuzz: merge: ${report(failures)}`)
+  }, LIMIT)
   it(`curves: ${RUNS.curves} command lines`, () => fuzz('curves', V.curvesLine, RUNS.curves), LIMIT)
   it(`compare: ${RUNS.compare} command lines`, () => fuzz('compare', V.compareLine, RUNS.compare), LIMIT)
   it(`dae-compare: ${RUNS['dae-compare']} command lines`, () => fuzz('dae-compare', V.daeCompareLine, RUNS['dae-compare']), LIMIT)
@@ -146,6 +162,7 @@ const EXTREMES: readonly string[][] = [
   ['stats', '--n', '1e40', '--t', '0.5,1'],
   ['dae', '--n', '1e300', '--t', '0,0.5,1', '--json'],
   ['compare', '--n', '2,9007199254740991', '--sigma', '1e-30,1e30', '--format', 'jsonl'],
+  ['compare', '--n', '2,1e14', '--sigma', '1e-30', '--format', 'csv'],
   ['simulate', '--d', '8', '--particles', '4', '--steps', '2', '--sigma', '1e30', '--json'],
   ['simulate', '--d', '8', '--particles', '4', '--steps', '2', '--sigma', '1e30', '--engine', 'tfjs'],
   ['simulate', '--d', '8', '--particles', '4', '--steps', '2', '--omega', '1e30', '--lambda', '1e30'],
@@ -157,7 +174,7 @@ describe('fuzz: valid extremes', () => {
   it(`${EXTREMES.length} command lines at the ends of the parameter domains`, async () => {
     const failures: Failure[] = []
     for (const argv of EXTREMES) {
-      const problems = violations(await runner.run(argv)).filter((p) => !isKnown(p))
+      const problems = violations(await runner.run(argv)).filter((p) => !isKnown(argv)(p))
       if (problems.length) failures.push({ argv, problems })
     }
     console.log(`fuzz: extremes: ${EXTREMES.length} cases, ${failures.length} failing`)

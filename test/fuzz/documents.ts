@@ -2,7 +2,7 @@
 // shape and keys (docs/cli.md: the key tables of each command, the output formats), then every
 // row's values. Parsed fully: json, jsonl, csv, table, markdown; latex: its cells (values only).
 import type { Request } from './argv.js'
-import { rowViolations, type Row } from './plausible.js'
+import { rowViolations, significant, type Row } from './plausible.js'
 
 const DAE = ['t', 'c', 'm', 'q_xi', 'w_norm2', 'w_cos', 'test_mse', 'oracle_mse', 'margin']
 const STATS = ['t', 'M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var']
@@ -130,8 +130,13 @@ const rateDocument: Check = (doc, req) => {
   if (req.format !== 'json') return []
   const o = JSON.parse(doc) as Record<string, Json>
   const pick = (from: Json, keys: readonly string[]) => asRow(Object.fromEntries(keys.map((k) => [k, (from as Record<string, Json>)?.[k] ?? null])))
-  const agree = Object.values((o.digits_agree ?? {}) as Record<string, Json>)
+  const agreeBy = (o.digits_agree ?? {}) as Record<string, Json>
+  const agree = Object.values(agreeBy)
+  // richardson is "printed only to the digits on which it agrees with" the value (docs/cli.md, rate).
+  const numeric = (o.numeric ?? {}) as Record<string, Json>
+  const beyond = RATE_VALUES.filter((k) => typeof numeric[k] === 'string' && typeof agreeBy[k] === 'number' && significant(numeric[k] as string)[0] > Math.max(1, Math.min(req.digits ?? 12, agreeBy[k] as number)))
   return [
+    ...beyond.map((k) => `numeric.${k} = ${numeric[k]} has more digits than digits_agree.${k} = ${agreeBy[k]} (or D)`),
     ...keyProblems(Object.keys(o), RATE_KEYS, 'rate', RATE_KEYS),
     ...rowViolations(pick(o, [...RATE_VALUES, ...SWEPT]), 'value', req, values),
     ...rowViolations(pick(o.numeric, RATE_VALUES), 'numeric', req, { theory: true, digits: 1000, exactDigits: false, identities: false }),
