@@ -151,7 +151,7 @@ const simulateDocument: Check = (doc, req) => {
   const out: string[] = []
   // Only the continuous theory obeys the identities of the model; a measurement and the K-step
   // recurrence obey var = P^2 (docs/cli.md, simulate keys: "var: P^2 at t = 1").
-  const series = (name: string, digits: number, exact = false) => ({ theory: name === 'theory', digits, exactDigits: exact, identities: name === 'theory' })
+  const series = (name: string, digits: number) => ({ theory: name === 'theory', digits, exactDigits: false, identities: name === 'theory' })
   const varOnly = (r: Row, where: string, digits: number): string[] => rowViolations({ P: r.P ?? null, var: r.var ?? null }, where, req, { theory: false, digits, exactDigits: false, identities: true })
   const steps = Number(req.grid.t?.length ?? 0)
   if (req.format === 'json') {
@@ -168,12 +168,14 @@ const simulateDocument: Check = (doc, req) => {
     }
   } else if (req.format === 'csv') {
     const { keys, rows } = parseCsv(doc.trimEnd().split('\n'))
+    // Columns X (measured), X_discrete and X_theory (docs/cli.md, simulate csv).
     const base = (k: string) => k.replace(/_(discrete|theory)$/, '')
+    const seriesOf = (k: string) => (k.endsWith('_discrete') ? 'theory_discrete' : k.endsWith('_theory') ? 'theory' : 'measured')
     out.push(...keyProblems([...new Set(keys.map(base))], SIM_STEP, 'csv header'))
     if (rows.length !== steps) out.push(`csv has ${rows.length} rows, not K + 1 = ${steps}`)
     rows.forEach((r, k) => {
-      for (const [name, suffix] of [['measured', ''], ['theory_discrete', '_discrete'], ['theory', '_theory']] as const) {
-        const row = Object.fromEntries(keys.filter((key) => key === 't' || (base(key) !== key ? key.endsWith(suffix) && suffix !== '' : suffix === '')).map((key) => [base(key), r[key] ?? null]))
+      for (const name of ['measured', 'theory_discrete', 'theory'] as const) {
+        const row = Object.fromEntries(keys.filter((key) => key === 't' || seriesOf(key) === name).map((key) => [base(key), r[key] ?? null]))
         out.push(...rowViolations(row, `csv row ${k + 1} (${name})`, req, series(name, 12)))
       }
     })
