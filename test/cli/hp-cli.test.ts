@@ -1,6 +1,6 @@
 // The high-precision CLI (--digits, closed-form, rate) against its contract (THEORY.md section 7),
-// by spawning the real CLI (`node bin/flowgm.js ...`, which runs the build in dist/; run
-// `npm run build` first).
+// by running the built CLI (main of dist/cli/main.js, in one process for the whole file: the exit
+// code and the streams are those of `node bin/flowgm.js ...`; run `npm run build` first).
 //
 // Reference values derived by hand (THEORY.md sections 3-5; see test/theory/hp.test.ts):
 //  - with skip connection, at t = 1: M = n/(n+lambda), P^2 = Lambda/K, Q_xi = -P/(n+lambda),
@@ -11,14 +11,16 @@
 //    C1 = lambda omega - 4 lambda sigma^2 + lambda^2 omega;
 //  - Bayes-optimal: bo_mse = omega sigma^2/(n omega + sigma^2), so n bo_mse -> C_bo = sigma^2 and
 //    C_bo1 = -sigma^4/omega.
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { math } from '../../src/symbolic/mathjs.js'
 import { statsByHand, X, type Dec } from '../theory/by-hand.js'
-import { requireBuild, show, spawnCli, type Run } from './run.js'
+import { inProcessCli, requireBuild, show, type Run } from './run.js'
 
 const STATS_KEYS = ['t', 'M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var']
 
-const flowgm = (...args: string[]): Promise<Run> => spawnCli(args, 50_000)
+const cli = inProcessCli()
+afterAll(() => cli.close())
+const flowgm = (...args: string[]): Promise<Run> => cli.run(args)
 
 function expectSuccess(r: Run): void {
   expect(r.code, show(r)).toBe(0)

@@ -1,5 +1,7 @@
-// `flowgm plot` and `flowgm report` by spawning the real CLI (`node bin/flowgm.js`, the build in
-// dist/; `npm run build` first).
+// `flowgm plot` by running the built CLI (dist/; `npm run build` first) in one process for the
+// whole file (files at absolute paths; the exit code and the streams are those of a real process);
+// the SIGINT test spawns `node bin/flowgm.js`. `flowgm report` is checked end to end in
+// test/e2e/report.test.ts, which runs it once.
 //
 // Where the expected values come from:
 //  - the data drawn must be the data the command prints: the chart's specification (--spec) is
@@ -13,13 +15,15 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { expectChart } from './chart.js'
-import { requireBuild, show, spawnCli, type Run } from './run.js'
+import { inProcessCli, requireBuild, show, spawnCli, type Run } from './run.js'
 
 requireBuild()
 
-const flowgm = (...args: string[]): Promise<Run> => spawnCli(args, 60_000)
+const cli = inProcessCli()
+afterAll(() => cli.close())
+const flowgm = (...args: string[]): Promise<Run> => cli.run(args)
 const dir = () => mkdtempSync(join(tmpdir(), 'flowgm-plot-'))
 
 function expectSuccess(r: Run): void {
@@ -160,36 +164,6 @@ describe.concurrent('flowgm plot', () => {
 })
 
 describe('flowgm report', () => {
-  it('writes every figure (SVG and CSV), the rate constants (C = 2 sigma^2 by hand) and report.html; prints the summary', async () => {
-    const d = dir()
-    const r = await spawnCli(['report', '--out', d], 120_000)
-    expectSuccess(r)
-    const files = readdirSync(d).sort()
-    const charts = files.filter((f) => f.endsWith('.svg')).map((f) => f.slice(0, -4))
-    expect(charts.sort()).toEqual(['dae-weights', 'denoiser-error', 'mse-against-n', 'rate', 'summary-statistics'])
-    for (const c of charts) {
-      expectChart(readFileSync(join(d, `${c}.svg`), 'utf8'), c)
-      expect(files).toContain(`${c}.csv`)
-    }
-    expect(files.filter((f) => f.startsWith('.'))).toEqual([])
-    const rates = readFileSync(join(d, 'rate-constants.csv'), 'utf8').trim().split('\n')
-    const head = rates[0].split(',')
-    for (const line of rates.slice(1)) {
-      const row = Object.fromEntries(line.split(',').map((v, j) => [head[j], v]))
-      const s = Number(row.sigma)
-      expect(Number(row.C), line).toBeCloseTo(2 * s * s, 10)
-      expect(Number(row.C_bo), line).toBeCloseTo(s * s, 10)
-      expect(Number(row.ratio), line).toBe(2)
-    }
-    expect(rates.length).toBe(5)
-    const html = readFileSync(join(d, 'report.html'), 'utf8')
-    expect(html.match(/<figure class="chart"/g)?.length).toBe(5)
-    expect(html).not.toMatch(/<script|src="http|href="http/)
-    // The summary: the figures and the rate table with C = 2 sigma^2 at sigma = 1.5.
-    expect(r.stdout).toMatch(/report\.html/)
-    expect(r.stdout).toMatch(/^1\.5\s+4\.5\s+2\.25\s+2\s/m)
-  })
-
   it('--out naming a file: exit 2, the file untouched', async () => {
     const d = dir()
     const file = join(d, 'taken')

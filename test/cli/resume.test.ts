@@ -2,16 +2,19 @@
 // SIGKILL): the FILE.partial an interrupted run keeps is a whole prefix of the sweep, and --resume
 // completes it byte for byte as an uninterrupted run writes it. The expected files always come
 // from independent, uninterrupted runs of the same command (the references). Refusals: exit 2,
-// one line naming the flag and the file, the partial file untouched, nothing written.
+// one line naming the flag and the file, the partial file untouched, nothing written. Runs that
+// are not killed go through one in-process CLI (exit code and streams as from a real process).
 import type { ChildProcess } from 'node:child_process'
 import { closeSync, existsSync, fstatSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { beforeAll, describe, expect, it } from 'vitest'
-import { requireBuild, show, spawnCli, type Run } from './run.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { inProcessCli, requireBuild, show, spawnCli, type Run } from './run.js'
 
 beforeAll(requireBuild)
+const cli = inProcessCli()
+afterAll(() => cli.close())
 
 /** A sweep of a second or two: 8000 rows, 16 chunks of 512 (the kills land in the middle). */
 const LONG = ['compare', '--n-range', '2:8001:lin', '--format', 'jsonl']
@@ -21,14 +24,14 @@ const SMALL = ['compare', '--n', '2,4,8,16,32', '--format', 'jsonl']
 const scratch = (): string => mkdtempSync(join(tmpdir(), 'flowgm-resume-'))
 
 async function ok(args: readonly string[]): Promise<Run> {
-  const r = await spawnCli(args, 60_000)
+  const r = await cli.run(args)
   expect(r.code, show(r)).toBe(0)
   expect(r.stderr, show(r)).toBe('')
   return r
 }
 
 async function refused(args: readonly string[], message: string): Promise<Run> {
-  const r = await spawnCli(args, 60_000)
+  const r = await cli.run(args)
   expect(r.code, show(r)).toBe(2)
   expect(r.stdout, show(r)).toBe('')
   expect(r.stderr, show(r)).toMatch(/^flowgm: [^\n]+\n$/)
@@ -200,7 +203,7 @@ describe.concurrent('--resume of what is there, and refusals', () => {
     const out = join(scratch(), 's.jsonl')
     writeFileSync(out, await reference(SMALL))
     const before = statSync(out).mtimeMs
-    const r = await spawnCli([...SMALL, '--out', out, '--resume'], 60_000)
+    const r = await cli.run([...SMALL, '--out', out, '--resume'])
     expect(r.code, show(r)).toBe(0)
     expect(r.stdout, show(r)).toBe('')
     expect(r.stderr, show(r)).toBe(`flowgm: ${out} is already complete\n`)

@@ -1,10 +1,14 @@
 // `flowgm simulate` from the command line: formats, refusals, the tfjs fallback, interruption.
+// Most runs go through one in-process CLI (exit code and streams as from a real process); those
+// that need a process of their own (no tfjs installed, a signal, a terminal) are spawned.
 import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
-import { beforeAll, describe, expect, it } from 'vitest'
-import { BIN, requireBuild, show, spawnCli, type Run } from './run.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BIN, inProcessCli, requireBuild, show, spawnCli, type Run } from './run.js'
 
 beforeAll(requireBuild)
+const cli = inProcessCli()
+afterAll(() => cli.close())
 
 const SMALL = ['simulate', '--d', '300', '--particles', '20', '--steps', '4', '--engine', 'js']
 const NO_TFJS = ['--import', fileURLToPath(new URL('./no-tfjs.mjs', import.meta.url))]
@@ -19,7 +23,7 @@ const refused = (r: Run, flag: string) => {
 
 describe('flowgm simulate', () => {
   it('prints the document { params, measured, theory, theory_discrete } as JSON', async () => {
-    const r = await spawnCli([...SMALL, '--json'])
+    const r = await cli.run([...SMALL, '--json'])
     expect(r.code, show(r)).toBe(0)
     const doc = JSON.parse(r.stdout)
     expect(Object.keys(doc)).toEqual(['params', 'measured', 'theory', 'theory_discrete'])
@@ -27,13 +31,13 @@ describe('flowgm simulate', () => {
     for (const part of ['measured', 'theory', 'theory_discrete']) expect(doc[part].steps.map((s: { t: number }) => s.t)).toEqual([0, 0.25, 0.5, 0.75, 1])
     expect(Object.keys(doc.measured.final)).toEqual(['M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var', 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos', 'label_agreement'])
     // The theory at t = 1 is the one `flowgm stats` prints.
-    const stats = JSON.parse((await spawnCli(['stats', '--json'])).stdout)
+    const stats = JSON.parse((await cli.run(['stats', '--json'])).stdout)
     expect(doc.theory.final.mse).toBe(stats.mse)
     expect(r.stdout).not.toMatch(/NaN|Infinity|null/)
   })
 
   it('prints one CSV row per step with measured and predicted columns side by side', async () => {
-    const r = await spawnCli([...SMALL, '--format', 'csv'])
+    const r = await cli.run([...SMALL, '--format', 'csv'])
     expect(r.code, show(r)).toBe(0)
     const [head, ...rows] = r.stdout.trim().split('\n')
     expect(head.split(',').slice(0, 7)).toEqual(['t', 'M', 'M_discrete', 'M_theory', 'Q_xi', 'Q_xi_discrete', 'Q_xi_theory'])
@@ -43,12 +47,12 @@ describe('flowgm simulate', () => {
   })
 
   it('prints the summary at t = 1 as a table', async () => {
-    const r = await spawnCli(SMALL)
+    const r = await cli.run(SMALL)
     expect(r.code, show(r)).toBe(0)
     expect(r.stdout).toMatch(/quantity\s+measured\s+theory_discrete\s+theory/)
     for (const q of ['M', 'mse', 'var', 'bo_mse', 'pca_cos']) expect(r.stdout).toMatch(new RegExp(`\\n\\s*${q}\\s+-?[0-9]`))
     // With one step no DAE is trained inside (0, 1): said so, never a non-finite number.
-    const one = await spawnCli([...SMALL.slice(0, 5), '--steps', '1'])
+    const one = await cli.run([...SMALL.slice(0, 5), '--steps', '1'])
     expect(one.stdout).toContain('no such t_k with K = 1')
     expect(one.stdout).not.toMatch(/NaN|Infinity/)
   })
@@ -83,12 +87,12 @@ describe('flowgm simulate', () => {
     [['--format', 'latex'], 'format'],
     [['--n', '1e16'], 'n'],
   ])('refuses %j with one line naming --%s and exit 2', async (extra, flag) => {
-    refused(await spawnCli(['simulate', '--d', '100', '--particles', '5', '--steps', '2', ...extra]), flag)
+    refused(await cli.run(['simulate', '--d', '100', '--particles', '5', '--steps', '2', ...extra]), flag)
   })
 
   it.each(['js', 'tfjs'])('prints finite numbers when the x0 part vanishes (no skip, linear, K = 64: P(1) = 0), engine %s', async (engine) => {
     // The last Euler factor is 1 + h alpha'/alpha = 1 - (1/64)/(1/64) = 0 exactly (THEORY.md: P_1 = 0 without skip).
-    const r = await spawnCli(['simulate', '--no-skip', '--steps', '64', '--d', '500', '--particles', '20', '--engine', engine, '--json'])
+    const r = await cli.run(['simulate', '--no-skip', '--steps', '64', '--d', '500', '--particles', '20', '--engine', engine, '--json'])
     expect(r.code, show(r)).toBe(0)
     const doc = JSON.parse(r.stdout)
     // P-hat^2 is |X|^2 minus the projection: exact cancellation in float64 (js), while float32
@@ -100,7 +104,7 @@ describe('flowgm simulate', () => {
   })
 
   it('states the memory it would need when refusing', async () => {
-    const r = await spawnCli(['simulate', '--particles', '1000000', '--d', '1000000', '--engine', 'js'])
+    const r = await cli.run(['simulate', '--particles', '1000000', '--d', '1000000', '--engine', 'js'])
     // 1e12 coordinates x 8 bytes = 7450.6 GiB (plus 0.2 GiB for the training set).
     expect(r.stderr).toMatch(/need about 745\d\.\d GiB/)
   })

@@ -1,4 +1,6 @@
-// The grid commands (compare, dae-compare, curves) and merge, by spawning the real CLI. The
+// The grid commands (compare, dae-compare, curves) and merge, by running the built CLI in one
+// process for the file (files at absolute paths; exit code and streams as from a real process;
+// the pipe closed early and the terminal spawn node). The
 // numbers of the rows are checked against hand-derived closed forms in test/sweep/sweeps.test.ts;
 // here: every format, sharding and merging byte for byte, worker threads, atomic output, and
 // refusals (exit 2, one line on stderr naming the flag or file, nothing written).
@@ -6,17 +8,19 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { beforeAll, describe, expect, it } from 'vitest'
-import { BIN, requireBuild, show, spawnCli, type Run } from './run.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BIN, inProcessCli, requireBuild, show, type Run } from './run.js'
 
 beforeAll(requireBuild)
+const cli = inProcessCli()
+afterAll(() => cli.close())
 
 const COMPARE = ['compare', '--n', '2,4,8,16,32,64,128,256,512,1024', '--sigma', '0.5,1,1.5,2', '--lambda', '0.1']
 const COMPARE_KEYS = ['sigma', 'n', 'mse', 'cos', 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos', 'mse_ratio', 'n_mse', 'n_bo_mse']
 const FORMATS = ['table', 'csv', 'json', 'jsonl', 'markdown', 'latex'] as const
 
 async function ok(...args: string[]): Promise<Run> {
-  const r = await spawnCli(args, 60_000)
+  const r = await cli.run(args)
   expect(r.code, show(r)).toBe(0)
   expect(r.stderr, show(r)).toBe('')
   expect(r.stdout, show(r)).not.toMatch(/NaN|Infinity/)
@@ -24,7 +28,7 @@ async function ok(...args: string[]): Promise<Run> {
 }
 
 async function refused(args: string[], names: RegExp): Promise<Run> {
-  const r = await spawnCli(args, 60_000)
+  const r = await cli.run(args)
   expect(r.code, show(r)).toBe(2)
   expect(r.stdout, show(r)).toBe('')
   expect(r.stderr, show(r)).toMatch(/^[^\n]+\n$/)

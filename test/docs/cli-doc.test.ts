@@ -38,7 +38,7 @@ import { readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { EXIT } from '../../src/cli/main.js'
-import { requireBuild, ROOT, show, spawnCli, type Run } from '../cli/run.js'
+import { inProcessCli, requireBuild, ROOT, show, type Run } from '../cli/run.js'
 
 const DOC_PATH = resolve(ROOT, process.env.FLOWGM_CLI_DOC ?? join('docs', 'cli.md'))
 const DOC_NAME = process.env.FLOWGM_CLI_DOC ?? 'docs/cli.md'
@@ -49,8 +49,11 @@ const EXEMPT = new Set(['--help', '--version'])
 
 requireBuild()
 
+// One process prints every help (as `node bin/flowgm.js ... --help` would, stdout not a terminal).
+const cli = inProcessCli()
+
 async function help(...args: string[]): Promise<Run> {
-  const r = await spawnCli([...args, '--help'])
+  const r = await cli.run([...args, '--help'])
   if (r.code !== 0 || r.stderr !== '' || !/^Options:$/m.test(r.stdout)) throw new Error(`unexpected help output:\n${show(r)}`)
   return r
 }
@@ -125,6 +128,7 @@ const COMMANDS = commandsOf(top)
 const HELP = new Map((await Promise.all(COMMANDS.map(async (c) => [c, (await help(c)).stdout] as const))))
 /** [command, subcommand, its help]: `flowgm plot KIND` takes the flags of the command KIND. */
 const SUBHELP = (await Promise.all(COMMANDS.flatMap((c) => subcommandsOf(c, HELP.get(c)!).map(async (sub) => [c, sub, (await help(c, sub)).stdout] as const))))
+await cli.close()
 
 // ---------------------------------------------------------------------------------------------
 // The doc, split into `## ` sections (headings inside fenced blocks do not count).

@@ -3,7 +3,8 @@
 // report.html. The contract checked: a self-contained page that loads without errors; every chart
 // is a <figure class="chart" id="NAME"> holding one visible inline <svg> with drawn marks, also
 // written as NAME.svg with its data in NAME.csv; the flowgm version and at least one table shown.
-// No Chromium and no way to install it is a failure, not a skip.
+// No Chromium and no way to install it is a failure, not a skip. The same run's files and summary
+// are checked against values by hand (the report runs once for the suite: it takes seconds).
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -11,7 +12,8 @@ import { pathToFileURL } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ensureChromium, launchChromium } from '../../src/tools/browser.js'
-import { requireBuild, ROOT, show, spawnCli } from '../cli/run.js'
+import { expectChart } from '../cli/chart.js'
+import { requireBuild, ROOT, show, spawnCli, type Run } from '../cli/run.js'
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
 
@@ -28,6 +30,7 @@ interface ChartInfo {
 }
 
 let dir = ''
+let reportRun: Run | undefined
 let browser: Browser | undefined
 let page: Page | undefined
 const problems: string[] = [] // console errors, page errors, failed or external requests
@@ -41,6 +44,7 @@ beforeAll(async () => {
   if (exe.status === 'rejected') throw exe.reason
   if (report.status === 'rejected') throw report.reason
   const r = report.value
+  reportRun = r
   if (r.code !== 0) throw new Error(`the report failed:\n${show(r)}`)
   const html = join(dir, 'report.html')
   if (!existsSync(html)) throw new Error(`the report wrote no ${html}:\n${show(r)}`)
@@ -125,5 +129,37 @@ describe('flowgm report in headless Chromium', () => {
     expect(shown, `version ${VERSION} not shown in the page text`).toBe(true)
     const tables = await page!.locator('table').evaluateAll((ts) => ts.filter((t) => t.querySelector('td, th') !== null && (t as HTMLElement).offsetHeight > 0).length)
     expect(tables, 'visible tables with cells').toBeGreaterThan(0)
+  })
+})
+
+describe('flowgm report, its files and summary', () => {
+  it('writes every figure (SVG and CSV), the rate constants (C = 2 sigma^2 by hand) and report.html; prints the summary', () => {
+    const [d, r] = [dir, reportRun!]
+    expect(r.code, show(r)).toBe(0)
+    expect(r.stderr, show(r)).toBe('')
+    const files = readdirSync(d).sort()
+    const charts = files.filter((f) => f.endsWith('.svg')).map((f) => f.slice(0, -4))
+    expect(charts.sort()).toEqual(['dae-weights', 'denoiser-error', 'mse-against-n', 'rate', 'summary-statistics'])
+    for (const c of charts) {
+      expectChart(readFileSync(join(d, `${c}.svg`), 'utf8'), c)
+      expect(files).toContain(`${c}.csv`)
+    }
+    expect(files.filter((f) => f.startsWith('.'))).toEqual([])
+    const rates = readFileSync(join(d, 'rate-constants.csv'), 'utf8').trim().split('\n')
+    const head = rates[0].split(',')
+    for (const line of rates.slice(1)) {
+      const row = Object.fromEntries(line.split(',').map((v, j) => [head[j], v]))
+      const s = Number(row.sigma)
+      expect(Number(row.C), line).toBeCloseTo(2 * s * s, 10)
+      expect(Number(row.C_bo), line).toBeCloseTo(s * s, 10)
+      expect(Number(row.ratio), line).toBe(2)
+    }
+    expect(rates.length).toBe(5)
+    const html = readFileSync(join(d, 'report.html'), 'utf8')
+    expect(html.match(/<figure class="chart"/g)?.length).toBe(5)
+    expect(html).not.toMatch(/<script|src="http|href="http/)
+    // The summary: the figures and the rate table with C = 2 sigma^2 at sigma = 1.5.
+    expect(r.stdout).toMatch(/report\.html/)
+    expect(r.stdout).toMatch(/^1\.5\s+4\.5\s+2\.25\s+2\s/m)
   })
 })

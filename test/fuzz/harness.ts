@@ -2,13 +2,20 @@
 // cases: a Runner forks one process (runner.mjs) that calls main(argv) of the built CLI for each
 // case, in a scratch working directory emptied after each case (so a stray file is seen). A case
 // that does not answer within the time limit is a failure; the process is then killed and
-// replaced. `violations` checks an outcome against THEORY.md section 7: exit 0 with a valid
-// document, or exit 2 with one clear line on stderr; never a stack trace, NaN or Infinity.
+// replaced. `violations` checks an outcome against the CLI contract (docs/cli.md, exit codes and
+// output formats): exit 0 with a valid document whose every number is plausible (documents.ts,
+// plausible.ts), or exit 2 with one clear line on stderr; never a stack trace on either stream,
+// NaN or Infinity; within the case's budget of time and memory (budget.ts).
 import { fork, type ChildProcess } from 'node:child_process'
 import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { flagValue, formatOf, requestOf } from './argv.js'
+import { budgetOf, type Budget } from './budget.js'
+import { plausibility } from './documents.js'
+
+export { flagValue }
 
 export interface Outcome {
   readonly argv: readonly string[]
@@ -19,16 +26,30 @@ export interface Outcome {
   /** Files in the working directory after the run, with their text (latin1). */
   readonly files: Readonly<Record<string, string>>
   readonly ms: number
+  /** Growth of the runner's resident memory during the case (runner.mjs: exact when the case set a new peak). */
+  readonly bytes?: number
+  /** The runner's peak resident memory after the case. */
+  readonly peak?: number
   /** What main threw instead of exiting, or why there is no outcome. */
   readonly thrown?: string
 }
 
 const RUNNER = fileURLToPath(new URL('./runner.mjs', import.meta.url))
 
+/**
+ * A runner whose peak resident memory passed this is replaced after the case: a high peak hides
+ * the next cases' peaks (runner.mjs), so that their memory would go unmeasured.
+ */
+const RESTART_PEAK = 1024 * 2 ** 20
+
+/** The end of a runner's own stderr kept (what V8 prints when it dies: out of memory, a fatal error). */
+const STDERR_TAIL = 2000
+
 /** A runner process in its own scratch directory; `close()` ends it and removes the directory. */
 export class Runner {
   readonly dir = mkdtempSync(join(tmpdir(), 'flowgm-fuzz-'))
   private child?: Promise<ChildProcess>
+  private stderrTail = ''
 
   /** `timeoutMs`: the most a case may take. */
   constructor(readonly timeoutMs = 30_000) {}
@@ -36,10 +57,10 @@ export class Runner {
   private start(): Promise<ChildProcess> {
     this.child ??= new Promise((resolve, reject) => {
       const child = fork(RUNNER, [], { cwd: this.dir, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } })
-      let stderr = ''
-      child.stderr!.setEncoding('utf8').on('data', (s: string) => { stderr += s })
+      this.stderrTail = ''
+      child.stderr!.setEncoding('utf8').on('data', (s: string) => { this.stderrTail = (this.stderrTail + s).slice(-STDERR_TAIL) })
       child.once('message', () => resolve(child))
-      child.once('exit', (code) => reject(new Error(`fuzz runner exited (${code}) before it was ready:\n${stderr}`)))
+      child.once('exit', (code) => reject(new Error(`fuzz runner exited (${code}) before it was ready:\n${this.stderrTail}`)))
     })
     return this.child
   }
@@ -48,11 +69,17 @@ export class Runner {
   private queue: Promise<unknown> = Promise.resolve()
   private next = 0
 
-  /** Run the CLI on argv. */
-  async run(argv: readonly string[]): Promise<Outcome> {
+  /**
+   * Run the CLI on argv, stopped after its budget's time. `allocate`: bytes the runner holds
+   * during the case (a planted over-allocation, for the harness's own tests).
+   */
+  async run(argv: readonly string[], options: { allocate?: number } = {}): Promise<Outcome> {
     const start = performance.now()
-    const answer = await this.request<Outcome>({ argv: [...argv] })
-    if (typeof answer !== 'string') return answer
+    const answer = await this.request<Outcome>({ argv: [...argv], allocate: options.allocate }, budgetOf(argv).ms)
+    if (typeof answer !== 'string') {
+      if ((answer.peak ?? 0) > RESTART_PEAK) await this.restart()
+      return answer
+    }
     const files: Record<string, string> = {}
     for (const name of readdirSync(this.dir)) {
       files[name] = ''
@@ -63,25 +90,26 @@ export class Runner {
 
   /** Call library operation `op` of runner.mjs: its reply, or why there is none (a string). */
   call<T>(op: string, ...args: unknown[]): Promise<T | string> {
-    return this.request<T>({ op, args })
+    return this.request<T>({ op, args }, this.timeoutMs)
   }
 
-  private request<T>(message: object): Promise<T | string> {
-    const reply = this.queue.then(() => this.exchange<T>(message))
+  private request<T>(message: object, timeoutMs: number): Promise<T | string> {
+    const reply = this.queue.then(() => this.exchange<T>(message, timeoutMs))
     this.queue = reply.catch(() => undefined)
     return reply
   }
 
-  private async exchange<T>(message: object): Promise<T | string> {
+  private async exchange<T>(message: object, timeoutMs: number): Promise<T | string> {
     const child = await this.start()
     const start = performance.now()
     const id = this.next++
     const answer = await new Promise<T | string>((resolve) => {
-      const timer = setTimeout(() => done(`no answer within ${this.timeoutMs / 1000} s`), this.timeoutMs)
+      const timer = setTimeout(() => done(`no answer within ${timeoutMs / 1000} s`), timeoutMs)
       const done = (x: T | string) => { clearTimeout(timer); child.off('message', onMessage); child.off('exit', onExit); resolve(x) }
       // Replies carry the request's id: a late reply to an earlier one is not this one's.
       const onMessage = (m: { id: number; outcome: T }) => { if (m.id === id) done(m.outcome) }
-      const onExit = (code: number | null, signal: string | null) => done(`the runner process died (exit ${code}, signal ${signal})`)
+      // Its stderr says why (V8's out-of-memory or fatal error report), after the exit event at worst.
+      const onExit = (code: number | null, signal: string | null) => setTimeout(() => done(`the runner process died (exit ${code}, signal ${signal}): ${this.stderrTail.trim().slice(-400)}`), 50)
       child.on('message', onMessage)
       child.once('exit', onExit)
       child.send({ id, ...message })
@@ -96,28 +124,17 @@ export class Runner {
     return answer
   }
 
-  async close(): Promise<void> {
+  /** End the process; the next request starts a new one. */
+  private async restart(): Promise<void> {
     const child = await this.child?.catch(() => undefined)
     child?.kill()
     this.child = undefined
+  }
+
+  async close(): Promise<void> {
+    await this.restart()
     rmSync(this.dir, { recursive: true, force: true })
   }
-}
-
-/** The value of a flag in argv (`--flag v` or `--flag=v`; the last one), if any. */
-export function flagValue(argv: readonly string[], flag: string): string | undefined {
-  let value: string | undefined
-  argv.forEach((a, i) => {
-    if (a === `--${flag}` && i + 1 < argv.length) value = argv[i + 1]
-    else if (a.startsWith(`--${flag}=`)) value = a.slice(flag.length + 3)
-  })
-  return value
-}
-
-/** The format a successful run must print: from --json / --format, else the command's default. */
-function formatOf(argv: readonly string[]): string {
-  if (argv.some((a, i) => (a === '--json' && argv[i + 1] !== 'false') || a === '--json=true')) return 'json'
-  return flagValue(argv, 'format') ?? (argv[0] === 'closed-form' ? 'text' : 'table')
 }
 
 /** The first line of an input error: `flowgm: ` then a flag, a positional or the command. */
@@ -171,13 +188,38 @@ function asked(argv: readonly string[]): Map<string, string> {
   return files
 }
 
-/** Everything wrong with an outcome against the CLI contract (empty list: it holds). */
-export function violations(o: Outcome): string[] {
+/**
+ * What a stack trace or a crash leaves in a stream: a stack frame, an error's name and message
+ * (`TypeError: x is not a function`, also inside a line: `flowgm: internal error: RangeError: ...`),
+ * node's internal modules, V8's fatal reports.
+ */
+const CRASH: ReadonlyArray<readonly [RegExp, string]> = [
+  [/^\s+at \S/m, 'a stack frame'],
+  [/\b[A-Z]\w*Error: /, 'an error name (Error: ...)'],
+  [/node:internal|internal\/modules/, 'node:internal'],
+  [/FATAL ERROR|Fatal (JavaScript|error)|JavaScript heap out of memory|Allocation failed|Segmentation fault|core dumped|^#\s*Fatal/m, 'a V8 fatal report'],
+]
+
+/** The crash traces in a stream's text. */
+export function crashTraces(text: string, stream: string): string[] {
+  return CRASH.filter(([re]) => re.test(text)).map(([re, what]) => `${what} on ${stream}: ${JSON.stringify(re.exec(text)![0].trim().slice(0, 80))}`)
+}
+
+/** The resources an outcome used beyond its budget. */
+export function overBudget(o: Outcome, budget: Budget): string[] {
+  const out: string[] = []
+  if (o.ms > budget.ms) out.push(`took ${(o.ms / 1000).toFixed(1)} s, over the budget of ${(budget.ms / 1000).toFixed(1)} s`)
+  if ((o.bytes ?? 0) > budget.bytes) out.push(`memory grew by ${(o.bytes! / 2 ** 20).toFixed(0)} MiB, over the budget of ${(budget.bytes / 2 ** 20).toFixed(0)} MiB`)
+  return out
+}
+
+/** Everything wrong with an outcome against the CLI contract (empty list: it holds); `budget` from budgetOf by default. */
+export function violations(o: Outcome, budget: Budget = budgetOf(o.argv)): string[] {
   const out: string[] = []
   if (o.thrown !== undefined && o.code !== -2) out.push(`main threw past its error handling: ${o.thrown.split('\n')[0]}`)
-  if (o.code === -2) out.push(o.thrown!)
+  if (o.code === -2) out.push(o.thrown!, ...crashTraces(o.thrown!, 'the runner\'s stderr'))
   else if (o.code !== 0 && o.code !== 2) out.push(`exit ${o.code}: ${o.stderr.trim().split('\n').pop()}`)
-  if (/\n\s+at /.test(o.stderr)) out.push('stack trace on stderr')
+  out.push(...crashTraces(o.stdout, 'stdout'), ...crashTraces(o.stderr, 'stderr'), ...overBudget(o, budget))
   const wanted = asked(o.argv)
   for (const name of Object.keys(o.files)) {
     if (o.code !== 0) out.push(`file ${JSON.stringify(name.slice(0, 60))} left behind by a failed run`)
@@ -212,7 +254,10 @@ export function violations(o: Outcome): string[] {
     } else {
       const file = flagValue(o.argv, 'out')
       if (file !== undefined && o.stdout !== '') out.push('--out given, and output on stdout')
-      out.push(...documentViolations(file !== undefined ? (o.files[file] ?? '') : o.stdout, format))
+      const doc = file !== undefined ? (o.files[file] ?? '') : o.stdout
+      const invalid = documentViolations(doc, format)
+      out.push(...invalid)
+      if (invalid.length === 0) out.push(...plausibility(doc, requestOf(o.argv)))
     }
   }
   return out

@@ -3,6 +3,13 @@
 // stdout and stderr intercepted; the reply is the outcome, with the files the run left in the
 // working directory (then removed). One process runs many cases: spawning node per case costs
 // ~0.4 s. A message { id, op, args } calls the library instead (api.test.ts).
+//
+// Each outcome carries the case's resource use: `ms`, the wall time of main, and `bytes`, the
+// growth of this process's resident memory during the case: exact when the case set a new peak
+// (the peak, from resourceUsage().maxRSS, minus the resident size before), else what it kept
+// (an earlier, higher peak hides a lower one: harness.ts restarts a runner whose peak is high).
+// `allocate: BYTES` in a message holds that much memory during the case: a planted
+// over-allocation, to check that the measurement sees it.
 import { readdirSync, readFileSync, rmSync } from 'node:fs'
 
 const { main } = await import(new URL('../../dist/cli/main.js', import.meta.url).href)
@@ -15,7 +22,11 @@ let stray
 process.on('uncaughtException', (e) => { stray = `uncaught: ${e?.stack ?? e}` })
 process.on('unhandledRejection', (e) => { stray = `unhandled rejection: ${e?.stack ?? e}` })
 
-async function run(argv) {
+/** The peak resident size of this process so far, in bytes (Linux reports maxRSS in KiB). */
+const peak = () => process.resourceUsage().maxRSS * 1024
+
+async function run(argv, allocate) {
+  const before = { rss: process.memoryUsage.rss(), peak: peak() }
   const saved = { out: process.stdout.write, err: process.stderr.write, exit: process.exit }
   const listeners = new Set(process.stdout.listeners('error'))
   let code
@@ -35,7 +46,10 @@ async function run(argv) {
     throw new Exit()
   }
   const start = performance.now()
+  let held
   try {
+    // Filled, so that the pages are resident.
+    if (allocate) held = Buffer.alloc(allocate, 1)
     await main(argv)
     code ??= 0
   } catch (e) {
@@ -53,13 +67,16 @@ async function run(argv) {
   const ms = performance.now() - start
   // Let pending callbacks run: an error they raise belongs to this case.
   await new Promise((resolve) => setImmediate(resolve))
+  const after = peak()
+  const bytes = after > before.peak ? after - before.rss : Math.max(0, process.memoryUsage.rss() - before.rss)
+  held = undefined
   if (stray !== undefined) { thrown ??= stray; stray = undefined }
   const files = {}
   for (const name of readdirSync('.')) {
     try { files[name] = readFileSync(name, 'latin1') } catch { files[name] = '' }
     rmSync(name, { recursive: true, force: true })
   }
-  return { argv, code, stdout, stderr, files, ms, thrown }
+  return { argv, code, stdout, stderr, files, ms, bytes, peak: after, thrown }
 }
 
 // --- The library API (api.test.ts): each operation calls the built modules and returns plain
@@ -115,9 +132,9 @@ const api = {
   baselines: (L, n, sigma, omega, hp) => capture(() => (hp ? L.asymptoticBaselinesHp(L.Decimal.clone({ precision: 30 }), String(n), String(sigma), String(omega)) : L.asymptoticBaselines(n, sigma, omega)), L.Decimal),
 }
 
-process.on('message', async ({ id, argv, op, args }) => {
+process.on('message', async ({ id, argv, op, args, allocate }) => {
   // An operation's own error (e.g. flowProblem refusing its options) is its outcome.
-  const outcome = op === undefined ? await run(argv) : await capture(async () => api[op](await lib(), ...args), { isDecimal: () => false }).then((c) => c.error ? c : c.value)
+  const outcome = op === undefined ? await run(argv, allocate) : await capture(async () => api[op](await lib(), ...args), { isDecimal: () => false }).then((c) => c.error ? c : c.value)
   process.send({ id, outcome })
 })
 process.send('ready')

@@ -222,7 +222,7 @@ const gridFlags = (nLists: Arb<string>): Flags => {
     ...sweepFlags,
   }
 }
-const nList = fc.array(fc.constantFrom('2', '3', '8', '100', '1e6', '9007199254740991', '1e16'), { minLength: 1, maxLength: 4 }).map((xs) => xs.join(','))
+const nList = fc.array(fc.constantFrom('2', '3', '8', '100', '1e6', '1e14', '9007199254740991', '1e16'), { minLength: 1, maxLength: 4 }).map((xs) => xs.join(','))
 const nLists = value(nList, ['1,2', '2,2', '2.5', '2,,4', '1e400'], N_CAP).filter(below(N_CAP))
 
 export const compareLine = commandLine(['compare'], gridFlags(nLists), { max: 5 })
@@ -294,3 +294,46 @@ export const reportLine: Arb<string[]> = fc.tuple(
   ),
   fc.option(flag('out', fc.constantFrom('r1', 'r2'))),
 ).map(([bad, out]) => ['report', ...(out ?? []), ...bad])
+
+// --- Valid lines only -------------------------------------------------------------------
+
+const FORMATS_OF: Readonly<Record<string, readonly string[]>> = { dae: ['table', 'csv', 'json'], stats: ['table', 'csv', 'json'], curves: TABLE_FORMATS, compare: TABLE_FORMATS, 'dae-compare': TABLE_FORMATS, rate: ['table', 'csv', 'json'], simulate: ['table', 'csv', 'json'] }
+
+/** n lists without the huge n (9007199254740991 takes seconds with a custom schedule). */
+const smallNList = fc.array(fc.constantFrom('2', '3', '8', '100', '1e6'), { minLength: 1, maxLength: 3 }).map((xs) => [...new Set(xs)].join(','))
+
+/** What each command needs besides the common flags, its grid kept small. */
+const OWN: Readonly<Record<string, Arb<string[]>>> = {
+  dae: times.map((t) => ['--t', t]),
+  stats: fc.option(times, { nil: undefined }).map((t) => (t === undefined ? [] : ['--t', t])),
+  curves: intText(2, 12).map((k) => ['--points', k]),
+  compare: fc.tuple(smallNList, fc.option(fc.array(positive(0.1, 10), { minLength: 2, maxLength: 2 }).map((xs) => ['--sigma', xs.join(',')]), { nil: undefined })).map(([n, s]) => ['--n', n, ...(s ?? [])]),
+  'dae-compare': fc.tuple(smallNList, intText(2, 6)).map(([n, k]) => ['--n', n, '--points', k]),
+  // Without the skip connection rate takes ~0.1 s (with it, seconds: see nMaxCheap).
+  rate: fc.constantFrom('1e3', '1e4').map((m) => ['--n-max', m, '--no-skip']),
+  simulate: fc.tuple(intText(2, 64), intText(1, 16), intText(1, 6), fc.constantFrom('js', 'tfjs')).map(([d, p, k, e]) => ['--d', d, '--particles', p, '--steps', k, '--engine', e]),
+}
+
+/** Flags a command refuses, or that make it slow: left out of its valid lines. */
+const NOT_FOR: Readonly<Record<string, readonly string[]>> = { compare: ['--sigma', '--n'], rate: ['--n', '--no-skip', '--digits'], simulate: ['--n', '--digits'] }
+
+/**
+ * Valid command lines of the model and grid commands, in each of their formats, sometimes under
+ * --digits: almost all exit 0, so that every printed number meets the plausibility checks.
+ */
+export const validLine: Arb<string[]> = fc.constantFrom(...Object.keys(OWN)).chain((command) => fc.tuple(
+  OWN[command],
+  fc.constantFrom(...FORMATS_OF[command]),
+  fc.option(intText(1, 12), { freq: 3, nil: undefined }).map((d) => (NOT_FOR[command]?.includes('--digits') ? undefined : d)),
+  fc.option(fc.constantFrom('4', '2'), { nil: undefined }),
+  fc.subarray([
+    ['--sigma', '0.3'], ['--sigma', '1e-3'], ['--n', '1000'],
+    ['--lambda', '0'], ['--lambda', '10'], ['--omega', '1e-4'], ['--omega', '50'], ['--no-skip'], ['--schedule', 'trig'], ['--alpha', '1-t^2', '--beta', 't^2'],
+  ].filter((e) => !NOT_FOR[command]?.includes(e[0])), { maxLength: 3 }),
+).map(([own, format, digits, sigFigs, extra]) => [
+  command, ...own, '--format', format,
+  ...(digits === undefined ? [] : ['--digits', digits]),
+  ...(sigFigs !== undefined && (format === 'markdown' || format === 'latex') ? ['--sig-figs', sigFigs] : []),
+  // The schedule flags exclude each other: the first one only.
+  ...extra.filter((e, i) => !e[0].match(/--(schedule|alpha)/) || extra.findIndex((x) => /--(schedule|alpha)/.test(x[0])) === i).flat(),
+]))
