@@ -7,7 +7,7 @@ import yargs, { type Argv } from 'yargs'
 import { InputError, OutputError } from '../errors.js'
 import { Decimal } from '../hp/arith.js'
 import { daeHp, statsHp, type HpResult } from '../theory/hp.js'
-import { onPrecisionNote, solve } from '../theory/solve.js'
+import { learntDae, onPrecisionNote, solve } from '../theory/solve.js'
 import { closedFormCommand } from './closed-form.js'
 import { rateCommand, rateOptions } from './rate.js'
 import { checkAfterDashes, checkNegations, clip, joinDashValues, numberList, single, time } from './args.js'
@@ -60,8 +60,9 @@ const commands = {
       return precise(daeHp(problem, ts, { digits: problem.digits }), ts, format, problem.digits)
     }
     const ts = times(a)
-    const sol = solve(problem)
-    return render(['t', ...sol.daeKeys], ts.map((t) => sol.dae(t)), format, ts.length === 1)
+    // Result A alone: the flow ODE is not integrated (a problem whose flow cannot be is still answered).
+    const learnt = learntDae(problem)
+    return render(['t', ...learnt.keys], ts.map((t) => learnt.at(t)), format, ts.length === 1)
   },
   stats(a: Args): Output {
     const format = formatFrom(a)

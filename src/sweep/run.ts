@@ -12,7 +12,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { InputError } from '../errors.js'
+import { InputError, OutputError } from '../errors.js'
 import { shardIndex, shardRows, shardText, type Shard } from './grid.js'
 import { progressBar } from '../progress.js'
 import { nextTurn, rowSeconds } from '../limits.js'
@@ -103,6 +103,9 @@ export async function runSweep(spec: SweepSpec, o: RunOptions): Promise<void> {
     progress.end()
     await sink.abort()
     if (resumable) process.stderr.write(`flowgm: ${kept('stopped')}\n`)
+    // A refusal raised by a row after others reached stdout is no longer a clean refusal (exit 2
+    // promises nothing on stdout): the table printed is incomplete, exit 1.
+    if (e instanceof InputError && o.out === undefined && done > from.rows) throw new OutputError(`${e.message} (at a row after ${done} of ${total} rows were printed: the table on standard output is incomplete)`)
     throw e
   }
 }

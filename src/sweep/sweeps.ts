@@ -20,6 +20,7 @@ import { variantOf } from '../theory/model.js'
 import { flowProblem, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
 import { learntDae, solve } from '../theory/solve.js'
 import { VERSION } from '../version.js'
+import { maxOf, minOf } from '../extent.js'
 import { axisLength, axisText, axisValue, Grid, type Axis } from './grid.js'
 import { latexText, type Cells, type SweepHeader, type Value } from './writers.js'
 
@@ -88,6 +89,7 @@ export function prepareSweep(spec: SweepSpec): Sweep {
   }
   switch (spec.command) {
     case 'compare':
+      if (!hp) solveCorners(spec.axes, base)
       return make(COMPARE_KEYS, (i) => {
         const { problem, coordinates } = pointOf(i)
         return Object.assign({}, coordinates, hp ? compareHp(problem, spec.digits!) : compareDouble(problem))
@@ -118,6 +120,26 @@ export function prepareSweep(spec: SweepSpec): Sweep {
 }
 
 /** Columns of compare in double precision (rounded to the printed digits). */
+/**
+ * Solve the flow at every corner of the parameter box before any row is written, so that a
+ * refusal (the flow ODE cannot be integrated where sigma and lambda/n are both tiny) comes
+ * before the table starts rather than after its first chunks: the refusal's region is a corner
+ * (smallest sigma and lambda, largest n).
+ */
+function solveCorners(axes: readonly Axis[], base: FlowProblem): void {
+  const ends = (name: string): number[] => {
+    const a = axes.find((x) => x.name === name)
+    if (a === undefined || a.kind !== 'values') return []
+    return [minOf(a.values), maxOf(a.values)]
+  }
+  let corners: Array<Record<string, number>> = [{}]
+  for (const name of ['n', 'sigma', 'lambda', 'omega']) {
+    const xs = ends(name)
+    if (xs.length) corners = corners.flatMap((c) => xs.map((x) => ({ ...c, [name]: x })))
+  }
+  for (const c of corners) solve({ ...base, n: c.n ?? base.n, sigma: c.sigma ?? base.sigma, lambda: c.lambda ?? base.lambda, omega: c.omega ?? base.omega })
+}
+
 function compareDouble(p: FlowProblem): Cells {
   const s = solve(p).stats(1)
   const b = asymptoticBaselines(p.n, p.sigma, p.omega)

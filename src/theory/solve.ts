@@ -103,7 +103,7 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
       // Seen when sigma and lambda are both tiny (sigma < 1e-7 at lambda = 0), whatever the
       // schedule: P falls from 1 to about sigma in a boundary layer at t = 1 that the integrator
       // cannot resolve, and high precision's quadrature does not converge there either.
-      throw new InputError('sigma', `the flow ODE cannot be integrated at sigma = ${sigma}, lambda = ${lambda}, omega = ${omega} (the spread P falls from 1 to about sigma in a boundary layer at t = 1 when sigma and lambda are both tiny); give a larger --sigma or a positive --lambda`)
+      throw new InputError('sigma', `the flow ODE cannot be integrated at sigma = ${sigma}, lambda = ${lambda}, n = ${n}, omega = ${omega} (the spread P falls from 1 to about sigma in a boundary layer at t = 1 when sigma and lambda/n = ${lambda / n} are both tiny); give a larger --sigma, or a larger --lambda or smaller --n`)
     }
     // The schedule is the cause. Seen on a plateau of a steep schedule (alpha = 1/2 - tanh(50 (t -
     // 1/2))/2...): beta ~ 1e-9 carries a rounding error of 1e-16, a noise of 1e-7 relative to the

@@ -33,14 +33,7 @@ interface Failure { readonly argv: readonly string[]; readonly problems: readonl
  * matches one is reported on the console, not failed, so that the property keeps running on
  * everything else; the list is emptied as the fixes land.
  */
-const KNOWN: ReadonlyArray<{ readonly issue: string; readonly problem: RegExp; readonly command?: string }> = [
-  { issue: 'issue 15, output digits: dae-compare under --digits prints a computed grid time (--points, --t-range) with about 1100 digits (0.3333...)', problem: /: t = [\d.]+\.\.\. has \d+ significant digits: neither as given/ },
-  {
-    issue: 'issue 15, refusal after output: compare in a streamed format prints its header (and rows), then refuses --sigma (the flow ODE cannot be integrated, e.g. --sigma 1e-30 --n 2,1e14) with exit 2',
-    problem: /^exit 2 with output on stdout/,
-    command: 'compare',
-  },
-]
+const KNOWN: ReadonlyArray<{ readonly issue: string; readonly problem: RegExp; readonly command?: string }> = []
 
 const knownOf = (argv: readonly string[], problem: string) => KNOWN.find((k) => k.problem.test(problem) && (k.command === undefined || k.command === argv[0]))
 const isKnown = (argv: readonly string[]) => (problem: string): boolean => knownOf(argv, problem) !== undefined

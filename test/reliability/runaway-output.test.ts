@@ -10,12 +10,13 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { specFrom } from '../../src/cli/sweep.js'
+import { InputError, OutputError } from '../../src/errors.js'
 import { WHOLE } from '../../src/sweep/grid.js'
 import { runSweep } from '../../src/sweep/run.js'
 import { TABLE_FORMATS, type TableFormat } from '../../src/sweep/writers.js'
 
 /** Rows at and beyond this index fail (Infinity: none). */
-const planted = { from: Infinity }
+const planted = { from: Infinity, refusal: false }
 
 vi.mock('../../src/sweep/sweeps.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/sweep/sweeps.js')>()
@@ -24,7 +25,7 @@ vi.mock('../../src/sweep/sweeps.js', async (importOriginal) => {
     prepareSweep: (spec: Parameters<typeof real.prepareSweep>[0]) => {
       const sweep = real.prepareSweep(spec)
       return { ...sweep, rows: (indices: readonly number[]) => {
-        if (indices.some((i) => i >= planted.from)) throw new Error('planted failure')
+        if (indices.some((i) => i >= planted.from)) throw planted.refusal ? new InputError('sigma', 'planted refusal') : new Error('planted failure')
         return sweep.rows(indices)
       } }
     },
@@ -46,7 +47,7 @@ beforeEach(() => {
     return true
   }) as typeof process.stdout.write)
 })
-afterEach(() => { vi.restoreAllMocks(); planted.from = Infinity })
+afterEach(() => { vi.restoreAllMocks(); planted.from = Infinity; planted.refusal = false })
 
 /** The sweep on stdout (or to `out`): what was written, and what it threw. */
 async function run(format: TableFormat, failFrom: number, out?: string): Promise<{ text: string; error?: string }> {
@@ -89,5 +90,30 @@ describe('a sweep failing later', () => {
       if (from < 512) expect(r.text).toBe('')
       if (complete) expect(r.text).toBe(whole.get(format))
     }), { numRuns: 40 })
+  })
+})
+
+describe('a refusal raised by a row after others were printed', () => {
+  // The contract (docs/cli.md, exit codes): exit 2 means nothing on stdout. A row refused after
+  // the first chunk reached stdout cannot keep that promise, so it is reported as an incomplete
+  // output (OutputError, exit 1); before any row, or into a file, it stays a refusal.
+  const refused = async (from: number, out?: string) => {
+    planted.from = from
+    planted.refusal = true
+    const error = await runSweep(spec, { format: 'csv', shard: WHOLE, jobs: 1, progress: false, out }).then(() => undefined, (e: Error) => e)
+    const text = stdout
+    stdout = ''
+    return { text, error }
+  }
+  it('after the first chunk on stdout: OutputError naming the flag and the rows printed', async () => {
+    const r = await refused(600)
+    expect(r.text.split('\n').length - 2).toBe(512)
+    expect(r.error).toBeInstanceOf(OutputError)
+    expect((r.error as Error).message).toBe(`--sigma: planted refusal (at a row after 512 of ${POINTS} rows were printed: the table on standard output is incomplete)`)
+  })
+  it('before any row, or with --out: still the refusal (exit 2)', async () => {
+    expect((await refused(0)).error).toBeInstanceOf(InputError)
+    expect((await refused(600, join(scratch, 'r.csv'))).error).toBeInstanceOf(InputError)
+    expect(readdirSync(scratch)).toEqual([])
   })
 })
