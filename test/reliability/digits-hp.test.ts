@@ -1,0 +1,94 @@
+// Issue 15, class 3: under --digits, every printed digit is right and digits_verified is a
+// guarantee. The reference is the closed forms derived by hand (test/theory/by-hand.ts, THEORY.md
+// sections 3 and 4) with the schedules by their definitions, evaluated by decimal.js at more than
+// 2 D + 30 + log10(n) digits plus twice the digits 1 - t has leading zeros: a route that shares nothing with
+// src/theory/hp.ts and that the cancellations near t = 1 and at large n cannot reach.
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { Decimal } from '../../src/hp/arith.js'
+import { daeHp, statsHp, type HpResult } from '../../src/theory/hp.js'
+import { flowProblem, type ProblemOptions } from '../../src/theory/problem.js'
+import { daeByHand, statsByHand, type Dec, type Params } from '../theory/by-hand.js'
+
+type R = typeof Decimal
+const SCHEDULES: Record<string, { spec: ProblemOptions['schedule']; at: (t: Dec, R: R) => [Dec, Dec] }> = {
+  linear: { spec: 'linear', at: (t, R) => [new R(1).minus(t), t] },
+  trig: { spec: 'trig', at: (t, R) => [R.acos(-1).times(t).div(2).cos(), R.acos(-1).times(t).div(2).sin()] },
+  // A custom schedule through exp, whose alpha cancels (exp(1 - t) - 1) near t = 1.
+  custom: {
+    spec: { alpha: '(exp(1 - t) - 1) / (exp(1) - 1)', beta: 't^2' },
+    at: (t, R) => [new R(1).minus(t).exp().minus(1).div(new R(1).exp().minus(1)), t.pow(2)],
+  },
+}
+
+interface Case { p: Params; schedule: string; t: string; digits: number; skip: boolean }
+
+function problemOf({ p, schedule, skip }: Case) {
+  return flowProblem({ n: Number(p.n), sigma: Number(p.sigma), lambda: Number(p.lambda), omega: Number(p.omega), schedule: SCHEDULES[schedule].spec, skip, text: p, highPrecision: true })
+}
+
+/** The reference arithmetic of a case: twice its digits, and what n and 1 - t cost. */
+function reference({ p, t, digits }: Case): R {
+  const gap = new Decimal(1).minus(t)
+  const near = gap.isZero() ? 0 : Math.max(0, -Math.floor(gap.log(10).toNumber()))
+  return Decimal.clone({ precision: 2 * digits + 30 + Math.ceil(Math.log10(Number(p.n))) + 2 * near })
+}
+
+/** Correct significant digits of x against a nonzero reference. */
+function correct(x: Decimal, ref: Decimal): number {
+  const err = new Decimal(x).minus(ref).abs().div(ref.abs())
+  return err.isZero() ? Infinity : Math.floor(-err.log(10).toNumber())
+}
+
+/** Keys printed with fewer right digits than promised: min(D, digits_verified) less one for the rounding. */
+function broken(r: HpResult, refs: Record<string, Dec>, digits: number): string[] {
+  const promised = Math.min(digits, r.digitsVerified) - 1
+  return Object.entries(refs).filter(([k, v]) => !v.isZero() && correct(r.rows[0][k], v) < promised)
+    .map(([k, v]) => `${k}: ${r.rows[0][k]} vs ${v.toSignificantDigits(digits + 3)} (${correct(r.rows[0][k], v)} right, ${r.digitsVerified} verified)`)
+}
+
+function checkDae(c: Case): string[] {
+  const X = reference(c)
+  const r = daeHp(problemOf(c), [c.t], { digits: c.digits })
+  return broken(r, daeByHand(c.p, SCHEDULES[c.schedule].at(new X(c.t), X), X), c.digits)
+}
+
+function checkStats(c: Case): string[] {
+  const X = reference(c)
+  const r = statsHp(problemOf(c), [c.t], { digits: c.digits })
+  return broken(r, statsByHand(c.p, SCHEDULES[c.schedule].at(new X(c.t), X), c.skip, X), c.digits)
+}
+
+const BASE: Params = { n: '8', sigma: '1.5', lambda: '0.1', omega: '1' }
+
+describe('digits_verified is a guarantee', () => {
+  it('regression: dae --digits 40 at t = 1 - 1e-20 on cos/sin(pi t/2) (it claimed 51 digits and had 31)', () => {
+    expect(checkDae({ p: BASE, schedule: 'trig', t: '0.99999999999999999999', digits: 40, skip: true })).toEqual([])
+  })
+  it('regression: dae --digits 40 near t = 1 on a schedule through exp', () => {
+    expect(checkDae({ p: BASE, schedule: 'custom', t: '0.999999999999999', digits: 40, skip: true })).toEqual([])
+  })
+  it('regression: stats at n = 1e200 answers (it failed: the routes agreed on 0 digits) with every digit right', () => {
+    expect(checkStats({ p: { ...BASE, n: '1e200' }, schedule: 'linear', t: '1', digits: 12, skip: true })).toEqual([])
+  })
+
+  const params = fc.record({
+    k: fc.integer({ min: 0, max: 300 }),
+    sigma: fc.double({ min: 0.05, max: 20, noNaN: true }),
+    lambda: fc.double({ min: 0, max: 10, noNaN: true }),
+    omega: fc.double({ min: 0.05, max: 20, noNaN: true }),
+  })
+  const times = fc.oneof(fc.integer({ min: 1, max: 99 }).map((x) => `0.${String(x).padStart(2, '0')}`), fc.integer({ min: 1, max: 25 }).map((j) => `0.${'9'.repeat(j)}`))
+  const cases = (maxK: number, maxDigits: number) => fc.record({
+    params, t: times, digits: fc.integer({ min: 3, max: maxDigits }), schedule: fc.constantFrom('linear', 'trig', 'custom'), skip: fc.boolean(),
+  }).map(({ params: q, t, digits, schedule, skip }): Case => ({
+    p: { n: q.k < 1 ? '2' : `1e${Math.min(q.k, maxK)}`, sigma: String(q.sigma), lambda: String(q.lambda), omega: String(q.omega) }, t, digits, schedule, skip,
+  }))
+
+  it('property: dae, every value right to min(D, digits_verified) digits (n up to 1e300, t up to 1 - 1e-25)', () => {
+    fc.assert(fc.property(cases(300, 40).map((c) => ({ ...c, skip: true })), (c) => { expect(checkDae(c), JSON.stringify(c)).toEqual([]) }), { numRuns: 40, seed: 15 })
+  })
+  it('property: stats, every value right to min(D, digits_verified) digits (n up to 1e40)', () => {
+    fc.assert(fc.property(cases(40, 20), (c) => { expect(checkStats(c), JSON.stringify(c)).toEqual([]) }), { numRuns: 4, seed: 15 })
+  })
+})
