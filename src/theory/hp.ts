@@ -35,6 +35,11 @@ export interface HpResult {
 export interface HpOptions {
   /** Significant digits wanted (1 to 1000). */
   readonly digits: number
+  /**
+   * Digits verified and kept beyond `digits` (0 to 400, default 0), for a caller that computes
+   * further from the values (compare's ratios, rate's extrapolation) and rounds to `digits` itself.
+   */
+  readonly extra?: number
 }
 
 type Factory<T> = (F: Arith<T>) => (...params: T[]) => (...args: T[]) => T[]
@@ -46,14 +51,18 @@ function factory<T>(source: string): Factory<T> {
 }
 
 /** The digits asked for (an integer in [1, 1000]) and each t (a decimal in [0, 1]), or a RangeError. */
-function checkRequest(ts: readonly string[], { digits }: HpOptions): void {
+function checkRequest(ts: readonly string[], { digits, extra = 0 }: HpOptions): void {
   if (!(Number.isInteger(digits) && digits >= 1 && digits <= 1000)) throw new RangeError(`digits must be an integer in [1, 1000] (got ${digits})`)
+  if (!(Number.isInteger(extra) && extra >= 0 && extra <= MAX_EXTRA)) throw new RangeError(`extra must be an integer in [0, ${MAX_EXTRA}] (got ${extra})`)
   for (const t of ts) {
     let T: Decimal | undefined
     try { T = new Decimal(t) } catch { /* not a number: refused below */ }
     if (!T || !T.isFinite() || T.lt(0) || T.gt(1)) throw new RangeError(`t must lie in [0, 1] (got '${t}')`)
   }
 }
+
+/** The most digits a caller may ask beyond its D (log10 of the largest double n, and a margin). */
+const MAX_EXTRA = 400
 
 /** Extra digits always carried, the most attempts at growing them, and the second route's lead. */
 const GUARD = 10
@@ -111,6 +120,34 @@ export function daeHp(problem: FlowProblem, ts: readonly string[], options: HpOp
 /** One route: the rows of values at the precision of D, its integrators aiming at `target` digits. */
 type Route = (D: DecimalConstructor, target: number) => HpRow[]
 
+export interface ExcessMse { readonly test_mse: Decimal; readonly oracle_mse: Decimal; readonly excess_mse: Decimal; readonly digitsVerified: number }
+
+/**
+ * test_mse, oracle_mse and excess_mse = test_mse - oracle_mse (dae-compare) at t, each right to
+ * `digits` digits. The difference loses log10(test_mse / excess_mse) digits, about log10 n at
+ * large n, so the DAE is verified to that many digits more; digitsVerified is what the
+ * difference keeps of the DAE's agreement.
+ */
+export function excessMseHp(problem: FlowProblem, t: string, digits: number): ExcessMse {
+  let extra = 2
+  for (;;) {
+    const r = daeHp(problem, [t], { digits, extra })
+    const { test_mse, oracle_mse } = r.rows[0]
+    const excess = working(digits + extra).sub(test_mse, oracle_mse)
+    // An exact zero from nonzero values says only that every digit carried cancelled.
+    const lost = excess.isZero() ? (test_mse.isZero() ? 0 : digits + 2 * extra) : Math.max(0, Math.ceil(log10(test_mse.abs().div(excess.abs()))))
+    if (extra >= lost + 2 || extra === MAX_EXTRA) {
+      const R = working(digits)
+      return { test_mse: new R(test_mse).toSignificantDigits(digits), oracle_mse: new R(oracle_mse).toSignificantDigits(digits), excess_mse: new R(excess).toSignificantDigits(digits), digitsVerified: r.digitsVerified - lost }
+    }
+    extra = Math.min(MAX_EXTRA, lost + 2)
+  }
+}
+
+/** log10 of a positive Decimal of any precision, to double accuracy (at the working precision
+ * decimal.js would need ln 10 to more digits than it stores, beyond about 1000). */
+const log10 = (x: Decimal) => new Decimal(x.toExponential(15)).log(10).toNumber()
+
 /**
  * Run both routes at growing precision until they agree to digits + 2 significant digits on
  * every value, then round to `digits`. The second route runs SECOND digits above the first, so
@@ -119,7 +156,7 @@ type Route = (D: DecimalConstructor, target: number) => HpRow[]
  * digits the first one really has instead of the digits it carries.
  */
 function verified(problem: FlowProblem, options: HpOptions, keys: readonly string[], extraGuard: number, routes: readonly [Route, Route]): HpResult {
-  const { digits } = options
+  const digits = options.digits + (options.extra ?? 0)
   // M - 1 loses about log10(n) digits in mse when n is large: mse ~ 1/n while an error e in M
   // (M near 1) moves omega (M - 1)^2 by e^2, so the states need (digits + log10 n) / 2 digits.
   const logN = Math.max(0, Math.ceil(Math.log10(Number(problem.text.n))))
@@ -172,10 +209,7 @@ export function agree(x: Decimal, y: Decimal, precision: number, noise = true): 
   if (x.eq(y)) return precision
   const scale = Decimal.max(x.abs(), y.abs())
   if (noise && (x.isZero() || y.isZero()) && scale.lt(new Decimal(10).pow(-(precision - 8)))) return precision
-  // log10 at the default 20 digits: at the working precision decimal.js would need ln 10 to more
-  // digits than it stores (beyond about 1000).
-  const rel = new Decimal(x.minus(y).abs().div(scale).toExponential(15))
-  return Math.max(0, Math.floor(-rel.log(10).toNumber()))
+  return Math.max(0, Math.floor(-log10(x.minus(y).abs().div(scale))))
 }
 
 function params(problem: FlowProblem, D: DecimalConstructor): Decimal[] {

@@ -4,7 +4,9 @@
 // 2 D + 30 + log10(n) digits plus twice the digits 1 - t has leading zeros: a route that shares nothing with
 // src/theory/hp.ts and that the cancellations near t = 1 and at large n cannot reach.
 import fc from 'fast-check'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { requireBuild } from '../cli/run.js'
+import { Runner } from '../fuzz/harness.js'
 import { Decimal } from '../../src/hp/arith.js'
 import { daeHp, statsHp, type HpResult } from '../../src/theory/hp.js'
 import { flowProblem, type ProblemOptions } from '../../src/theory/problem.js'
@@ -61,6 +63,9 @@ function checkStats(c: Case): string[] {
 
 const BASE: Params = { n: '8', sigma: '1.5', lambda: '0.1', omega: '1' }
 
+/** t in (0, 1) on a grid, or close to 1 (1 - 1e-j). */
+const times = fc.oneof(fc.integer({ min: 1, max: 99 }).map((x) => `0.${String(x).padStart(2, '0')}`), fc.integer({ min: 1, max: 25 }).map((j) => `0.${'9'.repeat(j)}`))
+
 describe('digits_verified is a guarantee', () => {
   it('regression: dae --digits 40 at t = 1 - 1e-20 on cos/sin(pi t/2) (it claimed 51 digits and had 31)', () => {
     expect(checkDae({ p: BASE, schedule: 'trig', t: '0.99999999999999999999', digits: 40, skip: true })).toEqual([])
@@ -78,7 +83,6 @@ describe('digits_verified is a guarantee', () => {
     lambda: fc.double({ min: 0, max: 10, noNaN: true }),
     omega: fc.double({ min: 0.05, max: 20, noNaN: true }),
   })
-  const times = fc.oneof(fc.integer({ min: 1, max: 99 }).map((x) => `0.${String(x).padStart(2, '0')}`), fc.integer({ min: 1, max: 25 }).map((j) => `0.${'9'.repeat(j)}`))
   const cases = (maxK: number, maxDigits: number) => fc.record({
     params, t: times, digits: fc.integer({ min: 3, max: maxDigits }), schedule: fc.constantFrom('linear', 'trig', 'custom'), skip: fc.boolean(),
   }).map(({ params: q, t, digits, schedule, skip }): Case => ({
@@ -90,5 +94,42 @@ describe('digits_verified is a guarantee', () => {
   })
   it('property: stats, every value right to min(D, digits_verified) digits (n up to 1e40)', () => {
     fc.assert(fc.property(cases(40, 20), (c) => { expect(checkStats(c), JSON.stringify(c)).toEqual([]) }), { numRuns: 4, seed: 15 })
+  })
+})
+
+// dae-compare's excess_mse = test_mse - oracle_mse loses log10(test_mse / excess_mse) digits
+// (about log10 n): through the built CLI (test/fuzz/harness.ts), in double and under --digits.
+describe('dae-compare excess_mse', () => {
+  const runner = new Runner()
+  beforeAll(requireBuild)
+  afterAll(() => runner.close())
+
+  /** The printed rows of dae-compare, and the reference excess of each (by hand, see above). */
+  async function excessOf(n: string, t: string, digits?: number) {
+    const out = await runner.run(['dae-compare', '--n', n, '--t', t, '--sigma', '1.5', '--lambda', '0.1', '--json', ...(digits ? ['--digits', String(digits)] : [])])
+    expect(out.code, out.stderr).toBe(0)
+    const [row] = JSON.parse(out.stdout)
+    const c: Case = { p: { ...BASE, n }, schedule: 'linear', t, digits: digits ?? 17, skip: true }
+    const X = reference(c)
+    const ref = daeByHand(c.p, SCHEDULES.linear.at(new X(t), X), X)
+    return { printed: new Decimal(String(row.excess_mse)), verified: row.digits_verified as number | undefined, ref: ref.test_mse.minus(ref.oracle_mse) }
+  }
+
+  it('regression: n = 1e12 in double, 11 digits right (it had 4)', async () => {
+    const { printed, ref } = await excessOf('1000000000000', '0.5')
+    expect(correct(printed, ref)).toBeGreaterThanOrEqual(11)
+  })
+  it('regression: n = 1e30 under --digits 15 is 6.92e-31, not 0', async () => {
+    const { printed, ref } = await excessOf('1e30', '0.5', 15)
+    expect(correct(printed, ref)).toBeGreaterThanOrEqual(14)
+  })
+  it('property: every digit right, in double (n < 1e15, 11 digits) and under --digits D (n up to 1e300)', async () => {
+    await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 300 }), times, fc.option(fc.integer({ min: 3, max: 40 })), async (k, t, digits) => {
+      const n = digits === null ? String(10 ** Math.min(k, 14)) : `1e${k}`
+      // In double, t itself is a double: 1 - 1e-16 and closer are 1.
+      const at = digits === null && t.length > 14 ? '0.5' : t
+      const { printed, verified, ref } = await excessOf(n, at, digits ?? undefined)
+      expect(correct(printed, ref), `n=${n} t=${at} D=${digits}`).toBeGreaterThanOrEqual(digits === null ? 11 : Math.min(digits, verified!) - 1)
+    }), { numRuns: 25, seed: 15 })
   })
 })
