@@ -10,6 +10,7 @@ import { Runner } from '../fuzz/harness.js'
 import { Decimal } from '../../src/hp/arith.js'
 import { daeHp, statsHp, type HpResult } from '../../src/theory/hp.js'
 import { flowProblem, type ProblemOptions } from '../../src/theory/problem.js'
+import { solve } from '../../src/theory/solve.js'
 import { daeByHand, statsByHand, type Dec, type Params } from '../theory/by-hand.js'
 
 type R = typeof Decimal
@@ -63,6 +64,14 @@ function checkStats(c: Case): string[] {
 
 const BASE: Params = { n: '8', sigma: '1.5', lambda: '0.1', omega: '1' }
 
+/** log10 n and the other parameters. */
+const params = fc.record({
+  k: fc.integer({ min: 0, max: 300 }),
+  sigma: fc.double({ min: 0.05, max: 20, noNaN: true }),
+  lambda: fc.double({ min: 0, max: 10, noNaN: true }),
+  omega: fc.double({ min: 0.05, max: 20, noNaN: true }),
+})
+
 /** t in (0, 1) on a grid, or close to 1 (1 - 1e-j). */
 const times = fc.oneof(fc.integer({ min: 1, max: 99 }).map((x) => `0.${String(x).padStart(2, '0')}`), fc.integer({ min: 1, max: 25 }).map((j) => `0.${'9'.repeat(j)}`))
 
@@ -77,12 +86,6 @@ describe('digits_verified is a guarantee', () => {
     expect(checkStats({ p: { ...BASE, n: '1e200' }, schedule: 'linear', t: '1', digits: 12, skip: true })).toEqual([])
   })
 
-  const params = fc.record({
-    k: fc.integer({ min: 0, max: 300 }),
-    sigma: fc.double({ min: 0.05, max: 20, noNaN: true }),
-    lambda: fc.double({ min: 0, max: 10, noNaN: true }),
-    omega: fc.double({ min: 0.05, max: 20, noNaN: true }),
-  })
   const cases = (maxK: number, maxDigits: number) => fc.record({
     params, t: times, digits: fc.integer({ min: 3, max: maxDigits }), schedule: fc.constantFrom('linear', 'trig', 'custom'), skip: fc.boolean(),
   }).map(({ params: q, t, digits, schedule, skip }): Case => ({
@@ -131,5 +134,25 @@ describe('dae-compare excess_mse', () => {
       const { printed, verified, ref } = await excessOf(n, at, digits ?? undefined)
       expect(correct(printed, ref), `n=${n} t=${at} D=${digits}`).toBeGreaterThanOrEqual(digits === null ? 11 : Math.min(digits, verified!) - 1)
     }), { numRuns: 25, seed: 15 })
+  })
+})
+
+describe('double precision', () => {
+  it('property: every dae and stats key agrees with the hand-derived reference to 11 digits (n < 1e15, t up to 1 - 1e-15)', () => {
+    const X = Decimal.clone({ precision: 120 })
+    const failures: string[] = []
+    fc.assert(fc.property(fc.integer({ min: 0, max: 14 }), params, fc.oneof(fc.double({ min: 0.001, max: 0.999, noNaN: true }), fc.integer({ min: 1, max: 15 }).map((j) => 1 - 10 ** -j)), fc.constantFrom('linear', 'trig', 'custom'), (k, q, t, schedule) => {
+      const n = Math.max(2, 10 ** k)
+      const p: Params = { n: String(n), sigma: String(q.sigma), lambda: String(q.lambda), omega: String(q.omega) }
+      const sol = solve(flowProblem({ n, sigma: q.sigma, lambda: q.lambda, omega: q.omega, schedule: SCHEDULES[schedule].spec }))
+      // The reference at the double t itself (its exact decimal expansion), not at a rounded text.
+      const at = SCHEDULES[schedule].at(new X(t), X)
+      const got: Record<string, number> = { ...sol.dae(t), ...sol.stats(t) }
+      const refs = { ...daeByHand(p, at, X), ...statsByHand(p, at, true, X) }
+      for (const [key, v] of Object.entries(refs)) {
+        if (!v.isZero() && correct(new Decimal(got[key]), v) < 11) failures.push(`${key} n=${n} t=${t} ${schedule}`)
+      }
+    }), { numRuns: 30, seed: 15 })
+    expect(failures).toEqual([])
   })
 })
