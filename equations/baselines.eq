@@ -9,4 +9,11 @@ bo_mse = omega * sigma^2 / (n * omega + sigma^2)
 bo_cos = sqrt(n * omega / (n * omega + sigma^2))
 # PCA: the top eigenvector of the Gram matrix mapped back to R^d, length from the spectrum.
 pca_cos = sqrt(n * omega / (n * omega + sigma^2))
+# 2 omega (1 - pca_cos) (the claim below) loses log10(n) digits as pca_cos -> 1; written with
+# 1 - pca_cos = (1 - pca_cos^2) / (1 + pca_cos) and 1 - pca_cos^2 = sigma^2 / (n omega + sigma^2),
+# it subtracts nothing.
+pca_mse = 2 * omega * sigma^2 / ((n * omega + sigma^2) * (1 + pca_cos))
+
+# The definitions the cancellation-free forms above must equal (checked exactly, not computed).
+[claims]
 pca_mse = 2 * omega * (1 - pca_cos)

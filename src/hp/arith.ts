@@ -7,6 +7,7 @@
  * Constants are exact: `num` takes the decimal text of a literal, `rat` an exact fraction.
  */
 import { Decimal } from 'decimal.js'
+import * as big from './elementary.js'
 
 export type DecimalConstructor = Decimal.Constructor
 export { Decimal }
@@ -55,15 +56,23 @@ export const ARITH_FUNCTIONS = [
   'sec', 'csc', 'cot', 'sech', 'csch', 'coth',
 ] as const
 
-/** Pointwise decimal.js arithmetic at the precision of D. */
+/**
+ * Pointwise decimal.js arithmetic at the precision of D; above the precision decimal.js's stored
+ * pi and ln 10 allow, pi, ln and the circular functions come from elementary.ts.
+ */
 export function decimalArith(D: DecimalConstructor): Arith<Decimal> {
   const one = new D(1)
   let pi: Decimal | undefined
   let e: Decimal | undefined
+  const own = D.precision > big.LIMIT
+  const sin = (a: Decimal) => (own ? big.sinCos(a, D)[0] : a.sin())
+  const cos = (a: Decimal) => (own ? big.sinCos(a, D)[1] : a.cos())
+  const tan = (a: Decimal) => (own ? ((sc) => sc[0].div(sc[1]))(big.sinCos(a, D)) : a.tan())
+  const asin = (a: Decimal) => (own ? big.asin(a, D) : a.asin())
   return {
     num: (text) => new D(text),
     rat: (p, q) => new D(p).div(q),
-    pi: () => (pi ??= D.acos(-1)),
+    pi: () => (pi ??= own ? big.pi(D) : D.acos(-1)),
     e: () => (e ??= one.exp()),
     add: (a, b) => a.plus(b),
     sub: (a, b) => a.minus(b),
@@ -71,24 +80,24 @@ export function decimalArith(D: DecimalConstructor): Arith<Decimal> {
     div: (a, b) => a.div(b),
     neg: (a) => a.neg(),
     powInt: (a, k) => a.pow(k),
-    pow: (a, b) => a.pow(b),
-    sin: (a) => a.sin(),
-    cos: (a) => a.cos(),
-    tan: (a) => a.tan(),
-    asin: (a) => a.asin(),
-    acos: (a) => a.acos(),
-    atan: (a) => a.atan(),
+    pow: (a, b) => (own && !b.isInteger() ? b.times(big.ln(a, D)).exp() : a.pow(b)),
+    sin,
+    cos,
+    tan,
+    asin,
+    acos: (a) => (own ? big.pi(D).div(2).minus(asin(a)) : a.acos()),
+    atan: (a) => (own ? big.atan(a, D) : a.atan()),
     sinh: (a) => a.sinh(),
     cosh: (a) => a.cosh(),
     tanh: (a) => a.tanh(),
     exp: (a) => a.exp(),
-    log: (a) => a.ln(),
+    log: (a) => (own ? big.ln(a, D) : a.ln()),
     sqrt: (a) => a.sqrt(),
     abs: (a) => a.abs(),
     sign: (a) => new D(a.isZero() ? 0 : a.isNeg() ? -1 : 1),
-    sec: (a) => one.div(a.cos()),
-    csc: (a) => one.div(a.sin()),
-    cot: (a) => one.div(a.tan()),
+    sec: (a) => one.div(cos(a)),
+    csc: (a) => one.div(sin(a)),
+    cot: (a) => one.div(tan(a)),
     sech: (a) => one.div(a.cosh()),
     csch: (a) => one.div(a.sinh()),
     coth: (a) => one.div(a.tanh()),

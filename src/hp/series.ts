@@ -219,7 +219,7 @@ export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
   const expS = (a: Series): Series => {
     const ta = top(a), ja = hDeriv(a)
     const y = zeros()
-    y[0] = a.c[0].exp()
+    y[0] = dec.exp(a.c[0])
     for (let k = 1; k < N; k++) {
       let s = zero
       for (let j = 1; j <= Math.min(k, ta); j++) s = s.plus(ja[j].times(y[k - j]))
@@ -233,7 +233,7 @@ export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
     if (!a0.gt(0)) fail('log', 'the argument must be positive at t0')
     const ta = top(a)
     const y = zeros(), jy = zeros()
-    y[0] = a0.ln()
+    y[0] = dec.log(a0)
     for (let k = 1; k < N; k++) {
       let s = k <= ta ? a.c[k].times(k) : zero
       for (let j = Math.max(1, k - ta); j < k; j++) s = s.minus(jy[j].times(a.c[k - j]))
@@ -250,8 +250,8 @@ export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
   const sinCosS = (a: Series, sign: 1 | -1): [Series, Series] => {
     const ta = top(a), ja = hDeriv(a)
     const s = zeros(), c = zeros()
-    s[0] = sign < 0 ? a.c[0].sin() : a.c[0].sinh()
-    c[0] = sign < 0 ? a.c[0].cos() : a.c[0].cosh()
+    s[0] = sign < 0 ? dec.sin(a.c[0]) : a.c[0].sinh()
+    c[0] = sign < 0 ? dec.cos(a.c[0]) : a.c[0].cosh()
     for (let k = 1; k < N; k++) {
       let ss = zero, sc = zero
       for (let j = 1; j <= Math.min(k, ta); j++) {
@@ -270,7 +270,7 @@ export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
   const tanS = (a: Series, sign: 1 | -1): Series => {
     const ta = top(a), ja = hDeriv(a)
     const y = zeros(), w = zeros()
-    y[0] = sign > 0 ? a.c[0].tan() : a.c[0].tanh()
+    y[0] = sign > 0 ? dec.tan(a.c[0]) : a.c[0].tanh()
     const sq0 = y[0].times(y[0])
     w[0] = sign > 0 ? one.plus(sq0) : one.minus(sq0)
     for (let k = 1; k < N; k++) {
@@ -287,15 +287,15 @@ export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
   }
   /** atan a = ∫ a'/(1 + a²): one quotient by a polynomial of degree 2·deg a. */
   const atanS = (a: Series): Series =>
-    integrate(divS(deriv(a), addS(constant(one), sqrS(a), 1)), a.c[0].atan())
+    integrate(divS(deriv(a), addS(constant(one), sqrS(a), 1)), dec.atan(a.c[0]))
   /** asin a = ∫ a'·(1 - a²)^(-1/2), acos a = acos a_0 - (asin a - asin a_0). */
   const asinDeriv = (a: Series): Series => {
     const b = addS(constant(one), sqrS(a), -1)
     if (!b.c[0].gt(0)) fail('asin/acos', 'the argument must lie strictly inside (-1, 1) at t0')
     return mulS(deriv(a), powRec(b, half.neg(), one.div(b.c[0].sqrt())))
   }
-  const asinS = (a: Series): Series => integrate(asinDeriv(a), a.c[0].asin())
-  const acosS = (a: Series): Series => integrate(negS(asinDeriv(a)), a.c[0].acos())
+  const asinS = (a: Series): Series => integrate(asinDeriv(a), dec.asin(a.c[0]))
+  const acosS = (a: Series): Series => integrate(negS(asinDeriv(a)), dec.acos(a.c[0]))
 
   const absS = (a: Series): Series => {
     const a0 = a.c[0]
@@ -357,7 +357,7 @@ export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
       // a^b = exp(b ln a) for a series exponent
       if (b.deg === 0) return powScalarS(a, b.c[0])
       if (!a.c[0].gt(0)) fail('pow', 'a series exponent needs a positive base at t0')
-      return expS(mulS(b, a.deg === 0 ? constant(a.c[0].ln()) : logS(a)))
+      return expS(mulS(b, a.deg === 0 ? constant(dec.log(a.c[0])) : logS(a)))
     }),
     sin: unary(dec.sin, sinOf),
     cos: unary(dec.cos, cosOf),

@@ -15,7 +15,7 @@ import { Decimal } from 'decimal.js'
 import { asymptoticBaselines, asymptoticBaselinesHp } from '../baselines/asymptotic.js'
 import { preciseCell, preciseText, rounded } from '../cli/format.js'
 import { STATES } from '../symbolic/derive.js'
-import { daeHp, statsHp } from '../theory/hp.js'
+import { daeHp, excessMseHp, statsHp } from '../theory/hp.js'
 import { variantOf } from '../theory/model.js'
 import { flowProblem, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
 import { learntDae, solve } from '../theory/solve.js'
@@ -99,19 +99,17 @@ export function prepareSweep(spec: SweepSpec): Sweep {
       return make(DAE_COMPARE_KEYS, (i) => {
         const { problem, value, text, coordinates } = pointOf(i)
         if (hp) {
-          const r = daeHp(problem, [text.t], { digits: spec.digits! + 2 })
-          const [row] = r.rows
-          const R = Decimal.clone({ precision: spec.digits! + 2 })
-          return {
-            ...coordinates,
-            ...hpCells({ test_mse: row.test_mse, oracle_mse: row.oracle_mse, excess_mse: new R(row.test_mse).minus(row.oracle_mse) }, spec.digits!),
-            digits_verified: r.digitsVerified,
-          }
+          const { digitsVerified, ...values } = excessMseHp(problem, text.t, spec.digits!)
+          return { ...coordinates, ...hpCells(values, spec.digits!), digits_verified: digitsVerified }
         }
         const key = `${problem.n} ${problem.sigma} ${problem.lambda} ${problem.omega}`
         if (cached?.key !== key) cached = { key, at: learntDae(problem).at }
         const d = cached.at(value.t)
-        return Object.assign({}, coordinates, { test_mse: rounded(d.test_mse), oracle_mse: rounded(d.oracle_mse), excess_mse: rounded(d.test_mse - d.oracle_mse) })
+        // The difference keeps 17 - log10(test_mse / excess_mse) digits in double: where that is
+        // fewer than printed (large n), it is taken at high precision.
+        const excess = d.test_mse - d.oracle_mse
+        const exact = Math.abs(excess) < 1e-4 * Math.abs(d.test_mse) ? excessMseHp(problem, String(value.t), 12).excess_mse.toNumber() : excess
+        return Object.assign({}, coordinates, { test_mse: rounded(d.test_mse), oracle_mse: rounded(d.oracle_mse), excess_mse: rounded(exact) })
       })
     }
     case 'curves':
@@ -153,7 +151,7 @@ function compareDouble(p: FlowProblem): Cells {
  * closed form at the working precision.
  */
 function compareHp(p: FlowProblem, digits: number): Cells {
-  const r = statsHp(p, ['1'], { digits: digits + 3 })
+  const r = statsHp(p, ['1'], { digits, extra: 3 })
   const [row] = r.rows
   const D = Decimal.clone({ precision: digits + 20 })
   const b = asymptoticBaselinesHp(D, p.text.n, p.text.sigma, p.text.omega)

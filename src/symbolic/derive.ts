@@ -154,6 +154,35 @@ export function checkPublished(dae: readonly Section[]): void {
 }
 
 /**
+ * Check the claims of baselines.eq: each observable equals its claimed (cancelling) definition.
+ * An observable sqrt(r) with r rational stands for itself, its square reduced to r, so the two
+ * sides are compared exactly in the rational functions extended by those square roots.
+ */
+export function checkBaselineClaims(baselines: readonly Section[]): void {
+  const scope = new Map<string, RF>()
+  const squares = new Map<string, RF>()
+  const observables = section(baselines, 'observables').entries
+  for (const e of observables) {
+    const root = squareRoot(e.node, scope)
+    if (root) squares.set(e.name, root)
+    scope.set(e.name, root ? rfVar(e.name) : rfFromNode(e.node, scope))
+  }
+  for (const e of section(baselines, 'claims').entries) {
+    if (!observables.some((o) => o.name === e.name)) throw new Error(`baselines.eq: claim about unknown observable ${e.name}`)
+    let difference = rfSub(scope.get(e.name)!, rfFromNode(e.node, scope))
+    for (const [name, square] of squares) difference = reduceSquares(difference, square, name)
+    if (!rfIsZero(difference)) throw new Error(`baselines.eq: ${e.name} as written is not ${e.text}`)
+  }
+}
+
+/** r for a node sqrt(r) with r rational in the scope, else undefined. */
+function squareRoot(node: MathNode, scope: ReadonlyMap<string, RF>): RF | undefined {
+  const n = node as MathNode & Record<string, unknown>
+  if (node.type !== 'FunctionNode' || (n.fn as unknown as { name: string }).name !== 'sqrt') return undefined
+  return rfFromNode((n.args as MathNode[])[0], scope)
+}
+
+/**
  * Compile a list of named expressions. With `exact`, rational ones are inlined into their exact
  * normal form (which cancels what the written form would cancel in floating point, e.g.
  * 1 - c beta = alpha^2 K / D); the others are compiled as written, referring to earlier names.
@@ -424,6 +453,7 @@ function squareRational(node: MathNode, scope: ReadonlyMap<string, RF>): RF | un
 export function deriveModel(): ModelSource {
   const eqs = readModelEquations()
   checkPublished(eqs.dae)
+  checkBaselineClaims(eqs.baselines)
   const schedules = eqs.schedules.filter((s) => s.kind === 'schedule').map((s) => {
     const get = (name: string) => {
       const e = s.entries.find((x) => x.name === name)

@@ -36,6 +36,11 @@ export interface HpResult {
 export interface HpOptions {
   /** Significant digits wanted (1 to 1000). */
   readonly digits: number
+  /**
+   * Digits verified and kept beyond `digits` (0 to 400, default 0), for a caller that computes
+   * further from the values (compare's ratios, rate's extrapolation) and rounds to `digits` itself.
+   */
+  readonly extra?: number
 }
 
 type Factory<T> = (F: Arith<T>) => (...params: T[]) => (...args: T[]) => T[]
@@ -47,8 +52,9 @@ function factory<T>(source: string): Factory<T> {
 }
 
 /** The digits asked for (an integer in [1, 1000]) and each t (a decimal in [0, 1]), or a RangeError. */
-function checkRequest(ts: readonly string[], { digits }: HpOptions): void {
+function checkRequest(ts: readonly string[], { digits, extra = 0 }: HpOptions): void {
   if (!(Number.isInteger(digits) && digits >= 1 && digits <= 1000)) throw new RangeError(`digits must be an integer in [1, 1000] (got ${digits})`)
+  if (!(Number.isInteger(extra) && extra >= 0 && extra <= MAX_EXTRA)) throw new RangeError(`extra must be an integer in [0, ${MAX_EXTRA}] (got ${extra})`)
   for (const t of ts) {
     let T: Decimal | undefined
     try { T = new Decimal(t) } catch { /* not a number: refused below */ }
@@ -56,8 +62,13 @@ function checkRequest(ts: readonly string[], { digits }: HpOptions): void {
   }
 }
 
-/** Extra digits always carried, and the most attempts at growing them. */
+/** The most digits a caller may ask beyond its D (log10 of the largest double n, and a margin). */
+const MAX_EXTRA = 400
+
+/** Extra digits always carried, the most attempts at growing them, and the second route's lead. */
 const GUARD = 10
+const SECOND = 12
+const working = (precision: number) => Decimal.clone({ precision, rounding: Decimal.ROUND_HALF_EVEN })
 const ATTEMPTS = 4
 
 /** The summary statistics (keys of `flowgm stats`) at each t, at high precision. */
@@ -68,11 +79,14 @@ export function statsHp(problem: FlowProblem, ts: readonly string[], options: Hp
   // Without skip connection the integrands of route 2 grow like 1/(1 - s)^2 towards t = 1, and
   // 1 - s loses as many digits as 1 - t has leading zeros: carry them as guard digits.
   const nearPole = v.source.singular ? Math.max(0, maxOf(ts.map((t) => (new Decimal(t).lt(1) ? Math.ceil(-new Decimal(1).minus(t).log(10).toNumber()) : 0)))) : 0
-  return verified(problem, options, keys, nearPole, (D, target) => {
-    const routes = [flowByTaylor(problem, D, ts, target), flowByQuadrature(problem, D, ts, target)]
-    const observables = observablesOf(problem, D)
-    return routes.map((states) => states.map((y, i) => observables(ts[i], y)))
-  })
+  const observables = (D: DecimalConstructor, states: Decimal[][]) => {
+    const of = observablesOf(problem, D)
+    return states.map((y, i) => of(ts[i], y))
+  }
+  return verified(problem, options, keys, nearPole, [
+    (D, target) => observables(D, flowByTaylor(problem, D, ts, target)),
+    (D, target) => observables(D, flowByQuadrature(problem, D, ts, target)),
+  ])
 }
 
 /** Result A and the DAE observables (keys of `flowgm dae`) at each t, at high precision. */
@@ -80,20 +94,18 @@ export function daeHp(problem: FlowProblem, ts: readonly string[], options: HpOp
   checkRequest(ts, options)
   const v = variantOf(problem)
   const keys = ['t', ...v.source.daeKeys]
-  return verified(problem, options, keys, 0, (D) => {
+  const route = (factoryOf: (hp: typeof v.source.hp) => string) => (D: DecimalConstructor): HpRow[] => {
     const F = decimalArith(D)
     const p = params(problem, D)
-    const normal = factory<Decimal>(v.source.hp.dae)(F)(...p)
-    const written = factory<Decimal>(v.source.hp.daeWritten)(F)(...p)
+    const values = factory<Decimal>(factoryOf(v.source.hp))(F)(...p)
     const endDirection = factory<Decimal>(v.source.hp.daeEndDirection)(F)(...p)
     const asWritten = factory<Decimal>(v.source.hp.daeAsWritten)(F)(...p)
     const obsKeys = v.source.daeKeys.slice(3)
-    return [normal, written].map((route) => ts.map((t) => {
+    return ts.map((t) => {
       const T = new D(t)
       const [a, b] = scheduleValues(problem, F, T)
-      const values = route(a, b)
       const row: Record<string, Decimal> = { t: T }
-      v.source.daeKeys.forEach((k, i) => { row[k] = values[i] })
+      values(a, b).forEach((x, i) => { row[v.source.daeKeys[i]] = x })
       if (row.m.isZero() && row.q_xi.isZero()) {
         // t = 1 with skip connection: observables of w's direction take their limit (solve.ts).
         const [m, q] = endDirection(b)
@@ -101,28 +113,67 @@ export function daeHp(problem: FlowProblem, ts: readonly string[], options: HpOp
         for (const k of v.source.daeDirectionOnly) row[k] = dir[obsKeys.indexOf(k)]
       }
       return row
-    }))
-  })
+    })
+  }
+  return verified(problem, options, keys, 0, [route((hp) => hp.dae), route((hp) => hp.daeWritten)])
 }
 
+/** One route: the rows of values at the precision of D, its integrators aiming at `target` digits. */
+type Route = (D: DecimalConstructor, target: number) => HpRow[]
+
+export interface ExcessMse { readonly test_mse: Decimal; readonly oracle_mse: Decimal; readonly excess_mse: Decimal; readonly digitsVerified: number }
+
 /**
- * Run `compute` (both routes, rows of values) at growing precision until the routes agree to
- * digits + 2 significant digits on every value, then round to `digits`.
+ * test_mse, oracle_mse and excess_mse = test_mse - oracle_mse (dae-compare) at t, each right to
+ * `digits` digits. The difference loses log10(test_mse / excess_mse) digits, about log10 n at
+ * large n, so the DAE is verified to that many digits more; digitsVerified is what the
+ * difference keeps of the DAE's agreement.
  */
-function verified(problem: FlowProblem, options: HpOptions, keys: readonly string[], extraGuard: number, compute: (D: DecimalConstructor, target: number) => HpRow[][]): HpResult {
-  const { digits } = options
-  // M - 1 loses about log10(n) digits in mse when n is large.
-  const lost = extraGuard + Math.max(0, Math.ceil(Math.log10(Number(problem.text.n))))
+export function excessMseHp(problem: FlowProblem, t: string, digits: number): ExcessMse {
+  let extra = 2
+  for (;;) {
+    const r = daeHp(problem, [t], { digits, extra })
+    const { test_mse, oracle_mse } = r.rows[0]
+    const excess = working(digits + extra).sub(test_mse, oracle_mse)
+    // An exact zero from nonzero values says only that every digit carried cancelled.
+    const lost = excess.isZero() ? (test_mse.isZero() ? 0 : digits + 2 * extra) : Math.max(0, Math.ceil(log10(test_mse.abs().div(excess.abs()))))
+    if (extra >= lost + 2 || extra === MAX_EXTRA) {
+      const R = working(digits)
+      return { test_mse: new R(test_mse).toSignificantDigits(digits), oracle_mse: new R(oracle_mse).toSignificantDigits(digits), excess_mse: new R(excess).toSignificantDigits(digits), digitsVerified: r.digitsVerified - lost }
+    }
+    extra = Math.min(MAX_EXTRA, lost + 2)
+  }
+}
+
+/** log10 of a positive Decimal of any precision, to double accuracy (at the working precision
+ * decimal.js would need ln 10 to more digits than it stores, beyond about 1000). */
+const log10 = (x: Decimal) => new Decimal(x.toExponential(15)).log(10).toNumber()
+
+/**
+ * Run both routes at growing precision until they agree to digits + 2 significant digits on
+ * every value, then round to `digits`. The second route runs SECOND digits above the first, so
+ * that no rounding is common to both: a digit lost to cancellation in a quantity both share (the
+ * schedule near t = 1, M - 1 at large n) differs between them, and their agreement measures the
+ * digits the first one really has instead of the digits it carries.
+ */
+function verified(problem: FlowProblem, options: HpOptions, keys: readonly string[], extraGuard: number, routes: readonly [Route, Route]): HpResult {
+  const digits = options.digits + (options.extra ?? 0)
+  // M - 1 loses about log10(n) digits in mse when n is large: mse ~ 1/n while an error e in M
+  // (M near 1) moves omega (M - 1)^2 by e^2, so the states need (digits + log10 n) / 2 digits.
+  const logN = Math.max(0, Math.ceil(Math.log10(Number(problem.text.n))))
+  const lost = extraGuard + logN
+  const states = Math.max(0, Math.ceil((logN - digits) / 2) + 2)
   let precision = digits + GUARD + lost
   let agreement = 0
   let failure = ''
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
-    const D = Decimal.clone({ precision, rounding: Decimal.ROUND_HALF_EVEN })
-    let routes: HpRow[][]
+    const target = precision - lost - GUARD + 6 + states
+    let first: HpRow[], second: HpRow[]
     try {
       // The integrators aim at 4 digits beyond the agreement needed; the rest of the guard
       // absorbs rounding and the digits lost to cancellation.
-      routes = compute(D, precision - lost - GUARD + 6)
+      first = routes[0](working(precision), target)
+      second = routes[1](working(precision + SECOND), target)
     } catch (e) {
       // A route that cannot reach its accuracy at this precision (e.g. quadrature close to a
       // pole) is retried with more digits, like a disagreement.
@@ -131,11 +182,11 @@ function verified(problem: FlowProblem, options: HpOptions, keys: readonly strin
       precision += Math.max(GUARD, digits)
       continue
     }
-    const [first, second] = routes
     failure = ''
-    agreement = minOf(first.flatMap((row, i) => keys.map((k) => agree(row[k], second[i][k], precision))))
+    const end = (t: Decimal) => t.isZero() || t.eq(1)
+    agreement = minOf(first.flatMap((row, i) => keys.map((k) => agree(row[k], second[i][k], precision, end(row.t)))))
     if (agreement >= digits + 2) {
-      const R = Decimal.clone({ precision: digits, rounding: Decimal.ROUND_HALF_EVEN })
+      const R = working(digits)
       // A value one route finds exactly zero and the other below the working precision (agree()
       // accepts the pair) is zero: P at t = 1 without skip connection, where cos(pi/2) in decimal
       // arithmetic leaves rounding noise of either sign on the integrated route.
@@ -148,15 +199,18 @@ function verified(problem: FlowProblem, options: HpOptions, keys: readonly strin
   throw new Error(`high precision: the two routes agree on only ${agreement} digits at ${precision} digits of working precision${failure}`)
 }
 
-/** Significant digits on which x and y agree (the working precision if equal). */
-export function agree(x: Decimal, y: Decimal, precision: number): number {
+/**
+ * Significant digits on which x and y agree (the working precision if equal). With `noise`, a
+ * value that vanishes exactly on one route and is below the working precision on the other
+ * counts as agreeing: only where the zero is exact (the ends of [0, 1]), since elsewhere a zero
+ * can be every digit lost (exp(1e-14) - 1 at 14 digits).
+ */
+export function agree(x: Decimal, y: Decimal, precision: number, noise = true): number {
   if (!x.isFinite() || !y.isFinite()) return 0
   if (x.eq(y)) return precision
   const scale = Decimal.max(x.abs(), y.abs())
-  // A value that vanishes exactly on one route and is below the working precision on the other.
-  if ((x.isZero() || y.isZero()) && scale.lt(new Decimal(10).pow(-(precision - 8)))) return precision
-  const rel = x.minus(y).abs().div(scale)
-  return Math.max(0, Math.floor(-rel.log(10).toNumber()))
+  if (noise && (x.isZero() || y.isZero()) && scale.lt(new Decimal(10).pow(-(precision - 8)))) return precision
+  return Math.max(0, Math.floor(-log10(x.minus(y).abs().div(scale))))
 }
 
 function params(problem: FlowProblem, D: DecimalConstructor): Decimal[] {

@@ -53,7 +53,7 @@ export function rate(problem: FlowProblem, options: RateOptions): RateResult {
   const sequence = ns.map((n) => {
     // The same problem at another n (a power of 10: a valid integer >= 2); its schedule is reused.
     const p: FlowProblem = { ...problem, n: Number(n), text: { ...problem.text, n } }
-    const [row] = statsHp(p, ['1'], { digits: digits + 15 }).rows
+    const [row] = statsHp(p, ['1'], { digits, extra: 15 }).rows
     const N = new work(n)
     return { n, n_mse: N.times(row.mse), n_bo_mse: N.times(asymptoticBaselinesHp(work, n, problem.text.sigma, problem.text.omega).bo_mse) }
   })
