@@ -5,6 +5,7 @@
  * few ulps after every operation, so they hold despite rounding (subnormal underflow aside).
  */
 import type { MathNode } from './mathjs.js'
+import { maxOf, minOf } from '../extent.js'
 
 /** A closed interval [lo, hi]. */
 export type Interval = readonly [number, number]
@@ -42,7 +43,7 @@ const neg = (a: Interval): Interval => [-a[1], -a[0]]
 function mul(a: Interval, b: Interval): Interval {
   // 0 times an unbounded side is 0 here: an exact zero factor (a constant slope) stays exact.
   const p = [a[0] * b[0], a[0] * b[1], a[1] * b[0], a[1] * b[1]].map((x) => (Number.isNaN(x) ? 0 : x))
-  return out(Math.min(...p), Math.max(...p))
+  return out(minOf(p), maxOf(p))
 }
 const contains0 = (a: Interval): boolean => a[0] <= 0 && a[1] >= 0
 /** a / b for b away from 0 (the caller checks). */
@@ -64,12 +65,12 @@ function sin(a: Interval): Interval {
   // Generous by 1e-9 turns: a doubtful pass only widens the enclosure.
   const passes = (phase: number): boolean => Math.ceil((a[0] - phase) / (2 * Math.PI) - 1e-9) <= (a[1] - phase) / (2 * Math.PI) + 1e-9
   const ends = [Math.sin(a[0]), Math.sin(a[1])]
-  return out(passes(-Math.PI / 2) ? -1 : Math.min(...ends) - 1e-16, passes(Math.PI / 2) ? 1 : Math.max(...ends) + 1e-16)
+  return out(passes(-Math.PI / 2) ? -1 : minOf(ends) - 1e-16, passes(Math.PI / 2) ? 1 : maxOf(ends) + 1e-16)
 }
 const cos = (a: Interval): Interval => sin(add(a, point(Math.PI / 2)))
 function cosh(a: Interval): Interval {
   const ends = [Math.cosh(a[0]), Math.cosh(a[1])]
-  return out(contains0(a) ? 1 : Math.min(...ends), Math.max(...ends))
+  return out(contains0(a) ? 1 : minOf(ends), maxOf(ends))
 }
 
 const finite = (a: Interval): boolean => Number.isFinite(a[0]) && Number.isFinite(a[1])
@@ -222,7 +223,7 @@ function power(a: Enclosure, b: Enclosure): Enclosure | string | { slopeOnly: st
     if (a.value[0] < 0) return 'a fractional power needs a base >= 0'
     if (k < 0 && a.value[0] <= 0) return 'the base vanishes (a pole)'
     const ends = [a.value[0] ** k, a.value[1] ** k]
-    const value = out(Math.min(...ends), Math.max(...ends))
+    const value = out(minOf(ends), maxOf(ends))
     // At a base of 0 a power below 1 has an infinite slope.
     if (k < 1 && a.value[0] <= 0) return { slopeOnly: 'the base reaches 0, where the slope is infinite', value }
     const lower = k > 1 ? out(a.value[0] ** (k - 1), a.value[1] ** (k - 1)) : out(a.value[1] ** (k - 1), a.value[0] ** (k - 1))

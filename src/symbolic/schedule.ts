@@ -8,6 +8,7 @@ import { FactoryBuilder, instantiate } from './codegen.js'
 import { enclose, evaluate, type Doubt, type Enclosure, type Interval } from './interval.js'
 import type { MathNode } from './mathjs.js'
 import { ExpressionError, parseWhitelisted } from './whitelist.js'
+import { maxOf, minOf } from '../extent.js'
 
 /** Compiled form of a schedule, storable as JSON. */
 export interface ScheduleSource {
@@ -151,8 +152,8 @@ const wOver = (a: Enclosure, b: Enclosure): Interval => {
   const products = (x: Interval, y: Interval) => [x[0] * y[0], x[0] * y[1], x[1] * y[0], x[1] * y[1]].map((p) => (Number.isNaN(p) ? 0 : p))
   const p = products(a.value, b.slope), q = products(a.slope, b.value)
   // Widened by a relative 1e-15 of the largest term: the rounding of the two products and the difference.
-  const room = 1e-15 * Math.max(...p.map(Math.abs), ...q.map(Math.abs))
-  return [Math.min(...p) - Math.max(...q) - room, Math.max(...p) - Math.min(...q) + room]
+  const room = 1e-15 * maxOf([...p, ...q].map(Math.abs))
+  return [minOf(p) - maxOf(q) - room, maxOf(p) - minOf(q) + room]
 }
 
 const CONDITIONS: readonly Condition[] = [
