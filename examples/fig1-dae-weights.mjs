@@ -15,7 +15,7 @@ runExample(import.meta.url, {
   flags: { n: '4', sigma: '0.9', lambda: '0.1', schedule: 'linear', points: '101' },
 }, async (flags, write) => {
   // A uniform grid of `points` times in [0, 1], validated like `flowgm curves` flags.
-  const figure = daeFigure(specFrom('curves', flags))
+  const figure = await daeFigure(specFrom('curves', flags))
   await write('fig1-dae-weights.svg', await toSvg(figure.spec))
   await write('fig1-dae-weights.csv', csvOf(figure.table))
 })

@@ -22,7 +22,7 @@ runExample(import.meta.url, {
 }, async ({ n, sigma, lambda, points, ...simulation }, write) => {
   // The simulation of the same model: every flag is checked (memory included) before it runs.
   const { document } = await simulate(await simulationSpecFrom({ n, sigma, lambda, ...simulation }))
-  const figure = curvesFigure(specFrom('curves', { n, sigma, lambda, points }), document)
+  const figure = await curvesFigure(specFrom('curves', { n, sigma, lambda, points }), document)
   await write('fig2-summary-statistics.svg', await toSvg(figure.spec))
   await write('fig2-summary-statistics.csv', csvOf(figure.table))
   await write('fig2-summary-statistics-simulation.csv', csvOf(simulationTable(document)))

@@ -17,7 +17,7 @@ runExample(import.meta.url, {
   flags: { 'n-range': '2:1024:log', sigma: '0.5,1,1.5,2', lambda: '0.1' },
 }, async (flags, write) => {
   // A grid over sigma x n, as `flowgm compare` sweeps it.
-  const figure = compareFigure(specFrom('compare', flags))
+  const figure = await compareFigure(specFrom('compare', flags))
   await write('fig3-mse-against-n.svg', await toSvg(figure.spec))
   await write('fig3-mse-against-n.csv', csvOf(figure.table))
 })

@@ -16,7 +16,7 @@ runExample(import.meta.url, {
   flags: { n: '2,8,32,128', sigma: '0.3', lambda: '0.1', schedule: 'trig', points: '101' },
 }, async (flags, write) => {
   // A grid over n x t, as `flowgm dae-compare` sweeps it.
-  const figure = daeCompareFigure(specFrom('dae-compare', flags))
+  const figure = await daeCompareFigure(specFrom('dae-compare', flags))
   await write('fig4-denoiser-error.svg', await toSvg(figure.spec))
   await write('fig4-denoiser-error.csv', csvOf(figure.table))
 })

@@ -53,8 +53,8 @@ describe('the trial\'s runaway requests are refused up front, naming the flag', 
     const o = await runner.run(['simulate', '--trainer', 'adam', '--lr', '1e-320'])
     expectRefusal(o, 'lr', /underflow.*\(got 1e-320\)/)
     expect(o.stderr).not.toMatch(/diverged/)
-    // 1e-400 reads as 0: the message shows what was written.
-    expectRefusal(await runner.run(['simulate', '--trainer', 'adam', '--lr', '1e-400']), 'lr', /\(got 1e-400\)$/m)
+    // 1e-400 reads as 0: the message shows what was written (the rule of every numeric flag, src/cli/args.ts).
+    expectRefusal(await runner.run(['simulate', '--trainer', 'adam', '--lr', '1e-400']), 'lr', /\(got '1e-400', which a double reads as 0\)$/m)
   })
   it('a shard of 4 rows of a 4e6-row product grid runs at once (the grid is never materialised)', async () => {
     const o = await runner.run(['compare', '--n-range', '2:1e6:lin:1000000', '--sigma-range', '0.5:2:lin:4', '--shard', '1/1000000', '--format', 'csv'])
