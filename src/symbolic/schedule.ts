@@ -32,6 +32,15 @@ export interface Schedule {
   readonly alphadot: string
   readonly betadot: string
   at(t: number): [number, number, number, number]
+  /**
+   * A bound on the relative error of alpha(t) and beta(t) as `at` computes them in double, from an
+   * interval enclosure of each expression at the point t (every rounding accounted for): a
+   * cancelling expression ((t + 1e8) - 1e8) loses digits a fixed allowance would not see.
+   * Infinity where a value's enclosure does not exclude 0 inside (0, 1), where both are positive
+   * (docs/theory.md: beta/alpha increases from 0 to infinity): no digit of it is known. 0 at the
+   * ends, whose values are set exactly.
+   */
+  valueError(t: number): number
   /** Sources over an arithmetic object (see ScheduleSource), for high precision. */
   readonly values: string
   readonly slopes: string
@@ -82,6 +91,8 @@ function parseFlag(flag: 'alpha' | 'beta', text: string): MathNode {
 /** Build the evaluator of a compiled schedule. */
 export function loadSchedule(src: ScheduleSource): Schedule {
   const raw = instantiate<() => (t: number) => [number, number, number, number]>(src.source)()
+  // Parsed when first needed (the guard of solve.ts), not for every schedule loaded.
+  let nodes: MathNode[] | undefined
   return {
     name: src.name, alpha: src.alpha, beta: src.beta, alphadot: src.alphadot, betadot: src.betadot,
     values: src.values, slopes: src.slopes,
@@ -93,6 +104,18 @@ export function loadSchedule(src: ScheduleSource): Schedule {
       if (t === 0) { v[0] = 1; v[1] = 0 }
       if (t === 1) { v[0] = 0; v[1] = 1 }
       return v
+    },
+    valueError(t: number) {
+      if (t === 0 || t === 1) return 0
+      nodes ??= [parseWhitelisted(src.alpha, T), parseWhitelisted(src.beta, T)]
+      let worst = 0
+      for (const node of nodes) {
+        const doubts: Doubt[] = []
+        const [lo, hi] = enclose(node, [t, t], doubts).value
+        if (doubts.some((d) => !d.slopeOnly) || !(lo > 0)) return Infinity
+        worst = Math.max(worst, (hi - lo) / lo)
+      }
+      return worst
     },
   }
 }

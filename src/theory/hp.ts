@@ -11,6 +11,7 @@
  *  - DAE: the exact normal form (route 1) and the equations as written in dae.eq (route 2).
  * Arithmetic runs at D + guard digits; the guard grows until the routes agree to D + 2 digits.
  */
+import { InputError } from '../errors.js'
 import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../hp/arith.js'
 import { seriesArith, type Series } from '../hp/series.js'
 import { tanhSinh } from '../hp/tanhsinh.js'
@@ -70,6 +71,8 @@ const GUARD = 10
 const SECOND = 12
 const working = (precision: number) => Decimal.clone({ precision, rounding: Decimal.ROUND_HALF_EVEN })
 const ATTEMPTS = 4
+/** The most working digits spent on making a cancelling schedule's values known (beta ~ e^-1000 needs ~450). */
+const SCHEDULE_PRECISION = 4000
 
 /** The summary statistics (keys of `flowgm stats`) at each t, at high precision. */
 export function statsHp(problem: FlowProblem, ts: readonly string[], options: HpOptions): HpResult {
@@ -184,6 +187,19 @@ function verified(problem: FlowProblem, options: HpOptions, keys: readonly strin
     }
     failure = ''
     const end = (t: Decimal) => t.isZero() || t.eq(1)
+    // Both routes share the schedule's values: a cancellation in the expression that leaves an
+    // exact 0 at both precisions (tanh saturating to -1 on a plateau) would pass as agreement.
+    const unknown = scheduleUnknown(problem, first.map((row) => row.t), precision, digits + 2)
+    if (unknown !== undefined) {
+      failure = ''
+      agreement = 0
+      if (2 * precision > SCHEDULE_PRECISION) throw new InputError(unknown.flag, `${unknown.flag} cannot be evaluated to ${digits} digits at t = ${unknown.t} within ${precision} digits of working precision: the expression cancels (every digit is lost); write it without the cancellation`)
+      // How far the cancellation goes is unknown: double the digits (not counted as an attempt:
+      // the routes were not compared).
+      precision *= 2
+      attempt--
+      continue
+    }
     agreement = minOf(first.flatMap((row, i) => keys.map((k) => agree(row[k], second[i][k], precision, end(row.t)))))
     if (agreement >= digits + 2) {
       const R = working(digits)
@@ -211,6 +227,24 @@ export function agree(x: Decimal, y: Decimal, precision: number, noise = true): 
   const scale = Decimal.max(x.abs(), y.abs())
   if (noise && (x.isZero() || y.isZero()) && scale.lt(new Decimal(10).pow(-(precision - 8)))) return precision
   return Math.max(0, Math.floor(-log10(x.minus(y).abs().div(scale))))
+}
+
+/**
+ * Where alpha or beta at a time of `ts` inside (0, 1) is not known to `digits` digits at the
+ * working precision: not positive (inside (0, 1) both are, docs/theory.md), or not agreeing with
+ * their values at twice the precision. The first such time and the flag of the expression.
+ */
+function scheduleUnknown(problem: FlowProblem, ts: readonly Decimal[], precision: number, digits: number): { flag: 'alpha' | 'beta'; t: string } | undefined {
+  const F = decimalArith(working(precision))
+  const F2 = decimalArith(working(2 * precision))
+  for (const t of ts) {
+    if (t.isZero() || t.eq(1)) continue
+    const values = scheduleValues(problem, F, t)
+    const reference = scheduleValues(problem, F2, t)
+    const k = values.findIndex((x, i) => !x.gt(0) || !reference[i].gt(0) || agree(x, reference[i], precision, false) < digits)
+    if (k >= 0) return { flag: k === 0 ? 'alpha' : 'beta', t: t.toString() }
+  }
+  return undefined
 }
 
 function params(problem: FlowProblem, D: DecimalConstructor): Decimal[] {

@@ -6,6 +6,7 @@
  */
 import { Solver, type OutputFunction } from 'odex'
 import { InputError } from '../errors.js'
+import { maxOf } from '../extent.js'
 import { Decimal, decimalArith } from '../hp/arith.js'
 import { STATES } from '../symbolic/derive.js'
 import { loadSchedule, type Schedule } from '../symbolic/schedule.js'
@@ -148,6 +149,8 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
 
   const observables = flowObservables(problem)
   const judge = flowVerdict(problem, absolute === ABSOLUTE_FLOOR ? FLOOR_ERROR : 0)
+  const accurate = accurateSchedule(problem)
+  const scheduleKnown = (t: number) => accurate(t)[2] < SCHEDULE_KNOWN
 
   /** The state at t, or why the integrator could not give it. */
   type Reached = { readonly y: readonly number[] } | { readonly error: unknown }
@@ -165,7 +168,9 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     reached.forEach((r, i) => {
       if (!('y' in r)) return void doubtful.push(i)
       out[i] = observables(ts[i], r.y)
-      const verdict = judge(ts[i], r.y, peakAt(ts[i], r.y))
+      // The states at t are no better known than the schedule there (a cancelling expression
+      // whose plateau evaluates to 0 gives M = 0 where it is 1e-130).
+      const verdict = scheduleKnown(ts[i]) ? judge(ts[i], r.y, peakAt(ts[i], r.y)) : 'doubtful'
       if (verdict === 'beyond') noteListener?.({ command: 'stats', t: ts[i], escalated: false })
       else if (verdict === 'doubtful') doubtful.push(i)
     })
@@ -261,9 +266,9 @@ export function learntDae(problem: FlowProblem): { readonly keys: readonly strin
   const accurate = accurateSchedule(problem)
   const at = (t: number): DaeRow => {
     checkTime(t)
-    const [a, b] = accurate(t)
+    const [a, b, error] = accurate(t)
     const values = daeAt(a, b)
-    if (!daeTrusted(t, a, b, values)) {
+    if (!daeTrusted(t, a, b, error, values)) {
       const hp = escalate(problem, 'dae', [t], daeKeys)[0]
       if (hp) return hp
     }
@@ -279,10 +284,11 @@ export function learntDae(problem: FlowProblem): { readonly keys: readonly strin
     }
     return row
   }
-  /** Whether every value is faithful to 12 digits when alpha and beta carry a relative error INPUT_ERROR. */
-  const daeTrusted = (t: number, a: number, b: number, values: readonly number[]): boolean => {
+  /** Whether every value is faithful to 12 digits when alpha and beta carry the relative error `error`. */
+  const daeTrusted = (t: number, a: number, b: number, error: number, values: readonly number[]): boolean => {
     if (t === 0 || t === 1) return true
-    const spread = sensitivity(values, [daeAt(a * (1 + INPUT_ERROR), b), daeAt(a, b * (1 + INPUT_ERROR))])
+    if (!(error < SCHEDULE_KNOWN)) return false
+    const spread = sensitivity(values, [daeAt(a * (1 + error), b), daeAt(a, b * (1 + error))])
     return values.every((x, k) => faithful(x, spread[k]))
   }
 
@@ -389,6 +395,8 @@ function flowVerdict(problem: FlowProblem, floorError = 0): (t: number, y: reado
 
 const Accurate = Decimal.clone({ precision: 40 })
 const accurateArith = decimalArith(Accurate)
+const DoubleAccurate = Decimal.clone({ precision: 80 })
+const doubleAccurateArith = decimalArith(DoubleAccurate)
 
 /** Relative error allowed of alpha, beta and their slopes in double, where the flow starts from 0. */
 const SCHEDULE_ERROR = 1e-14
@@ -423,15 +431,29 @@ function roughStart(problem: FlowProblem): number {
  * 1 - t (or a schedule's own cancellation, cos near pi/2) loses the digits the DAE needs, so the
  * schedule is evaluated in decimal at the decimal value of t (its shortest text, as printed).
  */
-function accurateSchedule(problem: FlowProblem): (t: number) => [number, number] {
+function accurateSchedule(problem: FlowProblem): (t: number) => [number, number, number] {
   const { schedule } = problem
   return (t) => {
     const [a, b] = schedule.at(t)
-    if (t === 0 || t === 1 || Math.min(a, b) >= NEAR_END) return [a, b]
-    const [A, B] = scheduleValues(problem, accurateArith, new Accurate(t))
-    return [A.toNumber(), B.toNumber()]
+    if (t === 0 || t === 1) return [a, b, 0]
+    if (Math.min(a, b) >= NEAR_END) return [a, b, Math.max(INPUT_ERROR, schedule.valueError(t))]
+    // The decimal values' own error: against a second evaluation at twice the digits (a
+    // cancellation loses different digits at each precision; tanh saturating to -1 at both
+    // leaves an exact 0, which the interior cannot hold).
+    const T = new Accurate(t)
+    const [A, B] = scheduleValues(problem, accurateArith, T)
+    const [A2, B2] = scheduleValues(problem, doubleAccurateArith, new DoubleAccurate(T))
+    const error = maxOf([[A, A2], [B, B2]].map(([x, y]) => (x.gt(0) && y.gt(0) ? x.minus(y).abs().div(y).toNumber() : Infinity)))
+    return [A.toNumber(), B.toNumber(), Math.max(INPUT_ERROR, error)]
   }
 }
+
+/**
+ * Whether alpha(t), beta(t) are known well enough for a row at t in double (12 digits): where
+ * they are not (a cancelling expression), the row is computed in high precision, which evaluates
+ * the schedule at growing precision until it is known (src/theory/hp.ts).
+ */
+const SCHEDULE_KNOWN = 1e-13
 
 /** Where double precision could not guarantee its digits: what was done about it. */
 export interface PrecisionNote {
@@ -458,7 +480,10 @@ function escalate(problem: FlowProblem, command: 'dae' | 'stats', ts: readonly n
     const texts = ts.map((t) => new Accurate(t).toString())
     const r = (command === 'dae' ? daeHp : statsHp)(problem, texts, { digits: ESCALATED_DIGITS })
     rows = r.rows.map((row, j) => Object.fromEntries([['t', ts[j]], ...keys.map((k) => [k, row[k].toNumber() + 0])]))
-  } catch {
+  } catch (e) {
+    // A schedule that cannot be evaluated at these times (it cancels every digit): the double
+    // rows are no better, and are not printed.
+    if (e instanceof InputError) throw e
     rows = ts.map(() => undefined)
   }
   ts.forEach((t, j) => noteListener?.({ command, t, escalated: rows[j] !== undefined }))
