@@ -14,7 +14,7 @@ import { openSink, writeAll } from '../sweep/sink.js'
 import { rate } from '../theory/rate.js'
 import { clip, single } from './args.js'
 import { problemFrom, type Args } from './common.js'
-import { nMaxFrom } from './rate.js'
+import { checkRate, nMaxFrom } from './rate.js'
 import { simulateWithProgress, simulationSpecFrom } from './simulate.js'
 import { checkSweep, longestAxisFlag, specFrom } from './sweep.js'
 import { checkCost, countText, plotCost } from '../limits.js'
@@ -72,6 +72,7 @@ export async function plotFigure(kind: PlotKind, a: Args): Promise<Figure> {
     case 'rate': {
       const nMax = nMaxFrom(a)
       const problem = problemFrom(a)
+      checkRate(a, CHART_RATE_DIGITS, nMax)
       return rateFigure(rate(problem, { digits: CHART_RATE_DIGITS, nMax }), problem)
     }
     case 'simulate': {

@@ -9,7 +9,8 @@ import { RATE_KEYS, rate } from '../theory/rate.js'
 import type { FlowProblem } from '../theory/problem.js'
 import { clip, integer, single } from './args.js'
 import type { Format } from './format.js'
-import { commonOptions } from './common.js'
+import { commonOptions, scheduleFrom } from './common.js'
+import { checkHp, transcendentalSchedule } from '../limits.js'
 import { maxOf } from '../extent.js'
 
 /** Digits printed when --digits is not given. */
@@ -34,10 +35,16 @@ export function nMaxFrom(a: Record<string, unknown>): number {
   return 1e12
 }
 
+/** Refuse a rate sequence beyond its time limit (src/limits.ts), before computing it: rate and plot rate. */
+export function checkRate(a: Record<string, unknown>, digits: number, nMax: number): void {
+  checkHp({ command: 'rate', digits, nMax, transcendental: transcendentalSchedule(scheduleFrom(a)) })
+}
+
 export function rateCommand(a: Record<string, unknown>, problem: FlowProblem & { digits?: number }, format: Format): string {
   const nMax = nMaxFrom(a)
   const digits = problem.digits ?? RATE_DIGITS
   integer('digits', digits, 1, 1000)
+  checkRate(a, digits, nMax)
   const r = rate(problem, { digits, nMax })
   if (format === 'csv') {
     const rows = r.sequence.map((s) => [s.n.replace(/^1e/, '1e'), s.n_mse.toPrecision(digits), s.n_bo_mse.toPrecision(digits)].join(','))
