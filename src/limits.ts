@@ -147,13 +147,14 @@ export interface HpRequest extends HpShape {
  * order grows with them); a transcendental schedule (trig, exp) up to 10 times as much (trig
  * 10.2 s at 100, 40 s at 150, 62 s at 220: D = 20, n = 1e200; a custom polynomial 1.5 times
  * linear at most);
- * each further t adds up to 0.2 of the first (10 times: 2.5 times one). dae is closed-form: like
+ * each further t adds up to 0.2 of the first (10 times: 2.5 times one); and each flow a floor of
+ * 0.1 s, whatever its digits (its routes' set-up: rate at 5 digits, twelve flows, takes 1.4 s). dae is closed-form: like
  * D^2, trig 1.2 s at 1000 digits. A compare row is the flow at t = 1 and the baselines (1.2 s at
  * 100 digits); a dae-compare row, dae at a few growing guards (0.1 s at 200). rate is the flow at
  * t = 1 for each n = 10, ..., nMax, 15 digits beyond D (1.9 s at D = 20, 4.2 s at 50, 12.8 s at
  * 100). curves is one flow over all its points and dae at each (3.7 s for 11 points at 100).
  */
-const HP_FIT = { flow: 1.1, flowPower: 3, dae: 1.5e-3, daePower: 2, transcendental: 10, perTime: 0.2, compare: 1.5, daeCompare: 2, rateExtra: 15 } as const
+const HP_FIT = { flow: 1.1, flowFloor: 0.1, flowPower: 3, dae: 1.5e-3, daePower: 2, transcendental: 10, perTime: 0.2, compare: 1.5, daeCompare: 2, rateExtra: 15 } as const
 
 /** The margin of the estimate over the fit (as the other estimates here). */
 const HP_MARGIN = 3
@@ -163,7 +164,7 @@ const nDigits = (n: number | undefined): number => Math.max(0, Math.ceil(Math.lo
 
 function flowSeconds(digits: number, n: number | undefined, transcendental: boolean, times: number): number {
   const working = (digits + nDigits(n)) / 100
-  return HP_FIT.flow * working ** HP_FIT.flowPower * (transcendental ? HP_FIT.transcendental : 1) * (1 + HP_FIT.perTime * (times - 1))
+  return HP_FIT.flowFloor + HP_FIT.flow * working ** HP_FIT.flowPower * (transcendental ? HP_FIT.transcendental : 1) * (1 + HP_FIT.perTime * (times - 1))
 }
 
 function daeSeconds(digits: number, n: number | undefined, transcendental: boolean, times: number): number {
