@@ -87,7 +87,7 @@ const commands = {
   'closed-form'(a: Args): Output {
     return closedFormCommand(a, problemFrom(a))
   },
-  rate(a: Args): Output {
+  rate(a: Args): Promise<Output> {
     return rateCommand(a, problemFrom(a), formatFrom(a))
   },
   // The grid commands write their rows as they are computed (src/sweep).

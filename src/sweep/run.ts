@@ -12,7 +12,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { InputError, OutputError } from '../errors.js'
+import { InputError, OutputError, raisedError, type PostedError } from '../errors.js'
 import { shardIndex, shardRows, shardText, type Shard } from './grid.js'
 import { progressBar } from '../progress.js'
 import { nextTurn, rowSeconds, transcendentalSchedule, type HpShape } from '../limits.js'
@@ -151,8 +151,8 @@ async function inWorkers(spec: SweepSpec, jobs: number, first: number, chunks: n
         }
       }
       for (const worker of workers) {
-        worker.on('message', (m: { chunk: number; indices: number[]; rows?: Cells[]; error?: string; input?: { flag: string; rule: string } }) => {
-          if (m.error !== undefined) return reject(m.input ? new InputError(m.input.flag, m.input.rule) : new Error(m.error))
+        worker.on('message', (m: { chunk: number; indices: number[]; rows?: Cells[] } & Partial<PostedError>) => {
+          if (m.error !== undefined) return reject(raisedError(m as PostedError))
           done.set(m.chunk, { indices: m.indices, rows: m.rows! })
           idle.push(worker)
           writing = writing.then(async () => {
