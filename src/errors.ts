@@ -24,3 +24,16 @@ export class OutputError extends Error {
     this.name = 'OutputError'
   }
 }
+
+/** An error as a worker thread posts it: an InputError crosses as its flag and rule. */
+export interface PostedError {
+  readonly error: string
+  readonly input?: { readonly flag: string; readonly rule: string }
+}
+
+/** `e`, to post from a worker thread. */
+export const postedError = (e: unknown): PostedError =>
+  ({ error: e instanceof Error ? e.message : String(e), input: e instanceof InputError ? { flag: e.flag, rule: e.rule } : undefined })
+
+/** A posted error raised again in the main thread: an InputError as one (exit 2, not 1). */
+export const raisedError = (m: PostedError): Error => (m.input ? new InputError(m.input.flag, m.input.rule) : new Error(m.error))

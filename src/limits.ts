@@ -77,17 +77,13 @@ const TABLE_CELL_BYTES = 96
 /** Seconds per row in double precision (measured: compare 0.25 ms, dae-compare 0.02 ms, curves 0.075 ms). */
 const DOUBLE_ROW_SECONDS = { compare: 1e-3, 'dae-compare': 1e-4, curves: 3e-4 } as const
 
-/**
- * Seconds per row at `digits` significant digits, growing like digits^1.5 (measured: curves 11 ms
- * at 5 digits, 85 ms at 30, 0.5 s at 100, its rows integrated together; compare 0.3 s at 20, each
- * row verified by two routes on its own).
- */
-const hpRowSeconds = (command: SweepShape['command'], digits: number): number =>
-  (command === 'curves' ? 3e-3 : 0.1 / 5 ** 1.5) * Math.max(5, digits) ** 1.5
+/** Seconds per row at high precision: one row of compare or dae-compare, the marginal t of curves' single pass. */
+const hpRowSeconds = (command: SweepShape['command'], digits: number, hp: HpShape): number =>
+  command === 'curves' ? hpSeconds({ ...hp, command, digits, times: 2 }) - hpSeconds({ ...hp, command, digits, times: 1 }) : hpSeconds({ ...hp, command, digits })
 
-/** Estimated seconds per row of a sweep (double precision when digits is undefined). */
-export const rowSeconds = (command: SweepShape['command'], digits: number | undefined): number =>
-  digits === undefined ? DOUBLE_ROW_SECONDS[command] : hpRowSeconds(command, digits)
+/** Estimated seconds per row of a sweep (double precision when digits is undefined; `hp`: its n and schedule, linear at small n if not given). */
+export const rowSeconds = (command: SweepShape['command'], digits: number | undefined, hp: HpShape = {}): number =>
+  digits === undefined ? DOUBLE_ROW_SECONDS[command] : hpRowSeconds(command, digits, hp)
 
 /** Memory per row of curves under --digits, whose rows are integrated and held together (54 kB at 5 digits, 100 kB at 30). */
 const hpRowBytes = (digits: number): number => 64 * 2 ** 10 * (1 + digits / 5)
@@ -103,15 +99,134 @@ export interface SweepShape {
   readonly axisValues: number
   readonly columns: number
   readonly digits?: number
+  /** Under --digits: the largest n and the schedule's kind. */
+  readonly hp?: HpShape
   /** The aligned table holds every cell. */
   readonly table: boolean
 }
 
 /** A sweep's cost; its rows are written as they are computed, except the aligned table's and curves' under --digits. */
 export function sweepCost(s: SweepShape): Cost {
-  const perRow = rowSeconds(s.command, s.digits)
+  // curves under --digits integrates its rows in one pass: its time is that pass's.
+  const seconds = s.command === 'curves' && s.digits !== undefined ? hpSeconds({ ...s.hp, command: 'curves', digits: s.digits, times: s.rows }) : s.rows * rowSeconds(s.command, s.digits, s.hp)
   const held = (s.table ? s.rows * s.columns * TABLE_CELL_BYTES : 0) + (s.command === 'curves' && s.digits !== undefined ? s.rows * hpRowBytes(s.digits) : 0)
-  return withBase(s.axisValues * AXIS_VALUE_BYTES + held, s.rows * perRow)
+  return withBase(s.axisValues * AXIS_VALUE_BYTES + held, seconds)
+}
+
+// --- High precision: one answer at --digits D, computed by two routes that must agree.
+
+/**
+ * The longest one high-precision computation may take (stats, dae, rate, a row of compare or
+ * dae-compare, the single pass of curves). It cannot be split with --shard, and a user waiting
+ * for one answer would rather be told at once than after an hour.
+ */
+export const HP_LIMIT_SECONDS = 3600
+
+/** What the time of a high-precision request depends on, besides its command and digits. */
+export interface HpShape {
+  /** The largest n (the states carry about log10 n digits more at large n). */
+  readonly n?: number
+  /** A schedule beyond polynomials and their ratios (trig, exp, ...): its Taylor coefficients cost series. */
+  readonly transcendental?: boolean
+  /** Times of stats and dae, points of curves (default 1). */
+  readonly times?: number
+  /** rate: the largest n of its sequence n = 10, 100, ..., nMax. */
+  readonly nMax?: number
+}
+
+export interface HpRequest extends HpShape {
+  readonly command: 'stats' | 'dae' | 'rate' | 'compare' | 'dae-compare' | 'curves'
+  readonly digits: number
+}
+
+/**
+ * The fit (measured on a 2-core machine shared with other work, the least of two runs, start-up
+ * of 0.4 s taken off; working digits: D plus log10 n). The flow (stats at t = 1, linear schedule)
+ * takes 1.1 s at 100 working digits and grows like their cube (0.5 s at 50, 4.5 s at 200, 9.2 s
+ * at 300, 30 s at 400: local powers from 2 to 4, rising with the digits, as the integrators'
+ * order grows with them); a transcendental schedule (trig, exp) up to 10 times as much (trig
+ * 10.2 s at 100, 40 s at 150, 62 s at 220: D = 20, n = 1e200; a custom polynomial 1.5 times
+ * linear at most);
+ * each further t adds up to 0.2 of the first (10 times: 2.5 times one); and each flow a floor of
+ * 0.1 s, whatever its digits (its routes' set-up: rate at 5 digits, twelve flows, takes 1.4 s). dae is closed-form: like
+ * D^2, trig 1.2 s at 1000 digits. A compare row is the flow at t = 1 and the baselines (1.2 s at
+ * 100 digits); a dae-compare row, dae at a few growing guards (0.1 s at 200). rate is the flow at
+ * t = 1 for each n = 10, ..., nMax, 15 digits beyond D (1.9 s at D = 20, 4.2 s at 50, 12.8 s at
+ * 100). curves is one flow over all its points and dae at each (3.7 s for 11 points at 100).
+ */
+const HP_FIT = { flow: 1.1, flowFloor: 0.1, flowPower: 3, dae: 1.5e-3, daePower: 2, transcendental: 10, perTime: 0.2, compare: 1.5, daeCompare: 2, rateExtra: 15 } as const
+
+/** The margin of the estimate over the fit (as the other estimates here). */
+const HP_MARGIN = 3
+
+/** Digits the states carry beyond D for n (hp.ts: about log10 n more at large n). */
+const nDigits = (n: number | undefined): number => Math.max(0, Math.ceil(Math.log10(n ?? 1)))
+
+function flowSeconds(digits: number, n: number | undefined, transcendental: boolean, times: number): number {
+  const working = (digits + nDigits(n)) / 100
+  return HP_FIT.flowFloor + HP_FIT.flow * working ** HP_FIT.flowPower * (transcendental ? HP_FIT.transcendental : 1) * (1 + HP_FIT.perTime * (times - 1))
+}
+
+function daeSeconds(digits: number, n: number | undefined, transcendental: boolean, times: number): number {
+  const working = (digits + nDigits(n)) / 100
+  return HP_FIT.dae * working ** HP_FIT.daePower * (transcendental ? HP_FIT.transcendental : 1) * times
+}
+
+/** Estimated seconds of a high-precision request's computation (start-up not included), with the margin. */
+export function hpSeconds(r: HpRequest): number {
+  const trans = r.transcendental ?? false
+  const times = Math.max(1, r.times ?? 1)
+  const fit = ((): number => {
+    switch (r.command) {
+      case 'stats': return flowSeconds(r.digits, r.n, trans, times)
+      case 'dae': return daeSeconds(r.digits, r.n, trans, times)
+      case 'curves': return flowSeconds(r.digits, r.n, trans, times) + daeSeconds(r.digits, r.n, trans, times)
+      case 'compare': return HP_FIT.compare * flowSeconds(r.digits, r.n, trans, 1)
+      case 'dae-compare': return HP_FIT.daeCompare * daeSeconds(r.digits, r.n, trans, 1)
+      case 'rate': {
+        const k = nDigits(r.nMax ?? 1e12)
+        return Array.from({ length: k }, (_, i) => flowSeconds(r.digits + HP_FIT.rateExtra, 10 ** (i + 1), trans, 1)).reduce((a, b) => a + b, 0)
+      }
+    }
+  })()
+  return HP_MARGIN * fit
+}
+
+/** The cost of a high-precision request, start-up included (its memory is small: a few states of D digits). */
+export const hpCost = (r: HpRequest): Cost => withBase(0, hpSeconds(r))
+
+/** A request as the refusal states it: "1000 digits at n = 1e200 on this schedule at 11 times". */
+function hpText(r: HpRequest): string {
+  const times = r.times ?? 1
+  const at = r.command === 'rate' ? ` up to n = ${countText(r.nMax ?? 1e12)}` : nDigits(r.n) > 0 && r.n !== undefined && r.n >= 1e3 ? ` at n = ${countText(r.n)}` : ''
+  const many = times > 1 ? ` at ${countText(times)} ${r.command === 'curves' ? 'points' : 'times'}` : ''
+  const row = r.command === 'compare' || r.command === 'dae-compare' ? 'a row at ' : ''
+  return `${row}${r.digits} digits${at} on this schedule${many}`
+}
+
+/**
+ * Refuse a high-precision request whose computation would take beyond HP_LIMIT_SECONDS, naming
+ * the flag that drives its cost: --t (--points) when one time would be within the limit, --n
+ * when n adds more digits than --digits asks, else --digits.
+ */
+export function checkHp(r: HpRequest): void {
+  const seconds = hpSeconds(r)
+  if (seconds <= HP_LIMIT_SECONDS) return
+  const byTimes = (r.times ?? 1) > 1 && hpSeconds({ ...r, times: 1 }) <= HP_LIMIT_SECONDS
+  const byN = !byTimes && r.command !== 'rate' && nDigits(r.n) > r.digits
+  const [flag, lower] = byTimes ? (r.command === 'curves' ? ['points', 'lower --points'] : ['t', 'give --t fewer values']) : byN ? ['n', 'lower --n'] : ['digits', 'lower --digits']
+  // Just beyond the limit, both round to the same text: "about 1 hour (limit 1 hour)" would read as within it.
+  const about = secondsText(seconds) === secondsText(HP_LIMIT_SECONDS) ? 'over' : 'about'
+  throw new InputError(flag, `${hpText(r)} would take ${about} ${secondsText(seconds)} (limit ${secondsText(HP_LIMIT_SECONDS)}); ${lower}`)
+}
+
+/**
+ * Whether a schedule is transcendental: named trig, or a custom one calling a function (exp,
+ * sin, sqrt, ...) or raising to a power that is not an integer.
+ */
+export function transcendentalSchedule(schedule: string | { readonly alpha: string; readonly beta: string }): boolean {
+  if (typeof schedule === 'string') return schedule !== 'linear'
+  return [schedule.alpha, schedule.beta].some((e) => /[A-Za-z_]\w*\s*\(|\b(pi|e)\b|\^\s*[^\d\s(]|\^\s*\d*\.\d|\^\s*\(/.test(e))
 }
 
 // --- Simulations: the particles and the training set are held; each step adds a row to three series.

@@ -12,7 +12,9 @@ import { closedFormCommand } from './closed-form.js'
 import { rateCommand, rateOptions } from './rate.js'
 import { checkAfterDashes, checkNegations, clip, joinDashValues, numberList, single, time } from './args.js'
 import { render, renderPrecise, type Format } from './format.js'
-import { commonOptions, DEFAULTS, formatFrom, problemFrom, takeWarnings, warn, type Args } from './common.js'
+import { commonOptions, DEFAULTS, formatFrom, problemFrom, scheduleFrom, takeWarnings, warn, type Args } from './common.js'
+import { checkHp, transcendentalSchedule } from '../limits.js'
+import type { FlowProblem } from '../theory/problem.js'
 import { simulateCommand, simulateOptions } from './simulate.js'
 import { daeCompareTimeOptions, gridParamOptions, mergeCommand, pointsOption, sweepCommand, sweepOptions, SWEEP_DEFAULTS } from './sweep.js'
 import { PLOT_DESCRIPTIONS, PLOT_POINTS, plotCommand, plotOptions } from './plot.js'
@@ -49,6 +51,11 @@ function mergeFilesOf(a: Args): string[] {
 /** Everything a command prints, written once it is complete (grid commands stream theirs). */
 type Output = string
 
+/** Refuse a high-precision stats or dae beyond its time limit (src/limits.ts), before computing it. */
+function checkPrecise(command: 'stats' | 'dae', a: Args, problem: FlowProblem & { digits?: number }, ts: readonly string[]): void {
+  checkHp({ command, digits: problem.digits!, n: Number(problem.text.n), transcendental: transcendentalSchedule(scheduleFrom(a)), times: ts.length })
+}
+
 const precise = (r: HpResult, ts: readonly string[], format: Format, digits: number) => renderPrecise(r.keys, r.rows, ts, digits, r.digitsVerified, format, ts.length === 1)
 
 const commands = {
@@ -57,6 +64,7 @@ const commands = {
     const problem = problemFrom(a)
     if (problem.digits !== undefined) {
       const ts = timeTexts(a)
+      checkPrecise('dae', a, problem, ts)
       return precise(daeHp(problem, ts, { digits: problem.digits }), ts, format, problem.digits)
     }
     const ts = times(a)
@@ -69,6 +77,7 @@ const commands = {
     const problem = problemFrom(a)
     if (problem.digits !== undefined) {
       const ts = timeTexts(a, DEFAULTS.statsT)
+      checkPrecise('stats', a, problem, ts)
       return precise(statsHp(problem, ts, { digits: problem.digits }), ts, format, problem.digits)
     }
     const ts = times(a, DEFAULTS.statsT)
@@ -78,7 +87,7 @@ const commands = {
   'closed-form'(a: Args): Output {
     return closedFormCommand(a, problemFrom(a))
   },
-  rate(a: Args): Output {
+  rate(a: Args): Promise<Output> {
     return rateCommand(a, problemFrom(a), formatFrom(a))
   },
   // The grid commands write their rows as they are computed (src/sweep).

@@ -11,10 +11,9 @@ import { compareFigure, curvesFigure, csvOf, daeCompareFigure, daeFigure, rateFi
 import { toPng, toSvgInWorker } from '../plot/render.js'
 import type { SweepSpec } from '../sweep/sweeps.js'
 import { openSink, writeAll } from '../sweep/sink.js'
-import { rate } from '../theory/rate.js'
 import { clip, single } from './args.js'
 import { problemFrom, type Args } from './common.js'
-import { nMaxFrom } from './rate.js'
+import { checkRate, nMaxFrom, rateInWorker } from './rate.js'
 import { simulateWithProgress, simulationSpecFrom } from './simulate.js'
 import { checkSweep, longestAxisFlag, specFrom } from './sweep.js'
 import { checkCost, countText, plotCost } from '../limits.js'
@@ -72,7 +71,8 @@ export async function plotFigure(kind: PlotKind, a: Args): Promise<Figure> {
     case 'rate': {
       const nMax = nMaxFrom(a)
       const problem = problemFrom(a)
-      return rateFigure(rate(problem, { digits: CHART_RATE_DIGITS, nMax }), problem)
+      checkRate(a, CHART_RATE_DIGITS, nMax)
+      return rateFigure(await rateInWorker(a, CHART_RATE_DIGITS, nMax), problem)
     }
     case 'simulate': {
       const spec = await simulationSpecFrom(a)

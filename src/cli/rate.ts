@@ -4,12 +4,15 @@
  * digits on which they agree. `--format csv` prints the sequence behind route (b).
  */
 import type { Argv } from 'yargs'
-import { InputError } from '../errors.js'
-import { RATE_KEYS, rate } from '../theory/rate.js'
+import { Worker } from 'node:worker_threads'
+import { InputError, raisedError, type PostedError } from '../errors.js'
+import { Decimal } from '../hp/arith.js'
+import { RATE_KEYS, type RateKey, type RatePoint, type RateResult } from '../theory/rate.js'
 import type { FlowProblem } from '../theory/problem.js'
 import { clip, integer, single } from './args.js'
 import type { Format } from './format.js'
-import { commonOptions } from './common.js'
+import { commonOptions, scheduleFrom } from './common.js'
+import { checkHp, transcendentalSchedule } from '../limits.js'
 import { maxOf } from '../extent.js'
 
 /** Digits printed when --digits is not given. */
@@ -34,11 +37,52 @@ export function nMaxFrom(a: Record<string, unknown>): number {
   return 1e12
 }
 
-export function rateCommand(a: Record<string, unknown>, problem: FlowProblem & { digits?: number }, format: Format): string {
+/** Refuse a rate sequence beyond its time limit (src/limits.ts), before computing it: rate and plot rate. */
+export function checkRate(a: Record<string, unknown>, digits: number, nMax: number): void {
+  checkHp({ command: 'rate', digits, nMax, transcendental: transcendentalSchedule(scheduleFrom(a)) })
+}
+
+/** Where the worker's compiled code lives, from src/ (tests) and from dist/ alike. */
+const WORKER = new URL('../../dist/cli/rate-worker.js', import.meta.url)
+
+/** A RateResult read back from its JSON text (each Decimal written as its exact text). */
+function rateResultOf(json: string): RateResult {
+  const r = JSON.parse(json) as { [K in keyof RateResult]: unknown } & { exact?: { values: Record<RateKey, string>; text: Record<string, string> }; numeric: Record<RateKey, string>; sequence: Array<Record<keyof RatePoint, string>> }
+  const decimals = <K extends string>(o: Record<K, string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, new Decimal(v as string)])) as Record<K, Decimal>
+  return {
+    exact: r.exact && { values: decimals(r.exact.values), text: r.exact.text },
+    exactReason: r.exactReason as string | undefined,
+    numeric: decimals(r.numeric),
+    sequence: r.sequence.map((p) => ({ n: p.n, n_mse: new Decimal(p.n_mse), n_bo_mse: new Decimal(p.n_bo_mse) })),
+    agreement: r.agreement as RateResult['agreement'],
+  }
+}
+
+/**
+ * rate() of the flags `a` (validated), computed in a worker thread: a high-precision sequence
+ * takes seconds to minutes in one synchronous call, which would hold off SIGINT and SIGTERM.
+ */
+export async function rateInWorker(a: Record<string, unknown>, digits: number, nMax: number): Promise<RateResult> {
+  const worker = new Worker(WORKER, { workerData: { args: a, digits, nMax } })
+  try {
+    const m = await new Promise<{ result?: string } & Partial<PostedError>>((resolve, reject) => {
+      worker.once('message', resolve)
+      worker.once('error', reject)
+      worker.once('exit', (code) => reject(new Error(`the rate worker stopped (exit ${code})`)))
+    })
+    if (m.error !== undefined) throw raisedError(m as PostedError)
+    return rateResultOf(m.result!)
+  } finally {
+    await worker.terminate()
+  }
+}
+
+export async function rateCommand(a: Record<string, unknown>, problem: FlowProblem & { digits?: number }, format: Format): Promise<string> {
   const nMax = nMaxFrom(a)
   const digits = problem.digits ?? RATE_DIGITS
   integer('digits', digits, 1, 1000)
-  const r = rate(problem, { digits, nMax })
+  checkRate(a, digits, nMax)
+  const r = await rateInWorker(a, digits, nMax)
   if (format === 'csv') {
     const rows = r.sequence.map((s) => [s.n.replace(/^1e/, '1e'), s.n_mse.toPrecision(digits), s.n_bo_mse.toPrecision(digits)].join(','))
     return ['n,n_mse,n_bo_mse', ...rows].join('\n') + '\n'

@@ -5,9 +5,9 @@
 import type { Argv } from 'yargs'
 import { InputError } from '../errors.js'
 import { axisLength, Grid, readAxis, readShard, shardRows, uniformAxis, WHOLE, type Axis, type AxisRule, type Shard } from '../sweep/grid.js'
-import { checkCost, countText, sweepCost, type Cost, type SweepShape } from '../limits.js'
+import { checkCost, checkHp, countText, sweepCost, type Cost, type SweepShape } from '../limits.js'
 import { mergeFiles } from '../sweep/merge.js'
-import { runSweep } from '../sweep/run.js'
+import { hpShapeOf, runSweep } from '../sweep/run.js'
 import type { SweepCommand, SweepSpec } from '../sweep/sweeps.js'
 import { PARAMETER_RANGE } from '../theory/problem.js'
 import { DEFAULT_SIG_FIGS, TABLE_FORMATS, type TableFormat } from '../sweep/writers.js'
@@ -139,7 +139,7 @@ const SWEEP_COLUMNS = 24
 function shapeOf(spec: SweepSpec, shard: Shard, table: boolean): SweepShape {
   const rows = shardRows(new Grid(spec.axes).size, shard)
   const axisValues = spec.axes.reduce((s, a) => s + (a.kind === 'values' ? a.values.length : 0), 0)
-  return { command: spec.command, rows, axisValues, columns: SWEEP_COLUMNS, digits: spec.digits, table }
+  return { command: spec.command, rows, axisValues, columns: SWEEP_COLUMNS, digits: spec.digits, hp: hpShapeOf(spec), table }
 }
 
 /** The flag of an axis as given: --points (a uniform t grid), --NAME-range or --NAME. */
@@ -149,11 +149,17 @@ const axisFlag = (a: Axis): string => (a.kind === 'uniform' ? 'points' : a.defin
 export const longestAxisFlag = (spec: SweepSpec): string => axisFlag(spec.axes.reduce((x, a) => (axisLength(a) > axisLength(x) ? a : x)))
 
 /**
- * Refuse a sweep beyond LIMITS (src/limits.ts) before computing a row: curves under --digits,
+ * Refuse a sweep beyond LIMITS (src/limits.ts) before computing a row: one high-precision row
+ * (curves: its whole pass) beyond HP_LIMIT_SECONDS, naming --digits; curves under --digits,
  * which holds its whole t grid, naming --points; any other, by its time, naming its longest axis
  * (a sweep is split with --shard).
  */
 export function checkSweep(spec: SweepSpec, shard: Shard = WHOLE): void {
+  // One high-precision computation (a row, curves' single pass) cannot be split with --shard.
+  if (spec.digits !== undefined) {
+    const t = spec.axes.find((a) => a.name === 't')!
+    checkHp({ command: spec.command, digits: spec.digits, ...hpShapeOf(spec), times: spec.command === 'curves' ? axisLength(t) : 1 })
+  }
   const shape = shapeOf(spec, shard, false)
   const cost = sweepCost(shape)
   if (spec.command === 'curves' && spec.digits !== undefined) {

@@ -12,10 +12,11 @@
 import { createReadStream, existsSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { InputError, OutputError } from '../errors.js'
+import { InputError, OutputError, raisedError, type PostedError } from '../errors.js'
 import { shardIndex, shardRows, shardText, type Shard } from './grid.js'
 import { progressBar } from '../progress.js'
-import { nextTurn, rowSeconds } from '../limits.js'
+import { nextTurn, rowSeconds, transcendentalSchedule, type HpShape } from '../limits.js'
+import { maxOf } from '../extent.js'
 import { brief } from './merge.js'
 import { openPartial, openSink, outputTarget, partialFile, type Sink } from './sink.js'
 import { prepareSweep, sweepHeader, type SweepSpec } from './sweeps.js'
@@ -42,6 +43,12 @@ const WORKER = new URL('../../dist/sweep/worker.js', import.meta.url)
 function secondsPerRow(spec: SweepSpec): number {
   if (spec.digits !== undefined) return spec.command === 'curves' ? 0 : 0.05
   return spec.command === 'compare' ? 1e-4 : 1e-5
+}
+
+/** What a high-precision row's time depends on (src/limits.ts): the largest n and the schedule. */
+export function hpShapeOf(spec: SweepSpec): HpShape {
+  const n = spec.axes.find((a) => a.name === 'n')
+  return { n: n?.kind === 'values' ? maxOf(n.values) : undefined, transcendental: transcendentalSchedule(spec.schedule) }
 }
 
 /** Rows per chunk: the unit of work handed to a thread, of streaming and of resuming. */
@@ -72,7 +79,7 @@ export async function runSweep(spec: SweepSpec, o: RunOptions): Promise<void> {
   const jobs = Math.min(o.jobs ?? ((total - from.rows) * secondsPerRow(spec) > 1 ? availableParallelism() : 1), chunks - first)
   // A chunk that may take over a second (at high precision, minutes) gives the event loop no turn:
   // computed in a worker thread, it leaves this one free to handle SIGINT and SIGTERM at once.
-  const inThread = first >= chunks || (jobs <= 1 && size * rowSeconds(spec.command, spec.digits) < 1)
+  const inThread = first >= chunks || (jobs <= 1 && size * rowSeconds(spec.command, spec.digits, hpShapeOf(spec)) < 1)
   const progress = progressBar(spec.command, total, 'rows', o.progress, from.rows)
   let done = from.rows
   const kept = (what: string) => `${what}: ${done} of ${total} rows kept in ${partialFile(o.out!)}; run the same command with --resume to complete it`
@@ -144,8 +151,8 @@ async function inWorkers(spec: SweepSpec, jobs: number, first: number, chunks: n
         }
       }
       for (const worker of workers) {
-        worker.on('message', (m: { chunk: number; indices: number[]; rows?: Cells[]; error?: string; input?: { flag: string; rule: string } }) => {
-          if (m.error !== undefined) return reject(m.input ? new InputError(m.input.flag, m.input.rule) : new Error(m.error))
+        worker.on('message', (m: { chunk: number; indices: number[]; rows?: Cells[] } & Partial<PostedError>) => {
+          if (m.error !== undefined) return reject(raisedError(m as PostedError))
           done.set(m.chunk, { indices: m.indices, rows: m.rows! })
           idle.push(worker)
           writing = writing.then(async () => {
