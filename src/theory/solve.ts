@@ -433,18 +433,31 @@ function roughStart(problem: FlowProblem): number {
  */
 function accurateSchedule(problem: FlowProblem): (t: number) => [number, number, number] {
   const { schedule } = problem
-  return (t) => {
-    const [a, b] = schedule.at(t)
-    if (t === 0 || t === 1) return [a, b, 0]
-    if (Math.min(a, b) >= NEAR_END) return [a, b, Math.max(INPUT_ERROR, schedule.valueError(t))]
-    // The decimal values' own error: against a second evaluation at twice the digits (a
-    // cancellation loses different digits at each precision; tanh saturating to -1 at both
-    // leaves an exact 0, which the interior cannot hold).
+  /**
+   * alpha, beta at t in decimal, and their own error: against a second evaluation at twice the
+   * digits (a cancellation loses different digits at each precision; tanh saturating to -1 at
+   * both leaves an exact 0, which the interior cannot hold).
+   */
+  const decimal = (t: number): [number, number, number] => {
     const T = new Accurate(t)
     const [A, B] = scheduleValues(problem, accurateArith, T)
     const [A2, B2] = scheduleValues(problem, doubleAccurateArith, new DoubleAccurate(T))
     const error = maxOf([[A, A2], [B, B2]].map(([x, y]) => (x.gt(0) && y.gt(0) ? x.minus(y).abs().div(y).toNumber() : Infinity)))
-    return [A.toNumber(), B.toNumber(), Math.max(INPUT_ERROR, error)]
+    return [A.toNumber(), B.toNumber(), error]
+  }
+  return (t) => {
+    const [a, b] = schedule.at(t)
+    if (t === 0 || t === 1) return [a, b, 0]
+    if (Math.min(a, b) < NEAR_END) {
+      const [A, B, error] = decimal(t)
+      return [A, B, Math.max(INPUT_ERROR, error)]
+    }
+    // The enclosure is a bound, pessimistic by a few ulps an operation (cos(pi t/2) near t = 1
+    // exceeds the allowance): beyond the allowance, the double values' actual error is measured.
+    if (schedule.valueError(t) <= INPUT_ERROR) return [a, b, INPUT_ERROR]
+    const [A, B, error] = decimal(t)
+    const measured = Math.max(Math.abs(a - A) / A, Math.abs(b - B) / B)
+    return [a, b, Math.max(INPUT_ERROR, error + (Number.isFinite(measured) ? measured : Infinity))]
   }
 }
 
