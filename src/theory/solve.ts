@@ -149,8 +149,10 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
 
   const observables = flowObservables(problem)
   const judge = flowVerdict(problem, absolute === ABSOLUTE_FLOOR ? FLOOR_ERROR : 0)
-  const accurate = accurateSchedule(problem)
-  const scheduleKnown = (t: number) => accurate(t)[2] < SCHEDULE_KNOWN
+  // The states at t are no better known than the schedule there: inside (0, 1) alpha and beta
+  // must at least be known to be positive (a plateau that evaluates to 0 gives M = 0 where it is
+  // 1e-130). The enclosure decides it in a tree walk; the states' own accuracy is flowVerdict's.
+  const scheduleKnown = (t: number) => problem.schedule.valueError(t) < 1
 
   /** The state at t, or why the integrator could not give it. */
   type Reached = { readonly y: readonly number[] } | { readonly error: unknown }
@@ -168,8 +170,6 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     reached.forEach((r, i) => {
       if (!('y' in r)) return void doubtful.push(i)
       out[i] = observables(ts[i], r.y)
-      // The states at t are no better known than the schedule there (a cancelling expression
-      // whose plateau evaluates to 0 gives M = 0 where it is 1e-130).
       const verdict = scheduleKnown(ts[i]) ? judge(ts[i], r.y, peakAt(ts[i], r.y)) : 'doubtful'
       if (verdict === 'beyond') noteListener?.({ command: 'stats', t: ts[i], escalated: false })
       else if (verdict === 'doubtful') doubtful.push(i)
@@ -266,8 +266,13 @@ export function learntDae(problem: FlowProblem): { readonly keys: readonly strin
   const accurate = accurateSchedule(problem)
   const at = (t: number): DaeRow => {
     checkTime(t)
-    const [a, b, error] = accurate(t)
-    const values = daeAt(a, b)
+    let [a, b, error] = accurate.values(t)
+    let values = daeAt(a, b)
+    // The enclosure's bound is pessimistic: before giving up on double, measure the actual error.
+    if (!daeTrusted(t, a, b, error, values) && error > INPUT_ERROR && !accurate.measured(t)) {
+      [a, b, error] = accurate.measure(t)
+      values = daeAt(a, b)
+    }
     if (!daeTrusted(t, a, b, error, values)) {
       const hp = escalate(problem, 'dae', [t], daeKeys)[0]
       if (hp) return hp
@@ -431,34 +436,59 @@ function roughStart(problem: FlowProblem): number {
  * 1 - t (or a schedule's own cancellation, cos near pi/2) loses the digits the DAE needs, so the
  * schedule is evaluated in decimal at the decimal value of t (its shortest text, as printed).
  */
-function accurateSchedule(problem: FlowProblem): (t: number) => [number, number, number] {
+function accurateSchedule(problem: FlowProblem): AccurateSchedule {
   const { schedule } = problem
   /**
    * alpha, beta at t in decimal, and their own error: against a second evaluation at twice the
    * digits (a cancellation loses different digits at each precision; tanh saturating to -1 at
    * both leaves an exact 0, which the interior cannot hold).
    */
-  const decimal = (t: number): [number, number, number] => {
+  const decimal = (t: number): Values => {
     const T = new Accurate(t)
     const [A, B] = scheduleValues(problem, accurateArith, T)
+    // A cancellation loses as many digits at any precision: where double keeps 3 or more
+    // (its enclosure says so), 40 digits keep 27 or more and need no second evaluation.
+    if (schedule.valueError(t) < 1e-3) return [A.toNumber(), B.toNumber(), A.gt(0) && B.gt(0) ? 0 : Infinity]
     const [A2, B2] = scheduleValues(problem, doubleAccurateArith, new DoubleAccurate(T))
     const error = maxOf([[A, A2], [B, B2]].map(([x, y]) => (x.gt(0) && y.gt(0) ? x.minus(y).abs().div(y).toNumber() : Infinity)))
     return [A.toNumber(), B.toNumber(), error]
   }
-  return (t) => {
-    const [a, b] = schedule.at(t)
-    if (t === 0 || t === 1) return [a, b, 0]
-    if (Math.min(a, b) < NEAR_END) {
+  const nearEnd = (t: number, a: number, b: number) => t !== 0 && t !== 1 && Math.min(a, b) < NEAR_END
+  return {
+    values(t) {
+      const [a, b] = schedule.at(t)
+      if (t === 0 || t === 1) return [a, b, 0]
+      if (nearEnd(t, a, b)) {
+        const [A, B, error] = decimal(t)
+        return [A, B, Math.max(INPUT_ERROR, error)]
+      }
+      return [a, b, Math.max(INPUT_ERROR, schedule.valueError(t))]
+    },
+    measured(t) {
+      const [a, b] = schedule.at(t)
+      return t === 0 || t === 1 || nearEnd(t, a, b)
+    },
+    measure(t) {
+      const [a, b] = schedule.at(t)
       const [A, B, error] = decimal(t)
-      return [A, B, Math.max(INPUT_ERROR, error)]
-    }
-    // The enclosure is a bound, pessimistic by a few ulps an operation (cos(pi t/2) near t = 1
-    // exceeds the allowance): beyond the allowance, the double values' actual error is measured.
-    if (schedule.valueError(t) <= INPUT_ERROR) return [a, b, INPUT_ERROR]
-    const [A, B, error] = decimal(t)
-    const measured = Math.max(Math.abs(a - A) / A, Math.abs(b - B) / B)
-    return [a, b, Math.max(INPUT_ERROR, error + (Number.isFinite(measured) ? measured : Infinity))]
+      const measured = Math.max(Math.abs(a - A) / A, Math.abs(b - B) / B)
+      return [a, b, Math.max(INPUT_ERROR, error + (Number.isFinite(measured) ? measured : Infinity))]
+    },
   }
+}
+
+/** alpha(t), beta(t) and a bound on their relative error. */
+type Values = [number, number, number]
+
+/**
+ * alpha, beta at t for the closed form of Result A: `values` with the enclosure's bound on their
+ * error (in decimal near the ends), `measure` the double values' actual error against decimal
+ * where that bound is too pessimistic to trust a row, `measured` whether values already did.
+ */
+interface AccurateSchedule {
+  values(t: number): Values
+  measured(t: number): boolean
+  measure(t: number): Values
 }
 
 /**
