@@ -65,7 +65,9 @@ function sin(a: Interval): Interval {
   // Generous by 1e-9 turns: a doubtful pass only widens the enclosure.
   const passes = (phase: number): boolean => Math.ceil((a[0] - phase) / (2 * Math.PI) - 1e-9) <= (a[1] - phase) / (2 * Math.PI) + 1e-9
   const ends = [Math.sin(a[0]), Math.sin(a[1])]
-  return out(passes(-Math.PI / 2) ? -1 : minOf(ends) - 1e-16, passes(Math.PI / 2) ? 1 : maxOf(ends) + 1e-16)
+  // Math.sin is within an ulp of the sine of its (double) argument, which out() covers
+  // relatively: an absolute pad would swallow sin(pi t/2) = 1e-25 near t = 0.
+  return out(passes(-Math.PI / 2) ? -1 : minOf(ends), passes(Math.PI / 2) ? 1 : maxOf(ends))
 }
 const cos = (a: Interval): Interval => sin(add(a, point(Math.PI / 2)))
 function cosh(a: Interval): Interval {

@@ -21,6 +21,7 @@ import { STATES } from '../symbolic/derive.js'
 import { variantOf } from './model.js'
 import type { FlowProblem } from './problem.js'
 import { maxOf, minOf } from '../extent.js'
+import { HP_LIMIT_SECONDS, hpSeconds, secondsText, transcendentalSchedule } from '../limits.js'
 
 export type HpRow = Readonly<Record<string, Decimal>>
 
@@ -42,6 +43,12 @@ export interface HpOptions {
    * further from the values (compare's ratios, rate's extrapolation) and rounds to `digits` itself.
    */
   readonly extra?: number
+  /**
+   * The most seconds (src/limits.ts' estimate) the digits a cancelling schedule needs may cost
+   * (default HP_LIMIT_SECONDS, an hour; a row of double precision sent here allows a minute):
+   * beyond, the schedule is refused instead of computed for hours.
+   */
+  readonly maxSeconds?: number
 }
 
 type Factory<T> = (F: Arith<T>) => (...params: T[]) => (...args: T[]) => T[]
@@ -89,7 +96,7 @@ export function statsHp(problem: FlowProblem, ts: readonly string[], options: Hp
   return verified(problem, options, keys, nearPole, [
     (D, target) => observables(D, flowByTaylor(problem, D, ts, target)),
     (D, target) => observables(D, flowByQuadrature(problem, D, ts, target)),
-  ])
+  ], { command: 'stats', ts })
 }
 
 /** Result A and the DAE observables (keys of `flowgm dae`) at each t, at high precision. */
@@ -118,7 +125,7 @@ export function daeHp(problem: FlowProblem, ts: readonly string[], options: HpOp
       return row
     })
   }
-  return verified(problem, options, keys, 0, [route((hp) => hp.dae), route((hp) => hp.daeWritten)])
+  return verified(problem, options, keys, 0, [route((hp) => hp.dae), route((hp) => hp.daeWritten)], { command: 'dae', ts })
 }
 
 /** One route: the rows of values at the precision of D, its integrators aiming at `target` digits. */
@@ -159,7 +166,7 @@ const log10 = (x: Decimal) => new Decimal(x.toExponential(15)).log(10).toNumber(
  * schedule near t = 1, M - 1 at large n) differs between them, and their agreement measures the
  * digits the first one really has instead of the digits it carries.
  */
-function verified(problem: FlowProblem, options: HpOptions, keys: readonly string[], extraGuard: number, routes: readonly [Route, Route]): HpResult {
+function verified(problem: FlowProblem, options: HpOptions, keys: readonly string[], extraGuard: number, routes: readonly [Route, Route], cost: { command: 'stats' | 'dae'; ts: readonly string[] }): HpResult {
   const digits = options.digits + (options.extra ?? 0)
   // M - 1 loses about log10(n) digits in mse when n is large: mse ~ 1/n while an error e in M
   // (M near 1) moves omega (M - 1)^2 by e^2, so the states need (digits + log10 n) / 2 digits.
@@ -171,6 +178,20 @@ function verified(problem: FlowProblem, options: HpOptions, keys: readonly strin
   let failure = ''
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
     const target = precision - lost - GUARD + 6 + states
+    // Both routes share the schedule's values: a cancellation in the expression that leaves an
+    // exact 0 at both precisions (tanh saturating to -1 on a plateau) would pass as agreement.
+    const unknown = scheduleUnknown(problem, cost.ts.map((t) => new (working(precision))(t)), precision, digits + 2)
+    if (unknown !== undefined) {
+      agreement = 0
+      const seconds = hpSeconds({ command: cost.command, digits: 2 * precision, n: Number(problem.text.n), transcendental: transcendentalSchedule(problem.schedule), times: cost.ts.length })
+      if (seconds > (options.maxSeconds ?? HP_LIMIT_SECONDS)) throw new InputError(unknown.flag, `${unknown.flag} cannot be evaluated to ${digits} digits at t = ${unknown.t} within ${precision} digits of working precision (the expression cancels), and ${2 * precision} digits would take about ${secondsText(seconds)}; write it without the cancellation${options.maxSeconds === undefined ? '' : ', or ask for it with --digits'}`)
+      if (2 * precision > SCHEDULE_PRECISION) throw new InputError(unknown.flag, `${unknown.flag} cannot be evaluated to ${digits} digits at t = ${unknown.t} within ${precision} digits of working precision: the expression cancels (every digit is lost); write it without the cancellation`)
+      // How far the cancellation goes is unknown: double the digits (not counted as an attempt:
+      // the routes were not compared).
+      precision *= 2
+      attempt--
+      continue
+    }
     let first: HpRow[], second: HpRow[]
     try {
       // The integrators aim at 4 digits beyond the agreement needed; the rest of the guard
@@ -187,19 +208,6 @@ function verified(problem: FlowProblem, options: HpOptions, keys: readonly strin
     }
     failure = ''
     const end = (t: Decimal) => t.isZero() || t.eq(1)
-    // Both routes share the schedule's values: a cancellation in the expression that leaves an
-    // exact 0 at both precisions (tanh saturating to -1 on a plateau) would pass as agreement.
-    const unknown = scheduleUnknown(problem, first.map((row) => row.t), precision, digits + 2)
-    if (unknown !== undefined) {
-      failure = ''
-      agreement = 0
-      if (2 * precision > SCHEDULE_PRECISION) throw new InputError(unknown.flag, `${unknown.flag} cannot be evaluated to ${digits} digits at t = ${unknown.t} within ${precision} digits of working precision: the expression cancels (every digit is lost); write it without the cancellation`)
-      // How far the cancellation goes is unknown: double the digits (not counted as an attempt:
-      // the routes were not compared).
-      precision *= 2
-      attempt--
-      continue
-    }
     agreement = minOf(first.flatMap((row, i) => keys.map((k) => agree(row[k], second[i][k], precision, end(row.t)))))
     if (agreement >= digits + 2) {
       const R = working(digits)

@@ -152,7 +152,9 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
   // The states at t are no better known than the schedule there: inside (0, 1) alpha and beta
   // must at least be known to be positive (a plateau that evaluates to 0 gives M = 0 where it is
   // 1e-130). The enclosure decides it in a tree walk; the states' own accuracy is flowVerdict's.
-  const scheduleKnown = (t: number) => problem.schedule.valueError(t) < 1
+  // Where the enclosure is too coarse to tell, decimal evaluation (at two precisions) decides.
+  const accurate = accurateSchedule(problem)
+  const scheduleKnown = (t: number) => problem.schedule.valueError(t) < 1 || accurate.measure(t)[2] < 1
 
   /** The state at t, or why the integrator could not give it. */
   type Reached = { readonly y: readonly number[] } | { readonly error: unknown }
@@ -514,6 +516,8 @@ export function onPrecisionNote(listener: ((note: PrecisionNote) => void) | unde
 
 /** Digits asked of high precision for an escalated row (enough to round to a double). */
 const ESCALATED_DIGITS = 17
+/** The most a double-precision row sent to high precision may cost there, estimated (src/limits.ts). */
+const ESCALATED_SECONDS = 60
 
 /** The rows at `ts` computed in high precision instead (undefined for each if that fails). */
 function escalate(problem: FlowProblem, command: 'dae' | 'stats', ts: readonly number[], keys: readonly string[]): Array<Readonly<Record<string, number>> | undefined> {
@@ -521,7 +525,7 @@ function escalate(problem: FlowProblem, command: 'dae' | 'stats', ts: readonly n
   let rows: Array<Readonly<Record<string, number>> | undefined>
   try {
     const texts = ts.map((t) => new Accurate(t).toString())
-    const r = (command === 'dae' ? daeHp : statsHp)(problem, texts, { digits: ESCALATED_DIGITS })
+    const r = (command === 'dae' ? daeHp : statsHp)(problem, texts, { digits: ESCALATED_DIGITS, maxSeconds: ESCALATED_SECONDS })
     rows = r.rows.map((row, j) => Object.fromEntries([['t', ts[j]], ...keys.map((k) => [k, row[k].toNumber() + 0])]))
   } catch (e) {
     // A schedule that cannot be evaluated at these times (it cancels every digit): the double

@@ -1,5 +1,6 @@
 // What one fuzz case may cost: the library's own up-front estimate of the request (src/limits.ts,
-// the numbers a command refuses by: a sweep's rows, a chart's points, a simulation's steps), read
+// the numbers a command refuses by: a sweep's rows, a chart's points, a simulation's steps, the
+// digits of stats and dae), read
 // from argv, with the fixed caps for commands it does not estimate (dae, stats, rate, merge, ...)
 // and as a ceiling. A case beyond its budget shows an estimate that is wrong, or work the
 // estimate does not know about.
@@ -7,7 +8,7 @@ import { SIMULATE_DEFAULTS, simulationEstimate, type SimulationSpec } from '../.
 import { sweepEstimate, specFrom } from '../../src/cli/sweep.js'
 import { DEFAULTS } from '../../src/cli/common.js'
 import { readShard } from '../../src/sweep/grid.js'
-import { plotCost, type Cost } from '../../src/limits.js'
+import { hpCost, plotCost, transcendentalSchedule, type Cost } from '../../src/limits.js'
 import type { TableFormat } from '../../src/sweep/writers.js'
 import { flagValue, formatOf } from './argv.js'
 
@@ -56,6 +57,11 @@ export function estimateOf(argv: readonly string[]): Cost | undefined {
     if (plot && (command === 'dae' || command === 'curves')) return plotCost(DEFAULTS.points)
     if (!plot && SWEEPS.has(command)) {
       return sweepEstimate(specFrom(command as 'curves', args), readShard(args.shard), formatOf(argv) as TableFormat)
+    }
+    if (!plot && (command === 'stats' || command === 'dae') && args.digits !== undefined) {
+      const schedule = args.alpha !== undefined && args.beta !== undefined ? { alpha: args.alpha, beta: args.beta } : args.schedule ?? DEFAULTS.schedule
+      const times = args.t === undefined ? 1 : args.t.split(',').length
+      return hpCost({ command, digits: Number(args.digits), n: Number(args.n ?? DEFAULTS.n), transcendental: transcendentalSchedule(schedule), times })
     }
     if (command === 'simulate') {
       const D = SIMULATE_DEFAULTS

@@ -81,3 +81,18 @@ describe('a schedule that cancels some digits in double', () => {
   })
 })
 
+
+describe('a cancelling schedule whose digits would take too long', () => {
+  it('stats on the plateau: refused at once naming --beta (it ran for over ten minutes), not printed as 0', async () => {
+    // The flow at t = 0.2 needs beta ~ e^(-300) to 17 digits: over 200 working digits on a tanh
+    // schedule, estimated at minutes (src/limits.ts), beyond the minute a double-precision row
+    // may spend in high precision.
+    const s = plateau(500)
+    const start = performance.now()
+    const o = await runner.run(['stats', '--t', '0.2', '--alpha', s.alpha, '--beta', s.beta])
+    expect(o.stdout).toBe('')
+    expect(o.stderr).toMatch(/^flowgm: --beta: beta cannot be evaluated to 17 digits at t = 0\.2 .* would take about .*; write it without the cancellation, or ask for it with --digits\n$/)
+    expect(o.code).toBe(2)
+    expect(performance.now() - start).toBeLessThan(10_000)
+  })
+})
