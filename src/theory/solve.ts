@@ -268,10 +268,10 @@ export function learntDae(problem: FlowProblem): { readonly keys: readonly strin
   const accurate = accurateSchedule(problem)
   const at = (t: number): DaeRow => {
     checkTime(t)
-    let [a, b, error] = accurate.values(t)
+    let [a, b, error, measured] = accurate.values(t)
     let values = daeAt(a, b)
     // The enclosure's bound is pessimistic: before giving up on double, measure the actual error.
-    if (!daeTrusted(t, a, b, error, values) && error > INPUT_ERROR && !accurate.measured(t)) {
+    if (!daeTrusted(t, a, b, error, values) && error > INPUT_ERROR && !measured) {
       [a, b, error] = accurate.measure(t)
       values = daeAt(a, b)
     }
@@ -455,20 +455,15 @@ function accurateSchedule(problem: FlowProblem): AccurateSchedule {
     const error = maxOf([[A, A2], [B, B2]].map(([x, y]) => (x.gt(0) && y.gt(0) ? x.minus(y).abs().div(y).toNumber() : Infinity)))
     return [A.toNumber(), B.toNumber(), error]
   }
-  const nearEnd = (t: number, a: number, b: number) => t !== 0 && t !== 1 && Math.min(a, b) < NEAR_END
   return {
     values(t) {
       const [a, b] = schedule.at(t)
-      if (t === 0 || t === 1) return [a, b, 0]
-      if (nearEnd(t, a, b)) {
+      if (t === 0 || t === 1) return [a, b, 0, true]
+      if (Math.min(a, b) < NEAR_END) {
         const [A, B, error] = decimal(t)
-        return [A, B, Math.max(INPUT_ERROR, error)]
+        return [A, B, Math.max(INPUT_ERROR, error), true]
       }
-      return [a, b, Math.max(INPUT_ERROR, schedule.valueError(t))]
-    },
-    measured(t) {
-      const [a, b] = schedule.at(t)
-      return t === 0 || t === 1 || nearEnd(t, a, b)
+      return [a, b, Math.max(INPUT_ERROR, schedule.valueError(t)), false]
     },
     measure(t) {
       const [a, b] = schedule.at(t)
@@ -484,12 +479,12 @@ type Values = [number, number, number]
 
 /**
  * alpha, beta at t for the closed form of Result A: `values` with the enclosure's bound on their
- * error (in decimal near the ends), `measure` the double values' actual error against decimal
- * where that bound is too pessimistic to trust a row, `measured` whether values already did.
+ * error (in decimal near the ends), and whether that error was measured (exact at the ends,
+ * against decimal near them); `measure` the double values' actual error against decimal where the
+ * bound is too pessimistic to trust a row.
  */
 interface AccurateSchedule {
-  values(t: number): Values
-  measured(t: number): boolean
+  values(t: number): [...Values, boolean]
   measure(t: number): Values
 }
 
