@@ -74,7 +74,7 @@ describe('the refusal follows the estimate', () => {
       try { checkCost(cost, 'points', 'N points', 'plot', 'lower --points') } catch (e) { message = (e as Error).message }
       expect(message !== undefined).toBe(beyond)
       if (message !== undefined) expect(message).toMatch(/^--points: N points would (need|take) about \S+ \S+ to plot \(limit 1 (GB|day)\); lower --points$/)
-    }), { numRuns: 200 })
+    }), { numRuns: 200, seed: SEED })
   })
 })
 
@@ -119,6 +119,13 @@ async function refusedOrCheap(argv: readonly string[], seconds: number): Promise
   return cost.seconds <= seconds ? 'cheap' : 'long'
 }
 
+/**
+ * The properties' seed is fixed, as the fuzz tests' (test/fuzz/cli.test.ts): a failure reproduces,
+ * and the cases, some of which run for seconds, cannot add up past the time limit on one run and
+ * not on another.
+ */
+const SEED = 15
+
 describe('property: random size flags', () => {
   it('either exit 2 with one line naming a size flag, or exit 0 within the estimate (in-process runner)', async () => {
     await fc.assert(fc.asyncProperty(requests, async (argv) => {
@@ -131,8 +138,8 @@ describe('property: random size flags', () => {
       } else {
         expect(kind, `${showArgv(argv)} ran, yet its estimate is beyond the limits`).toBe('cheap')
       }
-    }), { numRuns: 25 })
-  })
+    }), { numRuns: 25, seed: SEED })
+  }, 180_000)
 
   it('an accepted run\'s peak memory and wall time, measured by /usr/bin/time, stay under the estimate', async () => {
     if (!existsSync('/usr/bin/time')) return
@@ -149,9 +156,9 @@ describe('property: random size flags', () => {
         expect(bytes, `${showArgv(argv)}: peak ${bytes} bytes, estimate ${cost.bytes}`).toBeLessThanOrEqual(cost.bytes)
         expect(seconds, `${showArgv(argv)}: ${seconds} s, estimate ${cost.seconds}`).toBeLessThanOrEqual(cost.seconds)
         for (const f of readdirSync(scratch)) rmSync(join(scratch, f), { force: true })
-      }), { numRuns: 4 })
+      }), { numRuns: 4, seed: SEED })
     } finally {
       rmSync(scratch, { recursive: true, force: true })
     }
-  })
+  }, 180_000)
 })
