@@ -82,6 +82,9 @@ const request = (digits: fc.Arbitrary<number>, logN: fc.Arbitrary<number>, times
     // curves has at least 2 points.
     .map((r) => (r.command === 'curves' ? { ...r, times: Math.max(2, r.times) } : r))
 
+/** The properties that run commands draw from a fixed seed, as the fuzz tests do: a failure reproduces. */
+const SEED = 15
+
 describe('the estimate: refusals, measured runs, growth', () => {
   it('a request estimated beyond the limit is refused at once, naming a flag that lowers its cost', async () => {
     const beyond = request(fc.integer({ min: 200, max: 1000 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 40 }))
@@ -90,7 +93,7 @@ describe('the estimate: refusals, measured runs, growth', () => {
       const o = await runner.run(argvOf(r))
       expectRefusal(o, o.stderr.match(/^flowgm: --([a-z]+):/)?.[1] ?? '?', /would take (about|over) .* \(limit 1 hour\); (lower --digits|lower --n|give --t fewer values|lower --points)\n$/)
       expect(['digits', 'n', 't', 'points']).toContain(/^flowgm: --([a-z]+):/.exec(o.stderr)![1])
-    }), { numRuns: 12 })
+    }), { numRuns: 12, seed: SEED })
   })
 
   /** A warm process's fixed part of a request beyond the fit (parsing, compiling a custom schedule): hpCost's BASE counts 3 s for it and node's start. */
@@ -113,7 +116,7 @@ describe('the estimate: refusals, measured runs, growth', () => {
     await expectWithin(['stats', '--digits', '60', '--schedule', 'trig'], { command: 'stats', digits: 60, n: 8, transcendental: true })
     const cheap = request(fc.integer({ min: 5, max: 60 }), fc.constantFrom(0, 3, 20, 50), fc.integer({ min: 1, max: 4 }))
       .filter((r) => hpSeconds(estimateOf(r)) < 6)
-    await fc.assert(fc.asyncProperty(cheap, (r) => expectWithin(argvOf(r), estimateOf(r))), { numRuns: 8 })
+    await fc.assert(fc.asyncProperty(cheap, (r) => expectWithin(argvOf(r), estimateOf(r))), { numRuns: 8, seed: SEED })
   })
 
   it('grows with digits, n and times, and with a transcendental schedule; sweeps use the same per-row time', () => {

@@ -89,7 +89,7 @@ describe('a sweep failing later', () => {
       // Rows are written a chunk (512 rows) at a time: before the first chunk is whole, nothing.
       if (from < 512) expect(r.text).toBe('')
       if (complete) expect(r.text).toBe(whole.get(format))
-    }), { numRuns: 40 })
+    }), { numRuns: 40, seed: 15 })
   })
 })
 
