@@ -35,3 +35,37 @@ margin = m * beta * (n * omega + sigma^2) / n + q_xi * alpha
 # Claims of THEORY.md checked against the above (with the skip connection), not used to compute.
 [claims]
 margin = alpha^2 * beta * omega * (n - 1) / D
+
+# What the observables are, in the limit d -> infinity (checked against the forms above when
+# building; src/symbolic/meaning.ts). The directions are orthogonal, each with its squared norm per
+# dimension: mu; eta = sum_mu s^mu z^mu; xi; a fresh test pair's base noise x0 and sample noise z;
+# and what a training pair's (x0^mu, z^mu), times s^mu, keeps outside xi and eta: s^mu x0^mu =
+# xi/n + r0 and s^mu z^mu = eta/n + rz, as x0^mu.xi/d -> s^mu.
+[directions]
+mu = omega
+eta = n
+xi = n
+x0 = 1
+z = 1
+r0 = 1 - 1 / n
+rz = 1 - 1 / n
+
+[vectors]
+mu_emp = mu + sigma / n * eta
+w = m * mu_emp + q_xi * xi
+# A fresh test sample of the cluster s = +1 at time t. sign(w.x_t) = s, as w.x_t/d -> m beta omega > 0.
+x1 = mu + sigma * z
+xt = alpha * x0 + beta * x1
+error = c * xt + w - x1
+# The oracle that knows mu and s: x1 given x_t is Gaussian, so E[x1 | x_t] = mu + kappa (x_t - beta mu)
+# for the best kappa.
+oracle_error = mu + kappa * (xt - beta * mu) - x1
+# A training sample times its label, at time t.
+train_xt = alpha * (xi / n + r0) + beta * (mu + sigma * (eta / n + rz))
+
+[meaning]
+w_norm2 = dot(w, w)
+w_cos = dot(w, mu) / sqrt(dot(w, w) * dot(mu, mu))
+test_mse = dot(error, error)
+oracle_mse = minimise(kappa, dot(oracle_error, oracle_error))
+margin = dot(w, train_xt)

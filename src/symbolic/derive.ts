@@ -8,7 +8,8 @@
  * A failed check is an error: nothing is compiled from equations that do not hold.
  */
 import { FactoryBuilder } from './codegen.js'
-import { equationsHash, parseEquations, readEquationText, section, type Entry, type Section } from './eqfile.js'
+import { equationsHash, parseEquations, readEquationText, section, type Entry, type EquationFile, type Section } from './eqfile.js'
+import { checkMeaning, type Checked } from './meaning.js'
 import type { MathNode } from './mathjs.js'
 import {
   NotRational, polyTerms, rat, ratFromNumber, rfAdd, rfDenominator, rfConst, rfDiv, rfEqual, rfFromNode, rfIsZero, rfMul, rfPow, rfParts, rfRegularAt, rfSub, rfSubstitute, rfVar, rfVariables, type Rat, type RF,
@@ -107,13 +108,27 @@ export interface ModelSource {
 
 const PARAMS = new Set<string>(PARAMETERS)
 
-export function readModelEquations(): { schedules: Section[]; dae: Section[]; flow: Section[]; baselines: Section[] } {
+/** The equation files parsed; `texts` replaces a file's text (how tests plant a wrong equation). */
+export function readModelEquations(texts: Partial<Record<EquationFile, string>> = {}): { schedules: Section[]; dae: Section[]; flow: Section[]; baselines: Section[] } {
+  const text = (file: EquationFile) => texts[file] ?? readEquationText(file)
   return {
-    baselines: parseEquations(readEquationText('baselines.eq'), 'baselines.eq', ['n', 'sigma', 'omega']),
-    schedules: parseEquations(readEquationText('schedules.eq'), 'schedules.eq', ['t']),
-    dae: parseEquations(readEquationText('dae.eq'), 'dae.eq', [...PARAMETERS, 'alpha', 'beta', ...UNKNOWNS]),
-    flow: parseEquations(readEquationText('flow.eq'), 'flow.eq', [...PARAMETERS, ...SCHEDULE_SYMBOLS, ...UNKNOWNS, ...STATES]),
+    baselines: parseEquations(text('baselines.eq'), 'baselines.eq', ['n', 'sigma', 'omega']),
+    schedules: parseEquations(text('schedules.eq'), 'schedules.eq', ['t']),
+    dae: parseEquations(text('dae.eq'), 'dae.eq', [...PARAMETERS, 'alpha', 'beta', ...UNKNOWNS]),
+    flow: parseEquations(text('flow.eq'), 'flow.eq', [...PARAMETERS, ...SCHEDULE_SYMBOLS, ...UNKNOWNS, ...STATES]),
   }
+}
+
+/**
+ * Every check of the equations that compiles nothing: the published Result A and claims, the
+ * baselines' claims, and that each observable of dae.eq, flow.eq and baselines.eq is what its
+ * [meaning] says (src/symbolic/meaning.ts). Returns how each observable was decided.
+ */
+export function checkEquations(eqs: ReturnType<typeof readModelEquations>): Checked[] {
+  const checked = (['dae', 'flow', 'baselines'] as const).flatMap((f) => checkMeaning(eqs[f], `${f}.eq`))
+  checkPublished(eqs.dae)
+  checkBaselineClaims(eqs.baselines)
+  return checked
 }
 
 /** Rational functions of the entries of a section, each with the earlier ones substituted. */
@@ -449,11 +464,10 @@ function squareRational(node: MathNode, scope: ReadonlyMap<string, RF>): RF | un
   return undefined
 }
 
-/** Derive and compile the whole model from equations/. */
-export function deriveModel(): ModelSource {
-  const eqs = readModelEquations()
-  checkPublished(eqs.dae)
-  checkBaselineClaims(eqs.baselines)
+/** Derive and compile the whole model from equations/ (`texts` in place of files, as in readModelEquations). */
+export function deriveModel(texts: Partial<Record<EquationFile, string>> = {}): ModelSource {
+  const eqs = readModelEquations(texts)
+  checkEquations(eqs)
   const schedules = eqs.schedules.filter((s) => s.kind === 'schedule').map((s) => {
     const get = (name: string) => {
       const e = s.entries.find((x) => x.name === name)
@@ -467,7 +481,7 @@ export function deriveModel(): ModelSource {
   compileEntries(baselines, baselineObs, new Map(), false)
   const baselineKeys = baselineObs.map((e) => e.name)
   return {
-    hash: equationsHash(),
+    hash: equationsHash(texts),
     schedules,
     variants: { skip: deriveVariant(eqs, 'skip'), noskip: deriveVariant(eqs, 'noskip') },
     baselines: { keys: baselineKeys, source: baselines.source([], baselineKeys, 'functional'), double: baselines.source([], baselineKeys) },

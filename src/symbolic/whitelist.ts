@@ -11,6 +11,8 @@ export const ALLOWED_FUNCTIONS: ReadonlySet<string> = new Set([
   'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'log', 'sqrt', 'abs',
 ])
 export const CONSTANTS: ReadonlySet<string> = new Set(['pi', 'e'])
+/** The functions of ALLOWED_FUNCTIONS with their number of arguments (what user text may call). */
+export const ELEMENTARY: ReadonlyMap<string, number> = new Map([...ALLOWED_FUNCTIONS].map((f) => [f, 1]))
 const OPERATORS: ReadonlySet<string> = new Set(['add', 'subtract', 'multiply', 'divide', 'pow', 'unaryMinus', 'unaryPlus'])
 
 /** Longest expression accepted, in characters (a schedule is a short formula). */
@@ -23,9 +25,10 @@ export class ExpressionError extends Error {}
 
 /**
  * Parse `text` and check it against the whitelist, with `symbols` the free names allowed besides
- * pi and e. Throws ExpressionError with a one-line reason.
+ * pi and e, and `functions` the callable names with their number of arguments (user text: the
+ * elementary functions only). Throws ExpressionError with a one-line reason.
  */
-export function parseWhitelisted(text: string, symbols: ReadonlySet<string>): MathNode {
+export function parseWhitelisted(text: string, symbols: ReadonlySet<string>, functions: ReadonlyMap<string, number> = ELEMENTARY): MathNode {
   if (text.length > MAX_EXPRESSION_LENGTH) {
     throw new ExpressionError(`expression longer than ${MAX_EXPRESSION_LENGTH} characters (got ${text.length})`)
   }
@@ -45,7 +48,7 @@ export function parseWhitelisted(text: string, symbols: ReadonlySet<string>): Ma
   } catch (e) {
     throw new ExpressionError(`cannot parse expression (${quote(e instanceof Error ? e.message : String(e), 100)})`)
   }
-  checkNode(node, symbols, 0)
+  checkNode(node, symbols, functions, 0)
   // mathjs reads 0x10, 0b101, 0o17 (and 0xffi8 = -1): a schedule writes its numbers in decimal.
   const literal = /(?<![\w.])0[xbo][\w.]*/i.exec(text)
   if (literal) throw new ExpressionError(`numbers must be written in decimal (got '${quote(literal[0], 40)}')`)
@@ -67,7 +70,7 @@ function quote(text: string, max: number): string {
   return chars.length > max ? `${chars.slice(0, max).join('')}...` : escaped
 }
 
-function checkNode(node: MathNode, symbols: ReadonlySet<string>, depth: number): void {
+function checkNode(node: MathNode, symbols: ReadonlySet<string>, functions: ReadonlyMap<string, number>, depth: number): void {
   if (depth > MAX_DEPTH) throw new ExpressionError(`${NESTED} (parentheses, operators, function calls)`)
   const n = node as MathNode & Record<string, unknown>
   switch (node.type) {
@@ -80,7 +83,7 @@ function checkNode(node: MathNode, symbols: ReadonlySet<string>, depth: number):
     }
     case 'SymbolNode': {
       const name = n.name as string
-      if (ALLOWED_FUNCTIONS.has(name) && !symbols.has(name)) throw new ExpressionError(`${name} is a function: write ${name}(...)`)
+      if (functions.has(name) && !symbols.has(name)) throw new ExpressionError(`${name} is a function: write ${name}(...)`)
       if (!symbols.has(name) && !CONSTANTS.has(name)) {
         const allowed = [...symbols, ...CONSTANTS].join(', ')
         throw new ExpressionError(`unknown symbol '${quote(name, 40)}' (allowed: ${allowed})`)
@@ -88,23 +91,24 @@ function checkNode(node: MathNode, symbols: ReadonlySet<string>, depth: number):
       return
     }
     case 'ParenthesisNode':
-      checkNode(n.content as MathNode, symbols, depth + 1)
+      checkNode(n.content as MathNode, symbols, functions, depth + 1)
       return
     case 'OperatorNode': {
       const fn = n.fn as string
       if (!OPERATORS.has(fn)) throw new ExpressionError(`operator '${quote(n.op as string, 20)}' is not allowed`)
-      for (const arg of n.args as MathNode[]) checkNode(arg, symbols, depth + 1)
+      for (const arg of n.args as MathNode[]) checkNode(arg, symbols, functions, depth + 1)
       return
     }
     case 'FunctionNode': {
       const fnNode = n.fn as MathNode & { name?: string }
       const name = fnNode.type === 'SymbolNode' ? fnNode.name ?? '' : ''
-      if (!ALLOWED_FUNCTIONS.has(name)) {
-        throw new ExpressionError(`function '${quote(name || fnNode.toString(), 40)}' is not allowed (allowed: ${[...ALLOWED_FUNCTIONS].join(', ')})`)
+      const arity = functions.get(name)
+      if (arity === undefined) {
+        throw new ExpressionError(`function '${quote(name || fnNode.toString(), 40)}' is not allowed (allowed: ${[...functions.keys()].join(', ')})`)
       }
       const args = n.args as MathNode[]
-      if (args.length !== 1) throw new ExpressionError(`${name} takes exactly one argument`)
-      checkNode(args[0], symbols, depth + 1)
+      if (args.length !== arity) throw new ExpressionError(`${name} takes exactly ${arity === 1 ? 'one argument' : `${arity} arguments`}`)
+      for (const arg of args) checkNode(arg, symbols, functions, depth + 1)
       return
     }
     default:
