@@ -1,21 +1,16 @@
-// The test files the mutation run uses: those that exercise the numerical core in-process. Tests
-// that drive the built CLI in a child process (dist/) cannot see a mutant of src/, so they would
-// only cost time there; they still run in `npm test`.
+// The vitest configuration of a mutation run: the test files of the module named by
+// FLOWGM_MUTATION_MODULE (src/tools/mutation-modules.ts), set by `npm run mutation` for Stryker.
 import { defineConfig } from 'vitest/config'
+import { MUTATION_MODULES } from '../../src/tools/mutation-modules.js'
+
+const name = process.env.FLOWGM_MUTATION_MODULE
+const module = MUTATION_MODULES.find((m) => m.name === name)
+if (!module) throw new Error(`FLOWGM_MUTATION_MODULE must be one of ${MUTATION_MODULES.map((m) => m.name).join(', ')} (got ${name})`)
 
 export default defineConfig({
   test: {
-    include: [
-      'test/baselines/*.test.ts',
-      'test/hp/*.test.ts',
-      'test/linalg/*.test.ts',
-      'test/simulate/*.test.ts',
-      'test/sweep/*.test.ts',
-      'test/symbolic/{derive,exact,rational}.test.ts',
-      'test/theory/*.test.ts',
-      'test/mutation/*.test.ts',
-      'test/reliability/{digits-baselines,digits-limits,schedule-conditions}.test.ts',
-    ],
+    include: [...module.tests],
+    // Instrumented code runs several times slower than the original.
     testTimeout: 600_000,
   },
 })

@@ -1,0 +1,21 @@
+/**
+ * The modules of the numerical core under mutation testing (`npm run mutation`), each with the
+ * files Stryker mutates and the test files that run against its mutants. Only tests that call the
+ * code in-process can see a mutant (tests that run the built CLI in a child process use dist/), and
+ * each module runs the subset of those that exercises it, so a score is a lower bound on what the
+ * whole suite kills.
+ */
+export interface MutationModule {
+  readonly name: string
+  readonly mutate: readonly string[]
+  readonly tests: readonly string[]
+}
+
+export const MUTATION_MODULES: readonly MutationModule[] = [
+  { name: 'baselines', mutate: ['src/baselines/**/*.ts'], tests: ['test/baselines/*.test.ts', 'test/reliability/digits-baselines.test.ts'] },
+  { name: 'theory', mutate: ['src/theory/**/*.ts'], tests: ['test/theory/*.test.ts', 'test/reliability/digits-limits.test.ts'] },
+  { name: 'hp', mutate: ['src/hp/**/*.ts'], tests: ['test/hp/*.test.ts', 'test/theory/hp.test.ts'] },
+  { name: 'codegen', mutate: ['src/symbolic/codegen.ts'], tests: ['test/symbolic/*.test.ts', 'test/theory/solve.test.ts'] },
+  { name: 'simulate', mutate: ['src/simulate/{simulate,train,engine,data,vector}.ts'], tests: ['test/simulate/*.test.ts'] },
+  { name: 'sweep', mutate: ['src/sweep/merge.ts'], tests: ['test/sweep/*.test.ts'] },
+]
