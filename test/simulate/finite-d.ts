@@ -82,9 +82,9 @@ export function measureFlow(problem: FlowProblem, d: number, steps: number, part
   const rows: Row[] = []
   const h = 1 / steps
   for (let k = 0; ; k++) {
-    rows.push({ t: k * h, ...observe(X, A, mu) })
+    rows.push({ t: k / steps, ...observe(X, A, mu) })
     if (k === steps) return rows
-    const { gamma, v, u } = trainer.fit(problem.schedule.at(k * h)).velocity
+    const { gamma, v, u } = trainer.fit(problem.schedule.at(k / steps)).velocity
     for (const x of X) {
       const s = h * sgn(dot(u, x))
       for (let i = 0; i < d; i++) x[i] += h * gamma * x[i] + s * v[i]
