@@ -21,18 +21,20 @@ describe('DAE observables measured at finite d', () => {
   // Observed over seeds (sqrt(d) x deviation of the 4-seed mean; relative for w_norm2, test_mse,
   // oracle_mse): c sd <= 0.28, |mean| <= 0.1; w_norm2 sd <= 0.98, |mean| <= 0.18; w_cos sd <= 0.24
   // for t <= 0.5 and <= 1.4 at t >= 0.8, where w is small (|w|^2/d ~ 1e-3) and mostly its xi
-  // part, so its direction is noisy; margin sd <= 0.32; test_mse sd <= 0.30, |mean| <= 0.16;
+  // part, so its direction is noisy; margin sd <= 0.46 (without skip connection at t = 0.95; it
+  // grows with beta); test_mse sd <= 0.30, |mean| <= 0.16;
   // oracle_mse sd <= 0.12, |mean| <= 0.04.
-  const K_ABS: Row = { c: 1.5, margin: 1.6 }
+  const K_ABS: Row = { c: 1.5, margin: 2.4 }
   const K_REL: Row = { w_norm2: 5, test_mse: 1.7, oracle_mse: 0.7 }
   const kCos = (t: number) => (t <= 0.5 ? 1.5 : 7.5)
   const cases: Array<{ problem: FlowProblem; ts: number[] }> = [
     { problem: flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 }), ts: [0.05, 0.5, 0.95] },
     { problem: flowProblem({ n: 4, sigma: 0.7, lambda: 0, omega: 2 }), ts: [0.05, 0.5, 0.95] },
     { problem: flowProblem({ n: 16, sigma: 2, lambda: 3 }), ts: [0.3, 0.8] },
+    { problem: flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, skip: false }), ts: [0.05, 0.5, 0.95] },
   ]
   for (const { problem, ts } of cases) {
-    const label = `n = ${problem.n}, sigma = ${problem.sigma}, lambda = ${problem.lambda}, omega = ${problem.omega}`
+    const label = `n = ${problem.n}, sigma = ${problem.sigma}, lambda = ${problem.lambda}, omega = ${problem.omega}${problem.skip ? '' : ', no skip'}`
     it(`${label}: c, w_norm2, w_cos, margin, test_mse, oracle_mse at t = ${ts.join(', ')}`, () => {
       const theory = learntDae(problem)
       for (const t of ts) {
@@ -60,8 +62,9 @@ describe('flow observables measured on transported particles', () => {
   // (from t = 0.1: at t = 0 cos is the theory's limit t -> 0+, while the particles' mean is noise).
   const K: Row = { norm: 7, cos_sample: 1.5, var: 3, mse: 3, cos: 2 }
   const steps = 10
-  for (const problem of [flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 }), flowProblem({ n: 4, sigma: 0.7, lambda: 0, omega: 2 })]) {
-    it(`n = ${problem.n}, lambda = ${problem.lambda}: norm, cos, cos_sample, mse, var at every step`, () => {
+  const problems = [flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 }), flowProblem({ n: 4, sigma: 0.7, lambda: 0, omega: 2 }), flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, skip: false })]
+  for (const problem of problems) {
+    it(`n = ${problem.n}, lambda = ${problem.lambda}${problem.skip ? '' : ', no skip'}: norm, cos, cos_sample, mse, var at every step`, () => {
       const observe = flowObservables(problem)
       const theory = discreteFlow(problem, steps, 'euler').map((y, k) => observe(k / steps, y))
       const runs = SEEDS.map((seed) => measureFlow(problem, d, steps, 50, seed))
