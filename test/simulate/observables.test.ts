@@ -58,9 +58,9 @@ describe('flow observables measured on transported particles', () => {
   // at n = 8) and mse down by twice that times sqrt(omega) (-1.41/sqrt(d)); the first step moves
   // each particle along s_i v with s_i = sign(u.x0_i), so the cross term 2 s_i P x0_i.mu_hat/d of
   // norm is about 2 sqrt(2/pi) P |mu_hat|/sqrt(d) > 0 at t = 1 (2.75/sqrt(d) at n = 8). Observed over 20 groups of
-  // 4 seeds, max over steps of |mean| + 5 sd: norm 6.7, cos_sample 1.4, var 3.0, mse 2.9, cos 2.0
+  // 4 seeds, max over steps of |mean| + 5 sd: norm 6.7, cos_sample 1.03, var 3.0, mse 2.9, cos 2.0
   // (from t = 0.1: at t = 0 cos is the theory's limit t -> 0+, while the particles' mean is noise).
-  const K: Row = { norm: 7, cos_sample: 1.5, var: 3, mse: 3, cos: 2 }
+  const K: Row = { norm: 7, cos_sample: 1.1, var: 3, mse: 3, cos: 2 }
   const steps = 10
   const problems = [flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 }), flowProblem({ n: 4, sigma: 0.7, lambda: 0, omega: 2 }), flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, skip: false })]
   for (const problem of problems) {
