@@ -112,7 +112,7 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
       const directions = ahead ? [fit.velocity.u, ahead.velocity.u] : [fit.velocity.u]
       const { dots, norms } = engine.project([...directions, ...probe.vectors])
       const J = directions.length + probe.vectors.length
-      measured.push({ ...probe.row(k * h, dots, norms, J, directions.length), ...learnt })
+      measured.push({ ...probe.row(k / K, dots, norms, J, directions.length), ...learnt })
       const { a, vectors, coefficients } = ahead ? heun(h, fit, ahead, dots, J) : euler(h, fit, dots, J)
       engine.update(a, vectors, coefficients)
       timing.transport += lap()
