@@ -45,7 +45,7 @@ function strykerConfig(m: MutationModule): string {
     incrementalFile: `${OUT}/${m.name}.incremental.json`,
     tempDirName: `out/stryker-${m.name}`,
     // The sandbox is a copy of the project: leave out earlier reports and sandboxes.
-    ignorePatterns: ['/out'],
+    ignorePatterns: ['/out', ...(m.ignore ?? [])],
     concurrency: 2,
     timeoutMS: 5000,
   }, null, 2))
