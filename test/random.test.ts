@@ -207,11 +207,13 @@ describe('seeds', () => {
     const xc = Array.from({ length: 100 }, () => c.normal())
     expect(xa).toEqual(xb)
     expect(xa.filter((x, i) => x === xc[i])).toHaveLength(0)
+    const ref = refStream(43)
+    expect(xc).toEqual(Array.from({ length: 100 }, () => ref.normal()))
   })
 
   it('accepts integers in [0, 2^32 - 1] only', () => {
-    expect(() => rng(0)).not.toThrow()
-    expect(() => rng(2 ** 32 - 1)).not.toThrow()
+    // The two ends start the streams of the reference seeding (a refusal would throw here).
+    for (const seed of [0, 2 ** 32 - 1]) expect(rng(seed).nextUint32(), `seed ${seed}`).toBe(Number(refStream(seed).next()))
     for (const bad of [-1, 1.5, 2 ** 32, Number.NaN, Number.POSITIVE_INFINITY]) {
       expect(() => rng(bad)).toThrow(/seed/)
     }

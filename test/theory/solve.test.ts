@@ -148,9 +148,23 @@ describe('schedules', () => {
     expect(rel(bd, 2 / Math.cosh(1) ** 2 / Math.tanh(2))).toBeLessThan(1e-14)
     expect(Number.isFinite(al + be + a.stats(1).mse)).toBe(true)
   })
-  it('named schedules satisfy the conditions of THEORY.md section 1', async () => {
-    const { checkSchedule } = await import('../../src/symbolic/schedule.js')
-    for (const src of model().schedules.values()) expect(() => checkSchedule(src)).not.toThrow()
+  it('named schedules pass the conditions of docs/theory.md section 1 with their closed-form values and slopes; a broken one is refused', async () => {
+    const { checkSchedule, compileSchedule } = await import('../../src/symbolic/schedule.js')
+    const h = Math.PI / 2
+    const byHand: Record<string, (t: number) => number[]> = {
+      linear: (t) => [1 - t, t, -1, 1],
+      trig: (t) => [Math.cos(h * t), Math.sin(h * t), -h * Math.sin(h * t), h * Math.cos(h * t)],
+    }
+    expect([...model().schedules.keys()].sort()).toEqual(Object.keys(byHand))
+    for (const [name, src] of model().schedules) {
+      const schedule = checkSchedule(src)
+      // A few roundings of numbers <= pi/2 apart: 4 eps absolute (measured <= 6e-17, cos(pi/2)).
+      for (const t of [0, 0.3, 0.5, 0.77, 1]) {
+        schedule.at(t).forEach((x, i) => expect(Math.abs(x - byHand[name](t)[i]), `${name} [${i}] at ${t}`).toBeLessThanOrEqual(4 * Number.EPSILON))
+      }
+    }
+    expect(() => checkSchedule(compileSchedule('late', '1-t', '0.99*t'))).toThrow(/beta\(1\) = 1/)
+    expect(() => checkSchedule(compileSchedule('negative', '1-t', 't-0.5*sin(pi*t)'))).toThrow(/beta must be >= 0/)
   })
   it('a custom schedule equal to a named one gives the same numbers', () => {
     const a = solve(flowProblem({ n: 5, sigma: 0.7, lambda: 0.2, schedule: 'trig' })).stats(0.63)
