@@ -28,11 +28,15 @@ const PARAMS = [
   { n: 1000, sigma: 5, lambda: 3, omega: 0.2 },
   { n: 1_000_000, sigma: 0.5, lambda: 0.1, omega: 4 },
 ]
+// Tolerances: odex runs at rtol 1e-15 and its global error grows over the steps. Measured worst
+// relative errors against the closed form: 1.1e-13 with skip connection, 5.5e-13 without (the
+// pole at t = 1), 5.8e-13 for dense output, 1.5e-14 for mse(1) and against quadrature. Each bound
+// is 2-7x the measured value.
 const TIMES = [0, 1e-6, 1e-3, 0.01, 0.1, 0.25, 0.5, 0.7, 0.9, 0.99, 0.999, 0.9999, 0.999999, 1]
 
 describe('flow ODE against the hand-derived closed form', () => {
   for (const schedule of SCHEDULES) {
-    it(`with skip connection, ${JSON.stringify(schedule)}: relative error <= 1e-12 on [0, 1]`, () => {
+    it(`with skip connection, ${JSON.stringify(schedule)}: relative error <= 3e-13 on [0, 1]`, () => {
       let worst = 0
       for (const params of PARAMS) {
         const p = flowProblem({ ...params, schedule })
@@ -48,7 +52,7 @@ describe('flow ODE against the hand-derived closed form', () => {
           worst = Math.max(worst, rel(s.mse, mse) / Math.max(1, kappa), rel(s.var, ref[2] ** 2))
         }
       }
-      expect(worst).toBeLessThan(1e-12)
+      expect(worst).toBeLessThan(3e-13)
     })
     it(`without skip connection, ${JSON.stringify(schedule)}: <= 1e-12 up to t = 0.999 and at t = 1`, () => {
       let worst = 0
@@ -67,13 +71,13 @@ describe('flow ODE against the hand-derived closed form', () => {
     for (const { n, sigma, lambda } of PARAMS) {
       const s = solve(flowProblem({ n, sigma, lambda, schedule: 'trig' })).stats(1)
       const K = n + lambda - 1, L = lambda * (1 + sigma ** 2) + (n - 1) * sigma ** 2
-      expect(rel(s.mse, (lambda ** 2 + n * sigma ** 2 + (n * L) / K) / (n + lambda) ** 2)).toBeLessThan(1e-12)
+      expect(rel(s.mse, (lambda ** 2 + n * sigma ** 2 + (n * L) / K) / (n + lambda) ** 2)).toBeLessThan(1e-13)
     }
   })
 })
 
 describe('flow ODE against quadrature of the integrating factor', () => {
-  it.each(['linear', 'trig'] as const)('%s: M, Q_xi, P agree to 1e-11', (schedule) => {
+  it.each(['linear', 'trig'] as const)('%s: M, Q_xi, P agree to 1e-13', (schedule) => {
     const p = flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, schedule })
     const coef = model().variants.skip.ode(p.n, p.sigma, p.lambda, p.omega)
     const k = (s: number) => { const [a, b, ad, bd] = p.schedule.at(s); return coef(a, b, ad, bd) }
@@ -83,7 +87,7 @@ describe('flow ODE against quadrature of the integrating factor', () => {
       for (let i = 0; i < 3; i++) {
         const x0 = i === 2 ? 1 : 0
         const q = integratingFactor((s) => k(s)[2 * i], (s) => k(s)[2 * i + 1], x0, t)
-        expect(rel(y[i], q)).toBeLessThan(1e-11)
+        expect(rel(y[i], q)).toBeLessThan(1e-13)
       }
     }
   })
