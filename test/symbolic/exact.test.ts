@@ -99,6 +99,17 @@ describe.each(VARIANTS)('printed closed forms, %s', (variant) => {
     expect(e.mse1?.text).toBeTypeOf('string')
     expect(Object.keys(e.rate?.text ?? {}).sort()).toEqual(['C', 'C1', 'C_bo', 'C_bo1', 'ratio'])
     expect(e.definitions.map((d) => d.name)).toEqual(['K', 'Lambda', 'D'])
+    // The printed definitions are docs/theory.md's (K = n + lambda - 1, Lambda = lambda (omega +
+    // sigma^2) + (n - 1) sigma^2, D = alpha^2 K + beta^2 Lambda), at every random point, to the
+    // 60 digits of the evaluation (1e-55 relative: a few roundings at 60 digits).
+    for (const p of POINTS) {
+      const scope = pointScope(e, p, String(p.t))
+      const [a, b] = SCHEDULES[p.schedule].at(new X(p.t))
+      const [n, s2, l, w] = [new X(p.n), new X(p.sigma).pow(2), new X(p.lambda), new X(p.omega)]
+      const K = n.plus(l).minus(1), L = l.times(w.plus(s2)).plus(n.minus(1).times(s2))
+      const byHand: Record<string, Dec> = { K, Lambda: L, D: a.pow(2).times(K).plus(b.pow(2).times(L)) }
+      for (const [k, v] of Object.entries(byHand)) expect(close(new X(String(scope[k])), v, 1e-55), `${k} at ${describePoint(p, String(p.t))}`).toBe(true)
+    }
     expect(big.evaluate('1/3').toString()).toHaveLength(62) // the evaluator really has 60 digits
   })
 
