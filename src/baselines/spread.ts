@@ -1,6 +1,7 @@
 /**
  * How far the finite-d baselines (finite.ts) stray from their d -> infinity forms (asymptotic.ts):
- * the scale of the fluctuations, used as the tolerance of the tests and of `npm run validate`.
+ * the scale of the fluctuations, used as the tolerance of `npm run validate`. The tests take their
+ * tolerance from their own seeds instead, and check c below against that Monte Carlo.
  *
  * Tolerance derivation. Fix μ (‖μ‖² = ωd) and the labels s. Then η = Σ s^μ z^μ ~ N(0, n I_d) and
  * three overlaps carry all first-order fluctuations:

@@ -10,8 +10,11 @@ const N = 40
 const S = seriesArith(D, N)
 const P = decimalArith(D)
 const t0 = new D('0.4')
-const h = new D('0.01') // truncation error ~ h^N, far below 1e-50
-const TOL = new D('1e-50')
+const h = new D('0.01')
+// Truncation leaves about h^N = 1e-80; the rest is rounding at 60 digits, amplified where the
+// terms grow (powInt -3 of a function near 0.3): measured at most 2e-58 over every case below.
+// The bound is 5x that.
+const TOL = new D('1e-57')
 
 type Builder = <T>(A: Arith<T>, t: T) => T
 // Arguments of three kinds: degree 1, degree 2, and a full series (not a polynomial).

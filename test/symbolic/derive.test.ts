@@ -74,7 +74,10 @@ describe('compiled code against the equations as written (60 digits)', () => {
   const rhsAt = (scope: Record<string, unknown>, e: (typeof ode)[number], x: number) =>
     Number(big.evaluate(e.text, { ...scope, M: big.bignumber(x), Q_xi: big.bignumber(x), P: big.bignumber(x) }))
 
-  it('DAE keys agree to 1e-13 relative at random points', () => {
+  // Tolerances: the compiled code evaluates each closed form in double, a few dozen roundings of
+  // relative eps each; measured over these 60 points: 8.8e-16 (DAE keys), 1.4e-15 (ODE
+  // coefficients). The bounds are 4-5x that.
+  it('DAE keys agree to 4e-15 relative at random points', () => {
     const v = model().variants.skip
     let worst = 0
     for (const p of points) {
@@ -82,7 +85,7 @@ describe('compiled code against the equations as written (60 digits)', () => {
       const got = v.dae(p.n, p.sigma, p.lambda, p.omega)(p.alpha, p.beta)
       v.source.daeKeys.forEach((k, i) => { worst = Math.max(worst, rel(got[i], Number(scope[k]))) })
     }
-    expect(worst).toBeLessThan(1e-13)
+    expect(worst).toBeLessThan(4e-15)
   })
   it('ODE coefficients (1/alpha removed) agree with gamma, zeta m, zeta q_xi as written', () => {
     const v = model().variants.skip
@@ -95,7 +98,7 @@ describe('compiled code against the equations as written (60 digits)', () => {
         worst = Math.max(worst, rel(got[2 * i], rhsAt(scope, e, 1) - rhsAt(scope, e, 0)), rel(got[2 * i + 1], rhsAt(scope, e, 0)))
       })
     }
-    expect(worst).toBeLessThan(1e-12)
+    expect(worst).toBeLessThan(6e-15)
   })
   it('at alpha = 0 the regularised coefficients equal the limit of the written ones', () => {
     const v = model().variants.skip

@@ -143,9 +143,11 @@ describe('refusals where neither solver answers', () => {
     const problem = flowProblem({ n: 1e14, sigma: 1e-10, lambda: 0.1 })
     expect(() => solve(problem)).toThrow(/^--sigma: .* lambda\/n = 1e-15 are both tiny\); give a larger --sigma, or a larger --lambda or smaller --n$/)
     // Result A needs no flow: against the closed form by hand (test/theory/by-hand.ts, 130 digits).
+    // Double evaluates the closed form in a few roundings without cancellation here: 8 eps
+    // relative (measured <= 3e-16).
     const row = learntDae(problem).at(0.5)
     const ref = daeByHand({ n: '1e14', sigma: '1e-10', lambda: '0.1', omega: '1' }, [new X('0.5'), new X('0.5')])
-    for (const k of ['c', 'm', 'w_norm2', 'test_mse', 'oracle_mse'] as const) expect(Math.abs(row[k] - ref[k].toNumber())).toBeLessThanOrEqual(1e-12 * Math.abs(ref[k].toNumber()))
+    for (const k of ['c', 'm', 'w_norm2', 'test_mse', 'oracle_mse'] as const) expect(Math.abs(row[k] - ref[k].toNumber()), k).toBeLessThanOrEqual(8 * Number.EPSILON * Math.abs(ref[k].toNumber()))
   })
 })
 

@@ -1,5 +1,6 @@
 // High precision (src/theory/hp.ts) against independent routes:
-//  - the double-precision solver (src/theory/solve.ts, odex on the same ODE), to 1e-12 relative;
+//  - the double-precision solver (src/theory/solve.ts, odex on the same ODE), to 1e-13 relative
+//    (odex at rtol 1e-15; measured at most 1.6e-14 at these points);
 //  - closed forms derived by hand, evaluated here with decimal.js at 130 digits (THEORY.md sections
 //    3 and 4). With K = n + lambda - 1, Lambda = lambda (omega + sigma^2) + (n - 1) sigma^2 and
 //    D = alpha^2 K + beta^2 Lambda, the DAE of Result A is
@@ -104,7 +105,7 @@ const CASES: Array<{ name: ScheduleName; skip: boolean }> = [
 describe('statsHp at --digits 60 (n = 8, sigma = 1.5, lambda = 0.1, omega = 1; t = 0.37 and 1)', () => {
   for (const { name, skip } of CASES) {
     const label = `${name}${skip ? '' : ', no skip'}`
-    it(`${label}: agrees with the double-precision solver to 1e-12 relative (M, Q_xi, P, mse)`, () => {
+    it(`${label}: agrees with the double-precision solver to 1e-13 relative (M, Q_xi, P, mse)`, () => {
       const r = stats60(name, skip)
       const sol = solve(problemOf(name, skip))
       const bad: string[] = []
@@ -115,7 +116,7 @@ describe('statsHp at --digits 60 (n = 8, sigma = 1.5, lambda = 0.1, omega = 1; t
         for (const k of ['M', 'Q_xi', 'P', 'mse']) {
           // Q_xi = 0 identically without skip connection: compare absolutely there.
           const e = d[k] === 0 || row[k].isZero() ? Math.abs(d[k] - row[k].toNumber()) : rel(d[k], row[k].toNumber())
-          if (!(e <= 1e-12)) bad.push(`t=${t} ${k}: hp ${row[k].toString()}, double ${d[k]} (${e.toExponential(2)})`)
+          if (!(e <= 1e-13)) bad.push(`t=${t} ${k}: hp ${row[k].toString()}, double ${d[k]} (${e.toExponential(2)})`)
         }
       })
       expect(bad).toEqual([])
@@ -128,10 +129,13 @@ describe('statsHp at --digits 60 (n = 8, sigma = 1.5, lambda = 0.1, omega = 1; t
     })
   }
 
-  it.each(['linear', 'trig', 'custom'] as const)('%s: digitsVerified >= 55 at t = 0.37 and t = 1 (both routes agree)', (name) => {
+  it.each(['linear', 'trig', 'custom'] as const)('%s: digitsVerified >= D + 2 = 62 at t = 0.37 and t = 1 (both routes agree)', (name) => {
+    // docs/cli.md: the two routes agree on at least D + 2 digits, or the precision grows and both
+    // are recomputed (measured 69-70 here). That the printed digits are right is checked against
+    // the hand-derived forms above; this checks the claim printed next to them.
     const r = stats60(name)
-    expect(r.digitsVerified).toBeGreaterThanOrEqual(55)
-    expect(r.precision).toBeGreaterThanOrEqual(60)
+    expect(r.digitsVerified).toBeGreaterThanOrEqual(62)
+    expect(r.precision).toBeGreaterThanOrEqual(62)
     expect(r.rows).toHaveLength(2)
   })
 
@@ -155,11 +159,11 @@ describe('no catastrophic cancellation near t = 1', () => {
     { name: 'linear', skip: true },
     { name: 'custom', skip: true },
     { name: 'linear', skip: false },
-  ] as const)('$name, skip $skip: --digits 100 at t = 1 - 1e-30 agrees with the closed forms to 95+ digits', ({ name, skip }) => {
+  ] as const)('$name, skip $skip: --digits 100 at t = 1 - 1e-30 agrees with the closed forms to all 100 digits', ({ name, skip }) => {
     const r = statsHp(problemOf(name, skip), [t], { digits: 100 })
     expect(new X(t).eq(new X(1).minus('1e-30'))).toBe(true)
-    expect(r.digitsVerified).toBeGreaterThanOrEqual(95)
-    const bad = offByMore(r.rows[0], statsByHand(BASE, SCHEDULES[name](new X(t)), skip), 95, 1)
+    expect(r.digitsVerified).toBeGreaterThanOrEqual(102)
+    const bad = offByMore(r.rows[0], statsByHand(BASE, SCHEDULES[name](new X(t)), skip), 100, 1)
     expect(bad).toEqual([])
   })
 })
@@ -167,7 +171,7 @@ describe('no catastrophic cancellation near t = 1', () => {
 describe('daeHp against Result A (THEORY.md section 3)', () => {
   it.each(['linear', 'trig'] as const)('%s: every dae key at t = 0.25 to 60 digits (<= 1 ulp)', (name) => {
     const r = daeHp(problemOf(name), ['0.25'], { digits: 60 })
-    expect(r.digitsVerified).toBeGreaterThanOrEqual(55)
+    expect(r.digitsVerified).toBeGreaterThanOrEqual(62)
     expect(offByMore(r.rows[0], daeByHand(BASE, SCHEDULES[name](new X('0.25'))), 60, 1)).toEqual([])
   })
 
@@ -193,7 +197,7 @@ describe('large n (beyond double precision)', () => {
     const p: Params = { ...BASE, n: '1e20' }
     const r = statsHp(problemOf('linear', true, p), ['1'], { digits: 40 })
     const row = r.rows[0]
-    expect(r.digitsVerified).toBeGreaterThanOrEqual(40)
+    expect(r.digitsVerified).toBeGreaterThanOrEqual(42)
     // mse(1) ~ 2 sigma^2 / n = 4.5e-20: M - 1 = -lambda/(n+lambda) must not be lost to cancellation.
     expect(ulps(row.mse, mse1ByHand(p), 40)).toBeLessThanOrEqual(1)
     expect(ulps(row.M, new X('1e20').div(new X('1e20').plus('0.1')), 40)).toBeLessThanOrEqual(1)
