@@ -17,5 +17,6 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   { name: 'hp', mutate: ['src/hp/**/*.ts'], tests: ['test/hp/*.test.ts', 'test/theory/hp.test.ts'] },
   { name: 'codegen', mutate: ['src/symbolic/codegen.ts'], tests: ['test/symbolic/*.test.ts', 'test/theory/solve.test.ts'] },
   { name: 'simulate', mutate: ['src/simulate/{simulate,train,engine,data,vector}.ts'], tests: ['test/simulate/*.test.ts'] },
-  { name: 'sweep', mutate: ['src/sweep/merge.ts'], tests: ['test/sweep/*.test.ts'] },
+  // merge, and the resume code: resumePoint and the scan it makes (run.ts), the partial file (sink.ts).
+  { name: 'sweep', mutate: ['src/sweep/merge.ts', 'src/sweep/run.ts:178-288', 'src/sweep/sink.ts:254-316'], tests: ['test/sweep/*.test.ts'] },
 ]

@@ -85,6 +85,15 @@ describe('a partial file completes to the uninterrupted run, byte for byte', () 
   })
 })
 
+describe('the partial file is watched only while it is written', () => {
+  it('SIGINT and SIGTERM handlers (which report the kept rows) are gone once the file is complete', async () => {
+    const listeners = () => [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM'), process.listenerCount('exit')]
+    const before = listeners()
+    await resumed(SMALL, small.slice(0, 200))
+    expect(listeners()).toEqual(before)
+  })
+})
+
 describe('--resume refuses, leaving the files as they were', () => {
   /** `--resume` with `partial` (and `out`, if given) present must be refused with exactly `message(out)`. */
   async function refused(flags: Flags, files: { partial?: string; out?: string }, message: (out: string, partial: string) => string, o: { shard?: Shard; resume?: boolean } = {}): Promise<void> {
@@ -154,6 +163,13 @@ describe('--resume refuses, leaving the files as they were', () => {
 
   it('a new run where an interrupted one left its partial file', async () => {
     await refused(SMALL, { partial: [head, rows[0], ''].join('\n') }, (_, p) => `--out: ${p} holds an interrupted sweep; continue it with --resume or delete it`, { resume: false })
+  })
+
+  it('a new run into a directory that does not exist', async () => {
+    const out = tmp.path('no-such-dir/out.jsonl')
+    const e = await sweepFile(SMALL, out).then(() => undefined, (x: unknown) => x)
+    expect(e).toBeInstanceOf(InputError)
+    expect((e as Error).message).toBe(`--out: cannot write ${out}: its directory does not exist`)
   })
 
   it('a complete FILE is left alone, saying so', async () => {
