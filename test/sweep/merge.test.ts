@@ -6,7 +6,7 @@
 // written out from merge's rules, with line numbers and row indices counted by hand from the
 // grid (row i of shard k/K is i with i mod K = k - 1, the last axis fastest).
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { InputError } from '../../src/errors.js'
 import { mergeFiles } from '../../src/sweep/merge.js'
 import { TABLE_FORMATS } from '../../src/sweep/writers.js'
@@ -19,6 +19,8 @@ const SWEEPS: Readonly<Record<string, Flags>> = {
   // 6 rows: (sigma, n) = (0.5, 2), (0.5, 4), (0.5, 8), (1, 2), (1, 4), (1, 8).
   compare: { command: 'compare', args: { n: '2,4,8', sigma: '0.5,1' } },
   daeCompare: { command: 'dae-compare', args: { n: '2,4', 't-range': '0:1:lin:3' } },
+  // n from a log range of 5 points, rounded to integers: merge must round them as the sweep did.
+  ranges: { command: 'compare', args: { 'n-range': '2:40:log:5', 'lambda-range': '0:0.5:lin:2' } },
   curves: { command: 'curves', args: { points: '7' } },
   // 2 rows in 3 shards: shard 3/3 holds none.
   digits: { command: 'compare', args: { n: '2,4', digits: '5' } },
@@ -120,6 +122,22 @@ describe('files merge refuses', () => {
     await refused([f, noShard], `${noShard}: is not a flowgm sweep (its first line is not a sweep header; write sweeps with --format jsonl)`)
   })
 
+  it('a header missing a field, or with one of the wrong type', async () => {
+    const [a] = shards.compare.texts
+    const header = JSON.parse(lineOf(a, 1)) as Record<string, unknown>
+    const faults: Array<Record<string, unknown>> = [
+      ...['flowgm', 'sweep', 'id', 'rows', 'keys', 'axes', 'params', 'caption', 'shard'].map((k) => ({ [k]: undefined })),
+      { flowgm: 1 }, { sweep: null }, { id: 7 }, { rows: -1 }, { rows: 1.5 }, { rows: '6' }, { rows: 2 ** 31 }, { keys: 'n' }, { keys: ['n', 1] },
+      { axes: 'n' }, { params: 1 }, { caption: 0 }, { shard: '1/3x' }, { shard: 'a/3' }, { shard: 13 },
+    ]
+    for (const fault of faults) {
+      const [f] = place([[JSON.stringify({ ...header, ...fault }), ...a.split('\n').slice(1)].join('\n')])
+      await refused([f], `${f}: is not a flowgm sweep (its first line is not a sweep header; write sweeps with --format jsonl)`)
+    }
+    const [nul] = place(['null\n'])
+    await refused([nul], `${nul}: is not a flowgm sweep (its first line is not a sweep header; write sweeps with --format jsonl)`)
+  })
+
   it('a header whose precision, axes or row count is not a sweep', async () => {
     const [a] = shards.compare.texts
     const [digits] = place([editLine(a, 1, (h) => ({ ...h, params: { ...(h.params as object), digits: 0 } }))])
@@ -128,6 +146,16 @@ describe('files merge refuses', () => {
     await refused([rows], `${rows}: header: its axes make a grid of 6 rows, not rows = 7`)
     const [axis] = place([editLine(a, 1, (h) => ({ ...h, axes: { ...(h.axes as object), n: 7 } }))])
     await refused([axis], `${axis}: header: axis n: axis 7 is not a grid`)
+    // The rules of the axes are grid.ts's (readAxis), the flag named without -range.
+    const [range] = place([editLine(a, 1, (h) => ({ ...h, axes: { ...(h.axes as object), n: '40:2:log' } }))])
+    await refused([range], `${range}: header: axis n: is empty: START 40 exceeds STOP 2`)
+    const [half] = place([editLine(a, 1, (h) => ({ ...h, axes: { ...(h.axes as object), n: '2.5' } }))])
+    await refused([half], `${half}: header: axis n: must be a number (got 2.5)`)
+    const [fraction] = place([editLine(a, 1, (h) => ({ ...h, params: { ...(h.params as object), digits: 1.5 } }))])
+    await refused([fraction], `${fraction}: header: digits = 1.5 is not a precision`)
+    // digits = 1 is a precision: the double-precision cells (numbers) are then refused.
+    const [one] = place([editLine(a, 1, (h) => ({ ...h, params: { ...(h.params as object), digits: 1 } }))])
+    await refused([one], `${one}: line 2 (row 0): sigma = 0.5 is not a decimal string`)
   })
 
   it('shards of different sweeps, naming the first field that differs', async () => {
@@ -140,6 +168,20 @@ describe('files merge refuses', () => {
     const sameCommand = await sweepFile({ command: 'compare', args: { n: '2,4,16', sigma: '0.5,1' } }, tmp.path('compare/other.jsonl'), { shard: { k: 2, K } })
     const [b] = place([sameCommand])
     await refused([a, b], `${b}: is from a different sweep than ${a} (id: ${id(b)} vs ${id(a)})`)
+  })
+
+  it('shards whose headers differ in a field the id does not cover, a long value cut to 60 characters', async () => {
+    const [a, b, c] = shards.compare.texts
+    const [a1, c1] = place([a, c])
+    const original = JSON.parse(lineOf(b, 1)) as Record<string, unknown>
+    // A value as the message shows it: its JSON, cut to 57 characters and "..." beyond 60.
+    const shown = (v: unknown) => { const j = JSON.stringify(v); return j.length > 60 ? `${j.slice(0, 57)}...` : j }
+    const forged: Array<[string, unknown]> = [['flowgm', '0.0.0'], ['keys', [...(original.keys as string[]), 'extra']], ['params', { schedule: 'cosine' }], ['caption', 'x']]
+    for (const [field, value] of forged) {
+      const [f] = place([editLine(b, 1, (h) => ({ ...h, [field]: value }))])
+      await refused([a1, f, c1], `${f}: is from a different sweep than ${a1} (${field}: ${shown(value)} vs ${shown(original[field])})`)
+    }
+    expect(shown(original.caption)).toMatch(/^".{56}\.\.\.$/)
   })
 
   it('rows out of grid order, repeated, of another shard or beyond the grid', async () => {
@@ -175,6 +217,12 @@ describe('files merge refuses', () => {
     const quarter = await sweepFile(SWEEPS.compare, tmp.path('compare/quarter.jsonl'), { shard: { k: 2, K: 4 } })
     const [h, q] = place([half, quarter])
     await refused([h, q], `${h} ${q}: 1 of 6 rows missing (i = 3)`)
+    // Exactly five missing: all shown.
+    const sixth = await sweepFile(SWEEPS.compare, tmp.path('compare/sixth.jsonl'), { shard: { k: 1, K: 6 } })
+    const [x] = place([sixth])
+    await refused([x], `${x}: 5 of 6 rows missing (i = 1, 2, 3, 4, 5); shards 2/6, 3/6, 4/6, 5/6, 6/6 not given`)
+    // --digits sweep of 2 rows in 3 shards: 3/3 holds no row, so only 2/3 is wanted.
+    await refused([shards.digits.files[0]], `${shards.digits.files[0]}: 1 of 2 rows missing (i = 1); shard 2/3 not given`)
     // More than five missing: the first five, then "...".
     const big = await sweepFile({ command: 'compare', args: { n: '2,3,4,5,6,7,8,9,10,11,12,13' } }, tmp.path('compare/big.jsonl'), { shard: { k: 1, K: 2 } })
     const [g] = place([big])
@@ -251,6 +299,20 @@ describe('files merge refuses', () => {
       const [f] = place([[lineOf(a, 1), lineOf(a, 2), line, ''].join('\n')])
       await refused([f, b1, c1], `${f}: line 3 (row 3) is not as flowgm wrote it (edited?)`)
     }
+  })
+})
+
+describe('merge without --out', () => {
+  it('prints the unsharded table on standard output', async () => {
+    const whole = await sweepFile(SWEEPS.compare, tmp.path('compare/stdout-reference.csv'), { format: 'csv' })
+    const printed: string[] = []
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((data) => { printed.push(String(data)); return true })
+    try {
+      await mergeFiles(shards.compare.files, { format: 'csv' })
+    } finally {
+      write.mockRestore()
+    }
+    expect(printed.join('')).toBe(whole)
   })
 })
 
