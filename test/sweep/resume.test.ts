@@ -126,12 +126,19 @@ describe('--resume refuses, leaving the files as they were', () => {
     const id = JSON.stringify(headerOf(small).id)
     const forged = [JSON.stringify({ ...headerOf(small), id: '0123456789abcdef' }), ...rows].join('\n')
     await refused(SMALL, { partial: forged }, (_, p) => another(p, `id: "0123456789abcdef" in the file, ${id} for this command`))
+    // A field missing from the file's header is shown as nothing; a long value cut to 60 characters.
+    const { shard: _, ...noShard } = headerOf(small)
+    await refused(SMALL, { partial: [JSON.stringify(noShard), ...rows].join('\n') }, (_, p) => another(p, 'shard: nothing in the file, "1/1" for this command'))
+    const caption = JSON.stringify(headerOf(small).caption)
+    expect(caption.length).toBeGreaterThan(60)
+    const recaptioned = [JSON.stringify({ ...headerOf(small), caption: 'x' }), ...rows].join('\n')
+    await refused(SMALL, { partial: recaptioned }, (_, p) => another(p, `caption: "x" in the file, ${caption.slice(0, 57)}... for this command`))
     const extra = [JSON.stringify({ ...headerOf(small), note: 1 }), ...rows].join('\n')
     await refused(SMALL, { partial: extra }, (_, p) => `--resume: ${p} has a header line other than the one this command writes; delete it or choose another --out`)
   })
 
   it('a partial file that is not a sweep, with or without a whole first line', async () => {
-    for (const partial of ['hello\n', 'hello', '{"flowgm":"0.1"}\n', 'null\n', head.slice(0, 20) + 'x']) {
+    for (const partial of ['hello\n', 'hello', '{"flowgm":"0.1"}\n', '{"sweep":"compare"}\n', 'null\n', '7\n', head.slice(0, 20) + 'x']) {
       await refused(SMALL, { partial }, (_, p) => notSweep(p))
     }
   })
