@@ -19,7 +19,8 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   // Without the compiled model in the sandbox, every test file derives it with the mutated code generator.
   { name: 'codegen', mutate: ['src/symbolic/codegen.ts'], tests: ['test/symbolic/{derive,exact,rational,meaning}.test.ts', 'test/theory/solve.test.ts'], ignore: ['/dist/generated'] },
   { name: 'simulate', mutate: ['src/simulate/{simulate,train,engine,data,vector}.ts'], tests: ['test/simulate/*.test.ts'] },
-  { name: 'sweep', mutate: ['src/sweep/merge.ts'], tests: ['test/sweep/*.test.ts'] },
+  // merge, and the resume code: resumePoint and the scan it makes (run.ts), the partial file (sink.ts).
+  { name: 'sweep', mutate: ['src/sweep/merge.ts', 'src/sweep/run.ts:178-288', 'src/sweep/sink.ts:254-316'], tests: ['test/sweep/*.test.ts'] },
   // test/theory/edge.test.ts (40 s, high-precision references at extreme parameters) is left out: under
   // instrumentation it would cost minutes per mutant.
   { name: 'theory', mutate: ['src/theory/**/*.ts'], tests: ['test/theory/{solve,discrete,hp,rate}.test.ts', 'test/reliability/digits-limits.test.ts'] },
