@@ -5,12 +5,27 @@ import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BIN, inProcessCli, requireBuild, show, spawnCli, type Run } from './run.js'
+import { baselinesAt, beyondFiniteD, eulerByHand, linear, offBy, readCsv, theoryAt, type Row } from './simulate-ref.js'
 
 beforeAll(requireBuild)
 const cli = inProcessCli()
 afterAll(() => cli.close())
 
 const SMALL = ['simulate', '--d', '300', '--particles', '20', '--steps', '4', '--engine', 'js']
+// SMALL's flow parameters (the defaults) and its K = 4 steps on d = 300.
+const DEFAULTS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 }
+const [D, K] = [300, 4]
+// Printed to 12 significant digits: 5e-12 relative rounding; observed at most 4.9e-12 here (the
+// references are exact to ~1e-15), so 1e-11 is 2x; 1e-14 absolute for the exact zeros at t = 0.
+const [PRINTED, ZERO] = [1e-11, 1e-14]
+
+type Steps = { steps: Row[]; final: Row }
+interface Doc { params: Record<string, unknown>; measured: Steps; theory: Steps; theory_discrete: Steps }
+// One run of SMALL --json, shared by the tests that compare other formats with it.
+let smallJson: Promise<Run> | undefined
+const smallRun = (): Promise<Run> => (smallJson ??= cli.run([...SMALL, '--json']))
+const smallDoc = async (): Promise<Doc> => JSON.parse((await smallRun()).stdout) as Doc
+
 const NO_TFJS = ['--import', fileURLToPath(new URL('./no-tfjs.mjs', import.meta.url))]
 
 const refused = (r: Run, flag: string) => {
@@ -23,7 +38,7 @@ const refused = (r: Run, flag: string) => {
 
 describe('flowgm simulate', () => {
   it('prints the document { params, measured, theory, theory_discrete } as JSON', async () => {
-    const r = await cli.run([...SMALL, '--json'])
+    const r = await smallRun()
     expect(r.code, show(r)).toBe(0)
     const doc = JSON.parse(r.stdout)
     expect(Object.keys(doc)).toEqual(['params', 'measured', 'theory', 'theory_discrete'])
@@ -34,6 +49,22 @@ describe('flowgm simulate', () => {
     const stats = JSON.parse((await cli.run(['stats', '--json'])).stdout)
     expect(doc.theory.final.mse).toBe(stats.mse)
     expect(r.stdout).not.toMatch(/NaN|Infinity|null/)
+    // The values: theory = the closed forms at t_k, theory_discrete = Euler on the overlaps by
+    // hand, measured = Euler within the finite-d gap (simulate-ref.ts states each reference).
+    const euler = eulerByHand(DEFAULTS, K)
+    const bad: string[] = []
+    for (const [k, t] of [0, 0.25, 0.5, 0.75, 1].entries()) {
+      const theory = theoryAt(DEFAULTS, linear(t))
+      const printed = doc.theory.steps[k] as Row
+      bad.push(...offBy(printed, Object.fromEntries(Object.keys(printed).filter((x) => x in theory).map((x) => [x, theory[x]])), PRINTED, ZERO))
+      bad.push(...offBy(doc.theory_discrete.steps[k] as Row, Object.fromEntries(Object.keys(doc.theory_discrete.steps[k]).map((x) => [x, euler[k][x]])), PRINTED, ZERO))
+      bad.push(...beyondFiniteD(doc.measured.steps[k] as Row, { ...theory, ...euler[k] }, D))
+    }
+    const finalTheory = { ...theoryAt(DEFAULTS, linear(1)), ...baselinesAt(DEFAULTS) }
+    bad.push(...offBy(doc.theory.final, Object.fromEntries(Object.keys(doc.theory.final).map((x) => [x, finalTheory[x]])), PRINTED, ZERO))
+    bad.push(...offBy(doc.theory_discrete.final, Object.fromEntries(Object.keys(doc.theory_discrete.final).map((x) => [x, euler[K][x]])), PRINTED, ZERO))
+    bad.push(...beyondFiniteD(doc.measured.final, euler[K], D))
+    expect(bad).toEqual([])
   })
 
   it('prints one CSV row per step with measured and predicted columns side by side', async () => {
@@ -44,13 +75,36 @@ describe('flowgm simulate', () => {
     expect(head).toContain('c,c_theory,m,m_theory')
     expect(rows.map((x) => x.split(',')[0])).toEqual(['0', '0.25', '0.5', '0.75', '1'])
     expect(rows.every((x) => x.split(',').length === head.split(',').length)).toBe(true)
+    // each column holds the JSON document's number for its source and step (same seed, same run)
+    const doc = await smallDoc()
+    const source = (col: string): [keyof Doc, string] => {
+      const m = /^(.*)_(discrete|theory)$/.exec(col)
+      return m ? [m[2] === 'discrete' ? 'theory_discrete' : 'theory', m[1]] : ['measured', col]
+    }
+    const bad: string[] = []
+    readCsv(r.stdout).forEach((row, k) => {
+      // every header column: an empty cell where the document has no value (no denoiser is trained at t = 1)
+      for (const col of head.split(',')) {
+        const [part, key] = source(col)
+        const want = (doc[part] as Steps).steps[k][key]
+        if (row[col] !== want) bad.push(`t=${row.t} ${col}: csv ${row[col]}, json ${part}.${key} ${want}`)
+      }
+    })
+    expect(bad).toEqual([])
   })
 
   it('prints the summary at t = 1 as a table', async () => {
     const r = await cli.run(SMALL)
     expect(r.code, show(r)).toBe(0)
     expect(r.stdout).toMatch(/quantity\s+measured\s+theory_discrete\s+theory/)
-    for (const q of ['M', 'mse', 'var', 'bo_mse', 'pca_cos']) expect(r.stdout).toMatch(new RegExp(`\\n\\s*${q}\\s+-?[0-9]`))
+    // every quantity's row holds the JSON document's final values to the 6 significant digits shown
+    const doc = await smallDoc()
+    const table = new Map(r.stdout.split('\n').map((l) => l.trim().split(/\s+/)).filter((c) => c[0] in doc.measured.final).map((c) => [c[0], c.slice(1).map(Number)]))
+    expect([...table.keys()]).toEqual(Object.keys(doc.measured.final))
+    const six = (x: number | undefined) => (x === undefined ? [] : [Number(x.toPrecision(6))])
+    for (const [q, printed] of table) {
+      expect(printed, q).toEqual([...six(doc.measured.final[q]), ...six(doc.theory_discrete.final[q]), ...six(doc.theory.final[q])])
+    }
     // With one step no DAE is trained inside (0, 1): said so, never a non-finite number.
     const one = await cli.run([...SMALL.slice(0, 5), '--steps', '1'])
     expect(one.stdout).toContain('no such t_k with K = 1')
