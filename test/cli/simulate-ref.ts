@@ -74,6 +74,34 @@ export function beyondFiniteD(measured: Row, reference: Row, d: number): string[
     .map((k) => `t=${measured.t ?? reference.t} ${k}: measured ${measured[k]}, reference ${reference[k]} (gap > ${FINITE_D[k]}/sqrt(${d}))`)
 }
 
+// Printed to 12 significant digits: 5e-12 relative rounding; observed at most 4.9e-12 (the
+// references are exact to ~1e-15), so 1e-11 is 2x; 1e-14 absolute for the exact zeros at t = 0.
+export const [PRINTED, ZERO] = [1e-11, 1e-14]
+
+/** `want` restricted to the keys of `got` (other than t). */
+export const only = (got: Row, want: Row): Row => Object.fromEntries(Object.keys(got).filter((k) => k !== 't' && k in want).map((k) => [k, want[k]]))
+
+/** One step's printed rows, by source. */
+export interface StepRows { measured: Row; discrete: Row; theory: Row }
+
+/**
+ * The K + 1 steps of a simulation on d against the references (header comment): theory = the
+ * closed forms at t_k, discrete = Euler by hand, measured within the finite-d gap of Euler (flow)
+ * and of Result A (denoiser).
+ */
+export function simulationMismatches(p: FlowParams, d: number, steps: readonly StepRows[]): string[] {
+  const K = steps.length - 1
+  const euler = eulerByHand(p, K)
+  return steps.flatMap((rows, k) => {
+    const theory = theoryAt(p, linear(k / K))
+    return [
+      ...offBy(rows.theory, only(rows.theory, theory), PRINTED, ZERO),
+      ...offBy(rows.discrete, only(rows.discrete, euler[k]), PRINTED, ZERO),
+      ...beyondFiniteD(rows.measured, { ...theory, ...euler[k] }, d),
+    ]
+  })
+}
+
 /** A CSV of numbers as rows keyed by the header; an empty cell has no key. */
 export function readCsv(csv: string): Row[] {
   const [head, ...lines] = csv.trim().split('\n')
