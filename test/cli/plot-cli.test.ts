@@ -18,8 +18,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { expectChart } from './chart.js'
 import { inProcessCli, requireBuild, show, spawnCli, type Run } from './run.js'
-import { linear, offBy, only, PRINTED, readCsv, simulationMismatches, theoryAt, ZERO, type FlowParams, type Row, type StepRows } from './simulate-ref.js'
-import { X } from '../theory/by-hand.js'
+import { linear, offBy, only, PRINTED, readCsv, simulationMismatches, theoryAt, trig, ZERO, type FlowParams, type Row, type StepRows } from './simulate-ref.js'
 
 requireBuild()
 
@@ -51,9 +50,6 @@ const mse1 = (n: number, s: number, l: number, w = 1) => (w * l * l + n * s * s 
 const boMse = (n: number, s: number, w = 1) => (w * s * s) / (n * w + s * s)
 
 const DEFAULT_FLOW: FlowParams = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 }
-const PI = new X(-1).acos()
-/** The trig schedule in decimal: alpha = cos(pi t/2), beta = sin(pi t/2). */
-const trig = (t: number): [InstanceType<typeof X>, InstanceType<typeof X>] => [PI.times(t).div(2).cos(), PI.times(t).div(2).sin()]
 /** A simulation CSV row split by column suffix: measured (no suffix), _discrete, _theory. */
 function bySource(row: Row): StepRows {
   const out = { measured: {} as Row, discrete: {} as Row, theory: {} as Row }

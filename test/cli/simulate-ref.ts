@@ -25,6 +25,9 @@ export function theoryAt(p: FlowParams, [alpha, beta]: [Dec, Dec]): Row {
 }
 
 export const linear = (t: number): [Dec, Dec] => [new X(1).minus(t), new X(t)]
+const PI = new X(-1).acos()
+/** The trig schedule in decimal: alpha = cos(pi t/2), beta = sin(pi t/2). */
+export const trig = (t: number): [Dec, Dec] => [PI.times(t).div(2).cos(), PI.times(t).div(2).sin()]
 
 /** The asymptotic baselines by hand (bo_mse = omega sigma^2/(n omega + sigma^2), ...). */
 export const baselinesAt = (p: FlowParams): Row => toNumbers(baselinesByHand(text(p)))
