@@ -1,7 +1,7 @@
 // Independent references for what `flowgm simulate` and `flowgm plot` print, with the linear
 // schedule and the skip connection (alpha = 1 - t, beta = t), none taken from src/:
 //  - the flow and Result A at t: the closed forms derived by hand (test/theory/by-hand.ts);
-//  - the Euler scheme of docs/theory.md section 4 written out on the overlaps: with
+//  - the Euler scheme of docs/theory.md section 6 written out on the overlaps: with
 //    zeta = W/alpha and gamma = alphadot/alpha + zeta c (here alphadot = -1, W = 1),
 //      M_{k+1} = M_k + h (gamma M_k + zeta m),  Q_{k+1} = Q_k + h (gamma Q_k + zeta q_xi),
 //      P_{k+1} = P_k (1 + h gamma),  h = 1/K, the DAE (c, m, q_xi) at t_k = k/K;
