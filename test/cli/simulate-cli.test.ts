@@ -101,6 +101,17 @@ describe('flowgm simulate', () => {
     expect(one.stdout).not.toMatch(/NaN|Infinity/)
   })
 
+  it('theory_discrete at K = 10 is the Euler recursion by hand, and both give the table of docs/theory.md section 6', async () => {
+    // docs/theory.md section 6, "euler, 10" (12 significant digits): M, Q_xi, P, mse at t = 1
+    const published = { M: 0.987654320988, Q_xi: -0.162183139716, P: 1.3136834317, mse: 0.484927804751 }
+    const r = await cli.run([...SMALL.slice(0, 5), '--steps', '10', '--engine', 'js', '--json'])
+    expect(r.code, show(r)).toBe(0)
+    const printed = (JSON.parse(r.stdout) as Doc).theory_discrete.final
+    const byHand = eulerByHand(DEFAULTS, 10)[10]
+    expect(offBy(printed, published, 0, 0)).toEqual([])
+    expect(offBy(byHand, published, PRINTED, ZERO)).toEqual([])
+  })
+
   it('uses the js engine when tfjs is not installed, and says how to install it when asked for', async () => {
     const fallback = await spawnCli([...SMALL.filter((a) => a !== '--engine' && a !== 'js'), '--json'], 30_000, NO_TFJS)
     expect(fallback.code, show(fallback)).toBe(0)
