@@ -143,6 +143,9 @@ function statsByHand(p: Params, [a, b]: [number, number], skip: boolean): Row {
   return row
 }
 
+/** A curves row by hand: the dae and the stats keys at the same t. */
+const curvesByHand = (p: Params, ab: [number, number], skip: boolean): Row => ({ ...daeByHand(p, ab, skip), ...statsByHand(p, ab, skip) })
+
 /** Mismatches between CLI rows and reference rows (empty when all agree). */
 function mismatches(rows: Row[], ref: (t: number) => Row, rel: Record<string, number>, abs = 1e-14): string[] {
   const out: string[] = []
@@ -158,6 +161,9 @@ function mismatches(rows: Row[], ref: (t: number) => Row, rel: Record<string, nu
 
 // 1e-11 relative: 12 significant digits are printed (rounding error <= 5e-12 relative); the
 // reference values here are computed to ~1e-15 (no catastrophic cancellation in these forms).
+// Observed over every row of this file: at most 4.98e-12 relative (Q_xi, the last printed digit),
+// so the tolerance is 2x the observed error. The absolute 1e-14 is for references that are exactly
+// 0 (c, q_xi, margin without skip; M, Q_xi at t = 0), where the printed value was exactly 0.
 const DAE_TOL = { default: 1e-11 }
 const STATS_TOL = { default: 1e-11 }
 const TS = ['0', '0.1', '0.25', '0.5', '0.75', '0.9', '1']
@@ -180,14 +186,17 @@ const caseRows = async (cmd: 'dae' | 'stats', c: Case) => expectRows(await caseR
 const [BASE, OMEGA2, TRIG_CASE, CUSTOM, NOSKIP] = CASES
 
 describe.concurrent('flowgm CLI: successful commands', () => {
-  it('stats --n 8 --sigma 1.5 --lambda 0.1 --json prints one object with exactly the stats keys', async () => {
+  it('stats --n 8 --sigma 1.5 --lambda 0.1 --json prints one object with exactly the stats keys, equal to the closed forms at t = 1', async () => {
     const row = expectRow(await json('stats', '--n', '8', '--sigma', '1.5', '--lambda', '0.1', '--json'), STATS_KEYS)
     expect(row.t).toBe(1) // default t = 1
+    // the values, not only the keys: omega defaults to 1 and the schedule to linear (docs/cli.md)
+    expect(mismatches([row], (t) => statsByHand(DEFAULT, LINEAR(t), true), STATS_TOL)).toEqual([])
   })
 
-  it('dae --t 0.5 --json prints one object with exactly the dae keys (defaults n=8 sigma=1.5 lambda=0.1 omega=1 linear)', async () => {
+  it('dae --t 0.5 --json prints one object with exactly the dae keys, equal to the closed forms (defaults n=8 sigma=1.5 lambda=0.1 omega=1 linear)', async () => {
     const row = expectRow(await json('dae', '--t', '0.5', '--json'), DAE_KEYS)
     expect(row.t).toBe(0.5)
+    expect(mismatches([row], (t) => daeByHand(DEFAULT, LINEAR(t), true), DAE_TOL)).toEqual([])
     // the same row as with every default given explicitly, in a list of times
     expect(row).toEqual((await caseRows('dae', BASE)).find((r) => r.t === 0.5))
     // a custom schedule equal to the linear one gives the same numbers
@@ -205,6 +214,7 @@ describe.concurrent('flowgm CLI: successful commands', () => {
     // the same numbers as the JSON output
     const j = expectRows(await json('curves', '--points', '5', '--json'), CURVES_KEYS, 5)
     expect(rows).toEqual(j.map((o) => CURVES_KEYS.map((k) => o[k])))
+    expect(mismatches(j, (t) => curvesByHand(DEFAULT, LINEAR(t), true), DAE_TOL)).toEqual([])
   })
 
   it('curves rows agree with dae and stats at the same t', async () => {
@@ -257,32 +267,42 @@ describe.concurrent('flowgm CLI: successful commands', () => {
 
   it("custom schedule --alpha '1-t^2' --beta 't^2' works for dae, stats and curves", async () => {
     const d = await caseRows('dae', CUSTOM)
-    await caseRows('stats', CUSTOM)
+    expect(mismatches(await caseRows('stats', CUSTOM), (t) => statsByHand(CUSTOM.p, SQUARE(t), true), STATS_TOL)).toEqual([])
     const r = await flowgm('curves', '--points', '3', ...flagsOf(CUSTOM.p), ...CUSTOM.flags, '--format', 'csv')
     expectSuccess(r)
     const { header, rows } = parseGrid(r.stdout, /,/)
     expect(header).toEqual(CURVES_KEYS)
     expect(rows).toHaveLength(3)
     expect(rows[1].slice(0, DAE_KEYS.length)).toEqual(DAE_KEYS.map((k) => d.find((x) => x.t === 0.5)![k]))
+    const curves = rows.map((row) => Object.fromEntries(header.map((k, i) => [k, row[i]])))
+    expect(mismatches(curves, (t) => curvesByHand(CUSTOM.p, SQUARE(t), true), DAE_TOL)).toEqual([])
   })
 
-  it('--omega 2 works and changes the result', async () => {
-    const two = await caseRows('dae', OMEGA2)
-    // omega enters the answer: the omega = 1 closed form does not fit
-    expect(mismatches(two, (t) => daeByHand({ ...OMEGA2.p, omega: 1 }, LINEAR(t), true), DAE_TOL)).not.toEqual([])
-    await caseRows('stats', OMEGA2)
+  it('--omega 2 reaches the numbers: the omega = 2 closed forms, e.g. margin(1/2) = beta omega (n-1)/(K + Lambda) = 4/5', async () => {
+    const [dae, stats] = await Promise.all([caseRows('dae', OMEGA2), caseRows('stats', OMEGA2)])
+    // n = 2, sigma = 1/2, lambda = 0: K = 1, Lambda = 1/4, D(1/2) = (K + Lambda)/4, margin = alpha^2 beta omega (n-1)/D
+    // (omega = 1 would give 2/5); printed to 12 digits, so 5e-12 absolute here
+    expect(dae[3].margin).toBeCloseTo(4 / 5, 11)
+    expect(mismatches(dae, (t) => daeByHand(OMEGA2.p, LINEAR(t), true), DAE_TOL)).toEqual([])
+    expect(mismatches(stats, (t) => statsByHand(OMEGA2.p, LINEAR(t), true), STATS_TOL)).toEqual([])
   })
 
-  it('--no-skip: c = 0 at every t (and not without it)', async () => {
+  it('--no-skip: c = 0 at every t, P = alpha; with skip c(1/2) = 2 Lambda/(K + Lambda)', async () => {
     for (const r of await caseRows('dae', NOSKIP)) expect(r.c, `t=${r.t}`).toBe(0)
-    expect((await caseRows('dae', BASE)).find((r) => r.t === 0.5)!.c).not.toBe(0)
-    await caseRows('stats', NOSKIP)
+    // defaults: K = 7.1, Lambda = 0.1 (1 + 2.25) + 7 (2.25) = 16.075; printed to 12 digits (5e-12 relative)
+    expect((await caseRows('dae', BASE)).find((r) => r.t === 0.5)!.c).toBeCloseTo((2 * 16.075) / (7.1 + 16.075), 11)
+    const stats = await caseRows('stats', NOSKIP)
+    expect(stats.map((r) => r.P)).toEqual(TS.map((t) => Number((1 - Number(t)).toPrecision(12))))
+    expect(mismatches(stats, (t) => statsByHand(NOSKIP.p, LINEAR(t), false), STATS_TOL)).toEqual([])
   })
 
-  it('--schedule trig works and differs from linear in the middle', async () => {
-    const [trig, lin] = await Promise.all([caseRows('dae', TRIG_CASE), caseRows('dae', BASE)])
-    expect(trig[3]).not.toEqual(lin[3])
-    await caseRows('stats', TRIG_CASE)
+  it('--schedule trig reaches the numbers: alpha = beta = 1/sqrt(2) at t = 1/2, so c = sqrt(2) Lambda/(K + Lambda)', async () => {
+    const [dae, stats] = await Promise.all([caseRows('dae', TRIG_CASE), caseRows('stats', TRIG_CASE)])
+    // D(1/2) = (K + Lambda)/2 with the defaults K = 7.1, Lambda = 16.075; printed to 12 digits
+    expect(dae[3].c).toBeCloseTo((Math.SQRT2 * 16.075) / (7.1 + 16.075), 11)
+    expect(stats[3].M).toBeCloseTo((8 * Math.SQRT1_2) / 8.1, 11)
+    expect(mismatches(dae, (t) => daeByHand(DEFAULT, TRIG(t), true), DAE_TOL)).toEqual([])
+    expect(mismatches(stats, (t) => statsByHand(DEFAULT, TRIG(t), true), STATS_TOL)).toEqual([])
   })
 })
 

@@ -13,7 +13,7 @@
 //    C_bo1 = -sigma^4/omega.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { math } from '../../src/symbolic/mathjs.js'
-import { statsByHand, X, type Dec } from '../theory/by-hand.js'
+import { daeByHand, definitions, statsByHand, X, type Dec } from '../theory/by-hand.js'
 import { inProcessCli, requireBuild, show, type Run } from './run.js'
 
 const STATS_KEYS = ['t', 'M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var']
@@ -52,6 +52,52 @@ function ulps(printed: string, ref: Dec, digits: number): number {
   return new X(printed).minus(ref).abs().div(new X(10).pow(exponent - digits + 1)).toNumber()
 }
 
+/** The printed closed forms' expressions, each a name and a mathjs text over n, sigma, lambda, omega, alpha, beta. */
+type Forms = ReadonlyArray<readonly [string, string]>
+
+// The point where the printed closed forms are evaluated: defaults, alpha = 0.7, beta = 0.3 (t = 0.3, linear).
+const AT = { n: '8', sigma: '1.5', lambda: '0.1', omega: '1' }
+const AB: [Dec, Dec] = [new X('0.7'), new X('0.3')]
+
+/** Every closed form by hand at AT, AB (header comment; by-hand.ts for the flow and Result A). */
+function formsByHand(): Record<string, Dec> {
+  const { K, L, D, w, s2, l, n } = definitions(AT, ...AB)
+  const flow = statsByHand(AT, AB, true)
+  const dae = daeByHand(AT, AB)
+  return {
+    K, Lambda: L, D, Phi: flow.P, M: flow.M, Q_xi: flow.Q_xi, P: flow.P,
+    mse_1: statsByHand(AT, [new X(0), new X(1)], true).mse,
+    ...dae,
+    'w_cos^2': dae.m.pow(2).times(w).div(dae.w_norm2),
+    margin: AB[0].pow(2).times(AB[1]).times(w).times(n.minus(1)).div(D),
+    C: s2.times(2), C1: l.times(w).minus(l.times(s2).times(4)).plus(l.pow(2).times(w)),
+    C_bo: s2, C_bo1: s2.pow(2).neg().div(w), ratio: new X(2),
+  }
+}
+
+/**
+ * The printed forms evaluated in double at AT, AB, in order (K, Lambda, D and Phi are names the
+ * later forms use), against formsByHand: the names whose relative difference exceeds `rel`.
+ */
+function formMismatches(forms: Forms, rel: number): string[] {
+  const scope: Record<string, number> = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1, t: 0.3, alpha: 0.7, beta: 0.3 }
+  const want = formsByHand()
+  const bad: string[] = []
+  for (const [name, text] of forms) {
+    const got = Number(math().evaluate(text, scope))
+    scope[name] = got
+    const ref = want[name]
+    if (!ref) { bad.push(`${name}: no reference by hand`); continue }
+    const diff = new X(got).minus(ref).abs().div(ref.abs())
+    if (!diff.lte(rel)) bad.push(`${name}: ${got}, by hand ${ref.toSignificantDigits(17)} (rel ${diff.toExponential(2)})`)
+  }
+  return bad
+}
+
+// Double evaluation of the printed expressions (up to ~45 terms, little cancellation at this
+// point): observed at most 3.8e-16 relative (test_mse; D, w_norm2 2e-16 to 3e-16); 1e-15 is 2.6x that.
+const FORM_TOL = 1e-15
+
 beforeAll(requireBuild)
 
 describe.concurrent('flowgm stats --digits', () => {
@@ -89,9 +135,12 @@ describe.concurrent('flowgm stats --digits', () => {
     expect(r.stderr, show(r)).toMatch(/double precision/)
     const row = JSON.parse(r.stdout) as Record<string, unknown>
     expect(Object.keys(row)).toEqual(expect.arrayContaining(STATS_KEYS))
-    // mse(1) by hand at n = 1e16 (4.5e-16): beyond double precision, M - 1 = -lambda/(n+lambda) ~ 1e-17.
-    const mse = statsAtOne(new X('1e16'), new X('1.5'), new X('0.1'), new X(1)).mse
-    expect(ulps(String(row.mse), mse, 12), show(r)).toBeLessThanOrEqual(1)
+    // Every key by hand at n = 1e16, to the 12 printed digits (rounding: at most 1/2 unit of the
+    // last place; 1 allows the reference's own last-digit tie). mse(1) = 4.5e-16 is beyond double
+    // precision: M - 1 = -lambda/(n+lambda) ~ 1e-17.
+    const ref = statsAtOne(new X('1e16'), new X('1.5'), new X('0.1'), new X(1))
+    const bad = STATS_KEYS.slice(1).filter((k) => !(ulps(String(row[k]), ref[k], 12) <= 1)).map((k) => `${k}: ${String(row[k])}, by hand ${ref[k].toSignificantDigits(14)}`)
+    expect(bad, show(r)).toEqual([])
   })
 
   it('stats --schedule trig --no-skip --digits 20 at t = 1: P and var exactly 0 (found by npm run validate: rounding noise of either sign was printed)', async () => {
@@ -107,7 +156,7 @@ describe.concurrent('flowgm stats --digits', () => {
 })
 
 describe.concurrent('flowgm closed-form', () => {
-  it('text: one line per closed form; M = n beta/(n+lambda) (checked by evaluation), Phi, mse_1, Result A, the rate', async () => {
+  it('text: one line per closed form, each evaluated at one point equal to its hand-derived value (flow, Result A, the rate)', async () => {
     const r = await flowgm('closed-form')
     expectSuccess(r)
     const lines = new Map(r.stdout.split('\n').filter((l) => / = /.test(l) && !l.startsWith('#')).map((l) => [l.slice(0, l.indexOf(' = ')), l.slice(l.indexOf(' = ') + 3)]))
@@ -115,13 +164,13 @@ describe.concurrent('flowgm closed-form', () => {
       expect(lines.has(k), `${k} missing in\n${r.stdout}`).toBe(true)
     }
     expect(r.stdout).not.toMatch(/not found/)
-    // M = n beta/(n + lambda) and C = 2 sigma^2 (by hand, header comment), at n = 8, lambda = 0.1, beta = 0.3, sigma = 1.5.
-    const scope = { n: 8, lambda: 0.1, beta: 0.3, alpha: 0.7, sigma: 1.5, omega: 1 }
-    expect(math().evaluate(lines.get('M')!, scope)).toBeCloseTo((8 * 0.3) / 8.1, 14)
-    expect(math().evaluate(lines.get('C')!, scope)).toBeCloseTo(4.5, 14)
+    // every printed form, not only M and C, evaluated at one point against the hand-derived values
+    const forms = [...lines].filter(([k]) => k !== 'alpha' && k !== 'beta')
+    expect(forms.map(([k]) => k)).toContain('w_cos^2')
+    expect(formMismatches(forms, FORM_TOL)).toEqual([])
   })
 
-  it('--format json parses: found states with text and latex, no "found: false"', async () => {
+  it('--format json: every group found, with text and latex; the texts evaluate to the hand-derived values', async () => {
     const r = await flowgm('closed-form', '--format', 'json')
     expectSuccess(r)
     const j = JSON.parse(r.stdout) as Record<string, Record<string, { text?: string; latex?: string; found?: boolean }>>
@@ -130,8 +179,11 @@ describe.concurrent('flowgm closed-form', () => {
       expect(j.flow[s]?.latex, s).toBeTypeOf('string')
     }
     for (const k of ['c', 'm', 'q_xi']) expect(j.dae[k]?.latex, k).toBeTypeOf('string')
-    for (const k of ['C', 'C_bo', 'ratio']) expect(j.rate[k]?.text, k).toBeTypeOf('string')
     expect(r.stdout).not.toMatch(/"found": false/)
+    // the texts' values, not only their types: every group evaluated against the hand-derived forms
+    const forms: Forms = ['definitions', 'flow', 'dae', 'rate'].flatMap((g) => Object.entries(j[g]).map(([k, v]) => [k, v.text!] as const))
+    expect(forms).toHaveLength(3 + 5 + 8 + 5)
+    expect(formMismatches(forms, FORM_TOL)).toEqual([])
   })
 
   it('--format latex is an align* block', async () => {
@@ -158,6 +210,13 @@ describe.concurrent('flowgm rate', () => {
     expect(Number(j.ratio)).toBeCloseTo(2, 11)
     expect(Number(j.C1)).toBeCloseTo(l * w - 4 * l * s2 + l * l * w, 11)
     expect(Number(j.C_bo1)).toBeCloseTo(-(s2 * s2) / w, 11)
+    // The Richardson route (numeric) on its own, not only the exact forms; 12 digits printed, so
+    // 5e-12 absolute (toBeCloseTo 11) is the rounding of values of order 1-5.
+    const numeric = j.numeric as Record<string, string>
+    expect(Number(numeric.C)).toBeCloseTo(2 * s2, 11)
+    expect(Number(numeric.C_bo)).toBeCloseTo(s2, 11)
+    expect(Number(numeric.C1)).toBeCloseTo(l * w - 4 * l * s2 + l * l * w, 11)
+    expect(Number(numeric.C_bo1)).toBeCloseTo(-(s2 * s2) / w, 11)
     const agree = j.digits_agree as Record<string, number>
     expect(agree.C, show(r)).toBeGreaterThanOrEqual(12)
     expect(agree.C_bo, show(r)).toBeGreaterThanOrEqual(12)

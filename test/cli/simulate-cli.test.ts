@@ -5,12 +5,24 @@ import { execFileSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BIN, inProcessCli, requireBuild, show, spawnCli, type Run } from './run.js'
+import { baselinesAt, beyondFiniteD, eulerByHand, linear, offBy, PRINTED, readCsv, simulationMismatches, theoryAt, ZERO, type Row } from './simulate-ref.js'
 
 beforeAll(requireBuild)
 const cli = inProcessCli()
 afterAll(() => cli.close())
 
 const SMALL = ['simulate', '--d', '300', '--particles', '20', '--steps', '4', '--engine', 'js']
+// SMALL's flow parameters (the defaults) and its K = 4 steps on d = 300.
+const DEFAULTS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 }
+const [D, K] = [300, 4]
+
+type Steps = { steps: Row[]; final: Row }
+interface Doc { params: Record<string, unknown>; measured: Steps; theory: Steps; theory_discrete: Steps }
+// One run of SMALL --json, shared by the tests that compare other formats with it.
+let smallJson: Promise<Run> | undefined
+const smallRun = (): Promise<Run> => (smallJson ??= cli.run([...SMALL, '--json']))
+const smallDoc = async (): Promise<Doc> => JSON.parse((await smallRun()).stdout) as Doc
+
 const NO_TFJS = ['--import', fileURLToPath(new URL('./no-tfjs.mjs', import.meta.url))]
 
 const refused = (r: Run, flag: string) => {
@@ -23,7 +35,7 @@ const refused = (r: Run, flag: string) => {
 
 describe('flowgm simulate', () => {
   it('prints the document { params, measured, theory, theory_discrete } as JSON', async () => {
-    const r = await cli.run([...SMALL, '--json'])
+    const r = await smallRun()
     expect(r.code, show(r)).toBe(0)
     const doc = JSON.parse(r.stdout)
     expect(Object.keys(doc)).toEqual(['params', 'measured', 'theory', 'theory_discrete'])
@@ -34,6 +46,15 @@ describe('flowgm simulate', () => {
     const stats = JSON.parse((await cli.run(['stats', '--json'])).stdout)
     expect(doc.theory.final.mse).toBe(stats.mse)
     expect(r.stdout).not.toMatch(/NaN|Infinity|null/)
+    // The values: theory = the closed forms at t_k, theory_discrete = Euler on the overlaps by
+    // hand, measured = Euler within the finite-d gap (simulate-ref.ts states each reference).
+    const bad = simulationMismatches(DEFAULTS, D, doc.measured.steps.map((measured: Row, k: number) => ({ measured, discrete: doc.theory_discrete.steps[k], theory: doc.theory.steps[k] })))
+    const euler = eulerByHand(DEFAULTS, K)
+    const finalTheory = { ...theoryAt(DEFAULTS, linear(1)), ...baselinesAt(DEFAULTS) }
+    bad.push(...offBy(doc.theory.final, Object.fromEntries(Object.keys(doc.theory.final).map((x) => [x, finalTheory[x]])), PRINTED, ZERO))
+    bad.push(...offBy(doc.theory_discrete.final, Object.fromEntries(Object.keys(doc.theory_discrete.final).map((x) => [x, euler[K][x]])), PRINTED, ZERO))
+    bad.push(...beyondFiniteD(doc.measured.final, euler[K], D))
+    expect(bad).toEqual([])
   })
 
   it('prints one CSV row per step with measured and predicted columns side by side', async () => {
@@ -44,17 +65,51 @@ describe('flowgm simulate', () => {
     expect(head).toContain('c,c_theory,m,m_theory')
     expect(rows.map((x) => x.split(',')[0])).toEqual(['0', '0.25', '0.5', '0.75', '1'])
     expect(rows.every((x) => x.split(',').length === head.split(',').length)).toBe(true)
+    // each column holds the JSON document's number for its source and step (same seed, same run)
+    const doc = await smallDoc()
+    const source = (col: string): [keyof Doc, string] => {
+      const m = /^(.*)_(discrete|theory)$/.exec(col)
+      return m ? [m[2] === 'discrete' ? 'theory_discrete' : 'theory', m[1]] : ['measured', col]
+    }
+    const bad: string[] = []
+    readCsv(r.stdout).forEach((row, k) => {
+      // every header column: an empty cell where the document has no value (no denoiser is trained at t = 1)
+      for (const col of head.split(',')) {
+        const [part, key] = source(col)
+        const want = (doc[part] as Steps).steps[k][key]
+        if (row[col] !== want) bad.push(`t=${row.t} ${col}: csv ${row[col]}, json ${part}.${key} ${want}`)
+      }
+    })
+    expect(bad).toEqual([])
   })
 
   it('prints the summary at t = 1 as a table', async () => {
     const r = await cli.run(SMALL)
     expect(r.code, show(r)).toBe(0)
     expect(r.stdout).toMatch(/quantity\s+measured\s+theory_discrete\s+theory/)
-    for (const q of ['M', 'mse', 'var', 'bo_mse', 'pca_cos']) expect(r.stdout).toMatch(new RegExp(`\\n\\s*${q}\\s+-?[0-9]`))
+    // every quantity's row holds the JSON document's final values to the 6 significant digits shown
+    const doc = await smallDoc()
+    const table = new Map(r.stdout.split('\n').map((l) => l.trim().split(/\s+/)).filter((c) => c[0] in doc.measured.final).map((c) => [c[0], c.slice(1).map(Number)]))
+    expect([...table.keys()]).toEqual(Object.keys(doc.measured.final))
+    const six = (x: number | undefined) => (x === undefined ? [] : [Number(x.toPrecision(6))])
+    for (const [q, printed] of table) {
+      expect(printed, q).toEqual([...six(doc.measured.final[q]), ...six(doc.theory_discrete.final[q]), ...six(doc.theory.final[q])])
+    }
     // With one step no DAE is trained inside (0, 1): said so, never a non-finite number.
     const one = await cli.run([...SMALL.slice(0, 5), '--steps', '1'])
     expect(one.stdout).toContain('no such t_k with K = 1')
     expect(one.stdout).not.toMatch(/NaN|Infinity/)
+  })
+
+  it('theory_discrete at K = 10 is the Euler recursion by hand, and both give the table of docs/theory.md section 6', async () => {
+    // docs/theory.md section 6, "euler, 10" (12 significant digits): M, Q_xi, P, mse at t = 1
+    const published = { M: 0.987654320988, Q_xi: -0.162183139716, P: 1.3136834317, mse: 0.484927804751 }
+    const r = await cli.run([...SMALL.slice(0, 5), '--steps', '10', '--engine', 'js', '--json'])
+    expect(r.code, show(r)).toBe(0)
+    const printed = (JSON.parse(r.stdout) as Doc).theory_discrete.final
+    const byHand = eulerByHand(DEFAULTS, 10)[10]
+    expect(offBy(printed, published, 0, 0)).toEqual([])
+    expect(offBy(byHand, published, PRINTED, ZERO)).toEqual([])
   })
 
   it('uses the js engine when tfjs is not installed, and says how to install it when asked for', async () => {
@@ -95,10 +150,12 @@ describe('flowgm simulate', () => {
     const r = await cli.run(['simulate', '--no-skip', '--steps', '64', '--d', '500', '--particles', '20', '--engine', engine, '--json'])
     expect(r.code, show(r)).toBe(0)
     const doc = JSON.parse(r.stdout)
-    // P-hat^2 is |X|^2 minus the projection: exact cancellation in float64 (js), while float32
-    // (tfjs) leaves a floor of about sqrt(6e-8 |X|^2/d) ~ 3e-4.
-    expect(doc.measured.final.P).toBeLessThan(engine === 'js' ? 1e-6 : 1e-3)
-    expect(doc.measured.final.var).toBeGreaterThanOrEqual(0)
+    // P-hat^2 is |X|^2 minus the projection: a cancellation, so P-hat is at most about
+    // sqrt(eps |X|^2/d): 1e-8 in float64 (js; observed exactly 0) and sqrt(6e-8 |X|^2/d) ~ 3e-4 in
+    // float32 (tfjs; observed 3.4e-4). Bounds: 1e-7 and 1e-3 (3x).
+    expect(doc.measured.final.P).toBeLessThan(engine === 'js' ? 1e-7 : 1e-3)
+    // var is P-hat^2 (12 printed digits of each: 1e-11 relative)
+    expect(Math.abs(doc.measured.final.var - doc.measured.final.P ** 2)).toBeLessThanOrEqual(1e-11 * doc.measured.final.var)
     expect(doc.theory_discrete.final.P).toBe(0)
     expect(r.stdout).not.toMatch(/NaN|Infinity|null/)
   })

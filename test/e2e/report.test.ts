@@ -150,6 +150,7 @@ describe('flowgm report, its files and summary', () => {
     for (const line of rates.slice(1)) {
       const row = Object.fromEntries(line.split(',').map((v, j) => [head[j], v]))
       const s = Number(row.sigma)
+      // 12 significant digits printed: rounding at most 5e-12 for C < 10; toBeCloseTo(.., 10) allows 5e-11
       expect(Number(row.C), line).toBeCloseTo(2 * s * s, 10)
       expect(Number(row.C_bo), line).toBeCloseTo(s * s, 10)
       expect(Number(row.ratio), line).toBe(2)

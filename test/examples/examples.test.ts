@@ -29,6 +29,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { expectChart } from '../cli/chart.js'
 import { limiter, requireBuild, ROOT, spawnNode, type Run } from '../cli/run.js'
 import { baselinesByHand, daeByHand, statsByHand, X, type Dec } from '../theory/by-hand.js'
+import { beyondFiniteD } from '../cli/simulate-ref.js'
 
 const EXAMPLES = join(ROOT, 'examples')
 const SCRIPTS = readdirSync(EXAMPLES).filter((f) => f.endsWith('.mjs')).sort()
@@ -87,8 +88,12 @@ function num(row: Record<string, string>, key: string): number {
   return Number(s)
 }
 
-/** |actual − expected| within a relative tolerance (the CSVs carry 12 significant digits). */
-function close(actual: number, expected: number, what: string, rel = 1e-9, abs = 1e-12): void {
+/**
+ * |actual − expected| within a relative tolerance. The CSVs carry 12 significant digits (rounding
+ * <= 5e-12 relative); observed at most 4.2e-12 over every number of this file, so 1e-11 (2.4x);
+ * 1e-14 absolute for the exact zeros (c, q_xi at t = 0, m at t = 1), printed exactly 0.
+ */
+function close(actual: number, expected: number, what: string, rel = 1e-11, abs = 1e-14): void {
   expect(Math.abs(actual - expected), `${what}: ${actual} against ${expected}`).toBeLessThanOrEqual(rel * Math.abs(expected) + abs)
 }
 
@@ -169,10 +174,10 @@ const EXPECTED: Record<string, Expectation> = {
         close(num(r, 'M_discrete'), (p.n * b) / (p.n + p.lambda), `M_discrete at t = ${t}`)
         close(num(r, 'P_discrete'), P, `P_discrete at t = ${t}`)
         P *= 1 + (a * da * K + b * db * L) / (a * a * K + b * b * L) / 10
-        // The measured statistics deviate from the same scheme's theory by O(1/√d).
-        for (const key of ['M', 'Q_xi', 'P']) {
-          expect(Math.abs(num(r, key) - num(r, `${key}_discrete`)), `measured ${key} at t = ${t}`).toBeLessThan(5 / Math.sqrt(500))
-        }
+        // The measured statistics deviate from the same scheme's theory by C/√d, C per quantity
+        // measured over seeds in test/cli/simulate-ref.ts (at 20 and 40 particles; 50 here).
+        const pick = (suffix: string) => Object.fromEntries(['M', 'Q_xi', 'P'].map((key) => [key, num(r, `${key}${suffix}`)]))
+        expect(beyondFiniteD({ t, ...pick('') }, pick('_discrete'), 500)).toEqual([])
       })
     },
   },

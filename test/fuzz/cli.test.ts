@@ -191,13 +191,19 @@ describe('fuzz: real processes', () => {
     [['stats', '--n', '2', '--n', '3'], 2],
     [['stats', '--lambda', '0', '--json'], 0],
   ]
+  // The one success, stats --lambda 0 at t = 1 (defaults n = 8, sigma = 1.5, omega = 1), by hand:
+  // K = n - 1, Lambda = (n-1) sigma^2, so P = sqrt(Lambda/K) = sigma, M = n/(n+lambda) = 1,
+  // Q_xi = -P/n, mse = (n sigma^2 + n Lambda/K)/n^2 = 2 sigma^2/n, var = sigma^2, |mu_hat|^2 =
+  // M^2 (omega + sigma^2/n) + n Q_xi^2 = 1.5625, norm = 1.5625 + P^2, cos = M omega/sqrt(omega 1.5625)
+  // = 0.8; short decimals, which the 12 printed digits give exactly.
+  const LAMBDA_ZERO = { t: 1, M: 1, Q_xi: -0.1875, P: 1.5, norm: 3.8125, cos: 0.8, mse: 0.5625, var: 2.25 }
   it(`${cases.length} command lines in real processes: the exit code, one stderr line, no stack trace`, async () => {
     const runs = await Promise.all(cases.map(([argv]) => slot(() => spawnCli(argv))))
     runs.forEach((r, i) => {
       expect(r.code, show(r)).toBe(cases[i][1])
       expect(r.stderr, show(r)).not.toMatch(/\n\s+at /)
       if (r.code === 2) expect(r.stderr, show(r)).toMatch(/^flowgm: [^\n]+\n$/)
-      else expect(() => JSON.parse(r.stdout), show(r)).not.toThrow()
+      else expect(JSON.parse(r.stdout), show(r)).toMatchObject(LAMBDA_ZERO)
     })
     console.log(`fuzz: real processes: ${runs.length} cases`)
   }, LIMIT)
