@@ -6,13 +6,14 @@
  * the mutants whose code or covering tests changed. Not part of CI (it takes a long time).
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { MUTATION_MODULES, type MutationModule } from './mutation-modules.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const OUT = 'out/mutation'
-const EXPLAINED = 'test/mutation/equivalent.json'
+/** The reasons survivors survive: test/mutation/equivalent*.json, arrays of Explanation. */
+const EXPLAINED = /^equivalent.*\.json$/
 /** Killed in each module, at least (issue 16). */
 const TARGET = 85
 
@@ -76,7 +77,8 @@ const cell = (s: string): string => '`' + oneLine(s).replace(/`/g, "'").replace(
 const pct = (k: number, n: number): string => (n === 0 ? '—' : ((100 * k) / n).toFixed(1))
 
 function report(modules: readonly MutationModule[]): { text: string; ok: boolean } {
-  const explained: Explanation[] = existsSync(ROOT + EXPLAINED) ? JSON.parse(readFileSync(ROOT + EXPLAINED, 'utf8')) : []
+  const dir = ROOT + 'test/mutation/'
+  const explained: Explanation[] = readdirSync(dir).filter((f) => EXPLAINED.test(f)).flatMap((f) => JSON.parse(readFileSync(dir + f, 'utf8')) as Explanation[])
   const reasonOf = (file: string, orig: string, mutant: Mutant) =>
     explained.find((e) => e.file === file && oneLine(e.original, 1e9) === oneLine(orig, 1e9) && (e.replacement === '*' || oneLine(e.replacement, 1e9) === oneLine(mutant.replacement ?? '', 1e9)))?.reason
   const summary: string[] = ['| module | files | mutants | killed | timed out | survived | no coverage | ignored (static) | score % |', '|---|---|---:|---:|---:|---:|---:|---:|---:|']
@@ -126,7 +128,7 @@ mutant), so each score is a lower bound on what the whole suite kills.
   least ${TARGET}% in every module, and every survivor killed by a test or explained below.
 - **Ignored (static)**: mutants of code that runs when a module is loaded (constants, tables).
   Stryker would have to run every test for each, so they are left out (\`ignoreStatic\`).
-- **Why it survives**: from test/mutation/equivalent.json. "Equivalent" means no input can tell
+- **Why it survives**: from test/mutation/equivalent*.json. "Equivalent" means no input can tell
   the mutant from the original (the reason says why). Anything else is a gap in the tests.
 
 ## Per module
