@@ -2,7 +2,7 @@
  * `npm run mutation [-- MODULE...] [--report-only]`: mutation testing of the numerical core with
  * Stryker (vitest runner), one run per module of mutation-modules.ts, then docs/mutation.md: the
  * score per module and file, and every surviving mutant with the reason it survives (from
- * test/mutation/equivalent.json) or NOT EXPLAINED. Runs are incremental: a second run re-tests only
+ * test/mutation/equivalent*.json) or NOT EXPLAINED. Runs are incremental: a second run re-tests only
  * the mutants whose code or covering tests changed. Not part of CI (it takes a long time).
  */
 import { spawnSync } from 'node:child_process'
