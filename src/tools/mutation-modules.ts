@@ -14,7 +14,7 @@ export interface MutationModule {
 }
 
 export const MUTATION_MODULES: readonly MutationModule[] = [
-  { name: 'hp', mutate: ['src/hp/**/*.ts'], tests: ['test/hp/*.test.ts', 'test/theory/hp.test.ts'] },
+  { name: 'hp', mutate: ['src/hp/**/*.ts'], tests: ['test/hp/*.test.ts', 'test/theory/hp.test.ts', 'test/reliability/digits-limits.test.ts'] },
   // Without the compiled model in the sandbox, every test file derives it with the mutated code generator.
   { name: 'codegen', mutate: ['src/symbolic/codegen.ts'], tests: ['test/symbolic/{derive,exact,rational,meaning}.test.ts', 'test/theory/solve.test.ts'], ignore: ['/dist/generated'] },
   { name: 'simulate', mutate: ['src/simulate/{simulate,train,engine,data,vector}.ts'], tests: ['test/simulate/*.test.ts'] },
