@@ -70,6 +70,16 @@ describe('coefficients of the elementary functions of t at t0 against closed for
   })
 })
 
+describe('powers that need no rounding, and the square root of a full series', () => {
+  it('a^1 is a itself, coefficient for coefficient (x¹ = x needs no arithmetic)', () => {
+    const x = asSeries(S.sin(t))
+    expect(asSeries(S.powInt(x, 1)).c.map(String)).toEqual(x.c.map(String))
+  })
+  it('sqrt(e^t) = e^(t/2): coefficients e^(t0/2) / (2^k k!)', () => {
+    expectCoefficients(S.sqrt(S.exp(t)), (k) => t0.div(2).exp().div(factorial(k).times(new D(2).pow(k))), 'sqrt(e^t)')
+  })
+})
+
 describe('the other functions of a full series, summed at t0 ± h against Decimal', () => {
   it('tan, tanh, atan, asin, acos, sec, csc, sech, csch', () => {
     expectSums(S.tan(t), (y) => y.tan(), 'tan')
