@@ -2,15 +2,24 @@
 // written by hand below, or summed at t0 ± h against decimal.js's own functions (Decimal methods,
 // not the compiled arithmetic); the edge cases of the recurrences (zero series, series vanishing at
 // t0, constants, N = 1) and the domain errors with their messages.
-import { describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { Decimal } from '../../src/hp/arith.js'
-import { seriesArith, type Series } from '../../src/hp/series.js'
+import { seriesArith, type Series, type SeriesArith } from '../../src/hp/series.js'
 
 const D = Decimal.clone({ precision: 50 })
 const N = 24
-const S = seriesArith(D, N)
 const t0 = new D('0.4')
-const t = S.variable(t0)
+// Built anew before each test, not once when the file loads: the functions of an arithmetic are
+// closures made by seriesArith, and a mutation-testing run switches a mutant on per test, so an
+// arithmetic built at load time would keep the unmutated closures and hide the mutant.
+let S: SeriesArith, t: Series // series in h = t - 0.4
+let s0: SeriesArith, u: Series // the same at t0 = 0, where u = h vanishes
+beforeEach(() => {
+  S = seriesArith(D, N)
+  t = S.variable(t0)
+  s0 = seriesArith(D, N)
+  u = s0.variable(new D(0))
+})
 const factorial = (k: number): Decimal => (k === 0 ? new D(1) : factorial(k - 1).times(k))
 // Rounding at 50 digits: errors relative to max(1, |coefficient|) (the binomial coefficients of
 // t^0.5 grow like 0.4^-k) and errors of the sums at t0 ± H measured at most 2.6e-49 over every
@@ -95,8 +104,6 @@ describe('the other functions of a full series, summed at t0 ± h against Decima
 })
 
 describe('series vanishing at t0, zero series and constants', () => {
-  const s0 = seriesArith(D, N)
-  const u = s0.variable(new D(0)) // u = h
   it('sin³ of a series vanishing at t0 (the zero is factored out): (3 sin h - sin 3h)/4', () => {
     // odd k: (3 - 3^k) (-1)^((k-1)/2) / (4 k!); even k: 0
     const sin3 = (k: number) => (k % 2 ? new D(3).minus(new D(3).pow(k)).times((k - 1) % 4 ? -1 : 1).div(factorial(k).times(4)) : new D(0))
@@ -136,9 +143,7 @@ describe('series vanishing at t0, zero series and constants', () => {
 })
 
 describe('refusals, with the function and the reason in the message', () => {
-  const s0 = seriesArith(D, N)
-  const u = s0.variable(new D(0))
-  const below = S.variable(new D(-0.5))
+  const below = () => S.variable(new D(-0.5))
   it('N must be a positive integer', () => {
     expect(() => seriesArith(D, 0)).toThrow(/seriesArith: N must be a positive integer, got 0/)
     expect(() => seriesArith(D, 2.5)).toThrow(/N must be a positive integer, got 2.5/)
@@ -150,10 +155,10 @@ describe('refusals, with the function and the reason in the message', () => {
   })
   it('powers, roots and logarithms outside their domain', () => {
     expect(() => s0.powInt(u, -1)).toThrow(/^series powInt: negative power/)
-    expect(() => S.pow(below, new D(0.5))).toThrow(/^series pow: a non-integer power needs a positive base at t0$/)
-    expect(() => S.pow(below, t)).toThrow(/^series pow: a series exponent needs a positive base at t0$/)
-    expect(() => S.sqrt(below)).toThrow(/^series sqrt: the argument must be positive at t0$/)
-    expect(() => S.log(below)).toThrow(/^series log: the argument must be positive at t0$/)
+    expect(() => S.pow(below(), new D(0.5))).toThrow(/^series pow: a non-integer power needs a positive base at t0$/)
+    expect(() => S.pow(below(), t)).toThrow(/^series pow: a series exponent needs a positive base at t0$/)
+    expect(() => S.sqrt(below())).toThrow(/^series sqrt: the argument must be positive at t0$/)
+    expect(() => S.log(below())).toThrow(/^series log: the argument must be positive at t0$/)
     expect(() => S.asin(S.variable(one))).toThrow(/^series asin\/acos: the argument must lie strictly inside \(-1, 1\) at t0$/)
   })
   it('abs and sign of a series vanishing at t0, but not of the zero series', () => {
