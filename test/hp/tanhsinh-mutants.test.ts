@@ -94,3 +94,66 @@ describe('tanhSinh values and error estimates against exact antiderivatives', ()
       .toThrow(/estimated relative error 1e-?\d+$/)
   })
 })
+
+describe('tanhSinh stopping rules', () => {
+  it('never stops before the requested digits are reached, for every digits from 2 to 20', () => {
+    // The estimate decides when to stop; an optimistic one stops a level early, when the error is
+    // still about the square root of the requested one. A pole 10^-3 outside the end slows the
+    // convergence (the analyticity strip narrows), so early levels converge sub-quadratically.
+    // Exact: ∫_0^1 dt/(t + 10^-3) = ln(1001) (decimal.js ln).
+    const eps = new D('1e-3'), exact = new D(1001).ln()
+    for (let digits = 2; digits <= 20; digits++) {
+      const r = tanhSinh(D, (t) => [new D(1).div(t.plus(eps))], new D(0), new D(1), { digits })
+      const relative = r.values[0].minus(exact).abs().div(exact)
+      // Only the requested accuracy is checked: at level 3 the estimate (1.9e-9) is below the
+      // actual error (3.4e-9), which is still far below the requested 10^-4..10^-8.
+      expect(relative.lte(`1e-${digits}`), `digits ${digits}: error ${relative.toExponential(2)} at level ${r.levels}`).toBe(true)
+    }
+  })
+
+  it('is scale invariant: ∫ c·f takes the same levels and reports the same relative error for c = 10^±40', () => {
+    // ∫ c f = c ∫ f, and the estimate is relative to ∫|c f|: every decision is the same.
+    const f = (t: Decimal) => [new D(1).div(t.plus('1e-3'))]
+    const base = tanhSinh(D, f, new D(0), new D(1), { digits: 15 })
+    for (const c of ['1e40', '1e-40']) {
+      const scaled = tanhSinh(D, (t) => f(t).map((v) => v.times(c)), new D(0), new D(1), { digits: 15 })
+      expect(scaled.levels).toBe(base.levels)
+      expect(scaled.evaluations).toBe(base.evaluations)
+      expect(scaled.error.div(base.error).minus(1).abs().lte('1e-10')).toBe(true)
+      expect(scaled.values[0].div(c).minus(base.values[0]).abs().lte(base.values[0].times(`1e-${P - 2}`))).toBe(true)
+    }
+  })
+
+  it('reports a zero error for an identically zero integrand', () => {
+    // Every level gives exactly 0; there is no relative error to estimate.
+    const r = tanhSinh(D, (t) => [t.minus(t)], new D(0), new D(1), { digits: 20 })
+    expect(r.values[0].isZero()).toBe(true)
+    expect(r.error.isZero()).toBe(true)
+    expect(r.levels).toBe(2)
+  })
+
+  it('stops at the rounding floor 10^(1-precision) when two levels agree exactly', () => {
+    // ∫_0^1 1 at precision 12: levels 2 and 3 both round to 1 (the trapezoidal error, like
+    // exp(-π²/h), is below 10^-12 from h = 1/4 on), so the estimate is the floor 10^(1-12),
+    // which meets digits = 11 exactly.
+    const D12 = Decimal.clone({ precision: 12 })
+    const r = tanhSinh(D12, (t) => [t.minus(t).plus(1)], new D12(0), new D12(1), { digits: 11 })
+    expect(r.levels).toBe(3)
+    expect(r.error.eq('1e-11')).toBe(true)
+    expect(r.values[0].minus(1).abs().lte('1e-11')).toBe(true)
+  })
+
+  it('keeps walking past negligible middle terms to the significant ones near the end', () => {
+    // ∫_0^{1-ε} ds/(1-s)² = 1/ε - 1 (antiderivative 1/(1-s)) with ε = 10^-16: terms near s = 1/2
+    // are 10^-16 of those near b, negligible at 8 digits, yet the nodes beyond them (significant
+    // at the previous level) must still be evaluated. 32 guard digits cover the 16 that rounding
+    // a node next to b costs (see the header of src/hp/tanhsinh.ts).
+    const D40 = Decimal.clone({ precision: 40 })
+    const eps = new D40('1e-16'), b = new D40(1).minus(eps)
+    const r = tanhSinh(D40, (s) => [new D40(1).div(new D40(1).minus(s).pow(2))], new D40(0), b, { digits: 8 })
+    const exact = new D40(1).div(eps).minus(1)
+    const relative = r.values[0].minus(exact).abs().div(exact)
+    expect(relative.lte('1e-8'), `error ${relative.toExponential(2)}`).toBe(true)
+    expect(relative.lte(r.error)).toBe(true)
+  })
+})
