@@ -29,7 +29,7 @@ function oddSeries(W: DecimalConstructor, x: Decimal, sign: 1 | -1): Decimal {
   for (let k = 1; ; k++) {
     term = term.times(x2)
     const next = term.div(2 * k + 1)
-    if (next.abs().lt(tiny.times(sum.abs()))) return sum
+    if (next.abs().lte(tiny.times(sum.abs()))) return sum
     sum = sign < 0 && k % 2 === 1 ? sum.minus(next) : sum.plus(next)
   }
 }
