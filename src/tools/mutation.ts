@@ -6,7 +6,7 @@
  * the mutants whose code or covering tests changed. Not part of CI (it takes a long time).
  */
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { MUTATION_MODULES, type MutationModule } from './mutation-modules.js'
 
@@ -81,7 +81,7 @@ function report(modules: readonly MutationModule[]): { text: string; ok: boolean
   const explained: Explanation[] = readdirSync(dir).filter((f) => EXPLAINED.test(f)).flatMap((f) => JSON.parse(readFileSync(dir + f, 'utf8')) as Explanation[])
   const reasonOf = (file: string, orig: string, mutant: Mutant) =>
     explained.find((e) => e.file === file && oneLine(e.original, 1e9) === oneLine(orig, 1e9) && (e.replacement === '*' || oneLine(e.replacement, 1e9) === oneLine(mutant.replacement ?? '', 1e9)))?.reason
-  const summary: string[] = ['| module | files | mutants | killed | timed out | survived | no coverage | ignored (static) | score % |', '|---|---|---:|---:|---:|---:|---:|---:|---:|']
+  const summary: string[] = ['| module | files | run (UTC) | mutants | killed | timed out | survived | no coverage | ignored (static) | score % |', '|---|---|---|---:|---:|---:|---:|---:|---:|---:|']
   const perFile: string[] = ['| file | mutants | killed + timed out | survived + no coverage | score % |', '|---|---:|---:|---:|---:|']
   const survivors: string[] = ['| where | mutator | original | replacement | status | why it survives |', '|---|---|---|---|---|---|']
   let ok = true
@@ -89,7 +89,7 @@ function report(modules: readonly MutationModule[]): { text: string; ok: boolean
   for (const m of modules) {
     const path = `${ROOT}${OUT}/${m.name}.json`
     if (!existsSync(path)) {
-      summary.push(`| ${m.name} | ${m.mutate.join(', ')} | not run | | | | | | |`)
+      summary.push(`| ${m.name} | ${m.mutate.join(', ')} | not run | | | | | | | |`)
       ok = false
       continue
     }
@@ -114,7 +114,7 @@ function report(modules: readonly MutationModule[]): { text: string; ok: boolean
     const det = get('Killed') + get('Timeout')
     const all = det + get('Survived') + get('NoCoverage')
     if (all === 0 || (100 * det) / all < TARGET) ok = false
-    summary.push(`| ${m.name} | ${m.mutate.join(', ')} | ${all} | ${get('Killed')} | ${get('Timeout')} | ${get('Survived')} | ${get('NoCoverage')} | ${get('Ignored')} | ${pct(det, all)} |`)
+    summary.push(`| ${m.name} | ${m.mutate.join(', ')} | ${statSync(path).mtime.toISOString().slice(0, 16).replace('T', ' ')} | ${all} | ${get('Killed')} | ${get('Timeout')} | ${get('Survived')} | ${get('NoCoverage')} | ${get('Ignored')} | ${pct(det, all)} |`)
   }
   if (unexplained > 0) ok = false
   const text = `# Mutation testing
@@ -128,6 +128,10 @@ mutant), so each score is a lower bound on what the whole suite kills.
   least ${TARGET}% in every module, and every survivor killed by a test or explained below.
 - **Ignored (static)**: mutants of code that runs when a module is loaded (constants, tables).
   Stryker would have to run every test for each, so they are left out (\`ignoreStatic\`).
+- **Run (UTC)**: when the module's last Stryker run ended; tests added since then are not
+  counted until the next (incremental) run, so a survivor they kill is still listed below.
+- **Timed out** counts as detected, as Stryker counts it; on a loaded machine a slow mutant can
+  time out without being wrong, so a rerun on an idle machine may lower the score.
 - **Why it survives**: from test/mutation/equivalent*.json. "Equivalent" means no input can tell
   the mutant from the original (the reason says why). Anything else is a gap in the tests.
 
