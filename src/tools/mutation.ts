@@ -49,6 +49,8 @@ function strykerConfig(m: MutationModule): string {
     ignorePatterns: ['/out', ...(m.ignore ?? [])],
     concurrency: 2,
     timeoutMS: 5000,
+    // Instrumented code is much slower than the original: the initial run may take longer than Stryker's 5 minutes.
+    dryRunTimeoutMinutes: 30,
   }, null, 2))
   return file
 }
