@@ -16,7 +16,7 @@ export interface MutationModule {
 export const MUTATION_MODULES: readonly MutationModule[] = [
   { name: 'hp', mutate: ['src/hp/**/*.ts'], tests: ['test/hp/*.test.ts', 'test/theory/hp.test.ts', 'test/reliability/digits-limits.test.ts'] },
   // Without the compiled model in the sandbox, every test file derives it with the mutated code generator.
-  { name: 'codegen', mutate: ['src/symbolic/codegen.ts'], tests: ['test/symbolic/{derive,exact,rational,meaning}.test.ts', 'test/theory/solve.test.ts'], ignore: ['/dist/generated'] },
+  { name: 'codegen', mutate: ['src/symbolic/codegen.ts'], tests: ['test/symbolic/{derive,exact,rational,meaning,codegen-mutants}.test.ts', 'test/theory/solve.test.ts'], ignore: ['/dist/generated'] },
   { name: 'simulate', mutate: ['src/simulate/{simulate,train,engine,data,vector}.ts'], tests: ['test/simulate/*.test.ts'] },
   // merge, and the resume code: resumePoint and the scan it makes (run.ts), the partial file (sink.ts).
   { name: 'sweep', mutate: ['src/sweep/merge.ts', 'src/sweep/run.ts:178-288', 'src/sweep/sink.ts:254-316'], tests: ['test/sweep/*.test.ts'] },
