@@ -16,7 +16,7 @@ export interface MutationModule {
 export const MUTATION_MODULES: readonly MutationModule[] = [
   { name: 'hp', mutate: ['src/hp/**/*.ts'], tests: ['test/hp/*.test.ts', 'test/theory/hp.test.ts', 'test/reliability/digits-limits.test.ts'] },
   // Without the compiled model in the sandbox, every test file derives it with the mutated code generator.
-  { name: 'codegen', mutate: ['src/symbolic/codegen.ts'], tests: ['test/symbolic/{derive,exact,rational,meaning}.test.ts', 'test/theory/solve.test.ts'], ignore: ['/dist/generated'] },
+  { name: 'codegen', mutate: ['src/symbolic/codegen.ts'], tests: ['test/symbolic/{derive,exact,rational,meaning,codegen-mutants}.test.ts', 'test/theory/solve.test.ts'], ignore: ['/dist/generated'] },
   // The plain-TypeScript kernels (vector.ts, the products and updates of engine.ts's jsEngine) are
   // left out: instrumented, they make every simulation some 30x slower and the run would not end
   // (the initial test run alone timed out at 5 minutes). test/simulate checks them against the
