@@ -1,7 +1,7 @@
 // mergeFiles in-process, on the inputs merge.test.ts leaves out: the bounds of a header's rows
 // and shard fields, axis definitions that only look like a grid's, blank and non-object lines, a
 // 60-character value in a message, an output larger than the 64 KiB merge buffers, a file that
-// changes between the check and the write, and the files merge opens (all closed again). The
+// changes between the check and the write, and how much of a file its header takes to read. The
 // expected texts are the input files themselves (a whole sweep merges to itself) or messages
 // written out by hand from merge's rules; row indices are counted from the grid (the last axis
 // fastest).
@@ -181,6 +181,7 @@ describe('a file that changes between the check and the write', () => {
   it('fails the merge when a shard file was rewritten with another shard\'s rows of the same count', async () => {
     // Shards 1/2 (rows 0, 2, 4) and 2/2 (rows 1, 3, 5); by the write, 1/2's file holds 2/2's rows.
     const [first, second] = [1, 2].map((k) => placed(withShard(whole, k, 2)))
+    expect((await merged([first, second])).text).toBe(whole)
     redirected.set(first, [first, first, second])
     const { error } = await merged([first, second])
     redirected.delete(first)
