@@ -130,7 +130,7 @@ async function readHeader(file: string): Promise<Shard> {
       throw bad(file, 'is not a flowgm sweep (its first line is not JSON; write sweeps with --format jsonl)')
     }
     const ok = h !== null && typeof h === 'object' && typeof h.flowgm === 'string' && typeof h.sweep === 'string' && typeof h.id === 'string' &&
-      Number.isInteger(h.rows) && h.rows >= 0 && h.rows <= MAX_ROWS && Array.isArray(h.keys) && h.keys.every((k) => typeof k === 'string') && typeof h.axes === 'object' && typeof h.params === 'object' && typeof h.caption === 'string'
+      Number.isInteger(h.rows) && h.rows >= 0 && h.rows <= MAX_ROWS && Array.isArray(h.keys) && h.keys.every((k) => typeof k === 'string') && isRecord(h.axes) && isRecord(h.params) && typeof h.caption === 'string'
     const m = typeof h?.shard === 'string' ? /^(\d+)\/(\d+)$/.exec(h.shard) : null
     if (!ok || !m) throw bad(file, 'is not a flowgm sweep (its first line is not a sweep header; write sweeps with --format jsonl)')
     const digits = h.params.digits
@@ -139,6 +139,11 @@ async function readHeader(file: string): Promise<Shard> {
     return { file, header: h, k: Number(m[1]), K: Number(m[2]), grid, digits: digits as number | undefined }
   }
   throw bad(file, 'is empty (not a flowgm sweep)')
+}
+
+/** A JSON object: not null (typeof null is 'object') and not an array. */
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v)
 }
 
 async function* lines(file: string): AsyncGenerator<string> {

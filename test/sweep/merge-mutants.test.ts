@@ -90,6 +90,15 @@ async function refused(files: readonly string[], message: string): Promise<void>
 const NOT_A_HEADER = 'is not a flowgm sweep (its first line is not a sweep header; write sweeps with --format jsonl)'
 
 describe('header fields at the edges of their rules', () => {
+  it('axes and params are JSON objects: null or an array is not a sweep header', async () => {
+    // typeof null and typeof [] are both 'object'; a header with "axes": null used to crash with a
+    // TypeError, "axes": [] merged with no coordinate check.
+    for (const edit of [{ axes: null }, { axes: [] }, { params: null }, { params: [] }]) {
+      const f = placed(withHeader(whole, (h) => ({ ...h, ...edit })))
+      await refused([f], `${f}: ${NOT_A_HEADER}`)
+    }
+  })
+
   it('rows = 0 and rows = 2^31 - 1 are row counts: only the grid of the axes refuses them', async () => {
     // rows is an integer in [0, 2^31 - 1] (one Int32 owner per row); the compare grid has 6 rows.
     for (const rows of [0, 2 ** 31 - 1]) {
