@@ -1,4 +1,6 @@
-// taylorSolve's contract beyond accuracy: argument checks, the step budget and the starting order.
+// taylorSolve's contract beyond accuracy: argument checks, the step budget, the order and length of
+// every step (against the rules of taylor.ts's header, with radii and coefficients known in closed
+// form), exact polynomials in one step.
 import { describe, expect, it } from 'vitest'
 import { Decimal } from '../../src/hp/arith.js'
 import { seriesArith, type Series, type SeriesArith } from '../../src/hp/series.js'
