@@ -18,7 +18,9 @@
  * least |X_0|), for every state and for every den/A/G that is not a polynomial (a singularity of
  * a coefficient limits the solution's series too). Rejection: the step is halved while it exceeds
  * half the radius of convergence fitted to the whole second half of the coefficients, which
- * catches tails that are small by accident (parity zeros, cancellation). A step that falls just
+ * catches tails that are small by accident (parity zeros, cancellation); tails that vanish are
+ * trusted (the truncated series exact) only where the recurrence proves every later term zero,
+ * otherwise the second half of the coefficients bounds the step too. A step that falls just
  * short of a target (h >= L/2) becomes L/2, so no step starts very close to a target, where den
  * may vanish and dividing by den_0 would cost digits. Rounding errors are not controlled: give D
  * a few guard digits (about 5-10) beyond `digits`.
@@ -94,17 +96,24 @@ export function taylorSolve(
       const coefs = system(t, N)
       if (coefs.length !== x.length) throw new RangeError(`taylorSolve: the system has ${coefs.length} states, x0 has ${x.length}`)
       const sequences: Decimal[][] = []
+      let exact = true
       const X = coefs.map(({ den, A, G }, i) => {
         const Xi = stateSeries(D, den, A, G, x[i], N, t)
         sequences.push(Xi)
         for (const s of [den, A, G]) if (s.deg >= N) sequences.push(s.c)
+        exact &&= isPolynomial(Xi, den, A, G, N)
         return Xi
       })
       const logs = sequences.map((s) => s.map(log10Abs))
+      const wide = (T: number): number => minOf(logs.map((lc) => stepBound(lc, T, Math.floor(lc.length / 2))))
       let H = minOf(logs.map((lc) => stepBound(lc, T, TAIL)))
-      const logRadius = minOf(logs.map((lc) => stepBound(lc, 0, TAIL)))
-      const logRadiusWide = minOf(logs.map((lc) => stepBound(lc, 0, Math.floor(lc.length / 2))))
-      // rejection: halve h (an infinite H means vanishing tails: the truncated series is exact)
+      let logRadius = minOf(logs.map((lc) => stepBound(lc, 0, TAIL)))
+      const logRadiusWide = wide(0)
+      // Vanishing tails that do not prove the series finite (zeros of a series in t^4, say) limit
+      // the step by the whole second half of the coefficients instead.
+      if (!exact && H === Infinity) [H, logRadius] = [wide(T), logRadiusWide]
+      // rejection: halve h (an infinite H left means the truncated series are exact, or nothing but
+      // constants was seen)
       if (H < Infinity) while (H > logRadiusWide - LOG2) H -= LOG2
 
       let h: Decimal
@@ -141,6 +150,17 @@ function stateSeries(D: DecimalConstructor, den: Series, A: Series, G: Series, x
     X[k + 1] = dX[k + 1].div(k + 1)
   }
   return X
+}
+
+/**
+ * Whether X_0..X_N are the whole solution series, a polynomial: den, A and G are polynomials of
+ * degree < N and X ends in enough zeros that the recurrence of the header gives X_(N+1) = 0 from
+ * them (X_(N-degA)..X_N and X_(N+1-deg den)..X_N vanish, and G_N = 0), and so every later term.
+ */
+function isPolynomial(X: Decimal[], den: Series, A: Series, G: Series, N: number): boolean {
+  if (den.deg >= N || A.deg >= N || G.deg >= N) return false
+  const zeros = Math.max(A.deg + 1, den.deg)
+  return X.length - zeros >= 0 && X.slice(X.length - zeros).every((c) => c.isZero())
 }
 
 /**
