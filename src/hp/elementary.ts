@@ -69,14 +69,21 @@ export function ln(x: Decimal, D: DecimalConstructor): Decimal {
   return back(y.plus(ln2(W).times(k)))
 }
 
-/** [sin x, cos x]: x reduced modulo pi/2, halved s times, Taylor series, doubled back. */
-export function sinCos(x: Decimal, D: DecimalConstructor): [Decimal, Decimal] {
-  const extra = Math.max(0, x.e + 1)
-  const W = D.clone({ precision: D.precision + GUARD + extra })
+/** x = q pi/2 + r with q an integer and |r| <= pi/4, at the precision of W. */
+function reduce(x: Decimal, W: DecimalConstructor): [Decimal, Decimal] {
   const halfPi = pi(W).div(2)
   const X = new W(x)
   const q = X.div(halfPi).round()
-  const r = X.minus(halfPi.times(q))
+  return [q, X.minus(halfPi.times(q))]
+}
+
+/** [sin x, cos x]: x reduced modulo pi/2, halved s times, Taylor series, doubled back. */
+export function sinCos(x: Decimal, D: DecimalConstructor): [Decimal, Decimal] {
+  const extra = Math.max(0, x.e + 1)
+  let W = D.clone({ precision: D.precision + GUARD + extra })
+  let [q, r] = reduce(x, W)
+  // Near a zero of sin or cos, x and q pi/2 share the leading -r.e digits, lost in r: add them.
+  if (!r.isZero() && r.e < 0) [q, r] = reduce(x, (W = D.clone({ precision: W.precision - r.e })))
   const s = 8
   const h = r.div(new W(2).pow(s))
   const h2 = h.times(h)

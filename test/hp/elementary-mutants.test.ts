@@ -140,10 +140,10 @@ describe.each(PRECISIONS)('elementary functions at %i digits', (p) => {
   it('cos just past pi/2: the reduction x - pi/2 cancels up to 21 digits, which the extra digit for x.e = 0 pays for', () => {
     // sinCos works at p + 20 + (x.e + 1) digits, so after r = x - q pi/2 loses -log10|r| leading
     // digits r still carries about p digits. Measured at 520 digits: at most 0.42 of a unit (r = 3e-20),
-    // and 1.35 units with two digits fewer (x.e - 1). Near r = 1e-21 even the code as it is
-    // loses digits (3.7 units), the limit of its fixed guard, so that case is left out.
-    const G = fixed(p + FIX + 31)
-    for (const delta of ['1e-19', '3e-19', '1e-20', '2e-20', '3e-20', '5e-20', '3e-21']) {
+    // and 1.35 units with two digits fewer (x.e - 1). Closer to pi/2 the reduction is redone with
+    // the -r.e digits it lost (before that, r = 1e-21 was 3.7 units off, 1e-22 at 510 digits 6.75).
+    const G = fixed(p + FIX + 71)
+    for (const delta of ['1e-19', '3e-19', '1e-20', '2e-20', '3e-20', '5e-20', '3e-21', '1e-21', '1e-22', '-7e-35', '1e-60']) {
       const x = G.toDecimal(piRef(G.one) / 2n + G.fromText(delta)).toSignificantDigits(p).toString()
       const cRef = G.toDecimal(sinCosRef(G.fromText(x), G.one)[1])
       expect(ulps(sinCos(new D(x), D)[1], cRef, p), `cos(pi/2 + ${delta})`).toBeLessThanOrEqual(1)
