@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest'
 import { InputError } from '../../src/errors.js'
 import { checkParameters, flowProblem, type ProblemOptions } from '../../src/theory/problem.js'
+import { variantOf } from '../../src/theory/model.js'
 import { rate } from '../../src/theory/rate.js'
 
 /** The one-line message of the InputError `f` throws (fails if it throws anything else, or nothing). */
@@ -123,4 +124,11 @@ describe('rate: the arguments a library caller gets checked as the CLI flags are
     expect(1e26).not.toBe(10 ** 26)
     for (const nMax of [1e3, 1e30, 1e26, 10 ** 26, undefined]) accepted(5, nMax)
   })
+})
+
+// test/mutation/equivalent-theory-problem-rate.json calls rate's branch without an exact series
+// unreachable: that holds while both variants of the shipped equations have one.
+it('both compiled variants have the exact 1/n series: C = 2 sigma^2 with skip, sigma^2 without (docs/theory.md section 5)', () => {
+  const C = (skip: boolean) => { const r = variantOf({ skip }).source.exact.rate; return [r?.text.C, r?.text.C_bo, r?.text.ratio] }
+  expect([C(true), C(false)]).toEqual([['2*sigma^2', 'sigma^2', '2'], ['sigma^2', 'sigma^2', '1']])
 })
