@@ -78,7 +78,8 @@ export function flowProblem(o: ProblemOptions): FlowProblem {
       throw new InputError(key, `exact text '${clip(String(t))}' is not a decimal of the value ${values[key]}`)
     }
   }
-  const text = { n: String(o.n), sigma: String(o.sigma), lambda: String(o.lambda + 0), omega: String(omega), ...o.text }
+  const given = Object.fromEntries(Object.entries(o.text ?? {}).filter(([, t]) => t !== undefined)) as Partial<Record<keyof typeof values, string>>
+  const text = { n: String(o.n), sigma: String(o.sigma), lambda: String(o.lambda + 0), omega: String(omega), ...given }
   return { n: o.n, sigma: o.sigma, lambda: o.lambda + 0, omega, schedule: resolveSchedule(o.schedule ?? 'linear'), skip: o.skip ?? true, text }
 }
 
