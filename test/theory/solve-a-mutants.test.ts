@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { InputError } from '../../src/errors.js'
 import { flowProblem, type ProblemOptions } from '../../src/theory/problem.js'
-import { onPrecisionNote, solve, type PrecisionNote, type StatsRow } from '../../src/theory/solve.js'
+import { flowObservables, onPrecisionNote, solve, type PrecisionNote, type StatsRow } from '../../src/theory/solve.js'
 import { statsByHand, X, type Dec } from './by-hand.js'
 
 const PARAMS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 }
@@ -128,6 +128,22 @@ describe('refusals', () => {
     try { solve(problem) } catch (e) { error = e }
     expect(error).toBeInstanceOf(InputError)
     expect((error as InputError).message).toBe('--sigma: the flow ODE cannot be integrated at sigma = 1e-8, lambda = 1e-30, n = 8, omega = 1 (the spread P falls from 1 to about sigma in a boundary layer at t = 1 when sigma and lambda/n = 1.25e-31 are both tiny); give a larger --sigma, or a larger --lambda or smaller --n')
+  })
+})
+
+describe('flowObservables', () => {
+  // The observables of a state by hand (the formulas of statsByHand, test/theory/by-hand.ts, from
+  // (M, Q_xi, P) instead of alpha, beta), in double: a few roundings of O(1) terms, 4 eps each.
+  // A state from a discretisation (src/theory/discrete.ts) can hold -0: it is printed as 0.
+  it('of a state with Q_xi = -0: the formulas by hand, and +0 for Q_xi', () => {
+    const { n, sigma, omega: w } = PARAMS
+    const [M, Q, P] = [0.5, -0, 1.25]
+    const mu2 = M * M * (w + (sigma * sigma) / n) + n * Q * Q
+    const row = flowObservables(flowProblem({ ...PARAMS, skip: true }))(0.5, [M, Q, P])
+    expect(row.t).toBe(0.5)
+    expect(Object.is(row.Q_xi, 0)).toBe(true)
+    const byHand = { M, P, norm: mu2 + P * P, cos: (M * w) / Math.sqrt(w * mu2), cos_sample: (M * w) / Math.sqrt(w * (mu2 + P * P)), mse: w * (M - 1) ** 2 + (M * M * sigma * sigma) / n + n * Q * Q, var: P * P }
+    for (const [k, x] of Object.entries(byHand)) expect(Math.abs(row[k] - x) / x, k).toBeLessThanOrEqual(4 * Number.EPSILON)
   })
 })
 
