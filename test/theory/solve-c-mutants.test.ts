@@ -80,6 +80,17 @@ describe('learntDae against high precision (30 digits)', () => {
     }
   })
 
+  it('an escalated row whose values underflow holds +0, not -0 (printed as 0, not -0)', () => {
+    // beta = (1 - cos t)/(1 - cos 1) at t = 1e-170 is ~1e-340, below double's smallest
+    // subnormal: q_xi = -beta^2 Lambda/... (docs/theory.md, Result A) is negative and rounds to
+    // zero, c and margin too; m, w_norm2 do not (their t -> 0 limits, finite).
+    const p = flowProblem({ ...P, schedule: { alpha: '1-t', beta: '(1-cos(t))/(1-cos(1))' } })
+    let row: Readonly<Record<string, number>> = {}
+    const notes = notesOf(() => { row = learntDae(p).at(1e-170) })
+    expect(notes).toEqual([{ command: 'dae', t: 1e-170, escalated: true }])
+    expect([row.c, row.q_xi, row.margin]).toEqual([0, 0, 0])
+  })
+
   it('a cancelling beta, (t + 1e5) - 1e5: rows where it loses digits are escalated, to 17 digits', () => {
     // t + 1e5 is rounded to a multiple of 2^-36 = 1.5e-11: beta is exact at 0.25, off by ~1e-11
     // relative at 0.3 and 0.7. Escalated rows: within a unit of the 17th digit (1e-16 relative)
