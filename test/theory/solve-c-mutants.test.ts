@@ -57,7 +57,7 @@ describe('learntDae against high precision (30 digits)', () => {
     }
   }
 
-  it('a pessimistic enclosure, (t + 100) - 100: the measured error trusts the double row where it is right to 1e-13', () => {
+  it('a pessimistic enclosure, (t + 100) - 100: the measured error trusts the double rows right to 1e-13', () => {
     // In double, t + 100 is rounded to a multiple of 2^-46 = 1.4e-14: beta keeps an absolute
     // error below 7.1e-15, and is exact at t = 0.25. Relative to beta that is 2.0e-13 at t = 0.02
     // (beyond the 1e-13 a row needs: escalated) and at most 2.4e-14 from t = 0.3 on (kept, its
@@ -65,6 +65,11 @@ describe('learntDae against high precision (30 digits)', () => {
     const { notes, error } = daeAgainstHp(flowProblem({ ...P, schedule: { alpha: '1-t', beta: '(t + 100) - 100' } }), [0.02, 0.25, 0.3, 0.7])
     expect(notes).toEqual([{ command: 'dae', t: 0.02, escalated: true }])
     expect(error).toBeLessThan(3e-14)
+    // The same for alpha = (1 - t + 100) - 100: 2.0e-13 at t = 0.98 (escalated), 0 at 0.75,
+    // 9.5e-15 at 0.7 (kept).
+    const mirrored = daeAgainstHp(flowProblem({ ...P, schedule: { alpha: '(1 - t + 100) - 100', beta: 't' } }), [0.98, 0.75, 0.7])
+    expect(mirrored.notes).toEqual([{ command: 'dae', t: 0.98, escalated: true }])
+    expect(mirrored.error).toBeLessThan(3e-14)
   })
 
   it('beta = (1 - cos t)/(1 - cos 1) near 0: 40 digits where they keep its digits, high precision where they do not', () => {
