@@ -75,6 +75,15 @@ describe('learntDae against high precision (30 digits)', () => {
     expect(mirrored.error).toBeLessThan(3e-14)
   })
 
+  it('at alpha = 2^-6 exactly the double value is measured, not replaced by decimal (decimal is for values below 2^-6)', () => {
+    // alpha = ((1 - t) + 1e5) - 1e5 at t = 0.9843749999999: 1 - t = 0.0156250000001 rounds, with
+    // 1e5 added, to 1e5 + 2^-6, so the double alpha is 2^-6 exactly, 6.4e-12 below the true value:
+    // more than the 1e-13 a row needs, so the row is escalated.
+    const { notes, error } = daeAgainstHp(flowProblem({ ...P, schedule: { alpha: '((1 - t) + 1e5) - 1e5', beta: 't' } }), [0.9843749999999])
+    expect(notes).toEqual([{ command: 'dae', t: 0.9843749999999, escalated: true }])
+    expect(error).toBeLessThan(1e-15)
+  })
+
   it('beta = (1 - cos t)/(1 - cos 1) near 0: 40 digits where they keep its digits, high precision where they do not', () => {
     // 1 - cos t is 0 in double below t ~ 1e-8; in 40 digits it keeps 40 - 2 log10(1/t) digits:
     // 20 at t = 1e-10 (a row in double, rounded from 40 digits), fewer than 1 at 3e-20, none at
