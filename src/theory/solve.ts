@@ -113,7 +113,8 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     // go to high precision (flowVerdict is told of the floor).
     absolute = ABSOLUTE_FLOOR
     full = integrate(rhs)
-    if (full.outcome !== 0) throw tooFast(checkpoints.at(-1)?.t ?? 0, tMax)
+    // A failing step may report a NaN time: the interval starts at the last finite checkpoint.
+    if (full.outcome !== 0) throw tooFast(checkpoints.filter((c) => Number.isFinite(c.t)).at(-1)?.t ?? 0, tMax)
   }
   const limit = v.source.singular ? singularLimit(v, problem) : undefined
 
@@ -413,20 +414,22 @@ const roughStarts = new Map<string, number>()
  * Below which t the schedule in double is less accurate than SCHEDULE_ERROR (0: nowhere): the
  * states start from 0 at t = 0 and inherit the relative error of the coefficients there, so a
  * schedule that cancels near 0 (beta = 1 - (1 - t)^2) spoils their digits. Checked at t = 2^-k
- * against decimal evaluation, once per schedule.
+ * and 0.7 2^-k against decimal evaluation, once per schedule.
  */
 function roughStart(problem: FlowProblem): number {
   const { schedule } = problem
   let start = roughStarts.get(schedule.values + schedule.slopes)
   if (start === undefined) {
     start = 0
-    for (let k = 1; k <= 60; k++) {
-      const t = 2 ** -k
-      const T = new Accurate(2).pow(-k)
-      const exact = [...scheduleValues(problem, accurateArith, T), ...scheduleSlopes(problem, accurateArith, T)]
-      const double = schedule.at(t)
-      const bad = exact.some((x, i) => !x.isZero() && !(Math.abs(double[i] - x.toNumber()) <= SCHEDULE_ERROR * Math.abs(x.toNumber())))
-      if (bad) { start = 2 * t; break }
+    // Powers of 2 alone are not enough: there 1 - (1 - t)^2 is exact in double, at the t between them not.
+    probe: for (let k = 1; k <= 60; k++) {
+      for (const t of [2 ** -k, 0.7 * 2 ** -k]) {
+        const T = new Accurate(t)
+        const exact = [...scheduleValues(problem, accurateArith, T), ...scheduleSlopes(problem, accurateArith, T)]
+        const double = schedule.at(t)
+        const bad = exact.some((x, i) => !x.isZero() && !(Math.abs(double[i] - x.toNumber()) <= SCHEDULE_ERROR * Math.abs(x.toNumber())))
+        if (bad) { start = 2 * t; break probe }
+      }
     }
     roughStarts.set(schedule.values + schedule.slopes, start)
   }
