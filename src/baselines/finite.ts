@@ -86,11 +86,14 @@ export function gram(X: Float64Array, n: number, d: number): Float64Array {
   return g
 }
 
-/** The eigenvalues of G, its top eigenvector and the labels ŝ it implies (sign convention ŝ^1 = +1). */
+/**
+ * The eigenvalues of G, its top eigenvector and the labels ŝ it implies (sign convention: the first
+ * nonzero entry of v is positive, so ŝ^1 = +1 also where v^1 = 0, a sample orthogonal to the rest).
+ */
 export function gramSpectrum(X: Float64Array, n: number, d: number): GramSpectrum {
   const eig = symmetricEigen(gram(X, n, d), n)
   const v = Float64Array.from(eigenvector(eig, 0))
-  if (v[0] < 0) for (let i = 0; i < n; i++) v[i] = -v[i]
+  if ((v.find((x) => x !== 0) ?? 0) < 0) for (let i = 0; i < n; i++) v[i] = -v[i]
   const labels = Int8Array.from(v, (x) => (x >= 0 ? 1 : -1))
   return { eigenvalues: eig.values, v, labels }
 }
