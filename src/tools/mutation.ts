@@ -25,7 +25,11 @@ interface Mutant {
   readonly location: { readonly start: { readonly line: number; readonly column: number }; readonly end: { readonly line: number; readonly column: number } }
 }
 interface Report { readonly files: Readonly<Record<string, { readonly source: string; readonly mutants: readonly Mutant[] }>> }
-interface Explanation { readonly file: string; readonly original: string; readonly replacement: string; readonly reason: string }
+/**
+ * A survivor's reason, matched by file, original text and replacement ('*': any); `where`, when
+ * given, is text that the mutant's line must contain, for an original that is not unique in its file.
+ */
+interface Explanation { readonly file: string; readonly original: string; readonly replacement: string; readonly reason: string; readonly where?: string }
 
 const DETECTED = new Set(['Killed', 'Timeout'])
 const UNDETECTED = new Set(['Survived', 'NoCoverage'])
@@ -81,8 +85,9 @@ const pct = (k: number, n: number): string => (n === 0 ? '—' : ((100 * k) / n)
 function report(modules: readonly MutationModule[]): { text: string; ok: boolean } {
   const dir = ROOT + 'test/mutation/'
   const explained: Explanation[] = readdirSync(dir).filter((f) => EXPLAINED.test(f)).flatMap((f) => JSON.parse(readFileSync(dir + f, 'utf8')) as Explanation[])
-  const reasonOf = (file: string, orig: string, mutant: Mutant) =>
-    explained.find((e) => e.file === file && oneLine(e.original, 1e9) === oneLine(orig, 1e9) && (e.replacement === '*' || oneLine(e.replacement, 1e9) === oneLine(mutant.replacement ?? '', 1e9)))?.reason
+  const reasonOf = (file: string, source: string, orig: string, mutant: Mutant) =>
+    explained.find((e) => e.file === file && oneLine(e.original, 1e9) === oneLine(orig, 1e9) && (e.replacement === '*' || oneLine(e.replacement, 1e9) === oneLine(mutant.replacement ?? '', 1e9)) &&
+      (e.where === undefined || source.split('\n')[mutant.location.start.line - 1].includes(e.where)))?.reason
   const summary: string[] = ['| module | files | run (UTC) | mutants | killed | timed out | survived | no coverage | ignored (static) | score % |', '|---|---|---|---:|---:|---:|---:|---:|---:|---:|']
   const perFile: string[] = ['| file | mutants | killed + timed out | survived + no coverage | score % |', '|---|---:|---:|---:|---:|']
   const survivors: string[] = ['| where | mutator | original | replacement | status | why it survives |', '|---|---|---|---|---|---|']
@@ -104,7 +109,7 @@ function report(modules: readonly MutationModule[]): { text: string; ok: boolean
         local.set(mu.status, (local.get(mu.status) ?? 0) + 1)
         if (!UNDETECTED.has(mu.status)) continue
         const orig = original(f.source, mu.location)
-        const reason = reasonOf(file, orig, mu)
+        const reason = reasonOf(file, f.source, orig, mu)
         if (!reason) unexplained++
         survivors.push(`| ${file}:${mu.location.start.line} | ${mu.mutatorName} | ${cell(orig)} | ${cell(mu.replacement ?? '')} | ${mu.status} | ${reason ?? '**NOT EXPLAINED**'} |`)
       }
@@ -134,8 +139,10 @@ mutant), so each score is a lower bound on what the whole suite kills.
   counted until the next (incremental) run, so a survivor they kill is still listed below.
 - **Timed out** counts as detected, as Stryker counts it; on a loaded machine a slow mutant can
   time out without being wrong, so a rerun on an idle machine may lower the score.
-- **Why it survives**: from test/mutation/equivalent*.json. "Equivalent" means no input can tell
-  the mutant from the original (the reason says why). Anything else is a gap in the tests.
+- **Why it survives**: from test/mutation/equivalent*.json, matched by file, original text and
+  replacement (and a text of the mutant's line where the original is not unique). "Equivalent" means
+  no input can tell the mutant from the original (the reason says why). Anything else is a gap in
+  the tests.
 
 ## Per module
 
