@@ -414,21 +414,24 @@ const roughStarts = new Map<string, number>()
  * Below which t the schedule in double is less accurate than SCHEDULE_ERROR (0: nowhere): the
  * states start from 0 at t = 0 and inherit the relative error of the coefficients there, so a
  * schedule that cancels near 0 (beta = 1 - (1 - t)^2) spoils their digits. Checked at t = 2^-k
- * and 0.7 2^-k against decimal evaluation, once per schedule.
+ * and 1.001 2^-k against decimal evaluation, once per schedule.
  */
 function roughStart(problem: FlowProblem): number {
   const { schedule } = problem
   let start = roughStarts.get(schedule.values + schedule.slopes)
   if (start === undefined) {
     start = 0
-    // Powers of 2 alone are not enough: there 1 - (1 - t)^2 is exact in double, at the t between them not.
+    // Powers of 2 alone are not enough: there 1 - (1 - t)^2 is exact in double, at a t with a full
+    // mantissa beside them (1.001 2^-k) not. There alpha and beta are checked (a cancellation
+    // spoils them); their slopes, where a power such as t^999 has a relative error of 1e-13 on a
+    // value of 1e-298 that nothing feels, at t = 2^-k as before.
     probe: for (let k = 1; k <= 60; k++) {
-      for (const t of [2 ** -k, 0.7 * 2 ** -k]) {
+      for (const [t, slopes] of [[2 ** -k, true], [1.001 * 2 ** -k, false]] as const) {
         const T = new Accurate(t)
-        const exact = [...scheduleValues(problem, accurateArith, T), ...scheduleSlopes(problem, accurateArith, T)]
+        const exact = [...scheduleValues(problem, accurateArith, T), ...(slopes ? scheduleSlopes(problem, accurateArith, T) : [])]
         const double = schedule.at(t)
         const bad = exact.some((x, i) => !x.isZero() && !(Math.abs(double[i] - x.toNumber()) <= SCHEDULE_ERROR * Math.abs(x.toNumber())))
-        if (bad) { start = 2 * t; break probe }
+        if (bad) { start = 2 ** (1 - k); break probe }
       }
     }
     roughStarts.set(schedule.values + schedule.slopes, start)
