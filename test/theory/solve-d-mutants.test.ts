@@ -3,8 +3,8 @@
 // Reaching a step-limit failure with a real schedule costs 100000 steps per pass (about 100 s:
 // test/theory/too-fast.test.ts, in `npm run validate` only), so odex is replaced by a test double:
 // the real Solver, except that the calls a test picks stop at a time it picks and report
-// outcome 1, as odex reports a step-count failure (after a last step whose time is NaN, as odex
-// gives it then). Expected rows come from the closed forms of docs/theory.md section 4 at 130
+// outcome 1, as odex reports a step-count failure (after a last step at a NaN time, which
+// src/theory/solve.ts notes odex may report then). Expected rows come from the closed forms of docs/theory.md section 4 at 130
 // digits (test/theory/by-hand.ts); expected refusals are written from the rule they state
 // (docs/cli.md: one line naming the flag and the rule).
 import type { Derivative, OutputFunction, Solver as OdexSolver } from 'odex'
@@ -219,17 +219,20 @@ describe('restarts from the pass over [0, 1]', () => {
 
 describe('whether the schedule is known at t: a relative error below 1 (100%)', () => {
   it('at an error of exactly 1, by the enclosure and by decimal evaluation, the row goes to high precision', () => {
-    // A schedule whose double beta is off by 100% at t = 0.5 (as a cancelling expression can be),
-    // with an enclosure [lo, 2 lo] there (an error of 1): decimal evaluation gives beta = 0.5, the
-    // double value 1, an error of exactly 1 as well. The rows elsewhere are double's.
+    // A schedule whose double beta is off by 100% at t = 0.55 (as a cancelling expression can be),
+    // with an enclosure [lo, 2 lo] there (an error of 1): decimal evaluation gives beta = 0.55, the
+    // double value 1.1, an error of exactly 1 as well. The rows elsewhere are double's. (0.55 is
+    // none of the points 2^-k, 1.001 2^-k where the rough start is probed, which would see the
+    // doubled beta.)
     const p = linear()
-    const schedule = {
-      ...p.schedule,
-      at: (t: number): [number, number, number, number] => (t === 0.5 ? [0.5, 1, -1, 1] : p.schedule.at(t)),
-      valueError: (t: number) => (t === 0.5 ? 1 : p.schedule.valueError(t)),
+    const T = 0.55
+    const at = (t: number): [number, number, number, number] => {
+      const [a, b, ad, bd] = p.schedule.at(t)
+      return t === T ? [a, 2 * b, ad, bd] : [a, b, ad, bd]
     }
-    const rows = solve({ ...p, schedule }).statsGrid([0.5, 0.7])
-    expect(notes).toEqual([{ command: 'stats', t: 0.5, escalated: true }])
+    const schedule = { ...p.schedule, at, valueError: (t: number) => (t === T ? 1 : p.schedule.valueError(t)) }
+    const rows = solve({ ...p, schedule }).statsGrid([T, 0.7])
+    expect(notes).toEqual([{ command: 'stats', t: T, escalated: true }])
     // Escalated: 2 ulps as above; in double: DOUBLE_ROW.
     expect(worst(rows[0], true)).toBeLessThanOrEqual(4 * Number.EPSILON)
     expect(worst(rows[1], true)).toBeLessThan(DOUBLE_ROW)
