@@ -36,7 +36,7 @@ export const MODEL_CACHE = fileURLToPath(new URL('../../dist/generated/model.jso
 let cached: Model | undefined
 
 /** The compiled variant a problem uses: with skip connection or without. */
-export const variantOf = (p: { readonly skip: boolean }): CompiledVariant => model().variants[p.skip ? 'skip' : 'noskip']
+export function variantOf(p: { readonly skip: boolean }): CompiledVariant { return model().variants[p.skip ? 'skip' : 'noskip'] }
 
 /** The compiled model (built once per process). */
 export function model(): Model {
