@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { InputError } from '../../src/errors.js'
 import { flowProblem } from '../../src/theory/problem.js'
 import { learntDae, onPrecisionNote, solve, type PrecisionNote } from '../../src/theory/solve.js'
-import { daeByHand, X, type Dec } from './by-hand.js'
+import { daeByHand, statsByHand, X, type Dec } from './by-hand.js'
 
 // High precision failing (its time limit, a route that does not converge) takes a schedule that
 // cancels for minutes: a test double stands in for src/theory/hp.ts, failing only where a test
@@ -122,5 +122,72 @@ describe('a DAE row whose closed form amplifies the error of alpha, beta beyond 
       if (moved > 1) expect(worst(rows[j], exact), `t = ${t}`).toBeLessThan(2e-15)
       else for (const k of Object.keys(exact)) expect(new X(rows[j][k]).minus(exact[k]).abs().lte(halfUnit(exact[k])), `${k} at t = ${t}`).toBe(true)
     })
+  })
+})
+
+describe('the rough start: rows below it, and only those, go to high precision', () => {
+  // docs/cli.md: rows where a custom schedule is less accurate in double than 1e-14 near t = 0
+  // go to high precision, checked at t = 2^-k (alpha, beta and their slopes) and 1.001 2^-k
+  // (alpha, beta) for k = 1..60; the first k that fails puts the start at 2^(1-k) (the previous
+  // probe, which passed). Here each schedule is evaluated by hand in JavaScript double against
+  // its exact value in decimal, so the start comes from the rule, not from solve.ts.
+  const failsAt = (t: number, double: readonly number[], exact: readonly Dec[]) =>
+    exact.some((x, i) => !x.isZero() && !(Math.abs(double[i] - x.toNumber()) <= 1e-14 * Math.abs(x.toNumber())))
+  const startOf = (values: (t: number) => number[], exactValues: (t: Dec) => Dec[], slopes: (t: number) => number[], exactSlopes: (t: Dec) => Dec[]) => {
+    for (let k = 1; k <= 60; k++) {
+      const t = 2 ** -k, u = 1.001 * 2 ** -k
+      const T = new X(t), U = new X(u)
+      if (failsAt(t, [...values(t), ...slopes(t)], [...exactValues(T), ...exactSlopes(T)]) || failsAt(u, values(u), exactValues(U))) return 2 ** (1 - k)
+    }
+    return 0
+  }
+  const one = new X(1)
+  const cases = [
+    {
+      // 1 - (1 - t)^2 cancels near 0: (1 - t)^2 is rounded to 2^-53, a relative error of 2^-54/t in beta.
+      name: 'beta = 1 - (1 - t)^2', schedule: { alpha: '(1-t)^2', beta: '1-(1-t)^2' },
+      start: startOf((t) => [(1 - t) ** 2, 1 - (1 - t) ** 2], (T) => [one.minus(T).pow(2), one.minus(one.minus(T).pow(2))], (t) => [-2 * (1 - t), 2 * (1 - t)], (T) => [one.minus(T).times(-2), one.minus(T).times(2)]),
+      exact: (T: Dec): [Dec, Dec] => [one.minus(T).pow(2), one.minus(one.minus(T).pow(2))],
+    },
+    {
+      // t + 4e-16 is rounded to a multiple of 2^-104: exact at t = 2^-k, and off by up to 2^-105
+      // at 1.001 2^-k, a relative error that passes 1e-14 only at k = 60 (the last probe).
+      name: 'beta = (t + 4e-16) - 4e-16', schedule: { alpha: '1-t', beta: '(t + 4e-16) - 4e-16' },
+      start: startOf((t) => [1 - t, (t + 4e-16) - 4e-16], (T) => [one.minus(T), T], () => [-1, 1], () => [one.neg(), one]),
+      exact: (T: Dec): [Dec, Dec] => [one.minus(T), T],
+    },
+    {
+      // alpha' = -20 t^19 is exact in double at t = 2^-k down to its underflow (k = 57), even
+      // where it is subnormal and 1e-14 of it rounds to 0: no probe fails, no rough start.
+      name: 'alpha = 1 - t^20', schedule: { alpha: '1-t^20', beta: 't' },
+      start: startOf((t) => [1 - t ** 20, t], (T) => [one.minus(T.pow(20)), T], (t) => [-20 * t ** 19, 1], (T) => [T.pow(19).times(-20), one]),
+      exact: (T: Dec): [Dec, Dec] => [one.minus(T.pow(20)), T],
+    },
+  ]
+  it.each(cases)('$name', ({ schedule, start, exact }) => {
+    const ts = start ? [0.75 * start, start, 2 * start] : [1e-17, 1e-3]
+    const p = flowProblem({ ...BASE, schedule })
+    const rows = ts.map((t) => solve(p).stats(t))
+    expect(notes).toEqual(ts.filter((t) => t < start).map((t) => ({ command: 'stats', t, escalated: true })))
+    // Against the closed form (with skip connection) at the decimal t: odex at rtol 1e-15 and a
+    // schedule right to 1e-14 from the start on; measured worst 1.4e-14 (beta = 1 - (1 - t)^2 at
+    // its start 2^-8, where its error in double is just below 1e-14), bound 3e-14.
+    rows.forEach((row, j) => {
+      const ref = statsByHand(text(BASE), exact(new X(String(ts[j]))), true)
+      expect(Math.max(...Object.keys(ref).map((k) => rel(row[k], ref[k]))), `t = ${ts[j]}`).toBeLessThan(3e-14)
+    })
+  })
+})
+
+describe('a grid with a time twice', () => {
+  it('at t = 1 (with skip connection, the end of the last step): the same row twice, the closed form', () => {
+    // Both rows are the state of the same step end: judging the first row's digits must leave the
+    // second row as it was. Against the closed form at alpha = 0, beta = 1: odex at rtol 1e-15,
+    // measured 1.1e-14, bound 3e-14 (as above).
+    const rows = solve(flowProblem({ ...BASE, schedule: 'linear' })).statsGrid([1, 0.5, 1])
+    expect(rows[2]).toEqual(rows[0])
+    const ref = statsByHand(text(BASE), [new X(0), new X(1)], true)
+    expect(Math.max(...Object.keys(ref).map((k) => rel(rows[0][k], ref[k])))).toBeLessThan(3e-14)
+    expect(notes).toEqual([])
   })
 })
