@@ -229,3 +229,23 @@ describe('the limit at t = 1 without skip connection, alpha stationary inside (0
     expect([q, pEnd]).toEqual([0, 0])
   })
 })
+
+describe('beta near t = 0 whose 40-digit value has the wrong sign or no digit', () => {
+  it('t + 0 written as roundings that cancel: the rows go to high precision, which finds beta = t', () => {
+    // 1 - (1/3)*3 and ((1 + 1e-90) - 1) - 1e-90 are 0, but in 40 digits they are 1e-40 and -1e-90,
+    // in 80 digits 1e-80 and -1e-90: beta in 40 digits is 1e-40 - 1e-70 > 0, in 80 digits
+    // 1e-80 - 1e-70 < 0 (at t = 1e-85, where (t + 1) - 1 is 0 in both). Two evaluations that
+    // disagree in sign know no digit of beta; at t = 1e-50 the 40-digit value is 1e-40, 1e10 times
+    // beta. Both rows go to high precision (docs/cli.md), whose digits grow until beta = t is
+    // known: 17 digits rounded to double, 2e-15 against the closed form at beta = t (as above).
+    const beta = '((t + 1) - 1) + (1 - (1/3)*3) + 1e20*(((1 + 1e-90) - 1) - 1e-90)'
+    const dae = learntDae(flowProblem({ ...BASE, schedule: { alpha: '1-t', beta } }))
+    const ts = [1e-85, 1e-50]
+    const rows = ts.map((t) => dae.at(t))
+    expect(notes).toEqual(ts.map((t) => ({ command: 'dae', t, escalated: true })))
+    rows.forEach((row, j) => {
+      const T = new X(String(ts[j]))
+      expect(worst(row, daeByHand(text(BASE), [new X(1).minus(T), T])), `t = ${ts[j]}`).toBeLessThan(2e-15)
+    })
+  })
+})
