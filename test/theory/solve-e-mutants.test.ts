@@ -248,4 +248,16 @@ describe('beta near t = 0 whose 40-digit value has the wrong sign or no digit', 
       expect(worst(row, daeByHand(text(BASE), [new X(1).minus(T), T])), `t = ${ts[j]}`).toBeLessThan(2e-15)
     })
   })
+
+  it('t + ((1/3)*3 - 1), whose double enclosure is tight: a negative 40-digit beta is no value of beta', () => {
+    // In double (1/3)*3 - 1 is 0 and the enclosure bounds beta's error by 1.8e-15, so 40 digits
+    // are taken without a second evaluation; there (1/3)*3 - 1 is -1e-40, and at t = 1e-90 beta
+    // is -1e-40 + 1e-90 < 0, where beta > 0 must hold (docs/cli.md): the row goes to high
+    // precision, which finds beta = t (bound as above).
+    const t = 1e-90
+    const row = learntDae(flowProblem({ ...BASE, schedule: { alpha: '1-t', beta: 't + ((1/3)*3 - 1)' } })).at(t)
+    expect(notes).toEqual([{ command: 'dae', t, escalated: true }])
+    const T = new X(String(t))
+    expect(worst(row, daeByHand(text(BASE), [new X(1).minus(T), T]))).toBeLessThan(2e-15)
+  })
 })
