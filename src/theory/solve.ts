@@ -142,14 +142,14 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
       // state that vanishes at t = 1, as P does without skip connection: see docs/cli.md).
       const end = checkpoints[checkpoints.length - 1].y
       const w = (t - tMax) / (1 - tMax)
-      return [0, 1, 2].map((i) => (1 - w) * end[i] + w * limit![i]) as [number, number, number]
+      return [0, 1, 2].map((i) => (1 - w) * end[i] + w * limit!.value[i]) as [number, number, number]
     }
     const cp = checkpoints[before(t)]
     return run(solver(), cp.t, cp.y, t) as [number, number, number]
   }
 
   const observables = flowObservables(problem)
-  const judge = flowVerdict(problem, absolute === ABSOLUTE_FLOOR ? FLOOR_ERROR : 0)
+  const judge = flowVerdict(problem, absolute === ABSOLUTE_FLOOR ? FLOOR_ERROR : 0, limit?.error)
   // The states at t are no better known than the schedule there: inside (0, 1) alpha and beta
   // must at least be known to be positive (a plateau that evaluates to 0 gives M = 0 where it is
   // 1e-130). The enclosure decides it in a tree walk; the states' own accuracy is flowVerdict's.
@@ -306,9 +306,12 @@ export function learntDae(problem: FlowProblem): { readonly keys: readonly strin
 /**
  * X(1) at a regular singular point: alpha X' = (alpha a) X + alpha g, whose left side vanishes at
  * t = 1, so X(1) = -(alpha g)/(alpha a). When alpha has a double zero at t = 1 that quotient is
- * 0/0 there and we take its limit t -> 1- by polynomial (Neville) extrapolation in 1 - t.
+ * 0/0 there and we take its limit t -> 1- by polynomial (Neville) extrapolation in 1 - t; the
+ * error of each component is estimated by the last correction of the extrapolation (Infinity
+ * where a node is x/0, at a stationary point of alpha), so that a limit the nodes do not resolve
+ * (a pole of the quotient just beyond them) goes to high precision instead of printing wrong digits.
  */
-function singularLimit(v: CompiledVariant, p: FlowProblem): number[] {
+function singularLimit(v: CompiledVariant, p: FlowProblem): { readonly value: number[]; readonly error: number[] } {
   const limitAt = v.odeLimit!(p.n, p.sigma, p.lambda, p.omega)
   const quotient = (t: number, i: number): number => {
     const [a, b, ad, bd] = p.schedule.at(t)
@@ -316,16 +319,21 @@ function singularLimit(v: CompiledVariant, p: FlowProblem): number[] {
     return k[2 * i] === 0 && k[2 * i + 1] === 0 ? 0 : -k[2 * i + 1] / k[2 * i]
   }
   const atOne = limitAt(...p.schedule.at(1))
-  return [0, 1, 2].map((i) => {
-    if (atOne[2 * i] !== 0) return -atOne[2 * i + 1] / atOne[2 * i] + 0
-    if (atOne[2 * i + 1] === 0 && [0.5, 0.75, 0.9].every((t) => quotient(t, i) === 0)) return 0
+  const limits = [0, 1, 2].map((i): [number, number] => {
+    if (atOne[2 * i] !== 0) return [-atOne[2 * i + 1] / atOne[2 * i] + 0, 0]
+    if (atOne[2 * i + 1] === 0 && [0.5, 0.75, 0.9].every((t) => quotient(t, i) === 0)) return [0, 0]
     const hs = Array.from({ length: 8 }, (_, j) => 0.05 * 2 ** -j)
     const table = hs.map((h) => quotient(1 - h, i))
+    let previous = NaN
     for (let m = 1; m < hs.length; m++) {
+      previous = table[hs.length - 1]
       for (let j = hs.length - 1; j >= m; j--) table[j] = (hs[j - m] * table[j] - hs[j] * table[j - 1]) / (hs[j - m] - hs[j])
     }
-    return table[hs.length - 1] + 0
+    const value = table[hs.length - 1] + 0
+    const error = Math.abs(value - previous)
+    return [value, Number.isFinite(error) ? error : Infinity]
   })
+  return { value: limits.map((l) => l[0]), error: limits.map((l) => l[1]) }
 }
 
 function checkTime(t: number): void {
@@ -376,7 +384,7 @@ function sensitivity(values: readonly number[], perturbed: ReadonlyArray<readonl
  *    t = 1 when lambda = 0), a boundary layer high precision does not resolve in reasonable time
  *    either: the double row stands, with a warning.
  */
-function flowVerdict(problem: FlowProblem, floorError = 0): (t: number, y: readonly number[], peak: readonly number[]) => 'trusted' | 'doubtful' | 'beyond' {
+function flowVerdict(problem: FlowProblem, floorError = 0, limitError: readonly number[] = []): (t: number, y: readonly number[], peak: readonly number[]) => 'trusted' | 'doubtful' | 'beyond' {
   const v = variantOf(problem)
   const flowAt = v.flow(problem.n, problem.sigma, problem.lambda, problem.omega)
   const rough = roughStart(problem)
@@ -385,8 +393,10 @@ function flowVerdict(problem: FlowProblem, floorError = 0): (t: number, y: reado
     if (t === 0) return 'trusted'
     // t = 1 without skip connection: the limit at the pole, in closed form (an error relative to
     // itself); just before, the pole spoils the integrator's digits (P = alpha -> 0 is no layer).
-    if (v.source.singular && t === 1) peak = y.map(Math.abs)
-    else if (v.source.singular && t > 1 - NEAR_SINGULAR) return 'doubtful'
+    if (v.source.singular && t === 1) {
+      if (!limitError.every((e, i) => Number.isFinite(y[i]) && e <= STATE_ERROR * Math.abs(y[i]))) return 'doubtful'
+      peak = y.map(Math.abs)
+    } else if (v.source.singular && t > 1 - NEAR_SINGULAR) return 'doubtful'
     if (t >= rough) {
       const values = [...y, ...flowAt(y[0], y[1], y[2])]
       const perturbed = [0, 1, 2].map((i) => {
@@ -454,9 +464,9 @@ function accurateSchedule(problem: FlowProblem): AccurateSchedule {
   const decimal = (t: number): Values => {
     const T = new Accurate(t)
     const [A, B] = scheduleValues(problem, accurateArith, T)
-    // A cancellation loses as many digits at any precision: where double keeps 3 or more
-    // (its enclosure says so), 40 digits keep 27 or more and need no second evaluation.
-    if (schedule.valueError(t) < 1e-3) return [A.toNumber(), B.toNumber(), A.gt(0) && B.gt(0) ? 0 : Infinity]
+    // Always checked, even where the enclosure says double keeps its digits: constants such as
+    // 1 - (1/3)*3 are exact in double (0) but not in decimal (1e-40), so a decimal evaluation can
+    // cancel where double does not (beta = t + (1 - (1/3)*3) at t = 1e-30).
     const [A2, B2] = scheduleValues(problem, doubleAccurateArith, new DoubleAccurate(T))
     const error = maxOf([[A, A2], [B, B2]].map(([x, y]) => (x.gt(0) && y.gt(0) ? x.minus(y).abs().div(y).toNumber() : Infinity)))
     return [A.toNumber(), B.toNumber(), error]

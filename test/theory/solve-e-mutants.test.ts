@@ -215,8 +215,10 @@ describe('the limit at t = 1 without skip connection, alpha stationary inside (0
     // nothing of the limit at t = 1: here alpha's slope is an exact 0 at the three interior
     // points where the limit looks for an identically zero component. The quotient has a pole at
     // t = 0.9, h = 0.1 from t = 1, twice the widest node of the extrapolation (h = 0.05): its
-    // truncation leaves 2.1e-10 (measured; fewer than the 12 digits docs/cli.md promises, a limit
-    // of the fixed nodes that this test does not guard), bound 1e-9.
+    // truncation leaves 2.1e-10 in the state (measured), bound 1e-9. The extrapolation's last
+    // correction (3.5e-10) says so, and the row of stats at t = 1 goes to high precision
+    // (docs/cli.md, accuracy in double precision): 17 digits rounded to double, within 2 ulps of
+    // n/(n + lambda) (before the fix the row printed the state's 2.1e-10 error without a note).
     const v1 = (x: string) => `((${x})-0.5)^3`
     const v2 = (x: string) => `(${v1(x)} - ${v1('0.75')})^3`
     const w = (x: string) => `(${v2(x)} - ${v2('0.9')})^3`
@@ -227,6 +229,9 @@ describe('the limit at t = 1 without skip connection, alpha stationary inside (0
     const exact = BASE.n / (BASE.n + BASE.lambda)
     expect(Math.abs(m - exact) / exact).toBeLessThan(1e-9)
     expect([q, pEnd]).toEqual([0, 0])
+    const row = solve(p).stats(1)
+    expect(notes).toEqual([{ command: 'stats', t: 1, escalated: true }])
+    expect(Math.abs(row.M - exact) / exact).toBeLessThan(4 * Number.EPSILON)
   })
 })
 
@@ -250,14 +255,29 @@ describe('beta near t = 0 whose 40-digit value has the wrong sign or no digit', 
   })
 
   it('t + ((1/3)*3 - 1), whose double enclosure is tight: a negative 40-digit beta is no value of beta', () => {
-    // In double (1/3)*3 - 1 is 0 and the enclosure bounds beta's error by 1.8e-15, so 40 digits
-    // are taken without a second evaluation; there (1/3)*3 - 1 is -1e-40, and at t = 1e-90 beta
-    // is -1e-40 + 1e-90 < 0, where beta > 0 must hold (docs/cli.md): the row goes to high
-    // precision, which finds beta = t (bound as above).
+    // In double (1/3)*3 - 1 is 0 and the enclosure bounds beta's error by 1.8e-15; in 40 digits
+    // (1/3)*3 - 1 is -1e-40, and at t = 1e-90 beta is -1e-40 + 1e-90 < 0, where beta > 0 must
+    // hold (docs/cli.md): the row goes to high precision, which finds beta = t (bound as above).
     const t = 1e-90
     const row = learntDae(flowProblem({ ...BASE, schedule: { alpha: '1-t', beta: 't + ((1/3)*3 - 1)' } })).at(t)
     expect(notes).toEqual([{ command: 'dae', t, escalated: true }])
     const T = new X(String(t))
     expect(worst(row, daeByHand(text(BASE), [new X(1).minus(T), T]))).toBeLessThan(2e-15)
+  })
+
+  it('t + (1 - (1/3)*3), exact in double, 1e-40 too large in 40 digits: the rows go to high precision', () => {
+    // 1 - (1/3)*3 is 0 in double and the enclosure is tight, but 1e-40 in 40 digits (1e-80 in
+    // 80): at t = 1e-30 the 40-digit beta is 1e-10 too large relative, at t = 1e-90 it is 1e50
+    // times beta. Taken without the second evaluation (as before the fix) they gave c =
+    // 2.2640845072686624e-30 and 2.26e-40 with no note; the two evaluations disagree, so the rows
+    // go to high precision, which finds beta = t (bound as above).
+    const ts = [1e-30, 1e-90]
+    const dae = learntDae(flowProblem({ ...BASE, schedule: { alpha: '1-t', beta: 't + (1 - (1/3)*3)' } }))
+    const rows = ts.map((t) => dae.at(t))
+    expect(notes).toEqual(ts.map((t) => ({ command: 'dae', t, escalated: true })))
+    rows.forEach((row, j) => {
+      const T = new X(String(ts[j]))
+      expect(worst(row, daeByHand(text(BASE), [new X(1).minus(T), T])), `t = ${ts[j]}`).toBeLessThan(2e-15)
+    })
   })
 })
