@@ -1,9 +1,10 @@
 // simulate() at tiny d against a transport written out particle by particle in this file: the
 // particles are moved by the velocity b_k(x) = gamma_k x + v_k sign(u_k.x) of the exact fits
-// themselves (Heun's predictor evaluated as a vector, not through the folded coefficients of
-// src/simulate), and measured from their coordinates with the projection on span(mu_emp, xi) by
-// Gram-Schmidt (not the Gram-matrix inverse). At d = 6 every particle is its own test: a wrong sign
-// or a wrong Heun coefficient moves M by O(1/P), while both routes agree to rounding.
+// themselves as docs/simulation.md section 3 defines the steps (Heun's predictor evaluated as a
+// vector, not through the folded coefficients of src/simulate), and measured from their
+// coordinates with the projection on span(mu_emp, xi) by Gram-Schmidt (not the Gram-matrix
+// inverse). At d = 6 every particle is its own test: a wrong sign or a wrong Heun coefficient
+// moves M by O(1/P), while both routes agree to rounding.
 import { describe, expect, it, vi } from 'vitest'
 import { rng } from '../../src/random.js'
 import { drawTrainingSet, type TrainingSet } from '../../src/simulate/data.js'
@@ -41,7 +42,7 @@ function basis(A: Float64Array, xi: Float64Array): [Float64Array, Float64Array] 
   return [e1, r.map((x) => x / Math.sqrt(dot(r, r)))]
 }
 
-/** The measured row (docs/theory.md section 6 definitions), straight from the particle coordinates. */
+/** The measured row (docs/simulation.md section 4), straight from the particle coordinates. */
 function measure(X: Float64Array[], data: TrainingSet): Row {
   const { d, n, A, xi, mu } = data
   const [e1, e2] = basis(A, xi)
@@ -171,7 +172,7 @@ describe('engines', () => {
   const e1 = Float64Array.of(1, 0, 0)
 
   // A coordinate 1/3 read back through the probe e_1: exactly 1/3 in double, fround(1/3) =
-  // 0.3333333432674408 in float32 (engine.ts: tfjs keeps X in float32).
+  // 0.3333333432674408 in float32 (docs/simulation.md section 7: tfjs keeps X in float32).
   it('js keeps the particles in double', async () => {
     const js = await createEngine('js', 2, 3, third)
     expect(js.name).toBe('js')
