@@ -244,11 +244,14 @@ export function agree(x: Decimal, y: Decimal, precision: number, noise = true): 
  */
 function scheduleUnknown(problem: FlowProblem, ts: readonly Decimal[], precision: number, digits: number): { flag: 'alpha' | 'beta'; t: string } | undefined {
   const F = decimalArith(working(precision))
-  const F2 = decimalArith(working(2 * precision))
+  const D2 = working(2 * precision)
+  const F2 = decimalArith(D2)
   for (const t of ts) {
     if (t.isZero() || t.eq(1)) continue
     const values = scheduleValues(problem, F, t)
-    const reference = scheduleValues(problem, F2, t)
+    // t of the reference's own constructor: decimal.js rounds an operation at its left operand's
+    // precision, so t + 1e5 would otherwise lose the same digits in both evaluations.
+    const reference = scheduleValues(problem, F2, new D2(t))
     const k = values.findIndex((x, i) => !x.gt(0) || !reference[i].gt(0) || agree(x, reference[i], precision, false) < digits)
     if (k >= 0) return { flag: k === 0 ? 'alpha' : 'beta', t: t.toString() }
   }
