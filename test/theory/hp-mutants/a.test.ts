@@ -54,3 +54,76 @@ describe('the request: --digits, extra and --t are refused outside their ranges,
     expect(ulpsOff(wide.rows[0].c, half.c, 120)).toBeLessThan(1e-6)
   })
 })
+
+describe('excessMseHp: test_mse - oracle_mse right to every digit asked, at any n', () => {
+  // excess_mse ~ 1/n while test_mse ~ 1: the difference loses log10(test_mse / excess_mse) digits,
+  // which the DAE must carry beyond `digits`. Reference: Result A by hand at 130 digits
+  // (by-hand.ts), where n = 1e60 still leaves 70 digits of the difference.
+  const digits = 20
+  const at = (n: string, t: string) => {
+    const p = { ...BASE, n }
+    const ref = daeByHand(p, [new X(1).minus(t), new X(t)])
+    return { problem: linear(p), ref, excess: ref.test_mse.minus(ref.oracle_mse) }
+  }
+  it('n = 8 to 1e60, t = 0.5 and 0.9: test_mse, oracle_mse and excess_mse within rounding of the closed form', () => {
+    // Each value is rounded to `digits` digits from values verified to digits + 2: at most half a
+    // unit of the last digit plus 1e-2 of a unit.
+    for (const n of ['8', '1e3', '1e6', '1e60']) {
+      for (const t of ['0.5', '0.9']) {
+        const { problem, ref, excess } = at(n, t)
+        const r = excessMseHp(problem, t, digits)
+        expect(ulpsOff(r.test_mse, ref.test_mse, digits), `test_mse, n = ${n}, t = ${t}`).toBeLessThanOrEqual(0.51)
+        expect(ulpsOff(r.oracle_mse, ref.oracle_mse, digits), `oracle_mse, n = ${n}, t = ${t}`).toBeLessThanOrEqual(0.51)
+        expect(ulpsOff(r.excess_mse, excess, digits), `excess_mse, n = ${n}, t = ${t}`).toBeLessThanOrEqual(0.51)
+        expect(r.digitsVerified, `n = ${n}, t = ${t}`).toBeGreaterThanOrEqual(digits)
+      }
+    }
+  })
+  it('digitsVerified is the DAE\'s agreement less the digits the difference cancels', () => {
+    // lost = ceil(log10(test_mse / excess_mse)) from the closed form; the DAE carried lost + 2 extra
+    // digits (the least that keeps `digits` + 2 of the difference).
+    for (const n of ['8', '1e3', '1e6']) {
+      const { problem, ref, excess } = at(n, '0.5')
+      const lost = ref.test_mse.div(excess).log(10).ceil().toNumber()
+      const dae = daeHp(problem, ['0.5'], { digits, extra: lost + 2 })
+      expect(excessMseHp(problem, '0.5', digits).digitsVerified, `n = ${n}`).toBe(dae.digitsVerified - lost)
+    }
+  })
+})
+
+describe('a schedule that cancels: more working digits until it is known, or one refusal naming the flag', () => {
+  const R = Decimal.clone({ precision: 600 })
+  const plateau = (k: number, p: Params = BASE, skip = true) => ({
+    problem: flowProblem({ n: Number(p.n), sigma: Number(p.sigma), lambda: Number(p.lambda), omega: Number(p.omega), skip, text: p, highPrecision: true, schedule: { alpha: `0.5-tanh(${k}*(t-0.5))/(2*tanh(${k / 2}))`, beta: `0.5+tanh(${k}*(t-0.5))/(2*tanh(${k / 2}))` } }),
+    at: (t: string): [Dec, Dec] => {
+      const s = new R(k).times(new R(t).minus(0.5)).tanh().div(new R(k / 2).tanh().times(2))
+      return [new R(0.5).minus(s), new R(0.5).plus(s)]
+    },
+  })
+  // The first working precision is digits + 10 guard digits + ceil(log10 n) (the header of
+  // verified() in hp.ts); each unknown schedule doubles it.
+  const rule = (flag: string, digits: number, t: string, precision: number, command: 'stats' | 'dae') =>
+    `--${flag}: ${flag} cannot be evaluated to ${digits} digits at t = ${t} within ${precision} digits of working precision (the expression cancels), and ${2 * precision} digits would take about ${secondsText(hpSeconds({ command, digits: 2 * precision, n: 8, transcendental: true, times: 1 }))}; write it without the cancellation`
+  const message = (f: () => unknown) => {
+    try { f() } catch (e) { return e instanceof Error ? `${e.name} ${e.message}` : String(e) }
+    return 'answered'
+  }
+
+  it('k = 500 at t = 0.2 (beta ~ 1e-130): three doublings, then every digit right', () => {
+    // beta vanishes at 31, 62 and 124 working digits and is known at 248; the doublings are not
+    // attempts at agreement, which must still be available afterwards.
+    const s = plateau(500)
+    const r = daeHp(s.problem, ['0.2'], { digits: 20 })
+    const ref = daeByHand(BASE, s.at('0.2'), R)
+    expect(r.precision).toBeGreaterThanOrEqual(248)
+    // Rounded to 20 digits from values verified to 22: half a unit plus 1e-2 of a unit.
+    for (const k of ['c', 'm', 'q_xi', 'test_mse'] as const) expect(ulpsOff(r.rows[0][k], ref[k], 20), k).toBeLessThanOrEqual(0.51)
+  })
+  it('refused at once when the doubled digits would exceed the time allowed; the hint to use --digits only under a limit the caller set', () => {
+    const s = plateau(500)
+    expect(message(() => daeHp(s.problem, ['0.2'], { digits: 20, maxSeconds: 0 }))).toBe(`InputError ${rule('beta', 20, '0.2', 31, 'dae')}, or ask for it with --digits`)
+    // beta ~ e^(-630) at t = 0.05 for k = 700: unknown at 31 to 248 digits, and the flow at 496
+    // digits is estimated beyond the default hour (src/limits.ts).
+    expect(message(() => statsHp(plateau(700).problem, ['0.05'], { digits: 20 }))).toBe(`InputError ${rule('beta', 20, '0.05', 248, 'stats')}`)
+  })
+})
