@@ -126,4 +126,13 @@ describe('a schedule that cancels: more working digits until it is known, or one
     // digits is estimated beyond the default hour (src/limits.ts).
     expect(message(() => statsHp(plateau(700).problem, ['0.05'], { digits: 20 }))).toBe(`InputError ${rule('beta', 20, '0.05', 248, 'stats')}`)
   })
+  it('refused once twice the working digits would pass 4000, whatever the time allowed', () => {
+    // Without skip connection t = 1 - 1e-1000 adds 1000 guard digits (1 - t has 1000 leading
+    // zeros): 2011 working digits at once. alpha ~ 200 e^(-100) (1 - t) there cancels 41
+    // digits more than 1 - t, so it is unknown at 2011 digits, and 4022 is beyond the 4000 spent
+    // on a schedule (SCHEDULE_PRECISION).
+    const t = `0.${'9'.repeat(1000)}`
+    const s = plateau(100, BASE, false)
+    expect(message(() => statsHp(s.problem, [t], { digits: 1000, maxSeconds: Infinity }))).toBe(`InputError --alpha: alpha cannot be evaluated to 1000 digits at t = ${t} within 2011 digits of working precision: the expression cancels (every digit is lost); write it without the cancellation`)
+  })
 })
