@@ -235,6 +235,43 @@ describe('the limit at t = 1 without skip connection, alpha stationary inside (0
   })
 })
 
+describe('the extrapolated limit at t = 1 without skip connection: trusted where it converges, else high precision', () => {
+  it('alpha = (1 - t)^2 (a double zero at 1): the extrapolation converges, the row stays in double with no note', () => {
+    // M = n beta/(n + lambda) without skip connection (docs/theory.md, section 4): 8/8.1 at t = 1.
+    // The quotient is smooth in 1 - t, the extrapolation's last correction 1.1e-16 (measured)
+    // against the 2e-14 allowed; the value within 8 eps (measured 7e-16 relative).
+    const row = solve(flowProblem({ ...BASE, schedule: { alpha: '(1-t)^2', beta: 't' }, skip: false })).stats(1)
+    expect(notes).toEqual([])
+    expect(Math.abs(row.M - 8 / 8.1) / (8 / 8.1)).toBeLessThan(8 * Number.EPSILON)
+  })
+
+  it("alpha' = 0 at 0.5, 0.75, 0.9 with a small M(1) (n = 2, lambda = 1000): the correction is judged relative to M", () => {
+    // The schedule of the test above: the extrapolation leaves M(1) 2e-10 off relative, here
+    // 4e-13 absolute on M = 2/1002; relative to M that is far above 2e-14, so the row goes to
+    // high precision and is n/(n + lambda) within 4 eps (17 digits rounded to double).
+    const v1 = (x: string) => `((${x})-0.5)^3`
+    const v2 = (x: string) => `(${v1(x)} - ${v1('0.75')})^3`
+    const w = (x: string) => `(${v2(x)} - ${v2('0.9')})^3`
+    const alpha = `((${w('1')} - ${w('t')})/(${w('1')} - ${w('0')}))^2`
+    const row = solve(flowProblem({ n: 2, sigma: 1.5, lambda: 1000, omega: 1, schedule: { alpha, beta: 't' }, skip: false })).stats(1)
+    expect(notes).toEqual([{ command: 'stats', t: 1, escalated: true }])
+    expect(Math.abs(row.M - 2 / 1002) / (2 / 1002)).toBeLessThan(4 * Number.EPSILON)
+  })
+})
+
+describe('a schedule exact in double whose decimal value cancels', () => {
+  it('beta = ((t + 20) - 20) + 1e30 (1 - (1/3)*3) at t = 0.5: trusted on the enclosure\'s bound, not measured (no note)', () => {
+    // In double (t + 20) - 20 is exactly t at t = 0.5 and 1 - (1/3)*3 an exact 0; the enclosure
+    // bounds beta's error by 7.3e-14 (measured), above the 64 ulps assumed of any schedule, and
+    // the row is trusted on that bound. In 40 digits 1 - (1/3)*3 is 1e-40: measuring the row
+    // against decimal would find a 2e-10 disagreement and send an exact row to high precision.
+    // The row is the linear schedule's (beta = t) by hand, within 2e-15.
+    const row = learntDae(flowProblem({ ...BASE, schedule: { alpha: '1-t', beta: '((t + 20) - 20) + 1e30*(1 - (1/3)*3)' } })).at(0.5)
+    expect(notes).toEqual([])
+    expect(worst(row, daeByHand(text(BASE), [new X('0.5'), new X('0.5')]))).toBeLessThan(2e-15)
+  })
+})
+
 describe('beta near t = 0 whose 40-digit value has the wrong sign or no digit', () => {
   it('t + 0 written as roundings that cancel: the rows go to high precision, which finds beta = t', () => {
     // 1 - (1/3)*3 and ((1 + 1e-90) - 1) - 1e-90 are 0, but in 40 digits they are 1e-40 and -1e-90,
