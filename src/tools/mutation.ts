@@ -1,9 +1,11 @@
 /**
- * `npm run mutation [-- MODULE...] [--report-only]`: mutation testing of the numerical core with
+ * `npm run mutation [-- MODULE...] [--force] [--report-only]`: mutation testing of the numerical core with
  * Stryker (vitest runner), one run per module of mutation-modules.ts, then docs/mutation.md: the
  * score per module and file, and every surviving mutant with the reason it survives (from
  * test/mutation/equivalent*.json) or NOT EXPLAINED. Runs are incremental: a second run re-tests only
- * the mutants whose code or covering tests changed. Not part of CI (it takes a long time).
+ * the mutants whose code or covering tests changed, as Stryker judges it; it has been seen to keep
+ * a surviving mutant's result although tests added since kill it, so `--force` re-tests every
+ * mutant. Not part of CI (it takes a long time).
  */
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
@@ -34,7 +36,7 @@ interface Explanation { readonly file: string; readonly original: string; readon
 const DETECTED = new Set(['Killed', 'Timeout'])
 const UNDETECTED = new Set(['Survived', 'NoCoverage'])
 
-function strykerConfig(m: MutationModule): string {
+function strykerConfig(m: MutationModule, force: boolean): string {
   const file = `${OUT}/${m.name}.stryker.json`
   writeFileSync(ROOT + file, JSON.stringify({
     testRunner: 'vitest',
@@ -47,6 +49,7 @@ function strykerConfig(m: MutationModule): string {
     reporters: ['progress-append-only', 'json'],
     jsonReporter: { fileName: `${OUT}/${m.name}.json` },
     incremental: true,
+    force,
     incrementalFile: `${OUT}/${m.name}.incremental.json`,
     tempDirName: `out/stryker-${m.name}`,
     // The sandbox is a copy of the project: leave out earlier reports and sandboxes.
@@ -59,8 +62,8 @@ function strykerConfig(m: MutationModule): string {
   return file
 }
 
-function run(m: MutationModule): void {
-  const config = strykerConfig(m)
+function run(m: MutationModule, force: boolean): void {
+  const config = strykerConfig(m, force)
   console.log(`flowgm mutation: ${m.name} (${m.mutate.join(', ')}) against ${m.tests.join(', ')}`)
   const r = spawnSync(process.execPath, [ROOT + 'node_modules/@stryker-mutator/core/bin/stryker.js', 'run', config], {
     cwd: ROOT, stdio: 'inherit', env: { ...process.env, FLOWGM_MUTATION_MODULE: m.name },
@@ -136,7 +139,9 @@ mutant), so each score is a lower bound on what the whole suite kills.
 - **Ignored (static)**: mutants of code that runs when a module is loaded (constants, tables).
   Stryker would have to run every test for each, so they are left out (\`ignoreStatic\`).
 - **Run (UTC)**: when the module's last Stryker run ended; tests added since then are not
-  counted until the next (incremental) run, so a survivor they kill is still listed below.
+  counted until the next run, so a survivor they kill is still listed below. An incremental run
+  may keep a survivor's earlier result although tests added since kill it (Stryker's judgement
+  of which tests changed); \`npm run mutation -- MODULE --force\` re-tests every mutant.
 - **Timed out** counts as detected, as Stryker counts it; on a loaded machine a slow mutant can
   time out without being wrong, so a rerun on an idle machine may lower the score.
 - **Why it survives**: from test/mutation/equivalent*.json, matched by file, original text and
@@ -162,7 +167,13 @@ ${survivors.length > 2 ? survivors.join('\n') : 'None.'}
 }
 
 function main(argv: readonly string[]): void {
-  const reportOnly = argv.includes('--report-only')
+  const flags = argv.filter((a) => a.startsWith('--'))
+  const wrong = flags.filter((f) => f !== '--report-only' && f !== '--force')
+  if (wrong.length) {
+    console.error(`flowgm mutation: unknown option ${wrong.join(', ')} (options: --force, --report-only)`)
+    process.exit(2)
+  }
+  const reportOnly = flags.includes('--report-only')
   const names = argv.filter((a) => !a.startsWith('--'))
   const unknown = names.filter((n) => !MUTATION_MODULES.some((m) => m.name === n))
   if (unknown.length) {
@@ -170,7 +181,7 @@ function main(argv: readonly string[]): void {
     process.exit(2)
   }
   mkdirSync(ROOT + OUT, { recursive: true })
-  if (!reportOnly) for (const m of MUTATION_MODULES.filter((x) => names.length === 0 || names.includes(x.name))) run(m)
+  if (!reportOnly) for (const m of MUTATION_MODULES.filter((x) => names.length === 0 || names.includes(x.name))) run(m, flags.includes('--force'))
   const { text, ok } = report(MUTATION_MODULES)
   writeFileSync(ROOT + 'docs/mutation.md', text)
   console.log(`flowgm mutation: docs/mutation.md written; ${ok ? 'target met' : 'target NOT met'}`)
