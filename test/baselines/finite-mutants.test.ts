@@ -36,6 +36,10 @@ describe('gram and gramSpectrum', () => {
     expect(() => gram(new Float64Array(0), 2, 0)).toThrow(/^d must be a positive integer, got 0$/)
     expect(() => gram(new Float64Array(5), 2, 3)).toThrow(/^X must hold n·d = 6 entries \(n rows of d\), got 5$/)
   })
+  it('accepts the smallest sample, n = d = 1: G = x²', () => {
+    // One sample of one coordinate, 3: G = 3·3/1 (by hand).
+    expect(Array.from(gram(Float64Array.from([3]), 1, 1))).toEqual([9])
+  })
 })
 
 describe('alignedError and agreement refuse vectors of different lengths', () => {
