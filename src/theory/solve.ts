@@ -392,7 +392,8 @@ function flowVerdict(problem: FlowProblem, floorError = 0, limitError: readonly 
     // t = 0: the initial state, exact.
     if (t === 0) return 'trusted'
     // t = 1 without skip connection: the limit at the pole, in closed form (an error relative to
-    // itself); just before, the pole spoils the integrator's digits (P = alpha -> 0 is no layer).
+    // itself) or extrapolated (trusted only where its last correction is below that error); just
+    // before, the pole spoils the integrator's digits (P = alpha -> 0 is no layer).
     if (v.source.singular && t === 1) {
       if (!limitError.every((e, i) => Number.isFinite(y[i]) && e <= STATE_ERROR * Math.abs(y[i]))) return 'doubtful'
       peak = y.map(Math.abs)
