@@ -3,19 +3,11 @@
 // (docs/cli.md: "one line naming the flag and the rule"; the ranges of docs/cli.md, accuracy), never
 // copied from a run; an error must be an InputError so that the CLI exits with code 2.
 import { describe, expect, it } from 'vitest'
-import { InputError } from '../../src/errors.js'
 import { checkParameters, flowProblem, type ProblemOptions } from '../../src/theory/problem.js'
 import { variantOf } from '../../src/theory/model.js'
 import { rate } from '../../src/theory/rate.js'
+import { inputError } from './input-error.js'
 
-/** The one-line message of the InputError `f` throws (fails if it throws anything else, or nothing). */
-function inputError(f: () => unknown): string {
-  try { f() } catch (e) {
-    expect(e).toBeInstanceOf(InputError)
-    return (e as Error).message
-  }
-  throw new Error('expected an InputError, none was thrown')
-}
 
 const base = { n: 10, sigma: 0.5, lambda: 0.1 }
 const problem = (o: Partial<ProblemOptions>) => flowProblem({ ...base, ...o })

@@ -9,10 +9,10 @@
 // (docs/cli.md: one line naming the flag and the rule).
 import type { Derivative, OutputFunction, Solver as OdexSolver } from 'odex'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { InputError } from '../../src/errors.js'
 import { flowProblem, type FlowProblem } from '../../src/theory/problem.js'
 import { onPrecisionNote, solve, type PrecisionNote, type StatsRow } from '../../src/theory/solve.js'
 import { statsByHand, X } from './by-hand.js'
+import { inputError } from './input-error.js'
 
 /** One call of Solver.solve: where it started and ended, and the times and states it reported. */
 interface Call { readonly x0: number; readonly xEnd: number; readonly dense: boolean; readonly steps: Array<{ x: number; y: number[] }> }
@@ -77,14 +77,6 @@ beforeEach(() => {
 })
 afterEach(() => onPrecisionNote(undefined))
 
-/** The message of the InputError `f` throws (fails if it throws anything else, or nothing). */
-function inputError(f: () => unknown): string {
-  try { f() } catch (e) {
-    expect(e).toBeInstanceOf(InputError)
-    return (e as Error).message
-  }
-  throw new Error('expected an InputError, none was thrown')
-}
 
 /** docs/cli.md (accuracy): a schedule the integrator cannot follow, with the interval (6 digits) where it gave up. */
 const tooFast = (t0: number, t1: number) => `--alpha: the flow ODE cannot be integrated in double precision with this schedule (--alpha, --beta): alpha or beta varies too fast or too steeply for 100000 integrator steps on [${Number(t0.toPrecision(6))}, ${Number(t1.toPrecision(6))}]; give a schedule that varies more slowly`
