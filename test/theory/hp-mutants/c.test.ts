@@ -11,6 +11,7 @@ import { InputError } from '../../../src/errors.js'
 import { daeHp, statsHp, type HpResult } from '../../../src/theory/hp.js'
 import { flowProblem, type ProblemOptions } from '../../../src/theory/problem.js'
 import { daeByHand, statsByHand, X, type Dec, type Params } from '../by-hand.js'
+import { hpSeconds } from '../../../src/limits.js'
 
 const BASE: Params = { n: '8', sigma: '1.5', lambda: '0.1', omega: '1' }
 const D = 20
@@ -44,6 +45,17 @@ describe('the ends of [0, 1] take the definition\'s values (docs/theory.md: alph
     expect(r.rows.map((row) => row.t.toString())).toEqual(['0', '1'])
     const at = (i: number): [Dec, Dec] => (i === 0 ? [new X(1), new X(0)] : [new X(0), new X(1)])
     expect(wrongRows(r, (i) => daeByHand(BASE, at(i)))).toEqual([])
+  })
+
+  it('dae\'s w_cos at the ends: at t = 0 (q_xi = 0, w along mu_emp) cos(mu_emp, mu) = sqrt(omega / (omega + sigma^2/n)); at t = 1 its limit 0', () => {
+    // w_cos = m omega / sqrt(omega w_norm2) with w_norm2 = m^2 (omega + sigma^2/n) + n q_xi^2
+    // (docs/theory.md section 3): at t = 0, q_xi = 0 and m > 0 give sqrt(8/10.25); at t = 1 the
+    // definition is 0/0 and the limit along the flow is 0 (q_xi ~ alpha dominates m ~ alpha^2).
+    // The limit's branch is taken only where m and q_xi both vanish: at t = 0 it would read the
+    // end direction's w_cos, 0.
+    const r = daeHp(problemOf('linear'), ['0', '1'], { digits: D })
+    expect(wrong(r.rows[0], { w_cos: new X(8).div('10.25').sqrt() })).toEqual([])
+    expect(r.rows[1].w_cos.isZero()).toBe(true)
   })
 
   it('stats at t = 0: the state (0, 0, 1), and cos takes its limit sqrt(n omega / (n omega + sigma^2)) (M ~ n t/(n+lambda), Q_xi = O(t^2))', () => {
@@ -127,6 +139,29 @@ describe('a schedule expression that cancels: known to D + 2 digits before it is
       expect(e.flag).toBe('beta')
       expect(e.message).toMatch(refusal('beta', t))
     })
+  })
+
+  it('the time limit is inclusive: with maxSeconds equal to the estimate for doubling the digits, they are doubled and the row computed', () => {
+    // At t = 3.3e-5, beta keeps D + 1 digits at the first 31 working digits (above) and all of them
+    // at 62; the estimate is the one hp.ts makes for 62 digits (src/limits.ts hpSeconds).
+    const t = threes(5)
+    const atLimit = { digits: D, maxSeconds: hpSeconds({ command: 'dae', digits: 62, n: 8, transcendental: false, times: 1 }) }
+    const r = daeHp(problemOf({ alpha: '1 - t', beta: '(1e5 + t) - 1e5' }), [t], atLimit)
+    expect(wrong(r.rows[0], daeByHand(BASE, linear(t)))).toEqual([])
+  })
+
+  it('the working digits double up to 4000 for a schedule\'s values: beta = (1e5 + t) - 1e5 at t = 3.3e-3500 is known at 4000 and the row computed there', () => {
+    // D = 989 starts at 989 + 10 + 1 = 1000 working digits. t has 60 significant digits, down to
+    // 10^-3559: 1e5 + t keeps them all from 3565 working digits on (5 + 3559 + 1), so beta is 0 at
+    // 1000 and 2000 digits, exact at 4000, the largest precision whose double (8000, where the
+    // reference is evaluated) a schedule's values may take. Reference: Result A by hand at 1100 digits.
+    const t = threes(3500)
+    const r = daeHp(problemOf({ alpha: '1 - t', beta: '(1e5 + t) - 1e5' }), [t], { digits: 989, maxSeconds: Infinity })
+    expect(r.precision).toBe(4000)
+    const R = Decimal.clone({ precision: 1100 })
+    const ref = daeByHand(BASE, [new R(1).minus(t), new R(t)], R)
+    const off = (['c', 'm', 'q_xi', 'test_mse'] as const).filter((k) => !new R(r.rows[0][k]).minus(ref[k]).abs().lte(ref[k].abs().times(new R(10).pow(1 - 989))))
+    expect(off).toEqual([])
   })
 
   it('alpha = (1e5 + (1 - t)) - 1e5 at 1 - t = 3.3e-5 (beta = t exact): refused naming --alpha', () => {
