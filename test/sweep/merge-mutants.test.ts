@@ -6,10 +6,10 @@
 // written out by hand from merge's rules; row indices are counted from the grid (the last axis
 // fastest).
 import { readdirSync, readFileSync, writeFileSync, type ReadStream } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { InputError } from '../../src/errors.js'
 import { mergeFiles } from '../../src/sweep/merge.js'
-import { scratch, sweepFile, type Flags } from './sweep-files.js'
+import { scratch, sweepFile, type Flags, once } from './sweep-files.js'
 
 /**
  * Openings of a file (by path) redirected to other files, in turn: a file that changes while it
@@ -40,11 +40,11 @@ const LONG: Flags = { command: 'compare', args: { 'n-range': '2:1300:lin' } }
 let whole: string
 let curves: string
 let long: string
-beforeAll(async () => {
+beforeEach(once(async () => {
   whole = await sweepFile(COMPARE, tmp.path('whole.jsonl'))
   curves = await sweepFile(CURVES, tmp.path('curves.jsonl'))
   long = await sweepFile(LONG, tmp.path('long.jsonl'))
-})
+}))
 
 let serial = 0
 /** A fresh file holding `text`. */

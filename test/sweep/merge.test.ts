@@ -6,11 +6,11 @@
 // written out from merge's rules, with line numbers and row indices counted by hand from the
 // grid (row i of shard k/K is i with i mod K = k - 1, the last axis fastest).
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { InputError } from '../../src/errors.js'
 import { mergeFiles } from '../../src/sweep/merge.js'
 import { TABLE_FORMATS } from '../../src/sweep/writers.js'
-import { scratch, sweepFile, type Flags } from './sweep-files.js'
+import { scratch, sweepFile, type Flags, once } from './sweep-files.js'
 
 const tmp = scratch()
 afterAll(() => tmp.remove())
@@ -30,7 +30,7 @@ const K = 3
 /** Each sweep's shard files s1..sK.jsonl (in a directory of its own) and texts. */
 const shards: Record<string, { files: string[]; texts: string[] }> = {}
 
-beforeAll(async () => {
+beforeEach(once(async () => {
   for (const [name, flags] of Object.entries(SWEEPS)) {
     mkdirSync(tmp.path(name))
     const files: string[] = []
@@ -42,7 +42,7 @@ beforeAll(async () => {
     }
     shards[name] = { files, texts }
   }
-})
+}))
 
 let serial = 0
 /** Files holding `texts` (a fresh name each: a refusal test never sees another's files). */

@@ -8,10 +8,10 @@
 // the uninterrupted run's file (runSweep without --resume); messages are written out from the rules.
 import { spawnSync } from 'node:child_process'
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { InputError, OutputError } from '../../src/errors.js'
 import { openPartial } from '../../src/sweep/sink.js'
-import { scratch, sweepFile, type Flags } from './sweep-files.js'
+import { scratch, sweepFile, type Flags, once } from './sweep-files.js'
 
 /** Faults the system's writes and flushes show, injected: a disk that fills, a flush that fails. */
 const faults = vi.hoisted(() => ({
@@ -158,9 +158,9 @@ describe.runIf(process.platform === 'linux')('openPartial releases what it holds
 const SMALL: Flags = { command: 'compare', args: { n: '2,4,8,16,32' } }
 
 let small: string[]
-beforeAll(async () => {
+beforeEach(once(async () => {
   small = (await sweepFile(SMALL, tmp.path('small.jsonl'))).split('\n')
-})
+}))
 
 /** Resume into a fresh FILE whose FILE.partial holds `partial`: its text, or the error. */
 async function resumed(flags: Flags, partial: string): Promise<{ text?: string; error?: Error; file: string }> {

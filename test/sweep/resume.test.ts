@@ -7,10 +7,10 @@
 // double precision (run.ts chunkSize); byte offsets and line numbers are counted from the
 // reference file itself.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { InputError } from '../../src/errors.js'
 import type { Shard } from '../../src/sweep/grid.js'
-import { scratch, sweepFile, type Flags } from './sweep-files.js'
+import { scratch, sweepFile, type Flags, once } from './sweep-files.js'
 
 const tmp = scratch()
 afterAll(() => tmp.remove())
@@ -27,10 +27,10 @@ const fresh = (): string => tmp.path(`out${++serial}.jsonl`)
 
 let long: Buffer
 let small: string
-beforeAll(async () => {
+beforeEach(once(async () => {
   long = Buffer.from(await sweepFile(LONG, tmp.path('long.jsonl')))
   small = await sweepFile(SMALL, tmp.path('small.jsonl'))
-})
+}))
 
 /** The byte offset just after line `n` (1: the header) of a file. */
 function lineEnd(text: Buffer, n: number): number {
@@ -110,7 +110,7 @@ describe('--resume refuses, leaving the files as they were', () => {
   /** The reference's lines: the header, then rows 0..4 (and '' after the last newline). */
   let head: string
   let rows: string[]
-  beforeAll(() => { [head, ...rows] = small.split('\n') })
+  beforeEach(() => { [head, ...rows] = small.split('\n') })
   const headerOf = (text: string) => JSON.parse(text.split('\n')[0]) as Record<string, unknown>
   const another = (p: string, why: string) => `--resume: ${p} is another sweep (${why}); delete it or choose another --out`
   const notSweep = (p: string) => `--resume: ${p} is not a flowgm sweep (its first line is not a sweep header); delete it or choose another --out`

@@ -25,3 +25,14 @@ export async function sweepFile(f: Flags, out: string, o: { format?: TableFormat
   await runSweep(specOf(f), { format: o.format ?? 'jsonl', shard: o.shard ?? WHOLE, out, jobs: 1, progress: false, resume: o.resume })
   return readFileSync(out, 'utf8')
 }
+
+/**
+ * f run once, on the first call; later calls get its promise. For the files' references: built in
+ * a beforeEach with it, not in beforeAll, so that the code they run is covered by a test (code run
+ * in beforeAll counts as run when the module loads, and Stryker's vitest runner completes no test
+ * on such a mutant).
+ */
+export function once<T>(f: () => Promise<T>): () => Promise<T> {
+  let result: Promise<T> | undefined
+  return () => (result ??= f())
+}
