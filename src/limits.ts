@@ -10,7 +10,7 @@
  * Long runs stay interruptible: a computation that takes more than a moment gives the event loop
  * a turn now and then (`breather`), where SIGINT and SIGTERM are handled.
  */
-import { InputError } from './errors.js'
+import { ParameterError } from './errors.js'
 
 /** The documented limits (docs/cli.md, "Size limits"). */
 export const LIMITS = {
@@ -33,10 +33,10 @@ const withBase = (bytes: number, seconds: number): Cost => ({ bytes: BASE.bytes 
 /** A request beyond the limits, as the refusal naming `flag`; `what` says what was asked ("1e7 points"), `lower` what to change. */
 export function checkCost(cost: Cost, flag: string, what: string, doing: string, lower: string): void {
   if (cost.bytes > LIMITS.bytes) {
-    throw new InputError(flag, `${what} would need about ${bytesText(cost.bytes)} to ${doing} (limit ${bytesText(LIMITS.bytes)}); ${lower}`)
+    throw new ParameterError(flag, `${what} would need about ${bytesText(cost.bytes)} to ${doing} (limit ${bytesText(LIMITS.bytes)}); ${lower}`)
   }
   if (cost.seconds > LIMITS.seconds) {
-    throw new InputError(flag, `${what} would take about ${secondsText(cost.seconds)} to ${doing} (limit ${secondsText(LIMITS.seconds)}); ${lower}`)
+    throw new ParameterError(flag, `${what} would take about ${secondsText(cost.seconds)} to ${doing} (limit ${secondsText(LIMITS.seconds)}); ${lower}`)
   }
 }
 
@@ -217,7 +217,7 @@ export function checkHp(r: HpRequest): void {
   const [flag, lower] = byTimes ? (r.command === 'curves' ? ['points', 'lower --points'] : ['t', 'give --t fewer values']) : byN ? ['n', 'lower --n'] : ['digits', 'lower --digits']
   // Just beyond the limit, both round to the same text: "about 1 hour (limit 1 hour)" would read as within it.
   const about = secondsText(seconds) === secondsText(HP_LIMIT_SECONDS) ? 'over' : 'about'
-  throw new InputError(flag, `${hpText(r)} would take ${about} ${secondsText(seconds)} (limit ${secondsText(HP_LIMIT_SECONDS)}); ${lower}`)
+  throw new ParameterError(flag, `${hpText(r)} would take ${about} ${secondsText(seconds)} (limit ${secondsText(HP_LIMIT_SECONDS)}); ${lower}`)
 }
 
 /**

@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import { basename, isAbsolute, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { InputError } from '../../dist/errors.js'
+import { flagText, ParameterError } from '../../dist/errors.js'
 
 /** Where the examples write unless told otherwise: examples/out/ (git-ignored). */
 export const DEFAULT_OUT_DIR = fileURLToPath(new URL('../out/', import.meta.url))
@@ -55,8 +55,8 @@ export async function runExample(script, { about, flags }, main) {
   try {
     await main(given, write)
   } catch (e) {
-    // The library validates every value (e.g. --points 1) with an InputError naming the flag.
-    if (e instanceof InputError) fail(`${name}: ${e.message}`, 2)
+    // The library validates every value (e.g. --points 1) with a ParameterError naming the flag.
+    if (e instanceof ParameterError) fail(`${name}: ${flagText(e)}`, 2)
     fail(`${name}: error: ${e instanceof Error ? e.message : String(e)}`, 1)
   }
 }

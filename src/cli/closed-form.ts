@@ -3,11 +3,11 @@
  * Result A), as functions of n, sigma, lambda, omega and of alpha, beta (the schedule at t), in
  * mathjs syntax (text), LaTeX or JSON. What was not found is said plainly, with the reason.
  */
-import { InputError } from '../errors.js'
+import { ParameterError } from '../errors.js'
 import { math } from '../symbolic/mathjs.js'
 import { variantOf } from '../theory/model.js'
 import type { FlowProblem } from '../theory/problem.js'
-import { clip, single } from './args.js'
+import { clip, single } from '../text.js'
 
 export const CLOSED_FORM_FORMATS = ['text', 'latex', 'json'] as const
 
@@ -49,10 +49,10 @@ const tex = (text: string) => math().parse(text).toTex({ parenthesis: 'auto', im
 export function closedFormCommand(a: Record<string, unknown>, problem: FlowProblem): string {
   const given = single('format', a.format)
   // --json is --format json: with another --format it is a conflict, as for every command.
-  if (a.json === true && given !== undefined && given !== 'json') throw new InputError('json', `conflicts with --format ${clip(given)}`)
+  if (a.json === true && given !== undefined && given !== 'json') throw new ParameterError('json', `conflicts with --format ${clip(given)}`)
   const format = given ?? (a.json === true ? 'json' : 'text')
-  if (!(CLOSED_FORM_FORMATS as readonly string[]).includes(format)) throw new InputError('format', `must be one of ${CLOSED_FORM_FORMATS.join(', ')} for closed-form (got '${clip(format)}')`)
-  if (a.digits !== undefined) throw new InputError('digits', 'is not used by closed-form (its expressions are exact)')
+  if (!(CLOSED_FORM_FORMATS as readonly string[]).includes(format)) throw new ParameterError('format', `must be one of ${CLOSED_FORM_FORMATS.join(', ')} for closed-form (got '${clip(format)}')`)
+  if (a.digits !== undefined) throw new ParameterError('digits', 'is not used by closed-form (its expressions are exact)')
   const groups = closedForms(problem)
   const variant = problem.skip ? 'with skip connection' : 'without skip connection (c = 0)'
   if (format === 'json') {

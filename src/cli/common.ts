@@ -3,10 +3,11 @@
  * and validated into a problem (or its parts, for the grid commands).
  */
 import type { Argv } from 'yargs'
-import { InputError } from '../errors.js'
+import { ParameterError } from '../errors.js'
 import { Decimal } from '../hp/arith.js'
 import { flowProblem, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
-import { clip, integer, number, oneOf, single } from './args.js'
+import { integer, number, oneOf } from './args.js'
+import { clip, single } from '../text.js'
 import { FORMATS, type Format } from './format.js'
 
 /** Flag defaults: the published summary-statistics figure (n = 8, sigma = 1.5, lambda = 0.1). */
@@ -45,8 +46,8 @@ export function scheduleFrom(a: Args): ScheduleSpec {
   const alpha = single('alpha', a.alpha)
   const beta = single('beta', a.beta)
   const named = single('schedule', a.schedule)
-  if ((alpha === undefined) !== (beta === undefined)) throw new InputError(alpha === undefined ? 'beta' : 'alpha', 'requires both --alpha and --beta')
-  if (alpha !== undefined && named !== undefined) throw new InputError('schedule', 'cannot be combined with --alpha/--beta')
+  if ((alpha === undefined) !== (beta === undefined)) throw new ParameterError(alpha === undefined ? 'beta' : 'alpha', 'requires both --alpha and --beta')
+  if (alpha !== undefined && named !== undefined) throw new ParameterError('schedule', 'cannot be combined with --alpha/--beta')
   return alpha !== undefined ? { alpha, beta: beta! } : named ?? DEFAULTS.schedule
 }
 
@@ -100,7 +101,7 @@ export function problemFrom(a: Args): FlowProblem & { digits?: number } {
 export function formatFrom<F extends string = Format>(a: Args, formats: readonly F[] = FORMATS as readonly string[] as readonly F[]): F {
   const f = single('format', a.format)
   if (a.json === true) {
-    if (f !== undefined && f !== 'json') throw new InputError('json', `conflicts with --format ${clip(f)}`)
+    if (f !== undefined && f !== 'json') throw new ParameterError('json', `conflicts with --format ${clip(f)}`)
     return 'json' as F
   }
   return oneOf('format', f, formats) ?? ('table' as F)

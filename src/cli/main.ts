@@ -4,13 +4,14 @@
  * are read in common.ts, the grid commands run in sweep.ts.
  */
 import yargs, { type Argv } from 'yargs'
-import { InputError, OutputError } from '../errors.js'
+import { flagText, ParameterError, OutputError } from '../errors.js'
 import { Decimal } from '../hp/arith.js'
 import { daeHp, statsHp, type HpResult } from '../theory/hp.js'
 import { learntDae, onPrecisionNote, solve } from '../theory/solve.js'
 import { closedFormCommand } from './closed-form.js'
 import { rateCommand, rateOptions } from './rate.js'
-import { checkAfterDashes, checkNegations, clip, joinDashValues, numberList, single, time } from './args.js'
+import { checkAfterDashes, checkNegations, joinDashValues, numberList, time } from './args.js'
+import { clip, single } from '../text.js'
 import { render, renderPrecise, type Format } from './format.js'
 import { commonOptions, DEFAULTS, formatFrom, problemFrom, scheduleFrom, takeWarnings, warn, type Args } from './common.js'
 import { checkHp, transcendentalSchedule } from '../limits.js'
@@ -19,7 +20,7 @@ import { simulateCommand, simulateOptions } from './simulate.js'
 import { daeCompareTimeOptions, gridParamOptions, mergeCommand, pointsOption, sweepCommand, sweepOptions, SWEEP_DEFAULTS } from './sweep.js'
 import { PLOT_DESCRIPTIONS, PLOT_POINTS, plotCommand, plotOptions } from './plot.js'
 import { PLOT_KINDS, type PlotKind } from '../plot/figures.js'
-import { REPORT_DIR, reportCommand } from '../report/report.js'
+import { REPORT_DIR, reportCommand } from './report.js'
 import { DEFAULT_SIG_FIGS, TABLE_FORMATS } from '../sweep/writers.js'
 import { writeFailure } from '../sweep/sink.js'
 
@@ -30,13 +31,13 @@ function times(a: Args, fallback?: number): number[] {
 /** The --t values as exact decimal text (validated). */
 function timeTexts(a: Args, fallback?: number): string[] {
   const raw = single('t', a.t)
-  if (raw === undefined && fallback === undefined) throw new InputError('t', 'is required (a time in [0, 1], or a comma-separated list)')
+  if (raw === undefined && fallback === undefined) throw new ParameterError('t', 'is required (a time in [0, 1], or a comma-separated list)')
   if (raw === undefined) return [String(fallback)]
   const ts = numberList('t', raw)!
   ts.forEach((t) => time('t', t))
   return raw.split(',').map((x) => {
     const d = new Decimal(x.trim())
-    if (d.lt(0) || d.gt(1)) throw new InputError('t', `must lie in [0, 1] (got ${x.trim()})`)
+    if (d.lt(0) || d.gt(1)) throw new ParameterError('t', `must lie in [0, 1] (got ${x.trim()})`)
     return d.toString()
   })
 }
@@ -44,7 +45,7 @@ function timeTexts(a: Args, fallback?: number): string[] {
 /** merge's files: those before `--` and every word after it (so a name may begin with a dash). */
 function mergeFilesOf(a: Args): string[] {
   const files = [...((a.files as unknown[] | undefined) ?? []), ...((a['--'] as unknown[] | undefined) ?? [])].map(String)
-  if (!files.length) throw new InputError('merge', 'needs at least one JSONL file (written by a grid command with --format jsonl)', true)
+  if (!files.length) throw new ParameterError('merge', 'needs at least one JSONL file (written by a grid command with --format jsonl)', true)
   return files
 }
 
@@ -133,9 +134,9 @@ function checkBooleans(argv: readonly string[]): void {
     const m = /^--(no-)?([a-z]+)(=([^]*))?$/.exec(a)
     const name = m?.[2] as (typeof BOOLEANS)[number] | undefined
     if (!m || name === undefined || !BOOLEANS.includes(name)) continue
-    if (seen.has(name)) throw new InputError(name, `given more than once (as --${name} or --no-${name})`)
+    if (seen.has(name)) throw new ParameterError(name, `given more than once (as --${name} or --no-${name})`)
     seen.add(name)
-    if (m[3] !== undefined && m[4] !== 'true' && m[4] !== 'false') throw new InputError(name, `takes no value: write --${name} or --no-${name} (got '${clip(m[4])}')`)
+    if (m[3] !== undefined && m[4] !== 'true' && m[4] !== 'false') throw new ParameterError(name, `takes no value: write --${name} or --no-${name} (got '${clip(m[4])}')`)
   }
 }
 
@@ -267,7 +268,7 @@ export async function main(words: readonly string[]): Promise<void> {
     // With a callback yargs hands us its help and version text instead of printing it.
     await cli.parseAsync([...argv], {}, (_err, _args, text) => { if (text) output = `${longFlags(text)}\n` })
   } catch (e) {
-    if (e instanceof InputError) fail(e.message, EXIT.input)
+    if (e instanceof ParameterError) fail(flagText(e), EXIT.input)
     if (e instanceof OutputError) fail(e.message, EXIT.internal)
     if (closed(e)) process.exit(EXIT.ok)
     fail(`internal error: ${e instanceof Error ? e.message : String(e)}`, EXIT.internal)

@@ -5,11 +5,12 @@
  */
 import type { Argv } from 'yargs'
 import { Worker } from 'node:worker_threads'
-import { InputError, raisedError, type PostedError } from '../errors.js'
+import { ParameterError, raisedError, type PostedError } from '../errors.js'
 import { Decimal } from '../hp/arith.js'
 import { RATE_KEYS, type RateKey, type RatePoint, type RateResult } from '../theory/rate.js'
 import type { FlowProblem } from '../theory/problem.js'
-import { clip, integer, single } from './args.js'
+import { integer } from './args.js'
+import { clip, single } from '../text.js'
 import type { Format } from './format.js'
 import { commonOptions, scheduleFrom } from './common.js'
 import { checkHp, transcendentalSchedule } from '../limits.js'
@@ -26,12 +27,12 @@ export function rateOptions<T>(y: Argv<T>): Argv<T> {
 
 /** --n-max: the largest n of the sequence, a power of 10 in [1e3, 1e30] (default 1e12); --n is refused. */
 export function nMaxFrom(a: Record<string, unknown>): number {
-  if (a.n !== undefined) throw new InputError('n', 'is not used by rate (it takes n -> infinity; see --n-max)')
+  if (a.n !== undefined) throw new ParameterError('n', 'is not used by rate (it takes n -> infinity; see --n-max)')
   const nMaxText = single('n-max', a['n-max'] ?? a.nMax)
   if (nMaxText !== undefined) {
     const k = /^1e(\d+)$/i.exec(nMaxText.trim()) ?? /^1(0+)$/.exec(nMaxText.trim())
     const exp = k ? (k[0].toLowerCase().startsWith('1e') ? Number(k[1]) : k[1].length) : NaN
-    if (!(exp >= 3 && exp <= 30)) throw new InputError('n-max', `must be a power of 10 in [1e3, 1e30], written 1eK or 10...0 (got '${clip(nMaxText)}')`)
+    if (!(exp >= 3 && exp <= 30)) throw new ParameterError('n-max', `must be a power of 10 in [1e3, 1e30], written 1eK or 10...0 (got '${clip(nMaxText)}')`)
     return 10 ** exp
   }
   return 1e12

@@ -3,7 +3,7 @@
  * validated before anything is computed) -> src/sweep/run.ts.
  */
 import type { Argv } from 'yargs'
-import { InputError } from '../errors.js'
+import { ParameterError } from '../errors.js'
 import { axisLength, Grid, readAxis, readShard, shardRows, uniformAxis, WHOLE, type Axis, type AxisRule, type Shard } from '../sweep/grid.js'
 import { checkCost, checkHp, countText, sweepCost, type Cost, type SweepShape } from '../limits.js'
 import { mergeFiles } from '../sweep/merge.js'
@@ -11,7 +11,8 @@ import { hpShapeOf, runSweep } from '../sweep/run.js'
 import type { SweepCommand, SweepSpec } from '../sweep/sweeps.js'
 import { PARAMETER_RANGE } from '../theory/problem.js'
 import { DEFAULT_SIG_FIGS, TABLE_FORMATS, type TableFormat } from '../sweep/writers.js'
-import { integer, single } from './args.js'
+import { integer } from './args.js'
+import { single } from '../text.js'
 import { commonOptions, DEFAULTS, digitsFrom, formatFrom, scheduleFrom, type Args } from './common.js'
 import { maxOf } from '../extent.js'
 
@@ -67,7 +68,7 @@ const tableFormat = (a: Args): TableFormat => formatFrom(a, TABLE_FORMATS)
 
 function sigFigs(a: Args, format: TableFormat): number | undefined {
   const s = integer('sig-figs', a['sig-figs'], 1, 1000)
-  if (s !== undefined && format !== 'markdown' && format !== 'latex') throw new InputError('sig-figs', `applies to --format markdown and latex only (got --format ${format})`)
+  if (s !== undefined && format !== 'markdown' && format !== 'latex') throw new ParameterError('sig-figs', `applies to --format markdown and latex only (got --format ${format})`)
   return s
 }
 
@@ -76,7 +77,7 @@ function paramAxes(a: Args, nDefault: string, sweepable: boolean): Axis[] {
   const fallback = { n: nDefault, sigma: String(DEFAULTS.sigma), lambda: String(DEFAULTS.lambda), omega: String(DEFAULTS.omega) }
   return (['sigma', 'lambda', 'omega', 'n'] as const).map((name) => {
     const axis = readAxis(name, a[name], a[`${name}-range`], RULES[name], fallback[name])
-    if (!sweepable && (axis.kind !== 'values' || axis.values.length !== 1)) throw new InputError(name, 'takes one value here (sweep it with compare or dae-compare)')
+    if (!sweepable && (axis.kind !== 'values' || axis.values.length !== 1)) throw new ParameterError(name, 'takes one value here (sweep it with compare or dae-compare)')
     return axis
   })
 }
@@ -98,7 +99,7 @@ export function specFrom(command: SweepCommand, a: Args): SweepSpec {
     case 'dae-compare': {
       const axes = paramAxes(a, SWEEP_DEFAULTS.daeCompareN, true)
       const points = integer('points', a.points, 2, 10_000_000)
-      if (points !== undefined && (a.t !== undefined || a['t-range'] !== undefined)) throw new InputError('points', 'cannot be combined with --t or --t-range')
+      if (points !== undefined && (a.t !== undefined || a['t-range'] !== undefined)) throw new ParameterError('points', 'cannot be combined with --t or --t-range')
       const t = a.t !== undefined || a['t-range'] !== undefined
         ? readAxis('t', a.t, a['t-range'], { min: 0, max: 1, phrase: 'a time in [0, 1]' }, '')
         : uniformAxis('t', points ?? SWEEP_DEFAULTS.daePoints)
@@ -121,11 +122,11 @@ export async function sweepCommand(command: SweepCommand, a: Args): Promise<void
   const out = single('out', a.out)
   const resume = a.resume === true
   if (resume && (format !== 'jsonl' || out === undefined)) {
-    throw new InputError('resume', 'needs --format jsonl and --out FILE (it completes the FILE.partial an interrupted run of the same command kept)')
+    throw new ParameterError('resume', 'needs --format jsonl and --out FILE (it completes the FILE.partial an interrupted run of the same command kept)')
   }
   const spec = specFrom(command, a)
   if (command === 'curves' && spec.digits !== undefined && shard.K > 1) {
-    throw new InputError('shard', 'curves under --digits integrates its whole t grid in one pass and is not sharded (shard compare or dae-compare)')
+    throw new ParameterError('shard', 'curves under --digits integrates its whole t grid in one pass and is not sharded (shard compare or dae-compare)')
   }
   checkSweep(spec, shard)
   if (format === 'table') checkAlignedTable(spec, shard)
@@ -184,7 +185,7 @@ function checkAlignedTable(spec: SweepSpec, shard: Shard): void {
 /** flowgm merge FILE... : JSONL shards back into one table. */
 export async function mergeCommand(a: Args): Promise<void> {
   const files = ((a.files as unknown[] | undefined) ?? []).map(String)
-  if (!files.length) throw new InputError('files', 'merge needs at least one JSONL file (written with --format jsonl)', true)
+  if (!files.length) throw new ParameterError('files', 'merge needs at least one JSONL file (written with --format jsonl)', true)
   const format = tableFormat(a)
   await mergeFiles(files, { format, sigFigs: sigFigs(a, format), out: single('out', a.out) })
 }

@@ -4,7 +4,7 @@
  * the commands print; nothing is recomputed here.
  */
 import { Decimal } from 'decimal.js'
-import { rounded } from '../cli/format.js'
+import { rounded } from '../printing.js'
 import { DAE_STEP_KEYS, FLOW_STEP_KEYS, type Row, type SimulationDocument } from '../simulate/simulate.js'
 import { axisLength, axisText } from '../sweep/grid.js'
 import { prepareSweep, type SweepSpec } from '../sweep/sweeps.js'

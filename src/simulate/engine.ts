@@ -7,7 +7,7 @@
  * `js` keeps X in a Float64Array; `tfjs` (optional dependencies @tensorflow/tfjs and
  * @tensorflow/tfjs-backend-wasm) keeps it in float32 on the WebAssembly backend.
  */
-import { InputError } from '../errors.js'
+import { ParameterError } from '../errors.js'
 import { dotRange } from './vector.js'
 
 export const ENGINES = ['tfjs', 'js'] as const
@@ -47,8 +47,8 @@ export async function tfjsAvailable(): Promise<boolean> {
   }
 }
 
-export function missingTfjs(): InputError {
-  return new InputError('engine', `tfjs is not installed (it is an optional dependency); install it with \`${INSTALL_TFJS}\` or use --engine js`)
+export function missingTfjs(): ParameterError {
+  return new ParameterError('engine', `tfjs is not installed (it is an optional dependency); install it with \`${INSTALL_TFJS}\` or use the js engine`)
 }
 
 /** Coordinates per block: a block of a particle and of each probe stays in cache across the probes. */

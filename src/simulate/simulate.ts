@@ -6,8 +6,8 @@
  */
 import { baselineErrors } from '../baselines/finite.js'
 import { asymptoticBaselines } from '../baselines/asymptotic.js'
-import { clip } from '../cli/args.js'
-import { InputError } from '../errors.js'
+import { clip } from '../text.js'
+import { ParameterError } from '../errors.js'
 import { MAX_SEED, rng } from '../random.js'
 import { discreteFlow, SCHEMES, type Scheme } from '../theory/discrete.js'
 import type { FlowProblem } from '../theory/problem.js'
@@ -62,23 +62,23 @@ export const DAE_STEP_KEYS = ['c', 'm', 'q_xi', 'w_norm2'] as const
 /** The simulation's checks on its own parameters (the problem is checked by flowProblem). */
 export function checkSpec(s: SimulationSpec): void {
   const int = (flag: string, x: number, min: number) => {
-    if (!Number.isSafeInteger(x) || x < min) throw new InputError(flag, `must be an integer in [${min}, ${Number.MAX_SAFE_INTEGER}] (got ${x})`)
+    if (!Number.isSafeInteger(x) || x < min) throw new ParameterError(flag, `must be an integer in [${min}, ${Number.MAX_SAFE_INTEGER}] (got ${x})`)
   }
   int('d', s.d, 2)
   int('particles', s.particles, 1)
   int('steps', s.steps, 1)
   int('epochs', s.epochs, 1)
-  if (!(s.rho > 0 && s.rho < 1)) throw new InputError('rho', `must be in (0, 1) (got ${s.rho})`)
+  if (!(s.rho > 0 && s.rho < 1)) throw new ParameterError('rho', `must be in (0, 1) (got ${s.rho})`)
   checkLr(s.lr)
-  if (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > MAX_SEED) throw new InputError('seed', `must be an integer in [0, ${MAX_SEED}] (got ${s.seed})`)
+  if (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > MAX_SEED) throw new ParameterError('seed', `must be an integer in [0, ${MAX_SEED}] (got ${s.seed})`)
   const choice = (flag: string, x: string, options: readonly string[]) => {
-    if (!options.includes(x)) throw new InputError(flag, `must be one of ${options.join(', ')} (got '${clip(String(x))}')`)
+    if (!options.includes(x)) throw new ParameterError(flag, `must be one of ${options.join(', ')} (got '${clip(String(x))}')`)
   }
   choice('trainer', s.trainer, TRAINERS)
   choice('scheme', s.scheme, SCHEMES)
   choice('engine', s.engine, ENGINES)
   if (s.scheme === 'heun' && !s.problem.skip) {
-    throw new InputError('scheme', 'heun needs the velocity at t = 1, a pole of the flow without skip connection (use euler with --no-skip)')
+    throw new ParameterError('scheme', 'heun needs the velocity at t = 1, a pole of the flow without skip connection (use euler without skip connection)')
   }
 }
 

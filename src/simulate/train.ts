@@ -23,7 +23,7 @@
  * labels, and the first fit starts from c = 0, w = 0. The network and the risk are
  * even in w, so each fit is returned with w.A >= 0.
  */
-import { InputError } from '../errors.js'
+import { ParameterError } from '../errors.js'
 import { breather } from '../limits.js'
 import { dot } from './vector.js'
 import type { TrainingSet } from './data.js'
@@ -164,7 +164,7 @@ export const MIN_LR = 1e-200
 /** Refuse a learning rate Adam cannot step with; `shown`: the value as the user wrote it. */
 export function checkLr(lr: number, shown = String(lr)): void {
   if (!(lr >= MIN_LR && Number.isFinite(lr))) {
-    throw new InputError('lr', `must be a finite number >= ${MIN_LR}: a smaller Adam step underflows double precision (got ${shown})`)
+    throw new ParameterError('lr', `must be a finite number >= ${MIN_LR}: a smaller Adam step underflows double precision (got ${shown})`)
   }
 }
 

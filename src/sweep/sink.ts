@@ -18,7 +18,7 @@ import { once } from 'node:events'
 import { closeSync, constants, fsyncSync, ftruncateSync, openSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs'
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, join } from 'node:path'
-import { InputError, OutputError } from '../errors.js'
+import { ParameterError, OutputError } from '../errors.js'
 
 export interface Sink {
   write(data: string | Uint8Array): Promise<void>
@@ -94,7 +94,7 @@ function cannotOpen(flag: string, path: string, e: unknown): Error {
   const code = (e as NodeJS.ErrnoException).code ?? ''
   if (RESOURCE_ERRORS.has(code)) return writeFailure(path, e)
   const why = code === 'ENOENT' ? 'its directory does not exist' : code === 'EACCES' ? 'permission denied' : ioReason(e)
-  return new InputError(flag, `cannot write ${path}: ${why}`)
+  return new ParameterError(flag, `cannot write ${path}: ${why}`)
 }
 
 /** Most symbolic links followed in a row (as Linux's MAXSYMLINKS). */
@@ -130,7 +130,7 @@ export interface OutputTarget {
 
 /** Decide how `path` is written, refusing a directory (`--flag: PATH is a directory`). */
 export function outputTarget(path: string, flag = 'out'): OutputTarget {
-  if (path === '') throw new InputError(flag, 'needs a file name (got an empty one)')
+  if (path === '') throw new ParameterError(flag, 'needs a file name (got an empty one)')
   let resolved: string
   let stats: Stats | undefined
   try {
@@ -139,9 +139,9 @@ export function outputTarget(path: string, flag = 'out'): OutputTarget {
   } catch (e) {
     throw cannotOpen(flag, path, e)
   }
-  if (stats?.isDirectory()) throw new InputError(flag, `${path} is a directory`)
+  if (stats?.isDirectory()) throw new ParameterError(flag, `${path} is a directory`)
   // A name ending in a slash can only be a directory; as a file name it would write another name.
-  if (/[\\/]$/.test(path)) throw new InputError(flag, `${path} names a directory (it ends with a slash), not a file`)
+  if (/[\\/]$/.test(path)) throw new ParameterError(flag, `${path} names a directory (it ends with a slash), not a file`)
   const kind = stats === undefined || stats.isFile() ? 'file' : 'stream'
   return { name: path, path: resolved, kind, stats }
 }
@@ -270,7 +270,7 @@ export function openPartial(path: string, keep: number | undefined, interrupted:
   try {
     fd = openSync(file, keep === undefined ? 'wx' : 'r+')
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new InputError('out', `${file} holds an interrupted sweep; continue it with --resume or delete it`)
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ParameterError('out', `${file} holds an interrupted sweep; continue it with --resume or delete it`)
     throw cannotOpen('out', path, e)
   }
   let position = keep ?? 0

@@ -13,7 +13,7 @@
 import { createHash } from 'node:crypto'
 import { Decimal } from 'decimal.js'
 import { asymptoticBaselines, asymptoticBaselinesHp } from '../baselines/asymptotic.js'
-import { preciseCell, preciseText, rounded } from '../cli/format.js'
+import { preciseCell, preciseText, rounded } from '../printing.js'
 import { STATES } from '../symbolic/derive.js'
 import { daeHp, excessMseHp, statsHp } from '../theory/hp.js'
 import { variantOf } from '../theory/model.js'

@@ -11,7 +11,7 @@
  *  - DAE: the exact normal form (route 1) and the equations as written in dae.eq (route 2).
  * Arithmetic runs at D + guard digits; the guard grows until the routes agree to D + 2 digits.
  */
-import { InputError } from '../errors.js'
+import { ParameterError } from '../errors.js'
 import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../hp/arith.js'
 import { seriesArith, type Series } from '../hp/series.js'
 import { tanhSinh } from '../hp/tanhsinh.js'
@@ -184,8 +184,8 @@ function verified(problem: FlowProblem, options: HpOptions, keys: readonly strin
     if (unknown !== undefined) {
       agreement = 0
       const seconds = hpSeconds({ command: cost.command, digits: 2 * precision, n: Number(problem.text.n), transcendental: transcendentalSchedule(problem.schedule), times: cost.ts.length })
-      if (seconds > (options.maxSeconds ?? HP_LIMIT_SECONDS)) throw new InputError(unknown.flag, `${unknown.flag} cannot be evaluated to ${digits} digits at t = ${unknown.t} within ${precision} digits of working precision (the expression cancels), and ${2 * precision} digits would take about ${secondsText(seconds)}; write it without the cancellation${options.maxSeconds === undefined ? '' : ', or ask for it with --digits'}`)
-      if (2 * precision > SCHEDULE_PRECISION) throw new InputError(unknown.flag, `${unknown.flag} cannot be evaluated to ${digits} digits at t = ${unknown.t} within ${precision} digits of working precision: the expression cancels (every digit is lost); write it without the cancellation`)
+      if (seconds > (options.maxSeconds ?? HP_LIMIT_SECONDS)) throw new ParameterError(unknown.flag, `${unknown.flag} cannot be evaluated to ${digits} digits at t = ${unknown.t} within ${precision} digits of working precision (the expression cancels), and ${2 * precision} digits would take about ${secondsText(seconds)}; write it without the cancellation${options.maxSeconds === undefined ? '' : ', or set digits explicitly'}`)
+      if (2 * precision > SCHEDULE_PRECISION) throw new ParameterError(unknown.flag, `${unknown.flag} cannot be evaluated to ${digits} digits at t = ${unknown.t} within ${precision} digits of working precision: the expression cancels (every digit is lost); write it without the cancellation`)
       // How far the cancellation goes is unknown: double the digits (not counted as an attempt:
       // the routes were not compared).
       precision *= 2

@@ -7,7 +7,7 @@
  *      (Neville's polynomial extrapolation in h = 1/n); the next coefficient from (f(h) - C)/h.
  * n bo_mse(n) uses the Bayes-optimal error of equations/baselines.eq evaluated at each n.
  */
-import { InputError } from '../errors.js'
+import { ParameterError } from '../errors.js'
 import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../hp/arith.js'
 import { asymptoticBaselinesHp } from '../baselines/asymptotic.js'
 import { instantiate } from '../symbolic/codegen.js'
@@ -41,11 +41,11 @@ export interface RateOptions {
 export function rate(problem: FlowProblem, options: RateOptions): RateResult {
   const { digits } = options
   // The CLI checks its flags; a caller of the library gets the same rules here.
-  if (!Number.isInteger(digits) || digits < 1 || digits > 1000) throw new InputError('digits', `must be an integer in [1, 1000] (got ${digits})`)
+  if (!Number.isInteger(digits) || digits < 1 || digits > 1000) throw new ParameterError('digits', `must be an integer in [1, 1000] (got ${digits})`)
   const nMax = options.nMax ?? 1e12
   const kMax = Math.round(Math.log10(nMax))
   // 10 ** 26 and 1e26 are neighbouring doubles: either is the power of 10.
-  if (!(kMax >= 3 && kMax <= 30) || (nMax !== Number(`1e${kMax}`) && nMax !== 10 ** kMax)) throw new InputError('n-max', `must be a power of 10 in [1e3, 1e30] (got ${nMax})`)
+  if (!(kMax >= 3 && kMax <= 30) || (nMax !== Number(`1e${kMax}`) && nMax !== 10 ** kMax)) throw new ParameterError('n-max', `must be a power of 10 in [1e3, 1e30] (got ${nMax})`)
   // Richardson on K points with ratio 10 gains about K(K+1)/2 digits before the coefficients'
   // growth; the sequence values carry the working precision.
   const work = Decimal.clone({ precision: digits + 20 })

@@ -5,7 +5,7 @@
  * functions of the schedule with the 1/alpha pole removed (src/symbolic/derive.ts).
  */
 import { Solver, type OutputFunction } from 'odex'
-import { InputError } from '../errors.js'
+import { ParameterError } from '../errors.js'
 import { maxOf } from '../extent.js'
 import { Decimal, decimalArith } from '../hp/arith.js'
 import { STATES } from '../symbolic/derive.js'
@@ -104,7 +104,7 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
       // Seen when sigma and lambda are both tiny (sigma < 1e-7 at lambda = 0), whatever the
       // schedule: P falls from 1 to about sigma in a boundary layer at t = 1 that the integrator
       // cannot resolve, and high precision's quadrature does not converge there either.
-      throw new InputError('sigma', `the flow ODE cannot be integrated at sigma = ${sigma}, lambda = ${lambda}, n = ${n}, omega = ${omega} (the spread P falls from 1 to about sigma in a boundary layer at t = 1 when sigma and lambda/n = ${lambda / n} are both tiny); give a larger --sigma, or a larger --lambda or smaller --n`)
+      throw new ParameterError('sigma', `the flow ODE cannot be integrated at sigma = ${sigma}, lambda = ${lambda}, n = ${n}, omega = ${omega} (the spread P falls from 1 to about sigma in a boundary layer at t = 1 when sigma and lambda/n = ${lambda / n} are both tiny); give a larger sigma, or a larger lambda or smaller n`)
     }
     // The schedule is the cause. Seen on a plateau of a steep schedule (alpha = 1/2 - tanh(50 (t -
     // 1/2))/2...): beta ~ 1e-9 carries a rounding error of 1e-16, a noise of 1e-7 relative to the
@@ -204,7 +204,7 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     }))
     // The dense pass can need more steps than the plain one (its interpolation error counts too):
     // the rows it did not reach restart from the plain pass's steps.
-    if ('error' in pass && !(pass.error instanceof InputError)) throw pass.error
+    if ('error' in pass && !(pass.error instanceof ParameterError)) throw pass.error
     for (; next < order.length; next++) reached[order[next].i] = attempt(() => state(order[next].t))
     return rowsOf(ts, reached)
   }
@@ -225,9 +225,9 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
  * The refusal of a schedule the integrator cannot follow in double precision (its step limit
  * reached between t0 and t1): alpha or beta vary too fast (sin(1e7 t)), or too steeply.
  */
-function tooFast(t0: number, t1: number): InputError {
+function tooFast(t0: number, t1: number): ParameterError {
   const at = (t: number) => Number(t.toPrecision(6))
-  return new InputError('alpha', `the flow ODE cannot be integrated in double precision with this schedule (--alpha, --beta): alpha or beta varies too fast or too steeply for ${MAX_STEPS} integrator steps on [${at(t0)}, ${at(t1)}]; give a schedule that varies more slowly`)
+  return new ParameterError('alpha', `the flow ODE cannot be integrated in double precision with this schedule (alpha, beta): alpha or beta varies too fast or too steeply for ${MAX_STEPS} integrator steps on [${at(t0)}, ${at(t1)}]; give a schedule that varies more slowly`)
 }
 
 /** Keys of `flowgm stats` after t: the states, then the flow observables. */
@@ -542,7 +542,7 @@ function escalate(problem: FlowProblem, command: 'dae' | 'stats', ts: readonly n
   } catch (e) {
     // A schedule that cannot be evaluated at these times (it cancels every digit): the double
     // rows are no better, and are not printed.
-    if (e instanceof InputError) throw e
+    if (e instanceof ParameterError) throw e
     rows = ts.map(() => undefined)
   }
   ts.forEach((t, j) => noteListener?.({ command, t, escalated: rows[j] !== undefined }))

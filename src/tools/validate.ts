@@ -15,7 +15,7 @@
  */
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { InputError } from '../errors.js'
+import { flagText, ParameterError } from '../errors.js'
 import { openSink } from '../sweep/sink.js'
 import { VERSION } from '../version.js'
 import { baselinesTable } from './validate/baselines.js'
@@ -38,14 +38,14 @@ function parseArgs(argv: readonly string[]): Options {
     if (a === '--quick') quick = true
     else if (a === '--out') {
       out = argv[++i]
-      if (out === undefined || out === '') throw new InputError('out', 'needs a file name')
+      if (out === undefined || out === '') throw new ParameterError('out', 'needs a file name')
     } else if (a.startsWith('--out=')) {
       out = a.slice('--out='.length)
-      if (out === '') throw new InputError('out', 'needs a file name')
+      if (out === '') throw new ParameterError('out', 'needs a file name')
     } else if (a === '--help' || a === '-h') {
       console.log(USAGE)
       process.exit(0)
-    } else throw new InputError(a.replace(/^-+/, '').replace(/=.*/, '') || a, `unknown argument '${a}' (${USAGE})`)
+    } else throw new ParameterError(a.replace(/^-+/, '').replace(/=.*/, '') || a, `unknown argument '${a}' (${USAGE})`)
   }
   return { quick, out: out ?? DEFAULT_OUT }
 }
@@ -123,7 +123,7 @@ async function main(): Promise<number> {
   try {
     sink = await openSink(o.out)
   } catch (e) {
-    console.error(`validate: ${e instanceof Error ? e.message : String(e)}`)
+    console.error(`validate: ${e instanceof ParameterError ? flagText(e) : e instanceof Error ? e.message : String(e)}`)
     return 2
   }
   try {

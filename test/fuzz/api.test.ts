@@ -1,6 +1,6 @@
 // Property-based fuzzing of the library API (issue 7): random and adversarial arguments to
 // flowProblem, solve (dae, stats, statsGrid), statsHp/daeHp, rate, checkSpec/simulate and the
-// asymptotic baselines give either a clear error (InputError naming the option, or RangeError
+// asymptotic baselines give either a clear error (ParameterError naming the option, or RangeError
 // for a time outside [0, 1]: one line, no internal detail) or finite results.
 //
 // The calls run in the runner process of harness.ts (the built modules of dist/), so that a call
@@ -67,8 +67,8 @@ type SolveReply = Record<'dae' | 'stats' | 'grid', Captured> | { error: { name: 
 /** An error a call may end with: its class and how its message starts. */
 interface Accepted { readonly name: string; readonly message: RegExp }
 
-/** Errors of invalid options: InputError naming one of `flags`. */
-const inputError = (...flags: string[]): Accepted => ({ name: 'InputError', message: new RegExp(`^--(${flags.join('|')}): `) })
+/** Errors of invalid options: ParameterError naming one of `flags`. */
+const inputError = (...flags: string[]): Accepted => ({ name: 'ParameterError', message: new RegExp(`^(${flags.join('|')}): `) })
 /** A time outside [0, 1] (src/theory/solve.ts). */
 const timeError: Accepted = { name: 'RangeError', message: /^t must lie in \[0, 1\] \(got / }
 
@@ -166,7 +166,7 @@ const inUnit = (t: number) => t >= 0 && t <= 1
 interface ProblemSummary { n: number; sigma: number; lambda: number; omega: number; text: Record<string, string>; at: number[] }
 
 describe('fuzz: library API', () => {
-  it('flowProblem: 400 option sets give a valid problem or an InputError naming the option', () => fuzz('flowProblem', problemOptions, 400, async (o) => {
+  it('flowProblem: 400 option sets give a valid problem or a ParameterError naming the option', () => fuzz('flowProblem', problemOptions, 400, async (o) => {
     const reply = await runner.call<Captured>('problem', o)
     const problem = judged(reply, [inputError('n', 'sigma', 'lambda', 'omega', 'schedule', 'alpha', 'beta')])
     if (problem !== undefined || typeof reply === 'string' || reply.error) return problem
@@ -190,9 +190,9 @@ describe('fuzz: library API', () => {
     return undefined
   }), LIMIT)
 
-  it('solve, parameters over the supported range 1e-30 ... 1e30: 40 problems give finite rows at t = 0, 0.5, 1 (or a refusal naming --sigma)', () => fuzz('solve (wide)', goodOptions(true), 40, async (o) => {
+  it('solve, parameters over the supported range 1e-30 ... 1e30: 40 problems give finite rows at t = 0, 0.5, 1 (or a refusal naming sigma)', () => fuzz('solve (wide)', goodOptions(true), 40, async (o) => {
     const reply = await runner.call<SolveReply>('solve', o, [0, 0.5, 1])
-    // The integrator's documented refusal (sigma <= 1e-8 at lambda = 0) names --sigma.
+    // The integrator's documented refusal (sigma <= 1e-8 at lambda = 0) names sigma.
     if (typeof reply === 'string' || 'error' in reply) return judged(reply, [inputError('sigma')])
     for (const part of ['dae', 'grid'] as const) {
       const problem = judged(reply[part], [])
@@ -212,7 +212,7 @@ describe('fuzz: library API', () => {
     return judged(await runner.call<Captured>('hp', o, ts, digits, which), accepted, valid)
   }), LIMIT)
 
-  it('rate: 30 calls (no skip connection: fast) give finite constants, or an InputError naming digits or n-max', () => fuzz('rate', fc.record({
+  it('rate: 30 calls (no skip connection: fast) give finite constants, or a ParameterError naming digits or n-max', () => fuzz('rate', fc.record({
     o: goodOptions().map((o) => ({ ...o, skip: false, n: 8 })),
     digits: fc.oneof({ weight: 2, arbitrary: fc.integer({ min: 1, max: 4 }) }, { weight: 1, arbitrary: fc.constantFrom(0, -1, 2.5, NaN, Infinity, 1001, 1e9) }),
     nMax: fc.oneof({ weight: 2, arbitrary: fc.constantFrom(1e3, 1e4) }, { weight: 1, arbitrary: fc.constantFrom(0, NaN, 5, 1e2, 2e3, 1e31, Infinity, -1e3, 1001) }),
@@ -236,7 +236,7 @@ describe('fuzz: library API', () => {
     scheme: fc.constantFrom<SimulationSpec['scheme'] | 'rk4'>('euler', 'heun', 'rk4'),
     engine: fc.constantFrom<SimulationSpec['engine'] | 'gpu'>('js', 'js', 'gpu'),
   })
-  it('checkSpec, simulate: 60 specs are refused with an InputError naming the field, or simulate to a finite document', () => fuzz('simulate', spec, 60, async (s) => {
+  it('checkSpec, simulate: 60 specs are refused with a ParameterError naming the field, or simulate to a finite document', () => fuzz('simulate', spec, 60, async (s) => {
     const reply = await runner.call<{ checked: Captured; run?: Captured }>('simulate', s)
     if (typeof reply === 'string') return reply
     if (reply.checked.error) return unclear(reply.checked.error, [inputError('d', 'particles', 'steps', 'epochs', 'rho', 'lr', 'seed', 'trainer', 'scheme', 'engine')])

@@ -91,7 +91,7 @@ describe('a cancelling schedule whose digits would take too long', () => {
     const start = performance.now()
     const o = await runner.run(['stats', '--t', '0.2', '--alpha', s.alpha, '--beta', s.beta])
     expect(o.stdout).toBe('')
-    expect(o.stderr).toMatch(/^flowgm: --beta: beta cannot be evaluated to 17 digits at t = 0\.2 .* would take about .*; write it without the cancellation, or ask for it with --digits\n$/)
+    expect(o.stderr).toMatch(/^flowgm: --beta: beta cannot be evaluated to 17 digits at t = 0\.2 .* would take about .*; write it without the cancellation, or set digits explicitly\n$/)
     expect(o.code).toBe(2)
     expect(performance.now() - start).toBeLessThan(10_000)
   })

@@ -73,7 +73,7 @@ describe('the refusal follows the estimate', () => {
       let message: string | undefined
       try { checkCost(cost, 'points', 'N points', 'plot', 'lower --points') } catch (e) { message = (e as Error).message }
       expect(message !== undefined).toBe(beyond)
-      if (message !== undefined) expect(message).toMatch(/^--points: N points would (need|take) about \S+ \S+ to plot \(limit 1 (GB|day)\); lower --points$/)
+      if (message !== undefined) expect(message).toMatch(/^points: N points would (need|take) about \S+ \S+ to plot \(limit 1 (GB|day)\); lower --points$/)
     }), { numRuns: 200, seed: SEED })
   })
 })

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { specFrom } from '../../src/cli/sweep.js'
-import { InputError, OutputError } from '../../src/errors.js'
+import { ParameterError, OutputError } from '../../src/errors.js'
 import { WHOLE } from '../../src/sweep/grid.js'
 import { runSweep } from '../../src/sweep/run.js'
 import { TABLE_FORMATS, type TableFormat } from '../../src/sweep/writers.js'
@@ -25,7 +25,7 @@ vi.mock('../../src/sweep/sweeps.js', async (importOriginal) => {
     prepareSweep: (spec: Parameters<typeof real.prepareSweep>[0]) => {
       const sweep = real.prepareSweep(spec)
       return { ...sweep, rows: (indices: readonly number[]) => {
-        if (indices.some((i) => i >= planted.from)) throw planted.refusal ? new InputError('sigma', 'planted refusal') : new Error('planted failure')
+        if (indices.some((i) => i >= planted.from)) throw planted.refusal ? new ParameterError('sigma', 'planted refusal') : new Error('planted failure')
         return sweep.rows(indices)
       } }
     },
@@ -112,8 +112,8 @@ describe('a refusal raised by a row after others were printed', () => {
     expect((r.error as Error).message).toBe(`--sigma: planted refusal (at a row after 512 of ${POINTS} rows were printed: the table on standard output is incomplete)`)
   })
   it('before any row, or with --out: still the refusal (exit 2)', async () => {
-    expect((await refused(0)).error).toBeInstanceOf(InputError)
-    expect((await refused(600, join(scratch, 'r.csv'))).error).toBeInstanceOf(InputError)
+    expect((await refused(0)).error).toBeInstanceOf(ParameterError)
+    expect((await refused(600, join(scratch, 'r.csv'))).error).toBeInstanceOf(ParameterError)
     expect(readdirSync(scratch)).toEqual([])
   })
 })

@@ -3,7 +3,7 @@
 // the trainer and its options, the progress calls and the timing. Runs are tiny (d = 40, a few
 // particles and steps): these are exact properties at any d, not statistics.
 import { describe, expect, it } from 'vitest'
-import { InputError } from '../../src/errors.js'
+import { ParameterError } from '../../src/errors.js'
 import { checkSpec, simulate, type Row, type SimulationSpec } from '../../src/simulate/simulate.js'
 import { adamTrainer, exactTrainer, type Fit } from '../../src/simulate/train.js'
 import type { TrainingSet } from '../../src/simulate/data.js'
@@ -23,7 +23,7 @@ function verdict(s: SimulationSpec): string {
     checkSpec(s)
     return 'accepted'
   } catch (e) {
-    return e instanceof InputError ? e.message : `not an InputError: ${String(e)}`
+    return e instanceof ParameterError ? e.message : `not a ParameterError: ${String(e)}`
   }
 }
 
@@ -32,34 +32,34 @@ describe('checkSpec: the refusals of docs/cli.md', () => {
   // the rule); the accepted values are the ends of each documented range.
   const MAX = '9007199254740991'
   const cases: Array<[Partial<SimulationSpec>, string]> = [
-    [{ d: 1 }, `--d: must be an integer in [2, ${MAX}] (got 1)`],
-    [{ d: 2.5 }, `--d: must be an integer in [2, ${MAX}] (got 2.5)`],
-    [{ d: 2 ** 53 }, `--d: must be an integer in [2, ${MAX}] (got 9007199254740992)`],
+    [{ d: 1 }, `d: must be an integer in [2, ${MAX}] (got 1)`],
+    [{ d: 2.5 }, `d: must be an integer in [2, ${MAX}] (got 2.5)`],
+    [{ d: 2 ** 53 }, `d: must be an integer in [2, ${MAX}] (got 9007199254740992)`],
     [{ d: 2 }, 'accepted'],
-    [{ particles: 0 }, `--particles: must be an integer in [1, ${MAX}] (got 0)`],
+    [{ particles: 0 }, `particles: must be an integer in [1, ${MAX}] (got 0)`],
     [{ particles: 1 }, 'accepted'],
-    [{ steps: 0 }, `--steps: must be an integer in [1, ${MAX}] (got 0)`],
+    [{ steps: 0 }, `steps: must be an integer in [1, ${MAX}] (got 0)`],
     [{ steps: 1 }, 'accepted'],
-    [{ epochs: 0 }, `--epochs: must be an integer in [1, ${MAX}] (got 0)`],
+    [{ epochs: 0 }, `epochs: must be an integer in [1, ${MAX}] (got 0)`],
     [{ epochs: 1 }, 'accepted'],
-    [{ rho: 0 }, '--rho: must be in (0, 1) (got 0)'],
-    [{ rho: 1 }, '--rho: must be in (0, 1) (got 1)'],
-    [{ rho: -0.5 }, '--rho: must be in (0, 1) (got -0.5)'],
-    [{ rho: 1.5 }, '--rho: must be in (0, 1) (got 1.5)'],
-    [{ rho: NaN }, '--rho: must be in (0, 1) (got NaN)'],
+    [{ rho: 0 }, 'rho: must be in (0, 1) (got 0)'],
+    [{ rho: 1 }, 'rho: must be in (0, 1) (got 1)'],
+    [{ rho: -0.5 }, 'rho: must be in (0, 1) (got -0.5)'],
+    [{ rho: 1.5 }, 'rho: must be in (0, 1) (got 1.5)'],
+    [{ rho: NaN }, 'rho: must be in (0, 1) (got NaN)'],
     [{ rho: 1e-9 }, 'accepted'],
     [{ rho: 1 - 1e-9 }, 'accepted'],
-    [{ lr: 1e-320 }, '--lr: must be a finite number >= 1e-200: a smaller Adam step underflows double precision (got 1e-320)'],
-    [{ seed: -1 }, '--seed: must be an integer in [0, 4294967295] (got -1)'],
-    [{ seed: 1.5 }, '--seed: must be an integer in [0, 4294967295] (got 1.5)'],
-    [{ seed: 4294967296 }, '--seed: must be an integer in [0, 4294967295] (got 4294967296)'],
+    [{ lr: 1e-320 }, 'lr: must be a finite number >= 1e-200: a smaller Adam step underflows double precision (got 1e-320)'],
+    [{ seed: -1 }, 'seed: must be an integer in [0, 4294967295] (got -1)'],
+    [{ seed: 1.5 }, 'seed: must be an integer in [0, 4294967295] (got 1.5)'],
+    [{ seed: 4294967296 }, 'seed: must be an integer in [0, 4294967295] (got 4294967296)'],
     [{ seed: 0 }, 'accepted'],
     [{ seed: 4294967295 }, 'accepted'],
-    [{ trainer: 'sgd' as 'exact' }, "--trainer: must be one of exact, adam (got 'sgd')"],
-    [{ scheme: 'rk4' as 'euler' }, "--scheme: must be one of euler, heun (got 'rk4')"],
-    [{ engine: 'gpu' as 'js' }, "--engine: must be one of tfjs, js (got 'gpu')"],
+    [{ trainer: 'sgd' as 'exact' }, "trainer: must be one of exact, adam (got 'sgd')"],
+    [{ scheme: 'rk4' as 'euler' }, "scheme: must be one of euler, heun (got 'rk4')"],
+    [{ engine: 'gpu' as 'js' }, "engine: must be one of tfjs, js (got 'gpu')"],
     [{ trainer: 'adam', scheme: 'heun', engine: 'tfjs' }, 'accepted'],
-    [{ scheme: 'heun', problem: noSkip }, '--scheme: heun needs the velocity at t = 1, a pole of the flow without skip connection (use euler with --no-skip)'],
+    [{ scheme: 'heun', problem: noSkip }, 'scheme: heun needs the velocity at t = 1, a pole of the flow without skip connection (use euler without skip connection)'],
     [{ scheme: 'euler', problem: noSkip }, 'accepted'],
   ]
   it('refuses each value outside its documented range with its one-line message, and accepts the ends', () => {

@@ -198,7 +198,7 @@ describe('engines', () => {
       vi.resetModules()
     }
     const e = missingTfjs()
-    expect(e.flag).toBe('engine')
-    expect(e.message).toBe('--engine: tfjs is not installed (it is an optional dependency); install it with `npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm` or use --engine js')
+    expect(e.parameter).toBe('engine')
+    expect(e.message).toBe('engine: tfjs is not installed (it is an optional dependency); install it with `npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm` or use the js engine')
   })
 })

@@ -4,7 +4,7 @@
 // one Adam epoch (whose step is lr g/(|g| + epsilon) in closed form), and the refusals of --lr
 // written from docs/cli.md.
 import { describe, expect, it } from 'vitest'
-import { InputError } from '../../src/errors.js'
+import { ParameterError } from '../../src/errors.js'
 import { rng } from '../../src/random.js'
 import { drawTrainingSet, type TrainingSet } from '../../src/simulate/data.js'
 import { adamTrainer, checkLr, exactTrainer, MIN_LR, type Fit, type ScheduleValues } from '../../src/simulate/train.js'
@@ -231,9 +231,9 @@ describe('adam trainer', () => {
 })
 
 describe('checkLr', () => {
-  // docs/cli.md: "--lr: must be a finite number >= 1e-200: a smaller Adam step underflows double
+  // docs/cli.md: "lr: must be a finite number >= 1e-200: a smaller Adam step underflows double
   // precision (got 1e-320)", the value as written.
-  const refusal = (shown: string) => `--lr: must be a finite number >= 1e-200: a smaller Adam step underflows double precision (got ${shown})`
+  const refusal = (shown: string) => `lr: must be a finite number >= 1e-200: a smaller Adam step underflows double precision (got ${shown})`
   const thrown = (f: () => void): unknown => { try { f() } catch (e) { return e } return undefined }
 
   it('accepts MIN_LR itself and larger finite rates', () => {
@@ -248,8 +248,8 @@ describe('checkLr', () => {
     ]
     for (const [lr, shown, printed] of cases) {
       const e = thrown(() => checkLr(lr, shown))
-      expect(e, printed).toBeInstanceOf(InputError)
-      expect((e as InputError).flag).toBe('lr')
+      expect(e, printed).toBeInstanceOf(ParameterError)
+      expect((e as ParameterError).parameter).toBe('lr')
       expect((e as Error).message).toBe(refusal(printed))
     }
   })

@@ -7,7 +7,7 @@
 // fastest).
 import { readdirSync, readFileSync, writeFileSync, type ReadStream } from 'node:fs'
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { InputError } from '../../src/errors.js'
+import { ParameterError } from '../../src/errors.js'
 import { mergeFiles } from '../../src/sweep/merge.js'
 import { scratch, sweepFile, type Flags, once } from './sweep-files.js'
 
@@ -80,10 +80,10 @@ async function merged(files: readonly string[]): Promise<{ text?: string; error?
   }
 }
 
-/** Merging `files` is refused (an InputError) with exactly `message`. */
+/** Merging `files` is refused (a ParameterError) with exactly `message`. */
 async function refused(files: readonly string[], message: string): Promise<void> {
   const { error } = await merged(files)
-  expect(error).toBeInstanceOf(InputError)
+  expect(error).toBeInstanceOf(ParameterError)
   expect(error?.message).toBe(message)
 }
 
@@ -181,7 +181,7 @@ describe('a file that changes between the check and the write', () => {
       redirected.set(f, [f, f, placed(changed)])
       const { error, out } = await merged([f])
       redirected.delete(f)
-      expect(error).not.toBeInstanceOf(InputError)
+      expect(error).not.toBeInstanceOf(ParameterError)
       expect(error?.message).toBe(`merge: ${f} changed while it was read`)
       expect(readdirSync(tmp.dir).filter((name) => name === out.slice(tmp.dir.length + 1) || name.endsWith('.tmp'))).toEqual([])
     }

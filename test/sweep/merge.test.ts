@@ -2,12 +2,12 @@
 // to exactly the bytes the unsharded sweep writes, in every format and in any file order (the
 // reference is runSweep over the whole grid: docs/cli.md promises "the merged output is byte for
 // byte what the unsharded command prints"); and every rule merge enforces refuses with its own
-// message, naming the file (an InputError, exit 2 from the CLI). The expected messages are
+// message, naming the file (a ParameterError, exit 2 from the CLI). The expected messages are
 // written out from merge's rules, with line numbers and row indices counted by hand from the
 // grid (row i of shard k/K is i with i mod K = k - 1, the last axis fastest).
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { InputError } from '../../src/errors.js'
+import { ParameterError } from '../../src/errors.js'
 import { mergeFiles } from '../../src/sweep/merge.js'
 import { TABLE_FORMATS } from '../../src/sweep/writers.js'
 import { scratch, sweepFile, type Flags, once } from './sweep-files.js'
@@ -59,7 +59,7 @@ function place(texts: readonly string[]): string[] {
 async function refused(files: readonly string[], message: string, out = tmp.path(`never-${serial}.csv`)): Promise<void> {
   const inputs = files.map((f) => { try { return readFileSync(f, 'utf8') } catch { return undefined } })
   const e = await mergeFiles(files, { format: 'csv', out }).then(() => undefined, (x: unknown) => x)
-  expect(e).toBeInstanceOf(InputError)
+  expect(e).toBeInstanceOf(ParameterError)
   expect((e as Error).message).toBe(message)
   expect(files.map((f) => { try { return readFileSync(f, 'utf8') } catch { return undefined } })).toEqual(inputs)
 }
@@ -107,10 +107,10 @@ describe('files merge refuses', () => {
 
   it('--out naming one of the inputs, however spelt', async () => {
     const [a, b, c] = shards.compare.files
-    await refused([a, b, c], `--out: is one of the input files (${b})`, b)
+    await refused([a, b, c], `out: is one of the input files (${b})`, b)
     const link = tmp.path('link-to-s3.jsonl')
     symlinkSync(c, link)
-    await refused([a, b, c], `--out: is one of the input files (${c})`, link)
+    await refused([a, b, c], `out: is one of the input files (${c})`, link)
   })
 
   it('a file that is not a sweep: empty, not JSON, JSON that is not a header', async () => {

@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process'
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { InputError, OutputError } from '../../src/errors.js'
+import { ParameterError, OutputError } from '../../src/errors.js'
 import { openPartial } from '../../src/sweep/sink.js'
 import { scratch, sweepFile, type Flags, once } from './sweep-files.js'
 
@@ -176,8 +176,8 @@ async function resumed(flags: Flags, partial: string): Promise<{ text?: string; 
 /** Resuming from `partial` is refused with exactly `rule` about the partial file, which stays as it was. */
 async function refused(partial: string, rule: (file: string) => string): Promise<void> {
   const { error, file } = await resumed(SMALL, partial)
-  expect(error).toBeInstanceOf(InputError)
-  expect(error?.message).toBe(`--resume: ${rule(file)}; delete it or choose another --out`)
+  expect(error).toBeInstanceOf(ParameterError)
+  expect(error?.message).toBe(`resume: ${rule(file)}; delete it or choose another --out`)
   expect(readFileSync(file, 'utf8')).toBe(partial)
 }
 

@@ -134,14 +134,14 @@ describe('refusals where neither solver answers', () => {
   it('sigma = 1e-8 with lambda = 0: a clear refusal naming --sigma and the condition', () => {
     // P falls from 1 to about sigma in a boundary layer at t = 1 (THEORY.md section 4, the
     // sanity limit P -> sqrt(alpha^2 + beta^2 sigma^2) at n -> infinity shows the scale).
-    expect(() => solve(flowProblem({ n: 8, sigma: 1e-8, lambda: 0 }))).toThrow(/^--sigma: the flow ODE cannot be integrated at sigma = 1e-8, lambda = 0, n = 8.*lambda\/n = 0 are both tiny\); give a larger --sigma, or a larger --lambda or smaller --n$/)
+    expect(() => solve(flowProblem({ n: 8, sigma: 1e-8, lambda: 0 }))).toThrow(/^sigma: the flow ODE cannot be integrated at sigma = 1e-8, lambda = 0, n = 8.*lambda\/n = 0 are both tiny\); give a larger sigma, or a larger lambda or smaller n$/)
   })
 
   it('lambda = 0.1 at n = 1e14 regularises as little as lambda = 0: the refusal names lambda/n, and Result A is still answered', () => {
     // The issue-15 trial: the message advised "a positive --lambda" where lambda was 0.1; the flow
     // sees lambda only through n + lambda (M = n beta/(n + lambda), section 4 of docs/theory.md).
     const problem = flowProblem({ n: 1e14, sigma: 1e-10, lambda: 0.1 })
-    expect(() => solve(problem)).toThrow(/^--sigma: .* lambda\/n = 1e-15 are both tiny\); give a larger --sigma, or a larger --lambda or smaller --n$/)
+    expect(() => solve(problem)).toThrow(/^sigma: .* lambda\/n = 1e-15 are both tiny\); give a larger sigma, or a larger lambda or smaller n$/)
     // Result A needs no flow: against the closed form by hand (test/theory/by-hand.ts, 130 digits).
     // Double evaluates the closed form in a few roundings without cancellation here: 8 eps
     // relative (measured <= 3e-16).

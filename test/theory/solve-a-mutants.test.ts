@@ -3,7 +3,7 @@
 // do not go through it: the closed forms of docs/theory.md section 4, evaluated at 130 digits by
 // test/theory/by-hand.ts, and the rules of docs/cli.md (accuracy) for the notes and refusals.
 import { afterEach, describe, expect, it } from 'vitest'
-import { InputError } from '../../src/errors.js'
+import { ParameterError } from '../../src/errors.js'
 import { flowProblem, type ProblemOptions } from '../../src/theory/problem.js'
 import { flowObservables, onPrecisionNote, solve, type PrecisionNote, type StatsRow } from '../../src/theory/solve.js'
 import { statsByHand, X, type Dec } from './by-hand.js'
@@ -126,8 +126,8 @@ describe('refusals', () => {
     const problem = flowProblem({ n: 8, sigma: 1e-8, lambda: 1e-30, omega: 1, schedule: 'linear', skip: true })
     let error: unknown
     try { solve(problem) } catch (e) { error = e }
-    expect(error).toBeInstanceOf(InputError)
-    expect((error as InputError).message).toBe('--sigma: the flow ODE cannot be integrated at sigma = 1e-8, lambda = 1e-30, n = 8, omega = 1 (the spread P falls from 1 to about sigma in a boundary layer at t = 1 when sigma and lambda/n = 1.25e-31 are both tiny); give a larger --sigma, or a larger --lambda or smaller --n')
+    expect(error).toBeInstanceOf(ParameterError)
+    expect((error as ParameterError).message).toBe('sigma: the flow ODE cannot be integrated at sigma = 1e-8, lambda = 1e-30, n = 8, omega = 1 (the spread P falls from 1 to about sigma in a boundary layer at t = 1 when sigma and lambda/n = 1.25e-31 are both tiny); give a larger sigma, or a larger lambda or smaller n')
   })
 })
 

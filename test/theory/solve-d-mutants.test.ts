@@ -79,7 +79,7 @@ afterEach(() => onPrecisionNote(undefined))
 
 
 /** docs/cli.md (accuracy): a schedule the integrator cannot follow, with the interval (6 digits) where it gave up. */
-const tooFast = (t0: number, t1: number) => `--alpha: the flow ODE cannot be integrated in double precision with this schedule (--alpha, --beta): alpha or beta varies too fast or too steeply for 100000 integrator steps on [${Number(t0.toPrecision(6))}, ${Number(t1.toPrecision(6))}]; give a schedule that varies more slowly`
+const tooFast = (t0: number, t1: number) => `alpha: the flow ODE cannot be integrated in double precision with this schedule (alpha, beta): alpha or beta varies too fast or too steeply for 100000 integrator steps on [${Number(t0.toPrecision(6))}, ${Number(t1.toPrecision(6))}]; give a schedule that varies more slowly`
 
 const linear = (skip = true): FlowProblem => flowProblem({ ...PARAMS, skip })
 
@@ -138,7 +138,7 @@ describe('a restart the integrator cannot finish (its step limit reached between
   })
 
   it('in a grid whose dense pass fails half-way: every row past it restarts from the plain pass, all in double', () => {
-    // The dense pass stops after 0.4 (an InputError inside the driver, not the caller's): rows
+    // The dense pass stops after 0.4 (a ParameterError inside the driver, not the caller's): rows
     // before come from its interpolant, rows after from restarts, which succeed.
     odexDouble.failAfter = ({ dense }) => (dense ? 0.4 : undefined)
     const ts = [0.9, 0.2, 0.6, 0.35]

@@ -7,7 +7,7 @@
 //  - the closed form by hand for the values of the rows.
 import { Decimal } from 'decimal.js'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { InputError } from '../../src/errors.js'
+import { ParameterError } from '../../src/errors.js'
 import { flowProblem } from '../../src/theory/problem.js'
 import { learntDae, onPrecisionNote, solve, type PrecisionNote } from '../../src/theory/solve.js'
 import { daeByHand, statsByHand, X, type Dec } from './by-hand.js'
@@ -55,7 +55,7 @@ describe('a DAE row high precision fails on: the double row stands, noted as not
   })
 
   it('a refusal of high precision (the schedule cannot be evaluated there) is the refusal of the row', () => {
-    const refusal = new InputError('beta', 'beta cannot be evaluated to 17 digits at t = 0.3 within 112 digits of working precision (the expression cancels), and 224 digits would take about 6 minutes; write it without the cancellation')
+    const refusal = new ParameterError('beta', 'beta cannot be evaluated to 17 digits at t = 0.3 within 112 digits of working precision (the expression cancels), and 224 digits would take about 6 minutes; write it without the cancellation')
     hp.failure = refusal
     let thrown: unknown
     try { learntDae(flowProblem({ ...BASE, schedule })).at(t) } catch (e) { thrown = e }

@@ -103,7 +103,7 @@ describe('a schedule that cancels: more working digits until it is known, or one
   // The first working precision is digits + 10 guard digits + ceil(log10 n) (the header of
   // verified() in hp.ts); each unknown schedule doubles it.
   const rule = (flag: string, digits: number, t: string, precision: number, command: 'stats' | 'dae') =>
-    `--${flag}: ${flag} cannot be evaluated to ${digits} digits at t = ${t} within ${precision} digits of working precision (the expression cancels), and ${2 * precision} digits would take about ${secondsText(hpSeconds({ command, digits: 2 * precision, n: 8, transcendental: true, times: 1 }))}; write it without the cancellation`
+    `${flag}: ${flag} cannot be evaluated to ${digits} digits at t = ${t} within ${precision} digits of working precision (the expression cancels), and ${2 * precision} digits would take about ${secondsText(hpSeconds({ command, digits: 2 * precision, n: 8, transcendental: true, times: 1 }))}; write it without the cancellation`
   const message = (f: () => unknown) => {
     try { f() } catch (e) { return e instanceof Error ? `${e.name} ${e.message}` : String(e) }
     return 'answered'
@@ -121,10 +121,10 @@ describe('a schedule that cancels: more working digits until it is known, or one
   })
   it('refused at once when the doubled digits would exceed the time allowed; the hint to use --digits only under a limit the caller set', () => {
     const s = plateau(500)
-    expect(message(() => daeHp(s.problem, ['0.2'], { digits: 20, maxSeconds: 0 }))).toBe(`InputError ${rule('beta', 20, '0.2', 31, 'dae')}, or ask for it with --digits`)
+    expect(message(() => daeHp(s.problem, ['0.2'], { digits: 20, maxSeconds: 0 }))).toBe(`ParameterError ${rule('beta', 20, '0.2', 31, 'dae')}, or set digits explicitly`)
     // beta ~ e^(-630) at t = 0.05 for k = 700: unknown at 31 to 248 digits, and the flow at 496
     // digits is estimated beyond the default hour (src/limits.ts).
-    expect(message(() => statsHp(plateau(700).problem, ['0.05'], { digits: 20 }))).toBe(`InputError ${rule('beta', 20, '0.05', 248, 'stats')}`)
+    expect(message(() => statsHp(plateau(700).problem, ['0.05'], { digits: 20 }))).toBe(`ParameterError ${rule('beta', 20, '0.05', 248, 'stats')}`)
   })
   it('refused once twice the working digits would pass 4000, whatever the time allowed', () => {
     // Without skip connection t = 1 - 1e-1000 adds 1000 guard digits (1 - t has 1000 leading
@@ -133,6 +133,6 @@ describe('a schedule that cancels: more working digits until it is known, or one
     // on a schedule (SCHEDULE_PRECISION).
     const t = `0.${'9'.repeat(1000)}`
     const s = plateau(100, BASE, false)
-    expect(message(() => statsHp(s.problem, [t], { digits: 1000, maxSeconds: Infinity }))).toBe(`InputError --alpha: alpha cannot be evaluated to 1000 digits at t = ${t} within 2011 digits of working precision: the expression cancels (every digit is lost); write it without the cancellation`)
+    expect(message(() => statsHp(s.problem, [t], { digits: 1000, maxSeconds: Infinity }))).toBe(`ParameterError alpha: alpha cannot be evaluated to 1000 digits at t = ${t} within 2011 digits of working precision: the expression cancels (every digit is lost); write it without the cancellation`)
   })
 })

@@ -7,7 +7,7 @@
 // --alpha or --beta). Few digits (D = 20) and mostly the linear schedule keep the file fast.
 import { Decimal } from 'decimal.js'
 import { describe, expect, it } from 'vitest'
-import { InputError } from '../../../src/errors.js'
+import { ParameterError } from '../../../src/errors.js'
 import { daeHp, statsHp, type HpResult } from '../../../src/theory/hp.js'
 import { flowProblem, type ProblemOptions } from '../../../src/theory/problem.js'
 import { daeByHand, statsByHand, X, type Dec, type Params } from '../by-hand.js'
@@ -99,13 +99,13 @@ describe('the regular singular point t = 1 without skip connection (P = alpha, M
 /** The refusal of a schedule not known to D + 2 digits at t within the first 31 working digits (D + 10 + ceil(log10 n)). */
 function refusal(flag: 'alpha' | 'beta', t: string): RegExp {
   const escaped = t.replace('.', '\\.')
-  return new RegExp(`^--${flag}: ${flag} cannot be evaluated to ${D} digits at t = ${escaped} within 31 digits of working precision \\(the expression cancels\\), and 62 digits would take about [^;]+; write it without the cancellation, or ask for it with --digits$`)
+  return new RegExp(`^${flag}: ${flag} cannot be evaluated to ${D} digits at t = ${escaped} within 31 digits of working precision \\(the expression cancels\\), and 62 digits would take about [^;]+; write it without the cancellation, or set digits explicitly$`)
 }
 
-/** The InputError thrown by f: its flag and message. */
+/** The ParameterError thrown by f: its flag and message. */
 function refused(f: () => unknown): { flag: string; message: string } {
   try { f() } catch (e) {
-    if (e instanceof InputError) return { flag: e.flag, message: e.message }
+    if (e instanceof ParameterError) return { flag: e.parameter, message: e.message }
     throw e
   }
   throw new Error('not refused')

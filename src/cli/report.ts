@@ -6,19 +6,19 @@
  */
 import { mkdir, rmdir, stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import { InputError } from '../errors.js'
-import { plotFigure, plotGrid } from '../cli/plot.js'
-import { problemFrom, type Args } from '../cli/common.js'
-import { simulationSpecFrom } from '../cli/simulate.js'
-import { single } from '../cli/args.js'
+import { ParameterError } from '../errors.js'
+import { plotFigure, plotGrid } from './plot.js'
+import { problemFrom, type Args } from './common.js'
+import { simulationSpecFrom } from './simulate.js'
+import { single } from '../text.js'
 import { csvOf, curvesFigure, rateConstants, rateFigure, type Figure, type PlotKind, type Table } from '../plot/figures.js'
 import { toSvg } from '../plot/render.js'
 import { simulate } from '../simulate/simulate.js'
 import { ioReason, writeAll } from '../sweep/sink.js'
 import { RATE_KEYS, rate, type RateResult } from '../theory/rate.js'
-import { tableText } from '../tools/table.js'
+import { tableText } from '../report/table.js'
 import { VERSION } from '../version.js'
-import { reportHtml, type ReportSection } from './html.js'
+import { reportHtml, type ReportSection } from '../report/html.js'
 
 /** A figure of the report: a plot command with its flags, and what it shows. */
 export interface ReportFigure {
@@ -144,13 +144,13 @@ export async function reportCommand(a: Args): Promise<string> {
 
 /** Make sure `dir` is a directory (created if missing); returns the first directory created, if any. */
 async function reportDirectory(dir: string): Promise<string | undefined> {
-  if (dir === '') throw new InputError('out', 'needs a directory name (got an empty one)')
+  if (dir === '') throw new ParameterError('out', 'needs a directory name (got an empty one)')
   const stats = await stat(dir).catch(() => undefined)
-  if (stats !== undefined && !stats.isDirectory()) throw new InputError('out', `cannot create the directory ${dir}: a file of that name exists (the report is a directory of files)`)
+  if (stats !== undefined && !stats.isDirectory()) throw new ParameterError('out', `cannot create the directory ${dir}: a file of that name exists (the report is a directory of files)`)
   try {
     return await mkdir(dir, { recursive: true })
   } catch (e) {
-    throw new InputError('out', `cannot create the directory ${dir}: ${ioReason(e)}`)
+    throw new ParameterError('out', `cannot create the directory ${dir}: ${ioReason(e)}`)
   }
 }
 
