@@ -41,3 +41,17 @@ export function clip(s: string): string {
   const chars = Array.from(s.replace(UNPRINTABLE, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)))
   return chars.length > 40 ? `${chars.slice(0, 37).join('')}...` : chars.join('')
 }
+
+/** A finite decimal number. */
+export function number(flag: string, raw: unknown): number | undefined {
+  const s = single(flag, raw)
+  return s === undefined ? undefined : decimal(flag, s)
+}
+
+/** An integer within [min, max]. */
+export function integer(flag: string, raw: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+  const x = number(flag, raw)
+  if (x === undefined) return undefined
+  if (!Number.isInteger(x) || x < min || x > max) throw new ParameterError(flag, `must be an integer in [${min}, ${max}] (got ${x})`)
+  return x
+}

@@ -3,13 +3,7 @@
  * hands us raw strings so that "abc", "NaN", "0x10" or "1e309" never become numbers silently.
  */
 import { ParameterError } from '../errors.js'
-import { clip, decimal, single } from '../text.js'
-
-/** A finite decimal number. */
-export function number(flag: string, raw: unknown): number | undefined {
-  const s = single(flag, raw)
-  return s === undefined ? undefined : decimal(flag, s)
-}
+import { clip, decimal, number, single } from '../text.js'
 
 /** A comma-separated list of finite decimal numbers. */
 export function numberList(flag: string, raw: unknown): number[] | undefined {
@@ -18,14 +12,6 @@ export function numberList(flag: string, raw: unknown): number[] | undefined {
   const parts = s.split(',')
   if (parts.some((p) => p.trim() === '')) throw new ParameterError(flag, `must be a number or a comma-separated list of numbers (got '${clip(s)}')`)
   return parts.map((p) => decimal(flag, p))
-}
-
-/** An integer within [min, max]. */
-export function integer(flag: string, raw: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  const x = number(flag, raw)
-  if (x === undefined) return undefined
-  if (!Number.isInteger(x) || x < min || x > max) throw new ParameterError(flag, `must be an integer in [${min}, ${max}] (got ${x})`)
-  return x
 }
 
 /** One of a fixed set of names. */

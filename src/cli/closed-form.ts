@@ -5,35 +5,17 @@
  */
 import { ParameterError } from '../errors.js'
 import { math } from '../symbolic/mathjs.js'
-import { variantOf } from '../theory/model.js'
+import { closedForms } from '../theory/closed-form.js'
 import type { FlowProblem } from '../theory/problem.js'
 import { clip, single } from '../text.js'
 
 export const CLOSED_FORM_FORMATS = ['text', 'latex', 'json'] as const
-
-interface Line { readonly name: string; readonly text?: string; readonly reason?: string }
 
 /** LaTeX names of the left-hand sides. */
 const TEX_NAMES: Record<string, string> = {
   M: 'M_t', Q_xi: 'Q^{\\xi}_t', P: 'P_t', Phi: '\\Phi_t', mse_1: '\\mathrm{mse}(t=1)', K: 'K', Lambda: '\\Lambda', D: 'D',
   c: '\\hat c', m: '\\hat m', q_xi: '\\hat q_{\\xi}', w_norm2: '\\|\\hat w\\|^2/d', 'w_cos^2': '\\cos^2(\\hat w, \\mu)', test_mse: '\\mathrm{mse}_{\\mathrm{test}}',
   oracle_mse: '\\mathrm{mse}_{\\mathrm{oracle}}', margin: '\\mathrm{margin}', C: 'C', C1: 'C_1', C_bo: 'C_{\\mathrm{BO}}', C_bo1: 'C_{\\mathrm{BO},1}', ratio: 'C / C_{\\mathrm{BO}}',
-}
-
-/** Every closed form of the problem's variant, grouped. */
-export function closedForms(problem: FlowProblem): Record<string, Line[]> {
-  const e = variantOf(problem).source.exact
-  return {
-    schedule: [{ name: 'alpha', text: problem.schedule.alpha }, { name: 'beta', text: problem.schedule.beta }],
-    definitions: e.definitions.map((d) => ({ name: d.name, text: d.text })),
-    flow: [
-      ...(e.phi ? [{ name: 'Phi', text: e.phi }] : []),
-      ...e.states.map((s) => ({ name: s.name, text: s.text, reason: s.reason })),
-      { name: 'mse_1', text: e.mse1?.text, reason: e.mse1Reason },
-    ],
-    dae: e.dae.map((d) => ({ name: d.squared ? `${d.name}^2` : d.name, text: d.text })),
-    rate: e.rate ? Object.entries(e.rate.text).map(([name, text]) => ({ name, text })) : [{ name: 'C', reason: e.rateReason }],
-  }
 }
 
 const HEADINGS: Record<string, string> = {

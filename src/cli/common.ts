@@ -5,13 +5,14 @@
 import type { Argv } from 'yargs'
 import { ParameterError } from '../errors.js'
 import { Decimal } from '../hp/arith.js'
-import { flowProblem, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
-import { integer, number, oneOf } from './args.js'
-import { clip, single } from '../text.js'
+import { DOUBLE_N_MAX, flowProblem, PROBLEM_DEFAULTS, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
+import { CURVE_POINTS } from '../sweep/spec.js'
+import { oneOf } from './args.js'
+import { clip, integer, number, single } from '../text.js'
 import { FORMATS, type Format } from './format.js'
 
-/** Flag defaults: the published summary-statistics figure (n = 8, sigma = 1.5, lambda = 0.1). */
-export const DEFAULTS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1, schedule: 'linear', points: 101, statsT: 1 } as const
+/** Flag defaults: the problem's (PROBLEM_DEFAULTS), the points of curves, the t of stats. */
+export const DEFAULTS = { ...PROBLEM_DEFAULTS, points: CURVE_POINTS, statsT: 1 } as const
 
 export type Args = Record<string, unknown>
 
@@ -36,8 +37,6 @@ export function commonOptions<T>(y: Argv<T>, lists: readonly string[] = [], defa
     .option('json', { type: 'boolean', describe: 'shorthand for --format json' })
 }
 
-/** Largest n answered in double precision; beyond, flowgm warns and switches to high precision. */
-export const DOUBLE_N_MAX = 1e15
 /** Digits used when a request is switched to high precision without --digits. */
 const FALLBACK_DIGITS = 12
 

@@ -130,8 +130,15 @@ function rateTable(results: readonly [string, RateResult][]): Table {
 export const REPORT_DIR = 'out'
 
 /** flowgm report [--out DIR]: write the report, print a summary. */
-export async function reportCommand(a: Args): Promise<string> {
-  const dir = single('out', a.out) ?? REPORT_DIR
+export const reportCommand = (a: Readonly<Record<string, unknown>>): Promise<string> => report({ out: single('out', a.out) })
+
+/**
+ * Write the report (the published study from the theory: each figure as SVG and CSV, the rate
+ * constants, report.html) into the directory `out` (default `out`), every file whole or none;
+ * returns the summary `flowgm report` prints.
+ */
+export async function report(options: { readonly out?: string } = {}): Promise<string> {
+  const dir = options.out ?? REPORT_DIR
   const created = await reportDirectory(dir)
   try {
     return await writeReport(dir)

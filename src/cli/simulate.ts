@@ -9,21 +9,20 @@ import { ParameterError } from '../errors.js'
 import { MAX_SEED } from '../random.js'
 import { SCHEMES, type Scheme } from '../theory/discrete.js'
 import { BYTES_PER_ENTRY, ENGINES, missingTfjs, tfjsAvailable, type EngineName } from '../simulate/engine.js'
-import { checkSpec, simulate, type SimulationDocument, type SimulationSpec } from '../simulate/simulate.js'
+import { checkSpec, SIMULATE_DEFAULTS, simulate, type SimulationDocument, type SimulationSpec } from '../simulate/simulate.js'
 import { checkLr, MIN_LR, TRAINERS, type TrainerName } from '../simulate/train.js'
 import { checkCost, countText, simulationCost } from '../limits.js'
 import { progressBar } from '../progress.js'
-import { integer, number, oneOf } from './args.js'
-import { single } from '../text.js'
+import { oneOf } from './args.js'
+import { integer, number, single } from '../text.js'
 import { rounded } from '../printing.js'
-import { commonOptions, DOUBLE_N_MAX, formatFrom, problemFrom, type Args } from './common.js'
+import { commonOptions, formatFrom, problemFrom, type Args } from './common.js'
+import { DOUBLE_N_MAX } from '../theory/problem.js'
 import { writer } from '../sweep/writers.js'
 import { csvOf, simulationTable } from '../plot/figures.js'
 import { writeAll } from '../sweep/sink.js'
 import { minOf } from '../extent.js'
 
-/** Defaults: a run of a few seconds that shows the agreement (the published runs use d = 5e4). */
-export const SIMULATE_DEFAULTS = { d: 5000, particles: 500, steps: 100, trainer: 'exact', lr: 1e-2, epochs: 2000, scheme: 'euler', rho: 0.5, seed: 0 } as const
 
 const FORMATS = ['table', 'csv', 'json'] as const
 

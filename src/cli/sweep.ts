@@ -4,27 +4,15 @@
  */
 import type { Argv } from 'yargs'
 import { ParameterError } from '../errors.js'
-import { axisLength, Grid, readAxis, readShard, shardRows, uniformAxis, WHOLE, type Axis, type AxisRule, type Shard } from '../sweep/grid.js'
+import { axisLength, Grid, readShard, shardRows, WHOLE, type Axis, type Shard } from '../sweep/grid.js'
 import { checkCost, checkHp, countText, sweepCost, type Cost, type SweepShape } from '../limits.js'
 import { mergeFiles } from '../sweep/merge.js'
 import { hpShapeOf, runSweep } from '../sweep/run.js'
 import type { SweepCommand, SweepSpec } from '../sweep/sweeps.js'
-import { PARAMETER_RANGE } from '../theory/problem.js'
+import { SWEEP_DEFAULTS, sweepSpec } from '../sweep/spec.js'
 import { DEFAULT_SIG_FIGS, TABLE_FORMATS, type TableFormat } from '../sweep/writers.js'
-import { integer } from './args.js'
-import { single } from '../text.js'
-import { commonOptions, DEFAULTS, digitsFrom, formatFrom, scheduleFrom, type Args } from './common.js'
-import { maxOf } from '../extent.js'
-
-/** Default grids of the comparison commands. */
-export const SWEEP_DEFAULTS = { compareN: '2:1024:log', daeCompareN: '2,8,32,128', daePoints: 11 } as const
-
-const RULES: Readonly<Record<'n' | 'sigma' | 'lambda' | 'omega', AxisRule>> = {
-  n: { integer: true, min: 2, max: Number.MAX_VALUE, phrase: 'an integer >= 2' },
-  sigma: { min: PARAMETER_RANGE.sigma.min, max: PARAMETER_RANGE.sigma.max, phrase: `a number in ${PARAMETER_RANGE.sigma.phrase}` },
-  lambda: { min: 0, max: PARAMETER_RANGE.lambda.max, phrase: `0 or a number in (0, ${PARAMETER_RANGE.lambda.max}]` },
-  omega: { min: PARAMETER_RANGE.omega.min, max: PARAMETER_RANGE.omega.max, phrase: `a number in ${PARAMETER_RANGE.omega.phrase}` },
-}
+import { integer, single } from '../text.js'
+import { commonOptions, digitsFrom, formatFrom, scheduleFrom, type Args } from './common.js'
 
 /** Flags of every grid command. */
 export function sweepOptions<T>(y: Argv<T>): Argv<T> {
@@ -72,45 +60,9 @@ function sigFigs(a: Args, format: TableFormat): number | undefined {
   return s
 }
 
-/** The parameter axes (sigma, lambda, omega, n) of lists, ranges or defaults. */
-function paramAxes(a: Args, nDefault: string, sweepable: boolean): Axis[] {
-  const fallback = { n: nDefault, sigma: String(DEFAULTS.sigma), lambda: String(DEFAULTS.lambda), omega: String(DEFAULTS.omega) }
-  return (['sigma', 'lambda', 'omega', 'n'] as const).map((name) => {
-    const axis = readAxis(name, a[name], a[`${name}-range`], RULES[name], fallback[name])
-    if (!sweepable && (axis.kind !== 'values' || axis.values.length !== 1)) throw new ParameterError(name, 'takes one value here (sweep it with compare or dae-compare)')
-    return axis
-  })
-}
-
-/** The precision: --digits, or high precision forced by n beyond double (with a warning). */
-function digitsOf(a: Args, axes: readonly Axis[]): number | undefined {
-  const n = axes.find((x) => x.name === 'n')!
-  return digitsFrom(a, n.kind === 'values' ? maxOf(n.values) : 0)
-}
-
+/** The specification of a grid command from its flags. */
 export function specFrom(command: SweepCommand, a: Args): SweepSpec {
-  const schedule = scheduleFrom(a)
-  const skip = a.skip !== false
-  switch (command) {
-    case 'compare': {
-      const axes = paramAxes(a, SWEEP_DEFAULTS.compareN, true)
-      return { command, axes, schedule, skip, digits: digitsOf(a, axes) }
-    }
-    case 'dae-compare': {
-      const axes = paramAxes(a, SWEEP_DEFAULTS.daeCompareN, true)
-      const points = integer('points', a.points, 2, 10_000_000)
-      if (points !== undefined && (a.t !== undefined || a['t-range'] !== undefined)) throw new ParameterError('points', 'cannot be combined with --t or --t-range')
-      const t = a.t !== undefined || a['t-range'] !== undefined
-        ? readAxis('t', a.t, a['t-range'], { min: 0, max: 1, phrase: 'a time in [0, 1]' }, '')
-        : uniformAxis('t', points ?? SWEEP_DEFAULTS.daePoints)
-      return { command, axes: [...axes, t], schedule, skip, digits: digitsOf(a, axes) }
-    }
-    case 'curves': {
-      const axes = paramAxes(a, String(DEFAULTS.n), false)
-      const points = integer('points', a.points, 2, 10_000_000) ?? DEFAULTS.points
-      return { command, axes: [...axes, uniformAxis('t', points)], schedule, skip, digits: digitsOf(a, axes) }
-    }
-  }
+  return sweepSpec(command, a, { schedule: scheduleFrom(a), skip: a.skip !== false, digitsFor: (nMax) => digitsFrom(a, nMax) })
 }
 
 /** Run a grid command from its flags. */

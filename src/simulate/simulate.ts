@@ -53,7 +53,15 @@ export interface Timing {
 export interface SimulationHooks {
   /** Called after each time step (k = 1..K); the loop yields to the event loop in between. */
   onStep?(done: number, total: number): void
+  /** Stops the simulation between two time steps: simulate rejects with the signal's reason. */
+  readonly signal?: AbortSignal
 }
+
+/** Defaults: a run of a few seconds that shows the agreement (the published runs use d = 5e4). */
+export const SIMULATE_DEFAULTS = { d: 5000, particles: 500, steps: 100, trainer: 'exact', lr: 1e-2, epochs: 2000, scheme: 'euler', rho: 0.5, seed: 0, engine: 'js' } as const
+
+/** A simulation's specification: the problem, and any setting other than the defaults. */
+export const simulationSpec = (o: Partial<SimulationSpec> & Pick<SimulationSpec, 'problem'>): SimulationSpec => ({ ...SIMULATE_DEFAULTS, ...o })
 
 /** Keys of the per-step rows. */
 export const FLOW_STEP_KEYS = ['M', 'Q_xi', 'P', 'norm', 'cos_sample'] as const
@@ -105,6 +113,7 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
     const fitAt = (k: number): Fit | Promise<Fit> => (k === K ? exact.fit(at(K)) : trainer.fit(at(k)))
     let ahead: Fit | undefined
     for (let k = 0; k < K; k++) {
+      hooks.signal?.throwIfAborted()
       const fit = ahead ?? await fitAt(k)
       ahead = scheme === 'heun' ? await fitAt(k + 1) : undefined
       const learnt = dae(fit, data, spec.trainer === 'adam' ? exact.fit(at(k)) : undefined)

@@ -25,9 +25,9 @@ export interface SolveOptions {
   readonly guard?: boolean
 }
 
-/** Keys of `flowgm dae` and `flowgm stats`, after t. */
-export type DaeRow = Readonly<Record<string, number>>
-export type StatsRow = Readonly<Record<string, number>>
+import type { DaeRow, StatsRow } from '../generated/keys.js'
+
+export type { DaeRow, StatsRow } from '../generated/keys.js'
 
 export interface Diagnostics {
   /** Accepted and rejected integrator steps and right-hand-side evaluations, over [0, 1]. */
@@ -178,7 +178,7 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
       else if (verdict === 'doubtful') doubtful.push(i)
     })
     if (options.guard === false) doubtful.length = 0
-    escalate(problem, 'stats', doubtful.map((i) => ts[i]), statsKeys).forEach((row, j) => { if (row) out[doubtful[j]] = row })
+    escalate<StatsRow>(problem, 'stats', doubtful.map((i) => ts[i]), statsKeys).forEach((row, j) => { if (row) out[doubtful[j]] = row })
     reached.forEach((r, i) => { if ('error' in r && out[i] === undefined) throw r.error })
     return out
   }
@@ -254,7 +254,7 @@ export function flowObservables(problem: FlowProblem): (t: number, y: readonly n
       const dir = flowAt(dae0.m, dae0.q_xi, y[2])
       for (const k of v.source.directionOnly) row[k] = dir[v.source.flowKeys.indexOf(k)]
     }
-    return row
+    return row as StatsRow
   }
 }
 
@@ -277,7 +277,7 @@ export function learntDae(problem: FlowProblem): { readonly keys: readonly strin
       values = daeAt(a, b)
     }
     if (!daeTrusted(t, a, b, error, values)) {
-      const hp = escalate(problem, 'dae', [t], daeKeys)[0]
+      const hp = escalate<DaeRow>(problem, 'dae', [t], daeKeys)[0]
       if (hp) return hp
     }
     const row: Record<string, number> = { t }
@@ -290,7 +290,7 @@ export function learntDae(problem: FlowProblem): { readonly keys: readonly strin
       const obsKeys = daeKeys.slice(3)
       for (const k of v.source.daeDirectionOnly) row[k] = dir[obsKeys.indexOf(k)] + 0
     }
-    return row
+    return row as DaeRow
   }
   /** Whether every value is faithful to 12 digits when alpha and beta carry the relative error `error`. */
   const daeTrusted = (t: number, a: number, b: number, error: number, values: readonly number[]): boolean => {
@@ -532,13 +532,13 @@ const ESCALATED_DIGITS = 17
 const ESCALATED_SECONDS = 60
 
 /** The rows at `ts` computed in high precision instead (undefined for each if that fails). */
-function escalate(problem: FlowProblem, command: 'dae' | 'stats', ts: readonly number[], keys: readonly string[]): Array<Readonly<Record<string, number>> | undefined> {
+function escalate<R extends StatsRow | DaeRow>(problem: FlowProblem, command: 'dae' | 'stats', ts: readonly number[], keys: readonly string[]): Array<R | undefined> {
   if (!ts.length) return []
-  let rows: Array<Readonly<Record<string, number>> | undefined>
+  let rows: Array<R | undefined>
   try {
     const texts = ts.map((t) => new Accurate(t).toString())
     const r = (command === 'dae' ? daeHp : statsHp)(problem, texts, { digits: ESCALATED_DIGITS, maxSeconds: ESCALATED_SECONDS })
-    rows = r.rows.map((row, j) => Object.fromEntries([['t', ts[j]], ...keys.map((k) => [k, row[k].toNumber() + 0])]))
+    rows = r.rows.map((row, j) => Object.fromEntries([['t', ts[j]], ...keys.map((k) => [k, row[k].toNumber() + 0])]) as R)
   } catch (e) {
     // A schedule that cannot be evaluated at these times (it cancels every digit): the double
     // rows are no better, and are not printed.

@@ -54,7 +54,7 @@ function main(): void {
     const sol = solve(problem)
     for (const t of ['0.37', '1']) {
       const hp = statsHp(problem, [t], { digits: 60 }).rows[0]
-      const dbl = sol.stats(Number(t))
+      const dbl: Readonly<Record<string, number>> = sol.stats(Number(t))
       const worst = maxOf(Object.keys(dbl).filter((k) => k !== 't').map((k) => {
         const x = hp[k].toNumber()
         return x === 0 ? Math.abs(dbl[k]) : Math.abs(dbl[k] - x) / Math.abs(x)

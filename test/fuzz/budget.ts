@@ -4,7 +4,8 @@
 // from argv, with the fixed caps for commands it does not estimate (dae, stats, rate, merge, ...)
 // and as a ceiling. A case beyond its budget shows an estimate that is wrong, or work the
 // estimate does not know about.
-import { SIMULATE_DEFAULTS, simulationEstimate, type SimulationSpec } from '../../src/cli/simulate.js'
+import { simulationEstimate } from '../../src/cli/simulate.js'
+import { SIMULATE_DEFAULTS, type SimulationSpec } from '../../src/simulate/simulate.js'
 import { sweepEstimate, specFrom } from '../../src/cli/sweep.js'
 import { DEFAULTS } from '../../src/cli/common.js'
 import { readShard } from '../../src/sweep/grid.js'

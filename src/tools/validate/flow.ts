@@ -157,7 +157,7 @@ export function precisionTables(quick: boolean): [Table, Table] {
       // rounding noise, not a figure. It is compared as it is (so it fails against an exact 0) and noted.
       const zero = new Decimal(10).pow(-(r.precision - 8))
       times.forEach((t, i) => {
-        const dbl = kind === 'stats' ? sol.stats(Number(t)) : sol.dae(Number(t))
+        const dbl: Readonly<Record<string, number>> = kind === 'stats' ? sol.stats(Number(t)) : sol.dae(Number(t))
         for (const k of keys) {
           const x = r.rows[i][k]
           if (!x.isZero() && x.abs().lt(zero)) {
