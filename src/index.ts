@@ -11,7 +11,7 @@
 
 // Problems and their solution: Result A (the learnt denoiser) and Result B (the generated flow).
 export { flowProblem, scheduleNames, PARAMETER_RANGE, PROBLEM_DEFAULTS, DOUBLE_N_MAX, type FlowProblem, type ProblemOptions, type ScheduleSpec } from './theory/problem.js'
-export { solve, onPrecisionNote, type FlowSolution, type SolveOptions, type Diagnostics, type PrecisionNote } from './theory/solve.js'
+export { solve, learntDae, type FlowSolution, type SolveOptions, type Diagnostics, type PrecisionNote } from './theory/solve.js'
 export { solvePrecise, type PreciseSolution, type PreciseRows, type PreciseRow, type Times } from './theory/precise.js'
 export { STATS_KEYS, DAE_KEYS, type StatsKey, type DaeKey, type StatsRow, type DaeRow } from './generated/keys.js'
 export { discreteFlow, SCHEMES, type Scheme } from './theory/discrete.js'

@@ -7,7 +7,7 @@ import yargs, { type Argv } from 'yargs'
 import { flagText, ParameterError, OutputError } from '../errors.js'
 import { Decimal } from '../hp/arith.js'
 import { daeHp, statsHp, type HpResult } from '../theory/hp.js'
-import { learntDae, onPrecisionNote, solve } from '../theory/solve.js'
+import { learntDae, solve, type PrecisionNote } from '../theory/solve.js'
 import { closedFormCommand } from './closed-form.js'
 import { rateCommand, rateOptions } from './rate.js'
 import { checkAfterDashes, checkNegations, joinDashValues, numberList, time } from './args.js'
@@ -72,7 +72,9 @@ const commands = {
     const ts = times(a)
     // Result A alone: the flow ODE is not integrated (a problem whose flow cannot be is still answered).
     const learnt = learntDae(problem)
-    return render(['t', ...learnt.keys], ts.map((t) => learnt.at(t)), format, ts.length === 1)
+    const out = render(['t', ...learnt.keys], ts.map((t) => learnt.at(t)), format, ts.length === 1)
+    precisionNotes.push(...learnt.notes)
+    return out
   },
   stats(a: Args): Output {
     const format = formatFrom(a)
@@ -84,7 +86,9 @@ const commands = {
     }
     const ts = times(a, DEFAULTS.statsT)
     const sol = solve(problem)
-    return render(['t', ...sol.statsKeys], sol.statsGrid(ts), format, ts.length === 1)
+    const out = render(['t', ...sol.statsKeys], sol.statsGrid(ts), format, ts.length === 1)
+    precisionNotes.push(...sol.notes)
+    return out
   },
   'closed-form'(a: Args): Output {
     return closedFormCommand(a, problemFrom(a))
@@ -141,8 +145,13 @@ function checkBooleans(argv: readonly string[]): void {
   }
 }
 
+/** Rows of this run double precision could not guarantee (src/theory/solve.ts): told on stderr at the end. */
+const precisionNotes: PrecisionNote[] = []
+
 /** The warnings of rows double precision could not guarantee, one line each kind. */
-function precisionWarnings(escalated: ReadonlySet<number>, unsure: ReadonlySet<number>): void {
+function precisionWarnings(notes: readonly PrecisionNote[]): void {
+  const escalated = new Set(notes.filter((n) => n.escalated).map((n) => n.t))
+  const unsure = new Set(notes.filter((n) => !n.escalated).map((n) => n.t))
   const list = (ts: ReadonlySet<number>) => {
     const sorted = [...ts].sort((a, b) => a - b)
     return sorted.slice(0, 6).join(', ') + (sorted.length > 6 ? `, ... (${sorted.length} rows)` : '')
@@ -194,10 +203,7 @@ export async function main(words: readonly string[]): Promise<void> {
   const argv = joinDashValues(words, VALUELESS)
   let output: Output | undefined
   takeWarnings()
-  // Rows double precision could not guarantee (src/theory/solve.ts): told on stderr at the end.
-  const escalated = new Set<number>()
-  const unsure = new Set<number>()
-  onPrecisionNote((note) => (note.escalated ? escalated : unsure).add(note.t))
+  precisionNotes.length = 0
   let ran = false
   const run = (name: keyof typeof commands) => async (a: Args) => {
     ran = true
@@ -279,8 +285,7 @@ export async function main(words: readonly string[]): Promise<void> {
     const end = argv.indexOf('--')
     fail((end < 0 ? argv : argv.slice(0, end)).includes('plot') ? PLOT_KIND_REQUIRED : `a command is required before -- (${COMMANDS.join(', ')}); see flowgm --help`, EXIT.input)
   }
-  onPrecisionNote(undefined)
-  precisionWarnings(escalated, unsure)
+  precisionWarnings(precisionNotes)
   for (const w of takeWarnings()) process.stderr.write(`flowgm: warning: ${w}\n`)
   // A stdout that is a file or a device fails synchronously.
   try {

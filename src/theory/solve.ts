@@ -49,6 +49,11 @@ export interface FlowSolution {
   /** Observables at many times in one pass (dense output), sorted or not. */
   statsGrid(ts: readonly number[]): StatsRow[]
   readonly diagnostics: Diagnostics
+  /**
+   * The rows computed so far whose digits double precision could not guarantee, and what was
+   * done (computed in high precision instead, or not): one note per such row, in order.
+   */
+  readonly notes: readonly PrecisionNote[]
 }
 
 /** Most steps of one integration over [0, 1] (a few hundred for the schedules of docs/cli.md). */
@@ -62,7 +67,8 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
   const v = variantOf(problem)
   const { n, sigma, lambda, omega, schedule } = problem
   const coefAt = v.ode(n, sigma, lambda, omega)
-  const { keys: daeKeys, at: dae } = learntDae(problem)
+  const notes: PrecisionNote[] = []
+  const { keys: daeKeys, at: dae } = learntDae(problem, notes)
   const statsKeys = statsKeysOf(problem)
   const tMax = v.source.singular ? 1 - SINGULAR_GAP : 1
 
@@ -174,11 +180,11 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
       if (!('y' in r)) return void doubtful.push(i)
       out[i] = observables(ts[i], r.y)
       const verdict = scheduleKnown(ts[i]) ? judge(ts[i], r.y, peakAt(ts[i], r.y)) : 'doubtful'
-      if (verdict === 'beyond') noteListener?.({ command: 'stats', t: ts[i], escalated: false })
+      if (verdict === 'beyond') notes.push({ command: 'stats', t: ts[i], escalated: false })
       else if (verdict === 'doubtful') doubtful.push(i)
     })
     if (options.guard === false) doubtful.length = 0
-    escalate<StatsRow>(problem, 'stats', doubtful.map((i) => ts[i]), statsKeys).forEach((row, j) => { if (row) out[doubtful[j]] = row })
+    escalate<StatsRow>(problem, 'stats', doubtful.map((i) => ts[i]), statsKeys, notes).forEach((row, j) => { if (row) out[doubtful[j]] = row })
     reached.forEach((r, i) => { if ('error' in r && out[i] === undefined) throw r.error })
     return out
   }
@@ -218,6 +224,7 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     stats: (t) => { checkTime(t); return rowsOf([t], [attempt(() => state(t))])[0] },
     statsGrid,
     diagnostics: { steps: full.nAccept, rejected: full.nReject, evaluations: full.nEval },
+    notes,
   }
 }
 
@@ -258,8 +265,11 @@ export function flowObservables(problem: FlowProblem): (t: number, y: readonly n
   }
 }
 
-/** Result A alone (closed form, no integration): the DAE row at any t. */
-export function learntDae(problem: FlowProblem): { readonly keys: readonly string[]; at(t: number): DaeRow } {
+/**
+ * Result A alone (closed form, no integration): the DAE row at any t. Rows double precision could
+ * not guarantee leave a note in `notes` (given, or a new array).
+ */
+export function learntDae(problem: FlowProblem, notes: PrecisionNote[] = []): { readonly keys: readonly string[]; at(t: number): DaeRow; readonly notes: readonly PrecisionNote[] } {
   const v = variantOf(problem)
   const { n, sigma, lambda, omega } = problem
   const daeAt = v.dae(n, sigma, lambda, omega)
@@ -277,7 +287,7 @@ export function learntDae(problem: FlowProblem): { readonly keys: readonly strin
       values = daeAt(a, b)
     }
     if (!daeTrusted(t, a, b, error, values)) {
-      const hp = escalate<DaeRow>(problem, 'dae', [t], daeKeys)[0]
+      const hp = escalate<DaeRow>(problem, 'dae', [t], daeKeys, notes)[0]
       if (hp) return hp
     }
     const row: Record<string, number> = { t }
@@ -300,7 +310,7 @@ export function learntDae(problem: FlowProblem): { readonly keys: readonly strin
     return values.every((x, k) => faithful(x, spread[k]))
   }
 
-  return { keys: daeKeys, at }
+  return { keys: daeKeys, at, notes }
 }
 
 /**
@@ -520,19 +530,13 @@ export interface PrecisionNote {
   readonly escalated: boolean
 }
 
-let noteListener: ((note: PrecisionNote) => void) | undefined
-/** Be told of every row that double precision could not guarantee (the CLI prints a note). */
-export function onPrecisionNote(listener: ((note: PrecisionNote) => void) | undefined): void {
-  noteListener = listener
-}
-
 /** Digits asked of high precision for an escalated row (enough to round to a double). */
 const ESCALATED_DIGITS = 17
 /** The most a double-precision row sent to high precision may cost there, estimated (src/limits.ts). */
 const ESCALATED_SECONDS = 60
 
-/** The rows at `ts` computed in high precision instead (undefined for each if that fails). */
-function escalate<R extends StatsRow | DaeRow>(problem: FlowProblem, command: 'dae' | 'stats', ts: readonly number[], keys: readonly string[]): Array<R | undefined> {
+/** The rows at `ts` computed in high precision instead (undefined for each if that fails), each noted in `notes`. */
+function escalate<R extends StatsRow | DaeRow>(problem: FlowProblem, command: 'dae' | 'stats', ts: readonly number[], keys: readonly string[], notes: PrecisionNote[]): Array<R | undefined> {
   if (!ts.length) return []
   let rows: Array<R | undefined>
   try {
@@ -545,6 +549,6 @@ function escalate<R extends StatsRow | DaeRow>(problem: FlowProblem, command: 'd
     if (e instanceof ParameterError) throw e
     rows = ts.map(() => undefined)
   }
-  ts.forEach((t, j) => noteListener?.({ command, t, escalated: rows[j] !== undefined }))
+  ts.forEach((t, j) => notes.push({ command, t, escalated: rows[j] !== undefined }))
   return rows
 }

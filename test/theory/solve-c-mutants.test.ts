@@ -15,19 +15,18 @@ import { daeHp, statsHp } from '../../src/theory/hp.js'
 import { model, MODEL_CACHE } from '../../src/theory/model.js'
 import { flowProblem, type FlowProblem, type ProblemOptions } from '../../src/theory/problem.js'
 import { integrate } from '../../src/theory/quadrature.js'
-import { learntDae, onPrecisionNote, solve, type PrecisionNote } from '../../src/theory/solve.js'
+import type { PrecisionNote } from '../../src/theory/solve.js'
+import { learntDae, notes, resetNotes, solve } from './notes.js'
 
 const P = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 }
 const rel = (x: number, ref: number) => (ref === 0 ? Math.abs(x) : Math.abs(x - ref) / Math.abs(ref))
 
 /** The notes double precision gives while `run` runs. */
 function notesOf(run: () => void): PrecisionNote[] {
-  const notes: PrecisionNote[] = []
-  onPrecisionNote((note) => notes.push(note))
-  try { run() } finally { onPrecisionNote(undefined) }
-  return notes
+  resetNotes()
+  run()
+  return notes()
 }
-afterEach(() => onPrecisionNote(undefined))
 
 /** Largest relative error of rows against high-precision rows, over the keys of the latter. */
 function worstError(rows: ReadonlyArray<Readonly<Record<string, number>>>, hp: ReturnType<typeof daeHp>): number {
