@@ -32,7 +32,7 @@ export { sweep, sweepSpecOf, type SweepOptions, type SweepRow, type AxisValues }
 export { SWEEP_COMMANDS, COMPARE_KEYS, DAE_COMPARE_KEYS, type SweepCommand, type SweepSpec } from './sweep/sweeps.js'
 
 // Charts (vega-lite specifications with the table behind each) and the report.
-export { daeFigure, curvesFigure, compareFigure, daeCompareFigure, rateFigure, simulateFigure, csvOf, PLOT_KINDS, type Figure, type Table, type PlotKind } from './plot/figures.js'
+export { daeFigure, curvesFigure, compareFigure, daeCompareFigure, rateFigure, rateConstants, simulateFigure, simulationTable, csvOf, PLOT_KINDS, type Figure, type Table, type PlotKind } from './plot/figures.js'
 export { toSvg, toPng, type ChartSpec } from './plot/render.js'
 export { report, buildReport } from './cli/report.js'
 

@@ -1,12 +1,12 @@
 // What every example shares, so that each script shows only the library calls: its flags (plain
-// node:util parseArgs, every flag a string with a default), the output directory (--out-dir,
-// default examples/out/), one printed line per file written, and errors as one line on stderr
-// (exit 2 for a bad flag or value, 1 for anything else).
+// node:util parseArgs, every flag a string with a default, read into values by number, numbers
+// and axis), the output directory (--out-dir, default examples/out/), one printed line per file
+// written, and errors as one line on stderr (exit 2 for a bad flag or value, 1 for anything else).
 import { mkdir, writeFile } from 'node:fs/promises'
 import { basename, isAbsolute, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
-import { flagText, ParameterError } from '../../dist/errors.js'
+import { ParameterError } from 'flowgm'
 
 /** Where the examples write unless told otherwise: examples/out/ (git-ignored). */
 export const DEFAULT_OUT_DIR = fileURLToPath(new URL('../out/', import.meta.url))
@@ -55,8 +55,8 @@ export async function runExample(script, { about, flags }, main) {
   try {
     await main(given, write)
   } catch (e) {
-    // The library validates every value (e.g. --points 1) with a ParameterError naming the flag.
-    if (e instanceof ParameterError) fail(`${name}: ${flagText(e)}`, 2)
+    // The library validates every value (e.g. points = 1) with a ParameterError naming it.
+    if (e instanceof ParameterError) fail(`${name}: --${e.parameter}: ${e.rule}`, 2)
     fail(`${name}: error: ${e instanceof Error ? e.message : String(e)}`, 1)
   }
 }
@@ -65,3 +65,18 @@ function fail(message, code) {
   process.stderr.write(`${message}\n`)
   process.exit(code)
 }
+
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
+
+/** The number a flag's text holds (a ParameterError naming the flag if it holds none). */
+export function number(flags, name) {
+  const text = flags[name].trim()
+  if (!DECIMAL.test(text)) throw new ParameterError(name, `must be a decimal number (got '${flags[name]}')`)
+  return Number(text)
+}
+
+/** The numbers of a comma-separated list. */
+export const numbers = (flags, name) => flags[name].split(',').map((part) => number({ [name]: part }, name))
+
+/** A grid axis: the numbers of a list, or a range START:STOP:lin|log[:POINTS] as written. */
+export const axis = (flags, name) => (flags[name].includes(':') ? flags[name] : numbers(flags, name))

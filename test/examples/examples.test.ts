@@ -22,6 +22,7 @@
 //    (λ−1)h) (since Λ − σ²K = λω), so n·mse = nωλ²/(n+λ)² + (n²/(n+λ)²)(σ² + Λ/K)
 //    = 2σ² + (λω − 4λσ² + λ²ω)h + O(h²): C = 2σ² = 4.5 and C1 = −0.79 at σ = 1.5, λ = 0.1, ω = 1
 //    (docs/theory.md section 5 states the same); n·bo_mse = σ²/(1 + σ²h/ω): C_bo = σ², C_bo1 = −σ⁴/ω.
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -298,4 +299,58 @@ describe('examples/*.mjs', () => {
     expect(r.code, show(r)).toBe(2)
     expect(r.stderr.trimEnd(), show(r)).toBe('fig1-dae-weights.mjs: --points: must be an integer in [2, 10000000] (got 1)')
   })
+})
+
+// examples/library.ts, the worked example of docs/api.md: it type-checks under --strict as a
+// user's project would (module nodenext, 'flowgm' resolved through package.json's exports), and
+// what it prints agrees with the closed forms above (12 digits in double, 40 at high precision).
+describe('examples/library.ts', () => {
+  const out = join(EXAMPLES, 'out', `ts-${process.pid}`)
+  afterAll(() => rmSync(out, { recursive: true, force: true }))
+
+  it('compiles under tsc --strict and prints what the closed forms give', () => {
+    const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--rootDir', EXAMPLES, '--outDir', out, join(EXAMPLES, 'library.ts')], { encoding: 'utf8' })
+    expect(tsc.stdout + tsc.stderr).toBe('')
+    const run = spawnSync(process.execPath, [join(out, 'library.js')], { encoding: 'utf8', cwd: ROOT, timeout: 60_000 })
+    expect(run.stderr).toBe('')
+    const lines = run.stdout.trimEnd().split('\n')
+    const p = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 }
+    const want = atOne(p)
+    const value = (pattern: RegExp) => {
+      const m = lines.map((l) => pattern.exec(l)).find((x) => x)
+      expect(m, `${pattern} in\n${run.stdout}`).toBeTruthy()
+      return m!
+    }
+    // 12 digits printed with toPrecision(12): within half a unit of the 12th digit.
+    const twelve = (x: string, ref: number, what: string) => close(Number(x), ref, what, 5e-12)
+    const first = value(/^mse\(1\) = (\S+), cos\(1\) = (\S+)$/)
+    twelve(first[1], want.mse, 'mse(1)')
+    twelve(first[2], want.cos, 'cos(1)')
+    twelve(value(/^c\(0\.5\) = (\S+)$/)[1], dae(p, { a: 0.5, b: 0.5 }).c, 'c(0.5)')
+    // 40 digits against the closed form at 130 (decimal.js): the printed value has exactly 40.
+    const precise = value(/^mse\(1\) = (0\.\d{40}) \((\d+) digits verified\)$/)
+    const ref = statsByHand(text(p), [new X(0), new X(1)], true).mse
+    expect(new X(precise[1]).minus(ref).abs().lte(ref.times('5e-40')), `${precise[1]} vs ${ref}`).toBe(true)
+    expect(Number(precise[2])).toBeGreaterThanOrEqual(40)
+    // C = 2 sigma^2 (header comment, "Rate").
+    expect(value(/^C = (.+) = (\S+)$/).slice(1)).toEqual(['2*sigma^2', '4.5'])
+    twelve(value(/^bo_mse = (\S+)$/)[1], want.bo_mse, 'bo_mse')
+    for (const n of [16, 64, 256]) {
+      const row = value(new RegExp(`^n = ${n}: n mse = (\\S+), n bo_mse = (\\S+)$`))
+      const at = atOne({ ...p, n })
+      close(Number(row[1]), n * at.mse, `n mse at n = ${n}`)
+      close(Number(row[2]), n * at.bo_mse, `n bo_mse at n = ${n}`)
+    }
+    expect(lines).toContain('simulated 20 steps')
+    // d = 500: the measured mse within 6/sqrt(d) of the theory's (as for fig2 above, a loose bound
+    // for a print of 3 digits), and the theory's own 3 digits.
+    const sim = value(/^simulated mse\(1\) = (\S+), theory (\S+)$/)
+    expect(Number(sim[2])).toBe(Number(want.mse.toPrecision(3)))
+    expect(Math.abs(Number(sim[1]) - want.mse)).toBeLessThanOrEqual(6 / Math.sqrt(500))
+    expect(lines.at(-1)).toBe('refused: n: must be an integer >= 2 (got 1)')
+    // docs/api.md shows this file and what it prints (the simulation is seeded: the same digits).
+    const doc = readFileSync(join(ROOT, 'docs/api.md'), 'utf8')
+    expect(doc).toContain('```ts\n' + readFileSync(join(EXAMPLES, 'library.ts'), 'utf8'))
+    expect(doc).toContain('```\n' + run.stdout + '```')
+  }, 120_000)
 })
