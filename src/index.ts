@@ -33,7 +33,8 @@ export { SWEEP_COMMANDS, COMPARE_KEYS, DAE_COMPARE_KEYS, type SweepCommand, type
 
 // Charts (vega-lite specifications with the table behind each) and the report.
 export { daeFigure, curvesFigure, compareFigure, daeCompareFigure, rateFigure, rateConstants, simulateFigure, simulationTable, csvOf, PLOT_KINDS, type Figure, type Table, type PlotKind } from './plot/figures.js'
-export { toSvg, toPng, type ChartSpec } from './plot/render.js'
+export { toSvg, type ChartSpec } from './plot/render.js'
+export { toPng, toSvgInWorker } from './plot/render-node.js'
 export { report, buildReport } from './cli/report.js'
 
 export { ParameterError, OutputError } from './errors.js'

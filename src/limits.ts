@@ -266,8 +266,8 @@ export function simulationCost(s: SimulationShape): Cost & { readonly steps: Cos
 
 // --- Staying interruptible.
 
-/** A turn of the event loop: a signal (SIGINT, SIGTERM) is handled there. */
-export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+/** A turn of the event loop: a signal (SIGINT, SIGTERM) is handled there (in a browser, a task: setTimeout). */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)))
 
 /** Milliseconds of computation between two turns of the event loop. */
 const SLICE_MS = 50

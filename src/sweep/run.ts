@@ -19,7 +19,8 @@ import { nextTurn, rowSeconds, transcendentalSchedule, type HpShape } from '../l
 import { maxOf } from '../extent.js'
 import { brief } from './merge.js'
 import { openPartial, openSink, outputTarget, partialFile, type Sink } from './sink.js'
-import { prepareSweep, sweepHeader, type SweepSpec } from './sweeps.js'
+import { sweepHeader } from './header.js'
+import { prepareSweep, type SweepSpec } from './sweeps.js'
 import { writer, type Cells, type SweepHeader, type TableFormat } from './writers.js'
 
 export interface RunOptions {

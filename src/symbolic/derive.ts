@@ -20,13 +20,9 @@ import { rfText as rfTextOf, type NamedPoly } from './text.js'
 import { compileSchedule, type ScheduleSource } from './schedule.js'
 import { minOf } from '../extent.js'
 
-/** Model parameters, in the order the compiled factories take them. */
-export const PARAMETERS = ['n', 'sigma', 'lambda', 'omega'] as const
-export const SCHEDULE_SYMBOLS = ['alpha', 'beta', 'alphadot', 'betadot'] as const
-export const UNKNOWNS = ['c', 'm', 'q_xi'] as const
-export const STATES = ['M', 'Q_xi', 'P'] as const
-export const VARIANTS = ['skip', 'noskip'] as const
-export type Variant = (typeof VARIANTS)[number]
+import { PARAMETERS, SCHEDULE_SYMBOLS, STATES, UNKNOWNS, VARIANTS, type Variant } from './names.js'
+
+export { PARAMETERS, SCHEDULE_SYMBOLS, STATES, UNKNOWNS, VARIANTS, type Variant } from './names.js'
 
 export interface VariantSource {
   /** Keys of `flowgm dae` after t, and `(params) => (alpha, beta) => values`. */

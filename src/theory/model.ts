@@ -1,14 +1,13 @@
 /**
- * The compiled model: the double-precision functions derived from equations/ (src/symbolic). The
- * build writes them to dist/generated/model.json, keyed by a hash of the equation files; when that
- * file is missing or stale (e.g. under the test runner) they are derived in-process.
+ * The compiled model: the double-precision functions derived from equations/ (src/symbolic), from
+ * the source model-file.ts loads (in a browser, model-file.browser.ts: package.json's `browser`
+ * field swaps it in).
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { instantiate } from '../symbolic/codegen.js'
-import { deriveModel, type ModelSource, type Variant, type VariantSource } from '../symbolic/derive.js'
-import { equationsHash } from '../symbolic/eqfile.js'
+import type { ModelSource, VariantSource } from '../symbolic/derive.js'
+import type { Variant } from '../symbolic/names.js'
 import type { ScheduleSource } from '../symbolic/schedule.js'
+import { loadSource } from './model-file.js'
 
 type Factory<A extends unknown[]> = (n: number, sigma: number, lambda: number, omega: number) => (...args: A) => number[]
 
@@ -30,9 +29,6 @@ export interface Model {
   readonly baselines: Factory<[]>
 }
 
-/** Where the build puts the compiled model (same relative path from src/ and dist/). */
-export const MODEL_CACHE = fileURLToPath(new URL('../../dist/generated/model.json', import.meta.url))
-
 let cached: Model | undefined
 
 /** The compiled variant a problem uses: with skip connection or without. */
@@ -42,15 +38,6 @@ export function variantOf(p: { readonly skip: boolean }): CompiledVariant { retu
 export function model(): Model {
   if (!cached) cached = compile(loadSource())
   return cached
-}
-
-function loadSource(): ModelSource {
-  const hash = equationsHash()
-  if (existsSync(MODEL_CACHE)) {
-    const source = JSON.parse(readFileSync(MODEL_CACHE, 'utf8')) as ModelSource
-    if (source.hash === hash) return source
-  }
-  return deriveModel()
 }
 
 function compile(source: ModelSource): Model {

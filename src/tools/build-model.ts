@@ -11,7 +11,7 @@ import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { deriveModel } from '../symbolic/derive.js'
 import { keysModule } from '../symbolic/keys.js'
-import { MODEL_CACHE } from '../theory/model.js'
+import { MODEL_CACHE } from '../theory/model-file.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const KEYS = `${ROOT}src/generated/keys.ts`
