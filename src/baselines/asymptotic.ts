@@ -1,5 +1,5 @@
 /**
- * The baselines in the limit d -> infinity (THEORY.md section 5), compiled from
+ * The baselines in the limit d -> infinity (docs/theory.md section 5), compiled from
  * equations/baselines.eq with the model: the Bayes-optimal estimator and PCA, at the same n, sigma,
  * omega as the generative model. Finite-d estimators acting on a sample matrix live in finite.ts.
  */

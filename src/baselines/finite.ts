@@ -1,5 +1,5 @@
 /**
- * The baselines at finite d (THEORY.md section 5), acting on an actual sample matrix: estimators
+ * The baselines at finite d (docs/theory.md section 5), acting on an actual sample matrix: estimators
  * of the cluster mean μ from the n training samples x₁^μ = s^μ μ + σ z^μ. Their d → ∞ limits are
  * in asymptotic.ts; docs/baselines.md derives both.
  *

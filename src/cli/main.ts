@@ -115,7 +115,7 @@ const PLOT_BUILDERS: { readonly [K in PlotKind]: <T>(y: Argv<T>) => Argv<T> } = 
   simulate: simulateOptions,
 }
 
-/** Exit codes of THEORY.md section 7. */
+/** Exit codes of docs/cli.md (exit codes and errors). */
 export const EXIT = { ok: 0, internal: 1, input: 2 } as const
 
 /** The one line of a failure (warnings of the run dropped: they were about a result not given). */
@@ -165,7 +165,7 @@ const PLOT_KIND_REQUIRED = `plot: a kind is required (${PLOT_KINDS.join(', ')});
 /** The commands in the order of the help. */
 const COMMANDS: readonly string[] = ['dae', 'stats', 'curves', 'compare', 'dae-compare', 'merge', 'closed-form', 'rate', 'simulate', 'plot', 'report'] satisfies ReadonlyArray<keyof typeof commands | 'plot'>
 
-/** yargs writes one-letter flags with one dash; ours are spelt --n, --t (THEORY.md section 7). */
+/** yargs writes one-letter flags with one dash; ours are spelt --n, --t (docs/cli.md). */
 const longFlags = (help: string): string =>
   help.replace(/^(\s+)-([A-Za-z])(\s+)/gm, (all: string, _lead: string, letter: string) => {
     const head = `      --${letter}`

@@ -1,5 +1,5 @@
 /**
- * A finite-d simulation of the whole pipeline (THEORY.md section 6): draw a training set, train a
+ * A finite-d simulation of the whole pipeline (docs/simulation.md): draw a training set, train a
  * DAE at each time t_k = k/K, transport P particles from N(0, I_d) with the learnt velocities,
  * measure the summary statistics, and set them beside the theory of the same K-step scheme
  * (src/theory/discrete.ts) and the continuous theory (src/theory/solve.ts).
@@ -211,7 +211,7 @@ function dae(fit: Fit, data: TrainingSet, exact?: Fit): Row {
 }
 
 /**
- * The measurements of THEORY.md section 6 from the dots of the particles with A = n mu_emp, xi and
+ * The measurements of docs/simulation.md section 4 from the dots of the particles with A = n mu_emp, xi and
  * mu, with s_i = sign(X_i . mu_emp): M = mean s_i X_i.mu_emp/|mu_emp|^2, Q_xi = mean s_i X_i.xi/|xi|^2,
  * P^2 = mean |X_i - its projection on span(mu_emp, xi)|^2/d, norm = mean |X_i|^2/d,
  * cos_sample = mean s_i cos(X_i, mu).

@@ -1,7 +1,8 @@
 /**
  * Training the DAE f(x) = c x + w sign(w.x) at one time t on the n pairs (x_t^mu -> x1^mu), in
- * double precision on d-vectors (THEORY.md sections 2 and 6). Both trainers return the learnt
- * velocity b(x) = alpha'/alpha x + zeta f(x) in a form without the 1/alpha pole:
+ * double precision on d-vectors (docs/theory.md section 2, docs/simulation.md section 2). Both
+ * trainers return the learnt velocity b(x) = alpha'/alpha x + zeta f(x) in a form without the
+ * 1/alpha pole:
  *   b(x) = gamma x + v sign(u.x),   gamma = alpha'/alpha + zeta c,   v = zeta w,   u ∝ w.
  *
  * exact: with the sign pattern fixed to the labels the risk is quadratic. Stationarity in w gives
@@ -18,7 +19,7 @@
  * adam: full-batch Adam on the risk R_t(c, w) = 1/2 sum |x1 - c x_t - w phi|^2 + lambda/2 |w|^2,
  * phi^mu = sign(w.x_t^mu) re-evaluated every epoch (its derivative is 0 almost everywhere), warm
  * started from the previous time. At t = 0 the input x_t = x0 is independent of the labels (the
- * margin of THEORY.md section 3 is 0) and sign(w.x0) has zero gradient, so nothing leads Adam to
+ * margin of docs/theory.md section 3 is 0) and sign(w.x0) has zero gradient, so nothing leads Adam to
  * the labels' pattern, although it has the lowest risk: there the pattern is pinned to the
  * labels, and the first fit starts from c = 0, w = 0. The network and the risk are
  * even in w, so each fit is returned with w.A >= 0.

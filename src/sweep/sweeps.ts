@@ -1,7 +1,7 @@
 /**
  * The sweeps: commands whose output is one row per point of a grid.
  *  - compare: the generative model's error at t = 1 next to the Bayes-optimal and PCA
- *    estimators (THEORY.md sections 4, 5) over (sigma, lambda, omega, n);
+ *    estimators (docs/theory.md sections 4, 5) over (sigma, lambda, omega, n);
  *  - dae-compare: the single-time denoiser's test error against the oracle over
  *    (sigma, lambda, omega, n, t);
  *  - curves: every key of dae and stats on a uniform t grid.
@@ -48,7 +48,7 @@ export interface Sweep {
   rows(indices: readonly number[]): Cells[]
 }
 
-/** Columns of compare after its grid columns (THEORY.md section 7, then the rate columns). */
+/** Columns of compare after its grid columns (docs/cli.md, flowgm compare: model and baselines, then the rate columns). */
 export const COMPARE_KEYS = ['mse', 'cos', 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos', 'mse_ratio', 'n_mse', 'n_bo_mse'] as const
 export const DAE_COMPARE_KEYS = ['test_mse', 'oracle_mse', 'excess_mse'] as const
 

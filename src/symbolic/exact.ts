@@ -7,7 +7,7 @@
  *     denominator of a, with exponents e solving a = sum e f'/f identically (a linear system).
  *  2. A particular solution, a polynomial of degree <= 2 in alpha, beta with coefficients in the
  *     parameters, solving X' - a X - g = 0 identically; then X = X_p + (X(0) - X_p(0)) Phi, using
- *     alpha(0) = 1, beta(0) = 0 (THEORY.md section 1).
+ *     alpha(0) = 1, beta(0) = 0 (docs/theory.md section 1).
  *  3. Verification by differentiation: X' - a X - g = 0 is checked exactly, with Phi' = a Phi.
  * What is not found is reported as such, with the ansatz that failed.
  */

@@ -1,7 +1,7 @@
 /**
  * Schedules alpha(t), beta(t): parse (whitelisted), differentiate symbolically, compile to a
  * double-precision function t -> [alpha, beta, alphadot, betadot], and check the conditions of
- * THEORY.md section 1. Named schedules come from equations/schedules.eq.
+ * docs/theory.md sections 1 and 7. Named schedules come from equations/schedules.eq.
  */
 import { ParameterError } from '../errors.js'
 import { FactoryBuilder, instantiate } from './codegen.js'

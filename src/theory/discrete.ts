@@ -1,5 +1,5 @@
 /**
- * The theory of the discrete sampler (THEORY.md section 6): the same linear flow X' = a(t) X + g(t),
+ * The theory of the discrete sampler (docs/theory.md section 6): the same linear flow X' = a(t) X + g(t),
  * X = (M, Q_xi, P), advanced by K explicit steps of size 1/K from t_0 = 0, as the finite-d
  * simulation transports its particles:
  *  - euler: X_{k+1} = X_k + (a_k X_k + g_k)/K, with the coefficients at t_k = k/K, k = 0..K-1;

@@ -45,7 +45,7 @@ export const PROBLEM_DEFAULTS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1, sched
 /** Largest n answered in double precision; beyond it only high precision (digits) answers. */
 export const DOUBLE_N_MAX = 1e15
 
-/** The supported range of each parameter (THEORY.md leaves them free; see docs/cli.md, accuracy). */
+/** The supported range of each parameter (docs/theory.md leaves them free; see docs/cli.md, accuracy). */
 export const PARAMETER_RANGE = {
   sigma: { min: 1e-30, max: 1e30, phrase: '[1e-30, 1e30]' },
   omega: { min: 1e-30, max: 1e30, phrase: '[1e-30, 1e30]' },

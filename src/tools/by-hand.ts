@@ -1,5 +1,5 @@
 /**
- * Result B in closed form, derived by hand from THEORY.md section 4 via the integrating factor
+ * Result B in closed form, derived by hand from docs/theory.md section 4 via the integrating factor
  * (and checked by differentiating back into the ODE), not taken from equations/ or the symbolic
  * layer: an independent route for the benchmarks and `npm run validate`.
  *   With skip connection, gamma = alphadot/alpha + zeta c = (alpha alphadot K + beta betadot Lambda)/D
@@ -10,7 +10,7 @@
  */
 export type NamedSchedule = 'linear' | 'trig'
 
-/** alpha, beta of a named schedule, written out here (THEORY.md section 1), exact at the ends. */
+/** alpha, beta of a named schedule, written out here (docs/theory.md section 1), exact at the ends. */
 export function alphaBeta(schedule: NamedSchedule, t: number): [number, number] {
   if (t === 0) return [1, 0]
   if (t === 1) return [0, 1]

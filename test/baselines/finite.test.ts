@@ -20,7 +20,7 @@ import { spreadOf } from '../../src/baselines/spread.js'
 interface Params { n: number; sigma: number; omega: number }
 interface Sample { X: Float64Array; mu: Float64Array; labels: Int8Array }
 
-/** THEORY.md §6: μ uniform on the sphere ‖μ‖² = ωd, labels ±1 with ρ = 1/2, x = s μ + σ z. */
+/** docs/simulation.md section 1: μ uniform on the sphere ‖μ‖² = ωd, labels ±1 with ρ = 1/2, x = s μ + σ z. */
 function sample(seed: number, n: number, d: number, sigma: number, omega: number): Sample {
   const r = rng(seed)
   const mu = r.fillNormals(new Float64Array(d))

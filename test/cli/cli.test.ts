@@ -1,14 +1,14 @@
-// The command line against its contract (THEORY.md section 7), by spawning the real CLI
+// The command line against its contract (docs/cli.md), by spawning the real CLI
 // (`node bin/flowgm.js ...`, which runs the build in dist/; run `npm run build` first).
 //
 // Independent reference values, derived by hand (not taken from src/):
-//  - DAE (THEORY.md section 3, closed-form solution of the self-consistent equations): with
+//  - DAE (docs/theory.md section 3, closed-form solution of the self-consistent equations): with
 //    K = n + lambda - 1, Lambda = lambda (omega + sigma^2) + (n - 1) sigma^2, D = alpha^2 K + beta^2 Lambda,
 //      c = beta Lambda / D,  m = n alpha^2 K / ((n+lambda) D),  q_xi = -alpha beta Lambda / ((n+lambda) D);
 //    without skip connection, the w-stationarity equations (n+lambda) m = n (1 - c beta),
 //    (n+lambda) q = -c alpha with c = 0 give c = 0, m = n/(n+lambda), q_xi = 0.
 //    The other dae keys follow from the formulas listed in section 3.
-//  - Flow (THEORY.md section 4): dM/dt = gamma M + zeta m, dQ/dt = gamma Q + zeta q, dP/dt = gamma P,
+//  - Flow (docs/theory.md section 4): dM/dt = gamma M + zeta m, dQ/dt = gamma Q + zeta q, dP/dt = gamma P,
 //    gamma = alphadot/alpha + zeta c, zeta = W/alpha. Substituting the DAE above gives
 //    gamma = (alpha alphadot K + beta betadot Lambda)/D = D'/(2D), so (D(0) = K)
 //      P = sqrt(D/K),  M = n beta/(n+lambda),  Q_xi = (alpha - P)/(n+lambda) = -beta^2 Lambda/(K (n+lambda) (alpha+P)),
@@ -261,7 +261,7 @@ describe.concurrent('flowgm CLI: successful commands', () => {
     expect(rows.map((r) => r.t)).toEqual([0, 0.5, 1])
     expect(rows[2]).toEqual(expectRow(await json('stats', '--n', '8', '--sigma', '1.5', '--lambda', '0.1', '--json'), STATS_KEYS))
     expect(rows[1]).toEqual((await caseRows('stats', BASE)).find((r) => r.t === 0.5))
-    // t = 0 is the base distribution: X_0 = x_0 (THEORY.md section 4: M_0 = Q_0 = 0, P_0 = 1)
+    // t = 0 is the base distribution: X_0 = x_0 (docs/theory.md section 4: M_0 = Q_0 = 0, P_0 = 1)
     expect(rows[0]).toMatchObject({ M: 0, Q_xi: 0, P: 1, norm: 1, var: 1, mse: 1 })
   })
 
@@ -307,7 +307,7 @@ describe.concurrent('flowgm CLI: successful commands', () => {
 })
 
 describe.concurrent('flowgm CLI: numbers against hand-derived closed forms', () => {
-  it.each(CASES)('dae ($name) = THEORY.md section 3 closed form', async (c) => {
+  it.each(CASES)('dae ($name) = docs/theory.md section 3 closed form', async (c) => {
     const rows = await caseRows('dae', c)
     expect(rows.map((r) => r.t)).toEqual(TS.map(Number))
     expect(mismatches(rows, (t) => daeByHand(c.p, c.sched(t), c.skip), DAE_TOL)).toEqual([])
@@ -357,7 +357,7 @@ const BAD: Bad[] = [
   // alpha(1) = 1/2 != 0
   { args: stats('--alpha', '1-t/2', '--beta', 't'), names: /--alpha\b/ },
   // beta decreases on (0.25, 0.75) (beta' = 1 + pi cos(2 pi t) < 0 at t = 1/2) so W < 0 there:
-  // W(1/2) = (1/2)(1 - pi) + 1/2 = 1 - pi/2 < 0. (The brief's t^2(3-2t) has W = 6t(1-t)^2 + 3t^2 - 2t^3 > 0.)
+  // W(1/2) = (1/2)(1 - pi) + 1/2 = 1 - pi/2 < 0. (By contrast beta = t^2(3-2t) has W = 6t(1-t)^2 + 3t^2 - 2t^3 > 0.)
   { args: ['dae', '--t', '0.5', '--alpha', '1-t', '--beta', 't+sin(2*pi*t)/2'], names: /--alpha\b|--beta\b/ },
   // alpha < 0 on (1/3, 1)
   { args: stats('--alpha', '(1-t)*(1-3*t)', '--beta', 't'), names: /--alpha\b/ },

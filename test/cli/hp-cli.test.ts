@@ -1,8 +1,8 @@
-// The high-precision CLI (--digits, closed-form, rate) against its contract (THEORY.md section 7),
+// The high-precision CLI (--digits, closed-form, rate) against its contract (docs/cli.md),
 // by running the built CLI (main of dist/cli/main.js, in one process for the whole file: the exit
 // code and the streams are those of `node bin/flowgm.js ...`; run `npm run build` first).
 //
-// Reference values derived by hand (THEORY.md sections 3-5; see test/theory/hp.test.ts):
+// Reference values derived by hand (docs/theory.md sections 3-5; see test/theory/hp.test.ts):
 //  - with skip connection, at t = 1: M = n/(n+lambda), P^2 = Lambda/K, Q_xi = -P/(n+lambda),
 //    mse(1) = (omega lambda^2 + n sigma^2 + n Lambda/K)/(n+lambda)^2, with K = n + lambda - 1 and
 //    Lambda = lambda (omega + sigma^2) + (n - 1) sigma^2 = lambda omega + sigma^2 K;
@@ -111,7 +111,7 @@ describe.concurrent('flowgm stats --digits', () => {
     // t is echoed as requested ("t as given", src/cli/format.ts); it is the input, not a computed value.
     expect(typeof row.t).toBe('string')
     expect(Number(row.t)).toBe(1)
-    // Defaults n = 8, sigma = 1.5, lambda = 0.1, omega = 1 (THEORY.md section 7 / flowgm --help).
+    // Defaults n = 8, sigma = 1.5, lambda = 0.1, omega = 1 (docs/cli.md, common flags / flowgm --help).
     const ref = statsAtOne(new X(8), new X('1.5'), new X('0.1'), new X(1))
     const bad: string[] = []
     for (const k of STATS_KEYS.slice(1)) {
@@ -144,7 +144,7 @@ describe.concurrent('flowgm stats --digits', () => {
   })
 
   it('stats --schedule trig --no-skip --digits 20 at t = 1: P and var exactly 0 (found by npm run validate: rounding noise of either sign was printed)', async () => {
-    // Without skip connection dP/dt = (alpha'/alpha) P with P(0) = 1, so P = alpha (THEORY.md
+    // Without skip connection dP/dt = (alpha'/alpha) P with P(0) = 1, so P = alpha (docs/theory.md
     // section 4 with c = 0), and alpha(1) = cos(pi/2) = 0: P(1) = var = 0 exactly.
     for (const params of [['--n', '13', '--sigma', '0.7', '--lambda', '1.3', '--omega', '2.1'], []]) {
       const r = await flowgm('stats', '--schedule', 'trig', '--no-skip', '--digits', '20', '--json', ...params)

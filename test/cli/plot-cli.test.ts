@@ -6,7 +6,7 @@
 // Where the expected values come from:
 //  - the data drawn must be the data the command prints: the chart's specification (--spec) is
 //    compared with `flowgm <command> --format json` run separately;
-//  - values by hand (THEORY.md sections 3-5, derived in test/cli/hp-cli.test.ts): at t = 1 with
+//  - values by hand (docs/theory.md sections 3-5, derived in test/cli/hp-cli.test.ts): at t = 1 with
 //    skip connection mse(1) = (omega lambda^2 + n sigma^2 + n Lambda/K)/(n+lambda)^2 with
 //    K = n + lambda - 1, Lambda = lambda (omega + sigma^2) + (n - 1) sigma^2; bo_mse =
 //    omega sigma^2/(n omega + sigma^2); the rate constant C = 2 sigma^2 and C_bo = sigma^2;

@@ -146,7 +146,8 @@ describe('flowgm simulate', () => {
   })
 
   it.each(['js', 'tfjs'])('prints finite numbers when the x0 part vanishes (no skip, linear, K = 64: P(1) = 0), engine %s', async (engine) => {
-    // The last Euler factor is 1 + h alpha'/alpha = 1 - (1/64)/(1/64) = 0 exactly (THEORY.md: P_1 = 0 without skip).
+    // The last Euler factor is 1 + h alpha'/alpha = 1 - (1/64)/(1/64) = 0 exactly (docs/theory.md
+    // section 7: P_1 = 0 without skip; docs/simulation.md section 5).
     const r = await cli.run(['simulate', '--no-skip', '--steps', '64', '--d', '500', '--particles', '20', '--engine', engine, '--json'])
     expect(r.code, show(r)).toBe(0)
     const doc = JSON.parse(r.stdout)

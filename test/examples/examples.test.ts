@@ -2,7 +2,7 @@
 // never left untested): each runs as a child process on the build in dist/ (`npm run build`
 // first) with small settings into a temporary directory, must exit 0, print one `wrote FILE` line
 // per file it writes, write SVG charts with drawn marks and CSV tables of finite numbers, and
-// its numbers must agree with an independent expectation derived from THEORY.md (not taken from
+// its numbers must agree with an independent expectation derived from docs/theory.md (not taken from
 // src/; evaluated by the references of test/theory/by-hand.ts):
 //
 //  - DAE (section 3): K = n + λ − 1, Λ = λ(ω + σ²) + (n − 1)σ², D = α²K + β²Λ,
@@ -192,7 +192,7 @@ const EXPECTED: Record<string, Expectation> = {
         const want = atOne(p)
         for (const k of ['mse', 'cos', 'bo_mse', 'pca_mse']) close(num(r, k), want[k], `${k} at n = ${p.n}, σ = ${p.sigma}`)
       }
-      // n = 8, σ = 1.5: bo_mse = ωσ²/(nω + σ²) = 2.25/10.25 (THEORY.md section 5), typed out.
+      // n = 8, σ = 1.5: bo_mse = ωσ²/(nω + σ²) = 2.25/10.25 (docs/theory.md section 5), typed out.
       const row = rows.find((r) => r.n === '8' && r.sigma === '1.5')!
       close(num(row, 'bo_mse'), 2.25 / 10.25, 'bo_mse at n = 8')
     },
@@ -253,7 +253,7 @@ describe('examples/*.mjs', () => {
   describe.each(SCRIPTS)('%s', (script) => {
     const outDir = () => join(tmp, script.replace(/\.mjs$/, ''))
 
-    it('runs with small settings, writes SVG charts and CSV tables, and its numbers agree with THEORY.md', async () => {
+    it('runs with small settings, writes SVG charts and CSV tables, and its numbers agree with docs/theory.md', async () => {
       const expected = EXPECTED[script]
       expect(expected, `examples/${script} has no entry in EXPECTED (test/examples/examples.test.ts): add its small settings and a checked value`).toBeDefined()
       const r = await example(script, ...expected.flags, '--out-dir', outDir())

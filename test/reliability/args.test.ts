@@ -1,7 +1,8 @@
 // Arguments and their messages (issue 15, class 6): a value that begins with a dash belongs to
 // its flag and is refused by the flag's own rule; words after `--` are merge's files and nobody
 // else's; a value given in any spelling is the value used. Expected messages are the CLI
-// contract (THEORY.md section 7: `flowgm: --flag: rule`, exit 2) and the rules of docs/cli.md.
+// contract (docs/cli.md, exit codes and errors: `flowgm: --flag: rule`, exit 2) and the rules
+// of docs/cli.md for each flag.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'

@@ -9,7 +9,7 @@ import { Decimal } from '../../src/hp/arith.js'
 import { checkBaselineClaims, readModelEquations } from '../../src/symbolic/derive.js'
 import { parseEquations, readEquationText } from '../../src/symbolic/eqfile.js'
 
-/** The textbook formulas (THEORY.md section 5), cancelling as written, at `digits` digits. */
+/** The textbook formulas (docs/theory.md section 5), cancelling as written, at `digits` digits. */
 function original(n: string, sigma: string, omega: string, digits: number) {
   const D = Decimal.clone({ precision: digits })
   const N = new D(n), s2 = new D(sigma).pow(2), w = new D(omega)

@@ -1,5 +1,5 @@
 // Issue 15, class 3: under --digits, every printed digit is right and digits_verified is a
-// guarantee. The reference is the closed forms derived by hand (test/theory/by-hand.ts, THEORY.md
+// guarantee. The reference is the closed forms derived by hand (test/theory/by-hand.ts, docs/theory.md
 // sections 3 and 4) with the schedules by their definitions, evaluated by decimal.js at more than
 // 2 D + 30 + log10(n) digits plus twice the digits 1 - t has leading zeros: a route that shares nothing with
 // src/theory/hp.ts and that the cancellations near t = 1 and at large n cannot reach.

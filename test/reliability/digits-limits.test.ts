@@ -66,7 +66,7 @@ describe('--digits 1000', () => {
     const problem = flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, omega: 1, schedule: 'trig', highPrecision: true })
     const r = daeHp(problem, ['0.5'], { digits: 1000 })
     expect(r.digitsVerified).toBeGreaterThanOrEqual(1000)
-    // c = beta Lambda / D (Result A, THEORY.md section 3) at 1100 digits, alpha = cos(pi/4) = beta = sqrt(1/2).
+    // c = beta Lambda / D (Result A, docs/theory.md section 3) at 1100 digits, alpha = cos(pi/4) = beta = sqrt(1/2).
     const X = Decimal.clone({ precision: 1100 })
     const K = new X('7.1'), L = new X('0.1').times(new X(1).plus('2.25')).plus(new X(7).times('2.25'))
     const half = new X('0.5')

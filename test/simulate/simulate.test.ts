@@ -42,7 +42,7 @@ describe('exact trainer', () => {
   const { n, d, x0, x1, labels } = data
   const lambda = 0.3
   const trainer = exactTrainer(data, lambda, true)
-  // The fixed-pattern risk, written out directly from THEORY.md section 2.
+  // The fixed-pattern risk, written out directly from docs/theory.md section 2.
   const risk = (alpha: number, beta: number, c: number, w: Float64Array) => {
     let r = lambda / 2 * dot(w, w)
     for (let k = 0; k < n; k++) for (let i = 0; i < d; i++) {
@@ -135,7 +135,7 @@ describe('simulate', () => {
   })
 
   it('measures the learnt DAE of Result A within O(1/sqrt(d)), whatever the class weight rho', async () => {
-    // THEORY.md section 3: Result A does not depend on rho. Tolerance 4/sqrt(d) on c, m, q_xi.
+    // docs/theory.md section 3: Result A does not depend on rho. Tolerance 4/sqrt(d) on c, m, q_xi.
     const d = 4000
     const dae = learntDae(problem)
     for (const rho of [0.5, 0.8]) {

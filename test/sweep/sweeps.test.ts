@@ -1,5 +1,5 @@
 // The rows of compare and dae-compare against closed forms derived by hand (test/theory/by-hand.ts:
-// the flow at t = 1 from the integrating-factor solution of THEORY.md section 4, the DAE of
+// the flow at t = 1 from the integrating-factor solution of docs/theory.md section 4, the DAE of
 // section 3, the baselines of section 5), in double precision and under --digits; and the claim
 // that makes shards mergeable: a row depends on its grid point only.
 import { describe, expect, it } from 'vitest'

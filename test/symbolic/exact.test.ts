@@ -7,7 +7,7 @@
 //        and the high-precision routes (statsHp: Taylor series and quadrature) at one point;
 //      DAE texts: daeHp at 60 digits (the normal form checked against the equations as written);
 //      rate constants: n mse1(n) and n bo_mse(n) evaluated at n = 1e30 from the printed mse1 text
-//        and THEORY.md section 5 (bo_mse = omega sigma^2/(n omega + sigma^2)), so
+//        and docs/theory.md section 5 (bo_mse = omega sigma^2/(n omega + sigma^2)), so
 //        n mse1 - C = O(1/n) and (n mse1 - C) n - C1 = O(1/n);
 //  - the exact-solver functions on small examples whose answers are derived by hand in each test.
 import { Decimal } from 'decimal.js'
@@ -204,7 +204,7 @@ const rf = (text: string): RF => rfFromNode(math().parse(text))
 /** The solution X = particular + homogeneous * Phi with Phi replaced by a known expression. */
 const solution = (f: ClosedForm, phi: RF): RF => rfAdd(f.particular, rfMul(f.homogeneous, phi))
 
-// Result A and gamma, zeta typed from THEORY.md sections 3-4 (not from equations/).
+// Result A and gamma, zeta typed from docs/theory.md sections 3-4 (not from equations/).
 const K = '(n + lambda - 1)'
 const L = '(lambda*(omega + sigma^2) + (n - 1)*sigma^2)'
 const D = `(alpha^2*${K} + beta^2*${L})`
@@ -267,7 +267,7 @@ describe('solveExactly (X\' = a X + g, X(0) = x0)', () => {
     if (typeof f === 'string') throw new Error(f)
     expect(rfEqual(solution(f, rf('1')), rf('beta^2 + 3'))).toBe(true)
   })
-  it('the flow with skip connection (THEORY.md section 4): M = n beta/(n+lambda), Q_xi = (alpha - Phi)/(n+lambda), P = Phi', () => {
+  it('the flow with skip connection (docs/theory.md section 4): M = n beta/(n+lambda), Q_xi = (alpha - Phi)/(n+lambda), P = Phi', () => {
     const M = solveExactly(rf(GAMMA), rf(`${ZETA}*${M_HAT}`), rat(0n))
     const Q = solveExactly(rf(GAMMA), rf(`${ZETA}*${Q_HAT}`), rat(0n))
     const P = solveExactly(rf(GAMMA), rf('0'), rat(1n))

@@ -49,7 +49,7 @@ function fill(term: (k: number) => string, op: string, room: number): string {
 }
 
 const KB100 = 100_000
-// Any rule of checkSchedule (THEORY.md section 1): values at the ends, finiteness, signs, W > 0.
+// Any rule of checkSchedule (docs/theory.md sections 1 and 7): values at the ends, finiteness, signs, W > 0.
 const SCHEDULE_RULE = /the schedule must satisfy (alpha|beta)\([01]\) = [01], but|must be finite on \[0, 1\], but|must be >= 0 on \[0, 1\], but|W = alpha\*beta' - alpha'\*beta must be > 0/
 const NOT_ALLOWED = (what: string) => new RegExp(`^${what} is not allowed$`)
 const FUNCTION = (name: string) => new RegExp(`^function '${name.replace(/\./g, '\\.')}' is not allowed \\(allowed: sin, cos,`)

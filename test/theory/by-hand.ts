@@ -1,4 +1,4 @@
-// Closed forms of the flow and the DAE derived by hand (THEORY.md sections 3 and 4; the derivation
+// Closed forms of the flow and the DAE derived by hand (docs/theory.md sections 3 and 4; the derivation
 // is in the header of test/theory/hp.test.ts), evaluated with decimal.js at 130 digits: the
 // independent reference of the high-precision tests.
 import { Decimal } from 'decimal.js'
@@ -36,7 +36,7 @@ export function statsByHand(p: Params, [alpha, beta]: [Dec, Dec], skip: boolean,
 }
 
 
-/** The DAE keys used by dae-compare, by hand (THEORY.md section 3, with skip connection). */
+/** The DAE keys used by dae-compare, by hand (docs/theory.md section 3, with skip connection). */
 export function daeByHand(p: Params, [alpha, beta]: [Dec, Dec], R = X): Record<string, Dec> {
   const { n, s2, l, w, K, L, D } = definitions(p, alpha, beta, R)
   const c = beta.times(L).div(D)
@@ -50,7 +50,7 @@ export function daeByHand(p: Params, [alpha, beta]: [Dec, Dec], R = X): Record<s
   return { c, m, q_xi: q, w_norm2, test_mse, oracle_mse }
 }
 
-/** The asymptotic baselines by hand (THEORY.md section 5: posterior mean; PCA of the Gram matrix). */
+/** The asymptotic baselines by hand (docs/theory.md section 5: posterior mean; PCA of the Gram matrix). */
 export function baselinesByHand(p: Params): Record<string, Dec> {
   const n = new X(p.n), s2 = new X(p.sigma).pow(2), w = new X(p.omega)
   const snr = n.times(w)

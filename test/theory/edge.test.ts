@@ -132,7 +132,7 @@ describe('edge cases: random (fast-check, fixed seed)', () => {
 
 describe('refusals where neither solver answers', () => {
   it('sigma = 1e-8 with lambda = 0: a clear refusal naming --sigma and the condition', () => {
-    // P falls from 1 to about sigma in a boundary layer at t = 1 (THEORY.md section 4, the
+    // P falls from 1 to about sigma in a boundary layer at t = 1 (docs/theory.md section 4, the
     // sanity limit P -> sqrt(alpha^2 + beta^2 sigma^2) at n -> infinity shows the scale).
     expect(() => solve(flowProblem({ n: 8, sigma: 1e-8, lambda: 0 }))).toThrow(/^sigma: the flow ODE cannot be integrated at sigma = 1e-8, lambda = 0, n = 8.*lambda\/n = 0 are both tiny\); give a larger sigma, or a larger lambda or smaller n$/)
   })

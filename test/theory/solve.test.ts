@@ -1,5 +1,5 @@
 // The double-precision flow solver against independent routes:
-//  - the closed form obtained by hand from the integrating factor (THEORY.md section 4): with
+//  - the closed form obtained by hand from the integrating factor (docs/theory.md section 4): with
 //    skip connection gamma = (alpha alphadot K + beta betadot Lambda)/D = D'/(2D), hence
 //    P = sqrt(D/K), M = n beta/(n+lambda) and Q_xi = (alpha - P)/(n+lambda)
 //    = -beta^2 Lambda / (K (n+lambda) (alpha + P)); without it P = alpha, M = n beta/(n+lambda), Q_xi = 0;

@@ -1,7 +1,7 @@
 /**
- * Table 4 of the validation document: the baselines of THEORY.md section 5 (Bayes-optimal and PCA)
+ * Table 4 of the validation document: the baselines of docs/theory.md section 5 (Bayes-optimal and PCA)
  * in the limit d -> infinity (src/baselines/asymptotic.ts, compiled from equations/baselines.eq),
- * against (a) the same formulas typed in by hand from THEORY.md and (b) the finite-d estimators
+ * against (a) the same formulas typed in by hand from docs/theory.md and (b) the finite-d estimators
  * (src/baselines/finite.ts) on a seeded sample at large d.
  *
  * Tolerance of (b), from the derivation in src/baselines/spread.ts (delta method on the
@@ -22,7 +22,7 @@ interface Params { readonly n: number; readonly sigma: number; readonly omega: n
 /** Tolerance between the compiled asymptotic formulas and the ones typed in by hand. */
 export const TOL_FORMULA = 1e-14
 
-/** THEORY.md section 5 by hand: bo_mse = ωσ²/(nω+σ²), bo_cos = pca_cos = √(nω/(nω+σ²)), pca_mse = 2ω(1 − pca_cos); ω̂ → ω, σ̂² → σ². */
+/** docs/theory.md section 5 by hand: bo_mse = ωσ²/(nω+σ²), bo_cos = pca_cos = √(nω/(nω+σ²)), pca_mse = 2ω(1 − pca_cos); ω̂ → ω, σ̂² → σ². */
 function byHand({ n, sigma, omega }: Params): Record<Stat, number> {
   const D = n * omega + sigma * sigma
   const cos = Math.sqrt((n * omega) / D)

@@ -4,7 +4,7 @@
  *  1. double precision: the odex ODE solution (src/theory/solve.ts), the exact closed form found
  *     by the symbolic layer (src/symbolic/exact.ts, compiled into the model), the integrating
  *     factor by Gauss-Legendre quadrature (src/theory/quadrature.ts) and the closed form derived
- *     by hand from THEORY.md section 4 (src/tools/by-hand.ts, not taken from the model);
+ *     by hand from docs/theory.md section 4 (src/tools/by-hand.ts, not taken from the model);
  *  2. double precision against high precision (src/theory/hp.ts), which itself runs two routes
  *     (Taylor series and tanh-sinh quadrature) and reports the digits on which they agree.
  */
