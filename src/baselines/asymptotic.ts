@@ -4,7 +4,7 @@
  * omega as the generative model. Finite-d estimators acting on a sample matrix live in finite.ts.
  */
 import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../hp/arith.js'
-import { instantiate } from '../symbolic/codegen.js'
+import { compiled } from '../symbolic/codegen.js'
 import { model } from '../theory/model.js'
 import { checkParameters } from '../theory/problem.js'
 
@@ -28,12 +28,10 @@ export function asymptoticBaselines(n: number, sigma: number, omega = 1): Baseli
 }
 
 type DecimalFactory = (F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]
-const factories = new WeakMap<DecimalConstructor, (...p: Decimal[]) => () => Decimal[]>()
 
 /** The asymptotic baselines at the precision of D, from exact decimal text of the parameters. */
 export function asymptoticBaselinesHp(D: DecimalConstructor, n: string, sigma: string, omega = '1'): Baselines<Decimal> {
   checkParameters({ n: Number(n), sigma: Number(sigma), lambda: 0, omega: Number(omega) }, true)
-  let f = factories.get(D)
-  if (!f) factories.set(D, (f = instantiate<DecimalFactory>(model().source.baselines.source)(decimalArith(D))))
+  const f = compiled<DecimalFactory>(model().source.baselines.source)(decimalArith(D))
   return named(f(new D(n), new D(sigma), new D(0), new D(omega))())
 }

@@ -16,7 +16,7 @@ import { toSvg } from '../plot/render.js'
 import { simulate } from '../simulate/simulate.js'
 import { ioReason, writeAll } from '../sweep/sink.js'
 import { RATE_KEYS, rate, type RateResult } from '../theory/rate.js'
-import { tableText } from '../report/table.js'
+import { tableText } from '../sweep/writers.js'
 import { VERSION } from '../version.js'
 import { reportHtml, type ReportSection } from '../report/html.js'
 

@@ -85,10 +85,7 @@ export function writer(format: TableFormat, keys: readonly string[], options: Wr
       return {
         start: () => '',
         row: (_i, r) => { cells.push(keys.map((k) => String(r[k]))); return '' },
-        end: () => {
-          const widths = keys.map((_, j) => maxOf(cells.map((row) => row[j].length)))
-          return cells.map((row) => row.map((c, j) => c.padStart(widths[j])).join('  ')).join('\n') + '\n'
-        },
+        end: () => alignedText(cells),
       }
     }
     case 'markdown':
@@ -118,6 +115,22 @@ export function writer(format: TableFormat, keys: readonly string[], options: Wr
     }
   }
 }
+
+/**
+ * Rows of cells (the header first) as aligned text, columns two spaces apart and right-aligned:
+ * the table format, and with `firstLeft` and `rule` (the first column left-aligned, a rule of
+ * dashes under the header) the summaries of the report and the benchmarks.
+ */
+export function alignedText(rows: ReadonlyArray<readonly string[]>, o: { readonly firstLeft?: boolean; readonly rule?: boolean } = {}): string {
+  const widths = rows[0].map((_, j) => maxOf(rows.map((row) => row[j].length)))
+  const line = (row: readonly string[]): string => row.map((c, j) => (j === 0 && o.firstLeft ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ')
+  const lines = rows.map(line)
+  if (o.rule) lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '))
+  return lines.join('\n') + '\n'
+}
+
+/** A summary table: a header, a rule, then the rows (first column left-aligned, the others right). */
+export const tableText = (head: readonly string[], rows: ReadonlyArray<readonly string[]>): string => alignedText([head, ...rows], { firstLeft: true, rule: true })
 
 function required(header: SweepHeader | undefined, format: string): SweepHeader {
   if (!header) throw new Error(`the ${format} format needs a sweep header`)

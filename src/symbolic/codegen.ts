@@ -398,3 +398,13 @@ export function instantiate<T>(source: string): T {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function(`"use strict"; return ${source};`)() as T
 }
+
+/** The one cache of compiled code: each generated source turned into a function once per process. */
+const compiledSources = new Map<string, unknown>()
+
+/** instantiate(source), once per source text. */
+export function compiled<T>(source: string): T {
+  let f = compiledSources.get(source)
+  if (f === undefined) compiledSources.set(source, (f = instantiate<T>(source)))
+  return f as T
+}

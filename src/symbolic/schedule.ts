@@ -4,7 +4,7 @@
  * docs/theory.md sections 1 and 7. Named schedules come from equations/schedules.eq.
  */
 import { ParameterError } from '../errors.js'
-import { FactoryBuilder, instantiate } from './codegen.js'
+import { compiled, FactoryBuilder } from './codegen.js'
 import { enclose, evaluate, type Doubt, type Enclosure, type Interval } from './interval.js'
 import type { MathNode } from './mathjs.js'
 import { ExpressionError, parseWhitelisted } from './whitelist.js'
@@ -90,7 +90,7 @@ function parseFlag(flag: 'alpha' | 'beta', text: string): MathNode {
 
 /** Build the evaluator of a compiled schedule. */
 export function loadSchedule(src: ScheduleSource): Schedule {
-  const raw = instantiate<() => (t: number) => [number, number, number, number]>(src.source)()
+  const raw = compiled<() => (t: number) => [number, number, number, number]>(src.source)()
   // Parsed when first needed (the guard of solve.ts), not for every schedule loaded.
   let nodes: MathNode[] | undefined
   return {
@@ -131,7 +131,7 @@ const BOUNDARY_TOLERANCE = 1e-12
  * Throws ParameterError naming --alpha or --beta.
  */
 export function checkSchedule(src: ScheduleSource): Schedule {
-  const raw = instantiate<() => (t: number) => number[]>(src.source)()
+  const raw = compiled<() => (t: number) => number[]>(src.source)()
   const expect: Array<[number, 0 | 1, number]> = [[0, 0, 1], [0, 1, 0], [1, 0, 0], [1, 1, 1]]
   for (const [t, i, want] of expect) {
     const got = raw(t)[i]

@@ -16,7 +16,7 @@ import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../h
 import { seriesArith, type Series } from '../hp/series.js'
 import { tanhSinh } from '../hp/tanhsinh.js'
 import { taylorSolve } from '../hp/taylor.js'
-import { instantiate } from '../symbolic/codegen.js'
+import { compiled } from '../symbolic/codegen.js'
 import { STATES } from '../symbolic/names.js'
 import { variantOf } from './model.js'
 import type { FlowProblem } from './problem.js'
@@ -52,12 +52,7 @@ export interface HpOptions {
 }
 
 type Factory<T> = (F: Arith<T>) => (...params: T[]) => (...args: T[]) => T[]
-const factories = new Map<string, unknown>()
-function factory<T>(source: string): Factory<T> {
-  let f = factories.get(source)
-  if (!f) factories.set(source, (f = instantiate(source)))
-  return f as Factory<T>
-}
+const factory = <T>(source: string): Factory<T> => compiled<Factory<T>>(source)
 
 /** The digits asked for (an integer in [1, 1000]) and each t (a decimal in [0, 1]), or a RangeError. */
 function checkRequest(ts: readonly string[], { digits, extra = 0 }: HpOptions): void {

@@ -3,7 +3,7 @@
  * the source model-file.ts loads (in a browser, model-file.browser.ts: package.json's `browser`
  * field swaps it in).
  */
-import { instantiate } from '../symbolic/codegen.js'
+import { compiled } from '../symbolic/codegen.js'
 import type { ModelSource, VariantSource } from '../symbolic/derive.js'
 import type { Variant } from '../symbolic/names.js'
 import type { ScheduleSource } from '../symbolic/schedule.js'
@@ -43,17 +43,17 @@ export function model(): Model {
 function compile(source: ModelSource): Model {
   const variant = (v: VariantSource): CompiledVariant => ({
     source: v,
-    dae: instantiate(v.dae),
-    ode: instantiate(v.ode),
-    odeLimit: v.odeLimit ? instantiate(v.odeLimit) : undefined,
-    flow: instantiate(v.flow),
-    daeEndDirection: instantiate(v.daeEndDirection),
-    daeAsWritten: instantiate(v.daeAsWritten),
+    dae: compiled(v.dae),
+    ode: compiled(v.ode),
+    odeLimit: v.odeLimit ? compiled(v.odeLimit) : undefined,
+    flow: compiled(v.flow),
+    daeEndDirection: compiled(v.daeEndDirection),
+    daeAsWritten: compiled(v.daeAsWritten),
   })
   return {
     source,
     schedules: new Map(source.schedules.map((s) => [s.name, s])),
     variants: { skip: variant(source.variants.skip), noskip: variant(source.variants.noskip) },
-    baselines: instantiate(source.baselines.double),
+    baselines: compiled(source.baselines.double),
   }
 }

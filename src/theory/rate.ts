@@ -10,7 +10,7 @@
 import { ParameterError } from '../errors.js'
 import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../hp/arith.js'
 import { asymptoticBaselinesHp } from '../baselines/asymptotic.js'
-import { instantiate } from '../symbolic/codegen.js'
+import { compiled } from '../symbolic/codegen.js'
 import { agree, statsHp } from './hp.js'
 import { variantOf } from './model.js'
 import type { FlowProblem } from './problem.js'
@@ -76,7 +76,7 @@ function exactRate(problem: FlowProblem, D: DecimalConstructor): RateResult['exa
   if (!src) return undefined
   const F = decimalArith(D)
   const { n, sigma, lambda, omega } = problem.text
-  const values = instantiate<(F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]>(src.source)(F)(...[n, sigma, lambda, omega].map((x) => new D(x)))()
+  const values = compiled<(F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]>(src.source)(F)(...[n, sigma, lambda, omega].map((x) => new D(x)))()
   return { values: Object.fromEntries(src.keys.map((k, i) => [k, values[i]])) as Record<RateKey, Decimal>, text: src.text }
 }
 

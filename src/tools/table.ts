@@ -1,4 +1,4 @@
-import { tableText } from '../report/table.js'
+import { tableText } from '../sweep/writers.js'
 
 /** The benchmarks' tables, on stdout, followed by a blank line. */
 export function table(head: string[], rows: string[][]): void {

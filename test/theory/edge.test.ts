@@ -12,7 +12,8 @@ import { Decimal } from '../../src/hp/arith.js'
 import { daeHp, statsHp } from '../../src/theory/hp.js'
 import { flowProblem, type ScheduleSpec } from '../../src/theory/problem.js'
 import { daeByHand, X } from './by-hand.js'
-import { DOUBLE_DIGITS, learntDae, onPrecisionNote, solve, type PrecisionNote } from '../../src/theory/solve.js'
+import { DOUBLE_DIGITS } from '../../src/theory/solve.js'
+import { forgetSolutions, learntDae, notes, solve } from './notes.js'
 
 interface Case {
   readonly n: string
@@ -152,30 +153,20 @@ describe('refusals where neither solver answers', () => {
 })
 
 describe('the guard', () => {
-  const notes: PrecisionNote[] = []
   it('sends a row to high precision where double would print a wrong digit, and says so', () => {
-    onPrecisionNote((note) => notes.push(note))
-    try {
-      // n = 1e6, t = 0.9: mse = omega (M - 1)^2 + ... with M close to 1 dominating: cancellation.
-      const params = { n: 1e6, sigma: 0.5, lambda: 0.1, omega: 4, schedule: 'trig' }
-      const guarded = solve(flowProblem(params)).stats(0.9)
-      expect(notes).toEqual([{ command: 'stats', t: 0.9, escalated: true }])
-      const exact = statsHp(flowProblem({ ...params, highPrecision: true }), ['0.9'], { digits: 25 }).rows[0]
-      expect(faithful(printed(guarded.mse), exact.mse)).toBe(true)
-    } finally {
-      onPrecisionNote(undefined)
-    }
+    forgetSolutions()
+    // n = 1e6, t = 0.9: mse = omega (M - 1)^2 + ... with M close to 1 dominating: cancellation.
+    const params = { n: 1e6, sigma: 0.5, lambda: 0.1, omega: 4, schedule: 'trig' }
+    const guarded = solve(flowProblem(params)).stats(0.9)
+    expect(notes()).toEqual([{ command: 'stats', t: 0.9, escalated: true }])
+    const exact = statsHp(flowProblem({ ...params, highPrecision: true }), ['0.9'], { digits: 25 }).rows[0]
+    expect(faithful(printed(guarded.mse), exact.mse)).toBe(true)
   })
   it('leaves the ordinary rows in double precision (no note at the published parameters)', () => {
-    onPrecisionNote((note) => notes.push(note))
-    notes.length = 0
-    try {
-      const sol = solve(flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 }))
-      sol.statsGrid(Array.from({ length: 101 }, (_, k) => k / 100))
-      for (let k = 0; k <= 100; k++) learntDae(sol.problem).at(k / 100)
-      expect(notes).toEqual([])
-    } finally {
-      onPrecisionNote(undefined)
-    }
+    forgetSolutions()
+    const sol = solve(flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 }))
+    sol.statsGrid(Array.from({ length: 101 }, (_, k) => k / 100))
+    for (let k = 0; k <= 100; k++) learntDae(sol.problem).at(k / 100)
+    expect(notes()).toEqual([])
   })
 })

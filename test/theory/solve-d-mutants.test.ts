@@ -8,9 +8,10 @@
 // digits (test/theory/by-hand.ts); expected refusals are written from the rule they state
 // (docs/cli.md: one line naming the flag and the rule).
 import type { Derivative, OutputFunction, Solver as OdexSolver } from 'odex'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flowProblem, type FlowProblem } from '../../src/theory/problem.js'
-import { onPrecisionNote, solve, type PrecisionNote, type StatsRow } from '../../src/theory/solve.js'
+import type { StatsRow } from '../../src/theory/solve.js'
+import { forgetSolutions, notes, solve } from './notes.js'
 import { statsByHand, X } from './by-hand.js'
 import { inputError } from './input-error.js'
 
@@ -67,15 +68,12 @@ function worst(row: StatsRow, skip: boolean): number {
 // measures 2.1e-14 at worst over its grids); measured here at most 1.4e-14, the bound is 2.1x that.
 const DOUBLE_ROW = 3e-14
 
-let notes: PrecisionNote[] = []
 beforeEach(() => {
   odexDouble.failAfter = () => undefined
   odexDouble.calls.length = 0
   hpDouble.fail = false
-  notes = []
-  onPrecisionNote((note) => notes.push(note))
+  forgetSolutions()
 })
-afterEach(() => onPrecisionNote(undefined))
 
 
 /** docs/cli.md (accuracy): a schedule the integrator cannot follow, with the interval (6 digits) where it gave up. */
@@ -93,7 +91,7 @@ describe('when the pass over [0, 1] reaches the step limit (docs/cli.md, accurac
     odexDouble.failAfter = ({ index }) => (index === 0 ? 0.3 : undefined)
     const s = solve(linear())
     const rows = s.statsGrid([0.5, 1e-7])
-    expect(notes).toEqual([{ command: 'stats', t: 1e-7, escalated: true }])
+    expect(notes()).toEqual([{ command: 'stats', t: 1e-7, escalated: true }])
     for (const row of rows) expect(worst(row, true), `t = ${row.t}`).toBeLessThan(DOUBLE_ROW)
   })
 
@@ -118,7 +116,7 @@ describe('a restart the integrator cannot finish (its step limit reached between
     const s = solve(linear())
     restartsFail()
     const row = s.stats(0.55)
-    expect(notes).toEqual([{ command: 'stats', t: 0.55, escalated: true }])
+    expect(notes()).toEqual([{ command: 'stats', t: 0.55, escalated: true }])
     // 17 digits rounded to double, the reference likewise: within 2 ulps (measured 1.7e-16).
     expect(worst(row, true)).toBeLessThanOrEqual(4 * Number.EPSILON)
   })
@@ -145,7 +143,7 @@ describe('a restart the integrator cannot finish (its step limit reached between
     const rows = solve(linear()).statsGrid(ts)
     expect(rows.map((r) => r.t)).toEqual(ts)
     for (const row of rows) expect(worst(row, true), `t = ${row.t}`).toBeLessThan(DOUBLE_ROW)
-    expect(notes).toEqual([])
+    expect(notes()).toEqual([])
   })
 })
 
@@ -156,7 +154,7 @@ describe('when high precision cannot take a row over', () => {
     // spoils the integrator's digits, P = alpha ~ 1e-7): measured 7.8e-10, the bound is 3.8x.
     hpDouble.fail = true
     const row = solve(linear(false)).stats(0.9999999)
-    expect(notes).toEqual([{ command: 'stats', t: 0.9999999, escalated: false }])
+    expect(notes()).toEqual([{ command: 'stats', t: 0.9999999, escalated: false }])
     expect(worst(row, false)).toBeLessThan(3e-9)
   })
 })
@@ -224,7 +222,7 @@ describe('whether the schedule is known at t: a relative error below 1 (100%)', 
     }
     const schedule = { ...p.schedule, at, valueError: (t: number) => (t === T ? 1 : p.schedule.valueError(t)) }
     const rows = solve({ ...p, schedule }).statsGrid([T, 0.7])
-    expect(notes).toEqual([{ command: 'stats', t: T, escalated: true }])
+    expect(notes()).toEqual([{ command: 'stats', t: T, escalated: true }])
     // Escalated: 2 ulps as above; in double: DOUBLE_ROW.
     expect(worst(rows[0], true)).toBeLessThanOrEqual(4 * Number.EPSILON)
     expect(worst(rows[1], true)).toBeLessThan(DOUBLE_ROW)

@@ -9,7 +9,7 @@ import { Decimal } from 'decimal.js'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { ParameterError } from '../../src/errors.js'
 import { flowProblem } from '../../src/theory/problem.js'
-import { learntDae, onPrecisionNote, solve, type PrecisionNote } from '../../src/theory/solve.js'
+import { forgetSolutions, learntDae, notes, solve } from './notes.js'
 import { daeByHand, statsByHand, X, type Dec } from './by-hand.js'
 
 // High precision failing (its time limit, a route that does not converge) takes a schedule that
@@ -25,9 +25,8 @@ vi.mock('../../src/theory/hp.js', async (importOriginal) => {
   return { ...real, daeHp: failing(real.daeHp), statsHp: failing(real.statsHp) }
 })
 
-let notes: PrecisionNote[] = []
-beforeEach(() => { notes = []; onPrecisionNote((note) => notes.push(note)) })
-afterEach(() => { onPrecisionNote(undefined); hp.failure = undefined })
+beforeEach(forgetSolutions)
+afterEach(() => { hp.failure = undefined })
 
 const BASE = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 }
 const text = (o: { n: number; sigma: number; lambda: number; omega: number }) => ({ n: String(o.n), sigma: String(o.sigma), lambda: String(o.lambda), omega: String(o.omega) })
@@ -51,7 +50,7 @@ describe('a DAE row high precision fails on: the double row stands, noted as not
     const row = learntDae(flowProblem({ ...BASE, schedule })).at(t)
     expect(row.t).toBe(t)
     expect(worst(row, atDouble)).toBeLessThan(2e-15)
-    expect(notes).toEqual([{ command: 'dae', t, escalated: false }])
+    expect(notes()).toEqual([{ command: 'dae', t, escalated: false }])
   })
 
   it('a refusal of high precision (the schedule cannot be evaluated there) is the refusal of the row', () => {
@@ -60,7 +59,7 @@ describe('a DAE row high precision fails on: the double row stands, noted as not
     let thrown: unknown
     try { learntDae(flowProblem({ ...BASE, schedule })).at(t) } catch (e) { thrown = e }
     expect(thrown).toBe(refusal)
-    expect(notes).toEqual([])
+    expect(notes()).toEqual([])
   })
 
   it('near t = 0 the row that stands is from alpha, beta in decimal, not in double', () => {
@@ -76,7 +75,7 @@ describe('a DAE row high precision fails on: the double row stands, noted as not
     const T = new X(String(t0))
     const ref = daeByHand(text(BASE), [new X(1).minus(T), new X(1).minus(X.cos(T)).div(new X(1).minus(X.cos(1)))])
     expect(worst(row, ref)).toBeLessThan(2e-12)
-    expect(notes).toEqual([{ command: 'dae', t: t0, escalated: false }])
+    expect(notes()).toEqual([{ command: 'dae', t: t0, escalated: false }])
   })
 })
 
@@ -112,7 +111,7 @@ describe('a DAE row whose closed form amplifies the error of alpha, beta beyond 
     expect(verdicts.length - expected.length).toBeGreaterThanOrEqual(3)
     const dae = learntDae(flowProblem({ ...Q, schedule: { alpha: '1-t', beta: '(t + 700) - 700' } }))
     const rows = verdicts.map(({ t }) => dae.at(t))
-    expect(notes).toEqual(expected)
+    expect(notes()).toEqual(expected)
     // Escalated rows: 17 digits rounded to double, 2e-15 as above. Rows kept in double: every
     // value within half a unit of its 12th digit of the closed form at the decimal t (the promise
     // of docs/cli.md), which the bound guarantees to first order.
@@ -168,7 +167,7 @@ describe('the rough start: rows below it, and only those, go to high precision',
     const ts = start ? [0.75 * start, start, 2 * start] : [1e-17, 1e-3]
     const p = flowProblem({ ...BASE, schedule })
     const rows = ts.map((t) => solve(p).stats(t))
-    expect(notes).toEqual(ts.filter((t) => t < start).map((t) => ({ command: 'stats', t, escalated: true })))
+    expect(notes()).toEqual(ts.filter((t) => t < start).map((t) => ({ command: 'stats', t, escalated: true })))
     // Against the closed form (with skip connection) at the decimal t: odex at rtol 1e-15 and a
     // schedule right to 1e-14 from the start on; measured worst 1.4e-14 (beta = 1 - (1 - t)^2 at
     // its start 2^-8, where its error in double is just below 1e-14), bound 3e-14.
@@ -188,7 +187,7 @@ describe('a grid with a time twice', () => {
     expect(rows[2]).toEqual(rows[0])
     const ref = statsByHand(text(BASE), [new X(0), new X(1)], true)
     expect(Math.max(...Object.keys(ref).map((k) => rel(rows[0][k], ref[k])))).toBeLessThan(3e-14)
-    expect(notes).toEqual([])
+    expect(notes()).toEqual([])
   })
 })
 
@@ -230,7 +229,7 @@ describe('the limit at t = 1 without skip connection, alpha stationary inside (0
     expect(Math.abs(m - exact) / exact).toBeLessThan(1e-9)
     expect([q, pEnd]).toEqual([0, 0])
     const row = solve(p).stats(1)
-    expect(notes).toEqual([{ command: 'stats', t: 1, escalated: true }])
+    expect(notes()).toEqual([{ command: 'stats', t: 1, escalated: true }])
     expect(Math.abs(row.M - exact) / exact).toBeLessThan(4 * Number.EPSILON)
   })
 })
@@ -241,7 +240,7 @@ describe('the extrapolated limit at t = 1 without skip connection: trusted where
     // The quotient is smooth in 1 - t, the extrapolation's last correction 1.1e-16 (measured)
     // against the 2e-14 allowed; the value within 8 eps (measured 7e-16 relative).
     const row = solve(flowProblem({ ...BASE, schedule: { alpha: '(1-t)^2', beta: 't' }, skip: false })).stats(1)
-    expect(notes).toEqual([])
+    expect(notes()).toEqual([])
     expect(Math.abs(row.M - 8 / 8.1) / (8 / 8.1)).toBeLessThan(8 * Number.EPSILON)
   })
 
@@ -254,7 +253,7 @@ describe('the extrapolated limit at t = 1 without skip connection: trusted where
     const w = (x: string) => `(${v2(x)} - ${v2('0.9')})^3`
     const alpha = `((${w('1')} - ${w('t')})/(${w('1')} - ${w('0')}))^2`
     const row = solve(flowProblem({ n: 2, sigma: 1.5, lambda: 1000, omega: 1, schedule: { alpha, beta: 't' }, skip: false })).stats(1)
-    expect(notes).toEqual([{ command: 'stats', t: 1, escalated: true }])
+    expect(notes()).toEqual([{ command: 'stats', t: 1, escalated: true }])
     expect(Math.abs(row.M - 2 / 1002) / (2 / 1002)).toBeLessThan(4 * Number.EPSILON)
   })
 })
@@ -267,7 +266,7 @@ describe('a schedule exact in double whose decimal value cancels', () => {
     // against decimal would find a 2e-10 disagreement and send an exact row to high precision.
     // The row is the linear schedule's (beta = t) by hand, within 2e-15.
     const row = learntDae(flowProblem({ ...BASE, schedule: { alpha: '1-t', beta: '((t + 20) - 20) + 1e30*(1 - (1/3)*3)' } })).at(0.5)
-    expect(notes).toEqual([])
+    expect(notes()).toEqual([])
     expect(worst(row, daeByHand(text(BASE), [new X('0.5'), new X('0.5')]))).toBeLessThan(2e-15)
   })
 })
@@ -284,7 +283,7 @@ describe('beta near t = 0 whose 40-digit value has the wrong sign or no digit', 
     const dae = learntDae(flowProblem({ ...BASE, schedule: { alpha: '1-t', beta } }))
     const ts = [1e-85, 1e-50]
     const rows = ts.map((t) => dae.at(t))
-    expect(notes).toEqual(ts.map((t) => ({ command: 'dae', t, escalated: true })))
+    expect(notes()).toEqual(ts.map((t) => ({ command: 'dae', t, escalated: true })))
     rows.forEach((row, j) => {
       const T = new X(String(ts[j]))
       expect(worst(row, daeByHand(text(BASE), [new X(1).minus(T), T])), `t = ${ts[j]}`).toBeLessThan(2e-15)
@@ -297,7 +296,7 @@ describe('beta near t = 0 whose 40-digit value has the wrong sign or no digit', 
     // hold (docs/cli.md): the row goes to high precision, which finds beta = t (bound as above).
     const t = 1e-90
     const row = learntDae(flowProblem({ ...BASE, schedule: { alpha: '1-t', beta: 't + ((1/3)*3 - 1)' } })).at(t)
-    expect(notes).toEqual([{ command: 'dae', t, escalated: true }])
+    expect(notes()).toEqual([{ command: 'dae', t, escalated: true }])
     const T = new X(String(t))
     expect(worst(row, daeByHand(text(BASE), [new X(1).minus(T), T]))).toBeLessThan(2e-15)
   })
@@ -311,7 +310,7 @@ describe('beta near t = 0 whose 40-digit value has the wrong sign or no digit', 
     const ts = [1e-30, 1e-90]
     const dae = learntDae(flowProblem({ ...BASE, schedule: { alpha: '1-t', beta: 't + (1 - (1/3)*3)' } }))
     const rows = ts.map((t) => dae.at(t))
-    expect(notes).toEqual(ts.map((t) => ({ command: 'dae', t, escalated: true })))
+    expect(notes()).toEqual(ts.map((t) => ({ command: 'dae', t, escalated: true })))
     rows.forEach((row, j) => {
       const T = new X(String(ts[j]))
       expect(worst(row, daeByHand(text(BASE), [new X(1).minus(T), T])), `t = ${ts[j]}`).toBeLessThan(2e-15)

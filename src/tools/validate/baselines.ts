@@ -59,9 +59,9 @@ export function baselinesTable(quick: boolean): Table {
     id: '4',
     title: 'Baselines: asymptotic formulas vs finite-d estimators',
     intro: [
-      'The Bayes-optimal and PCA estimators of μ (THEORY.md §5) and the spectral estimates ω̂, σ̂² that PCA uses:',
+      'The Bayes-optimal and PCA estimators of μ (docs/theory.md §5) and the spectral estimates ω̂, σ̂² that PCA uses:',
       '- **asymptotic** (reference): `asymptoticBaselines()` compiled from `equations/baselines.eq` (ω̂ → ω, σ̂² → σ²);',
-      `- **by hand**: the formulas of THEORY.md §5 typed into \`src/tools/validate/baselines.ts\`; relative difference to the compiled ones at most ${small(TOL_FORMULA)};`,
+      `- **by hand**: the formulas of docs/theory.md §5 typed into \`src/tools/validate/baselines.ts\`; relative difference to the compiled ones at most ${small(TOL_FORMULA)};`,
       '- **finite d**: `baselineErrors()` (`src/baselines/finite.ts`) on one seeded training set (`drawTrainingSet`, ρ = 1/2), labels estimated from the top eigenvector of the Gram matrix (the full estimator pipeline), errors measured against the true μ after aligning the global sign.',
       `The finite-d statistic fluctuates around its limit: asymptote + (c/√d)·N(0,1) + β/d, with c and β derived in \`src/baselines/spread.ts\`. The tolerance is ${SPREAD_Z}c/√d + (2β + c²)/d; *z* = |finite − asymptotic| / (c/√d) is the difference in standard deviations.`,
     ],

@@ -116,7 +116,7 @@ export function flowRoutesTable(quick: boolean): Table {
       '- **closed form** (the reference column): the exact solution found and verified by differentiation in `src/symbolic/exact.ts`, compiled into the model (`exact.values`); at t = 1, mse is the exact rational function `exact.mse1`, evaluated at 60 digits and rounded;',
       '- **ODE**: `solve()` (`src/theory/solve.ts`), Gragg–Bulirsch–Stoer integration by odex at rtol 1e-15 (at t = 1 without skip connection, the limit at the regular singular point);',
       '- **quadrature**: X(t) = e^{∫a}(X(0) + ∫ g e^{−∫a}) with both integrals by 16 panels of 20-point Gauss–Legendre (`src/theory/quadrature.ts`), from the compiled coefficients a, g; not available at the pole t = 1 without skip connection;',
-      '- **by hand**: P = √(D/K), M = nβ/(n+λ), Q_xi = −β²Λ/(K(n+λ)(α+P)) (skip) or P = α, Q_xi = 0 (no skip), derived from THEORY.md §4 and written out in `src/tools/validate/flow.ts` with α, β of the named schedules typed in by hand.',
+      '- **by hand**: P = √(D/K), M = nβ/(n+λ), Q_xi = −β²Λ/(K(n+λ)(α+P)) (skip) or P = α, Q_xi = 0 (no skip), derived from docs/theory.md §4 and written out in `src/tools/validate/flow.ts` with α, β of the named schedules typed in by hand.',
       `Differences are relative to the closed form (absolute where it is exactly 0); a row passes when the largest of them is at most ${small(TOL_1)}.`,
     ],
     head: ['case', 't', 'key', 'closed form', 'ODE rel. diff', 'quadrature rel. diff', 'by hand rel. diff', 'tol', 'ok'],

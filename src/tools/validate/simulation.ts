@@ -95,7 +95,7 @@ export function simulationTable(results: readonly SimResult[], quick: boolean): 
     title: 'Theory vs finite-d simulation at t = 1',
     intro: [
       `\`simulate()\` (\`src/simulate/simulate.ts\`) at d = ${d}, n = ${PARAMS.n}, σ = ${PARAMS.sigma}, λ = ${PARAMS.lambda}, ω = ${PARAMS.omega}, linear schedule, ${particles} particles, K = ${steps} Euler steps, exact trainer, js engine, seed ${seed} (reproducible bit for bit). Three columns at t = 1:`,
-      '- **measured**: the particles\' statistics (THEORY.md §6: M̂, Q̂, P̂ from projections on μ_emp and ξ; mse = ‖μ̂ − μ‖²/d − P̂²/N; cos of μ̂ with μ);',
+      '- **measured**: the particles\' statistics (docs/simulation.md §4: M̂, Q̂, P̂ from projections on μ_emp and ξ; mse = ‖μ̂ − μ‖²/d − P̂²/N; cos of μ̂ with μ);',
       '- **discrete**: `theory_discrete`, the Euler recurrence of the same K steps on (M, Q_xi, P) (`src/theory/discrete.ts`);',
       '- **continuous**: `theory`, the ODE solution (`solve()`).',
       `Deviations of d-normalised overlaps are O(1/√d): measured vs discrete must be within ${K_SQRT_D}/√d = ${small(tolDiscrete)}. Measured vs continuous is allowed the same plus the scheme's own O(1/K) error |discrete − continuous|. Differences are absolute, also given as multiples of 1/√d.`,
