@@ -73,7 +73,7 @@ const commands = {
     // Result A alone: the flow ODE is not integrated (a problem whose flow cannot be is still answered).
     const learnt = learntDae(problem)
     const out = render(['t', ...learnt.keys], ts.map((t) => learnt.at(t)), format, ts.length === 1)
-    precisionNotes.push(...learnt.notes)
+    for (const note of learnt.notes) precisionNotes.push(note)
     return out
   },
   stats(a: Args): Output {
@@ -87,7 +87,7 @@ const commands = {
     const ts = times(a, DEFAULTS.statsT)
     const sol = solve(problem)
     const out = render(['t', ...sol.statsKeys], sol.statsGrid(ts), format, ts.length === 1)
-    precisionNotes.push(...sol.notes)
+    for (const note of sol.notes) precisionNotes.push(note)
     return out
   },
   'closed-form'(a: Args): Output {

@@ -5,6 +5,7 @@
 // written as NAME.svg with its data in NAME.csv; the flowgm version and at least one table shown.
 // No Chromium and no way to install it is a failure, not a skip. The same run's files and summary
 // are checked against values by hand (the report runs once for the suite: it takes seconds).
+import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -133,6 +134,12 @@ describe('flowgm report in headless Chromium', () => {
 })
 
 describe('flowgm report, its files and summary', () => {
+  it('writes, but for its page, the same bytes as before the library refactor (test/golden/report.sha256)', () => {
+    // The page carries its date and timings; the figures and tables are deterministic (seeded simulation).
+    const hashes = readdirSync(dir).filter((f) => f !== 'report.html').sort().map((f) => `${createHash('sha256').update(readFileSync(join(dir, f))).digest('hex')}  ${f}`)
+    expect(hashes.join('\n') + '\n').toBe(readFileSync(join(ROOT, 'test/golden/report.sha256'), 'utf8'))
+  })
+
   it('writes every figure (SVG and CSV), the rate constants (C = 2 sigma^2 by hand) and report.html; prints the summary', () => {
     const [d, r] = [dir, reportRun!]
     expect(r.code, show(r)).toBe(0)
