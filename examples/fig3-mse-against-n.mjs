@@ -10,13 +10,17 @@
 import { compareFigure, csvOf, sweepSpecOf, toSvg } from 'flowgm'
 import { axis, number, runExample } from './lib/script.mjs'
 
-runExample(import.meta.url, {
-  about: 'mse and cosine of the generated cluster mean against n, with Bayes-optimal and PCA (published figure 3, docs/theory.md sections 4-5)',
-  flags: { 'n-range': '2:1024:log', sigma: '0.5,1,1.5,2', lambda: '0.1' },
-}, async (flags, write) => {
-  // A grid over sigma x n, as `flowgm compare` sweeps it: n a range, sigma a list.
-  const spec = sweepSpecOf({ command: 'compare', n: axis(flags, 'n-range'), sigma: axis(flags, 'sigma'), lambda: number(flags, 'lambda') })
-  const figure = await compareFigure(spec)
-  await write('fig3-mse-against-n.svg', await toSvg(figure.spec))
-  await write('fig3-mse-against-n.csv', csvOf(figure.table))
-})
+runExample(
+  import.meta.url,
+  {
+    about: 'mse and cosine of the generated cluster mean against n, with Bayes-optimal and PCA (published figure 3, docs/theory.md sections 4-5)',
+    flags: { 'n-range': '2:1024:log', sigma: '0.5,1,1.5,2', lambda: '0.1' },
+  },
+  async (flags, write) => {
+    // A grid over sigma x n, as `flowgm compare` sweeps it: n a range, sigma a list.
+    const spec = sweepSpecOf({ command: 'compare', n: axis(flags, 'n-range'), sigma: axis(flags, 'sigma'), lambda: number(flags, 'lambda') })
+    const figure = await compareFigure(spec)
+    await write('fig3-mse-against-n.svg', await toSvg(figure.spec))
+    await write('fig3-mse-against-n.csv', csvOf(figure.table))
+  },
+)

@@ -9,13 +9,17 @@
 import { csvOf, daeCompareFigure, sweepSpecOf, toSvg } from 'flowgm'
 import { axis, number, runExample } from './lib/script.mjs'
 
-runExample(import.meta.url, {
-  about: 'the denoiser test error over t for several n, against the oracle (published figure 4, docs/theory.md section 3)',
-  flags: { n: '2,8,32,128', sigma: '0.3', lambda: '0.1', schedule: 'trig', points: '101' },
-}, async (flags, write) => {
-  // A grid over n x t, as `flowgm dae-compare` sweeps it.
-  const spec = sweepSpecOf({ command: 'dae-compare', n: axis(flags, 'n'), sigma: number(flags, 'sigma'), lambda: number(flags, 'lambda'), schedule: flags.schedule, points: number(flags, 'points') })
-  const figure = await daeCompareFigure(spec)
-  await write('fig4-denoiser-error.svg', await toSvg(figure.spec))
-  await write('fig4-denoiser-error.csv', csvOf(figure.table))
-})
+runExample(
+  import.meta.url,
+  {
+    about: 'the denoiser test error over t for several n, against the oracle (published figure 4, docs/theory.md section 3)',
+    flags: { n: '2,8,32,128', sigma: '0.3', lambda: '0.1', schedule: 'trig', points: '101' },
+  },
+  async (flags, write) => {
+    // A grid over n x t, as `flowgm dae-compare` sweeps it.
+    const spec = sweepSpecOf({ command: 'dae-compare', n: axis(flags, 'n'), sigma: number(flags, 'sigma'), lambda: number(flags, 'lambda'), schedule: flags.schedule, points: number(flags, 'points') })
+    const figure = await daeCompareFigure(spec)
+    await write('fig4-denoiser-error.svg', await toSvg(figure.spec))
+    await write('fig4-denoiser-error.csv', csvOf(figure.table))
+  },
+)

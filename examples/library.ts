@@ -38,7 +38,9 @@ for await (const r of sweep({ command: 'compare', n: [16, 64, 256], sigma: 1.5, 
 const controller = new AbortController()
 const { document } = await simulate(simulationSpec({ problem, d: 500, particles: 50, steps: 20 }), {
   signal: controller.signal,
-  onStep: (done, total) => { if (done === total) console.log(`simulated ${total} steps`) },
+  onStep: (done, total) => {
+    if (done === total) console.log(`simulated ${total} steps`)
+  },
 })
 console.log(`simulated mse(1) = ${document.measured.final.mse.toPrecision(3)}, theory ${document.theory.final.mse.toPrecision(3)}`)
 

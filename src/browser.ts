@@ -21,10 +21,33 @@ export { rate, RATE_KEYS, type RateKey, type RateOptions, type RateResult, type 
 
 // Baselines: the Bayes-optimal and PCA estimators, asymptotic (d -> infinity) and on samples.
 export { asymptoticBaselines, asymptoticBaselinesHp, BASELINE_KEYS, type BaselineKey, type Baselines } from './baselines/asymptotic.js'
-export { bayesOptimal, pca, gramSpectrum, alignedError, baselineErrors, type GramSpectrum, type PcaEstimate, type AlignedError, type BaselineErrors, type BaselineOptions, type Labels } from './baselines/finite.js'
+export {
+  bayesOptimal,
+  pca,
+  gramSpectrum,
+  alignedError,
+  baselineErrors,
+  type GramSpectrum,
+  type PcaEstimate,
+  type AlignedError,
+  type BaselineErrors,
+  type BaselineOptions,
+  type Labels,
+} from './baselines/finite.js'
 
 // Simulation at finite d.
-export { simulate, simulationSpec, SIMULATE_DEFAULTS, FLOW_STEP_KEYS, DAE_STEP_KEYS, type SimulationSpec, type SimulationHooks, type SimulationDocument, type Series, type Timing } from './simulate/simulate.js'
+export {
+  simulate,
+  simulationSpec,
+  SIMULATE_DEFAULTS,
+  FLOW_STEP_KEYS,
+  DAE_STEP_KEYS,
+  type SimulationSpec,
+  type SimulationHooks,
+  type SimulationDocument,
+  type Series,
+  type Timing,
+} from './simulate/simulate.js'
 export { TRAINERS, type TrainerName } from './simulate/train.js'
 export { ENGINES, type EngineName } from './simulate/engine.js'
 
@@ -33,7 +56,21 @@ export { sweep, sweepSpecOf, type SweepOptions, type SweepRow, type AxisValues }
 export { SWEEP_COMMANDS, COMPARE_KEYS, DAE_COMPARE_KEYS, type SweepCommand, type SweepSpec } from './sweep/sweeps.js'
 
 // Charts: vega-lite specifications with the table behind each, and their SVG.
-export { daeFigure, curvesFigure, compareFigure, daeCompareFigure, rateFigure, rateConstants, simulateFigure, simulationTable, csvOf, PLOT_KINDS, type Figure, type Table, type PlotKind } from './plot/figures.js'
+export {
+  daeFigure,
+  curvesFigure,
+  compareFigure,
+  daeCompareFigure,
+  rateFigure,
+  rateConstants,
+  simulateFigure,
+  simulationTable,
+  csvOf,
+  PLOT_KINDS,
+  type Figure,
+  type Table,
+  type PlotKind,
+} from './plot/figures.js'
 export { toSvg, type ChartSpec } from './plot/render.js'
 
 export { ParameterError, OutputError } from './errors.js'

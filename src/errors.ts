@@ -40,8 +40,10 @@ export interface PostedError {
 }
 
 /** `e`, to post from a worker thread. */
-export const postedError = (e: unknown): PostedError =>
-  ({ error: e instanceof Error ? e.message : String(e), input: e instanceof ParameterError ? { parameter: e.parameter, rule: e.rule, positional: e.positional } : undefined })
+export const postedError = (e: unknown): PostedError => ({
+  error: e instanceof Error ? e.message : String(e),
+  input: e instanceof ParameterError ? { parameter: e.parameter, rule: e.rule, positional: e.positional } : undefined,
+})
 
 /** A posted error raised again in the main thread: a ParameterError as one (exit 2, not 1). */
 export const raisedError = (m: PostedError): Error => (m.input ? new ParameterError(m.input.parameter, m.input.rule, m.input.positional) : new Error(m.error))

@@ -48,14 +48,24 @@ export function countText(x: number): string {
 }
 
 export function bytesText(b: number): string {
-  const units = [['TB', 2 ** 40], ['GB', 2 ** 30], ['MB', 2 ** 20]] as const
+  const units = [
+    ['TB', 2 ** 40],
+    ['GB', 2 ** 30],
+    ['MB', 2 ** 20],
+  ] as const
   const [unit, size] = units.find(([, s]) => b >= s) ?? units[2]
   const x = b / size
   return `${x >= 10 || Number.isInteger(x) ? Math.round(x) : x.toPrecision(2)} ${unit}`
 }
 
 export function secondsText(s: number): string {
-  const units = [['years', 365 * 86400], ['days', 86400], ['hours', 3600], ['minutes', 60], ['seconds', 1]] as const
+  const units = [
+    ['years', 365 * 86400],
+    ['days', 86400],
+    ['hours', 3600],
+    ['minutes', 60],
+    ['seconds', 1],
+  ] as const
   const [unit, size] = units.find(([, u]) => s >= u) ?? units[4]
   const x = Math.round(s / size)
   return x === 1 ? `1 ${unit.slice(0, -1)}` : `${x.toPrecision(Math.min(3, String(x).length))} ${unit}`
@@ -178,11 +188,16 @@ export function hpSeconds(r: HpRequest): number {
   const times = Math.max(1, r.times ?? 1)
   const fit = ((): number => {
     switch (r.command) {
-      case 'stats': return flowSeconds(r.digits, r.n, trans, times)
-      case 'dae': return daeSeconds(r.digits, r.n, trans, times)
-      case 'curves': return flowSeconds(r.digits, r.n, trans, times) + daeSeconds(r.digits, r.n, trans, times)
-      case 'compare': return HP_FIT.compare * flowSeconds(r.digits, r.n, trans, 1)
-      case 'dae-compare': return HP_FIT.daeCompare * daeSeconds(r.digits, r.n, trans, 1)
+      case 'stats':
+        return flowSeconds(r.digits, r.n, trans, times)
+      case 'dae':
+        return daeSeconds(r.digits, r.n, trans, times)
+      case 'curves':
+        return flowSeconds(r.digits, r.n, trans, times) + daeSeconds(r.digits, r.n, trans, times)
+      case 'compare':
+        return HP_FIT.compare * flowSeconds(r.digits, r.n, trans, 1)
+      case 'dae-compare':
+        return HP_FIT.daeCompare * daeSeconds(r.digits, r.n, trans, 1)
       case 'rate': {
         const k = nDigits(r.nMax ?? 1e12)
         return Array.from({ length: k }, (_, i) => flowSeconds(r.digits + HP_FIT.rateExtra, 10 ** (i + 1), trans, 1)).reduce((a, b) => a + b, 0)
@@ -281,6 +296,8 @@ export function breather(): () => Promise<void> | undefined {
   let due = performance.now() + SLICE_MS
   return () => {
     if (performance.now() < due) return undefined
-    return nextTurn().then(() => { due = performance.now() + SLICE_MS })
+    return nextTurn().then(() => {
+      due = performance.now() + SLICE_MS
+    })
   }
 }

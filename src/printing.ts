@@ -9,7 +9,11 @@
 export const SIG_FIGS = 12
 
 /** A high-precision value (decimal.js), printed with exactly `digits` significant digits. */
-export interface Precise { toPrecision(digits: number): string; toSignificantDigits(digits: number): { toString(): string }; isZero(): boolean }
+export interface Precise {
+  toPrecision(digits: number): string
+  toSignificantDigits(digits: number): { toString(): string }
+  isZero(): boolean
+}
 export type PreciseRow = Readonly<Record<string, Precise>>
 
 /** A number as printed: finite, no negative zero. */

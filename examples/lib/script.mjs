@@ -23,17 +23,28 @@ export async function runExample(script, { about, flags }, main) {
     'out-dir': { type: 'string', default: DEFAULT_OUT_DIR },
     help: { type: 'boolean', short: 'h' },
   }
-  const usage = `usage: node examples/${name} ${Object.entries(flags).map(([k, v]) => `[--${k} ${v}]`).join(' ')} [--out-dir DIR]`
+  const usage = `usage: node examples/${name} ${Object.entries(flags)
+    .map(([k, v]) => `[--${k} ${v}]`)
+    .join(' ')} [--out-dir DIR]`
   let values
   try {
     values = parseArgs({ args: process.argv.slice(2), options, strict: true }).values
   } catch (e) {
     const flag = /'(?:-\w, )?(-[^' ,]+)/.exec(e.message)?.[1]
-    const why = e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? `unknown flag ${flag}`
-      : e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ? `${flag} ${options[flag?.replace(/^--/, '')]?.type === 'boolean' ? 'takes no value' : 'needs a value'}`
-        : e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL' ? `takes no positional arguments (${e.message.split('.')[0]})`
-          : e.message
-    fail(`${name}: ${why} (flags: ${Object.keys(options).map((k) => `--${k}`).join(', ')})`, 2)
+    const why =
+      e.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+        ? `unknown flag ${flag}`
+        : e.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+          ? `${flag} ${options[flag?.replace(/^--/, '')]?.type === 'boolean' ? 'takes no value' : 'needs a value'}`
+          : e.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
+            ? `takes no positional arguments (${e.message.split('.')[0]})`
+            : e.message
+    fail(
+      `${name}: ${why} (flags: ${Object.keys(options)
+        .map((k) => `--${k}`)
+        .join(', ')})`,
+      2,
+    )
   }
   if (values.help) {
     process.stdout.write(`${name}: ${about}\n${usage}\n`)

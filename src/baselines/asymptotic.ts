@@ -14,11 +14,13 @@ export type Baselines<T> = Readonly<Record<BaselineKey, T>>
 
 function named<T>(values: readonly T[]): Baselines<T> {
   const keys = model().source.baselines.keys
-  return Object.fromEntries(BASELINE_KEYS.map((k) => {
-    const i = keys.indexOf(k)
-    if (i < 0) throw new Error(`equations/baselines.eq defines no ${k}`)
-    return [k, values[i]]
-  })) as Baselines<T>
+  return Object.fromEntries(
+    BASELINE_KEYS.map((k) => {
+      const i = keys.indexOf(k)
+      if (i < 0) throw new Error(`equations/baselines.eq defines no ${k}`)
+      return [k, values[i]]
+    }),
+  ) as Baselines<T>
 }
 
 /** The asymptotic baselines in double precision (lambda plays no part). */

@@ -13,9 +13,27 @@ export const CLOSED_FORM_FORMATS = ['text', 'latex', 'json'] as const
 
 /** LaTeX names of the left-hand sides. */
 const TEX_NAMES: Record<string, string> = {
-  M: 'M_t', Q_xi: 'Q^{\\xi}_t', P: 'P_t', Phi: '\\Phi_t', mse_1: '\\mathrm{mse}(t=1)', K: 'K', Lambda: '\\Lambda', D: 'D',
-  c: '\\hat c', m: '\\hat m', q_xi: '\\hat q_{\\xi}', w_norm2: '\\|\\hat w\\|^2/d', 'w_cos^2': '\\cos^2(\\hat w, \\mu)', test_mse: '\\mathrm{mse}_{\\mathrm{test}}',
-  oracle_mse: '\\mathrm{mse}_{\\mathrm{oracle}}', margin: '\\mathrm{margin}', C: 'C', C1: 'C_1', C_bo: 'C_{\\mathrm{BO}}', C_bo1: 'C_{\\mathrm{BO},1}', ratio: 'C / C_{\\mathrm{BO}}',
+  M: 'M_t',
+  Q_xi: 'Q^{\\xi}_t',
+  P: 'P_t',
+  Phi: '\\Phi_t',
+  mse_1: '\\mathrm{mse}(t=1)',
+  K: 'K',
+  Lambda: '\\Lambda',
+  D: 'D',
+  c: '\\hat c',
+  m: '\\hat m',
+  q_xi: '\\hat q_{\\xi}',
+  w_norm2: '\\|\\hat w\\|^2/d',
+  'w_cos^2': '\\cos^2(\\hat w, \\mu)',
+  test_mse: '\\mathrm{mse}_{\\mathrm{test}}',
+  oracle_mse: '\\mathrm{mse}_{\\mathrm{oracle}}',
+  margin: '\\mathrm{margin}',
+  C: 'C',
+  C1: 'C_1',
+  C_bo: 'C_{\\mathrm{BO}}',
+  C_bo1: 'C_{\\mathrm{BO},1}',
+  ratio: 'C / C_{\\mathrm{BO}}',
 }
 
 const HEADINGS: Record<string, string> = {
@@ -38,16 +56,20 @@ export function closedFormCommand(a: Record<string, unknown>, problem: FlowProbl
   const groups = closedForms(problem)
   const variant = problem.skip ? 'with skip connection' : 'without skip connection (c = 0)'
   if (format === 'json') {
-    const out = Object.fromEntries(Object.entries(groups).map(([g, lines]) => [g, Object.fromEntries(lines.map((l) => [l.name, l.text !== undefined
-      ? { text: l.text, latex: g === 'schedule' ? undefined : tex(l.text) }
-      : { found: false, reason: l.reason }]))]))
+    const out = Object.fromEntries(
+      Object.entries(groups).map(([g, lines]) => [
+        g,
+        Object.fromEntries(lines.map((l) => [l.name, l.text !== undefined ? { text: l.text, latex: g === 'schedule' ? undefined : tex(l.text) } : { found: false, reason: l.reason }])),
+      ]),
+    )
     return JSON.stringify({ variant: problem.skip ? 'skip' : 'noskip', ...out }, null, 2) + '\n'
   }
   if (format === 'latex') {
-    const body = Object.entries(groups).filter(([g]) => g !== 'schedule').map(([g, lines]) => [
-      `% ${HEADINGS[g]}`,
-      ...lines.map((l) => (l.text !== undefined ? `${TEX_NAMES[l.name] ?? l.name} &= ${tex(l.text)} \\\\` : `% ${l.name}: not found (${l.reason})`)),
-    ].join('\n'))
+    const body = Object.entries(groups)
+      .filter(([g]) => g !== 'schedule')
+      .map(([g, lines]) =>
+        [`% ${HEADINGS[g]}`, ...lines.map((l) => (l.text !== undefined ? `${TEX_NAMES[l.name] ?? l.name} &= ${tex(l.text)} \\\\` : `% ${l.name}: not found (${l.reason})`))].join('\n'),
+      )
     return `% flowgm closed-form, ${variant}; schedule alpha = ${problem.schedule.alpha}, beta = ${problem.schedule.beta}\n\\begin{align*}\n${body.join('\n')}\n\\end{align*}\n`
   }
   const lines = Object.entries(groups).map(([g, ls]) => [`# ${HEADINGS[g]}`, ...ls.map((l) => (l.text !== undefined ? `${l.name} = ${l.text}` : `${l.name}: not found (${l.reason})`))].join('\n'))

@@ -21,8 +21,10 @@ export type Args = Record<string, unknown>
  * overrides the default shown for a parameter.
  */
 export function commonOptions<T>(y: Argv<T>, lists: readonly string[] = [], defaults: Readonly<Record<string, string>> = {}): Argv<T> {
-  const param = (name: 'n' | 'sigma' | 'lambda' | 'omega', what: string) =>
-    ({ type: 'string' as const, describe: `${what}${lists.includes(name) ? ', or a comma-separated list' : ''} [default: ${defaults[name] ?? DEFAULTS[name]}]` })
+  const param = (name: 'n' | 'sigma' | 'lambda' | 'omega', what: string) => ({
+    type: 'string' as const,
+    describe: `${what}${lists.includes(name) ? ', or a comma-separated list' : ''} [default: ${defaults[name] ?? DEFAULTS[name]}]`,
+  })
   return y
     .option('n', param('n', 'number of training samples, integer >= 2'))
     .option('sigma', param('sigma', 'cluster standard deviation, > 0'))
@@ -32,7 +34,10 @@ export function commonOptions<T>(y: Argv<T>, lists: readonly string[] = [], defa
     .option('alpha', { type: 'string', describe: 'custom alpha(t), coefficient of the base noise x0 (with --beta)' })
     .option('beta', { type: 'string', describe: 'custom beta(t), coefficient of the target x1 (with --alpha)' })
     .option('skip', { type: 'boolean', default: true, describe: 'DAE with skip connection c x; --no-skip sets c = 0' })
-    .option('digits', { type: 'string', describe: 'significant digits, integer in [1, 1000]: arbitrary precision (decimal.js), every value computed by two independent routes [default: double precision, 12 digits printed]' })
+    .option('digits', {
+      type: 'string',
+      describe: 'significant digits, integer in [1, 1000]: arbitrary precision (decimal.js), every value computed by two independent routes [default: double precision, 12 digits printed]',
+    })
     .option('format', { type: 'string', describe: `output format: ${FORMATS.join(', ')} [default: table]` })
     .option('json', { type: 'boolean', describe: 'shorthand for --format json' })
 }
@@ -47,7 +52,7 @@ export function scheduleFrom(a: Args): ScheduleSpec {
   const named = single('schedule', a.schedule)
   if ((alpha === undefined) !== (beta === undefined)) throw new ParameterError(alpha === undefined ? 'beta' : 'alpha', 'requires both --alpha and --beta')
   if (alpha !== undefined && named !== undefined) throw new ParameterError('schedule', 'cannot be combined with --alpha/--beta')
-  return alpha !== undefined ? { alpha, beta: beta! } : named ?? DEFAULTS.schedule
+  return alpha !== undefined ? { alpha, beta: beta! } : (named ?? DEFAULTS.schedule)
 }
 
 /**
@@ -105,4 +110,3 @@ export function formatFrom<F extends string = Format>(a: Args, formats: readonly
   }
   return oneOf('format', f, formats) ?? ('table' as F)
 }
-

@@ -23,7 +23,12 @@ export const COORDINATES: ReadonlySet<string> = new Set(['t', 'n', 'sigma', 'lam
  * array (a command asked for one point).
  */
 export function render(keys: readonly string[], rows: readonly Row[], format: Format, single: boolean): string {
-  return layout(keys, rows.map((r) => keys.map((k) => (COORDINATES.has(k) ? printable(r[k]) : rounded(r[k])))), format, single)
+  return layout(
+    keys,
+    rows.map((r) => keys.map((k) => (COORDINATES.has(k) ? printable(r[k]) : rounded(r[k])))),
+    format,
+    single,
+  )
 }
 
 /**

@@ -72,7 +72,12 @@ const commands = {
     const ts = times(a)
     // Result A alone: the flow ODE is not integrated (a problem whose flow cannot be is still answered).
     const learnt = learntDae(problem)
-    const out = render(['t', ...learnt.keys], ts.map((t) => learnt.at(t)), format, ts.length === 1)
+    const out = render(
+      ['t', ...learnt.keys],
+      ts.map((t) => learnt.at(t)),
+      format,
+      ts.length === 1,
+    )
     for (const note of learnt.notes) precisionNotes.push(note)
     return out
   },
@@ -163,7 +168,9 @@ function precisionWarnings(notes: readonly PrecisionNote[]): void {
 const PLOT_KIND_REQUIRED = `plot: a kind is required (${PLOT_KINDS.join(', ')}); see flowgm plot --help`
 
 /** The commands in the order of the help. */
-const COMMANDS: readonly string[] = ['dae', 'stats', 'curves', 'compare', 'dae-compare', 'merge', 'closed-form', 'rate', 'simulate', 'plot', 'report'] satisfies ReadonlyArray<keyof typeof commands | 'plot'>
+const COMMANDS: readonly string[] = ['dae', 'stats', 'curves', 'compare', 'dae-compare', 'merge', 'closed-form', 'rate', 'simulate', 'plot', 'report'] satisfies ReadonlyArray<
+  keyof typeof commands | 'plot'
+>
 
 /** yargs writes one-letter flags with one dash; ours are spelt --n, --t (docs/cli.md). */
 const longFlags = (help: string): string =>
@@ -214,33 +221,82 @@ export async function main(words: readonly string[]): Promise<void> {
   }
   const cli = yargs()
     .scriptName('flowgm')
-    .usage('$0 <command> [options]\n\nExact high-dimensional asymptotics of a flow-based generative model (Cui, Krzakala,\nVanden-Eijnden, Zdeborova, ICLR 2024) trained on n samples of a two-cluster Gaussian mixture.')
-    .command('dae', 'the learnt denoiser at time t (Result A): t c m q_xi w_norm2 w_cos test_mse oracle_mse margin', (y) =>
-      commonOptions(y).option('t', { type: 'string', describe: 'time in [0, 1], or a comma-separated list (required)' }), run('dae'))
-    .command('stats', 'summary statistics of the generated samples at time t (Result B): t M Q_xi P norm cos cos_sample mse var', (y) =>
-      commonOptions(y).option('t', { type: 'string', describe: `time in [0, 1], or a comma-separated list [default: ${DEFAULTS.statsT}]` }), run('stats'))
-    .command('curves', 'every key of dae and stats on a uniform grid of [0, 1]', (y) =>
-      pointsOption(sweepOptions(commonOptions(y)), DEFAULTS.points), run('curves'))
-    .command('compare', 'the generative model at t = 1 against the Bayes-optimal and PCA estimators over a grid of n (sigma, lambda, omega): n mse cos bo_mse bo_cos pca_mse pca_cos mse_ratio n_mse n_bo_mse', (y) =>
-      sweepOptions(gridParamOptions(y, SWEEP_DEFAULTS.compareN)), run('compare'))
-    .command('dae-compare', 'the single-time denoiser against the oracle over t for several n: n t test_mse oracle_mse excess_mse', (y) =>
-      daeCompareTimeOptions(sweepOptions(gridParamOptions(y, SWEEP_DEFAULTS.daeCompareN))), run('dae-compare'))
-    .command('merge [files..]', 'JSONL shards of one sweep (--format jsonl --shard k/K) back into one table, in grid order; refuses overlapping, missing or foreign rows', (y) =>
-      y.positional('files', { type: 'string', describe: 'the JSONL files of the shards' })
-        .option('format', { type: 'string', describe: `output format: ${TABLE_FORMATS.join(', ')} [default: table]` })
-        .option('json', { type: 'boolean', describe: 'shorthand for --format json' })
-        .option('sig-figs', { type: 'string', describe: `significant digits of markdown and latex cells [default: ${DEFAULT_SIG_FIGS}]` })
-        .option('out', { type: 'string', describe: 'write to this file (complete or not at all) instead of stdout' }), run('merge'))
-    .command('closed-form', 'the exact solutions the symbolic layer finds: M_t, Q_xi_t, P_t, mse at t = 1, Result A and the DAE observables, the rate constants', (y) =>
-      commonOptions(y).hide('digits').option('format', { type: 'string', describe: 'output format: text, latex, json [default: text]' }), run('closed-form'))
+    .usage(
+      '$0 <command> [options]\n\nExact high-dimensional asymptotics of a flow-based generative model (Cui, Krzakala,\nVanden-Eijnden, Zdeborova, ICLR 2024) trained on n samples of a two-cluster Gaussian mixture.',
+    )
+    .command(
+      'dae',
+      'the learnt denoiser at time t (Result A): t c m q_xi w_norm2 w_cos test_mse oracle_mse margin',
+      (y) => commonOptions(y).option('t', { type: 'string', describe: 'time in [0, 1], or a comma-separated list (required)' }),
+      run('dae'),
+    )
+    .command(
+      'stats',
+      'summary statistics of the generated samples at time t (Result B): t M Q_xi P norm cos cos_sample mse var',
+      (y) => commonOptions(y).option('t', { type: 'string', describe: `time in [0, 1], or a comma-separated list [default: ${DEFAULTS.statsT}]` }),
+      run('stats'),
+    )
+    .command('curves', 'every key of dae and stats on a uniform grid of [0, 1]', (y) => pointsOption(sweepOptions(commonOptions(y)), DEFAULTS.points), run('curves'))
+    .command(
+      'compare',
+      'the generative model at t = 1 against the Bayes-optimal and PCA estimators over a grid of n (sigma, lambda, omega): n mse cos bo_mse bo_cos pca_mse pca_cos mse_ratio n_mse n_bo_mse',
+      (y) => sweepOptions(gridParamOptions(y, SWEEP_DEFAULTS.compareN)),
+      run('compare'),
+    )
+    .command(
+      'dae-compare',
+      'the single-time denoiser against the oracle over t for several n: n t test_mse oracle_mse excess_mse',
+      (y) => daeCompareTimeOptions(sweepOptions(gridParamOptions(y, SWEEP_DEFAULTS.daeCompareN))),
+      run('dae-compare'),
+    )
+    .command(
+      'merge [files..]',
+      'JSONL shards of one sweep (--format jsonl --shard k/K) back into one table, in grid order; refuses overlapping, missing or foreign rows',
+      (y) =>
+        y
+          .positional('files', { type: 'string', describe: 'the JSONL files of the shards' })
+          .option('format', { type: 'string', describe: `output format: ${TABLE_FORMATS.join(', ')} [default: table]` })
+          .option('json', { type: 'boolean', describe: 'shorthand for --format json' })
+          .option('sig-figs', { type: 'string', describe: `significant digits of markdown and latex cells [default: ${DEFAULT_SIG_FIGS}]` })
+          .option('out', { type: 'string', describe: 'write to this file (complete or not at all) instead of stdout' }),
+      run('merge'),
+    )
+    .command(
+      'closed-form',
+      'the exact solutions the symbolic layer finds: M_t, Q_xi_t, P_t, mse at t = 1, Result A and the DAE observables, the rate constants',
+      (y) => commonOptions(y).hide('digits').option('format', { type: 'string', describe: 'output format: text, latex, json [default: text]' }),
+      run('closed-form'),
+    )
     .command('rate', 'the 1/n rate: C = lim n mse(n), C_bo (Bayes-optimal), their ratio and the next coefficient, exactly and by Richardson extrapolation', rateOptions, run('rate'))
-    .command('simulate', 'a finite-d simulation: train the DAE at each of K steps, transport particles, and set the measured statistics beside the theory of the same scheme: { params, measured, theory, theory_discrete }', (y) =>
-      simulateOptions(y), run('simulate'))
+    .command(
+      'simulate',
+      'a finite-d simulation: train the DAE at each of K steps, transport particles, and set the measured statistics beside the theory of the same scheme: { params, measured, theory, theory_discrete }',
+      (y) => simulateOptions(y),
+      run('simulate'),
+    )
     .command('plot', `a chart of a command's output, from the same flags: flowgm plot KIND [flags] --out FILE.svg|FILE.png (kinds: ${PLOT_KINDS.join(', ')})`, (y) =>
-      PLOT_KINDS.reduce((yy, kind) => yy.command(kind, PLOT_DESCRIPTIONS[kind], (z) => plotOptions(PLOT_BUILDERS[kind](z)), (a) => { ran = true; checkBooleans(argv); checkAfterDashes('plot', argv); return plotCommand(kind, a) }), y)
-        .demandCommand(1, PLOT_KIND_REQUIRED))
-    .command('report', `the published study reproduced from the theory (what npm start runs): every figure as SVG and CSV, the rate constants, and one self-contained report.html, written to --out DIR [default: ${REPORT_DIR}]`, (y) =>
-      y.option('out', { type: 'string', describe: `directory of the report, created if missing; its files are replaced whole [default: ${REPORT_DIR}]` }), run('report'))
+      PLOT_KINDS.reduce(
+        (yy, kind) =>
+          yy.command(
+            kind,
+            PLOT_DESCRIPTIONS[kind],
+            (z) => plotOptions(PLOT_BUILDERS[kind](z)),
+            (a) => {
+              ran = true
+              checkBooleans(argv)
+              checkAfterDashes('plot', argv)
+              return plotCommand(kind, a)
+            },
+          ),
+        y,
+      ).demandCommand(1, PLOT_KIND_REQUIRED),
+    )
+    .command(
+      'report',
+      `the published study reproduced from the theory (what npm start runs): every figure as SVG and CSV, the rate constants, and one self-contained report.html, written to --out DIR [default: ${REPORT_DIR}]`,
+      (y) => y.option('out', { type: 'string', describe: `directory of the report, created if missing; its files are replaced whole [default: ${REPORT_DIR}]` }),
+      run('report'),
+    )
     .demandCommand(1, `a command is required (${COMMANDS.join(', ')}); see flowgm --help`)
     .strict()
     .help()
@@ -273,7 +329,9 @@ export async function main(words: readonly string[]): Promise<void> {
   try {
     checkNegations(argv, BOOLEANS)
     // With a callback yargs hands us its help and version text instead of printing it.
-    await cli.parseAsync([...argv], {}, (_err, _args, text) => { if (text) output = `${longFlags(text)}\n` })
+    await cli.parseAsync([...argv], {}, (_err, _args, text) => {
+      if (text) output = `${longFlags(text)}\n`
+    })
   } catch (e) {
     if (e instanceof ParameterError) fail(flagText(e), EXIT.input)
     if (e instanceof OutputError) fail(e.message, EXIT.internal)

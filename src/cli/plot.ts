@@ -35,7 +35,9 @@ export function plotOptions<T>(y: Argv<T>): Argv<T> {
     .option('out', { type: 'string', describe: 'write the chart to FILE.svg or FILE.png (complete or not at all) [default: SVG on stdout, when stdout is not a terminal]' })
     .option('spec', { type: 'string', describe: 'also write the vega-lite specification, data included, to this JSON file (to restyle the chart)' })
     .option('csv', { type: 'string', describe: 'also write the table behind the chart to this CSV file' })
-    .hide('format').hide('json').hide('digits')
+    .hide('format')
+    .hide('json')
+    .hide('digits')
 }
 
 /** The grid of t a dae or curves chart is drawn on. */
@@ -102,7 +104,10 @@ export async function plotCommand(kind: PlotKind, a: Args): Promise<void> {
     // An SVG document on a terminal helps no one: say how to get a file.
     throw new ParameterError('out', 'is required on a terminal (an SVG or PNG file; or redirect stdout to a file for SVG)')
   }
-  for (const [flag, ext] of [['spec', '.json'], ['csv', '.csv']] as const) {
+  for (const [flag, ext] of [
+    ['spec', '.json'],
+    ['csv', '.csv'],
+  ] as const) {
     const path = flag === 'spec' ? spec : csv
     if (path !== undefined && extname(path).toLowerCase() !== ext) throw new ParameterError(flag, `must name a ${ext} file (got '${clip(path)}')`)
   }

@@ -47,7 +47,11 @@ const WORKER = new URL('../../dist/cli/rate-worker.js', import.meta.url)
 
 /** A RateResult read back from its JSON text (each Decimal written as its exact text). */
 function rateResultOf(json: string): RateResult {
-  const r = JSON.parse(json) as { [K in keyof RateResult]: unknown } & { exact?: { values: Record<RateKey, string>; text: Record<string, string> }; numeric: Record<RateKey, string>; sequence: Array<Record<keyof RatePoint, string>> }
+  const r = JSON.parse(json) as { [K in keyof RateResult]: unknown } & {
+    exact?: { values: Record<RateKey, string>; text: Record<string, string> }
+    numeric: Record<RateKey, string>
+    sequence: Array<Record<keyof RatePoint, string>>
+  }
   const decimals = <K extends string>(o: Record<K, string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, new Decimal(v as string)])) as Record<K, Decimal>
   return {
     exact: r.exact && { values: decimals(r.exact.values), text: r.exact.text },
@@ -90,14 +94,23 @@ export async function rateCommand(a: Record<string, unknown>, problem: FlowProbl
   const value = (k: (typeof RATE_KEYS)[number]) => (r.exact ? r.exact.values[k].toPrecision(digits) : r.numeric[k].toPrecision(Math.max(1, Math.min(digits, 15))))
   const numeric = (k: (typeof RATE_KEYS)[number]) => r.numeric[k].toPrecision(Math.max(1, Math.min(digits, r.exact ? r.agreement[k] : digits)))
   if (format === 'json') {
-    return JSON.stringify({
-      sigma: problem.text.sigma, lambda: problem.text.lambda, omega: problem.text.omega, skip: problem.skip,
-      ...Object.fromEntries(RATE_KEYS.map((k) => [k, value(k)])),
-      exact: r.exact ? r.exact.text : { found: false, reason: r.exactReason },
-      numeric: Object.fromEntries(RATE_KEYS.map((k) => [k, numeric(k)])),
-      digits_agree: r.agreement,
-      n_max: `1e${Math.round(Math.log10(nMax))}`,
-    }, null, 2) + '\n'
+    return (
+      JSON.stringify(
+        {
+          sigma: problem.text.sigma,
+          lambda: problem.text.lambda,
+          omega: problem.text.omega,
+          skip: problem.skip,
+          ...Object.fromEntries(RATE_KEYS.map((k) => [k, value(k)])),
+          exact: r.exact ? r.exact.text : { found: false, reason: r.exactReason },
+          numeric: Object.fromEntries(RATE_KEYS.map((k) => [k, numeric(k)])),
+          digits_agree: r.agreement,
+          n_max: `1e${Math.round(Math.log10(nMax))}`,
+        },
+        null,
+        2,
+      ) + '\n'
+    )
   }
   const head = ['key', 'value', 'exact', 'richardson', 'digits_agree']
   const rows = RATE_KEYS.map((k) => [k, value(k), r.exact ? r.exact.text[k] : 'not found', numeric(k), String(r.agreement[k])])

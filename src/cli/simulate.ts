@@ -23,7 +23,6 @@ import { csvOf, simulationTable } from '../plot/figures.js'
 import { writeAll } from '../sweep/sink.js'
 import { minOf } from '../extent.js'
 
-
 const FORMATS = ['table', 'csv', 'json'] as const
 
 /** Most time steps: the document holds a row per step in each of its three series (~1 KB a step). */
@@ -34,20 +33,22 @@ const WASM_BYTES = 4 * 2 ** 30
 
 export function simulateOptions<T>(y: Argv<T>): Argv<T> {
   const D = SIMULATE_DEFAULTS
-  return commonOptions(y)
-    .hide('digits')
-    .option('d', { type: 'string', describe: `dimension, integer >= 2 [default: ${D.d}]` })
-    .option('particles', { type: 'string', describe: `particles transported, integer >= 1 [default: ${D.particles}]` })
-    .option('steps', { type: 'string', describe: `time steps K (a DAE is trained at each t_k = k/K), integer in [1, ${MAX_STEPS}] [default: ${D.steps}]` })
-    .option('trainer', { type: 'string', describe: `exact (closed-form minimiser for the label sign pattern) or adam (full-batch, warm-started) [default: ${D.trainer}]` })
-    .option('lr', { type: 'string', describe: `Adam learning rate, >= ${MIN_LR} [default: ${D.lr}]` })
-    .option('epochs', { type: 'string', describe: `Adam epochs per time step, integer >= 1 [default: ${D.epochs}]` })
-    .option('scheme', { type: 'string', describe: `transport: euler or heun (heun needs the skip connection) [default: ${D.scheme}]` })
-    .option('rho', { type: 'string', describe: `class weight P(s = +1), in (0, 1) [default: ${D.rho}]` })
-    .option('seed', { type: 'string', describe: `seed of the random stream, integer in [0, 4294967295] [default: ${D.seed}]` })
-    .option('engine', { type: 'string', describe: 'particle engine: tfjs (float32, WebAssembly; optional dependency) or js (float64) [default: tfjs when installed, else js]' })
-    // plot simulate states its own --out (the chart) after these.
-    .option('out', { type: 'string', describe: 'write the document to this file (complete or not at all) instead of stdout' })
+  return (
+    commonOptions(y)
+      .hide('digits')
+      .option('d', { type: 'string', describe: `dimension, integer >= 2 [default: ${D.d}]` })
+      .option('particles', { type: 'string', describe: `particles transported, integer >= 1 [default: ${D.particles}]` })
+      .option('steps', { type: 'string', describe: `time steps K (a DAE is trained at each t_k = k/K), integer in [1, ${MAX_STEPS}] [default: ${D.steps}]` })
+      .option('trainer', { type: 'string', describe: `exact (closed-form minimiser for the label sign pattern) or adam (full-batch, warm-started) [default: ${D.trainer}]` })
+      .option('lr', { type: 'string', describe: `Adam learning rate, >= ${MIN_LR} [default: ${D.lr}]` })
+      .option('epochs', { type: 'string', describe: `Adam epochs per time step, integer >= 1 [default: ${D.epochs}]` })
+      .option('scheme', { type: 'string', describe: `transport: euler or heun (heun needs the skip connection) [default: ${D.scheme}]` })
+      .option('rho', { type: 'string', describe: `class weight P(s = +1), in (0, 1) [default: ${D.rho}]` })
+      .option('seed', { type: 'string', describe: `seed of the random stream, integer in [0, 4294967295] [default: ${D.seed}]` })
+      .option('engine', { type: 'string', describe: 'particle engine: tfjs (float32, WebAssembly; optional dependency) or js (float64) [default: tfjs when installed, else js]' })
+      // plot simulate states its own --out (the chart) after these.
+      .option('out', { type: 'string', describe: 'write the document to this file (complete or not at all) instead of stdout' })
+  )
 }
 
 /** Read and check every flag, the memory need included, before anything is computed. */
@@ -77,7 +78,10 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
   // float32 particles overflow with large parameters: tfjs is then refused if asked for, else not used.
   const float32 = fitsFloat32(problem, sizes.d)
   if (requested === 'tfjs' && !float32) {
-    throw new ParameterError('engine', `tfjs computes in float32, which overflows at sigma = ${problem.sigma}, omega = ${problem.omega}, d = ${sizes.d} (squared norms of about d (sigma^2 + omega)); use --engine js`)
+    throw new ParameterError(
+      'engine',
+      `tfjs computes in float32, which overflows at sigma = ${problem.sigma}, omega = ${problem.omega}, d = ${sizes.d} (squared norms of about d (sigma^2 + omega)); use --engine js`,
+    )
   }
   // Loading tfjs takes a few tenths of a second: only once every other flag is known to be good,
   // and not at all when it is not to be used.
@@ -188,11 +192,13 @@ function summaryTable(doc: SimulationDocument): string {
   const keys = ['quantity', 'measured', 'theory_discrete', 'theory']
   const w = writer('table', keys)
   const rows = Object.keys(doc.measured.final).map((q, i) =>
-    w.row(i, { quantity: q, measured: text(doc.measured.final[q]), theory_discrete: text(doc.theory_discrete.final[q]), theory: text(doc.theory.final[q]) }))
+    w.row(i, { quantity: q, measured: text(doc.measured.final[q]), theory_discrete: text(doc.theory_discrete.final[q]), theory: text(doc.theory.final[q]) }),
+  )
   const p = doc.params
   const inside = doc.measured.steps.slice(1, -1).map((s) => s.self_consistent)
   const consistent = inside.length ? text(minOf(inside)) : 'no such t_k with K = 1'
-  const head = `simulate: d = ${p.d}, n = ${p.n}, sigma = ${p.sigma}, lambda = ${p.lambda}, ${p.particles} particles, ${p.steps} ${p.scheme} steps, trainer ${p.trainer}, engine ${p.engine}, seed ${p.seed}\n` +
+  const head =
+    `simulate: d = ${p.d}, n = ${p.n}, sigma = ${p.sigma}, lambda = ${p.lambda}, ${p.particles} particles, ${p.steps} ${p.scheme} steps, trainer ${p.trainer}, engine ${p.engine}, seed ${p.seed}\n` +
     `fraction of training points with self-consistent signs, lowest over 0 < t_k < 1: ${consistent}\n\n`
   return head + w.start() + rows.join('') + w.end()
 }

@@ -20,8 +20,14 @@ export function sweepOptions<T>(y: Argv<T>): Argv<T> {
     .option('format', { type: 'string', describe: `output format: ${TABLE_FORMATS.join(', ')} (jsonl: a header line, then one row per line, for --shard and merge) [default: table]` })
     .option('sig-figs', { type: 'string', describe: `significant digits of markdown and latex cells, integer in [1, 1000] [default: ${DEFAULT_SIG_FIGS}]` })
     .option('shard', { type: 'string', describe: 'compute only shard k of K (rows i with i mod K = k - 1), e.g. 2/4; merge the JSONL shards with flowgm merge' })
-    .option('out', { type: 'string', describe: 'write to this file (complete or not at all) instead of stdout; with --format jsonl the rows go to FILE.partial until complete, kept if the sweep is interrupted' })
-    .option('resume', { type: 'boolean', describe: 'complete the FILE.partial an interrupted run of the same command kept (needs --format jsonl --out FILE); without one, start afresh, or do nothing if FILE is already complete' })
+    .option('out', {
+      type: 'string',
+      describe: 'write to this file (complete or not at all) instead of stdout; with --format jsonl the rows go to FILE.partial until complete, kept if the sweep is interrupted',
+    })
+    .option('resume', {
+      type: 'boolean',
+      describe: 'complete the FILE.partial an interrupted run of the same command kept (needs --format jsonl --out FILE); without one, start afresh, or do nothing if FILE is already complete',
+    })
     .option('jobs', { type: 'string', describe: 'worker threads, integer in [1, 256] [default: the cores, when the grid is large enough to gain]' })
 }
 

@@ -31,7 +31,7 @@ export const PNG_SCALE = 2
 export async function toPng(svg: string, scale = PNG_SCALE): Promise<Uint8Array> {
   let Resvg: typeof import('@resvg/resvg-js').Resvg
   try {
-    ({ Resvg } = await import('@resvg/resvg-js'))
+    ;({ Resvg } = await import('@resvg/resvg-js'))
   } catch (e) {
     throw new Error(`PNG output needs @resvg/resvg-js with its native binary for this platform (${e instanceof Error ? e.message.split('\n')[0] : String(e)}); write .svg instead`)
   }
@@ -39,6 +39,8 @@ export async function toPng(svg: string, scale = PNG_SCALE): Promise<Uint8Array>
     fitTo: { mode: 'zoom', value: scale },
     background: 'white',
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
-  }).render().asPng()
+  })
+    .render()
+    .asPng()
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength)
 }

@@ -80,12 +80,14 @@ function jsEngine(P: number, d: number, next: RowSource): Engine {
         for (let i = 0; i < P; i++) {
           const o = i * d
           if (J === 1) {
-            const c0 = coefficients[i], v0 = vectors[0]
+            const c0 = coefficients[i],
+              v0 = vectors[0]
             for (let k = lo; k < hi; k++) X[o + k] = a * X[o + k] + c0 * v0[k]
           } else {
             for (let k = lo; k < hi; k++) X[o + k] *= a
             for (let j = 0; j < J; j++) {
-              const cj = coefficients[i * J + j], v = vectors[j]
+              const cj = coefficients[i * J + j],
+                v = vectors[j]
               for (let k = lo; k < hi; k++) X[o + k] += cj * v[k]
             }
           }

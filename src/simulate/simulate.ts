@@ -34,7 +34,10 @@ export interface SimulationSpec {
 }
 
 export type Row = Record<string, number>
-export interface Series { readonly final: Row; readonly steps: Row[] }
+export interface Series {
+  readonly final: Row
+  readonly steps: Row[]
+}
 
 export interface SimulationDocument {
   readonly params: Record<string, number | string | boolean>
@@ -95,7 +98,12 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
   const { problem, d, particles: P, steps: K, scheme } = spec
   const { n, sigma, lambda, omega, schedule, skip } = problem
   let clock = performance.now()
-  const lap = () => { const now = performance.now(); const s = (now - clock) / 1000; clock = now; return s }
+  const lap = () => {
+    const now = performance.now()
+    const s = (now - clock) / 1000
+    clock = now
+    return s
+  }
 
   const random = rng(spec.seed)
   const data = drawTrainingSet({ d, n, sigma, omega, rho: spec.rho }, random)
@@ -114,7 +122,7 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
     let ahead: Fit | undefined
     for (let k = 0; k < K; k++) {
       hooks.signal?.throwIfAborted()
-      const fit = ahead ?? await fitAt(k)
+      const fit = ahead ?? (await fitAt(k))
       ahead = scheme === 'heun' ? await fitAt(k + 1) : undefined
       const learnt = dae(fit, data, spec.trainer === 'adam' ? exact.fit(at(k)) : undefined)
       timing.training += lap()
@@ -153,11 +161,24 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
 function params(spec: SimulationSpec): Record<string, number | string | boolean> {
   const { problem: p } = spec
   return {
-    d: spec.d, n: p.n, sigma: p.sigma, lambda: p.lambda, omega: p.omega, rho: spec.rho,
-    particles: spec.particles, steps: spec.steps, scheme: spec.scheme, trainer: spec.trainer,
+    d: spec.d,
+    n: p.n,
+    sigma: p.sigma,
+    lambda: p.lambda,
+    omega: p.omega,
+    rho: spec.rho,
+    particles: spec.particles,
+    steps: spec.steps,
+    scheme: spec.scheme,
+    trainer: spec.trainer,
     ...(spec.trainer === 'adam' ? { lr: spec.lr, epochs: spec.epochs } : {}),
-    schedule: p.schedule.name, alpha: p.schedule.alpha, beta: p.schedule.beta, skip: p.skip,
-    seed: spec.seed, engine: spec.engine, version: VERSION,
+    schedule: p.schedule.name,
+    alpha: p.schedule.alpha,
+    beta: p.schedule.beta,
+    skip: p.skip,
+    seed: spec.seed,
+    engine: spec.engine,
+    version: VERSION,
   }
 }
 
@@ -177,7 +198,8 @@ function euler(h: number, fit: Fit, dots: Float64Array, J: number) {
  */
 function heun(h: number, now: Fit, ahead: Fit, dots: Float64Array, J: number) {
   const P = dots.length / J
-  const g0 = now.velocity.gamma, g1 = ahead.velocity.gamma
+  const g0 = now.velocity.gamma,
+    g1 = ahead.velocity.gamma
   const u1v0 = dot(ahead.velocity.u, now.velocity.v)
   const coefficients = new Float64Array(2 * P)
   for (let i = 0; i < P; i++) {
@@ -195,12 +217,19 @@ const sgn = (x: number): 1 | -1 => (x >= 0 ? 1 : -1)
 function dae(fit: Fit, data: TrainingSet, exact?: Fit): Row {
   const { d, n, A, xi } = data
   // mu_emp = A/n; solve the 2 x 2 normal equations for (m, q_xi).
-  const g11 = dot(A, A) / (n * n), g12 = dot(A, xi) / n, g22 = dot(xi, xi)
-  const r1 = dot(fit.w, A) / n, r2 = dot(fit.w, xi)
+  const g11 = dot(A, A) / (n * n),
+    g12 = dot(A, xi) / n,
+    g22 = dot(xi, xi)
+  const r1 = dot(fit.w, A) / n,
+    r2 = dot(fit.w, xi)
   const det = g11 * g22 - g12 * g12
   const row: Row = {
-    c: fit.c, m: (r1 * g22 - r2 * g12) / det, q_xi: (g11 * r2 - g12 * r1) / det, w_norm2: dot(fit.w, fit.w) / d,
-    self_consistent: fit.selfConsistent, grad_norm: fit.gradNorm,
+    c: fit.c,
+    m: (r1 * g22 - r2 * g12) / det,
+    q_xi: (g11 * r2 - g12 * r1) / det,
+    w_norm2: dot(fit.w, fit.w) / d,
+    self_consistent: fit.selfConsistent,
+    grad_norm: fit.gradNorm,
   }
   if (exact) {
     let dw = 0
@@ -218,7 +247,10 @@ function dae(fit: Fit, data: TrainingSet, exact?: Fit): Row {
  */
 function measurement(data: TrainingSet, P: number) {
   const { d, n, A, xi, mu } = data
-  const AA = dot(A, A), Axi = dot(A, xi), xixi = dot(xi, xi), mumu = dot(mu, mu)
+  const AA = dot(A, A),
+    Axi = dot(A, xi),
+    xixi = dot(xi, xi),
+    mumu = dot(mu, mu)
   const det = AA * xixi - Axi * Axi
   const vectors = [A, xi, mu]
   const signs = new Float64Array(P)
@@ -227,9 +259,15 @@ function measurement(data: TrainingSet, P: number) {
     vectors,
     /** The row at t from project(directions..., A, xi, mu): J dots per particle, the probes from `skip` on. */
     row(t: number, dots: Float64Array, norms: Float64Array, J: number, skip: number): Row {
-      let M = 0, Q = 0, rest = 0, norm = 0, cosSample = 0
+      let M = 0,
+        Q = 0,
+        rest = 0,
+        norm = 0,
+        cosSample = 0
       for (let i = 0; i < P; i++) {
-        const a = dots[i * J + skip], b = dots[i * J + skip + 1], m = dots[i * J + skip + 2]
+        const a = dots[i * J + skip],
+          b = dots[i * J + skip + 1],
+          m = dots[i * J + skip + 2]
         const s = sgn(a)
         signs[i] = s
         M += s * a

@@ -150,7 +150,10 @@ export class Grid {
 }
 
 /** A shard k/K of a sweep (1 <= k <= K). */
-export interface Shard { readonly k: number; readonly K: number }
+export interface Shard {
+  readonly k: number
+  readonly K: number
+}
 
 export const WHOLE: Shard = { k: 1, K: 1 }
 
@@ -175,4 +178,3 @@ export function shardRows(size: number, s: Shard): number {
 
 /** The j-th row index of shard s. */
 export const shardIndex = (s: Shard, j: number): number => s.k - 1 + j * s.K
-

@@ -14,7 +14,10 @@ export function sweepHeader(sweep: Sweep, shard: string): SweepHeader {
   const axes = Object.fromEntries(spec.axes.map((a) => [a.name, a.definition]))
   const schedule = typeof spec.schedule === 'string' ? spec.schedule : `alpha = ${spec.schedule.alpha}; beta = ${spec.schedule.beta}`
   const params = { schedule, skip: spec.skip, ...(spec.digits !== undefined ? { digits: spec.digits } : {}), ...(spec.command === 'compare' ? { t: 1 } : {}) }
-  const id = createHash('sha256').update(JSON.stringify({ flowgm: VERSION, sweep: spec.command, axes, params, keys: sweep.keys })).digest('hex').slice(0, 16)
+  const id = createHash('sha256')
+    .update(JSON.stringify({ flowgm: VERSION, sweep: spec.command, axes, params, keys: sweep.keys }))
+    .digest('hex')
+    .slice(0, 16)
   return { flowgm: VERSION, sweep: spec.command, id, shard, rows: sweep.grid.size, keys: sweep.keys, axes, params, caption: caption(spec) }
 }
 
@@ -27,9 +30,8 @@ function caption(spec: SweepSpec): string {
     'dae-compare': 'Test error of the learnt denoiser against the oracle denoiser',
     curves: 'Learnt denoiser and summary statistics of the generative flow over $t$',
   }[spec.command]
-  const schedule = typeof spec.schedule === 'string'
-    ? `${spec.schedule} schedule`
-    : `schedule $\\alpha(t) =$ \\texttt{${latexText(spec.schedule.alpha)}}, $\\beta(t) =$ \\texttt{${latexText(spec.schedule.beta)}}`
+  const schedule =
+    typeof spec.schedule === 'string' ? `${spec.schedule} schedule` : `schedule $\\alpha(t) =$ \\texttt{${latexText(spec.schedule.alpha)}}, $\\beta(t) =$ \\texttt{${latexText(spec.schedule.beta)}}`
   const params = spec.axes.map((a) => {
     const len = axisLength(a)
     const texts = Array.from({ length: Math.min(len, 8) }, (_, j) => (a.kind === 'values' ? axisText(a, j) : String(axisValue(a, j))))

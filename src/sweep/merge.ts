@@ -72,7 +72,7 @@ export async function mergeFiles(files: readonly string[], o: MergeOptions): Pro
     let previous = -1
     for await (const { i, line } of rows(s)) {
       if (i <= previous) throw bad(s.file, `line ${line}: row ${i} after row ${previous} (rows must come in grid order)`)
-      if (i >= total || (i % s.K) !== s.k - 1) throw bad(s.file, `line ${line}: row ${i} does not belong to shard ${s.k}/${s.K} of a ${total}-row sweep`)
+      if (i >= total || i % s.K !== s.k - 1) throw bad(s.file, `line ${line}: row ${i} does not belong to shard ${s.k}/${s.K} of a ${total}-row sweep`)
       if (owner[i] !== 0) throw bad(s.file, `overlaps ${shards[owner[i] - 1].file}: both hold row ${i}`)
       owner[i] = f + 1
       previous = i
@@ -99,7 +99,10 @@ export async function mergeFiles(files: readonly string[], o: MergeOptions): Pro
       if (head.done || head.value.i !== i) throw new Error(`merge: ${shards[f].file} changed while it was read`)
       text += w.row(i, head.value.row)
       heads[f] = await readers[f].next()
-      if (text.length > 1 << 16) { await sink.write(text); text = '' }
+      if (text.length > 1 << 16) {
+        await sink.write(text)
+        text = ''
+      }
     }
     await sink.write(text + w.end())
     await sink.commit()
@@ -129,8 +132,20 @@ async function readHeader(file: string): Promise<Shard> {
     } catch {
       throw bad(file, 'is not a flowgm sweep (its first line is not JSON; write sweeps with --format jsonl)')
     }
-    const ok = h !== null && typeof h === 'object' && typeof h.flowgm === 'string' && typeof h.sweep === 'string' && typeof h.id === 'string' &&
-      Number.isInteger(h.rows) && h.rows >= 0 && h.rows <= MAX_ROWS && Array.isArray(h.keys) && h.keys.every((k) => typeof k === 'string') && isRecord(h.axes) && isRecord(h.params) && typeof h.caption === 'string'
+    const ok =
+      h !== null &&
+      typeof h === 'object' &&
+      typeof h.flowgm === 'string' &&
+      typeof h.sweep === 'string' &&
+      typeof h.id === 'string' &&
+      Number.isInteger(h.rows) &&
+      h.rows >= 0 &&
+      h.rows <= MAX_ROWS &&
+      Array.isArray(h.keys) &&
+      h.keys.every((k) => typeof k === 'string') &&
+      isRecord(h.axes) &&
+      isRecord(h.params) &&
+      typeof h.caption === 'string'
     const m = typeof h?.shard === 'string' ? /^(\d+)\/(\d+)$/.exec(h.shard) : null
     if (!ok || !m) throw bad(file, 'is not a flowgm sweep (its first line is not a sweep header; write sweeps with --format jsonl)')
     const digits = h.params.digits

@@ -84,7 +84,12 @@ export async function runSweep(spec: SweepSpec, o: RunOptions): Promise<void> {
   const progress = progressBar(spec.command, total, 'rows', o.progress, from.rows)
   let done = from.rows
   const kept = (what: string) => `${what}: ${done} of ${total} rows kept in ${partialFile(o.out!)}; run the same command with --resume to complete it`
-  const sink = resumable ? openPartial(o.out!, from.bytes, () => { progress.end(); return kept('interrupted') }) : await openSink(o.out)
+  const sink = resumable
+    ? openPartial(o.out!, from.bytes, () => {
+        progress.end()
+        return kept('interrupted')
+      })
+    : await openSink(o.out)
   // A resumed file has its header (unless it was cut short in it); a new table's header waits
   // for its first rows, so that a sweep failing on them prints nothing that looks like output.
   const out = from.bytes ? sink : headed(sink, w.start())
@@ -113,7 +118,8 @@ export async function runSweep(spec: SweepSpec, o: RunOptions): Promise<void> {
     if (resumable) process.stderr.write(`flowgm: ${kept('stopped')}\n`)
     // A refusal raised by a row after others reached stdout is no longer a clean refusal (exit 2
     // promises nothing on stdout): the table printed is incomplete, exit 1.
-    if (e instanceof ParameterError && o.out === undefined && done > from.rows) throw new OutputError(`${flagText(e)} (at a row after ${done} of ${total} rows were printed: the table on standard output is incomplete)`)
+    if (e instanceof ParameterError && o.out === undefined && done > from.rows)
+      throw new OutputError(`${flagText(e)} (at a row after ${done} of ${total} rows were printed: the table on standard output is incomplete)`)
     throw e
   }
 }
@@ -136,7 +142,14 @@ function headed(sink: Sink, head: string): Pick<Sink, 'write'> {
  * than 2 jobs chunks ahead of what has been written: results are emitted in chunk order and
  * memory stays bounded whatever the size of the grid.
  */
-async function inWorkers(spec: SweepSpec, jobs: number, first: number, chunks: number, indicesOf: (c: number) => number[], emit: (indices: readonly number[], rows: readonly Cells[]) => Promise<void>): Promise<void> {
+async function inWorkers(
+  spec: SweepSpec,
+  jobs: number,
+  first: number,
+  chunks: number,
+  indicesOf: (c: number) => number[],
+  emit: (indices: readonly number[], rows: readonly Cells[]) => Promise<void>,
+): Promise<void> {
   const workers = Array.from({ length: jobs }, () => new Worker(WORKER, { workerData: { spec } }))
   const done = new Map<number, { indices: number[]; rows: Cells[] }>()
   const idle = workers.slice()
@@ -156,15 +169,17 @@ async function inWorkers(spec: SweepSpec, jobs: number, first: number, chunks: n
           if (m.error !== undefined) return reject(raisedError(m as PostedError))
           done.set(m.chunk, { indices: m.indices, rows: m.rows! })
           idle.push(worker)
-          writing = writing.then(async () => {
-            while (done.has(emitted)) {
-              const { indices, rows } = done.get(emitted)!
-              done.delete(emitted++)
-              await emit(indices, rows)
-              pump()
-            }
-            if (emitted === chunks) resolve()
-          }).catch(reject)
+          writing = writing
+            .then(async () => {
+              while (done.has(emitted)) {
+                const { indices, rows } = done.get(emitted)!
+                done.delete(emitted++)
+                await emit(indices, rows)
+                pump()
+              }
+              if (emitted === chunks) resolve()
+            })
+            .catch(reject)
           pump()
         })
         worker.on('error', reject)

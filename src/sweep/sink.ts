@@ -45,7 +45,11 @@ const kept = new Map<string, () => string>()
 
 function removeTemporaries(): void {
   for (const temporary of pending) {
-    try { unlinkSync(temporary) } catch { /* already gone */ }
+    try {
+      unlinkSync(temporary)
+    } catch {
+      /* already gone */
+    }
   }
   pending.clear()
 }
@@ -82,9 +86,15 @@ export function ioReason(e: unknown): string {
 export const writeFailure = (what: string, e: unknown): OutputError => new OutputError(`cannot write ${what}: ${ioReason(e)}`)
 
 /** Run an I/O step, its error told as a failure to write `what`. */
-const failingAs = (what: string) => async (step: () => Promise<void>): Promise<void> => {
-  try { await step() } catch (e) { throw writeFailure(what, e) }
-}
+const failingAs =
+  (what: string) =>
+  async (step: () => Promise<void>): Promise<void> => {
+    try {
+      await step()
+    } catch (e) {
+      throw writeFailure(what, e)
+    }
+  }
 
 /** Errors of the machine's resources, not of the name given: exit 1 even when opening. */
 const RESOURCE_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EFBIG', 'EMFILE', 'ENFILE'])
@@ -167,7 +177,10 @@ async function openStream(target: OutputTarget, flag: string): Promise<FileSink>
   }
   let closed = false
   const close = async () => {
-    if (!closed) { closed = true; await handle.close() }
+    if (!closed) {
+      closed = true
+      await handle.close()
+    }
   }
   const guarded = failingAs(target.name)
   return {
@@ -207,15 +220,16 @@ async function openReplacement(target: OutputTarget, flag: string): Promise<File
     position += bytes.length
   }
   const guarded = failingAs(target.name)
-  const finish = () => guarded(async () => {
-    await flush()
-    // The replaced file's permissions carry over to its replacement.
-    if (target.stats) await handle.chmod(target.stats.mode & 0o7777)
-    // Some file systems (NFS, quotas) report a full disk only here.
-    await handle.sync()
-    closed = true
-    await handle.close()
-  })
+  const finish = () =>
+    guarded(async () => {
+      await flush()
+      // The replaced file's permissions carry over to its replacement.
+      if (target.stats) await handle.chmod(target.stats.mode & 0o7777)
+      // Some file systems (NFS, quotas) report a full disk only here.
+      await handle.sync()
+      closed = true
+      await handle.close()
+    })
   const publish = async () => {
     await rename(temporary, target.path)
     release()
@@ -293,7 +307,11 @@ export function openPartial(path: string, keep: number | undefined, interrupted:
         for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at, position + at)
       } catch (e) {
         // Whole pieces only: what a full disk let through of this one is cut off again.
-        try { ftruncateSync(fd, position) } catch { /* --resume drops a cut last line anyway */ }
+        try {
+          ftruncateSync(fd, position)
+        } catch {
+          /* --resume drops a cut last line anyway */
+        }
         throw writeFailure(file, e)
       }
       position += bytes.length
@@ -309,7 +327,11 @@ export function openPartial(path: string, keep: number | undefined, interrupted:
       release()
     },
     async abort() {
-      try { close() } catch { /* the rows written are kept all the same */ }
+      try {
+        close()
+      } catch {
+        /* the rows written are kept all the same */
+      }
       release()
     },
   }

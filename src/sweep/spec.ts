@@ -63,9 +63,8 @@ export function sweepSpec(command: SweepCommand, a: SweepText, settings: SweepSe
       const axes = paramAxes(a, SWEEP_DEFAULTS.daeCompareN, true)
       const points = integer('points', a.points, 2, 10_000_000)
       if (points !== undefined && (a.t !== undefined || a['t-range'] !== undefined)) throw new ParameterError('points', 'cannot be combined with --t or --t-range')
-      const t = a.t !== undefined || a['t-range'] !== undefined
-        ? readAxis('t', a.t, a['t-range'], { min: 0, max: 1, phrase: 'a time in [0, 1]' }, '')
-        : uniformAxis('t', points ?? SWEEP_DEFAULTS.daePoints)
+      const t =
+        a.t !== undefined || a['t-range'] !== undefined ? readAxis('t', a.t, a['t-range'], { min: 0, max: 1, phrase: 'a time in [0, 1]' }, '') : uniformAxis('t', points ?? SWEEP_DEFAULTS.daePoints)
       return { command, axes: [...axes, t], schedule, skip, digits: digitsOf(axes) }
     }
     case 'curves': {

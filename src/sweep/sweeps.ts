@@ -69,11 +69,16 @@ export function prepareSweep(spec: SweepSpec): Sweep {
     })
     const problem: FlowProblem = {
       ...base,
-      n: value.n ?? base.n, sigma: value.sigma, lambda: value.lambda, omega: value.omega,
+      n: value.n ?? base.n,
+      sigma: value.sigma,
+      lambda: value.lambda,
+      omega: value.omega,
       text: { n: text.n, sigma: text.sigma, lambda: text.lambda, omega: text.omega },
     }
     const coordinates: { [key: string]: Value } = {}
-    spec.axes.forEach((a, j) => { if (gridKeys.includes(a.name)) coordinates[a.name] = coordinateCell(a, pos[j], spec.digits) })
+    spec.axes.forEach((a, j) => {
+      if (gridKeys.includes(a.name)) coordinates[a.name] = coordinateCell(a, pos[j], spec.digits)
+    })
     return { problem, value, text, coordinates }
   }
   // Rows in double precision are merged with Object.assign, not object spread: in V8 spreading an
@@ -175,7 +180,10 @@ function curvesSweep(spec: SweepSpec, grid: Grid, problem: FlowProblem, axisName
     const v = variantOf(problem).source
     const keys = ['t', ...v.daeKeys, ...STATES, ...v.flowKeys, 'digits_verified']
     return {
-      spec, grid, keys, exact: exactKeys(keys, axisNames),
+      spec,
+      grid,
+      keys,
+      exact: exactKeys(keys, axisNames),
       rows: (indices) => {
         if (!indices.length) return []
         const ts = indices.map((i) => axisText(t, i))
@@ -195,7 +203,10 @@ function curvesSweep(spec: SweepSpec, grid: Grid, problem: FlowProblem, axisName
   const sol = solve(problem)
   const keys = ['t', ...sol.daeKeys, ...sol.statsKeys]
   return {
-    spec, grid, keys, exact: exactKeys(keys, axisNames),
+    spec,
+    grid,
+    keys,
+    exact: exactKeys(keys, axisNames),
     rows: (indices) => {
       const ts = indices.map((i) => axisValue(t, i))
       const stats = sol.statsGrid(ts)

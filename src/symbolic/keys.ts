@@ -9,7 +9,8 @@ import { STATES, VARIANTS, type ModelSource } from './derive.js'
 export function modelKeys(source: ModelSource): { stats: string[]; dae: string[]; baselines: string[] } {
   const of = (pick: (v: ModelSource['variants'][(typeof VARIANTS)[number]]) => readonly string[]): string[] => {
     const [first, ...rest] = VARIANTS.map((v) => pick(source.variants[v]))
-    if (rest.some((keys) => keys.join() !== first.join())) throw new Error(`the variants' keys differ (${VARIANTS.map((v) => pick(source.variants[v]).join(',')).join(' / ')}): one row type cannot describe both`)
+    if (rest.some((keys) => keys.join() !== first.join()))
+      throw new Error(`the variants' keys differ (${VARIANTS.map((v) => pick(source.variants[v]).join(',')).join(' / ')}): one row type cannot describe both`)
     return [...first]
   }
   return { stats: [...STATES, ...of((v) => v.flowKeys)], dae: of((v) => v.daeKeys), baselines: [...source.baselines.keys] }

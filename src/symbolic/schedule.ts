@@ -71,7 +71,11 @@ export function compileSchedule(name: string, alphaText: string, betaText: strin
   const values = new FactoryBuilder(new Set())
   for (const [key, node] of Object.entries(nodes)) values.define(key, values.node(node))
   return {
-    name, alpha: alphaText, beta: betaText, alphadot: text('alphadot', alphaText), betadot: text('betadot', betaText),
+    name,
+    alpha: alphaText,
+    beta: betaText,
+    alphadot: text('alphadot', alphaText),
+    betadot: text('betadot', betaText),
     source: b.source(['t'], Object.keys(results), 'double', true),
     values: values.source(['t'], Object.keys(nodes), 'functional'),
     // (the slopes only: the locals they do not use are left out)
@@ -94,15 +98,26 @@ export function loadSchedule(src: ScheduleSource): Schedule {
   // Parsed when first needed (the guard of solve.ts), not for every schedule loaded.
   let nodes: MathNode[] | undefined
   return {
-    name: src.name, alpha: src.alpha, beta: src.beta, alphadot: src.alphadot, betadot: src.betadot,
-    values: src.values, slopes: src.slopes,
+    name: src.name,
+    alpha: src.alpha,
+    beta: src.beta,
+    alphadot: src.alphadot,
+    betadot: src.betadot,
+    values: src.values,
+    slopes: src.slopes,
     at(t: number) {
       const v = raw(t)
       // The boundary values are part of the definition (checked below); transcendental schedules
       // miss them by a rounding error (cos(pi/2) = 6e-17 in double), which would leave a spurious
       // 1/alpha at t = 1.
-      if (t === 0) { v[0] = 1; v[1] = 0 }
-      if (t === 1) { v[0] = 0; v[1] = 1 }
+      if (t === 0) {
+        v[0] = 1
+        v[1] = 0
+      }
+      if (t === 1) {
+        v[0] = 0
+        v[1] = 1
+      }
       return v
     },
     valueError(t: number) {
@@ -132,7 +147,12 @@ const BOUNDARY_TOLERANCE = 1e-12
  */
 export function checkSchedule(src: ScheduleSource): Schedule {
   const raw = compiled<() => (t: number) => number[]>(src.source)()
-  const expect: Array<[number, 0 | 1, number]> = [[0, 0, 1], [0, 1, 0], [1, 0, 0], [1, 1, 1]]
+  const expect: Array<[number, 0 | 1, number]> = [
+    [0, 0, 1],
+    [0, 1, 0],
+    [1, 0, 0],
+    [1, 1, 1],
+  ]
   for (const [t, i, want] of expect) {
     const got = raw(t)[i]
     const flag = i === 0 ? 'alpha' : 'beta'
@@ -144,7 +164,9 @@ export function checkSchedule(src: ScheduleSource): Schedule {
   for (let k = 0; k <= CHECK_POINTS; k++) {
     const t = k / CHECK_POINTS
     const [a, b, ad, bd] = raw(t)
-    ;[a, b, ad, bd].forEach((x, i) => { largest[i] = Math.max(largest[i], Math.abs(x)) })
+    ;[a, b, ad, bd].forEach((x, i) => {
+      largest[i] = Math.max(largest[i], Math.abs(x))
+    })
     const names = ['alpha', 'beta', "alpha'", "beta'"]
     const bad = [a, b, ad, bd].findIndex((x) => !Number.isFinite(x))
     if (bad >= 0) throw new ParameterError(bad % 2 === 0 ? 'alpha' : 'beta', `${names[bad]} must be finite on [0, 1], but ${names[bad]}(${t}) = ${fmt([a, b, ad, bd][bad])}`)
@@ -173,7 +195,8 @@ const w = (v: Values): number => v[0] * v[3] - v[2] * v[1]
 /** W over a range, from the enclosures of alpha, beta and their slopes. */
 const wOver = (a: Enclosure, b: Enclosure): Interval => {
   const products = (x: Interval, y: Interval) => [x[0] * y[0], x[0] * y[1], x[1] * y[0], x[1] * y[1]].map((p) => (Number.isNaN(p) ? 0 : p))
-  const p = products(a.value, b.slope), q = products(a.slope, b.value)
+  const p = products(a.value, b.slope),
+    q = products(a.slope, b.value)
   // Widened by a relative 1e-15 of the largest term: the rounding of the two products and the difference.
   const room = 1e-15 * maxOf([...p, ...q].map(Math.abs))
   return [minOf(p) - maxOf(q) - room, maxOf(p) - minOf(q) + room]
@@ -245,7 +268,10 @@ function proveSchedule(nodes: Readonly<Record<'alpha' | 'beta', MathNode>>, raw:
     return seen.get(key)!
   }
   let size = 0
-  for (const node of [nodes.alpha, nodes.beta]) node.traverse(() => { size++ })
+  for (const node of [nodes.alpha, nodes.beta])
+    node.traverse(() => {
+      size++
+    })
   const most = Math.max(100, Math.min(MAX_PIECES, Math.floor(MAX_WORK / size)))
   bisect(most, (piece, narrow) => {
     const { doubtful, doubts } = enclosed(piece)
@@ -282,7 +308,11 @@ function bisect(most: number, decide: (piece: Interval, narrow: boolean) => 'alp
     const narrow = piece[1] - piece[0] <= FINEST
     const undecided = decide(piece, narrow)
     if (!undecided || narrow) continue
-    if (visited >= most) throw new ParameterError(undecided, `the schedule conditions could not be verified on all of [0, 1] within ${most} pieces (alpha or beta varies too fast for an expression this long); give a simpler schedule`)
+    if (visited >= most)
+      throw new ParameterError(
+        undecided,
+        `the schedule conditions could not be verified on all of [0, 1] within ${most} pieces (alpha or beta varies too fast for an expression this long); give a simpler schedule`,
+      )
     const mid = (piece[0] + piece[1]) / 2
     pieces.push([mid, piece[1]], [piece[0], mid])
   }

@@ -32,7 +32,9 @@ export interface Model {
 let cached: Model | undefined
 
 /** The compiled variant a problem uses: with skip connection or without. */
-export function variantOf(p: { readonly skip: boolean }): CompiledVariant { return model().variants[p.skip ? 'skip' : 'noskip'] }
+export function variantOf(p: { readonly skip: boolean }): CompiledVariant {
+  return model().variants[p.skip ? 'skip' : 'noskip']
+}
 
 /** The compiled model (built once per process). */
 export function model(): Model {

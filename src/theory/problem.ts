@@ -68,7 +68,11 @@ export function checkParameters(p: { readonly n: number; readonly sigma: number;
   if (!Number.isFinite(omega) || !(omega > 0)) throw new ParameterError('omega', `must be a finite number > 0 (got ${omega})`)
   // The supported range: powers of sigma, omega, lambda up to the fourth stay within double
   // precision, and high precision (the reference and the guard's fallback) answers in seconds.
-  for (const [flag, x, rule] of [['sigma', p.sigma, PARAMETER_RANGE.sigma], ['omega', omega, PARAMETER_RANGE.omega], ['lambda', p.lambda, PARAMETER_RANGE.lambda]] as const) {
+  for (const [flag, x, rule] of [
+    ['sigma', p.sigma, PARAMETER_RANGE.sigma],
+    ['omega', omega, PARAMETER_RANGE.omega],
+    ['lambda', p.lambda, PARAMETER_RANGE.lambda],
+  ] as const) {
     if (x > rule.max || (x > 0 && x < rule.min) || (x === 0 && rule.min > 0)) throw new ParameterError(flag, `must lie in ${rule.phrase} (got ${x}): the range flowgm answers faithfully`)
   }
 }
@@ -100,4 +104,3 @@ function resolveSchedule(spec: ScheduleSpec): Schedule {
   }
   return checkSchedule(compileSchedule('custom', spec.alpha, spec.beta))
 }
-

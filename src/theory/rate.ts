@@ -18,7 +18,11 @@ import type { FlowProblem } from './problem.js'
 export const RATE_KEYS = ['C', 'C1', 'C_bo', 'C_bo1', 'ratio'] as const
 export type RateKey = (typeof RATE_KEYS)[number]
 
-export interface RatePoint { readonly n: string; readonly n_mse: Decimal; readonly n_bo_mse: Decimal }
+export interface RatePoint {
+  readonly n: string
+  readonly n_mse: Decimal
+  readonly n_bo_mse: Decimal
+}
 
 export interface RateResult {
   /** Route (a), with the expressions, or why there is none. */
@@ -60,7 +64,10 @@ export function rate(problem: FlowProblem, options: RateOptions): RateResult {
   const hs = ns.map((n) => new work(1).div(n))
   const fit = (fs: Decimal[]) => {
     const c = neville(hs, fs)
-    const c1 = neville(hs, fs.map((f, i) => f.minus(c).div(hs[i])))
+    const c1 = neville(
+      hs,
+      fs.map((f, i) => f.minus(c).div(hs[i])),
+    )
     return [c, c1]
   }
   const [C, C1] = fit(sequence.map((s) => s.n_mse))
@@ -84,7 +91,11 @@ function exactRate(problem: FlowProblem, D: DecimalConstructor): RateResult['exa
 function neville(hs: readonly Decimal[], fs: readonly Decimal[]): Decimal {
   const p = fs.slice()
   for (let m = 1; m < hs.length; m++) {
-    for (let j = hs.length - 1; j >= m; j--) p[j] = hs[j - m].times(p[j]).minus(hs[j].times(p[j - 1])).div(hs[j - m].minus(hs[j]))
+    for (let j = hs.length - 1; j >= m; j--)
+      p[j] = hs[j - m]
+        .times(p[j])
+        .minus(hs[j].times(p[j - 1]))
+        .div(hs[j - m].minus(hs[j]))
   }
   return p[hs.length - 1]
 }

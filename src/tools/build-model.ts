@@ -26,7 +26,7 @@ console.log(`flowgm: compiled model ${source.hash} (${source.schedules.length} s
 const keys = keysModule(source)
 if (!existsSync(KEYS) || readFileSync(KEYS, 'utf8') !== keys) {
   writeFileSync(KEYS, keys)
-  console.log('flowgm: the equations changed the rows\' keys: src/generated/keys.ts rewritten, compiling again')
+  console.log("flowgm: the equations changed the rows' keys: src/generated/keys.ts rewritten, compiling again")
   const tsc = spawnSync(process.execPath, [`${ROOT}node_modules/typescript/bin/tsc`, '-p', ROOT], { stdio: 'inherit' })
   if (tsc.status !== 0) process.exit(1)
 }

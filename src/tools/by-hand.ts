@@ -17,7 +17,13 @@ export function alphaBeta(schedule: NamedSchedule, t: number): [number, number] 
   return schedule === 'linear' ? [1 - t, t] : [Math.cos((Math.PI * t) / 2), Math.sin((Math.PI * t) / 2)]
 }
 
-export interface HandParams { readonly n: number; readonly sigma: number; readonly lambda: number; readonly omega: number; readonly skip: boolean }
+export interface HandParams {
+  readonly n: number
+  readonly sigma: number
+  readonly lambda: number
+  readonly omega: number
+  readonly skip: boolean
+}
 
 export function flowByHand(p: HandParams, schedule: NamedSchedule, t: number): { M: number; Q_xi: number; P: number; mse: number } {
   const { n, sigma, lambda, omega } = p

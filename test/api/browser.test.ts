@@ -24,7 +24,8 @@ const errors: string[] = []
 let bundle = ''
 
 /** Every number rounded to 12 significant digits, as the CLI prints it. */
-const twelve = (x: unknown): unknown => (typeof x === 'number' ? Number(x.toPrecision(12)) : x !== null && typeof x === 'object' ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, twelve(v)])) : x)
+const twelve = (x: unknown): unknown =>
+  typeof x === 'number' ? Number(x.toPrecision(12)) : x !== null && typeof x === 'object' ? Object.fromEntries(Object.entries(x).map(([k, v]) => [k, twelve(v)])) : x
 
 beforeAll(async () => {
   requireBuild()
@@ -33,20 +34,26 @@ beforeAll(async () => {
   await ensureChromium()
   browser = await launchChromium()
   page = await browser.newPage()
-  page.on('request', (r) => { if (!r.url().startsWith('data:') && r.url() !== 'about:blank') requests.push(r.url()) })
+  page.on('request', (r) => {
+    if (!r.url().startsWith('data:') && r.url() !== 'about:blank') requests.push(r.url())
+  })
   page.on('pageerror', (e) => errors.push(e.message))
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()) })
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text())
+  })
   await page.setContent('<!doctype html><title>flowgm</title>')
   await page.addScriptTag({ content: bundle })
 }, 180_000)
-afterAll(async () => { await browser?.close() })
+afterAll(async () => {
+  await browser?.close()
+})
 
 describe('the browser entry, bundled and run in Chromium', () => {
   it('bundles without Node modules (esbuild refuses any it cannot resolve for the browser)', () => {
     expect(bundle).not.toMatch(/["']node:/)
   })
 
-  it('solve(...).stats(1) and .dae(0.5) equal Node\'s to 12 digits', async () => {
+  it("solve(...).stats(1) and .dae(0.5) equal Node's to 12 digits", async () => {
     const inBrowser = await page!.evaluate(() => {
       const f = (globalThis as unknown as { flowgm: typeof import('../../src/browser.js') }).flowgm
       const s = f.solve(f.flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 }))
@@ -62,17 +69,31 @@ describe('the browser entry, bundled and run in Chromium', () => {
       const f = (globalThis as unknown as { flowgm: typeof import('../../src/browser.js') }).flowgm
       const p = f.flowProblem({ n: 16, sigma: 0.7, lambda: 0.1, schedule: sch })
       const precise = f.solvePrecise(p, { digits: 30 }).stats('0.5')
-      return { mse: f.solve(p).stats(0.5).mse, precise: precise.rows[0].mse.toString(), verified: precise.digitsVerified, C: f.rate(f.flowProblem({ n: 2, sigma: 1.5, lambda: 0.1 }), { digits: 15 }).exact?.values.C.toString() }
+      return {
+        mse: f.solve(p).stats(0.5).mse,
+        precise: precise.rows[0].mse.toString(),
+        verified: precise.digitsVerified,
+        C: f.rate(f.flowProblem({ n: 2, sigma: 1.5, lambda: 0.1 }), { digits: 15 }).exact?.values.C.toString(),
+      }
     }, schedule)
     const p = flowProblem({ n: 16, sigma: 0.7, lambda: 0.1, schedule })
     const precise = solvePrecise(p, { digits: 30 }).stats('0.5')
-    expect(twelve(inBrowser)).toEqual({ mse: twelve(solve(p).stats(0.5).mse), precise: precise.rows[0].mse.toString(), verified: precise.digitsVerified, C: rate(flowProblem({ n: 2, sigma: 1.5, lambda: 0.1 }), { digits: 15 }).exact?.values.C.toString() })
+    expect(twelve(inBrowser)).toEqual({
+      mse: twelve(solve(p).stats(0.5).mse),
+      precise: precise.rows[0].mse.toString(),
+      verified: precise.digitsVerified,
+      C: rate(flowProblem({ n: 2, sigma: 1.5, lambda: 0.1 }), { digits: 15 }).exact?.values.C.toString(),
+    })
   })
 
   it('a bad value is refused as in Node: a ParameterError naming the parameter', async () => {
     const refused = await page!.evaluate(() => {
       const f = (globalThis as unknown as { flowgm: typeof import('../../src/browser.js') }).flowgm
-      try { f.flowProblem({ n: 1, sigma: 1, lambda: 0 }) } catch (e) { return e instanceof f.ParameterError ? `${e.parameter}: ${e.rule}` : String(e) }
+      try {
+        f.flowProblem({ n: 1, sigma: 1, lambda: 0 })
+      } catch (e) {
+        return e instanceof f.ParameterError ? `${e.parameter}: ${e.rule}` : String(e)
+      }
       return 'accepted'
     })
     expect(refused).toBe('n: must be an integer >= 2 (got 1)')

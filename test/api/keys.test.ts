@@ -14,7 +14,7 @@ describe('src/generated/keys.ts', () => {
     expect(readFileSync(new URL('../../src/generated/keys.ts', import.meta.url), 'utf8')).toBe(keysModule(model().source))
   })
 
-  it('names the keys the solution\'s rows have, in their order, with and without skip connection', () => {
+  it("names the keys the solution's rows have, in their order, with and without skip connection", () => {
     for (const skip of [true, false]) {
       const s = solve(flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, skip }))
       expect(Object.keys(s.stats(0.5))).toEqual(['t', ...STATS_KEYS])

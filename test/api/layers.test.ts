@@ -27,9 +27,18 @@ function importsOf(file: string): string[] {
 
 describe('layers', () => {
   it('no file of the core folders (or of src/ itself, but the entry point) imports src/cli/', () => {
-    const core = [...CORE.flatMap((d) => filesUnder(join(SRC, d))), ...readdirSync(SRC).filter((f) => f.endsWith('.ts') && f !== 'index.ts').map((f) => join(SRC, f))]
+    const core = [
+      ...CORE.flatMap((d) => filesUnder(join(SRC, d))),
+      ...readdirSync(SRC)
+        .filter((f) => f.endsWith('.ts') && f !== 'index.ts')
+        .map((f) => join(SRC, f)),
+    ]
     expect(core.length).toBeGreaterThan(40)
-    const offending = core.flatMap((f) => importsOf(f).filter((i) => i.startsWith('cli/')).map((i) => `${relative(ROOT, f)} -> src/${i}`))
+    const offending = core.flatMap((f) =>
+      importsOf(f)
+        .filter((i) => i.startsWith('cli/'))
+        .map((i) => `${relative(ROOT, f)} -> src/${i}`),
+    )
     expect(offending).toEqual([])
   })
 

@@ -33,7 +33,9 @@ import { baselinesByHand, daeByHand, statsByHand, X, type Dec } from '../theory/
 import { beyondFiniteD } from '../cli/simulate-ref.js'
 
 const EXAMPLES = join(ROOT, 'examples')
-const SCRIPTS = readdirSync(EXAMPLES).filter((f) => f.endsWith('.mjs')).sort()
+const SCRIPTS = readdirSync(EXAMPLES)
+  .filter((f) => f.endsWith('.mjs'))
+  .sort()
 
 // ---------------------------------------------------------------------------------------------
 // Running a script: each distinct argv once (memoised), at most a few at a time.
@@ -44,7 +46,11 @@ const cache = new Map<string, Promise<Run>>()
 function example(script: string, ...flags: string[]): Promise<Run> {
   const args = [join('examples', script), ...flags]
   const key = JSON.stringify(args)
-  if (!cache.has(key)) cache.set(key, slot(() => spawnNode(args, 60_000)))
+  if (!cache.has(key))
+    cache.set(
+      key,
+      slot(() => spawnNode(args, 60_000)),
+    )
   return cache.get(key)!
 }
 
@@ -71,7 +77,10 @@ function parseCsv(text: string, file: string): Table {
   const [head, ...lines] = text.slice(0, -1).split('\n')
   const header = split(head)
   expect(header.length, `${file}: header ${head}`).toBeGreaterThan(0)
-  expect(header.every((h) => /^[A-Za-z_][\w]*$/.test(h)), `${file}: header ${head}`).toBe(true)
+  expect(
+    header.every((h) => /^[A-Za-z_][\w]*$/.test(h)),
+    `${file}: header ${head}`,
+  ).toBe(true)
   expect(lines.length, `${file}: rows`).toBeGreaterThan(0)
   const rows = lines.map((line) => {
     const cells = split(line)
@@ -101,13 +110,20 @@ function close(actual: number, expected: number, what: string, rel = 1e-11, abs 
 // ---------------------------------------------------------------------------------------------
 // Independent formulas (see the header comment).
 
-interface Params { n: number; sigma: number; lambda: number; omega: number }
+interface Params {
+  n: number
+  sigma: number
+  lambda: number
+  omega: number
+}
 type Sched = (t: number) => { a: number; b: number; da: number; db: number }
 const LINEAR: Sched = (t) => ({ a: 1 - t, b: t, da: -1, db: 1 })
 // α(1) = 0 and β(0) = 0 exactly, by the schedule's definition (cos(π/2) is 6e-17 in double).
 const TRIG: Sched = (t) => ({
-  a: t === 1 ? 0 : Math.cos((Math.PI * t) / 2), b: t === 0 ? 0 : Math.sin((Math.PI * t) / 2),
-  da: (-Math.PI / 2) * Math.sin((Math.PI * t) / 2), db: (Math.PI / 2) * Math.cos((Math.PI * t) / 2),
+  a: t === 1 ? 0 : Math.cos((Math.PI * t) / 2),
+  b: t === 0 ? 0 : Math.sin((Math.PI * t) / 2),
+  da: (-Math.PI / 2) * Math.sin((Math.PI * t) / 2),
+  db: (Math.PI / 2) * Math.cos((Math.PI * t) / 2),
 })
 
 const KL = ({ n, sigma: s, lambda: l, omega: w }: Params) => ({ K: n + l - 1, L: l * (w + s * s) + (n - 1) * s * s })
@@ -130,7 +146,10 @@ const atOne = (p: Params) => ({ ...flow(p, { a: 0, b: 1 }), ...numbers(baselines
 // Each example: its small settings and the values checked. A new example needs an entry here.
 
 type Files = Record<string, Table>
-interface Expectation { readonly flags: readonly string[]; readonly check: (files: Files) => void }
+interface Expectation {
+  readonly flags: readonly string[]
+  readonly check: (files: Files) => void
+}
 
 const rowsOf = (files: Files, name: string) => {
   expect(Object.keys(files), `${name} written`).toContain(name)
@@ -209,7 +228,14 @@ const EXPECTED: Record<string, Expectation> = {
         close(num(r, 'oracle_mse'), want.oracle_mse, `oracle_mse at t = ${r.t}`)
       }
       // At t = 1/2, α = β = 1/√2: the oracle's error is σ²/(1 + σ²) = 0.09/1.09.
-      close(num(rows.find((r) => r.t === '0.5')!, 'oracle_mse'), 0.09 / 1.09, 'oracle_mse at t = 0.5')
+      close(
+        num(
+          rows.find((r) => r.t === '0.5')!,
+          'oracle_mse',
+        ),
+        0.09 / 1.09,
+        'oracle_mse at t = 0.5',
+      )
     },
   },
   'rate-constant.mjs': {
@@ -260,12 +286,21 @@ describe('examples/*.mjs', () => {
       expect(r.code, show(r)).toBe(0)
       expect(r.stderr, show(r)).toBe('')
       // One `wrote FILE` line per file written, and nothing else written.
-      const wrote = r.stdout.split('\n').filter((l) => l.startsWith('wrote ')).map((l) => l.slice('wrote '.length))
+      const wrote = r.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('wrote '))
+        .map((l) => l.slice('wrote '.length))
       const written = readdirSync(outDir()).sort()
       expect(wrote.map((f) => f.split(/[\\/]/).pop()).sort(), show(r)).toEqual(written)
       for (const f of wrote) expect(existsSync(f), `${f} (printed path)`).toBe(true)
-      expect(written.some((f) => f.endsWith('.svg')), show(r)).toBe(true)
-      expect(written.some((f) => f.endsWith('.csv')), show(r)).toBe(true)
+      expect(
+        written.some((f) => f.endsWith('.svg')),
+        show(r),
+      ).toBe(true)
+      expect(
+        written.some((f) => f.endsWith('.csv')),
+        show(r),
+      ).toBe(true)
       const tables: Files = {}
       for (const f of written) {
         const text = readFileSync(join(outDir(), f), 'utf8')
@@ -309,7 +344,25 @@ describe('examples/library.ts', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }))
 
   it('compiles under tsc --strict and prints what the closed forms give', () => {
-    const tsc = spawnSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--rootDir', EXAMPLES, '--outDir', out, join(EXAMPLES, 'library.ts')], { encoding: 'utf8' })
+    const tsc = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules/typescript/bin/tsc'),
+        '--strict',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--rootDir',
+        EXAMPLES,
+        '--outDir',
+        out,
+        join(EXAMPLES, 'library.ts'),
+      ],
+      { encoding: 'utf8' },
+    )
     expect(tsc.stdout + tsc.stderr).toBe('')
     const run = spawnSync(process.execPath, [join(out, 'library.js')], { encoding: 'utf8', cwd: ROOT, timeout: 60_000 })
     expect(run.stderr).toBe('')

@@ -12,7 +12,12 @@ import { BROKEN_TERMS } from './schedule-cases.js'
 
 const validate = (alpha: string, beta: string): FlowProblem => flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, schedule: { alpha, beta } })
 const refusal = (alpha: string, beta: string): ParameterError => {
-  try { validate(alpha, beta) } catch (e) { if (e instanceof ParameterError) return e; throw e }
+  try {
+    validate(alpha, beta)
+  } catch (e) {
+    if (e instanceof ParameterError) return e
+    throw e
+  }
   throw new Error(`accepted: --alpha '${alpha}' --beta '${beta}'`)
 }
 /** The point a message names last, after `near t = ` or in `W(t)`, `beta(t)`... */
@@ -72,18 +77,19 @@ describe('a singular term at an interior point is refused, wherever it lies', ()
 })
 
 describe('a W <= 0 or a negative value narrower than the grid step is refused', () => {
-  it('a bump of width 1e-6 at 0.12345 (beta\' = 1 - 2e-4 (t-c)/1e-12 exp(...) < 0 on its right)', () => {
+  it("a bump of width 1e-6 at 0.12345 (beta' = 1 - 2e-4 (t-c)/1e-12 exp(...) < 0 on its right)", () => {
     const e = refusal('1-t', 't + 1e-4*exp(-((t-0.12345)/1e-6)^2)')
     expect(e.rule).toMatch(/^W = alpha\*beta' - alpha'\*beta must be > 0 on \(0, 1\)/)
     // The point named is a real violation: W = (1 - t) beta' + beta < 0 there, by hand (W < 0 for
     // (t - c)/1e-6 in about (0.0057, 2.3)).
-    const t = named(e), x = (t - 0.12345) / 1e-6
+    const t = named(e),
+      x = (t - 0.12345) / 1e-6
     const bump = 1e-4 * Math.exp(-x * x)
-    expect((1 - t) * (1 - 2 * x * bump / 1e-6) + t + bump, `W at ${t}`).toBeLessThan(0)
+    expect((1 - t) * (1 - (2 * x * bump) / 1e-6) + t + bump, `W at ${t}`).toBeLessThan(0)
     expect(Math.abs(t - 0.12345)).toBeLessThan(2.3e-6)
   })
 
-  it('an oscillation that vanishes at every grid point: beta\' = 1 + 1e-4 8000 pi cos(8000 pi t) < 0 between them', () => {
+  it("an oscillation that vanishes at every grid point: beta' = 1 + 1e-4 8000 pi cos(8000 pi t) < 0 between them", () => {
     expect(refusal('1-t', 't+1e-4*sin(8000*pi*t)').rule).toMatch(/^W = /)
   })
 
@@ -96,8 +102,14 @@ describe('a W <= 0 or a negative value narrower than the grid step is refused', 
 
 describe('valid schedules are still accepted', () => {
   it.each([
-    ['1-t', 't'], ['cos(pi*t/2)', 'sin(pi*t/2)'], ['1-t^2', 't^2'], ['(1-t)^2', '1-(1-t)^2'], ['cos(pi*t^2/2)', 'sin(pi*t^2/2)'],
-    ['1-t', 't^1.5'], ['1-t', 't+1e-6*sin(8000*pi*t)'], ['1-t', 't+0.01*sin(100*t)*t*(1-t)'],
+    ['1-t', 't'],
+    ['cos(pi*t/2)', 'sin(pi*t/2)'],
+    ['1-t^2', 't^2'],
+    ['(1-t)^2', '1-(1-t)^2'],
+    ['cos(pi*t^2/2)', 'sin(pi*t^2/2)'],
+    ['1-t', 't^1.5'],
+    ['1-t', 't+1e-6*sin(8000*pi*t)'],
+    ['1-t', 't+0.01*sin(100*t)*t*(1-t)'],
     // Steep, and 0 in double from t = 0.38 on: the conditions hold to rounding there.
     ['1-tanh(50*t)/tanh(50)', 'tanh(50*t)/tanh(50)'],
     ['1-tanh(50*(t-0.5))/2/tanh(25)-0.5', 'tanh(50*(t-0.5))/2/tanh(25)+0.5'],
@@ -138,14 +150,17 @@ describe('schedule messages show the violation', () => {
   })
 
   it('property: an end value off by more than the tolerance is printed with its deviation', () => {
-    fc.assert(fc.property(fc.double({ min: 1.5e-12, max: 1e-3, noNaN: true }), fc.boolean(), fc.constantFrom('alpha', 'beta'), (d, up, flag) => {
-      const delta = (up ? 1 : -1) * d
-      // alpha(0) = 1 + delta, or beta(1) = 1 + delta.
-      const [alpha, beta] = flag === 'alpha' ? [`(1-t)*(1+${delta})`, 't'] : ['1-t', `t*(1+${delta})`]
-      const e = refusal(alpha, beta)
-      const printed = Number(/= (\S+)$/.exec(e.rule)?.[1])
-      return e.parameter === flag && printed !== 1 && Math.abs(printed - (1 + delta)) <= d / 100 + 1e-16
-    }), { seed: 15, numRuns: 200 })
+    fc.assert(
+      fc.property(fc.double({ min: 1.5e-12, max: 1e-3, noNaN: true }), fc.boolean(), fc.constantFrom('alpha', 'beta'), (d, up, flag) => {
+        const delta = (up ? 1 : -1) * d
+        // alpha(0) = 1 + delta, or beta(1) = 1 + delta.
+        const [alpha, beta] = flag === 'alpha' ? [`(1-t)*(1+${delta})`, 't'] : ['1-t', `t*(1+${delta})`]
+        const e = refusal(alpha, beta)
+        const printed = Number(/= (\S+)$/.exec(e.rule)?.[1])
+        return e.parameter === flag && printed !== 1 && Math.abs(printed - (1 + delta)) <= d / 100 + 1e-16
+      }),
+      { seed: 15, numRuns: 200 },
+    )
   })
 })
 
@@ -156,9 +171,12 @@ describe('property: non-smooth or singular terms anywhere in (0, 1) are refused'
   const size = fc.constantFrom('1e-9', '1e-3', '0.05')
   const term = fc.tuple(fc.constantFrom(...BROKEN_TERMS), point, size)
   it('kinks, steps, poles, infinite slopes, removable singularities', () => {
-    fc.assert(fc.property(term, ([make, c, eps]) => {
-      const e = refusal('1-t', `t+${eps}*t*(1-t)*${make(String(c))}`)
-      return e.parameter === 'beta' || (e.parameter === 'alpha' && e.rule.startsWith('W = '))
-    }), { seed: 1515, numRuns: 150 })
+    fc.assert(
+      fc.property(term, ([make, c, eps]) => {
+        const e = refusal('1-t', `t+${eps}*t*(1-t)*${make(String(c))}`)
+        return e.parameter === 'beta' || (e.parameter === 'alpha' && e.rule.startsWith('W = '))
+      }),
+      { seed: 1515, numRuns: 150 },
+    )
   })
 })

@@ -14,7 +14,18 @@ import { trainingSet } from './finite-d.js'
 const problem = flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 })
 const noSkip = flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, skip: false })
 const spec = (o: Partial<SimulationSpec> = {}): SimulationSpec => ({
-  problem, d: 40, rho: 0.5, particles: 12, steps: 3, trainer: 'exact', lr: 1e-2, epochs: 1, scheme: 'euler', seed: 1, engine: 'js', ...o,
+  problem,
+  d: 40,
+  rho: 0.5,
+  particles: 12,
+  steps: 3,
+  trainer: 'exact',
+  lr: 1e-2,
+  epochs: 1,
+  scheme: 'euler',
+  seed: 1,
+  engine: 'js',
+  ...o,
 })
 
 /** checkSpec's answer: the refusal's message, or 'accepted'. */
@@ -102,7 +113,8 @@ async function byHand(s: SimulationSpec): Promise<Row[]> {
   const exact = exactTrainer(data, lambda, skip)
   const trainer = s.trainer === 'adam' ? adamTrainer(data, lambda, skip, { lr: s.lr, epochs: s.epochs }) : exact
   const X = Array.from({ length: s.particles }, () => random.fillNormals(new Float64Array(s.d)))
-  const K = s.steps, h = 1 / K
+  const K = s.steps,
+    h = 1 / K
   const fits: Fit[] = []
   for (let k = 0; k < K; k++) fits.push(await trainer.fit(schedule.at(k / K)))
   fits.push(exact.fit(schedule.at(1)))
@@ -114,7 +126,13 @@ async function byHand(s: SimulationSpec): Promise<Row[]> {
   for (let k = 0; k < K; k++) {
     for (const x of X) {
       const b0 = b(fits[k], x)
-      const next = s.scheme === 'euler' ? b0 : b(fits[k + 1], x.map((xi, i) => xi + h * b0[i])).map((b1, i) => (b0[i] + b1) / 2)
+      const next =
+        s.scheme === 'euler'
+          ? b0
+          : b(
+              fits[k + 1],
+              x.map((xi, i) => xi + h * b0[i]),
+            ).map((b1, i) => (b0[i] + b1) / 2)
       for (let i = 0; i < s.d; i++) x[i] += h * next[i]
     }
     rows.push(observe(X, data))
@@ -166,7 +184,7 @@ describe('simulate: trainer options, progress and timing', () => {
     const { data } = trainingSet(problem, s.d, s.seed)
     let S01 = 0
     for (let i = 0; i < data.x0.length; i++) S01 += data.x0[i] * data.x1[i]
-    const wNorm2 = Array.from(data.A, (a) => (lr * a / (Math.abs(a) + 1e-8)) ** 2).reduce((x, y) => x + y) / s.d
+    const wNorm2 = Array.from(data.A, (a) => ((lr * a) / (Math.abs(a) + 1e-8)) ** 2).reduce((x, y) => x + y) / s.d
     const first = document.measured.steps[0]
     expect(Math.abs(first.c - (lr * S01) / (Math.abs(S01) + 1e-8))).toBeLessThan(3.5e-17)
     expect(Math.abs(first.w_norm2 / wNorm2 - 1)).toBeLessThan(2.2e-15)
@@ -179,7 +197,11 @@ describe('simulate: trainer options, progress and timing', () => {
     const start = performance.now()
     const { timing } = await simulate(spec(), { onStep: (done, total) => calls.push([done, total]) })
     const wall = (performance.now() - start) / 1000
-    expect(calls).toEqual([[1, 3], [2, 3], [3, 3]])
+    expect(calls).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ])
     // Laps of the same clock, in seconds, taken inside the call: each >= 0 and together within
     // the wall time of the call (plus rounding of the subtractions, far below 1e-9 s).
     const laps = [timing.setup, timing.training, timing.transport]

@@ -62,7 +62,14 @@ describe('grid order and shards', () => {
   const grid = new Grid([readAxis('sigma', '1,2', undefined, POSITIVE, '1'), readAxis('n', '2,4,8', undefined, N, '8')])
   it('rows run over the last axis fastest', () => {
     expect(grid.size).toBe(6)
-    expect(Array.from({ length: 6 }, (_, i) => grid.position(i))).toEqual([[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]])
+    expect(Array.from({ length: 6 }, (_, i) => grid.position(i))).toEqual([
+      [0, 0],
+      [0, 1],
+      [0, 2],
+      [1, 0],
+      [1, 1],
+      [1, 2],
+    ])
   })
   it.each([1, 2, 3, 4, 7, 10])('the K = %i shards partition every grid size: each row exactly once', (K) => {
     for (const size of [0, 1, 5, 6, 23]) {

@@ -27,10 +27,12 @@ const fresh = (): string => tmp.path(`out${++serial}.jsonl`)
 
 let long: Buffer
 let small: string
-beforeEach(once(async () => {
-  long = Buffer.from(await sweepFile(LONG, tmp.path('long.jsonl')))
-  small = await sweepFile(SMALL, tmp.path('small.jsonl'))
-}))
+beforeEach(
+  once(async () => {
+    long = Buffer.from(await sweepFile(LONG, tmp.path('long.jsonl')))
+    small = await sweepFile(SMALL, tmp.path('small.jsonl'))
+  }),
+)
 
 /** The byte offset just after line `n` (1: the header) of a file. */
 function lineEnd(text: Buffer, n: number): number {
@@ -101,7 +103,10 @@ describe('--resume refuses, leaving the files as they were', () => {
     const partial = `${out}.partial`
     if (files.partial !== undefined) writeFileSync(partial, files.partial)
     if (files.out !== undefined) writeFileSync(out, files.out)
-    const e = await sweepFile(flags, out, { resume: o.resume ?? true, shard: o.shard }).then(() => undefined, (x: unknown) => x)
+    const e = await sweepFile(flags, out, { resume: o.resume ?? true, shard: o.shard }).then(
+      () => undefined,
+      (x: unknown) => x,
+    )
     expect(e).toBeInstanceOf(ParameterError)
     expect((e as Error).message).toBe(message(out, partial))
     expect(existsSync(partial) ? readFileSync(partial, 'utf8') : undefined).toBe(files.partial)
@@ -110,7 +115,9 @@ describe('--resume refuses, leaving the files as they were', () => {
   /** The reference's lines: the header, then rows 0..4 (and '' after the last newline). */
   let head: string
   let rows: string[]
-  beforeEach(() => { [head, ...rows] = small.split('\n') })
+  beforeEach(() => {
+    ;[head, ...rows] = small.split('\n')
+  })
   const headerOf = (text: string) => JSON.parse(text.split('\n')[0]) as Record<string, unknown>
   const another = (p: string, why: string) => `resume: ${p} is another sweep (${why}); delete it or choose another --out`
   const notSweep = (p: string) => `resume: ${p} is not a flowgm sweep (its first line is not a sweep header); delete it or choose another --out`
@@ -161,7 +168,8 @@ describe('--resume refuses, leaving the files as they were', () => {
   })
 
   it('FILE without a partial file: incomplete, with a trailing fragment, or another sweep', async () => {
-    const held = (n: number) => (out: string, p: string) => `resume: ${out} holds ${n} of the 5 rows of this sweep and there is no ${p} to continue; delete it, or run without --resume to compute it again`
+    const held = (n: number) => (out: string, p: string) =>
+      `resume: ${out} holds ${n} of the 5 rows of this sweep and there is no ${p} to continue; delete it, or run without --resume to compute it again`
     await refused(SMALL, { out: [head, ...rows.slice(0, 3), ''].join('\n') }, held(3))
     await refused(SMALL, { out: small + '{"i":5' }, held(5))
     await refused(SMALL, { out: [head, ''].join('\n') }, held(0))
@@ -174,7 +182,10 @@ describe('--resume refuses, leaving the files as they were', () => {
 
   it('a new run into a directory that does not exist', async () => {
     const out = tmp.path('no-such-dir/out.jsonl')
-    const e = await sweepFile(SMALL, out).then(() => undefined, (x: unknown) => x)
+    const e = await sweepFile(SMALL, out).then(
+      () => undefined,
+      (x: unknown) => x,
+    )
     expect(e).toBeInstanceOf(ParameterError)
     expect((e as Error).message).toBe(`out: cannot write ${out}: its directory does not exist`)
   })

@@ -41,20 +41,35 @@ const printed = (x: number): Decimal => new Decimal(x.toPrecision(DOUBLE_DIGITS)
 /** Whether `shown` is within one unit of its last digit of the exact value. */
 function faithful(shown: Decimal, exact: Decimal): boolean {
   if (exact.isZero()) return shown.isZero()
-  const unit = new Decimal(10).pow(exact.abs().log(10).floor().minus(DOUBLE_DIGITS - 1))
+  const unit = new Decimal(10).pow(
+    exact
+      .abs()
+      .log(10)
+      .floor()
+      .minus(DOUBLE_DIGITS - 1),
+  )
   return shown.minus(exact).abs().lt(unit)
 }
 
 /** Every key of dae and stats at the case's t, double against high precision: the keys that are wrong. */
 function wrongDigits(c: Case): string[] {
-  const options = { n: Number(c.n), sigma: Number(c.sigma), lambda: Number(c.lambda), omega: Number(c.omega), schedule: c.schedule, skip: c.skip, text: { n: c.n, sigma: c.sigma, lambda: c.lambda, omega: c.omega } }
+  const options = {
+    n: Number(c.n),
+    sigma: Number(c.sigma),
+    lambda: Number(c.lambda),
+    omega: Number(c.omega),
+    schedule: c.schedule,
+    skip: c.skip,
+    text: { n: c.n, sigma: c.sigma, lambda: c.lambda, omega: c.omega },
+  }
   const t = Number(c.t)
   // The t of the row is the double's shortest text (what the CLI prints), so hp computes there too.
   const tText = String(t)
   const double = { ...learntDae(flowProblem(options)).at(t), ...solve(flowProblem(options)).stats(t) }
   const hpProblem = flowProblem({ ...options, highPrecision: true })
   const exact = { ...daeHp(hpProblem, [tText], { digits: 25 }).rows[0], ...statsHp(hpProblem, [tText], { digits: 25 }).rows[0] }
-  return Object.keys(exact).filter((k) => k !== 't' && !faithful(printed(double[k]), exact[k]))
+  return Object.keys(exact)
+    .filter((k) => k !== 't' && !faithful(printed(double[k]), exact[k]))
     .map((k) => `${k}: printed ${printed(double[k]).toString()}, exact ${exact[k].toSignificantDigits(16).toString()}`)
 }
 
@@ -81,17 +96,20 @@ const NAMED: ReadonlyArray<[string, Partial<Case>]> = [
 describe('edge cases: every printed digit right (double against 25-digit high precision)', () => {
   for (const [name, change] of NAMED) {
     it(`${name}: linear and trig, with and without skip connection`, () => {
-      for (const schedule of ['linear', 'trig'] as const) for (const skip of [true, false]) {
-        const c = { ...base, ...change, schedule, skip }
-        expect(wrongDigits(c), JSON.stringify(c)).toEqual([])
-      }
+      for (const schedule of ['linear', 'trig'] as const)
+        for (const skip of [true, false]) {
+          const c = { ...base, ...change, schedule, skip }
+          expect(wrongDigits(c), JSON.stringify(c)).toEqual([])
+        }
     })
   }
   it('schedules whose W vanishes at an end, or that cancel in double near t = 0, at t near both ends', () => {
-    for (const schedule of SCHEDULES.slice(2)) for (const skip of [true, false]) for (const t of ['1e-9', '0.001', '0.999999999', '1']) {
-      const c = { ...base, schedule, skip, t }
-      expect(wrongDigits(c), JSON.stringify(c)).toEqual([])
-    }
+    for (const schedule of SCHEDULES.slice(2))
+      for (const skip of [true, false])
+        for (const t of ['1e-9', '0.001', '0.999999999', '1']) {
+          const c = { ...base, schedule, skip, t }
+          expect(wrongDigits(c), JSON.stringify(c)).toEqual([])
+        }
   })
 })
 
@@ -122,10 +140,13 @@ const RUNS = 12
 describe('edge cases: random (fast-check, fixed seed)', () => {
   it(`${RUNS} random edge cases: every printed digit right`, () => {
     let tried = 0
-    fc.assert(fc.property(edgeCase, (c) => {
-      tried++
-      expect(wrongDigits(c), JSON.stringify(c)).toEqual([])
-    }), { numRuns: RUNS, seed: 20261125 })
+    fc.assert(
+      fc.property(edgeCase, (c) => {
+        tried++
+        expect(wrongDigits(c), JSON.stringify(c)).toEqual([])
+      }),
+      { numRuns: RUNS, seed: 20261125 },
+    )
     console.log(`edge cases: ${tried} random cases tried, every printed digit right`)
     expect(tried).toBe(RUNS)
   })
@@ -135,7 +156,9 @@ describe('refusals where neither solver answers', () => {
   it('sigma = 1e-8 with lambda = 0: a clear refusal naming --sigma and the condition', () => {
     // P falls from 1 to about sigma in a boundary layer at t = 1 (docs/theory.md section 4, the
     // sanity limit P -> sqrt(alpha^2 + beta^2 sigma^2) at n -> infinity shows the scale).
-    expect(() => solve(flowProblem({ n: 8, sigma: 1e-8, lambda: 0 }))).toThrow(/^sigma: the flow ODE cannot be integrated at sigma = 1e-8, lambda = 0, n = 8.*lambda\/n = 0 are both tiny\); give a larger sigma, or a larger lambda or smaller n$/)
+    expect(() => solve(flowProblem({ n: 8, sigma: 1e-8, lambda: 0 }))).toThrow(
+      /^sigma: the flow ODE cannot be integrated at sigma = 1e-8, lambda = 0, n = 8.*lambda\/n = 0 are both tiny\); give a larger sigma, or a larger lambda or smaller n$/,
+    )
   })
 
   it('lambda = 0.1 at n = 1e14 regularises as little as lambda = 0: the refusal names lambda/n, and Result A is still answered', () => {

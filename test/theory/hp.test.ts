@@ -53,13 +53,27 @@ function daeByHand(p: Params, [alpha, beta]: [Dec, Dec]): Record<string, Dec> {
   const c = beta.times(L).div(D)
   const m = n.times(alpha.pow(2)).times(K).div(n.plus(l).times(D))
   const q = alpha.times(beta).times(L).div(n.plus(l).times(D)).neg()
-  const wn2 = m.pow(2).times(w.plus(s2.div(n))).plus(n.times(q.pow(2)))
+  const wn2 = m
+    .pow(2)
+    .times(w.plus(s2.div(n)))
+    .plus(n.times(q.pow(2)))
   const one = new X(1).minus(c.times(beta))
   return {
-    c, m, q_xi: q, w_norm2: wn2,
+    c,
+    m,
+    q_xi: q,
+    w_norm2: wn2,
     w_cos: m.times(w).div(w.times(wn2).sqrt()),
-    test_mse: one.pow(2).times(w.plus(s2)).plus(c.pow(2).times(alpha.pow(2))).plus(wn2).minus(one.times(m).times(w).times(2)),
-    oracle_mse: alpha.pow(2).times(s2).div(alpha.pow(2).plus(beta.pow(2).times(s2))),
+    test_mse: one
+      .pow(2)
+      .times(w.plus(s2))
+      .plus(c.pow(2).times(alpha.pow(2)))
+      .plus(wn2)
+      .minus(one.times(m).times(w).times(2)),
+    oracle_mse: alpha
+      .pow(2)
+      .times(s2)
+      .div(alpha.pow(2).plus(beta.pow(2).times(s2))),
     margin: alpha.pow(2).times(beta).times(w).times(n.minus(1)).div(D),
   }
 }
@@ -71,7 +85,11 @@ function daeByHand(p: Params, [alpha, beta]: [Dec, Dec]): Record<string, Dec> {
 function ulps(x: Decimal, ref: Dec, digits: number): number {
   if (ref.isZero()) return new X(x).isZero() ? 0 : Infinity
   const exponent = ref.abs().log(10).floor().toNumber()
-  return new X(x).minus(ref).abs().div(new X(10).pow(exponent - digits + 1)).toNumber()
+  return new X(x)
+    .minus(ref)
+    .abs()
+    .div(new X(10).pow(exponent - digits + 1))
+    .toNumber()
 }
 
 /** Keys whose value is off by more than `maxUlps` units of the `digits`-th digit. */

@@ -8,7 +8,6 @@ import { variantOf } from '../../src/theory/model.js'
 import { rate } from '../../src/theory/rate.js'
 import { inputError } from './input-error.js'
 
-
 const base = { n: 10, sigma: 0.5, lambda: 0.1 }
 const problem = (o: Partial<ProblemOptions>) => flowProblem({ ...base, ...o })
 
@@ -121,6 +120,12 @@ describe('rate: the arguments a library caller gets checked as the CLI flags are
 // test/mutation/equivalent-theory-problem-rate.json calls rate's branch without an exact series
 // unreachable: that holds while both variants of the shipped equations have one.
 it('both compiled variants have the exact 1/n series: C = 2 sigma^2 with skip, sigma^2 without (docs/theory.md section 5)', () => {
-  const C = (skip: boolean) => { const r = variantOf({ skip }).source.exact.rate; return [r?.text.C, r?.text.C_bo, r?.text.ratio] }
-  expect([C(true), C(false)]).toEqual([['2*sigma^2', 'sigma^2', '2'], ['sigma^2', 'sigma^2', '1']])
+  const C = (skip: boolean) => {
+    const r = variantOf({ skip }).source.exact.rate
+    return [r?.text.C, r?.text.C_bo, r?.text.ratio]
+  }
+  expect([C(true), C(false)]).toEqual([
+    ['2*sigma^2', 'sigma^2', '2'],
+    ['sigma^2', 'sigma^2', '1'],
+  ])
 })

@@ -107,11 +107,15 @@ describe('rows double precision cannot guarantee', () => {
   // (docs/theory.md section 4) to its 17 digits.
   it('the plateau of a steep schedule: the row goes to high precision, noted as escalated', () => {
     listen()
-    const alpha = '1-tanh(50*(t-0.5))/2/tanh(25)-0.5', beta = 'tanh(50*(t-0.5))/2/tanh(25)+0.5'
+    const alpha = '1-tanh(50*(t-0.5))/2/tanh(25)-0.5',
+      beta = 'tanh(50*(t-0.5))/2/tanh(25)+0.5'
     const s = solve(flowProblem({ ...PARAMS, schedule: { alpha, beta }, skip: true }))
     const row = s.stats(0.3)
     expect(notes()).toEqual([{ command: 'stats', t: 0.3, escalated: true }])
-    const b = X.tanh(new X(50).times(new X(0.3).minus(0.5))).div(2).div(X.tanh(25)).plus(0.5)
+    const b = X.tanh(new X(50).times(new X(0.3).minus(0.5)))
+      .div(2)
+      .div(X.tanh(25))
+      .plus(0.5)
     const M = b.times(8).div(8.1).toNumber()
     // 17 digits, rounded to double: within 2 ulps (1 of the 17 digits' rounding, 1 of double's).
     expect(Math.abs(row.M - M) / M).toBeLessThanOrEqual(2 * Number.EPSILON)
@@ -124,9 +128,15 @@ describe('refusals', () => {
   it('sigma = 1e-8, lambda = 1e-30: refused naming --sigma, with lambda/n', () => {
     const problem = flowProblem({ n: 8, sigma: 1e-8, lambda: 1e-30, omega: 1, schedule: 'linear', skip: true })
     let error: unknown
-    try { solve(problem) } catch (e) { error = e }
+    try {
+      solve(problem)
+    } catch (e) {
+      error = e
+    }
     expect(error).toBeInstanceOf(ParameterError)
-    expect((error as ParameterError).message).toBe('sigma: the flow ODE cannot be integrated at sigma = 1e-8, lambda = 1e-30, n = 8, omega = 1 (the spread P falls from 1 to about sigma in a boundary layer at t = 1 when sigma and lambda/n = 1.25e-31 are both tiny); give a larger sigma, or a larger lambda or smaller n')
+    expect((error as ParameterError).message).toBe(
+      'sigma: the flow ODE cannot be integrated at sigma = 1e-8, lambda = 1e-30, n = 8, omega = 1 (the spread P falls from 1 to about sigma in a boundary layer at t = 1 when sigma and lambda/n = 1.25e-31 are both tiny); give a larger sigma, or a larger lambda or smaller n',
+    )
   })
 })
 
@@ -141,7 +151,15 @@ describe('flowObservables', () => {
     const row = flowObservables(flowProblem({ ...PARAMS, skip: true }))(0.5, [M, Q, P])
     expect(row.t).toBe(0.5)
     expect(Object.is(row.Q_xi, 0)).toBe(true)
-    const byHand = { M, P, norm: mu2 + P * P, cos: (M * w) / Math.sqrt(w * mu2), cos_sample: (M * w) / Math.sqrt(w * (mu2 + P * P)), mse: w * (M - 1) ** 2 + (M * M * sigma * sigma) / n + n * Q * Q, var: P * P }
+    const byHand = {
+      M,
+      P,
+      norm: mu2 + P * P,
+      cos: (M * w) / Math.sqrt(w * mu2),
+      cos_sample: (M * w) / Math.sqrt(w * (mu2 + P * P)),
+      mse: w * (M - 1) ** 2 + (M * M * sigma * sigma) / n + n * Q * Q,
+      var: P * P,
+    }
     for (const [k, x] of Object.entries(byHand)) expect(Math.abs(row[k] - x) / x, k).toBeLessThanOrEqual(4 * Number.EPSILON)
   })
 })

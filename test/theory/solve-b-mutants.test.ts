@@ -45,16 +45,34 @@ beforeEach(forgetSolutions)
 describe('faithful: an absolute error of at most half a unit in the 12th significant digit', () => {
   // The rule by hand: x = d.ddd... 10^e is right to 12 digits when error <= 0.5 10^(e - 11).
   it.each([
-    [1, 0.5e-11, true], [1, 0.50001e-11, false], [1, 1e-11, false], [9.99, 0.5e-11, true], [9.99, 0.6e-11, false],
-    [123.456, 0.5e-9, true], [123.456, 0.50001e-9, false], [-123.456, 0.5e-9, true], [-123.456, 0.6e-9, false],
-    [2.5e-7, 0.5e-18, true], [2.5e-7, 0.6e-18, false], [1e300, 1e288, true], [1e300, 1e289, false],
+    [1, 0.5e-11, true],
+    [1, 0.50001e-11, false],
+    [1, 1e-11, false],
+    [9.99, 0.5e-11, true],
+    [9.99, 0.6e-11, false],
+    [123.456, 0.5e-9, true],
+    [123.456, 0.50001e-9, false],
+    [-123.456, 0.5e-9, true],
+    [-123.456, 0.6e-9, false],
+    [2.5e-7, 0.5e-18, true],
+    [2.5e-7, 0.6e-18, false],
+    [1e300, 1e288, true],
+    [1e300, 1e289, false],
   ])('faithful(%s, %s) is %s', (x, error, right) => {
     expect(faithful(x, error)).toBe(right)
   })
   it('0 is right only when exact; a non-finite value or error is never right', () => {
     expect(faithful(0, 0)).toBe(true)
     expect(faithful(0, 1e-300)).toBe(false)
-    for (const [x, error] of [[Infinity, 0], [-Infinity, 0], [NaN, 0], [1, Infinity], [1, NaN], [Infinity, Infinity]]) expect(faithful(x, error), `${x}, ${error}`).toBe(false)
+    for (const [x, error] of [
+      [Infinity, 0],
+      [-Infinity, 0],
+      [NaN, 0],
+      [1, Infinity],
+      [1, NaN],
+      [Infinity, Infinity],
+    ])
+      expect(faithful(x, error), `${x}, ${error}`).toBe(false)
   })
 })
 
@@ -76,8 +94,13 @@ describe('Result A (learntDae) against the closed form by hand', () => {
   // 1 - t does not cancel): a few roundings, measured worst relative error 4.5e-16 over these
   // cases, bound 2e-15. A row sent to high precision instead would be as right, but is a note.
   const cases: Array<[string, number, number]> = [
-    ['linear', 1e-9, 2e-15], ['linear', 0.3, 2e-15], ['linear', 0.5, 2e-15], ['trig', 0.5, 2e-15],
-    ['linear', 0.999999999999, 2e-15], ['trig', 0.999999, 2e-15], ['doubleZero', 0.001, 2e-15],
+    ['linear', 1e-9, 2e-15],
+    ['linear', 0.3, 2e-15],
+    ['linear', 0.5, 2e-15],
+    ['trig', 0.5, 2e-15],
+    ['linear', 0.999999999999, 2e-15],
+    ['trig', 0.999999, 2e-15],
+    ['doubleZero', 0.001, 2e-15],
   ]
   it.each(cases)('%s at t = %s: every key within %s, in double (no row sent to high precision)', (name, t, tol) => {
     const row = learntDae(flowProblem({ ...BASE, schedule: SCHEDULES[name].spec })).at(t)
@@ -85,7 +108,10 @@ describe('Result A (learntDae) against the closed form by hand', () => {
     expect(daeWorst(row, name, t)).toBeLessThan(tol)
     expect(notes()).toEqual([])
   })
-  it.each([{ big: '1e4', off: '2.4e-12' }, { big: '1e3', off: '1.5e-13' }])('beta = ($big + t) - $big: where double is exact (t = 0.5, 0.25) the row stays in double although the enclosure fears more; at t = 0.3 (off by $off) high precision', ({ big }) => {
+  it.each([
+    { big: '1e4', off: '2.4e-12' },
+    { big: '1e3', off: '1.5e-13' },
+  ])('beta = ($big + t) - $big: where double is exact (t = 0.5, 0.25) the row stays in double although the enclosure fears more; at t = 0.3 (off by $off) high precision', ({ big }) => {
     // The enclosure bounds the subtraction's error by ~eps big/beta, above what the DAE tolerates
     // (SCHEDULE_KNOWN = 1e-13), but big + t is exact for these t: the measured error is 0 and
     // double is right (bound as above). At t = 0.3, big + 0.3 rounds: beta = 0.2999999999992724
@@ -127,7 +153,14 @@ describe('without skip connection: the limit at the regular singular point t = 1
   // -(alpha g)/(alpha a) at t = 1, or its Neville extrapolation when alpha has a double zero
   // (doubleZero..., cosSquared, extrapolated from 1 - t = 0.05 2^-j, j < 8): measured worst absolute
   // error 5.6e-16 (2.5 ulp of M, degree 12), bound 4 eps.
-  it.each([['linear', 4 * Number.EPSILON], ['trig', 4 * Number.EPSILON], ['doubleZero', 4 * Number.EPSILON], ['doubleZeroLinear', 4 * Number.EPSILON], ['doubleZeroDegree12', 4 * Number.EPSILON], ['cosSquared', 4 * Number.EPSILON]] as const)('%s: state(1) = (n/(n+lambda), 0, 0) within %s', (name, tol) => {
+  it.each([
+    ['linear', 4 * Number.EPSILON],
+    ['trig', 4 * Number.EPSILON],
+    ['doubleZero', 4 * Number.EPSILON],
+    ['doubleZeroLinear', 4 * Number.EPSILON],
+    ['doubleZeroDegree12', 4 * Number.EPSILON],
+    ['cosSquared', 4 * Number.EPSILON],
+  ] as const)('%s: state(1) = (n/(n+lambda), 0, 0) within %s', (name, tol) => {
     const { n, lambda } = BASE
     const y = solve(flowProblem({ ...BASE, schedule: SCHEDULES[name].spec, skip: false })).state(1)
     const ref = [n / (n + lambda), 0, 0]
@@ -153,7 +186,11 @@ describe('which stats rows double precision hands to high precision', () => {
   const statsWorst = (name: string, o: typeof BASE, skip: boolean, t: number, row: Record<string, number>): number => {
     const ref = statsByHand(params(o), SCHEDULES[name].at(new X(String(t))), skip)
     // cos at t = 0 is 0/0 by hand (M = 0); its limit is checked in test/theory/solve.test.ts.
-    return Math.max(...Object.keys(ref).filter((k) => t > 0 || k !== 'cos').map((k) => rel(row[k], ref[k])))
+    return Math.max(
+      ...Object.keys(ref)
+        .filter((k) => t > 0 || k !== 'cos')
+        .map((k) => rel(row[k], ref[k])),
+    )
   }
   it('with skip connection, linear, on a grid of (0, 1]: all double, all right to 3e-13', () => {
     const ts = [0.3, 1, 0.01, 0.5, 0.9]

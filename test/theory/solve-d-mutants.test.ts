@@ -16,7 +16,12 @@ import { statsByHand, X } from './by-hand.js'
 import { inputError } from './input-error.js'
 
 /** One call of Solver.solve: where it started and ended, and the times and states it reported. */
-interface Call { readonly x0: number; readonly xEnd: number; readonly dense: boolean; readonly steps: Array<{ x: number; y: number[] }> }
+interface Call {
+  readonly x0: number
+  readonly xEnd: number
+  readonly dense: boolean
+  readonly steps: Array<{ x: number; y: number[] }>
+}
 const odexDouble = vi.hoisted(() => ({
   /** The time after which a call stops and fails (undefined: the call runs as odex would). */
   failAfter: (() => undefined) as (call: { index: number; x0: number; xEnd: number; dense: boolean }) => number | undefined,
@@ -37,7 +42,12 @@ vi.mock('odex', async (importOriginal) => {
         return out?.(n, xOld, x, y, interpolate)
       })
       if (stop === undefined) return r
-      out?.(r.nStep + 1, last.x, NaN, last.y.map(() => NaN))
+      out?.(
+        r.nStep + 1,
+        last.x,
+        NaN,
+        last.y.map(() => NaN),
+      )
       return { ...r, y: last.y.slice(), outcome: 1 }
     }
   }
@@ -75,9 +85,9 @@ beforeEach(() => {
   forgetSolutions()
 })
 
-
 /** docs/cli.md (accuracy): a schedule the integrator cannot follow, with the interval (6 digits) where it gave up. */
-const tooFast = (t0: number, t1: number) => `alpha: the flow ODE cannot be integrated in double precision with this schedule (alpha, beta): alpha or beta varies too fast or too steeply for 100000 integrator steps on [${Number(t0.toPrecision(6))}, ${Number(t1.toPrecision(6))}]; give a schedule that varies more slowly`
+const tooFast = (t0: number, t1: number) =>
+  `alpha: the flow ODE cannot be integrated in double precision with this schedule (alpha, beta): alpha or beta varies too fast or too steeply for 100000 integrator steps on [${Number(t0.toPrecision(6))}, ${Number(t1.toPrecision(6))}]; give a schedule that varies more slowly`
 
 const linear = (skip = true): FlowProblem => flowProblem({ ...PARAMS, skip })
 
@@ -110,7 +120,9 @@ describe('when the pass over [0, 1] reaches the step limit (docs/cli.md, accurac
 
 describe('a restart the integrator cannot finish (its step limit reached between a step and t)', () => {
   // Restarts are calls after the pass over [0, 1] with no dense output: they fail at once.
-  const restartsFail = () => { odexDouble.failAfter = ({ index, x0, dense }) => (index > 0 && !dense ? x0 : undefined) }
+  const restartsFail = () => {
+    odexDouble.failAfter = ({ index, x0, dense }) => (index > 0 && !dense ? x0 : undefined)
+  }
 
   it('the row is computed in high precision instead (17 digits, rounded to double)', () => {
     const s = solve(linear())
@@ -177,12 +189,15 @@ describe('restarts from the pass over [0, 1]', () => {
         expect(y, `t = ${t}`).toEqual(steps[at].y)
       } else {
         const from = Math.max(...steps.filter((st) => st.x <= t).map((st) => st.x))
-        expect(odexDouble.calls.map((c) => [c.x0, c.xEnd]), `t = ${t}`).toEqual([[from, t]])
+        expect(
+          odexDouble.calls.map((c) => [c.x0, c.xEnd]),
+          `t = ${t}`,
+        ).toEqual([[from, t]])
       }
     }
   })
 
-  it('a state handed out is the caller\'s: changing it changes no later answer', () => {
+  it("a state handed out is the caller's: changing it changes no later answer", () => {
     // (M, Q_xi, P)(0) = (0, 0, 1): n beta/(n + lambda) and sqrt(D/K) at alpha = 1, beta = 0
     // (docs/theory.md section 4); t = 1 is the pass's last step.
     const s = solve(linear())
@@ -195,7 +210,7 @@ describe('restarts from the pass over [0, 1]', () => {
     expect(s.state(0)).toEqual([0, 0, 1])
   })
 
-  it('a grid time at a dense step\'s end takes that step\'s state, not the interpolant\'s rounding of it', () => {
+  it("a grid time at a dense step's end takes that step's state, not the interpolant's rounding of it", () => {
     const s = solve(linear())
     odexDouble.calls.length = 0
     s.statsGrid([0.5])

@@ -18,15 +18,18 @@ import { daeByHand, statsByHand, X, type Dec } from './by-hand.js'
 const hp = vi.hoisted(() => ({ failure: undefined as Error | undefined }))
 vi.mock('../../src/theory/hp.js', async (importOriginal) => {
   const real = await importOriginal<typeof import('../../src/theory/hp.js')>()
-  const failing = <F extends (...a: never[]) => unknown>(f: F) => ((...a: Parameters<F>) => {
-    if (hp.failure) throw hp.failure
-    return f(...a)
-  }) as F
+  const failing = <F extends (...a: never[]) => unknown>(f: F) =>
+    ((...a: Parameters<F>) => {
+      if (hp.failure) throw hp.failure
+      return f(...a)
+    }) as F
   return { ...real, daeHp: failing(real.daeHp), statsHp: failing(real.statsHp) }
 })
 
 beforeEach(forgetSolutions)
-afterEach(() => { hp.failure = undefined })
+afterEach(() => {
+  hp.failure = undefined
+})
 
 const BASE = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 }
 const text = (o: { n: number; sigma: number; lambda: number; omega: number }) => ({ n: String(o.n), sigma: String(o.sigma), lambda: String(o.lambda), omega: String(o.omega) })
@@ -43,7 +46,7 @@ describe('a DAE row high precision fails on: the double row stands, noted as not
   // closed form by hand at those same inputs, bound 2e-15 (as test/theory/solve-b-mutants.test.ts).
   const schedule = { alpha: '1-t', beta: '(t + 1e5) - 1e5' }
   const t = 0.3
-  const atDouble = daeByHand(text(BASE), [new X(1 - t), new X((t + 1e5) - 1e5)])
+  const atDouble = daeByHand(text(BASE), [new X(1 - t), new X(t + 1e5 - 1e5)])
 
   it('high precision gives up (not a refusal): the double row, with a note saying so', () => {
     hp.failure = new Error('high precision: the two routes agree on only 3 digits at 60 digits of working precision')
@@ -54,10 +57,17 @@ describe('a DAE row high precision fails on: the double row stands, noted as not
   })
 
   it('a refusal of high precision (the schedule cannot be evaluated there) is the refusal of the row', () => {
-    const refusal = new ParameterError('beta', 'beta cannot be evaluated to 17 digits at t = 0.3 within 112 digits of working precision (the expression cancels), and 224 digits would take about 6 minutes; write it without the cancellation')
+    const refusal = new ParameterError(
+      'beta',
+      'beta cannot be evaluated to 17 digits at t = 0.3 within 112 digits of working precision (the expression cancels), and 224 digits would take about 6 minutes; write it without the cancellation',
+    )
     hp.failure = refusal
     let thrown: unknown
-    try { learntDae(flowProblem({ ...BASE, schedule })).at(t) } catch (e) { thrown = e }
+    try {
+      learntDae(flowProblem({ ...BASE, schedule })).at(t)
+    } catch (e) {
+      thrown = e
+    }
     expect(thrown).toBe(refusal)
     expect(notes()).toEqual([])
   })
@@ -89,18 +99,22 @@ describe('a DAE row whose closed form amplifies the error of alpha, beta beyond 
   // perturbation, which crosses half a unit of its 12th digit at some of these t and not at others.
   const Q = { n: 1e6, sigma: 100, lambda: 0.1, omega: 4.5e8 }
   const P = text(Q)
-  const betaInDouble = (t: number) => (t + 700) - 700
+  const betaInDouble = (t: number) => t + 700 - 700
   /** The largest movement over half a unit of the 12th digit, over the keys of the closed form. */
   const moved = (t: number): number => {
-    const T = new X(String(t)), A = new X(1).minus(T)
+    const T = new X(String(t)),
+      A = new X(1).minus(T)
     const e = Decimal.max(64 * Number.EPSILON, new X(betaInDouble(t)).minus(T).abs().div(T), new X(1 - t).minus(A).abs().div(A))
-    const at = daeByHand(P, [A, T]), da = daeByHand(P, [A.times(e.plus(1)), T]), db = daeByHand(P, [A, T.times(e.plus(1))])
-    return Math.max(...Object.keys(at).map((k) => at[k].isZero() ? 0 : da[k].minus(at[k]).abs().plus(db[k].minus(at[k]).abs()).div(halfUnit(at[k])).toNumber()))
+    const at = daeByHand(P, [A, T]),
+      da = daeByHand(P, [A.times(e.plus(1)), T]),
+      db = daeByHand(P, [A, T.times(e.plus(1))])
+    return Math.max(...Object.keys(at).map((k) => (at[k].isZero() ? 0 : da[k].minus(at[k]).abs().plus(db[k].minus(at[k]).abs()).div(halfUnit(at[k])).toNumber())))
   }
   // Times the rule decides clearly (the movement more than 5% from the threshold): solve.ts
   // evaluates the movements in double, each within a few ulps of the value (~4e-16 of it) of
   // a movement of ~5e-13 of it, so its verdict can differ from this one only within ~0.1%.
-  const ts = Array.from({ length: 107 }, (_, j) => 0.3 + 0.003 * j).map((t) => Number(t.toFixed(3)))
+  const ts = Array.from({ length: 107 }, (_, j) => 0.3 + 0.003 * j)
+    .map((t) => Number(t.toFixed(3)))
     .filter((t) => Math.abs(betaInDouble(t) - t) / t < 1e-13)
   const verdicts = ts.map((t) => ({ t, moved: moved(t) })).filter(({ moved }) => moved < 0.95 || moved > 1.05)
 
@@ -130,12 +144,13 @@ describe('the rough start: rows below it, and only those, go to high precision',
   // (alpha, beta) for k = 1..60; the first k that fails puts the start at 2^(1-k) (the previous
   // probe, which passed). Here each schedule is evaluated by hand in JavaScript double against
   // its exact value in decimal, so the start comes from the rule, not from solve.ts.
-  const failsAt = (t: number, double: readonly number[], exact: readonly Dec[]) =>
-    exact.some((x, i) => !x.isZero() && !(Math.abs(double[i] - x.toNumber()) <= 1e-14 * Math.abs(x.toNumber())))
+  const failsAt = (t: number, double: readonly number[], exact: readonly Dec[]) => exact.some((x, i) => !x.isZero() && !(Math.abs(double[i] - x.toNumber()) <= 1e-14 * Math.abs(x.toNumber())))
   const startOf = (values: (t: number) => number[], exactValues: (t: Dec) => Dec[], slopes: (t: number) => number[], exactSlopes: (t: Dec) => Dec[]) => {
     for (let k = 1; k <= 60; k++) {
-      const t = 2 ** -k, u = 1.001 * 2 ** -k
-      const T = new X(t), U = new X(u)
+      const t = 2 ** -k,
+        u = 1.001 * 2 ** -k
+      const T = new X(t),
+        U = new X(u)
       if (failsAt(t, [...values(t), ...slopes(t)], [...exactValues(T), ...exactSlopes(T)]) || failsAt(u, values(u), exactValues(U))) return 2 ** (1 - k)
     }
     return 0
@@ -144,22 +159,40 @@ describe('the rough start: rows below it, and only those, go to high precision',
   const cases = [
     {
       // 1 - (1 - t)^2 cancels near 0: (1 - t)^2 is rounded to 2^-53, a relative error of 2^-54/t in beta.
-      name: 'beta = 1 - (1 - t)^2', schedule: { alpha: '(1-t)^2', beta: '1-(1-t)^2' },
-      start: startOf((t) => [(1 - t) ** 2, 1 - (1 - t) ** 2], (T) => [one.minus(T).pow(2), one.minus(one.minus(T).pow(2))], (t) => [-2 * (1 - t), 2 * (1 - t)], (T) => [one.minus(T).times(-2), one.minus(T).times(2)]),
+      name: 'beta = 1 - (1 - t)^2',
+      schedule: { alpha: '(1-t)^2', beta: '1-(1-t)^2' },
+      start: startOf(
+        (t) => [(1 - t) ** 2, 1 - (1 - t) ** 2],
+        (T) => [one.minus(T).pow(2), one.minus(one.minus(T).pow(2))],
+        (t) => [-2 * (1 - t), 2 * (1 - t)],
+        (T) => [one.minus(T).times(-2), one.minus(T).times(2)],
+      ),
       exact: (T: Dec): [Dec, Dec] => [one.minus(T).pow(2), one.minus(one.minus(T).pow(2))],
     },
     {
       // t + 4e-16 is rounded to a multiple of 2^-104: exact at t = 2^-k, and off by up to 2^-105
       // at 1.001 2^-k, a relative error that passes 1e-14 only at k = 60 (the last probe).
-      name: 'beta = (t + 4e-16) - 4e-16', schedule: { alpha: '1-t', beta: '(t + 4e-16) - 4e-16' },
-      start: startOf((t) => [1 - t, (t + 4e-16) - 4e-16], (T) => [one.minus(T), T], () => [-1, 1], () => [one.neg(), one]),
+      name: 'beta = (t + 4e-16) - 4e-16',
+      schedule: { alpha: '1-t', beta: '(t + 4e-16) - 4e-16' },
+      start: startOf(
+        (t) => [1 - t, t + 4e-16 - 4e-16],
+        (T) => [one.minus(T), T],
+        () => [-1, 1],
+        () => [one.neg(), one],
+      ),
       exact: (T: Dec): [Dec, Dec] => [one.minus(T), T],
     },
     {
       // alpha' = -20 t^19 is exact in double at t = 2^-k down to its underflow (k = 57), even
       // where it is subnormal and 1e-14 of it rounds to 0: no probe fails, no rough start.
-      name: 'alpha = 1 - t^20', schedule: { alpha: '1-t^20', beta: 't' },
-      start: startOf((t) => [1 - t ** 20, t], (T) => [one.minus(T.pow(20)), T], (t) => [-20 * t ** 19, 1], (T) => [T.pow(19).times(-20), one]),
+      name: 'alpha = 1 - t^20',
+      schedule: { alpha: '1-t^20', beta: 't' },
+      start: startOf(
+        (t) => [1 - t ** 20, t],
+        (T) => [one.minus(T.pow(20)), T],
+        (t) => [-20 * t ** 19, 1],
+        (T) => [T.pow(19).times(-20), one],
+      ),
       exact: (T: Dec): [Dec, Dec] => [one.minus(T.pow(20)), T],
     },
   ]
@@ -259,7 +292,7 @@ describe('the extrapolated limit at t = 1 without skip connection: trusted where
 })
 
 describe('a schedule exact in double whose decimal value cancels', () => {
-  it('beta = ((t + 20) - 20) + 1e30 (1 - (1/3)*3) at t = 0.5: trusted on the enclosure\'s bound, not measured (no note)', () => {
+  it("beta = ((t + 20) - 20) + 1e30 (1 - (1/3)*3) at t = 0.5: trusted on the enclosure's bound, not measured (no note)", () => {
     // In double (t + 20) - 20 is exactly t at t = 0.5 and 1 - (1/3)*3 an exact 0; the enclosure
     // bounds beta's error by 7.3e-14 (measured), above the 64 ulps assumed of any schedule, and
     // the row is trusted on that bound. In 40 digits 1 - (1/3)*3 is 1e-40: measuring the row

@@ -17,7 +17,11 @@ import { relDiff, row, small, value, type Row, type Table } from './compare.js'
 
 const STATS = SPREAD_STATS
 type Stat = SpreadStat
-interface Params { readonly n: number; readonly sigma: number; readonly omega: number }
+interface Params {
+  readonly n: number
+  readonly sigma: number
+  readonly omega: number
+}
 
 /** Tolerance between the compiled asymptotic formulas and the ones typed in by hand. */
 export const TOL_FORMULA = 1e-14
@@ -33,7 +37,11 @@ export function baselinesTable(quick: boolean): Table {
   const d = quick ? 4000 : 50000
   const cases: Array<Params & { seed: number }> = quick
     ? [{ n: 8, sigma: 1.5, omega: 1, seed: 1 }]
-    : [{ n: 8, sigma: 1.5, omega: 1, seed: 1 }, { n: 32, sigma: 0.7, omega: 2, seed: 2 }, { n: 4, sigma: 3, omega: 0.5, seed: 3 }]
+    : [
+        { n: 8, sigma: 1.5, omega: 1, seed: 1 },
+        { n: 32, sigma: 0.7, omega: 2, seed: 2 },
+        { n: 4, sigma: 3, omega: 0.5, seed: 3 },
+      ]
   const rows: Row[] = []
   const notes: string[] = []
   for (const p of cases) {
@@ -50,9 +58,16 @@ export function baselinesTable(quick: boolean): Table {
       const diff = Math.abs(finite[k] - compiled[k])
       const tol = spreadTolerance(sc[k], d)
       const z = diff / (sc[k].c / Math.sqrt(d))
-      rows.push(row(`${label}, ${k}`, [
-        label, k, value(compiled[k], 10), small(formula), value(finite[k], 10), small(diff), z.toFixed(2), small(tol),
-      ], [{ diff: formula, tol: TOL_FORMULA }, { diff, tol }]))
+      rows.push(
+        row(
+          `${label}, ${k}`,
+          [label, k, value(compiled[k], 10), small(formula), value(finite[k], 10), small(diff), z.toFixed(2), small(tol)],
+          [
+            { diff: formula, tol: TOL_FORMULA },
+            { diff, tol },
+          ],
+        ),
+      )
     }
   }
   return {
