@@ -58,6 +58,9 @@ const ln2 = constant((W) => oddSeries(W, new W(1).div(3), 1).times(2))
 
 /** ln x for x > 0: x = m 2^k with m in [1/2, 1], then m^(1/2^s) near 1, ln y = 2 atanh((y-1)/(y+1)). */
 export function ln(x: Decimal, D: DecimalConstructor): Decimal {
+  // As decimal.js: ln 0 = -Infinity, ln of a negative number or NaN = NaN (the halvings below
+  // would never end on them).
+  if (!x.gt(0)) return new D(x.isZero() ? -Infinity : NaN)
   const [W, back] = widened(D)
   const two = new W(2)
   let m = new W(x)

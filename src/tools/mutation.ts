@@ -2,7 +2,7 @@
  * `npm run mutation [-- MODULE...] [--force] [--report-only]`: mutation testing of the numerical core with
  * Stryker (vitest runner), one run per module of mutation-modules.ts, then docs/mutation.md: the
  * score per module and file, and every surviving mutant with the reason it survives (from
- * test/mutation/equivalent*.json) or NOT EXPLAINED. Runs are incremental: a second run re-tests only
+ * test/mutation/equivalent*.json, or killed-since*.json where a test written after the run kills it) or NOT EXPLAINED. Runs are incremental: a second run re-tests only
  * the mutants whose code or covering tests changed, as Stryker judges it; it has been seen to keep
  * a surviving mutant's result although tests added since kill it, so `--force` re-tests every
  * mutant. Not part of CI (it takes a long time).
@@ -14,8 +14,12 @@ import { MUTATION_MODULES, type MutationModule } from './mutation-modules.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const OUT = 'out/mutation'
-/** The reasons survivors survive: test/mutation/equivalent*.json, arrays of Explanation. */
-const EXPLAINED = /^equivalent.*\.json$/
+/**
+ * The reasons survivors survive: test/mutation/equivalent*.json (no input tells the mutant from
+ * the original) and killed-since*.json (a test written after the module's last run kills it,
+ * planted by hand), arrays of Explanation.
+ */
+const EXPLAINED = /^(equivalent|killed-since).*\.json$/
 /** Killed in each module, at least (issue 16). */
 const TARGET = 85
 
@@ -184,10 +188,11 @@ mutant), so each score is a lower bound on what the whole suite kills.
   found, listed so that it is not taken for a verdict of the tests.
 - **Timed out** counts as detected, as Stryker counts it; on a loaded machine a slow mutant can
   time out without being wrong, so a rerun on an idle machine may lower the score.
-- **Why it survives**: from test/mutation/equivalent*.json, matched by file, original text and
+- **Why it survives**: from test/mutation/equivalent*.json and killed-since*.json, matched by file, original text and
   replacement (and a text of the mutant's line where the original is not unique). "Equivalent" means
-  no input can tell the mutant from the original (the reason says why). Anything else is a gap in
-  the tests.
+  no input can tell the mutant from the original (the reason says why); "Killed by ..., written
+  after this run" names the test that kills it, planted by hand, until the module's next run
+  counts it. Anything else is a gap in the tests.
 
 ## Per module
 

@@ -181,3 +181,14 @@ describe.each(PRECISIONS)('elementary functions at %i digits', (p) => {
     expect(ulps(asin(new D(-1), D), half.neg(), p)).toBeLessThanOrEqual(1)
   })
 })
+
+describe('ln outside (0, inf), beyond the digits decimal.js computes itself', () => {
+  // decimal.js's own convention (its documentation: ln(0) = -Infinity, ln of a negative number
+  // NaN): before the guard, ln(-2) and ln(0) above 500 digits halved forever.
+  it('ln 0 = -Infinity, ln -2 = NaN, ln NaN = NaN at 520 digits', () => {
+    const D = Decimal.clone({ precision: 520 })
+    expect(ln(new D(0), D).toString()).toBe('-Infinity')
+    expect(ln(new D(-2), D).isNaN()).toBe(true)
+    expect(ln(new D(NaN), D).isNaN()).toBe(true)
+  })
+})

@@ -34,6 +34,13 @@ describe('tanhSinh argument checks at their boundaries', () => {
     })
   }
 
+  it('accepts digits = 1, the lower end: ∫_0^1 1 = 1 to 1 digit at level 2', () => {
+    // As for maxLevel = 2 above: the trapezoidal error at h = 1/4 is far below 10^-1.
+    const r = tanhSinh(D, one, new D(0), new D(1), { digits: 1 })
+    expect(r.levels).toBe(2)
+    expect(r.values[0].minus(1).abs().lte('1e-8')).toBe(true)
+  })
+
   for (const [a, b] of [
     [Infinity, 1],
     [0, Infinity],
@@ -135,6 +142,16 @@ describe('tanhSinh stopping rules', () => {
           .lte(base.values[0].times(`1e-${P - 2}`)),
       ).toBe(true)
     }
+  })
+
+  it('estimates a relative error of 10^0 when the levels share nothing (d1 = d2 = 0), and says so', () => {
+    // f is 1 at the two nodes of τ = ±1/2 and 0 elsewhere (at every node of τ = 0, ±1 and ±k/4).
+    // With S = Σ w f over those two nodes and half = 1, level L gives S·2^-L with Σ|w f|·2^-L the
+    // same (level 0: 0), so level 2 differs from levels 1 and 0 by exactly its own size: d1 = d2 = 0
+    // and the estimate is min(0, ·) = 0, i.e. 10^0; at maxLevel 2 that is the message's number.
+    const atHalf = Math.tanh((Math.PI / 2) * Math.sinh(0.5))
+    const f = (t: Decimal) => [new D(Math.abs(Math.abs(t.toNumber()) - atHalf) < 1e-9 ? 1 : 0)]
+    expect(() => tanhSinh(D, f, new D(-1), new D(1), { digits: 5, maxLevel: 2 })).toThrow(/estimated relative error 1e0(;|$)/)
   })
 
   it('reports a zero error for an identically zero integrand', () => {

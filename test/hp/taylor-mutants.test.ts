@@ -207,6 +207,16 @@ describe('taylorSolve first step against the rule, by bisection', () => {
     expect(x.eq(1)).toBe(true)
   })
 
+  it('a polynomial G of degree N is not taken for exact: X = 1 + t^24 + t^30 is 3 at t = 1', () => {
+    // X' = G = 24 t^23 + 30 t^29 (deg 29 = N): at t0 = 0 the 29 known G_k miss the 30 t^29, and
+    // X_0..X_29 = 1, 0.., X_24 = 1, 0.. end in zeros, so only the degree says the series is cut.
+    // By hand X(1) = 1 + 1 + 1 = 3; stepping through the missing term gives 2. The per-step
+    // control is 10^-22 relative on |X| <= 3 over a few steps: 1e-20 as above.
+    const { res, x } = run((S, t) => ({ A: S.num('0'), G: S.add(S.mul(S.num('24'), S.powInt(t, 23)), S.mul(S.num('30'), S.powInt(t, 29))) }), '1', '1')
+    expect(res.steps).toBeGreaterThan(1)
+    expect(x.minus(3).abs().lt(new D(10).pow(-digits)), `X(1) = ${x}`).toBe(true)
+  })
+
   describe('exact polynomial series land on the target in one step', () => {
     it('X = 1 + t^20 (the fitted radius is finite, the tail vanishes): 1 + 2^20 at t = 2', () => {
       const { res, x } = run((S, t) => ({ A: S.num('0'), G: S.mul(S.num('20'), S.powInt(t, 19)) }), '1', '2')
