@@ -199,7 +199,9 @@ export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
   }
   /** a^p for a scalar exponent p. */
   const powScalarS = (a: Series, p: Decimal): Series => {
-    if (p.isInteger() && p.abs().lte(1e9)) return powIntS(a, p.toNumber())
+    // Every integer exponent a double holds goes through powIntS, whatever the sign of the base:
+    // a bound here refused (-1.6 + h)^1e10 as "a non-integer power".
+    if (p.isInteger() && Number.isFinite(p.toNumber())) return powIntS(a, p.toNumber())
     if (a.deg === 0) return constant(a.c[0].pow(p))
     const a0 = a.c[0]
     if (a0.isZero() && isZero(a) && p.gt(0)) return constant(zero)

@@ -201,3 +201,14 @@ describe('refusals, with the function and the reason in the message', () => {
     expectCoefficients(S.abs(zeroSeries()), () => new D(0), 'abs 0')
   })
 })
+
+describe('an integer power beyond 1e9 of a series negative at t0', () => {
+  it('(t - 2)^1e10 at t0 = 0.4: c_j = C(k, j) (-1.6)^(k - j), as for any integer power', () => {
+    // The binomial series of (a0 + h)^k with a0 = -1.6 and k = 1e10 (even): an integer exponent
+    // needs no positive base. Reference: C(k, j) by its product, a0^(k - j) by decimal.js's pow.
+    const k = new D('1e10')
+    const a0 = new D('-1.6')
+    const binomial = (j: number): Decimal => Array.from({ length: j }, (_, i) => k.minus(i).div(i + 1)).reduce((x, y) => x.times(y), new D(1))
+    expectCoefficients(S.pow(S.sub(t, 2), k), (j) => binomial(j).times(a0.pow(k.minus(j))), '(t - 2)^1e10')
+  })
+})
