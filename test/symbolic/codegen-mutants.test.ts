@@ -299,7 +299,10 @@ describe('small integer powers compile to repeated products', () => {
   const points = [-1.3, 0.2096, 0.2233, 0.7]
   it.each([2, 3, 4])('x^%i in double is x * ... * x exactly', (k) => {
     const code = (x: number) => run(fromNode(parse(`x^${k}`)), { x }, 'double')
-    const byHand = (x: number) => Array<number>(k).fill(x).reduce((a, b) => a * b)
+    const byHand = (x: number) =>
+      Array<number>(k)
+        .fill(x)
+        .reduce((a, b) => a * b)
     for (const x of points) expect(code(x)).toBe(byHand(x))
   })
   it('the points tell a product from Math.pow (else the test above could not fail)', () => {
