@@ -1,4 +1,4 @@
-# Baselines at the same sample size n (THEORY.md section 5): estimators of the cluster mean mu from
+# Baselines at the same sample size n (docs/theory.md section 5): estimators of the cluster mean mu from
 # the n training samples x1 = s mu + sigma z, errors normalised by d, in the limit d -> infinity.
 # Symbols: n, sigma, omega (the baselines know sigma; lambda and the schedule play no part).
 

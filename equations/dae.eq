@@ -1,5 +1,5 @@
 # Result A: the learnt denoising auto-encoder f(x) = c x + w sign(w.x / sqrt(d)) at one time t,
-# trained on x_t^mu = alpha x0^mu + beta x1^mu -> x1^mu with ridge lambda on w (THEORY.md section 3).
+# trained on x_t^mu = alpha x0^mu + beta x1^mu -> x1^mu with ridge lambda on w (docs/theory.md section 3).
 # Symbols: alpha, beta (schedule at t), n, sigma, lambda, omega. The minimiser is
 # w = m mu_emp + q_xi xi with xi = sum_mu s^mu x0^mu (unnormalised, so |xi|^2/d -> n).
 
@@ -32,7 +32,8 @@ oracle_mse = alpha^2 * sigma^2 / (alpha^2 + beta^2 * sigma^2)
 # s^mu w.x_t^mu / d for a training sample: m mu_emp.x_t^mu/d + q_xi xi.x_t^mu/d.
 margin = m * beta * (n * omega + sigma^2) / n + q_xi * alpha
 
-# Claims of THEORY.md checked against the above (with the skip connection), not used to compute.
+# Claims of docs/theory.md section 3, checked against the above (with the skip connection), not
+# used to compute.
 [claims]
 margin = alpha^2 * beta * omega * (n - 1) / D
 

@@ -1,5 +1,5 @@
 # Result B: the generative flow dX/dt = b(X), b(x) = (alphadot/alpha) x + zeta f(x), started from
-# X_0 ~ N(0, I). A sample is X_t = P x0 + s (M mu_emp + Q_xi xi) (THEORY.md section 4).
+# X_0 ~ N(0, I). A sample is X_t = P x0 + s (M mu_emp + Q_xi xi) (docs/theory.md section 4).
 # Symbols: alpha, beta, alphadot, betadot, the DAE quantities c, m, q_xi of dae.eq, and the state.
 
 [definitions]

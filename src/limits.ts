@@ -10,7 +10,7 @@
  * Long runs stay interruptible: a computation that takes more than a moment gives the event loop
  * a turn now and then (`breather`), where SIGINT and SIGTERM are handled.
  */
-import { InputError } from './errors.js'
+import { ParameterError } from './errors.js'
 
 /** The documented limits (docs/cli.md, "Size limits"). */
 export const LIMITS = {
@@ -33,10 +33,10 @@ const withBase = (bytes: number, seconds: number): Cost => ({ bytes: BASE.bytes 
 /** A request beyond the limits, as the refusal naming `flag`; `what` says what was asked ("1e7 points"), `lower` what to change. */
 export function checkCost(cost: Cost, flag: string, what: string, doing: string, lower: string): void {
   if (cost.bytes > LIMITS.bytes) {
-    throw new InputError(flag, `${what} would need about ${bytesText(cost.bytes)} to ${doing} (limit ${bytesText(LIMITS.bytes)}); ${lower}`)
+    throw new ParameterError(flag, `${what} would need about ${bytesText(cost.bytes)} to ${doing} (limit ${bytesText(LIMITS.bytes)}); ${lower}`)
   }
   if (cost.seconds > LIMITS.seconds) {
-    throw new InputError(flag, `${what} would take about ${secondsText(cost.seconds)} to ${doing} (limit ${secondsText(LIMITS.seconds)}); ${lower}`)
+    throw new ParameterError(flag, `${what} would take about ${secondsText(cost.seconds)} to ${doing} (limit ${secondsText(LIMITS.seconds)}); ${lower}`)
   }
 }
 
@@ -48,14 +48,24 @@ export function countText(x: number): string {
 }
 
 export function bytesText(b: number): string {
-  const units = [['TB', 2 ** 40], ['GB', 2 ** 30], ['MB', 2 ** 20]] as const
+  const units = [
+    ['TB', 2 ** 40],
+    ['GB', 2 ** 30],
+    ['MB', 2 ** 20],
+  ] as const
   const [unit, size] = units.find(([, s]) => b >= s) ?? units[2]
   const x = b / size
   return `${x >= 10 || Number.isInteger(x) ? Math.round(x) : x.toPrecision(2)} ${unit}`
 }
 
 export function secondsText(s: number): string {
-  const units = [['years', 365 * 86400], ['days', 86400], ['hours', 3600], ['minutes', 60], ['seconds', 1]] as const
+  const units = [
+    ['years', 365 * 86400],
+    ['days', 86400],
+    ['hours', 3600],
+    ['minutes', 60],
+    ['seconds', 1],
+  ] as const
   const [unit, size] = units.find(([, u]) => s >= u) ?? units[4]
   const x = Math.round(s / size)
   return x === 1 ? `1 ${unit.slice(0, -1)}` : `${x.toPrecision(Math.min(3, String(x).length))} ${unit}`
@@ -178,11 +188,16 @@ export function hpSeconds(r: HpRequest): number {
   const times = Math.max(1, r.times ?? 1)
   const fit = ((): number => {
     switch (r.command) {
-      case 'stats': return flowSeconds(r.digits, r.n, trans, times)
-      case 'dae': return daeSeconds(r.digits, r.n, trans, times)
-      case 'curves': return flowSeconds(r.digits, r.n, trans, times) + daeSeconds(r.digits, r.n, trans, times)
-      case 'compare': return HP_FIT.compare * flowSeconds(r.digits, r.n, trans, 1)
-      case 'dae-compare': return HP_FIT.daeCompare * daeSeconds(r.digits, r.n, trans, 1)
+      case 'stats':
+        return flowSeconds(r.digits, r.n, trans, times)
+      case 'dae':
+        return daeSeconds(r.digits, r.n, trans, times)
+      case 'curves':
+        return flowSeconds(r.digits, r.n, trans, times) + daeSeconds(r.digits, r.n, trans, times)
+      case 'compare':
+        return HP_FIT.compare * flowSeconds(r.digits, r.n, trans, 1)
+      case 'dae-compare':
+        return HP_FIT.daeCompare * daeSeconds(r.digits, r.n, trans, 1)
       case 'rate': {
         const k = nDigits(r.nMax ?? 1e12)
         return Array.from({ length: k }, (_, i) => flowSeconds(r.digits + HP_FIT.rateExtra, 10 ** (i + 1), trans, 1)).reduce((a, b) => a + b, 0)
@@ -217,7 +232,7 @@ export function checkHp(r: HpRequest): void {
   const [flag, lower] = byTimes ? (r.command === 'curves' ? ['points', 'lower --points'] : ['t', 'give --t fewer values']) : byN ? ['n', 'lower --n'] : ['digits', 'lower --digits']
   // Just beyond the limit, both round to the same text: "about 1 hour (limit 1 hour)" would read as within it.
   const about = secondsText(seconds) === secondsText(HP_LIMIT_SECONDS) ? 'over' : 'about'
-  throw new InputError(flag, `${hpText(r)} would take ${about} ${secondsText(seconds)} (limit ${secondsText(HP_LIMIT_SECONDS)}); ${lower}`)
+  throw new ParameterError(flag, `${hpText(r)} would take ${about} ${secondsText(seconds)} (limit ${secondsText(HP_LIMIT_SECONDS)}); ${lower}`)
 }
 
 /**
@@ -266,8 +281,8 @@ export function simulationCost(s: SimulationShape): Cost & { readonly steps: Cos
 
 // --- Staying interruptible.
 
-/** A turn of the event loop: a signal (SIGINT, SIGTERM) is handled there. */
-export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+/** A turn of the event loop: a signal (SIGINT, SIGTERM) is handled there (in a browser, a task: setTimeout). */
+export const nextTurn = (): Promise<void> => new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0)))
 
 /** Milliseconds of computation between two turns of the event loop. */
 const SLICE_MS = 50
@@ -281,6 +296,8 @@ export function breather(): () => Promise<void> | undefined {
   let due = performance.now() + SLICE_MS
   return () => {
     if (performance.now() < due) return undefined
-    return nextTurn().then(() => { due = performance.now() + SLICE_MS })
+    return nextTurn().then(() => {
+      due = performance.now() + SLICE_MS
+    })
   }
 }

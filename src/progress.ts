@@ -19,8 +19,13 @@ export function progressBar(label: string, total: number, unit: string, enabled 
   return {
     update(done) {
       const now = Date.now()
-      if (now - last >= 100 || done === total) { last = now; draw(done) }
+      if (now - last >= 100 || done === total) {
+        last = now
+        draw(done)
+      }
     },
-    end() { process.stderr.write('\r\x1b[K') },
+    end() {
+      process.stderr.write('\r\x1b[K')
+    },
   }
 }

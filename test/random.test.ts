@@ -147,7 +147,10 @@ describe('moments (N = 10^6, 6 standard deviations)', () => {
     // (U_i - 1/2)(U_{i+1} - 1/2) has mean 0 and variance (1/12)² (products of consecutive terms
     // are uncorrelated, so the variance of their mean is still about (1/144)/N).
     const r = rng(1)
-    let sum = 0, sq = 0, lag = 0, prev = r.uniform() - 0.5
+    let sum = 0,
+      sq = 0,
+      lag = 0,
+      prev = r.uniform() - 0.5
     for (let i = 0; i < N; i++) {
       const c = r.uniform() - 0.5
       sum += c
@@ -166,7 +169,9 @@ describe('moments (N = 10^6, 6 standard deviations)', () => {
     // (m2, m4) = (1, 3): dK = dm4 - 6 dm2, so Var K = [Var Z⁴ + 36 Var Z² - 12 Cov(Z⁴, Z²)]/N
     // = [96 + 72 - 12·(E Z⁶ - 3 = 12)]/N = 24/N, the classical variance of the sample kurtosis.
     const r = rng(2)
-    let m1 = 0, m2 = 0, m4 = 0
+    let m1 = 0,
+      m2 = 0,
+      m4 = 0
     for (let i = 0; i < N; i++) {
       const z = r.normal()
       const z2 = z * z
@@ -202,7 +207,9 @@ describe('moments (N = 10^6, 6 standard deviations)', () => {
 
 describe('seeds', () => {
   it('equal seeds give equal streams, different seeds different ones', () => {
-    const a = rng(42), b = rng(42), c = rng(43)
+    const a = rng(42),
+      b = rng(42),
+      c = rng(43)
     const xa = Array.from({ length: 100 }, () => a.normal())
     const xb = Array.from({ length: 100 }, () => b.normal())
     const xc = Array.from({ length: 100 }, () => c.normal())

@@ -1,10 +1,10 @@
 /**
- * The baselines in the limit d -> infinity (THEORY.md section 5), compiled from
+ * The baselines in the limit d -> infinity (docs/theory.md section 5), compiled from
  * equations/baselines.eq with the model: the Bayes-optimal estimator and PCA, at the same n, sigma,
  * omega as the generative model. Finite-d estimators acting on a sample matrix live in finite.ts.
  */
 import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../hp/arith.js'
-import { instantiate } from '../symbolic/codegen.js'
+import { compiled } from '../symbolic/codegen.js'
 import { model } from '../theory/model.js'
 import { checkParameters } from '../theory/problem.js'
 
@@ -14,11 +14,13 @@ export type Baselines<T> = Readonly<Record<BaselineKey, T>>
 
 function named<T>(values: readonly T[]): Baselines<T> {
   const keys = model().source.baselines.keys
-  return Object.fromEntries(BASELINE_KEYS.map((k) => {
-    const i = keys.indexOf(k)
-    if (i < 0) throw new Error(`equations/baselines.eq defines no ${k}`)
-    return [k, values[i]]
-  })) as Baselines<T>
+  return Object.fromEntries(
+    BASELINE_KEYS.map((k) => {
+      const i = keys.indexOf(k)
+      if (i < 0) throw new Error(`equations/baselines.eq defines no ${k}`)
+      return [k, values[i]]
+    }),
+  ) as Baselines<T>
 }
 
 /** The asymptotic baselines in double precision (lambda plays no part). */
@@ -28,12 +30,10 @@ export function asymptoticBaselines(n: number, sigma: number, omega = 1): Baseli
 }
 
 type DecimalFactory = (F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]
-const factories = new WeakMap<DecimalConstructor, (...p: Decimal[]) => () => Decimal[]>()
 
 /** The asymptotic baselines at the precision of D, from exact decimal text of the parameters. */
 export function asymptoticBaselinesHp(D: DecimalConstructor, n: string, sigma: string, omega = '1'): Baselines<Decimal> {
   checkParameters({ n: Number(n), sigma: Number(sigma), lambda: 0, omega: Number(omega) }, true)
-  let f = factories.get(D)
-  if (!f) factories.set(D, (f = instantiate<DecimalFactory>(model().source.baselines.source)(decimalArith(D))))
+  const f = compiled<DecimalFactory>(model().source.baselines.source)(decimalArith(D))
   return named(f(new D(n), new D(sigma), new D(0), new D(omega))())
 }

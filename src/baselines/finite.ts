@@ -1,5 +1,5 @@
 /**
- * The baselines at finite d (THEORY.md section 5), acting on an actual sample matrix: estimators
+ * The baselines at finite d (docs/theory.md section 5), acting on an actual sample matrix: estimators
  * of the cluster mean μ from the n training samples x₁^μ = s^μ μ + σ z^μ. Their d → ∞ limits are
  * in asymptotic.ts; docs/baselines.md derives both.
  *
@@ -154,9 +154,7 @@ export function alignedError(estimate: Float64Array, mu: Float64Array, direction
  * Both baselines on one sample and their errors against the true μ (length d): the scalars of
  * asymptotic.ts at finite d, plus ω̂, σ̂² and, with options.labels, the label recovery.
  */
-export function baselineErrors(
-  X: Float64Array, n: number, d: number, mu: Float64Array, sigma: number, omega: number, options: BaselineOptions = {},
-): BaselineErrors {
+export function baselineErrors(X: Float64Array, n: number, d: number, mu: Float64Array, sigma: number, omega: number, options: BaselineOptions = {}): BaselineErrors {
   checkSample(X, n, d)
   if (mu.length !== d) throw new Error(`baselineErrors: mu has length ${mu.length}, expected d = ${d}`)
   const spectrum = gramSpectrum(X, n, d)

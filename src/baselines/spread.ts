@@ -35,11 +35,18 @@
  * Gaussian first-order term, twice the derived bias, and c²/d for the Taylor remainder.
  */
 
-export interface SpreadParams { readonly n: number; readonly sigma: number; readonly omega: number }
+export interface SpreadParams {
+  readonly n: number
+  readonly sigma: number
+  readonly omega: number
+}
 export const SPREAD_STATS = ['bo_mse', 'bo_cos', 'pca_mse', 'pca_cos', 'omega_hat', 'sigma2_hat'] as const
 export type SpreadStat = (typeof SPREAD_STATS)[number]
 /** c: standard deviation × √d; beta: second-order bias × d. */
-export interface Spread { readonly c: number; readonly beta: number }
+export interface Spread {
+  readonly c: number
+  readonly beta: number
+}
 
 /** V = n²σ²ω + σ⁴(n+1): d × the variance of a component of P⊥E s (header). */
 export function tiltVariance({ n, sigma, omega }: SpreadParams): number {
@@ -52,8 +59,8 @@ export function spreadOf(p: SpreadParams): Record<SpreadStat, Spread> {
   const D = n * w + s * s
   const c0 = Math.sqrt((n * w) / D)
   const cos = c0 * ((s * s) / D) * Math.sqrt((s * s) / (n * w) + 0.5)
-  const A = (2 * s / n) * (1 - c0 - (c0 * s * s) / D)
-  const B = (s * s / n) * ((1 - c0) / n + (w * c0) / D)
+  const A = ((2 * s) / n) * (1 - c0 - (c0 * s * s) / D)
+  const B = ((s * s) / n) * ((1 - c0) / n + (w * c0) / D)
   const C = -(1 - c0) / n
   const V = tiltVariance(p)
   const lift = V / (n * n * w) // ω̂ up, σ̂² down

@@ -1,81 +1,31 @@
 /**
- * Reading flag values: strictly, one rule per flag, errors as InputError naming the flag. yargs
+ * Reading flag values: strictly, one rule per flag, errors as ParameterError naming the flag. yargs
  * hands us raw strings so that "abc", "NaN", "0x10" or "1e309" never become numbers silently.
  */
-import { InputError } from '../errors.js'
-
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
-
-/** A decimal number's text (sign, digits, point, exponent), nothing else: not 0x10, Infinity, 1_000. */
-export const isDecimal = (s: string): boolean => DECIMAL.test(s)
-
-/** The single string value of a flag (refuses a flag given twice, or without a value). */
-export function single(flag: string, raw: unknown): string | undefined {
-  if (raw === undefined) return undefined
-  if (Array.isArray(raw)) throw new InputError(flag, 'given more than once')
-  // yargs reads `--flag` alone (and `--flag=`) as the empty string.
-  if (typeof raw === 'boolean' || raw === '') throw new InputError(flag, 'needs a value')
-  return String(raw)
-}
-
-/** A finite decimal number. */
-export function number(flag: string, raw: unknown): number | undefined {
-  const s = single(flag, raw)
-  return s === undefined ? undefined : decimal(flag, s)
-}
-
-/** The finite decimal number a text holds (one value of a flag, or of its list or range). */
-export function decimal(flag: string, s: string): number {
-  const text = s.trim()
-  if (!isDecimal(text)) throw new InputError(flag, `must be a decimal number (got '${clip(s)}')`)
-  const x = Number(text)
-  if (!Number.isFinite(x)) throw new InputError(flag, `must be a finite number (got '${clip(s)}')`)
-  // 1e-400 reads as 0: t = 0 and t = 1e-400 were two rows of t = 0.
-  if (x === 0 && /[1-9]/.test(text.split(/e/i)[0])) throw new InputError(flag, `must be 0 or at least 5e-324 in magnitude (got '${clip(s)}', which a double reads as 0)`)
-  return x
-}
+import { ParameterError } from '../errors.js'
+import { clip, decimal, number, single } from '../text.js'
 
 /** A comma-separated list of finite decimal numbers. */
 export function numberList(flag: string, raw: unknown): number[] | undefined {
   const s = single(flag, raw)
   if (s === undefined) return undefined
   const parts = s.split(',')
-  if (parts.some((p) => p.trim() === '')) throw new InputError(flag, `must be a number or a comma-separated list of numbers (got '${clip(s)}')`)
+  if (parts.some((p) => p.trim() === '')) throw new ParameterError(flag, `must be a number or a comma-separated list of numbers (got '${clip(s)}')`)
   return parts.map((p) => decimal(flag, p))
-}
-
-/** An integer within [min, max]. */
-export function integer(flag: string, raw: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
-  const x = number(flag, raw)
-  if (x === undefined) return undefined
-  if (!Number.isInteger(x) || x < min || x > max) throw new InputError(flag, `must be an integer in [${min}, ${max}] (got ${x})`)
-  return x
 }
 
 /** One of a fixed set of names. */
 export function oneOf<T extends string>(flag: string, raw: unknown, options: readonly T[]): T | undefined {
   const s = single(flag, raw)
   if (s === undefined) return undefined
-  if (!(options as readonly string[]).includes(s)) throw new InputError(flag, `must be one of ${options.join(', ')} (got '${clip(s)}')`)
+  if (!(options as readonly string[]).includes(s)) throw new ParameterError(flag, `must be one of ${options.join(', ')} (got '${clip(s)}')`)
   return s as T
 }
 
 /** A time in [0, 1]. */
 export function time(flag: string, x: number): number {
-  if (!(x >= 0 && x <= 1)) throw new InputError(flag, `must lie in [0, 1] (got ${x})`)
+  if (!(x >= 0 && x <= 1)) throw new ParameterError(flag, `must lie in [0, 1] (got ${x})`)
   return x
-}
-
-/**
- * Characters a message shows escaped: control characters (a newline would break the one line
- * of an error), bidirectional overrides (they reorder the rest of the line), lone surrogates.
- */
-const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g
-
-/** A value for a message: unprintable characters escaped (\n, \u0000), shortened to 40 characters. */
-export function clip(s: string): string {
-  const chars = Array.from(s.replace(UNPRINTABLE, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)))
-  return chars.length > 40 ? `${chars.slice(0, 37).join('')}...` : chars.join('')
 }
 
 /**
@@ -86,7 +36,7 @@ export function checkNegations(argv: readonly string[], booleans: readonly strin
   const end = argv.indexOf('--')
   for (const word of end < 0 ? argv : argv.slice(0, end)) {
     const name = /^--no-([^=]+)/.exec(word)?.[1]
-    if (name !== undefined && !booleans.includes(name)) throw new InputError(`no-${name}`, `unknown flag (only boolean flags have a --no- form: ${booleans.map((b) => `--no-${b}`).join(', ')})`)
+    if (name !== undefined && !booleans.includes(name)) throw new ParameterError(`no-${name}`, `unknown flag (only boolean flags have a --no- form: ${booleans.map((b) => `--no-${b}`).join(', ')})`)
   }
 }
 
@@ -133,5 +83,5 @@ export function checkAfterDashes(command: string, argv: readonly string[]): void
   const end = argv.indexOf('--')
   if (end < 0 || command === 'merge' || end === argv.length - 1) return
   const word = argv[end + 1]
-  throw new InputError(command, `unexpected argument '${clip(word)}' after -- (${command} takes no arguments there; flags go before --)`, true)
+  throw new ParameterError(command, `unexpected argument '${clip(word)}' after -- (${command} takes no arguments there; flags go before --)`, true)
 }

@@ -3,37 +3,37 @@
  * Result A), as functions of n, sigma, lambda, omega and of alpha, beta (the schedule at t), in
  * mathjs syntax (text), LaTeX or JSON. What was not found is said plainly, with the reason.
  */
-import { InputError } from '../errors.js'
+import { ParameterError } from '../errors.js'
 import { math } from '../symbolic/mathjs.js'
-import { variantOf } from '../theory/model.js'
+import { closedForms } from '../theory/closed-form.js'
 import type { FlowProblem } from '../theory/problem.js'
-import { clip, single } from './args.js'
+import { clip, single } from '../text.js'
 
 export const CLOSED_FORM_FORMATS = ['text', 'latex', 'json'] as const
 
-interface Line { readonly name: string; readonly text?: string; readonly reason?: string }
-
 /** LaTeX names of the left-hand sides. */
 const TEX_NAMES: Record<string, string> = {
-  M: 'M_t', Q_xi: 'Q^{\\xi}_t', P: 'P_t', Phi: '\\Phi_t', mse_1: '\\mathrm{mse}(t=1)', K: 'K', Lambda: '\\Lambda', D: 'D',
-  c: '\\hat c', m: '\\hat m', q_xi: '\\hat q_{\\xi}', w_norm2: '\\|\\hat w\\|^2/d', 'w_cos^2': '\\cos^2(\\hat w, \\mu)', test_mse: '\\mathrm{mse}_{\\mathrm{test}}',
-  oracle_mse: '\\mathrm{mse}_{\\mathrm{oracle}}', margin: '\\mathrm{margin}', C: 'C', C1: 'C_1', C_bo: 'C_{\\mathrm{BO}}', C_bo1: 'C_{\\mathrm{BO},1}', ratio: 'C / C_{\\mathrm{BO}}',
-}
-
-/** Every closed form of the problem's variant, grouped. */
-export function closedForms(problem: FlowProblem): Record<string, Line[]> {
-  const e = variantOf(problem).source.exact
-  return {
-    schedule: [{ name: 'alpha', text: problem.schedule.alpha }, { name: 'beta', text: problem.schedule.beta }],
-    definitions: e.definitions.map((d) => ({ name: d.name, text: d.text })),
-    flow: [
-      ...(e.phi ? [{ name: 'Phi', text: e.phi }] : []),
-      ...e.states.map((s) => ({ name: s.name, text: s.text, reason: s.reason })),
-      { name: 'mse_1', text: e.mse1?.text, reason: e.mse1Reason },
-    ],
-    dae: e.dae.map((d) => ({ name: d.squared ? `${d.name}^2` : d.name, text: d.text })),
-    rate: e.rate ? Object.entries(e.rate.text).map(([name, text]) => ({ name, text })) : [{ name: 'C', reason: e.rateReason }],
-  }
+  M: 'M_t',
+  Q_xi: 'Q^{\\xi}_t',
+  P: 'P_t',
+  Phi: '\\Phi_t',
+  mse_1: '\\mathrm{mse}(t=1)',
+  K: 'K',
+  Lambda: '\\Lambda',
+  D: 'D',
+  c: '\\hat c',
+  m: '\\hat m',
+  q_xi: '\\hat q_{\\xi}',
+  w_norm2: '\\|\\hat w\\|^2/d',
+  'w_cos^2': '\\cos^2(\\hat w, \\mu)',
+  test_mse: '\\mathrm{mse}_{\\mathrm{test}}',
+  oracle_mse: '\\mathrm{mse}_{\\mathrm{oracle}}',
+  margin: '\\mathrm{margin}',
+  C: 'C',
+  C1: 'C_1',
+  C_bo: 'C_{\\mathrm{BO}}',
+  C_bo1: 'C_{\\mathrm{BO},1}',
+  ratio: 'C / C_{\\mathrm{BO}}',
 }
 
 const HEADINGS: Record<string, string> = {
@@ -49,23 +49,27 @@ const tex = (text: string) => math().parse(text).toTex({ parenthesis: 'auto', im
 export function closedFormCommand(a: Record<string, unknown>, problem: FlowProblem): string {
   const given = single('format', a.format)
   // --json is --format json: with another --format it is a conflict, as for every command.
-  if (a.json === true && given !== undefined && given !== 'json') throw new InputError('json', `conflicts with --format ${clip(given)}`)
+  if (a.json === true && given !== undefined && given !== 'json') throw new ParameterError('json', `conflicts with --format ${clip(given)}`)
   const format = given ?? (a.json === true ? 'json' : 'text')
-  if (!(CLOSED_FORM_FORMATS as readonly string[]).includes(format)) throw new InputError('format', `must be one of ${CLOSED_FORM_FORMATS.join(', ')} for closed-form (got '${clip(format)}')`)
-  if (a.digits !== undefined) throw new InputError('digits', 'is not used by closed-form (its expressions are exact)')
+  if (!(CLOSED_FORM_FORMATS as readonly string[]).includes(format)) throw new ParameterError('format', `must be one of ${CLOSED_FORM_FORMATS.join(', ')} for closed-form (got '${clip(format)}')`)
+  if (a.digits !== undefined) throw new ParameterError('digits', 'is not used by closed-form (its expressions are exact)')
   const groups = closedForms(problem)
   const variant = problem.skip ? 'with skip connection' : 'without skip connection (c = 0)'
   if (format === 'json') {
-    const out = Object.fromEntries(Object.entries(groups).map(([g, lines]) => [g, Object.fromEntries(lines.map((l) => [l.name, l.text !== undefined
-      ? { text: l.text, latex: g === 'schedule' ? undefined : tex(l.text) }
-      : { found: false, reason: l.reason }]))]))
+    const out = Object.fromEntries(
+      Object.entries(groups).map(([g, lines]) => [
+        g,
+        Object.fromEntries(lines.map((l) => [l.name, l.text !== undefined ? { text: l.text, latex: g === 'schedule' ? undefined : tex(l.text) } : { found: false, reason: l.reason }])),
+      ]),
+    )
     return JSON.stringify({ variant: problem.skip ? 'skip' : 'noskip', ...out }, null, 2) + '\n'
   }
   if (format === 'latex') {
-    const body = Object.entries(groups).filter(([g]) => g !== 'schedule').map(([g, lines]) => [
-      `% ${HEADINGS[g]}`,
-      ...lines.map((l) => (l.text !== undefined ? `${TEX_NAMES[l.name] ?? l.name} &= ${tex(l.text)} \\\\` : `% ${l.name}: not found (${l.reason})`)),
-    ].join('\n'))
+    const body = Object.entries(groups)
+      .filter(([g]) => g !== 'schedule')
+      .map(([g, lines]) =>
+        [`% ${HEADINGS[g]}`, ...lines.map((l) => (l.text !== undefined ? `${TEX_NAMES[l.name] ?? l.name} &= ${tex(l.text)} \\\\` : `% ${l.name}: not found (${l.reason})`))].join('\n'),
+      )
     return `% flowgm closed-form, ${variant}; schedule alpha = ${problem.schedule.alpha}, beta = ${problem.schedule.beta}\n\\begin{align*}\n${body.join('\n')}\n\\end{align*}\n`
   }
   const lines = Object.entries(groups).map(([g, ls]) => [`# ${HEADINGS[g]}`, ...ls.map((l) => (l.text !== undefined ? `${l.name} = ${l.text}` : `${l.name}: not found (${l.reason})`))].join('\n'))

@@ -3,14 +3,16 @@
  * and validated into a problem (or its parts, for the grid commands).
  */
 import type { Argv } from 'yargs'
-import { InputError } from '../errors.js'
+import { ParameterError } from '../errors.js'
 import { Decimal } from '../hp/arith.js'
-import { flowProblem, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
-import { clip, integer, number, oneOf, single } from './args.js'
+import { DOUBLE_N_MAX, flowProblem, PROBLEM_DEFAULTS, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
+import { CURVE_POINTS } from '../sweep/spec.js'
+import { oneOf } from './args.js'
+import { clip, integer, number, single } from '../text.js'
 import { FORMATS, type Format } from './format.js'
 
-/** Flag defaults: the published summary-statistics figure (n = 8, sigma = 1.5, lambda = 0.1). */
-export const DEFAULTS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1, schedule: 'linear', points: 101, statsT: 1 } as const
+/** Flag defaults: the problem's (PROBLEM_DEFAULTS), the points of curves, the t of stats. */
+export const DEFAULTS = { ...PROBLEM_DEFAULTS, points: CURVE_POINTS, statsT: 1 } as const
 
 export type Args = Record<string, unknown>
 
@@ -19,8 +21,10 @@ export type Args = Record<string, unknown>
  * overrides the default shown for a parameter.
  */
 export function commonOptions<T>(y: Argv<T>, lists: readonly string[] = [], defaults: Readonly<Record<string, string>> = {}): Argv<T> {
-  const param = (name: 'n' | 'sigma' | 'lambda' | 'omega', what: string) =>
-    ({ type: 'string' as const, describe: `${what}${lists.includes(name) ? ', or a comma-separated list' : ''} [default: ${defaults[name] ?? DEFAULTS[name]}]` })
+  const param = (name: 'n' | 'sigma' | 'lambda' | 'omega', what: string) => ({
+    type: 'string' as const,
+    describe: `${what}${lists.includes(name) ? ', or a comma-separated list' : ''} [default: ${defaults[name] ?? DEFAULTS[name]}]`,
+  })
   return y
     .option('n', param('n', 'number of training samples, integer >= 2'))
     .option('sigma', param('sigma', 'cluster standard deviation, > 0'))
@@ -30,13 +34,14 @@ export function commonOptions<T>(y: Argv<T>, lists: readonly string[] = [], defa
     .option('alpha', { type: 'string', describe: 'custom alpha(t), coefficient of the base noise x0 (with --beta)' })
     .option('beta', { type: 'string', describe: 'custom beta(t), coefficient of the target x1 (with --alpha)' })
     .option('skip', { type: 'boolean', default: true, describe: 'DAE with skip connection c x; --no-skip sets c = 0' })
-    .option('digits', { type: 'string', describe: 'significant digits, integer in [1, 1000]: arbitrary precision (decimal.js), every value computed by two independent routes [default: double precision, 12 digits printed]' })
+    .option('digits', {
+      type: 'string',
+      describe: 'significant digits, integer in [1, 1000]: arbitrary precision (decimal.js), every value computed by two independent routes [default: double precision, 12 digits printed]',
+    })
     .option('format', { type: 'string', describe: `output format: ${FORMATS.join(', ')} [default: table]` })
     .option('json', { type: 'boolean', describe: 'shorthand for --format json' })
 }
 
-/** Largest n answered in double precision; beyond, flowgm warns and switches to high precision. */
-export const DOUBLE_N_MAX = 1e15
 /** Digits used when a request is switched to high precision without --digits. */
 const FALLBACK_DIGITS = 12
 
@@ -45,9 +50,9 @@ export function scheduleFrom(a: Args): ScheduleSpec {
   const alpha = single('alpha', a.alpha)
   const beta = single('beta', a.beta)
   const named = single('schedule', a.schedule)
-  if ((alpha === undefined) !== (beta === undefined)) throw new InputError(alpha === undefined ? 'beta' : 'alpha', 'requires both --alpha and --beta')
-  if (alpha !== undefined && named !== undefined) throw new InputError('schedule', 'cannot be combined with --alpha/--beta')
-  return alpha !== undefined ? { alpha, beta: beta! } : named ?? DEFAULTS.schedule
+  if ((alpha === undefined) !== (beta === undefined)) throw new ParameterError(alpha === undefined ? 'beta' : 'alpha', 'requires both --alpha and --beta')
+  if (alpha !== undefined && named !== undefined) throw new ParameterError('schedule', 'cannot be combined with --alpha/--beta')
+  return alpha !== undefined ? { alpha, beta: beta! } : (named ?? DEFAULTS.schedule)
 }
 
 /**
@@ -100,9 +105,8 @@ export function problemFrom(a: Args): FlowProblem & { digits?: number } {
 export function formatFrom<F extends string = Format>(a: Args, formats: readonly F[] = FORMATS as readonly string[] as readonly F[]): F {
   const f = single('format', a.format)
   if (a.json === true) {
-    if (f !== undefined && f !== 'json') throw new InputError('json', `conflicts with --format ${clip(f)}`)
+    if (f !== undefined && f !== 'json') throw new ParameterError('json', `conflicts with --format ${clip(f)}`)
     return 'json' as F
   }
   return oneOf('format', f, formats) ?? ('table' as F)
 }
-

@@ -1,32 +1,15 @@
 /**
  * Output formats of the single-point commands: aligned table, CSV and JSON (laid out by the
- * writers of src/sweep/writers.ts, which the grid commands stream). Numbers in double
- * precision are printed to SIG_FIGS significant digits, the accuracy the solver targets
- * (relative error <= 1e-12; see docs/cli.md for the exceptions); a non-finite value is an
- * internal error, never printed.
+ * writers of src/sweep/writers.ts, which the grid commands stream), each number printed as
+ * src/printing.ts prints it.
  */
 import { writer, type Value } from '../sweep/writers.js'
+import { preciseCell, printable, rounded, type PreciseRow } from '../printing.js'
 
 export const FORMATS = ['table', 'csv', 'json'] as const
 export type Format = (typeof FORMATS)[number]
 
-/** Significant digits printed in double precision. */
-export const SIG_FIGS = 12
-
 export type Row = Readonly<Record<string, number>>
-
-/** A high-precision value (decimal.js), printed with exactly `digits` significant digits. */
-export interface Precise { toPrecision(digits: number): string; toSignificantDigits(digits: number): { toString(): string }; isZero(): boolean }
-export type PreciseRow = Readonly<Record<string, Precise>>
-
-/** A number as printed: finite, no negative zero. */
-function printable(x: number): number {
-  if (!Number.isFinite(x)) throw new Error(`non-finite value ${x} reached the output`)
-  return x + 0
-}
-
-/** A number rounded to SIG_FIGS significant digits (no negative zero). */
-export const rounded = (x: number): number => printable(Number(x.toPrecision(SIG_FIGS)))
 
 /**
  * Columns that say where a row is (what was asked for, not what was computed). They are printed
@@ -40,7 +23,12 @@ export const COORDINATES: ReadonlySet<string> = new Set(['t', 'n', 'sigma', 'lam
  * array (a command asked for one point).
  */
 export function render(keys: readonly string[], rows: readonly Row[], format: Format, single: boolean): string {
-  return layout(keys, rows.map((r) => keys.map((k) => (COORDINATES.has(k) ? printable(r[k]) : rounded(r[k])))), format, single)
+  return layout(
+    keys,
+    rows.map((r) => keys.map((k) => (COORDINATES.has(k) ? printable(r[k]) : rounded(r[k])))),
+    format,
+    single,
+  )
 }
 
 /**
@@ -52,12 +40,6 @@ export function renderPrecise(keys: readonly string[], rows: readonly PreciseRow
   const cells = rows.map((r, j) => [...keys.map((k) => (k === 't' ? times[j] : preciseCell(k, r[k], digits))), verified])
   return layout([...keys, 'digits_verified'], cells, format, single)
 }
-
-/** The printed text of a high-precision value: t as given (up to `digits` digits), others by preciseText. */
-export const preciseCell = (key: string, x: Precise, digits: number): string => (key === 't' ? x.toSignificantDigits(digits).toString() : preciseText(x, digits))
-
-/** A high-precision value with exactly `digits` significant digits; an exact zero has none to show. */
-export const preciseText = (x: Precise, digits: number): string => (x.isZero() ? '0' : x.toPrecision(digits))
 
 function layout(keys: readonly string[], rows: ReadonlyArray<readonly Value[]>, format: Format, single: boolean): string {
   const objects = rows.map((r) => Object.fromEntries(keys.map((k, j) => [k, r[j]])))

@@ -4,22 +4,24 @@
  * are read in common.ts, the grid commands run in sweep.ts.
  */
 import yargs, { type Argv } from 'yargs'
-import { InputError, OutputError } from '../errors.js'
+import { flagText, ParameterError, OutputError } from '../errors.js'
 import { Decimal } from '../hp/arith.js'
 import { daeHp, statsHp, type HpResult } from '../theory/hp.js'
-import { learntDae, onPrecisionNote, solve } from '../theory/solve.js'
+import { learntDae, solve, type PrecisionNote } from '../theory/solve.js'
 import { closedFormCommand } from './closed-form.js'
 import { rateCommand, rateOptions } from './rate.js'
-import { checkAfterDashes, checkNegations, clip, joinDashValues, numberList, single, time } from './args.js'
+import { checkAfterDashes, checkNegations, joinDashValues, numberList, time } from './args.js'
+import { clip, single } from '../text.js'
 import { render, renderPrecise, type Format } from './format.js'
 import { commonOptions, DEFAULTS, formatFrom, problemFrom, scheduleFrom, takeWarnings, warn, type Args } from './common.js'
 import { checkHp, transcendentalSchedule } from '../limits.js'
 import type { FlowProblem } from '../theory/problem.js'
 import { simulateCommand, simulateOptions } from './simulate.js'
-import { daeCompareTimeOptions, gridParamOptions, mergeCommand, pointsOption, sweepCommand, sweepOptions, SWEEP_DEFAULTS } from './sweep.js'
+import { daeCompareTimeOptions, gridParamOptions, mergeCommand, pointsOption, sweepCommand, sweepOptions } from './sweep.js'
+import { SWEEP_DEFAULTS } from '../sweep/spec.js'
 import { PLOT_DESCRIPTIONS, PLOT_POINTS, plotCommand, plotOptions } from './plot.js'
 import { PLOT_KINDS, type PlotKind } from '../plot/figures.js'
-import { REPORT_DIR, reportCommand } from '../report/report.js'
+import { REPORT_DIR, reportCommand } from './report.js'
 import { DEFAULT_SIG_FIGS, TABLE_FORMATS } from '../sweep/writers.js'
 import { writeFailure } from '../sweep/sink.js'
 
@@ -30,13 +32,13 @@ function times(a: Args, fallback?: number): number[] {
 /** The --t values as exact decimal text (validated). */
 function timeTexts(a: Args, fallback?: number): string[] {
   const raw = single('t', a.t)
-  if (raw === undefined && fallback === undefined) throw new InputError('t', 'is required (a time in [0, 1], or a comma-separated list)')
+  if (raw === undefined && fallback === undefined) throw new ParameterError('t', 'is required (a time in [0, 1], or a comma-separated list)')
   if (raw === undefined) return [String(fallback)]
   const ts = numberList('t', raw)!
   ts.forEach((t) => time('t', t))
   return raw.split(',').map((x) => {
     const d = new Decimal(x.trim())
-    if (d.lt(0) || d.gt(1)) throw new InputError('t', `must lie in [0, 1] (got ${x.trim()})`)
+    if (d.lt(0) || d.gt(1)) throw new ParameterError('t', `must lie in [0, 1] (got ${x.trim()})`)
     return d.toString()
   })
 }
@@ -44,7 +46,7 @@ function timeTexts(a: Args, fallback?: number): string[] {
 /** merge's files: those before `--` and every word after it (so a name may begin with a dash). */
 function mergeFilesOf(a: Args): string[] {
   const files = [...((a.files as unknown[] | undefined) ?? []), ...((a['--'] as unknown[] | undefined) ?? [])].map(String)
-  if (!files.length) throw new InputError('merge', 'needs at least one JSONL file (written by a grid command with --format jsonl)', true)
+  if (!files.length) throw new ParameterError('merge', 'needs at least one JSONL file (written by a grid command with --format jsonl)', true)
   return files
 }
 
@@ -70,7 +72,14 @@ const commands = {
     const ts = times(a)
     // Result A alone: the flow ODE is not integrated (a problem whose flow cannot be is still answered).
     const learnt = learntDae(problem)
-    return render(['t', ...learnt.keys], ts.map((t) => learnt.at(t)), format, ts.length === 1)
+    const out = render(
+      ['t', ...learnt.keys],
+      ts.map((t) => learnt.at(t)),
+      format,
+      ts.length === 1,
+    )
+    for (const note of learnt.notes) precisionNotes.push(note)
+    return out
   },
   stats(a: Args): Output {
     const format = formatFrom(a)
@@ -82,7 +91,9 @@ const commands = {
     }
     const ts = times(a, DEFAULTS.statsT)
     const sol = solve(problem)
-    return render(['t', ...sol.statsKeys], sol.statsGrid(ts), format, ts.length === 1)
+    const out = render(['t', ...sol.statsKeys], sol.statsGrid(ts), format, ts.length === 1)
+    for (const note of sol.notes) precisionNotes.push(note)
+    return out
   },
   'closed-form'(a: Args): Output {
     return closedFormCommand(a, problemFrom(a))
@@ -109,7 +120,7 @@ const PLOT_BUILDERS: { readonly [K in PlotKind]: <T>(y: Argv<T>) => Argv<T> } = 
   simulate: simulateOptions,
 }
 
-/** Exit codes of THEORY.md section 7. */
+/** Exit codes of docs/cli.md (exit codes and errors). */
 export const EXIT = { ok: 0, internal: 1, input: 2 } as const
 
 /** The one line of a failure (warnings of the run dropped: they were about a result not given). */
@@ -133,14 +144,19 @@ function checkBooleans(argv: readonly string[]): void {
     const m = /^--(no-)?([a-z]+)(=([^]*))?$/.exec(a)
     const name = m?.[2] as (typeof BOOLEANS)[number] | undefined
     if (!m || name === undefined || !BOOLEANS.includes(name)) continue
-    if (seen.has(name)) throw new InputError(name, `given more than once (as --${name} or --no-${name})`)
+    if (seen.has(name)) throw new ParameterError(name, `given more than once (as --${name} or --no-${name})`)
     seen.add(name)
-    if (m[3] !== undefined && m[4] !== 'true' && m[4] !== 'false') throw new InputError(name, `takes no value: write --${name} or --no-${name} (got '${clip(m[4])}')`)
+    if (m[3] !== undefined && m[4] !== 'true' && m[4] !== 'false') throw new ParameterError(name, `takes no value: write --${name} or --no-${name} (got '${clip(m[4])}')`)
   }
 }
 
+/** Rows of this run double precision could not guarantee (src/theory/solve.ts): told on stderr at the end. */
+const precisionNotes: PrecisionNote[] = []
+
 /** The warnings of rows double precision could not guarantee, one line each kind. */
-function precisionWarnings(escalated: ReadonlySet<number>, unsure: ReadonlySet<number>): void {
+function precisionWarnings(notes: readonly PrecisionNote[]): void {
+  const escalated = new Set(notes.filter((n) => n.escalated).map((n) => n.t))
+  const unsure = new Set(notes.filter((n) => !n.escalated).map((n) => n.t))
   const list = (ts: ReadonlySet<number>) => {
     const sorted = [...ts].sort((a, b) => a - b)
     return sorted.slice(0, 6).join(', ') + (sorted.length > 6 ? `, ... (${sorted.length} rows)` : '')
@@ -152,9 +168,11 @@ function precisionWarnings(escalated: ReadonlySet<number>, unsure: ReadonlySet<n
 const PLOT_KIND_REQUIRED = `plot: a kind is required (${PLOT_KINDS.join(', ')}); see flowgm plot --help`
 
 /** The commands in the order of the help. */
-const COMMANDS: readonly string[] = ['dae', 'stats', 'curves', 'compare', 'dae-compare', 'merge', 'closed-form', 'rate', 'simulate', 'plot', 'report'] satisfies ReadonlyArray<keyof typeof commands | 'plot'>
+const COMMANDS: readonly string[] = ['dae', 'stats', 'curves', 'compare', 'dae-compare', 'merge', 'closed-form', 'rate', 'simulate', 'plot', 'report'] satisfies ReadonlyArray<
+  keyof typeof commands | 'plot'
+>
 
-/** yargs writes one-letter flags with one dash; ours are spelt --n, --t (THEORY.md section 7). */
+/** yargs writes one-letter flags with one dash; ours are spelt --n, --t (docs/cli.md). */
 const longFlags = (help: string): string =>
   help.replace(/^(\s+)-([A-Za-z])(\s+)/gm, (all: string, _lead: string, letter: string) => {
     const head = `      --${letter}`
@@ -192,10 +210,7 @@ export async function main(words: readonly string[]): Promise<void> {
   const argv = joinDashValues(words, VALUELESS)
   let output: Output | undefined
   takeWarnings()
-  // Rows double precision could not guarantee (src/theory/solve.ts): told on stderr at the end.
-  const escalated = new Set<number>()
-  const unsure = new Set<number>()
-  onPrecisionNote((note) => (note.escalated ? escalated : unsure).add(note.t))
+  precisionNotes.length = 0
   let ran = false
   const run = (name: keyof typeof commands) => async (a: Args) => {
     ran = true
@@ -206,33 +221,82 @@ export async function main(words: readonly string[]): Promise<void> {
   }
   const cli = yargs()
     .scriptName('flowgm')
-    .usage('$0 <command> [options]\n\nExact high-dimensional asymptotics of a flow-based generative model (Cui, Krzakala,\nVanden-Eijnden, Zdeborova, ICLR 2024) trained on n samples of a two-cluster Gaussian mixture.')
-    .command('dae', 'the learnt denoiser at time t (Result A): t c m q_xi w_norm2 w_cos test_mse oracle_mse margin', (y) =>
-      commonOptions(y).option('t', { type: 'string', describe: 'time in [0, 1], or a comma-separated list (required)' }), run('dae'))
-    .command('stats', 'summary statistics of the generated samples at time t (Result B): t M Q_xi P norm cos cos_sample mse var', (y) =>
-      commonOptions(y).option('t', { type: 'string', describe: `time in [0, 1], or a comma-separated list [default: ${DEFAULTS.statsT}]` }), run('stats'))
-    .command('curves', 'every key of dae and stats on a uniform grid of [0, 1]', (y) =>
-      pointsOption(sweepOptions(commonOptions(y)), DEFAULTS.points), run('curves'))
-    .command('compare', 'the generative model at t = 1 against the Bayes-optimal and PCA estimators over a grid of n (sigma, lambda, omega): n mse cos bo_mse bo_cos pca_mse pca_cos mse_ratio n_mse n_bo_mse', (y) =>
-      sweepOptions(gridParamOptions(y, SWEEP_DEFAULTS.compareN)), run('compare'))
-    .command('dae-compare', 'the single-time denoiser against the oracle over t for several n: n t test_mse oracle_mse excess_mse', (y) =>
-      daeCompareTimeOptions(sweepOptions(gridParamOptions(y, SWEEP_DEFAULTS.daeCompareN))), run('dae-compare'))
-    .command('merge [files..]', 'JSONL shards of one sweep (--format jsonl --shard k/K) back into one table, in grid order; refuses overlapping, missing or foreign rows', (y) =>
-      y.positional('files', { type: 'string', describe: 'the JSONL files of the shards' })
-        .option('format', { type: 'string', describe: `output format: ${TABLE_FORMATS.join(', ')} [default: table]` })
-        .option('json', { type: 'boolean', describe: 'shorthand for --format json' })
-        .option('sig-figs', { type: 'string', describe: `significant digits of markdown and latex cells [default: ${DEFAULT_SIG_FIGS}]` })
-        .option('out', { type: 'string', describe: 'write to this file (complete or not at all) instead of stdout' }), run('merge'))
-    .command('closed-form', 'the exact solutions the symbolic layer finds: M_t, Q_xi_t, P_t, mse at t = 1, Result A and the DAE observables, the rate constants', (y) =>
-      commonOptions(y).hide('digits').option('format', { type: 'string', describe: 'output format: text, latex, json [default: text]' }), run('closed-form'))
+    .usage(
+      '$0 <command> [options]\n\nExact high-dimensional asymptotics of a flow-based generative model (Cui, Krzakala,\nVanden-Eijnden, Zdeborova, ICLR 2024) trained on n samples of a two-cluster Gaussian mixture.',
+    )
+    .command(
+      'dae',
+      'the learnt denoiser at time t (Result A): t c m q_xi w_norm2 w_cos test_mse oracle_mse margin',
+      (y) => commonOptions(y).option('t', { type: 'string', describe: 'time in [0, 1], or a comma-separated list (required)' }),
+      run('dae'),
+    )
+    .command(
+      'stats',
+      'summary statistics of the generated samples at time t (Result B): t M Q_xi P norm cos cos_sample mse var',
+      (y) => commonOptions(y).option('t', { type: 'string', describe: `time in [0, 1], or a comma-separated list [default: ${DEFAULTS.statsT}]` }),
+      run('stats'),
+    )
+    .command('curves', 'every key of dae and stats on a uniform grid of [0, 1]', (y) => pointsOption(sweepOptions(commonOptions(y)), DEFAULTS.points), run('curves'))
+    .command(
+      'compare',
+      'the generative model at t = 1 against the Bayes-optimal and PCA estimators over a grid of n (sigma, lambda, omega): n mse cos bo_mse bo_cos pca_mse pca_cos mse_ratio n_mse n_bo_mse',
+      (y) => sweepOptions(gridParamOptions(y, SWEEP_DEFAULTS.compareN)),
+      run('compare'),
+    )
+    .command(
+      'dae-compare',
+      'the single-time denoiser against the oracle over t for several n: n t test_mse oracle_mse excess_mse',
+      (y) => daeCompareTimeOptions(sweepOptions(gridParamOptions(y, SWEEP_DEFAULTS.daeCompareN))),
+      run('dae-compare'),
+    )
+    .command(
+      'merge [files..]',
+      'JSONL shards of one sweep (--format jsonl --shard k/K) back into one table, in grid order; refuses overlapping, missing or foreign rows',
+      (y) =>
+        y
+          .positional('files', { type: 'string', describe: 'the JSONL files of the shards' })
+          .option('format', { type: 'string', describe: `output format: ${TABLE_FORMATS.join(', ')} [default: table]` })
+          .option('json', { type: 'boolean', describe: 'shorthand for --format json' })
+          .option('sig-figs', { type: 'string', describe: `significant digits of markdown and latex cells [default: ${DEFAULT_SIG_FIGS}]` })
+          .option('out', { type: 'string', describe: 'write to this file (complete or not at all) instead of stdout' }),
+      run('merge'),
+    )
+    .command(
+      'closed-form',
+      'the exact solutions the symbolic layer finds: M_t, Q_xi_t, P_t, mse at t = 1, Result A and the DAE observables, the rate constants',
+      (y) => commonOptions(y).hide('digits').option('format', { type: 'string', describe: 'output format: text, latex, json [default: text]' }),
+      run('closed-form'),
+    )
     .command('rate', 'the 1/n rate: C = lim n mse(n), C_bo (Bayes-optimal), their ratio and the next coefficient, exactly and by Richardson extrapolation', rateOptions, run('rate'))
-    .command('simulate', 'a finite-d simulation: train the DAE at each of K steps, transport particles, and set the measured statistics beside the theory of the same scheme: { params, measured, theory, theory_discrete }', (y) =>
-      simulateOptions(y), run('simulate'))
+    .command(
+      'simulate',
+      'a finite-d simulation: train the DAE at each of K steps, transport particles, and set the measured statistics beside the theory of the same scheme: { params, measured, theory, theory_discrete }',
+      (y) => simulateOptions(y),
+      run('simulate'),
+    )
     .command('plot', `a chart of a command's output, from the same flags: flowgm plot KIND [flags] --out FILE.svg|FILE.png (kinds: ${PLOT_KINDS.join(', ')})`, (y) =>
-      PLOT_KINDS.reduce((yy, kind) => yy.command(kind, PLOT_DESCRIPTIONS[kind], (z) => plotOptions(PLOT_BUILDERS[kind](z)), (a) => { ran = true; checkBooleans(argv); checkAfterDashes('plot', argv); return plotCommand(kind, a) }), y)
-        .demandCommand(1, PLOT_KIND_REQUIRED))
-    .command('report', `the published study reproduced from the theory (what npm start runs): every figure as SVG and CSV, the rate constants, and one self-contained report.html, written to --out DIR [default: ${REPORT_DIR}]`, (y) =>
-      y.option('out', { type: 'string', describe: `directory of the report, created if missing; its files are replaced whole [default: ${REPORT_DIR}]` }), run('report'))
+      PLOT_KINDS.reduce(
+        (yy, kind) =>
+          yy.command(
+            kind,
+            PLOT_DESCRIPTIONS[kind],
+            (z) => plotOptions(PLOT_BUILDERS[kind](z)),
+            (a) => {
+              ran = true
+              checkBooleans(argv)
+              checkAfterDashes('plot', argv)
+              return plotCommand(kind, a)
+            },
+          ),
+        y,
+      ).demandCommand(1, PLOT_KIND_REQUIRED),
+    )
+    .command(
+      'report',
+      `the published study reproduced from the theory (what npm start runs): every figure as SVG and CSV, the rate constants, and one self-contained report.html, written to --out DIR [default: ${REPORT_DIR}]`,
+      (y) => y.option('out', { type: 'string', describe: `directory of the report, created if missing; its files are replaced whole [default: ${REPORT_DIR}]` }),
+      run('report'),
+    )
     .demandCommand(1, `a command is required (${COMMANDS.join(', ')}); see flowgm --help`)
     .strict()
     .help()
@@ -265,9 +329,11 @@ export async function main(words: readonly string[]): Promise<void> {
   try {
     checkNegations(argv, BOOLEANS)
     // With a callback yargs hands us its help and version text instead of printing it.
-    await cli.parseAsync([...argv], {}, (_err, _args, text) => { if (text) output = `${longFlags(text)}\n` })
+    await cli.parseAsync([...argv], {}, (_err, _args, text) => {
+      if (text) output = `${longFlags(text)}\n`
+    })
   } catch (e) {
-    if (e instanceof InputError) fail(e.message, EXIT.input)
+    if (e instanceof ParameterError) fail(flagText(e), EXIT.input)
     if (e instanceof OutputError) fail(e.message, EXIT.internal)
     if (closed(e)) process.exit(EXIT.ok)
     fail(`internal error: ${e instanceof Error ? e.message : String(e)}`, EXIT.internal)
@@ -277,8 +343,7 @@ export async function main(words: readonly string[]): Promise<void> {
     const end = argv.indexOf('--')
     fail((end < 0 ? argv : argv.slice(0, end)).includes('plot') ? PLOT_KIND_REQUIRED : `a command is required before -- (${COMMANDS.join(', ')}); see flowgm --help`, EXIT.input)
   }
-  onPrecisionNote(undefined)
-  precisionWarnings(escalated, unsure)
+  precisionWarnings(precisionNotes)
   for (const w of takeWarnings()) process.stderr.write(`flowgm: warning: ${w}\n`)
   // A stdout that is a file or a device fails synchronously.
   try {

@@ -6,12 +6,12 @@
  */
 import { extname } from 'node:path'
 import type { Argv } from 'yargs'
-import { InputError } from '../errors.js'
+import { ParameterError } from '../errors.js'
 import { compareFigure, curvesFigure, csvOf, daeCompareFigure, daeFigure, rateFigure, simulateFigure, type Figure, type PlotKind } from '../plot/figures.js'
-import { toPng, toSvgInWorker } from '../plot/render.js'
+import { toPng, toSvgInWorker } from '../plot/render-node.js'
 import type { SweepSpec } from '../sweep/sweeps.js'
 import { openSink, writeAll } from '../sweep/sink.js'
-import { clip, single } from './args.js'
+import { clip, single } from '../text.js'
 import { problemFrom, type Args } from './common.js'
 import { checkRate, nMaxFrom, rateInWorker } from './rate.js'
 import { simulateWithProgress, simulationSpecFrom } from './simulate.js'
@@ -35,7 +35,9 @@ export function plotOptions<T>(y: Argv<T>): Argv<T> {
     .option('out', { type: 'string', describe: 'write the chart to FILE.svg or FILE.png (complete or not at all) [default: SVG on stdout, when stdout is not a terminal]' })
     .option('spec', { type: 'string', describe: 'also write the vega-lite specification, data included, to this JSON file (to restyle the chart)' })
     .option('csv', { type: 'string', describe: 'also write the table behind the chart to this CSV file' })
-    .hide('format').hide('json').hide('digits')
+    .hide('format')
+    .hide('json')
+    .hide('digits')
 }
 
 /** The grid of t a dae or curves chart is drawn on. */
@@ -90,21 +92,24 @@ const IMAGE_TYPES = ['.svg', '.png'] as const
 
 export async function plotCommand(kind: PlotKind, a: Args): Promise<void> {
   for (const flag of ['format', 'json'] as const) {
-    if (a[flag] !== undefined) throw new InputError(flag, `is not used by plot: the chart goes to --out FILE.svg|FILE.png and its table to --csv FILE (flowgm ${kind} --${flag} prints the table)`)
+    if (a[flag] !== undefined) throw new ParameterError(flag, `is not used by plot: the chart goes to --out FILE.svg|FILE.png and its table to --csv FILE (flowgm ${kind} --${flag} prints the table)`)
   }
-  if (a.digits !== undefined) throw new InputError('digits', `is not used by plot: a chart shows a few digits${kind === 'simulate' ? '' : ` (flowgm ${kind} --digits D prints precise values)`}`)
+  if (a.digits !== undefined) throw new ParameterError('digits', `is not used by plot: a chart shows a few digits${kind === 'simulate' ? '' : ` (flowgm ${kind} --digits D prints precise values)`}`)
   const out = single('out', a.out)
   const spec = single('spec', a.spec)
   const csv = single('csv', a.csv)
   const type = out === undefined ? '.svg' : extname(out).toLowerCase()
-  if (!(IMAGE_TYPES as readonly string[]).includes(type)) throw new InputError('out', `must name a .svg or .png file (got '${clip(out ?? '')}')`)
+  if (!(IMAGE_TYPES as readonly string[]).includes(type)) throw new ParameterError('out', `must name a .svg or .png file (got '${clip(out ?? '')}')`)
   if (out === undefined && spec === undefined && csv === undefined && process.stdout.isTTY) {
     // An SVG document on a terminal helps no one: say how to get a file.
-    throw new InputError('out', 'is required on a terminal (an SVG or PNG file; or redirect stdout to a file for SVG)')
+    throw new ParameterError('out', 'is required on a terminal (an SVG or PNG file; or redirect stdout to a file for SVG)')
   }
-  for (const [flag, ext] of [['spec', '.json'], ['csv', '.csv']] as const) {
+  for (const [flag, ext] of [
+    ['spec', '.json'],
+    ['csv', '.csv'],
+  ] as const) {
     const path = flag === 'spec' ? spec : csv
-    if (path !== undefined && extname(path).toLowerCase() !== ext) throw new InputError(flag, `must name a ${ext} file (got '${clip(path)}')`)
+    if (path !== undefined && extname(path).toLowerCase() !== ext) throw new ParameterError(flag, `must name a ${ext} file (got '${clip(path)}')`)
   }
   // Without --out the chart goes to stdout, unless that is a terminal (then only --spec and --csv).
   const stdout = out === undefined && !process.stdout.isTTY ? await openSink(undefined) : undefined

@@ -5,11 +5,11 @@
  */
 import type { Argv } from 'yargs'
 import { Worker } from 'node:worker_threads'
-import { InputError, raisedError, type PostedError } from '../errors.js'
+import { ParameterError, raisedError, type PostedError } from '../errors.js'
 import { Decimal } from '../hp/arith.js'
 import { RATE_KEYS, type RateKey, type RatePoint, type RateResult } from '../theory/rate.js'
 import type { FlowProblem } from '../theory/problem.js'
-import { clip, integer, single } from './args.js'
+import { clip, integer, single } from '../text.js'
 import type { Format } from './format.js'
 import { commonOptions, scheduleFrom } from './common.js'
 import { checkHp, transcendentalSchedule } from '../limits.js'
@@ -26,12 +26,12 @@ export function rateOptions<T>(y: Argv<T>): Argv<T> {
 
 /** --n-max: the largest n of the sequence, a power of 10 in [1e3, 1e30] (default 1e12); --n is refused. */
 export function nMaxFrom(a: Record<string, unknown>): number {
-  if (a.n !== undefined) throw new InputError('n', 'is not used by rate (it takes n -> infinity; see --n-max)')
+  if (a.n !== undefined) throw new ParameterError('n', 'is not used by rate (it takes n -> infinity; see --n-max)')
   const nMaxText = single('n-max', a['n-max'] ?? a.nMax)
   if (nMaxText !== undefined) {
     const k = /^1e(\d+)$/i.exec(nMaxText.trim()) ?? /^1(0+)$/.exec(nMaxText.trim())
     const exp = k ? (k[0].toLowerCase().startsWith('1e') ? Number(k[1]) : k[1].length) : NaN
-    if (!(exp >= 3 && exp <= 30)) throw new InputError('n-max', `must be a power of 10 in [1e3, 1e30], written 1eK or 10...0 (got '${clip(nMaxText)}')`)
+    if (!(exp >= 3 && exp <= 30)) throw new ParameterError('n-max', `must be a power of 10 in [1e3, 1e30], written 1eK or 10...0 (got '${clip(nMaxText)}')`)
     return 10 ** exp
   }
   return 1e12
@@ -47,7 +47,11 @@ const WORKER = new URL('../../dist/cli/rate-worker.js', import.meta.url)
 
 /** A RateResult read back from its JSON text (each Decimal written as its exact text). */
 function rateResultOf(json: string): RateResult {
-  const r = JSON.parse(json) as { [K in keyof RateResult]: unknown } & { exact?: { values: Record<RateKey, string>; text: Record<string, string> }; numeric: Record<RateKey, string>; sequence: Array<Record<keyof RatePoint, string>> }
+  const r = JSON.parse(json) as { [K in keyof RateResult]: unknown } & {
+    exact?: { values: Record<RateKey, string>; text: Record<string, string> }
+    numeric: Record<RateKey, string>
+    sequence: Array<Record<keyof RatePoint, string>>
+  }
   const decimals = <K extends string>(o: Record<K, string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, new Decimal(v as string)])) as Record<K, Decimal>
   return {
     exact: r.exact && { values: decimals(r.exact.values), text: r.exact.text },
@@ -90,14 +94,23 @@ export async function rateCommand(a: Record<string, unknown>, problem: FlowProbl
   const value = (k: (typeof RATE_KEYS)[number]) => (r.exact ? r.exact.values[k].toPrecision(digits) : r.numeric[k].toPrecision(Math.max(1, Math.min(digits, 15))))
   const numeric = (k: (typeof RATE_KEYS)[number]) => r.numeric[k].toPrecision(Math.max(1, Math.min(digits, r.exact ? r.agreement[k] : digits)))
   if (format === 'json') {
-    return JSON.stringify({
-      sigma: problem.text.sigma, lambda: problem.text.lambda, omega: problem.text.omega, skip: problem.skip,
-      ...Object.fromEntries(RATE_KEYS.map((k) => [k, value(k)])),
-      exact: r.exact ? r.exact.text : { found: false, reason: r.exactReason },
-      numeric: Object.fromEntries(RATE_KEYS.map((k) => [k, numeric(k)])),
-      digits_agree: r.agreement,
-      n_max: `1e${Math.round(Math.log10(nMax))}`,
-    }, null, 2) + '\n'
+    return (
+      JSON.stringify(
+        {
+          sigma: problem.text.sigma,
+          lambda: problem.text.lambda,
+          omega: problem.text.omega,
+          skip: problem.skip,
+          ...Object.fromEntries(RATE_KEYS.map((k) => [k, value(k)])),
+          exact: r.exact ? r.exact.text : { found: false, reason: r.exactReason },
+          numeric: Object.fromEntries(RATE_KEYS.map((k) => [k, numeric(k)])),
+          digits_agree: r.agreement,
+          n_max: `1e${Math.round(Math.log10(nMax))}`,
+        },
+        null,
+        2,
+      ) + '\n'
+    )
   }
   const head = ['key', 'value', 'exact', 'richardson', 'digits_agree']
   const rows = RATE_KEYS.map((k) => [k, value(k), r.exact ? r.exact.text[k] : 'not found', numeric(k), String(r.agreement[k])])

@@ -5,24 +5,23 @@
  */
 import { totalmem } from 'node:os'
 import type { Argv } from 'yargs'
-import { InputError } from '../errors.js'
+import { ParameterError } from '../errors.js'
 import { MAX_SEED } from '../random.js'
 import { SCHEMES, type Scheme } from '../theory/discrete.js'
 import { BYTES_PER_ENTRY, ENGINES, missingTfjs, tfjsAvailable, type EngineName } from '../simulate/engine.js'
-import { checkSpec, simulate, type SimulationDocument, type SimulationSpec } from '../simulate/simulate.js'
+import { checkSpec, SIMULATE_DEFAULTS, simulate, type SimulationDocument, type SimulationSpec } from '../simulate/simulate.js'
 import { checkLr, MIN_LR, TRAINERS, type TrainerName } from '../simulate/train.js'
 import { checkCost, countText, simulationCost } from '../limits.js'
 import { progressBar } from '../progress.js'
-import { integer, number, oneOf, single } from './args.js'
-import { rounded } from './format.js'
-import { commonOptions, DOUBLE_N_MAX, formatFrom, problemFrom, type Args } from './common.js'
+import { oneOf } from './args.js'
+import { integer, number, single } from '../text.js'
+import { rounded } from '../printing.js'
+import { commonOptions, formatFrom, problemFrom, type Args } from './common.js'
+import { DOUBLE_N_MAX } from '../theory/problem.js'
 import { writer } from '../sweep/writers.js'
 import { csvOf, simulationTable } from '../plot/figures.js'
 import { writeAll } from '../sweep/sink.js'
 import { minOf } from '../extent.js'
-
-/** Defaults: a run of a few seconds that shows the agreement (the published runs use d = 5e4). */
-export const SIMULATE_DEFAULTS = { d: 5000, particles: 500, steps: 100, trainer: 'exact', lr: 1e-2, epochs: 2000, scheme: 'euler', rho: 0.5, seed: 0 } as const
 
 const FORMATS = ['table', 'csv', 'json'] as const
 
@@ -34,35 +33,37 @@ const WASM_BYTES = 4 * 2 ** 30
 
 export function simulateOptions<T>(y: Argv<T>): Argv<T> {
   const D = SIMULATE_DEFAULTS
-  return commonOptions(y)
-    .hide('digits')
-    .option('d', { type: 'string', describe: `dimension, integer >= 2 [default: ${D.d}]` })
-    .option('particles', { type: 'string', describe: `particles transported, integer >= 1 [default: ${D.particles}]` })
-    .option('steps', { type: 'string', describe: `time steps K (a DAE is trained at each t_k = k/K), integer in [1, ${MAX_STEPS}] [default: ${D.steps}]` })
-    .option('trainer', { type: 'string', describe: `exact (closed-form minimiser for the label sign pattern) or adam (full-batch, warm-started) [default: ${D.trainer}]` })
-    .option('lr', { type: 'string', describe: `Adam learning rate, >= ${MIN_LR} [default: ${D.lr}]` })
-    .option('epochs', { type: 'string', describe: `Adam epochs per time step, integer >= 1 [default: ${D.epochs}]` })
-    .option('scheme', { type: 'string', describe: `transport: euler or heun (heun needs the skip connection) [default: ${D.scheme}]` })
-    .option('rho', { type: 'string', describe: `class weight P(s = +1), in (0, 1) [default: ${D.rho}]` })
-    .option('seed', { type: 'string', describe: `seed of the random stream, integer in [0, 4294967295] [default: ${D.seed}]` })
-    .option('engine', { type: 'string', describe: 'particle engine: tfjs (float32, WebAssembly; optional dependency) or js (float64) [default: tfjs when installed, else js]' })
-    // plot simulate states its own --out (the chart) after these.
-    .option('out', { type: 'string', describe: 'write the document to this file (complete or not at all) instead of stdout' })
+  return (
+    commonOptions(y)
+      .hide('digits')
+      .option('d', { type: 'string', describe: `dimension, integer >= 2 [default: ${D.d}]` })
+      .option('particles', { type: 'string', describe: `particles transported, integer >= 1 [default: ${D.particles}]` })
+      .option('steps', { type: 'string', describe: `time steps K (a DAE is trained at each t_k = k/K), integer in [1, ${MAX_STEPS}] [default: ${D.steps}]` })
+      .option('trainer', { type: 'string', describe: `exact (closed-form minimiser for the label sign pattern) or adam (full-batch, warm-started) [default: ${D.trainer}]` })
+      .option('lr', { type: 'string', describe: `Adam learning rate, >= ${MIN_LR} [default: ${D.lr}]` })
+      .option('epochs', { type: 'string', describe: `Adam epochs per time step, integer >= 1 [default: ${D.epochs}]` })
+      .option('scheme', { type: 'string', describe: `transport: euler or heun (heun needs the skip connection) [default: ${D.scheme}]` })
+      .option('rho', { type: 'string', describe: `class weight P(s = +1), in (0, 1) [default: ${D.rho}]` })
+      .option('seed', { type: 'string', describe: `seed of the random stream, integer in [0, 4294967295] [default: ${D.seed}]` })
+      .option('engine', { type: 'string', describe: 'particle engine: tfjs (float32, WebAssembly; optional dependency) or js (float64) [default: tfjs when installed, else js]' })
+      // plot simulate states its own --out (the chart) after these.
+      .option('out', { type: 'string', describe: 'write the document to this file (complete or not at all) instead of stdout' })
+  )
 }
 
 /** Read and check every flag, the memory need included, before anything is computed. */
 export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { format: (typeof FORMATS)[number] }> {
   const D = SIMULATE_DEFAULTS
-  if (a.digits !== undefined) throw new InputError('digits', 'is not available for simulate (a simulation runs in double precision, or float32 with tfjs)')
+  if (a.digits !== undefined) throw new ParameterError('digits', 'is not available for simulate (a simulation runs in double precision, or float32 with tfjs)')
   const format = formatFrom(a, FORMATS)
   // Before problemFrom, which would switch a huge n to high precision: a simulation holds n samples.
-  if ((integer('n', a.n, 2, Number.MAX_VALUE) ?? 0) >= DOUBLE_N_MAX) throw new InputError('n', `must be below 1e15 for simulate (the n training samples are held in memory)`)
+  if ((integer('n', a.n, 2, Number.MAX_VALUE) ?? 0) >= DOUBLE_N_MAX) throw new ParameterError('n', `must be below 1e15 for simulate (the n training samples are held in memory)`)
   const problem = problemFrom(a)
   const trainer: TrainerName = oneOf('trainer', a.trainer, TRAINERS) ?? D.trainer
   const scheme: Scheme = oneOf('scheme', a.scheme, SCHEMES) ?? D.scheme
   const rho = number('rho', a.rho) ?? D.rho
   const lr = number('lr', a.lr) ?? D.lr
-  if (trainer !== 'adam') for (const flag of ['lr', 'epochs']) if (a[flag] !== undefined) throw new InputError(flag, 'is a setting of --trainer adam')
+  if (trainer !== 'adam') for (const flag of ['lr', 'epochs']) if (a[flag] !== undefined) throw new ParameterError(flag, 'is a setting of --trainer adam')
   // As written: 1e-400 reads as 0.
   checkLr(lr, single('lr', a.lr))
   const requested = oneOf('engine', a.engine, ENGINES)
@@ -77,7 +78,10 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
   // float32 particles overflow with large parameters: tfjs is then refused if asked for, else not used.
   const float32 = fitsFloat32(problem, sizes.d)
   if (requested === 'tfjs' && !float32) {
-    throw new InputError('engine', `tfjs computes in float32, which overflows at sigma = ${problem.sigma}, omega = ${problem.omega}, d = ${sizes.d} (squared norms of about d (sigma^2 + omega)); use --engine js`)
+    throw new ParameterError(
+      'engine',
+      `tfjs computes in float32, which overflows at sigma = ${problem.sigma}, omega = ${problem.omega}, d = ${sizes.d} (squared norms of about d (sigma^2 + omega)); use --engine js`,
+    )
   }
   // Loading tfjs takes a few tenths of a second: only once every other flag is known to be good,
   // and not at all when it is not to be used.
@@ -115,11 +119,11 @@ function checkMemory(s: { particles: number; d: number; engine: EngineName; prob
   if (beyond(need)) {
     const flag = beyond(needOf(1, 2)) ? 'd' : beyond(needOf(1, s.problem.n)) ? 'n' : 'particles'
     const lower = { d: 'lower --d', n: `lower --n (${s.problem.n} training samples) or --d`, particles: 'lower --particles or --d' }[flag]
-    throw new InputError(flag, `${what}, more than this machine can hold (${gib(have)} in all); ${lower}`)
+    throw new ParameterError(flag, `${what}, more than this machine can hold (${gib(have)} in all); ${lower}`)
   }
   if (s.engine === 'tfjs' && s.particles * s.d * bytes > WASM_BYTES) {
     const flag = s.d * bytes > WASM_BYTES ? 'd' : 'particles'
-    throw new InputError(flag, `${what}, beyond the 4 GiB a WebAssembly engine can address; use --engine js or lower ${flag === 'd' ? '--d' : '--particles or --d'}`)
+    throw new ParameterError(flag, `${what}, beyond the 4 GiB a WebAssembly engine can address; use --engine js or lower ${flag === 'd' ? '--d' : '--particles or --d'}`)
   }
 }
 
@@ -148,7 +152,7 @@ export async function simulateWithProgress(spec: SimulationSpec): Promise<Simula
   progress.end()
   const bad = nonFinite(document.measured)
   // Adam with too large a step overflows (e.g. --lr 1e300): the user's setting, not a defect.
-  if (bad !== undefined && spec.trainer === 'adam') throw new InputError('lr', `Adam diverged with --lr ${spec.lr} (measured ${bad} is not finite); lower --lr`)
+  if (bad !== undefined && spec.trainer === 'adam') throw new ParameterError('lr', `Adam diverged with --lr ${spec.lr} (measured ${bad} is not finite); lower --lr`)
   return document
 }
 
@@ -188,11 +192,13 @@ function summaryTable(doc: SimulationDocument): string {
   const keys = ['quantity', 'measured', 'theory_discrete', 'theory']
   const w = writer('table', keys)
   const rows = Object.keys(doc.measured.final).map((q, i) =>
-    w.row(i, { quantity: q, measured: text(doc.measured.final[q]), theory_discrete: text(doc.theory_discrete.final[q]), theory: text(doc.theory.final[q]) }))
+    w.row(i, { quantity: q, measured: text(doc.measured.final[q]), theory_discrete: text(doc.theory_discrete.final[q]), theory: text(doc.theory.final[q]) }),
+  )
   const p = doc.params
   const inside = doc.measured.steps.slice(1, -1).map((s) => s.self_consistent)
   const consistent = inside.length ? text(minOf(inside)) : 'no such t_k with K = 1'
-  const head = `simulate: d = ${p.d}, n = ${p.n}, sigma = ${p.sigma}, lambda = ${p.lambda}, ${p.particles} particles, ${p.steps} ${p.scheme} steps, trainer ${p.trainer}, engine ${p.engine}, seed ${p.seed}\n` +
+  const head =
+    `simulate: d = ${p.d}, n = ${p.n}, sigma = ${p.sigma}, lambda = ${p.lambda}, ${p.particles} particles, ${p.steps} ${p.scheme} steps, trainer ${p.trainer}, engine ${p.engine}, seed ${p.seed}\n` +
     `fraction of training points with self-consistent signs, lowest over 0 < t_k < 1: ${consistent}\n\n`
   return head + w.start() + rows.join('') + w.end()
 }

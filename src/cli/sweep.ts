@@ -3,27 +3,16 @@
  * validated before anything is computed) -> src/sweep/run.ts.
  */
 import type { Argv } from 'yargs'
-import { InputError } from '../errors.js'
-import { axisLength, Grid, readAxis, readShard, shardRows, uniformAxis, WHOLE, type Axis, type AxisRule, type Shard } from '../sweep/grid.js'
+import { ParameterError } from '../errors.js'
+import { axisLength, Grid, readShard, shardRows, WHOLE, type Axis, type Shard } from '../sweep/grid.js'
 import { checkCost, checkHp, countText, sweepCost, type Cost, type SweepShape } from '../limits.js'
 import { mergeFiles } from '../sweep/merge.js'
 import { hpShapeOf, runSweep } from '../sweep/run.js'
 import type { SweepCommand, SweepSpec } from '../sweep/sweeps.js'
-import { PARAMETER_RANGE } from '../theory/problem.js'
+import { SWEEP_DEFAULTS, sweepSpec } from '../sweep/spec.js'
 import { DEFAULT_SIG_FIGS, TABLE_FORMATS, type TableFormat } from '../sweep/writers.js'
-import { integer, single } from './args.js'
-import { commonOptions, DEFAULTS, digitsFrom, formatFrom, scheduleFrom, type Args } from './common.js'
-import { maxOf } from '../extent.js'
-
-/** Default grids of the comparison commands. */
-export const SWEEP_DEFAULTS = { compareN: '2:1024:log', daeCompareN: '2,8,32,128', daePoints: 11 } as const
-
-const RULES: Readonly<Record<'n' | 'sigma' | 'lambda' | 'omega', AxisRule>> = {
-  n: { integer: true, min: 2, max: Number.MAX_VALUE, phrase: 'an integer >= 2' },
-  sigma: { min: PARAMETER_RANGE.sigma.min, max: PARAMETER_RANGE.sigma.max, phrase: `a number in ${PARAMETER_RANGE.sigma.phrase}` },
-  lambda: { min: 0, max: PARAMETER_RANGE.lambda.max, phrase: `0 or a number in (0, ${PARAMETER_RANGE.lambda.max}]` },
-  omega: { min: PARAMETER_RANGE.omega.min, max: PARAMETER_RANGE.omega.max, phrase: `a number in ${PARAMETER_RANGE.omega.phrase}` },
-}
+import { integer, single } from '../text.js'
+import { commonOptions, digitsFrom, formatFrom, scheduleFrom, type Args } from './common.js'
 
 /** Flags of every grid command. */
 export function sweepOptions<T>(y: Argv<T>): Argv<T> {
@@ -31,8 +20,14 @@ export function sweepOptions<T>(y: Argv<T>): Argv<T> {
     .option('format', { type: 'string', describe: `output format: ${TABLE_FORMATS.join(', ')} (jsonl: a header line, then one row per line, for --shard and merge) [default: table]` })
     .option('sig-figs', { type: 'string', describe: `significant digits of markdown and latex cells, integer in [1, 1000] [default: ${DEFAULT_SIG_FIGS}]` })
     .option('shard', { type: 'string', describe: 'compute only shard k of K (rows i with i mod K = k - 1), e.g. 2/4; merge the JSONL shards with flowgm merge' })
-    .option('out', { type: 'string', describe: 'write to this file (complete or not at all) instead of stdout; with --format jsonl the rows go to FILE.partial until complete, kept if the sweep is interrupted' })
-    .option('resume', { type: 'boolean', describe: 'complete the FILE.partial an interrupted run of the same command kept (needs --format jsonl --out FILE); without one, start afresh, or do nothing if FILE is already complete' })
+    .option('out', {
+      type: 'string',
+      describe: 'write to this file (complete or not at all) instead of stdout; with --format jsonl the rows go to FILE.partial until complete, kept if the sweep is interrupted',
+    })
+    .option('resume', {
+      type: 'boolean',
+      describe: 'complete the FILE.partial an interrupted run of the same command kept (needs --format jsonl --out FILE); without one, start afresh, or do nothing if FILE is already complete',
+    })
     .option('jobs', { type: 'string', describe: 'worker threads, integer in [1, 256] [default: the cores, when the grid is large enough to gain]' })
 }
 
@@ -67,49 +62,13 @@ const tableFormat = (a: Args): TableFormat => formatFrom(a, TABLE_FORMATS)
 
 function sigFigs(a: Args, format: TableFormat): number | undefined {
   const s = integer('sig-figs', a['sig-figs'], 1, 1000)
-  if (s !== undefined && format !== 'markdown' && format !== 'latex') throw new InputError('sig-figs', `applies to --format markdown and latex only (got --format ${format})`)
+  if (s !== undefined && format !== 'markdown' && format !== 'latex') throw new ParameterError('sig-figs', `applies to --format markdown and latex only (got --format ${format})`)
   return s
 }
 
-/** The parameter axes (sigma, lambda, omega, n) of lists, ranges or defaults. */
-function paramAxes(a: Args, nDefault: string, sweepable: boolean): Axis[] {
-  const fallback = { n: nDefault, sigma: String(DEFAULTS.sigma), lambda: String(DEFAULTS.lambda), omega: String(DEFAULTS.omega) }
-  return (['sigma', 'lambda', 'omega', 'n'] as const).map((name) => {
-    const axis = readAxis(name, a[name], a[`${name}-range`], RULES[name], fallback[name])
-    if (!sweepable && (axis.kind !== 'values' || axis.values.length !== 1)) throw new InputError(name, 'takes one value here (sweep it with compare or dae-compare)')
-    return axis
-  })
-}
-
-/** The precision: --digits, or high precision forced by n beyond double (with a warning). */
-function digitsOf(a: Args, axes: readonly Axis[]): number | undefined {
-  const n = axes.find((x) => x.name === 'n')!
-  return digitsFrom(a, n.kind === 'values' ? maxOf(n.values) : 0)
-}
-
+/** The specification of a grid command from its flags. */
 export function specFrom(command: SweepCommand, a: Args): SweepSpec {
-  const schedule = scheduleFrom(a)
-  const skip = a.skip !== false
-  switch (command) {
-    case 'compare': {
-      const axes = paramAxes(a, SWEEP_DEFAULTS.compareN, true)
-      return { command, axes, schedule, skip, digits: digitsOf(a, axes) }
-    }
-    case 'dae-compare': {
-      const axes = paramAxes(a, SWEEP_DEFAULTS.daeCompareN, true)
-      const points = integer('points', a.points, 2, 10_000_000)
-      if (points !== undefined && (a.t !== undefined || a['t-range'] !== undefined)) throw new InputError('points', 'cannot be combined with --t or --t-range')
-      const t = a.t !== undefined || a['t-range'] !== undefined
-        ? readAxis('t', a.t, a['t-range'], { min: 0, max: 1, phrase: 'a time in [0, 1]' }, '')
-        : uniformAxis('t', points ?? SWEEP_DEFAULTS.daePoints)
-      return { command, axes: [...axes, t], schedule, skip, digits: digitsOf(a, axes) }
-    }
-    case 'curves': {
-      const axes = paramAxes(a, String(DEFAULTS.n), false)
-      const points = integer('points', a.points, 2, 10_000_000) ?? DEFAULTS.points
-      return { command, axes: [...axes, uniformAxis('t', points)], schedule, skip, digits: digitsOf(a, axes) }
-    }
-  }
+  return sweepSpec(command, a, { schedule: scheduleFrom(a), skip: a.skip !== false, digitsFor: (nMax) => digitsFrom(a, nMax) })
 }
 
 /** Run a grid command from its flags. */
@@ -121,11 +80,11 @@ export async function sweepCommand(command: SweepCommand, a: Args): Promise<void
   const out = single('out', a.out)
   const resume = a.resume === true
   if (resume && (format !== 'jsonl' || out === undefined)) {
-    throw new InputError('resume', 'needs --format jsonl and --out FILE (it completes the FILE.partial an interrupted run of the same command kept)')
+    throw new ParameterError('resume', 'needs --format jsonl and --out FILE (it completes the FILE.partial an interrupted run of the same command kept)')
   }
   const spec = specFrom(command, a)
   if (command === 'curves' && spec.digits !== undefined && shard.K > 1) {
-    throw new InputError('shard', 'curves under --digits integrates its whole t grid in one pass and is not sharded (shard compare or dae-compare)')
+    throw new ParameterError('shard', 'curves under --digits integrates its whole t grid in one pass and is not sharded (shard compare or dae-compare)')
   }
   checkSweep(spec, shard)
   if (format === 'table') checkAlignedTable(spec, shard)
@@ -184,7 +143,7 @@ function checkAlignedTable(spec: SweepSpec, shard: Shard): void {
 /** flowgm merge FILE... : JSONL shards back into one table. */
 export async function mergeCommand(a: Args): Promise<void> {
   const files = ((a.files as unknown[] | undefined) ?? []).map(String)
-  if (!files.length) throw new InputError('files', 'merge needs at least one JSONL file (written with --format jsonl)', true)
+  if (!files.length) throw new ParameterError('files', 'merge needs at least one JSONL file (written with --format jsonl)', true)
   const format = tableFormat(a)
   await mergeFiles(files, { format, sigFigs: sigFigs(a, format), out: single('out', a.out) })
 }

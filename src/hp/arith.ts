@@ -51,10 +51,7 @@ export interface Arith<T> {
 }
 
 /** Names of the unary functions of Arith (what generated code may call). */
-export const ARITH_FUNCTIONS = [
-  'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'log', 'sqrt', 'abs', 'sign',
-  'sec', 'csc', 'cot', 'sech', 'csch', 'coth',
-] as const
+export const ARITH_FUNCTIONS = ['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'log', 'sqrt', 'abs', 'sign', 'sec', 'csc', 'cot', 'sech', 'csch', 'coth'] as const
 
 /**
  * Pointwise decimal.js arithmetic at the precision of D; above the precision decimal.js's stored

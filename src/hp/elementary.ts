@@ -48,7 +48,11 @@ function constant(compute: (W: DecimalConstructor) => Decimal): (D: DecimalConst
 }
 
 /** pi = 16 atan(1/5) - 4 atan(1/239) (Machin). */
-export const pi = constant((W) => oddSeries(W, new W(1).div(5), -1).times(16).minus(oddSeries(W, new W(1).div(239), -1).times(4)))
+export const pi = constant((W) =>
+  oddSeries(W, new W(1).div(5), -1)
+    .times(16)
+    .minus(oddSeries(W, new W(1).div(239), -1).times(4)),
+)
 /** ln 2 = 2 atanh(1/3). */
 const ln2 = constant((W) => oddSeries(W, new W(1).div(3), 1).times(2))
 
@@ -63,8 +67,14 @@ export function ln(x: Decimal, D: DecimalConstructor): Decimal {
   // log2 of x from its decimal exponent, then exact halvings/doublings.
   let k = Math.round(m.e * Math.log2(10))
   m = m.div(two.pow(k))
-  while (m.gt(1)) { m = m.div(2); k++ }
-  while (m.lt(0.5)) { m = m.times(2); k-- }
+  while (m.gt(1)) {
+    m = m.div(2)
+    k++
+  }
+  while (m.lt(0.5)) {
+    m = m.times(2)
+    k--
+  }
   // A square root costs as much as some 50 terms of the series: a few of each.
   const s = 6
   for (let i = 0; i < s; i++) m = m.sqrt()
@@ -91,9 +101,13 @@ export function sinCos(x: Decimal, D: DecimalConstructor): [Decimal, Decimal] {
   const h = r.div(new W(2).pow(s))
   const h2 = h.times(h)
   const tiny = new W(10).pow(-W.precision)
-  let sn = new W(h), term = new W(h)
+  let sn = new W(h),
+    term = new W(h)
   for (let k = 1; term.abs().gt(tiny); k++) {
-    term = term.times(h2).div((2 * k) * (2 * k + 1)).neg()
+    term = term
+      .times(h2)
+      .div(2 * k * (2 * k + 1))
+      .neg()
     sn = sn.plus(term)
   }
   // cos from 1 - 2 sin^2(h/2) would cancel nothing here; use the identity on the doublings:
@@ -105,7 +119,12 @@ export function sinCos(x: Decimal, D: DecimalConstructor): [Decimal, Decimal] {
     sn = sin2
   }
   const quadrant = ((q.mod(4).toNumber() % 4) + 4) % 4
-  const [sq, cq] = [[sn, cs], [cs, sn.neg()], [sn.neg(), cs.neg()], [cs.neg(), sn]][quadrant]
+  const [sq, cq] = [
+    [sn, cs],
+    [cs, sn.neg()],
+    [sn.neg(), cs.neg()],
+    [cs.neg(), sn],
+  ][quadrant]
   return [new D(sq).toSignificantDigits(D.precision), new D(cq).toSignificantDigits(D.precision)]
 }
 

@@ -64,14 +64,22 @@ export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
 
   // ---- linear operations -------------------------------------------------------------------
 
-  const scale = (a: Series, s: Decimal): Series => make(a.c.map((x) => x.times(s)), s.isZero() ? 0 : a.deg)
+  const scale = (a: Series, s: Decimal): Series =>
+    make(
+      a.c.map((x) => x.times(s)),
+      s.isZero() ? 0 : a.deg,
+    )
   const addS = (a: Series, b: Series, sign: 1 | -1): Series => {
     const t = Math.max(top(a), top(b))
     const c = zeros()
     for (let k = 0; k <= t; k++) c[k] = sign > 0 ? a.c[k].plus(b.c[k]) : a.c[k].minus(b.c[k])
     return make(c, Math.max(a.deg, b.deg))
   }
-  const negS = (a: Series): Series => make(a.c.map((x) => x.neg()), a.deg)
+  const negS = (a: Series): Series =>
+    make(
+      a.c.map((x) => x.neg()),
+      a.deg,
+    )
   /** a' (its last coefficient, which needs c[N], is set to 0 and never used by callers). */
   const deriv = (a: Series): Series => {
     const c = zeros()
@@ -94,7 +102,8 @@ export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
   const mulS = (a: Series, b: Series): Series => {
     if (a.deg === 0) return scale(b, a.c[0])
     if (b.deg === 0) return scale(a, b.c[0])
-    const ta = top(a), tb = top(b)
+    const ta = top(a),
+      tb = top(b)
     const c = zeros()
     for (let k = 0; k < N; k++) {
       let s = zero
@@ -121,7 +130,10 @@ export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
   const divS = (a: Series, b: Series): Series => {
     if (b.deg === 0) {
       if (b.c[0].isZero()) fail('div', 'division by zero')
-      return make(a.c.map((x) => x.div(b.c[0])), a.deg)
+      return make(
+        a.c.map((x) => x.div(b.c[0])),
+        a.deg,
+      )
     }
     const b0 = b.c[0]
     if (b0.isZero()) fail('div', 'the divisor vanishes at t0 (the quotient is not a Taylor series there)')
@@ -147,7 +159,8 @@ export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
     const y = zeros()
     y[0] = y0
     for (let k = 1; k < N; k++) {
-      let sj = zero, skj = zero
+      let sj = zero,
+        skj = zero
       for (let j = 1; j <= Math.min(k, ta); j++) {
         const P = a.c[j].times(y[k - j])
         sj = sj.plus(P.times(j))
@@ -219,7 +232,8 @@ export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
 
   /** y = e^a: y' = a' y ⇒ k y_k = Σ_(j=1..min(k,top a)) j a_j y_(k-j). */
   const expS = (a: Series): Series => {
-    const ta = top(a), ja = hDeriv(a)
+    const ta = top(a),
+      ja = hDeriv(a)
     const y = zeros()
     y[0] = dec.exp(a.c[0])
     for (let k = 1; k < N; k++) {
@@ -234,7 +248,8 @@ export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
     const a0 = a.c[0]
     if (!a0.gt(0)) fail('log', 'the argument must be positive at t0')
     const ta = top(a)
-    const y = zeros(), jy = zeros()
+    const y = zeros(),
+      jy = zeros()
     y[0] = dec.log(a0)
     for (let k = 1; k < N; k++) {
       let s = k <= ta ? a.c[k].times(k) : zero
@@ -250,12 +265,15 @@ export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
    * For a = a_0 + a_1 h each coefficient costs O(1).
    */
   const sinCosS = (a: Series, sign: 1 | -1): [Series, Series] => {
-    const ta = top(a), ja = hDeriv(a)
-    const s = zeros(), c = zeros()
+    const ta = top(a),
+      ja = hDeriv(a)
+    const s = zeros(),
+      c = zeros()
     s[0] = sign < 0 ? dec.sin(a.c[0]) : a.c[0].sinh()
     c[0] = sign < 0 ? dec.cos(a.c[0]) : a.c[0].cosh()
     for (let k = 1; k < N; k++) {
-      let ss = zero, sc = zero
+      let ss = zero,
+        sc = zero
       for (let j = 1; j <= Math.min(k, ta); j++) {
         ss = ss.plus(ja[j].times(c[k - j]))
         sc = sc.plus(ja[j].times(s[k - j]))
@@ -270,8 +288,10 @@ export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
    * k y_k = Σ_(j=1..min(k,top a)) j a_j w_(k-j); w_k is completed (symmetric square) once y_k is known.
    */
   const tanS = (a: Series, sign: 1 | -1): Series => {
-    const ta = top(a), ja = hDeriv(a)
-    const y = zeros(), w = zeros()
+    const ta = top(a),
+      ja = hDeriv(a)
+    const y = zeros(),
+      w = zeros()
     y[0] = sign > 0 ? dec.tan(a.c[0]) : a.c[0].tanh()
     const sq0 = y[0].times(y[0])
     w[0] = sign > 0 ? one.plus(sq0) : one.minus(sq0)
@@ -288,8 +308,7 @@ export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
     return make(y, Infinity)
   }
   /** atan a = ∫ a'/(1 + a²): one quotient by a polynomial of degree 2·deg a. */
-  const atanS = (a: Series): Series =>
-    integrate(divS(deriv(a), addS(constant(one), sqrS(a), 1)), dec.atan(a.c[0]))
+  const atanS = (a: Series): Series => integrate(divS(deriv(a), addS(constant(one), sqrS(a), 1)), dec.atan(a.c[0]))
   /** asin a = ∫ a'·(1 - a²)^(-1/2), acos a = acos a_0 - (asin a - asin a_0). */
   const asinDeriv = (a: Series): Series => {
     const b = addS(constant(one), sqrS(a), -1)
@@ -314,12 +333,16 @@ export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
   // ---- dispatch between scalars and series ---------------------------------------------------
 
   /** A series function with the shortcut for constants: f applied to the constant term. */
-  const unary = (f: (x: Decimal) => Decimal, g: (a: Series) => Series) => (x: Value): Value =>
-    isSeries(x) ? (x.deg === 0 ? constant(f(x.c[0])) : g(x)) : f(x)
-  const binary = (f: (x: Decimal, y: Decimal) => Decimal, g: (a: Series, b: Series) => Series) =>
+  const unary =
+    (f: (x: Decimal) => Decimal, g: (a: Series) => Series) =>
+    (x: Value): Value =>
+      isSeries(x) ? (x.deg === 0 ? constant(f(x.c[0])) : g(x)) : f(x)
+  const binary =
+    (f: (x: Decimal, y: Decimal) => Decimal, g: (a: Series, b: Series) => Series) =>
     (x: Value, y: Value): Value => {
       if (!isSeries(x) && !isSeries(y)) return f(x, y)
-      const a = lift(x), b = lift(y)
+      const a = lift(x),
+        b = lift(y)
       return a.deg === 0 && b.deg === 0 ? constant(f(a.c[0], b.c[0])) : g(a, b)
     }
   const sinOf = (a: Series) => sinCosS(a, -1)[0]

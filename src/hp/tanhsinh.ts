@@ -83,7 +83,11 @@ const EXP_HALVINGS = 8
  * d = 1 - |x| and the weight w (without the factor h) of the node at τ = kh, and e^τ for the next
  * node's; all NODE_GUARD digits above the working precision (products with them round to it).
  */
-interface Node { d: Decimal; w: Decimal; q: Decimal }
+interface Node {
+  d: Decimal
+  w: Decimal
+  q: Decimal
+}
 
 interface Table {
   /** The constructor nodes are computed with (NODE_GUARD digits above the working precision). */
@@ -106,13 +110,7 @@ const TABLES = new Map<string, Table>()
  * zeros, and f is called once, at a, only to learn the number of components.
  * Throws if the estimate has not reached `digits` by `maxLevel`.
  */
-export function tanhSinh(
-  D: DecimalConstructor,
-  f: (t: Decimal) => Decimal[],
-  a: Decimal,
-  b: Decimal,
-  options: TanhSinhOptions,
-): TanhSinhResult {
+export function tanhSinh(D: DecimalConstructor, f: (t: Decimal) => Decimal[], a: Decimal, b: Decimal, options: TanhSinhOptions): TanhSinhResult {
   const { digits } = options
   const maxLevel = options.maxLevel ?? 12
   if (!Number.isInteger(digits) || digits < 1 || digits >= D.precision) {
@@ -142,7 +140,8 @@ export function tanhSinh(
     }
     let largest = -Infinity
     for (let i = 0; i < fs.length; i++) {
-      const term = fs[i].times(w), size = term.abs()
+      const term = fs[i].times(w),
+        size = term.abs()
       sums[i] = sums[i].plus(term)
       abs[i] = abs[i].plus(size)
       if (!size.isZero()) largest = Math.max(largest, log10Abs(size) - log10Abs(abs[i]))
@@ -201,9 +200,7 @@ export function tanhSinh(
       return { values: history[level], levels: level, evaluations, error: pow10(D, estimate) }
     }
     if (level === maxLevel) {
-      const cut = maxOf(tail) > -digits
-        ? '; the terms are not negligible where the nodes reach the endpoint at this precision (raise the working precision)'
-        : ''
+      const cut = maxOf(tail) > -digits ? '; the terms are not negligible where the nodes reach the endpoint at this precision (raise the working precision)' : ''
       throw new Error(`tanhSinh: no convergence to ${digits} digits by level ${maxLevel} (h = 2^-${maxLevel}, ${evaluations} evaluations); estimated relative error 1e${Math.ceil(estimate)}${cut}`)
     }
   }
@@ -230,7 +227,10 @@ function errorEstimate(history: Decimal[][], scales: Decimal[], precision: numbe
 
 /** The node at τ = k·2^-level, from the cache or computed; null past the tail limit. */
 function nodeAt(D: DecimalConstructor, table: Table, level: number, k: number): Node | null {
-  while (level > 0 && k % 2 === 0) { k /= 2; level-- }
+  while (level > 0 && k % 2 === 0) {
+    k /= 2
+    level--
+  }
   const cached = table.nodes.get(nodeKey(level, k))
   if (cached !== undefined) return cached
   const { W, halfPi } = table
@@ -287,7 +287,7 @@ function expTaylor(W: DecimalConstructor, x: Decimal): Decimal {
   // N: the last term needed, y^N/N! below 10^-precision.
   const log10y = log10Abs(y)
   let N = 1
-  for (let size = log10y; size > -X.precision - 1; ) size += log10y - Math.log10(++N)
+  for (let size = log10y; size > -X.precision - 1;) size += log10y - Math.log10(++N)
   // Blocks of m terms, Horner from the last block: block j is Σ_{i<m} y^i/((jm+1)…(jm+i)), and
   // the series is block_0 + y^m/m! (block_1 + y^m m!/(2m)! (block_2 + …)).
   const m = Math.max(2, Math.round(Math.sqrt(N)))
@@ -296,7 +296,8 @@ function expTaylor(W: DecimalConstructor, x: Decimal): Decimal {
   let sum: Decimal | undefined
   for (let j = Math.ceil((N + 1) / m) - 1; j >= 0; j--) {
     // Σ_i y^i c_i with c_i = (jm+i+1)…(jm+m-1), exact integers, over c_0 = (jm+1)…(jm+m-1).
-    let c = new X(1), block = powers[m - 1]
+    let c = new X(1),
+      block = powers[m - 1]
     for (let i = m - 2; i >= 0; i--) {
       c = c.times(j * m + i + 1)
       block = block.plus(powers[i].times(c))

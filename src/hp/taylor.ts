@@ -66,13 +66,7 @@ const LOG2 = Math.log10(2)
 const SAFETY = 1.3 // the radius estimated at order N overstates the decay at a lower order
 
 /** Solve from x0 at t0 to each target (ascending, >= t0), landing exactly on every target. */
-export function taylorSolve(
-  D: DecimalConstructor,
-  system: TaylorSystem,
-  x0: Decimal[],
-  targets: Decimal[],
-  options: TaylorOptions,
-): TaylorResult {
+export function taylorSolve(D: DecimalConstructor, system: TaylorSystem, x0: Decimal[], targets: Decimal[], options: TaylorOptions): TaylorResult {
   const { digits, maxSteps = 10000 } = options
   if (!(digits > 0)) throw new RangeError(`taylorSolve: digits must be positive, got ${digits}`)
   const T = digits + 2
@@ -139,7 +133,9 @@ function stateSeries(D: DecimalConstructor, den: Series, A: Series, G: Series, x
   const d0 = den.c[0]
   if (d0.isZero()) throw new RangeError(`taylorSolve: den vanishes at the step start t = ${t}`)
   const zero = new D(0)
-  const td = Math.min(den.deg, N - 1), tA = Math.min(A.deg, N - 1), tG = Math.min(G.deg, N - 1)
+  const td = Math.min(den.deg, N - 1),
+    tA = Math.min(A.deg, N - 1),
+    tG = Math.min(G.deg, N - 1)
   const X = [x0]
   const dX = [zero]
   for (let k = 0; k < N; k++) {

@@ -130,7 +130,8 @@ function reflectTrailing(a: Float64Array, n: number, k: number, tau: number, p: 
   const half = (tau * vp) / 2
   for (let i = lo; i < n; i++) p[i] -= half * a[i * n + k]
   for (let i = lo; i < n; i++) {
-    const vi = a[i * n + k], wi = p[i]
+    const vi = a[i * n + k],
+      wi = p[i]
     for (let j = lo; j <= i; j++) a[i * n + j] -= vi * p[j] + wi * a[j * n + k]
   }
 }
@@ -188,7 +189,9 @@ function qrStep(d: Float64Array, e: Float64Array, w: Float64Array, n: number, l:
     const s = r === 0 ? 0 : z / r
     if (k > l) e[k - 1] = r
     // Similarity with the rotation J (rows k, k+1 → c·row_k + s·row_{k+1}, -s·row_k + c·row_{k+1}).
-    const a = d[k], b = e[k], g = d[k + 1]
+    const a = d[k],
+      b = e[k],
+      g = d[k + 1]
     d[k] = c * c * a + 2 * c * s * b + s * s * g
     d[k + 1] = s * s * a - 2 * c * s * b + c * c * g
     e[k] = c * s * (g - a) + (c * c - s * s) * b
@@ -203,9 +206,11 @@ function qrStep(d: Float64Array, e: Float64Array, w: Float64Array, n: number, l:
 
 /** Rows k and k+1 of w become c·w_k + s·w_{k+1} and -s·w_k + c·w_{k+1}. */
 function rotateRows(w: Float64Array, n: number, k: number, c: number, s: number): void {
-  const i0 = k * n, i1 = (k + 1) * n
+  const i0 = k * n,
+    i1 = (k + 1) * n
   for (let j = 0; j < n; j++) {
-    const p = w[i0 + j], q = w[i1 + j]
+    const p = w[i0 + j],
+      q = w[i1 + j]
     w[i0 + j] = c * p + s * q
     w[i1 + j] = c * q - s * p
   }

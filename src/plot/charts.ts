@@ -93,7 +93,9 @@ function layersOf(p: Panel, o: ChartOptions): object[] {
       data: { values: lines },
       mark: { type: 'line', strokeWidth: 2, clip: true, ...(p.markers ? { point: { filled: true, size: 30 } } : {}) },
       encoding: {
-        x, y, color,
+        x,
+        y,
+        color,
         ...(styled(lines) ? { strokeDash: { field: 'style', type: 'nominal', title: o.style ?? '', sort: null } } : {}),
         // Each line drawn in the order of x.
         order: { field: 'x', type: 'quantitative' },
@@ -157,8 +159,9 @@ export function chart(panels: readonly Panel[], o: ChartOptions): ChartSpec {
       view: { stroke: '#dddddd' },
     },
   }
-  const spec = panels.length === 1
-    ? { ...common, ...panel(panels[0]) }
-    : { ...common, hconcat: panels.map(panel), resolve: { scale: { color: 'shared', strokeDash: 'shared', shape: 'shared', x: 'independent', y: 'independent' } } }
+  const spec =
+    panels.length === 1
+      ? { ...common, ...panel(panels[0]) }
+      : { ...common, hconcat: panels.map(panel), resolve: { scale: { color: 'shared', strokeDash: 'shared', shape: 'shared', x: 'independent', y: 'independent' } } }
   return spec as ChartSpec
 }

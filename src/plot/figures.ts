@@ -4,7 +4,7 @@
  * the commands print; nothing is recomputed here.
  */
 import { Decimal } from 'decimal.js'
-import { rounded } from '../cli/format.js'
+import { rounded } from '../printing.js'
 import { DAE_STEP_KEYS, FLOW_STEP_KEYS, type Row, type SimulationDocument } from '../simulate/simulate.js'
 import { axisLength, axisText } from '../sweep/grid.js'
 import { prepareSweep, type SweepSpec } from '../sweep/sweeps.js'
@@ -32,11 +32,26 @@ export interface Figure {
 
 /** The math names of the keys, as axis titles and legend entries. */
 export const LABELS: Readonly<Record<string, string>> = {
-  t: 't', n: 'n',
-  c: 'ĉ_t', m: 'm_t', q_xi: 'q_t', abs_q_xi: '|q_t|', w_norm2: '‖ŵ‖²/d', w_cos: 'cos∠(ŵ, μ)',
-  test_mse: 'test mse', oracle_mse: 'oracle mse', margin: 'margin',
-  M: 'M_t', Q_xi: 'Q^ξ_t', abs_Q_xi: '|Q^ξ_t|', P: 'P_t', norm: '‖X_t‖²/d', cos: 'cos∠(μ̂, μ)', cos_sample: 'cos∠(X_t, μ)',
-  mse: '‖μ̂ − μ‖²/d', var: 'P_1²',
+  t: 't',
+  n: 'n',
+  c: 'ĉ_t',
+  m: 'm_t',
+  q_xi: 'q_t',
+  abs_q_xi: '|q_t|',
+  w_norm2: '‖ŵ‖²/d',
+  w_cos: 'cos∠(ŵ, μ)',
+  test_mse: 'test mse',
+  oracle_mse: 'oracle mse',
+  margin: 'margin',
+  M: 'M_t',
+  Q_xi: 'Q^ξ_t',
+  abs_Q_xi: '|Q^ξ_t|',
+  P: 'P_t',
+  norm: '‖X_t‖²/d',
+  cos: 'cos∠(μ̂, μ)',
+  cos_sample: 'cos∠(X_t, μ)',
+  mse: '‖μ̂ − μ‖²/d',
+  var: 'P_1²',
 }
 
 const SYMBOLS: Readonly<Record<string, string>> = { sigma: 'σ', lambda: 'λ', omega: 'ω', n: 'n' }
@@ -67,9 +82,7 @@ async function sweepTable(spec: SweepSpec): Promise<Table> {
 /** What the sweep's parameters are, for the subtitle: the fixed ones with their value, the schedule, the variant. */
 export function describe(spec: Pick<SweepSpec, 'axes' | 'schedule' | 'skip'>, extra: readonly string[] = []): string[] {
   const fixed = spec.axes.filter((a) => a.name !== 't' && axisLength(a) === 1).map((a) => `${SYMBOLS[a.name] ?? a.name} = ${axisText(a, 0)}`)
-  const schedule = typeof spec.schedule === 'string'
-    ? `${spec.schedule} schedule`
-    : `α(t) = ${spec.schedule.alpha}, β(t) = ${spec.schedule.beta}`
+  const schedule = typeof spec.schedule === 'string' ? `${spec.schedule} schedule` : `α(t) = ${spec.schedule.alpha}, β(t) = ${spec.schedule.beta}`
   return [[...fixed, schedule, spec.skip ? 'with skip connection' : 'no skip connection', ...extra].join(' · ')]
 }
 
@@ -133,7 +146,11 @@ function seriesOf(spec: SweepSpec, row: Cells, fallback: string): string {
   return swept.length ? swept.map((a) => `${SYMBOLS[a.name]} = ${row[a.name]}`).join(', ') : fallback
 }
 
-const ESTIMATORS = [['', 'flow model'], ['bo_', 'Bayes-optimal'], ['pca_', 'PCA']] as const
+const ESTIMATORS = [
+  ['', 'flow model'],
+  ['bo_', 'Bayes-optimal'],
+  ['pca_', 'PCA'],
+] as const
 
 /** Error and cosine at t = 1 against n, with the Bayes-optimal and PCA estimators (published figure 3). */
 export async function compareFigure(spec: SweepSpec): Promise<Figure> {
@@ -141,8 +158,7 @@ export async function compareFigure(spec: SweepSpec): Promise<Figure> {
   // One series per swept σ, λ or ω; with none swept, the one series is named by its σ.
   const sigma = spec.axes.find((a) => a.name === 'sigma')!
   const sigmaLabel = (r: Cells) => seriesOf(spec, r, `σ = ${axisText(sigma, 0)}`)
-  const panel = (key: 'mse' | 'cos'): Point[] =>
-    ESTIMATORS.flatMap(([prefix, style]) => table.rows.map((r) => ({ x: num(r.n), y: num(r[`${prefix}${key}`]), series: sigmaLabel(r), style })))
+  const panel = (key: 'mse' | 'cos'): Point[] => ESTIMATORS.flatMap(([prefix, style]) => table.rows.map((r) => ({ x: num(r.n), y: num(r[`${prefix}${key}`]), series: sigmaLabel(r), style })))
   // The 1/n guide through the flow model's error at the largest n of the first series.
   const first = table.rows.filter((r) => sigmaLabel(r) === sigmaLabel(table.rows[0]))
   const ns = first.map((r) => num(r.n))
@@ -150,15 +166,18 @@ export async function compareFigure(spec: SweepSpec): Promise<Figure> {
   const guide: Guide = { label: '∝ 1/n', points: [minOf(ns), maxOf(ns)].map((n) => ({ x: n, y: (num(last.mse) * num(last.n)) / n })) }
   return {
     table,
-    spec: chart([
-      { title: 'error of the generated cluster mean', x: { title: 'n', log: true }, y: { title: LABELS.mse, log: true }, lines: panel('mse'), guides: ns.length > 1 ? [guide] : [] },
-      { title: 'cosine with the true mean', x: { title: 'n', log: true }, y: { title: LABELS.cos }, lines: panel('cos') },
-    ], {
-      title: 'The generative model against the Bayes-optimal and PCA estimators (t = 1)',
-      subtitle: describe({ ...spec, axes: spec.axes.filter((a) => a.name !== 'sigma' || axisLength(a) > 1) }, ['d → ∞']),
-      series: 'parameters',
-      style: 'estimator',
-    }),
+    spec: chart(
+      [
+        { title: 'error of the generated cluster mean', x: { title: 'n', log: true }, y: { title: LABELS.mse, log: true }, lines: panel('mse'), guides: ns.length > 1 ? [guide] : [] },
+        { title: 'cosine with the true mean', x: { title: 'n', log: true }, y: { title: LABELS.cos }, lines: panel('cos') },
+      ],
+      {
+        title: 'The generative model against the Bayes-optimal and PCA estimators (t = 1)',
+        subtitle: describe({ ...spec, axes: spec.axes.filter((a) => a.name !== 'sigma' || axisLength(a) > 1) }, ['d → ∞']),
+        series: 'parameters',
+        style: 'estimator',
+      },
+    ),
   }
 }
 
@@ -203,14 +222,33 @@ export function rateFigure(r: RateResult, problem: FlowProblem): Figure {
       keys: ['n', 'n_mse', 'n_bo_mse'],
       rows: r.sequence.map((s) => ({ n: s.n, n_mse: s.n_mse.toSignificantDigits(15).toString(), n_bo_mse: s.n_bo_mse.toSignificantDigits(15).toString() })),
     },
-    spec: chart([
-      { title: 'n · mse(n) → C', x: { title: 'n', log: true }, y: { title: 'n · error at t = 1' }, lines: levels, markers: true, guides: [flat(C, `C = ${digits(C)}`), flat(Cbo, `C_bo = ${digits(Cbo)}`)] },
-      { title: '|n · mse(n) − C|', x: { title: 'n', log: true }, y: { title: 'distance to the limit', log: true }, lines: gaps, markers: true, guides: [{ label: '∝ 1/n', points: [minOf(ns), maxOf(ns)].map((x) => ({ x, y: g0 / x })) }] },
-    ], {
-      title: 'The 1/n rate: C = lim n · mse(n)',
-      subtitle: [`${parameters} · C = ${digits(C)}, C_bo = ${digits(Cbo)}, C/C_bo = ${digits(value('ratio'))}, next coefficient C1 = ${digits(value('C1'))} (${r.exact ? 'exact' : 'Richardson extrapolation'})`],
-      series: 'estimator',
-    }),
+    spec: chart(
+      [
+        {
+          title: 'n · mse(n) → C',
+          x: { title: 'n', log: true },
+          y: { title: 'n · error at t = 1' },
+          lines: levels,
+          markers: true,
+          guides: [flat(C, `C = ${digits(C)}`), flat(Cbo, `C_bo = ${digits(Cbo)}`)],
+        },
+        {
+          title: '|n · mse(n) − C|',
+          x: { title: 'n', log: true },
+          y: { title: 'distance to the limit', log: true },
+          lines: gaps,
+          markers: true,
+          guides: [{ label: '∝ 1/n', points: [minOf(ns), maxOf(ns)].map((x) => ({ x, y: g0 / x })) }],
+        },
+      ],
+      {
+        title: 'The 1/n rate: C = lim n · mse(n)',
+        subtitle: [
+          `${parameters} · C = ${digits(C)}, C_bo = ${digits(Cbo)}, C/C_bo = ${digits(value('ratio'))}, next coefficient C1 = ${digits(value('C1'))} (${r.exact ? 'exact' : 'Richardson extrapolation'})`,
+        ],
+        series: 'estimator',
+      },
+    ),
   }
 }
 
@@ -246,17 +284,20 @@ export function simulateFigure(doc: SimulationDocument): Figure {
   const daePoints = measured.flatMap((r) => DAE_STEP_KEYS.filter((k) => k in r).map((k) => ({ x: r.t, y: r[k], series: LABELS[k] })))
   return {
     table: simulationTable(doc),
-    spec: chart([
-      { title: 'summary statistics', x: { title: 't' }, y: { title: 'value' }, lines: flowLines, points: flowPoints },
-      { title: 'DAE weights', x: { title: 't' }, y: { title: 'value' }, lines: daeLines, points: daePoints },
-    ], {
-      title: `Simulation at d = ${p.d} against the theory`,
-      subtitle: [
-        `n = ${p.n} · σ = ${p.sigma} · λ = ${p.lambda} · ω = ${p.omega} · ${p.schedule} schedule · ${p.skip ? 'with' : 'no'} skip connection`,
-        `points: ${p.particles} particles, ${p.steps} ${p.scheme} steps, trainer ${p.trainer}, engine ${p.engine}, seed ${p.seed} · lines: theory of the same ${p.steps}-step scheme (weights: d → ∞)`,
+    spec: chart(
+      [
+        { title: 'summary statistics', x: { title: 't' }, y: { title: 'value' }, lines: flowLines, points: flowPoints },
+        { title: 'DAE weights', x: { title: 't' }, y: { title: 'value' }, lines: daeLines, points: daePoints },
       ],
-      series: 'quantity',
-    }),
+      {
+        title: `Simulation at d = ${p.d} against the theory`,
+        subtitle: [
+          `n = ${p.n} · σ = ${p.sigma} · λ = ${p.lambda} · ω = ${p.omega} · ${p.schedule} schedule · ${p.skip ? 'with' : 'no'} skip connection`,
+          `points: ${p.particles} particles, ${p.steps} ${p.scheme} steps, trainer ${p.trainer}, engine ${p.engine}, seed ${p.seed} · lines: theory of the same ${p.steps}-step scheme (weights: d → ∞)`,
+        ],
+        series: 'quantity',
+      },
+    ),
   }
 }
 
@@ -268,12 +309,7 @@ export function simulateFigure(doc: SimulationDocument): Figure {
  */
 export function simulationTable(doc: SimulationDocument): Table {
   const trainingKeys = Object.keys(doc.measured.steps[0]).filter((k) => !['t', ...FLOW_STEP_KEYS, ...DAE_STEP_KEYS].includes(k))
-  const keys = [
-    't',
-    ...FLOW_STEP_KEYS.flatMap((k) => [k, `${k}_discrete`, `${k}_theory`]),
-    ...DAE_STEP_KEYS.flatMap((k) => [k, `${k}_theory`]),
-    ...trainingKeys,
-  ]
+  const keys = ['t', ...FLOW_STEP_KEYS.flatMap((k) => [k, `${k}_discrete`, `${k}_theory`]), ...DAE_STEP_KEYS.flatMap((k) => [k, `${k}_theory`]), ...trainingKeys]
   const rows = doc.measured.steps.map((m, k) => {
     const cells: Record<string, Value> = { t: rounded(m.t) }
     for (const key of FLOW_STEP_KEYS) {

@@ -39,9 +39,10 @@ function tableHtml(t: Table): string {
 }
 
 function sectionHtml(s: ReportSection): string {
-  const body = s.kind === 'figure'
-    ? `<figure class="chart" id="${escapeHtml(s.name)}">\n${scopeIds(s.svg, s.name)}\n<figcaption>${escapeHtml(s.caption)}</figcaption>\n</figure>`
-    : `<p>${escapeHtml(s.caption)}</p>\n${tableHtml(s.table)}`
+  const body =
+    s.kind === 'figure'
+      ? `<figure class="chart" id="${escapeHtml(s.name)}">\n${scopeIds(s.svg, s.name)}\n<figcaption>${escapeHtml(s.caption)}</figcaption>\n</figure>`
+      : `<p>${escapeHtml(s.caption)}</p>\n${tableHtml(s.table)}`
   const files = s.kind === 'figure' ? `<a href="${s.name}.svg">${s.name}.svg</a>, <a href="${s.name}.csv">${s.name}.csv</a>` : `<a href="${s.name}.csv">${s.name}.csv</a>`
   const commands = s.commands.map((c) => `<code>${escapeHtml(c)}</code>`).join('<br>\n')
   return `<section id="section-${escapeHtml(s.name)}">

@@ -1,5 +1,5 @@
 /**
- * The training set and the initial particles of a finite-d simulation (THEORY.md section 6),
+ * The training set and the initial particles of a finite-d simulation (docs/simulation.md section 1),
  * drawn from one seeded stream (src/random.ts), in this order, so that a seed fixes every number
  * on any machine and with either engine:
  *  1. mu: d normals g, rescaled to |mu|^2 = omega d exactly (mu = g sqrt(omega d) / |g|);

@@ -9,7 +9,10 @@ import type { Engine, RowSource } from './engine.js'
  * The part of the tfjs API used here, typed locally so that the project builds without the
  * optional packages installed (npm ci --omit=optional).
  */
-interface Tensor { dataSync(): Float32Array; dispose(): void }
+interface Tensor {
+  dataSync(): Float32Array
+  dispose(): void
+}
 interface Tf {
   setBackend(name: string): Promise<boolean>
   ready(): Promise<void>
@@ -44,16 +47,15 @@ export async function tfjsEngine(P: number, d: number, next: RowSource): Promise
   let s = 1
   const matrix = (vectors: readonly Float64Array[], scale = 1) => {
     const flat = new Float32Array(vectors.length * d)
-    vectors.forEach((v, j) => { for (let k = 0; k < d; k++) flat[j * d + k] = v[k] * scale })
+    vectors.forEach((v, j) => {
+      for (let k = 0; k < d; k++) flat[j * d + k] = v[k] * scale
+    })
     return tf.tensor2d(flat, [vectors.length, d], 'float32')
   }
   return {
     name: 'tfjs',
     project(probes) {
-      const [dots, norms] = tf.tidy(() => [
-        tf.mul(tf.matMul(Y, matrix(probes), false, true), s),
-        tf.mul(tf.sum(tf.square(Y), 1), s * s),
-      ])
+      const [dots, norms] = tf.tidy(() => [tf.mul(tf.matMul(Y, matrix(probes), false, true), s), tf.mul(tf.sum(tf.square(Y), 1), s * s)])
       const out = { dots: Float64Array.from(dots.dataSync()), norms: Float64Array.from(norms.dataSync()) }
       dots.dispose()
       norms.dispose()
@@ -68,17 +70,38 @@ export async function tfjsEngine(P: number, d: number, next: RowSource): Promise
       s = rebase ? 1 : scaled
       const next = tf.tidy(() => {
         const base = rebase ? tf.mul(Y, scaled) : Y
-        return tf.add(base, tf.matMul(tf.tensor2d(Float32Array.from(coefficients, (x) => x / s), [P, J], 'float32'), matrix(vectors)))
+        return tf.add(
+          base,
+          tf.matMul(
+            tf.tensor2d(
+              Float32Array.from(coefficients, (x) => x / s),
+              [P, J],
+              'float32',
+            ),
+            matrix(vectors),
+          ),
+        )
       })
       Y.dispose()
       Y = next
     },
     combine(weights) {
-      const out = tf.tidy(() => tf.matMul(tf.tensor2d(Float32Array.from(weights, (x) => x * s), [1, P], 'float32'), Y))
+      const out = tf.tidy(() =>
+        tf.matMul(
+          tf.tensor2d(
+            Float32Array.from(weights, (x) => x * s),
+            [1, P],
+            'float32',
+          ),
+          Y,
+        ),
+      )
       const values = Float64Array.from(out.dataSync())
       out.dispose()
       return values
     },
-    dispose() { Y.dispose() },
+    dispose() {
+      Y.dispose()
+    },
   }
 }

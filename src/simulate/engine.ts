@@ -7,7 +7,7 @@
  * `js` keeps X in a Float64Array; `tfjs` (optional dependencies @tensorflow/tfjs and
  * @tensorflow/tfjs-backend-wasm) keeps it in float32 on the WebAssembly backend.
  */
-import { InputError } from '../errors.js'
+import { ParameterError } from '../errors.js'
 import { dotRange } from './vector.js'
 
 export const ENGINES = ['tfjs', 'js'] as const
@@ -47,8 +47,8 @@ export async function tfjsAvailable(): Promise<boolean> {
   }
 }
 
-export function missingTfjs(): InputError {
-  return new InputError('engine', `tfjs is not installed (it is an optional dependency); install it with \`${INSTALL_TFJS}\` or use --engine js`)
+export function missingTfjs(): ParameterError {
+  return new ParameterError('engine', `tfjs is not installed (it is an optional dependency); install it with \`${INSTALL_TFJS}\` or use the js engine`)
 }
 
 /** Coordinates per block: a block of a particle and of each probe stays in cache across the probes. */
@@ -80,12 +80,14 @@ function jsEngine(P: number, d: number, next: RowSource): Engine {
         for (let i = 0; i < P; i++) {
           const o = i * d
           if (J === 1) {
-            const c0 = coefficients[i], v0 = vectors[0]
+            const c0 = coefficients[i],
+              v0 = vectors[0]
             for (let k = lo; k < hi; k++) X[o + k] = a * X[o + k] + c0 * v0[k]
           } else {
             for (let k = lo; k < hi; k++) X[o + k] *= a
             for (let j = 0; j < J; j++) {
-              const cj = coefficients[i * J + j], v = vectors[j]
+              const cj = coefficients[i * J + j],
+                v = vectors[j]
               for (let k = lo; k < hi; k++) X[o + k] += cj * v[k]
             }
           }

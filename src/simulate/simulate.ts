@@ -1,13 +1,13 @@
 /**
- * A finite-d simulation of the whole pipeline (THEORY.md section 6): draw a training set, train a
+ * A finite-d simulation of the whole pipeline (docs/simulation.md): draw a training set, train a
  * DAE at each time t_k = k/K, transport P particles from N(0, I_d) with the learnt velocities,
  * measure the summary statistics, and set them beside the theory of the same K-step scheme
  * (src/theory/discrete.ts) and the continuous theory (src/theory/solve.ts).
  */
 import { baselineErrors } from '../baselines/finite.js'
 import { asymptoticBaselines } from '../baselines/asymptotic.js'
-import { clip } from '../cli/args.js'
-import { InputError } from '../errors.js'
+import { clip } from '../text.js'
+import { ParameterError } from '../errors.js'
 import { MAX_SEED, rng } from '../random.js'
 import { discreteFlow, SCHEMES, type Scheme } from '../theory/discrete.js'
 import type { FlowProblem } from '../theory/problem.js'
@@ -34,7 +34,10 @@ export interface SimulationSpec {
 }
 
 export type Row = Record<string, number>
-export interface Series { readonly final: Row; readonly steps: Row[] }
+export interface Series {
+  readonly final: Row
+  readonly steps: Row[]
+}
 
 export interface SimulationDocument {
   readonly params: Record<string, number | string | boolean>
@@ -53,7 +56,15 @@ export interface Timing {
 export interface SimulationHooks {
   /** Called after each time step (k = 1..K); the loop yields to the event loop in between. */
   onStep?(done: number, total: number): void
+  /** Stops the simulation between two time steps: simulate rejects with the signal's reason. */
+  readonly signal?: AbortSignal
 }
+
+/** Defaults: a run of a few seconds that shows the agreement (the published runs use d = 5e4). */
+export const SIMULATE_DEFAULTS = { d: 5000, particles: 500, steps: 100, trainer: 'exact', lr: 1e-2, epochs: 2000, scheme: 'euler', rho: 0.5, seed: 0, engine: 'js' } as const
+
+/** A simulation's specification: the problem, and any setting other than the defaults. */
+export const simulationSpec = (o: Partial<SimulationSpec> & Pick<SimulationSpec, 'problem'>): SimulationSpec => ({ ...SIMULATE_DEFAULTS, ...o })
 
 /** Keys of the per-step rows. */
 export const FLOW_STEP_KEYS = ['M', 'Q_xi', 'P', 'norm', 'cos_sample'] as const
@@ -62,23 +73,23 @@ export const DAE_STEP_KEYS = ['c', 'm', 'q_xi', 'w_norm2'] as const
 /** The simulation's checks on its own parameters (the problem is checked by flowProblem). */
 export function checkSpec(s: SimulationSpec): void {
   const int = (flag: string, x: number, min: number) => {
-    if (!Number.isSafeInteger(x) || x < min) throw new InputError(flag, `must be an integer in [${min}, ${Number.MAX_SAFE_INTEGER}] (got ${x})`)
+    if (!Number.isSafeInteger(x) || x < min) throw new ParameterError(flag, `must be an integer in [${min}, ${Number.MAX_SAFE_INTEGER}] (got ${x})`)
   }
   int('d', s.d, 2)
   int('particles', s.particles, 1)
   int('steps', s.steps, 1)
   int('epochs', s.epochs, 1)
-  if (!(s.rho > 0 && s.rho < 1)) throw new InputError('rho', `must be in (0, 1) (got ${s.rho})`)
+  if (!(s.rho > 0 && s.rho < 1)) throw new ParameterError('rho', `must be in (0, 1) (got ${s.rho})`)
   checkLr(s.lr)
-  if (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > MAX_SEED) throw new InputError('seed', `must be an integer in [0, ${MAX_SEED}] (got ${s.seed})`)
+  if (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > MAX_SEED) throw new ParameterError('seed', `must be an integer in [0, ${MAX_SEED}] (got ${s.seed})`)
   const choice = (flag: string, x: string, options: readonly string[]) => {
-    if (!options.includes(x)) throw new InputError(flag, `must be one of ${options.join(', ')} (got '${clip(String(x))}')`)
+    if (!options.includes(x)) throw new ParameterError(flag, `must be one of ${options.join(', ')} (got '${clip(String(x))}')`)
   }
   choice('trainer', s.trainer, TRAINERS)
   choice('scheme', s.scheme, SCHEMES)
   choice('engine', s.engine, ENGINES)
   if (s.scheme === 'heun' && !s.problem.skip) {
-    throw new InputError('scheme', 'heun needs the velocity at t = 1, a pole of the flow without skip connection (use euler with --no-skip)')
+    throw new ParameterError('scheme', 'heun needs the velocity at t = 1, a pole of the flow without skip connection (use euler without skip connection)')
   }
 }
 
@@ -87,7 +98,12 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
   const { problem, d, particles: P, steps: K, scheme } = spec
   const { n, sigma, lambda, omega, schedule, skip } = problem
   let clock = performance.now()
-  const lap = () => { const now = performance.now(); const s = (now - clock) / 1000; clock = now; return s }
+  const lap = () => {
+    const now = performance.now()
+    const s = (now - clock) / 1000
+    clock = now
+    return s
+  }
 
   const random = rng(spec.seed)
   const data = drawTrainingSet({ d, n, sigma, omega, rho: spec.rho }, random)
@@ -105,7 +121,8 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
     const fitAt = (k: number): Fit | Promise<Fit> => (k === K ? exact.fit(at(K)) : trainer.fit(at(k)))
     let ahead: Fit | undefined
     for (let k = 0; k < K; k++) {
-      const fit = ahead ?? await fitAt(k)
+      hooks.signal?.throwIfAborted()
+      const fit = ahead ?? (await fitAt(k))
       ahead = scheme === 'heun' ? await fitAt(k + 1) : undefined
       const learnt = dae(fit, data, spec.trainer === 'adam' ? exact.fit(at(k)) : undefined)
       timing.training += lap()
@@ -144,11 +161,24 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
 function params(spec: SimulationSpec): Record<string, number | string | boolean> {
   const { problem: p } = spec
   return {
-    d: spec.d, n: p.n, sigma: p.sigma, lambda: p.lambda, omega: p.omega, rho: spec.rho,
-    particles: spec.particles, steps: spec.steps, scheme: spec.scheme, trainer: spec.trainer,
+    d: spec.d,
+    n: p.n,
+    sigma: p.sigma,
+    lambda: p.lambda,
+    omega: p.omega,
+    rho: spec.rho,
+    particles: spec.particles,
+    steps: spec.steps,
+    scheme: spec.scheme,
+    trainer: spec.trainer,
     ...(spec.trainer === 'adam' ? { lr: spec.lr, epochs: spec.epochs } : {}),
-    schedule: p.schedule.name, alpha: p.schedule.alpha, beta: p.schedule.beta, skip: p.skip,
-    seed: spec.seed, engine: spec.engine, version: VERSION,
+    schedule: p.schedule.name,
+    alpha: p.schedule.alpha,
+    beta: p.schedule.beta,
+    skip: p.skip,
+    seed: spec.seed,
+    engine: spec.engine,
+    version: VERSION,
   }
 }
 
@@ -168,7 +198,8 @@ function euler(h: number, fit: Fit, dots: Float64Array, J: number) {
  */
 function heun(h: number, now: Fit, ahead: Fit, dots: Float64Array, J: number) {
   const P = dots.length / J
-  const g0 = now.velocity.gamma, g1 = ahead.velocity.gamma
+  const g0 = now.velocity.gamma,
+    g1 = ahead.velocity.gamma
   const u1v0 = dot(ahead.velocity.u, now.velocity.v)
   const coefficients = new Float64Array(2 * P)
   for (let i = 0; i < P; i++) {
@@ -186,12 +217,19 @@ const sgn = (x: number): 1 | -1 => (x >= 0 ? 1 : -1)
 function dae(fit: Fit, data: TrainingSet, exact?: Fit): Row {
   const { d, n, A, xi } = data
   // mu_emp = A/n; solve the 2 x 2 normal equations for (m, q_xi).
-  const g11 = dot(A, A) / (n * n), g12 = dot(A, xi) / n, g22 = dot(xi, xi)
-  const r1 = dot(fit.w, A) / n, r2 = dot(fit.w, xi)
+  const g11 = dot(A, A) / (n * n),
+    g12 = dot(A, xi) / n,
+    g22 = dot(xi, xi)
+  const r1 = dot(fit.w, A) / n,
+    r2 = dot(fit.w, xi)
   const det = g11 * g22 - g12 * g12
   const row: Row = {
-    c: fit.c, m: (r1 * g22 - r2 * g12) / det, q_xi: (g11 * r2 - g12 * r1) / det, w_norm2: dot(fit.w, fit.w) / d,
-    self_consistent: fit.selfConsistent, grad_norm: fit.gradNorm,
+    c: fit.c,
+    m: (r1 * g22 - r2 * g12) / det,
+    q_xi: (g11 * r2 - g12 * r1) / det,
+    w_norm2: dot(fit.w, fit.w) / d,
+    self_consistent: fit.selfConsistent,
+    grad_norm: fit.gradNorm,
   }
   if (exact) {
     let dw = 0
@@ -202,14 +240,17 @@ function dae(fit: Fit, data: TrainingSet, exact?: Fit): Row {
 }
 
 /**
- * The measurements of THEORY.md section 6 from the dots of the particles with A = n mu_emp, xi and
+ * The measurements of docs/simulation.md section 4 from the dots of the particles with A = n mu_emp, xi and
  * mu, with s_i = sign(X_i . mu_emp): M = mean s_i X_i.mu_emp/|mu_emp|^2, Q_xi = mean s_i X_i.xi/|xi|^2,
  * P^2 = mean |X_i - its projection on span(mu_emp, xi)|^2/d, norm = mean |X_i|^2/d,
  * cos_sample = mean s_i cos(X_i, mu).
  */
 function measurement(data: TrainingSet, P: number) {
   const { d, n, A, xi, mu } = data
-  const AA = dot(A, A), Axi = dot(A, xi), xixi = dot(xi, xi), mumu = dot(mu, mu)
+  const AA = dot(A, A),
+    Axi = dot(A, xi),
+    xixi = dot(xi, xi),
+    mumu = dot(mu, mu)
   const det = AA * xixi - Axi * Axi
   const vectors = [A, xi, mu]
   const signs = new Float64Array(P)
@@ -218,9 +259,15 @@ function measurement(data: TrainingSet, P: number) {
     vectors,
     /** The row at t from project(directions..., A, xi, mu): J dots per particle, the probes from `skip` on. */
     row(t: number, dots: Float64Array, norms: Float64Array, J: number, skip: number): Row {
-      let M = 0, Q = 0, rest = 0, norm = 0, cosSample = 0
+      let M = 0,
+        Q = 0,
+        rest = 0,
+        norm = 0,
+        cosSample = 0
       for (let i = 0; i < P; i++) {
-        const a = dots[i * J + skip], b = dots[i * J + skip + 1], m = dots[i * J + skip + 2]
+        const a = dots[i * J + skip],
+          b = dots[i * J + skip + 1],
+          m = dots[i * J + skip + 2]
         const s = sgn(a)
         signs[i] = s
         M += s * a

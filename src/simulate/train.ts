@@ -1,7 +1,8 @@
 /**
  * Training the DAE f(x) = c x + w sign(w.x) at one time t on the n pairs (x_t^mu -> x1^mu), in
- * double precision on d-vectors (THEORY.md sections 2 and 6). Both trainers return the learnt
- * velocity b(x) = alpha'/alpha x + zeta f(x) in a form without the 1/alpha pole:
+ * double precision on d-vectors (docs/theory.md section 2, docs/simulation.md section 2). Both
+ * trainers return the learnt velocity b(x) = alpha'/alpha x + zeta f(x) in a form without the
+ * 1/alpha pole:
  *   b(x) = gamma x + v sign(u.x),   gamma = alpha'/alpha + zeta c,   v = zeta w,   u ∝ w.
  *
  * exact: with the sign pattern fixed to the labels the risk is quadratic. Stationarity in w gives
@@ -18,12 +19,12 @@
  * adam: full-batch Adam on the risk R_t(c, w) = 1/2 sum |x1 - c x_t - w phi|^2 + lambda/2 |w|^2,
  * phi^mu = sign(w.x_t^mu) re-evaluated every epoch (its derivative is 0 almost everywhere), warm
  * started from the previous time. At t = 0 the input x_t = x0 is independent of the labels (the
- * margin of THEORY.md section 3 is 0) and sign(w.x0) has zero gradient, so nothing leads Adam to
+ * margin of docs/theory.md section 3 is 0) and sign(w.x0) has zero gradient, so nothing leads Adam to
  * the labels' pattern, although it has the lowest risk: there the pattern is pinned to the
  * labels, and the first fit starts from c = 0, w = 0. The network and the risk are
  * even in w, so each fit is returned with w.A >= 0.
  */
-import { InputError } from '../errors.js'
+import { ParameterError } from '../errors.js'
 import { breather } from '../limits.js'
 import { dot } from './vector.js'
 import type { TrainingSet } from './data.js'
@@ -57,11 +58,20 @@ export interface Trainer {
 }
 
 /** Sums over the training set that do not depend on t. */
-interface Sums { S00: number; S01: number; S11: number; AA: number; Axi: number; xixi: number }
+interface Sums {
+  S00: number
+  S01: number
+  S11: number
+  AA: number
+  Axi: number
+  xixi: number
+}
 
 function sums(data: TrainingSet): Sums {
   const { n, d, x0, x1, A, xi } = data
-  let S00 = 0, S01 = 0, S11 = 0
+  let S00 = 0,
+    S01 = 0,
+    S11 = 0
   for (let k = 0; k < n; k++) {
     const row0 = x0.subarray(k * d, (k + 1) * d)
     const row1 = x1.subarray(k * d, (k + 1) * d)
@@ -121,8 +131,11 @@ export function exactTrainer(data: TrainingSet, lambda: number, skip: boolean): 
         const w = A.map((x) => x / nl)
         const zeta = betadot - (alphadot * beta) / alpha
         return {
-          c: 0, w, velocity: { gamma: alphadot / alpha, v: w.map((x) => zeta * x), u: w },
-          selfConsistent: consistency(data, xt, w), gradNorm: residual(data, lambda, false, xt, labels, 0, w),
+          c: 0,
+          w,
+          velocity: { gamma: alphadot / alpha, v: w.map((x) => zeta * x), u: w },
+          selfConsistent: consistency(data, xt, w),
+          gradNorm: residual(data, lambda, false, xt, labels, 0, w),
         }
       }
       const den = alpha * alpha * a + 2 * alpha * beta * b + beta * beta * e
@@ -133,7 +146,8 @@ export function exactTrainer(data: TrainingSet, lambda: number, skip: boolean): 
       const W = alpha * betadot - alphadot * beta
       const w = u.map((x) => (alpha * x) / nl)
       return {
-        c, w,
+        c,
+        w,
         velocity: { gamma: alphadot * r + betadot * c, v: u.map((x) => (W * x) / nl), u },
         selfConsistent: consistency(data, xt, u),
         gradNorm: residual(data, lambda, true, xt, labels, c, w),
@@ -164,7 +178,7 @@ export const MIN_LR = 1e-200
 /** Refuse a learning rate Adam cannot step with; `shown`: the value as the user wrote it. */
 export function checkLr(lr: number, shown = String(lr)): void {
   if (!(lr >= MIN_LR && Number.isFinite(lr))) {
-    throw new InputError('lr', `must be a finite number >= ${MIN_LR}: a smaller Adam step underflows double precision (got ${shown})`)
+    throw new ParameterError('lr', `must be a finite number >= ${MIN_LR}: a smaller Adam step underflows double precision (got ${shown})`)
   }
 }
 
@@ -180,8 +194,12 @@ export function adamTrainer(data: TrainingSet, lambda: number, skip: boolean, o:
     async fit([alpha, beta, alphadot, betadot]) {
       const pause = breather()
       const xt = inputs(data, alpha, beta)
-      let sxx = 0, sx1 = 0
-      for (let i = 0; i < xt.length; i++) { sxx += xt[i] * xt[i]; sx1 += xt[i] * x1[i] }
+      let sxx = 0,
+        sx1 = 0
+      for (let i = 0; i < xt.length; i++) {
+        sxx += xt[i] * xt[i]
+        sx1 += xt[i] * x1[i]
+      }
       const pinned = beta === 0
       // phi, and A_phi = sum phi x1, B_phi = sum phi x_t, updated when a sign flips.
       const phi = new Int8Array(n)
@@ -193,12 +211,18 @@ export function adamTrainer(data: TrainingSet, lambda: number, skip: boolean, o:
           if (s === phi[k]) continue
           const delta = s - phi[k]
           phi[k] = s
-          for (let i = 0, off = k * d; i < d; i++) { Aphi[i] += delta * x1[off + i]; Bphi[i] += delta * xt[off + i] }
+          for (let i = 0, off = k * d; i < d; i++) {
+            Aphi[i] += delta * x1[off + i]
+            Bphi[i] += delta * xt[off + i]
+          }
         }
       }
-      const mw = new Float64Array(d), vw = new Float64Array(d)
-      let mc = 0, vc = 0
-      let b1 = 1, b2 = 1
+      const mw = new Float64Array(d),
+        vw = new Float64Array(d)
+      let mc = 0,
+        vc = 0
+      let b1 = 1,
+        b2 = 1
       for (let epoch = 0; epoch < epochs; epoch++) {
         const paused = pause()
         if (paused) await paused
@@ -207,7 +231,7 @@ export function adamTrainer(data: TrainingSet, lambda: number, skip: boolean, o:
         const gc = skip ? c * sxx - sx1 + dot(w, Bphi) : 0
         b1 *= BETA1
         b2 *= BETA2
-        const step = lr * Math.sqrt(1 - b2) / (1 - b1)
+        const step = (lr * Math.sqrt(1 - b2)) / (1 - b1)
         for (let i = 0; i < d; i++) {
           const g = nl * w[i] - Aphi[i] + c * Bphi[i]
           mw[i] = BETA1 * mw[i] + (1 - BETA1) * g
@@ -229,7 +253,8 @@ export function adamTrainer(data: TrainingSet, lambda: number, skip: boolean, o:
       const zeta = betadot - (alphadot * beta) / alpha
       const wOut = w.slice()
       return {
-        c, w: wOut,
+        c,
+        w: wOut,
         velocity: { gamma: alphadot / alpha + zeta * c, v: wOut.map((x) => zeta * x), u: wOut },
         selfConsistent: consistency(data, xt, wOut),
         gradNorm: residual(data, lambda, skip, xt, phi, c, wOut),

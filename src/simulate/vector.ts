@@ -7,7 +7,10 @@ export function dot(a: Float64Array, b: Float64Array, offsetA = 0, d = a.length 
 
 /** sum_{k in [lo, hi)} x[ox + k] y[oy + k], with four accumulators. */
 export function dotRange(x: Float64Array, ox: number, y: Float64Array, oy: number, lo: number, hi: number): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0
   let k = lo
   for (; k + 3 < hi; k += 4) {
     s0 += x[ox + k] * y[oy + k]

@@ -6,8 +6,8 @@
  * Every value is validated when the grid is read, so a sweep never fails part-way on bad input.
  */
 import { Decimal } from 'decimal.js'
-import { InputError } from '../errors.js'
-import { clip, decimal, single } from '../cli/args.js'
+import { ParameterError } from '../errors.js'
+import { clip, decimal, single } from '../text.js'
 
 /**
  * One axis: its values and their exact decimal text (what high precision computes with), and its
@@ -58,17 +58,17 @@ const RANGE_FORM = 'START:STOP:lin|log[:POINTS]'
 export function readAxis(name: string, list: unknown, range: unknown, rule: AxisRule, fallback: string): Axis {
   const l = single(name, list)
   const r = single(`${name}-range`, range)
-  if (l !== undefined && r !== undefined) throw new InputError(`${name}-range`, `cannot be combined with --${name}`)
+  if (l !== undefined && r !== undefined) throw new ParameterError(`${name}-range`, `cannot be combined with --${name}`)
   if (r !== undefined) return rangeAxis(name, r, rule)
   if (l === undefined && fallback.includes(':')) return rangeAxis(name, fallback, rule)
   const text = l ?? fallback
   const parts = text.split(',').map((p) => p.trim())
-  if (parts.some((p) => p === '')) throw new InputError(name, `must be a number or a comma-separated list of numbers (got '${clip(text)}')`)
-  if (parts.length > AXIS_MAX) throw new InputError(name, `lists at most ${AXIS_MAX} values (got ${parts.length})`)
+  if (parts.some((p) => p === '')) throw new ParameterError(name, `must be a number or a comma-separated list of numbers (got '${clip(text)}')`)
+  if (parts.length > AXIS_MAX) throw new ParameterError(name, `lists at most ${AXIS_MAX} values (got ${parts.length})`)
   const values = parts.map((p) => check(name, decimal(name, p), rule))
   const seen = new Set<number>()
   values.forEach((v) => {
-    if (seen.has(v)) throw new InputError(name, `lists ${v} twice (each grid point once)`)
+    if (seen.has(v)) throw new ParameterError(name, `lists ${v} twice (each grid point once)`)
     seen.add(v)
   })
   return { name, kind: 'values', values, texts: parts.map((p) => new Decimal(p).toString()), definition: parts.join(',') }
@@ -83,18 +83,18 @@ function rangeAxis(name: string, text: string, rule: AxisRule): Axis {
   const flag = `${name}-range`
   const parts = text.split(':').map((p) => p.trim())
   if (parts.length < 3 || parts.length > 4 || (parts[2] !== 'lin' && parts[2] !== 'log')) {
-    throw new InputError(flag, `must be ${RANGE_FORM}, e.g. 2:1024:log (got '${clip(text)}')`)
+    throw new ParameterError(flag, `must be ${RANGE_FORM}, e.g. 2:1024:log (got '${clip(text)}')`)
   }
   const start = check(flag, decimal(flag, parts[0]), rule)
   const stop = check(flag, decimal(flag, parts[1]), rule)
   const log = parts[2] === 'log'
-  if (start > stop) throw new InputError(flag, `is empty: START ${start} exceeds STOP ${stop}`)
-  if (log && !(start > 0)) throw new InputError(flag, `a log range needs START > 0 (got ${start})`)
+  if (start > stop) throw new ParameterError(flag, `is empty: START ${start} exceeds STOP ${stop}`)
+  if (log && !(start > 0)) throw new ParameterError(flag, `a log range needs START > 0 (got ${start})`)
   let values: number[]
   if (parts.length === 4) {
     const points = decimal(flag, parts[3])
-    if (!Number.isInteger(points) || points < 1 || points > AXIS_MAX) throw new InputError(flag, `POINTS must be an integer in [1, ${AXIS_MAX}] (got ${clip(parts[3])})`)
-    if (points === 1 && start !== stop) throw new InputError(flag, `POINTS = 1 needs START = STOP (got ${start}:${stop})`)
+    if (!Number.isInteger(points) || points < 1 || points > AXIS_MAX) throw new ParameterError(flag, `POINTS must be an integer in [1, ${AXIS_MAX}] (got ${clip(parts[3])})`)
+    if (points === 1 && start !== stop) throw new ParameterError(flag, `POINTS = 1 needs START = STOP (got ${start}:${stop})`)
     values = Array.from({ length: points }, (_, k) => {
       if (k === points - 1) return stop
       const f = k / (points - 1)
@@ -102,7 +102,7 @@ function rangeAxis(name: string, text: string, rule: AxisRule): Axis {
     })
   } else {
     const count = log ? Math.floor(Math.log2(stop / start) + 1e-12) + 1 : Math.floor(stop - start + 1e-12) + 1
-    if (count > AXIS_MAX) throw new InputError(flag, `holds ${count} points, more than ${AXIS_MAX}`)
+    if (count > AXIS_MAX) throw new ParameterError(flag, `holds ${count} points, more than ${AXIS_MAX}`)
     values = Array.from({ length: count }, (_, k) => (log ? start * 2 ** k : start + k))
   }
   if (rule.integer) values = roundedOnce(values)
@@ -123,7 +123,7 @@ function roundedOnce(values: readonly number[]): number[] {
 function check(flag: string, x: number, rule: AxisRule): number {
   const low = rule.open ? x > rule.min : x >= rule.min
   if (!low || (rule.max !== undefined && x > rule.max) || (rule.integer && !Number.isInteger(x))) {
-    throw new InputError(flag, `must be ${rule.phrase} (got ${x})`)
+    throw new ParameterError(flag, `must be ${rule.phrase} (got ${x})`)
   }
   return x + 0
 }
@@ -134,7 +134,7 @@ export class Grid {
 
   constructor(readonly axes: readonly Axis[]) {
     this.size = axes.reduce((s, a) => s * axisLength(a), 1)
-    if (this.size === 0) throw new InputError(axes.find((a) => axisLength(a) === 0)!.name, 'gives an empty grid')
+    if (this.size === 0) throw new ParameterError(axes.find((a) => axisLength(a) === 0)!.name, 'gives an empty grid')
   }
 
   /** The axis positions of row i. */
@@ -150,7 +150,10 @@ export class Grid {
 }
 
 /** A shard k/K of a sweep (1 <= k <= K). */
-export interface Shard { readonly k: number; readonly K: number }
+export interface Shard {
+  readonly k: number
+  readonly K: number
+}
 
 export const WHOLE: Shard = { k: 1, K: 1 }
 
@@ -161,7 +164,7 @@ export function readShard(raw: unknown): Shard {
   const k = m ? Number(m[1]) : NaN
   const K = m ? Number(m[2]) : NaN
   if (!m || !Number.isSafeInteger(k) || !Number.isSafeInteger(K) || K < 1 || k < 1 || k > K) {
-    throw new InputError('shard', `must be k/K with integers 1 <= k <= K, e.g. 2/4 (got '${clip(s)}')`)
+    throw new ParameterError('shard', `must be k/K with integers 1 <= k <= K, e.g. 2/4 (got '${clip(s)}')`)
   }
   return { k, K }
 }
@@ -175,4 +178,3 @@ export function shardRows(size: number, s: Shard): number {
 
 /** The j-th row index of shard s. */
 export const shardIndex = (s: Shard, j: number): number => s.k - 1 + j * s.K
-

@@ -10,8 +10,8 @@
 import { createReadStream, type Stats } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
-import { isDecimal } from '../cli/args.js'
-import { InputError } from '../errors.js'
+import { isDecimal } from '../text.js'
+import { ParameterError } from '../errors.js'
 import { Grid, readAxis, uniformAxis, type Axis } from './grid.js'
 import { openSink } from './sink.js'
 import { coordinateCell, exactKeys } from './sweeps.js'
@@ -40,7 +40,7 @@ interface Shard {
 /** Most rows a merge indexes (one 32-bit owner per row: 8 GiB beyond this). */
 const MAX_ROWS = 2 ** 31 - 1
 
-const bad = (file: string, rule: string): InputError => new InputError(file, rule, true)
+const bad = (file: string, rule: string): ParameterError => new ParameterError(file, rule, true)
 
 /** One file, however it is spelt or linked: its device and inode. */
 const identity = (s: Stats): string => `${s.dev}:${s.ino}`
@@ -56,7 +56,7 @@ export async function mergeFiles(files: readonly string[], o: MergeOptions): Pro
   // Writing over an input would destroy it (the output is renamed onto --out when complete).
   const out = o.out === undefined ? undefined : await stat(o.out).catch(() => undefined)
   const input = out && seen.get(identity(out))
-  if (input !== undefined) throw new InputError('out', `is one of the input files (${input})`)
+  if (input !== undefined) throw new ParameterError('out', `is one of the input files (${input})`)
   const shards: Shard[] = []
   for (const file of files) shards.push(await readHeader(file))
   const first = shards[0]
@@ -72,7 +72,7 @@ export async function mergeFiles(files: readonly string[], o: MergeOptions): Pro
     let previous = -1
     for await (const { i, line } of rows(s)) {
       if (i <= previous) throw bad(s.file, `line ${line}: row ${i} after row ${previous} (rows must come in grid order)`)
-      if (i >= total || (i % s.K) !== s.k - 1) throw bad(s.file, `line ${line}: row ${i} does not belong to shard ${s.k}/${s.K} of a ${total}-row sweep`)
+      if (i >= total || i % s.K !== s.k - 1) throw bad(s.file, `line ${line}: row ${i} does not belong to shard ${s.k}/${s.K} of a ${total}-row sweep`)
       if (owner[i] !== 0) throw bad(s.file, `overlaps ${shards[owner[i] - 1].file}: both hold row ${i}`)
       owner[i] = f + 1
       previous = i
@@ -99,7 +99,10 @@ export async function mergeFiles(files: readonly string[], o: MergeOptions): Pro
       if (head.done || head.value.i !== i) throw new Error(`merge: ${shards[f].file} changed while it was read`)
       text += w.row(i, head.value.row)
       heads[f] = await readers[f].next()
-      if (text.length > 1 << 16) { await sink.write(text); text = '' }
+      if (text.length > 1 << 16) {
+        await sink.write(text)
+        text = ''
+      }
     }
     await sink.write(text + w.end())
     await sink.commit()
@@ -129,8 +132,20 @@ async function readHeader(file: string): Promise<Shard> {
     } catch {
       throw bad(file, 'is not a flowgm sweep (its first line is not JSON; write sweeps with --format jsonl)')
     }
-    const ok = h !== null && typeof h === 'object' && typeof h.flowgm === 'string' && typeof h.sweep === 'string' && typeof h.id === 'string' &&
-      Number.isInteger(h.rows) && h.rows >= 0 && h.rows <= MAX_ROWS && Array.isArray(h.keys) && h.keys.every((k) => typeof k === 'string') && isRecord(h.axes) && isRecord(h.params) && typeof h.caption === 'string'
+    const ok =
+      h !== null &&
+      typeof h === 'object' &&
+      typeof h.flowgm === 'string' &&
+      typeof h.sweep === 'string' &&
+      typeof h.id === 'string' &&
+      Number.isInteger(h.rows) &&
+      h.rows >= 0 &&
+      h.rows <= MAX_ROWS &&
+      Array.isArray(h.keys) &&
+      h.keys.every((k) => typeof k === 'string') &&
+      isRecord(h.axes) &&
+      isRecord(h.params) &&
+      typeof h.caption === 'string'
     const m = typeof h?.shard === 'string' ? /^(\d+)\/(\d+)$/.exec(h.shard) : null
     if (!ok || !m) throw bad(file, 'is not a flowgm sweep (its first line is not a sweep header; write sweeps with --format jsonl)')
     const digits = h.params.digits
@@ -164,7 +179,7 @@ function headerGrid(file: string, h: SweepHeader): Grid {
   let grid: Grid
   try {
     const axes: Axis[] = Object.entries(h.axes).map(([name, definition]) => {
-      if (typeof definition !== 'string') throw new InputError(name, `axis ${brief(definition)} is not a grid`)
+      if (typeof definition !== 'string') throw new ParameterError(name, `axis ${brief(definition)} is not a grid`)
       const uniform = /^(\d+) points in \[0, 1\]$/.exec(definition)
       if (uniform) return uniformAxis(name, Number(uniform[1]))
       const range = definition.includes(':')
@@ -172,8 +187,8 @@ function headerGrid(file: string, h: SweepHeader): Grid {
     })
     grid = new Grid(axes)
   } catch (e) {
-    if (!(e instanceof InputError)) throw e
-    throw bad(file, `header: axis ${e.flag.replace(/-range$/, '')}: ${e.rule}`)
+    if (!(e instanceof ParameterError)) throw e
+    throw bad(file, `header: axis ${e.parameter.replace(/-range$/, '')}: ${e.rule}`)
   }
   if (grid.size !== h.rows) throw bad(file, `header: its axes make a grid of ${grid.size} rows, not rows = ${h.rows}`)
   return grid

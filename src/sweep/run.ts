@@ -12,14 +12,15 @@
 import { createReadStream, existsSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import { Worker } from 'node:worker_threads'
-import { InputError, OutputError, raisedError, type PostedError } from '../errors.js'
+import { flagText, ParameterError, OutputError, raisedError, type PostedError } from '../errors.js'
 import { shardIndex, shardRows, shardText, type Shard } from './grid.js'
 import { progressBar } from '../progress.js'
 import { nextTurn, rowSeconds, transcendentalSchedule, type HpShape } from '../limits.js'
 import { maxOf } from '../extent.js'
 import { brief } from './merge.js'
 import { openPartial, openSink, outputTarget, partialFile, type Sink } from './sink.js'
-import { prepareSweep, sweepHeader, type SweepSpec } from './sweeps.js'
+import { sweepHeader } from './header.js'
+import { prepareSweep, type SweepSpec } from './sweeps.js'
 import { writer, type Cells, type SweepHeader, type TableFormat } from './writers.js'
 
 export interface RunOptions {
@@ -67,7 +68,7 @@ export async function runSweep(spec: SweepSpec, o: RunOptions): Promise<void> {
   const chunks = Math.ceil(total / size)
   // A JSONL file is resumable (a device or FIFO is not); --resume starts after the rows (and bytes) an interrupted run kept.
   const resumable = o.format === 'jsonl' && o.out !== undefined && outputTarget(o.out).kind === 'file'
-  if (o.resume && !resumable) throw new InputError('resume', `needs --out to name a regular file (${o.out} is a device or FIFO)`)
+  if (o.resume && !resumable) throw new ParameterError('resume', `needs --out to name a regular file (${o.out} is a device or FIFO)`)
   const from = o.resume ? await resumePoint(o.out!, header, o.shard, total, size) : { rows: 0, bytes: undefined }
   if (from === 'complete') {
     process.stderr.write(`flowgm: ${o.out} is already complete\n`)
@@ -83,7 +84,12 @@ export async function runSweep(spec: SweepSpec, o: RunOptions): Promise<void> {
   const progress = progressBar(spec.command, total, 'rows', o.progress, from.rows)
   let done = from.rows
   const kept = (what: string) => `${what}: ${done} of ${total} rows kept in ${partialFile(o.out!)}; run the same command with --resume to complete it`
-  const sink = resumable ? openPartial(o.out!, from.bytes, () => { progress.end(); return kept('interrupted') }) : await openSink(o.out)
+  const sink = resumable
+    ? openPartial(o.out!, from.bytes, () => {
+        progress.end()
+        return kept('interrupted')
+      })
+    : await openSink(o.out)
   // A resumed file has its header (unless it was cut short in it); a new table's header waits
   // for its first rows, so that a sweep failing on them prints nothing that looks like output.
   const out = from.bytes ? sink : headed(sink, w.start())
@@ -112,7 +118,8 @@ export async function runSweep(spec: SweepSpec, o: RunOptions): Promise<void> {
     if (resumable) process.stderr.write(`flowgm: ${kept('stopped')}\n`)
     // A refusal raised by a row after others reached stdout is no longer a clean refusal (exit 2
     // promises nothing on stdout): the table printed is incomplete, exit 1.
-    if (e instanceof InputError && o.out === undefined && done > from.rows) throw new OutputError(`${e.message} (at a row after ${done} of ${total} rows were printed: the table on standard output is incomplete)`)
+    if (e instanceof ParameterError && o.out === undefined && done > from.rows)
+      throw new OutputError(`${flagText(e)} (at a row after ${done} of ${total} rows were printed: the table on standard output is incomplete)`)
     throw e
   }
 }
@@ -135,7 +142,14 @@ function headed(sink: Sink, head: string): Pick<Sink, 'write'> {
  * than 2 jobs chunks ahead of what has been written: results are emitted in chunk order and
  * memory stays bounded whatever the size of the grid.
  */
-async function inWorkers(spec: SweepSpec, jobs: number, first: number, chunks: number, indicesOf: (c: number) => number[], emit: (indices: readonly number[], rows: readonly Cells[]) => Promise<void>): Promise<void> {
+async function inWorkers(
+  spec: SweepSpec,
+  jobs: number,
+  first: number,
+  chunks: number,
+  indicesOf: (c: number) => number[],
+  emit: (indices: readonly number[], rows: readonly Cells[]) => Promise<void>,
+): Promise<void> {
   const workers = Array.from({ length: jobs }, () => new Worker(WORKER, { workerData: { spec } }))
   const done = new Map<number, { indices: number[]; rows: Cells[] }>()
   const idle = workers.slice()
@@ -155,15 +169,17 @@ async function inWorkers(spec: SweepSpec, jobs: number, first: number, chunks: n
           if (m.error !== undefined) return reject(raisedError(m as PostedError))
           done.set(m.chunk, { indices: m.indices, rows: m.rows! })
           idle.push(worker)
-          writing = writing.then(async () => {
-            while (done.has(emitted)) {
-              const { indices, rows } = done.get(emitted)!
-              done.delete(emitted++)
-              await emit(indices, rows)
-              pump()
-            }
-            if (emitted === chunks) resolve()
-          }).catch(reject)
+          writing = writing
+            .then(async () => {
+              while (done.has(emitted)) {
+                const { indices, rows } = done.get(emitted)!
+                done.delete(emitted++)
+                await emit(indices, rows)
+                pump()
+              }
+              if (emitted === chunks) resolve()
+            })
+            .catch(reject)
           pump()
         })
         worker.on('error', reject)
@@ -192,7 +208,7 @@ async function resumePoint(out: string, header: SweepHeader, shard: Shard, total
   if (!existsSync(out)) return { rows: 0, bytes: undefined }
   const s = await scan(out, header, shard, total, size)
   if (s.rows === total && s.bytes === statSync(out).size) return 'complete'
-  throw new InputError('resume', `${out} holds ${s.rows} of the ${total} rows of this sweep and there is no ${partial} to continue; delete it, or run without --resume to compute it again`)
+  throw new ParameterError('resume', `${out} holds ${s.rows} of the ${total} rows of this sweep and there is no ${partial} to continue; delete it, or run without --resume to compute it again`)
 }
 
 /** The fields of a header in the order a difference is reported (the id, a digest of the others, last). */
@@ -206,7 +222,7 @@ const FIELDS = ['flowgm', 'sweep', 'shard', 'rows', 'keys', 'axes', 'params', 'c
  * and what there is of it is the start of this sweep's header).
  */
 async function scan(file: string, header: SweepHeader, shard: Shard, total: number, size: number): Promise<{ rows: number; bytes: number; chunkBytes: number }> {
-  const refuse = (rule: string) => new InputError('resume', `${file} ${rule}; delete it or choose another --out`)
+  const refuse = (rule: string) => new ParameterError('resume', `${file} ${rule}; delete it or choose another --out`)
   const expected = JSON.stringify(header)
   // Not even a whole first line (within 1 MiB): only the start of this sweep's header is resumed (from 0).
   const start = await readStart(file, Math.max(Buffer.byteLength(expected) + 1, 1 << 20))

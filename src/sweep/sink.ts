@@ -18,7 +18,7 @@ import { once } from 'node:events'
 import { closeSync, constants, fsyncSync, ftruncateSync, openSync, readlinkSync, renameSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs'
 import { open, rename, unlink, type FileHandle } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, join } from 'node:path'
-import { InputError, OutputError } from '../errors.js'
+import { ParameterError, OutputError } from '../errors.js'
 
 export interface Sink {
   write(data: string | Uint8Array): Promise<void>
@@ -45,7 +45,11 @@ const kept = new Map<string, () => string>()
 
 function removeTemporaries(): void {
   for (const temporary of pending) {
-    try { unlinkSync(temporary) } catch { /* already gone */ }
+    try {
+      unlinkSync(temporary)
+    } catch {
+      /* already gone */
+    }
   }
   pending.clear()
 }
@@ -82,9 +86,15 @@ export function ioReason(e: unknown): string {
 export const writeFailure = (what: string, e: unknown): OutputError => new OutputError(`cannot write ${what}: ${ioReason(e)}`)
 
 /** Run an I/O step, its error told as a failure to write `what`. */
-const failingAs = (what: string) => async (step: () => Promise<void>): Promise<void> => {
-  try { await step() } catch (e) { throw writeFailure(what, e) }
-}
+const failingAs =
+  (what: string) =>
+  async (step: () => Promise<void>): Promise<void> => {
+    try {
+      await step()
+    } catch (e) {
+      throw writeFailure(what, e)
+    }
+  }
 
 /** Errors of the machine's resources, not of the name given: exit 1 even when opening. */
 const RESOURCE_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EIO', 'EFBIG', 'EMFILE', 'ENFILE'])
@@ -94,7 +104,7 @@ function cannotOpen(flag: string, path: string, e: unknown): Error {
   const code = (e as NodeJS.ErrnoException).code ?? ''
   if (RESOURCE_ERRORS.has(code)) return writeFailure(path, e)
   const why = code === 'ENOENT' ? 'its directory does not exist' : code === 'EACCES' ? 'permission denied' : ioReason(e)
-  return new InputError(flag, `cannot write ${path}: ${why}`)
+  return new ParameterError(flag, `cannot write ${path}: ${why}`)
 }
 
 /** Most symbolic links followed in a row (as Linux's MAXSYMLINKS). */
@@ -130,7 +140,7 @@ export interface OutputTarget {
 
 /** Decide how `path` is written, refusing a directory (`--flag: PATH is a directory`). */
 export function outputTarget(path: string, flag = 'out'): OutputTarget {
-  if (path === '') throw new InputError(flag, 'needs a file name (got an empty one)')
+  if (path === '') throw new ParameterError(flag, 'needs a file name (got an empty one)')
   let resolved: string
   let stats: Stats | undefined
   try {
@@ -139,9 +149,9 @@ export function outputTarget(path: string, flag = 'out'): OutputTarget {
   } catch (e) {
     throw cannotOpen(flag, path, e)
   }
-  if (stats?.isDirectory()) throw new InputError(flag, `${path} is a directory`)
+  if (stats?.isDirectory()) throw new ParameterError(flag, `${path} is a directory`)
   // A name ending in a slash can only be a directory; as a file name it would write another name.
-  if (/[\\/]$/.test(path)) throw new InputError(flag, `${path} names a directory (it ends with a slash), not a file`)
+  if (/[\\/]$/.test(path)) throw new ParameterError(flag, `${path} names a directory (it ends with a slash), not a file`)
   const kind = stats === undefined || stats.isFile() ? 'file' : 'stream'
   return { name: path, path: resolved, kind, stats }
 }
@@ -167,7 +177,10 @@ async function openStream(target: OutputTarget, flag: string): Promise<FileSink>
   }
   let closed = false
   const close = async () => {
-    if (!closed) { closed = true; await handle.close() }
+    if (!closed) {
+      closed = true
+      await handle.close()
+    }
   }
   const guarded = failingAs(target.name)
   return {
@@ -207,15 +220,16 @@ async function openReplacement(target: OutputTarget, flag: string): Promise<File
     position += bytes.length
   }
   const guarded = failingAs(target.name)
-  const finish = () => guarded(async () => {
-    await flush()
-    // The replaced file's permissions carry over to its replacement.
-    if (target.stats) await handle.chmod(target.stats.mode & 0o7777)
-    // Some file systems (NFS, quotas) report a full disk only here.
-    await handle.sync()
-    closed = true
-    await handle.close()
-  })
+  const finish = () =>
+    guarded(async () => {
+      await flush()
+      // The replaced file's permissions carry over to its replacement.
+      if (target.stats) await handle.chmod(target.stats.mode & 0o7777)
+      // Some file systems (NFS, quotas) report a full disk only here.
+      await handle.sync()
+      closed = true
+      await handle.close()
+    })
   const publish = async () => {
     await rename(temporary, target.path)
     release()
@@ -270,7 +284,7 @@ export function openPartial(path: string, keep: number | undefined, interrupted:
   try {
     fd = openSync(file, keep === undefined ? 'wx' : 'r+')
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new InputError('out', `${file} holds an interrupted sweep; continue it with --resume or delete it`)
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new ParameterError('out', `${file} holds an interrupted sweep; continue it with --resume or delete it`)
     throw cannotOpen('out', path, e)
   }
   let position = keep ?? 0
@@ -293,7 +307,11 @@ export function openPartial(path: string, keep: number | undefined, interrupted:
         for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, bytes.length - at, position + at)
       } catch (e) {
         // Whole pieces only: what a full disk let through of this one is cut off again.
-        try { ftruncateSync(fd, position) } catch { /* --resume drops a cut last line anyway */ }
+        try {
+          ftruncateSync(fd, position)
+        } catch {
+          /* --resume drops a cut last line anyway */
+        }
         throw writeFailure(file, e)
       }
       position += bytes.length
@@ -309,7 +327,11 @@ export function openPartial(path: string, keep: number | undefined, interrupted:
       release()
     },
     async abort() {
-      try { close() } catch { /* the rows written are kept all the same */ }
+      try {
+        close()
+      } catch {
+        /* the rows written are kept all the same */
+      }
       release()
     },
   }

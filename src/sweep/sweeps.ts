@@ -1,7 +1,7 @@
 /**
  * The sweeps: commands whose output is one row per point of a grid.
  *  - compare: the generative model's error at t = 1 next to the Bayes-optimal and PCA
- *    estimators (THEORY.md sections 4, 5) over (sigma, lambda, omega, n);
+ *    estimators (docs/theory.md sections 4, 5) over (sigma, lambda, omega, n);
  *  - dae-compare: the single-time denoiser's test error against the oracle over
  *    (sigma, lambda, omega, n, t);
  *  - curves: every key of dae and stats on a uniform t grid.
@@ -10,19 +10,17 @@
  * (shards) rebuild exactly the same computation. Each row depends on its grid point only (never on
  * which rows are computed with it), so shards merged print what the whole sweep prints.
  */
-import { createHash } from 'node:crypto'
 import { Decimal } from 'decimal.js'
 import { asymptoticBaselines, asymptoticBaselinesHp } from '../baselines/asymptotic.js'
-import { preciseCell, preciseText, rounded } from '../cli/format.js'
-import { STATES } from '../symbolic/derive.js'
+import { preciseCell, preciseText, rounded } from '../printing.js'
+import { STATES } from '../symbolic/names.js'
 import { daeHp, excessMseHp, statsHp } from '../theory/hp.js'
 import { variantOf } from '../theory/model.js'
 import { flowProblem, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
 import { learntDae, solve } from '../theory/solve.js'
-import { VERSION } from '../version.js'
 import { maxOf, minOf } from '../extent.js'
 import { axisLength, axisText, axisValue, Grid, type Axis } from './grid.js'
-import { latexText, type Cells, type SweepHeader, type Value } from './writers.js'
+import type { Cells, Value } from './writers.js'
 
 export const SWEEP_COMMANDS = ['compare', 'dae-compare', 'curves'] as const
 export type SweepCommand = (typeof SWEEP_COMMANDS)[number]
@@ -50,7 +48,7 @@ export interface Sweep {
   rows(indices: readonly number[]): Cells[]
 }
 
-/** Columns of compare after its grid columns (THEORY.md section 7, then the rate columns). */
+/** Columns of compare after its grid columns (docs/cli.md, flowgm compare: model and baselines, then the rate columns). */
 export const COMPARE_KEYS = ['mse', 'cos', 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos', 'mse_ratio', 'n_mse', 'n_bo_mse'] as const
 export const DAE_COMPARE_KEYS = ['test_mse', 'oracle_mse', 'excess_mse'] as const
 
@@ -71,11 +69,16 @@ export function prepareSweep(spec: SweepSpec): Sweep {
     })
     const problem: FlowProblem = {
       ...base,
-      n: value.n ?? base.n, sigma: value.sigma, lambda: value.lambda, omega: value.omega,
+      n: value.n ?? base.n,
+      sigma: value.sigma,
+      lambda: value.lambda,
+      omega: value.omega,
       text: { n: text.n, sigma: text.sigma, lambda: text.lambda, omega: text.omega },
     }
     const coordinates: { [key: string]: Value } = {}
-    spec.axes.forEach((a, j) => { if (gridKeys.includes(a.name)) coordinates[a.name] = coordinateCell(a, pos[j], spec.digits) })
+    spec.axes.forEach((a, j) => {
+      if (gridKeys.includes(a.name)) coordinates[a.name] = coordinateCell(a, pos[j], spec.digits)
+    })
     return { problem, value, text, coordinates }
   }
   // Rows in double precision are merged with Object.assign, not object spread: in V8 spreading an
@@ -177,7 +180,10 @@ function curvesSweep(spec: SweepSpec, grid: Grid, problem: FlowProblem, axisName
     const v = variantOf(problem).source
     const keys = ['t', ...v.daeKeys, ...STATES, ...v.flowKeys, 'digits_verified']
     return {
-      spec, grid, keys, exact: exactKeys(keys, axisNames),
+      spec,
+      grid,
+      keys,
+      exact: exactKeys(keys, axisNames),
       rows: (indices) => {
         if (!indices.length) return []
         const ts = indices.map((i) => axisText(t, i))
@@ -197,7 +203,10 @@ function curvesSweep(spec: SweepSpec, grid: Grid, problem: FlowProblem, axisName
   const sol = solve(problem)
   const keys = ['t', ...sol.daeKeys, ...sol.statsKeys]
   return {
-    spec, grid, keys, exact: exactKeys(keys, axisNames),
+    spec,
+    grid,
+    keys,
+    exact: exactKeys(keys, axisNames),
     rows: (indices) => {
       const ts = indices.map((i) => axisValue(t, i))
       const stats = sol.statsGrid(ts)
@@ -224,37 +233,4 @@ export function coordinateCell(a: Axis, j: number, digits: number | undefined): 
 /** Keys printed as given, never rounded: grid coordinates and digits_verified. */
 export function exactKeys(keys: readonly string[], axisNames: readonly string[]): ReadonlySet<string> {
   return new Set(keys.filter((k) => k === 'digits_verified' || axisNames.includes(k)))
-}
-
-/** The sweep's header (first line of its JSONL): what determines the rows, and the caption. */
-export function sweepHeader(sweep: Sweep, shard: string): SweepHeader {
-  const { spec } = sweep
-  const axes = Object.fromEntries(spec.axes.map((a) => [a.name, a.definition]))
-  const schedule = typeof spec.schedule === 'string' ? spec.schedule : `alpha = ${spec.schedule.alpha}; beta = ${spec.schedule.beta}`
-  const params = { schedule, skip: spec.skip, ...(spec.digits !== undefined ? { digits: spec.digits } : {}), ...(spec.command === 'compare' ? { t: 1 } : {}) }
-  const id = createHash('sha256').update(JSON.stringify({ flowgm: VERSION, sweep: spec.command, axes, params, keys: sweep.keys })).digest('hex').slice(0, 16)
-  return { flowgm: VERSION, sweep: spec.command, id, shard, rows: sweep.grid.size, keys: sweep.keys, axes, params, caption: caption(spec) }
-}
-
-const SYMBOLS: { [name: string]: string } = { sigma: '\\sigma', lambda: '\\lambda', omega: '\\omega', n: 'n', t: 't' }
-
-/** The LaTeX caption: what is tabulated and every parameter (one value, a set or a range). */
-function caption(spec: SweepSpec): string {
-  const what = {
-    compare: 'Learnt generative flow at $t = 1$ against the Bayes-optimal and PCA estimators (mse $= \\|\\hat\\mu - \\mu\\|^2/d$)',
-    'dae-compare': 'Test error of the learnt denoiser against the oracle denoiser',
-    curves: 'Learnt denoiser and summary statistics of the generative flow over $t$',
-  }[spec.command]
-  const schedule = typeof spec.schedule === 'string'
-    ? `${spec.schedule} schedule`
-    : `schedule $\\alpha(t) =$ \\texttt{${latexText(spec.schedule.alpha)}}, $\\beta(t) =$ \\texttt{${latexText(spec.schedule.beta)}}`
-  const params = spec.axes.map((a) => {
-    const len = axisLength(a)
-    const texts = Array.from({ length: Math.min(len, 8) }, (_, j) => (a.kind === 'values' ? axisText(a, j) : String(axisValue(a, j))))
-    if (len === 1) return `$${SYMBOLS[a.name]} = ${texts[0]}$`
-    if (len <= 8) return `$${SYMBOLS[a.name]} \\in \\{${texts.join(', ')}\\}$`
-    return `$${SYMBOLS[a.name]} \\in [${String(axisValue(a, 0))}, ${String(axisValue(a, len - 1))}]$ (${len} values)`
-  })
-  const precision = spec.digits !== undefined ? `, ${spec.digits} significant digits` : ''
-  return `${what}; ${schedule}, ${spec.skip ? 'with' : 'without'} skip connection, ${params.join(', ')}${precision}.`
 }

@@ -84,11 +84,11 @@ export function writer(format: TableFormat, keys: readonly string[], options: Wr
       const cells: string[][] = [keys.slice()]
       return {
         start: () => '',
-        row: (_i, r) => { cells.push(keys.map((k) => String(r[k]))); return '' },
-        end: () => {
-          const widths = keys.map((_, j) => maxOf(cells.map((row) => row[j].length)))
-          return cells.map((row) => row.map((c, j) => c.padStart(widths[j])).join('  ')).join('\n') + '\n'
+        row: (_i, r) => {
+          cells.push(keys.map((k) => String(r[k])))
+          return ''
         },
+        end: () => alignedText(cells),
       }
     }
     case 'markdown':
@@ -101,23 +101,40 @@ export function writer(format: TableFormat, keys: readonly string[], options: Wr
       const header = required(options.header, format)
       const math = (k: string, v: Value): string => (exact.has(k) ? `$${latexNumber(String(v))}$` : `$${latexNumber(roundedText(v, sig))}$`)
       return {
-        start: () => [
-          `% flowgm ${header.flowgm} ${header.sweep}; needs \\usepackage{booktabs}`,
-          '\\begin{table}[htbp]',
-          '\\centering',
-          `\\caption{${header.caption}}`,
-          `\\begin{tabular}{${'r'.repeat(keys.length)}}`,
-          '\\toprule',
-          keys.map(latexHeader).join(' & ') + ' \\\\',
-          '\\midrule',
-          '',
-        ].join('\n'),
+        start: () =>
+          [
+            `% flowgm ${header.flowgm} ${header.sweep}; needs \\usepackage{booktabs}`,
+            '\\begin{table}[htbp]',
+            '\\centering',
+            `\\caption{${header.caption}}`,
+            `\\begin{tabular}{${'r'.repeat(keys.length)}}`,
+            '\\toprule',
+            keys.map(latexHeader).join(' & ') + ' \\\\',
+            '\\midrule',
+            '',
+          ].join('\n'),
         row: (_i, r) => keys.map((k) => math(k, r[k])).join(' & ') + ' \\\\\n',
         end: () => ['\\bottomrule', '\\end{tabular}', '\\end{table}', ''].join('\n'),
       }
     }
   }
 }
+
+/**
+ * Rows of cells (the header first) as aligned text, columns two spaces apart and right-aligned:
+ * the table format, and with `firstLeft` and `rule` (the first column left-aligned, a rule of
+ * dashes under the header) the summaries of the report and the benchmarks.
+ */
+export function alignedText(rows: ReadonlyArray<readonly string[]>, o: { readonly firstLeft?: boolean; readonly rule?: boolean } = {}): string {
+  const widths = rows[0].map((_, j) => maxOf(rows.map((row) => row[j].length)))
+  const line = (row: readonly string[]): string => row.map((c, j) => (j === 0 && o.firstLeft ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ')
+  const lines = rows.map(line)
+  if (o.rule) lines.splice(1, 0, widths.map((w) => '-'.repeat(w)).join('  '))
+  return lines.join('\n') + '\n'
+}
+
+/** A summary table: a header, a rule, then the rows (first column left-aligned, the others right). */
+export const tableText = (head: readonly string[], rows: ReadonlyArray<readonly string[]>): string => alignedText([head, ...rows], { firstLeft: true, rule: true })
 
 function required(header: SweepHeader | undefined, format: string): SweepHeader {
   if (!header) throw new Error(`the ${format} format needs a sweep header`)
@@ -148,17 +165,35 @@ function latexNumber(text: string): string {
 
 /** Math-mode column headers of every key a sweep prints. */
 const LATEX_HEADERS: Readonly<{ [key: string]: string }> = {
-  n: 'n', t: 't', sigma: '\\sigma', lambda: '\\lambda', omega: '\\omega',
-  mse: '\\mathrm{mse}', cos: '\\cos\\angle(\\hat\\mu, \\mu)',
-  bo_mse: '\\mathrm{mse}_{\\mathrm{BO}}', bo_cos: '\\cos_{\\mathrm{BO}}',
-  pca_mse: '\\mathrm{mse}_{\\mathrm{PCA}}', pca_cos: '\\cos_{\\mathrm{PCA}}',
+  n: 'n',
+  t: 't',
+  sigma: '\\sigma',
+  lambda: '\\lambda',
+  omega: '\\omega',
+  mse: '\\mathrm{mse}',
+  cos: '\\cos\\angle(\\hat\\mu, \\mu)',
+  bo_mse: '\\mathrm{mse}_{\\mathrm{BO}}',
+  bo_cos: '\\cos_{\\mathrm{BO}}',
+  pca_mse: '\\mathrm{mse}_{\\mathrm{PCA}}',
+  pca_cos: '\\cos_{\\mathrm{PCA}}',
   mse_ratio: '\\mathrm{mse} / \\mathrm{mse}_{\\mathrm{BO}}',
-  n_mse: 'n \\, \\mathrm{mse}', n_bo_mse: 'n \\, \\mathrm{mse}_{\\mathrm{BO}}',
-  test_mse: '\\mathrm{mse}_{\\mathrm{test}}', oracle_mse: '\\mathrm{mse}_{\\mathrm{oracle}}',
+  n_mse: 'n \\, \\mathrm{mse}',
+  n_bo_mse: 'n \\, \\mathrm{mse}_{\\mathrm{BO}}',
+  test_mse: '\\mathrm{mse}_{\\mathrm{test}}',
+  oracle_mse: '\\mathrm{mse}_{\\mathrm{oracle}}',
   excess_mse: '\\mathrm{mse}_{\\mathrm{test}} - \\mathrm{mse}_{\\mathrm{oracle}}',
-  c: '\\hat c_t', m: '\\hat m_t', q_xi: '\\hat q^{\\xi}_t', w_norm2: '\\|\\hat w\\|^2 / d', w_cos: '\\cos\\angle(\\hat w, \\mu)',
-  margin: '\\mathrm{margin}', M: 'M_t', Q_xi: 'Q^{\\xi}_t', P: 'P_t', norm: '\\|X_t\\|^2 / d',
-  cos_sample: '\\cos\\angle(X_t, \\mu)', var: 'P_t^2',
+  c: '\\hat c_t',
+  m: '\\hat m_t',
+  q_xi: '\\hat q^{\\xi}_t',
+  w_norm2: '\\|\\hat w\\|^2 / d',
+  w_cos: '\\cos\\angle(\\hat w, \\mu)',
+  margin: '\\mathrm{margin}',
+  M: 'M_t',
+  Q_xi: 'Q^{\\xi}_t',
+  P: 'P_t',
+  norm: '\\|X_t\\|^2 / d',
+  cos_sample: '\\cos\\angle(X_t, \\mu)',
+  var: 'P_t^2',
 }
 
 function latexHeader(key: string): string {
@@ -168,5 +203,5 @@ function latexHeader(key: string): string {
 
 /** Plain text made safe for LaTeX (the caption, unknown keys). */
 export function latexText(s: string): string {
-  return s.replace(/[\\{}$&#%_^~]/g, (c) => ({ '\\': '\\textbackslash{}', '^': '\\textasciicircum{}', '~': '\\textasciitilde{}' } as { [c: string]: string })[c] ?? `\\${c}`)
+  return s.replace(/[\\{}$&#%_^~]/g, (c) => (({ '\\': '\\textbackslash{}', '^': '\\textasciicircum{}', '~': '\\textasciitilde{}' }) as { [c: string]: string })[c] ?? `\\${c}`)
 }

@@ -27,10 +27,7 @@ export type Expr =
   | { readonly k: 'fn'; readonly name: string; readonly a: Expr }
 
 /** Functions an expression may call (whitelist.ts, plus those mathjs' derivative used to introduce). */
-const FUNCTIONS = new Set([
-  'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'log', 'sqrt', 'abs', 'sign',
-  'sec', 'csc', 'cot', 'sech', 'csch', 'coth',
-])
+const FUNCTIONS = new Set(['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'log', 'sqrt', 'abs', 'sign', 'sec', 'csc', 'cot', 'sech', 'csch', 'coth'])
 const RECIPROCALS: Record<string, string> = { sec: 'cos', csc: 'sin', cot: 'tan', sech: 'cosh', csch: 'sinh', coth: 'tanh' }
 const BINARY: Record<string, Expr['k']> = { add: 'add', subtract: 'sub', multiply: 'mul', divide: 'div', pow: 'pow' }
 const OPERATORS: Record<string, string> = { add: '+', sub: '-', mul: '*', div: '/', pow: '**' }
@@ -89,12 +86,18 @@ export function emit(e: Expr, target: Target): string {
   const r = (x: Expr) => emit(x, target)
   const f = target === 'functional'
   switch (e.k) {
-    case 'num': return f ? `F.num(${JSON.stringify(e.text)})` : jsNumber(Number(e.text))
-    case 'rat': return f ? (e.q === 1n ? `F.num("${e.p}")` : `F.rat("${e.p}", "${e.q}")`) : jsNumber(Number(e.p) / Number(e.q))
-    case 'var': return jsName(e.name)
-    case 'pi': return f ? 'F.pi()' : 'Math.PI'
-    case 'e': return f ? 'F.e()' : 'Math.E'
-    case 'neg': return f ? `F.neg(${r(e.a)})` : `(-${r(e.a)})`
+    case 'num':
+      return f ? `F.num(${JSON.stringify(e.text)})` : jsNumber(Number(e.text))
+    case 'rat':
+      return f ? (e.q === 1n ? `F.num("${e.p}")` : `F.rat("${e.p}", "${e.q}")`) : jsNumber(Number(e.p) / Number(e.q))
+    case 'var':
+      return jsName(e.name)
+    case 'pi':
+      return f ? 'F.pi()' : 'Math.PI'
+    case 'e':
+      return f ? 'F.e()' : 'Math.E'
+    case 'neg':
+      return f ? `F.neg(${r(e.a)})` : `(-${r(e.a)})`
     case 'powInt': {
       if (f) return `F.powInt(${r(e.a)}, ${e.e})`
       const a = r(e.a)
@@ -105,7 +108,8 @@ export function emit(e: Expr, target: Target): string {
       const reciprocal = RECIPROCALS[e.name]
       return reciprocal ? `(1 / Math.${reciprocal}(${r(e.a)}))` : `Math.${e.name}(${r(e.a)})`
     }
-    default: return f ? `F.${e.k}(${r(e.a)}, ${r(e.b)})` : `(${r(e.a)} ${OPERATORS[e.k]} ${r(e.b)})`
+    default:
+      return f ? `F.${e.k}(${r(e.a)}, ${r(e.b)})` : `(${r(e.a)} ${OPERATORS[e.k]} ${r(e.b)})`
   }
 }
 
@@ -198,7 +202,10 @@ export class FactoryBuilder {
     const params = [...this.parameters].map(jsName).join(', ')
     const consts = [...this.constants.values()].map(({ name, expr }) => `  const ${jsName(name)} = ${emit(expr, target)};`).join('\n')
     const live = prune ? liveLocals(this.body, results.map(jsName)) : undefined
-    const body = this.body.filter(({ name }) => !live || live.has(name)).map(({ name, expr }) => `const ${name} = ${emit(expr, target)};`).join('\n    ')
+    const body = this.body
+      .filter(({ name }) => !live || live.has(name))
+      .map(({ name, expr }) => `const ${name} = ${emit(expr, target)};`)
+      .join('\n    ')
     const inner = `function (${params}) {\n${consts}\n  return function (${args.map(jsName).join(', ')}) {\n    ${body}\n    return [${results.map(jsName).join(', ')}];\n  };\n}`
     return target === 'functional' ? `(function (F) { return ${inner}; })` : `(${inner})`
   }
@@ -225,12 +232,14 @@ export class FactoryBuilder {
     if (groups.size === 0) return { k: 'num', text: '0' }
     // Powers and products of the arguments recur across terms and entries: computed once each
     // (for Taylor series every product of two arguments is a convolution).
-    return sum([...groups.values()].map(({ mono, terms }) => {
-      const k = this.hoist(sum(terms))
-      if (!mono.length) return k
-      const m = mono.map(([v, e]) => (e === 1 ? variable(v) : this.memo(power(variable(v), e)))).reduce((x, y) => this.memo({ k: 'mul', a: x, b: y }))
-      return { k: 'mul', a: k, b: m }
-    }))
+    return sum(
+      [...groups.values()].map(({ mono, terms }) => {
+        const k = this.hoist(sum(terms))
+        if (!mono.length) return k
+        const m = mono.map(([v, e]) => (e === 1 ? variable(v) : this.memo(power(variable(v), e)))).reduce((x, y) => this.memo({ k: 'mul', a: x, b: y }))
+        return { k: 'mul', a: k, b: m }
+      }),
+    )
   }
 
   private monomial(m: Mono): Expr[] {
@@ -267,18 +276,31 @@ class TextTooLong extends Error {}
 /** Text of one level of an expression and its precedence; `write(x, min)` writes an operand. */
 function textOf(e: Expr, write: (x: Expr, min: number) => string): [string, number] {
   switch (e.k) {
-    case 'num': return [e.text, e.text.startsWith('-') ? 3 : 5]
-    case 'rat': return [e.q === 1n ? `${e.p}` : `${e.p}/${e.q}`, e.q === 1n && e.p >= 0n ? 5 : 2]
-    case 'var': return [e.name, 5]
-    case 'pi': case 'e': return [e.k, 5]
-    case 'fn': return [`${e.name}(${write(e.a, 0)})`, 5]
-    case 'neg': return [`-${write(e.a, 3)}`, 3]
-    case 'powInt': return [`${write(e.a, 5)} ^ ${e.e < 0 ? `(${e.e})` : e.e}`, 4]
-    case 'pow': return [`${write(e.a, 5)} ^ ${write(e.b, 4)}`, 4]
-    case 'add': return [`${write(e.a, 1)} + ${write(e.b, 1)}`, 1]
-    case 'sub': return [`${write(e.a, 1)} - ${write(e.b, 2)}`, 1]
-    case 'mul': return [`${write(e.a, 2)} * ${write(e.b, 3)}`, 2]
-    case 'div': return [`${write(e.a, 2)} / ${write(e.b, 3)}`, 2]
+    case 'num':
+      return [e.text, e.text.startsWith('-') ? 3 : 5]
+    case 'rat':
+      return [e.q === 1n ? `${e.p}` : `${e.p}/${e.q}`, e.q === 1n && e.p >= 0n ? 5 : 2]
+    case 'var':
+      return [e.name, 5]
+    case 'pi':
+    case 'e':
+      return [e.k, 5]
+    case 'fn':
+      return [`${e.name}(${write(e.a, 0)})`, 5]
+    case 'neg':
+      return [`-${write(e.a, 3)}`, 3]
+    case 'powInt':
+      return [`${write(e.a, 5)} ^ ${e.e < 0 ? `(${e.e})` : e.e}`, 4]
+    case 'pow':
+      return [`${write(e.a, 5)} ^ ${write(e.b, 4)}`, 4]
+    case 'add':
+      return [`${write(e.a, 1)} + ${write(e.b, 1)}`, 1]
+    case 'sub':
+      return [`${write(e.a, 1)} - ${write(e.b, 2)}`, 1]
+    case 'mul':
+      return [`${write(e.a, 2)} * ${write(e.b, 3)}`, 2]
+    case 'div':
+      return [`${write(e.a, 2)} / ${write(e.b, 3)}`, 2]
   }
 }
 
@@ -322,8 +344,7 @@ const SLOPES: Record<string, (u: Expr, y: Expr, du: Expr, call: (name: string, a
 }
 
 /** Exponents written as integers this small become repeated products (as in fromNode). */
-const smallInteger = (e: Expr): number | undefined =>
-  e.k === 'num' && Number.isInteger(Number(e.text)) && Math.abs(Number(e.text)) <= 64 ? Number(e.text) : undefined
+const smallInteger = (e: Expr): number | undefined => (e.k === 'num' && Number.isInteger(Number(e.text)) && Math.abs(Number(e.text)) <= 64 ? Number(e.text) : undefined)
 
 /** FactoryBuilder.dual: value and slope of every node, bottom up, each through `memo`. */
 function dualOf(node: MathNode, v: string, memo: (e: Expr) => Expr): Dual {
@@ -349,9 +370,12 @@ function dualOf(node: MathNode, v: string, memo: (e: Expr) => Expr): Dual {
       if (fn === 'unaryMinus' && args.length === 1) return dual({ k: 'neg', a: a.value }, dNeg(a.slope))
       if (args.length !== 2) break
       switch (fn) {
-        case 'add': return dual({ k: 'add', a: a.value, b: b.value }, dAdd(a.slope, b.slope))
-        case 'subtract': return dual({ k: 'sub', a: a.value, b: b.value }, dSub(a.slope, b.slope))
-        case 'multiply': return dual({ k: 'mul', a: a.value, b: b.value }, dAdd(dMul(a.slope, b.value), dMul(a.value, b.slope)))
+        case 'add':
+          return dual({ k: 'add', a: a.value, b: b.value }, dAdd(a.slope, b.slope))
+        case 'subtract':
+          return dual({ k: 'sub', a: a.value, b: b.value }, dSub(a.slope, b.slope))
+        case 'multiply':
+          return dual({ k: 'mul', a: a.value, b: b.value }, dAdd(dMul(a.slope, b.value), dMul(a.value, b.slope)))
         case 'divide': {
           // (a/b)' = (a' - (a/b) b')/b
           const value = m({ k: 'div', a: a.value, b: b.value })
@@ -397,4 +421,14 @@ function dualOf(node: MathNode, v: string, memo: (e: Expr) => Expr): Dual {
 export function instantiate<T>(source: string): T {
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
   return new Function(`"use strict"; return ${source};`)() as T
+}
+
+/** The one cache of compiled code: each generated source turned into a function once per process. */
+const compiledSources = new Map<string, unknown>()
+
+/** instantiate(source), once per source text. */
+export function compiled<T>(source: string): T {
+  let f = compiledSources.get(source)
+  if (f === undefined) compiledSources.set(source, (f = instantiate<T>(source)))
+  return f as T
 }

@@ -12,7 +12,27 @@ import { equationsHash, parseEquations, readEquationText, section, type Entry, t
 import { checkMeaning, type Checked } from './meaning.js'
 import type { MathNode } from './mathjs.js'
 import {
-  NotRational, polyTerms, rat, ratFromNumber, rfAdd, rfDenominator, rfConst, rfDiv, rfEqual, rfFromNode, rfIsZero, rfMul, rfPow, rfParts, rfRegularAt, rfSub, rfSubstitute, rfVar, rfVariables, type Rat, type RF,
+  NotRational,
+  polyTerms,
+  rat,
+  ratFromNumber,
+  rfAdd,
+  rfDenominator,
+  rfConst,
+  rfDiv,
+  rfEqual,
+  rfFromNode,
+  rfIsZero,
+  rfMul,
+  rfPow,
+  rfParts,
+  rfRegularAt,
+  rfSub,
+  rfSubstitute,
+  rfVar,
+  rfVariables,
+  type Rat,
+  type RF,
 } from './rational.js'
 import { atOne, expandAtInfinity, phiExpr, reduceSquares, solveExactly, squareOf, type ClosedForm } from './exact.js'
 import { solveLinear } from './linear.js'
@@ -20,13 +40,9 @@ import { rfText as rfTextOf, type NamedPoly } from './text.js'
 import { compileSchedule, type ScheduleSource } from './schedule.js'
 import { minOf } from '../extent.js'
 
-/** Model parameters, in the order the compiled factories take them. */
-export const PARAMETERS = ['n', 'sigma', 'lambda', 'omega'] as const
-export const SCHEDULE_SYMBOLS = ['alpha', 'beta', 'alphadot', 'betadot'] as const
-export const UNKNOWNS = ['c', 'm', 'q_xi'] as const
-export const STATES = ['M', 'Q_xi', 'P'] as const
-export const VARIANTS = ['skip', 'noskip'] as const
-export type Variant = (typeof VARIANTS)[number]
+import { PARAMETERS, SCHEDULE_SYMBOLS, STATES, UNKNOWNS, VARIANTS, type Variant } from './names.js'
+
+export { PARAMETERS, SCHEDULE_SYMBOLS, STATES, UNKNOWNS, VARIANTS, type Variant } from './names.js'
 
 export interface VariantSource {
   /** Keys of `flowgm dae` after t, and `(params) => (alpha, beta) => values`. */
@@ -206,7 +222,11 @@ function compileEntries(b: FactoryBuilder, entries: ReadonlyArray<{ name: string
   for (const e of entries) {
     let rf = e.rf
     if (!rf && e.node && exact) {
-      try { rf = rfFromNode(e.node, scope) } catch (err) { if (!(err instanceof NotRational)) throw err }
+      try {
+        rf = rfFromNode(e.node, scope)
+      } catch (err) {
+        if (!(err instanceof NotRational)) throw err
+      }
     }
     if (rf) {
       scope.set(e.name, rf)
@@ -223,23 +243,43 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
   // DAE observables at one t.
   const dae = new FactoryBuilder(PARAMS)
   const daeScope = new Map(defs)
-  compileEntries(dae, [...defs].map(([name, rf]) => ({ name, rf })), new Map())
-  compileEntries(dae, UNKNOWNS.map((u) => ({ name: u, rf: solution.get(u)! })), daeScope)
+  compileEntries(
+    dae,
+    [...defs].map(([name, rf]) => ({ name, rf })),
+    new Map(),
+  )
+  compileEntries(
+    dae,
+    UNKNOWNS.map((u) => ({ name: u, rf: solution.get(u)! })),
+    daeScope,
+  )
   const daeObs = section(eqs.dae, 'observables').entries
   compileEntries(dae, daeObs, daeScope)
   const daeKeys = [...UNKNOWNS, ...daeObs.map((e) => e.name)]
   const asWritten = new FactoryBuilder(PARAMS)
-  compileEntries(asWritten, [...defs].map(([name, rf]) => ({ name, rf })), new Map())
+  compileEntries(
+    asWritten,
+    [...defs].map(([name, rf]) => ({ name, rf })),
+    new Map(),
+  )
   compileEntries(asWritten, daeObs, new Map(), false)
   const writtenScope = new Map(defs)
   for (const e of daeObs) {
-    try { writtenScope.set(e.name, rfFromNode(e.node, writtenScope)) } catch (err) { if (!(err instanceof NotRational)) throw err }
+    try {
+      writtenScope.set(e.name, rfFromNode(e.node, writtenScope))
+    } catch (err) {
+      if (!(err instanceof NotRational)) throw err
+    }
   }
   const daeDirectionOnly = daeObs.filter((e) => homogeneousZero(e.node, ['m', 'q_xi'], ['c'], writtenScope)).map((e) => e.name)
   const endB = new FactoryBuilder(PARAMS)
   const lowest = minOf((['m', 'q_xi'] as const).map((u) => alphaValuation(solution.get(u)!)))
   const alphaK = rfPow(rfVar('alpha'), Number.isFinite(lowest) ? lowest : 0)
-  compileEntries(endB, (['m', 'q_xi'] as const).map((u) => ({ name: u, rf: rfSubstitute(rfDiv(solution.get(u)!, alphaK), new Map([['alpha', rfConst(rat(0n))]])) })), new Map())
+  compileEntries(
+    endB,
+    (['m', 'q_xi'] as const).map((u) => ({ name: u, rf: rfSubstitute(rfDiv(solution.get(u)!, alphaK), new Map([['alpha', rfConst(rat(0n))]])) })),
+    new Map(),
+  )
 
   // The flow: X' = a X + g for each state, with a and g exact rational functions.
   const flowDefs = inline(section(eqs.flow, 'definitions').entries, new Map([...defs, ...solution]))
@@ -265,7 +305,10 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
     const scaled = coefficients.map((x) => ({ name: x.name, rf: rfMul(rfVar('alpha'), x.rf) }))
     if (scaled.some((x) => !rfRegularAt(x.rf, 'alpha'))) throw new Error(`flow (${variant}): the singularity at alpha = 0 is worse than a simple pole`)
     compileEntries(limB, scaled, new Map())
-    odeLimit = limB.source(SCHEDULE_SYMBOLS, coefficients.map((x) => x.name))
+    odeLimit = limB.source(
+      SCHEDULE_SYMBOLS,
+      coefficients.map((x) => x.name),
+    )
   }
   const initial = STATES.map((s) => {
     const e = section(eqs.flow, 'initial').entries.find((x) => x.name === s)
@@ -288,7 +331,11 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
   const taylorKeys: string[] = []
   STATES.forEach((state, i) => {
     const form = overCommonDenominator(coefficients[2 * i].rf, coefficients[2 * i + 1].rf)
-    compileEntries(taylorB, (['den', 'A', 'G'] as const).map((k) => ({ name: `${k}_${state}`, rf: form[k] })), new Map())
+    compileEntries(
+      taylorB,
+      (['den', 'A', 'G'] as const).map((k) => ({ name: `${k}_${state}`, rf: form[k] })),
+      new Map(),
+    )
     taylorKeys.push(`den_${state}`, `A_${state}`, `G_${state}`)
   })
   const initialRats = initial.map((x) => ratFromNumber(x))
@@ -305,14 +352,26 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
     if (!sq) throw new Error(`dae.eq: observable ${e.name} is neither rational nor the square root of a rational function`)
     return { name: e.name, text: rfText(sq), squared: true }
   })
-  const exact = deriveExact(eqs, coefficients, initialRats, rfText, section(eqs.dae, 'definitions').entries.map((e) => ({ name: e.name, text: e.text })), [...UNKNOWNS.map((u) => ({ name: u, text: rfText(solution.get(u)!), squared: false })), ...daeExact])
+  const exact = deriveExact(
+    eqs,
+    coefficients,
+    initialRats,
+    rfText,
+    section(eqs.dae, 'definitions').entries.map((e) => ({ name: e.name, text: e.text })),
+    [...UNKNOWNS.map((u) => ({ name: u, text: rfText(solution.get(u)!), squared: false })), ...daeExact],
+  )
 
   // The DAE as written in dae.eq (published solution, observables unsimplified): the second route
   // of high-precision evaluation.
   const written = new FactoryBuilder(PARAMS)
   compileEntries(written, section(eqs.dae, 'definitions').entries, new Map(), false)
   if (variant === 'skip') compileEntries(written, section(eqs.dae, 'solution').entries, new Map(), false)
-  else compileEntries(written, UNKNOWNS.map((u) => ({ name: u, rf: solution.get(u)! })), new Map())
+  else
+    compileEntries(
+      written,
+      UNKNOWNS.map((u) => ({ name: u, rf: solution.get(u)! })),
+      new Map(),
+    )
   compileEntries(written, daeObs, new Map(), false)
 
   return {
@@ -320,23 +379,44 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
       daeWritten: written.source(['alpha', 'beta'], daeKeys, 'functional'),
       dae: dae.source(['alpha', 'beta'], daeKeys, 'functional'),
       daeEndDirection: endB.source(['beta'], ['m', 'q_xi'], 'functional'),
-      daeAsWritten: asWritten.source(['alpha', 'beta', ...UNKNOWNS], daeObs.map((e) => e.name), 'functional'),
-      ode: odeB.source(SCHEDULE_SYMBOLS, coefficients.map((x) => x.name), 'functional'),
-      flow: flowB.source(STATES, flowObs.map((e) => e.name), 'functional'),
+      daeAsWritten: asWritten.source(
+        ['alpha', 'beta', ...UNKNOWNS],
+        daeObs.map((e) => e.name),
+        'functional',
+      ),
+      ode: odeB.source(
+        SCHEDULE_SYMBOLS,
+        coefficients.map((x) => x.name),
+        'functional',
+      ),
+      flow: flowB.source(
+        STATES,
+        flowObs.map((e) => e.name),
+        'functional',
+      ),
       taylor: taylorB.source(SCHEDULE_SYMBOLS, taylorKeys, 'functional'),
     },
     exact,
     daeKeys,
     dae: dae.source(['alpha', 'beta'], daeKeys),
-    ode: odeB.source(SCHEDULE_SYMBOLS, coefficients.map((x) => x.name)),
+    ode: odeB.source(
+      SCHEDULE_SYMBOLS,
+      coefficients.map((x) => x.name),
+    ),
     singular,
     odeLimit,
     initial,
     daeDirectionOnly,
     daeEndDirection: endB.source(['beta'], ['m', 'q_xi']),
-    daeAsWritten: asWritten.source(['alpha', 'beta', ...UNKNOWNS], daeObs.map((e) => e.name)),
+    daeAsWritten: asWritten.source(
+      ['alpha', 'beta', ...UNKNOWNS],
+      daeObs.map((e) => e.name),
+    ),
     flowKeys: flowObs.map((e) => e.name),
-    flow: flowB.source(STATES, flowObs.map((e) => e.name)),
+    flow: flowB.source(
+      STATES,
+      flowObs.map((e) => e.name),
+    ),
     directionOnly,
     resultA: Object.fromEntries(UNKNOWNS.map((u) => [u, rfText(solution.get(u)!)])),
   }
@@ -351,18 +431,37 @@ function phiSource(form: ClosedForm): string {
 /** a X + g over the common denominator of a and g: den X' = A X + G with polynomials den, A, G. */
 function overCommonDenominator(a: RF, g: RF): { den: RF; A: RF; G: RF } {
   const den = rfDenominator(rfAdd(a, rfMul(rfVar('z__'), g)))
-  const A = rfMul(a, den), G = rfMul(g, den)
+  const A = rfMul(a, den),
+    G = rfMul(g, den)
   if ([A, G].some((x) => rfVariables(rfDenominator(x)).size > 0)) throw new Error('common denominator is not one')
   return { den, A, G }
 }
 
 /** Exact solutions of the flow, mse at t = 1 and the rate constants (src/symbolic/exact.ts). */
-function deriveExact(eqs: ReturnType<typeof readModelEquations>, coefficients: ReadonlyArray<{ rf: RF }>, initial: readonly Rat[], rfText: (x: RF) => string, definitions: ExactSource['definitions'], dae: ExactSource['dae']): ExactSource {
+function deriveExact(
+  eqs: ReturnType<typeof readModelEquations>,
+  coefficients: ReadonlyArray<{ rf: RF }>,
+  initial: readonly Rat[],
+  rfText: (x: RF) => string,
+  definitions: ExactSource['definitions'],
+  dae: ExactSource['dae'],
+): ExactSource {
   const forms = STATES.map((name, i) => ({ name, form: solveExactly(coefficients[2 * i].rf, coefficients[2 * i + 1].rf, initial[i]) }))
-  const phiText = (f: ClosedForm) => f.phi.powers.map(({ base, e }) => {
-    const ratio = `(${rfText(base)}) / (${rfText(rfSubstitute(base, new Map([['alpha', rfConst(rat(1n))], ['beta', rfConst(rat(0n))]])))})`
-    return e.q === 1n && e.p === 1n ? `(${ratio})` : e.q === 2n && e.p === 1n ? `sqrt(${ratio})` : `(${ratio})^(${e.p}/${e.q})`
-  }).join(' * ') || '1'
+  const phiText = (f: ClosedForm) =>
+    f.phi.powers
+      .map(({ base, e }) => {
+        const ratio = `(${rfText(base)}) / (${rfText(
+          rfSubstitute(
+            base,
+            new Map([
+              ['alpha', rfConst(rat(1n))],
+              ['beta', rfConst(rat(0n))],
+            ]),
+          ),
+        )})`
+        return e.q === 1n && e.p === 1n ? `(${ratio})` : e.q === 2n && e.p === 1n ? `sqrt(${ratio})` : `(${ratio})^(${e.p}/${e.q})`
+      })
+      .join(' * ') || '1'
   const found = forms.filter((x): x is { name: (typeof STATES)[number]; form: ClosedForm } => typeof x.form !== 'string')
   // The same Phi may come out of different factorisations (a parameter factor cancels in the ratio
   // to Phi(0)); compare squares, and print the shortest.
@@ -383,9 +482,16 @@ function deriveExact(eqs: ReturnType<typeof readModelEquations>, coefficients: R
     phi: phis[0],
     found: found.map((x) => x.name),
     definitions,
-    values: b.source(['alpha', 'beta'], found.map((x) => x.name)),
+    values: b.source(
+      ['alpha', 'beta'],
+      found.map((x) => x.name),
+    ),
     phiF: found.length ? phiSource(found[0].form) : undefined,
-    valuesF: b.source(['alpha', 'beta'], found.map((x) => x.name), 'functional'),
+    valuesF: b.source(
+      ['alpha', 'beta'],
+      found.map((x) => x.name),
+      'functional',
+    ),
     dae,
   }
 
@@ -399,7 +505,16 @@ function deriveExact(eqs: ReturnType<typeof readModelEquations>, coefficients: R
   }
   const form0 = byName.get(needed[0])!
   const scope = new Map(needed.map((s) => [s, atOne(byName.get(s)!)] as [string, RF]))
-  const mse1 = reduceSquares(rfFromNode(mseEntry.node, scope), squareOf(form0.phi, new Map([['alpha', rfConst(rat(0n))], ['beta', rfConst(rat(1n))]])))
+  const mse1 = reduceSquares(
+    rfFromNode(mseEntry.node, scope),
+    squareOf(
+      form0.phi,
+      new Map([
+        ['alpha', rfConst(rat(0n))],
+        ['beta', rfConst(rat(1n))],
+      ]),
+    ),
+  )
   if (rfVariables(mse1).has('Phi')) {
     out.mse1Reason = 'mse at t = 1 keeps the irrational value of Phi(1)'
     return out
@@ -468,14 +583,16 @@ function squareRational(node: MathNode, scope: ReadonlyMap<string, RF>): RF | un
 export function deriveModel(texts: Partial<Record<EquationFile, string>> = {}): ModelSource {
   const eqs = readModelEquations(texts)
   checkEquations(eqs)
-  const schedules = eqs.schedules.filter((s) => s.kind === 'schedule').map((s) => {
-    const get = (name: string) => {
-      const e = s.entries.find((x) => x.name === name)
-      if (!e) throw new Error(`schedules.eq: schedule ${s.name} has no ${name}`)
-      return e.text
-    }
-    return compileSchedule(s.name, get('alpha'), get('beta'))
-  })
+  const schedules = eqs.schedules
+    .filter((s) => s.kind === 'schedule')
+    .map((s) => {
+      const get = (name: string) => {
+        const e = s.entries.find((x) => x.name === name)
+        if (!e) throw new Error(`schedules.eq: schedule ${s.name} has no ${name}`)
+        return e.text
+      }
+      return compileSchedule(s.name, get('alpha'), get('beta'))
+    })
   const baselines = new FactoryBuilder(PARAMS)
   const baselineObs = section(eqs.baselines, 'observables').entries
   compileEntries(baselines, baselineObs, new Map(), false)

@@ -11,8 +11,17 @@ import { fileURLToPath } from 'node:url'
 import type { MathNode } from './mathjs.js'
 import { ELEMENTARY, parseWhitelisted } from './whitelist.js'
 
-export interface Entry { readonly name: string; readonly derivative: boolean; readonly node: MathNode; readonly text: string }
-export interface Section { readonly kind: string; readonly name: string; readonly entries: readonly Entry[] }
+export interface Entry {
+  readonly name: string
+  readonly derivative: boolean
+  readonly node: MathNode
+  readonly text: string
+}
+export interface Section {
+  readonly kind: string
+  readonly name: string
+  readonly entries: readonly Entry[]
+}
 
 /** The equation files, in the order they are read. */
 export const EQUATION_FILES = ['schedules.eq', 'dae.eq', 'flow.eq', 'baselines.eq'] as const
@@ -37,7 +46,11 @@ const MODEL_LAYOUT = 2
 /** Fingerprint of all equation files and the model layout: compiled models are cached under it. */
 export function equationsHash(texts: Partial<Record<EquationFile, string>> = {}): string {
   const h = createHash('sha256').update(`layout ${MODEL_LAYOUT}\0`)
-  for (const f of EQUATION_FILES) h.update(f).update('\0').update(texts[f] ?? readEquationText(f)).update('\0')
+  for (const f of EQUATION_FILES)
+    h.update(f)
+      .update('\0')
+      .update(texts[f] ?? readEquationText(f))
+      .update('\0')
   return h.digest('hex').slice(0, 16)
 }
 

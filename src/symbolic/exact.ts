@@ -7,22 +7,25 @@
  *     denominator of a, with exponents e solving a = sum e f'/f identically (a linear system).
  *  2. A particular solution, a polynomial of degree <= 2 in alpha, beta with coefficients in the
  *     parameters, solving X' - a X - g = 0 identically; then X = X_p + (X(0) - X_p(0)) Phi, using
- *     alpha(0) = 1, beta(0) = 0 (THEORY.md section 1).
+ *     alpha(0) = 1, beta(0) = 0 (docs/theory.md section 1).
  *  3. Verification by differentiation: X' - a X - g = 0 is checked exactly, with Phi' = a Phi.
  * What is not found is reported as such, with the ansatz that failed.
  */
 import { FactoryBuilder, type Expr } from './codegen.js'
 import { solveLinear, Unsolvable } from './linear.js'
-import {
-  polyCollect, rat, rfAdd, rfConst, rfDenominator, rfDiff, rfDiv, rfFromPoly, rfIsZero, rfMul, rfParts, rfPow, rfSub, rfSubstitute, rfVar, rfVariables,
-  type Rat, type RF,
-} from './rational.js'
+import { polyCollect, rat, rfAdd, rfConst, rfDenominator, rfDiff, rfDiv, rfFromPoly, rfIsZero, rfMul, rfParts, rfPow, rfSub, rfSubstitute, rfVar, rfVariables, type Rat, type RF } from './rational.js'
 
 const SCHEDULE = new Set(['alpha', 'beta', 'alphadot', 'betadot'])
 const ZERO = rfConst(rat(0n))
 const ONE = rfConst(rat(1n))
-const AT_ZERO = new Map([['alpha', ONE], ['beta', ZERO]])
-const AT_ONE = new Map([['alpha', ZERO], ['beta', ONE]])
+const AT_ZERO = new Map([
+  ['alpha', ONE],
+  ['beta', ZERO],
+])
+const AT_ONE = new Map([
+  ['alpha', ZERO],
+  ['beta', ONE],
+])
 
 /** d/dt of a rational function of alpha, beta and the parameters. */
 export function timeDerivative(x: RF): RF {
@@ -42,22 +45,27 @@ export function constantValue(x: RF): Rat | undefined {
   const { num } = rfParts(x)
   if (num.size === 0) return rat(0n)
   const d = rfParts(rfDenominator(x)).num
-  const [n] = [...num.values()], [m] = [...d.values()]
+  const [n] = [...num.values()],
+    [m] = [...d.values()]
   return rat(n.c.p * m.c.q, n.c.q * m.c.p)
 }
 
 /** Phi = prod (base / base(t = 0))^e, Phi(0) = 1. */
-export interface IntegratingFactor { readonly powers: ReadonlyArray<{ readonly base: RF; readonly e: Rat }> }
+export interface IntegratingFactor {
+  readonly powers: ReadonlyArray<{ readonly base: RF; readonly e: Rat }>
+}
 
 /** Phi with Phi' = a Phi, or why there is none of the form searched. */
 export function integratingFactor(a: RF): IntegratingFactor | string {
   const { mono, factors } = rfParts(a)
   const candidates = [
     ...mono.filter(([v]) => v === 'alpha' || v === 'beta').map(([v]) => rfVar(v)),
-    ...factors.map((f) => rfFromPoly(f.poly)).filter((f) => {
-      const vars = rfVariables(f)
-      return (vars.has('alpha') || vars.has('beta')) && !vars.has('alphadot') && !vars.has('betadot')
-    }),
+    ...factors
+      .map((f) => rfFromPoly(f.poly))
+      .filter((f) => {
+        const vars = rfVariables(f)
+        return (vars.has('alpha') || vars.has('beta')) && !vars.has('alphadot') && !vars.has('betadot')
+      }),
   ]
   const unknowns = candidates.map((_, i) => `e__${i}`)
   const logDerivative = (es: readonly RF[]) => candidates.reduce((acc, f, i) => rfAdd(acc, rfMul(es[i], rfDiv(timeDerivative(f), f))), ZERO)
@@ -88,7 +96,11 @@ export function squareOf(phi: IntegratingFactor, at: ReadonlyMap<string, RF> = n
 }
 
 /** A state's closed form X = particular + homogeneous * Phi. */
-export interface ClosedForm { readonly particular: RF; readonly homogeneous: RF; readonly phi: IntegratingFactor }
+export interface ClosedForm {
+  readonly particular: RF
+  readonly homogeneous: RF
+  readonly phi: IntegratingFactor
+}
 
 /** Monomials of the particular-solution ansatz. */
 const BASIS: readonly RF[] = [ONE, rfVar('alpha'), rfVar('beta'), rfPow(rfVar('alpha'), 2), rfMul(rfVar('alpha'), rfVar('beta')), rfPow(rfVar('beta'), 2)]
@@ -159,7 +171,8 @@ export function expandAtInfinity(x: RF, v: string, terms: number): RF[] | undefi
   let den = byPower(rfDenominator(y))
   while (den.length && rfIsZero(den[0])) {
     if (num.length && !rfIsZero(num[0])) return undefined
-    num = num.slice(1); den = den.slice(1)
+    num = num.slice(1)
+    den = den.slice(1)
   }
   const out: RF[] = []
   for (let k = 0; k < terms; k++) {

@@ -101,19 +101,29 @@ function dependsOnT(node: MathNode): boolean {
 export function evaluate(node: MathNode, t: number): number {
   const n = node as MathNode & Record<string, unknown>
   switch (node.type) {
-    case 'ConstantNode': return n.value as number
-    case 'SymbolNode': return n.name === 't' ? t : n.name === 'pi' ? Math.PI : Math.E
-    case 'ParenthesisNode': return evaluate(n.content as MathNode, t)
+    case 'ConstantNode':
+      return n.value as number
+    case 'SymbolNode':
+      return n.name === 't' ? t : n.name === 'pi' ? Math.PI : Math.E
+    case 'ParenthesisNode':
+      return evaluate(n.content as MathNode, t)
     case 'OperatorNode': {
       const [a, b] = (n.args as MathNode[]).map((x) => evaluate(x, t))
       switch (n.fn as string) {
-        case 'unaryPlus': return a
-        case 'unaryMinus': return -a
-        case 'add': return a + b
-        case 'subtract': return a - b
-        case 'multiply': return a * b
-        case 'divide': return a / b
-        case 'pow': return a ** b
+        case 'unaryPlus':
+          return a
+        case 'unaryMinus':
+          return -a
+        case 'add':
+          return a + b
+        case 'subtract':
+          return a - b
+        case 'multiply':
+          return a * b
+        case 'divide':
+          return a / b
+        case 'pow':
+          return a ** b
       }
       break
     }
@@ -156,10 +166,16 @@ export function enclose(node: MathNode, range: Interval, doubts: Doubt[]): Enclo
       const [a, b] = args.map(rec)
       if (valueInDoubt()) return { value: WHOLE, slope: WHOLE }
       switch (n.fn as string) {
-        case 'unaryPlus': return a
-        case 'unaryMinus': return { value: neg(a.value), slope: neg(a.slope) }
-        case 'add': result = { value: add(a.value, b.value), slope: add(a.slope, b.slope) }; break
-        case 'subtract': result = { value: sub(a.value, b.value), slope: sub(a.slope, b.slope) }; break
+        case 'unaryPlus':
+          return a
+        case 'unaryMinus':
+          return { value: neg(a.value), slope: neg(a.slope) }
+        case 'add':
+          result = { value: add(a.value, b.value), slope: add(a.slope, b.slope) }
+          break
+        case 'subtract':
+          result = { value: sub(a.value, b.value), slope: sub(a.slope, b.slope) }
+          break
         case 'multiply': {
           if (isZero(a) || isZero(b)) {
             doubts.length = first
@@ -181,7 +197,8 @@ export function enclose(node: MathNode, range: Interval, doubts: Doubt[]): Enclo
           result = why
           break
         }
-        default: throw new Error(`cannot enclose operator ${String(n.fn)}`)
+        default:
+          throw new Error(`cannot enclose operator ${String(n.fn)}`)
       }
       break
     }
@@ -251,20 +268,37 @@ const FUNCTIONS: Record<string, { domain?: (u: Interval) => { rule: string; slop
   sin: { f: (u) => [sin(u), cos(u)] },
   cos: { f: (u) => [cos(u), neg(sin(u))] },
   // A pole where cos u = 0.
-  tan: { domain: (u) => (contains0(cos(u)) ? { rule: 'has a pole', slopeOnly: false } : undefined), f: (u) => { const c = cos(u); return [div(sin(u), c), div(point(1), powInt(c, 2))] } },
+  tan: {
+    domain: (u) => (contains0(cos(u)) ? { rule: 'has a pole', slopeOnly: false } : undefined),
+    f: (u) => {
+      const c = cos(u)
+      return [div(sin(u), c), div(point(1), powInt(c, 2))]
+    },
+  },
   asin: { domain: inUnit, f: (u) => [rising(Math.asin, u), div(point(1), rising(Math.sqrt, sub(point(1), powInt(u, 2))))] },
   acos: { domain: inUnit, f: (u) => [out(Math.acos(u[1]), Math.acos(u[0])), neg(div(point(1), rising(Math.sqrt, sub(point(1), powInt(u, 2)))))] },
   atan: { f: (u) => [rising(Math.atan, u), div(point(1), add(point(1), powInt(u, 2)))] },
   sinh: { f: (u) => [rising(Math.sinh, u), cosh(u)] },
   cosh: { f: (u) => [cosh(u), rising(Math.sinh, u)] },
   tanh: { f: (u) => [rising(Math.tanh, u), div(point(1), powInt(cosh(u), 2))] },
-  exp: { f: (u) => { const e = rising(Math.exp, u); return [e, e] } },
+  exp: {
+    f: (u) => {
+      const e = rising(Math.exp, u)
+      return [e, e]
+    },
+  },
   log: { domain: (u) => (u[0] <= 0 ? { rule: 'needs an argument > 0', slopeOnly: false } : undefined), f: (u) => [rising(Math.log, u), div(point(1), u)] },
   sqrt: {
     domain: (u) => (u[0] < 0 ? { rule: 'needs an argument >= 0', slopeOnly: false } : u[0] === 0 ? { rule: 'has an infinite slope where its argument is 0', slopeOnly: true } : undefined),
-    f: (u) => { const r = rising(Math.sqrt, [Math.max(u[0], 0), u[1]]); return [r, r[0] > 0 ? div(point(0.5), r) : WHOLE] },
+    f: (u) => {
+      const r = rising(Math.sqrt, [Math.max(u[0], 0), u[1]])
+      return [r, r[0] > 0 ? div(point(0.5), r) : WHOLE]
+    },
   },
-  abs: { domain: (u) => (contains0(u) ? { rule: 'has a kink where its argument changes sign', slopeOnly: true } : undefined), f: (u) => [u[0] >= 0 ? u : contains0(u) ? [0, Math.max(-u[0], u[1])] : neg(u), point(u[0] > 0 ? 1 : -1)] },
+  abs: {
+    domain: (u) => (contains0(u) ? { rule: 'has a kink where its argument changes sign', slopeOnly: true } : undefined),
+    f: (u) => [u[0] >= 0 ? u : contains0(u) ? [0, Math.max(-u[0], u[1])] : neg(u), point(u[0] > 0 ? 1 : -1)],
+  },
 }
 
 /** asin, acos: real on [-1, 1], with a finite slope inside only. */

@@ -35,8 +35,15 @@ type Value<T> = { readonly s: T } | { readonly v: ReadonlyMap<string, T> }
 const RATIONAL: Field<RF> = {
   num: (x) => rfConst(ratFromNumber(x)),
   symbol: (name) => rfVar(name),
-  add: rfAdd, sub: rfSub, mul: rfMul, div: rfDiv, neg: rfNeg, powInt: rfPow,
-  sqrt: () => { throw new NotRational('sqrt') },
+  add: rfAdd,
+  sub: rfSub,
+  mul: rfMul,
+  div: rfDiv,
+  neg: rfNeg,
+  powInt: rfPow,
+  sqrt: () => {
+    throw new NotRational('sqrt')
+  },
   equal: rfEqual,
 }
 
@@ -56,13 +63,21 @@ function decimalField(seed: number): Field<Decimal> {
       if (!values.has(name)) values.set(name, new D(Math.round(draw() * 3e6) + 2e5).div(1e6))
       return values.get(name)!
     },
-    add: (a, b) => a.plus(b), sub: (a, b) => a.minus(b), mul: (a, b) => a.times(b), div: (a, b) => a.div(b),
-    neg: (a) => a.neg(), powInt: (a, k) => a.pow(k),
+    add: (a, b) => a.plus(b),
+    sub: (a, b) => a.minus(b),
+    mul: (a, b) => a.times(b),
+    div: (a, b) => a.div(b),
+    neg: (a) => a.neg(),
+    powInt: (a, k) => a.pow(k),
     sqrt: (a) => {
       if (a.isNeg()) throw new UndefinedHere('square root of a negative number')
       return a.sqrt()
     },
-    equal: (a, b) => a.minus(b).abs().lte(AGREE.times(a.abs().plus(b.abs()).plus(1))),
+    equal: (a, b) =>
+      a
+        .minus(b)
+        .abs()
+        .lte(AGREE.times(a.abs().plus(b.abs()).plus(1))),
   }
 }
 
@@ -138,7 +153,15 @@ function evaluate<T>(F: Field<T>, node: MathNode, scope: Scope<T>): Value<T> {
     case 'FunctionNode': {
       const name = (n.fn as unknown as { name: string }).name
       if (name === 'sqrt') return { s: F.sqrt(scalar(evaluate(F, args[0], scope), node.toString())) }
-      if (name === 'dot') return { s: dot(F, args.map((x) => evaluate(F, x, scope)), scope, node.toString()) }
+      if (name === 'dot')
+        return {
+          s: dot(
+            F,
+            args.map((x) => evaluate(F, x, scope)),
+            scope,
+            node.toString(),
+          ),
+        }
       if (name === 'minimise') return { s: minimise(F, args, scope, node.toString()) }
       throw new Error(`${node.toString()}: ${name} has no meaning here`)
     }
@@ -214,7 +237,11 @@ function written<T>(F: Field<T>, sections: readonly Section[]): Map<string, Valu
 }
 
 /** One random point: its field, the written observables there and the geometry there. */
-interface Point { readonly F: Field<Decimal>; readonly written: Map<string, Value<Decimal> | null>; readonly geometry: Scope<Decimal> }
+interface Point {
+  readonly F: Field<Decimal>
+  readonly written: Map<string, Value<Decimal> | null>
+  readonly geometry: Scope<Decimal>
+}
 
 function pointAt(seed: number, sections: readonly Section[]): Point {
   const F = decimalField(seed)
@@ -235,7 +262,10 @@ function agreeAt({ F, written, geometry }: Point, name: string, meaning: MathNod
 /** A square root of a negative number, at a point where an identity was to be tested. */
 class UndefinedHere extends Error {}
 
-export interface Checked { readonly name: string; readonly route: 'exact' | 'random points' }
+export interface Checked {
+  readonly name: string
+  readonly route: 'exact' | 'random points'
+}
 
 /**
  * Check every observable of a file against its [meaning]; returns how each was decided. Throws an
@@ -272,4 +302,3 @@ export function checkMeaning(sections: readonly Section[], file: string): Checke
   }
   return checked
 }
-

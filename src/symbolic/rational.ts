@@ -11,17 +11,24 @@ import type { MathNode } from './mathjs.js'
 
 // ---------------------------------------------------------------- rationals
 
-export interface Rat { readonly p: bigint; readonly q: bigint }
+export interface Rat {
+  readonly p: bigint
+  readonly q: bigint
+}
 
 const babs = (x: bigint): bigint => (x < 0n ? -x : x)
 function bgcd(a: bigint, b: bigint): bigint {
-  a = babs(a); b = babs(b)
+  a = babs(a)
+  b = babs(b)
   while (b) [a, b] = [b, a % b]
   return a
 }
 export function rat(p: bigint, q = 1n): Rat {
   if (q === 0n) throw new Error('rational with zero denominator')
-  if (q < 0n) { p = -p; q = -q }
+  if (q < 0n) {
+    p = -p
+    q = -q
+  }
   const g = bgcd(p, q) || 1n
   return { p: p / g, q: q / g }
 }
@@ -44,7 +51,10 @@ export function ratFromNumber(x: number): Rat {
 
 /** A monomial: variable -> positive exponent, variables sorted by name. */
 export type Mono = ReadonlyArray<readonly [string, number]>
-interface Term { readonly mono: Mono; readonly c: Rat }
+interface Term {
+  readonly mono: Mono
+  readonly c: Rat
+}
 /** A polynomial: canonical monomial key -> term. Never holds a zero coefficient. */
 export type Poly = ReadonlyMap<string, Term>
 
@@ -68,7 +78,8 @@ function monoDiv(a: Mono, b: Mono): Mono | undefined {
 /** Lexicographic order on monomials (variables by name): positive when a > b. */
 function monoCmp(a: Mono, b: Mono): number {
   const vars = [...new Set([...a.map(([v]) => v), ...b.map(([v]) => v)])].sort()
-  const ea = new Map(a), eb = new Map(b)
+  const ea = new Map(a),
+    eb = new Map(b)
   for (const v of vars) {
     const d = (ea.get(v) ?? 0) - (eb.get(v) ?? 0)
     if (d !== 0) return d
@@ -129,7 +140,10 @@ function monoContent(a: Poly): Mono {
   let common: Map<string, number> | undefined
   for (const t of a.values()) {
     const here = new Map(t.mono)
-    if (!common) { common = here; continue }
+    if (!common) {
+      common = here
+      continue
+    }
     for (const [v, e] of common) common.set(v, Math.min(e, here.get(v) ?? 0))
   }
   return [...(common ?? [])].filter(([, e]) => e > 0).sort(([x], [y]) => (x < y ? -1 : 1))
@@ -154,7 +168,10 @@ export const polyTerms = (a: Poly): ReadonlyArray<{ mono: Mono; c: Rat }> => [..
 
 // ---------------------------------------------------------------- rational functions
 
-interface Factor { readonly poly: Poly; readonly k: number }
+interface Factor {
+  readonly poly: Poly
+  readonly k: number
+}
 /**
  * num / (mono * prod factors^k). Factors are primitive polynomials of two or more terms with a
  * positive leading coefficient; the monomial holds every variable power of the denominator.
@@ -174,7 +191,7 @@ function splitPoly(a: Poly): { c: Rat; mono: Mono; factor?: Poly } {
   const mono = monoContent(a)
   const reduced = polyFromTerms([...a.values()].map((t) => ({ mono: monoDiv(t.mono, mono) ?? [], c: t.c })))
   let content: Rat | undefined
-  for (const t of reduced.values()) content = content ? rat(bgcd(content.p, t.c.p), content.q * t.c.q / bgcd(content.q, t.c.q)) : rat(babs(t.c.p), t.c.q)
+  for (const t of reduced.values()) content = content ? rat(bgcd(content.p, t.c.p), (content.q * t.c.q) / bgcd(content.q, t.c.q)) : rat(babs(t.c.p), t.c.q)
   let c = content ?? rat(1n)
   if (leading(reduced).c.p < 0n) c = rat(-c.p, c.q)
   const prim = polyScale(reduced, rdiv(rat(1n), c))
@@ -229,7 +246,11 @@ export function rfInverse(a: RF): RF {
   return reduce({ num, mono, factors })
 }
 
-const polyKey = (a: Poly): string => [...a.keys()].sort().map((k) => `${k}:${a.get(k)!.c.p}/${a.get(k)!.c.q}`).join('+')
+const polyKey = (a: Poly): string =>
+  [...a.keys()]
+    .sort()
+    .map((k) => `${k}:${a.get(k)!.c.p}/${a.get(k)!.c.q}`)
+    .join('+')
 
 export const rfDiv = (a: RF, b: RF): RF => rfMul(a, rfInverse(b))
 
@@ -302,11 +323,13 @@ export const rfNumerator = (a: RF): RF => rfFromPoly(a.num)
 
 /** The partial derivative of a polynomial with respect to v. */
 export function polyDiff(p: Poly, v: string): Poly {
-  return polyFromTerms([...p.values()].flatMap(({ mono, c }) => {
-    const e = mono.find(([x]) => x === v)?.[1] ?? 0
-    if (e === 0) return []
-    return [{ mono: mono.map(([x, k]) => [x, x === v ? k - 1 : k] as const).filter(([, k]) => k > 0), c: rmul(c, rat(BigInt(e))) }]
-  }))
+  return polyFromTerms(
+    [...p.values()].flatMap(({ mono, c }) => {
+      const e = mono.find(([x]) => x === v)?.[1] ?? 0
+      if (e === 0) return []
+      return [{ mono: mono.map(([x, k]) => [x, x === v ? k - 1 : k] as const).filter(([, k]) => k > 0), c: rmul(c, rat(BigInt(e))) }]
+    }),
+  )
 }
 
 /** The partial derivative of a rational function with respect to v (quotient rule). */
@@ -350,7 +373,7 @@ export function rfFromNode(node: MathNode, defs: ReadonlyMap<string, RF> = new M
     case 'ParenthesisNode':
       return rfFromNode(n.content as MathNode, defs)
     case 'OperatorNode': {
-      const args = (n.args as MathNode[])
+      const args = n.args as MathNode[]
       const fn = n.fn as string
       if (fn === 'unaryMinus') return rfNeg(rfFromNode(args[0], defs))
       if (fn === 'unaryPlus') return rfFromNode(args[0], defs)

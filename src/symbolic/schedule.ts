@@ -1,10 +1,10 @@
 /**
  * Schedules alpha(t), beta(t): parse (whitelisted), differentiate symbolically, compile to a
  * double-precision function t -> [alpha, beta, alphadot, betadot], and check the conditions of
- * THEORY.md section 1. Named schedules come from equations/schedules.eq.
+ * docs/theory.md sections 1 and 7. Named schedules come from equations/schedules.eq.
  */
-import { InputError } from '../errors.js'
-import { FactoryBuilder, instantiate } from './codegen.js'
+import { ParameterError } from '../errors.js'
+import { compiled, FactoryBuilder } from './codegen.js'
 import { enclose, evaluate, type Doubt, type Enclosure, type Interval } from './interval.js'
 import type { MathNode } from './mathjs.js'
 import { ExpressionError, parseWhitelisted } from './whitelist.js'
@@ -71,7 +71,11 @@ export function compileSchedule(name: string, alphaText: string, betaText: strin
   const values = new FactoryBuilder(new Set())
   for (const [key, node] of Object.entries(nodes)) values.define(key, values.node(node))
   return {
-    name, alpha: alphaText, beta: betaText, alphadot: text('alphadot', alphaText), betadot: text('betadot', betaText),
+    name,
+    alpha: alphaText,
+    beta: betaText,
+    alphadot: text('alphadot', alphaText),
+    betadot: text('betadot', betaText),
     source: b.source(['t'], Object.keys(results), 'double', true),
     values: values.source(['t'], Object.keys(nodes), 'functional'),
     // (the slopes only: the locals they do not use are left out)
@@ -83,26 +87,37 @@ function parseFlag(flag: 'alpha' | 'beta', text: string): MathNode {
   try {
     return parseWhitelisted(text, T)
   } catch (e) {
-    if (e instanceof ExpressionError) throw new InputError(flag, e.message)
+    if (e instanceof ExpressionError) throw new ParameterError(flag, e.message)
     throw e
   }
 }
 
 /** Build the evaluator of a compiled schedule. */
 export function loadSchedule(src: ScheduleSource): Schedule {
-  const raw = instantiate<() => (t: number) => [number, number, number, number]>(src.source)()
+  const raw = compiled<() => (t: number) => [number, number, number, number]>(src.source)()
   // Parsed when first needed (the guard of solve.ts), not for every schedule loaded.
   let nodes: MathNode[] | undefined
   return {
-    name: src.name, alpha: src.alpha, beta: src.beta, alphadot: src.alphadot, betadot: src.betadot,
-    values: src.values, slopes: src.slopes,
+    name: src.name,
+    alpha: src.alpha,
+    beta: src.beta,
+    alphadot: src.alphadot,
+    betadot: src.betadot,
+    values: src.values,
+    slopes: src.slopes,
     at(t: number) {
       const v = raw(t)
       // The boundary values are part of the definition (checked below); transcendental schedules
       // miss them by a rounding error (cos(pi/2) = 6e-17 in double), which would leave a spurious
       // 1/alpha at t = 1.
-      if (t === 0) { v[0] = 1; v[1] = 0 }
-      if (t === 1) { v[0] = 0; v[1] = 1 }
+      if (t === 0) {
+        v[0] = 1
+        v[1] = 0
+      }
+      if (t === 1) {
+        v[0] = 0
+        v[1] = 1
+      }
       return v
     },
     valueError(t: number) {
@@ -128,26 +143,33 @@ const BOUNDARY_TOLERANCE = 1e-12
  * Check alpha(0) = 1, beta(0) = 0, alpha(1) = 0, beta(1) = 1, then that alpha, beta and their
  * slopes are finite, alpha, beta >= 0 and W = alpha betadot - alphadot beta > 0: first on a grid
  * (quick, and the common refusals name a grid point), then on all of [0, 1] (proveSchedule).
- * Throws InputError naming --alpha or --beta.
+ * Throws ParameterError naming --alpha or --beta.
  */
 export function checkSchedule(src: ScheduleSource): Schedule {
-  const raw = instantiate<() => (t: number) => number[]>(src.source)()
-  const expect: Array<[number, 0 | 1, number]> = [[0, 0, 1], [0, 1, 0], [1, 0, 0], [1, 1, 1]]
+  const raw = compiled<() => (t: number) => number[]>(src.source)()
+  const expect: Array<[number, 0 | 1, number]> = [
+    [0, 0, 1],
+    [0, 1, 0],
+    [1, 0, 0],
+    [1, 1, 1],
+  ]
   for (const [t, i, want] of expect) {
     const got = raw(t)[i]
     const flag = i === 0 ? 'alpha' : 'beta'
     if (!(Math.abs(got - want) <= BOUNDARY_TOLERANCE)) {
-      throw new InputError(flag, `the schedule must satisfy ${flag}(${t}) = ${want}, but ${flag}(${t}) = ${distinct(got, want)}`)
+      throw new ParameterError(flag, `the schedule must satisfy ${flag}(${t}) = ${want}, but ${flag}(${t}) = ${distinct(got, want)}`)
     }
   }
   const largest = [0, 0, 0, 0]
   for (let k = 0; k <= CHECK_POINTS; k++) {
     const t = k / CHECK_POINTS
     const [a, b, ad, bd] = raw(t)
-    ;[a, b, ad, bd].forEach((x, i) => { largest[i] = Math.max(largest[i], Math.abs(x)) })
+    ;[a, b, ad, bd].forEach((x, i) => {
+      largest[i] = Math.max(largest[i], Math.abs(x))
+    })
     const names = ['alpha', 'beta', "alpha'", "beta'"]
     const bad = [a, b, ad, bd].findIndex((x) => !Number.isFinite(x))
-    if (bad >= 0) throw new InputError(bad % 2 === 0 ? 'alpha' : 'beta', `${names[bad]} must be finite on [0, 1], but ${names[bad]}(${t}) = ${fmt([a, b, ad, bd][bad])}`)
+    if (bad >= 0) throw new ParameterError(bad % 2 === 0 ? 'alpha' : 'beta', `${names[bad]} must be finite on [0, 1], but ${names[bad]}(${t}) = ${fmt([a, b, ad, bd][bad])}`)
     if (k === 0 || k === CHECK_POINTS) continue
     const v = [a, b, ad, bd]
     for (const c of CONDITIONS) if (!c.holds(v)) throw c.refusal(t, v)
@@ -166,14 +188,15 @@ interface Condition {
   readonly strict: boolean
   /** Size of the quantity's terms, from the largest |alpha|, |beta|, |alpha'|, |beta'| met. */
   size(largest: Values): number
-  refusal(t: number, v: Values): InputError
+  refusal(t: number, v: Values): ParameterError
 }
 
 const w = (v: Values): number => v[0] * v[3] - v[2] * v[1]
 /** W over a range, from the enclosures of alpha, beta and their slopes. */
 const wOver = (a: Enclosure, b: Enclosure): Interval => {
   const products = (x: Interval, y: Interval) => [x[0] * y[0], x[0] * y[1], x[1] * y[0], x[1] * y[1]].map((p) => (Number.isNaN(p) ? 0 : p))
-  const p = products(a.value, b.slope), q = products(a.slope, b.value)
+  const p = products(a.value, b.slope),
+    q = products(a.slope, b.value)
   // Widened by a relative 1e-15 of the largest term: the rounding of the two products and the difference.
   const room = 1e-15 * maxOf([...p, ...q].map(Math.abs))
   return [minOf(p) - maxOf(q) - room, maxOf(p) - minOf(q) + room]
@@ -185,21 +208,21 @@ const CONDITIONS: readonly Condition[] = [
     over: (a) => a.value,
     strict: false,
     size: (m) => m[0],
-    refusal: (t, v) => new InputError('alpha', `alpha must be >= 0 on [0, 1], but alpha(${t}) = ${fmt(v[0])}`),
+    refusal: (t, v) => new ParameterError('alpha', `alpha must be >= 0 on [0, 1], but alpha(${t}) = ${fmt(v[0])}`),
   },
   {
     holds: (v) => v[1] >= 0,
     over: (_a, b) => b.value,
     strict: false,
     size: (m) => m[1],
-    refusal: (t, v) => new InputError('beta', `beta must be >= 0 on [0, 1], but beta(${t}) = ${fmt(v[1])}`),
+    refusal: (t, v) => new ParameterError('beta', `beta must be >= 0 on [0, 1], but beta(${t}) = ${fmt(v[1])}`),
   },
   {
     holds: (v) => w(v) > 0,
     over: wOver,
     strict: true,
     size: (m) => m[0] * m[3] + m[2] * m[1],
-    refusal: (t, v) => new InputError('alpha', `W = alpha*beta' - alpha'*beta must be > 0 on (0, 1) (beta/alpha increasing), but W(${t}) = ${fmt(w(v))}`),
+    refusal: (t, v) => new ParameterError('alpha', `W = alpha*beta' - alpha'*beta must be > 0 on (0, 1) (beta/alpha increasing), but W(${t}) = ${fmt(w(v))}`),
   },
 ]
 
@@ -245,7 +268,10 @@ function proveSchedule(nodes: Readonly<Record<'alpha' | 'beta', MathNode>>, raw:
     return seen.get(key)!
   }
   let size = 0
-  for (const node of [nodes.alpha, nodes.beta]) node.traverse(() => { size++ })
+  for (const node of [nodes.alpha, nodes.beta])
+    node.traverse(() => {
+      size++
+    })
   const most = Math.max(100, Math.min(MAX_PIECES, Math.floor(MAX_WORK / size)))
   bisect(most, (piece, narrow) => {
     const { doubtful, doubts } = enclosed(piece)
@@ -264,7 +290,7 @@ function proveSchedule(nodes: Readonly<Record<'alpha' | 'beta', MathNode>>, raw:
       if (c.strict ? hi <= 0 : hi < 0) throw c.refusal(t, raw(t))
       if (narrow || lo >= -NOISE * c.size(largest)) {
         if (!c.holds(raw(t))) throw c.refusal(t, raw(t))
-      } else undecided ??= c.refusal(t, raw(t)).flag as 'alpha' | 'beta'
+      } else undecided ??= c.refusal(t, raw(t)).parameter as 'alpha' | 'beta'
     }
     return undecided
   })
@@ -282,18 +308,22 @@ function bisect(most: number, decide: (piece: Interval, narrow: boolean) => 'alp
     const narrow = piece[1] - piece[0] <= FINEST
     const undecided = decide(piece, narrow)
     if (!undecided || narrow) continue
-    if (visited >= most) throw new InputError(undecided, `the schedule conditions could not be verified on all of [0, 1] within ${most} pieces (alpha or beta varies too fast for an expression this long); give a simpler schedule`)
+    if (visited >= most)
+      throw new ParameterError(
+        undecided,
+        `the schedule conditions could not be verified on all of [0, 1] within ${most} pieces (alpha or beta varies too fast for an expression this long); give a simpler schedule`,
+      )
     const mid = (piece[0] + piece[1]) / 2
     pieces.push([mid, piece[1]], [piece[0], mid])
   }
 }
 
 /** Why a schedule is not continuously differentiable near a piece: the first doubt. */
-function irregular(flag: 'alpha' | 'beta', doubt: Doubt, piece: Interval): InputError {
+function irregular(flag: 'alpha' | 'beta', doubt: Doubt, piece: Interval): ParameterError {
   const where = inside(piece)
   const value = evaluate(doubt.node, Number(where))
   const there = Number.isFinite(value) ? ` (it is ${fmt(value)} there)` : ''
-  return new InputError(flag, `${flag} must be continuously differentiable on [0, 1], but ${doubt.rule} near t = ${where}${there}`)
+  return new ParameterError(flag, `${flag} must be continuously differentiable on [0, 1], but ${doubt.rule} near t = ${where}${there}`)
 }
 
 /** The shortest decimal inside a piece and inside (0, 1) (at least 6 significant digits), as text. */

@@ -7,7 +7,10 @@
 import { polyDivExact, polyScale, polyTerms, polyVariables, rat, rfDenominator, rfParts, type Poly, type RF } from './rational.js'
 
 /** A polynomial to look for, printed as `name` when it has one. */
-export interface NamedPoly { readonly name?: string; readonly poly: Poly }
+export interface NamedPoly {
+  readonly name?: string
+  readonly poly: Poly
+}
 
 /** Text of a polynomial, terms in the kernel's order. */
 export function polyText(p: Poly): string {
@@ -29,12 +32,16 @@ export function rfText(a: RF, known: readonly NamedPoly[] = []): string {
   let num = rfParts(a).num
   if (num.size === 0) return '0'
   let den = rfParts(rfDenominator(a)).num
-  const up: string[] = [], down: string[] = []
+  const up: string[] = [],
+    down: string[] = []
   for (const { name, poly } of known) {
     if (polyVariables(poly).size === 0) continue
     const strip = (p: Poly): [Poly, number] => {
       let k = 0
-      for (let q = polyDivExact(p, poly); q; q = polyDivExact(p, poly)) { p = q; k++ }
+      for (let q = polyDivExact(p, poly); q; q = polyDivExact(p, poly)) {
+        p = q
+        k++
+      }
       return [p, k]
     }
     let kn: number, kd: number

@@ -7,9 +7,7 @@
  */
 import { math, type MathNode } from './mathjs.js'
 
-export const ALLOWED_FUNCTIONS: ReadonlySet<string> = new Set([
-  'sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'log', 'sqrt', 'abs',
-])
+export const ALLOWED_FUNCTIONS: ReadonlySet<string> = new Set(['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'log', 'sqrt', 'abs'])
 export const CONSTANTS: ReadonlySet<string> = new Set(['pi', 'e'])
 /** The functions of ALLOWED_FUNCTIONS with their number of arguments (what user text may call). */
 export const ELEMENTARY: ReadonlyMap<string, number> = new Map([...ALLOWED_FUNCTIONS].map((f) => [f, 1]))
@@ -101,7 +99,7 @@ function checkNode(node: MathNode, symbols: ReadonlySet<string>, functions: Read
     }
     case 'FunctionNode': {
       const fnNode = n.fn as MathNode & { name?: string }
-      const name = fnNode.type === 'SymbolNode' ? fnNode.name ?? '' : ''
+      const name = fnNode.type === 'SymbolNode' ? (fnNode.name ?? '') : ''
       const arity = functions.get(name)
       if (arity === undefined) {
         throw new ExpressionError(`function '${quote(name || fnNode.toString(), 40)}' is not allowed (allowed: ${[...functions.keys()].join(', ')})`)

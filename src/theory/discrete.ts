@@ -1,5 +1,5 @@
 /**
- * The theory of the discrete sampler (THEORY.md section 6): the same linear flow X' = a(t) X + g(t),
+ * The theory of the discrete sampler (docs/theory.md section 6): the same linear flow X' = a(t) X + g(t),
  * X = (M, Q_xi, P), advanced by K explicit steps of size 1/K from t_0 = 0, as the finite-d
  * simulation transports its particles:
  *  - euler: X_{k+1} = X_k + (a_k X_k + g_k)/K, with the coefficients at t_k = k/K, k = 0..K-1;
@@ -12,17 +12,17 @@
  */
 import { variantOf } from './model.js'
 import type { FlowProblem } from './problem.js'
-import { InputError } from '../errors.js'
+import { ParameterError } from '../errors.js'
 
 export const SCHEMES = ['euler', 'heun'] as const
 export type Scheme = (typeof SCHEMES)[number]
 
 /** The states (M, Q_xi, P) at t_k = k/K, k = 0..K. */
 export function discreteFlow(problem: FlowProblem, steps: number, scheme: Scheme = 'euler'): Array<[number, number, number]> {
-  if (!Number.isInteger(steps) || steps < 1) throw new InputError('steps', `must be an integer >= 1 (got ${steps})`)
+  if (!Number.isInteger(steps) || steps < 1) throw new ParameterError('steps', `must be an integer >= 1 (got ${steps})`)
   const v = variantOf(problem)
   if (scheme === 'heun' && v.source.singular) {
-    throw new InputError('scheme', 'heun needs the velocity at t = 1, a pole of the flow without skip connection (use euler with --no-skip)')
+    throw new ParameterError('scheme', 'heun needs the velocity at t = 1, a pole of the flow without skip connection (use euler without skip connection)')
   }
   const coefficients = v.ode(problem.n, problem.sigma, problem.lambda, problem.omega)
   const at = (t: number) => coefficients(...problem.schedule.at(t))

@@ -11,13 +11,13 @@
  *  - DAE: the exact normal form (route 1) and the equations as written in dae.eq (route 2).
  * Arithmetic runs at D + guard digits; the guard grows until the routes agree to D + 2 digits.
  */
-import { InputError } from '../errors.js'
+import { ParameterError } from '../errors.js'
 import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../hp/arith.js'
 import { seriesArith, type Series } from '../hp/series.js'
 import { tanhSinh } from '../hp/tanhsinh.js'
 import { taylorSolve } from '../hp/taylor.js'
-import { instantiate } from '../symbolic/codegen.js'
-import { STATES } from '../symbolic/derive.js'
+import { compiled } from '../symbolic/codegen.js'
+import { STATES } from '../symbolic/names.js'
 import { variantOf } from './model.js'
 import type { FlowProblem } from './problem.js'
 import { maxOf, minOf } from '../extent.js'
@@ -52,12 +52,7 @@ export interface HpOptions {
 }
 
 type Factory<T> = (F: Arith<T>) => (...params: T[]) => (...args: T[]) => T[]
-const factories = new Map<string, unknown>()
-function factory<T>(source: string): Factory<T> {
-  let f = factories.get(source)
-  if (!f) factories.set(source, (f = instantiate(source)))
-  return f as Factory<T>
-}
+const factory = <T>(source: string): Factory<T> => compiled<Factory<T>>(source)
 
 /** The digits asked for (an integer in [1, 1000]) and each t (a decimal in [0, 1]), or a RangeError. */
 function checkRequest(ts: readonly string[], { digits, extra = 0 }: HpOptions): void {
@@ -65,7 +60,11 @@ function checkRequest(ts: readonly string[], { digits, extra = 0 }: HpOptions): 
   if (!(Number.isInteger(extra) && extra >= 0 && extra <= MAX_EXTRA)) throw new RangeError(`extra must be an integer in [0, ${MAX_EXTRA}] (got ${extra})`)
   for (const t of ts) {
     let T: Decimal | undefined
-    try { T = new Decimal(t) } catch { /* not a number: refused below */ }
+    try {
+      T = new Decimal(t)
+    } catch {
+      /* not a number: refused below */
+    }
     if (!T || !T.isFinite() || T.lt(0) || T.gt(1)) throw new RangeError(`t must lie in [0, 1] (got '${t}')`)
   }
 }
@@ -93,10 +92,10 @@ export function statsHp(problem: FlowProblem, ts: readonly string[], options: Hp
     const of = observablesOf(problem, D)
     return states.map((y, i) => of(ts[i], y))
   }
-  return verified(problem, options, keys, nearPole, [
-    (D, target) => observables(D, flowByTaylor(problem, D, ts, target)),
-    (D, target) => observables(D, flowByQuadrature(problem, D, ts, target)),
-  ], { command: 'stats', ts })
+  return verified(problem, options, keys, nearPole, [(D, target) => observables(D, flowByTaylor(problem, D, ts, target)), (D, target) => observables(D, flowByQuadrature(problem, D, ts, target))], {
+    command: 'stats',
+    ts,
+  })
 }
 
 /** Result A and the DAE observables (keys of `flowgm dae`) at each t, at high precision. */
@@ -104,34 +103,43 @@ export function daeHp(problem: FlowProblem, ts: readonly string[], options: HpOp
   checkRequest(ts, options)
   const v = variantOf(problem)
   const keys = ['t', ...v.source.daeKeys]
-  const route = (factoryOf: (hp: typeof v.source.hp) => string) => (D: DecimalConstructor): HpRow[] => {
-    const F = decimalArith(D)
-    const p = params(problem, D)
-    const values = factory<Decimal>(factoryOf(v.source.hp))(F)(...p)
-    const endDirection = factory<Decimal>(v.source.hp.daeEndDirection)(F)(...p)
-    const asWritten = factory<Decimal>(v.source.hp.daeAsWritten)(F)(...p)
-    const obsKeys = v.source.daeKeys.slice(3)
-    return ts.map((t) => {
-      const T = new D(t)
-      const [a, b] = scheduleValues(problem, F, T)
-      const row: Record<string, Decimal> = { t: T }
-      values(a, b).forEach((x, i) => { row[v.source.daeKeys[i]] = x })
-      if (row.m.isZero() && row.q_xi.isZero()) {
-        // t = 1 with skip connection: observables of w's direction take their limit (solve.ts).
-        const [m, q] = endDirection(b)
-        const dir = asWritten(a, b, row.c, m, q)
-        for (const k of v.source.daeDirectionOnly) row[k] = dir[obsKeys.indexOf(k)]
-      }
-      return row
-    })
-  }
+  const route =
+    (factoryOf: (hp: typeof v.source.hp) => string) =>
+    (D: DecimalConstructor): HpRow[] => {
+      const F = decimalArith(D)
+      const p = params(problem, D)
+      const values = factory<Decimal>(factoryOf(v.source.hp))(F)(...p)
+      const endDirection = factory<Decimal>(v.source.hp.daeEndDirection)(F)(...p)
+      const asWritten = factory<Decimal>(v.source.hp.daeAsWritten)(F)(...p)
+      const obsKeys = v.source.daeKeys.slice(3)
+      return ts.map((t) => {
+        const T = new D(t)
+        const [a, b] = scheduleValues(problem, F, T)
+        const row: Record<string, Decimal> = { t: T }
+        values(a, b).forEach((x, i) => {
+          row[v.source.daeKeys[i]] = x
+        })
+        if (row.m.isZero() && row.q_xi.isZero()) {
+          // t = 1 with skip connection: observables of w's direction take their limit (solve.ts).
+          const [m, q] = endDirection(b)
+          const dir = asWritten(a, b, row.c, m, q)
+          for (const k of v.source.daeDirectionOnly) row[k] = dir[obsKeys.indexOf(k)]
+        }
+        return row
+      })
+    }
   return verified(problem, options, keys, 0, [route((hp) => hp.dae), route((hp) => hp.daeWritten)], { command: 'dae', ts })
 }
 
 /** One route: the rows of values at the precision of D, its integrators aiming at `target` digits. */
 type Route = (D: DecimalConstructor, target: number) => HpRow[]
 
-export interface ExcessMse { readonly test_mse: Decimal; readonly oracle_mse: Decimal; readonly excess_mse: Decimal; readonly digitsVerified: number }
+export interface ExcessMse {
+  readonly test_mse: Decimal
+  readonly oracle_mse: Decimal
+  readonly excess_mse: Decimal
+  readonly digitsVerified: number
+}
 
 /**
  * test_mse, oracle_mse and excess_mse = test_mse - oracle_mse (dae-compare) at t, each right to
@@ -149,7 +157,12 @@ export function excessMseHp(problem: FlowProblem, t: string, digits: number): Ex
     const lost = excess.isZero() ? (test_mse.isZero() ? 0 : digits + 2 * extra) : Math.max(0, Math.ceil(log10(test_mse.abs().div(excess.abs()))))
     if (extra >= lost + 2 || extra === MAX_EXTRA) {
       const R = working(digits)
-      return { test_mse: new R(test_mse).toSignificantDigits(digits), oracle_mse: new R(oracle_mse).toSignificantDigits(digits), excess_mse: new R(excess).toSignificantDigits(digits), digitsVerified: r.digitsVerified - lost }
+      return {
+        test_mse: new R(test_mse).toSignificantDigits(digits),
+        oracle_mse: new R(oracle_mse).toSignificantDigits(digits),
+        excess_mse: new R(excess).toSignificantDigits(digits),
+        digitsVerified: r.digitsVerified - lost,
+      }
     }
     extra = Math.min(MAX_EXTRA, lost + 2)
   }
@@ -166,7 +179,14 @@ const log10 = (x: Decimal) => new Decimal(x.toExponential(15)).log(10).toNumber(
  * schedule near t = 1, M - 1 at large n) differs between them, and their agreement measures the
  * digits the first one really has instead of the digits it carries.
  */
-function verified(problem: FlowProblem, options: HpOptions, keys: readonly string[], extraGuard: number, routes: readonly [Route, Route], cost: { command: 'stats' | 'dae'; ts: readonly string[] }): HpResult {
+function verified(
+  problem: FlowProblem,
+  options: HpOptions,
+  keys: readonly string[],
+  extraGuard: number,
+  routes: readonly [Route, Route],
+  cost: { command: 'stats' | 'dae'; ts: readonly string[] },
+): HpResult {
   const digits = options.digits + (options.extra ?? 0)
   // M - 1 loses about log10(n) digits in mse when n is large: mse ~ 1/n while an error e in M
   // (M near 1) moves omega (M - 1)^2 by e^2, so the states need (digits + log10 n) / 2 digits.
@@ -180,12 +200,25 @@ function verified(problem: FlowProblem, options: HpOptions, keys: readonly strin
     const target = precision - lost - GUARD + 6 + states
     // Both routes share the schedule's values: a cancellation in the expression that leaves an
     // exact 0 at both precisions (tanh saturating to -1 on a plateau) would pass as agreement.
-    const unknown = scheduleUnknown(problem, cost.ts.map((t) => new (working(precision))(t)), precision, digits + 2)
+    const unknown = scheduleUnknown(
+      problem,
+      cost.ts.map((t) => new (working(precision))(t)),
+      precision,
+      digits + 2,
+    )
     if (unknown !== undefined) {
       agreement = 0
       const seconds = hpSeconds({ command: cost.command, digits: 2 * precision, n: Number(problem.text.n), transcendental: transcendentalSchedule(problem.schedule), times: cost.ts.length })
-      if (seconds > (options.maxSeconds ?? HP_LIMIT_SECONDS)) throw new InputError(unknown.flag, `${unknown.flag} cannot be evaluated to ${digits} digits at t = ${unknown.t} within ${precision} digits of working precision (the expression cancels), and ${2 * precision} digits would take about ${secondsText(seconds)}; write it without the cancellation${options.maxSeconds === undefined ? '' : ', or ask for it with --digits'}`)
-      if (2 * precision > SCHEDULE_PRECISION) throw new InputError(unknown.flag, `${unknown.flag} cannot be evaluated to ${digits} digits at t = ${unknown.t} within ${precision} digits of working precision: the expression cancels (every digit is lost); write it without the cancellation`)
+      if (seconds > (options.maxSeconds ?? HP_LIMIT_SECONDS))
+        throw new ParameterError(
+          unknown.flag,
+          `${unknown.flag} cannot be evaluated to ${digits} digits at t = ${unknown.t} within ${precision} digits of working precision (the expression cancels), and ${2 * precision} digits would take about ${secondsText(seconds)}; write it without the cancellation${options.maxSeconds === undefined ? '' : ', or set digits explicitly'}`,
+        )
+      if (2 * precision > SCHEDULE_PRECISION)
+        throw new ParameterError(
+          unknown.flag,
+          `${unknown.flag} cannot be evaluated to ${digits} digits at t = ${unknown.t} within ${precision} digits of working precision: the expression cancels (every digit is lost); write it without the cancellation`,
+        )
       // How far the cancellation goes is unknown: double the digits (not counted as an attempt:
       // the routes were not compared).
       precision *= 2
@@ -283,9 +316,17 @@ function flowByTaylor(problem: FlowProblem, D: DecimalConstructor, ts: readonly 
   const order = ts.map((t, i) => ({ t: new D(t), i })).sort((a, b) => a.t.cmp(b.t))
   const system = taylorSystem(problem, D)
   const x0 = v.source.initial.map((x) => new D(x))
-  const { values } = taylorSolve(D, system, x0, order.map((o) => o.t), { digits: target })
+  const { values } = taylorSolve(
+    D,
+    system,
+    x0,
+    order.map((o) => o.t),
+    { digits: target },
+  )
   const out: Decimal[][] = new Array(ts.length)
-  order.forEach((o, k) => { out[o.i] = values[k] })
+  order.forEach((o, k) => {
+    out[o.i] = values[k]
+  })
   return out
 }
 
@@ -383,8 +424,12 @@ function observablesOf(problem: FlowProblem, D: DecimalConstructor): (t: string,
   return (t, y) => {
     const values = flow(y[0], y[1], y[2])
     const row: Record<string, Decimal> = { t: new D(t) }
-    STATES.forEach((k, i) => { row[k] = y[i] })
-    v.source.flowKeys.forEach((k, i) => { row[k] = values[i] })
+    STATES.forEach((k, i) => {
+      row[k] = y[i]
+    })
+    v.source.flowKeys.forEach((k, i) => {
+      row[k] = values[i]
+    })
     if (y[0].isZero() && y[1].isZero()) {
       const d = dae(F.num('1'), F.num('0'))
       const dir = flow(d[1], d[2], y[2])

@@ -1,14 +1,13 @@
 /**
- * The compiled model: the double-precision functions derived from equations/ (src/symbolic). The
- * build writes them to dist/generated/model.json, keyed by a hash of the equation files; when that
- * file is missing or stale (e.g. under the test runner) they are derived in-process.
+ * The compiled model: the double-precision functions derived from equations/ (src/symbolic), from
+ * the source model-file.ts loads (in a browser, model-file.browser.ts: package.json's `browser`
+ * field swaps it in).
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
-import { instantiate } from '../symbolic/codegen.js'
-import { deriveModel, type ModelSource, type Variant, type VariantSource } from '../symbolic/derive.js'
-import { equationsHash } from '../symbolic/eqfile.js'
+import { compiled } from '../symbolic/codegen.js'
+import type { ModelSource, VariantSource } from '../symbolic/derive.js'
+import type { Variant } from '../symbolic/names.js'
 import type { ScheduleSource } from '../symbolic/schedule.js'
+import { loadSource } from './model-file.js'
 
 type Factory<A extends unknown[]> = (n: number, sigma: number, lambda: number, omega: number) => (...args: A) => number[]
 
@@ -30,13 +29,12 @@ export interface Model {
   readonly baselines: Factory<[]>
 }
 
-/** Where the build puts the compiled model (same relative path from src/ and dist/). */
-export const MODEL_CACHE = fileURLToPath(new URL('../../dist/generated/model.json', import.meta.url))
-
 let cached: Model | undefined
 
 /** The compiled variant a problem uses: with skip connection or without. */
-export function variantOf(p: { readonly skip: boolean }): CompiledVariant { return model().variants[p.skip ? 'skip' : 'noskip'] }
+export function variantOf(p: { readonly skip: boolean }): CompiledVariant {
+  return model().variants[p.skip ? 'skip' : 'noskip']
+}
 
 /** The compiled model (built once per process). */
 export function model(): Model {
@@ -44,29 +42,20 @@ export function model(): Model {
   return cached
 }
 
-function loadSource(): ModelSource {
-  const hash = equationsHash()
-  if (existsSync(MODEL_CACHE)) {
-    const source = JSON.parse(readFileSync(MODEL_CACHE, 'utf8')) as ModelSource
-    if (source.hash === hash) return source
-  }
-  return deriveModel()
-}
-
 function compile(source: ModelSource): Model {
   const variant = (v: VariantSource): CompiledVariant => ({
     source: v,
-    dae: instantiate(v.dae),
-    ode: instantiate(v.ode),
-    odeLimit: v.odeLimit ? instantiate(v.odeLimit) : undefined,
-    flow: instantiate(v.flow),
-    daeEndDirection: instantiate(v.daeEndDirection),
-    daeAsWritten: instantiate(v.daeAsWritten),
+    dae: compiled(v.dae),
+    ode: compiled(v.ode),
+    odeLimit: v.odeLimit ? compiled(v.odeLimit) : undefined,
+    flow: compiled(v.flow),
+    daeEndDirection: compiled(v.daeEndDirection),
+    daeAsWritten: compiled(v.daeAsWritten),
   })
   return {
     source,
     schedules: new Map(source.schedules.map((s) => [s.name, s])),
     variants: { skip: variant(source.variants.skip), noskip: variant(source.variants.noskip) },
-    baselines: instantiate(source.baselines.double),
+    baselines: compiled(source.baselines.double),
   }
 }

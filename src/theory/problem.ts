@@ -2,8 +2,8 @@
  * A flow problem: what to solve (parameters, schedule, variant), separate from how to solve it.
  * Validation happens here, at the edge, with errors naming the flag and the rule.
  */
-import { clip } from '../cli/args.js'
-import { InputError } from '../errors.js'
+import { clip, isDecimal } from '../text.js'
+import { ParameterError } from '../errors.js'
 import { checkSchedule, compileSchedule, loadSchedule, type Schedule } from '../symbolic/schedule.js'
 import { model } from './model.js'
 
@@ -39,7 +39,13 @@ export interface ProblemOptions {
   readonly highPrecision?: boolean
 }
 
-/** The supported range of each parameter (THEORY.md leaves them free; see docs/cli.md, accuracy). */
+/** Defaults of a problem's parameters: the published summary-statistics figure (n = 8, sigma = 1.5, lambda = 0.1). */
+export const PROBLEM_DEFAULTS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1, schedule: 'linear' } as const
+
+/** Largest n answered in double precision; beyond it only high precision (digits) answers. */
+export const DOUBLE_N_MAX = 1e15
+
+/** The supported range of each parameter (docs/theory.md leaves them free; see docs/cli.md, accuracy). */
 export const PARAMETER_RANGE = {
   sigma: { min: 1e-30, max: 1e30, phrase: '[1e-30, 1e30]' },
   omega: { min: 1e-30, max: 1e30, phrase: '[1e-30, 1e30]' },
@@ -51,31 +57,35 @@ export const scheduleNames = (): string[] => [...model().schedules.keys()]
 
 /**
  * Check the parameters against their domains and the supported range (PARAMETER_RANGE); n beyond
- * 2^53 only in high precision. Throws InputError naming the flag. (flowProblem, the baselines.)
+ * 2^53 only in high precision. Throws ParameterError naming the flag. (flowProblem, the baselines.)
  */
 export function checkParameters(p: { readonly n: number; readonly sigma: number; readonly lambda: number; readonly omega: number }, highPrecision = false): void {
-  if (!Number.isFinite(p.n) || !Number.isInteger(p.n) || p.n < 2) throw new InputError('n', `must be an integer >= 2 (got ${p.n})`)
-  if (p.n > Number.MAX_SAFE_INTEGER && !highPrecision) throw new InputError('n', `must be at most ${Number.MAX_SAFE_INTEGER} in double precision (got ${p.n})`)
-  if (!Number.isFinite(p.sigma) || !(p.sigma > 0)) throw new InputError('sigma', `must be a finite number > 0 (got ${p.sigma})`)
-  if (!Number.isFinite(p.lambda) || !(p.lambda >= 0)) throw new InputError('lambda', `must be a finite number >= 0 (got ${p.lambda})`)
+  if (!Number.isFinite(p.n) || !Number.isInteger(p.n) || p.n < 2) throw new ParameterError('n', `must be an integer >= 2 (got ${p.n})`)
+  if (p.n > Number.MAX_SAFE_INTEGER && !highPrecision) throw new ParameterError('n', `must be at most ${Number.MAX_SAFE_INTEGER} in double precision (got ${p.n})`)
+  if (!Number.isFinite(p.sigma) || !(p.sigma > 0)) throw new ParameterError('sigma', `must be a finite number > 0 (got ${p.sigma})`)
+  if (!Number.isFinite(p.lambda) || !(p.lambda >= 0)) throw new ParameterError('lambda', `must be a finite number >= 0 (got ${p.lambda})`)
   const { omega } = p
-  if (!Number.isFinite(omega) || !(omega > 0)) throw new InputError('omega', `must be a finite number > 0 (got ${omega})`)
+  if (!Number.isFinite(omega) || !(omega > 0)) throw new ParameterError('omega', `must be a finite number > 0 (got ${omega})`)
   // The supported range: powers of sigma, omega, lambda up to the fourth stay within double
   // precision, and high precision (the reference and the guard's fallback) answers in seconds.
-  for (const [flag, x, rule] of [['sigma', p.sigma, PARAMETER_RANGE.sigma], ['omega', omega, PARAMETER_RANGE.omega], ['lambda', p.lambda, PARAMETER_RANGE.lambda]] as const) {
-    if (x > rule.max || (x > 0 && x < rule.min) || (x === 0 && rule.min > 0)) throw new InputError(flag, `must lie in ${rule.phrase} (got ${x}): the range flowgm answers faithfully`)
+  for (const [flag, x, rule] of [
+    ['sigma', p.sigma, PARAMETER_RANGE.sigma],
+    ['omega', omega, PARAMETER_RANGE.omega],
+    ['lambda', p.lambda, PARAMETER_RANGE.lambda],
+  ] as const) {
+    if (x > rule.max || (x > 0 && x < rule.min) || (x === 0 && rule.min > 0)) throw new ParameterError(flag, `must lie in ${rule.phrase} (got ${x}): the range flowgm answers faithfully`)
   }
 }
 
-/** Validate and build a problem. Throws InputError (flag and rule) on invalid values. */
+/** Validate and build a problem. Throws ParameterError (flag and rule) on invalid values. */
 export function flowProblem(o: ProblemOptions): FlowProblem {
   const omega = o.omega ?? 1
   checkParameters({ n: o.n, sigma: o.sigma, lambda: o.lambda, omega }, o.highPrecision)
   const values = { n: o.n, sigma: o.sigma, lambda: o.lambda, omega }
   for (const [key, t] of Object.entries(o.text ?? {}) as Array<[keyof typeof values, string | undefined]>) {
     // The exact text high precision computes with must be the value's own decimal.
-    if (t !== undefined && !(typeof t === 'string' && DECIMAL.test(t) && Number(t) === values[key])) {
-      throw new InputError(key, `exact text '${clip(String(t))}' is not a decimal of the value ${values[key]}`)
+    if (t !== undefined && !(typeof t === 'string' && isDecimal(t) && Number(t) === values[key])) {
+      throw new ParameterError(key, `exact text '${clip(String(t))}' is not a decimal of the value ${values[key]}`)
     }
   }
   const given = Object.fromEntries(Object.entries(o.text ?? {}).filter(([, t]) => t !== undefined)) as Partial<Record<keyof typeof values, string>>
@@ -86,14 +96,11 @@ export function flowProblem(o: ProblemOptions): FlowProblem {
 function resolveSchedule(spec: ScheduleSpec): Schedule {
   if (typeof spec === 'string') {
     const src = model().schedules.get(spec)
-    if (!src) throw new InputError('schedule', `must be one of ${scheduleNames().join(', ')} (got '${clip(spec)}')`)
+    if (!src) throw new ParameterError('schedule', `must be one of ${scheduleNames().join(', ')} (got '${clip(spec)}')`)
     return loadSchedule(src)
   }
   for (const name of ['alpha', 'beta'] as const) {
-    if (typeof spec[name] !== 'string') throw new InputError(name, `must be an expression in t (got ${typeof spec[name]})`)
+    if (typeof spec[name] !== 'string') throw new ParameterError(name, `must be an expression in t (got ${typeof spec[name]})`)
   }
   return checkSchedule(compileSchedule('custom', spec.alpha, spec.beta))
 }
-
-/** A decimal number as text (what the CLI and decimal.js read). */
-const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/

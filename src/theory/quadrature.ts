@@ -7,20 +7,26 @@
 
 /** Nodes and weights of the n-point Gauss-Legendre rule on [-1, 1] (Newton on P_n). */
 export function gaussLegendre(n: number): { x: Float64Array; w: Float64Array } {
-  const x = new Float64Array(n), w = new Float64Array(n)
+  const x = new Float64Array(n),
+    w = new Float64Array(n)
   for (let i = 0; i < Math.ceil(n / 2); i++) {
     let z = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5))
     let dp = 0
     for (let iter = 0; iter < 100; iter++) {
-      let p0 = 1, p1 = z
+      let p0 = 1,
+        p1 = z
       for (let k = 2; k <= n; k++) [p0, p1] = [p1, ((2 * k - 1) * z * p1 - (k - 1) * p0) / k]
-      if (n === 1) { p1 = z; p0 = 1 }
+      if (n === 1) {
+        p1 = z
+        p0 = 1
+      }
       dp = (n * (z * p1 - p0)) / (z * z - 1)
       const dz = p1 / dp
       z -= dz
       if (Math.abs(dz) < 1e-16) break
     }
-    x[i] = -z; x[n - 1 - i] = z
+    x[i] = -z
+    x[n - 1 - i] = z
     w[i] = w[n - 1 - i] = 2 / ((1 - z * z) * dp * dp)
   }
   return { x, w }

@@ -7,10 +7,10 @@
  *      (Neville's polynomial extrapolation in h = 1/n); the next coefficient from (f(h) - C)/h.
  * n bo_mse(n) uses the Bayes-optimal error of equations/baselines.eq evaluated at each n.
  */
-import { InputError } from '../errors.js'
+import { ParameterError } from '../errors.js'
 import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../hp/arith.js'
 import { asymptoticBaselinesHp } from '../baselines/asymptotic.js'
-import { instantiate } from '../symbolic/codegen.js'
+import { compiled } from '../symbolic/codegen.js'
 import { agree, statsHp } from './hp.js'
 import { variantOf } from './model.js'
 import type { FlowProblem } from './problem.js'
@@ -18,7 +18,11 @@ import type { FlowProblem } from './problem.js'
 export const RATE_KEYS = ['C', 'C1', 'C_bo', 'C_bo1', 'ratio'] as const
 export type RateKey = (typeof RATE_KEYS)[number]
 
-export interface RatePoint { readonly n: string; readonly n_mse: Decimal; readonly n_bo_mse: Decimal }
+export interface RatePoint {
+  readonly n: string
+  readonly n_mse: Decimal
+  readonly n_bo_mse: Decimal
+}
 
 export interface RateResult {
   /** Route (a), with the expressions, or why there is none. */
@@ -41,11 +45,11 @@ export interface RateOptions {
 export function rate(problem: FlowProblem, options: RateOptions): RateResult {
   const { digits } = options
   // The CLI checks its flags; a caller of the library gets the same rules here.
-  if (!Number.isInteger(digits) || digits < 1 || digits > 1000) throw new InputError('digits', `must be an integer in [1, 1000] (got ${digits})`)
+  if (!Number.isInteger(digits) || digits < 1 || digits > 1000) throw new ParameterError('digits', `must be an integer in [1, 1000] (got ${digits})`)
   const nMax = options.nMax ?? 1e12
   const kMax = Math.round(Math.log10(nMax))
   // 10 ** 26 and 1e26 are neighbouring doubles: either is the power of 10.
-  if (!(kMax >= 3 && kMax <= 30) || (nMax !== Number(`1e${kMax}`) && nMax !== 10 ** kMax)) throw new InputError('n-max', `must be a power of 10 in [1e3, 1e30] (got ${nMax})`)
+  if (!(kMax >= 3 && kMax <= 30) || (nMax !== Number(`1e${kMax}`) && nMax !== 10 ** kMax)) throw new ParameterError('n-max', `must be a power of 10 in [1e3, 1e30] (got ${nMax})`)
   // Richardson on K points with ratio 10 gains about K(K+1)/2 digits before the coefficients'
   // growth; the sequence values carry the working precision.
   const work = Decimal.clone({ precision: digits + 20 })
@@ -60,7 +64,10 @@ export function rate(problem: FlowProblem, options: RateOptions): RateResult {
   const hs = ns.map((n) => new work(1).div(n))
   const fit = (fs: Decimal[]) => {
     const c = neville(hs, fs)
-    const c1 = neville(hs, fs.map((f, i) => f.minus(c).div(hs[i])))
+    const c1 = neville(
+      hs,
+      fs.map((f, i) => f.minus(c).div(hs[i])),
+    )
     return [c, c1]
   }
   const [C, C1] = fit(sequence.map((s) => s.n_mse))
@@ -76,7 +83,7 @@ function exactRate(problem: FlowProblem, D: DecimalConstructor): RateResult['exa
   if (!src) return undefined
   const F = decimalArith(D)
   const { n, sigma, lambda, omega } = problem.text
-  const values = instantiate<(F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]>(src.source)(F)(...[n, sigma, lambda, omega].map((x) => new D(x)))()
+  const values = compiled<(F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]>(src.source)(F)(...[n, sigma, lambda, omega].map((x) => new D(x)))()
   return { values: Object.fromEntries(src.keys.map((k, i) => [k, values[i]])) as Record<RateKey, Decimal>, text: src.text }
 }
 
@@ -84,7 +91,11 @@ function exactRate(problem: FlowProblem, D: DecimalConstructor): RateResult['exa
 function neville(hs: readonly Decimal[], fs: readonly Decimal[]): Decimal {
   const p = fs.slice()
   for (let m = 1; m < hs.length; m++) {
-    for (let j = hs.length - 1; j >= m; j--) p[j] = hs[j - m].times(p[j]).minus(hs[j].times(p[j - 1])).div(hs[j - m].minus(hs[j]))
+    for (let j = hs.length - 1; j >= m; j--)
+      p[j] = hs[j - m]
+        .times(p[j])
+        .minus(hs[j].times(p[j - 1]))
+        .div(hs[j - m].minus(hs[j]))
   }
   return p[hs.length - 1]
 }

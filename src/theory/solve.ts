@@ -5,10 +5,10 @@
  * functions of the schedule with the 1/alpha pole removed (src/symbolic/derive.ts).
  */
 import { Solver, type OutputFunction } from 'odex'
-import { InputError } from '../errors.js'
+import { ParameterError } from '../errors.js'
 import { maxOf } from '../extent.js'
 import { Decimal, decimalArith } from '../hp/arith.js'
-import { STATES } from '../symbolic/derive.js'
+import { STATES } from '../symbolic/names.js'
 import { loadSchedule, type Schedule } from '../symbolic/schedule.js'
 import { daeHp, scheduleSlopes, scheduleValues, statsHp } from './hp.js'
 import { model, variantOf, type CompiledVariant } from './model.js'
@@ -25,9 +25,9 @@ export interface SolveOptions {
   readonly guard?: boolean
 }
 
-/** Keys of `flowgm dae` and `flowgm stats`, after t. */
-export type DaeRow = Readonly<Record<string, number>>
-export type StatsRow = Readonly<Record<string, number>>
+import type { DaeRow, StatsRow } from '../generated/keys.js'
+
+export type { DaeRow, StatsRow } from '../generated/keys.js'
 
 export interface Diagnostics {
   /** Accepted and rejected integrator steps and right-hand-side evaluations, over [0, 1]. */
@@ -49,6 +49,11 @@ export interface FlowSolution {
   /** Observables at many times in one pass (dense output), sorted or not. */
   statsGrid(ts: readonly number[]): StatsRow[]
   readonly diagnostics: Diagnostics
+  /**
+   * The rows computed so far whose digits double precision could not guarantee, and what was
+   * done (computed in high precision instead, or not): one note per such row, in order.
+   */
+  readonly notes: readonly PrecisionNote[]
 }
 
 /** Most steps of one integration over [0, 1] (a few hundred for the schedules of docs/cli.md). */
@@ -62,15 +67,18 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
   const v = variantOf(problem)
   const { n, sigma, lambda, omega, schedule } = problem
   const coefAt = v.ode(n, sigma, lambda, omega)
-  const { keys: daeKeys, at: dae } = learntDae(problem)
+  const notes: PrecisionNote[] = []
+  const { keys: daeKeys, at: dae } = learntDae(problem, notes)
   const statsKeys = statsKeysOf(problem)
   const tMax = v.source.singular ? 1 - SINGULAR_GAP : 1
 
-  const rhsOf = (sch: Schedule) => (t: number, y: number[]): number[] => {
-    const [a, b, ad, bd] = sch.at(t)
-    const k = coefAt(a, b, ad, bd)
-    return [k[0] * y[0] + k[1], k[2] * y[1] + k[3], k[4] * y[2] + k[5]]
-  }
+  const rhsOf =
+    (sch: Schedule) =>
+    (t: number, y: number[]): number[] => {
+      const [a, b, ad, bd] = sch.at(t)
+      const k = coefAt(a, b, ad, bd)
+      return [k[0] * y[0] + k[1], k[2] * y[1] + k[3], k[4] * y[2] + k[5]]
+    }
   const rhs = rhsOf(schedule)
   // Pure relative control: the states start at 0 and Q_xi stays small for small t.
   let absolute = 1e-300
@@ -93,7 +101,9 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
   const checkpoints: Array<{ t: number; y: number[] }> = []
   const integrate = (f: typeof rhs) => {
     checkpoints.length = 0
-    return solver().solve(f, 0, v.source.initial.slice(), tMax, (_nr, _x0, x, y) => { checkpoints.push({ t: x, y: y.slice() }) })
+    return solver().solve(f, 0, v.source.initial.slice(), tMax, (_nr, _x0, x, y) => {
+      checkpoints.push({ t: x, y: y.slice() })
+    })
   }
   // Made when solving, not when first needed: a sweep starts writing once solve returns, so a
   // refusal must come before (a document cut after its first line is no refusal).
@@ -104,7 +114,10 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
       // Seen when sigma and lambda are both tiny (sigma < 1e-7 at lambda = 0), whatever the
       // schedule: P falls from 1 to about sigma in a boundary layer at t = 1 that the integrator
       // cannot resolve, and high precision's quadrature does not converge there either.
-      throw new InputError('sigma', `the flow ODE cannot be integrated at sigma = ${sigma}, lambda = ${lambda}, n = ${n}, omega = ${omega} (the spread P falls from 1 to about sigma in a boundary layer at t = 1 when sigma and lambda/n = ${lambda / n} are both tiny); give a larger --sigma, or a larger --lambda or smaller --n`)
+      throw new ParameterError(
+        'sigma',
+        `the flow ODE cannot be integrated at sigma = ${sigma}, lambda = ${lambda}, n = ${n}, omega = ${omega} (the spread P falls from 1 to about sigma in a boundary layer at t = 1 when sigma and lambda/n = ${lambda / n} are both tiny); give a larger sigma, or a larger lambda or smaller n`,
+      )
     }
     // The schedule is the cause. Seen on a plateau of a steep schedule (alpha = 1/2 - tanh(50 (t -
     // 1/2))/2...): beta ~ 1e-9 carries a rounding error of 1e-16, a noise of 1e-7 relative to the
@@ -120,7 +133,8 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
 
   /** The last checkpoint at or before t. */
   const before = (t: number): number => {
-    let lo = 0, hi = checkpoints.length - 1
+    let lo = 0,
+      hi = checkpoints.length - 1
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1
       if (checkpoints[mid].t <= t) lo = mid
@@ -160,7 +174,11 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
   /** The state at t, or why the integrator could not give it. */
   type Reached = { readonly y: readonly number[] } | { readonly error: unknown }
   const attempt = (y: () => readonly number[]): Reached => {
-    try { return { y: y() } } catch (error) { return { error } }
+    try {
+      return { y: y() }
+    } catch (error) {
+      return { error }
+    }
   }
   /**
    * The rows at ts from their states; a row whose digits double precision cannot guarantee, or
@@ -174,12 +192,22 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
       if (!('y' in r)) return void doubtful.push(i)
       out[i] = observables(ts[i], r.y)
       const verdict = scheduleKnown(ts[i]) ? judge(ts[i], r.y, peakAt(ts[i], r.y)) : 'doubtful'
-      if (verdict === 'beyond') noteListener?.({ command: 'stats', t: ts[i], escalated: false })
+      if (verdict === 'beyond') notes.push({ command: 'stats', t: ts[i], escalated: false })
       else if (verdict === 'doubtful') doubtful.push(i)
     })
     if (options.guard === false) doubtful.length = 0
-    escalate(problem, 'stats', doubtful.map((i) => ts[i]), statsKeys).forEach((row, j) => { if (row) out[doubtful[j]] = row })
-    reached.forEach((r, i) => { if ('error' in r && out[i] === undefined) throw r.error })
+    escalate<StatsRow>(
+      problem,
+      'stats',
+      doubtful.map((i) => ts[i]),
+      statsKeys,
+      notes,
+    ).forEach((row, j) => {
+      if (row) out[doubtful[j]] = row
+    })
+    reached.forEach((r, i) => {
+      if ('error' in r && out[i] === undefined) throw r.error
+    })
     return out
   }
 
@@ -194,17 +222,19 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     // from accepted steps in our tests (test/theory/solve.test.ts compares the two).
     dense.interpolationFormulaDegree = 2
     let next = 0
-    const pass = attempt(() => run(dense, 0, v.source.initial.slice(), tMax, (_nr, x0, x, y, interpolate) => {
-      for (; next < order.length && order[next].t <= x; next++) {
-        const { t, i } = order[next]
-        // In the first step the states grow from 0, and the interpolant's error, relative to
-        // their size at the end of the step, is large relative to their size at t: restart there.
-        reached[i] = attempt(() => (t === x ? y : x0 === 0 ? state(t) : [0, 1, 2].map((c) => interpolate!(c, t))))
-      }
-    }))
+    const pass = attempt(() =>
+      run(dense, 0, v.source.initial.slice(), tMax, (_nr, x0, x, y, interpolate) => {
+        for (; next < order.length && order[next].t <= x; next++) {
+          const { t, i } = order[next]
+          // In the first step the states grow from 0, and the interpolant's error, relative to
+          // their size at the end of the step, is large relative to their size at t: restart there.
+          reached[i] = attempt(() => (t === x ? y : x0 === 0 ? state(t) : [0, 1, 2].map((c) => interpolate!(c, t))))
+        }
+      }),
+    )
     // The dense pass can need more steps than the plain one (its interpolation error counts too):
     // the rows it did not reach restart from the plain pass's steps.
-    if ('error' in pass && !(pass.error instanceof InputError)) throw pass.error
+    if ('error' in pass && !(pass.error instanceof ParameterError)) throw pass.error
     for (; next < order.length; next++) reached[order[next].i] = attempt(() => state(order[next].t))
     return rowsOf(ts, reached)
   }
@@ -215,9 +245,13 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     statsKeys,
     dae,
     state,
-    stats: (t) => { checkTime(t); return rowsOf([t], [attempt(() => state(t))])[0] },
+    stats: (t) => {
+      checkTime(t)
+      return rowsOf([t], [attempt(() => state(t))])[0]
+    },
     statsGrid,
     diagnostics: { steps: full.nAccept, rejected: full.nReject, evaluations: full.nEval },
+    notes,
   }
 }
 
@@ -225,9 +259,12 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
  * The refusal of a schedule the integrator cannot follow in double precision (its step limit
  * reached between t0 and t1): alpha or beta vary too fast (sin(1e7 t)), or too steeply.
  */
-function tooFast(t0: number, t1: number): InputError {
+function tooFast(t0: number, t1: number): ParameterError {
   const at = (t: number) => Number(t.toPrecision(6))
-  return new InputError('alpha', `the flow ODE cannot be integrated in double precision with this schedule (--alpha, --beta): alpha or beta varies too fast or too steeply for ${MAX_STEPS} integrator steps on [${at(t0)}, ${at(t1)}]; give a schedule that varies more slowly`)
+  return new ParameterError(
+    'alpha',
+    `the flow ODE cannot be integrated in double precision with this schedule (alpha, beta): alpha or beta varies too fast or too steeply for ${MAX_STEPS} integrator steps on [${at(t0)}, ${at(t1)}]; give a schedule that varies more slowly`,
+  )
 }
 
 /** Keys of `flowgm stats` after t: the states, then the flow observables. */
@@ -246,7 +283,9 @@ export function flowObservables(problem: FlowProblem): (t: number, y: readonly n
   return (t, y) => {
     const values = [...y, ...flowAt(y[0], y[1], y[2])]
     const row: Record<string, number> = { t }
-    statsKeys.forEach((k, i) => { row[k] = values[i] + 0 })
+    statsKeys.forEach((k, i) => {
+      row[k] = values[i] + 0
+    })
     if (y[0] === 0 && y[1] === 0) {
       // At t = 0 the cluster mean vanishes; observables that depend on it only through its
       // direction take their limit t -> 0+, the direction of the DAE weights (m, q_xi)(0).
@@ -254,12 +293,15 @@ export function flowObservables(problem: FlowProblem): (t: number, y: readonly n
       const dir = flowAt(dae0.m, dae0.q_xi, y[2])
       for (const k of v.source.directionOnly) row[k] = dir[v.source.flowKeys.indexOf(k)]
     }
-    return row
+    return row as StatsRow
   }
 }
 
-/** Result A alone (closed form, no integration): the DAE row at any t. */
-export function learntDae(problem: FlowProblem): { readonly keys: readonly string[]; at(t: number): DaeRow } {
+/**
+ * Result A alone (closed form, no integration): the DAE row at any t. Rows double precision could
+ * not guarantee leave a note in `notes` (given, or a new array).
+ */
+export function learntDae(problem: FlowProblem, notes: PrecisionNote[] = []): { readonly keys: readonly string[]; at(t: number): DaeRow; readonly notes: readonly PrecisionNote[] } {
   const v = variantOf(problem)
   const { n, sigma, lambda, omega } = problem
   const daeAt = v.dae(n, sigma, lambda, omega)
@@ -273,15 +315,17 @@ export function learntDae(problem: FlowProblem): { readonly keys: readonly strin
     let values = daeAt(a, b)
     // The enclosure's bound is pessimistic: before giving up on double, measure the actual error.
     if (!daeTrusted(t, a, b, error, values) && error > INPUT_ERROR && !measured) {
-      [a, b, error] = accurate.measure(t)
+      ;[a, b, error] = accurate.measure(t)
       values = daeAt(a, b)
     }
     if (!daeTrusted(t, a, b, error, values)) {
-      const hp = escalate(problem, 'dae', [t], daeKeys)[0]
+      const hp = escalate<DaeRow>(problem, 'dae', [t], daeKeys, notes)[0]
       if (hp) return hp
     }
     const row: Record<string, number> = { t }
-    daeKeys.forEach((k, i) => { row[k] = values[i] + 0 })
+    daeKeys.forEach((k, i) => {
+      row[k] = values[i] + 0
+    })
     if (row.m === 0 && row.q_xi === 0) {
       // At t = 1 (with skip connection) w vanishes; observables of its direction only take their
       // limit t -> 1-, along the leading direction of (m, q_xi) as alpha -> 0.
@@ -290,7 +334,7 @@ export function learntDae(problem: FlowProblem): { readonly keys: readonly strin
       const obsKeys = daeKeys.slice(3)
       for (const k of v.source.daeDirectionOnly) row[k] = dir[obsKeys.indexOf(k)] + 0
     }
-    return row
+    return row as DaeRow
   }
   /** Whether every value is faithful to 12 digits when alpha and beta carry the relative error `error`. */
   const daeTrusted = (t: number, a: number, b: number, error: number, values: readonly number[]): boolean => {
@@ -300,7 +344,7 @@ export function learntDae(problem: FlowProblem): { readonly keys: readonly strin
     return values.every((x, k) => faithful(x, spread[k]))
   }
 
-  return { keys: daeKeys, at }
+  return { keys: daeKeys, at, notes }
 }
 
 /**
@@ -437,12 +481,18 @@ function roughStart(problem: FlowProblem): number {
     // spoils them); their slopes, where a power such as t^999 has a relative error of 1e-13 on a
     // value of 1e-298 that nothing feels, at t = 2^-k as before.
     probe: for (let k = 1; k <= 60; k++) {
-      for (const [t, slopes] of [[2 ** -k, true], [1.001 * 2 ** -k, false]] as const) {
+      for (const [t, slopes] of [
+        [2 ** -k, true],
+        [1.001 * 2 ** -k, false],
+      ] as const) {
         const T = new Accurate(t)
         const exact = [...scheduleValues(problem, accurateArith, T), ...(slopes ? scheduleSlopes(problem, accurateArith, T) : [])]
         const double = schedule.at(t)
         const bad = exact.some((x, i) => !x.isZero() && !(Math.abs(double[i] - x.toNumber()) <= SCHEDULE_ERROR * Math.abs(x.toNumber())))
-        if (bad) { start = 2 ** (1 - k); break probe }
+        if (bad) {
+          start = 2 ** (1 - k)
+          break probe
+        }
       }
     }
     roughStarts.set(schedule.values + schedule.slopes, start)
@@ -469,7 +519,12 @@ function accurateSchedule(problem: FlowProblem): AccurateSchedule {
     // 1 - (1/3)*3 are exact in double (0) but not in decimal (1e-40), so a decimal evaluation can
     // cancel where double does not (beta = t + (1 - (1/3)*3) at t = 1e-30).
     const [A2, B2] = scheduleValues(problem, doubleAccurateArith, new DoubleAccurate(T))
-    const error = maxOf([[A, A2], [B, B2]].map(([x, y]) => (x.gt(0) && y.gt(0) ? x.minus(y).abs().div(y).toNumber() : Infinity)))
+    const error = maxOf(
+      [
+        [A, A2],
+        [B, B2],
+      ].map(([x, y]) => (x.gt(0) && y.gt(0) ? x.minus(y).abs().div(y).toNumber() : Infinity)),
+    )
     return [A.toNumber(), B.toNumber(), error]
   }
   return {
@@ -520,31 +575,25 @@ export interface PrecisionNote {
   readonly escalated: boolean
 }
 
-let noteListener: ((note: PrecisionNote) => void) | undefined
-/** Be told of every row that double precision could not guarantee (the CLI prints a note). */
-export function onPrecisionNote(listener: ((note: PrecisionNote) => void) | undefined): void {
-  noteListener = listener
-}
-
 /** Digits asked of high precision for an escalated row (enough to round to a double). */
 const ESCALATED_DIGITS = 17
 /** The most a double-precision row sent to high precision may cost there, estimated (src/limits.ts). */
 const ESCALATED_SECONDS = 60
 
-/** The rows at `ts` computed in high precision instead (undefined for each if that fails). */
-function escalate(problem: FlowProblem, command: 'dae' | 'stats', ts: readonly number[], keys: readonly string[]): Array<Readonly<Record<string, number>> | undefined> {
+/** The rows at `ts` computed in high precision instead (undefined for each if that fails), each noted in `notes`. */
+function escalate<R extends StatsRow | DaeRow>(problem: FlowProblem, command: 'dae' | 'stats', ts: readonly number[], keys: readonly string[], notes: PrecisionNote[]): Array<R | undefined> {
   if (!ts.length) return []
-  let rows: Array<Readonly<Record<string, number>> | undefined>
+  let rows: Array<R | undefined>
   try {
     const texts = ts.map((t) => new Accurate(t).toString())
     const r = (command === 'dae' ? daeHp : statsHp)(problem, texts, { digits: ESCALATED_DIGITS, maxSeconds: ESCALATED_SECONDS })
-    rows = r.rows.map((row, j) => Object.fromEntries([['t', ts[j]], ...keys.map((k) => [k, row[k].toNumber() + 0])]))
+    rows = r.rows.map((row, j) => Object.fromEntries([['t', ts[j]], ...keys.map((k) => [k, row[k].toNumber() + 0])]) as R)
   } catch (e) {
     // A schedule that cannot be evaluated at these times (it cancels every digit): the double
     // rows are no better, and are not printed.
-    if (e instanceof InputError) throw e
+    if (e instanceof ParameterError) throw e
     rows = ts.map(() => undefined)
   }
-  ts.forEach((t, j) => noteListener?.({ command, t, escalated: rows[j] !== undefined }))
+  ts.forEach((t, j) => notes.push({ command, t, escalated: rows[j] !== undefined }))
   return rows
 }

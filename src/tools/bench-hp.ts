@@ -40,7 +40,9 @@ function main(): void {
     for (const c of CASES) {
       const problem = flowProblem(c.options)
       let verified = 0
-      const cold = seconds(() => { verified = statsHp(problem, ['1'], { digits }).digitsVerified })
+      const cold = seconds(() => {
+        verified = statsHp(problem, ['1'], { digits }).digitsVerified
+      })
       const warm = median([0, 1, 2].map(() => seconds(() => statsHp(problem, ['1'], { digits }))))
       rows.push([c.label, String(digits), cold.toFixed(3), warm.toFixed(3), `< ${TARGETS[digits]}`, warm < TARGETS[digits] ? 'yes' : 'NO', String(verified)])
     }
@@ -54,11 +56,15 @@ function main(): void {
     const sol = solve(problem)
     for (const t of ['0.37', '1']) {
       const hp = statsHp(problem, [t], { digits: 60 }).rows[0]
-      const dbl = sol.stats(Number(t))
-      const worst = maxOf(Object.keys(dbl).filter((k) => k !== 't').map((k) => {
-        const x = hp[k].toNumber()
-        return x === 0 ? Math.abs(dbl[k]) : Math.abs(dbl[k] - x) / Math.abs(x)
-      }))
+      const dbl: Readonly<Record<string, number>> = sol.stats(Number(t))
+      const worst = maxOf(
+        Object.keys(dbl)
+          .filter((k) => k !== 't')
+          .map((k) => {
+            const x = hp[k].toNumber()
+            return x === 0 ? Math.abs(dbl[k]) : Math.abs(dbl[k] - x) / Math.abs(x)
+          }),
+      )
       agreement.push([c.label, t, worst.toExponential(1), worst <= 1e-12 ? 'yes' : 'NO'])
     }
   }
@@ -69,7 +75,9 @@ function main(): void {
   for (const digits of [12, 30]) {
     const problem = flowProblem({ ...PARAMS, schedule: 'linear' })
     let r: ReturnType<typeof rate> | undefined
-    const s = seconds(() => { r = rate(problem, { digits }) })
+    const s = seconds(() => {
+      r = rate(problem, { digits })
+    })
     rateRows.push([String(digits), s.toFixed(2), r!.exact ? r!.exact.values.C.toSignificantDigits(digits).toString() : '-', String(r!.agreement.C), String(r!.agreement.ratio)])
   }
   table(['digits', 'time s', 'C', 'digits agree C', 'digits agree ratio'], rateRows)

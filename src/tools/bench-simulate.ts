@@ -40,14 +40,29 @@ type CaseName = keyof typeof CASES
 /** sigma = 1.5, lambda = 0.1, linear schedule, euler, seed 0, exact trainer unless told. */
 function spec(o: { n: number; d: number; particles: number; steps: number; engine: EngineName; trainer?: TrainerName }): SimulationSpec {
   return {
-    problem: flowProblem({ n: o.n, sigma: 1.5, lambda: 0.1 }), d: o.d, rho: 0.5, particles: o.particles, steps: o.steps,
-    trainer: o.trainer ?? 'exact', lr: 1e-2, epochs: 2000, scheme: 'euler', seed: 0, engine: o.engine,
+    problem: flowProblem({ n: o.n, sigma: 1.5, lambda: 0.1 }),
+    d: o.d,
+    rho: 0.5,
+    particles: o.particles,
+    steps: o.steps,
+    trainer: o.trainer ?? 'exact',
+    lr: 1e-2,
+    epochs: 2000,
+    scheme: 'euler',
+    seed: 0,
+    engine: o.engine,
   }
 }
 
 /** What a child process sends back. */
-interface Outcome { readonly document: SimulationDocument; readonly timing: Timing; readonly peakKiB: number }
-interface Result extends Outcome { readonly wall: number }
+interface Outcome {
+  readonly document: SimulationDocument
+  readonly timing: Timing
+  readonly peakKiB: number
+}
+interface Result extends Outcome {
+  readonly wall: number
+}
 
 /** In the child: run one case and send the outcome over the IPC channel. */
 async function child(name: CaseName): Promise<void> {
@@ -62,7 +77,9 @@ function run(name: CaseName): Promise<Result> {
     const start = performance.now()
     const proc = spawn(process.execPath, [SELF, name], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] })
     let outcome: Outcome | undefined
-    proc.on('message', (m) => { outcome = m as Outcome })
+    proc.on('message', (m) => {
+      outcome = m as Outcome
+    })
     proc.on('error', reject)
     proc.on('exit', (code) => {
       if (code !== 0 || !outcome) return reject(new Error(`bench-simulate ${name} exited with ${code}`))
@@ -91,7 +108,6 @@ function errors(measured: Series, theory: Series): Record<string, number> {
 /** The values of `key` over the steps that carry it (the trained steps, t_k < 1). */
 const overSteps = (steps: readonly Row[], key: string): number[] => steps.filter((row) => key in row).map((row) => row[key])
 
-
 const sec = (x: number): string => `${x.toFixed(2)} s`
 const ms = (x: number): string => `${(x * 1000).toFixed(1)} ms`
 const sci = (x: number): string => x.toExponential(2)
@@ -116,8 +132,10 @@ async function agreement(engine: EngineName): Promise<void> {
   const { document: doc } = await run(`agreement-${engine}`)
   const discrete = errors(doc.measured, doc.theory_discrete)
   const continuous = errors(doc.measured, doc.theory)
-  table(['quantity', 'vs theory_discrete', 'verdict', 'vs theory (information)'], Object.keys(discrete).map((key) =>
-    [key, sci(discrete[key]), verdict(discrete[key] < TARGET_ERROR), sci(continuous[key])]))
+  table(
+    ['quantity', 'vs theory_discrete', 'verdict', 'vs theory (information)'],
+    Object.keys(discrete).map((key) => [key, sci(discrete[key]), verdict(discrete[key] < TARGET_ERROR), sci(continuous[key])]),
+  )
 }
 
 async function adam(): Promise<void> {
@@ -125,10 +143,13 @@ async function adam(): Promise<void> {
   console.log('   (over the trained steps t_k < 1; exact_distance = sqrt(|w - w_exact|^2/d + (c - c_exact)^2); no target: the issue asks to report the distance)\n')
   const r = await run('adam')
   const { steps } = r.document.measured
-  table(['quantity', 'max', 'median'], ['exact_distance', 'grad_norm'].map((key) => {
-    const xs = overSteps(steps, key)
-    return [key, sci(maxOf(xs)), sci(median(xs))]
-  }))
+  table(
+    ['quantity', 'max', 'median'],
+    ['exact_distance', 'grad_norm'].map((key) => {
+      const xs = overSteps(steps, key)
+      return [key, sci(maxOf(xs)), sci(median(xs))]
+    }),
+  )
   console.log(`wall ${sec(r.wall)} (training ${sec(r.timing.training)})\n`)
 }
 

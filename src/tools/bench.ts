@@ -64,10 +64,7 @@ function fullCurve(problem: FlowProblem): number {
 const singlePoint = (problem: FlowProblem): number => solve(problem).stats(1).mse
 
 /** Uniform grid plus the ends and points crowding both ends, where the ODE is stiffest. */
-const ACCURACY_GRID = [
-  ...Array.from({ length: 201 }, (_, k) => k / 200),
-  1e-9, 1e-6, 1e-3, 1 - 1e-3, 1 - 1e-4, 1 - 1e-5, 1 - 1e-6, 1 - 1e-8,
-].sort((a, b) => a - b)
+const ACCURACY_GRID = [...Array.from({ length: 201 }, (_, k) => k / 200), 1e-9, 1e-6, 1e-3, 1 - 1e-3, 1 - 1e-4, 1 - 1e-5, 1 - 1e-6, 1 - 1e-8].sort((a, b) => a - b)
 const ERROR_KEYS = ['M', 'Q_xi', 'P', 'mse'] as const
 
 /** Relative error, or the absolute one where the exact value is 0 (M and Q_xi at t = 0). */
@@ -77,14 +74,19 @@ function accuracy(schedule: Named, skip: boolean): { all: Record<string, number>
   const sol = solve(flowProblem({ ...PARAMS, schedule, skip }))
   const rows = sol.statsGrid(ACCURACY_GRID)
   const all: Record<string, number> = Object.fromEntries(ERROR_KEYS.map((k) => [k, 0]))
-  let interior = 0, worst = -1, worstT = 0
+  let interior = 0,
+    worst = -1,
+    worstT = 0
   ACCURACY_GRID.forEach((t, i) => {
     const exact = flowByHand({ ...PARAMS, skip }, schedule, t)
     for (const k of ERROR_KEYS) {
       const e = relErr(rows[i][k], exact[k])
       all[k] = Math.max(all[k], e)
       if (t <= 0.999) interior = Math.max(interior, e)
-      if (e > worst) { worst = e; worstT = t }
+      if (e > worst) {
+        worst = e
+        worstT = t
+      }
     }
   })
   return { all, interior, worstT }
@@ -93,7 +95,6 @@ function accuracy(schedule: Named, skip: boolean): { all: Record<string, number>
 // ---------------------------------------------------------------------------------------------
 // Output
 // ---------------------------------------------------------------------------------------------
-
 
 const ms = (x: number): string => `${x.toFixed(3)} ms`
 const sec = (x: number): string => `${x.toFixed(3)} s`
@@ -113,34 +114,46 @@ function main(): void {
 
   console.log(`In-process time, median of ${REPS} after ${WARMUP} warm-up runs`)
   console.log(`(curve = solve + statsGrid of ${CURVE_POINTS} uniform points + dae at each point; point = solve + stats(1))`)
-  table(['case', 'curve', 'target', 'ok', 'point'], CASES.map((c) => {
-    const problem = flowProblem({ ...PARAMS, ...c })
-    const curve = timeMs(() => fullCurve(problem))
-    return [label(c), ms(curve), `< ${TARGET_CURVE_MS} ms`, verdict(curve < TARGET_CURVE_MS), ms(timeMs(() => singlePoint(problem)))]
-  }))
+  table(
+    ['case', 'curve', 'target', 'ok', 'point'],
+    CASES.map((c) => {
+      const problem = flowProblem({ ...PARAMS, ...c })
+      const curve = timeMs(() => fullCurve(problem))
+      return [label(c), ms(curve), `< ${TARGET_CURVE_MS} ms`, verdict(curve < TARGET_CURVE_MS), ms(timeMs(() => singlePoint(problem)))]
+    }),
+  )
 
   console.log('Whole-process wall time of the CLI (spawnSync, includes node start-up)')
   const named = Array.from({ length: CLI_RUNS }, () => cliSeconds(['stats']))
   const custom = cliSeconds(['stats', '--alpha', '1-t^2', '--beta', 't^2'])
   const status = (rs: { status: number | null }[]): string => (rs.every((r) => r.status === 0) ? '0' : rs.map((r) => r.status).join(','))
   const namedS = median(named.map((r) => r.s))
-  table(['command', 'runs', 'wall', 'target', 'ok', 'exit'], [
-    ['flowgm stats', `median of ${CLI_RUNS}`, sec(namedS), `< ${TARGET_CLI_S} s`, verdict(namedS < TARGET_CLI_S), status(named)],
-    ["flowgm stats --alpha '1-t^2' --beta 't^2'", '1', sec(custom.s), `< ${TARGET_CLI_S} s`, verdict(custom.s < TARGET_CLI_S), status([custom])],
-  ])
+  table(
+    ['command', 'runs', 'wall', 'target', 'ok', 'exit'],
+    [
+      ['flowgm stats', `median of ${CLI_RUNS}`, sec(namedS), `< ${TARGET_CLI_S} s`, verdict(namedS < TARGET_CLI_S), status(named)],
+      ["flowgm stats --alpha '1-t^2' --beta 't^2'", '1', sec(custom.s), `< ${TARGET_CLI_S} s`, verdict(custom.s < TARGET_CLI_S), status([custom])],
+    ],
+  )
 
   console.log(`Relative error of the integrator against the closed form of Result B (max over ${ACCURACY_GRID.length} t in [0, 1],`)
   console.log('ends and 1 - 1e-8 included; absolute error where the exact value is 0)')
-  table(['case', ...ERROR_KEYS, 'worst at t', 't <= 0.999', 'target'], CASES.map((c) => {
-    const r = accuracy(c.schedule, c.skip)
-    return [label(c), ...ERROR_KEYS.map((k) => sci(r.all[k])), String(r.worstT), sci(r.interior), `<= ${sci(TARGET_REL_ERR)}`]
-  }))
+  table(
+    ['case', ...ERROR_KEYS, 'worst at t', 't <= 0.999', 'target'],
+    CASES.map((c) => {
+      const r = accuracy(c.schedule, c.skip)
+      return [label(c), ...ERROR_KEYS.map((k) => sci(r.all[k])), String(r.worstT), sci(r.interior), `<= ${sci(TARGET_REL_ERR)}`]
+    }),
+  )
 
   console.log('Integrator diagnostics of one solve over [0, 1] (default rtol of solve)')
-  table(['case', 'steps', 'rejected', 'evaluations'], CASES.map((c) => {
-    const d = solve(flowProblem({ ...PARAMS, ...c })).diagnostics
-    return [label(c), String(d.steps), String(d.rejected), String(d.evaluations)]
-  }))
+  table(
+    ['case', 'steps', 'rejected', 'evaluations'],
+    CASES.map((c) => {
+      const d = solve(flowProblem({ ...PARAMS, ...c })).diagnostics
+      return [label(c), String(d.steps), String(d.rejected), String(d.evaluations)]
+    }),
+  )
 
   console.log(`bench took ${sec((performance.now() - started) / 1000)} (checksum ${sink.toPrecision(6)})`)
 }

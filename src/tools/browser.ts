@@ -12,8 +12,14 @@ const APT_INSTALL = ['install', '-y', '--no-install-recommends', 'chromium']
 
 /** Chromium's arguments: headless, and none of its background connections (this machine's closed network refuses them). */
 export const CHROMIUM_ARGS: readonly string[] = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
 ]
 
 const executable = (path: string): boolean => {
@@ -32,7 +38,9 @@ function run(cmd: string, args: readonly string[]): Promise<{ code: number | nul
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } })
     let out = ''
-    const keep = (s: string): void => { out = (out + s).slice(-4000) }
+    const keep = (s: string): void => {
+      out = (out + s).slice(-4000)
+    }
     child.stdout.setEncoding('utf8').on('data', keep)
     child.stderr.setEncoding('utf8').on('data', keep)
     child.on('error', reject)

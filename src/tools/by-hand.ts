@@ -1,5 +1,5 @@
 /**
- * Result B in closed form, derived by hand from THEORY.md section 4 via the integrating factor
+ * Result B in closed form, derived by hand from docs/theory.md section 4 via the integrating factor
  * (and checked by differentiating back into the ODE), not taken from equations/ or the symbolic
  * layer: an independent route for the benchmarks and `npm run validate`.
  *   With skip connection, gamma = alphadot/alpha + zeta c = (alpha alphadot K + beta betadot Lambda)/D
@@ -10,14 +10,20 @@
  */
 export type NamedSchedule = 'linear' | 'trig'
 
-/** alpha, beta of a named schedule, written out here (THEORY.md section 1), exact at the ends. */
+/** alpha, beta of a named schedule, written out here (docs/theory.md section 1), exact at the ends. */
 export function alphaBeta(schedule: NamedSchedule, t: number): [number, number] {
   if (t === 0) return [1, 0]
   if (t === 1) return [0, 1]
   return schedule === 'linear' ? [1 - t, t] : [Math.cos((Math.PI * t) / 2), Math.sin((Math.PI * t) / 2)]
 }
 
-export interface HandParams { readonly n: number; readonly sigma: number; readonly lambda: number; readonly omega: number; readonly skip: boolean }
+export interface HandParams {
+  readonly n: number
+  readonly sigma: number
+  readonly lambda: number
+  readonly omega: number
+  readonly skip: boolean
+}
 
 export function flowByHand(p: HandParams, schedule: NamedSchedule, t: number): { M: number; Q_xi: number; P: number; mse: number } {
   const { n, sigma, lambda, omega } = p

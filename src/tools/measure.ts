@@ -9,7 +9,11 @@ import { fileURLToPath } from 'node:url'
 
 const BIN = fileURLToPath(new URL('../../bin/flowgm.js', import.meta.url))
 
-export interface Measured { readonly seconds: number; readonly lines: number; readonly peakMiB: number }
+export interface Measured {
+  readonly seconds: number
+  readonly lines: number
+  readonly peakMiB: number
+}
 
 export function measureCli(args: readonly string[]): Promise<Measured> {
   return new Promise((resolve, reject) => {
@@ -17,8 +21,12 @@ export function measureCli(args: readonly string[]): Promise<Measured> {
     const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'inherit'] })
     let lines = 0
     let peak = 0
-    child.stdout.on('data', (b: Buffer) => { for (const c of b) if (c === 10) lines++ })
-    const sample = setInterval(() => { peak = Math.max(peak, vmHwm(child.pid!)) }, 20)
+    child.stdout.on('data', (b: Buffer) => {
+      for (const c of b) if (c === 10) lines++
+    })
+    const sample = setInterval(() => {
+      peak = Math.max(peak, vmHwm(child.pid!))
+    }, 20)
     child.on('error', reject)
     child.on('exit', (code) => {
       clearInterval(sample)

@@ -28,7 +28,11 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   // instrumentation it would cost minutes per mutant.
   // The double-precision theory and the high-precision driver are two modules: a mutant of solve.ts
   // would otherwise run the high-precision tests too (some 40 s each under instrumentation).
-  { name: 'theory', mutate: ['src/theory/{solve,problem,model,quadrature,rate,discrete}.ts'], tests: ['test/theory/{solve,discrete,rate}.test.ts', 'test/theory/*-mutants.test.ts', 'test/reliability/schedule-conditions.test.ts'] },
+  {
+    name: 'theory',
+    mutate: ['src/theory/{solve,problem,model,quadrature,rate,discrete}.ts'],
+    tests: ['test/theory/{solve,discrete,rate}.test.ts', 'test/theory/*-mutants.test.ts', 'test/reliability/schedule-conditions.test.ts'],
+  },
   { name: 'theory-hp', mutate: ['src/theory/hp.ts'], tests: ['test/theory/hp.test.ts', 'test/theory/hp-mutants/*.test.ts', 'test/reliability/digits-{limits,hp}.test.ts'] },
   { name: 'baselines', mutate: ['src/baselines/**/*.ts'], tests: ['test/baselines/*.test.ts', 'test/reliability/digits-baselines.test.ts'] },
 ]

@@ -32,39 +32,54 @@ interface Mutant {
   readonly testsCompleted?: number
   readonly location: { readonly start: { readonly line: number; readonly column: number }; readonly end: { readonly line: number; readonly column: number } }
 }
-interface Report { readonly files: Readonly<Record<string, { readonly source: string; readonly mutants: readonly Mutant[] }>> }
+interface Report {
+  readonly files: Readonly<Record<string, { readonly source: string; readonly mutants: readonly Mutant[] }>>
+}
 /**
  * A survivor's reason, matched by file, original text and replacement ('*': any); `where`, when
  * given, is text that the mutant's line must contain, for an original that is not unique in its file.
  */
-interface Explanation { readonly file: string; readonly original: string; readonly replacement: string; readonly reason: string; readonly where?: string }
+interface Explanation {
+  readonly file: string
+  readonly original: string
+  readonly replacement: string
+  readonly reason: string
+  readonly where?: string
+}
 
 const DETECTED = new Set(['Killed', 'Timeout'])
 const UNDETECTED = new Set(['Survived', 'NoCoverage'])
 
 function strykerConfig(m: MutationModule, force: boolean): string {
   const file = `${OUT}/${m.name}.stryker.json`
-  writeFileSync(ROOT + file, JSON.stringify({
-    testRunner: 'vitest',
-    vitest: { configFile: 'test/mutation/vitest.config.ts', related: false },
-    coverageAnalysis: 'perTest',
-    mutate: m.mutate,
-    // Mutants in code run when a module loads would need every test for each; they are left out
-    // and counted as ignored in the report.
-    ignoreStatic: true,
-    reporters: ['progress-append-only', 'json'],
-    jsonReporter: { fileName: `${OUT}/${m.name}.json` },
-    incremental: true,
-    force,
-    incrementalFile: `${OUT}/${m.name}.incremental.json`,
-    tempDirName: `out/stryker-${m.name}`,
-    // The sandbox is a copy of the project: leave out earlier reports and sandboxes.
-    ignorePatterns: ['/out', ...(m.ignore ?? [])],
-    concurrency: 2,
-    timeoutMS: 5000,
-    // Instrumented code is much slower than the original: the initial run may take longer than Stryker's 5 minutes.
-    dryRunTimeoutMinutes: 30,
-  }, null, 2))
+  writeFileSync(
+    ROOT + file,
+    JSON.stringify(
+      {
+        testRunner: 'vitest',
+        vitest: { configFile: 'test/mutation/vitest.config.ts', related: false },
+        coverageAnalysis: 'perTest',
+        mutate: m.mutate,
+        // Mutants in code run when a module loads would need every test for each; they are left out
+        // and counted as ignored in the report.
+        ignoreStatic: true,
+        reporters: ['progress-append-only', 'json'],
+        jsonReporter: { fileName: `${OUT}/${m.name}.json` },
+        incremental: true,
+        force,
+        incrementalFile: `${OUT}/${m.name}.incremental.json`,
+        tempDirName: `out/stryker-${m.name}`,
+        // The sandbox is a copy of the project: leave out earlier reports and sandboxes.
+        ignorePatterns: ['/out', ...(m.ignore ?? [])],
+        concurrency: 2,
+        timeoutMS: 5000,
+        // Instrumented code is much slower than the original: the initial run may take longer than Stryker's 5 minutes.
+        dryRunTimeoutMinutes: 30,
+      },
+      null,
+      2,
+    ),
+  )
   return file
 }
 
@@ -72,7 +87,9 @@ function run(m: MutationModule, force: boolean): void {
   const config = strykerConfig(m, force)
   console.log(`flowgm mutation: ${m.name} (${m.mutate.join(', ')}) against ${m.tests.join(', ')}`)
   const r = spawnSync(process.execPath, [ROOT + 'node_modules/@stryker-mutator/core/bin/stryker.js', 'run', config], {
-    cwd: ROOT, stdio: 'inherit', env: { ...process.env, FLOWGM_MUTATION_MODULE: m.name },
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, FLOWGM_MUTATION_MODULE: m.name },
   })
   if (r.status !== 0) throw new Error(`stryker failed on ${m.name} (exit ${r.status})`)
 }
@@ -102,10 +119,17 @@ const pct = (k: number, n: number): string => (n === 0 ? '—' : ((100 * k) / n)
 
 function report(modules: readonly MutationModule[]): { text: string; ok: boolean } {
   const dir = ROOT + 'test/mutation/'
-  const explained: Explanation[] = readdirSync(dir).filter((f) => EXPLAINED.test(f)).flatMap((f) => JSON.parse(readFileSync(dir + f, 'utf8')) as Explanation[])
+  const explained: Explanation[] = readdirSync(dir)
+    .filter((f) => EXPLAINED.test(f))
+    .flatMap((f) => JSON.parse(readFileSync(dir + f, 'utf8')) as Explanation[])
   const reasonOf = (file: string, source: string, orig: string, mutant: Mutant) =>
-    explained.find((e) => e.file === file && oneLine(e.original, 1e9) === oneLine(orig, 1e9) && (e.replacement === '*' || oneLine(e.replacement, 1e9) === oneLine(mutant.replacement ?? '', 1e9)) &&
-      (e.where === undefined || source.split('\n')[mutant.location.start.line - 1].includes(e.where)))?.reason
+    explained.find(
+      (e) =>
+        e.file === file &&
+        oneLine(e.original, 1e9) === oneLine(orig, 1e9) &&
+        (e.replacement === '*' || oneLine(e.replacement, 1e9) === oneLine(mutant.replacement ?? '', 1e9)) &&
+        (e.where === undefined || source.split('\n')[mutant.location.start.line - 1].includes(e.where)),
+    )?.reason
   const summary: string[] = ['| module | files | run (UTC) | mutants | killed | timed out | survived | no coverage | ignored (static) | score % |', '|---|---|---|---:|---:|---:|---:|---:|---:|---:|']
   const perFile: string[] = ['| file | mutants | killed + timed out | survived + no coverage | score % |', '|---|---:|---:|---:|---:|']
   const survivors: string[] = ['| where | mutator | original | replacement | status | why it survives |', '|---|---|---|---|---|---|']
@@ -139,7 +163,9 @@ function report(modules: readonly MutationModule[]): { text: string; ok: boolean
     const det = get('Killed') + get('Timeout')
     const all = det + get('Survived') + get('NoCoverage')
     if (all === 0 || (100 * det) / all < TARGET) ok = false
-    summary.push(`| ${m.name} | ${m.mutate.join(', ')} | ${statSync(path).mtime.toISOString().slice(0, 16).replace('T', ' ')} | ${all} | ${get('Killed')} | ${get('Timeout')} | ${get('Survived')} | ${get('NoCoverage')} | ${get('Ignored')} | ${pct(det, all)} |`)
+    summary.push(
+      `| ${m.name} | ${m.mutate.join(', ')} | ${statSync(path).mtime.toISOString().slice(0, 16).replace('T', ' ')} | ${all} | ${get('Killed')} | ${get('Timeout')} | ${get('Survived')} | ${get('NoCoverage')} | ${get('Ignored')} | ${pct(det, all)} |`,
+    )
   }
   if (unexplained > 0) ok = false
   const text = `# Mutation testing

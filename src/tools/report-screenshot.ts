@@ -29,11 +29,12 @@ function outDir(argv: readonly string[]): string | undefined {
 }
 
 /** `node bin/flowgm.js report --out DIR`, its output passed through; resolves with its exit code. */
-const runReport = (dir: string): Promise<number> => new Promise((done, fail) => {
-  const child = spawn(process.execPath, [BIN, 'report', '--out', dir], { stdio: 'inherit' })
-  child.on('error', fail)
-  child.on('close', (code, signal) => done(code ?? (signal !== null ? 1 : 0)))
-})
+const runReport = (dir: string): Promise<number> =>
+  new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BIN, 'report', '--out', dir], { stdio: 'inherit' })
+    child.on('error', fail)
+    child.on('close', (code, signal) => done(code ?? (signal !== null ? 1 : 0)))
+  })
 
 /** A PNG's width and height, from its IHDR chunk. */
 const pngSize = (file: string): [number, number] => {
@@ -64,7 +65,12 @@ async function main(): Promise<number> {
   return 0
 }
 
-main().then((code) => { process.exitCode = code }, (e: unknown) => {
-  console.error(`report-screenshot: ${e instanceof Error ? e.message : String(e)}`)
-  process.exitCode = 1
-})
+main().then(
+  (code) => {
+    process.exitCode = code
+  },
+  (e: unknown) => {
+    console.error(`report-screenshot: ${e instanceof Error ? e.message : String(e)}`)
+    process.exitCode = 1
+  },
+)

@@ -2,8 +2,20 @@
 declare module 'odex' {
   export type Derivative = (x: number, y: number[]) => number[]
   export type OutputFunction = (nr: number, xOld: number, x: number, y: number[], dense?: (c: number, x: number) => number) => boolean | void
-  export enum Outcome { Converged = 0, MaxStepsExceeded = 1, EarlyReturn = 2 }
-  export interface Result { y: number[]; outcome: Outcome; nStep: number; xEnd: number; nAccept: number; nReject: number; nEval: number }
+  export enum Outcome {
+    Converged = 0,
+    MaxStepsExceeded = 1,
+    EarlyReturn = 2,
+  }
+  export interface Result {
+    y: number[]
+    outcome: Outcome
+    nStep: number
+    xEnd: number
+    nAccept: number
+    nReject: number
+    nEval: number
+  }
   export class Solver {
     constructor(n: number)
     absoluteTolerance: number | number[]

@@ -18,7 +18,12 @@ describe('gram and gramSpectrum', () => {
     // Rows (0, 0), (1, 0), (-1, 0): G = [[0, 0, 0], [0, 1, -1], [0, -1, 1]] / 2, top eigenvalue 1
     // with eigenvector (0, 1, -1)/√2 (by hand), labels (+1, +1, -1) whatever sign the solver picks.
     // The same with the last two rows swapped or negated: the solver's own sign differs among them.
-    for (const rows of [[0, 0, 1, 0, -1, 0], [0, 0, -1, 0, 1, 0], [0, 0, 0, 1, 0, -1], [0, 0, 0, -1, 0, 1]]) {
+    for (const rows of [
+      [0, 0, 1, 0, -1, 0],
+      [0, 0, -1, 0, 1, 0],
+      [0, 0, 0, 1, 0, -1],
+      [0, 0, 0, -1, 0, 1],
+    ]) {
       const { v, labels } = gramSpectrum(Float64Array.from(rows), 3, 2)
       expect(v[0]).toBe(0)
       expect(v[1]).toBeCloseTo(Math.SQRT1_2, 15)
@@ -44,7 +49,8 @@ describe('gram and gramSpectrum', () => {
 
 describe('alignedError and agreement refuse vectors of different lengths', () => {
   it('names the lengths', () => {
-    const a = new Float64Array(3), b = new Float64Array(2)
+    const a = new Float64Array(3),
+      b = new Float64Array(2)
     expect(() => alignedError(a, b)).toThrow(/^alignedError: lengths differ \(estimate 3, direction 3, mu 2\)$/)
     expect(() => alignedError(b, b, a)).toThrow(/^alignedError: lengths differ \(estimate 2, direction 3, mu 2\)$/)
     expect(() => agreement([1, -1], [1])).toThrow(/^agreement: lengths differ \(2, 1\)$/)

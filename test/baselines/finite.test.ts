@@ -11,16 +11,22 @@
 // in turn checked against that Monte Carlo.
 import { describe, expect, it } from 'vitest'
 import { asymptoticBaselines } from '../../src/baselines/asymptotic.js'
-import {
-  agreement, alignedError, baselineErrors, bayesOptimal, gram, gramSpectrum, pca, type BaselineErrors,
-} from '../../src/baselines/finite.js'
+import { agreement, alignedError, baselineErrors, bayesOptimal, gram, gramSpectrum, pca, type BaselineErrors } from '../../src/baselines/finite.js'
 import { rng } from '../../src/random.js'
 import { spreadOf } from '../../src/baselines/spread.js'
 
-interface Params { n: number; sigma: number; omega: number }
-interface Sample { X: Float64Array; mu: Float64Array; labels: Int8Array }
+interface Params {
+  n: number
+  sigma: number
+  omega: number
+}
+interface Sample {
+  X: Float64Array
+  mu: Float64Array
+  labels: Int8Array
+}
 
-/** THEORY.md §6: μ uniform on the sphere ‖μ‖² = ωd, labels ±1 with ρ = 1/2, x = s μ + σ z. */
+/** docs/simulation.md section 1: μ uniform on the sphere ‖μ‖² = ωd, labels ±1 with ρ = 1/2, x = s μ + σ z. */
 function sample(seed: number, n: number, d: number, sigma: number, omega: number): Sample {
   const r = rng(seed)
   const mu = r.fillNormals(new Float64Array(d))
@@ -87,7 +93,6 @@ function asymptote({ n, sigma, omega }: Params): Record<Stat, number> {
   return { ...asymptoticBaselines(n, sigma, omega), omega_hat: omega, sigma2_hat: sigma * sigma }
 }
 
-
 describe('exact identities at finite d', () => {
   it('gram: a 2×2 example by hand, X = [[1, 2], [3, 4]], d = 2 → [[5, 11], [11, 25]]/2', () => {
     expect(Array.from(gram(new Float64Array([1, 2, 3, 4]), 2, 2))).toEqual([2.5, 5.5, 5.5, 12.5])
@@ -96,8 +101,12 @@ describe('exact identities at finite d', () => {
   it('on a sample with G = ω s sᵀ + σ² I exactly, every error equals its closed form', () => {
     // λ₁ = nω + σ² with v = s/√n, the others σ²: ω̂ = ω, σ̂² = σ²; Σ s x = nμ + σ Σ s z with
     // ‖Σ s z‖² = nd and (Σ s z)·μ = 0, so both cosines are √(nω/D) and bo_mse = ωσ²/D exactly.
-    for (const [labels, sigma, omega] of [[[1, -1, -1, 1, 1], 1.5, 1], [[-1, -1, 1], 0.7, 3]] as const) {
-      const n = labels.length, d = 12
+    for (const [labels, sigma, omega] of [
+      [[1, -1, -1, 1, 1], 1.5, 1],
+      [[-1, -1, 1], 0.7, 3],
+    ] as const) {
+      const n = labels.length,
+        d = 12
       const { X, mu } = orthogonalSample(labels, d, sigma, omega)
       const D = n * omega + sigma * sigma
       const cos = Math.sqrt((n * omega) / D)
@@ -132,7 +141,14 @@ describe('exact identities at finite d', () => {
     for (let k = 0; k < d; k++) expectRounding(bo[k], (omega * n * (sx[k] / n)) / (n * omega + sigma * sigma), 12, `bo[${k}]`) // measured 3 eps
     // Without labels it uses ŝ; flipping the labels flips the estimate.
     expect(bayesOptimal(X, n, d, sigma, omega)).toEqual(bayesOptimal(X, n, d, sigma, omega, gramSpectrum(X, n, d).labels))
-    const flipped = bayesOptimal(X, n, d, sigma, omega, Array.from(labels, (s) => -s))
+    const flipped = bayesOptimal(
+      X,
+      n,
+      d,
+      sigma,
+      omega,
+      Array.from(labels, (s) => -s),
+    )
     for (let k = 0; k < d; k++) expect(flipped[k]).toBe(-bo[k])
   })
 
@@ -243,20 +259,27 @@ describe('convergence to the asymptotic forms as d grows', () => {
   const DIMS = [500, 2000, 8000, 32000]
   const SEEDS = 16
 
-  interface Run { p: Params; d: number; known: BaselineErrors; estimated: BaselineErrors }
+  interface Run {
+    p: Params
+    d: number
+    known: BaselineErrors
+    estimated: BaselineErrors
+  }
   let cache: Run[] | undefined
   /** Every (params, d, seed) once, with BO fed the true labels and the spectral ŝ. */
   function runs(): Run[] {
     if (cache) return cache
     cache = []
-    PARAMS.forEach((p, pi) => DIMS.forEach((d) => {
-      for (let seed = 0; seed < SEEDS; seed++) {
-        const { X, mu, labels } = sample(1_000_000 * pi + 1000 * seed + d, p.n, d, p.sigma, p.omega)
-        const known = baselineErrors(X, p.n, d, mu, p.sigma, p.omega, { labels })
-        const estimated = baselineErrors(X, p.n, d, mu, p.sigma, p.omega, { labels, estimateLabels: true })
-        cache!.push({ p, d, known, estimated })
-      }
-    }))
+    PARAMS.forEach((p, pi) =>
+      DIMS.forEach((d) => {
+        for (let seed = 0; seed < SEEDS; seed++) {
+          const { X, mu, labels } = sample(1_000_000 * pi + 1000 * seed + d, p.n, d, p.sigma, p.omega)
+          const known = baselineErrors(X, p.n, d, mu, p.sigma, p.omega, { labels })
+          const estimated = baselineErrors(X, p.n, d, mu, p.sigma, p.omega, { labels, estimateLabels: true })
+          cache!.push({ p, d, known, estimated })
+        }
+      }),
+    )
     return cache
   }
 
@@ -274,7 +297,10 @@ describe('convergence to the asymptotic forms as d grows', () => {
   })
 
   /** finite - limit for every seed of one parameter set at one d. */
-  const deviations = (p: Params, d: number, k: Stat): number[] => runs().filter((r) => r.p === p && r.d === d).map((r) => r.known[k] - asymptote(p)[k])
+  const deviations = (p: Params, d: number, k: Stat): number[] =>
+    runs()
+      .filter((r) => r.p === p && r.d === d)
+      .map((r) => r.known[k] - asymptote(p)[k])
   /** The Monte Carlo spread: root mean square of √d (finite - limit) over every seed and d. */
   const measuredSpread = (p: Params, k: Stat): number => {
     const z2 = DIMS.flatMap((d) => deviations(p, d, k).map((x) => d * x * x))
@@ -298,10 +324,11 @@ describe('convergence to the asymptotic forms as d grows', () => {
   it('every statistic is within 5 measured spreads of its limit at every d', () => {
     // 5 standard deviations: a Gaussian passes it with probability 1 - 6e-7, so all 1152 values
     // with probability 0.999. Measured: at most 3.0 measured spreads.
-    for (const p of PARAMS) for (const k of STATS) {
-      const c = measuredSpread(p, k)
-      for (const d of DIMS) for (const x of deviations(p, d, k)) expect(Math.abs(x), `${k} at ${JSON.stringify(p)}, d = ${d}`).toBeLessThan((5 * c) / Math.sqrt(d))
-    }
+    for (const p of PARAMS)
+      for (const k of STATS) {
+        const c = measuredSpread(p, k)
+        for (const d of DIMS) for (const x of deviations(p, d, k)) expect(Math.abs(x), `${k} at ${JSON.stringify(p)}, d = ${d}`).toBeLessThan((5 * c) / Math.sqrt(d))
+      }
   })
 
   it('the limit is the large-d mean: at d = 8000 and 32000 the mean over 16 seeds is within 4 standard errors of it', () => {
@@ -309,11 +336,13 @@ describe('convergence to the asymptotic forms as d grows', () => {
     // sample standard deviation over the seeds / √16; the second-order bias β/d is at most 0.35 of
     // it at these d. Student's t with 15 degrees of freedom exceeds 4 with probability 1e-3;
     // measured: at most 2.2 standard errors.
-    for (const p of PARAMS) for (const k of STATS) for (const d of DIMS.slice(2)) {
-      const xs = deviations(p, d, k)
-      const mean = xs.reduce((a, b) => a + b, 0) / xs.length
-      expect(Math.abs(mean), `${k} at ${JSON.stringify(p)}, d = ${d}`).toBeLessThan((4 * sampleDeviation(xs)) / Math.sqrt(xs.length))
-    }
+    for (const p of PARAMS)
+      for (const k of STATS)
+        for (const d of DIMS.slice(2)) {
+          const xs = deviations(p, d, k)
+          const mean = xs.reduce((a, b) => a + b, 0) / xs.length
+          expect(Math.abs(mean), `${k} at ${JSON.stringify(p)}, d = ${d}`).toBeLessThan((4 * sampleDeviation(xs)) / Math.sqrt(xs.length))
+        }
   })
 
   it('the mean absolute error shrinks like 1/√d: ratio between d = 500 and 32000 within 8·[1/2, 2]', () => {
@@ -323,10 +352,12 @@ describe('convergence to the asymptotic forms as d grows', () => {
     // mean has relative standard deviation ≤ √(π/2 - 1)/√48 = 0.11: ln of the ratio has
     // standard deviation ≤ 0.16, and the bounds ±ln 2 are more than 4 of them away.
     const mean = (d: number) => {
-      const z = PARAMS.flatMap((p) => STATS.flatMap((k) => {
-        const c = measuredSpread(p, k)
-        return deviations(p, d, k).map((x) => Math.abs(x) / c)
-      }))
+      const z = PARAMS.flatMap((p) =>
+        STATS.flatMap((k) => {
+          const c = measuredSpread(p, k)
+          return deviations(p, d, k).map((x) => Math.abs(x) / c)
+        }),
+      )
       return z.reduce((a, b) => a + b, 0) / z.length
     }
     const ratio = mean(DIMS[0]) / mean(DIMS[DIMS.length - 1])

@@ -1,14 +1,14 @@
-// The command line against its contract (THEORY.md section 7), by spawning the real CLI
+// The command line against its contract (docs/cli.md), by spawning the real CLI
 // (`node bin/flowgm.js ...`, which runs the build in dist/; run `npm run build` first).
 //
 // Independent reference values, derived by hand (not taken from src/):
-//  - DAE (THEORY.md section 3, closed-form solution of the self-consistent equations): with
+//  - DAE (docs/theory.md section 3, closed-form solution of the self-consistent equations): with
 //    K = n + lambda - 1, Lambda = lambda (omega + sigma^2) + (n - 1) sigma^2, D = alpha^2 K + beta^2 Lambda,
 //      c = beta Lambda / D,  m = n alpha^2 K / ((n+lambda) D),  q_xi = -alpha beta Lambda / ((n+lambda) D);
 //    without skip connection, the w-stationarity equations (n+lambda) m = n (1 - c beta),
 //    (n+lambda) q = -c alpha with c = 0 give c = 0, m = n/(n+lambda), q_xi = 0.
 //    The other dae keys follow from the formulas listed in section 3.
-//  - Flow (THEORY.md section 4): dM/dt = gamma M + zeta m, dQ/dt = gamma Q + zeta q, dP/dt = gamma P,
+//  - Flow (docs/theory.md section 4): dM/dt = gamma M + zeta m, dQ/dt = gamma Q + zeta q, dP/dt = gamma P,
 //    gamma = alphadot/alpha + zeta c, zeta = W/alpha. Substituting the DAE above gives
 //    gamma = (alpha alphadot K + beta betadot Lambda)/D = D'/(2D), so (D(0) = K)
 //      P = sqrt(D/K),  M = n beta/(n+lambda),  Q_xi = (alpha - P)/(n+lambda) = -beta^2 Lambda/(K (n+lambda) (alpha+P)),
@@ -99,7 +99,12 @@ function parseGrid(text: string, sep: RegExp): { header: string[]; rows: number[
 // ---------------------------------------------------------------------------------------------
 // Reference values by hand (see the header comment).
 
-interface Params { n: number; sigma: number; lambda: number; omega: number }
+interface Params {
+  n: number
+  sigma: number
+  lambda: number
+  omega: number
+}
 const DEFAULT: Params = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 }
 const flagsOf = (p: Params) => ['--n', String(p.n), '--sigma', String(p.sigma), '--lambda', String(p.lambda), '--omega', String(p.omega)]
 
@@ -119,7 +124,10 @@ function daeByHand(p: Params, [a, b]: [number, number], skip: boolean): Row {
   const q = skip ? (-a * b * L) / ((n + l) * D) : 0
   const wn2 = m * m * (w + (s * s) / n) + n * q * q
   const row: Row = {
-    c, m, q_xi: q, w_norm2: wn2,
+    c,
+    m,
+    q_xi: q,
+    w_norm2: wn2,
     test_mse: (1 - c * b) ** 2 * (w + s * s) + c * c * a * a + wn2 - 2 * (1 - c * b) * m * w,
     oracle_mse: (a * a * s * s) / (a * a + b * b * s * s),
   }
@@ -173,7 +181,13 @@ const TS = ['0', '0.1', '0.25', '0.5', '0.75', '0.9', '1']
 beforeAll(requireBuild)
 
 // Parameter sets checked against the closed forms; their runs are shared with the other tests.
-interface Case { name: string; p: Params; sched: Sched; flags: string[]; skip: boolean }
+interface Case {
+  name: string
+  p: Params
+  sched: Sched
+  flags: string[]
+  skip: boolean
+}
 const CASES: Case[] = [
   { name: 'linear, defaults n=8 sigma=1.5 lambda=0.1 omega=1', p: DEFAULT, sched: LINEAR, flags: [], skip: true },
   { name: 'linear, --omega 2, n=2 sigma=0.5 lambda=0', p: { n: 2, sigma: 0.5, lambda: 0, omega: 2 }, sched: LINEAR, flags: [], skip: true },
@@ -231,7 +245,10 @@ describe.concurrent('flowgm CLI: successful commands', () => {
   })
 
   it('--format table: aligned table with the right header and the JSON numbers; table is the default', async () => {
-    for (const [args, keys, count] of [[['curves', '--points', '5'], CURVES_KEYS, 5], [['stats', '--t', '0,0.5,1'], STATS_KEYS, 3]] as const) {
+    for (const [args, keys, count] of [
+      [['curves', '--points', '5'], CURVES_KEYS, 5],
+      [['stats', '--t', '0,0.5,1'], STATS_KEYS, 3],
+    ] as const) {
       const r = await flowgm(...args, '--format', 'table')
       expectSuccess(r)
       const { header, rows } = parseGrid(r.stdout, /\s+/)
@@ -239,7 +256,14 @@ describe.concurrent('flowgm CLI: successful commands', () => {
       const j = expectRows(await json(...args, '--json'), keys, count)
       expect(rows).toEqual(j.map((o) => keys.map((k) => o[k])))
       // aligned: every line has the same length
-      expect(new Set(r.stdout.slice(0, -1).split('\n').map((l) => l.length)).size).toBe(1)
+      expect(
+        new Set(
+          r.stdout
+            .slice(0, -1)
+            .split('\n')
+            .map((l) => l.length),
+        ).size,
+      ).toBe(1)
     }
     const plain = await flowgm('curves', '--points', '5')
     expectSuccess(plain)
@@ -248,8 +272,14 @@ describe.concurrent('flowgm CLI: successful commands', () => {
 
   it('--json and --format json print identical output', async () => {
     const pairs: Array<[string[], string[]]> = [
-      [['dae', '--t', '0.5', '--json'], ['dae', '--t', '0.5', '--format', 'json']],
-      [['stats', '--n', '8', '--sigma', '1.5', '--lambda', '0.1', '--json'], ['stats', '--n', '8', '--sigma', '1.5', '--lambda', '0.1', '--json', '--format', 'json']],
+      [
+        ['dae', '--t', '0.5', '--json'],
+        ['dae', '--t', '0.5', '--format', 'json'],
+      ],
+      [
+        ['stats', '--n', '8', '--sigma', '1.5', '--lambda', '0.1', '--json'],
+        ['stats', '--n', '8', '--sigma', '1.5', '--lambda', '0.1', '--json', '--format', 'json'],
+      ],
     ]
     const runs = await Promise.all(pairs.flat().map((a) => flowgm(...a)))
     for (const r of runs) expectSuccess(r)
@@ -261,7 +291,7 @@ describe.concurrent('flowgm CLI: successful commands', () => {
     expect(rows.map((r) => r.t)).toEqual([0, 0.5, 1])
     expect(rows[2]).toEqual(expectRow(await json('stats', '--n', '8', '--sigma', '1.5', '--lambda', '0.1', '--json'), STATS_KEYS))
     expect(rows[1]).toEqual((await caseRows('stats', BASE)).find((r) => r.t === 0.5))
-    // t = 0 is the base distribution: X_0 = x_0 (THEORY.md section 4: M_0 = Q_0 = 0, P_0 = 1)
+    // t = 0 is the base distribution: X_0 = x_0 (docs/theory.md section 4: M_0 = Q_0 = 0, P_0 = 1)
     expect(rows[0]).toMatchObject({ M: 0, Q_xi: 0, P: 1, norm: 1, var: 1, mse: 1 })
   })
 
@@ -307,7 +337,7 @@ describe.concurrent('flowgm CLI: successful commands', () => {
 })
 
 describe.concurrent('flowgm CLI: numbers against hand-derived closed forms', () => {
-  it.each(CASES)('dae ($name) = THEORY.md section 3 closed form', async (c) => {
+  it.each(CASES)('dae ($name) = docs/theory.md section 3 closed form', async (c) => {
     const rows = await caseRows('dae', c)
     expect(rows.map((r) => r.t)).toEqual(TS.map(Number))
     expect(mismatches(rows, (t) => daeByHand(c.p, c.sched(t), c.skip), DAE_TOL)).toEqual([])
@@ -331,7 +361,10 @@ describe.concurrent('flowgm CLI: numbers against hand-derived closed forms', () 
 
 // ---------------------------------------------------------------------------------------------
 
-interface Bad { args: string[]; names: RegExp }
+interface Bad {
+  args: string[]
+  names: RegExp
+}
 const stats = (...a: string[]): string[] => ['stats', ...a]
 const BAD: Bad[] = [
   { args: stats('--n', '1'), names: /--n\b/ },
@@ -357,7 +390,7 @@ const BAD: Bad[] = [
   // alpha(1) = 1/2 != 0
   { args: stats('--alpha', '1-t/2', '--beta', 't'), names: /--alpha\b/ },
   // beta decreases on (0.25, 0.75) (beta' = 1 + pi cos(2 pi t) < 0 at t = 1/2) so W < 0 there:
-  // W(1/2) = (1/2)(1 - pi) + 1/2 = 1 - pi/2 < 0. (The brief's t^2(3-2t) has W = 6t(1-t)^2 + 3t^2 - 2t^3 > 0.)
+  // W(1/2) = (1/2)(1 - pi) + 1/2 = 1 - pi/2 < 0. (By contrast beta = t^2(3-2t) has W = 6t(1-t)^2 + 3t^2 - 2t^3 > 0.)
   { args: ['dae', '--t', '0.5', '--alpha', '1-t', '--beta', 't+sin(2*pi*t)/2'], names: /--alpha\b|--beta\b/ },
   // alpha < 0 on (1/3, 1)
   { args: stats('--alpha', '(1-t)*(1-3*t)', '--beta', 't'), names: /--alpha\b/ },
@@ -376,20 +409,17 @@ const BAD: Bad[] = [
 ]
 
 describe.concurrent('flowgm CLI: invalid input', () => {
-  it.each(BAD.map((b) => ({ ...b, label: b.args.length ? b.args.join(' ') : '(no command)' })))(
-    'flowgm $label: exit 2, one line on stderr naming the flag, empty stdout',
-    async ({ args, names }) => {
-      const r = await flowgm(...args)
-      expect(r.code, show(r)).toBe(2)
-      expect(r.stdout, show(r)).toBe('')
-      expect(r.stderr, show(r)).toMatch(/^[^\n]+\n$/) // exactly one non-empty line
-      expect(r.stderr, show(r)).toMatch(names)
-      expect(r.stderr, show(r)).not.toMatch(/^\s*at\s/m)
-      expect(r.stderr, show(r)).not.toMatch(/\b[A-Za-z]*Error:/)
-      // (an echo of the user's own 'NaN' / 'Infinity' is fine)
-      if (!/NaN|Infinity/.test(args.join(' '))) expect(r.stderr, show(r)).not.toMatch(/NaN|Infinity/)
-    },
-  )
+  it.each(BAD.map((b) => ({ ...b, label: b.args.length ? b.args.join(' ') : '(no command)' })))('flowgm $label: exit 2, one line on stderr naming the flag, empty stdout', async ({ args, names }) => {
+    const r = await flowgm(...args)
+    expect(r.code, show(r)).toBe(2)
+    expect(r.stdout, show(r)).toBe('')
+    expect(r.stderr, show(r)).toMatch(/^[^\n]+\n$/) // exactly one non-empty line
+    expect(r.stderr, show(r)).toMatch(names)
+    expect(r.stderr, show(r)).not.toMatch(/^\s*at\s/m)
+    expect(r.stderr, show(r)).not.toMatch(/\b[A-Za-z]*Error:/)
+    // (an echo of the user's own 'NaN' / 'Infinity' is fine)
+    if (!/NaN|Infinity/.test(args.join(' '))) expect(r.stderr, show(r)).not.toMatch(/NaN|Infinity/)
+  })
 })
 
 describe.concurrent('flowgm CLI: help', () => {
@@ -400,14 +430,11 @@ describe.concurrent('flowgm CLI: help', () => {
     for (const c of ['dae', 'stats', 'curves']) expect(r.stdout).toMatch(new RegExp(`\\b${c}\\b`))
   })
 
-  it.each(['--t', '--n', '--sigma', '--lambda', '--omega', '--schedule', '--alpha', '--beta', '--no-skip', '--format', '--json'])(
-    'dae --help lists %s',
-    async (flag) => {
-      const r = await flowgm('dae', '--help')
-      expect(r.code, show(r)).toBe(0)
-      expect(r.stderr).toBe('')
-      const pattern = flag === '--no-skip' ? /(^|\s)--(no-)?skip\b/m : new RegExp(`(^|\\s)${flag}(?![\\w-])`, 'm')
-      expect(r.stdout, r.stdout).toMatch(pattern)
-    },
-  )
+  it.each(['--t', '--n', '--sigma', '--lambda', '--omega', '--schedule', '--alpha', '--beta', '--no-skip', '--format', '--json'])('dae --help lists %s', async (flag) => {
+    const r = await flowgm('dae', '--help')
+    expect(r.code, show(r)).toBe(0)
+    expect(r.stderr).toBe('')
+    const pattern = flag === '--no-skip' ? /(^|\s)--(no-)?skip\b/m : new RegExp(`(^|\\s)${flag}(?![\\w-])`, 'm')
+    expect(r.stdout, r.stdout).toMatch(pattern)
+  })
 })

@@ -1,8 +1,8 @@
-// The high-precision CLI (--digits, closed-form, rate) against its contract (THEORY.md section 7),
+// The high-precision CLI (--digits, closed-form, rate) against its contract (docs/cli.md),
 // by running the built CLI (main of dist/cli/main.js, in one process for the whole file: the exit
 // code and the streams are those of `node bin/flowgm.js ...`; run `npm run build` first).
 //
-// Reference values derived by hand (THEORY.md sections 3-5; see test/theory/hp.test.ts):
+// Reference values derived by hand (docs/theory.md sections 3-5; see test/theory/hp.test.ts):
 //  - with skip connection, at t = 1: M = n/(n+lambda), P^2 = Lambda/K, Q_xi = -P/(n+lambda),
 //    mse(1) = (omega lambda^2 + n sigma^2 + n Lambda/K)/(n+lambda)^2, with K = n + lambda - 1 and
 //    Lambda = lambda (omega + sigma^2) + (n - 1) sigma^2 = lambda omega + sigma^2 K;
@@ -49,7 +49,11 @@ const statsAtOne = (n: Dec, sigma: Dec, lambda: Dec, omega: Dec): Record<string,
 /** |printed - ref| in units of the last printed place of ref's decade. */
 function ulps(printed: string, ref: Dec, digits: number): number {
   const exponent = ref.abs().log(10).floor().toNumber()
-  return new X(printed).minus(ref).abs().div(new X(10).pow(exponent - digits + 1)).toNumber()
+  return new X(printed)
+    .minus(ref)
+    .abs()
+    .div(new X(10).pow(exponent - digits + 1))
+    .toNumber()
 }
 
 /** The printed closed forms' expressions, each a name and a mathjs text over n, sigma, lambda, omega, alpha, beta. */
@@ -65,13 +69,22 @@ function formsByHand(): Record<string, Dec> {
   const flow = statsByHand(AT, AB, true)
   const dae = daeByHand(AT, AB)
   return {
-    K, Lambda: L, D, Phi: flow.P, M: flow.M, Q_xi: flow.Q_xi, P: flow.P,
+    K,
+    Lambda: L,
+    D,
+    Phi: flow.P,
+    M: flow.M,
+    Q_xi: flow.Q_xi,
+    P: flow.P,
     mse_1: statsByHand(AT, [new X(0), new X(1)], true).mse,
     ...dae,
     'w_cos^2': dae.m.pow(2).times(w).div(dae.w_norm2),
     margin: AB[0].pow(2).times(AB[1]).times(w).times(n.minus(1)).div(D),
-    C: s2.times(2), C1: l.times(w).minus(l.times(s2).times(4)).plus(l.pow(2).times(w)),
-    C_bo: s2, C_bo1: s2.pow(2).neg().div(w), ratio: new X(2),
+    C: s2.times(2),
+    C1: l.times(w).minus(l.times(s2).times(4)).plus(l.pow(2).times(w)),
+    C_bo: s2,
+    C_bo1: s2.pow(2).neg().div(w),
+    ratio: new X(2),
   }
 }
 
@@ -87,7 +100,10 @@ function formMismatches(forms: Forms, rel: number): string[] {
     const got = Number(math().evaluate(text, scope))
     scope[name] = got
     const ref = want[name]
-    if (!ref) { bad.push(`${name}: no reference by hand`); continue }
+    if (!ref) {
+      bad.push(`${name}: no reference by hand`)
+      continue
+    }
     const diff = new X(got).minus(ref).abs().div(ref.abs())
     if (!diff.lte(rel)) bad.push(`${name}: ${got}, by hand ${ref.toSignificantDigits(17)} (rel ${diff.toExponential(2)})`)
   }
@@ -111,12 +127,15 @@ describe.concurrent('flowgm stats --digits', () => {
     // t is echoed as requested ("t as given", src/cli/format.ts); it is the input, not a computed value.
     expect(typeof row.t).toBe('string')
     expect(Number(row.t)).toBe(1)
-    // Defaults n = 8, sigma = 1.5, lambda = 0.1, omega = 1 (THEORY.md section 7 / flowgm --help).
+    // Defaults n = 8, sigma = 1.5, lambda = 0.1, omega = 1 (docs/cli.md, common flags / flowgm --help).
     const ref = statsAtOne(new X(8), new X('1.5'), new X('0.1'), new X(1))
     const bad: string[] = []
     for (const k of STATS_KEYS.slice(1)) {
       const v = row[k]
-      if (typeof v !== 'string') { bad.push(`${k}: not a string (${JSON.stringify(v)})`); continue }
+      if (typeof v !== 'string') {
+        bad.push(`${k}: not a string (${JSON.stringify(v)})`)
+        continue
+      }
       if (significantDigits(v) !== 30) bad.push(`${k}: ${v} has ${significantDigits(v)} significant digits`)
       if (!(ulps(v, ref[k], 30) <= 1)) bad.push(`${k}: ${v}, by hand ${ref[k].toSignificantDigits(32)}`)
     }
@@ -139,12 +158,14 @@ describe.concurrent('flowgm stats --digits', () => {
     // last place; 1 allows the reference's own last-digit tie). mse(1) = 4.5e-16 is beyond double
     // precision: M - 1 = -lambda/(n+lambda) ~ 1e-17.
     const ref = statsAtOne(new X('1e16'), new X('1.5'), new X('0.1'), new X(1))
-    const bad = STATS_KEYS.slice(1).filter((k) => !(ulps(String(row[k]), ref[k], 12) <= 1)).map((k) => `${k}: ${String(row[k])}, by hand ${ref[k].toSignificantDigits(14)}`)
+    const bad = STATS_KEYS.slice(1)
+      .filter((k) => !(ulps(String(row[k]), ref[k], 12) <= 1))
+      .map((k) => `${k}: ${String(row[k])}, by hand ${ref[k].toSignificantDigits(14)}`)
     expect(bad, show(r)).toEqual([])
   })
 
   it('stats --schedule trig --no-skip --digits 20 at t = 1: P and var exactly 0 (found by npm run validate: rounding noise of either sign was printed)', async () => {
-    // Without skip connection dP/dt = (alpha'/alpha) P with P(0) = 1, so P = alpha (THEORY.md
+    // Without skip connection dP/dt = (alpha'/alpha) P with P(0) = 1, so P = alpha (docs/theory.md
     // section 4 with c = 0), and alpha(1) = cos(pi/2) = 0: P(1) = var = 0 exactly.
     for (const params of [['--n', '13', '--sigma', '0.7', '--lambda', '1.3', '--omega', '2.1'], []]) {
       const r = await flowgm('stats', '--schedule', 'trig', '--no-skip', '--digits', '20', '--json', ...params)
@@ -159,7 +180,12 @@ describe.concurrent('flowgm closed-form', () => {
   it('text: one line per closed form, each evaluated at one point equal to its hand-derived value (flow, Result A, the rate)', async () => {
     const r = await flowgm('closed-form')
     expectSuccess(r)
-    const lines = new Map(r.stdout.split('\n').filter((l) => / = /.test(l) && !l.startsWith('#')).map((l) => [l.slice(0, l.indexOf(' = ')), l.slice(l.indexOf(' = ') + 3)]))
+    const lines = new Map(
+      r.stdout
+        .split('\n')
+        .filter((l) => / = /.test(l) && !l.startsWith('#'))
+        .map((l) => [l.slice(0, l.indexOf(' = ')), l.slice(l.indexOf(' = ') + 3)]),
+    )
     for (const k of ['alpha', 'beta', 'K', 'Lambda', 'D', 'Phi', 'M', 'Q_xi', 'P', 'mse_1', 'c', 'm', 'q_xi', 'C', 'C1', 'C_bo', 'C_bo1', 'ratio']) {
       expect(lines.has(k), `${k} missing in\n${r.stdout}`).toBe(true)
     }
@@ -204,7 +230,9 @@ describe.concurrent('flowgm rate', () => {
     const r = await flowgm('rate', '--sigma', '1.5', '--lambda', '0.1', '--json')
     expectSuccess(r)
     const j = JSON.parse(r.stdout) as Record<string, unknown>
-    const s2 = 1.5 ** 2, l = 0.1, w = 1
+    const s2 = 1.5 ** 2,
+      l = 0.1,
+      w = 1
     expect(Number(j.C)).toBeCloseTo(2 * s2, 11)
     expect(Number(j.C_bo)).toBeCloseTo(s2, 11)
     expect(Number(j.ratio)).toBeCloseTo(2, 11)

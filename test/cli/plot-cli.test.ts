@@ -6,7 +6,7 @@
 // Where the expected values come from:
 //  - the data drawn must be the data the command prints: the chart's specification (--spec) is
 //    compared with `flowgm <command> --format json` run separately;
-//  - values by hand (THEORY.md sections 3-5, derived in test/cli/hp-cli.test.ts): at t = 1 with
+//  - values by hand (docs/theory.md sections 3-5, derived in test/cli/hp-cli.test.ts): at t = 1 with
 //    skip connection mse(1) = (omega lambda^2 + n sigma^2 + n Lambda/K)/(n+lambda)^2 with
 //    K = n + lambda - 1, Lambda = lambda (omega + sigma^2) + (n - 1) sigma^2; bo_mse =
 //    omega sigma^2/(n omega + sigma^2); the rate constant C = 2 sigma^2 and C_bo = sigma^2;
@@ -40,8 +40,15 @@ function expectInputError(r: Run, flag: RegExp): void {
   expect(r.stderr, show(r)).toMatch(flag)
 }
 
-interface Spec { $schema: string; layer?: Layer[]; hconcat?: { layer: Layer[] }[] }
-interface Layer { data: { values: { x: number; y: number; series?: string; style?: string }[] }; mark: { type: string } | string }
+interface Spec {
+  $schema: string
+  layer?: Layer[]
+  hconcat?: { layer: Layer[] }[]
+}
+interface Layer {
+  data: { values: { x: number; y: number; series?: string; style?: string }[] }
+  mark: { type: string } | string
+}
 const layersOf = (s: Spec): Layer[] => s.layer ?? s.hconcat!.flatMap((p) => p.layer)
 
 const K = (n: number, l: number) => n + l - 1
@@ -93,7 +100,11 @@ describe.concurrent('flowgm plot', () => {
     expectChart(svg, 'r.svg')
     expect(svg).toMatch(/C = 8,/)
     expect(svg).toMatch(/C_bo = 4,/)
-    const rows = readFileSync(join(d, 'r.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number))
+    const rows = readFileSync(join(d, 'r.csv'), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',').map(Number))
     expect(rows.map((x) => x[0])).toEqual([10, 100, 1000, 1e4, 1e5])
     // n mse(n) by hand at every n, to the 12 printed digits (5e-12 relative; 1e-11 is 2x); and the
     // rate: n mse = C + C1/n + O(1/n^2) with C1 = lambda - 4 lambda sigma^2 + lambda^2 = -1.49 here,
@@ -107,27 +118,43 @@ describe.concurrent('flowgm plot', () => {
   const flowAt = (p: Partial<FlowParams>) => ({ ...DEFAULT_FLOW, ...p })
   const points = (count: number) => Array.from({ length: count }, (_, i) => Number((i / (count - 1)).toPrecision(12)))
   it.each([
-    ['dae', ['--n', '4', '--sigma', '0.9', '--points', '11'], (rows: Row[]) => {
-      expect(Object.keys(rows[0])).toEqual(['t', 'c', 'm', 'q_xi', 'w_norm2'])
-      expect(rows.map((x) => x.t)).toEqual(points(11))
-      return rows.flatMap((x) => offBy(x, only(x, theoryAt(flowAt({ n: 4, sigma: 0.9 }), linear(x.t))), PRINTED, ZERO))
-    }],
-    ['curves', ['--points', '11'], (rows: Row[]) => {
-      expect(Object.keys(rows[0])).toEqual(['t', 'M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse'])
-      expect(rows.map((x) => x.t)).toEqual(points(11))
-      return rows.flatMap((x) => offBy(x, only(x, theoryAt(DEFAULT_FLOW, linear(x.t))), PRINTED, ZERO))
-    }],
-    ['dae-compare', ['--schedule', 'trig', '--sigma', '0.3', '--n', '2,8', '--points', '11'], (rows: Row[]) => {
-      expect(rows.map((x) => [x.n, x.t])).toEqual([2, 8].flatMap((n) => points(11).map((t) => [n, t])))
-      return rows.flatMap((x) => {
-        const want = theoryAt(flowAt({ n: x.n, sigma: 0.3 }), trig(x.t))
-        return offBy(x, { test_mse: want.test_mse, oracle_mse: want.oracle_mse, excess_mse: want.test_mse - want.oracle_mse }, PRINTED, ZERO)
-      })
-    }],
-    ['simulate', ['--d', '400', '--particles', '40', '--steps', '10', '--engine', 'js'], (rows: Row[]) => {
-      expect(rows.map((x) => x.t)).toEqual(points(11))
-      return simulationMismatches(DEFAULT_FLOW, 400, rows.map(bySource))
-    }],
+    [
+      'dae',
+      ['--n', '4', '--sigma', '0.9', '--points', '11'],
+      (rows: Row[]) => {
+        expect(Object.keys(rows[0])).toEqual(['t', 'c', 'm', 'q_xi', 'w_norm2'])
+        expect(rows.map((x) => x.t)).toEqual(points(11))
+        return rows.flatMap((x) => offBy(x, only(x, theoryAt(flowAt({ n: 4, sigma: 0.9 }), linear(x.t))), PRINTED, ZERO))
+      },
+    ],
+    [
+      'curves',
+      ['--points', '11'],
+      (rows: Row[]) => {
+        expect(Object.keys(rows[0])).toEqual(['t', 'M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse'])
+        expect(rows.map((x) => x.t)).toEqual(points(11))
+        return rows.flatMap((x) => offBy(x, only(x, theoryAt(DEFAULT_FLOW, linear(x.t))), PRINTED, ZERO))
+      },
+    ],
+    [
+      'dae-compare',
+      ['--schedule', 'trig', '--sigma', '0.3', '--n', '2,8', '--points', '11'],
+      (rows: Row[]) => {
+        expect(rows.map((x) => [x.n, x.t])).toEqual([2, 8].flatMap((n) => points(11).map((t) => [n, t])))
+        return rows.flatMap((x) => {
+          const want = theoryAt(flowAt({ n: x.n, sigma: 0.3 }), trig(x.t))
+          return offBy(x, { test_mse: want.test_mse, oracle_mse: want.oracle_mse, excess_mse: want.test_mse - want.oracle_mse }, PRINTED, ZERO)
+        })
+      },
+    ],
+    [
+      'simulate',
+      ['--d', '400', '--particles', '40', '--steps', '10', '--engine', 'js'],
+      (rows: Row[]) => {
+        expect(rows.map((x) => x.t)).toEqual(points(11))
+        return simulationMismatches(DEFAULT_FLOW, 400, rows.map(bySource))
+      },
+    ],
   ] as const)('%s: an SVG with drawn marks; its CSV holds the values of the references', async (kind, args, mismatches) => {
     const d = dir()
     const r = await flowgm('plot', kind, ...args, '--out', join(d, `${kind}.svg`), '--csv', join(d, `${kind}.csv`))

@@ -45,7 +45,10 @@ function reference(args: readonly string[]): Promise<string> {
   const key = JSON.stringify(args)
   if (!references.has(key)) {
     const file = join(scratch(), 'reference.jsonl')
-    references.set(key, ok([...args, '--out', file]).then(() => readFileSync(file, 'utf8')))
+    references.set(
+      key,
+      ok([...args, '--out', file]).then(() => readFileSync(file, 'utf8')),
+    )
   }
   return references.get(key)!
 }
@@ -59,7 +62,10 @@ function lineCounter(file: string): () => number {
     if (!existsSync(file)) return 0
     const fd = openSync(file, 'r')
     try {
-      if (fstatSync(fd).size < offset) { offset = 0; lines = 0 }
+      if (fstatSync(fd).size < offset) {
+        offset = 0
+        lines = 0
+      }
       for (let n; (n = readSync(fd, buf, 0, buf.length, offset)) > 0; offset += n) {
         for (let j = 0; j < n; j++) if (buf[j] === 10) lines++
       }
@@ -74,8 +80,12 @@ function lineCounter(file: string): () => number {
 async function interrupt(args: readonly string[], partial: string, signal: NodeJS.Signals, rows = 1024): Promise<Run> {
   let child: ChildProcess | undefined
   let finished = false
-  const run = spawnCli(args, 60_000, [], (c) => { child = c })
-  void run.then(() => { finished = true })
+  const run = spawnCli(args, 60_000, [], (c) => {
+    child = c
+  })
+  void run.then(() => {
+    finished = true
+  })
   const lines = lineCounter(partial)
   while (!finished && lines() < 1 + rows) await sleep(10)
   if (finished) throw new Error(`the sweep ended before it could be interrupted:\n${show(await run)}`)
@@ -99,8 +109,7 @@ function checkKept(out: string, expected: string, k = 1, K = 1): number {
   return lines.length - 1
 }
 
-const keptLine = (rows: number, total: number, partial: string): string =>
-  `flowgm: interrupted: ${rows} of ${total} rows kept in ${partial}; run the same command with --resume to complete it\n`
+const keptLine = (rows: number, total: number, partial: string): string => `flowgm: interrupted: ${rows} of ${total} rows kept in ${partial}; run the same command with --resume to complete it\n`
 
 /** Rows of a JSONL file (lines after the header). */
 const rowsOf = (text: string): number => text.split('\n').length - 2
@@ -112,7 +121,10 @@ describe.concurrent('a sweep killed mid-way and resumed equals the uninterrupted
     const args = [...LONG, '--jobs', '1', '--out', out]
     const expected = reference(LONG)
     let rows = 0
-    for (const [signal, code, resume] of [['SIGINT', 130, []], ['SIGTERM', 143, ['--resume']]] as const) {
+    for (const [signal, code, resume] of [
+      ['SIGINT', 130, []],
+      ['SIGTERM', 143, ['--resume']],
+    ] as const) {
       const r = await interrupt([...args, ...resume], partial, signal, rows + 1024)
       expect(r.code, show(r)).toBe(code)
       rows = checkKept(out, await expected)
@@ -158,7 +170,11 @@ describe.concurrent('--resume of what is there, and refusals', () => {
   /** A partial file as an interruption leaves it: the first `rows` rows of the reference of `args`. */
   async function partialOf(args: readonly string[], rows: number): Promise<{ out: string; partial: string; text: string }> {
     const out = join(scratch(), 's.jsonl')
-    const text = (await reference(args)).split('\n').slice(0, rows + 1).join('\n') + '\n'
+    const text =
+      (await reference(args))
+        .split('\n')
+        .slice(0, rows + 1)
+        .join('\n') + '\n'
     writeFileSync(`${out}.partial`, text)
     return { out, partial: `${out}.partial`, text }
   }
@@ -228,10 +244,7 @@ describe.concurrent('--resume of what is there, and refusals', () => {
     expect(readFileSync(out, 'utf8')).toBe(await reference(SMALL))
   })
 
-  it.each([
-    [['--format', 'csv', '--out', 'x.csv']],
-    [['--format', 'jsonl']],
-  ])('--resume %j: needs --format jsonl and --out', async (flags) => {
+  it.each([[['--format', 'csv', '--out', 'x.csv']], [['--format', 'jsonl']]])('--resume %j: needs --format jsonl and --out', async (flags) => {
     await refused(['compare', '--n', '2,4', ...flags, '--resume'], '--resume: needs --format jsonl and --out FILE')
   })
 })

@@ -32,12 +32,22 @@ export function spawnNode(argv: readonly string[], timeoutMs = 30_000, args: rea
     })
     let stdout = ''
     let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (s: string) => { stdout += s })
-    child.stderr.setEncoding('utf8').on('data', (s: string) => { stderr += s })
+    child.stdout.setEncoding('utf8').on('data', (s: string) => {
+      stdout += s
+    })
+    child.stderr.setEncoding('utf8').on('data', (s: string) => {
+      stderr += s
+    })
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs)
     onSpawn?.(child)
-    child.on('error', (e) => { clearTimeout(timer); reject(e) })
-    child.on('close', (code, signal) => { clearTimeout(timer); resolve({ args, code, signal, stdout, stderr }) })
+    child.on('error', (e) => {
+      clearTimeout(timer)
+      reject(e)
+    })
+    child.on('close', (code, signal) => {
+      clearTimeout(timer)
+      resolve({ args, code, signal, stdout, stderr })
+    })
   })
 }
 

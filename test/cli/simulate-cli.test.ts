@@ -17,7 +17,12 @@ const DEFAULTS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 }
 const [D, K] = [300, 4]
 
 type Steps = { steps: Row[]; final: Row }
-interface Doc { params: Record<string, unknown>; measured: Steps; theory: Steps; theory_discrete: Steps }
+interface Doc {
+  params: Record<string, unknown>
+  measured: Steps
+  theory: Steps
+  theory_discrete: Steps
+}
 // One run of SMALL --json, shared by the tests that compare other formats with it.
 let smallJson: Promise<Run> | undefined
 const smallRun = (): Promise<Run> => (smallJson ??= cli.run([...SMALL, '--json']))
@@ -48,7 +53,11 @@ describe('flowgm simulate', () => {
     expect(r.stdout).not.toMatch(/NaN|Infinity|null/)
     // The values: theory = the closed forms at t_k, theory_discrete = Euler on the overlaps by
     // hand, measured = Euler within the finite-d gap (simulate-ref.ts states each reference).
-    const bad = simulationMismatches(DEFAULTS, D, doc.measured.steps.map((measured: Row, k: number) => ({ measured, discrete: doc.theory_discrete.steps[k], theory: doc.theory.steps[k] })))
+    const bad = simulationMismatches(
+      DEFAULTS,
+      D,
+      doc.measured.steps.map((measured: Row, k: number) => ({ measured, discrete: doc.theory_discrete.steps[k], theory: doc.theory.steps[k] })),
+    )
     const euler = eulerByHand(DEFAULTS, K)
     const finalTheory = { ...theoryAt(DEFAULTS, linear(1)), ...baselinesAt(DEFAULTS) }
     bad.push(...offBy(doc.theory.final, Object.fromEntries(Object.keys(doc.theory.final).map((x) => [x, finalTheory[x]])), PRINTED, ZERO))
@@ -89,7 +98,13 @@ describe('flowgm simulate', () => {
     expect(r.stdout).toMatch(/quantity\s+measured\s+theory_discrete\s+theory/)
     // every quantity's row holds the JSON document's final values to the 6 significant digits shown
     const doc = await smallDoc()
-    const table = new Map(r.stdout.split('\n').map((l) => l.trim().split(/\s+/)).filter((c) => c[0] in doc.measured.final).map((c) => [c[0], c.slice(1).map(Number)]))
+    const table = new Map(
+      r.stdout
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/))
+        .filter((c) => c[0] in doc.measured.final)
+        .map((c) => [c[0], c.slice(1).map(Number)]),
+    )
     expect([...table.keys()]).toEqual(Object.keys(doc.measured.final))
     const six = (x: number | undefined) => (x === undefined ? [] : [Number(x.toPrecision(6))])
     for (const [q, printed] of table) {
@@ -146,7 +161,8 @@ describe('flowgm simulate', () => {
   })
 
   it.each(['js', 'tfjs'])('prints finite numbers when the x0 part vanishes (no skip, linear, K = 64: P(1) = 0), engine %s', async (engine) => {
-    // The last Euler factor is 1 + h alpha'/alpha = 1 - (1/64)/(1/64) = 0 exactly (THEORY.md: P_1 = 0 without skip).
+    // The last Euler factor is 1 + h alpha'/alpha = 1 - (1/64)/(1/64) = 0 exactly (docs/theory.md
+    // section 7: P_1 = 0 without skip; docs/simulation.md section 5).
     const r = await cli.run(['simulate', '--no-skip', '--steps', '64', '--d', '500', '--particles', '20', '--engine', engine, '--json'])
     expect(r.code, show(r)).toBe(0)
     const doc = JSON.parse(r.stdout)
@@ -169,7 +185,10 @@ describe('flowgm simulate', () => {
   it('stops at once on SIGINT, leaving no output', async () => {
     let started = 0
     const r = await spawnCli(['simulate', '--d', '20000', '--particles', '2000', '--steps', '1000', '--engine', 'js'], 60_000, [], (child) => {
-      setTimeout(() => { started = Date.now(); child.kill('SIGINT') }, 1500)
+      setTimeout(() => {
+        started = Date.now()
+        child.kill('SIGINT')
+      }, 1500)
     })
     expect(Date.now() - started).toBeLessThan(5000)
     expect(r.code === 130 || r.signal === 'SIGINT', show(r)).toBe(true)
@@ -178,7 +197,14 @@ describe('flowgm simulate', () => {
 })
 
 // A terminal for stderr: util-linux `script` runs the command under a pseudo-terminal.
-const hasScript = (() => { try { execFileSync('script', ['--version'], { stdio: 'ignore' }); return true } catch { return false } })()
+const hasScript = (() => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+})()
 
 describe.skipIf(!hasScript)('simulate progress bar', () => {
   it('is drawn on a terminal, in steps', () => {

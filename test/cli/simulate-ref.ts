@@ -11,7 +11,12 @@
 //    times 1.25 (measured on the js engine; the DAE quantities against Result A at t_k).
 import { baselinesByHand, daeByHand, statsByHand, X, type Dec } from '../theory/by-hand.js'
 
-export interface FlowParams { n: number; sigma: number; lambda: number; omega: number }
+export interface FlowParams {
+  n: number
+  sigma: number
+  lambda: number
+  omega: number
+}
 export type Row = Record<string, number>
 
 const text = (p: FlowParams) => ({ n: String(p.n), sigma: String(p.sigma), lambda: String(p.lambda), omega: String(p.omega) })
@@ -59,8 +64,18 @@ export function eulerByHand(p: FlowParams, K: number): Row[] {
 
 /** C of the finite-d gap C/sqrt(d) (header comment). */
 export const FINITE_D: Readonly<Row> = {
-  M: 2.2, Q_xi: 1.25, P: 0.8, norm: 7, cos: 0.85, cos_sample: 1.15, mse: 1.8, var: 2,
-  c: 1.55, m: 0.3, q_xi: 0.18, w_norm2: 2.2,
+  M: 2.2,
+  Q_xi: 1.25,
+  P: 0.8,
+  norm: 7,
+  cos: 0.85,
+  cos_sample: 1.15,
+  mse: 1.8,
+  var: 2,
+  c: 1.55,
+  m: 0.3,
+  q_xi: 0.18,
+  w_norm2: 2.2,
 }
 
 /** The keys of `want` where |got - want| > rel |want| + abs (want's non-finite values are not checked). */
@@ -82,10 +97,19 @@ export function beyondFiniteD(measured: Row, reference: Row, d: number): string[
 export const [PRINTED, ZERO] = [1e-11, 1e-14]
 
 /** `want` restricted to the keys of `got` (other than t). */
-export const only = (got: Row, want: Row): Row => Object.fromEntries(Object.keys(got).filter((k) => k !== 't' && k in want).map((k) => [k, want[k]]))
+export const only = (got: Row, want: Row): Row =>
+  Object.fromEntries(
+    Object.keys(got)
+      .filter((k) => k !== 't' && k in want)
+      .map((k) => [k, want[k]]),
+  )
 
 /** One step's printed rows, by source. */
-export interface StepRows { measured: Row; discrete: Row; theory: Row }
+export interface StepRows {
+  measured: Row
+  discrete: Row
+  theory: Row
+}
 
 /**
  * The K + 1 steps of a simulation on d against the references (header comment): theory = the

@@ -73,7 +73,10 @@ describe.concurrent('compare in every format', () => {
     expect(md).toHaveLength(42)
     // 4 significant digits by default: 0.2702535... -> 0.2703
     expect(md[2].split(' | ')[2]).toBe(Number(json[0].mse.toPrecision(4)).toFixed(4))
-    const jsonl = (await ok(...COMPARE, '--format', 'jsonl')).stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    const jsonl = (await ok(...COMPARE, '--format', 'jsonl')).stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
     expect(jsonl[0]).toMatchObject({ sweep: 'compare', shard: '1/1', rows: 40, keys: COMPARE_KEYS })
     expect(jsonl.slice(1)).toEqual(json.map((r, i) => ({ i, ...r })))
   })
@@ -84,7 +87,10 @@ describe.concurrent('compare in every format', () => {
     for (const part of ['$\\lambda = 0.1$', '$\\sigma \\in \\{0.5, 1, 1.5, 2\\}$', '$\\omega = 1$', 'linear schedule', 'with skip connection']) expect(caption).toContain(part)
     expect(tex).toMatch(/\\begin\{tabular\}\{r{11}\}\n\\toprule\n/)
     expect(tex).toMatch(/\\bottomrule\n\\end\{tabular\}\n\\end\{table\}\n$/)
-    const body = tex.split('\n').filter((l) => l.endsWith('\\\\')).slice(1)
+    const body = tex
+      .split('\n')
+      .filter((l) => l.endsWith('\\\\'))
+      .slice(1)
     expect(body).toHaveLength(40)
     for (const line of body) {
       const cells = line.slice(0, -3).split(' & ')
@@ -96,7 +102,14 @@ describe.concurrent('compare in every format', () => {
 
   // Compiling needs a TeX installation (Debian: texlive-latex-base texlive-latex-recommended);
   // without one this test is reported as skipped, and the structure test above still runs.
-  const pdflatex = (() => { try { execFileSync('pdflatex', ['--version'], { stdio: 'ignore' }); return true } catch { return false } })()
+  const pdflatex = (() => {
+    try {
+      execFileSync('pdflatex', ['--version'], { stdio: 'ignore' })
+      return true
+    } catch {
+      return false
+    }
+  })()
   it.skipIf(!pdflatex)('latex compiles with pdflatex in a standard article with booktabs', async () => {
     const dir = scratch()
     writeFileSync(join(dir, 'table.tex'), (await ok(...COMPARE, '--format', 'latex')).stdout)
@@ -190,7 +203,14 @@ describe.concurrent('worker threads and output files', () => {
 })
 
 // A terminal for stderr: util-linux `script` runs the command under a pseudo-terminal.
-const hasScript = (() => { try { execFileSync('script', ['--version'], { stdio: 'ignore' }); return true } catch { return false } })()
+const hasScript = (() => {
+  try {
+    execFileSync('script', ['--version'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+})()
 
 describe('progress bar', () => {
   it.skipIf(!hasScript)('drawn on a terminal (rows done of the shard), absent when stderr is a pipe (every other test)', async () => {

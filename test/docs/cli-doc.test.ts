@@ -69,7 +69,9 @@ function block(text: string, title: string): string[] {
 
 /** Commands of `flowgm --help`, in its order. */
 function commandsOf(top: string): string[] {
-  const names = block(top, 'Commands:').map((l) => /^ {2}flowgm ([a-z][\w-]*)/.exec(l)?.[1]).filter((x): x is string => x !== undefined)
+  const names = block(top, 'Commands:')
+    .map((l) => /^ {2}flowgm ([a-z][\w-]*)/.exec(l)?.[1])
+    .filter((x): x is string => x !== undefined)
   if (!names.length) throw new Error(`no commands found in flowgm --help:\n${top}`)
   return names
 }
@@ -88,7 +90,10 @@ function flagsOf(text: string): string[] {
   }
   const flags = entries.flatMap((e) => e.names)
   const booleans = new Set(entries.filter((e) => /\[boolean\]/.test(e.text)).flatMap((e) => e.names))
-  for (const f of entries.map((e) => e.text).join('\n').match(FLAG) ?? []) {
+  for (const f of entries
+    .map((e) => e.text)
+    .join('\n')
+    .match(FLAG) ?? []) {
     if (f.startsWith('--no-') && booleans.has(`--${f.slice(5)}`) && !flags.includes(f)) flags.push(f)
   }
   return flags.filter((f) => !EXEMPT.has(f))
@@ -120,25 +125,37 @@ function exitCodesOf(top: string): Map<number, string> {
 
 /** Subcommands of a command (`flowgm plot KIND`): the `Commands:` block of its help. */
 function subcommandsOf(command: string, text: string): string[] {
-  return block(text, 'Commands:').map((l) => new RegExp(`^ {2}flowgm ${command} ([a-z][\\w-]*)`).exec(l)?.[1]).filter((x): x is string => x !== undefined)
+  return block(text, 'Commands:')
+    .map((l) => new RegExp(`^ {2}flowgm ${command} ([a-z][\\w-]*)`).exec(l)?.[1])
+    .filter((x): x is string => x !== undefined)
 }
 
 const top = (await help()).stdout
 const COMMANDS = commandsOf(top)
-const HELP = new Map((await Promise.all(COMMANDS.map(async (c) => [c, (await help(c)).stdout] as const))))
+const HELP = new Map(await Promise.all(COMMANDS.map(async (c) => [c, (await help(c)).stdout] as const)))
 /** [command, subcommand, its help]: `flowgm plot KIND` takes the flags of the command KIND. */
-const SUBHELP = (await Promise.all(COMMANDS.flatMap((c) => subcommandsOf(c, HELP.get(c)!).map(async (sub) => [c, sub, (await help(c, sub)).stdout] as const))))
+const SUBHELP = await Promise.all(COMMANDS.flatMap((c) => subcommandsOf(c, HELP.get(c)!).map(async (sub) => [c, sub, (await help(c, sub)).stdout] as const)))
 await cli.close()
 
 // ---------------------------------------------------------------------------------------------
 // The doc, split into `## ` sections (headings inside fenced blocks do not count).
 
-interface Section { heading: string; body: string; slug: string; command?: string }
+interface Section {
+  heading: string
+  body: string
+  slug: string
+  command?: string
+}
 
 const DOC = readFileSync(DOC_PATH, 'utf8')
 
 /** GitHub's anchor of a heading. */
-const slug = (heading: string) => heading.toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').trim().replace(/\s/g, '-')
+const slug = (heading: string) =>
+  heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
+    .trim()
+    .replace(/\s/g, '-')
 
 function sections(doc: string): Section[] {
   const out: Section[] = []
@@ -185,7 +202,12 @@ function flagTableCells(body: string): string[] {
 /** The names a command section may refer to a shared section by. */
 function namesOf(s: Section): string[] {
   const plain = s.heading.replace(/`/g, '').toLowerCase().trim()
-  const tail = plain.includes(':') ? plain.slice(plain.lastIndexOf(':') + 1).trim().replace(/^the /, '') : plain
+  const tail = plain.includes(':')
+    ? plain
+        .slice(plain.lastIndexOf(':') + 1)
+        .trim()
+        .replace(/^the /, '')
+    : plain
   return [...new Set([plain, tail])].filter((n) => n.length > 0)
 }
 
@@ -227,7 +249,10 @@ describe(`${DOC_NAME} documents every command of flowgm --help (${COMMANDS.join(
       const { flags: documented, refs } = documentedBy(own!)
       const missing = flags.filter((f) => !documented.has(f))
       const where = `looked in the inline code of "## ${own!.heading}" and in the flag tables of the shared sections it refers to: ${refs.map((s) => `"## ${s.heading}"`).join(', ') || 'none'}`
-      expect(missing.map((f) => `flowgm ${command}: ${f} (in --help) is not documented in ${DOC_NAME}`), where).toEqual([])
+      expect(
+        missing.map((f) => `flowgm ${command}: ${f} (in --help) is not documented in ${DOC_NAME}`),
+        where,
+      ).toEqual([])
     })
 
     const keys = keysOf(descriptionOf(HELP.get(command)!))
@@ -249,7 +274,10 @@ describe(`${DOC_NAME} documents every command of flowgm --help (${COMMANDS.join(
       const owners = [sectionOf(command), sectionOf(sub)].filter((x): x is Section => x !== undefined)
       const documented = new Set(owners.flatMap((o) => [...documentedBy(o).flags]))
       const missing = flags.filter((f) => !documented.has(f))
-      expect(missing.map((f) => `flowgm ${command} ${sub}: ${f} (in --help) is not documented in ${DOC_NAME}`), `looked in ${owners.map((o) => `"## ${o.heading}"`).join(' and ')} and the shared sections they refer to`).toEqual([])
+      expect(
+        missing.map((f) => `flowgm ${command} ${sub}: ${f} (in --help) is not documented in ${DOC_NAME}`),
+        `looked in ${owners.map((o) => `"## ${o.heading}"`).join(' and ')} and the shared sections they refer to`,
+      ).toEqual([])
     })
   }
 

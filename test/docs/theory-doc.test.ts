@@ -28,28 +28,40 @@ const DEFINITION = /^([A-Za-z_]\w*)(')?\s*=\s*(.+)$/
 /** A line as the equation-file format reads it: comment removed, trimmed. */
 const significant = (raw: string): string => raw.replace(/#.*$/, '').trim()
 
-interface Definition { readonly file: string; readonly section: string; readonly line: string; readonly lineNo: number }
+interface Definition {
+  readonly file: string
+  readonly section: string
+  readonly line: string
+  readonly lineNo: number
+}
 
 /** Headers and definition lines of one equation file, each definition with its section header. */
 function readEquationFile(file: string): { headers: Set<string>; definitions: Definition[] } {
   const headers = new Set<string>()
   const definitions: Definition[] = []
   let section = ''
-  readFileSync(new URL(file, EQUATIONS), 'utf8').split('\n').forEach((raw, i) => {
-    const line = significant(raw)
-    if (line === '') return
-    if (HEADER.test(line)) {
-      section = line
-      headers.add(line)
-      return
-    }
-    if (!DEFINITION.test(line)) throw new Error(`equations/${file}:${i + 1}: neither a header nor a definition: ${line}`)
-    definitions.push({ file, section, line, lineNo: i + 1 })
-  })
+  readFileSync(new URL(file, EQUATIONS), 'utf8')
+    .split('\n')
+    .forEach((raw, i) => {
+      const line = significant(raw)
+      if (line === '') return
+      if (HEADER.test(line)) {
+        section = line
+        headers.add(line)
+        return
+      }
+      if (!DEFINITION.test(line)) throw new Error(`equations/${file}:${i + 1}: neither a header nor a definition: ${line}`)
+      definitions.push({ file, section, line, lineNo: i + 1 })
+    })
   return { headers, definitions }
 }
 
-interface QuotedLine { readonly file: string; readonly section: string; readonly line: string; readonly docLine: number }
+interface QuotedLine {
+  readonly file: string
+  readonly section: string
+  readonly line: string
+  readonly docLine: number
+}
 
 /** The non-comment lines of the doc's quotes of equation files, with the header above each. */
 function readQuotes(doc: string): QuotedLine[] {
@@ -83,7 +95,9 @@ function readQuotes(doc: string): QuotedLine[] {
   return out
 }
 
-const files = readdirSync(EQUATIONS).filter((f) => f.endsWith('.eq')).sort()
+const files = readdirSync(EQUATIONS)
+  .filter((f) => f.endsWith('.eq'))
+  .sort()
 const equations = new Map(files.map((f) => [f, readEquationFile(f)]))
 const quotes = readQuotes(readFileSync(DOC, 'utf8'))
 
@@ -94,19 +108,22 @@ describe('docs/theory.md quotes equations/ verbatim', () => {
   })
 
   it.each(files)('every definition line of %s is quoted under its section header', (file) => {
-    const missing = equations.get(file)!.definitions
-      .filter((d) => !quotes.some((q) => q.file === file && q.section === d.section && q.line === d.line))
+    const missing = equations
+      .get(file)!
+      .definitions.filter((d) => !quotes.some((q) => q.file === file && q.section === d.section && q.line === d.line))
       .map((d) => `equations/${file}:${d.lineNo} ${d.section} ${d.line}`)
     expect(missing, `not quoted in a \`# equations/${file}\` block of docs/theory.md`).toEqual([])
   })
 
   it('every quoted line is a line of the quoted file, in its own section', () => {
-    const stale = quotes.filter((q) => {
-      const eq = equations.get(q.file)
-      if (!eq) return true
-      if (HEADER.test(q.line)) return !eq.headers.has(q.line)
-      return !eq.definitions.some((d) => d.section === q.section && d.line === q.line)
-    }).map((q) => `docs/theory.md:${q.docLine} (${q.file} ${q.section || 'no section header'}) ${q.line}`)
+    const stale = quotes
+      .filter((q) => {
+        const eq = equations.get(q.file)
+        if (!eq) return true
+        if (HEADER.test(q.line)) return !eq.headers.has(q.line)
+        return !eq.definitions.some((d) => d.section === q.section && d.line === q.line)
+      })
+      .map((q) => `docs/theory.md:${q.docLine} (${q.file} ${q.section || 'no section header'}) ${q.line}`)
     expect(stale, 'quoted in docs/theory.md but not (or not in that section) in equations/').toEqual([])
   })
 })

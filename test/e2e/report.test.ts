@@ -5,6 +5,7 @@
 // written as NAME.svg with its data in NAME.csv; the flowgm version and at least one table shown.
 // No Chromium and no way to install it is a failure, not a skip. The same run's files and summary
 // are checked against values by hand (the report runs once for the suite: it takes seconds).
+import { createHash } from 'node:crypto'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -52,7 +53,9 @@ beforeAll(async () => {
   browser = await launchChromium(exe.value)
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
   const url = pathToFileURL(html).href
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console error: ${m.text()}`) })
+  page.on('console', (m) => {
+    if (m.type() === 'error') problems.push(`console error: ${m.text()}`)
+  })
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`))
   page.on('requestfailed', (q) => problems.push(`failed request: ${q.url()} (${q.failure()?.errorText ?? '?'})`))
   page.on('request', (q) => {
@@ -62,21 +65,25 @@ beforeAll(async () => {
   const response = await page.goto(url, { waitUntil: 'load' })
   if (response !== null && !response.ok()) problems.push(`report.html: status ${response.status()}`)
 
-  charts = await page.$$eval('figure.chart', (figures) => figures.map((f) => {
-    const svgs = f.querySelectorAll('svg')
-    const svg = svgs[0]
-    const box = svg?.getBoundingClientRect()
-    const vega = svg?.classList.contains('marks') === true
-    const shapes = svg === undefined ? [] : Array.from(svg.querySelectorAll<SVGGraphicsElement>(
-      vega ? '.role-mark :is(path, line, circle, rect, ellipse, polyline, polygon)' : 'path, line, circle, rect, ellipse, polyline, polygon'))
-    const marks = shapes.filter((el) => {
-      if (el.closest('.background, .foreground') !== null) return false
-      if (el.tagName.toLowerCase() === 'path' && (el.getAttribute('d') ?? '').trim() === '') return false
-      const b = el.getBBox()
-      return b.width > 0 || b.height > 0
-    })
-    return { id: f.id, svgs: svgs.length, width: box?.width ?? 0, height: box?.height ?? 0, marks: marks.length, vega }
-  }))
+  charts = await page.$$eval('figure.chart', (figures) =>
+    figures.map((f) => {
+      const svgs = f.querySelectorAll('svg')
+      const svg = svgs[0]
+      const box = svg?.getBoundingClientRect()
+      const vega = svg?.classList.contains('marks') === true
+      const shapes =
+        svg === undefined
+          ? []
+          : Array.from(svg.querySelectorAll<SVGGraphicsElement>(vega ? '.role-mark :is(path, line, circle, rect, ellipse, polyline, polygon)' : 'path, line, circle, rect, ellipse, polyline, polygon'))
+      const marks = shapes.filter((el) => {
+        if (el.closest('.background, .foreground') !== null) return false
+        if (el.tagName.toLowerCase() === 'path' && (el.getAttribute('d') ?? '').trim() === '') return false
+        const b = el.getBBox()
+        return b.width > 0 || b.height > 0
+      })
+      return { id: f.id, svgs: svgs.length, width: box?.width ?? 0, height: box?.height ?? 0, marks: marks.length, vega }
+    }),
+  )
 }, 20 * 60_000) // room for an apt-get install of Chromium and the report itself
 
 afterAll(async () => {
@@ -97,7 +104,7 @@ describe('flowgm report in headless Chromium', () => {
       if (c.id === '') bad.push('a figure.chart without an id')
       if (c.svgs !== 1) bad.push(`${name}: ${c.svgs} svg elements (want exactly 1)`)
       if (!(c.width > 50 && c.height > 50)) bad.push(`${name}: svg box ${c.width.toFixed(1)} x ${c.height.toFixed(1)} px (want both > 50)`)
-      if (c.marks === 0) bad.push(`${name}: no drawn marks (${c.vega ? 'no path with a non-empty d, line, circle or rect under vega\'s g.role-mark' : 'no shape with geometry'})`)
+      if (c.marks === 0) bad.push(`${name}: no drawn marks (${c.vega ? "no path with a non-empty d, line, circle or rect under vega's g.role-mark" : 'no shape with geometry'})`)
     }
     const ids = charts.map((c) => c.id)
     for (const id of new Set(ids)) if (ids.indexOf(id) !== ids.lastIndexOf(id)) bad.push(`chart "${id}": id used by more than one figure`)
@@ -111,7 +118,10 @@ describe('flowgm report in headless Chromium', () => {
     for (const { id } of charts) {
       for (const ext of ['svg', 'csv']) {
         const file = join(dir, `${id}.${ext}`)
-        if (!existsSync(file)) { bad.push(`chart "${id}": ${id}.${ext} is missing`); continue }
+        if (!existsSync(file)) {
+          bad.push(`chart "${id}": ${id}.${ext} is missing`)
+          continue
+        }
         const text = readFileSync(file, 'utf8')
         if (ext === 'svg' && !text.includes('<svg')) bad.push(`chart "${id}": ${id}.svg holds no <svg>`)
         if (ext === 'csv' && text.trim().split('\n').length < 2) bad.push(`chart "${id}": ${id}.csv has no data row`)
@@ -133,6 +143,20 @@ describe('flowgm report in headless Chromium', () => {
 })
 
 describe('flowgm report, its files and summary', () => {
+  it('writes, but for its page, the same bytes as before the library refactor (test/golden/report.sha256)', () => {
+    // The page carries its date and timings; the figures and tables are deterministic (seeded simulation).
+    const hashes = readdirSync(dir)
+      .filter((f) => f !== 'report.html')
+      .sort()
+      .map(
+        (f) =>
+          `${createHash('sha256')
+            .update(readFileSync(join(dir, f)))
+            .digest('hex')}  ${f}`,
+      )
+    expect(hashes.join('\n') + '\n').toBe(readFileSync(join(ROOT, 'test/golden/report.sha256'), 'utf8'))
+  })
+
   it('writes every figure (SVG and CSV), the rate constants (C = 2 sigma^2 by hand) and report.html; prints the summary', () => {
     const [d, r] = [dir, reportRun!]
     expect(r.code, show(r)).toBe(0)

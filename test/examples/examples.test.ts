@@ -2,7 +2,7 @@
 // never left untested): each runs as a child process on the build in dist/ (`npm run build`
 // first) with small settings into a temporary directory, must exit 0, print one `wrote FILE` line
 // per file it writes, write SVG charts with drawn marks and CSV tables of finite numbers, and
-// its numbers must agree with an independent expectation derived from THEORY.md (not taken from
+// its numbers must agree with an independent expectation derived from docs/theory.md (not taken from
 // src/; evaluated by the references of test/theory/by-hand.ts):
 //
 //  - DAE (section 3): K = n + λ − 1, Λ = λ(ω + σ²) + (n − 1)σ², D = α²K + β²Λ,
@@ -22,6 +22,7 @@
 //    (λ−1)h) (since Λ − σ²K = λω), so n·mse = nωλ²/(n+λ)² + (n²/(n+λ)²)(σ² + Λ/K)
 //    = 2σ² + (λω − 4λσ² + λ²ω)h + O(h²): C = 2σ² = 4.5 and C1 = −0.79 at σ = 1.5, λ = 0.1, ω = 1
 //    (docs/theory.md section 5 states the same); n·bo_mse = σ²/(1 + σ²h/ω): C_bo = σ², C_bo1 = −σ⁴/ω.
+import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -32,7 +33,9 @@ import { baselinesByHand, daeByHand, statsByHand, X, type Dec } from '../theory/
 import { beyondFiniteD } from '../cli/simulate-ref.js'
 
 const EXAMPLES = join(ROOT, 'examples')
-const SCRIPTS = readdirSync(EXAMPLES).filter((f) => f.endsWith('.mjs')).sort()
+const SCRIPTS = readdirSync(EXAMPLES)
+  .filter((f) => f.endsWith('.mjs'))
+  .sort()
 
 // ---------------------------------------------------------------------------------------------
 // Running a script: each distinct argv once (memoised), at most a few at a time.
@@ -43,7 +46,11 @@ const cache = new Map<string, Promise<Run>>()
 function example(script: string, ...flags: string[]): Promise<Run> {
   const args = [join('examples', script), ...flags]
   const key = JSON.stringify(args)
-  if (!cache.has(key)) cache.set(key, slot(() => spawnNode(args, 60_000)))
+  if (!cache.has(key))
+    cache.set(
+      key,
+      slot(() => spawnNode(args, 60_000)),
+    )
   return cache.get(key)!
 }
 
@@ -70,7 +77,10 @@ function parseCsv(text: string, file: string): Table {
   const [head, ...lines] = text.slice(0, -1).split('\n')
   const header = split(head)
   expect(header.length, `${file}: header ${head}`).toBeGreaterThan(0)
-  expect(header.every((h) => /^[A-Za-z_][\w]*$/.test(h)), `${file}: header ${head}`).toBe(true)
+  expect(
+    header.every((h) => /^[A-Za-z_][\w]*$/.test(h)),
+    `${file}: header ${head}`,
+  ).toBe(true)
   expect(lines.length, `${file}: rows`).toBeGreaterThan(0)
   const rows = lines.map((line) => {
     const cells = split(line)
@@ -100,13 +110,20 @@ function close(actual: number, expected: number, what: string, rel = 1e-11, abs 
 // ---------------------------------------------------------------------------------------------
 // Independent formulas (see the header comment).
 
-interface Params { n: number; sigma: number; lambda: number; omega: number }
+interface Params {
+  n: number
+  sigma: number
+  lambda: number
+  omega: number
+}
 type Sched = (t: number) => { a: number; b: number; da: number; db: number }
 const LINEAR: Sched = (t) => ({ a: 1 - t, b: t, da: -1, db: 1 })
 // α(1) = 0 and β(0) = 0 exactly, by the schedule's definition (cos(π/2) is 6e-17 in double).
 const TRIG: Sched = (t) => ({
-  a: t === 1 ? 0 : Math.cos((Math.PI * t) / 2), b: t === 0 ? 0 : Math.sin((Math.PI * t) / 2),
-  da: (-Math.PI / 2) * Math.sin((Math.PI * t) / 2), db: (Math.PI / 2) * Math.cos((Math.PI * t) / 2),
+  a: t === 1 ? 0 : Math.cos((Math.PI * t) / 2),
+  b: t === 0 ? 0 : Math.sin((Math.PI * t) / 2),
+  da: (-Math.PI / 2) * Math.sin((Math.PI * t) / 2),
+  db: (Math.PI / 2) * Math.cos((Math.PI * t) / 2),
 })
 
 const KL = ({ n, sigma: s, lambda: l, omega: w }: Params) => ({ K: n + l - 1, L: l * (w + s * s) + (n - 1) * s * s })
@@ -129,7 +146,10 @@ const atOne = (p: Params) => ({ ...flow(p, { a: 0, b: 1 }), ...numbers(baselines
 // Each example: its small settings and the values checked. A new example needs an entry here.
 
 type Files = Record<string, Table>
-interface Expectation { readonly flags: readonly string[]; readonly check: (files: Files) => void }
+interface Expectation {
+  readonly flags: readonly string[]
+  readonly check: (files: Files) => void
+}
 
 const rowsOf = (files: Files, name: string) => {
   expect(Object.keys(files), `${name} written`).toContain(name)
@@ -191,7 +211,7 @@ const EXPECTED: Record<string, Expectation> = {
         const want = atOne(p)
         for (const k of ['mse', 'cos', 'bo_mse', 'pca_mse']) close(num(r, k), want[k], `${k} at n = ${p.n}, σ = ${p.sigma}`)
       }
-      // n = 8, σ = 1.5: bo_mse = ωσ²/(nω + σ²) = 2.25/10.25 (THEORY.md section 5), typed out.
+      // n = 8, σ = 1.5: bo_mse = ωσ²/(nω + σ²) = 2.25/10.25 (docs/theory.md section 5), typed out.
       const row = rows.find((r) => r.n === '8' && r.sigma === '1.5')!
       close(num(row, 'bo_mse'), 2.25 / 10.25, 'bo_mse at n = 8')
     },
@@ -208,7 +228,14 @@ const EXPECTED: Record<string, Expectation> = {
         close(num(r, 'oracle_mse'), want.oracle_mse, `oracle_mse at t = ${r.t}`)
       }
       // At t = 1/2, α = β = 1/√2: the oracle's error is σ²/(1 + σ²) = 0.09/1.09.
-      close(num(rows.find((r) => r.t === '0.5')!, 'oracle_mse'), 0.09 / 1.09, 'oracle_mse at t = 0.5')
+      close(
+        num(
+          rows.find((r) => r.t === '0.5')!,
+          'oracle_mse',
+        ),
+        0.09 / 1.09,
+        'oracle_mse at t = 0.5',
+      )
     },
   },
   'rate-constant.mjs': {
@@ -252,19 +279,28 @@ describe('examples/*.mjs', () => {
   describe.each(SCRIPTS)('%s', (script) => {
     const outDir = () => join(tmp, script.replace(/\.mjs$/, ''))
 
-    it('runs with small settings, writes SVG charts and CSV tables, and its numbers agree with THEORY.md', async () => {
+    it('runs with small settings, writes SVG charts and CSV tables, and its numbers agree with docs/theory.md', async () => {
       const expected = EXPECTED[script]
       expect(expected, `examples/${script} has no entry in EXPECTED (test/examples/examples.test.ts): add its small settings and a checked value`).toBeDefined()
       const r = await example(script, ...expected.flags, '--out-dir', outDir())
       expect(r.code, show(r)).toBe(0)
       expect(r.stderr, show(r)).toBe('')
       // One `wrote FILE` line per file written, and nothing else written.
-      const wrote = r.stdout.split('\n').filter((l) => l.startsWith('wrote ')).map((l) => l.slice('wrote '.length))
+      const wrote = r.stdout
+        .split('\n')
+        .filter((l) => l.startsWith('wrote '))
+        .map((l) => l.slice('wrote '.length))
       const written = readdirSync(outDir()).sort()
       expect(wrote.map((f) => f.split(/[\\/]/).pop()).sort(), show(r)).toEqual(written)
       for (const f of wrote) expect(existsSync(f), `${f} (printed path)`).toBe(true)
-      expect(written.some((f) => f.endsWith('.svg')), show(r)).toBe(true)
-      expect(written.some((f) => f.endsWith('.csv')), show(r)).toBe(true)
+      expect(
+        written.some((f) => f.endsWith('.svg')),
+        show(r),
+      ).toBe(true)
+      expect(
+        written.some((f) => f.endsWith('.csv')),
+        show(r),
+      ).toBe(true)
       const tables: Files = {}
       for (const f of written) {
         const text = readFileSync(join(outDir(), f), 'utf8')
@@ -298,4 +334,76 @@ describe('examples/*.mjs', () => {
     expect(r.code, show(r)).toBe(2)
     expect(r.stderr.trimEnd(), show(r)).toBe('fig1-dae-weights.mjs: --points: must be an integer in [2, 10000000] (got 1)')
   })
+})
+
+// examples/library.ts, the worked example of docs/api.md: it type-checks under --strict as a
+// user's project would (module nodenext, 'flowgm' resolved through package.json's exports), and
+// what it prints agrees with the closed forms above (12 digits in double, 40 at high precision).
+describe('examples/library.ts', () => {
+  const out = join(EXAMPLES, 'out', `ts-${process.pid}`)
+  afterAll(() => rmSync(out, { recursive: true, force: true }))
+
+  it('compiles under tsc --strict and prints what the closed forms give', () => {
+    const tsc = spawnSync(
+      process.execPath,
+      [
+        join(ROOT, 'node_modules/typescript/bin/tsc'),
+        '--strict',
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--rootDir',
+        EXAMPLES,
+        '--outDir',
+        out,
+        join(EXAMPLES, 'library.ts'),
+      ],
+      { encoding: 'utf8' },
+    )
+    expect(tsc.stdout + tsc.stderr).toBe('')
+    const run = spawnSync(process.execPath, [join(out, 'library.js')], { encoding: 'utf8', cwd: ROOT, timeout: 60_000 })
+    expect(run.stderr).toBe('')
+    const lines = run.stdout.trimEnd().split('\n')
+    const p = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 }
+    const want = atOne(p)
+    const value = (pattern: RegExp) => {
+      const m = lines.map((l) => pattern.exec(l)).find((x) => x)
+      expect(m, `${pattern} in\n${run.stdout}`).toBeTruthy()
+      return m!
+    }
+    // 12 digits printed with toPrecision(12): within half a unit of the 12th digit.
+    const twelve = (x: string, ref: number, what: string) => close(Number(x), ref, what, 5e-12)
+    const first = value(/^mse\(1\) = (\S+), cos\(1\) = (\S+)$/)
+    twelve(first[1], want.mse, 'mse(1)')
+    twelve(first[2], want.cos, 'cos(1)')
+    twelve(value(/^c\(0\.5\) = (\S+)$/)[1], dae(p, { a: 0.5, b: 0.5 }).c, 'c(0.5)')
+    // 40 digits against the closed form at 130 (decimal.js): the printed value has exactly 40.
+    const precise = value(/^mse\(1\) = (0\.\d{40}) \((\d+) digits verified\)$/)
+    const ref = statsByHand(text(p), [new X(0), new X(1)], true).mse
+    expect(new X(precise[1]).minus(ref).abs().lte(ref.times('5e-40')), `${precise[1]} vs ${ref}`).toBe(true)
+    expect(Number(precise[2])).toBeGreaterThanOrEqual(40)
+    // C = 2 sigma^2 (header comment, "Rate").
+    expect(value(/^C = (.+) = (\S+)$/).slice(1)).toEqual(['2*sigma^2', '4.5'])
+    twelve(value(/^bo_mse = (\S+)$/)[1], want.bo_mse, 'bo_mse')
+    for (const n of [16, 64, 256]) {
+      const row = value(new RegExp(`^n = ${n}: n mse = (\\S+), n bo_mse = (\\S+)$`))
+      const at = atOne({ ...p, n })
+      close(Number(row[1]), n * at.mse, `n mse at n = ${n}`)
+      close(Number(row[2]), n * at.bo_mse, `n bo_mse at n = ${n}`)
+    }
+    expect(lines).toContain('simulated 20 steps')
+    // d = 500: the measured mse within 6/sqrt(d) of the theory's (as for fig2 above, a loose bound
+    // for a print of 3 digits), and the theory's own 3 digits.
+    const sim = value(/^simulated mse\(1\) = (\S+), theory (\S+)$/)
+    expect(Number(sim[2])).toBe(Number(want.mse.toPrecision(3)))
+    expect(Math.abs(Number(sim[1]) - want.mse)).toBeLessThanOrEqual(6 / Math.sqrt(500))
+    expect(lines.at(-1)).toBe('refused: n: must be an integer >= 2 (got 1)')
+    // docs/api.md shows this file and what it prints (the simulation is seeded: the same digits).
+    const doc = readFileSync(join(ROOT, 'docs/api.md'), 'utf8')
+    expect(doc).toContain('```ts\n' + readFileSync(join(EXAMPLES, 'library.ts'), 'utf8'))
+    expect(doc).toContain('```\n' + run.stdout + '```')
+  }, 120_000)
 })

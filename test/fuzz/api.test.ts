@@ -1,6 +1,6 @@
 // Property-based fuzzing of the library API (issue 7): random and adversarial arguments to
 // flowProblem, solve (dae, stats, statsGrid), statsHp/daeHp, rate, checkSpec/simulate and the
-// asymptotic baselines give either a clear error (InputError naming the option, or RangeError
+// asymptotic baselines give either a clear error (ParameterError naming the option, or RangeError
 // for a time outside [0, 1]: one line, no internal detail) or finite results.
 //
 // The calls run in the runner process of harness.ts (the built modules of dist/), so that a call
@@ -39,18 +39,24 @@ async function fuzz<T>(name: string, inputs: Arb<T>, runs: number, check: Check<
   let silent = 0
   const start = performance.now()
   // As in cli.test.ts: the run ends (without shrinking) after MAX_SILENT calls without answer.
-  await fc.check(fc.asyncProperty(inputs, async (x) => {
-    cases++
-    const problem = await check(x)
-    if (problem !== undefined) {
-      failing++
-      if (problem.startsWith('no answer')) silent++
-      // Numbers vary between cases of one defect.
-      const kind = problem.replace(/-?\d[\d.e+-]*/g, '#').replace(/: [[{].*$/, '').slice(0, 120)
-      if (!failures.has(kind)) failures.set(kind, `${show(x)}\n    -> ${problem}`)
-    }
-    return silent < MAX_SILENT
-  }), { seed: SEED, numRuns: runs, endOnFailure: true })
+  await fc.check(
+    fc.asyncProperty(inputs, async (x) => {
+      cases++
+      const problem = await check(x)
+      if (problem !== undefined) {
+        failing++
+        if (problem.startsWith('no answer')) silent++
+        // Numbers vary between cases of one defect.
+        const kind = problem
+          .replace(/-?\d[\d.e+-]*/g, '#')
+          .replace(/: [[{].*$/, '')
+          .slice(0, 120)
+        if (!failures.has(kind)) failures.set(kind, `${show(x)}\n    -> ${problem}`)
+      }
+      return silent < MAX_SILENT
+    }),
+    { seed: SEED, numRuns: runs, endOnFailure: true },
+  )
   console.log(`fuzz: api ${name}: ${cases} cases, ${failing} failing, ${((performance.now() - start) / 1000).toFixed(1)} s`)
   if (silent >= MAX_SILENT) failures.set('stopped', `stopped after ${cases} of ${runs} cases: ${silent} calls gave no answer`)
   else expect(cases).toBe(runs)
@@ -58,17 +64,24 @@ async function fuzz<T>(name: string, inputs: Arb<T>, runs: number, check: Check<
 }
 
 /** An input for messages (numbers that JSON cannot hold written out). */
-const show = (x: unknown): string => JSON.stringify(x, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : typeof v === 'string' && v.length > 60 ? `${v.slice(0, 20)}...(${v.length} chars)` : v))?.slice(0, 400) ?? String(x)
+const show = (x: unknown): string =>
+  JSON.stringify(x, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : typeof v === 'string' && v.length > 60 ? `${v.slice(0, 20)}...(${v.length} chars)` : v))?.slice(
+    0,
+    400,
+  ) ?? String(x)
 
 /** A call's reply (runner.mjs): its value, or its error. */
 type Captured = { value: unknown; error?: undefined } | { error: { name: string; message: string }; value?: undefined }
 /** The reply of the solve operation: each part captured, or the whole call's error. */
 type SolveReply = Record<'dae' | 'stats' | 'grid', Captured> | { error: { name: string; message: string } }
 /** An error a call may end with: its class and how its message starts. */
-interface Accepted { readonly name: string; readonly message: RegExp }
+interface Accepted {
+  readonly name: string
+  readonly message: RegExp
+}
 
-/** Errors of invalid options: InputError naming one of `flags`. */
-const inputError = (...flags: string[]): Accepted => ({ name: 'InputError', message: new RegExp(`^--(${flags.join('|')}): `) })
+/** Errors of invalid options: ParameterError naming one of `flags`. */
+const inputError = (...flags: string[]): Accepted => ({ name: 'ParameterError', message: new RegExp(`^(${flags.join('|')}): `) })
 /** A time outside [0, 1] (src/theory/solve.ts). */
 const timeError: Accepted = { name: 'RangeError', message: /^t must lie in \[0, 1\] \(got / }
 
@@ -109,10 +122,7 @@ function judged(reply: Captured | string, accepted: readonly Accepted[], valid =
 // --- Inputs -------------------------------------------------------------------------------
 
 /** Any double: NaN, infinities, -0, subnormals, huge. */
-const anyNumber: Arb<number> = fc.oneof(
-  fc.double(),
-  fc.constantFrom(NaN, Infinity, -Infinity, -0, 0, 5e-324, -5e-324, Number.MAX_VALUE, 2 ** 53 + 2, 1e300, -1, 2.5),
-)
+const anyNumber: Arb<number> = fc.oneof(fc.double(), fc.constantFrom(NaN, Infinity, -Infinity, -0, 0, 5e-324, -5e-324, Number.MAX_VALUE, 2 ** 53 + 2, 1e300, -1, 2.5))
 /** log-uniform in [lo, hi]. */
 const logUniform = (lo: number, hi: number): Arb<number> => fc.double({ min: Math.log10(lo), max: Math.log10(hi), noNaN: true }).map((e) => Math.min(hi, Math.max(lo, 10 ** e)))
 
@@ -129,29 +139,35 @@ const goodSchedule: Arb<ProblemOptions['schedule']> = fc.oneof(
 )
 
 /** Options for flowProblem: anything a caller might pass (exact texts valid or not). */
-const problemOptions: Arb<ProblemOptions> = fc.record({
-  n: fc.oneof(fc.integer({ min: -5, max: 1_000_000 }), anyNumber),
-  sigma: fc.oneof(logUniform(1e-3, 1e3), anyNumber),
-  lambda: fc.oneof(logUniform(1e-3, 1e3), fc.constant(0), anyNumber),
-  omega: fc.option(fc.oneof(logUniform(1e-3, 1e3), anyNumber), { nil: undefined }),
-  schedule: fc.option(schedule, { nil: undefined }),
-  skip: fc.option(fc.boolean(), { nil: undefined }),
-  highPrecision: fc.option(fc.boolean(), { nil: undefined }),
-  text: fc.option(fc.constantFrom('abc', '', '1e400', 'NaN', ' 1', 'own'), { nil: undefined }),
-}, { requiredKeys: ['n', 'sigma', 'lambda'] }).map(({ text, ...o }) => {
-  // An exact text for sigma: garbage, or the value's own decimal ('own').
-  return text === undefined ? o : { ...o, text: { sigma: text === 'own' ? String(o.sigma) : text } }
-})
+const problemOptions: Arb<ProblemOptions> = fc
+  .record(
+    {
+      n: fc.oneof(fc.integer({ min: -5, max: 1_000_000 }), anyNumber),
+      sigma: fc.oneof(logUniform(1e-3, 1e3), anyNumber),
+      lambda: fc.oneof(logUniform(1e-3, 1e3), fc.constant(0), anyNumber),
+      omega: fc.option(fc.oneof(logUniform(1e-3, 1e3), anyNumber), { nil: undefined }),
+      schedule: fc.option(schedule, { nil: undefined }),
+      skip: fc.option(fc.boolean(), { nil: undefined }),
+      highPrecision: fc.option(fc.boolean(), { nil: undefined }),
+      text: fc.option(fc.constantFrom('abc', '', '1e400', 'NaN', ' 1', 'own'), { nil: undefined }),
+    },
+    { requiredKeys: ['n', 'sigma', 'lambda'] },
+  )
+  .map(({ text, ...o }) => {
+    // An exact text for sigma: garbage, or the value's own decimal ('own').
+    return text === undefined ? o : { ...o, text: { sigma: text === 'own' ? String(o.sigma) : text } }
+  })
 
 /** Valid problem options, parameters in [1e-3, 1e3]; `wide`: over the supported range (src/theory/problem.ts). */
-const goodOptions = (wide = false): Arb<ProblemOptions> => fc.record({
-  n: fc.oneof(fc.integer({ min: 2, max: 1000 }), fc.integer({ min: 2, max: 1e9 }), fc.constant(Number.MAX_SAFE_INTEGER)),
-  sigma: wide ? logUniform(1e-30, 1e30) : logUniform(1e-3, 1e3),
-  lambda: fc.oneof(fc.constant(0), wide ? logUniform(1e-30, 1e30) : logUniform(1e-3, 1e3)),
-  omega: wide ? logUniform(1e-30, 1e30) : logUniform(1e-3, 1e3),
-  schedule: goodSchedule,
-  skip: fc.boolean(),
-})
+const goodOptions = (wide = false): Arb<ProblemOptions> =>
+  fc.record({
+    n: fc.oneof(fc.integer({ min: 2, max: 1000 }), fc.integer({ min: 2, max: 1e9 }), fc.constant(Number.MAX_SAFE_INTEGER)),
+    sigma: wide ? logUniform(1e-30, 1e30) : logUniform(1e-3, 1e3),
+    lambda: fc.oneof(fc.constant(0), wide ? logUniform(1e-30, 1e30) : logUniform(1e-3, 1e3)),
+    omega: wide ? logUniform(1e-30, 1e30) : logUniform(1e-3, 1e3),
+    schedule: goodSchedule,
+    skip: fc.boolean(),
+  })
 
 /** Times: in [0, 1], its edges, or anything. */
 const time: Arb<number> = fc.oneof(
@@ -163,63 +179,108 @@ const inUnit = (t: number) => t >= 0 && t <= 1
 
 // --- Properties ---------------------------------------------------------------------------
 
-interface ProblemSummary { n: number; sigma: number; lambda: number; omega: number; text: Record<string, string>; at: number[] }
+interface ProblemSummary {
+  n: number
+  sigma: number
+  lambda: number
+  omega: number
+  text: Record<string, string>
+  at: number[]
+}
 
 describe('fuzz: library API', () => {
-  it('flowProblem: 400 option sets give a valid problem or an InputError naming the option', () => fuzz('flowProblem', problemOptions, 400, async (o) => {
-    const reply = await runner.call<Captured>('problem', o)
-    const problem = judged(reply, [inputError('n', 'sigma', 'lambda', 'omega', 'schedule', 'alpha', 'beta')])
-    if (problem !== undefined || typeof reply === 'string' || reply.error) return problem
-    const p = reply.value as ProblemSummary
-    if (!(Number.isInteger(p.n) && p.n >= 2)) return `accepted n = ${p.n}`
-    if (!(p.sigma > 0)) return `accepted sigma = ${p.sigma}`
-    if (!(p.lambda >= 0)) return `accepted lambda = ${p.lambda}`
-    if (!(p.omega > 0)) return `accepted omega = ${p.omega}`
-    for (const [k, t] of Object.entries(p.text)) if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(t)) return `accepted exact text ${k} = '${t}'`
-    return undefined
-  }), LIMIT)
+  it(
+    'flowProblem: 400 option sets give a valid problem or a ParameterError naming the option',
+    () =>
+      fuzz('flowProblem', problemOptions, 400, async (o) => {
+        const reply = await runner.call<Captured>('problem', o)
+        const problem = judged(reply, [inputError('n', 'sigma', 'lambda', 'omega', 'schedule', 'alpha', 'beta')])
+        if (problem !== undefined || typeof reply === 'string' || reply.error) return problem
+        const p = reply.value as ProblemSummary
+        if (!(Number.isInteger(p.n) && p.n >= 2)) return `accepted n = ${p.n}`
+        if (!(p.sigma > 0)) return `accepted sigma = ${p.sigma}`
+        if (!(p.lambda >= 0)) return `accepted lambda = ${p.lambda}`
+        if (!(p.omega > 0)) return `accepted omega = ${p.omega}`
+        for (const [k, t] of Object.entries(p.text)) if (!/^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(t)) return `accepted exact text ${k} = '${t}'`
+        return undefined
+      }),
+    LIMIT,
+  )
 
-  it('solve: 100 problems x times: finite dae, stats and statsGrid rows, or a RangeError for t outside [0, 1]', () => fuzz('solve', fc.tuple(goodOptions(), fc.array(time, { minLength: 1, maxLength: 3 })), 100, async ([o, ts]) => {
-    const reply = await runner.call<SolveReply>('solve', o, ts)
-    if (typeof reply === 'string' || 'error' in reply) return judged(reply, [])
-    const valid = ts.every(inUnit)
-    for (const part of ['dae', 'stats', 'grid'] as const) {
-      const problem = judged(reply[part], valid ? [] : [timeError], valid)
-      if (problem !== undefined) return `${part}: ${problem}`
-    }
-    return undefined
-  }), LIMIT)
+  it(
+    'solve: 100 problems x times: finite dae, stats and statsGrid rows, or a RangeError for t outside [0, 1]',
+    () =>
+      fuzz('solve', fc.tuple(goodOptions(), fc.array(time, { minLength: 1, maxLength: 3 })), 100, async ([o, ts]) => {
+        const reply = await runner.call<SolveReply>('solve', o, ts)
+        if (typeof reply === 'string' || 'error' in reply) return judged(reply, [])
+        const valid = ts.every(inUnit)
+        for (const part of ['dae', 'stats', 'grid'] as const) {
+          const problem = judged(reply[part], valid ? [] : [timeError], valid)
+          if (problem !== undefined) return `${part}: ${problem}`
+        }
+        return undefined
+      }),
+    LIMIT,
+  )
 
-  it('solve, parameters over the supported range 1e-30 ... 1e30: 40 problems give finite rows at t = 0, 0.5, 1 (or a refusal naming --sigma)', () => fuzz('solve (wide)', goodOptions(true), 40, async (o) => {
-    const reply = await runner.call<SolveReply>('solve', o, [0, 0.5, 1])
-    // The integrator's documented refusal (sigma <= 1e-8 at lambda = 0) names --sigma.
-    if (typeof reply === 'string' || 'error' in reply) return judged(reply, [inputError('sigma')])
-    for (const part of ['dae', 'grid'] as const) {
-      const problem = judged(reply[part], [])
-      if (problem !== undefined) return `${part}: ${problem}`
-    }
-    return undefined
-  }), LIMIT)
+  it(
+    'solve, parameters over the supported range 1e-30 ... 1e30: 40 problems give finite rows at t = 0, 0.5, 1 (or a refusal naming sigma)',
+    () =>
+      fuzz('solve (wide)', goodOptions(true), 40, async (o) => {
+        const reply = await runner.call<SolveReply>('solve', o, [0, 0.5, 1])
+        // The integrator's documented refusal (sigma <= 1e-8 at lambda = 0) names sigma.
+        if (typeof reply === 'string' || 'error' in reply) return judged(reply, [inputError('sigma')])
+        for (const part of ['dae', 'grid'] as const) {
+          const problem = judged(reply[part], [])
+          if (problem !== undefined) return `${part}: ${problem}`
+        }
+        return undefined
+      }),
+    LIMIT,
+  )
 
-  it('statsHp, daeHp: 30 calls with times as text and digits: finite decimals, or a clear error', () => fuzz('hp', fc.record({
-    o: goodOptions().map((o) => ({ ...o, schedule: 'linear' })),
-    ts: fc.array(fc.oneof({ weight: 3, arbitrary: fc.constantFrom('0', '1', '0.5', '0.25', '1e-3') }, { weight: 1, arbitrary: fc.constantFrom('2', '-1', 'abc', '', 'NaN', '1e-400', '1.0000000001') }), { minLength: 1, maxLength: 2 }),
-    digits: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 12 }) }, { weight: 1, arbitrary: fc.constantFrom(0, -1, 2.5, NaN, 1001) }),
-    which: fc.constantFrom('stats', 'dae'),
-  }), 30, async ({ o, ts, digits, which }) => {
-    const valid = Number.isInteger(digits) && digits >= 1 && digits <= 1000 && ts.every((t) => /^[\d.e-]+$/.test(t) && inUnit(Number(t)))
-    const accepted = valid ? [] : [inputError('digits', 't'), { name: 'RangeError', message: /^(t|digits) / }]
-    return judged(await runner.call<Captured>('hp', o, ts, digits, which), accepted, valid)
-  }), LIMIT)
+  it(
+    'statsHp, daeHp: 30 calls with times as text and digits: finite decimals, or a clear error',
+    () =>
+      fuzz(
+        'hp',
+        fc.record({
+          o: goodOptions().map((o) => ({ ...o, schedule: 'linear' })),
+          ts: fc.array(
+            fc.oneof({ weight: 3, arbitrary: fc.constantFrom('0', '1', '0.5', '0.25', '1e-3') }, { weight: 1, arbitrary: fc.constantFrom('2', '-1', 'abc', '', 'NaN', '1e-400', '1.0000000001') }),
+            { minLength: 1, maxLength: 2 },
+          ),
+          digits: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 1, max: 12 }) }, { weight: 1, arbitrary: fc.constantFrom(0, -1, 2.5, NaN, 1001) }),
+          which: fc.constantFrom('stats', 'dae'),
+        }),
+        30,
+        async ({ o, ts, digits, which }) => {
+          const valid = Number.isInteger(digits) && digits >= 1 && digits <= 1000 && ts.every((t) => /^[\d.e-]+$/.test(t) && inUnit(Number(t)))
+          const accepted = valid ? [] : [inputError('digits', 't'), { name: 'RangeError', message: /^(t|digits) / }]
+          return judged(await runner.call<Captured>('hp', o, ts, digits, which), accepted, valid)
+        },
+      ),
+    LIMIT,
+  )
 
-  it('rate: 30 calls (no skip connection: fast) give finite constants, or an InputError naming digits or n-max', () => fuzz('rate', fc.record({
-    o: goodOptions().map((o) => ({ ...o, skip: false, n: 8 })),
-    digits: fc.oneof({ weight: 2, arbitrary: fc.integer({ min: 1, max: 4 }) }, { weight: 1, arbitrary: fc.constantFrom(0, -1, 2.5, NaN, Infinity, 1001, 1e9) }),
-    nMax: fc.oneof({ weight: 2, arbitrary: fc.constantFrom(1e3, 1e4) }, { weight: 1, arbitrary: fc.constantFrom(0, NaN, 5, 1e2, 2e3, 1e31, Infinity, -1e3, 1001) }),
-  }), 30, async ({ o, digits, nMax }) => {
-    const valid = Number.isInteger(digits) && digits >= 1 && digits <= 1000 && (nMax === 1e3 || nMax === 1e4)
-    return judged(await runner.call<Captured>('rate', o, digits, nMax), valid ? [] : [inputError('digits', 'n-max')], valid)
-  }), LIMIT)
+  it(
+    'rate: 30 calls (no skip connection: fast) give finite constants, or a ParameterError naming digits or n-max',
+    () =>
+      fuzz(
+        'rate',
+        fc.record({
+          o: goodOptions().map((o) => ({ ...o, skip: false, n: 8 })),
+          digits: fc.oneof({ weight: 2, arbitrary: fc.integer({ min: 1, max: 4 }) }, { weight: 1, arbitrary: fc.constantFrom(0, -1, 2.5, NaN, Infinity, 1001, 1e9) }),
+          nMax: fc.oneof({ weight: 2, arbitrary: fc.constantFrom(1e3, 1e4) }, { weight: 1, arbitrary: fc.constantFrom(0, NaN, 5, 1e2, 2e3, 1e31, Infinity, -1e3, 1001) }),
+        }),
+        30,
+        async ({ o, digits, nMax }) => {
+          const valid = Number.isInteger(digits) && digits >= 1 && digits <= 1000 && (nMax === 1e3 || nMax === 1e4)
+          return judged(await runner.call<Captured>('rate', o, digits, nMax), valid ? [] : [inputError('digits', 'n-max')], valid)
+        },
+      ),
+    LIMIT,
+  )
 
   /** Sizes: small valid ones (a run takes milliseconds) or anything. */
   const size = (lo: number, hi: number) => fc.oneof({ weight: 3, arbitrary: fc.integer({ min: lo, max: hi }) }, { weight: 1, arbitrary: anyNumber })
@@ -236,24 +297,39 @@ describe('fuzz: library API', () => {
     scheme: fc.constantFrom<SimulationSpec['scheme'] | 'rk4'>('euler', 'heun', 'rk4'),
     engine: fc.constantFrom<SimulationSpec['engine'] | 'gpu'>('js', 'js', 'gpu'),
   })
-  it('checkSpec, simulate: 60 specs are refused with an InputError naming the field, or simulate to a finite document', () => fuzz('simulate', spec, 60, async (s) => {
-    const reply = await runner.call<{ checked: Captured; run?: Captured }>('simulate', s)
-    if (typeof reply === 'string') return reply
-    if (reply.checked.error) return unclear(reply.checked.error, [inputError('d', 'particles', 'steps', 'epochs', 'rho', 'lr', 'seed', 'trainer', 'scheme', 'engine')])
-    // Passed: only the generator's small valid sizes may (anything larger is a checkSpec gap).
-    if (s.d > 40 || s.particles > 10 || s.steps > 5 || s.epochs > 5) return `checkSpec accepted d = ${s.d}, particles = ${s.particles}, steps = ${s.steps}, epochs = ${s.epochs}`
-    return judged(reply.run!, [])
-  }), LIMIT)
+  it(
+    'checkSpec, simulate: 60 specs are refused with a ParameterError naming the field, or simulate to a finite document',
+    () =>
+      fuzz('simulate', spec, 60, async (s) => {
+        const reply = await runner.call<{ checked: Captured; run?: Captured }>('simulate', s)
+        if (typeof reply === 'string') return reply
+        if (reply.checked.error) return unclear(reply.checked.error, [inputError('d', 'particles', 'steps', 'epochs', 'rho', 'lr', 'seed', 'trainer', 'scheme', 'engine')])
+        // Passed: only the generator's small valid sizes may (anything larger is a checkSpec gap).
+        if (s.d > 40 || s.particles > 10 || s.steps > 5 || s.epochs > 5) return `checkSpec accepted d = ${s.d}, particles = ${s.particles}, steps = ${s.steps}, epochs = ${s.epochs}`
+        return judged(reply.run!, [])
+      }),
+    LIMIT,
+  )
 
-  it('asymptotic baselines: 200 parameter sets give finite values or a clear error', () => fuzz('baselines', fc.record({
-    n: fc.oneof(fc.integer({ min: 2, max: 1e9 }), anyNumber),
-    sigma: fc.oneof(logUniform(1e-30, 1e30), anyNumber),
-    omega: fc.oneof(logUniform(1e-30, 1e30), anyNumber),
-    hp: fc.boolean(),
-  }), 200, async ({ n, sigma, omega, hp }) => {
-    // The domain flowProblem admits: n an integer >= 2 (at most 2^53 - 1 in double precision), sigma and omega in [1e-30, 1e30].
-    const inRange = (x: number) => x >= 1e-30 && x <= 1e30
-    const valid = Number.isInteger(n) && n >= 2 && (hp || n <= Number.MAX_SAFE_INTEGER) && inRange(sigma) && inRange(omega)
-    return judged(await runner.call<Captured>('baselines', n, sigma, omega, hp), valid ? [] : [inputError('n', 'sigma', 'omega')], valid)
-  }), LIMIT)
+  it(
+    'asymptotic baselines: 200 parameter sets give finite values or a clear error',
+    () =>
+      fuzz(
+        'baselines',
+        fc.record({
+          n: fc.oneof(fc.integer({ min: 2, max: 1e9 }), anyNumber),
+          sigma: fc.oneof(logUniform(1e-30, 1e30), anyNumber),
+          omega: fc.oneof(logUniform(1e-30, 1e30), anyNumber),
+          hp: fc.boolean(),
+        }),
+        200,
+        async ({ n, sigma, omega, hp }) => {
+          // The domain flowProblem admits: n an integer >= 2 (at most 2^53 - 1 in double precision), sigma and omega in [1e-30, 1e30].
+          const inRange = (x: number) => x >= 1e-30 && x <= 1e30
+          const valid = Number.isInteger(n) && n >= 2 && (hp || n <= Number.MAX_SAFE_INTEGER) && inRange(sigma) && inRange(omega)
+          return judged(await runner.call<Captured>('baselines', n, sigma, omega, hp), valid ? [] : [inputError('n', 'sigma', 'omega')], valid)
+        },
+      ),
+    LIMIT,
+  )
 })

@@ -4,7 +4,8 @@
 // from argv, with the fixed caps for commands it does not estimate (dae, stats, rate, merge, ...)
 // and as a ceiling. A case beyond its budget shows an estimate that is wrong, or work the
 // estimate does not know about.
-import { SIMULATE_DEFAULTS, simulationEstimate, type SimulationSpec } from '../../src/cli/simulate.js'
+import { simulationEstimate } from '../../src/cli/simulate.js'
+import { SIMULATE_DEFAULTS, type SimulationSpec } from '../../src/simulate/simulate.js'
 import { sweepEstimate, specFrom } from '../../src/cli/sweep.js'
 import { DEFAULTS } from '../../src/cli/common.js'
 import { readShard } from '../../src/sweep/grid.js'
@@ -59,7 +60,7 @@ export function estimateOf(argv: readonly string[]): Cost | undefined {
       return sweepEstimate(specFrom(command as 'curves', args), readShard(args.shard), formatOf(argv) as TableFormat)
     }
     if (!plot && (command === 'stats' || command === 'dae') && args.digits !== undefined) {
-      const schedule = args.alpha !== undefined && args.beta !== undefined ? { alpha: args.alpha, beta: args.beta } : args.schedule ?? DEFAULTS.schedule
+      const schedule = args.alpha !== undefined && args.beta !== undefined ? { alpha: args.alpha, beta: args.beta } : (args.schedule ?? DEFAULTS.schedule)
       const times = args.t === undefined ? 1 : args.t.split(',').length
       return hpCost({ command, digits: Number(args.digits), n: Number(args.n ?? DEFAULTS.n), transcendental: transcendentalSchedule(schedule), times })
     }
@@ -67,8 +68,13 @@ export function estimateOf(argv: readonly string[]): Cost | undefined {
       const D = SIMULATE_DEFAULTS
       const int = (v: string | undefined, fallback: number) => (v === undefined ? fallback : Number(v))
       const spec = {
-        d: int(args.d, D.d), particles: int(args.particles, D.particles), steps: int(args.steps, D.steps), epochs: int(args.epochs, D.epochs),
-        trainer: args.trainer ?? D.trainer, engine: 'js', problem: { n: int(args.n, DEFAULTS.n) },
+        d: int(args.d, D.d),
+        particles: int(args.particles, D.particles),
+        steps: int(args.steps, D.steps),
+        epochs: int(args.epochs, D.epochs),
+        trainer: args.trainer ?? D.trainer,
+        engine: 'js',
+        problem: { n: int(args.n, DEFAULTS.n) },
       } as unknown as SimulationSpec
       return simulationEstimate(spec)
     }

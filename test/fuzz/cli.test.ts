@@ -26,7 +26,10 @@ const runner = new Runner()
 beforeAll(requireBuild)
 afterAll(() => runner.close())
 
-interface Failure { readonly argv: readonly string[]; readonly problems: readonly string[] }
+interface Failure {
+  readonly argv: readonly string[]
+  readonly problems: readonly string[]
+}
 
 /**
  * Defects of today's code that the checks find, with their class in issue 15. A problem that
@@ -36,7 +39,10 @@ interface Failure { readonly argv: readonly string[]; readonly problems: readonl
 const KNOWN: ReadonlyArray<{ readonly issue: string; readonly problem: RegExp; readonly command?: string }> = []
 
 const knownOf = (argv: readonly string[], problem: string) => KNOWN.find((k) => k.problem.test(problem) && (k.command === undefined || k.command === argv[0]))
-const isKnown = (argv: readonly string[]) => (problem: string): boolean => knownOf(argv, problem) !== undefined
+const isKnown =
+  (argv: readonly string[]) =>
+  (problem: string): boolean =>
+    knownOf(argv, problem) !== undefined
 
 /** Run `runs` command lines of `lines` (fixed seed), check each, fail listing every problem. */
 async function fuzz(name: string, lines: fc.Arbitrary<string[]>, runs: number): Promise<void> {
@@ -49,18 +55,21 @@ async function fuzz(name: string, lines: fc.Arbitrary<string[]>, runs: number): 
   const start = performance.now()
   // The property holds unless cases stop answering: each costs the runner's time limit, so the
   // run ends (without shrinking) after MAX_SILENT of them.
-  await fc.check(fc.asyncProperty(lines, async (argv) => {
-    const o = await runner.run(argv)
-    cases++
-    if (o.code === -2) silent++
-    if (!slowest || o.ms > slowest.ms) slowest = o
-    if (o.code === 0) succeeded++
-    const all = violations(o)
-    for (const p of all.filter(isKnown(argv))) known.add(knownOf(argv, p)!.issue)
-    const problems = all.filter((p) => !isKnown(argv)(p))
-    if (problems.length) failures.push({ argv, problems })
-    return silent < MAX_SILENT
-  }), { seed: SEED, numRuns: runs, endOnFailure: true })
+  await fc.check(
+    fc.asyncProperty(lines, async (argv) => {
+      const o = await runner.run(argv)
+      cases++
+      if (o.code === -2) silent++
+      if (!slowest || o.ms > slowest.ms) slowest = o
+      if (o.code === 0) succeeded++
+      const all = violations(o)
+      for (const p of all.filter(isKnown(argv))) known.add(knownOf(argv, p)!.issue)
+      const problems = all.filter((p) => !isKnown(argv)(p))
+      if (problems.length) failures.push({ argv, problems })
+      return silent < MAX_SILENT
+    }),
+    { seed: SEED, numRuns: runs, endOnFailure: true },
+  )
   const seconds = ((performance.now() - start) / 1000).toFixed(1)
   for (const issue of known) console.log(`fuzz: ${name}: known defect: ${issue}`)
   console.log(`fuzz: ${name}: ${cases} cases (${succeeded} exit 0), ${failures.length} failing, ${seconds} s (slowest ${slowest!.ms.toFixed(0)} ms: flowgm ${showArgv(slowest!.argv)})`)
@@ -115,16 +124,20 @@ describe('fuzz: the grid commands', () => {
     expect(readFileSync(join(fixtures, 'b.jsonl'), 'utf8')).toMatch(/^\{"flowgm"/)
   }, LIMIT)
 
-  it('merge of the two shards, in every format: exit 0 and a plausible table', async () => {
-    const failures: Failure[] = []
-    for (const format of ['table', 'csv', 'json', 'jsonl', 'markdown', 'latex']) {
-      const argv = ['merge', files[0], files[1], '--format', format]
-      const o = await runner.run(argv)
-      const problems = o.code === 0 ? violations(o) : [`exit ${o.code}: ${o.stderr.trim()}`]
-      if (problems.length) failures.push({ argv, problems })
-    }
-    if (failures.length) expect.fail(`fuzz: merge: ${report(failures)}`)
-  }, LIMIT)
+  it(
+    'merge of the two shards, in every format: exit 0 and a plausible table',
+    async () => {
+      const failures: Failure[] = []
+      for (const format of ['table', 'csv', 'json', 'jsonl', 'markdown', 'latex']) {
+        const argv = ['merge', files[0], files[1], '--format', format]
+        const o = await runner.run(argv)
+        const problems = o.code === 0 ? violations(o) : [`exit ${o.code}: ${o.stderr.trim()}`]
+        if (problems.length) failures.push({ argv, problems })
+      }
+      if (failures.length) expect.fail(`fuzz: merge: ${report(failures)}`)
+    },
+    LIMIT,
+  )
   it(`curves: ${RUNS.curves} command lines`, () => fuzz('curves', V.curvesLine, RUNS.curves), LIMIT)
   it(`compare: ${RUNS.compare} command lines`, () => fuzz('compare', V.compareLine, RUNS.compare), LIMIT)
   it(`dae-compare: ${RUNS['dae-compare']} command lines`, () => fuzz('dae-compare', V.daeCompareLine, RUNS['dae-compare']), LIMIT)
@@ -164,15 +177,19 @@ const EXTREMES: readonly string[][] = [
 ]
 
 describe('fuzz: valid extremes', () => {
-  it(`${EXTREMES.length} command lines at the ends of the parameter domains`, async () => {
-    const failures: Failure[] = []
-    for (const argv of EXTREMES) {
-      const problems = violations(await runner.run(argv)).filter((p) => !isKnown(argv)(p))
-      if (problems.length) failures.push({ argv, problems })
-    }
-    console.log(`fuzz: extremes: ${EXTREMES.length} cases, ${failures.length} failing`)
-    if (failures.length) expect.fail(`fuzz: extremes: ${report(failures, 100)}`)
-  }, LIMIT)
+  it(
+    `${EXTREMES.length} command lines at the ends of the parameter domains`,
+    async () => {
+      const failures: Failure[] = []
+      for (const argv of EXTREMES) {
+        const problems = violations(await runner.run(argv)).filter((p) => !isKnown(argv)(p))
+        if (problems.length) failures.push({ argv, problems })
+      }
+      console.log(`fuzz: extremes: ${EXTREMES.length} cases, ${failures.length} failing`)
+      if (failures.length) expect.fail(`fuzz: extremes: ${report(failures, 100)}`)
+    },
+    LIMIT,
+  )
 })
 
 describe('fuzz: real processes', () => {
@@ -197,14 +214,18 @@ describe('fuzz: real processes', () => {
   // M^2 (omega + sigma^2/n) + n Q_xi^2 = 1.5625, norm = 1.5625 + P^2, cos = M omega/sqrt(omega 1.5625)
   // = 0.8; short decimals, which the 12 printed digits give exactly.
   const LAMBDA_ZERO = { t: 1, M: 1, Q_xi: -0.1875, P: 1.5, norm: 3.8125, cos: 0.8, mse: 0.5625, var: 2.25 }
-  it(`${cases.length} command lines in real processes: the exit code, one stderr line, no stack trace`, async () => {
-    const runs = await Promise.all(cases.map(([argv]) => slot(() => spawnCli(argv))))
-    runs.forEach((r, i) => {
-      expect(r.code, show(r)).toBe(cases[i][1])
-      expect(r.stderr, show(r)).not.toMatch(/\n\s+at /)
-      if (r.code === 2) expect(r.stderr, show(r)).toMatch(/^flowgm: [^\n]+\n$/)
-      else expect(JSON.parse(r.stdout), show(r)).toMatchObject(LAMBDA_ZERO)
-    })
-    console.log(`fuzz: real processes: ${runs.length} cases`)
-  }, LIMIT)
+  it(
+    `${cases.length} command lines in real processes: the exit code, one stderr line, no stack trace`,
+    async () => {
+      const runs = await Promise.all(cases.map(([argv]) => slot(() => spawnCli(argv))))
+      runs.forEach((r, i) => {
+        expect(r.code, show(r)).toBe(cases[i][1])
+        expect(r.stderr, show(r)).not.toMatch(/\n\s+at /)
+        if (r.code === 2) expect(r.stderr, show(r)).toMatch(/^flowgm: [^\n]+\n$/)
+        else expect(JSON.parse(r.stdout), show(r)).toMatchObject(LAMBDA_ZERO)
+      })
+      console.log(`fuzz: real processes: ${runs.length} cases`)
+    },
+    LIMIT,
+  )
 })

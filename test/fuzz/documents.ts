@@ -28,7 +28,11 @@ const CLOSED_FORM_KEYS = ['variant', 'schedule', 'definitions', 'flow', 'dae', '
 
 const SIM_PARAMS = ['d', 'n', 'sigma', 'lambda', 'omega', 'rho', 'particles', 'steps', 'scheme', 'trainer', 'lr', 'epochs', 'schedule', 'alpha', 'beta', 'skip', 'seed', 'engine', 'version']
 const SIM_FINAL = ['M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var']
-const SIM_FINAL_KEYS = { measured: [...SIM_FINAL, 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos', 'label_agreement'], theory: [...SIM_FINAL, 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos'], theory_discrete: SIM_FINAL } as const
+const SIM_FINAL_KEYS = {
+  measured: [...SIM_FINAL, 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos', 'label_agreement'],
+  theory: [...SIM_FINAL, 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos'],
+  theory_discrete: SIM_FINAL,
+} as const
 const SIM_STEP = ['t', 'M', 'Q_xi', 'P', 'norm', 'cos_sample', 'c', 'm', 'q_xi', 'w_norm2', 'self_consistent', 'grad_norm', 'exact_distance']
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
@@ -50,10 +54,14 @@ export function parseTable(lines: readonly string[]): { keys: string[]; rows: Ro
   const [head, ...body] = lines
   const ends = [...head.matchAll(/\S+/g)].map((m) => m.index! + m[0].length)
   const keys = head.trim().split(/\s+/)
-  const rows = body.map((line) => Object.fromEntries(keys.map((k, j) => {
-    const cell = line.slice(j === 0 ? 0 : ends[j - 1], j === keys.length - 1 ? undefined : ends[j]).trim()
-    return [k, cell === '' ? null : cell]
-  })))
+  const rows = body.map((line) =>
+    Object.fromEntries(
+      keys.map((k, j) => {
+        const cell = line.slice(j === 0 ? 0 : ends[j - 1], j === keys.length - 1 ? undefined : ends[j]).trim()
+        return [k, cell === '' ? null : cell]
+      }),
+    ),
+  )
   return { keys, rows }
 }
 
@@ -63,7 +71,12 @@ const parseCsv = (lines: readonly string[]): { keys: string[]; rows: Row[] } => 
 }
 
 const parseMarkdown = (lines: readonly string[]): { keys: string[]; rows: Row[] } => {
-  const cells = (l: string) => l.trim().replace(/^\||\|$/g, '').split('|').map((c) => c.trim())
+  const cells = (l: string) =>
+    l
+      .trim()
+      .replace(/^\||\|$/g, '')
+      .split('|')
+      .map((c) => c.trim())
   const keys = cells(lines[0])
   return { keys, rows: lines.slice(2).map((l) => Object.fromEntries(cells(l).map((c, j) => [keys[j] ?? `#${j}`, c]))) }
 }
@@ -71,7 +84,20 @@ const parseMarkdown = (lines: readonly string[]): { keys: string[]; rows: Row[] 
 /** The cells of a latex tabular's body, `$4.392 \times 10^{-4}$` read as 4.392e-4; columns by position. */
 const parseLatex = (lines: readonly string[]): Row[] => {
   const body = lines.slice(lines.indexOf('\\midrule') + 1, lines.indexOf('\\bottomrule'))
-  return body.map((l) => Object.fromEntries(l.replace(/\s*\\\\\s*$/, '').split(' & ').map((c, j) => [`column ${j + 1}`, c.trim().replace(/^\$|\$$/g, '').replace(/\s*\\times 10\^\{(-?\d+)\}/, 'e$1')])))
+  return body.map((l) =>
+    Object.fromEntries(
+      l
+        .replace(/\s*\\\\\s*$/, '')
+        .split(' & ')
+        .map((c, j) => [
+          `column ${j + 1}`,
+          c
+            .trim()
+            .replace(/^\$|\$$/g, '')
+            .replace(/\s*\\times 10\^\{(-?\d+)\}/, 'e$1'),
+        ]),
+    ),
+  )
 }
 
 // --- Per command --------------------------------------------------------------------------
@@ -87,9 +113,8 @@ const gridDocument: Check = (doc, req) => {
   const digits = req.format === 'markdown' ? req.sigFigs : req.digits
   // Under --digits D exactly D digits; in markdown exactly --sig-figs; else at most 12 (docs/cli.md).
   // merge's digits are those of its shards (not on its command line): only the bounds apply.
-  const options = req.command === 'merge'
-    ? { theory: true, digits: 1000, exactDigits: false, identities: false }
-    : { theory: true, digits, exactDigits: digits !== undefined, identities: (digits ?? 12) >= 4 }
+  const options =
+    req.command === 'merge' ? { theory: true, digits: 1000, exactDigits: false, identities: false } : { theory: true, digits, exactDigits: digits !== undefined, identities: (digits ?? 12) >= 4 }
   let keys: string[] = []
   let rows: Row[] = []
   if (req.format === 'json') {
@@ -102,11 +127,14 @@ const gridDocument: Check = (doc, req) => {
     out.push(...keyProblems(Object.keys(header), SWEEP_HEADER, 'sweep header', SWEEP_HEADER))
     const objects = lines.slice(1).map((l) => JSON.parse(l) as Record<string, Json>)
     const indices = objects.map((o) => o.i)
-    if (!indices.every((i, k) => Number.isInteger(i) && (k === 0 || (i as number) > (indices[k - 1] as number)))) out.push(`jsonl: row indices i not increasing integers: ${indices.slice(0, 8).join(', ')}`)
+    if (!indices.every((i, k) => Number.isInteger(i) && (k === 0 || (i as number) > (indices[k - 1] as number))))
+      out.push(`jsonl: row indices i not increasing integers: ${indices.slice(0, 8).join(', ')}`)
     rows = objects.map(({ i: _i, ...o }) => asRow(o))
     keys = (header.keys ?? []) as string[]
     out.push(...keyProblems(keys, allowed, 'sweep header keys', shape.required))
-    objects.forEach((o, k) => { if (JSON.stringify(Object.keys(o)) !== JSON.stringify(['i', ...keys])) out.push(`jsonl row ${k + 1}: keys ${Object.keys(o).join(',')}, not i and the header's keys`) })
+    objects.forEach((o, k) => {
+      if (JSON.stringify(Object.keys(o)) !== JSON.stringify(['i', ...keys])) out.push(`jsonl row ${k + 1}: keys ${Object.keys(o).join(',')}, not i and the header's keys`)
+    })
   } else if (req.format === 'latex') {
     rows = parseLatex(lines)
     // Columns by position only: every cell a finite number, nothing more is known of it.
@@ -125,7 +153,10 @@ const rateDocument: Check = (doc, req) => {
   if (req.format === 'csv') {
     // The sequence behind Richardson's route (docs/cli.md, rate): no digits stated.
     const { keys, rows } = parseCsv(doc.trimEnd().split('\n'))
-    return [...keyProblems(keys, ['n', 'n_mse', 'n_bo_mse'], 'csv header', ['n', 'n_mse', 'n_bo_mse']), ...rows.flatMap((r, i) => rowViolations(r, `row ${i + 1}`, req, { theory: true, digits: 1000, exactDigits: false, identities: false }))]
+    return [
+      ...keyProblems(keys, ['n', 'n_mse', 'n_bo_mse'], 'csv header', ['n', 'n_mse', 'n_bo_mse']),
+      ...rows.flatMap((r, i) => rowViolations(r, `row ${i + 1}`, req, { theory: true, digits: 1000, exactDigits: false, identities: false })),
+    ]
   }
   if (req.format !== 'json') return []
   const o = JSON.parse(doc) as Record<string, Json>
@@ -134,7 +165,9 @@ const rateDocument: Check = (doc, req) => {
   const agree = Object.values(agreeBy)
   // richardson is "printed only to the digits on which it agrees with" the value (docs/cli.md, rate).
   const numeric = (o.numeric ?? {}) as Record<string, Json>
-  const beyond = RATE_VALUES.filter((k) => typeof numeric[k] === 'string' && typeof agreeBy[k] === 'number' && significant(numeric[k] as string)[0] > Math.max(1, Math.min(req.digits ?? 12, agreeBy[k] as number)))
+  const beyond = RATE_VALUES.filter(
+    (k) => typeof numeric[k] === 'string' && typeof agreeBy[k] === 'number' && significant(numeric[k] as string)[0] > Math.max(1, Math.min(req.digits ?? 12, agreeBy[k] as number)),
+  )
   return [
     ...beyond.map((k) => `numeric.${k} = ${numeric[k]} has more digits than digits_agree.${k} = ${agreeBy[k]} (or D)`),
     ...keyProblems(Object.keys(o), RATE_KEYS, 'rate', RATE_KEYS),
@@ -152,7 +185,8 @@ const simulateDocument: Check = (doc, req) => {
   // Only the continuous theory obeys the identities of the model; a measurement and the K-step
   // recurrence obey var = P^2 (docs/cli.md, simulate keys: "var: P^2 at t = 1").
   const series = (name: string, digits: number) => ({ theory: name === 'theory', digits, exactDigits: false, identities: name === 'theory' })
-  const varOnly = (r: Row, where: string, digits: number): string[] => rowViolations({ P: r.P ?? null, var: r.var ?? null }, where, req, { theory: false, digits, exactDigits: false, identities: true })
+  const varOnly = (r: Row, where: string, digits: number): string[] =>
+    rowViolations({ P: r.P ?? null, var: r.var ?? null }, where, req, { theory: false, digits, exactDigits: false, identities: true })
   const steps = Number(req.grid.t?.length ?? 0)
   if (req.format === 'json') {
     const o = JSON.parse(doc) as Record<string, Record<string, Json>>
@@ -193,8 +227,15 @@ const simulateDocument: Check = (doc, req) => {
 }
 
 const CHECKS: Readonly<Record<string, Check>> = {
-  dae: gridDocument, stats: gridDocument, curves: gridDocument, compare: gridDocument, 'dae-compare': gridDocument, merge: gridDocument,
-  rate: rateDocument, 'closed-form': closedFormDocument, simulate: simulateDocument,
+  dae: gridDocument,
+  stats: gridDocument,
+  curves: gridDocument,
+  compare: gridDocument,
+  'dae-compare': gridDocument,
+  merge: gridDocument,
+  rate: rateDocument,
+  'closed-form': closedFormDocument,
+  simulate: simulateDocument,
 }
 
 /** Everything implausible in the document a successful run printed (empty: plausible). */

@@ -58,7 +58,9 @@ export class Runner {
     this.child ??= new Promise((resolve, reject) => {
       const child = fork(RUNNER, [], { cwd: this.dir, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } })
       this.stderrTail = ''
-      child.stderr!.setEncoding('utf8').on('data', (s: string) => { this.stderrTail = (this.stderrTail + s).slice(-STDERR_TAIL) })
+      child.stderr!.setEncoding('utf8').on('data', (s: string) => {
+        this.stderrTail = (this.stderrTail + s).slice(-STDERR_TAIL)
+      })
       child.once('message', () => resolve(child))
       child.once('exit', (code) => reject(new Error(`fuzz runner exited (${code}) before it was ready:\n${this.stderrTail}`)))
     })
@@ -105,9 +107,16 @@ export class Runner {
     const id = this.next++
     const answer = await new Promise<T | string>((resolve) => {
       const timer = setTimeout(() => done(`no answer within ${timeoutMs / 1000} s`), timeoutMs)
-      const done = (x: T | string) => { clearTimeout(timer); child.off('message', onMessage); child.off('exit', onExit); resolve(x) }
+      const done = (x: T | string) => {
+        clearTimeout(timer)
+        child.off('message', onMessage)
+        child.off('exit', onExit)
+        resolve(x)
+      }
       // Replies carry the request's id: a late reply to an earlier one is not this one's.
-      const onMessage = (m: { id: number; outcome: T }) => { if (m.id === id) done(m.outcome) }
+      const onMessage = (m: { id: number; outcome: T }) => {
+        if (m.id === id) done(m.outcome)
+      }
       // Its stderr says why (V8's out-of-memory or fatal error report), after the exit event at worst.
       const onExit = (code: number | null, signal: string | null) => setTimeout(() => done(`the runner process died (exit ${code}, signal ${signal}): ${this.stderrTail.trim().slice(-400)}`), 50)
       child.on('message', onMessage)
@@ -155,16 +164,26 @@ export function documentViolations(text: string, format: string): string[] {
     else if (x !== null && typeof x === 'object') for (const [k, v] of Object.entries(x)) finite(v, `${where}.${k}`)
   }
   const parse = (s: string, where: string): void => {
-    try { finite(JSON.parse(s), where) } catch (e) { out.push(`not JSON at ${where}: ${(e as Error).message}`) }
+    try {
+      finite(JSON.parse(s), where)
+    } catch (e) {
+      out.push(`not JSON at ${where}: ${(e as Error).message}`)
+    }
   }
   if (format === 'json') parse(text, '$')
-  else if (format === 'jsonl') text.trimEnd().split('\n').forEach((line, i) => parse(line, `line ${i + 1}`))
+  else if (format === 'jsonl')
+    text
+      .trimEnd()
+      .split('\n')
+      .forEach((line, i) => parse(line, `line ${i + 1}`))
   else {
     if (NON_FINITE_TEXT.test(text)) out.push(`'${NON_FINITE_TEXT.exec(text)![0]}' printed`)
     if (format === 'csv') {
       const [head, ...rows] = text.trimEnd().split('\n')
       const width = head.split(',').length
-      rows.forEach((r, i) => { if (r.split(',').length !== width) out.push(`csv row ${i + 1} has ${r.split(',').length} cells, the header ${width}`) })
+      rows.forEach((r, i) => {
+        if (r.split(',').length !== width) out.push(`csv row ${i + 1} has ${r.split(',').length} cells, the header ${width}`)
+      })
     }
   }
   if (!text.endsWith('\n')) out.push('no final newline')
@@ -217,7 +236,7 @@ export function overBudget(o: Outcome, budget: Budget): string[] {
 export function violations(o: Outcome, budget: Budget = budgetOf(o.argv)): string[] {
   const out: string[] = []
   if (o.thrown !== undefined && o.code !== -2) out.push(`main threw past its error handling: ${o.thrown.split('\n')[0]}`)
-  if (o.code === -2) out.push(o.thrown!, ...crashTraces(o.thrown!, 'the runner\'s stderr'))
+  if (o.code === -2) out.push(o.thrown!, ...crashTraces(o.thrown!, "the runner's stderr"))
   else if (o.code !== 0 && o.code !== 2) out.push(`exit ${o.code}: ${o.stderr.trim().split('\n').pop()}`)
   out.push(...crashTraces(o.stdout, 'stdout'), ...crashTraces(o.stderr, 'stderr'), ...overBudget(o, budget))
   const wanted = asked(o.argv)
@@ -229,7 +248,8 @@ export function violations(o: Outcome, budget: Budget = budgetOf(o.argv)): strin
     const lines = o.stderr.split('\n')
     if (lines.length !== 2 || lines[1] !== '') out.push(`stderr has ${lines.length - 1} lines, not one: ${JSON.stringify(o.stderr.slice(0, 300))}`)
     // merge names a file it refuses as `flowgm: FILE: rule`.
-    else if (!ERROR_HEAD.test(lines[0]) && !o.argv.some((a) => a !== '' && !a.startsWith('-') && lines[0].startsWith(`flowgm: ${a}: `))) out.push(`error line names no flag or command: ${JSON.stringify(lines[0].slice(0, 200))}`)
+    else if (!ERROR_HEAD.test(lines[0]) && !o.argv.some((a) => a !== '' && !a.startsWith('-') && lines[0].startsWith(`flowgm: ${a}: `)))
+      out.push(`error line names no flag or command: ${JSON.stringify(lines[0].slice(0, 200))}`)
     else if (lines[0].length > MAX_LINE) out.push(`error line of ${lines[0].length} characters: ${JSON.stringify(lines[0].slice(0, 120))}...`)
     if (o.stdout !== '') out.push(`exit 2 with output on stdout: ${JSON.stringify(o.stdout.slice(0, 100))}`)
   }
@@ -240,8 +260,9 @@ export function violations(o: Outcome, budget: Budget = budgetOf(o.argv)): strin
     const help = o.argv.includes('--help') || o.argv.includes('--version')
     const plot = o.argv[0] === 'plot' && !help
     const format = formatOf(o.argv)
-    if (help) { if (o.stdout === '') out.push('empty help') }
-    else if (plot) {
+    if (help) {
+      if (o.stdout === '') out.push('empty help')
+    } else if (plot) {
       const image = flagValue(o.argv, 'out')
       if (image === undefined) out.push(...imageViolations(o.stdout, '.svg'))
       else out.push(...imageViolations(o.files[image] ?? '', image.slice(-4).toLowerCase()).map((v) => `--out: ${v}`))
@@ -265,10 +286,12 @@ export function violations(o: Outcome, budget: Budget = budgetOf(o.argv)): strin
 
 /** An argv as a shell-like line for messages, long values shortened. */
 export function showArgv(argv: readonly string[]): string {
-  return argv.map((a) => {
-    const s = a.length > 60 ? `${a.slice(0, 20)}...(${a.length} chars)` : a
-    return /^[\w.,:/=+-]+$/.test(s) ? s : JSON.stringify(s)
-  }).join(' ')
+  return argv
+    .map((a) => {
+      const s = a.length > 60 ? `${a.slice(0, 20)}...(${a.length} chars)` : a
+      return /^[\w.,:/=+-]+$/.test(s) ? s : JSON.stringify(s)
+    })
+    .join(' ')
 }
 
 /** The failures of a property run, for its assertion message: each distinct kind once. */

@@ -74,7 +74,18 @@ describe('the judge catches planted defects', () => {
   it('an identity broken: var is not P^2, n_mse is not n mse', () => {
     expect(problems(ok(STATS_ARGV, STATS_JSON.replace('2.26408450704', '2.26408450804')))).toMatch(/var = 2\.26408450804, but var = P\^2/)
     // docs/theory.md: `compare --n 8 --json` prints mse = 0.550566621801 and bo_mse = 0.219512195122; n_mse = 8 mse = 4.40453297441.
-    const row = { n: 8, mse: 0.550566621801, cos: 0.799549676294, bo_mse: 0.219512195122, bo_cos: 0.883452208599, pca_mse: 0.233095582802, pca_cos: 0.883452208599, mse_ratio: 2.50813683265, n_mse: 4.40453297441, n_bo_mse: 1.75609756098 }
+    const row = {
+      n: 8,
+      mse: 0.550566621801,
+      cos: 0.799549676294,
+      bo_mse: 0.219512195122,
+      bo_cos: 0.883452208599,
+      pca_mse: 0.233095582802,
+      pca_cos: 0.883452208599,
+      mse_ratio: 2.50813683265,
+      n_mse: 4.40453297441,
+      n_bo_mse: 1.75609756098,
+    }
     const argv = ['compare', '--n', '8', '--json']
     expect(violations(ok(argv, `${JSON.stringify([row])}\n`))).toEqual([])
     expect(problems(ok(argv, `${JSON.stringify([{ ...row, n_mse: 4.40463297441 }])}\n`))).toMatch(/n_mse = 4\.40463297441, but n_mse = n mse/)
@@ -88,7 +99,8 @@ describe('the judge catches planted defects', () => {
 
   it('under --digits 5, a value of 6 digits, and digits_verified below D + 2', () => {
     // docs/cli.md, arbitrary precision: exactly D significant digits, digits_verified >= D + 2.
-    const doc = (mse: string, dv: number) => `{"t":"1","M":"0.98765","Q_xi":"-0.18576","P":"1.5047","norm":"3.7900","cos":"0.79955","cos_sample":"0.50733","mse":"${mse}","var":"2.2641","digits_verified":${dv}}\n`
+    const doc = (mse: string, dv: number) =>
+      `{"t":"1","M":"0.98765","Q_xi":"-0.18576","P":"1.5047","norm":"3.7900","cos":"0.79955","cos_sample":"0.50733","mse":"${mse}","var":"2.2641","digits_verified":${dv}}\n`
     const argv = ['stats', '--digits', '5', '--json']
     expect(violations(ok(argv, doc('0.55057', 14)))).toEqual([])
     expect(problems(ok(argv, doc('0.550567', 14)))).toMatch(/mse = 0\.550567 has 6 significant digits, not 5/)
@@ -96,7 +108,15 @@ describe('the judge catches planted defects', () => {
   })
 
   it('a runner killed by V8 (out of memory), a case over its time or memory budget', () => {
-    const died: Outcome = { argv: ['stats'], code: -2, stdout: '', stderr: '', files: {}, ms: 0, thrown: 'the runner process died (exit null, signal SIGABRT): FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory' }
+    const died: Outcome = {
+      argv: ['stats'],
+      code: -2,
+      stdout: '',
+      stderr: '',
+      files: {},
+      ms: 0,
+      thrown: 'the runner process died (exit null, signal SIGABRT): FATAL ERROR: Reached heap limit Allocation failed - JavaScript heap out of memory',
+    }
     expect(problems(died)).toMatch(/V8 fatal report/)
     expect(problems(ok(STATS_ARGV, STATS_JSON, { ms: budgetOf(STATS_ARGV).ms + 1 }))).toMatch(/over the budget of 30\.0 s/)
     expect(problems(ok(STATS_ARGV, STATS_JSON, { bytes: 2 * 2 ** 30 }))).toMatch(/memory grew by 2048 MiB, over the budget of 1536 MiB/)
@@ -113,10 +133,13 @@ describe('the judge reads what was asked', () => {
   })
 
   it('significant digits: trailing zeros after a point count, those of an integer may not', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 15 }), fc.double({ min: 1e-30, max: 1e30, noNaN: true }), (d, x) => {
-      const [least, most] = significant(x.toPrecision(d))
-      return least <= d && d <= most
-    }), { numRuns: 200 })
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 15 }), fc.double({ min: 1e-30, max: 1e30, noNaN: true }), (d, x) => {
+        const [least, most] = significant(x.toPrecision(d))
+        return least <= d && d <= most
+      }),
+      { numRuns: 200 },
+    )
     expect(significant('4349618635330000000')).toEqual([12, 19])
     expect(significant('1.0000')).toEqual([5, 5])
     expect(significant('-0.00120')).toEqual([3, 3])

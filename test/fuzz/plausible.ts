@@ -18,7 +18,10 @@ const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
  */
 export function significant(text: string): readonly [number, number] {
   const unsigned = text.replace(/^[+-]/, '')
-  const mantissa = unsigned.replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '')
+  const mantissa = unsigned
+    .replace(/[eE].*$/, '')
+    .replace('.', '')
+    .replace(/^0+/, '')
   const integer = /^\d+$/.test(unsigned)
   return [integer ? mantissa.replace(/0+$/, '').length : mantissa.length, mantissa.length]
 }
@@ -26,7 +29,11 @@ export function significant(text: string): readonly [number, number] {
 // --- Rules per key ---------------------------------------------------------------------
 
 /** A bound on the values of a key, with where the documentation states it. */
-interface Bound { readonly lo?: number; readonly hi?: number; readonly source: string }
+interface Bound {
+  readonly lo?: number
+  readonly hi?: number
+  readonly source: string
+}
 
 const COSINE: Bound = { lo: -1, hi: 1, source: 'a cosine (docs/cli.md: cos, cos_sample, w_cos, bo_cos, pca_cos)' }
 const SQUARE: Bound = { lo: 0, source: 'a squared error or norm (docs/theory.md: sums of squares; docs/cli.md: n_mse = n·mse, mse_ratio = mse/bo_mse)' }
@@ -34,12 +41,25 @@ const FRACTION: Bound = { lo: 0, hi: 1, source: 'a fraction of points (docs/cli.
 
 /** Bounds that hold for every command printing the key (the simulation's measurements included). */
 const BOUNDS: Readonly<Record<string, Bound>> = {
-  cos: COSINE, cos_sample: COSINE, w_cos: COSINE, bo_cos: COSINE, pca_cos: COSINE,
-  var: SQUARE, P: { lo: 0, source: 'P = sqrt(D/K) or alpha, and the measured sqrt(mean ...) (docs/theory.md §4, docs/cli.md simulate keys)' },
-  norm: SQUARE, w_norm2: SQUARE, test_mse: SQUARE, oracle_mse: SQUARE, bo_mse: SQUARE, pca_mse: SQUARE,
-  n_mse: SQUARE, n_bo_mse: SQUARE, mse_ratio: SQUARE,
+  cos: COSINE,
+  cos_sample: COSINE,
+  w_cos: COSINE,
+  bo_cos: COSINE,
+  pca_cos: COSINE,
+  var: SQUARE,
+  P: { lo: 0, source: 'P = sqrt(D/K) or alpha, and the measured sqrt(mean ...) (docs/theory.md §4, docs/cli.md simulate keys)' },
+  norm: SQUARE,
+  w_norm2: SQUARE,
+  test_mse: SQUARE,
+  oracle_mse: SQUARE,
+  bo_mse: SQUARE,
+  pca_mse: SQUARE,
+  n_mse: SQUARE,
+  n_bo_mse: SQUARE,
+  mse_ratio: SQUARE,
   excess_mse: { lo: 0, source: 'excess_mse = test_mse - oracle_mse >= 0 (docs/cli.md, dae-compare)' },
-  self_consistent: FRACTION, label_agreement: FRACTION,
+  self_consistent: FRACTION,
+  label_agreement: FRACTION,
   grad_norm: { lo: 0, source: 'a square root (docs/cli.md, simulate keys)' },
   exact_distance: { lo: 0, source: 'a square root (docs/cli.md, simulate keys)' },
   C: { lo: 0, source: 'C = lim n·mse(n) with mse >= 0 (docs/cli.md, rate)' },
@@ -86,64 +106,98 @@ const sq = (x: number) => x * x
 const IDENTITIES: readonly Identity[] = [
   { key: 'var', source: 'var = P^2 (docs/theory.md, flow.eq)', of: (x) => ({ predicted: sq(x('P')), scale: sq(x('P')) }) },
   {
-    key: 'norm', source: 'norm = M^2 (omega + sigma^2/n) + n Q_xi^2 + P^2 (docs/theory.md, flow.eq)',
-    of: (x, p) => ifParams(p, (n, s, w) => { const v = sq(x('M')) * (w + sq(s) / n) + n * sq(x('Q_xi')) + sq(x('P')); return { predicted: v, scale: v } }),
+    key: 'norm',
+    source: 'norm = M^2 (omega + sigma^2/n) + n Q_xi^2 + P^2 (docs/theory.md, flow.eq)',
+    of: (x, p) =>
+      ifParams(p, (n, s, w) => {
+        const v = sq(x('M')) * (w + sq(s) / n) + n * sq(x('Q_xi')) + sq(x('P'))
+        return { predicted: v, scale: v }
+      }),
   },
   {
-    key: 'mse', source: 'mse = omega (M - 1)^2 + M^2 sigma^2/n + n Q_xi^2 (docs/theory.md, flow.eq)',
-    of: (x, p) => ifParams(p, (n, s, w) => {
-      const [M, Q] = [x('M'), x('Q_xi')]
-      const rest = sq(M) * sq(s) / n + n * sq(Q)
-      return { predicted: w * sq(M - 1) + rest, scale: 2 * w * Math.abs(M) * (Math.abs(M) + 1) + w * sq(M - 1) + rest }
-    }),
+    key: 'mse',
+    source: 'mse = omega (M - 1)^2 + M^2 sigma^2/n + n Q_xi^2 (docs/theory.md, flow.eq)',
+    of: (x, p) =>
+      ifParams(p, (n, s, w) => {
+        const [M, Q] = [x('M'), x('Q_xi')]
+        const rest = (sq(M) * sq(s)) / n + n * sq(Q)
+        return { predicted: w * sq(M - 1) + rest, scale: 2 * w * Math.abs(M) * (Math.abs(M) + 1) + w * sq(M - 1) + rest }
+      }),
   },
   {
-    key: 'cos', source: 'cos = M omega / sqrt(omega (M^2 (omega + sigma^2/n) + n Q_xi^2)) (docs/theory.md, flow.eq; at M = Q_xi = 0 the limit t -> 0+)',
-    of: (x, p) => ifParams(p, (n, s, w) => {
-      const [M, Q] = [x('M'), x('Q_xi')]
-      if (M === 0 && Q === 0) return undefined
-      const v = M * w / Math.sqrt(w * (sq(M) * (w + sq(s) / n) + n * sq(Q)))
-      return { predicted: v, scale: Math.abs(v) }
-    }),
+    key: 'cos',
+    source: 'cos = M omega / sqrt(omega (M^2 (omega + sigma^2/n) + n Q_xi^2)) (docs/theory.md, flow.eq; at M = Q_xi = 0 the limit t -> 0+)',
+    of: (x, p) =>
+      ifParams(p, (n, s, w) => {
+        const [M, Q] = [x('M'), x('Q_xi')]
+        if (M === 0 && Q === 0) return undefined
+        const v = (M * w) / Math.sqrt(w * (sq(M) * (w + sq(s) / n) + n * sq(Q)))
+        return { predicted: v, scale: Math.abs(v) }
+      }),
   },
   {
-    key: 'cos_sample', source: 'cos_sample = M omega / sqrt(omega norm) (docs/theory.md, flow.eq)',
-    of: (x, p) => ifParams(p, (_n, _s, w) => {
-      if (x('norm') === 0) return undefined
-      const v = x('M') * w / Math.sqrt(w * x('norm'))
-      return { predicted: v, scale: Math.abs(v) }
-    }),
+    key: 'cos_sample',
+    source: 'cos_sample = M omega / sqrt(omega norm) (docs/theory.md, flow.eq)',
+    of: (x, p) =>
+      ifParams(p, (_n, _s, w) => {
+        if (x('norm') === 0) return undefined
+        const v = (x('M') * w) / Math.sqrt(w * x('norm'))
+        return { predicted: v, scale: Math.abs(v) }
+      }),
   },
   {
-    key: 'w_norm2', source: 'w_norm2 = m^2 (omega + sigma^2/n) + n q_xi^2 (docs/theory.md, dae.eq)',
-    of: (x, p) => ifParams(p, (n, s, w) => { const v = sq(x('m')) * (w + sq(s) / n) + n * sq(x('q_xi')); return { predicted: v, scale: v } }),
+    key: 'w_norm2',
+    source: 'w_norm2 = m^2 (omega + sigma^2/n) + n q_xi^2 (docs/theory.md, dae.eq)',
+    of: (x, p) =>
+      ifParams(p, (n, s, w) => {
+        const v = sq(x('m')) * (w + sq(s) / n) + n * sq(x('q_xi'))
+        return { predicted: v, scale: v }
+      }),
   },
   {
-    key: 'w_cos', source: 'w_cos = m omega / sqrt(omega w_norm2) (docs/theory.md, dae.eq; 0 where w vanishes, docs/cli.md)',
-    of: (x, p) => ifParams(p, (_n, _s, w) => {
-      if (x('w_norm2') === 0) return { predicted: 0, scale: 0 }
-      const v = x('m') * w / Math.sqrt(w * x('w_norm2'))
-      return { predicted: v, scale: Math.abs(v) }
-    }),
+    key: 'w_cos',
+    source: 'w_cos = m omega / sqrt(omega w_norm2) (docs/theory.md, dae.eq; 0 where w vanishes, docs/cli.md)',
+    of: (x, p) =>
+      ifParams(p, (_n, _s, w) => {
+        if (x('w_norm2') === 0) return { predicted: 0, scale: 0 }
+        const v = (x('m') * w) / Math.sqrt(w * x('w_norm2'))
+        return { predicted: v, scale: Math.abs(v) }
+      }),
   },
   { key: 'excess_mse', source: 'excess_mse = test_mse - oracle_mse (docs/cli.md, dae-compare)', of: (x) => ({ predicted: x('test_mse') - x('oracle_mse'), scale: x('test_mse') + x('oracle_mse') }) },
   { key: 'mse_ratio', source: 'mse_ratio = mse / bo_mse (docs/cli.md, compare)', of: (x) => (x('bo_mse') === 0 ? undefined : { predicted: x('mse') / x('bo_mse'), scale: x('mse') / x('bo_mse') }) },
   { key: 'n_mse', source: 'n_mse = n mse (docs/cli.md, compare)', of: (x, p) => ifParams(p, (n) => ({ predicted: n * x('mse'), scale: n * x('mse') })) },
   { key: 'n_bo_mse', source: 'n_bo_mse = n bo_mse (docs/cli.md, compare)', of: (x, p) => ifParams(p, (n) => ({ predicted: n * x('bo_mse'), scale: n * x('bo_mse') })) },
   {
-    key: 'bo_mse', source: 'bo_mse = omega sigma^2 / (n omega + sigma^2) (docs/theory.md, baselines.eq)',
-    of: (x, p) => ifParams(p, (n, s, w) => { const v = w * sq(s) / (n * w + sq(s)); return { predicted: v, scale: v } }),
+    key: 'bo_mse',
+    source: 'bo_mse = omega sigma^2 / (n omega + sigma^2) (docs/theory.md, baselines.eq)',
+    of: (x, p) =>
+      ifParams(p, (n, s, w) => {
+        const v = (w * sq(s)) / (n * w + sq(s))
+        return { predicted: v, scale: v }
+      }),
   },
   {
-    key: 'bo_cos', source: 'bo_cos = sqrt(n omega / (n omega + sigma^2)) (docs/theory.md, baselines.eq)',
-    of: (x, p) => ifParams(p, (n, s, w) => { const v = Math.sqrt(n * w / (n * w + sq(s))); return { predicted: v, scale: v } }),
+    key: 'bo_cos',
+    source: 'bo_cos = sqrt(n omega / (n omega + sigma^2)) (docs/theory.md, baselines.eq)',
+    of: (x, p) =>
+      ifParams(p, (n, s, w) => {
+        const v = Math.sqrt((n * w) / (n * w + sq(s)))
+        return { predicted: v, scale: v }
+      }),
   },
   {
-    key: 'pca_cos', source: 'pca_cos = sqrt(n omega / (n omega + sigma^2)) (docs/theory.md, baselines.eq)',
-    of: (x, p) => ifParams(p, (n, s, w) => { const v = Math.sqrt(n * w / (n * w + sq(s))); return { predicted: v, scale: v } }),
+    key: 'pca_cos',
+    source: 'pca_cos = sqrt(n omega / (n omega + sigma^2)) (docs/theory.md, baselines.eq)',
+    of: (x, p) =>
+      ifParams(p, (n, s, w) => {
+        const v = Math.sqrt((n * w) / (n * w + sq(s)))
+        return { predicted: v, scale: v }
+      }),
   },
   {
-    key: 'pca_mse', source: 'pca_mse = 2 omega (1 - pca_cos) (docs/theory.md, baselines.eq)',
+    key: 'pca_mse',
+    source: 'pca_mse = 2 omega (1 - pca_cos) (docs/theory.md, baselines.eq)',
     of: (x, p) => ifParams(p, (_n, _s, w) => ({ predicted: 2 * w * (1 - x('pca_cos')), scale: 2 * w * (1 + Math.abs(x('pca_cos'))) })),
   },
   { key: 'ratio', source: 'ratio = C / C_bo (docs/cli.md, rate)', of: (x) => (x('C_bo') === 0 ? undefined : { predicted: x('C') / x('C_bo'), scale: x('C') / x('C_bo') }) },
@@ -189,26 +243,35 @@ export function rowViolations(row: Row, where: string, req: Request, options: { 
   const values: Record<string, number> = {}
   for (const [key, text] of Object.entries(row)) {
     if (text === null || TEXT_KEYS.has(key)) continue
-    if (!DECIMAL.test(text)) { out.push(`${where}: ${key} = ${JSON.stringify(text.slice(0, 40))} is not a finite decimal number`); continue }
+    if (!DECIMAL.test(text)) {
+      out.push(`${where}: ${key} = ${JSON.stringify(text.slice(0, 40))} is not a finite decimal number`)
+      continue
+    }
     const v = Number(text)
     values[key] = v
     const bound = BOUNDS[key] ?? (options.theory ? THEORY_BOUNDS[key] : undefined)
-    if (bound && ((bound.lo !== undefined && v < bound.lo) || (bound.hi !== undefined && v > bound.hi))) out.push(`${where}: ${key} = ${text} outside [${bound.lo ?? '-inf'}, ${bound.hi ?? 'inf'}]: ${bound.source}`)
+    if (bound && ((bound.lo !== undefined && v < bound.lo) || (bound.hi !== undefined && v > bound.hi)))
+      out.push(`${where}: ${key} = ${text} outside [${bound.lo ?? '-inf'}, ${bound.hi ?? 'inf'}]: ${bound.source}`)
     if (/^-0?\.?0*(e.*)?$/i.test(text) && v === 0) out.push(`${where}: ${key} = ${text}: docs/cli.md, output formats: never -0`)
     if (rounded(key)) {
       const [least, most] = significant(text)
       const want = options.digits ?? 12
-      if (most !== 0 && (options.exactDigits ? !(least <= want && want <= most) : least > want)) out.push(`${where}: ${key} = ${text} has ${least === most ? least : `${least} to ${most}`} significant digits, not ${options.exactDigits ? '' : 'at most '}${want} (docs/cli.md: --digits D prints exactly D; double precision at most 12; markdown/latex --sig-figs)`)
+      if (most !== 0 && (options.exactDigits ? !(least <= want && want <= most) : least > want))
+        out.push(
+          `${where}: ${key} = ${text} has ${least === most ? least : `${least} to ${most}`} significant digits, not ${options.exactDigits ? '' : 'at most '}${want} (docs/cli.md: --digits D prints exactly D; double precision at most 12; markdown/latex --sig-figs)`,
+        )
     }
     const axis = coordinate(key)
     const allowed = axis && req.grid[axis]
     // A coordinate is printed as given, or computed (a grid of --points, a range) to the digits of
     // the values (docs/cli.md: "t as given"; "Grid coordinates ... are printed exactly"); at most
     // 17 digits name any double.
-    if (axis && !req.given.includes(text) && significant(text)[0] > Math.max(req.digits ?? 0, 17)) out.push(`${where}: ${key} = ${text.slice(0, 24)}... has ${significant(text)[0]} significant digits: neither as given nor to the ${req.digits ?? 12} digits of the values`)
+    if (axis && !req.given.includes(text) && significant(text)[0] > Math.max(req.digits ?? 0, 17))
+      out.push(`${where}: ${key} = ${text.slice(0, 24)}... has ${significant(text)[0]} significant digits: neither as given nor to the ${req.digits ?? 12} digits of the values`)
     if (axis === 't' && !(v >= 0 && v <= 1)) out.push(`${where}: t = ${text} outside [0, 1] (docs/cli.md)`)
     // Under --digits a computed grid time may be printed rounded to D digits (curves: t = 0.333 for 1/3).
-    else if (allowed && !allowed.some((g) => near(g, v, Math.max(1e-9, 10 ** (1 - (req.digits ?? 12)))))) out.push(`${where}: ${key} = ${text} is not a requested value (${allowed.slice(0, 6).join(', ')}${allowed.length > 6 ? ', ...' : ''})`)
+    else if (allowed && !allowed.some((g) => near(g, v, Math.max(1e-9, 10 ** (1 - (req.digits ?? 12))))))
+      out.push(`${where}: ${key} = ${text} is not a requested value (${allowed.slice(0, 6).join(', ')}${allowed.length > 6 ? ', ...' : ''})`)
   }
   if ('digits_verified' in values && req.digits !== undefined) {
     const dv = values.digits_verified

@@ -18,58 +18,179 @@ const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/
 const asNumber = (v: string): number | undefined => (DECIMAL.test(v.trim()) ? Number(v.trim()) : undefined)
 
 /** Whether `v` is not a valid number above `cap` (so costs nothing when read as a count). */
-export const cheap = (cap: number) => (v: string): boolean => {
-  const x = asNumber(v)
-  return x === undefined || !(x > cap && x <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(x)
-}
+export const cheap =
+  (cap: number) =>
+  (v: string): boolean => {
+    const x = asNumber(v)
+    return x === undefined || !(x > cap && x <= Number.MAX_SAFE_INTEGER) || !Number.isInteger(x)
+  }
 
 /** Whether `v` is not a finite number above `cap` (the model parameters' cost bound). */
-const below = (cap: number) => (v: string): boolean => {
-  const x = asNumber(v)
-  return x === undefined || !Number.isFinite(x) || x <= cap
-}
+const below =
+  (cap: number) =>
+  (v: string): boolean => {
+    const x = asNumber(v)
+    return x === undefined || !Number.isFinite(x) || x <= cap
+  }
 
 /** Adversarial flag values, shared by every flag. */
 export const ADVERSARIAL: readonly string[] = [
-  '', ' ', '\t\n', '0', '-0', '+0', '-1', '-2.5', '1.5', '.5', '1.', '1e309', '-1e309', '1e-400', '5e-324', '1e-320',
-  '1e308', '-1e308', '1' + '0'.repeat(20), '9'.repeat(400), `0.${'0'.repeat(400)}1`, '2.000000000000000000001',
-  'NaN', 'nan', 'Infinity', '-Infinity', 'inf', '∞', '0x10', '0b11', '0o7', '1_000', '1,000', '1e', 'e5', '.', '-', '+', '--',
-  '1,2,,3', ',', '1,', ' ,1', '1;2', '1..2', '1 2', '2,2', '3,2,3',
-  '٣', '１', '𝟏', '²', '😀', '\u200f1', '\u202e1', '1\u0000', '\u0000', '\u00a01', '1\u200b', 'Ⅻ', '\ud800',
-  'x'.repeat(100_000), '1'.repeat(100_000), '1,'.repeat(20_000) + '1',
-  'true', 'false', 'null', 'undefined', '{}', '[1]', '$(id)', '%s%n', 'no/../x',
-  '1:2', '1:2:log', '0:1:log', '2:1:lin', '1:1:lin:0', '1:4:lin:1e9', '1:4:lin:2.5', '1:4:lin:-1', 'a:b:lin', ':::', '1:2:lin:3:4', '2:64:LOG',
-  '1/2', '0/0', '1/0', '3/2', '2/1e9', '-1/2', 'k/K',
-  'x.svg', 'x.png', 'x.SVG', 'x.json', 'x.csv', 'x.gif', 'x', '.',
-  'linear', 'trig', 'LINEAR', 'euler', 'heun', 'adam', 'exact', 'js', 'tfjs', 'json', 'csv', 'table', 'jsonl', 'markdown', 'latex', 'text',
-  '1e3', '1e30', '1e31', '1E3', '10', '100000', '1000000000000',
-  't', '1-t', 'sin(t', 't/0', 'log(t)', '1/t', 'exp(1000*t)', 'sqrt(-t)', 'x*t', 'import("fs")', 'NaN*t', '1-t+0*Infinity', 'cos(pi*t/2)',
+  '',
+  ' ',
+  '\t\n',
+  '0',
+  '-0',
+  '+0',
+  '-1',
+  '-2.5',
+  '1.5',
+  '.5',
+  '1.',
+  '1e309',
+  '-1e309',
+  '1e-400',
+  '5e-324',
+  '1e-320',
+  '1e308',
+  '-1e308',
+  '1' + '0'.repeat(20),
+  '9'.repeat(400),
+  `0.${'0'.repeat(400)}1`,
+  '2.000000000000000000001',
+  'NaN',
+  'nan',
+  'Infinity',
+  '-Infinity',
+  'inf',
+  '∞',
+  '0x10',
+  '0b11',
+  '0o7',
+  '1_000',
+  '1,000',
+  '1e',
+  'e5',
+  '.',
+  '-',
+  '+',
+  '--',
+  '1,2,,3',
+  ',',
+  '1,',
+  ' ,1',
+  '1;2',
+  '1..2',
+  '1 2',
+  '2,2',
+  '3,2,3',
+  '٣',
+  '１',
+  '𝟏',
+  '²',
+  '😀',
+  '\u200f1',
+  '\u202e1',
+  '1\u0000',
+  '\u0000',
+  '\u00a01',
+  '1\u200b',
+  'Ⅻ',
+  '\ud800',
+  'x'.repeat(100_000),
+  '1'.repeat(100_000),
+  '1,'.repeat(20_000) + '1',
+  'true',
+  'false',
+  'null',
+  'undefined',
+  '{}',
+  '[1]',
+  '$(id)',
+  '%s%n',
+  'no/../x',
+  '1:2',
+  '1:2:log',
+  '0:1:log',
+  '2:1:lin',
+  '1:1:lin:0',
+  '1:4:lin:1e9',
+  '1:4:lin:2.5',
+  '1:4:lin:-1',
+  'a:b:lin',
+  ':::',
+  '1:2:lin:3:4',
+  '2:64:LOG',
+  '1/2',
+  '0/0',
+  '1/0',
+  '3/2',
+  '2/1e9',
+  '-1/2',
+  'k/K',
+  'x.svg',
+  'x.png',
+  'x.SVG',
+  'x.json',
+  'x.csv',
+  'x.gif',
+  'x',
+  '.',
+  'linear',
+  'trig',
+  'LINEAR',
+  'euler',
+  'heun',
+  'adam',
+  'exact',
+  'js',
+  'tfjs',
+  'json',
+  'csv',
+  'table',
+  'jsonl',
+  'markdown',
+  'latex',
+  'text',
+  '1e3',
+  '1e30',
+  '1e31',
+  '1E3',
+  '10',
+  '100000',
+  '1000000000000',
+  't',
+  '1-t',
+  'sin(t',
+  't/0',
+  'log(t)',
+  '1/t',
+  'exp(1000*t)',
+  'sqrt(-t)',
+  'x*t',
+  'import("fs")',
+  'NaN*t',
+  '1-t+0*Infinity',
+  'cos(pi*t/2)',
 ]
 
 /** A random short string of any code points, or of graphemes. */
 const junk: Arb<string> = fc.oneof(fc.string({ unit: 'binary', maxLength: 6 }), fc.string({ unit: 'grapheme', maxLength: 8 }))
 
 /** Adversarial values, those that would be costly as a count above `cap` left out. */
-export const adversarial = (cap = Infinity): Arb<string> => fc.oneof(
-  { weight: 5, arbitrary: fc.constantFrom(...ADVERSARIAL.filter(cheap(cap))) },
-  { weight: 1, arbitrary: junk.filter(cheap(cap)) },
-)
+export const adversarial = (cap = Infinity): Arb<string> => fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...ADVERSARIAL.filter(cheap(cap))) }, { weight: 1, arbitrary: junk.filter(cheap(cap)) })
 
 const num = (x: number): string => String(x)
 /** A positive number in [lo, hi], spread over the decades, written in several ways. */
-const positive = (lo: number, hi: number): Arb<string> => fc.tuple(fc.double({ min: Math.log10(lo), max: Math.log10(hi), noNaN: true }), fc.constantFrom('plain', 'exp', 'fixed', 'spaced'))
-  .map(([e, style]) => {
+const positive = (lo: number, hi: number): Arb<string> =>
+  fc.tuple(fc.double({ min: Math.log10(lo), max: Math.log10(hi), noNaN: true }), fc.constantFrom('plain', 'exp', 'fixed', 'spaced')).map(([e, style]) => {
     const x = 10 ** e
     return style === 'exp' ? x.toExponential(3) : style === 'fixed' ? x.toPrecision(4) : style === 'spaced' ? ` ${num(x)} ` : num(x)
   })
 const intText = (lo: number, hi: number): Arb<string> => fc.integer({ min: lo, max: hi }).map(num)
 
 /** Values of a flag: valid (weight 4), edges (1), adversarial (1). */
-export const value = (valid: Arb<string>, edge: readonly string[], cap = Infinity): Arb<string> => fc.oneof(
-  { weight: 4, arbitrary: valid },
-  { weight: 1, arbitrary: fc.constantFrom(...edge) },
-  { weight: 1, arbitrary: adversarial(cap) },
-)
+export const value = (valid: Arb<string>, edge: readonly string[], cap = Infinity): Arb<string> =>
+  fc.oneof({ weight: 4, arbitrary: valid }, { weight: 1, arbitrary: fc.constantFrom(...edge) }, { weight: 1, arbitrary: adversarial(cap) })
 
 // --- The common flags ---------------------------------------------------------------------
 
@@ -86,15 +207,33 @@ const lambdaEdge = ['-1e-300', '-1', '1e309', '1.0000001e30', '1e150']
 /** Values of the model parameters, n capped (cost) like a count. */
 const param = (valid: Arb<string>, edge: readonly string[], cap = Infinity) => value(valid, edge).filter(below(cap))
 
-const SCHEDULES: ReadonlyArray<readonly [string, string]> = [['1-t', 't'], ['cos(pi*t/2)', 'sin(pi*t/2)'], ['1-t^2', 't^2'], ['(1-t)^2', 't'], ['1 - t', 't*(2-t)'], ['sqrt(1-t)', 'sqrt(t)']]
-const BAD_SCHEDULES: ReadonlyArray<readonly [string, string]> = [['t', '1-t'], ['1', 't'], ['1-t', '1'], ['1-t', 't^0.5+'], ['1/t', 't'], ['1-t', 'x'], ['', ''], ['exp(-1000*t)', 't'], ['1-t', 't/0']]
+const SCHEDULES: ReadonlyArray<readonly [string, string]> = [
+  ['1-t', 't'],
+  ['cos(pi*t/2)', 'sin(pi*t/2)'],
+  ['1-t^2', 't^2'],
+  ['(1-t)^2', 't'],
+  ['1 - t', 't*(2-t)'],
+  ['sqrt(1-t)', 'sqrt(t)'],
+]
+const BAD_SCHEDULES: ReadonlyArray<readonly [string, string]> = [
+  ['t', '1-t'],
+  ['1', 't'],
+  ['1-t', '1'],
+  ['1-t', 't^0.5+'],
+  ['1/t', 't'],
+  ['1-t', 'x'],
+  ['', ''],
+  ['exp(-1000*t)', 't'],
+  ['1-t', 't/0'],
+]
 
 /** One flag with a value: `--f v` (weight 8), `--f=v` (2), `--f` alone (1). */
-export const flag = (name: string, values: Arb<string>): Arb<string[]> => fc.oneof(
-  { weight: 8, arbitrary: values.map((v) => [`--${name}`, v]) },
-  { weight: 2, arbitrary: values.map((v) => [`--${name}=${v}`]) },
-  { weight: 1, arbitrary: fc.constant<string[]>([`--${name}`]) },
-)
+export const flag = (name: string, values: Arb<string>): Arb<string[]> =>
+  fc.oneof(
+    { weight: 8, arbitrary: values.map((v) => [`--${name}`, v]) },
+    { weight: 2, arbitrary: values.map((v) => [`--${name}=${v}`]) },
+    { weight: 1, arbitrary: fc.constant<string[]>([`--${name}`]) },
+  )
 
 /** A boolean flag in its forms. */
 const bool = (name: string): Arb<string[]> => fc.constantFrom<string[]>([`--${name}`], [`--no-${name}`], [`--${name}=false`], [`--${name}=maybe`], [`--no-${name}=1`], [`--${name}`, 'true'])
@@ -133,7 +272,20 @@ export function commonFlags(formats: readonly string[], lists = false): Flags {
 
 /** Values of no command: unknown flags, stray positionals, help. */
 const stray: Arb<string[]> = fc.oneof(
-  fc.constantFrom<string[]>(['--bogus'], ['--N', '3'], ['--Sigma', '1'], ['-x'], ['--n-'], ['--'], ['extra'], ['--sigma-range', '1:2:lin'], ['--t', '0.5'], ['---n', '2'], ['--no-digits'], ['-n', '4']),
+  fc.constantFrom<string[]>(
+    ['--bogus'],
+    ['--N', '3'],
+    ['--Sigma', '1'],
+    ['-x'],
+    ['--n-'],
+    ['--'],
+    ['extra'],
+    ['--sigma-range', '1:2:lin'],
+    ['--t', '0.5'],
+    ['---n', '2'],
+    ['--no-digits'],
+    ['-n', '4'],
+  ),
   junk.map((s) => [`--${s}`]),
   junk.map((s) => [s]),
 )
@@ -143,11 +295,13 @@ const stray: Arb<string[]> = fc.oneof(
  * sometimes a stray argument; `fixed` fragments always come first (simulate's sizes).
  */
 export function commandLine(head: readonly string[], flags: Flags, options: { max?: number; fixed?: ReadonlyArray<Arb<string[]>>; stray?: number } = {}): Arb<string[]> {
-  const picks = fc.array(fc.constantFrom(...Object.values(flags)).chain((a) => a), { maxLength: options.max ?? 4 })
+  const picks = fc.array(
+    fc.constantFrom(...Object.values(flags)).chain((a) => a),
+    { maxLength: options.max ?? 4 },
+  )
   // A stray argument in one case out of `stray` (default 10).
   const extra = fc.oneof({ weight: (options.stray ?? 10) - 1, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: stray })
-  return fc.tuple(fc.tuple(...(options.fixed ?? [])), picks, extra)
-    .map(([fixed, ps, s]) => [...head, ...fixed.flat(), ...ps.flat(), ...(s ?? [])])
+  return fc.tuple(fc.tuple(...(options.fixed ?? [])), picks, extra).map(([fixed, ps, s]) => [...head, ...fixed.flat(), ...ps.flat(), ...(s ?? [])])
 }
 
 // --- Per command ------------------------------------------------------------------------
@@ -172,11 +326,15 @@ const nMaxCheap = (v: string) => {
 }
 const nMax = flag('n-max', value(fc.constantFrom('1e3', '1000', '1E3', '1e4'), ['1e2', '1e31', '2e3', '1e3.5', '1e-3', '100'], Infinity).filter(nMaxCheap))
 const { n: _rateN, digits: _rateDigits, ...rateCommon } = commonFlags(['table', 'csv', 'json'])
-export const rateLine = commandLine(['rate'], {
-  ...rateCommon,
-  digits: flag('digits', value(intText(1, 5), ['0', '1001', '2.5'], 5)),
-  n: flag('n', fc.constantFrom('5', '8', '')),
-}, { fixed: [nMax, fc.constant(['--no-skip'])], max: 3 })
+export const rateLine = commandLine(
+  ['rate'],
+  {
+    ...rateCommon,
+    digits: flag('digits', value(intText(1, 5), ['0', '1001', '2.5'], 5)),
+    n: flag('n', fc.constantFrom('5', '8', '')),
+  },
+  { fixed: [nMax, fc.constant(['--no-skip'])], max: 3 },
+)
 
 // --- Grid commands ----------------------------------------------------------------------
 
@@ -184,7 +342,13 @@ const TABLE_FORMATS = ['table', 'csv', 'json', 'jsonl', 'markdown', 'latex']
 /** --jobs: 1 or 2 (each worker thread costs ~0.3 s to start). */
 const sweepFlags: Flags = {
   'sig-figs': flag('sig-figs', value(intText(1, 30), ['0', '1001', '1.5'], 30)),
-  shard: flag('shard', value(fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })).map(([k, K]) => `${Math.min(k, K)}/${K}`), ['0/1', '2/1', '1/0', ' 1 / 2 ', '1/2/3', '1.5/2'])),
+  shard: flag(
+    'shard',
+    value(
+      fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 1, max: 4 })).map(([k, K]) => `${Math.min(k, K)}/${K}`),
+      ['0/1', '2/1', '1/0', ' 1 / 2 ', '1/2/3', '1.5/2'],
+    ),
+  ),
   out: flag('out', value(fc.constantFrom('o.txt', 'o.csv', 'o.json', 'out.jsonl'), ['', '.', 'no/such/dir.txt', 'x'.repeat(300)])),
   jobs: flag('jobs', value(fc.constantFrom('1', '2'), ['0', '257', '1.5'], 2)),
 }
@@ -198,10 +362,11 @@ const points = flag('points', value(intText(2, POINTS_CAP), ['1', '0', '2.5', '1
 export const curvesLine = commandLine(['curves'], { ...commonFlags(TABLE_FORMATS), ...sweepFlags }, { fixed: [points], max: 5 })
 
 /** A range START:STOP:lin|log[:POINTS] of at most a few dozen points, or a malformed one. */
-const range = (start: Arb<string>, stop: Arb<string>): Arb<string> => fc.oneof(
-  { weight: 3, arbitrary: fc.tuple(start, stop, fc.constantFrom('lin', 'log'), fc.option(intText(1, 8))).map(([a, b, kind, p]) => [a, b, kind, ...(p === null ? [] : [p])].join(':')) },
-  { weight: 1, arbitrary: adversarial() },
-)
+const range = (start: Arb<string>, stop: Arb<string>): Arb<string> =>
+  fc.oneof(
+    { weight: 3, arbitrary: fc.tuple(start, stop, fc.constantFrom('lin', 'log'), fc.option(intText(1, 8))).map(([a, b, kind, p]) => [a, b, kind, ...(p === null ? [] : [p])].join(':')) },
+    { weight: 1, arbitrary: adversarial() },
+  )
 /** A range without POINTS has STOP - START + 1 (lin) or log2(STOP/START) + 1 (log) points: at most ~64 here. */
 const small = (r: string) => {
   const m = /^\s*([^:]*):([^:]*):\s*(lin|log)\s*$/.exec(r)
@@ -226,33 +391,40 @@ const nList = fc.array(fc.constantFrom('2', '3', '8', '100', '1e6', '1e14', '900
 const nLists = value(nList, ['1,2', '2,2', '2.5', '2,,4', '1e400'], N_CAP).filter(below(N_CAP))
 
 export const compareLine = commandLine(['compare'], gridFlags(nLists), { max: 5 })
-export const daeCompareLine = commandLine(['dae-compare'], {
-  ...gridFlags(nLists),
-  t: flag('t', value(times, ['1.5', '0.5,0.5', '-1'])),
-  't-range': flag('t-range', range(fc.constantFrom('0', '0.1', '0.5', '-0.1'), fc.constantFrom('1', '0.9', '1.5')).filter(small)),
-  points,
-}, { max: 5 })
+export const daeCompareLine = commandLine(
+  ['dae-compare'],
+  {
+    ...gridFlags(nLists),
+    t: flag('t', value(times, ['1.5', '0.5,0.5', '-1'])),
+    't-range': flag('t-range', range(fc.constantFrom('0', '0.1', '0.5', '-0.1'), fc.constantFrom('1', '0.9', '1.5')).filter(small)),
+    points,
+  },
+  { max: 5 },
+)
 
 /** merge FILE...: the fixture shards and bad files (absolute paths), or adversarial names. */
-export const mergeLine = (fixtures: readonly string[]): Arb<string[]> => fc.tuple(
-  fc.array(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...fixtures) }, { weight: 1, arbitrary: adversarial().filter((s) => !s.startsWith('-')) }), { minLength: 0, maxLength: 3 }),
-  commandLine([], {
-    format: flag('format', value(fc.constantFrom(...TABLE_FORMATS), ['JSON', 'text'])),
-    json: bool('json'),
-    'sig-figs': sweepFlags['sig-figs'],
-    out: sweepFlags.out,
-  }, { max: 3 }),
-).map(([files, flags]) => ['merge', ...files, ...flags])
+export const mergeLine = (fixtures: readonly string[]): Arb<string[]> =>
+  fc
+    .tuple(
+      fc.array(fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...fixtures) }, { weight: 1, arbitrary: adversarial().filter((s) => !s.startsWith('-')) }), { minLength: 0, maxLength: 3 }),
+      commandLine(
+        [],
+        {
+          format: flag('format', value(fc.constantFrom(...TABLE_FORMATS), ['JSON', 'text'])),
+          json: bool('json'),
+          'sig-figs': sweepFlags['sig-figs'],
+          out: sweepFlags.out,
+        },
+        { max: 3 },
+      ),
+    )
+    .map(([files, flags]) => ['merge', ...files, ...flags])
 
 // --- simulate and plot --------------------------------------------------------------------
 
 /** Sizes of a simulation, always given (the defaults d = 5000, 500 particles, 100 steps take seconds). */
 const size = (name: string, lo: number, hi: number, edge: readonly string[]) => flag(name, value(intText(lo, hi), edge, hi))
-export const simulateSizes = [
-  size('d', 2, 64, ['1', '0', '2.5', '1e20', '9007199254740993', '1e9']),
-  size('particles', 1, 16, ['0', '-1', '1e20', '1e12']),
-  size('steps', 1, 6, ['0', '1.5', '1e20']),
-]
+export const simulateSizes = [size('d', 2, 64, ['1', '0', '2.5', '1e20', '9007199254740993', '1e9']), size('particles', 1, 16, ['0', '-1', '1e20', '1e12']), size('steps', 1, 6, ['0', '1.5', '1e20'])]
 const simulateFlags: Flags = {
   ...(({ digits: _d, ...rest }) => rest)(commonFlags(['table', 'csv', 'json'])),
   digits: fc.constant(['--digits', '5']),
@@ -281,23 +453,37 @@ export const plotLines: Readonly<Record<string, Arb<string[]>>> = {
   dae: commandLine(['plot', 'dae'], { ...plotCommon, ...plotFiles }, { fixed: [points], max: 3 }),
   curves: commandLine(['plot', 'curves'], { ...plotCommon, ...plotFiles }, { fixed: [points], max: 3 }),
   compare: commandLine(['plot', 'compare'], (({ format: _f, json: _j, out: _o, shard: _s, jobs: _b, 'sig-figs': _g, ...rest }) => ({ ...rest, ...plotFiles }))(gridFlags(nLists)), { max: 3 }),
-  'dae-compare': commandLine(['plot', 'dae-compare'], { ...(({ format: _f, json: _j, out: _o, shard: _s, jobs: _b, 'sig-figs': _g, ...rest }) => rest)(gridFlags(nLists)), points, ...plotFiles }, { max: 3 }),
+  'dae-compare': commandLine(
+    ['plot', 'dae-compare'],
+    { ...(({ format: _f, json: _j, out: _o, shard: _s, jobs: _b, 'sig-figs': _g, ...rest }) => rest)(gridFlags(nLists)), points, ...plotFiles },
+    { max: 3 },
+  ),
   rate: commandLine(['plot', 'rate'], { ...(({ n: _n, ...rest }) => rest)(plotCommon), ...plotFiles }, { fixed: [nMax, fc.constant(['--no-skip'])], max: 3 }),
   simulate: commandLine(['plot', 'simulate'], { ...(({ format: _f, json: _j, digits: _d, ...rest }) => rest)(simulateFlags), ...plotFiles }, { fixed: simulateSizes, max: 3 }),
 }
 
 /** report: every case refused before anything is computed (a valid report takes ~30 s). */
-export const reportLine: Arb<string[]> = fc.tuple(
-  fc.oneof(
-    fc.constantFrom<string[]>(['--bogus'], ['--out', 'a', '--out', 'b'], ['extra'], ['--out=a', '--out=b'], ['--json'], ['--format', 'json'], ['--digits', '3']),
-    junk.filter((s) => s !== '' && !s.startsWith('-')).map((s) => [s]),
-  ),
-  fc.option(flag('out', fc.constantFrom('r1', 'r2'))),
-).map(([bad, out]) => ['report', ...(out ?? []), ...bad])
+export const reportLine: Arb<string[]> = fc
+  .tuple(
+    fc.oneof(
+      fc.constantFrom<string[]>(['--bogus'], ['--out', 'a', '--out', 'b'], ['extra'], ['--out=a', '--out=b'], ['--json'], ['--format', 'json'], ['--digits', '3']),
+      junk.filter((s) => s !== '' && !s.startsWith('-')).map((s) => [s]),
+    ),
+    fc.option(flag('out', fc.constantFrom('r1', 'r2'))),
+  )
+  .map(([bad, out]) => ['report', ...(out ?? []), ...bad])
 
 // --- Valid lines only -------------------------------------------------------------------
 
-const FORMATS_OF: Readonly<Record<string, readonly string[]>> = { dae: ['table', 'csv', 'json'], stats: ['table', 'csv', 'json'], curves: TABLE_FORMATS, compare: TABLE_FORMATS, 'dae-compare': TABLE_FORMATS, rate: ['table', 'csv', 'json'], simulate: ['table', 'csv', 'json'] }
+const FORMATS_OF: Readonly<Record<string, readonly string[]>> = {
+  dae: ['table', 'csv', 'json'],
+  stats: ['table', 'csv', 'json'],
+  curves: TABLE_FORMATS,
+  compare: TABLE_FORMATS,
+  'dae-compare': TABLE_FORMATS,
+  rate: ['table', 'csv', 'json'],
+  simulate: ['table', 'csv', 'json'],
+}
 
 /** n lists without the huge n (9007199254740991 takes seconds with a custom schedule). */
 const smallNList = fc.array(fc.constantFrom('2', '3', '8', '100', '1e6'), { minLength: 1, maxLength: 3 }).map((xs) => [...new Set(xs)].join(','))
@@ -307,7 +493,15 @@ const OWN: Readonly<Record<string, Arb<string[]>>> = {
   dae: times.map((t) => ['--t', t]),
   stats: fc.option(times, { nil: undefined }).map((t) => (t === undefined ? [] : ['--t', t])),
   curves: intText(2, 12).map((k) => ['--points', k]),
-  compare: fc.tuple(smallNList, fc.option(fc.array(positive(0.1, 10), { minLength: 2, maxLength: 2 }).map((xs) => ['--sigma', xs.join(',')]), { nil: undefined })).map(([n, s]) => ['--n', n, ...(s ?? [])]),
+  compare: fc
+    .tuple(
+      smallNList,
+      fc.option(
+        fc.array(positive(0.1, 10), { minLength: 2, maxLength: 2 }).map((xs) => ['--sigma', xs.join(',')]),
+        { nil: undefined },
+      ),
+    )
+    .map(([n, s]) => ['--n', n, ...(s ?? [])]),
   'dae-compare': fc.tuple(smallNList, intText(2, 6)).map(([n, k]) => ['--n', n, '--points', k]),
   // Without the skip connection rate takes ~0.1 s (with it, seconds: see nMaxCheap).
   rate: fc.constantFrom('1e3', '1e4').map((m) => ['--n-max', m, '--no-skip']),
@@ -321,19 +515,37 @@ const NOT_FOR: Readonly<Record<string, readonly string[]>> = { compare: ['--sigm
  * Valid command lines of the model and grid commands, in each of their formats, sometimes under
  * --digits: almost all exit 0, so that every printed number meets the plausibility checks.
  */
-export const validLine: Arb<string[]> = fc.constantFrom(...Object.keys(OWN)).chain((command) => fc.tuple(
-  OWN[command],
-  fc.constantFrom(...FORMATS_OF[command]),
-  fc.option(intText(1, 12), { freq: 3, nil: undefined }).map((d) => (NOT_FOR[command]?.includes('--digits') ? undefined : d)),
-  fc.option(fc.constantFrom('4', '2'), { nil: undefined }),
-  fc.subarray([
-    ['--sigma', '0.3'], ['--sigma', '1e-3'], ['--n', '1000'],
-    ['--lambda', '0'], ['--lambda', '10'], ['--omega', '1e-4'], ['--omega', '50'], ['--no-skip'], ['--schedule', 'trig'], ['--alpha', '1-t^2', '--beta', 't^2'],
-  ].filter((e) => !NOT_FOR[command]?.includes(e[0])), { maxLength: 3 }),
-).map(([own, format, digits, sigFigs, extra]) => [
-  command, ...own, '--format', format,
-  ...(digits === undefined ? [] : ['--digits', digits]),
-  ...(sigFigs !== undefined && (format === 'markdown' || format === 'latex') ? ['--sig-figs', sigFigs] : []),
-  // The schedule flags exclude each other: the first one only.
-  ...extra.filter((e, i) => !e[0].match(/--(schedule|alpha)/) || extra.findIndex((x) => /--(schedule|alpha)/.test(x[0])) === i).flat(),
-]))
+export const validLine: Arb<string[]> = fc.constantFrom(...Object.keys(OWN)).chain((command) =>
+  fc
+    .tuple(
+      OWN[command],
+      fc.constantFrom(...FORMATS_OF[command]),
+      fc.option(intText(1, 12), { freq: 3, nil: undefined }).map((d) => (NOT_FOR[command]?.includes('--digits') ? undefined : d)),
+      fc.option(fc.constantFrom('4', '2'), { nil: undefined }),
+      fc.subarray(
+        [
+          ['--sigma', '0.3'],
+          ['--sigma', '1e-3'],
+          ['--n', '1000'],
+          ['--lambda', '0'],
+          ['--lambda', '10'],
+          ['--omega', '1e-4'],
+          ['--omega', '50'],
+          ['--no-skip'],
+          ['--schedule', 'trig'],
+          ['--alpha', '1-t^2', '--beta', 't^2'],
+        ].filter((e) => !NOT_FOR[command]?.includes(e[0])),
+        { maxLength: 3 },
+      ),
+    )
+    .map(([own, format, digits, sigFigs, extra]) => [
+      command,
+      ...own,
+      '--format',
+      format,
+      ...(digits === undefined ? [] : ['--digits', digits]),
+      ...(sigFigs !== undefined && (format === 'markdown' || format === 'latex') ? ['--sig-figs', sigFigs] : []),
+      // The schedule flags exclude each other: the first one only.
+      ...extra.filter((e, i) => !e[0].match(/--(schedule|alpha)/) || extra.findIndex((x) => /--(schedule|alpha)/.test(x[0])) === i).flat(),
+    ]),
+)

@@ -59,37 +59,38 @@ function sinCosRef(x: bigint, one: bigint): [bigint, bigint] {
   const twoPi = 2n * piRef(one)
   const q = x >= 0n ? (x + twoPi / 2n) / twoPi : -((-x + twoPi / 2n) / twoPi)
   const r = x - q * twoPi
-  let sn = 0n, cs = 0n
+  let sn = 0n,
+    cs = 0n
   let term = one
   for (let n = 0n; term !== 0n; n++) {
     if (n % 2n === 0n) cs += (n % 4n === 0n ? 1n : -1n) * term
     else sn += (n % 4n === 1n ? 1n : -1n) * term
-    term = term * r / one / (n + 1n)
+    term = (term * r) / one / (n + 1n)
   }
   return [sn, cs]
 }
 
 /** atan x scaled by one, by Euler's series (ratio x^2/(1+x^2): any x, slow for large |x|). */
 function atanRef(x: bigint, one: bigint): bigint {
-  const x2 = x * x / one
-  const y = x2 * one / (one + x2)
-  let term = x * one / (one + x2)
+  const x2 = (x * x) / one
+  const y = (x2 * one) / (one + x2)
+  let term = (x * one) / (one + x2)
   let sum = 0n
   for (let n = 1n; term !== 0n; n++) {
     sum += term
-    term = term * 2n * n * y / ((2n * n + 1n) * one)
+    term = (term * 2n * n * y) / ((2n * n + 1n) * one)
   }
   return sum
 }
 
 /** asin x scaled by one, |x| < 1, by its Taylor series. */
 function asinRef(x: bigint, one: bigint): bigint {
-  const x2 = x * x / one
+  const x2 = (x * x) / one
   let c = x
   let sum = 0n
   for (let n = 1n; c !== 0n; n++) {
     sum += c / (2n * n - 1n)
-    c = c * (2n * n - 1n) * x2 / (2n * n * one)
+    c = (c * (2n * n - 1n) * x2) / (2n * n * one)
   }
   return sum
 }
@@ -104,7 +105,7 @@ describe.each(PRECISIONS)('elementary functions at %i digits', (p) => {
   const D = Decimal.clone({ precision: p })
   const F = fixed(p + FIX)
 
-  it('pi (computed twice: the second comes from the cache) equals Störmer\'s formula', () => {
+  it("pi (computed twice: the second comes from the cache) equals Störmer's formula", () => {
     const ref = F.toDecimal(piRef(F.one))
     expect(ref.toFixed(50)).toBe('3.14159265358979323846264338327950288419716939937511')
     expect(ulps(pi(D), ref, p)).toBeLessThanOrEqual(1)
@@ -112,12 +113,20 @@ describe.each(PRECISIONS)('elementary functions at %i digits', (p) => {
   })
 
   it('ln of 2^a 3^b 5^c equals a ln 2 + b ln 3 + c ln 5 from the series of -ln(1 - 1/n)', () => {
-    const l2 = lnRatio(2n, F.one), l3 = l2 + lnRatio(3n, F.one), l5 = 2n * l2 + lnRatio(5n, F.one)
+    const l2 = lnRatio(2n, F.one),
+      l3 = l2 + lnRatio(3n, F.one),
+      l5 = 2n * l2 + lnRatio(5n, F.one)
     // Values whose scaling to [1/2, 1] needs halvings (9, 7.5, 1e30), none (0.8), and a tiny one.
     const cases: [string, bigint, bigint, bigint][] = [
       // ln 1 and ln 2 hung: their series argument is 0, and the stopping test 0 < 0 never held.
-      ['1', 0n, 0n, 0n], ['2', 1n, 0n, 0n], ['9', 0n, 2n, 0n], ['7.5', -1n, 1n, 1n], ['0.8', 2n, 0n, -1n],
-      ['0.15', -2n, 1n, -1n], ['1e30', 30n, 0n, 30n], ['1e-300', -300n, 0n, -300n],
+      ['1', 0n, 0n, 0n],
+      ['2', 1n, 0n, 0n],
+      ['9', 0n, 2n, 0n],
+      ['7.5', -1n, 1n, 1n],
+      ['0.8', 2n, 0n, -1n],
+      ['0.15', -2n, 1n, -1n],
+      ['1e30', 30n, 0n, 30n],
+      ['1e-300', -300n, 0n, -300n],
     ]
     for (const [text, a, b, c] of cases) {
       const ref = F.toDecimal(a * l2 + b * l3 + c * l5)
@@ -144,13 +153,15 @@ describe.each(PRECISIONS)('elementary functions at %i digits', (p) => {
     // the -r.e digits it lost (before that, r = 1e-21 was 3.7 units off, 1e-22 at 510 digits 6.75).
     const G = fixed(p + FIX + 71)
     for (const delta of ['1e-19', '3e-19', '1e-20', '2e-20', '3e-20', '5e-20', '3e-21', '1e-21', '1e-22', '-7e-35', '1e-60']) {
-      const x = G.toDecimal(piRef(G.one) / 2n + G.fromText(delta)).toSignificantDigits(p).toString()
+      const x = G.toDecimal(piRef(G.one) / 2n + G.fromText(delta))
+        .toSignificantDigits(p)
+        .toString()
       const cRef = G.toDecimal(sinCosRef(G.fromText(x), G.one)[1])
       expect(ulps(sinCos(new D(x), D)[1], cRef, p), `cos(pi/2 + ${delta})`).toBeLessThanOrEqual(1)
     }
   })
 
-  it('atan inside and outside [-1, 1], of both signs, equals Euler\'s series', () => {
+  it("atan inside and outside [-1, 1], of both signs, equals Euler's series", () => {
     // atan 0 hung like ln 1 (its series argument is 0).
     for (const text of ['0.3', '-0.7', '2.5', '-3', '1e-30']) {
       const ref = F.toDecimal(atanRef(F.fromText(text), F.one))

@@ -38,7 +38,10 @@ function expectCoefficients(x: Decimal | Series, expected: (k: number) => Decima
   const s = asSeries(x)
   expect(s.c.length, `${what}: number of coefficients`).toBe(N)
   for (let k = 0; k < N; k++) {
-    const e = s.c[k].minus(expected(k)).abs().div(Decimal.max(1, expected(k).abs()))
+    const e = s.c[k]
+      .minus(expected(k))
+      .abs()
+      .div(Decimal.max(1, expected(k).abs()))
     expect(e.lte(TOL), `${what}, coefficient ${k}: error ${e.toExponential(3)}`).toBe(true)
   }
 }
@@ -47,7 +50,9 @@ function expectSums(x: Decimal | Series, f: (y: Decimal) => Decimal, what: strin
   const s = asSeries(x)
   expect(s.c.length, `${what}: number of coefficients`).toBe(N)
   for (const h of H) {
-    const e = S.evaluate(s, h).minus(f(t0.plus(h))).abs()
+    const e = S.evaluate(s, h)
+      .minus(f(t0.plus(h)))
+      .abs()
     expect(e.lte(TOL), `${what} at h = ${h}: error ${e.toExponential(3)}`).toBe(true)
   }
 }
@@ -72,9 +77,24 @@ describe('coefficients of the elementary functions of t at t0 against closed for
     expectCoefficients(S.mul(t, S.sin(t)), (k) => t0.times(sinK(k)).plus(k ? sinK(k - 1) : 0), 't·sin t')
     // sin² t = (1 - cos 2t)/2: coefficient k >= 1 is -2^(k-1) cos(2 t0 + kπ/2)/k!
     const cos2 = (k: number) => t0.times(2).plus(D.acos(-1).times(k).div(2)).cos()
-    expectCoefficients(S.powInt(S.sin(t), 2), (k) => (k === 0 ? one.minus(cos2(0)).div(2) : cos2(k).times(new D(2).pow(k - 1)).neg().div(factorial(k))), 'sin² t')
+    expectCoefficients(
+      S.powInt(S.sin(t), 2),
+      (k) =>
+        k === 0
+          ? one.minus(cos2(0)).div(2)
+          : cos2(k)
+              .times(new D(2).pow(k - 1))
+              .neg()
+              .div(factorial(k)),
+      'sin² t',
+    )
     // binomial series: (t0 + h)^(1/2) = Σ C(1/2, k) t0^(1/2-k) h^k
-    const binom = (k: number): Decimal => (k === 0 ? one : binom(k - 1).times(new D(0.5).minus(k - 1)).div(k))
+    const binom = (k: number): Decimal =>
+      k === 0
+        ? one
+        : binom(k - 1)
+            .times(new D(0.5).minus(k - 1))
+            .div(k)
     expectCoefficients(S.pow(t, new D(0.5)), (k) => binom(k).times(t0.pow(new D(0.5).minus(k))), 't^0.5')
   })
 })
@@ -85,7 +105,15 @@ describe('powers that need no rounding, and the square root of a full series', (
     expect(asSeries(S.powInt(x, 1)).c.map(String)).toEqual(x.c.map(String))
   })
   it('sqrt(e^t) = e^(t/2): coefficients e^(t0/2) / (2^k k!)', () => {
-    expectCoefficients(S.sqrt(S.exp(t)), (k) => t0.div(2).exp().div(factorial(k).times(new D(2).pow(k))), 'sqrt(e^t)')
+    expectCoefficients(
+      S.sqrt(S.exp(t)),
+      (k) =>
+        t0
+          .div(2)
+          .exp()
+          .div(factorial(k).times(new D(2).pow(k))),
+      'sqrt(e^t)',
+    )
   })
 })
 
@@ -106,7 +134,13 @@ describe('the other functions of a full series, summed at t0 ± h against Decima
 describe('series vanishing at t0, zero series and constants', () => {
   it('sin³ of a series vanishing at t0 (the zero is factored out): (3 sin h - sin 3h)/4', () => {
     // odd k: (3 - 3^k) (-1)^((k-1)/2) / (4 k!); even k: 0
-    const sin3 = (k: number) => (k % 2 ? new D(3).minus(new D(3).pow(k)).times((k - 1) % 4 ? -1 : 1).div(factorial(k).times(4)) : new D(0))
+    const sin3 = (k: number) =>
+      k % 2
+        ? new D(3)
+            .minus(new D(3).pow(k))
+            .times((k - 1) % 4 ? -1 : 1)
+            .div(factorial(k).times(4))
+        : new D(0)
     expectCoefficients(s0.powInt(s0.sin(u), 3), sin3, 'sin³ h')
   })
   it('integer powers of the zero series: 0^0 = 1, 0^3 = 0; powers with a zero or 1 exponent', () => {

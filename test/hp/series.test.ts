@@ -36,33 +36,80 @@ const asSeries = (x: Decimal | Series): Series => {
 
 describe('series of each function against decimal.js at t0 + h', () => {
   for (const name of ARITH_FUNCTIONS) {
-    for (const [kind, arg] of [['linear', linear], ['quadratic', quadratic], ['full', full]] as const) {
+    for (const [kind, arg] of [
+      ['linear', linear],
+      ['quadratic', quadratic],
+      ['full', full],
+    ] as const) {
       it(`${name} of a ${kind} argument`, () => {
         // abs and sign also on a negative argument
-        expectClose(error((A, t) => A[name](arg(A, t))), name)
-        if (name === 'abs' || name === 'sign') expectClose(error((A, t) => A[name](A.neg(arg(A, t)))), `${name}(-x)`)
+        expectClose(
+          error((A, t) => A[name](arg(A, t))),
+          name,
+        )
+        if (name === 'abs' || name === 'sign')
+          expectClose(
+            error((A, t) => A[name](A.neg(arg(A, t)))),
+            `${name}(-x)`,
+          )
       })
     }
   }
   it('arithmetic between series', () => {
-    expectClose(error((A, t) => A.add(quadratic(A, t), full(A, t))), 'add')
-    expectClose(error((A, t) => A.sub(quadratic(A, t), full(A, t))), 'sub')
-    expectClose(error((A, t) => A.mul(quadratic(A, t), full(A, t))), 'mul')
-    expectClose(error((A, t) => A.div(full(A, t), quadratic(A, t))), 'div by a polynomial')
-    expectClose(error((A, t) => A.div(quadratic(A, t), full(A, t))), 'div by a full series')
-    expectClose(error((A, t) => A.neg(full(A, t))), 'neg')
+    expectClose(
+      error((A, t) => A.add(quadratic(A, t), full(A, t))),
+      'add',
+    )
+    expectClose(
+      error((A, t) => A.sub(quadratic(A, t), full(A, t))),
+      'sub',
+    )
+    expectClose(
+      error((A, t) => A.mul(quadratic(A, t), full(A, t))),
+      'mul',
+    )
+    expectClose(
+      error((A, t) => A.div(full(A, t), quadratic(A, t))),
+      'div by a polynomial',
+    )
+    expectClose(
+      error((A, t) => A.div(quadratic(A, t), full(A, t))),
+      'div by a full series',
+    )
+    expectClose(
+      error((A, t) => A.neg(full(A, t))),
+      'neg',
+    )
   })
   it('powers', () => {
     for (const k of [0, 1, 2, 3, 7, -1, -3]) {
-      expectClose(error((A, t) => A.powInt(quadratic(A, t), k)), `powInt quadratic ${k}`)
-      expectClose(error((A, t) => A.powInt(full(A, t), k)), `powInt full ${k}`)
+      expectClose(
+        error((A, t) => A.powInt(quadratic(A, t), k)),
+        `powInt quadratic ${k}`,
+      )
+      expectClose(
+        error((A, t) => A.powInt(full(A, t), k)),
+        `powInt full ${k}`,
+      )
     }
     for (const p of ['2.5', '-0.5', '3', '0.3333']) {
-      expectClose(error((A, t) => A.pow(full(A, t), A.num(p))), `pow full ^ ${p}`)
-      expectClose(error((A, t) => A.pow(linear(A, t), A.num(p))), `pow linear ^ ${p}`)
+      expectClose(
+        error((A, t) => A.pow(full(A, t), A.num(p))),
+        `pow full ^ ${p}`,
+      )
+      expectClose(
+        error((A, t) => A.pow(linear(A, t), A.num(p))),
+        `pow linear ^ ${p}`,
+      )
     }
-    expectClose(error((A, t) => A.pow(full(A, t), quadratic(A, t))), 'pow with a series exponent')
-    expectClose(error((A, t) => A.pow(A.num('2'), full(A, t))), 'scalar ^ series')
+    expectClose(
+      error((A, t) => A.pow(full(A, t), quadratic(A, t))),
+      'pow with a series exponent',
+    )
+    expectClose(
+      error((A, t) => A.pow(A.num('2'), full(A, t))),
+      'scalar ^ series',
+    )
   })
   it('powInt of a series vanishing at t0 factors out the zero: (t - t0)^3 (1 + t)^2', () => {
     const d = S.sub(S.variable(t0), t0)
@@ -149,7 +196,10 @@ describe('scalars mixed with series', () => {
   it('any operation involving a series gives a series, equal to the lifted constant operation', () => {
     const c = new D('1.7')
     for (const op of ['add', 'sub', 'mul', 'div', 'pow'] as const) {
-      for (const [a, b] of [[c, x], [x, c]] as const) {
+      for (const [a, b] of [
+        [c, x],
+        [x, c],
+      ] as const) {
         const mixed = asSeries(S[op](a, b))
         const lifted = asSeries(S[op](S.lift(a), S.lift(b)))
         for (let k = 0; k < N; k++) expect(mixed.c[k].minus(lifted.c[k]).abs().lt(TOL), `${op} coefficient ${k}`).toBe(true)

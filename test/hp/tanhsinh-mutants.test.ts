@@ -13,16 +13,14 @@ describe('tanhSinh argument checks at their boundaries', () => {
   // digits must lie in [1, P - 1]; the message names that range.
   for (const digits of [0, 1.5, P]) {
     it(`refuses digits = ${digits} at precision ${P}`, () => {
-      expect(() => tanhSinh(D, one, new D(0), new D(1), { digits }))
-        .toThrow(`tanhSinh: digits must be an integer in [1, ${P - 1}] (below the working precision), got ${digits}`)
+      expect(() => tanhSinh(D, one, new D(0), new D(1), { digits })).toThrow(`tanhSinh: digits must be an integer in [1, ${P - 1}] (below the working precision), got ${digits}`)
     })
   }
 
   // maxLevel must lie in [MIN_LEVEL, KEY_LEVEL] = [2, 30].
   for (const maxLevel of [1, 2.5, 31]) {
     it(`refuses maxLevel = ${maxLevel}`, () => {
-      expect(() => tanhSinh(D, one, new D(0), new D(1), { digits: 20, maxLevel }))
-        .toThrow(`tanhSinh: maxLevel must be an integer in [2, 30], got ${maxLevel}`)
+      expect(() => tanhSinh(D, one, new D(0), new D(1), { digits: 20, maxLevel })).toThrow(`tanhSinh: maxLevel must be an integer in [2, 30], got ${maxLevel}`)
     })
   }
 
@@ -43,7 +41,11 @@ describe('tanhSinh argument checks at their boundaries', () => {
     expect(r.values[0].minus(1).abs().lte('1e-8')).toBe(true)
   })
 
-  for (const [a, b] of [[Infinity, 1], [0, Infinity], [-Infinity, 0]]) {
+  for (const [a, b] of [
+    [Infinity, 1],
+    [0, Infinity],
+    [-Infinity, 0],
+  ]) {
     it(`refuses the interval [${a}, ${b}]`, () => {
       expect(() => tanhSinh(D, one, new D(a), new D(b), { digits: 20 })).toThrow('tanhSinh: the interval must be finite')
     })
@@ -97,8 +99,7 @@ describe('tanhSinh values and error estimates against exact antiderivatives', ()
 
   it('gives up with the estimate and no endpoint remark when the tail is negligible', () => {
     // e^t on [0, 1] needs more than 2 levels for 25 digits; nodes reach far enough at P = 30.
-    expect(() => tanhSinh(D, (t) => [t.exp()], new D(0), new D(1), { digits: 25, maxLevel: 2 }))
-      .toThrow(/estimated relative error 1e-?\d+$/)
+    expect(() => tanhSinh(D, (t) => [t.exp()], new D(0), new D(1), { digits: 25, maxLevel: 2 })).toThrow(/estimated relative error 1e-?\d+$/)
   })
 })
 
@@ -110,7 +111,10 @@ describe('tanhSinh stopping rules', () => {
   // the requested accuracy is checked: for ε = 10^-3 at level 3 the estimate (1.9e-9) is below the
   // actual error (3.4e-9), and for ε = 10^-6 at digits = 3 it stops at level 2 reporting 7.7e-4
   // with an actual error of 3.2e-3, so that sweep starts at 4 digits.
-  for (const [eps, from] of [['1e-3', 2], ['1e-6', 4]] as const) {
+  for (const [eps, from] of [
+    ['1e-3', 2],
+    ['1e-6', 4],
+  ] as const) {
     it(`never stops before the requested digits with a pole ${eps} outside the end, digits ${from} to 20`, () => {
       const exact = new D(1).div(eps).plus(1).ln()
       for (let digits = from; digits <= 20; digits++) {
@@ -130,7 +134,13 @@ describe('tanhSinh stopping rules', () => {
       expect(scaled.levels).toBe(base.levels)
       expect(scaled.evaluations).toBe(base.evaluations)
       expect(scaled.error.div(base.error).minus(1).abs().lte('1e-10')).toBe(true)
-      expect(scaled.values[0].div(c).minus(base.values[0]).abs().lte(base.values[0].times(`1e-${P - 2}`))).toBe(true)
+      expect(
+        scaled.values[0]
+          .div(c)
+          .minus(base.values[0])
+          .abs()
+          .lte(base.values[0].times(`1e-${P - 2}`)),
+      ).toBe(true)
     }
   })
 
@@ -141,8 +151,7 @@ describe('tanhSinh stopping rules', () => {
     // and the estimate is min(0, ·) = 0, i.e. 10^0; at maxLevel 2 that is the message's number.
     const atHalf = Math.tanh((Math.PI / 2) * Math.sinh(0.5))
     const f = (t: Decimal) => [new D(Math.abs(Math.abs(t.toNumber()) - atHalf) < 1e-9 ? 1 : 0)]
-    expect(() => tanhSinh(D, f, new D(-1), new D(1), { digits: 5, maxLevel: 2 }))
-      .toThrow(/estimated relative error 1e0(;|$)/)
+    expect(() => tanhSinh(D, f, new D(-1), new D(1), { digits: 5, maxLevel: 2 })).toThrow(/estimated relative error 1e0(;|$)/)
   })
 
   it('reports a zero error for an identically zero integrand', () => {
@@ -170,7 +179,8 @@ describe('tanhSinh stopping rules', () => {
     // at the previous level) must still be evaluated. 32 guard digits cover the 16 that rounding
     // a node next to b costs (see the header of src/hp/tanhsinh.ts).
     const D40 = Decimal.clone({ precision: 40 })
-    const eps = new D40('1e-16'), b = new D40(1).minus(eps)
+    const eps = new D40('1e-16'),
+      b = new D40(1).minus(eps)
     const r = tanhSinh(D40, (s) => [new D40(1).div(new D40(1).minus(s).pow(2))], new D40(0), b, { digits: 8 })
     const exact = new D40(1).div(eps).minus(1)
     const relative = r.values[0].minus(exact).abs().div(exact)

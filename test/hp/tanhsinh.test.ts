@@ -18,7 +18,10 @@ function expectDigits(value: Decimal, exact: Decimal, digits: number, reported: 
 }
 
 describe('tanhSinh on [0, 1]', () => {
-  for (const [digits, guard] of [[60, 10], [200, 15]]) {
+  for (const [digits, guard] of [
+    [60, 10],
+    [200, 15],
+  ]) {
     it(`∫ 4/(1+t²) = π to ${digits} digits (π from decimal.js acos(-1))`, () => {
       const D = working(digits, guard)
       const r = tanhSinh(D, (t) => [new D(4).div(t.times(t).plus(1))], new D(0), new D(1), { digits })
@@ -38,10 +41,16 @@ describe('tanhSinh on [0, 1]', () => {
     // (errors are relative to ∫|f_i| = 1/4).
     const D = working(60)
     let calls = 0
-    const r = tanhSinh(D, (t) => {
-      calls++
-      return [new D(4).div(t.times(t).plus(1)), t.exp(), t.minus(0.5)]
-    }, new D(0), new D(1), { digits: 60 })
+    const r = tanhSinh(
+      D,
+      (t) => {
+        calls++
+        return [new D(4).div(t.times(t).plus(1)), t.exp(), t.minus(0.5)]
+      },
+      new D(0),
+      new D(1),
+      { digits: 60 },
+    )
     expect(r.values).toHaveLength(3)
     expect(calls).toBe(r.evaluations)
     expectDigits(r.values[0], D.acos(-1), 60, r.error)
@@ -71,12 +80,19 @@ describe('tanhSinh near and at the ends', () => {
     // The integrand reaches 1e16 at the right end; the nodes near it must be placed as b - half·d,
     // and 20 guard digits cover the log10(1/ε) = 8 digits that rounding the node to s costs.
     const D = working(50, 20)
-    const eps = new D('1e-8'), b = new D(1).minus(eps)
+    const eps = new D('1e-8'),
+      b = new D(1).minus(eps)
     let outside = 0
-    const r = tanhSinh(D, (s) => {
-      if (s.lte(0) || s.gte(b)) outside++
-      return [new D(1).div(new D(1).minus(s).pow(2))]
-    }, new D(0), b, { digits: 50 })
+    const r = tanhSinh(
+      D,
+      (s) => {
+        if (s.lte(0) || s.gte(b)) outside++
+        return [new D(1).div(new D(1).minus(s).pow(2))]
+      },
+      new D(0),
+      b,
+      { digits: 50 },
+    )
     expect(outside).toBe(0)
     expectDigits(r.values[0], new D(1).div(eps).minus(1), 50, r.error)
   })
@@ -107,8 +123,7 @@ describe('tanhSinh near and at the ends', () => {
 describe('tanhSinh refusals', () => {
   it('throws when maxLevel is reached before the requested digits', () => {
     const D = working(60)
-    expect(() => tanhSinh(D, (t) => [t.exp()], new D(0), new D(1), { digits: 60, maxLevel: 3 }))
-      .toThrow(/no convergence to 60 digits by level 3/)
+    expect(() => tanhSinh(D, (t) => [t.exp()], new D(0), new D(1), { digits: 60, maxLevel: 3 })).toThrow(/no convergence to 60 digits by level 3/)
   })
 
   it('says so when the terms are not negligible where the nodes reach the endpoint', () => {
@@ -116,8 +131,7 @@ describe('tanhSinh refusals', () => {
     // it while their terms are still about 1e-41 of the integral.
     const D = Decimal.clone({ precision: 52 })
     const b = new D(1).minus('1e-8')
-    expect(() => tanhSinh(D, (s) => [new D(1).div(new D(1).minus(s).pow(2))], new D(0), b, { digits: 50, maxLevel: 6 }))
-      .toThrow(/not negligible where the nodes reach the endpoint/)
+    expect(() => tanhSinh(D, (s) => [new D(1).div(new D(1).minus(s).pow(2))], new D(0), b, { digits: 50, maxLevel: 6 })).toThrow(/not negligible where the nodes reach the endpoint/)
   })
 
   it('refuses digits at or above the working precision', () => {
@@ -128,7 +142,6 @@ describe('tanhSinh refusals', () => {
   it('refuses an f whose number of components changes', () => {
     const D = working(20)
     let n = 0
-    expect(() => tanhSinh(D, (t) => (n++ < 3 ? [t] : [t, t]), new D(0), new D(1), { digits: 20 }))
-      .toThrow(/components/)
+    expect(() => tanhSinh(D, (t) => (n++ < 3 ? [t] : [t, t]), new D(0), new D(1), { digits: 20 })).toThrow(/components/)
   })
 })

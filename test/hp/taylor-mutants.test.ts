@@ -10,11 +10,13 @@ const D = Decimal.clone({ precision: 30 })
 type Value = Decimal | Series
 
 /** X' = a X (den = 1, G = 0), recording the order N of every step the integrator asks for. */
-const linear = (a: string, orders: number[]): TaylorSystem => (t0, N) => {
-  orders.push(N)
-  const S = seriesArith(D, N)
-  return [{ den: S.lift(S.num('1')), A: S.lift(S.num(a)), G: S.lift(S.num('0')) }]
-}
+const linear =
+  (a: string, orders: number[]): TaylorSystem =>
+  (t0, N) => {
+    orders.push(N)
+    const S = seriesArith(D, N)
+    return [{ den: S.lift(S.num('1')), A: S.lift(S.num(a)), G: S.lift(S.num('0')) }]
+  }
 
 describe('taylorSolve contract', () => {
   it('rejects digits that are not positive', () => {
@@ -33,7 +35,7 @@ describe('taylorSolve contract', () => {
     expect(r.values[0][0].minus('2.71828182845904523536028747').abs().lt(1e-20)).toBe(true)
   })
 
-  it('counts steps against maxSteps: X\' = 0 takes exactly one step per target', () => {
+  it("counts steps against maxSteps: X' = 0 takes exactly one step per target", () => {
     // the series of a constant is exact (vanishing tail), so each step lands on its target
     const targets = ['1', '2', '3'].map((v) => new D(v))
     const r = taylorSolve(D, linear('0', []), [new D(5)], targets, { digits: 20, maxSteps: 3 })
@@ -120,8 +122,7 @@ describe('taylorSolve step rules on a geometric series (exact radius r - t)', ()
  */
 function ruleBound(lc: number[], T: number, tail: number): number {
   const K = lc.length - tail
-  const holds = (H: number) =>
-    lc.slice(K).every((ck, i) => ck === -Infinity || lc.slice(0, K).some((cj, j) => cj + j * H - T >= ck + (K + i) * H))
+  const holds = (H: number) => lc.slice(K).every((ck, i) => ck === -Infinity || lc.slice(0, K).some((cj, j) => cj + j * H - T >= ck + (K + i) * H))
   if (holds(1e3)) return Infinity
   let [lo, hi] = [-1e3, 1e3]
   for (let it = 0; it < 80; it++) {
@@ -167,7 +168,12 @@ describe('taylorSolve first step against the rule, by bisection', () => {
     const { logFirst, x } = run((S) => ({ A: S.num('1'), G: S.num('0') }), '1', '5')
     expect(Math.abs(logFirst - ruleFirstStep([k.map((i) => -lfact(i))], T, 5))).toBeLessThan(tol)
     // e^5 ~ 148: 10^-22 relative per step over a few steps
-    expect(x.minus(new D(5).exp()).abs().lt(new D(10).pow(-digits + 3))).toBe(true)
+    expect(
+      x
+        .minus(new D(5).exp())
+        .abs()
+        .lt(new D(10).pow(-digits + 3)),
+    ).toBe(true)
   })
 
   it('a tail 10^100 below the trend (X = 1 + t^20 + 1e-100/(1 - t)) is halved down to half the fitted radius 1', () => {
@@ -176,11 +182,7 @@ describe('taylorSolve first step against the rule, by bisection', () => {
     const eps = new D('1e-100')
     const lx = k.map((i) => (i === 0 || i === 20 ? 0 : -100))
     const lg = k.slice(0, N).map((i) => (i === 19 ? Math.log10(20) : -100 + Math.log10(i + 1)))
-    const { logFirst, x } = run(
-      (S, t) => ({ A: S.num('0'), G: S.add(S.mul(S.num('20'), S.powInt(t, 19)), S.div(eps, S.powInt(S.sub(S.num('1'), t), 2))) }),
-      new D(1).plus(eps).toString(),
-      '0.9',
-    )
+    const { logFirst, x } = run((S, t) => ({ A: S.num('0'), G: S.add(S.mul(S.num('20'), S.powInt(t, 19)), S.div(eps, S.powInt(S.sub(S.num('1'), t), 2))) }), new D(1).plus(eps).toString(), '0.9')
     const want = ruleFirstStep([lx, lg], T, 0.9)
     expect(want).toBeLessThan(-Math.log10(2)) // the rule did halve: h <= 1/2
     expect(Math.abs(logFirst - want)).toBeLessThan(tol)
@@ -191,10 +193,14 @@ describe('taylorSolve first step against the rule, by bisection', () => {
   it('a polynomial coefficient of degree N (one term beyond the N-term series) limits the step like a full series', () => {
     // X ≡ 1 solves X' = A (X - 1) for any A: A = (1 + t)^29, so A_k = C(29, k), k < 29; X's tail is 0
     const lbinom = (n: number, m: number) => k.slice(1, m + 1).reduce((s, i) => s + Math.log10((n - m + i) / i), 0)
-    const { logFirst, x } = run((S, t) => {
-      const A = S.powInt(S.add(S.num('1'), t), 29)
-      return { A, G: S.neg(A) }
-    }, '1', '3')
+    const { logFirst, x } = run(
+      (S, t) => {
+        const A = S.powInt(S.add(S.num('1'), t), 29)
+        return { A, G: S.neg(A) }
+      },
+      '1',
+      '3',
+    )
     const la = k.slice(0, N).map((i) => lbinom(29, i))
     const lx = k.map((i) => (i === 0 ? 0 : -Infinity))
     expect(Math.abs(logFirst - ruleFirstStep([lx, la, la], T, 3))).toBeLessThan(tol)
@@ -223,10 +229,14 @@ describe('taylorSolve first step against the rule, by bisection', () => {
       expect(x.eq(2)).toBe(true)
     })
     it('X ≡ 1 with A = -G = (1 + t)^27, a polynomial within the N = 29 terms, does not limit the step', () => {
-      const { res, x } = run((S, t) => {
-        const A = S.powInt(S.add(S.num('1'), t), 27)
-        return { A, G: S.neg(A) }
-      }, '1', '3')
+      const { res, x } = run(
+        (S, t) => {
+          const A = S.powInt(S.add(S.num('1'), t), 27)
+          return { A, G: S.neg(A) }
+        },
+        '1',
+        '3',
+      )
       expect(res.steps).toBe(1)
       expect(x.eq(1)).toBe(true)
     })

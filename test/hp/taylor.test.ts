@@ -8,14 +8,16 @@ import { taylorSolve, type TaylorSystem } from '../../src/hp/taylor.js'
 
 /** A system of states den X' = A X + G written once with seriesArith. */
 type Row = (S: SeriesArith, t: Series) => { den: Decimal | Series; A: Decimal | Series; G: Decimal | Series }
-const system = (D: DecimalConstructor, rows: Row[]): TaylorSystem => (t0, N) => {
-  const S = seriesArith(D, N)
-  const t = S.variable(t0)
-  return rows.map((row) => {
-    const { den, A, G } = row(S, t)
-    return { den: S.lift(den), A: S.lift(A), G: S.lift(G) }
-  })
-}
+const system =
+  (D: DecimalConstructor, rows: Row[]): TaylorSystem =>
+  (t0, N) => {
+    const S = seriesArith(D, N)
+    const t = S.variable(t0)
+    return rows.map((row) => {
+      const { den, A, G } = row(S, t)
+      return { den: S.lift(den), A: S.lift(A), G: S.lift(G) }
+    })
+  }
 const expectClose = (x: Decimal, y: Decimal, digits: number, what: string) => {
   const e = x.minus(y).abs()
   expect(e.lt(new Decimal(10).pow(-digits)), `${what}: ${x} vs ${y}, error ${e.toExponential(3)}`).toBe(true)
@@ -38,9 +40,9 @@ describe('taylorSolve', () => {
       const D = Decimal.clone({ precision: digits + 10 })
       const half = new D('0.5')
       const cases: Array<[string, Row, Decimal]> = [
-        ['(1 - t^4) X\' = 4t^3 X', (S, t) => ({ den: S.sub(S.num('1'), S.powInt(t, 4)), A: S.mul(S.num('4'), S.powInt(t, 3)), G: S.num('0') }), new D(16).div(15)],
-        ['X\' = 4t^3/(1 - t^4) X', (S, t) => ({ den: S.num('1'), A: S.div(S.mul(S.num('4'), S.powInt(t, 3)), S.sub(S.num('1'), S.powInt(t, 4))), G: S.num('0') }), new D(16).div(15)],
-        ['X\' = 4t^3 X', (S, t) => ({ den: S.num('1'), A: S.mul(S.num('4'), S.powInt(t, 3)), G: S.num('0') }), new D(1).div(16).exp()],
+        ["(1 - t^4) X' = 4t^3 X", (S, t) => ({ den: S.sub(S.num('1'), S.powInt(t, 4)), A: S.mul(S.num('4'), S.powInt(t, 3)), G: S.num('0') }), new D(16).div(15)],
+        ["X' = 4t^3/(1 - t^4) X", (S, t) => ({ den: S.num('1'), A: S.div(S.mul(S.num('4'), S.powInt(t, 3)), S.sub(S.num('1'), S.powInt(t, 4))), G: S.num('0') }), new D(16).div(15)],
+        ["X' = 4t^3 X", (S, t) => ({ den: S.num('1'), A: S.mul(S.num('4'), S.powInt(t, 3)), G: S.num('0') }), new D(1).div(16).exp()],
       ]
       for (const [what, row, exact] of cases) {
         const r = taylorSolve(D, system(D, [row]), [new D(1)], [half], { digits })
@@ -58,7 +60,7 @@ describe('taylorSolve', () => {
     expectClose(r.values[1][0], new D(1).exp(), 100, 'e')
   })
 
-  it('(1 + t²) X\' = t X gives X = sqrt(1 + t²) at several targets in one call, singularities at ±i', () => {
+  it("(1 + t²) X' = t X gives X = sqrt(1 + t²) at several targets in one call, singularities at ±i", () => {
     // (1 + t²) · t/sqrt(1 + t²) = t · sqrt(1 + t²)
     const D = Decimal.clone({ precision: 70 })
     const sys = system(D, [(S, t) => ({ den: S.add(S.num('1'), S.powInt(t, 2)), A: t, G: S.num('0') })])
@@ -68,13 +70,10 @@ describe('taylorSolve', () => {
     expect(r.values[0][0].eq(1)).toBe(true) // a target at t0 returns x0
   })
 
-  it("several states in one system, started at t0 = 0.25", () => {
+  it('several states in one system, started at t0 = 0.25', () => {
     // state 0: X' = X, X(0.25) = 1 → exp(t - 0.25); state 1: X' = 2t, X(0.25) = 0 → t² - 1/16
     const D = Decimal.clone({ precision: 70 })
-    const sys = system(D, [
-      (S) => ({ den: S.num('1'), A: S.num('1'), G: S.num('0') }),
-      (S, t) => ({ den: S.num('1'), A: S.num('0'), G: S.mul(S.num('2'), t) }),
-    ])
+    const sys = system(D, [(S) => ({ den: S.num('1'), A: S.num('1'), G: S.num('0') }), (S, t) => ({ den: S.num('1'), A: S.num('0'), G: S.mul(S.num('2'), t) })])
     const targets = [new D('0.5'), new D('1.75')]
     const r = taylorSolve(D, sys, [new D(1), new D(0)], targets, { digits: 60, t0: new D('0.25') })
     targets.forEach((t, i) => {
@@ -113,10 +112,12 @@ describe('taylorSolve', () => {
     })
     it("cos(πt/2) X' = -(π/2) sin(πt/2) X gives X = cos(πt/2), 0 at t = 1 (den a full series)", () => {
       // every solution is C cos(πt/2), analytic at t = 1
-      const sys = system(D, [(S, t) => {
-        const a = S.mul(S.div(S.pi(), S.num('2')), t)
-        return { den: S.cos(a), A: S.neg(S.mul(S.div(S.pi(), S.num('2')), S.sin(a))), G: S.num('0') }
-      }])
+      const sys = system(D, [
+        (S, t) => {
+          const a = S.mul(S.div(S.pi(), S.num('2')), t)
+          return { den: S.cos(a), A: S.neg(S.mul(S.div(S.pi(), S.num('2')), S.sin(a))), G: S.num('0') }
+        },
+      ])
       const targets = [new D('0.9'), new D(1)]
       const r = taylorSolve(D, sys, [new D(1)], targets, { digits: 60 })
       expectClose(r.values[0][0], D.acos(-1).times('0.45').cos(), 60, 'cos(0.45π)')

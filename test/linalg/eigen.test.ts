@@ -31,17 +31,20 @@ function rotated(spectrum: readonly number[], rotations: number, seed: number): 
     const i = Math.floor(r.uniform() * n)
     const j = (i + 1 + Math.floor(r.uniform() * (n - 1))) % n
     const theta = 2 * Math.PI * r.uniform()
-    const c = Math.cos(theta), s = Math.sin(theta)
+    const c = Math.cos(theta),
+      s = Math.sin(theta)
     // A ← G A Gᵀ and Q ← G Q with G the rotation by θ in the plane (i, j).
     for (const m of [a, q]) {
       for (let k = 0; k < n; k++) {
-        const x = m[i * n + k], y = m[j * n + k]
+        const x = m[i * n + k],
+          y = m[j * n + k]
         m[i * n + k] = c * x - s * y
         m[j * n + k] = s * x + c * y
       }
     }
     for (let k = 0; k < n; k++) {
-      const x = a[k * n + i], y = a[k * n + j]
+      const x = a[k * n + i],
+        y = a[k * n + j]
       a[k * n + i] = c * x - s * y
       a[k * n + j] = s * x + c * y
     }
@@ -62,7 +65,8 @@ function dot(x: ArrayLike<number>, y: ArrayLike<number>): number {
 /** max_j ‖A v_j - λ_j v_j‖ and max |VVᵀ - I| over the decomposition. */
 function quality(a: Float64Array, e: SymmetricEigen): { residual: number; orthogonality: number } {
   const n = e.n
-  let residual = 0, orthogonality = 0
+  let residual = 0,
+    orthogonality = 0
   for (let j = 0; j < n; j++) {
     const v = eigenvector(e, j)
     let r2 = 0
@@ -125,7 +129,11 @@ describe('symmetricEigen on Q diag(λ) Qᵀ (random Givens rotations)', () => {
 })
 
 describe('symmetricEigen on a·s sᵀ + b·I', () => {
-  for (const [n, aa, b] of [[8, 1, 2.25], [50, 0.3, 1], [33, -2, 0.5]] as const) {
+  for (const [n, aa, b] of [
+    [8, 1, 2.25],
+    [50, 0.3, 1],
+    [33, -2, 0.5],
+  ] as const) {
     it(`n = ${n}, a = ${aa}, b = ${b}: eigenvalues a n + b (vector ∝ s) and b (n - 1 times)`, () => {
       const r = rng(n)
       const s = Float64Array.from({ length: n }, () => r.sign(0.5))
@@ -171,9 +179,15 @@ describe('symmetricEigen small and degenerate cases', () => {
   })
 
   it('2×2 [[p, q], [q, r]]: (p + r)/2 ± sqrt(((p - r)/2)² + q²)', () => {
-    for (const [p, q, r] of [[1, 2, 3], [0, 1e-8, 0], [5, -1, 5], [1e6, 3, -2]]) {
+    for (const [p, q, r] of [
+      [1, 2, 3],
+      [0, 1e-8, 0],
+      [5, -1, 5],
+      [1e6, 3, -2],
+    ]) {
       const m = new Float64Array([p, q, q, r])
-      const mid = (p + r) / 2, rad = Math.hypot((p - r) / 2, q)
+      const mid = (p + r) / 2,
+        rad = Math.hypot((p - r) / 2, q)
       expectDecomposition(m, symmetricEigen(m, 2), [mid + rad, mid - rad])
     }
   })

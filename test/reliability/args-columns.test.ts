@@ -43,34 +43,42 @@ describe('regression: t = 0.9999999999999 and t = 1 are two rows, labelled apart
 })
 
 /** A time in (0, 1) as its shortest decimal text with up to `digits` significant digits, no trailing zero. */
-const timeText = (digits: number): fc.Arbitrary<string> => fc.tuple(fc.integer({ min: 1, max: digits }), fc.constantFrom('0', '9', 'x'), fc.nat())
-  .map(([len, fill, seed]) => {
-    // Mostly runs of 9s (times just below 1) or 0s (just above 0), where rounding merges rows.
-    let s = ''
-    for (let k = 0; k < len; k++) s += fill === 'x' ? String((seed >> (k % 20)) % 10) : fill
-    s = s.replace(/0+$/, '')
-    return s === '' ? '5' : s
-  })
-  .map((s) => `0.${s}`)
+const timeText = (digits: number): fc.Arbitrary<string> =>
+  fc
+    .tuple(fc.integer({ min: 1, max: digits }), fc.constantFrom('0', '9', 'x'), fc.nat())
+    .map(([len, fill, seed]) => {
+      // Mostly runs of 9s (times just below 1) or 0s (just above 0), where rounding merges rows.
+      let s = ''
+      for (let k = 0; k < len; k++) s += fill === 'x' ? String((seed >> (k % 20)) % 10) : fill
+      s = s.replace(/0+$/, '')
+      return s === '' ? '5' : s
+    })
+    .map((s) => `0.${s}`)
 
 const times = (digits: number) => fc.uniqueArray(fc.oneof(timeText(digits), fc.constantFrom('0', '1')), { minLength: 2, maxLength: 4 })
 
 describe('property: the t column reads back the times given, in every format', () => {
   it('double precision: up to 15 significant digits, printed as given', async () => {
     const failures: string[] = []
-    await fc.assert(fc.asyncProperty(times(15), fc.constantFrom(...FORMATS), fc.constantFrom('dae', 'stats'), async (ts, format, command) => {
-      const printed = await printedTimes([command, '--t', ts.join(',')], format)
-      if (JSON.stringify(printed) !== JSON.stringify(ts)) failures.push(`${command} --t ${ts.join(',')} --format ${format}: ${printed.join(',')}`)
-    }), { seed: SEED, numRuns: 40 })
+    await fc.assert(
+      fc.asyncProperty(times(15), fc.constantFrom(...FORMATS), fc.constantFrom('dae', 'stats'), async (ts, format, command) => {
+        const printed = await printedTimes([command, '--t', ts.join(',')], format)
+        if (JSON.stringify(printed) !== JSON.stringify(ts)) failures.push(`${command} --t ${ts.join(',')} --format ${format}: ${printed.join(',')}`)
+      }),
+      { seed: SEED, numRuns: 40 },
+    )
     expect(failures.slice(0, 5).join('\n')).toBe('')
   }, 60_000)
 
   it('--digits 5: up to 30 significant digits, printed as given', async () => {
     const failures: string[] = []
-    await fc.assert(fc.asyncProperty(times(30), fc.constantFrom(...FORMATS), async (ts, format) => {
-      const printed = await printedTimes(['stats', '--digits', '5', '--t', ts.join(',')], format)
-      if (JSON.stringify(printed) !== JSON.stringify(ts)) failures.push(`stats --digits 5 --t ${ts.join(',')} --format ${format}: ${printed.join(',')}`)
-    }), { seed: SEED, numRuns: 10 })
+    await fc.assert(
+      fc.asyncProperty(times(30), fc.constantFrom(...FORMATS), async (ts, format) => {
+        const printed = await printedTimes(['stats', '--digits', '5', '--t', ts.join(',')], format)
+        if (JSON.stringify(printed) !== JSON.stringify(ts)) failures.push(`stats --digits 5 --t ${ts.join(',')} --format ${format}: ${printed.join(',')}`)
+      }),
+      { seed: SEED, numRuns: 10 },
+    )
     expect(failures.slice(0, 5).join('\n')).toBe('')
   }, 60_000)
 })
@@ -84,10 +92,13 @@ describe('the uniform t grid under --digits (curves): no two grid points print a
     expect(increasing(cells)).toBe(true)
   })
   it('property: --points K in [2, 40], --digits 1 or 2, in csv and table', async () => {
-    await fc.assert(fc.asyncProperty(fc.integer({ min: 2, max: 40 }), fc.constantFrom('1', '2'), fc.constantFrom('csv', 'table'), async (K, digits, format) => {
-      const cells = await printedTimes(['curves', '--digits', digits, '--points', String(K)], format)
-      expect(cells).toHaveLength(K)
-      expect(increasing(cells), cells.join(' ')).toBe(true)
-    }), { seed: SEED, numRuns: 6 })
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 2, max: 40 }), fc.constantFrom('1', '2'), fc.constantFrom('csv', 'table'), async (K, digits, format) => {
+        const cells = await printedTimes(['curves', '--digits', digits, '--points', String(K)], format)
+        expect(cells).toHaveLength(K)
+        expect(increasing(cells), cells.join(' ')).toBe(true)
+      }),
+      { seed: SEED, numRuns: 6 },
+    )
   }, 60_000)
 })

@@ -1,7 +1,8 @@
 // Arguments and their messages (issue 15, class 6): a value that begins with a dash belongs to
 // its flag and is refused by the flag's own rule; words after `--` are merge's files and nobody
 // else's; a value given in any spelling is the value used. Expected messages are the CLI
-// contract (THEORY.md section 7: `flowgm: --flag: rule`, exit 2) and the rules of docs/cli.md.
+// contract (docs/cli.md, exit codes and errors: `flowgm: --flag: rule`, exit 2) and the rules
+// of docs/cli.md for each flag.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import fc from 'fast-check'
@@ -24,7 +25,7 @@ function refusal(o: Outcome): string {
   return lines[0]
 }
 
-describe('a value that begins with a dash is its flag\'s value', () => {
+describe("a value that begins with a dash is its flag's value", () => {
   // The rules quoted are those of docs/cli.md for each flag; the "got" values are the inputs.
   const cases: ReadonlyArray<readonly [string[], string]> = [
     [['stats', '--t', '-1,0.5'], 'flowgm: --t: must lie in [0, 1] (got -1)'],
@@ -61,7 +62,9 @@ describe('a value that begins with a dash is its flag\'s value', () => {
 
   it('--resume=maybe is refused, not read as false', async () => {
     // The rule of the other booleans (docs/cli.md): a boolean takes no value but true or false.
-    expect(refusal(await runner.run(['compare', '--n', '2', '--format', 'jsonl', '--out', 'x.jsonl', '--resume=maybe']))).toBe("flowgm: --resume: takes no value: write --resume or --no-resume (got 'maybe')")
+    expect(refusal(await runner.run(['compare', '--n', '2', '--format', 'jsonl', '--out', 'x.jsonl', '--resume=maybe']))).toBe(
+      "flowgm: --resume: takes no value: write --resume or --no-resume (got 'maybe')",
+    )
   })
 
   it('a nonzero value a double reads as 0 is refused (t = 0 and t = 1e-400 were two rows of t = 0)', async () => {
@@ -136,22 +139,28 @@ const NUMERIC: Readonly<Record<string, readonly string[]>> = {
 const BAD = ['1e-400', '-1', '-1e3', '-.5', '-1e-3', '-3', '-1,0.5', '-0.5,2', '-2:10:lin', '-1/4', '−1', '1_000', '0x10', 'Infinity', '-Infinity', ' -1', '-', '-1e309', '']
 
 /** One flag with a bad value, in one of the spellings yargs reads. */
-const badFlag = (name: string): fc.Arbitrary<string[]> => fc.tuple(fc.constantFrom(...BAD), fc.nat(4)).map(([v, s]) => {
-  if (s === 4) return [`--no-${name}`, v]
-  const dash = name.length === 1 && s >= 2 ? '-' : '--'
-  return s % 2 === 0 ? [`${dash}${name}`, v] : [`${dash}${name}=${v}`]
-})
+const badFlag = (name: string): fc.Arbitrary<string[]> =>
+  fc.tuple(fc.constantFrom(...BAD), fc.nat(4)).map(([v, s]) => {
+    if (s === 4) return [`--no-${name}`, v]
+    const dash = name.length === 1 && s >= 2 ? '-' : '--'
+    return s % 2 === 0 ? [`${dash}${name}`, v] : [`${dash}${name}=${v}`]
+  })
 
 /** A command line: the command, 1 to 3 distinct flags with bad values, maybe `--` somewhere. */
-const badLine = fc.constantFrom(...Object.keys(NUMERIC)).chain((command) => fc.tuple(
-  fc.constant(command),
-  fc.uniqueArray(fc.constantFrom(...NUMERIC[command]), { minLength: 1, maxLength: 3 }).chain((names) => fc.tuple(...names.map(badFlag))),
-  fc.option(fc.nat(20), { nil: undefined }),
-)).map(([command, flags, cut]) => {
-  const words = flags.flat()
-  if (cut !== undefined) words.splice(cut % (words.length + 1), 0, '--')
-  return [...command.split(' '), ...(command === 'merge' ? ['a.jsonl'] : []), ...words]
-})
+const badLine = fc
+  .constantFrom(...Object.keys(NUMERIC))
+  .chain((command) =>
+    fc.tuple(
+      fc.constant(command),
+      fc.uniqueArray(fc.constantFrom(...NUMERIC[command]), { minLength: 1, maxLength: 3 }).chain((names) => fc.tuple(...names.map(badFlag))),
+      fc.option(fc.nat(20), { nil: undefined }),
+    ),
+  )
+  .map(([command, flags, cut]) => {
+    const words = flags.flat()
+    if (cut !== undefined) words.splice(cut % (words.length + 1), 0, '--')
+    return [...command.split(' '), ...(command === 'merge' ? ['a.jsonl'] : []), ...words]
+  })
 
 /** Why the refusal of `argv` is wrong (undefined: it is right). */
 function misjudged(argv: readonly string[], o: Outcome): string | undefined {
@@ -177,18 +186,20 @@ function misjudged(argv: readonly string[], o: Outcome): string | undefined {
 describe('property: odd and negative spellings of every numeric flag, -- anywhere', () => {
   it('exit 2 with one line naming a flag given (or the words after --), never a value taken for an argument', async () => {
     const failures: string[] = []
-    await fc.assert(fc.asyncProperty(badLine, async (argv) => {
-      const why = misjudged(argv, await runner.run(argv))
-      if (why !== undefined) failures.push(`flowgm ${showArgv(argv)}\n    -> ${why}`)
-    }), { seed: SEED, numRuns: 200 })
+    await fc.assert(
+      fc.asyncProperty(badLine, async (argv) => {
+        const why = misjudged(argv, await runner.run(argv))
+        if (why !== undefined) failures.push(`flowgm ${showArgv(argv)}\n    -> ${why}`)
+      }),
+      { seed: SEED, numRuns: 200 },
+    )
     expect(failures.slice(0, 10).join('\n  ')).toBe('')
   }, 120_000)
 })
 
 describe('property: a valid value is used in every spelling', () => {
   // Canonical `--flag value` is the reference: the other spellings must print the same rows.
-  const spell = (name: string, v: string, s: number): string[] =>
-    [[`--${name}`, v], [`--${name}=${v}`], name.length === 1 ? [`-${name}`, v] : [`--${name}`, v]][s % 3]
+  const spell = (name: string, v: string, s: number): string[] => [[`--${name}`, v], [`--${name}=${v}`], name.length === 1 ? [`-${name}`, v] : [`--${name}`, v]][s % 3]
   const line = fc.record({
     sigma: fc.constantFrom('0.5', '1', '2.25', '3e0'),
     t: fc.constantFrom('0', '0.25', '.5', '0.75,1', '1'),
@@ -198,12 +209,15 @@ describe('property: a valid value is used in every spelling', () => {
   })
   it('stats with --sigma, --t, --n in any spelling (and a trailing --) prints the rows of the canonical spelling', async () => {
     const failures: string[] = []
-    await fc.assert(fc.asyncProperty(line, async ({ sigma, t, n, spellings, dashes }) => {
-      const canonical = ['stats', '--json', '--sigma', sigma, '--t', t, '--n', n]
-      const odd = ['stats', '--json', ...spell('sigma', sigma, spellings[0]), ...spell('t', t, spellings[1]), ...spell('n', n, spellings[2]), ...(dashes ? ['--'] : [])]
-      const [a, b] = [await runner.run(canonical), await runner.run(odd)]
-      if (a.code !== 0 || b.code !== 0 || a.stdout !== b.stdout) failures.push(`flowgm ${showArgv(odd)}: exit ${b.code} ${b.stderr.trim()}`)
-    }), { seed: SEED, numRuns: 40 })
+    await fc.assert(
+      fc.asyncProperty(line, async ({ sigma, t, n, spellings, dashes }) => {
+        const canonical = ['stats', '--json', '--sigma', sigma, '--t', t, '--n', n]
+        const odd = ['stats', '--json', ...spell('sigma', sigma, spellings[0]), ...spell('t', t, spellings[1]), ...spell('n', n, spellings[2]), ...(dashes ? ['--'] : [])]
+        const [a, b] = [await runner.run(canonical), await runner.run(odd)]
+        if (a.code !== 0 || b.code !== 0 || a.stdout !== b.stdout) failures.push(`flowgm ${showArgv(odd)}: exit ${b.code} ${b.stderr.trim()}`)
+      }),
+      { seed: SEED, numRuns: 40 },
+    )
     expect(failures.slice(0, 10).join('\n  ')).toBe('')
   }, 120_000)
 })

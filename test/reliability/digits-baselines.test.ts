@@ -9,10 +9,12 @@ import { Decimal } from '../../src/hp/arith.js'
 import { checkBaselineClaims, readModelEquations } from '../../src/symbolic/derive.js'
 import { parseEquations, readEquationText } from '../../src/symbolic/eqfile.js'
 
-/** The textbook formulas (THEORY.md section 5), cancelling as written, at `digits` digits. */
+/** The textbook formulas (docs/theory.md section 5), cancelling as written, at `digits` digits. */
 function original(n: string, sigma: string, omega: string, digits: number) {
   const D = Decimal.clone({ precision: digits })
-  const N = new D(n), s2 = new D(sigma).pow(2), w = new D(omega)
+  const N = new D(n),
+    s2 = new D(sigma).pow(2),
+    w = new D(omega)
   const cos = N.times(w).div(N.times(w).plus(s2)).sqrt()
   return { bo_mse: w.times(s2).div(N.times(w).plus(s2)), bo_cos: cos, pca_cos: cos, pca_mse: w.times(2).times(new D(1).minus(cos)) }
 }
@@ -52,21 +54,27 @@ describe('the cancellation-free baselines', () => {
   })
 
   it('property: in double, every baseline agrees with the reference to 12 digits for n up to 2^53', () => {
-    fc.assert(fc.property(params, ({ k, sigma, omega }) => {
-      const n = Math.max(2, Math.min(Number.MAX_SAFE_INTEGER, Math.round(10 ** Math.min(k, 15.9))))
-      const got = asymptoticBaselines(n, sigma, omega)
-      const ref = original(String(n), String(sigma), String(omega), 60)
-      for (const k of KEYS) expect(correct(got[k], ref[k]), `${k} n=${n}`).toBeGreaterThanOrEqual(12)
-    }), { numRuns: 200, seed: 15 })
+    fc.assert(
+      fc.property(params, ({ k, sigma, omega }) => {
+        const n = Math.max(2, Math.min(Number.MAX_SAFE_INTEGER, Math.round(10 ** Math.min(k, 15.9))))
+        const got = asymptoticBaselines(n, sigma, omega)
+        const ref = original(String(n), String(sigma), String(omega), 60)
+        for (const k of KEYS) expect(correct(got[k], ref[k]), `${k} n=${n}`).toBeGreaterThanOrEqual(12)
+      }),
+      { numRuns: 200, seed: 15 },
+    )
   })
 
   it('property: at D digits of working precision, every baseline keeps D - 3 digits for n up to 1e300', () => {
-    fc.assert(fc.property(params, fc.integer({ min: 5, max: 120 }), ({ k, sigma, omega }, digits) => {
-      const n = new Decimal(10).pow(k).round().toString()
-      const D = Decimal.clone({ precision: digits })
-      const got = asymptoticBaselinesHp(D, n, String(sigma), String(omega))
-      const ref = original(n, String(sigma), String(omega), 3 * digits + extra(n) + 10)
-      for (const key of KEYS) expect(correct(got[key], ref[key]), `${key} n=${n} D=${digits}`).toBeGreaterThanOrEqual(digits - 3)
-    }), { numRuns: 150, seed: 15 })
+    fc.assert(
+      fc.property(params, fc.integer({ min: 5, max: 120 }), ({ k, sigma, omega }, digits) => {
+        const n = new Decimal(10).pow(k).round().toString()
+        const D = Decimal.clone({ precision: digits })
+        const got = asymptoticBaselinesHp(D, n, String(sigma), String(omega))
+        const ref = original(n, String(sigma), String(omega), 3 * digits + extra(n) + 10)
+        for (const key of KEYS) expect(correct(got[key], ref[key]), `${key} n=${n} D=${digits}`).toBeGreaterThanOrEqual(digits - 3)
+      }),
+      { numRuns: 150, seed: 15 },
+    )
   })
 })

@@ -1,5 +1,5 @@
 // Issue 15, class 3: under --digits, every printed digit is right and digits_verified is a
-// guarantee. The reference is the closed forms derived by hand (test/theory/by-hand.ts, THEORY.md
+// guarantee. The reference is the closed forms derived by hand (test/theory/by-hand.ts, docs/theory.md
 // sections 3 and 4) with the schedules by their definitions, evaluated by decimal.js at more than
 // 2 D + 30 + log10(n) digits plus twice the digits 1 - t has leading zeros: a route that shares nothing with
 // src/theory/hp.ts and that the cancellations near t = 1 and at large n cannot reach.
@@ -24,7 +24,13 @@ const SCHEDULES: Record<string, { spec: ProblemOptions['schedule']; at: (t: Dec,
   },
 }
 
-interface Case { p: Params; schedule: string; t: string; digits: number; skip: boolean }
+interface Case {
+  p: Params
+  schedule: string
+  t: string
+  digits: number
+  skip: boolean
+}
 
 function problemOf({ p, schedule, skip }: Case) {
   return flowProblem({ n: Number(p.n), sigma: Number(p.sigma), lambda: Number(p.lambda), omega: Number(p.omega), schedule: SCHEDULES[schedule].spec, skip, text: p, highPrecision: true })
@@ -46,7 +52,8 @@ function correct(x: Decimal, ref: Decimal): number {
 /** Keys printed with fewer right digits than promised: min(D, digits_verified) less one for the rounding. */
 function broken(r: HpResult, refs: Record<string, Dec>, digits: number): string[] {
   const promised = Math.min(digits, r.digitsVerified) - 1
-  return Object.entries(refs).filter(([k, v]) => !v.isZero() && correct(r.rows[0][k], v) < promised)
+  return Object.entries(refs)
+    .filter(([k, v]) => !v.isZero() && correct(r.rows[0][k], v) < promised)
     .map(([k, v]) => `${k}: ${r.rows[0][k]} vs ${v.toSignificantDigits(digits + 3)} (${correct(r.rows[0][k], v)} right, ${r.digitsVerified} verified)`)
 }
 
@@ -73,7 +80,10 @@ const params = fc.record({
 })
 
 /** t in (0, 1) on a grid, or close to 1 (1 - 1e-j). */
-const times = fc.oneof(fc.integer({ min: 1, max: 99 }).map((x) => `0.${String(x).padStart(2, '0')}`), fc.integer({ min: 1, max: 25 }).map((j) => `0.${'9'.repeat(j)}`))
+const times = fc.oneof(
+  fc.integer({ min: 1, max: 99 }).map((x) => `0.${String(x).padStart(2, '0')}`),
+  fc.integer({ min: 1, max: 25 }).map((j) => `0.${'9'.repeat(j)}`),
+)
 
 describe('digits_verified is a guarantee', () => {
   it('regression: dae --digits 40 at t = 1 - 1e-20 on cos/sin(pi t/2) (it claimed 51 digits and had 31)', () => {
@@ -86,17 +96,41 @@ describe('digits_verified is a guarantee', () => {
     expect(checkStats({ p: { ...BASE, n: '1e200' }, schedule: 'linear', t: '1', digits: 12, skip: true })).toEqual([])
   })
 
-  const cases = (maxK: number, maxDigits: number) => fc.record({
-    params, t: times, digits: fc.integer({ min: 3, max: maxDigits }), schedule: fc.constantFrom('linear', 'trig', 'custom'), skip: fc.boolean(),
-  }).map(({ params: q, t, digits, schedule, skip }): Case => ({
-    p: { n: q.k < 1 ? '2' : `1e${Math.min(q.k, maxK)}`, sigma: String(q.sigma), lambda: String(q.lambda), omega: String(q.omega) }, t, digits, schedule, skip,
-  }))
+  const cases = (maxK: number, maxDigits: number) =>
+    fc
+      .record({
+        params,
+        t: times,
+        digits: fc.integer({ min: 3, max: maxDigits }),
+        schedule: fc.constantFrom('linear', 'trig', 'custom'),
+        skip: fc.boolean(),
+      })
+      .map(({ params: q, t, digits, schedule, skip }): Case => ({
+        p: { n: q.k < 1 ? '2' : `1e${Math.min(q.k, maxK)}`, sigma: String(q.sigma), lambda: String(q.lambda), omega: String(q.omega) },
+        t,
+        digits,
+        schedule,
+        skip,
+      }))
 
   it('property: dae, every value right to min(D, digits_verified) digits (n up to 1e300, t up to 1 - 1e-25)', () => {
-    fc.assert(fc.property(cases(300, 40).map((c) => ({ ...c, skip: true })), (c) => { expect(checkDae(c), JSON.stringify(c)).toEqual([]) }), { numRuns: 40, seed: 15 })
+    fc.assert(
+      fc.property(
+        cases(300, 40).map((c) => ({ ...c, skip: true })),
+        (c) => {
+          expect(checkDae(c), JSON.stringify(c)).toEqual([])
+        },
+      ),
+      { numRuns: 40, seed: 15 },
+    )
   })
   it('property: stats, every value right to min(D, digits_verified) digits (n up to 1e40)', () => {
-    fc.assert(fc.property(cases(40, 20), (c) => { expect(checkStats(c), JSON.stringify(c)).toEqual([]) }), { numRuns: 4, seed: 15 })
+    fc.assert(
+      fc.property(cases(40, 20), (c) => {
+        expect(checkStats(c), JSON.stringify(c)).toEqual([])
+      }),
+      { numRuns: 4, seed: 15 },
+    )
   })
 })
 
@@ -127,13 +161,16 @@ describe('dae-compare excess_mse', () => {
     expect(correct(printed, ref)).toBeGreaterThanOrEqual(14)
   })
   it('property: every digit right, in double (n < 1e15, 11 digits) and under --digits D (n up to 1e300)', async () => {
-    await fc.assert(fc.asyncProperty(fc.integer({ min: 1, max: 300 }), times, fc.option(fc.integer({ min: 3, max: 40 })), async (k, t, digits) => {
-      const n = digits === null ? String(10 ** Math.min(k, 14)) : `1e${k}`
-      // In double, t itself is a double: 1 - 1e-16 and closer are 1.
-      const at = digits === null && t.length > 14 ? '0.5' : t
-      const { printed, verified, ref } = await excessOf(n, at, digits ?? undefined)
-      expect(correct(printed, ref), `n=${n} t=${at} D=${digits}`).toBeGreaterThanOrEqual(digits === null ? 11 : Math.min(digits, verified!) - 1)
-    }), { numRuns: 25, seed: 15 })
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 300 }), times, fc.option(fc.integer({ min: 3, max: 40 })), async (k, t, digits) => {
+        const n = digits === null ? String(10 ** Math.min(k, 14)) : `1e${k}`
+        // In double, t itself is a double: 1 - 1e-16 and closer are 1.
+        const at = digits === null && t.length > 14 ? '0.5' : t
+        const { printed, verified, ref } = await excessOf(n, at, digits ?? undefined)
+        expect(correct(printed, ref), `n=${n} t=${at} D=${digits}`).toBeGreaterThanOrEqual(digits === null ? 11 : Math.min(digits, verified!) - 1)
+      }),
+      { numRuns: 25, seed: 15 },
+    )
   })
 })
 
@@ -141,18 +178,30 @@ describe('double precision', () => {
   it('property: every dae and stats key agrees with the hand-derived reference to 11 digits (n < 1e15, t up to 1 - 1e-15)', () => {
     const X = Decimal.clone({ precision: 120 })
     const failures: string[] = []
-    fc.assert(fc.property(fc.integer({ min: 0, max: 14 }), params, fc.oneof(fc.double({ min: 0.001, max: 0.999, noNaN: true }), fc.integer({ min: 1, max: 15 }).map((j) => 1 - 10 ** -j)), fc.constantFrom('linear', 'trig', 'custom'), (k, q, t, schedule) => {
-      const n = Math.max(2, 10 ** k)
-      const p: Params = { n: String(n), sigma: String(q.sigma), lambda: String(q.lambda), omega: String(q.omega) }
-      const sol = solve(flowProblem({ n, sigma: q.sigma, lambda: q.lambda, omega: q.omega, schedule: SCHEDULES[schedule].spec }))
-      // The reference at the double t itself (its exact decimal expansion), not at a rounded text.
-      const at = SCHEDULES[schedule].at(new X(t), X)
-      const got: Record<string, number> = { ...sol.dae(t), ...sol.stats(t) }
-      const refs = { ...daeByHand(p, at, X), ...statsByHand(p, at, true, X) }
-      for (const [key, v] of Object.entries(refs)) {
-        if (!v.isZero() && correct(new Decimal(got[key]), v) < 11) failures.push(`${key} n=${n} t=${t} ${schedule}`)
-      }
-    }), { numRuns: 30, seed: 15 })
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 14 }),
+        params,
+        fc.oneof(
+          fc.double({ min: 0.001, max: 0.999, noNaN: true }),
+          fc.integer({ min: 1, max: 15 }).map((j) => 1 - 10 ** -j),
+        ),
+        fc.constantFrom('linear', 'trig', 'custom'),
+        (k, q, t, schedule) => {
+          const n = Math.max(2, 10 ** k)
+          const p: Params = { n: String(n), sigma: String(q.sigma), lambda: String(q.lambda), omega: String(q.omega) }
+          const sol = solve(flowProblem({ n, sigma: q.sigma, lambda: q.lambda, omega: q.omega, schedule: SCHEDULES[schedule].spec }))
+          // The reference at the double t itself (its exact decimal expansion), not at a rounded text.
+          const at = SCHEDULES[schedule].at(new X(t), X)
+          const got: Record<string, number> = { ...sol.dae(t), ...sol.stats(t) }
+          const refs = { ...daeByHand(p, at, X), ...statsByHand(p, at, true, X) }
+          for (const [key, v] of Object.entries(refs)) {
+            if (!v.isZero() && correct(new Decimal(got[key]), v) < 11) failures.push(`${key} n=${n} t=${t} ${schedule}`)
+          }
+        },
+      ),
+      { numRuns: 30, seed: 15 },
+    )
     expect(failures).toEqual([])
   })
 })

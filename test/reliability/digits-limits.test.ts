@@ -22,19 +22,22 @@ describe('elementary functions beyond decimal.js', () => {
   it('property: at 300 digits, sin, cos, atan, asin, ln and pi equal decimal.js to the last few digits', () => {
     const D = Decimal.clone({ precision: 300 })
     expect(correct(pi(D), D.acos(-1))).toBeGreaterThanOrEqual(299)
-    fc.assert(fc.property(argument, (text) => {
-      const x = new D(text)
-      const [s, c] = sinCos(x, D)
-      expect(correct(s, x.sin())).toBeGreaterThanOrEqual(296)
-      expect(correct(c, x.cos())).toBeGreaterThanOrEqual(296)
-      expect(correct(atan(x, D), x.atan())).toBeGreaterThanOrEqual(298)
-      const u = x.div(51)
-      expect(correct(asin(u, D), u.asin())).toBeGreaterThanOrEqual(298)
-      if (x.gt(0)) expect(correct(ln(x, D), x.ln())).toBeGreaterThanOrEqual(298)
-    }), { numRuns: 8, seed: 15 })
+    fc.assert(
+      fc.property(argument, (text) => {
+        const x = new D(text)
+        const [s, c] = sinCos(x, D)
+        expect(correct(s, x.sin())).toBeGreaterThanOrEqual(296)
+        expect(correct(c, x.cos())).toBeGreaterThanOrEqual(296)
+        expect(correct(atan(x, D), x.atan())).toBeGreaterThanOrEqual(298)
+        const u = x.div(51)
+        expect(correct(asin(u, D), u.asin())).toBeGreaterThanOrEqual(298)
+        if (x.gt(0)) expect(correct(ln(x, D), x.ln())).toBeGreaterThanOrEqual(298)
+      }),
+      { numRuns: 8, seed: 15 },
+    )
   })
 
-  it('at 1100 digits: pi agrees with decimal.js\'s stored 1025 digits, exp(ln x) = x, sin^2 + cos^2 = 1, tan(atan x) = x', () => {
+  it("at 1100 digits: pi agrees with decimal.js's stored 1025 digits, exp(ln x) = x, sin^2 + cos^2 = 1, tan(atan x) = x", () => {
     const D = Decimal.clone({ precision: 1100 })
     const P = Decimal.clone({ precision: 1020 })
     expect(correct(pi(D), P.acos(-1))).toBeGreaterThanOrEqual(1019)
@@ -66,11 +69,15 @@ describe('--digits 1000', () => {
     const problem = flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, omega: 1, schedule: 'trig', highPrecision: true })
     const r = daeHp(problem, ['0.5'], { digits: 1000 })
     expect(r.digitsVerified).toBeGreaterThanOrEqual(1000)
-    // c = beta Lambda / D (Result A, THEORY.md section 3) at 1100 digits, alpha = cos(pi/4) = beta = sqrt(1/2).
+    // c = beta Lambda / D (Result A, docs/theory.md section 3) at 1100 digits, alpha = cos(pi/4) = beta = sqrt(1/2).
     const X = Decimal.clone({ precision: 1100 })
-    const K = new X('7.1'), L = new X('0.1').times(new X(1).plus('2.25')).plus(new X(7).times('2.25'))
+    const K = new X('7.1'),
+      L = new X('0.1').times(new X(1).plus('2.25')).plus(new X(7).times('2.25'))
     const half = new X('0.5')
-    const c = half.sqrt().times(L).div(half.times(K).plus(half.times(L)))
+    const c = half
+      .sqrt()
+      .times(L)
+      .div(half.times(K).plus(half.times(L)))
     expect(correct(r.rows[0].c, c)).toBeGreaterThanOrEqual(999)
   })
 })

@@ -54,18 +54,35 @@ describe("the trial's high-precision requests are refused up front, naming --dig
 
 // --- The properties' requests: a command, its precision, schedule, n and times, as argv and as the estimate reads them.
 
-const SCHEDULES = [['--schedule', 'linear'], ['--schedule', 'trig'], ['--alpha', '1-t^2', '--beta', 't^2'], ['--alpha', '(exp(1)-exp(t))/(exp(1)-1)', '--beta', '(exp(t)-1)/(exp(1)-1)']] as const
+const SCHEDULES = [
+  ['--schedule', 'linear'],
+  ['--schedule', 'trig'],
+  ['--alpha', '1-t^2', '--beta', 't^2'],
+  ['--alpha', '(exp(1)-exp(t))/(exp(1)-1)', '--beta', '(exp(t)-1)/(exp(1)-1)'],
+] as const
 const COMMANDS = ['stats', 'dae', 'rate', 'compare', 'dae-compare', 'curves'] as const
 
-interface Request { readonly command: HpRequest['command']; readonly digits: number; readonly schedule: number; readonly logN: number; readonly times: number }
+interface Request {
+  readonly command: HpRequest['command']
+  readonly digits: number
+  readonly schedule: number
+  readonly logN: number
+  readonly times: number
+}
 
 /** n as given: 8 (the default) for logN 0. */
 const nText = (r: Request): string => (r.logN === 0 ? '8' : `1e${r.logN}`)
 
-const scheduleSpec = (i: number) => { const s = SCHEDULES[i]; return s[0] === '--schedule' ? s[1] : { alpha: s[1], beta: s[3] } }
+const scheduleSpec = (i: number) => {
+  const s = SCHEDULES[i]
+  return s[0] === '--schedule' ? s[1] : { alpha: s[1], beta: s[3] }
+}
 
 const estimateOf = (r: Request): HpRequest => ({
-  command: r.command, digits: r.digits, n: Number(nText(r)), transcendental: transcendentalSchedule(scheduleSpec(r.schedule)),
+  command: r.command,
+  digits: r.digits,
+  n: Number(nText(r)),
+  transcendental: transcendentalSchedule(scheduleSpec(r.schedule)),
   times: r.command === 'stats' || r.command === 'dae' || r.command === 'curves' ? r.times : 1,
 })
 
@@ -78,7 +95,8 @@ function argvOf(r: Request): string[] {
 }
 
 const request = (digits: fc.Arbitrary<number>, logN: fc.Arbitrary<number>, times: fc.Arbitrary<number>): fc.Arbitrary<Request> =>
-  fc.record({ command: fc.constantFrom(...COMMANDS), digits, schedule: fc.integer({ min: 0, max: SCHEDULES.length - 1 }), logN, times })
+  fc
+    .record({ command: fc.constantFrom(...COMMANDS), digits, schedule: fc.integer({ min: 0, max: SCHEDULES.length - 1 }), logN, times })
     // curves has at least 2 points.
     .map((r) => (r.command === 'curves' ? { ...r, times: Math.max(2, r.times) } : r))
 
@@ -87,13 +105,15 @@ const SEED = 15
 
 describe('the estimate: refusals, measured runs, growth', () => {
   it('a request estimated beyond the limit is refused at once, naming a flag that lowers its cost', async () => {
-    const beyond = request(fc.integer({ min: 200, max: 1000 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 40 }))
-      .filter((r) => hpSeconds(estimateOf(r)) > HP_LIMIT_SECONDS)
-    await fc.assert(fc.asyncProperty(beyond, async (r) => {
-      const o = await runner.run(argvOf(r))
-      expectRefusal(o, o.stderr.match(/^flowgm: --([a-z]+):/)?.[1] ?? '?', /would take (about|over) .* \(limit 1 hour\); (lower --digits|lower --n|give --t fewer values|lower --points)\n$/)
-      expect(['digits', 'n', 't', 'points']).toContain(/^flowgm: --([a-z]+):/.exec(o.stderr)![1])
-    }), { numRuns: 12, seed: SEED })
+    const beyond = request(fc.integer({ min: 200, max: 1000 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 40 })).filter((r) => hpSeconds(estimateOf(r)) > HP_LIMIT_SECONDS)
+    await fc.assert(
+      fc.asyncProperty(beyond, async (r) => {
+        const o = await runner.run(argvOf(r))
+        expectRefusal(o, o.stderr.match(/^flowgm: --([a-z]+):/)?.[1] ?? '?', /would take (about|over) .* \(limit 1 hour\); (lower --digits|lower --n|give --t fewer values|lower --points)\n$/)
+        expect(['digits', 'n', 't', 'points']).toContain(/^flowgm: --([a-z]+):/.exec(o.stderr)![1])
+      }),
+      { numRuns: 12, seed: SEED },
+    )
   })
 
   /** A warm process's fixed part of a request beyond the fit (parsing, compiling a custom schedule): hpCost's BASE counts 3 s for it and node's start. */
@@ -114,21 +134,26 @@ describe('the estimate: refusals, measured runs, growth', () => {
   it('a cheap request runs within its estimate, which is not absurdly loose', async () => {
     // A transcendental schedule at 60 digits: 2 to 3 s, the cost of trig over linear measurable.
     await expectWithin(['stats', '--digits', '60', '--schedule', 'trig'], { command: 'stats', digits: 60, n: 8, transcendental: true })
-    const cheap = request(fc.integer({ min: 5, max: 60 }), fc.constantFrom(0, 3, 20, 50), fc.integer({ min: 1, max: 4 }))
-      .filter((r) => hpSeconds(estimateOf(r)) < 6)
-    await fc.assert(fc.asyncProperty(cheap, (r) => expectWithin(argvOf(r), estimateOf(r))), { numRuns: 8, seed: SEED })
+    const cheap = request(fc.integer({ min: 5, max: 60 }), fc.constantFrom(0, 3, 20, 50), fc.integer({ min: 1, max: 4 })).filter((r) => hpSeconds(estimateOf(r)) < 6)
+    await fc.assert(
+      fc.asyncProperty(cheap, (r) => expectWithin(argvOf(r), estimateOf(r))),
+      { numRuns: 8, seed: SEED },
+    )
   })
 
   it('grows with digits, n and times, and with a transcendental schedule; sweeps use the same per-row time', () => {
-    fc.assert(fc.property(request(fc.integer({ min: 1, max: 999 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 100 })), (r) => {
-      const e = estimateOf(r)
-      const s = hpSeconds(e)
-      expect(hpSeconds({ ...e, digits: e.digits + 1 })).toBeGreaterThan(s)
-      expect(hpSeconds({ ...e, n: e.n! * 10 })).toBeGreaterThanOrEqual(s)
-      expect(hpSeconds({ ...e, times: e.times! + 1 })).toBeGreaterThanOrEqual(s)
-      expect(hpSeconds({ ...e, transcendental: true })).toBeGreaterThanOrEqual(s)
-      if (r.command === 'compare' || r.command === 'dae-compare') expect(rowSeconds(r.command, r.digits, e)).toBe(s)
-    }), { numRuns: 200 })
+    fc.assert(
+      fc.property(request(fc.integer({ min: 1, max: 999 }), fc.integer({ min: 0, max: 300 }), fc.integer({ min: 1, max: 100 })), (r) => {
+        const e = estimateOf(r)
+        const s = hpSeconds(e)
+        expect(hpSeconds({ ...e, digits: e.digits + 1 })).toBeGreaterThan(s)
+        expect(hpSeconds({ ...e, n: e.n! * 10 })).toBeGreaterThanOrEqual(s)
+        expect(hpSeconds({ ...e, times: e.times! + 1 })).toBeGreaterThanOrEqual(s)
+        expect(hpSeconds({ ...e, transcendental: true })).toBeGreaterThanOrEqual(s)
+        if (r.command === 'compare' || r.command === 'dae-compare') expect(rowSeconds(r.command, r.digits, e)).toBe(s)
+      }),
+      { numRuns: 200 },
+    )
   })
 
   it('a schedule is transcendental when it calls a function or raises to a non-integer power', () => {
@@ -144,21 +169,32 @@ describe('the estimate: refusals, measured runs, growth', () => {
 
 describe('a high-precision computation is interrupted at once', () => {
   const dirs: string[] = []
-  afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }) })
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true })
+  })
 
   /** Run flowgm in a scratch directory, SIGTERM once `ready(dir)` holds and `delayMs` more have passed; the run, the milliseconds from the signal to the exit, and the files left. */
   async function terminated(args: readonly string[], ready: (dir: string) => boolean, delayMs: number) {
     const dir = mkdtempSync(join(tmpdir(), 'flowgm-hp-signal-'))
     dirs.push(dir)
     let sent = 0
-    const r = await spawnCli(args, 60_000, [], (child) => {
-      const poll = setInterval(() => {
-        if (!ready(dir)) return
-        clearInterval(poll)
-        setTimeout(() => { sent = performance.now(); child.kill('SIGTERM') }, delayMs)
-      }, 20)
-      child.on('close', () => clearInterval(poll))
-    }, { cwd: dir })
+    const r = await spawnCli(
+      args,
+      60_000,
+      [],
+      (child) => {
+        const poll = setInterval(() => {
+          if (!ready(dir)) return
+          clearInterval(poll)
+          setTimeout(() => {
+            sent = performance.now()
+            child.kill('SIGTERM')
+          }, delayMs)
+        }, 20)
+        child.on('close', () => clearInterval(poll))
+      },
+      { cwd: dir },
+    )
     return { r, ms: sent ? performance.now() - sent : Infinity, files: readdirSync(dir) }
   }
 

@@ -17,7 +17,11 @@ afterAll(() => runner.close())
 const SEED = 20261206
 
 /** A sweep, cut into shards: the shard files' texts and the unsharded output in csv. */
-interface Fixture { readonly args: readonly string[]; readonly shards: readonly string[]; readonly whole: string }
+interface Fixture {
+  readonly args: readonly string[]
+  readonly shards: readonly string[]
+  readonly whole: string
+}
 
 const SWEEPS: ReadonlyArray<readonly string[]> = [
   ['compare', '--n', '2,4,8', '--sigma', '0.5,1'],
@@ -81,7 +85,12 @@ describe('regressions', () => {
   it('a value stringified, null, an object or 1e999 is refused', async () => {
     const [a, b, c] = fixtures[0].shards
     const line = rowLine(a, 0) + 1
-    for (const [value, rule] of [['"0.5"', 'mse = "0.5" is not a finite number'], ['null', 'mse = null is not a finite number'], ['{"x":1}', 'mse = {"x":1} is not a finite number'], ['1e999', 'mse overflows double precision']]) {
+    for (const [value, rule] of [
+      ['"0.5"', 'mse = "0.5" is not a finite number'],
+      ['null', 'mse = null is not a finite number'],
+      ['{"x":1}', 'mse = {"x":1} is not a finite number'],
+      ['1e999', 'mse overflows double precision'],
+    ]) {
       await refusedWith([a.replace(/"mse":[^,]*/, `"mse":${value}`), b, c], [], `s1.jsonl: line ${line} (row 0): ${rule}`)
     }
   })
@@ -111,12 +120,22 @@ describe('regressions', () => {
 })
 
 /** One tampering of a shard set: the texts after it, extra merge flags, and who must be named. */
-interface Tampered { readonly texts: string[]; readonly extra: string[]; readonly names: RegExp[]; readonly what: string }
+interface Tampered {
+  readonly texts: string[]
+  readonly extra: string[]
+  readonly names: RegExp[]
+  readonly what: string
+}
 
 const file = (j: number) => new RegExp(`^flowgm: s${j + 1}\\.jsonl: `)
 
 /** Rows (not the header) of a shard text, as [line index, parsed row]. */
-const rowsOf = (text: string) => text.split('\n').map((l, n) => [n, l] as const).filter(([n, l]) => n > 0 && l !== '').map(([n, l]) => [n, JSON.parse(l) as Record<string, unknown>] as const)
+const rowsOf = (text: string) =>
+  text
+    .split('\n')
+    .map((l, n) => [n, l] as const)
+    .filter(([n, l]) => n > 0 && l !== '')
+    .map(([n, l]) => [n, JSON.parse(l) as Record<string, unknown>] as const)
 
 function tamper(shards: readonly string[], kind: number, pick: number, variant: number): Tampered | undefined {
   const j = pick % shards.length
@@ -131,36 +150,41 @@ function tamper(shards: readonly string[], kind: number, pick: number, variant: 
     texts[j] = lines.join('\n')
   }
   switch (kind % 6) {
-    case 0: { // edit a coordinate: the grid columns are the first keys (n, t, swept parameters)
+    case 0: {
+      // edit a coordinate: the grid columns are the first keys (n, t, swept parameters)
       const k = keys.find((x) => ['n', 't', 'sigma', 'lambda', 'omega'].includes(x))
       if (k === undefined) return undefined
       const v = row[k]
       set(k, typeof v === 'number' ? [v + 1, v * 2 + 0.5, -v, v + 1e-9][variant % 4] : `${v}1`)
       return { texts, extra: [], names: [file(j)], what: `s${j + 1} line ${n + 1}: ${k} edited` }
     }
-    case 1: { // a value in a form no sweep writes
+    case 1: {
+      // a value in a form no sweep writes
       const k = keys[variant % keys.length]
       const v = row[k]
       const forms: unknown[] = typeof v === 'number' ? [String(v), null, { v }, [v], true, 'NaN'] : [Number(v), null, { v }, 'abc', '0x10', 'Infinity']
       set(k, forms[variant % forms.length])
       return { texts, extra: [], names: [file(j)], what: `s${j + 1} line ${n + 1}: ${k} as ${JSON.stringify(forms[variant % forms.length])}` }
     }
-    case 2: { // two rows of one file swapped
+    case 2: {
+      // two rows of one file swapped
       if (rows.length < 2) return undefined
       const [m] = rows[(pick + 1) % rows.length]
-      if (m === n) return undefined;
-      [lines[n], lines[m]] = [lines[m], lines[n]]
+      if (m === n) return undefined
+      ;[lines[n], lines[m]] = [lines[m], lines[n]]
       texts[j] = lines.join('\n')
       return { texts, extra: [], names: [file(j)], what: `s${j + 1}: lines ${n + 1} and ${m + 1} swapped` }
     }
-    case 3: { // a row duplicated, in its own file or in another shard
+    case 3: {
+      // a row duplicated, in its own file or in another shard
       const other = variant % 2 === 0 ? j : (j + 1) % shards.length
       const target = texts[other].split('\n')
       target.splice(variant % 3 === 0 ? 1 : target.length - 1, 0, lines[n])
       texts[other] = target.join('\n')
       return { texts, extra: [], names: [file(j), file(other)], what: `s${j + 1} line ${n + 1} copied into s${other + 1}` }
     }
-    case 4: { // the same number in another spelling (a trailing zero, an exponent): not what flowgm wrote
+    case 4: {
+      // the same number in another spelling (a trailing zero, an exponent): not what flowgm wrote
       const k = keys.find((x) => typeof row[x] === 'number' && !Number.isInteger(row[x]) && !JSON.stringify(row[x]).includes('e'))
       if (k === undefined) return undefined
       lines[n] = lines[n].replace(`"${k}":${JSON.stringify(row[k])}`, `"${k}":${JSON.stringify(row[k])}${['0', 'e0', 'E+0'][variant % 3]}`)
@@ -173,29 +197,34 @@ function tamper(shards: readonly string[], kind: number, pick: number, variant: 
 }
 
 describe('property: tampered shard sets are refused, untampered ones merge to the unsharded sweep', () => {
-  it('random tamperings of five sweeps\' shards', async () => {
+  it("random tamperings of five sweeps' shards", async () => {
     const failures: string[] = []
     let judged = 0
-    await fc.assert(fc.asyncProperty(fc.nat(SWEEPS.length - 1), fc.nat(5), fc.nat(1000), fc.nat(1000), async (s, kind, pick, variant) => {
-      const fixture = fixtures[s]
-      const t = tamper(fixture.shards, kind, pick, variant)
-      if (t === undefined) return
-      judged++
-      const o = await runner.run(['merge', ...place(t.texts), '--format', 'csv', ...t.extra])
-      const why = misjudged(o, t.texts, t.names)
-      if (why !== undefined) failures.push(`${showArgv(fixture.args)}, ${t.what}: ${why}`)
-    }), { seed: SEED, numRuns: 150 })
+    await fc.assert(
+      fc.asyncProperty(fc.nat(SWEEPS.length - 1), fc.nat(5), fc.nat(1000), fc.nat(1000), async (s, kind, pick, variant) => {
+        const fixture = fixtures[s]
+        const t = tamper(fixture.shards, kind, pick, variant)
+        if (t === undefined) return
+        judged++
+        const o = await runner.run(['merge', ...place(t.texts), '--format', 'csv', ...t.extra])
+        const why = misjudged(o, t.texts, t.names)
+        if (why !== undefined) failures.push(`${showArgv(fixture.args)}, ${t.what}: ${why}`)
+      }),
+      { seed: SEED, numRuns: 150 },
+    )
     expect(judged).toBeGreaterThan(100)
     expect(failures.slice(0, 10).join('\n')).toBe('')
   }, 120_000)
 
   it('untampered, in any file order, the merge is the unsharded sweep byte for byte', async () => {
-    await fc.assert(fc.asyncProperty(fc.nat(SWEEPS.length - 1), fc.constantFrom([0, 1, 2], [2, 1, 0], [1, 2, 0]), async (s, order) => {
-      const fixture = fixtures[s]
-      const o = await runner.run(['merge', ...place(order.map((k) => fixture.shards[k])), '--format', 'csv'])
-      expect(o.stderr).toBe('')
-      expect(o.stdout).toBe(fixture.whole)
-    }), { seed: SEED, numRuns: 15 })
+    await fc.assert(
+      fc.asyncProperty(fc.nat(SWEEPS.length - 1), fc.constantFrom([0, 1, 2], [2, 1, 0], [1, 2, 0]), async (s, order) => {
+        const fixture = fixtures[s]
+        const o = await runner.run(['merge', ...place(order.map((k) => fixture.shards[k])), '--format', 'csv'])
+        expect(o.stderr).toBe('')
+        expect(o.stdout).toBe(fixture.whole)
+      }),
+      { seed: SEED, numRuns: 15 },
+    )
   }, 60_000)
 })
-

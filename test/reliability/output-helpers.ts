@@ -38,7 +38,10 @@ export function scratch(prefix: string): string {
  * root it is mounted here; otherwise in a user and mount namespace of its own (`unshare -rm`),
  * held open by a sleeping child and reached through that child's /proc/PID/root.
  */
-export interface Tmpfs { readonly dir: string; unmount(): void }
+export interface Tmpfs {
+  readonly dir: string
+  unmount(): void
+}
 export async function mountTmpfs(kb: number): Promise<Tmpfs | string> {
   const dir = scratch('tmpfs')
   const options = ['-t', 'tmpfs', '-o', `size=${kb}k`, 'tmpfs', dir]
@@ -48,7 +51,11 @@ export async function mountTmpfs(kb: number): Promise<Tmpfs | string> {
     return {
       dir,
       unmount() {
-        try { execFileSync('umount', [dir], { stdio: 'pipe' }) } catch { execFileSync('umount', ['-l', dir], { stdio: 'pipe' }) }
+        try {
+          execFileSync('umount', [dir], { stdio: 'pipe' })
+        } catch {
+          execFileSync('umount', ['-l', dir], { stdio: 'pipe' })
+        }
         removeDir()
       },
     }
@@ -64,7 +71,13 @@ export async function mountTmpfs(kb: number): Promise<Tmpfs | string> {
       removeDir()
       return `cannot mount a tmpfs: not as this user (${direct}), nor in a user namespace (unshare -rm)`
     }
-    return { dir: `/proc/${holder.pid}/root${dir}`, unmount() { holder.kill(); removeDir() } }
+    return {
+      dir: `/proc/${holder.pid}/root${dir}`,
+      unmount() {
+        holder.kill()
+        removeDir()
+      },
+    }
   }
 }
 
@@ -81,7 +94,11 @@ export function leaveFree(dir: string, free: number): void {
     let room = Number(bavail) * Number(bsize) - free
     const block = Buffer.alloc(4096, 120)
     while (room > 0) {
-      try { room -= writeSync(fd, block, 0, Math.min(block.length, room)) } catch { break }
+      try {
+        room -= writeSync(fd, block, 0, Math.min(block.length, room))
+      } catch {
+        break
+      }
     }
   } finally {
     closeSync(fd)
@@ -89,7 +106,10 @@ export function leaveFree(dir: string, free: number): void {
 }
 
 /** Names in `dir` other than the filler. */
-export const namesIn = (dir: string): string[] => readdirSync(dir).filter((n) => n !== FILLER).sort()
+export const namesIn = (dir: string): string[] =>
+  readdirSync(dir)
+    .filter((n) => n !== FILLER)
+    .sort()
 
 /** Private device nodes like /dev/null (1, 3) and /dev/full (1, 7) in `dir`, or why not. */
 export function makeDevice(dir: string, name: string, minor: 3 | 7): string | undefined {
@@ -105,11 +125,19 @@ export function makeDevice(dir: string, name: string, minor: 3 | 7): string | un
 export function fifoReader(path: string): { text(): Promise<string>; stop(): void } {
   const cat = spawn('cat', [path], { stdio: ['ignore', 'pipe', 'ignore'] })
   let out = ''
-  cat.stdout.setEncoding('utf8').on('data', (s: string) => { out += s })
+  cat.stdout.setEncoding('utf8').on('data', (s: string) => {
+    out += s
+  })
   const done = new Promise<string>((resolve) => cat.on('close', () => resolve(out)))
-  const stop = () => { if (cat.exitCode === null) cat.kill() }
+  const stop = () => {
+    if (cat.exitCode === null) cat.kill()
+  }
   // A writer that has closed the FIFO gives an end of file at once: waiting longer means no writer came.
-  const text = () => Promise.race([done, new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())]).then(() => { stop(); return done })
+  const text = () =>
+    Promise.race([done, new Promise<void>((resolve) => setTimeout(resolve, 2000).unref())]).then(() => {
+      stop()
+      return done
+    })
   return { text, stop }
 }
 
@@ -120,4 +148,3 @@ export const linesOf = (stderr: string): string[] => stderr.split('\n').filter((
  * page never share an id): two runs in one process differ only there.
  */
 export const sameChart = (text: string | undefined): string | undefined => text?.replace(/clip\d+/g, 'clip#')
-

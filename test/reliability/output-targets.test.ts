@@ -54,7 +54,10 @@ const COMMANDS = {
   'plot dae': { argv: ['plot', 'dae', '--points', '5'], ext: '.svg' },
 } as const
 type Command = keyof typeof COMMANDS
-const argvOf = (c: Command): string[] => { const a = COMMANDS[c].argv; return typeof a === 'function' ? a() : [...a] }
+const argvOf = (c: Command): string[] => {
+  const a = COMMANDS[c].argv
+  return typeof a === 'function' ? a() : [...a]
+}
 
 /** What stdout holds without --out (computed once per command). */
 const stdoutOf = new Map<Command, string>()
@@ -74,13 +77,26 @@ type Kind = (typeof KINDS)[number]
 function makeTarget(kind: Kind, ext: string, dir: string): { path: string; holder: string } | string {
   const name = (base: string) => join(dir, base + ext)
   switch (kind) {
-    case 'missing': return { path: name('out'), holder: name('out') }
-    case 'regular': writeFileSync(name('out'), 'old\n'); return { path: name('out'), holder: name('out') }
-    case 'directory': mkdirSync(name('out')); return { path: name('out'), holder: name('out') }
-    case 'symlink': writeFileSync(name('file'), 'old\n'); symlinkSync('file' + ext, name('link')); return { path: name('link'), holder: name('file') }
-    case 'dangling symlink': symlinkSync('new' + ext, name('link')); return { path: name('link'), holder: name('new') }
-    case 'fifo': spawnSync('mkfifo', [name('fifo')]); return { path: name('fifo'), holder: name('fifo') }
-    case 'null device': case 'full device':
+    case 'missing':
+      return { path: name('out'), holder: name('out') }
+    case 'regular':
+      writeFileSync(name('out'), 'old\n')
+      return { path: name('out'), holder: name('out') }
+    case 'directory':
+      mkdirSync(name('out'))
+      return { path: name('out'), holder: name('out') }
+    case 'symlink':
+      writeFileSync(name('file'), 'old\n')
+      symlinkSync('file' + ext, name('link'))
+      return { path: name('link'), holder: name('file') }
+    case 'dangling symlink':
+      symlinkSync('new' + ext, name('link'))
+      return { path: name('link'), holder: name('new') }
+    case 'fifo':
+      spawnSync('mkfifo', [name('fifo')])
+      return { path: name('fifo'), holder: name('fifo') }
+    case 'null device':
+    case 'full device':
       if (noDevices !== undefined) return noDevices
       makeDevice(dir, 'dev' + ext, kind === 'null device' ? 3 : 7)
       return { path: name('dev'), holder: name('dev') }
@@ -97,17 +113,23 @@ const KEPT = /^flowgm: stopped: \d+ of \d+ rows kept in .+\.partial; run the sam
 /** Everything wrong with the outcome of `command --out TARGET` (empty: as promised). */
 function problems(kind: Kind, c: Command, o: Outcome, before: PathState, after: PathState, link: PathState | undefined, want: string, read: string | undefined, path: string): string[] {
   const out: string[] = []
-  const check = (ok: boolean, what: string) => { if (!ok) out.push(what) }
+  const check = (ok: boolean, what: string) => {
+    if (!ok) out.push(what)
+  }
   check(Object.keys(o.files).length === 0, `files in the working directory: ${Object.keys(o.files).join(', ')}`)
   check(!/\n\s+at /.test(o.stderr), 'stack trace on stderr')
   const lines = linesOf(o.stderr)
   switch (kind) {
-    case 'missing': case 'regular': case 'symlink': case 'dangling symlink':
+    case 'missing':
+    case 'regular':
+    case 'symlink':
+    case 'dangling symlink':
       check(o.code === 0 && o.stderr === '' && o.stdout === '', `exit ${o.code}, stderr ${JSON.stringify(o.stderr)}`)
       check(after.kind === 'file' && sameChart(after.text) === sameChart(want), `the file holds ${JSON.stringify(after.text?.slice(0, 80))}, not the output`)
       if (link) check(link.kind === 'symlink' && link.link === stateOf(path).link, `the link became ${link.kind}`)
       break
-    case 'fifo': case 'null device':
+    case 'fifo':
+    case 'null device':
       check(o.code === 0 && o.stderr === '', `exit ${o.code}, stderr ${JSON.stringify(o.stderr)}`)
       check(after.kind === before.kind && after.text === before.text, `the ${kind} became ${after.kind}`)
       if (kind === 'fifo') check(sameChart(read) === sameChart(want), `the reader got ${JSON.stringify(read?.slice(0, 80))}, not the output`)
@@ -116,7 +138,8 @@ function problems(kind: Kind, c: Command, o: Outcome, before: PathState, after: 
       check(o.code === 2 && o.stderr === `flowgm: --out: ${path} is a directory\n`, `exit ${o.code}, stderr ${JSON.stringify(o.stderr)}`)
       check(JSON.stringify(after) === JSON.stringify(before), 'the directory changed')
       break
-    case 'full device': case 'full disk': {
+    case 'full device':
+    case 'full disk': {
       // A resumable sweep (jsonl) says first what it kept in FILE.partial.
       const head = c === 'curves jsonl' && kind === 'full disk' ? lines.slice(0, -1) : []
       check(o.code === 1 && NO_SPACE.test(lines.at(-1) ?? '') && head.every((l) => KEPT.test(l)) && lines.length === head.length + 1, `exit ${o.code}, stderr ${JSON.stringify(o.stderr)}`)
@@ -207,7 +230,10 @@ describe('output targets: regressions of the trial', () => {
 
   it('stdout on a full device: one line, exit 1, no stack trace (whole and streamed output)', () => {
     // /dev/full is only read from here (its writes fail with ENOSPC), never replaced.
-    for (const args of [['stats', '--json'], ['curves', '--points', '3']]) {
+    for (const args of [
+      ['stats', '--json'],
+      ['curves', '--points', '3'],
+    ]) {
       const fd = openSync('/dev/full', 'w')
       try {
         const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', fd, 'pipe'], encoding: 'utf8' })
@@ -219,7 +245,11 @@ describe('output targets: regressions of the trial', () => {
   })
 
   it('stdout closed early by its reader (EPIPE): exit 0, nothing on stderr', () => {
-    const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" curves --points 50000 --format csv 2>"${join(work, 'err')}" | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"; cat "${join(work, 'err')}"`], { cwd: ROOT, encoding: 'utf8' })
+    const r = spawnSync(
+      'bash',
+      ['-c', `"${process.execPath}" "${BIN}" curves --points 50000 --format csv 2>"${join(work, 'err')}" | head -c 10 >/dev/null; echo "\${PIPESTATUS[0]}"; cat "${join(work, 'err')}"`],
+      { cwd: ROOT, encoding: 'utf8' },
+    )
     expect(r.stdout).toBe('0\n')
   })
 })
@@ -231,11 +261,14 @@ describe('output targets: property', () => {
   it('any command x any target kind keeps the promise of its kind', async () => {
     const failures: string[] = []
     const skipped = new Set<string>()
-    await fc.assert(fc.asyncProperty(fc.constantFrom(...(Object.keys(COMMANDS) as Command[])), fc.constantFrom(...KINDS), async (c, kind) => {
-      const found = await attempt(c, kind)
-      if (typeof found === 'string') skipped.add(`${kind}: ${found}`)
-      else failures.push(...found)
-    }), { seed: 1515, numRuns: 40 })
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...(Object.keys(COMMANDS) as Command[])), fc.constantFrom(...KINDS), async (c, kind) => {
+        const found = await attempt(c, kind)
+        if (typeof found === 'string') skipped.add(`${kind}: ${found}`)
+        else failures.push(...found)
+      }),
+      { seed: 1515, numRuns: 40 },
+    )
     for (const s of skipped) console.warn(`skipped ${s}`)
     expect(failures).toEqual([])
   }, 120_000)

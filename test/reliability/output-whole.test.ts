@@ -157,12 +157,20 @@ describe('whole or not at all: property', () => {
   function command(c: Case): { argv: string[]; files: Record<string, { flag: string; stdout?: string[] }> } {
     const n = String(c.size)
     switch (c.kind) {
-      case 'curves': return { argv: ['curves', '--points', n, '--format', 'csv'], files: { 'o.csv': { flag: 'out', stdout: ['curves', '--points', n, '--format', 'csv'] } } }
-      case 'jsonl': return { argv: ['curves', '--points', n, '--format', 'jsonl'], files: { 'o.jsonl': { flag: 'out', stdout: ['curves', '--points', n, '--format', 'jsonl'] } } }
+      case 'curves':
+        return { argv: ['curves', '--points', n, '--format', 'csv'], files: { 'o.csv': { flag: 'out', stdout: ['curves', '--points', n, '--format', 'csv'] } } }
+      case 'jsonl':
+        return { argv: ['curves', '--points', n, '--format', 'jsonl'], files: { 'o.jsonl': { flag: 'out', stdout: ['curves', '--points', n, '--format', 'jsonl'] } } }
       // plot's table has no stdout of its own: it must be what a run on a roomy disk writes.
-      case 'plot': return { argv: ['plot', 'curves', '--points', n], files: { 'o.svg': { flag: 'out', stdout: ['plot', 'curves', '--points', n] }, 'o.csv': { flag: 'csv' } } }
-      case 'merge': return { argv: ['merge', shard, '--format', 'csv'], files: { 'o.csv': { flag: 'out', stdout: ['merge', shard, '--format', 'csv'] } } }
-      case 'simulate': return { argv: ['simulate', '--d', '10', '--particles', '4', '--steps', n, '--engine', 'js', '--format', 'csv'], files: { 'o.csv': { flag: 'out', stdout: ['simulate', '--d', '10', '--particles', '4', '--steps', n, '--engine', 'js', '--format', 'csv'] } } }
+      case 'plot':
+        return { argv: ['plot', 'curves', '--points', n], files: { 'o.svg': { flag: 'out', stdout: ['plot', 'curves', '--points', n] }, 'o.csv': { flag: 'csv' } } }
+      case 'merge':
+        return { argv: ['merge', shard, '--format', 'csv'], files: { 'o.csv': { flag: 'out', stdout: ['merge', shard, '--format', 'csv'] } } }
+      case 'simulate':
+        return {
+          argv: ['simulate', '--d', '10', '--particles', '4', '--steps', n, '--engine', 'js', '--format', 'csv'],
+          files: { 'o.csv': { flag: 'out', stdout: ['simulate', '--d', '10', '--particles', '4', '--steps', n, '--engine', 'js', '--format', 'csv'] } },
+        }
     }
   }
   /** What a file must hold: the command's stdout, or else what it writes on a roomy disk. */
@@ -178,34 +186,37 @@ describe('whole or not at all: property', () => {
     if (!needsDisk()) return
     const failures: string[] = []
     const codes = new Set<number>()
-    await fc.assert(fc.asyncProperty(cases, async (c) => {
-      const { argv, files } = command(c)
-      const before: Record<string, string> = c.old ? Object.fromEntries(Object.keys(files).map((f) => [f, `old ${f}\n`])) : {}
-      prepare(c.free, before)
-      const o = await runner.run([...argv, ...Object.entries(files).flatMap(([name, f]) => [`--${f.flag}`, at(name)])])
-      codes.add(o.code)
-      const where = `${c.kind} size ${c.size} free ${c.free}${c.old ? ' over old files' : ''}`
-      if (o.code === 0) {
-        if (o.stderr !== '' || o.stdout !== '') failures.push(`${where}: exit 0 with output ${JSON.stringify((o.stderr + o.stdout).slice(0, 100))}`)
-        for (const name of Object.keys(files)) {
-          const want = await expectedOf(argv, files, name)
-          const got = stateOf(at(name)).text
-          const same = name.endsWith('.svg') ? sameChart(got) === sameChart(want) : got === want
-          if (!same) failures.push(`${where}: ${name} is not the output`)
+    await fc.assert(
+      fc.asyncProperty(cases, async (c) => {
+        const { argv, files } = command(c)
+        const before: Record<string, string> = c.old ? Object.fromEntries(Object.keys(files).map((f) => [f, `old ${f}\n`])) : {}
+        prepare(c.free, before)
+        const o = await runner.run([...argv, ...Object.entries(files).flatMap(([name, f]) => [`--${f.flag}`, at(name)])])
+        codes.add(o.code)
+        const where = `${c.kind} size ${c.size} free ${c.free}${c.old ? ' over old files' : ''}`
+        if (o.code === 0) {
+          if (o.stderr !== '' || o.stdout !== '') failures.push(`${where}: exit 0 with output ${JSON.stringify((o.stderr + o.stdout).slice(0, 100))}`)
+          for (const name of Object.keys(files)) {
+            const want = await expectedOf(argv, files, name)
+            const got = stateOf(at(name)).text
+            const same = name.endsWith('.svg') ? sameChart(got) === sameChart(want) : got === want
+            if (!same) failures.push(`${where}: ${name} is not the output`)
+          }
+          const extra = namesIn((disk as Tmpfs).dir).filter((n) => !(n in files))
+          if (extra.length) failures.push(`${where}: left ${extra.join(', ')}`)
+        } else {
+          if (!failedAsPromised(o, c.kind === 'jsonl')) failures.push(`${where}: exit ${o.code}, stderr ${JSON.stringify(o.stderr.slice(0, 200))}`)
+          for (const name of Object.keys(files)) {
+            if (stateOf(at(name)).text !== before[name]) failures.push(`${where}: ${name} changed`)
+          }
+          const partial = c.kind === 'jsonl' ? stateOf(at('o.jsonl.partial')).text : undefined
+          if (partial !== undefined && partial !== '' && !partial.endsWith('\n')) failures.push(`${where}: o.jsonl.partial ends with a cut row`)
+          const extra = namesIn((disk as Tmpfs).dir).filter((n) => !(n in before) && n !== 'o.jsonl.partial')
+          if (extra.length) failures.push(`${where}: left ${extra.join(', ')}`)
         }
-        const extra = namesIn((disk as Tmpfs).dir).filter((n) => !(n in files))
-        if (extra.length) failures.push(`${where}: left ${extra.join(', ')}`)
-      } else {
-        if (!failedAsPromised(o, c.kind === 'jsonl')) failures.push(`${where}: exit ${o.code}, stderr ${JSON.stringify(o.stderr.slice(0, 200))}`)
-        for (const name of Object.keys(files)) {
-          if (stateOf(at(name)).text !== before[name]) failures.push(`${where}: ${name} changed`)
-        }
-        const partial = c.kind === 'jsonl' ? stateOf(at('o.jsonl.partial')).text : undefined
-        if (partial !== undefined && partial !== '' && !partial.endsWith('\n')) failures.push(`${where}: o.jsonl.partial ends with a cut row`)
-        const extra = namesIn((disk as Tmpfs).dir).filter((n) => !(n in before) && n !== 'o.jsonl.partial')
-        if (extra.length) failures.push(`${where}: left ${extra.join(', ')}`)
-      }
-    }), { seed: 1516, numRuns: 30 })
+      }),
+      { seed: 1516, numRuns: 30 },
+    )
     expect(failures).toEqual([])
     // Both sides of the promise were exercised: some runs fitted, some did not.
     expect([...codes].sort()).toEqual([0, 1])

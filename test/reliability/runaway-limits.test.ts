@@ -30,7 +30,7 @@ function expectRefusal(o: Outcome, flag: string, rule?: RegExp): void {
   if (rule) expect(o.stderr).toMatch(rule)
 }
 
-describe('the trial\'s runaway requests are refused up front, naming the flag', () => {
+describe("the trial's runaway requests are refused up front, naming the flag", () => {
   it('plot curves --points 1e7 (4 GB, then a V8 crash leaving a .tmp): refused, no file', async () => {
     const o = await runner.run(['plot', 'curves', '--points', '1e7', '--out', 'x.svg'])
     expectRefusal(o, 'points', /1e7 points would need about .* to plot \(limit 1 GB\); lower --points/)
@@ -67,14 +67,21 @@ describe('the trial\'s runaway requests are refused up front, naming the flag', 
 
 describe('the refusal follows the estimate', () => {
   it('property: checkCost refuses exactly the costs beyond LIMITS, naming the flag and both numbers', () => {
-    fc.assert(fc.property(fc.double({ min: 0, max: 1e15, noNaN: true }), fc.double({ min: 0, max: 1e12, noNaN: true }), (bytes, seconds) => {
-      const cost: Cost = { bytes, seconds }
-      const beyond = bytes > LIMITS.bytes || seconds > LIMITS.seconds
-      let message: string | undefined
-      try { checkCost(cost, 'points', 'N points', 'plot', 'lower --points') } catch (e) { message = (e as Error).message }
-      expect(message !== undefined).toBe(beyond)
-      if (message !== undefined) expect(message).toMatch(/^--points: N points would (need|take) about \S+ \S+ to plot \(limit 1 (GB|day)\); lower --points$/)
-    }), { numRuns: 200, seed: SEED })
+    fc.assert(
+      fc.property(fc.double({ min: 0, max: 1e15, noNaN: true }), fc.double({ min: 0, max: 1e12, noNaN: true }), (bytes, seconds) => {
+        const cost: Cost = { bytes, seconds }
+        const beyond = bytes > LIMITS.bytes || seconds > LIMITS.seconds
+        let message: string | undefined
+        try {
+          checkCost(cost, 'points', 'N points', 'plot', 'lower --points')
+        } catch (e) {
+          message = (e as Error).message
+        }
+        expect(message !== undefined).toBe(beyond)
+        if (message !== undefined) expect(message).toMatch(/^points: N points would (need|take) about \S+ \S+ to plot \(limit 1 (GB|day)\); lower --points$/)
+      }),
+      { numRuns: 200, seed: SEED },
+    )
   })
 })
 
@@ -84,12 +91,15 @@ const requests = fc.oneof(
   fc.record({ points: logInt(2, 1e9) }).map(({ points }) => ['curves', '--points', String(points), '--format', 'csv']),
   fc.record({ points: logInt(2, 1e7), digits: logInt(5, 1000) }).map(({ points, digits }) => ['curves', '--points', String(points), '--digits', String(digits), '--format', 'csv']),
   fc.record({ points: logInt(2, 1e9) }).map(({ points }) => ['plot', 'curves', '--points', String(points), '--out', 'c.svg']),
-  fc.record({ n: logInt(1, 1e7), sigma: logInt(1, 1e4), K: logInt(1, 1e9) }).map(({ n, sigma, K }) =>
-    ['compare', '--n-range', `2:${n + 1}:lin`, '--sigma-range', `0.5:2:lin:${sigma}`, '--shard', `1/${K}`, '--format', 'jsonl']),
-  fc.record({ steps: logInt(1, 1e6), particles: logInt(1, 1e5), d: logInt(2, 1e5) }).map(({ steps, particles, d }) =>
-    ['simulate', '--steps', String(steps), '--particles', String(particles), '--d', String(d), '--engine', 'js', '--format', 'csv']),
-  fc.record({ steps: logInt(1, 1e4), epochs: logInt(1, 1e12) }).map(({ steps, epochs }) =>
-    ['simulate', '--trainer', 'adam', '--steps', String(steps), '--epochs', String(epochs), '--d', '50', '--particles', '10', '--engine', 'js', '--format', 'csv']),
+  fc
+    .record({ n: logInt(1, 1e7), sigma: logInt(1, 1e4), K: logInt(1, 1e9) })
+    .map(({ n, sigma, K }) => ['compare', '--n-range', `2:${n + 1}:lin`, '--sigma-range', `0.5:2:lin:${sigma}`, '--shard', `1/${K}`, '--format', 'jsonl']),
+  fc
+    .record({ steps: logInt(1, 1e6), particles: logInt(1, 1e5), d: logInt(2, 1e5) })
+    .map(({ steps, particles, d }) => ['simulate', '--steps', String(steps), '--particles', String(particles), '--d', String(d), '--engine', 'js', '--format', 'csv']),
+  fc
+    .record({ steps: logInt(1, 1e4), epochs: logInt(1, 1e12) })
+    .map(({ steps, epochs }) => ['simulate', '--trainer', 'adam', '--steps', String(steps), '--epochs', String(epochs), '--d', '50', '--particles', '10', '--engine', 'js', '--format', 'csv']),
 )
 
 const SIZE_FLAGS = ['points', 'digits', 'n-range', 'sigma-range', 'shard', 'steps', 'particles', 'd', 'n', 'epochs', 'format']
@@ -113,7 +123,11 @@ async function estimate(argv: readonly string[]): Promise<Cost & { judged?: Cost
 /** Refused, or cheap enough to run here: the property runs only these (a request of an hour is valid, not tested). */
 async function refusedOrCheap(argv: readonly string[], seconds: number): Promise<'refused' | 'cheap' | 'long'> {
   let cost: Cost & { judged?: Cost }
-  try { cost = await estimate(argv) } catch { return 'refused' }
+  try {
+    cost = await estimate(argv)
+  } catch {
+    return 'refused'
+  }
   const judged = cost.judged ?? cost
   if (judged.bytes > LIMITS.bytes || judged.seconds > LIMITS.seconds) return 'refused'
   return cost.seconds <= seconds ? 'cheap' : 'long'
@@ -128,35 +142,44 @@ const SEED = 15
 
 describe('property: random size flags', () => {
   it('either exit 2 with one line naming a size flag, or exit 0 within the estimate (in-process runner)', async () => {
-    await fc.assert(fc.asyncProperty(requests, async (argv) => {
-      const kind = await refusedOrCheap(argv, 5)
-      fc.pre(kind !== 'long')
-      const o = await runner.run(argv)
-      expect(violations(o), showArgv(argv)).toEqual([])
-      if (o.code === 2) {
-        expect(SIZE_FLAGS.some((f) => o.stderr.startsWith(`flowgm: --${f}: `)), o.stderr).toBe(true)
-      } else {
-        expect(kind, `${showArgv(argv)} ran, yet its estimate is beyond the limits`).toBe('cheap')
-      }
-    }), { numRuns: 25, seed: SEED })
+    await fc.assert(
+      fc.asyncProperty(requests, async (argv) => {
+        const kind = await refusedOrCheap(argv, 5)
+        fc.pre(kind !== 'long')
+        const o = await runner.run(argv)
+        expect(violations(o), showArgv(argv)).toEqual([])
+        if (o.code === 2) {
+          expect(
+            SIZE_FLAGS.some((f) => o.stderr.startsWith(`flowgm: --${f}: `)),
+            o.stderr,
+          ).toBe(true)
+        } else {
+          expect(kind, `${showArgv(argv)} ran, yet its estimate is beyond the limits`).toBe('cheap')
+        }
+      }),
+      { numRuns: 25, seed: SEED },
+    )
   }, 180_000)
 
-  it('an accepted run\'s peak memory and wall time, measured by /usr/bin/time, stay under the estimate', async () => {
+  it("an accepted run's peak memory and wall time, measured by /usr/bin/time, stay under the estimate", async () => {
     if (!existsSync('/usr/bin/time')) return
     const scratch = mkdtempSync(join(tmpdir(), 'flowgm-cost-'))
     try {
-      await fc.assert(fc.asyncProperty(requests, async (argv) => {
-        fc.pre(await refusedOrCheap(argv, 12) === 'cheap')
-        const cost = await estimate(argv)
-        const r = spawnSync('/usr/bin/time', ['-f', 'RESOURCES %e %M', process.execPath, BIN, ...argv], { cwd: scratch, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'pipe'] })
-        const m = /RESOURCES ([\d.]+) (\d+)/.exec(r.stderr)
-        expect(m, r.stderr).not.toBeNull()
-        const seconds = Number(m![1])
-        const bytes = Number(m![2]) * 1024
-        expect(bytes, `${showArgv(argv)}: peak ${bytes} bytes, estimate ${cost.bytes}`).toBeLessThanOrEqual(cost.bytes)
-        expect(seconds, `${showArgv(argv)}: ${seconds} s, estimate ${cost.seconds}`).toBeLessThanOrEqual(cost.seconds)
-        for (const f of readdirSync(scratch)) rmSync(join(scratch, f), { force: true })
-      }), { numRuns: 4, seed: SEED })
+      await fc.assert(
+        fc.asyncProperty(requests, async (argv) => {
+          fc.pre((await refusedOrCheap(argv, 12)) === 'cheap')
+          const cost = await estimate(argv)
+          const r = spawnSync('/usr/bin/time', ['-f', 'RESOURCES %e %M', process.execPath, BIN, ...argv], { cwd: scratch, encoding: 'utf8', maxBuffer: 1 << 30, stdio: ['ignore', 'ignore', 'pipe'] })
+          const m = /RESOURCES ([\d.]+) (\d+)/.exec(r.stderr)
+          expect(m, r.stderr).not.toBeNull()
+          const seconds = Number(m![1])
+          const bytes = Number(m![2]) * 1024
+          expect(bytes, `${showArgv(argv)}: peak ${bytes} bytes, estimate ${cost.bytes}`).toBeLessThanOrEqual(cost.bytes)
+          expect(seconds, `${showArgv(argv)}: ${seconds} s, estimate ${cost.seconds}`).toBeLessThanOrEqual(cost.seconds)
+          for (const f of readdirSync(scratch)) rmSync(join(scratch, f), { force: true })
+        }),
+        { numRuns: 4, seed: SEED },
+      )
     } finally {
       rmSync(scratch, { recursive: true, force: true })
     }

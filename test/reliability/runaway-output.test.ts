@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import fc from 'fast-check'
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { specFrom } from '../../src/cli/sweep.js'
-import { InputError, OutputError } from '../../src/errors.js'
+import { ParameterError, OutputError } from '../../src/errors.js'
 import { WHOLE } from '../../src/sweep/grid.js'
 import { runSweep } from '../../src/sweep/run.js'
 import { TABLE_FORMATS, type TableFormat } from '../../src/sweep/writers.js'
@@ -24,10 +24,13 @@ vi.mock('../../src/sweep/sweeps.js', async (importOriginal) => {
     ...real,
     prepareSweep: (spec: Parameters<typeof real.prepareSweep>[0]) => {
       const sweep = real.prepareSweep(spec)
-      return { ...sweep, rows: (indices: readonly number[]) => {
-        if (indices.some((i) => i >= planted.from)) throw planted.refusal ? new InputError('sigma', 'planted refusal') : new Error('planted failure')
-        return sweep.rows(indices)
-      } }
+      return {
+        ...sweep,
+        rows: (indices: readonly number[]) => {
+          if (indices.some((i) => i >= planted.from)) throw planted.refusal ? new ParameterError('sigma', 'planted refusal') : new Error('planted failure')
+          return sweep.rows(indices)
+        },
+      }
     },
   }
 })
@@ -47,12 +50,19 @@ beforeEach(() => {
     return true
   }) as typeof process.stdout.write)
 })
-afterEach(() => { vi.restoreAllMocks(); planted.from = Infinity; planted.refusal = false })
+afterEach(() => {
+  vi.restoreAllMocks()
+  planted.from = Infinity
+  planted.refusal = false
+})
 
 /** The sweep on stdout (or to `out`): what was written, and what it threw. */
 async function run(format: TableFormat, failFrom: number, out?: string): Promise<{ text: string; error?: string }> {
   planted.from = failFrom
-  const error = await runSweep(spec, { format, shard: WHOLE, jobs: 1, progress: false, out }).then(() => undefined, (e: Error) => e.message)
+  const error = await runSweep(spec, { format, shard: WHOLE, jobs: 1, progress: false, out }).then(
+    () => undefined,
+    (e: Error) => e.message,
+  )
   const text = stdout
   stdout = ''
   return { text, error }
@@ -74,22 +84,25 @@ describe('a sweep failing later', () => {
   it('property: stdout holds a prefix of the whole table, the header only with rows; --out leaves no file', async () => {
     const whole = new Map<TableFormat, string>()
     for (const f of TABLE_FORMATS) whole.set(f, (await run(f, Infinity)).text)
-    await fc.assert(fc.asyncProperty(fc.constantFrom(...TABLE_FORMATS), fc.integer({ min: 0, max: POINTS }), fc.boolean(), async (format, from, toFile) => {
-      // jsonl to a file is resumable by design: its rows so far are kept in FILE.partial.
-      const out = toFile && format !== 'jsonl' ? join(scratch, `t.${format}`) : undefined
-      const r = await run(format, from, out)
-      const complete = from >= POINTS
-      expect(r.error).toBe(complete ? undefined : 'planted failure')
-      if (out !== undefined) {
-        expect(readdirSync(scratch)).toEqual(complete ? [`t.${format}`] : [])
-        rmSync(out, { force: true })
-        return
-      }
-      expect(whole.get(format)!.startsWith(r.text)).toBe(true)
-      // Rows are written a chunk (512 rows) at a time: before the first chunk is whole, nothing.
-      if (from < 512) expect(r.text).toBe('')
-      if (complete) expect(r.text).toBe(whole.get(format))
-    }), { numRuns: 40, seed: 15 })
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...TABLE_FORMATS), fc.integer({ min: 0, max: POINTS }), fc.boolean(), async (format, from, toFile) => {
+        // jsonl to a file is resumable by design: its rows so far are kept in FILE.partial.
+        const out = toFile && format !== 'jsonl' ? join(scratch, `t.${format}`) : undefined
+        const r = await run(format, from, out)
+        const complete = from >= POINTS
+        expect(r.error).toBe(complete ? undefined : 'planted failure')
+        if (out !== undefined) {
+          expect(readdirSync(scratch)).toEqual(complete ? [`t.${format}`] : [])
+          rmSync(out, { force: true })
+          return
+        }
+        expect(whole.get(format)!.startsWith(r.text)).toBe(true)
+        // Rows are written a chunk (512 rows) at a time: before the first chunk is whole, nothing.
+        if (from < 512) expect(r.text).toBe('')
+        if (complete) expect(r.text).toBe(whole.get(format))
+      }),
+      { numRuns: 40, seed: 15 },
+    )
   })
 })
 
@@ -100,7 +113,10 @@ describe('a refusal raised by a row after others were printed', () => {
   const refused = async (from: number, out?: string) => {
     planted.from = from
     planted.refusal = true
-    const error = await runSweep(spec, { format: 'csv', shard: WHOLE, jobs: 1, progress: false, out }).then(() => undefined, (e: Error) => e)
+    const error = await runSweep(spec, { format: 'csv', shard: WHOLE, jobs: 1, progress: false, out }).then(
+      () => undefined,
+      (e: Error) => e,
+    )
     const text = stdout
     stdout = ''
     return { text, error }
@@ -112,8 +128,8 @@ describe('a refusal raised by a row after others were printed', () => {
     expect((r.error as Error).message).toBe(`--sigma: planted refusal (at a row after 512 of ${POINTS} rows were printed: the table on standard output is incomplete)`)
   })
   it('before any row, or with --out: still the refusal (exit 2)', async () => {
-    expect((await refused(0)).error).toBeInstanceOf(InputError)
-    expect((await refused(600, join(scratch, 'r.csv'))).error).toBeInstanceOf(InputError)
+    expect((await refused(0)).error).toBeInstanceOf(ParameterError)
+    expect((await refused(600, join(scratch, 'r.csv'))).error).toBeInstanceOf(ParameterError)
     expect(readdirSync(scratch)).toEqual([])
   })
 })

@@ -13,7 +13,9 @@ import { requireBuild, show, spawnCli } from '../cli/run.js'
 
 beforeAll(requireBuild)
 const dirs: string[] = []
-afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }) })
+afterAll(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true })
+})
 
 /** Longest wait from SIGTERM to exit: a turn of the event loop is due every 50 ms; the rest is a loaded machine. */
 const PROMPT_MS = 5000
@@ -27,7 +29,10 @@ async function terminated(args: (dir: string) => readonly string[], delayMs: num
     const poll = setInterval(() => {
       if (readdirSync(dir).some((f) => f.startsWith('.') || f.endsWith('.partial'))) {
         clearInterval(poll)
-        setTimeout(() => { sent = performance.now(); child.kill('SIGTERM') }, delayMs)
+        setTimeout(() => {
+          sent = performance.now()
+          child.kill('SIGTERM')
+        }, delayMs)
       }
     }, 20)
     child.on('close', () => clearInterval(poll))
@@ -39,7 +44,11 @@ describe('SIGTERM mid-run: exit 143 promptly, no file left', () => {
   // [what, argv, milliseconds from the temporary file to the signal: well inside the long part]
   it.each([
     // Adam's epochs (tens of minutes by the estimate) under plot: the handler waits on each step's training.
-    ['plot simulate, Adam with 10^6 epochs', (d: string) => ['plot', 'simulate', '--trainer', 'adam', '--epochs', '1000000', '--steps', '2', '--d', '200', '--n', '50', '--particles', '10', '--engine', 'js', '--out', join(d, 's.svg')], 500],
+    [
+      'plot simulate, Adam with 10^6 epochs',
+      (d: string) => ['plot', 'simulate', '--trainer', 'adam', '--epochs', '1000000', '--steps', '2', '--d', '200', '--n', '50', '--particles', '10', '--engine', 'js', '--out', join(d, 's.svg')],
+      500,
+    ],
     // 400 points at 30 digits: half a minute of one high-precision pass.
     ['curves --digits 30 --out', (d: string) => ['curves', '--digits', '30', '--points', '400', '--format', 'csv', '--out', join(d, 'c.csv')], 500],
     // 60000 points: seconds of rows, given a turn of the event loop every chunk.

@@ -23,10 +23,11 @@ const scratch = mkdtempSync(join(tmpdir(), 'flowgm-stack-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
 /** The files of src/, recursively. */
-const sources = (dir: string): string[] => readdirSync(dir).flatMap((name) => {
-  const path = join(dir, name)
-  return statSync(path).isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : []
-})
+const sources = (dir: string): string[] =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name)
+    return statSync(path).isDirectory() ? sources(path) : path.endsWith('.ts') ? [path] : []
+  })
 
 describe('tables far beyond the call stack', () => {
   it.each(TABLE_FORMATS)('the %s writer renders 200k rows', (format) => {
@@ -63,10 +64,13 @@ describe('tables far beyond the call stack', () => {
 
 describe('maxOf and minOf agree with Math.max and Math.min', () => {
   it('on arrays small enough to spread (the reference), NaN and empty included', () => {
-    fc.assert(fc.property(fc.array(fc.oneof(fc.double(), fc.constant(NaN)), { maxLength: 50 }), (xs) => {
-      expect(maxOf(xs)).toBe(Math.max(...xs))
-      expect(minOf(xs)).toBe(Math.min(...xs))
-    }), { numRuns: 300 })
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.double(), fc.constant(NaN)), { maxLength: 50 }), (xs) => {
+        expect(maxOf(xs)).toBe(Math.max(...xs))
+        expect(minOf(xs)).toBe(Math.min(...xs))
+      }),
+      { numRuns: 300 },
+    )
   })
   it('on 10^6 values, where a spread overflows the stack', () => {
     const xs = Array.from({ length: 1_000_000 }, (_, i) => (i * 7919) % 1_000_003)

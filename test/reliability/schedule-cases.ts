@@ -5,7 +5,12 @@
 // the schedule evaluated by mathjs' own evaluator, not by flowgm's compiled code.
 import { math } from '../../src/symbolic/mathjs.js'
 
-export interface Parameters { readonly n: number; readonly sigma: number; readonly lambda: number; readonly omega: number }
+export interface Parameters {
+  readonly n: number
+  readonly sigma: number
+  readonly lambda: number
+  readonly omega: number
+}
 
 export const DEFAULT_PARAMETERS: Parameters = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 }
 
@@ -31,7 +36,9 @@ export function disagreements(row: Record<string, number>, alpha: string, beta: 
   // At the ends flowgm prints limits (directions of a vanishing w), not the quotient 0/0.
   if (t === 0 || t === 1) return []
   const want = closedForm(alpha, beta, t)
-  return Object.entries(want).filter(([k, x]) => k in row && !(Math.abs(row[k] - x) <= 1e-8 * Math.abs(x) + 1e-12)).map(([k, x]) => `${k}(${t}) = ${row[k]}, closed form ${x}`)
+  return Object.entries(want)
+    .filter(([k, x]) => k in row && !(Math.abs(row[k] - x) <= 1e-8 * Math.abs(x) + 1e-12))
+    .map(([k, x]) => `${k}(${t}) = ${row[k]}, closed form ${x}`)
 }
 
 /**

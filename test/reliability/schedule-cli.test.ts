@@ -16,9 +16,7 @@ afterAll(() => runner.close())
 
 type Command = 'dae' | 'stats' | 'curves'
 const argvOf = (command: Command, alpha: string, beta: string, ts = '0.25,0.5,0.75'): string[] =>
-  command === 'curves'
-    ? ['curves', '--alpha', alpha, '--beta', beta, '--points', '5', '--format', 'json']
-    : [command, '--alpha', alpha, '--beta', beta, '--t', ts, '--json']
+  command === 'curves' ? ['curves', '--alpha', alpha, '--beta', beta, '--points', '5', '--format', 'json'] : [command, '--alpha', alpha, '--beta', beta, '--t', ts, '--json']
 
 /** Everything wrong with an outcome: the CLI contract, the flag blamed, the values. */
 function problems(o: Outcome, alpha: string, beta: string, expect: 'refusal' | 'answer' | 'either'): string[] {
@@ -45,9 +43,12 @@ const command = fc.constantFrom<Command>('dae', 'stats', 'curves')
 describe('non-smooth and singular schedules, every command', () => {
   it('kinks, steps, poles, infinite slopes at random points: exit 2 naming --alpha or --beta', async () => {
     const found: string[] = []
-    await fc.assert(fc.asyncProperty(fc.nat(BROKEN_TERMS.length - 1), point, fc.constantFrom('1e-9', '1e-3', '0.05'), command, async (k, c, eps, cmd) => {
-      found.push(...await check(cmd, '1-t', `t+${eps}*t*(1-t)*${BROKEN_TERMS[k](c)}`, 'refusal'))
-    }), { seed: 1503, numRuns: 21 })
+    await fc.assert(
+      fc.asyncProperty(fc.nat(BROKEN_TERMS.length - 1), point, fc.constantFrom('1e-9', '1e-3', '0.05'), command, async (k, c, eps, cmd) => {
+        found.push(...(await check(cmd, '1-t', `t+${eps}*t*(1-t)*${BROKEN_TERMS[k](c)}`, 'refusal')))
+      }),
+      { seed: 1503, numRuns: 21 },
+    )
     expect(found).toEqual([])
   }, 120_000)
 
@@ -64,9 +65,12 @@ describe('smooth but narrow or steep schedules, every command', () => {
   // A bump of height h and width w at c: smooth; valid where its slope h/w stays below about 1.
   it('narrow bumps at random points: answered right (closed form) or refused naming --alpha/--beta', async () => {
     const found: string[] = []
-    await fc.assert(fc.asyncProperty(point, fc.constantFrom('1e-3', '1e-6', '1e-9'), fc.constantFrom('1e-12', '1e-8', '1e-4'), command, async (c, w, h, cmd) => {
-      found.push(...await check(cmd, '1-t', `t+${h}*t*(1-t)*exp(-((t-${c})/${w})^2)`, 'either'))
-    }), { seed: 1504, numRuns: 9 })
+    await fc.assert(
+      fc.asyncProperty(point, fc.constantFrom('1e-3', '1e-6', '1e-9'), fc.constantFrom('1e-12', '1e-8', '1e-4'), command, async (c, w, h, cmd) => {
+        found.push(...(await check(cmd, '1-t', `t+${h}*t*(1-t)*exp(-((t-${c})/${w})^2)`, 'either')))
+      }),
+      { seed: 1504, numRuns: 9 },
+    )
     expect(found).toEqual([])
   }, 180_000)
 
@@ -76,10 +80,13 @@ describe('smooth but narrow or steep schedules, every command', () => {
   // some 15 s each: too slow for this suite.)
   it('steep tanh transitions at random points (valid): answered, agreeing with the closed form', async () => {
     const found: string[] = []
-    await fc.assert(fc.asyncProperty(fc.double({ min: 0.2, max: 0.8, noNaN: true }), fc.constantFrom(5, 15), command, async (c, k, cmd) => {
-      const s = `(tanh(${k}*(t-${c}))+tanh(${k * c}))/(tanh(${k}*(1-${c}))+tanh(${k * c}))`
-      found.push(...await check(cmd, `1-${s}`, s, 'answer'))
-    }), { seed: 1506, numRuns: 4 })
+    await fc.assert(
+      fc.asyncProperty(fc.double({ min: 0.2, max: 0.8, noNaN: true }), fc.constantFrom(5, 15), command, async (c, k, cmd) => {
+        const s = `(tanh(${k}*(t-${c}))+tanh(${k * c}))/(tanh(${k}*(1-${c}))+tanh(${k * c}))`
+        found.push(...(await check(cmd, `1-${s}`, s, 'answer')))
+      }),
+      { seed: 1506, numRuns: 4 },
+    )
     expect(found).toEqual([])
   }, 300_000)
 })
@@ -89,11 +96,15 @@ describe('regressions of the trial', () => {
   // the cause. The plateau's rounding noise defeated the integrator's pure relative control.
   const alpha = '1-tanh(50*(t-0.5))/2/tanh(25)-0.5'
   const beta = 'tanh(50*(t-0.5))/2/tanh(25)+0.5'
-  it.each(['dae', 'stats', 'curves'] as const)('%s on the steep tanh schedule centred at 1/2: answered, agreeing with the closed form', async (cmd) => {
-    const o = await runner.run(argvOf(cmd, alpha, beta, '0.3,0.5,0.7'))
-    expect(o.stderr).not.toMatch(/--sigma/)
-    expect(problems(o, alpha, beta, 'answer')).toEqual([])
-  }, 120_000)
+  it.each(['dae', 'stats', 'curves'] as const)(
+    '%s on the steep tanh schedule centred at 1/2: answered, agreeing with the closed form',
+    async (cmd) => {
+      const o = await runner.run(argvOf(cmd, alpha, beta, '0.3,0.5,0.7'))
+      expect(o.stderr).not.toMatch(/--sigma/)
+      expect(problems(o, alpha, beta, 'answer')).toEqual([])
+    },
+    120_000,
+  )
 
   // A refusal found by the integrator must come before a sweep writes anything: solve integrates
   // when called (a pass made on first need refused after curves had printed its '[').

@@ -50,7 +50,8 @@ export function measureDae(problem: FlowProblem, d: number, t: number, seed: num
   }
   const { sigma } = problem
   const g = (beta * sigma ** 2) / (alpha ** 2 + beta ** 2 * sigma ** 2)
-  let test = 0, oracle = 0
+  let test = 0,
+    oracle = 0
   for (let j = 0; j < tests; j++) {
     const p = freshPair(data, sigma, random)
     for (let i = 0; i < d; i++) xt[i] = alpha * p.x0[i] + beta * p.x1[i]
@@ -93,19 +94,24 @@ export function measureFlow(problem: FlowProblem, d: number, steps: number, part
 }
 
 function observe(X: Float64Array[], A: Float64Array, mu: Float64Array): Row {
-  const N = X.length, d = mu.length
+  const N = X.length,
+    d = mu.length
   const mumu = dot(mu, mu)
   const signs = X.map((x) => sgn(dot(x, A)))
   const mbar = new Float64Array(d)
-  let norm = 0, cosSample = 0
+  let norm = 0,
+    cosSample = 0
   X.forEach((x, j) => {
     const xx = dot(x, x)
     norm += xx / (N * d)
     cosSample += (signs[j] * dot(x, mu)) / Math.sqrt(xx * mumu) / N
     for (let i = 0; i < d; i++) mbar[i] += (signs[j] * x[i]) / N
   })
-  let spread = 0, err = 0
-  X.forEach((x, j) => { for (let i = 0; i < d; i++) spread += (x[i] - signs[j] * mbar[i]) ** 2 })
+  let spread = 0,
+    err = 0
+  X.forEach((x, j) => {
+    for (let i = 0; i < d; i++) spread += (x[i] - signs[j] * mbar[i]) ** 2
+  })
   for (let i = 0; i < d; i++) err += (mbar[i] - mu[i]) ** 2
   const variance = spread / ((N - 1) * d)
   const centre2 = dot(mbar, mbar) / d - variance / N

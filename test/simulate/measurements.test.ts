@@ -9,7 +9,18 @@ import { flowProblem } from '../../src/theory/problem.js'
 const problem = flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 })
 const d = 4000
 const spec = (o: Partial<SimulationSpec>): SimulationSpec => ({
-  problem, d, rho: 0.5, particles: 50, steps: 10, trainer: 'exact', lr: 1e-2, epochs: 2000, scheme: 'euler', seed: 1, engine: 'js', ...o,
+  problem,
+  d,
+  rho: 0.5,
+  particles: 50,
+  steps: 10,
+  trainer: 'exact',
+  lr: 1e-2,
+  epochs: 2000,
+  scheme: 'euler',
+  seed: 1,
+  engine: 'js',
+  ...o,
 })
 
 /** The mean over seeds of each measured key, per step and at t = 1, with the (seed-free) theories. */
@@ -63,7 +74,7 @@ describe('simulate: measurements against the theory', () => {
     const { final, doc } = await averaged([1, 2, 3, 4, 5, 6, 7, 8], { particles: 3 })
     const want = doc.theory_discrete.final
     expect(want.var / 3).toBeGreaterThan(0.5)
-    expect(Math.abs(final.mse - want.mse)).toBeLessThan((0.73 + 5 * 1.68 / Math.sqrt(8)) / Math.sqrt(d))
-    expect(Math.abs(final.var - want.var)).toBeLessThan((0.08 + 5 * 1.87 / Math.sqrt(8)) / Math.sqrt(d))
+    expect(Math.abs(final.mse - want.mse)).toBeLessThan((0.73 + (5 * 1.68) / Math.sqrt(8)) / Math.sqrt(d))
+    expect(Math.abs(final.var - want.var)).toBeLessThan((0.08 + (5 * 1.87) / Math.sqrt(8)) / Math.sqrt(d))
   })
 })

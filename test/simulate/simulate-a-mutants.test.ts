@@ -3,7 +3,7 @@
 // the trainer and its options, the progress calls and the timing. Runs are tiny (d = 40, a few
 // particles and steps): these are exact properties at any d, not statistics.
 import { describe, expect, it } from 'vitest'
-import { InputError } from '../../src/errors.js'
+import { ParameterError } from '../../src/errors.js'
 import { checkSpec, simulate, type Row, type SimulationSpec } from '../../src/simulate/simulate.js'
 import { adamTrainer, exactTrainer, type Fit } from '../../src/simulate/train.js'
 import type { TrainingSet } from '../../src/simulate/data.js'
@@ -14,7 +14,18 @@ import { trainingSet } from './finite-d.js'
 const problem = flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 })
 const noSkip = flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, skip: false })
 const spec = (o: Partial<SimulationSpec> = {}): SimulationSpec => ({
-  problem, d: 40, rho: 0.5, particles: 12, steps: 3, trainer: 'exact', lr: 1e-2, epochs: 1, scheme: 'euler', seed: 1, engine: 'js', ...o,
+  problem,
+  d: 40,
+  rho: 0.5,
+  particles: 12,
+  steps: 3,
+  trainer: 'exact',
+  lr: 1e-2,
+  epochs: 1,
+  scheme: 'euler',
+  seed: 1,
+  engine: 'js',
+  ...o,
 })
 
 /** checkSpec's answer: the refusal's message, or 'accepted'. */
@@ -23,7 +34,7 @@ function verdict(s: SimulationSpec): string {
     checkSpec(s)
     return 'accepted'
   } catch (e) {
-    return e instanceof InputError ? e.message : `not an InputError: ${String(e)}`
+    return e instanceof ParameterError ? e.message : `not a ParameterError: ${String(e)}`
   }
 }
 
@@ -32,34 +43,34 @@ describe('checkSpec: the refusals of docs/cli.md', () => {
   // the rule); the accepted values are the ends of each documented range.
   const MAX = '9007199254740991'
   const cases: Array<[Partial<SimulationSpec>, string]> = [
-    [{ d: 1 }, `--d: must be an integer in [2, ${MAX}] (got 1)`],
-    [{ d: 2.5 }, `--d: must be an integer in [2, ${MAX}] (got 2.5)`],
-    [{ d: 2 ** 53 }, `--d: must be an integer in [2, ${MAX}] (got 9007199254740992)`],
+    [{ d: 1 }, `d: must be an integer in [2, ${MAX}] (got 1)`],
+    [{ d: 2.5 }, `d: must be an integer in [2, ${MAX}] (got 2.5)`],
+    [{ d: 2 ** 53 }, `d: must be an integer in [2, ${MAX}] (got 9007199254740992)`],
     [{ d: 2 }, 'accepted'],
-    [{ particles: 0 }, `--particles: must be an integer in [1, ${MAX}] (got 0)`],
+    [{ particles: 0 }, `particles: must be an integer in [1, ${MAX}] (got 0)`],
     [{ particles: 1 }, 'accepted'],
-    [{ steps: 0 }, `--steps: must be an integer in [1, ${MAX}] (got 0)`],
+    [{ steps: 0 }, `steps: must be an integer in [1, ${MAX}] (got 0)`],
     [{ steps: 1 }, 'accepted'],
-    [{ epochs: 0 }, `--epochs: must be an integer in [1, ${MAX}] (got 0)`],
+    [{ epochs: 0 }, `epochs: must be an integer in [1, ${MAX}] (got 0)`],
     [{ epochs: 1 }, 'accepted'],
-    [{ rho: 0 }, '--rho: must be in (0, 1) (got 0)'],
-    [{ rho: 1 }, '--rho: must be in (0, 1) (got 1)'],
-    [{ rho: -0.5 }, '--rho: must be in (0, 1) (got -0.5)'],
-    [{ rho: 1.5 }, '--rho: must be in (0, 1) (got 1.5)'],
-    [{ rho: NaN }, '--rho: must be in (0, 1) (got NaN)'],
+    [{ rho: 0 }, 'rho: must be in (0, 1) (got 0)'],
+    [{ rho: 1 }, 'rho: must be in (0, 1) (got 1)'],
+    [{ rho: -0.5 }, 'rho: must be in (0, 1) (got -0.5)'],
+    [{ rho: 1.5 }, 'rho: must be in (0, 1) (got 1.5)'],
+    [{ rho: NaN }, 'rho: must be in (0, 1) (got NaN)'],
     [{ rho: 1e-9 }, 'accepted'],
     [{ rho: 1 - 1e-9 }, 'accepted'],
-    [{ lr: 1e-320 }, '--lr: must be a finite number >= 1e-200: a smaller Adam step underflows double precision (got 1e-320)'],
-    [{ seed: -1 }, '--seed: must be an integer in [0, 4294967295] (got -1)'],
-    [{ seed: 1.5 }, '--seed: must be an integer in [0, 4294967295] (got 1.5)'],
-    [{ seed: 4294967296 }, '--seed: must be an integer in [0, 4294967295] (got 4294967296)'],
+    [{ lr: 1e-320 }, 'lr: must be a finite number >= 1e-200: a smaller Adam step underflows double precision (got 1e-320)'],
+    [{ seed: -1 }, 'seed: must be an integer in [0, 4294967295] (got -1)'],
+    [{ seed: 1.5 }, 'seed: must be an integer in [0, 4294967295] (got 1.5)'],
+    [{ seed: 4294967296 }, 'seed: must be an integer in [0, 4294967295] (got 4294967296)'],
     [{ seed: 0 }, 'accepted'],
     [{ seed: 4294967295 }, 'accepted'],
-    [{ trainer: 'sgd' as 'exact' }, "--trainer: must be one of exact, adam (got 'sgd')"],
-    [{ scheme: 'rk4' as 'euler' }, "--scheme: must be one of euler, heun (got 'rk4')"],
-    [{ engine: 'gpu' as 'js' }, "--engine: must be one of tfjs, js (got 'gpu')"],
+    [{ trainer: 'sgd' as 'exact' }, "trainer: must be one of exact, adam (got 'sgd')"],
+    [{ scheme: 'rk4' as 'euler' }, "scheme: must be one of euler, heun (got 'rk4')"],
+    [{ engine: 'gpu' as 'js' }, "engine: must be one of tfjs, js (got 'gpu')"],
     [{ trainer: 'adam', scheme: 'heun', engine: 'tfjs' }, 'accepted'],
-    [{ scheme: 'heun', problem: noSkip }, '--scheme: heun needs the velocity at t = 1, a pole of the flow without skip connection (use euler with --no-skip)'],
+    [{ scheme: 'heun', problem: noSkip }, 'scheme: heun needs the velocity at t = 1, a pole of the flow without skip connection (use euler without skip connection)'],
     [{ scheme: 'euler', problem: noSkip }, 'accepted'],
   ]
   it('refuses each value outside its documented range with its one-line message, and accepts the ends', () => {
@@ -102,7 +113,8 @@ async function byHand(s: SimulationSpec): Promise<Row[]> {
   const exact = exactTrainer(data, lambda, skip)
   const trainer = s.trainer === 'adam' ? adamTrainer(data, lambda, skip, { lr: s.lr, epochs: s.epochs }) : exact
   const X = Array.from({ length: s.particles }, () => random.fillNormals(new Float64Array(s.d)))
-  const K = s.steps, h = 1 / K
+  const K = s.steps,
+    h = 1 / K
   const fits: Fit[] = []
   for (let k = 0; k < K; k++) fits.push(await trainer.fit(schedule.at(k / K)))
   fits.push(exact.fit(schedule.at(1)))
@@ -114,7 +126,13 @@ async function byHand(s: SimulationSpec): Promise<Row[]> {
   for (let k = 0; k < K; k++) {
     for (const x of X) {
       const b0 = b(fits[k], x)
-      const next = s.scheme === 'euler' ? b0 : b(fits[k + 1], x.map((xi, i) => xi + h * b0[i])).map((b1, i) => (b0[i] + b1) / 2)
+      const next =
+        s.scheme === 'euler'
+          ? b0
+          : b(
+              fits[k + 1],
+              x.map((xi, i) => xi + h * b0[i]),
+            ).map((b1, i) => (b0[i] + b1) / 2)
       for (let i = 0; i < s.d; i++) x[i] += h * next[i]
     }
     rows.push(observe(X, data))
@@ -166,7 +184,7 @@ describe('simulate: trainer options, progress and timing', () => {
     const { data } = trainingSet(problem, s.d, s.seed)
     let S01 = 0
     for (let i = 0; i < data.x0.length; i++) S01 += data.x0[i] * data.x1[i]
-    const wNorm2 = Array.from(data.A, (a) => (lr * a / (Math.abs(a) + 1e-8)) ** 2).reduce((x, y) => x + y) / s.d
+    const wNorm2 = Array.from(data.A, (a) => ((lr * a) / (Math.abs(a) + 1e-8)) ** 2).reduce((x, y) => x + y) / s.d
     const first = document.measured.steps[0]
     expect(Math.abs(first.c - (lr * S01) / (Math.abs(S01) + 1e-8))).toBeLessThan(3.5e-17)
     expect(Math.abs(first.w_norm2 / wNorm2 - 1)).toBeLessThan(2.2e-15)
@@ -179,7 +197,11 @@ describe('simulate: trainer options, progress and timing', () => {
     const start = performance.now()
     const { timing } = await simulate(spec(), { onStep: (done, total) => calls.push([done, total]) })
     const wall = (performance.now() - start) / 1000
-    expect(calls).toEqual([[1, 3], [2, 3], [3, 3]])
+    expect(calls).toEqual([
+      [1, 3],
+      [2, 3],
+      [3, 3],
+    ])
     // Laps of the same clock, in seconds, taken inside the call: each >= 0 and together within
     // the wall time of the call (plus rounding of the subtractions, far below 1e-9 s).
     const laps = [timing.setup, timing.training, timing.transport]

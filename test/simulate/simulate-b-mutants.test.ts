@@ -18,14 +18,30 @@ import { VERSION } from '../../src/version.js'
 const hasTfjs = await tfjsAvailable()
 const problem = flowProblem({ n: 3, sigma: 0.8, lambda: 0.2 })
 const spec = (o: Partial<SimulationSpec> = {}): SimulationSpec => ({
-  problem, d: 6, rho: 0.5, particles: 40, steps: 2, trainer: 'exact', lr: 1e-2, epochs: 3, scheme: 'heun', seed: 5, engine: 'js', ...o,
+  problem,
+  d: 6,
+  rho: 0.5,
+  particles: 40,
+  steps: 2,
+  trainer: 'exact',
+  lr: 1e-2,
+  epochs: 3,
+  scheme: 'heun',
+  seed: 5,
+  engine: 'js',
+  ...o,
 })
 
 const sgn = (x: number) => (x >= 0 ? 1 : -1)
 const axpy = (a: number, x: Float64Array, y: Float64Array) => x.map((xi, i) => a * xi + y[i])
 
 /** The velocity of one fit at x: gamma x + v sign(u.x). */
-const velocity = (fit: Fit, x: Float64Array) => axpy(fit.velocity.gamma, x, fit.velocity.v.map((vi) => vi * sgn(dot(fit.velocity.u, x))))
+const velocity = (fit: Fit, x: Float64Array) =>
+  axpy(
+    fit.velocity.gamma,
+    x,
+    fit.velocity.v.map((vi) => vi * sgn(dot(fit.velocity.u, x))),
+  )
 
 /** The training set and the particles, drawn in the documented order from spec.seed. */
 function draws(s: SimulationSpec): { data: TrainingSet; X: Float64Array[] } {
@@ -47,7 +63,11 @@ function measure(X: Float64Array[], data: TrainingSet): Row {
   const { d, n, A, xi, mu } = data
   const [e1, e2] = basis(A, xi)
   const N = X.length
-  let M = 0, Q = 0, off = 0, norm = 0, cosSample = 0
+  let M = 0,
+    Q = 0,
+    off = 0,
+    norm = 0,
+    cosSample = 0
   for (const x of X) {
     const s = sgn(dot(x, A))
     M += (s * dot(x, A) * n) / dot(A, A) / N
@@ -63,15 +83,23 @@ function measure(X: Float64Array[], data: TrainingSet): Row {
 function transported(s: SimulationSpec): Row[] {
   const { data, X } = draws(s)
   const trainer = exactTrainer(data, s.problem.lambda, s.problem.skip)
-  const K = s.steps, h = 1 / K
+  const K = s.steps,
+    h = 1 / K
   const fits = Array.from({ length: K + 1 }, (_, k) => trainer.fit(s.problem.schedule.at(k / K)))
   const rows = [measure(X, data)]
   for (let k = 0; k < K; k++) {
     for (let i = 0; i < X.length; i++) {
       const b0 = velocity(fits[k], X[i])
-      if (s.scheme === 'euler') { X[i] = axpy(h, b0, X[i]); continue }
+      if (s.scheme === 'euler') {
+        X[i] = axpy(h, b0, X[i])
+        continue
+      }
       const b1 = velocity(fits[k + 1], axpy(h, b0, X[i]))
-      X[i] = axpy(h / 2, b0.map((b, j) => b + b1[j]), X[i])
+      X[i] = axpy(
+        h / 2,
+        b0.map((b, j) => b + b1[j]),
+        X[i],
+      )
     }
     rows.push(measure(X, data))
   }
@@ -89,7 +117,8 @@ describe('simulate at d = 6 against the particles moved and measured by hand', (
   const expectRows = (rows: Row[], want: Row[], tol: number) => {
     expect(rows).toHaveLength(want.length)
     rows.forEach((row, k) => {
-      const got = squared(row), ref = squared(want[k])
+      const got = squared(row),
+        ref = squared(want[k])
       for (const key of Object.keys(ref)) expect(Math.abs(got[key] - ref[key]), `${key} at step ${k}`).toBeLessThan(tol * Math.max(1, ref.norm))
     })
   }
@@ -149,7 +178,9 @@ describe('simulate with adam', () => {
       const fit = await adam.fit(at)
       const e = exact.fit(at)
       let dw = 0
-      fit.w.forEach((wi, i) => { dw += (wi - e.w[i]) ** 2 })
+      fit.w.forEach((wi, i) => {
+        dw += (wi - e.w[i]) ** 2
+      })
       expect(Math.abs(fit.c - e.c)).toBeGreaterThan(1e-3)
       want.push(Math.sqrt(dw / s.d + (fit.c - e.c) ** 2))
     }
@@ -157,8 +188,21 @@ describe('simulate with adam', () => {
     want.forEach((x, k) => expect(Math.abs(document.measured.steps[k].exact_distance - x) / x, `step ${k}`).toBeLessThan(1e-15))
     const { schedule } = s.problem
     const common = {
-      d: 6, n: 3, sigma: 0.8, lambda: 0.2, omega: 1, rho: 0.5, particles: 40, scheme: 'euler',
-      schedule: schedule.name, alpha: schedule.alpha, beta: schedule.beta, skip: true, seed: 5, engine: 'js', version: VERSION,
+      d: 6,
+      n: 3,
+      sigma: 0.8,
+      lambda: 0.2,
+      omega: 1,
+      rho: 0.5,
+      particles: 40,
+      scheme: 'euler',
+      schedule: schedule.name,
+      alpha: schedule.alpha,
+      beta: schedule.beta,
+      skip: true,
+      seed: 5,
+      engine: 'js',
+      version: VERSION,
     }
     expect(document.params).toEqual({ ...common, steps: 3, trainer: 'adam', lr: 0.05, epochs: 3 })
     // With the exact trainer lr and epochs fix nothing, and are not printed.
@@ -189,7 +233,9 @@ describe('engines', () => {
   it('without the optional tfjs packages: unavailable, and the error names --engine and the install command', async () => {
     // tfjs is installed here: its absence is a package that fails to load, as a missing one does.
     vi.resetModules()
-    vi.doMock('@tensorflow/tfjs', () => { throw new Error("Cannot find package '@tensorflow/tfjs'") })
+    vi.doMock('@tensorflow/tfjs', () => {
+      throw new Error("Cannot find package '@tensorflow/tfjs'")
+    })
     try {
       const fresh = await import('../../src/simulate/engine.js')
       expect(await fresh.tfjsAvailable()).toBe(false)
@@ -198,7 +244,7 @@ describe('engines', () => {
       vi.resetModules()
     }
     const e = missingTfjs()
-    expect(e.flag).toBe('engine')
-    expect(e.message).toBe('--engine: tfjs is not installed (it is an optional dependency); install it with `npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm` or use --engine js')
+    expect(e.parameter).toBe('engine')
+    expect(e.message).toBe('engine: tfjs is not installed (it is an optional dependency); install it with `npm install @tensorflow/tfjs @tensorflow/tfjs-backend-wasm` or use the js engine')
   })
 })

@@ -14,16 +14,40 @@ vi.mock('../../src/simulate/engine.js', async (importOriginal) => {
     ...real,
     createEngine: async (...a: Parameters<typeof real.createEngine>) => {
       const engine = await real.createEngine(...a)
-      return { ...engine, name: engine.name, project: engine.project.bind(engine), update: engine.update.bind(engine), combine: engine.combine.bind(engine), dispose: () => { disposed.count++; engine.dispose() } }
+      return {
+        ...engine,
+        name: engine.name,
+        project: engine.project.bind(engine),
+        update: engine.update.bind(engine),
+        combine: engine.combine.bind(engine),
+        dispose: () => {
+          disposed.count++
+          engine.dispose()
+        },
+      }
     },
   }
 })
 
 const spec = (o: Partial<SimulationSpec> = {}): SimulationSpec => ({
-  problem: flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 }), d: 40, rho: 0.5, particles: 12, steps: 3, trainer: 'exact', lr: 1e-2, epochs: 1, scheme: 'euler', seed: 1, engine: 'js', ...o,
+  problem: flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 }),
+  d: 40,
+  rho: 0.5,
+  particles: 12,
+  steps: 3,
+  trainer: 'exact',
+  lr: 1e-2,
+  epochs: 1,
+  scheme: 'euler',
+  seed: 1,
+  engine: 'js',
+  ...o,
 })
 
-afterEach(() => { vi.restoreAllMocks(); disposed.count = 0 })
+afterEach(() => {
+  vi.restoreAllMocks()
+  disposed.count = 0
+})
 
 describe('simulate: what it reports besides the measurements', () => {
   it('the exact trainer has no exact_distance (docs/cli.md: only with --trainer adam); adam has it at every step', async () => {
@@ -49,7 +73,13 @@ describe('simulate: what it reports besides the measurements', () => {
     await simulate(spec())
     expect(disposed.count).toBe(1)
     const failing = spec({ problem: flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 }) })
-    await expect(simulate(failing, { onStep: () => { throw new Error('stopped by the caller') } })).rejects.toThrow('stopped by the caller')
+    await expect(
+      simulate(failing, {
+        onStep: () => {
+          throw new Error('stopped by the caller')
+        },
+      }),
+    ).rejects.toThrow('stopped by the caller')
     expect(disposed.count).toBe(2)
   })
 })

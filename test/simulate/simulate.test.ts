@@ -12,15 +12,33 @@ import { learntDae } from '../../src/theory/solve.js'
 const hasTfjs = await tfjsAvailable()
 const problem = flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 })
 const spec = (o: Partial<SimulationSpec> = {}): SimulationSpec => ({
-  problem, d: 1000, rho: 0.5, particles: 100, steps: 20, trainer: 'exact', lr: 1e-2, epochs: 2000, scheme: 'euler', seed: 1, engine: 'js', ...o,
+  problem,
+  d: 1000,
+  rho: 0.5,
+  particles: 100,
+  steps: 20,
+  trainer: 'exact',
+  lr: 1e-2,
+  epochs: 2000,
+  scheme: 'euler',
+  seed: 1,
+  engine: 'js',
+  ...o,
 })
 
-const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s }
+const dot = (a: ArrayLike<number>, b: ArrayLike<number>) => {
+  let s = 0
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i]
+  return s
+}
 const row = (X: Float64Array, k: number, d: number) => X.subarray(k * d, (k + 1) * d)
 
 describe('training set', () => {
   it('follows the documented order of draws from the seed', () => {
-    const d = 50, n = 3, sigma = 0.7, omega = 2
+    const d = 50,
+      n = 3,
+      sigma = 0.7,
+      omega = 2
     const data = drawTrainingSet({ d, n, sigma, omega, rho: 0.5 }, rng(9))
     // The same stream read by hand: d normals for mu, n signs, n*d normals for z, n*d for x0.
     const r = rng(9)
@@ -42,18 +60,19 @@ describe('exact trainer', () => {
   const { n, d, x0, x1, labels } = data
   const lambda = 0.3
   const trainer = exactTrainer(data, lambda, true)
-  // The fixed-pattern risk, written out directly from THEORY.md section 2.
+  // The fixed-pattern risk, written out directly from docs/theory.md section 2.
   const risk = (alpha: number, beta: number, c: number, w: Float64Array) => {
-    let r = lambda / 2 * dot(w, w)
-    for (let k = 0; k < n; k++) for (let i = 0; i < d; i++) {
-      const xt = alpha * x0[k * d + i] + beta * x1[k * d + i]
-      r += 0.5 * (x1[k * d + i] - c * xt - labels[k] * w[i]) ** 2
-    }
+    let r = (lambda / 2) * dot(w, w)
+    for (let k = 0; k < n; k++)
+      for (let i = 0; i < d; i++) {
+        const xt = alpha * x0[k * d + i] + beta * x1[k * d + i]
+        r += 0.5 * (x1[k * d + i] - c * xt - labels[k] * w[i]) ** 2
+      }
     return r
   }
   const wOf = (alpha: number, beta: number, c: number) => {
     const w = new Float64Array(d)
-    for (let k = 0; k < n; k++) for (let i = 0; i < d; i++) w[i] += labels[k] * (x1[k * d + i] - c * (alpha * x0[k * d + i] + beta * x1[k * d + i])) / (n + lambda)
+    for (let k = 0; k < n; k++) for (let i = 0; i < d; i++) w[i] += (labels[k] * (x1[k * d + i] - c * (alpha * x0[k * d + i] + beta * x1[k * d + i]))) / (n + lambda)
     return w
   }
 
@@ -67,7 +86,7 @@ describe('exact trainer', () => {
       for (const h of [1e-3, -1e-3]) expect(risk(alpha, beta, fit.c + h, wOf(alpha, beta, fit.c + h))).toBeGreaterThan(r0)
       expect(fit.gradNorm).toBeLessThan(1e-12)
       // The pole-free velocity equals alpha'/alpha x + zeta f(x) for t < 1.
-      const zeta = betadot - alphadot * beta / alpha
+      const zeta = betadot - (alphadot * beta) / alpha
       expect(fit.velocity.gamma).toBeCloseTo(alphadot / alpha + zeta * fit.c, 12)
       for (let i = 0; i < d; i += 37) expect(fit.velocity.v[i]).toBeCloseTo(zeta * w[i], 12)
       expect(dot(fit.velocity.u, w)).toBeGreaterThan(0)
@@ -135,7 +154,7 @@ describe('simulate', () => {
   })
 
   it('measures the learnt DAE of Result A within O(1/sqrt(d)), whatever the class weight rho', async () => {
-    // THEORY.md section 3: Result A does not depend on rho. Tolerance 4/sqrt(d) on c, m, q_xi.
+    // docs/theory.md section 3: Result A does not depend on rho. Tolerance 4/sqrt(d) on c, m, q_xi.
     const d = 4000
     const dae = learntDae(problem)
     for (const rho of [0.5, 0.8]) {
@@ -151,7 +170,9 @@ describe('simulate', () => {
   it('at t = 1: mse, cos and var near the theory, and the finite-d baselines near theirs', async () => {
     const d = 8000
     const { document } = await simulate(spec({ d, particles: 300, steps: 50 }))
-    const m = document.measured.final, q = document.theory_discrete.final, th = document.theory.final
+    const m = document.measured.final,
+      q = document.theory_discrete.final,
+      th = document.theory.final
     for (const key of ['mse', 'cos', 'var']) expect(Math.abs(m[key] - q[key]), key).toBeLessThan(6 / Math.sqrt(d))
     for (const key of ['bo_mse', 'bo_cos', 'pca_mse', 'pca_cos']) expect(Math.abs(m[key] - th[key]), key).toBeLessThan(4 / Math.sqrt(d))
     expect(m.label_agreement).toBe(1)

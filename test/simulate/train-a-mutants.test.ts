@@ -4,13 +4,17 @@
 // one Adam epoch (whose step is lr g/(|g| + epsilon) in closed form), and the refusals of --lr
 // written from docs/cli.md.
 import { describe, expect, it } from 'vitest'
-import { InputError } from '../../src/errors.js'
+import { ParameterError } from '../../src/errors.js'
 import { rng } from '../../src/random.js'
 import { drawTrainingSet, type TrainingSet } from '../../src/simulate/data.js'
 import { adamTrainer, checkLr, exactTrainer, MIN_LR, type Fit, type ScheduleValues } from '../../src/simulate/train.js'
 
 type Vec = number[]
-const dotv = (a: ArrayLike<number>, b: ArrayLike<number>): number => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i] * b[i]; return s }
+const dotv = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
+  let s = 0
+  for (let i = 0; i < a.length; i++) s += a[i] * b[i]
+  return s
+}
 const rows = (m: Float64Array, d: number): Vec[] => Array.from({ length: m.length / d }, (_, k) => [...m.subarray(k * d, (k + 1) * d)])
 const signedSum = (xs: Vec[], s: ArrayLike<number>): Vec => xs[0].map((_, i) => xs.reduce((acc, x, k) => acc + s[k] * x[i], 0))
 /** sum_mu xs^mu . ys^mu. */
@@ -24,9 +28,14 @@ const maxRel = (got: ArrayLike<number>, want: ArrayLike<number>): number => wors
 function handSet(x0: Vec[], x1: Vec[], labels: Array<1 | -1>): TrainingSet {
   const d = x0[0].length
   return {
-    d, n: labels.length, mu: new Float64Array(d), labels: Int8Array.from(labels),
-    x0: Float64Array.from(x0.flat()), x1: Float64Array.from(x1.flat()),
-    A: Float64Array.from(signedSum(x1, labels)), xi: Float64Array.from(signedSum(x0, labels)),
+    d,
+    n: labels.length,
+    mu: new Float64Array(d),
+    labels: Int8Array.from(labels),
+    x0: Float64Array.from(x0.flat()),
+    x1: Float64Array.from(x1.flat()),
+    A: Float64Array.from(signedSum(x1, labels)),
+    xi: Float64Array.from(signedSum(x0, labels)),
   }
 }
 
@@ -87,7 +96,8 @@ function residual(data: TrainingSet, lambda: number, skip: boolean, [alpha, beta
   const { d, n } = data
   const xt = inputsOf(data, alpha, beta)
   const x1 = rows(data.x1, d)
-  const Aphi = signedSum(x1, phi), Bphi = signedSum(xt, phi)
+  const Aphi = signedSum(x1, phi),
+    Bphi = signedSum(xt, phi)
   const gw = Aphi.map((a, i) => (n + lambda) * w[i] - a + c * Bphi[i])
   const gc = skip ? c * sumDots(xt, xt) - sumDots(xt, x1) + dotv(w, Bphi) : 0
   return Math.sqrt(dotv(gw, gw) / d + (gc / d) ** 2) / n
@@ -115,30 +125,32 @@ describe('exact trainer', () => {
     const agreement = new Set<number>()
     for (const seed of [1, 2, 3]) {
       const data = drawTrainingSet({ d: 4, n: 7, sigma: 1.3, omega: 1, rho: 0.5 }, rng(seed))
-      for (const skip of [true, false]) for (const lambda of [0.1, 2]) for (const [name, schedule] of Object.entries(SCHEDULES)) {
-        for (const t of [1e-3, 0.3, 0.7, 0.999]) {
-          const at = schedule(t)
-          const fit = exactTrainer(data, lambda, skip).fit(at)
-          const want = leastSquares(data, lambda, skip, at[0], at[1])
-          const vel = velocityOf(at, want.c, want.w)
-          const zeta = at[3] - (at[2] * at[1]) / at[0]
-          const scale = rms(data.A) / (data.n + lambda)
-          const label = `seed ${seed}, skip ${skip}, lambda ${lambda}, ${name}, t = ${t}`
-          const errors = {
-            c: Math.abs(fit.c - want.c) / Math.max(1, Math.abs(want.c)),
-            w: worst(fit.w, want.w) / scale,
-            gamma: Math.abs(fit.velocity.gamma - vel.gamma) / Math.max(Math.abs(at[2] / at[0]), Math.abs(zeta * want.c)),
-            v: worst(fit.velocity.v, vel.v) / (Math.abs(zeta) * scale),
-            // u is w up to a positive factor: the same unit vector.
-            u: worst(unit(fit.velocity.u), unit(want.w)) * (rms(want.w) / scale),
+      for (const skip of [true, false])
+        for (const lambda of [0.1, 2])
+          for (const [name, schedule] of Object.entries(SCHEDULES)) {
+            for (const t of [1e-3, 0.3, 0.7, 0.999]) {
+              const at = schedule(t)
+              const fit = exactTrainer(data, lambda, skip).fit(at)
+              const want = leastSquares(data, lambda, skip, at[0], at[1])
+              const vel = velocityOf(at, want.c, want.w)
+              const zeta = at[3] - (at[2] * at[1]) / at[0]
+              const scale = rms(data.A) / (data.n + lambda)
+              const label = `seed ${seed}, skip ${skip}, lambda ${lambda}, ${name}, t = ${t}`
+              const errors = {
+                c: Math.abs(fit.c - want.c) / Math.max(1, Math.abs(want.c)),
+                w: worst(fit.w, want.w) / scale,
+                gamma: Math.abs(fit.velocity.gamma - vel.gamma) / Math.max(Math.abs(at[2] / at[0]), Math.abs(zeta * want.c)),
+                v: worst(fit.velocity.v, vel.v) / (Math.abs(zeta) * scale),
+                // u is w up to a positive factor: the same unit vector.
+                u: worst(unit(fit.velocity.u), unit(want.w)) * (rms(want.w) / scale),
+              }
+              for (const [key, err] of Object.entries(errors)) expect(err, `${key}: ${label}`).toBeLessThan(TOL)
+              const share = consistencyOf(data, at, want.w)
+              expect(fit.selfConsistent, label).toBe(share)
+              agreement.add(share)
+              expect(fit.gradNorm, label).toBeLessThan(2e-15)
+            }
           }
-          for (const [key, err] of Object.entries(errors)) expect(err, `${key}: ${label}`).toBeLessThan(TOL)
-          const share = consistencyOf(data, at, want.w)
-          expect(fit.selfConsistent, label).toBe(share)
-          agreement.add(share)
-          expect(fit.gradNorm, label).toBeLessThan(2e-15)
-        }
-      }
     }
     // The sign agreement is checked where it is not trivially 1.
     expect(Math.min(...agreement)).toBeLessThan(0.75)
@@ -148,7 +160,19 @@ describe('exact trainer', () => {
   // s = +1, +1, -1; lambda = 1, so n + lambda = 4. Then A = (1, 0), xi = (-4, 1), S00 = 11, S01 = 1,
   // S11 = 7, A.xi = -4, and with alpha = beta = 1/2, x_t = (1, 1/2), (-3/2, 1/2), (1, 1/2).
   // Every number below is a short binary fraction, so the trainer must reproduce it to the bit.
-  const hand = handSet([[0, 1], [-3, 0], [1, 0]], [[2, 0], [0, 1], [1, 1]], [1, 1, -1])
+  const hand = handSet(
+    [
+      [0, 1],
+      [-3, 0],
+      [1, 0],
+    ],
+    [
+      [2, 0],
+      [0, 1],
+      [1, 1],
+    ],
+    [1, 1, -1],
+  )
   // alpha' = -1, beta' = 3: the trainer takes any four values; beta' != 1 tells alpha beta' from alpha / beta'.
   const at: ScheduleValues = [0.5, 0.5, -1, 3]
 
@@ -158,8 +182,7 @@ describe('exact trainer', () => {
     // zeta = 3 + 1 = 4: gamma = -2 + 4 = 2, v = 4 w = (5/2, -1/2). u.x_t = 9/2, -8, 9/2 against
     // s = +1, +1, -1: one sign of three agrees. The residual is 0: all arithmetic is exact.
     const fit = exactTrainer(hand, 1, true).fit(at)
-    expect({ c: fit.c, w: [...fit.w], gamma: fit.velocity.gamma, v: [...fit.velocity.v], u: [...fit.velocity.u] })
-      .toEqual({ c: 1, w: [0.625, -0.125], gamma: 2, v: [2.5, -0.5], u: [5, -1] })
+    expect({ c: fit.c, w: [...fit.w], gamma: fit.velocity.gamma, v: [...fit.velocity.v], u: [...fit.velocity.u] }).toEqual({ c: 1, w: [0.625, -0.125], gamma: 2, v: [2.5, -0.5], u: [5, -1] })
     expect(fit.selfConsistent).toBe(1 / 3)
     expect(fit.gradNorm).toBe(0)
   })
@@ -169,8 +192,7 @@ describe('exact trainer', () => {
     // -3/8, 1/4: one sign of three agrees. dR/dw = 4 w - A = 0 exactly, while dR/dc = -35/8 would
     // be the derivative in a parameter the network does not have.
     const fit = exactTrainer(hand, 1, false).fit(at)
-    expect({ c: fit.c, w: [...fit.w], gamma: fit.velocity.gamma, v: [...fit.velocity.v], u: [...fit.velocity.u] })
-      .toEqual({ c: 0, w: [0.25, 0], gamma: -2, v: [1, 0], u: [0.25, 0] })
+    expect({ c: fit.c, w: [...fit.w], gamma: fit.velocity.gamma, v: [...fit.velocity.v], u: [...fit.velocity.u] }).toEqual({ c: 0, w: [0.25, 0], gamma: -2, v: [1, 0], u: [0.25, 0] })
     expect(fit.selfConsistent).toBe(1 / 3)
     expect(fit.gradNorm).toBe(0)
   })
@@ -207,12 +229,13 @@ describe('adam trainer', () => {
 
   it('takes one epoch of lr g/(|g| + epsilon) from 0 at t = 0, with its residual and sign agreement', async () => {
     const shares = new Set<number>()
-    for (const [name, schedule] of Object.entries(SCHEDULES)) for (const skip of [true, false]) {
-      const at = schedule(0)
-      const fit = await adamTrainer(data, lambda, skip, { lr: 0.05, epochs: 1 }).fit(at)
-      expect(check(fit, at, 0.05, skip, `${name}, skip ${skip}`)).toBeGreaterThan(0.1)
-      shares.add(fit.selfConsistent)
-    }
+    for (const [name, schedule] of Object.entries(SCHEDULES))
+      for (const skip of [true, false]) {
+        const at = schedule(0)
+        const fit = await adamTrainer(data, lambda, skip, { lr: 0.05, epochs: 1 }).fit(at)
+        expect(check(fit, at, 0.05, skip, `${name}, skip ${skip}`)).toBeGreaterThan(0.1)
+        shares.add(fit.selfConsistent)
+      }
     expect(Math.min(...shares)).toBeLessThan(1)
   })
 
@@ -231,25 +254,40 @@ describe('adam trainer', () => {
 })
 
 describe('checkLr', () => {
-  // docs/cli.md: "--lr: must be a finite number >= 1e-200: a smaller Adam step underflows double
+  // docs/cli.md: "lr: must be a finite number >= 1e-200: a smaller Adam step underflows double
   // precision (got 1e-320)", the value as written.
-  const refusal = (shown: string) => `--lr: must be a finite number >= 1e-200: a smaller Adam step underflows double precision (got ${shown})`
-  const thrown = (f: () => void): unknown => { try { f() } catch (e) { return e } return undefined }
+  const refusal = (shown: string) => `lr: must be a finite number >= 1e-200: a smaller Adam step underflows double precision (got ${shown})`
+  const thrown = (f: () => void): unknown => {
+    try {
+      f()
+    } catch (e) {
+      return e
+    }
+    return undefined
+  }
 
   it('accepts MIN_LR itself and larger finite rates', () => {
     expect(MIN_LR).toBe(1e-200)
-    for (const lr of [1e-200, 1e-2, 1e300]) expect(thrown(() => checkLr(lr)), String(lr)).toBeUndefined()
+    for (const lr of [1e-200, 1e-2, 1e300])
+      expect(
+        thrown(() => checkLr(lr)),
+        String(lr),
+      ).toBeUndefined()
   })
 
   it('refuses rates below 1e-200, infinite and NaN ones, naming --lr and showing the value as written', () => {
     const cases: Array<[number, string | undefined, string]> = [
-      [1e-320, '1e-320', '1e-320'], [0, '0.0', '0.0'], [1e-201, undefined, '1e-201'],
-      [-1, undefined, '-1'], [Infinity, '1e999', '1e999'], [NaN, undefined, 'NaN'],
+      [1e-320, '1e-320', '1e-320'],
+      [0, '0.0', '0.0'],
+      [1e-201, undefined, '1e-201'],
+      [-1, undefined, '-1'],
+      [Infinity, '1e999', '1e999'],
+      [NaN, undefined, 'NaN'],
     ]
     for (const [lr, shown, printed] of cases) {
       const e = thrown(() => checkLr(lr, shown))
-      expect(e, printed).toBeInstanceOf(InputError)
-      expect((e as InputError).flag).toBe('lr')
+      expect(e, printed).toBeInstanceOf(ParameterError)
+      expect((e as ParameterError).parameter).toBe('lr')
       expect((e as Error).message).toBe(refusal(printed))
     }
   })

@@ -11,9 +11,19 @@ import { drawTrainingSet, type TrainingSet } from '../../src/simulate/data.js'
 import { adamTrainer, type Fit, type ScheduleValues } from '../../src/simulate/train.js'
 import { flowProblem } from '../../src/theory/problem.js'
 
-const sum = (n: number, f: (k: number) => number) => { let s = 0; for (let k = 0; k < n; k++) s += f(k); return s }
+const sum = (n: number, f: (k: number) => number) => {
+  let s = 0
+  for (let k = 0; k < n; k++) s += f(k)
+  return s
+}
 
-interface ByHand { c: number; w: number[]; phi: number[]; flips: number; oriented: boolean }
+interface ByHand {
+  c: number
+  w: number[]
+  phi: number[]
+  flips: number
+  oriented: boolean
+}
 
 /**
  * E epochs of full-batch Adam on R_t(c, w) = 1/2 sum |x1 - c x_t - phi w|^2 + lambda/2 |w|^2 from
@@ -28,7 +38,8 @@ function adamByHand(data: TrainingSet, lambda: number, skip: boolean, lr: number
   let c = start.c
   const w = [...start.w]
   // Moments of the d weights, then of c.
-  const m = new Array<number>(d + 1).fill(0), v = new Array<number>(d + 1).fill(0)
+  const m = new Array<number>(d + 1).fill(0),
+    v = new Array<number>(d + 1).fill(0)
   let phi: number[] = []
   let flips = 0
   for (let t = 1; t <= epochs; t++) {
@@ -49,7 +60,9 @@ function adamByHand(data: TrainingSet, lambda: number, skip: boolean, lr: number
       v[j] = b2 * v[j] + (1 - b2) * g[j] ** 2
       theta[j] -= (lr * (m[j] / (1 - b1 ** t))) / (Math.sqrt(v[j] / (1 - b2 ** t)) + eps)
     }
-    theta.slice(0, d).forEach((x, i) => { w[i] = x })
+    theta.slice(0, d).forEach((x, i) => {
+      w[i] = x
+    })
     c = theta[d]
   }
   const A = Array.from({ length: d }, (_, i) => sum(n, (k) => labels[k] * x1[k * d + i]))
@@ -97,7 +110,9 @@ const linear = flowProblem({ n: 6, sigma: 1.2, lambda: 0.3 }).schedule
 const trig = flowProblem({ n: 6, sigma: 1.2, lambda: 0.3, schedule: 'trig' }).schedule
 
 describe('adam trainer: Kingma & Ba by hand', () => {
-  afterEach(() => { vi.restoreAllMocks() })
+  afterEach(() => {
+    vi.restoreAllMocks()
+  })
 
   // Rounding: both routes take the same steps up to a few ulps per operation (the step is
   // homogeneous of degree 0 in the gradient, so relative errors do not grow with its size); over 30
@@ -105,9 +120,16 @@ describe('adam trainer: Kingma & Ba by hand', () => {
   const TOL = 1e-13
 
   it('pins the pattern to the labels at t = 0, then warm starts from the oriented fit at later t', async () => {
-    const d = 7, lambda = 0.3, lr = 0.05, epochs = 30
+    const d = 7,
+      lambda = 0.3,
+      lr = 0.05,
+      epochs = 30
     const data = drawTrainingSet({ d, n: 6, sigma: 1.2, omega: 1, rho: 0.5 }, rng(4))
-    for (const [schedule, skip] of [[linear, true], [trig, true], [linear, false]] as const) {
+    for (const [schedule, skip] of [
+      [linear, true],
+      [trig, true],
+      [linear, false],
+    ] as const) {
       const trainer = adamTrainer(data, lambda, skip, { lr, epochs })
       let start = { c: 0, w: new Array<number>(d).fill(0) }
       const fits: Array<{ fit: Fit; ref: ByHand; at: ScheduleValues }> = []
@@ -127,7 +149,10 @@ describe('adam trainer: Kingma & Ba by hand', () => {
   it('starts from the pattern sign(0) = +1 away from t = 0, and turns w and its pattern to the labels side', async () => {
     // Mostly negative labels: from w = 0 the first pattern is all +1, so w first moves along
     // sum x1, about -A: the run ends with w.A < 0, turned, and signs flip on the way.
-    const d = 7, lambda = 0.3, lr = 0.05, epochs = 30
+    const d = 7,
+      lambda = 0.3,
+      lr = 0.05,
+      epochs = 30
     const data = drawTrainingSet({ d, n: 6, sigma: 1.2, omega: 1, rho: 0.2 }, rng(11))
     for (const t of [0.2, 0.6]) {
       const at = linear.at(t)
@@ -140,7 +165,10 @@ describe('adam trainer: Kingma & Ba by hand', () => {
   it('takes the epsilon of the step where gradients are as small as epsilon', async () => {
     // Data scaled by 1e-5: gradients in w of order 1e-5, in c of order 1e-10, so eps = 1e-8 in the
     // denominator changes the step of w by about 1e-3 and dominates that of c.
-    const d = 7, lambda = 0.3, lr = 0.05, epochs = 30
+    const d = 7,
+      lambda = 0.3,
+      lr = 0.05,
+      epochs = 30
     const drawn = drawTrainingSet({ d, n: 6, sigma: 1.2, omega: 1, rho: 0.5 }, rng(4))
     const scale = (x: Float64Array) => x.map((y) => y * 1e-5)
     const data: TrainingSet = { ...drawn, x0: scale(drawn.x0), x1: scale(drawn.x1), A: scale(drawn.A), xi: scale(drawn.xi), mu: scale(drawn.mu) }

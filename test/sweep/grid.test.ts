@@ -2,7 +2,7 @@
 // definitions in docs/cli.md (lin: step 1 or POINTS evenly spaced; log: factor 2 or POINTS
 // geometrically spaced; shard k/K: rows i with i mod K = k - 1).
 import { describe, expect, it } from 'vitest'
-import { InputError } from '../../src/errors.js'
+import { ParameterError } from '../../src/errors.js'
 import { axisLength, axisText, axisValue, Grid, readAxis, readShard, shardIndex, shardRows, uniformAxis, type Axis, type AxisRule } from '../../src/sweep/grid.js'
 
 const N: AxisRule = { integer: true, min: 2, phrase: 'an integer >= 2' }
@@ -39,21 +39,21 @@ describe('axes', () => {
     expect(axisText(t, 1).length).toBeGreaterThan(1000)
   })
   it.each([
-    ['n', '2,,4', undefined, /--n: must be a number or a comma-separated list/],
-    ['n', '2,3.5', undefined, /--n: must be an integer >= 2/],
-    ['n', '1', undefined, /--n: must be an integer >= 2/],
-    ['n', '4,4', undefined, /--n: lists 4 twice/],
-    ['n', undefined, '2:1024', /--n-range: must be START:STOP:lin\|log/],
-    ['n', undefined, '2:1024:geo', /--n-range: must be START:STOP/],
-    ['n', undefined, '100:2:lin', /--n-range: is empty/],
-    ['n', undefined, '2:10:lin:0', /--n-range: POINTS must be an integer/],
-    ['n', undefined, '2:10:lin:1', /--n-range: POINTS = 1 needs START = STOP/],
-    ['n', undefined, 'a:10:lin', /--n-range: must be a decimal number/],
-    ['n', '2,4', '2:8:log', /--n-range: cannot be combined with --n/],
-    ['sigma', undefined, '0:1:log:3', /--sigma-range: must be a finite number > 0/],
+    ['n', '2,,4', undefined, /n: must be a number or a comma-separated list/],
+    ['n', '2,3.5', undefined, /n: must be an integer >= 2/],
+    ['n', '1', undefined, /n: must be an integer >= 2/],
+    ['n', '4,4', undefined, /n: lists 4 twice/],
+    ['n', undefined, '2:1024', /n-range: must be START:STOP:lin\|log/],
+    ['n', undefined, '2:1024:geo', /n-range: must be START:STOP/],
+    ['n', undefined, '100:2:lin', /n-range: is empty/],
+    ['n', undefined, '2:10:lin:0', /n-range: POINTS must be an integer/],
+    ['n', undefined, '2:10:lin:1', /n-range: POINTS = 1 needs START = STOP/],
+    ['n', undefined, 'a:10:lin', /n-range: must be a decimal number/],
+    ['n', '2,4', '2:8:log', /n-range: cannot be combined with --n/],
+    ['sigma', undefined, '0:1:log:3', /sigma-range: must be a finite number > 0/],
   ])('--%s %s / range %s is refused: %s', (name, list, range, message) => {
     const rule = name === 'n' ? N : POSITIVE
-    expect(() => readAxis(name, list, range, rule, '1')).toThrow(InputError)
+    expect(() => readAxis(name, list, range, rule, '1')).toThrow(ParameterError)
     expect(() => readAxis(name, list, range, rule, '1')).toThrow(message)
   })
 })
@@ -62,7 +62,14 @@ describe('grid order and shards', () => {
   const grid = new Grid([readAxis('sigma', '1,2', undefined, POSITIVE, '1'), readAxis('n', '2,4,8', undefined, N, '8')])
   it('rows run over the last axis fastest', () => {
     expect(grid.size).toBe(6)
-    expect(Array.from({ length: 6 }, (_, i) => grid.position(i))).toEqual([[0, 0], [0, 1], [0, 2], [1, 0], [1, 1], [1, 2]])
+    expect(Array.from({ length: 6 }, (_, i) => grid.position(i))).toEqual([
+      [0, 0],
+      [0, 1],
+      [0, 2],
+      [1, 0],
+      [1, 1],
+      [1, 2],
+    ])
   })
   it.each([1, 2, 3, 4, 7, 10])('the K = %i shards partition every grid size: each row exactly once', (K) => {
     for (const size of [0, 1, 5, 6, 23]) {
@@ -81,8 +88,8 @@ describe('grid order and shards', () => {
   it('--shard k/K is read strictly', () => {
     expect(readShard(undefined)).toEqual({ k: 1, K: 1 })
     expect(readShard('2/4')).toEqual({ k: 2, K: 4 })
-    for (const bad of ['0/4', '5/4', '1/0', '2', 'a/b', '-1/2', '1.5/3']) expect(() => readShard(bad), bad).toThrow(/--shard: must be k\/K/)
-    expect(() => readShard('')).toThrow(/--shard: needs a value/)
+    for (const bad of ['0/4', '5/4', '1/0', '2', 'a/b', '-1/2', '1.5/3']) expect(() => readShard(bad), bad).toThrow(/shard: must be k\/K/)
+    expect(() => readShard('')).toThrow(/shard: needs a value/)
   })
 })
 

@@ -7,7 +7,7 @@
 // fastest).
 import { readdirSync, readFileSync, writeFileSync, type ReadStream } from 'node:fs'
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { InputError } from '../../src/errors.js'
+import { ParameterError } from '../../src/errors.js'
 import { mergeFiles } from '../../src/sweep/merge.js'
 import { scratch, sweepFile, type Flags, once } from './sweep-files.js'
 
@@ -40,11 +40,13 @@ const LONG: Flags = { command: 'compare', args: { 'n-range': '2:1300:lin' } }
 let whole: string
 let curves: string
 let long: string
-beforeEach(once(async () => {
-  whole = await sweepFile(COMPARE, tmp.path('whole.jsonl'))
-  curves = await sweepFile(CURVES, tmp.path('curves.jsonl'))
-  long = await sweepFile(LONG, tmp.path('long.jsonl'))
-}))
+beforeEach(
+  once(async () => {
+    whole = await sweepFile(COMPARE, tmp.path('whole.jsonl'))
+    curves = await sweepFile(CURVES, tmp.path('curves.jsonl'))
+    long = await sweepFile(LONG, tmp.path('long.jsonl'))
+  }),
+)
 
 let serial = 0
 /** A fresh file holding `text`. */
@@ -80,10 +82,10 @@ async function merged(files: readonly string[]): Promise<{ text?: string; error?
   }
 }
 
-/** Merging `files` is refused (an InputError) with exactly `message`. */
+/** Merging `files` is refused (a ParameterError) with exactly `message`. */
 async function refused(files: readonly string[], message: string): Promise<void> {
   const { error } = await merged(files)
-  expect(error).toBeInstanceOf(InputError)
+  expect(error).toBeInstanceOf(ParameterError)
   expect(error?.message).toBe(message)
 }
 
@@ -129,7 +131,10 @@ describe('axis definitions read back from a header', () => {
 
   it('text around "N points in [0, 1]" is a list of numbers, refused as one', async () => {
     // Not the uniform form: read as the list "x12 points in [0" , "1]" whose first entry is no number.
-    const cases: Array<[string, string]> = [['x12 points in [0, 1]', 'x12 points in [0'], ['12 points in [0, 1]x', '12 points in [0']]
+    const cases: Array<[string, string]> = [
+      ['x12 points in [0, 1]', 'x12 points in [0'],
+      ['12 points in [0, 1]x', '12 points in [0'],
+    ]
     for (const [t, first] of cases) {
       const f = placed(withHeader(curves, (h) => ({ ...h, axes: { ...(h.axes as object), t } })))
       await refused([f], `${f}: header: axis t: must be a decimal number (got '${first}')`)
@@ -181,13 +186,13 @@ describe('a file that changes between the check and the write', () => {
       redirected.set(f, [f, f, placed(changed)])
       const { error, out } = await merged([f])
       redirected.delete(f)
-      expect(error).not.toBeInstanceOf(InputError)
+      expect(error).not.toBeInstanceOf(ParameterError)
       expect(error?.message).toBe(`merge: ${f} changed while it was read`)
       expect(readdirSync(tmp.dir).filter((name) => name === out.slice(tmp.dir.length + 1) || name.endsWith('.tmp'))).toEqual([])
     }
   })
 
-  it('fails the merge when a shard file was rewritten with another shard\'s rows of the same count', async () => {
+  it("fails the merge when a shard file was rewritten with another shard's rows of the same count", async () => {
     // Shards 1/2 (rows 0, 2, 4) and 2/2 (rows 1, 3, 5); by the write, 1/2's file holds 2/2's rows.
     const [first, second] = [1, 2].map((k) => placed(withShard(whole, k, 2)))
     expect((await merged([first, second])).text).toBe(whole)

@@ -2,12 +2,12 @@
 // to exactly the bytes the unsharded sweep writes, in every format and in any file order (the
 // reference is runSweep over the whole grid: docs/cli.md promises "the merged output is byte for
 // byte what the unsharded command prints"); and every rule merge enforces refuses with its own
-// message, naming the file (an InputError, exit 2 from the CLI). The expected messages are
+// message, naming the file (a ParameterError, exit 2 from the CLI). The expected messages are
 // written out from merge's rules, with line numbers and row indices counted by hand from the
 // grid (row i of shard k/K is i with i mod K = k - 1, the last axis fastest).
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { InputError } from '../../src/errors.js'
+import { ParameterError } from '../../src/errors.js'
 import { mergeFiles } from '../../src/sweep/merge.js'
 import { TABLE_FORMATS } from '../../src/sweep/writers.js'
 import { scratch, sweepFile, type Flags, once } from './sweep-files.js'
@@ -30,19 +30,21 @@ const K = 3
 /** Each sweep's shard files s1..sK.jsonl (in a directory of its own) and texts. */
 const shards: Record<string, { files: string[]; texts: string[] }> = {}
 
-beforeEach(once(async () => {
-  for (const [name, flags] of Object.entries(SWEEPS)) {
-    mkdirSync(tmp.path(name))
-    const files: string[] = []
-    const texts: string[] = []
-    for (let k = 1; k <= K; k++) {
-      const file = tmp.path(`${name}/s${k}.jsonl`)
-      texts.push(await sweepFile(flags, file, { shard: { k, K } }))
-      files.push(file)
+beforeEach(
+  once(async () => {
+    for (const [name, flags] of Object.entries(SWEEPS)) {
+      mkdirSync(tmp.path(name))
+      const files: string[] = []
+      const texts: string[] = []
+      for (let k = 1; k <= K; k++) {
+        const file = tmp.path(`${name}/s${k}.jsonl`)
+        texts.push(await sweepFile(flags, file, { shard: { k, K } }))
+        files.push(file)
+      }
+      shards[name] = { files, texts }
     }
-    shards[name] = { files, texts }
-  }
-}))
+  }),
+)
 
 let serial = 0
 /** Files holding `texts` (a fresh name each: a refusal test never sees another's files). */
@@ -57,11 +59,28 @@ function place(texts: readonly string[]): string[] {
 
 /** mergeFiles(files) must refuse with exactly `message`, writing nothing to `out`. */
 async function refused(files: readonly string[], message: string, out = tmp.path(`never-${serial}.csv`)): Promise<void> {
-  const inputs = files.map((f) => { try { return readFileSync(f, 'utf8') } catch { return undefined } })
-  const e = await mergeFiles(files, { format: 'csv', out }).then(() => undefined, (x: unknown) => x)
-  expect(e).toBeInstanceOf(InputError)
+  const inputs = files.map((f) => {
+    try {
+      return readFileSync(f, 'utf8')
+    } catch {
+      return undefined
+    }
+  })
+  const e = await mergeFiles(files, { format: 'csv', out }).then(
+    () => undefined,
+    (x: unknown) => x,
+  )
+  expect(e).toBeInstanceOf(ParameterError)
   expect((e as Error).message).toBe(message)
-  expect(files.map((f) => { try { return readFileSync(f, 'utf8') } catch { return undefined } })).toEqual(inputs)
+  expect(
+    files.map((f) => {
+      try {
+        return readFileSync(f, 'utf8')
+      } catch {
+        return undefined
+      }
+    }),
+  ).toEqual(inputs)
 }
 
 /** A shard's text with line `n` (1: the header) replaced by `edit` of its JSON. */
@@ -107,10 +126,10 @@ describe('files merge refuses', () => {
 
   it('--out naming one of the inputs, however spelt', async () => {
     const [a, b, c] = shards.compare.files
-    await refused([a, b, c], `--out: is one of the input files (${b})`, b)
+    await refused([a, b, c], `out: is one of the input files (${b})`, b)
     const link = tmp.path('link-to-s3.jsonl')
     symlinkSync(c, link)
-    await refused([a, b, c], `--out: is one of the input files (${c})`, link)
+    await refused([a, b, c], `out: is one of the input files (${c})`, link)
   })
 
   it('a file that is not a sweep: empty, not JSON, JSON that is not a header', async () => {
@@ -127,8 +146,21 @@ describe('files merge refuses', () => {
     const header = JSON.parse(lineOf(a, 1)) as Record<string, unknown>
     const faults: Array<Record<string, unknown>> = [
       ...['flowgm', 'sweep', 'id', 'rows', 'keys', 'axes', 'params', 'caption', 'shard'].map((k) => ({ [k]: undefined })),
-      { flowgm: 1 }, { sweep: null }, { id: 7 }, { rows: -1 }, { rows: 1.5 }, { rows: '6' }, { rows: 2 ** 31 }, { keys: 'n' }, { keys: ['n', 1] },
-      { axes: 'n' }, { params: 1 }, { caption: 0 }, { shard: '1/3x' }, { shard: 'a/3' }, { shard: 13 },
+      { flowgm: 1 },
+      { sweep: null },
+      { id: 7 },
+      { rows: -1 },
+      { rows: 1.5 },
+      { rows: '6' },
+      { rows: 2 ** 31 },
+      { keys: 'n' },
+      { keys: ['n', 1] },
+      { axes: 'n' },
+      { params: 1 },
+      { caption: 0 },
+      { shard: '1/3x' },
+      { shard: 'a/3' },
+      { shard: 13 },
     ]
     for (const fault of faults) {
       const [f] = place([[JSON.stringify({ ...header, ...fault }), ...a.split('\n').slice(1)].join('\n')])
@@ -175,8 +207,16 @@ describe('files merge refuses', () => {
     const [a1, c1] = place([a, c])
     const original = JSON.parse(lineOf(b, 1)) as Record<string, unknown>
     // A value as the message shows it: its JSON, cut to 57 characters and "..." beyond 60.
-    const shown = (v: unknown) => { const j = JSON.stringify(v); return j.length > 60 ? `${j.slice(0, 57)}...` : j }
-    const forged: Array<[string, unknown]> = [['flowgm', '0.0.0'], ['keys', [...(original.keys as string[]), 'extra']], ['params', { schedule: 'cosine' }], ['caption', 'x']]
+    const shown = (v: unknown) => {
+      const j = JSON.stringify(v)
+      return j.length > 60 ? `${j.slice(0, 57)}...` : j
+    }
+    const forged: Array<[string, unknown]> = [
+      ['flowgm', '0.0.0'],
+      ['keys', [...(original.keys as string[]), 'extra']],
+      ['params', { schedule: 'cosine' }],
+      ['caption', 'x'],
+    ]
     for (const [field, value] of forged) {
       const [f] = place([editLine(b, 1, (h) => ({ ...h, [field]: value }))])
       await refused([a1, f, c1], `${f}: is from a different sweep than ${a1} (${field}: ${shown(value)} vs ${shown(original[field])})`)
@@ -306,7 +346,10 @@ describe('merge without --out', () => {
   it('prints the unsharded table on standard output', async () => {
     const whole = await sweepFile(SWEEPS.compare, tmp.path('compare/stdout-reference.csv'), { format: 'csv' })
     const printed: string[] = []
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((data) => { printed.push(String(data)); return true })
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((data) => {
+      printed.push(String(data))
+      return true
+    })
     try {
       await mergeFiles(shards.compare.files, { format: 'csv' })
     } finally {

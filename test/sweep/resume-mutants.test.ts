@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process'
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { InputError, OutputError } from '../../src/errors.js'
+import { ParameterError, OutputError } from '../../src/errors.js'
 import { openPartial } from '../../src/sweep/sink.js'
 import { scratch, sweepFile, type Flags, once } from './sweep-files.js'
 
@@ -26,7 +26,7 @@ vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>()
   const failure = (code: string, text: string): NodeJS.ErrnoException => Object.assign(new Error(`${code}: ${text}, write`), { code })
   const writeSync = ((fd: number, buffer: Uint8Array, offset: number, length: number, position: number) => {
-    if (typeof buffer === 'string' || faults.perCall === undefined && faults.room === undefined) return (fs.writeSync as (...a: unknown[]) => number)(fd, buffer, offset, length, position)
+    if (typeof buffer === 'string' || (faults.perCall === undefined && faults.room === undefined)) return (fs.writeSync as (...a: unknown[]) => number)(fd, buffer, offset, length, position)
     if (faults.room === 0) throw failure('ENOSPC', 'no space left on device')
     const n = Math.min(length, faults.perCall ?? length, faults.room ?? length)
     if (faults.room !== undefined) faults.room -= n
@@ -88,7 +88,10 @@ describe('openPartial writes', () => {
     await sink.write('whole\n')
     // Room for 3 of the next piece's 6 bytes: a short write, then ENOSPC.
     faults.room = 3
-    const e = await sink.write('piece\n').then(() => undefined, (x: unknown) => x)
+    const e = await sink.write('piece\n').then(
+      () => undefined,
+      (x: unknown) => x,
+    )
     faults.room = undefined
     expect(e).toBeInstanceOf(OutputError)
     expect((e as Error).message).toBe(`cannot write ${out}.partial: no space left on device`)
@@ -105,7 +108,10 @@ describe('openPartial writes', () => {
     const sink = openPartial(out, undefined, NOTE)
     await sink.write('row\n')
     faults.flushFails = true
-    const e = await sink.commit().then(() => undefined, (x: unknown) => x)
+    const e = await sink.commit().then(
+      () => undefined,
+      (x: unknown) => x,
+    )
     faults.flushFails = false
     expect(e).toBeInstanceOf(OutputError)
     expect((e as Error).message).toBe(`cannot write ${out}.partial: i/o error`)
@@ -158,9 +164,11 @@ describe.runIf(process.platform === 'linux')('openPartial releases what it holds
 const SMALL: Flags = { command: 'compare', args: { n: '2,4,8,16,32' } }
 
 let small: string[]
-beforeEach(once(async () => {
-  small = (await sweepFile(SMALL, tmp.path('small.jsonl'))).split('\n')
-}))
+beforeEach(
+  once(async () => {
+    small = (await sweepFile(SMALL, tmp.path('small.jsonl'))).split('\n')
+  }),
+)
 
 /** Resume into a fresh FILE whose FILE.partial holds `partial`: its text, or the error. */
 async function resumed(flags: Flags, partial: string): Promise<{ text?: string; error?: Error; file: string }> {
@@ -176,8 +184,8 @@ async function resumed(flags: Flags, partial: string): Promise<{ text?: string; 
 /** Resuming from `partial` is refused with exactly `rule` about the partial file, which stays as it was. */
 async function refused(partial: string, rule: (file: string) => string): Promise<void> {
   const { error, file } = await resumed(SMALL, partial)
-  expect(error).toBeInstanceOf(InputError)
-  expect(error?.message).toBe(`--resume: ${rule(file)}; delete it or choose another --out`)
+  expect(error).toBeInstanceOf(ParameterError)
+  expect(error?.message).toBe(`resume: ${rule(file)}; delete it or choose another --out`)
   expect(readFileSync(file, 'utf8')).toBe(partial)
 }
 

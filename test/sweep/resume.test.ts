@@ -8,7 +8,7 @@
 // reference file itself.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { InputError } from '../../src/errors.js'
+import { ParameterError } from '../../src/errors.js'
 import type { Shard } from '../../src/sweep/grid.js'
 import { scratch, sweepFile, type Flags, once } from './sweep-files.js'
 
@@ -27,10 +27,12 @@ const fresh = (): string => tmp.path(`out${++serial}.jsonl`)
 
 let long: Buffer
 let small: string
-beforeEach(once(async () => {
-  long = Buffer.from(await sweepFile(LONG, tmp.path('long.jsonl')))
-  small = await sweepFile(SMALL, tmp.path('small.jsonl'))
-}))
+beforeEach(
+  once(async () => {
+    long = Buffer.from(await sweepFile(LONG, tmp.path('long.jsonl')))
+    small = await sweepFile(SMALL, tmp.path('small.jsonl'))
+  }),
+)
 
 /** The byte offset just after line `n` (1: the header) of a file. */
 function lineEnd(text: Buffer, n: number): number {
@@ -101,8 +103,11 @@ describe('--resume refuses, leaving the files as they were', () => {
     const partial = `${out}.partial`
     if (files.partial !== undefined) writeFileSync(partial, files.partial)
     if (files.out !== undefined) writeFileSync(out, files.out)
-    const e = await sweepFile(flags, out, { resume: o.resume ?? true, shard: o.shard }).then(() => undefined, (x: unknown) => x)
-    expect(e).toBeInstanceOf(InputError)
+    const e = await sweepFile(flags, out, { resume: o.resume ?? true, shard: o.shard }).then(
+      () => undefined,
+      (x: unknown) => x,
+    )
+    expect(e).toBeInstanceOf(ParameterError)
     expect((e as Error).message).toBe(message(out, partial))
     expect(existsSync(partial) ? readFileSync(partial, 'utf8') : undefined).toBe(files.partial)
     expect(existsSync(out) ? readFileSync(out, 'utf8') : undefined).toBe(files.out)
@@ -110,10 +115,12 @@ describe('--resume refuses, leaving the files as they were', () => {
   /** The reference's lines: the header, then rows 0..4 (and '' after the last newline). */
   let head: string
   let rows: string[]
-  beforeEach(() => { [head, ...rows] = small.split('\n') })
+  beforeEach(() => {
+    ;[head, ...rows] = small.split('\n')
+  })
   const headerOf = (text: string) => JSON.parse(text.split('\n')[0]) as Record<string, unknown>
-  const another = (p: string, why: string) => `--resume: ${p} is another sweep (${why}); delete it or choose another --out`
-  const notSweep = (p: string) => `--resume: ${p} is not a flowgm sweep (its first line is not a sweep header); delete it or choose another --out`
+  const another = (p: string, why: string) => `resume: ${p} is another sweep (${why}); delete it or choose another --out`
+  const notSweep = (p: string) => `resume: ${p} is not a flowgm sweep (its first line is not a sweep header); delete it or choose another --out`
 
   it('a partial file of another sweep, naming the first field that differs', async () => {
     const half = await sweepFile(SMALL, tmp.path('small-1of2.jsonl'), { shard: { k: 1, K: 2 } })
@@ -134,7 +141,7 @@ describe('--resume refuses, leaving the files as they were', () => {
     const recaptioned = [JSON.stringify({ ...headerOf(small), caption: 'x' }), ...rows].join('\n')
     await refused(SMALL, { partial: recaptioned }, (_, p) => another(p, `caption: "x" in the file, ${caption.slice(0, 57)}... for this command`))
     const extra = [JSON.stringify({ ...headerOf(small), note: 1 }), ...rows].join('\n')
-    await refused(SMALL, { partial: extra }, (_, p) => `--resume: ${p} has a header line other than the one this command writes; delete it or choose another --out`)
+    await refused(SMALL, { partial: extra }, (_, p) => `resume: ${p} has a header line other than the one this command writes; delete it or choose another --out`)
   })
 
   it('a partial file that is not a sweep, with or without a whole first line', async () => {
@@ -153,15 +160,16 @@ describe('--resume refuses, leaving the files as they were', () => {
       [head, rows[0], JSON.stringify({ ...others, mse }), ''],
       [head, rows[0], row1.replace('"n":4,', '"n":4.0,'), ''],
     ]
-    for (const lines of cases) await refused(SMALL, { partial: lines.join('\n') }, (_, p) => `--resume: ${p} line 3 is not row i = 1 of this sweep; delete it or choose another --out`)
+    for (const lines of cases) await refused(SMALL, { partial: lines.join('\n') }, (_, p) => `resume: ${p} line 3 is not row i = 1 of this sweep; delete it or choose another --out`)
   })
 
   it('a partial file holding more rows than the sweep', async () => {
-    await refused(SMALL, { partial: small + rows[4] + '\n' }, (_, p) => `--resume: ${p} holds more than the 5 rows of this sweep (line 7); delete it or choose another --out`)
+    await refused(SMALL, { partial: small + rows[4] + '\n' }, (_, p) => `resume: ${p} holds more than the 5 rows of this sweep (line 7); delete it or choose another --out`)
   })
 
   it('FILE without a partial file: incomplete, with a trailing fragment, or another sweep', async () => {
-    const held = (n: number) => (out: string, p: string) => `--resume: ${out} holds ${n} of the 5 rows of this sweep and there is no ${p} to continue; delete it, or run without --resume to compute it again`
+    const held = (n: number) => (out: string, p: string) =>
+      `resume: ${out} holds ${n} of the 5 rows of this sweep and there is no ${p} to continue; delete it, or run without --resume to compute it again`
     await refused(SMALL, { out: [head, ...rows.slice(0, 3), ''].join('\n') }, held(3))
     await refused(SMALL, { out: small + '{"i":5' }, held(5))
     await refused(SMALL, { out: [head, ''].join('\n') }, held(0))
@@ -169,14 +177,17 @@ describe('--resume refuses, leaving the files as they were', () => {
   })
 
   it('a new run where an interrupted one left its partial file', async () => {
-    await refused(SMALL, { partial: [head, rows[0], ''].join('\n') }, (_, p) => `--out: ${p} holds an interrupted sweep; continue it with --resume or delete it`, { resume: false })
+    await refused(SMALL, { partial: [head, rows[0], ''].join('\n') }, (_, p) => `out: ${p} holds an interrupted sweep; continue it with --resume or delete it`, { resume: false })
   })
 
   it('a new run into a directory that does not exist', async () => {
     const out = tmp.path('no-such-dir/out.jsonl')
-    const e = await sweepFile(SMALL, out).then(() => undefined, (x: unknown) => x)
-    expect(e).toBeInstanceOf(InputError)
-    expect((e as Error).message).toBe(`--out: cannot write ${out}: its directory does not exist`)
+    const e = await sweepFile(SMALL, out).then(
+      () => undefined,
+      (x: unknown) => x,
+    )
+    expect(e).toBeInstanceOf(ParameterError)
+    expect((e as Error).message).toBe(`out: cannot write ${out}: its directory does not exist`)
   })
 
   it('a complete FILE is left alone, saying so', async () => {

@@ -10,7 +10,10 @@ import type { SweepCommand, SweepSpec } from '../../src/sweep/sweeps.js'
 import type { TableFormat } from '../../src/sweep/writers.js'
 
 /** A sweep as its command line gives it (flags without dashes, as yargs passes them). */
-export interface Flags { readonly command: SweepCommand; readonly args: Readonly<Record<string, string>> }
+export interface Flags {
+  readonly command: SweepCommand
+  readonly args: Readonly<Record<string, string>>
+}
 
 export const specOf = (f: Flags): SweepSpec => specFrom(f.command, { ...f.args })
 

@@ -1,5 +1,5 @@
 // The rows of compare and dae-compare against closed forms derived by hand (test/theory/by-hand.ts:
-// the flow at t = 1 from the integrating-factor solution of THEORY.md section 4, the DAE of
+// the flow at t = 1 from the integrating-factor solution of docs/theory.md section 4, the DAE of
 // section 3, the baselines of section 5), in double precision and under --digits; and the claim
 // that makes shards mergeable: a row depends on its grid point only.
 import { describe, expect, it } from 'vitest'
@@ -10,7 +10,9 @@ import { baselinesByHand, daeByHand, statsByHand, X, type Params } from '../theo
 const ANY: AxisRule = { min: 0, phrase: 'a number >= 0' }
 const axis = (name: string, list: string): Axis => readAxis(name, list, undefined, ANY, '')
 const spec = (command: SweepSpec['command'], p: { sigma: string; lambda: string; omega: string; n: string }, extra: Partial<SweepSpec> = {}, t?: Axis): SweepSpec => ({
-  command, schedule: 'linear', skip: true,
+  command,
+  schedule: 'linear',
+  skip: true,
   axes: [axis('sigma', p.sigma), axis('lambda', p.lambda), axis('omega', p.omega), axis('n', p.n), ...(t ? [t] : [])],
   ...extra,
 })
@@ -41,8 +43,12 @@ describe('compare: the generative model and the baselines by hand', () => {
       const flow = statsByHand(p, [new X(0), new X(1)], true)
       const base = baselinesByHand(p)
       const expected = {
-        mse: flow.mse, cos: flow.cos, ...base,
-        mse_ratio: flow.mse.div(base.bo_mse), n_mse: flow.mse.times(p.n), n_bo_mse: base.bo_mse.times(p.n),
+        mse: flow.mse,
+        cos: flow.cos,
+        ...base,
+        mse_ratio: flow.mse.div(base.bo_mse),
+        n_mse: flow.mse.times(p.n),
+        n_bo_mse: base.bo_mse.times(p.n),
       }
       for (const [k, v] of Object.entries(expected)) expect(rel(r[k], v), `${k} at ${JSON.stringify(p)}`).toBeLessThan(1e-11)
     }
@@ -51,7 +57,10 @@ describe('compare: the generative model and the baselines by hand', () => {
   it('without skip connection: M(1) = n/(n+lambda), Q = 0, so mse = omega (lambda/(n+lambda))^2 + sigma^2 n/(n+lambda)^2', () => {
     const { rows } = all(spec('compare', grid, { skip: false }))
     for (const r of rows) {
-      const n = new X(r.n), l = new X(r.lambda), w = new X(r.omega), s2 = new X(r.sigma).pow(2)
+      const n = new X(r.n),
+        l = new X(r.lambda),
+        w = new X(r.omega),
+        s2 = new X(r.sigma).pow(2)
       const nl = n.plus(l)
       expect(rel(r.mse, w.times(l.div(nl).pow(2)).plus(s2.times(n).div(nl.pow(2)))), JSON.stringify(r)).toBeLessThan(1e-11)
     }

@@ -10,7 +10,15 @@ const ROWS: Cells[] = [
   { n: 123456, mse: 3.6e-5, bo_cos: 1 },
 ]
 const HEADER: SweepHeader = {
-  flowgm: 'test', sweep: 'compare', id: 'x', shard: '1/1', rows: 3, keys: KEYS, axes: { n: '2,1024,123456' }, params: {}, caption: 'A caption with $\\sigma = 1$.',
+  flowgm: 'test',
+  sweep: 'compare',
+  id: 'x',
+  shard: '1/1',
+  rows: 3,
+  keys: KEYS,
+  axes: { n: '2,1024,123456' },
+  params: {},
+  caption: 'A caption with $\\sigma = 1$.',
 }
 const print = (format: TableFormat, sigFigs?: number) => {
   const w = writer(format, KEYS, { header: HEADER, sigFigs, exact: new Set(['n']) })
@@ -24,7 +32,10 @@ describe('writers', () => {
     expect(w.start() + w.end()).toBe(JSON.stringify([], null, 2) + '\n')
   })
   it('jsonl: the header, then {i, ...row} per line', () => {
-    const lines = print('jsonl').trim().split('\n').map((l) => JSON.parse(l) as unknown)
+    const lines = print('jsonl')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown)
     expect(lines[0]).toEqual(HEADER)
     expect(lines.slice(1)).toEqual(ROWS.map((r, i) => ({ i, ...r })))
   })
@@ -49,14 +60,7 @@ describe('writers', () => {
     expect(roundedText(x, sig)).toBe(text)
   })
   it('markdown: a GitHub table, grid columns exact, values rounded to --sig-figs', () => {
-    expect(print('markdown', 3)).toBe([
-      '| n | mse | bo_cos |',
-      '|---:|---:|---:|',
-      '| 2 | 2.08 | 0.686 |',
-      '| 1024 | 0.00439 | 0.999 |',
-      '| 123456 | 3.60e-5 | 1.00 |',
-      '',
-    ].join('\n'))
+    expect(print('markdown', 3)).toBe(['| n | mse | bo_cos |', '|---:|---:|---:|', '| 2 | 2.08 | 0.686 |', '| 1024 | 0.00439 | 0.999 |', '| 123456 | 3.60e-5 | 1.00 |', ''].join('\n'))
   })
   it('latex: a table with caption and a booktabs tabular, one & per column gap, math-mode cells', () => {
     const text = print('latex')

@@ -41,7 +41,12 @@ function reference(text: string, scope: Scope): Decimal {
 }
 
 /** Relative error, absolute where the reference is 0. */
-const relative = (x: number | Decimal, ref: Decimal): number => new Ref(typeof x === 'number' ? exact(x) : x).minus(ref).abs().div(ref.isZero() ? 1 : ref.abs()).toNumber()
+const relative = (x: number | Decimal, ref: Decimal): number =>
+  new Ref(typeof x === 'number' ? exact(x) : x)
+    .minus(ref)
+    .abs()
+    .div(ref.isZero() ? 1 : ref.abs())
+    .toNumber()
 
 describe('jsName and jsNumber', () => {
   it('every character of a symbol outside [A-Za-z0-9_] becomes _ (by hand: x-y.z -> v_x_y_z)', () => {
@@ -181,10 +186,40 @@ describe('FactoryBuilder.dual: values and slopes against mathjs and its own deri
   const inDouble = (text: string) => instantiate<() => (t: number) => number[]>(source(text, 'double'))()
   const inDecimal = (text: string) => instantiate<(f: typeof F) => () => (t: Decimal) => Decimal[]>(source(text, 'functional'))(F)()
   const cases = [
-    '+t', '-t', 't + 1', '3 - t', 't * log(t)', 't / (1 + t)', 'e^t', 'pi * t',
-    't^0', 't^1', 't^2', 't^3', 't^64', 't^100', 't^0.5', '(t + 1)^0.5', 't^t', '2^t', '2^0.5 * t', '2^3 * t',
-    'sin(t)', 'cos(t)', 'tan(t)', 'asin(t / 2)', 'acos(t / 2)', 'atan(t)', 'sinh(t)', 'cosh(t)', 'tanh(t)',
-    'exp(t)', 'log(t)', 'sqrt(t + 1)', 'abs(t - 0.5)', 'abs(0.5 - t)',
+    '+t',
+    '-t',
+    't + 1',
+    '3 - t',
+    't * log(t)',
+    't / (1 + t)',
+    'e^t',
+    'pi * t',
+    't^0',
+    't^1',
+    't^2',
+    't^3',
+    't^64',
+    't^100',
+    't^0.5',
+    '(t + 1)^0.5',
+    't^t',
+    '2^t',
+    '2^0.5 * t',
+    '2^3 * t',
+    'sin(t)',
+    'cos(t)',
+    'tan(t)',
+    'asin(t / 2)',
+    'acos(t / 2)',
+    'atan(t)',
+    'sinh(t)',
+    'cosh(t)',
+    'tanh(t)',
+    'exp(t)',
+    'log(t)',
+    'sqrt(t + 1)',
+    'abs(t - 0.5)',
+    'abs(0.5 - t)',
   ]
   // Points of (0, 1) (schedules live there) away from where a slope vanishes (t^t at 1/e).
   const points = [0.15, 0.6, 0.85]
@@ -226,9 +261,17 @@ describe('FactoryBuilder.dual: values and slopes against mathjs and its own deri
   // (t^k)' = k t^(k-1) with k-1 evaluated for integers |k| <= 64 (written out for 1 and 2), and
   // (t^b)' = b t^(b-1) left as written otherwise; (2^t)' = 2^t log 2.
   const slopeTexts: Array<[string, string]> = [
-    ['t^0', '0'], ['t^1', '1'], ['t^2', '2 * t'], ['t^3', '3 * t ^ 2'], ['t^64', '64 * t ^ 63'],
-    ['t^100', '100 * t ^ (100 - 1)'], ['t^0.5', '0.5 * t ^ (0.5 - 1)'], ['2^t', '2 ^ t * log(2)'],
-    ['log(t) * 0', '0'], ['-t', '-1'], ['+t', '1'],
+    ['t^0', '0'],
+    ['t^1', '1'],
+    ['t^2', '2 * t'],
+    ['t^3', '3 * t ^ 2'],
+    ['t^64', '64 * t ^ 63'],
+    ['t^100', '100 * t ^ (100 - 1)'],
+    ['t^0.5', '0.5 * t ^ (0.5 - 1)'],
+    ['2^t', '2 ^ t * log(2)'],
+    ['log(t) * 0', '0'],
+    ['-t', '-1'],
+    ['+t', '1'],
   ]
   it.each(slopeTexts)("text of (%s)' is %s", (text, slope) => {
     const b = new FactoryBuilder(new Set())
@@ -256,7 +299,10 @@ describe('small integer powers compile to repeated products', () => {
   const points = [-1.3, 0.2096, 0.2233, 0.7]
   it.each([2, 3, 4])('x^%i in double is x * ... * x exactly', (k) => {
     const code = (x: number) => run(fromNode(parse(`x^${k}`)), { x }, 'double')
-    const byHand = (x: number) => Array<number>(k).fill(x).reduce((a, b) => a * b)
+    const byHand = (x: number) =>
+      Array<number>(k)
+        .fill(x)
+        .reduce((a, b) => a * b)
     for (const x of points) expect(code(x)).toBe(byHand(x))
   })
   it('the points tell a product from Math.pow (else the test above could not fail)', () => {

@@ -29,13 +29,24 @@ describe('Result A', () => {
   it('nerdamer solves the c-equation to the same c', () => {
     const require = createRequire(import.meta.url)
     const nerdamer = require('nerdamer/nerdamer.core.js')
-    require('nerdamer/Algebra.js'); require('nerdamer/Calculus.js'); require('nerdamer/Solve.js')
+    require('nerdamer/Algebra.js')
+    require('nerdamer/Calculus.js')
+    require('nerdamer/Solve.js')
     const st = Object.fromEntries(section(eqs.dae, 'stationarity').entries.map((e) => [e.name, e.text]))
     // Solve the w-equations for m and q_xi, substitute into the c-equation, solve for c.
-    const m = nerdamer.solve(st.grad_w_mu, 'm').toString().replace(/^\[|\]$/g, '')
-    const q = nerdamer.solve(st.grad_w_xi, 'q_xi').toString().replace(/^\[|\]$/g, '')
+    const m = nerdamer
+      .solve(st.grad_w_mu, 'm')
+      .toString()
+      .replace(/^\[|\]$/g, '')
+    const q = nerdamer
+      .solve(st.grad_w_xi, 'q_xi')
+      .toString()
+      .replace(/^\[|\]$/g, '')
     const cEq = nerdamer(st.grad_c).sub('m', m).sub('q_xi', q).toString()
-    const c = nerdamer.solve(cEq, 'c').toString().replace(/^\[|\]$/g, '')
+    const c = nerdamer
+      .solve(cEq, 'c')
+      .toString()
+      .replace(/^\[|\]$/g, '')
     const { defs, solution } = resultA(eqs.dae, 'skip')
     expect(rfEqual(rfFromNode(math().parse(c), defs), solution.get('c')!)).toBe(true)
   })
@@ -71,8 +82,7 @@ describe('compiled code against the equations as written (60 digits)', () => {
     return scope
   }
   /** The right-hand side of an ODE line as written, at state value x for every state. */
-  const rhsAt = (scope: Record<string, unknown>, e: (typeof ode)[number], x: number) =>
-    Number(big.evaluate(e.text, { ...scope, M: big.bignumber(x), Q_xi: big.bignumber(x), P: big.bignumber(x) }))
+  const rhsAt = (scope: Record<string, unknown>, e: (typeof ode)[number], x: number) => Number(big.evaluate(e.text, { ...scope, M: big.bignumber(x), Q_xi: big.bignumber(x), P: big.bignumber(x) }))
 
   // Tolerances: the compiled code evaluates each closed form in double, a few dozen roundings of
   // relative eps each; measured over these 60 points: 8.8e-16 (DAE keys), 1.4e-15 (ODE
@@ -83,7 +93,9 @@ describe('compiled code against the equations as written (60 digits)', () => {
     for (const p of points) {
       const scope = written(p)
       const got = v.dae(p.n, p.sigma, p.lambda, p.omega)(p.alpha, p.beta)
-      v.source.daeKeys.forEach((k, i) => { worst = Math.max(worst, rel(got[i], Number(scope[k]))) })
+      v.source.daeKeys.forEach((k, i) => {
+        worst = Math.max(worst, rel(got[i], Number(scope[k])))
+      })
     }
     expect(worst).toBeLessThan(4e-15)
   })

@@ -7,7 +7,7 @@
 //        and the high-precision routes (statsHp: Taylor series and quadrature) at one point;
 //      DAE texts: daeHp at 60 digits (the normal form checked against the equations as written);
 //      rate constants: n mse1(n) and n bo_mse(n) evaluated at n = 1e30 from the printed mse1 text
-//        and THEORY.md section 5 (bo_mse = omega sigma^2/(n omega + sigma^2)), so
+//        and docs/theory.md section 5 (bo_mse = omega sigma^2/(n omega + sigma^2)), so
 //        n mse1 - C = O(1/n) and (n mse1 - C) n - C1 = O(1/n);
 //  - the exact-solver functions on small examples whose answers are derived by hand in each test.
 import { Decimal } from 'decimal.js'
@@ -65,7 +65,14 @@ const SCHEDULES: Record<string, { spec: ProblemOptions['schedule']; at: (t: Dec)
 }
 const NAMES = Object.keys(SCHEDULES)
 
-interface Point { n: number; sigma: number; lambda: number; omega: number; schedule: string; t: number }
+interface Point {
+  n: number
+  sigma: number
+  lambda: number
+  omega: number
+  schedule: string
+  t: number
+}
 const random = rng(31415)
 const short = (x: number) => Number(x.toFixed(6))
 /** n integer in [2, 50], sigma in (0.2, 3), lambda in [0, 2] (sometimes exactly 0), omega in (0.2, 3), t in (0.02, 0.98). */
@@ -79,8 +86,7 @@ const POINTS: Point[] = Array.from({ length: 10 }, (_, i) => ({
 }))
 
 const params = (p: Point) => ({ n: String(p.n), sigma: String(p.sigma), lambda: String(p.lambda), omega: String(p.omega) })
-const problemOf = (p: Point, skip: boolean): FlowProblem =>
-  flowProblem({ n: p.n, sigma: p.sigma, lambda: p.lambda, omega: p.omega, schedule: SCHEDULES[p.schedule].spec, skip })
+const problemOf = (p: Point, skip: boolean): FlowProblem => flowProblem({ n: p.n, sigma: p.sigma, lambda: p.lambda, omega: p.omega, schedule: SCHEDULES[p.schedule].spec, skip })
 function pointScope(e: Exact, p: Point, t: string): Record<string, unknown> {
   const [alpha, beta] = SCHEDULES[p.schedule].at(new X(t))
   return scopeAt(e, { ...params(p), alpha: alpha.toString(), beta: beta.toString() })
@@ -107,7 +113,8 @@ describe.each(VARIANTS)('printed closed forms, %s', (variant) => {
       const scope = pointScope(e, p, String(p.t))
       const [a, b] = SCHEDULES[p.schedule].at(new X(p.t))
       const [n, s2, l, w] = [new X(p.n), new X(p.sigma).pow(2), new X(p.lambda), new X(p.omega)]
-      const K = n.plus(l).minus(1), L = l.times(w.plus(s2)).plus(n.minus(1).times(s2))
+      const K = n.plus(l).minus(1),
+        L = l.times(w.plus(s2)).plus(n.minus(1).times(s2))
       const byHand: Record<string, Dec> = { K, Lambda: L, D: a.pow(2).times(K).plus(b.pow(2).times(L)) }
       for (const [k, v] of Object.entries(byHand)) expect(close(new X(String(scope[k])), v, 1e-55), `${k} at ${describePoint(p, String(p.t))}`).toBe(true)
     }
@@ -122,7 +129,8 @@ describe.each(VARIANTS)('printed closed forms, %s', (variant) => {
         const scope = pointScope(e, p, t)
         const y = sol.state(Number(t))
         e.states.forEach((s, i) => {
-          const x = evaluate(s.text!, scope), ref = new X(y[i])
+          const x = evaluate(s.text!, scope),
+            ref = new X(y[i])
           if (!close(x, ref, 2e-13, 1e-14)) bad.push(`${describePoint(p, t)} ${s.name}: text ${x.toSignificantDigits(16)}, ODE ${y[i]}`)
         })
         // P' = gamma P, P(0) = 1 is the integrating factor's own equation: P = Phi.
@@ -151,7 +159,8 @@ describe.each(VARIANTS)('printed closed forms, %s', (variant) => {
       const t = ['0.37', '1'][i]
       const scope = pointScope(e, p, t)
       for (const s of e.states) {
-        const x = evaluate(s.text!, scope), ref = new X(row[s.name])
+        const x = evaluate(s.text!, scope),
+          ref = new X(row[s.name])
         if (!close(x, ref, 1e-55, 1e-58)) bad.push(`t=${t} ${s.name}: text ${x}, hp ${row[s.name]}`)
       }
       if (t === '1' && !close(evaluate(e.mse1!.text, scope), new X(row.mse), 1e-55)) bad.push(`mse1: text ${evaluate(e.mse1!.text, scope)}, hp ${row.mse}`)
@@ -181,8 +190,10 @@ describe.each(VARIANTS)('printed closed forms, %s', (variant) => {
     const bad: string[] = []
     for (const p of POINTS.slice(0, 5)) {
       const scope = scopeAt(e, { ...params(p), n: '1e30', alpha: '0', beta: '1' })
-      const C = evaluate(rate.C, scope), C1 = evaluate(rate.C1, scope)
-      const Cbo = evaluate(rate.C_bo, scope), Cbo1 = evaluate(rate.C_bo1, scope)
+      const C = evaluate(rate.C, scope),
+        C1 = evaluate(rate.C1, scope)
+      const Cbo = evaluate(rate.C_bo, scope),
+        Cbo1 = evaluate(rate.C_bo1, scope)
       const nMse = n.times(evaluate(e.mse1!.text, scope))
       const nBo = n.times(evaluate('omega * sigma^2 / (n * omega + sigma^2)', scope))
       const label = `sigma=${p.sigma} lambda=${p.lambda} omega=${p.omega}`
@@ -204,7 +215,7 @@ const rf = (text: string): RF => rfFromNode(math().parse(text))
 /** The solution X = particular + homogeneous * Phi with Phi replaced by a known expression. */
 const solution = (f: ClosedForm, phi: RF): RF => rfAdd(f.particular, rfMul(f.homogeneous, phi))
 
-// Result A and gamma, zeta typed from THEORY.md sections 3-4 (not from equations/).
+// Result A and gamma, zeta typed from docs/theory.md sections 3-4 (not from equations/).
 const K = '(n + lambda - 1)'
 const L = '(lambda*(omega + sigma^2) + (n - 1)*sigma^2)'
 const D = `(alpha^2*${K} + beta^2*${L})`
@@ -224,7 +235,7 @@ describe('timeDerivative', () => {
   })
 })
 
-describe('integratingFactor (Phi with Phi\' = a Phi, Phi(0) = 1)', () => {
+describe("integratingFactor (Phi with Phi' = a Phi, Phi(0) = 1)", () => {
   const square = (a: string): RF | undefined => {
     const phi = integratingFactor(rf(a))
     if (typeof phi === 'string') throw new Error(phi)
@@ -241,7 +252,7 @@ describe('integratingFactor (Phi with Phi\' = a Phi, Phi(0) = 1)', () => {
   it('a = 2 alphadot/alpha + betadot/(1 + beta): Phi = alpha^2 (1 + beta)', () => {
     expect(rfEqual(square('2*alphadot/alpha + betadot/(1 + beta)')!, rf('alpha^4*(1 + beta)^2'))).toBe(true)
   })
-  it('a = gamma with skip connection: gamma = D\'/(2D), so Phi = sqrt(D/K) (Phi^2 = D/K, exponent 1/2)', () => {
+  it("a = gamma with skip connection: gamma = D'/(2D), so Phi = sqrt(D/K) (Phi^2 = D/K, exponent 1/2)", () => {
     expect(rfEqual(square(GAMMA)!, rf(`${D}/${K}`))).toBe(true)
     const phi = integratingFactor(rf(GAMMA))
     if (typeof phi === 'string') throw new Error(phi)
@@ -256,8 +267,8 @@ describe('integratingFactor (Phi with Phi\' = a Phi, Phi(0) = 1)', () => {
   })
 })
 
-describe('solveExactly (X\' = a X + g, X(0) = x0)', () => {
-  it('a = alphadot/alpha, g = betadot - alphadot beta/alpha, X(0) = 0: X = beta (X\' = betadot = a beta + g)', () => {
+describe("solveExactly (X' = a X + g, X(0) = x0)", () => {
+  it("a = alphadot/alpha, g = betadot - alphadot beta/alpha, X(0) = 0: X = beta (X' = betadot = a beta + g)", () => {
     const f = solveExactly(rf('alphadot/alpha'), rf('betadot - alphadot*beta/alpha'), rat(0n))
     if (typeof f === 'string') throw new Error(f)
     expect(rfEqual(solution(f, rf('alpha')), rf('beta'))).toBe(true)
@@ -267,7 +278,7 @@ describe('solveExactly (X\' = a X + g, X(0) = x0)', () => {
     if (typeof f === 'string') throw new Error(f)
     expect(rfEqual(solution(f, rf('1')), rf('beta^2 + 3'))).toBe(true)
   })
-  it('the flow with skip connection (THEORY.md section 4): M = n beta/(n+lambda), Q_xi = (alpha - Phi)/(n+lambda), P = Phi', () => {
+  it('the flow with skip connection (docs/theory.md section 4): M = n beta/(n+lambda), Q_xi = (alpha - Phi)/(n+lambda), P = Phi', () => {
     const M = solveExactly(rf(GAMMA), rf(`${ZETA}*${M_HAT}`), rat(0n))
     const Q = solveExactly(rf(GAMMA), rf(`${ZETA}*${Q_HAT}`), rat(0n))
     const P = solveExactly(rf(GAMMA), rf('0'), rat(1n))
@@ -283,7 +294,10 @@ describe('solveExactly (X\' = a X + g, X(0) = x0)', () => {
     // At t = 1 (alpha = 0, beta = 1): Q_xi = -Phi/(n+lambda), and mse = omega (M-1)^2 + M^2 sigma^2/n + n Q^2
     // with Phi(1)^2 = Lambda/K is (omega lambda^2 + n sigma^2 + n Lambda/K)/(n+lambda)^2.
     expect(rfEqual(atOne(q), rf('-Phi/(n + lambda)'))).toBe(true)
-    const scope = new Map([['M', atOne(m)], ['Q_xi', atOne(q)]])
+    const scope = new Map([
+      ['M', atOne(m)],
+      ['Q_xi', atOne(q)],
+    ])
     const mse = rfFromNode(math().parse('omega*(M - 1)^2 + M^2*sigma^2/n + n*Q_xi^2'), scope)
     const reduced = reduceSquares(mse, rf(`${L}/${K}`))
     expect(rfEqual(reduced, rf(`(omega*lambda^2 + n*sigma^2 + n*${L}/${K})/(n + lambda)^2`))).toBe(true)

@@ -33,9 +33,20 @@ describe('the observables as written are what they mean', () => {
     // the parameters (exact); the cosines and pca_mse (through sqrt(omega/|mu_emp|^2)) are not.
     const routes = Object.fromEntries(checkEquations(readModelEquations()).map((c) => [c.name, c.route]))
     expect(routes).toEqual({
-      w_norm2: 'exact', w_cos: 'random points', test_mse: 'exact', oracle_mse: 'exact', margin: 'exact',
-      norm: 'exact', cos: 'random points', cos_sample: 'random points', mse: 'exact', var: 'exact',
-      bo_mse: 'exact', bo_cos: 'random points', pca_cos: 'random points', pca_mse: 'random points',
+      w_norm2: 'exact',
+      w_cos: 'random points',
+      test_mse: 'exact',
+      oracle_mse: 'exact',
+      margin: 'exact',
+      norm: 'exact',
+      cos: 'random points',
+      cos_sample: 'random points',
+      mse: 'exact',
+      var: 'exact',
+      bo_mse: 'exact',
+      bo_cos: 'random points',
+      pca_cos: 'random points',
+      pca_mse: 'random points',
     })
   })
 

@@ -16,7 +16,7 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { afterAll, beforeAll, describe, expect, it, vi, type MockInstance } from 'vitest'
 import { scheduleFrom } from '../../src/cli/common.js'
-import { InputError } from '../../src/errors.js'
+import { ParameterError } from '../../src/errors.js'
 import { decimalArith, Decimal } from '../../src/hp/arith.js'
 import { instantiate } from '../../src/symbolic/codegen.js'
 import { math } from '../../src/symbolic/mathjs.js'
@@ -30,8 +30,7 @@ import { limiter, requireBuild, show, spawnCli, type Run } from '../cli/run.js'
 const BUDGET_MS = 100
 
 /** The validation a user's schedule goes through before anything is computed (src/cli/common.ts). */
-const validate = (alpha: string, beta: string): FlowProblem =>
-  flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, schedule: scheduleFrom({ alpha, beta }) })
+const validate = (alpha: string, beta: string): FlowProblem => flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, schedule: scheduleFrom({ alpha, beta }) })
 
 // Builders of long expressions.
 const nest = (k: number, inner = 't'): string => '('.repeat(k) + inner + ')'.repeat(k)
@@ -44,12 +43,21 @@ const balanced = (terms: readonly string[], op: string): string =>
 /** The most terms `term(k)`, k = 1, 2, ..., whose balanced tree fits in `room` characters. */
 function fill(term: (k: number) => string, op: string, room: number): string {
   let k = 1
-  while (balanced(Array.from({ length: k + 1 }, (_, i) => term(i + 1)), op).length <= room) k++
-  return balanced(Array.from({ length: k }, (_, i) => term(i + 1)), op)
+  while (
+    balanced(
+      Array.from({ length: k + 1 }, (_, i) => term(i + 1)),
+      op,
+    ).length <= room
+  )
+    k++
+  return balanced(
+    Array.from({ length: k }, (_, i) => term(i + 1)),
+    op,
+  )
 }
 
 const KB100 = 100_000
-// Any rule of checkSchedule (THEORY.md section 1): values at the ends, finiteness, signs, W > 0.
+// Any rule of checkSchedule (docs/theory.md sections 1 and 7): values at the ends, finiteness, signs, W > 0.
 const SCHEDULE_RULE = /the schedule must satisfy (alpha|beta)\([01]\) = [01], but|must be finite on \[0, 1\], but|must be >= 0 on \[0, 1\], but|W = alpha\*beta' - alpha'\*beta must be > 0/
 const NOT_ALLOWED = (what: string) => new RegExp(`^${what} is not allowed$`)
 const FUNCTION = (name: string) => new RegExp(`^function '${name.replace(/\./g, '\\.')}' is not allowed \\(allowed: sin, cos,`)
@@ -197,7 +205,15 @@ const POSITIONS = [
   { name: 'both', flag: 'alpha', pair: (x: string) => [x, x] },
 ] as const
 
-interface Timing { label: string; position: string; length: number; first: number; best: number; worst: number; outcome: string }
+interface Timing {
+  label: string
+  position: string
+  length: number
+  first: number
+  best: number
+  worst: number
+  outcome: string
+}
 const timings: Timing[] = []
 
 // The table of times, slowest first (in the test output).
@@ -206,13 +222,17 @@ afterAll(() => {
   const rows = [...timings].sort((a, b) => b.best - a.best)
   const cell = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 3)}...` : s).padEnd(n)
   const ms = (x: number) => x.toFixed(2).padStart(8)
-  const lines = rows.map((r) => `${cell(JSON.stringify(r.label).slice(1, -1), 44)} ${r.position.padEnd(5)} ${String(r.length).padStart(7)} ${ms(r.best)} ${ms(r.first)} ${ms(r.worst)}  ${cell(r.outcome, 90)}`)
-  console.log([
-    `Validation times of ${timings.length} cases in process (ms; bound ${BUDGET_MS} ms on the best of 3 runs), slowest first`,
-    `(as: the flag given the expression, 'both' both flags, 'ok' an accepted schedule at the caps):`,
-    `${'case'.padEnd(44)} ${'as'.padEnd(5)} ${'length'.padStart(7)} ${'best'.padStart(8)} ${'first'.padStart(8)} ${'worst'.padStart(8)}  message`,
-    ...lines,
-  ].join('\n'))
+  const lines = rows.map(
+    (r) => `${cell(JSON.stringify(r.label).slice(1, -1), 44)} ${r.position.padEnd(5)} ${String(r.length).padStart(7)} ${ms(r.best)} ${ms(r.first)} ${ms(r.worst)}  ${cell(r.outcome, 90)}`,
+  )
+  console.log(
+    [
+      `Validation times of ${timings.length} cases in process (ms; bound ${BUDGET_MS} ms on the best of 3 runs), slowest first`,
+      `(as: the flag given the expression, 'both' both flags, 'ok' an accepted schedule at the caps):`,
+      `${'case'.padEnd(44)} ${'as'.padEnd(5)} ${'length'.padStart(7)} ${'best'.padStart(8)} ${'first'.padStart(8)} ${'worst'.padStart(8)}  message`,
+      ...lines,
+    ].join('\n'),
+  )
 })
 
 /** Three timed runs of `f` (after which `f`'s outcome is that of the last). */
@@ -253,7 +273,7 @@ describe('hostile schedule expressions, in process', () => {
   beforeAll(() => {
     // Warm up mathjs and the whole path once.
     reference = valuesOf(validate('1-t^2', 't^2'))
-    expect(() => validate('import("fs")', 't')).toThrow(InputError)
+    expect(() => validate('import("fs")', 't')).toThrow(ParameterError)
     keysBefore = Object.keys(math()).sort()
     // (mathjs defines most of them as lazy getters: spy on the access itself)
     const instance = math() as unknown as Record<string, unknown>
@@ -271,13 +291,13 @@ describe('hostile schedule expressions, in process', () => {
       const run = timed(() => validate(alpha, beta))
       const e = run.error
       const where = `${label} as ${position.name}`
-      expect(e, `${where}: accepted`).toBeInstanceOf(InputError)
-      const err = e as InputError
+      expect(e, `${where}: accepted`).toBeInstanceOf(ParameterError)
+      const err = e as ParameterError
       timings.push({ label, position: position.name, length: text.length, first: run.first, best: run.best, worst: run.worst, outcome: err.message })
-      if (values) expect(['alpha', 'beta'], where).toContain(err.flag)
-      else expect(err.flag, where).toBe(position.flag)
+      if (values) expect(['alpha', 'beta'], where).toContain(err.parameter)
+      else expect(err.parameter, where).toBe(position.flag)
       expect(err.rule, where).toMatch(rule)
-      expect(err.message, where).toBe(`--${err.flag}: ${err.rule}`)
+      expect(err.message, where).toBe(`${err.parameter}: ${err.rule}`)
       expectOneLine(err.message)
       expect(run.best, `${where}: ${run.best.toFixed(1)} ms`).toBeLessThan(BUDGET_MS)
     }
@@ -320,8 +340,8 @@ describe('schedules at the edges of the caps, in process: accepted and computed 
 
   // A t-dependent exponent of a base that vanishes at t = 1: the derivative rule is undefined
   // there (0 * log 0), and we do not simplify: refused by the finiteness rule, which says where.
-  it('(1-t)^(1+t): refused, alpha\' is not finite at t = 1 (a t-dependent exponent of a vanishing base)', () => {
-    expect(() => validate('(1-t)^(1+t)', 't')).toThrow(/^--alpha: alpha' must be finite on \[0, 1\], but alpha'\(1\) = NaN$/)
+  it("(1-t)^(1+t): refused, alpha' is not finite at t = 1 (a t-dependent exponent of a vanishing base)", () => {
+    expect(() => validate('(1-t)^(1+t)', 't')).toThrow(/^alpha: alpha' must be finite on \[0, 1\], but alpha'\(1\) = NaN$/)
   })
 
   it('a deep chain rule at the caps: (1-t)*(1+sin(sin(...(t)...))/1000), 2000 characters of sums', () => {
@@ -346,10 +366,45 @@ describe('schedules at the edges of the caps, in process: accepted and computed 
 // the test (on our own expressions), in double and in the decimal code of high precision.
 describe('the linear-time derivative agrees with mathjs', () => {
   const EXPRESSIONS = [
-    '1-t', 't^2', '1-t^2', 't^2*(3-2*t)', '(1-t)^1.5', '(1-t)^(3/2)', 't^-1', '2^t', 'e^t', 't^t', '(1+t)^(1+t)', 't^(t+1)^(t+2)',
-    'cos(pi*t/2)', 'sin(pi*t/2)', 'tan(pi*t/4)', 'asin(t/2)', 'acos(t/2)', 'atan(t)*4/pi', 'sinh(t)', 'cosh(t)', 'tanh(t)',
-    'exp(-t)*(1-t)', 'log(1+t)/log(2)', 'sqrt(1+t)-1', 'abs(t-0.45)', '-t', '+t', '1/(1+t)', 't/(1+t^2)', 't^0', '(2*t)^64', 't^65',
-    'sin(sin(sin(t)))', 'exp(exp(t))/exp(exp(1))', '0*t^t^t + t', 'cos(t)^cos(t)', 'sqrt(sqrt(sqrt(t)))', '1e-3*t', 'pi*e*t',
+    '1-t',
+    't^2',
+    '1-t^2',
+    't^2*(3-2*t)',
+    '(1-t)^1.5',
+    '(1-t)^(3/2)',
+    't^-1',
+    '2^t',
+    'e^t',
+    't^t',
+    '(1+t)^(1+t)',
+    't^(t+1)^(t+2)',
+    'cos(pi*t/2)',
+    'sin(pi*t/2)',
+    'tan(pi*t/4)',
+    'asin(t/2)',
+    'acos(t/2)',
+    'atan(t)*4/pi',
+    'sinh(t)',
+    'cosh(t)',
+    'tanh(t)',
+    'exp(-t)*(1-t)',
+    'log(1+t)/log(2)',
+    'sqrt(1+t)-1',
+    'abs(t-0.45)',
+    '-t',
+    '+t',
+    '1/(1+t)',
+    't/(1+t^2)',
+    't^0',
+    '(2*t)^64',
+    't^65',
+    'sin(sin(sin(t)))',
+    'exp(exp(t))/exp(exp(1))',
+    '0*t^t^t + t',
+    'cos(t)^cos(t)',
+    'sqrt(sqrt(sqrt(t)))',
+    '1e-3*t',
+    'pi*e*t',
   ]
   const D = Decimal.clone({ precision: 40 })
   const F = decimalArith(D)
@@ -371,7 +426,7 @@ describe('the linear-time derivative agrees with mathjs', () => {
     }
   })
 
-  it('the trig schedule: alpha\', beta\' = -+(pi/2) sin, cos (pi t/2), their text readable', () => {
+  it("the trig schedule: alpha', beta' = -+(pi/2) sin, cos (pi t/2), their text readable", () => {
     const src = compileSchedule('trig', 'cos(pi * t / 2)', 'sin(pi * t / 2)')
     expect(src.alphadot).toBe('-sin(pi * t / 2) * (pi / 2)')
     expect(src.betadot).toBe('cos(pi * t / 2) * (pi / 2)')
@@ -393,13 +448,23 @@ describe('the linear-time derivative agrees with mathjs', () => {
 // ---------------------------------------------------------------------------------------------
 
 /** A flowgm run in a fresh temporary directory (its cwd and TMPDIR); `out` names a file in it. */
-interface CliCase { readonly label: string; readonly args: (dir: string) => string[]; readonly flag: 'alpha' | 'beta'; readonly rule: RegExp }
+interface CliCase {
+  readonly label: string
+  readonly args: (dir: string) => string[]
+  readonly flag: 'alpha' | 'beta'
+  readonly rule: RegExp
+}
 const sched = (alpha: string, beta: string) => ['--alpha', alpha, '--beta', beta]
 const CLI: CliCase[] = [
   { label: 'stats import("fs")', args: () => ['stats', ...sched('import("fs")', 't')], flag: 'alpha', rule: FUNCTION('import') },
   { label: 'dae createUnit as beta', args: () => ['dae', '--t', '0.5', ...sched('1-t', 'createUnit("foo")')], flag: 'beta', rule: FUNCTION('createUnit') },
   { label: 'curves --out x.jsonl evaluate', args: (d) => ['curves', '--format', 'jsonl', '--out', join(d, 'x.jsonl'), ...sched('evaluate("1+1")', 't')], flag: 'alpha', rule: FUNCTION('evaluate') },
-  { label: 'plot curves --out x.svg assignment', args: (d) => ['plot', 'curves', '--out', join(d, 'x.svg'), '--csv', join(d, 'x.csv'), ...sched('x = 1', 't')], flag: 'alpha', rule: NOT_ALLOWED('assignment') },
+  {
+    label: 'plot curves --out x.svg assignment',
+    args: (d) => ['plot', 'curves', '--out', join(d, 'x.svg'), '--csv', join(d, 'x.csv'), ...sched('x = 1', 't')],
+    flag: 'alpha',
+    rule: NOT_ALLOWED('assignment'),
+  },
   { label: 'plot dae --out x.png deep sin', args: (d) => ['plot', 'dae', '--out', join(d, 'x.png'), ...sched(calls('sin', MAX_DEPTH - 1), 't')], flag: 'alpha', rule: SCHEDULE_RULE },
   { label: 'compare --out x.csv matrix', args: (d) => ['compare', '--format', 'csv', '--out', join(d, 'x.csv'), ...sched('[[1,0],[0,1]]', 't')], flag: 'alpha', rule: NOT_ALLOWED('matrix') },
   { label: 'dae-compare --out x.jsonl e^1000', args: (d) => ['dae-compare', '--format', 'jsonl', '--out', join(d, 'x.jsonl'), ...sched('e^1000', 't')], flag: 'alpha', rule: SCHEDULE_RULE },
@@ -424,7 +489,9 @@ describe.concurrent('hostile schedule expressions, through the CLI', () => {
   const slot = limiter(2)
   const dirs: string[] = []
   beforeAll(requireBuild)
-  afterAll(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }) })
+  afterAll(() => {
+    for (const d of dirs) rmSync(d, { recursive: true, force: true })
+  })
 
   it.each(CLI)('flowgm $label: exit 2, one line naming the flag, nothing written', async ({ args, flag, rule }) => {
     const dir = mkdtempSync(join(tmpdir(), 'flowgm-sandbox-'))

@@ -1,4 +1,4 @@
-// The discrete sampler's theory (src/theory/discrete.ts, THEORY.md section 6).
+// The discrete sampler's theory (src/theory/discrete.ts, docs/theory.md section 6).
 // Expected values: (1) one Euler step by hand; (2) the continuous solution (closed form of
 // test/theory/by-hand.ts, derived in test/theory/hp.test.ts) as the limit K -> infinity, with the
 // error falling like 1/K (Euler) and 1/K^2 (Heun), the orders of the two schemes.
@@ -11,7 +11,7 @@ const P = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 }
 
 describe('discrete sampler theory', () => {
   it('one Euler step of the linear schedule, by hand: M_1 = zeta(0) m(0) = n/(n+lambda), Q_1 = 0, P_1 = 1 + alphadot(0) = 0', () => {
-    // At t = 0: beta = 0, so c = 0, q_xi = 0, m = n/(n+lambda) (THEORY.md section 3, D(0) = K);
+    // At t = 0: beta = 0, so c = 0, q_xi = 0, m = n/(n+lambda) (docs/theory.md section 3, D(0) = K);
     // gamma = alphadot/alpha + zeta c = -1 and zeta = betadot - alphadot beta/alpha = 1.
     const [start, end] = discreteFlow(flowProblem({ ...P, schedule: 'linear' }), 1)
     expect(start).toEqual([0, 0, 1])
@@ -62,7 +62,7 @@ describe('discrete sampler theory', () => {
     // so Euler reaches it to rounding: K = 50 additions, bound K eps = 1.1e-14 (measured 1.1e-16).
     expect(Math.abs(states[50][0] - 8 / 8.1)).toBeLessThan(50 * Number.EPSILON)
     expect(Math.abs(states[25][0] - 4 / 8.1)).toBeLessThan(50 * Number.EPSILON)
-    expect(() => discreteFlow(problem, 50, 'heun')).toThrow(/--scheme: heun needs the velocity at t = 1/)
-    expect(() => discreteFlow(problem, 0)).toThrow(/--steps: must be an integer >= 1/)
+    expect(() => discreteFlow(problem, 50, 'heun')).toThrow(/scheme: heun needs the velocity at t = 1/)
+    expect(() => discreteFlow(problem, 0)).toThrow(/steps: must be an integer >= 1/)
   })
 })

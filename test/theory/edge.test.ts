@@ -12,7 +12,8 @@ import { Decimal } from '../../src/hp/arith.js'
 import { daeHp, statsHp } from '../../src/theory/hp.js'
 import { flowProblem, type ScheduleSpec } from '../../src/theory/problem.js'
 import { daeByHand, X } from './by-hand.js'
-import { DOUBLE_DIGITS, learntDae, onPrecisionNote, solve, type PrecisionNote } from '../../src/theory/solve.js'
+import { DOUBLE_DIGITS } from '../../src/theory/solve.js'
+import { forgetSolutions, learntDae, notes, solve } from './notes.js'
 
 interface Case {
   readonly n: string
@@ -40,20 +41,35 @@ const printed = (x: number): Decimal => new Decimal(x.toPrecision(DOUBLE_DIGITS)
 /** Whether `shown` is within one unit of its last digit of the exact value. */
 function faithful(shown: Decimal, exact: Decimal): boolean {
   if (exact.isZero()) return shown.isZero()
-  const unit = new Decimal(10).pow(exact.abs().log(10).floor().minus(DOUBLE_DIGITS - 1))
+  const unit = new Decimal(10).pow(
+    exact
+      .abs()
+      .log(10)
+      .floor()
+      .minus(DOUBLE_DIGITS - 1),
+  )
   return shown.minus(exact).abs().lt(unit)
 }
 
 /** Every key of dae and stats at the case's t, double against high precision: the keys that are wrong. */
 function wrongDigits(c: Case): string[] {
-  const options = { n: Number(c.n), sigma: Number(c.sigma), lambda: Number(c.lambda), omega: Number(c.omega), schedule: c.schedule, skip: c.skip, text: { n: c.n, sigma: c.sigma, lambda: c.lambda, omega: c.omega } }
+  const options = {
+    n: Number(c.n),
+    sigma: Number(c.sigma),
+    lambda: Number(c.lambda),
+    omega: Number(c.omega),
+    schedule: c.schedule,
+    skip: c.skip,
+    text: { n: c.n, sigma: c.sigma, lambda: c.lambda, omega: c.omega },
+  }
   const t = Number(c.t)
   // The t of the row is the double's shortest text (what the CLI prints), so hp computes there too.
   const tText = String(t)
   const double = { ...learntDae(flowProblem(options)).at(t), ...solve(flowProblem(options)).stats(t) }
   const hpProblem = flowProblem({ ...options, highPrecision: true })
   const exact = { ...daeHp(hpProblem, [tText], { digits: 25 }).rows[0], ...statsHp(hpProblem, [tText], { digits: 25 }).rows[0] }
-  return Object.keys(exact).filter((k) => k !== 't' && !faithful(printed(double[k]), exact[k]))
+  return Object.keys(exact)
+    .filter((k) => k !== 't' && !faithful(printed(double[k]), exact[k]))
     .map((k) => `${k}: printed ${printed(double[k]).toString()}, exact ${exact[k].toSignificantDigits(16).toString()}`)
 }
 
@@ -80,17 +96,20 @@ const NAMED: ReadonlyArray<[string, Partial<Case>]> = [
 describe('edge cases: every printed digit right (double against 25-digit high precision)', () => {
   for (const [name, change] of NAMED) {
     it(`${name}: linear and trig, with and without skip connection`, () => {
-      for (const schedule of ['linear', 'trig'] as const) for (const skip of [true, false]) {
-        const c = { ...base, ...change, schedule, skip }
-        expect(wrongDigits(c), JSON.stringify(c)).toEqual([])
-      }
+      for (const schedule of ['linear', 'trig'] as const)
+        for (const skip of [true, false]) {
+          const c = { ...base, ...change, schedule, skip }
+          expect(wrongDigits(c), JSON.stringify(c)).toEqual([])
+        }
     })
   }
   it('schedules whose W vanishes at an end, or that cancel in double near t = 0, at t near both ends', () => {
-    for (const schedule of SCHEDULES.slice(2)) for (const skip of [true, false]) for (const t of ['1e-9', '0.001', '0.999999999', '1']) {
-      const c = { ...base, schedule, skip, t }
-      expect(wrongDigits(c), JSON.stringify(c)).toEqual([])
-    }
+    for (const schedule of SCHEDULES.slice(2))
+      for (const skip of [true, false])
+        for (const t of ['1e-9', '0.001', '0.999999999', '1']) {
+          const c = { ...base, schedule, skip, t }
+          expect(wrongDigits(c), JSON.stringify(c)).toEqual([])
+        }
   })
 })
 
@@ -121,10 +140,13 @@ const RUNS = 12
 describe('edge cases: random (fast-check, fixed seed)', () => {
   it(`${RUNS} random edge cases: every printed digit right`, () => {
     let tried = 0
-    fc.assert(fc.property(edgeCase, (c) => {
-      tried++
-      expect(wrongDigits(c), JSON.stringify(c)).toEqual([])
-    }), { numRuns: RUNS, seed: 20261125 })
+    fc.assert(
+      fc.property(edgeCase, (c) => {
+        tried++
+        expect(wrongDigits(c), JSON.stringify(c)).toEqual([])
+      }),
+      { numRuns: RUNS, seed: 20261125 },
+    )
     console.log(`edge cases: ${tried} random cases tried, every printed digit right`)
     expect(tried).toBe(RUNS)
   })
@@ -132,16 +154,18 @@ describe('edge cases: random (fast-check, fixed seed)', () => {
 
 describe('refusals where neither solver answers', () => {
   it('sigma = 1e-8 with lambda = 0: a clear refusal naming --sigma and the condition', () => {
-    // P falls from 1 to about sigma in a boundary layer at t = 1 (THEORY.md section 4, the
+    // P falls from 1 to about sigma in a boundary layer at t = 1 (docs/theory.md section 4, the
     // sanity limit P -> sqrt(alpha^2 + beta^2 sigma^2) at n -> infinity shows the scale).
-    expect(() => solve(flowProblem({ n: 8, sigma: 1e-8, lambda: 0 }))).toThrow(/^--sigma: the flow ODE cannot be integrated at sigma = 1e-8, lambda = 0, n = 8.*lambda\/n = 0 are both tiny\); give a larger --sigma, or a larger --lambda or smaller --n$/)
+    expect(() => solve(flowProblem({ n: 8, sigma: 1e-8, lambda: 0 }))).toThrow(
+      /^sigma: the flow ODE cannot be integrated at sigma = 1e-8, lambda = 0, n = 8.*lambda\/n = 0 are both tiny\); give a larger sigma, or a larger lambda or smaller n$/,
+    )
   })
 
   it('lambda = 0.1 at n = 1e14 regularises as little as lambda = 0: the refusal names lambda/n, and Result A is still answered', () => {
     // The issue-15 trial: the message advised "a positive --lambda" where lambda was 0.1; the flow
     // sees lambda only through n + lambda (M = n beta/(n + lambda), section 4 of docs/theory.md).
     const problem = flowProblem({ n: 1e14, sigma: 1e-10, lambda: 0.1 })
-    expect(() => solve(problem)).toThrow(/^--sigma: .* lambda\/n = 1e-15 are both tiny\); give a larger --sigma, or a larger --lambda or smaller --n$/)
+    expect(() => solve(problem)).toThrow(/^sigma: .* lambda\/n = 1e-15 are both tiny\); give a larger sigma, or a larger lambda or smaller n$/)
     // Result A needs no flow: against the closed form by hand (test/theory/by-hand.ts, 130 digits).
     // Double evaluates the closed form in a few roundings without cancellation here: 8 eps
     // relative (measured <= 3e-16).
@@ -152,30 +176,20 @@ describe('refusals where neither solver answers', () => {
 })
 
 describe('the guard', () => {
-  const notes: PrecisionNote[] = []
   it('sends a row to high precision where double would print a wrong digit, and says so', () => {
-    onPrecisionNote((note) => notes.push(note))
-    try {
-      // n = 1e6, t = 0.9: mse = omega (M - 1)^2 + ... with M close to 1 dominating: cancellation.
-      const params = { n: 1e6, sigma: 0.5, lambda: 0.1, omega: 4, schedule: 'trig' }
-      const guarded = solve(flowProblem(params)).stats(0.9)
-      expect(notes).toEqual([{ command: 'stats', t: 0.9, escalated: true }])
-      const exact = statsHp(flowProblem({ ...params, highPrecision: true }), ['0.9'], { digits: 25 }).rows[0]
-      expect(faithful(printed(guarded.mse), exact.mse)).toBe(true)
-    } finally {
-      onPrecisionNote(undefined)
-    }
+    forgetSolutions()
+    // n = 1e6, t = 0.9: mse = omega (M - 1)^2 + ... with M close to 1 dominating: cancellation.
+    const params = { n: 1e6, sigma: 0.5, lambda: 0.1, omega: 4, schedule: 'trig' }
+    const guarded = solve(flowProblem(params)).stats(0.9)
+    expect(notes()).toEqual([{ command: 'stats', t: 0.9, escalated: true }])
+    const exact = statsHp(flowProblem({ ...params, highPrecision: true }), ['0.9'], { digits: 25 }).rows[0]
+    expect(faithful(printed(guarded.mse), exact.mse)).toBe(true)
   })
   it('leaves the ordinary rows in double precision (no note at the published parameters)', () => {
-    onPrecisionNote((note) => notes.push(note))
-    notes.length = 0
-    try {
-      const sol = solve(flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 }))
-      sol.statsGrid(Array.from({ length: 101 }, (_, k) => k / 100))
-      for (let k = 0; k <= 100; k++) learntDae(sol.problem).at(k / 100)
-      expect(notes).toEqual([])
-    } finally {
-      onPrecisionNote(undefined)
-    }
+    forgetSolutions()
+    const sol = solve(flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 }))
+    sol.statsGrid(Array.from({ length: 101 }, (_, k) => k / 100))
+    for (let k = 0; k <= 100; k++) learntDae(sol.problem).at(k / 100)
+    expect(notes()).toEqual([])
   })
 })

@@ -1,7 +1,7 @@
 // High precision (src/theory/hp.ts) against independent routes:
 //  - the double-precision solver (src/theory/solve.ts, odex on the same ODE), to 1e-13 relative
 //    (odex at rtol 1e-15; measured at most 1.6e-14 at these points);
-//  - closed forms derived by hand, evaluated here with decimal.js at 130 digits (THEORY.md sections
+//  - closed forms derived by hand, evaluated here with decimal.js at 130 digits (docs/theory.md sections
 //    3 and 4). With K = n + lambda - 1, Lambda = lambda (omega + sigma^2) + (n - 1) sigma^2 and
 //    D = alpha^2 K + beta^2 Lambda, the DAE of Result A is
 //      c = beta Lambda / D,  m = n alpha^2 K / ((n+lambda) D),  q_xi = -alpha beta Lambda / ((n+lambda) D).
@@ -29,7 +29,7 @@ const PI = X.acos(-1)
 
 const BASE: Params = { n: '8', sigma: '1.5', lambda: '0.1', omega: '1' }
 
-/** The schedules by their definitions (THEORY.md section 1), exact at the endpoints. */
+/** The schedules by their definitions (docs/theory.md section 1), exact at the endpoints. */
 const SCHEDULES = {
   linear: (t: Dec): [Dec, Dec] => [new X(1).minus(t), t],
   trig: (t: Dec): [Dec, Dec] => (t.eq(1) ? [new X(0), new X(1)] : [PI.times(t).div(2).cos(), PI.times(t).div(2).sin()]),
@@ -53,13 +53,27 @@ function daeByHand(p: Params, [alpha, beta]: [Dec, Dec]): Record<string, Dec> {
   const c = beta.times(L).div(D)
   const m = n.times(alpha.pow(2)).times(K).div(n.plus(l).times(D))
   const q = alpha.times(beta).times(L).div(n.plus(l).times(D)).neg()
-  const wn2 = m.pow(2).times(w.plus(s2.div(n))).plus(n.times(q.pow(2)))
+  const wn2 = m
+    .pow(2)
+    .times(w.plus(s2.div(n)))
+    .plus(n.times(q.pow(2)))
   const one = new X(1).minus(c.times(beta))
   return {
-    c, m, q_xi: q, w_norm2: wn2,
+    c,
+    m,
+    q_xi: q,
+    w_norm2: wn2,
     w_cos: m.times(w).div(w.times(wn2).sqrt()),
-    test_mse: one.pow(2).times(w.plus(s2)).plus(c.pow(2).times(alpha.pow(2))).plus(wn2).minus(one.times(m).times(w).times(2)),
-    oracle_mse: alpha.pow(2).times(s2).div(alpha.pow(2).plus(beta.pow(2).times(s2))),
+    test_mse: one
+      .pow(2)
+      .times(w.plus(s2))
+      .plus(c.pow(2).times(alpha.pow(2)))
+      .plus(wn2)
+      .minus(one.times(m).times(w).times(2)),
+    oracle_mse: alpha
+      .pow(2)
+      .times(s2)
+      .div(alpha.pow(2).plus(beta.pow(2).times(s2))),
     margin: alpha.pow(2).times(beta).times(w).times(n.minus(1)).div(D),
   }
 }
@@ -71,7 +85,11 @@ function daeByHand(p: Params, [alpha, beta]: [Dec, Dec]): Record<string, Dec> {
 function ulps(x: Decimal, ref: Dec, digits: number): number {
   if (ref.isZero()) return new X(x).isZero() ? 0 : Infinity
   const exponent = ref.abs().log(10).floor().toNumber()
-  return new X(x).minus(ref).abs().div(new X(10).pow(exponent - digits + 1)).toNumber()
+  return new X(x)
+    .minus(ref)
+    .abs()
+    .div(new X(10).pow(exponent - digits + 1))
+    .toNumber()
 }
 
 /** Keys whose value is off by more than `maxUlps` units of the `digits`-th digit. */
@@ -168,7 +186,7 @@ describe('no catastrophic cancellation near t = 1', () => {
   })
 })
 
-describe('daeHp against Result A (THEORY.md section 3)', () => {
+describe('daeHp against Result A (docs/theory.md section 3)', () => {
   it.each(['linear', 'trig'] as const)('%s: every dae key at t = 0.25 to 60 digits (<= 1 ulp)', (name) => {
     const r = daeHp(problemOf(name), ['0.25'], { digits: 60 })
     expect(r.digitsVerified).toBeGreaterThanOrEqual(62)

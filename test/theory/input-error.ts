@@ -1,11 +1,13 @@
 import { expect } from 'vitest'
-import { InputError } from '../../src/errors.js'
+import { ParameterError } from '../../src/errors.js'
 
-/** The one-line message of the InputError `f` throws (fails if it throws anything else, or nothing). */
+/** The one-line message of the ParameterError `f` throws (fails if it throws anything else, or nothing). */
 export function inputError(f: () => unknown): string {
-  try { f() } catch (e) {
-    expect(e).toBeInstanceOf(InputError)
+  try {
+    f()
+  } catch (e) {
+    expect(e).toBeInstanceOf(ParameterError)
     return (e as Error).message
   }
-  throw new Error('expected an InputError, none was thrown')
+  throw new Error('expected a ParameterError, none was thrown')
 }

@@ -1,13 +1,12 @@
 // The edges of the library: flowProblem / checkParameters (src/theory/problem.ts) and the argument
 // checks of rate (src/theory/rate.ts). Each expected message is written here from the rule it states
 // (docs/cli.md: "one line naming the flag and the rule"; the ranges of docs/cli.md, accuracy), never
-// copied from a run; an error must be an InputError so that the CLI exits with code 2.
+// copied from a run; an error must be a ParameterError so that the CLI exits with code 2.
 import { describe, expect, it } from 'vitest'
 import { checkParameters, flowProblem, type ProblemOptions } from '../../src/theory/problem.js'
 import { variantOf } from '../../src/theory/model.js'
 import { rate } from '../../src/theory/rate.js'
 import { inputError } from './input-error.js'
-
 
 const base = { n: 10, sigma: 0.5, lambda: 0.1 }
 const problem = (o: Partial<ProblemOptions>) => flowProblem({ ...base, ...o })
@@ -15,7 +14,7 @@ const problem = (o: Partial<ProblemOptions>) => flowProblem({ ...base, ...o })
 describe('checkParameters: the domain of each parameter, then the supported range', () => {
   it('n must be an integer >= 2; 2 itself is valid', () => {
     for (const n of [2.5, 1, 0, -3, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(inputError(() => problem({ n }))).toBe(`--n: must be an integer >= 2 (got ${n})`)
+      expect(inputError(() => problem({ n }))).toBe(`n: must be an integer >= 2 (got ${n})`)
     }
     expect(problem({ n: 2 }).n).toBe(2)
   })
@@ -23,7 +22,7 @@ describe('checkParameters: the domain of each parameter, then the supported rang
   it('n beyond 2^53 only in high precision (the default is double)', () => {
     // 2^53 + 2: the first even integer a double holds beyond Number.MAX_SAFE_INTEGER = 2^53 - 1.
     const n = 2 ** 53 + 2
-    const rule = `--n: must be at most 9007199254740991 in double precision (got 9007199254740994)`
+    const rule = `n: must be at most 9007199254740991 in double precision (got 9007199254740994)`
     expect(inputError(() => checkParameters({ n, sigma: 1, lambda: 0, omega: 1 }))).toBe(rule)
     expect(inputError(() => problem({ n }))).toBe(rule)
     const p = problem({ n, highPrecision: true })
@@ -32,18 +31,18 @@ describe('checkParameters: the domain of each parameter, then the supported rang
 
   it('sigma and omega must be finite and > 0, lambda finite and >= 0', () => {
     for (const sigma of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(inputError(() => problem({ sigma }))).toBe(`--sigma: must be a finite number > 0 (got ${sigma})`)
+      expect(inputError(() => problem({ sigma }))).toBe(`sigma: must be a finite number > 0 (got ${sigma})`)
     }
     for (const omega of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(inputError(() => problem({ omega }))).toBe(`--omega: must be a finite number > 0 (got ${omega})`)
+      expect(inputError(() => problem({ omega }))).toBe(`omega: must be a finite number > 0 (got ${omega})`)
     }
     for (const lambda of [-1, -1e-300, Number.NaN, Number.POSITIVE_INFINITY]) {
-      expect(inputError(() => problem({ lambda }))).toBe(`--lambda: must be a finite number >= 0 (got ${lambda})`)
+      expect(inputError(() => problem({ lambda }))).toBe(`lambda: must be a finite number >= 0 (got ${lambda})`)
     }
   })
 
   it('the supported range [1e-30, 1e30] (lambda: {0} or (0, 1e30]) is closed at both ends', () => {
-    const outside = (flag: string, phrase: string, x: number) => `--${flag}: must lie in ${phrase} (got ${x}): the range flowgm answers faithfully`
+    const outside = (flag: string, phrase: string, x: number) => `${flag}: must lie in ${phrase} (got ${x}): the range flowgm answers faithfully`
     for (const flag of ['sigma', 'omega'] as const) {
       for (const x of [1e31, 1e-31]) expect(inputError(() => problem({ [flag]: x }))).toBe(outside(flag, '[1e-30, 1e30]', x))
       for (const x of [1e30, 1e-30]) expect(problem({ [flag]: x })[flag]).toBe(x)
@@ -68,7 +67,7 @@ describe('flowProblem: the exact decimal text of the parameters', () => {
   })
 
   it('refuses text of another value, text that is no decimal, and text that is no string', () => {
-    const refused = (key: string, t: string, value: number) => `--${key}: exact text '${t}' is not a decimal of the value ${value}`
+    const refused = (key: string, t: string, value: number) => `${key}: exact text '${t}' is not a decimal of the value ${value}`
     expect(inputError(() => problem({ text: { sigma: '0.6' } }))).toBe(refused('sigma', '0.6', 0.5))
     // Number('0x10') is 16, but high precision reads decimals only.
     expect(inputError(() => problem({ n: 16, text: { n: '0x10' } }))).toBe(refused('n', '0x10', 16))
@@ -79,14 +78,14 @@ describe('flowProblem: the exact decimal text of the parameters', () => {
 
 describe('flowProblem: the schedule', () => {
   it('a named schedule must be one of the built-in names (docs/cli.md: linear, trig)', () => {
-    expect(inputError(() => problem({ schedule: 'foo' }))).toBe(`--schedule: must be one of linear, trig (got 'foo')`)
+    expect(inputError(() => problem({ schedule: 'foo' }))).toBe(`schedule: must be one of linear, trig (got 'foo')`)
     expect(problem({ schedule: 'trig' }).schedule.name).toBe('trig')
   })
 
   it('a custom schedule needs both expressions, as text, and is named custom (docs/cli.md, JSON)', () => {
     const custom = (alpha: unknown, beta: unknown) => problem({ schedule: { alpha, beta } as { alpha: string; beta: string } })
-    expect(inputError(() => custom('1 - t', 5))).toBe('--beta: must be an expression in t (got number)')
-    expect(inputError(() => custom(undefined, 't'))).toBe('--alpha: must be an expression in t (got undefined)')
+    expect(inputError(() => custom('1 - t', 5))).toBe('beta: must be an expression in t (got number)')
+    expect(inputError(() => custom(undefined, 't'))).toBe('alpha: must be an expression in t (got undefined)')
     const s = custom('1 - t', 't').schedule
     expect([s.name, s.alpha, s.beta]).toEqual(['custom', '1 - t', 't'])
   })
@@ -102,7 +101,7 @@ describe('rate: the arguments a library caller gets checked as the CLI flags are
 
   it('digits must be an integer in [1, 1000]', () => {
     for (const digits of [0, 1001, 1.5, -2]) {
-      expect(inputError(() => rate(problem({}), { digits, nMax: 1e3 }))).toBe(`--digits: must be an integer in [1, 1000] (got ${digits})`)
+      expect(inputError(() => rate(problem({}), { digits, nMax: 1e3 }))).toBe(`digits: must be an integer in [1, 1000] (got ${digits})`)
     }
     accepted(1, 1e3)
     accepted(1000, 1e3)
@@ -110,7 +109,7 @@ describe('rate: the arguments a library caller gets checked as the CLI flags are
 
   it('n-max must be a power of 10 in [1e3, 1e30], as the literal 1eK or as 10 ** K', () => {
     for (const nMax of [100, 1e31, 1500, 2e3, 0.001]) {
-      expect(inputError(() => rate(problem({}), { digits: 5, nMax }))).toBe(`--n-max: must be a power of 10 in [1e3, 1e30] (got ${nMax})`)
+      expect(inputError(() => rate(problem({}), { digits: 5, nMax }))).toBe(`n-max: must be a power of 10 in [1e3, 1e30] (got ${nMax})`)
     }
     // 1e26 and 10 ** 26 are neighbouring doubles (the power is rounded twice): both mean 10^26.
     expect(1e26).not.toBe(10 ** 26)
@@ -121,6 +120,12 @@ describe('rate: the arguments a library caller gets checked as the CLI flags are
 // test/mutation/equivalent-theory-problem-rate.json calls rate's branch without an exact series
 // unreachable: that holds while both variants of the shipped equations have one.
 it('both compiled variants have the exact 1/n series: C = 2 sigma^2 with skip, sigma^2 without (docs/theory.md section 5)', () => {
-  const C = (skip: boolean) => { const r = variantOf({ skip }).source.exact.rate; return [r?.text.C, r?.text.C_bo, r?.text.ratio] }
-  expect([C(true), C(false)]).toEqual([['2*sigma^2', 'sigma^2', '2'], ['sigma^2', 'sigma^2', '1']])
+  const C = (skip: boolean) => {
+    const r = variantOf({ skip }).source.exact.rate
+    return [r?.text.C, r?.text.C_bo, r?.text.ratio]
+  }
+  expect([C(true), C(false)]).toEqual([
+    ['2*sigma^2', 'sigma^2', '2'],
+    ['sigma^2', 'sigma^2', '1'],
+  ])
 })

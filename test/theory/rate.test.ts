@@ -28,10 +28,18 @@ type Dec = InstanceType<typeof R>
 /** Coefficients a_0..a_(terms-1) of the power series product. */
 const times = (a: Dec[], b: Dec[]): Dec[] => a.map((_, k) => a.slice(0, k + 1).reduce((s, x, i) => s.plus(x.times(b[k - i])), new R(0)))
 /** 1/(1 + r h)^p, p = 1 or 2: (p = 1) (-r)^k, (p = 2) (k + 1)(-r)^k. */
-const geometric = (r: Dec, terms: number, p: 1 | 2): Dec[] => Array.from({ length: terms }, (_, k) => r.neg().pow(k).times(p === 2 ? k + 1 : 1))
+const geometric = (r: Dec, terms: number, p: 1 | 2): Dec[] =>
+  Array.from({ length: terms }, (_, k) =>
+    r
+      .neg()
+      .pow(k)
+      .times(p === 2 ? k + 1 : 1),
+  )
 
 function mseSeries(sigma: string, lambda: string, omega: string, terms: number): Dec[] {
-  const s2 = new R(sigma).pow(2), l = new R(lambda), w = new R(omega)
+  const s2 = new R(sigma).pow(2),
+    l = new R(lambda),
+    w = new R(omega)
   // lambda omega h/(1 + (lambda - 1) h): the geometric series shifted by one power of h.
   const tail = [new R(0), ...geometric(l.minus(1), terms - 1, 1).map((x) => x.times(l).times(w))]
   const numerator = tail.map((x, k) => (k === 0 ? x.plus(s2.times(2)) : k === 1 ? x.plus(l.pow(2).times(w)) : x))
@@ -63,7 +71,10 @@ const digitsOf = (error: Dec, scale: Dec) => Math.floor(-Math.log10(error.abs().
 describe('rate: the Richardson route at a small --n-max', () => {
   const nMax = 1e6
   const hs = Array.from({ length: 6 }, (_, j) => new R(10).pow(-(j + 1)))
-  for (const [sigma, lambda, omega] of [['1.5', '0.1', '1'], ['0.7', '2', '3']]) {
+  for (const [sigma, lambda, omega] of [
+    ['1.5', '0.1', '1'],
+    ['0.7', '2', '3'],
+  ]) {
     it(`sigma = ${sigma}, lambda = ${lambda}, omega = ${omega}: the exact constants, and the Richardson errors and digits_agree predicted`, () => {
       const result = rate(flowProblem({ n: 2, sigma: Number(sigma), lambda: Number(lambda), omega: Number(omega) }), { digits: 12, nMax })
       const series: Record<string, Dec[]> = { C: mseSeries(sigma, lambda, omega, 9), C_bo: boSeries(sigma, omega, 9) }
@@ -83,7 +94,10 @@ describe('rate: the Richardson route at a small --n-max', () => {
         expect(error(key1, a[1]).minus(eC1).abs().toNumber(), `${key1} error ${error(key1, a[1])} predicted ${eC1}`).toBeLessThan(eC1.abs().times(0.2).toNumber())
         // The digits_agree rate states are the digits of those errors (the floor of -log10 of a
         // relative error within 20% of the prediction can move by one).
-        for (const [k, e, c] of [[k0, eC, a[0]], [key1, eC1, a[1]]] as const) {
+        for (const [k, e, c] of [
+          [k0, eC, a[0]],
+          [key1, eC1, a[1]],
+        ] as const) {
           expect(Math.abs(result.agreement[k] - digitsOf(e, c)), `digits_agree ${k}`).toBeLessThanOrEqual(1)
         }
       }

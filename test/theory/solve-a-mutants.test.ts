@@ -2,10 +2,11 @@
 // fails, the verdict on each row and its escalation to high precision) against references that
 // do not go through it: the closed forms of docs/theory.md section 4, evaluated at 130 digits by
 // test/theory/by-hand.ts, and the rules of docs/cli.md (accuracy) for the notes and refusals.
-import { afterEach, describe, expect, it } from 'vitest'
-import { InputError } from '../../src/errors.js'
+import { describe, expect, it } from 'vitest'
+import { ParameterError } from '../../src/errors.js'
 import { flowProblem, type ProblemOptions } from '../../src/theory/problem.js'
-import { flowObservables, onPrecisionNote, solve, type PrecisionNote, type StatsRow } from '../../src/theory/solve.js'
+import { flowObservables, type StatsRow } from '../../src/theory/solve.js'
+import { forgetSolutions, notes, solve } from './notes.js'
 import { statsByHand, X, type Dec } from './by-hand.js'
 
 const PARAMS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 }
@@ -43,9 +44,7 @@ function expectRow(row: StatsRow, ref: Record<string, number>, t: number, label:
   }
 }
 
-let notes: PrecisionNote[] = []
-const listen = () => { notes = []; onPrecisionNote((note) => notes.push(note)) }
-afterEach(() => onPrecisionNote(undefined))
+const listen = forgetSolutions
 
 describe('stats and statsGrid against the closed form', () => {
   // Unsorted, with a repeat, t = 0 (the initial state), t = 1e-7 (inside the integrator's first
@@ -66,7 +65,7 @@ describe('stats and statsGrid against the closed form', () => {
         })
         // Every row here is right to 12 digits in double (docs/cli.md, accuracy): no row is sent
         // to high precision or kept with a warning.
-        expect(notes).toEqual([])
+        expect(notes()).toEqual([])
       })
     }
   }
@@ -82,7 +81,7 @@ describe('rows double precision cannot guarantee', () => {
     listen()
     const s = solve(flowProblem({ ...PARAMS, schedule: 'trig', skip: true }))
     for (const t of [1 - 2 ** -53, 1 - 3 * 2 ** -53, 1 - 100 * 2 ** -53]) expectRow(s.stats(t), reference('trig', t, true), t, `stats t = ${t}`)
-    expect(notes).toEqual([])
+    expect(notes()).toEqual([])
   })
 
   // lambda = 0, sigma = 1e-5, skip: P falls from 1 to sigma at t = 1 (docs/theory.md section 4:
@@ -94,7 +93,7 @@ describe('rows double precision cannot guarantee', () => {
     listen()
     const s = solve(flowProblem({ n: 8, sigma: 1e-5, lambda: 0, omega: 1, schedule: 'linear', skip: true }))
     const row = s.stats(1)
-    expect(notes).toEqual([{ command: 'stats', t: 1, escalated: false }])
+    expect(notes()).toEqual([{ command: 'stats', t: 1, escalated: false }])
     // Measured: P(1) 3.3e-12 off sigma, M(1) = n/(n + lambda) = 1 within 1.3e-14; the bound of the
     // paragraph above (2e-14 / sigma = 2e-9) is the most either may be off.
     expect(Math.abs(row.P - 1e-5) / 1e-5).toBeLessThanOrEqual(2e-9)
@@ -108,11 +107,15 @@ describe('rows double precision cannot guarantee', () => {
   // (docs/theory.md section 4) to its 17 digits.
   it('the plateau of a steep schedule: the row goes to high precision, noted as escalated', () => {
     listen()
-    const alpha = '1-tanh(50*(t-0.5))/2/tanh(25)-0.5', beta = 'tanh(50*(t-0.5))/2/tanh(25)+0.5'
+    const alpha = '1-tanh(50*(t-0.5))/2/tanh(25)-0.5',
+      beta = 'tanh(50*(t-0.5))/2/tanh(25)+0.5'
     const s = solve(flowProblem({ ...PARAMS, schedule: { alpha, beta }, skip: true }))
     const row = s.stats(0.3)
-    expect(notes).toEqual([{ command: 'stats', t: 0.3, escalated: true }])
-    const b = X.tanh(new X(50).times(new X(0.3).minus(0.5))).div(2).div(X.tanh(25)).plus(0.5)
+    expect(notes()).toEqual([{ command: 'stats', t: 0.3, escalated: true }])
+    const b = X.tanh(new X(50).times(new X(0.3).minus(0.5)))
+      .div(2)
+      .div(X.tanh(25))
+      .plus(0.5)
     const M = b.times(8).div(8.1).toNumber()
     // 17 digits, rounded to double: within 2 ulps (1 of the 17 digits' rounding, 1 of double's).
     expect(Math.abs(row.M - M) / M).toBeLessThanOrEqual(2 * Number.EPSILON)
@@ -125,9 +128,15 @@ describe('refusals', () => {
   it('sigma = 1e-8, lambda = 1e-30: refused naming --sigma, with lambda/n', () => {
     const problem = flowProblem({ n: 8, sigma: 1e-8, lambda: 1e-30, omega: 1, schedule: 'linear', skip: true })
     let error: unknown
-    try { solve(problem) } catch (e) { error = e }
-    expect(error).toBeInstanceOf(InputError)
-    expect((error as InputError).message).toBe('--sigma: the flow ODE cannot be integrated at sigma = 1e-8, lambda = 1e-30, n = 8, omega = 1 (the spread P falls from 1 to about sigma in a boundary layer at t = 1 when sigma and lambda/n = 1.25e-31 are both tiny); give a larger --sigma, or a larger --lambda or smaller --n')
+    try {
+      solve(problem)
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(ParameterError)
+    expect((error as ParameterError).message).toBe(
+      'sigma: the flow ODE cannot be integrated at sigma = 1e-8, lambda = 1e-30, n = 8, omega = 1 (the spread P falls from 1 to about sigma in a boundary layer at t = 1 when sigma and lambda/n = 1.25e-31 are both tiny); give a larger sigma, or a larger lambda or smaller n',
+    )
   })
 })
 
@@ -142,7 +151,15 @@ describe('flowObservables', () => {
     const row = flowObservables(flowProblem({ ...PARAMS, skip: true }))(0.5, [M, Q, P])
     expect(row.t).toBe(0.5)
     expect(Object.is(row.Q_xi, 0)).toBe(true)
-    const byHand = { M, P, norm: mu2 + P * P, cos: (M * w) / Math.sqrt(w * mu2), cos_sample: (M * w) / Math.sqrt(w * (mu2 + P * P)), mse: w * (M - 1) ** 2 + (M * M * sigma * sigma) / n + n * Q * Q, var: P * P }
+    const byHand = {
+      M,
+      P,
+      norm: mu2 + P * P,
+      cos: (M * w) / Math.sqrt(w * mu2),
+      cos_sample: (M * w) / Math.sqrt(w * (mu2 + P * P)),
+      mse: w * (M - 1) ** 2 + (M * M * sigma * sigma) / n + n * Q * Q,
+      var: P * P,
+    }
     for (const [k, x] of Object.entries(byHand)) expect(Math.abs(row[k] - x) / x, k).toBeLessThanOrEqual(4 * Number.EPSILON)
   })
 })

@@ -4,9 +4,10 @@
 // (test/theory/by-hand.ts, at 130 digits), the rule of docs/theory.md for 12 printed digits, and
 // the notes solve() gives of the rows it computed in high precision, checked against where the
 // closed form shows double precision to be right or wrong.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { flowProblem, type ProblemOptions } from '../../src/theory/problem.js'
-import { faithful, learntDae, onPrecisionNote, solve, type PrecisionNote } from '../../src/theory/solve.js'
+import { faithful } from '../../src/theory/solve.js'
+import { forgetSolutions, learntDae, notes, resetNotes, solve } from './notes.js'
 import { daeByHand, statsByHand, X, type Dec } from './by-hand.js'
 
 const BASE = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 }
@@ -39,23 +40,39 @@ function daeWorst(row: Record<string, number>, name: string, t: number): number 
   return worst
 }
 
-let notes: PrecisionNote[] = []
-beforeEach(() => { notes = []; onPrecisionNote((note) => notes.push(note)) })
-afterEach(() => onPrecisionNote(undefined))
+beforeEach(forgetSolutions)
 
 describe('faithful: an absolute error of at most half a unit in the 12th significant digit', () => {
   // The rule by hand: x = d.ddd... 10^e is right to 12 digits when error <= 0.5 10^(e - 11).
   it.each([
-    [1, 0.5e-11, true], [1, 0.50001e-11, false], [1, 1e-11, false], [9.99, 0.5e-11, true], [9.99, 0.6e-11, false],
-    [123.456, 0.5e-9, true], [123.456, 0.50001e-9, false], [-123.456, 0.5e-9, true], [-123.456, 0.6e-9, false],
-    [2.5e-7, 0.5e-18, true], [2.5e-7, 0.6e-18, false], [1e300, 1e288, true], [1e300, 1e289, false],
+    [1, 0.5e-11, true],
+    [1, 0.50001e-11, false],
+    [1, 1e-11, false],
+    [9.99, 0.5e-11, true],
+    [9.99, 0.6e-11, false],
+    [123.456, 0.5e-9, true],
+    [123.456, 0.50001e-9, false],
+    [-123.456, 0.5e-9, true],
+    [-123.456, 0.6e-9, false],
+    [2.5e-7, 0.5e-18, true],
+    [2.5e-7, 0.6e-18, false],
+    [1e300, 1e288, true],
+    [1e300, 1e289, false],
   ])('faithful(%s, %s) is %s', (x, error, right) => {
     expect(faithful(x, error)).toBe(right)
   })
   it('0 is right only when exact; a non-finite value or error is never right', () => {
     expect(faithful(0, 0)).toBe(true)
     expect(faithful(0, 1e-300)).toBe(false)
-    for (const [x, error] of [[Infinity, 0], [-Infinity, 0], [NaN, 0], [1, Infinity], [1, NaN], [Infinity, Infinity]]) expect(faithful(x, error), `${x}, ${error}`).toBe(false)
+    for (const [x, error] of [
+      [Infinity, 0],
+      [-Infinity, 0],
+      [NaN, 0],
+      [1, Infinity],
+      [1, NaN],
+      [Infinity, Infinity],
+    ])
+      expect(faithful(x, error), `${x}, ${error}`).toBe(false)
   })
 })
 
@@ -77,16 +94,24 @@ describe('Result A (learntDae) against the closed form by hand', () => {
   // 1 - t does not cancel): a few roundings, measured worst relative error 4.5e-16 over these
   // cases, bound 2e-15. A row sent to high precision instead would be as right, but is a note.
   const cases: Array<[string, number, number]> = [
-    ['linear', 1e-9, 2e-15], ['linear', 0.3, 2e-15], ['linear', 0.5, 2e-15], ['trig', 0.5, 2e-15],
-    ['linear', 0.999999999999, 2e-15], ['trig', 0.999999, 2e-15], ['doubleZero', 0.001, 2e-15],
+    ['linear', 1e-9, 2e-15],
+    ['linear', 0.3, 2e-15],
+    ['linear', 0.5, 2e-15],
+    ['trig', 0.5, 2e-15],
+    ['linear', 0.999999999999, 2e-15],
+    ['trig', 0.999999, 2e-15],
+    ['doubleZero', 0.001, 2e-15],
   ]
   it.each(cases)('%s at t = %s: every key within %s, in double (no row sent to high precision)', (name, t, tol) => {
     const row = learntDae(flowProblem({ ...BASE, schedule: SCHEDULES[name].spec })).at(t)
     expect(row.t).toBe(t)
     expect(daeWorst(row, name, t)).toBeLessThan(tol)
-    expect(notes).toEqual([])
+    expect(notes()).toEqual([])
   })
-  it.each([{ big: '1e4', off: '2.4e-12' }, { big: '1e3', off: '1.5e-13' }])('beta = ($big + t) - $big: where double is exact (t = 0.5, 0.25) the row stays in double although the enclosure fears more; at t = 0.3 (off by $off) high precision', ({ big }) => {
+  it.each([
+    { big: '1e4', off: '2.4e-12' },
+    { big: '1e3', off: '1.5e-13' },
+  ])('beta = ($big + t) - $big: where double is exact (t = 0.5, 0.25) the row stays in double although the enclosure fears more; at t = 0.3 (off by $off) high precision', ({ big }) => {
     // The enclosure bounds the subtraction's error by ~eps big/beta, above what the DAE tolerates
     // (SCHEDULE_KNOWN = 1e-13), but big + t is exact for these t: the measured error is 0 and
     // double is right (bound as above). At t = 0.3, big + 0.3 rounds: beta = 0.2999999999992724
@@ -96,7 +121,7 @@ describe('Result A (learntDae) against the closed form by hand', () => {
     const schedule = { alpha: '1-t', beta: `(${big}+t)-${big}` }
     const dae = learntDae(flowProblem({ ...BASE, schedule }))
     for (const t of [0.5, 0.25, 0.3]) expect(daeWorst(dae.at(t), 'linear', t), `t = ${t}`).toBeLessThan(2e-15)
-    expect(notes).toEqual([{ command: 'dae', t: 0.3, escalated: true }])
+    expect(notes()).toEqual([{ command: 'dae', t: 0.3, escalated: true }])
   })
   it('at t = 0: c = 0, m = n/(n+lambda), q_xi = +0, w_cos its limit sqrt(omega/(omega + sigma^2/n))', () => {
     // By hand from Result A at alpha = 1, beta = 0: c = beta L/D = 0, m = n K/((n+lambda) K),
@@ -109,7 +134,7 @@ describe('Result A (learntDae) against the closed form by hand', () => {
     expect(Math.abs(row.m - n / (n + lambda))).toBeLessThanOrEqual(Number.EPSILON)
     // Three roundings of O(1) numbers: 4 eps.
     expect(Math.abs(row.w_cos - Math.sqrt(omega / (omega + sigma ** 2 / n)))).toBeLessThanOrEqual(4 * Number.EPSILON)
-    expect(notes).toEqual([])
+    expect(notes()).toEqual([])
   })
   it.each(['linear', 'trig', 'cosSquared'])('%s at t = 1: m = q_xi = +0, c = 1, w_cos its limit 0, oracle_mse 0', (name) => {
     // alpha = 0 and beta = 1: c = L/L, m and q_xi vanish with alpha, w_cos ~ sqrt(omega n) K alpha/L -> 0
@@ -118,7 +143,7 @@ describe('Result A (learntDae) against the closed form by hand', () => {
     for (const k of ['m', 'q_xi', 'w_cos', 'oracle_mse', 'w_norm2']) expect(Object.is(row[k], 0), `${k} = ${row[k]}`).toBe(true)
     expect(row.c).toBe(1)
     expect(row.t).toBe(1)
-    expect(notes).toEqual([])
+    expect(notes()).toEqual([])
   })
 })
 
@@ -128,7 +153,14 @@ describe('without skip connection: the limit at the regular singular point t = 1
   // -(alpha g)/(alpha a) at t = 1, or its Neville extrapolation when alpha has a double zero
   // (doubleZero..., cosSquared, extrapolated from 1 - t = 0.05 2^-j, j < 8): measured worst absolute
   // error 5.6e-16 (2.5 ulp of M, degree 12), bound 4 eps.
-  it.each([['linear', 4 * Number.EPSILON], ['trig', 4 * Number.EPSILON], ['doubleZero', 4 * Number.EPSILON], ['doubleZeroLinear', 4 * Number.EPSILON], ['doubleZeroDegree12', 4 * Number.EPSILON], ['cosSquared', 4 * Number.EPSILON]] as const)('%s: state(1) = (n/(n+lambda), 0, 0) within %s', (name, tol) => {
+  it.each([
+    ['linear', 4 * Number.EPSILON],
+    ['trig', 4 * Number.EPSILON],
+    ['doubleZero', 4 * Number.EPSILON],
+    ['doubleZeroLinear', 4 * Number.EPSILON],
+    ['doubleZeroDegree12', 4 * Number.EPSILON],
+    ['cosSquared', 4 * Number.EPSILON],
+  ] as const)('%s: state(1) = (n/(n+lambda), 0, 0) within %s', (name, tol) => {
     const { n, lambda } = BASE
     const y = solve(flowProblem({ ...BASE, schedule: SCHEDULES[name].spec, skip: false })).state(1)
     const ref = [n / (n + lambda), 0, 0]
@@ -154,24 +186,28 @@ describe('which stats rows double precision hands to high precision', () => {
   const statsWorst = (name: string, o: typeof BASE, skip: boolean, t: number, row: Record<string, number>): number => {
     const ref = statsByHand(params(o), SCHEDULES[name].at(new X(String(t))), skip)
     // cos at t = 0 is 0/0 by hand (M = 0); its limit is checked in test/theory/solve.test.ts.
-    return Math.max(...Object.keys(ref).filter((k) => t > 0 || k !== 'cos').map((k) => rel(row[k], ref[k])))
+    return Math.max(
+      ...Object.keys(ref)
+        .filter((k) => t > 0 || k !== 'cos')
+        .map((k) => rel(row[k], ref[k])),
+    )
   }
   it('with skip connection, linear, on a grid of (0, 1]: all double, all right to 3e-13', () => {
     const ts = [0.3, 1, 0.01, 0.5, 0.9]
     const rows = solve(flowProblem(BASE)).statsGrid(ts)
     ts.forEach((t, i) => expect(statsWorst('linear', BASE, true, t, rows[i]), `t = ${t}`).toBeLessThan(3e-13))
-    expect(notes).toEqual([])
+    expect(notes()).toEqual([])
   })
   it('without skip connection: t = 0 and t = 1 (the limit, exact to its own size) stay in double; t = 1 - 2^-22 near the pole goes to high precision', () => {
     const sol = solve(flowProblem({ ...BASE, skip: false }))
     const ts = [0, 0.5, 1]
     const rows = sol.statsGrid(ts)
     ts.forEach((t, i) => expect(statsWorst('linear', BASE, false, t, rows[i]), `t = ${t}`).toBeLessThan(3e-13))
-    expect(notes).toEqual([])
+    expect(notes()).toEqual([])
     // P = alpha = 2^-22: the pole at t = 1 spoils the integrator's digits (error 2e-14 of P's start, 1e-7 of P).
     const t = 1 - 2 ** -22
     expect(statsWorst('linear', BASE, false, t, sol.stats(t))).toBeLessThan(1e-15)
-    expect(notes).toEqual([{ command: 'stats', t, escalated: true }])
+    expect(notes()).toEqual([{ command: 'stats', t, escalated: true }])
   })
   it('without skip connection, alpha = 1 - t^1000 at t = 1 - 2^-10: P = 0.62 keeps its digits, the row stays in double', () => {
     // Closed form: M = n t/(n+lambda), Q_xi = 0, P = 1 - t^1000 (the integrator's error, measured
@@ -184,7 +220,7 @@ describe('which stats rows double precision hands to high precision', () => {
     // M: the integrator's error, measured 8.7e-15 absolute; bound 3e-14.
     expect(Math.abs(y.M - (n * t) / (n + lambda))).toBeLessThan(3e-14)
     expect(y.Q_xi).toBe(0)
-    expect(notes).toEqual([])
+    expect(notes()).toEqual([])
   })
   it('a cancelling start (beta = 1 - (1 - t)^2 at t = 1e-9, below where double meets 1e-14 at t = 2^-k) goes to high precision and is right', () => {
     // beta in double carries a relative error up to eps/(2t) there, which the states inherit and
@@ -192,7 +228,7 @@ describe('which stats rows double precision hands to high precision', () => {
     const t = 1e-9
     const row = solve(flowProblem({ ...BASE, schedule: SCHEDULES.doubleZero.spec })).stats(t)
     expect(statsWorst('doubleZero', BASE, true, t, row)).toBeLessThan(1e-15)
-    expect(notes).toEqual([{ command: 'stats', t, escalated: true }])
+    expect(notes()).toEqual([{ command: 'stats', t, escalated: true }])
   })
   it('beta = 1 - (1 - t)^2: every row of the rough start is right to 12 digits, the dyadic t included', () => {
     // By hand: at t = 2^-k, (1 - 2^-k)^2 = 1 - 2^(1-k) + 2^-2k is exact in double for 2k <= 53, so
@@ -202,9 +238,9 @@ describe('which stats rows double precision hands to high precision', () => {
     const ts = [2 ** -26 * (1 - 2 ** -52), 2 ** -26, 2 ** -25, 0.7 * 2 ** -20, 1e-4, 2 ** -10, 0.01, 0.3]
     const sol = solve(flowProblem({ ...BASE, schedule: SCHEDULES.doubleZero.spec }))
     for (const t of ts) {
-      notes = []
+      resetNotes()
       const row = sol.stats(t)
-      const bound = notes.length ? 1e-15 : 3e-13
+      const bound = notes().length ? 1e-15 : 3e-13
       expect(statsWorst('doubleZero', BASE, true, t, row), `t = ${t}`).toBeLessThan(bound)
     }
   })
@@ -214,11 +250,11 @@ describe('which stats rows double precision hands to high precision', () => {
     const o = { ...BASE, sigma: 1e-6, lambda: 0 }
     const sol = solve(flowProblem(o))
     const one = sol.stats(1)
-    expect(notes).toEqual([{ command: 'stats', t: 1, escalated: false }])
+    expect(notes()).toEqual([{ command: 'stats', t: 1, escalated: false }])
     // The double row's error is that of P's start, 2e-14 absolute: relative 2e-8 of P = 1e-6 (measured 3e-9).
     expect(statsWorst('linear', o, true, 1, one)).toBeLessThan(3e-8)
-    notes = []
+    resetNotes()
     expect(statsWorst('linear', o, true, 0.999, sol.stats(0.999))).toBeLessThan(1e-15)
-    expect(notes).toEqual([{ command: 'stats', t: 0.999, escalated: true }])
+    expect(notes()).toEqual([{ command: 'stats', t: 0.999, escalated: true }])
   })
 })

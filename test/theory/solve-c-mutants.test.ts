@@ -12,34 +12,38 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { daeHp, statsHp } from '../../src/theory/hp.js'
-import { model, MODEL_CACHE } from '../../src/theory/model.js'
+import { model } from '../../src/theory/model.js'
+import { MODEL_CACHE } from '../../src/theory/model-file.js'
 import { flowProblem, type FlowProblem, type ProblemOptions } from '../../src/theory/problem.js'
 import { integrate } from '../../src/theory/quadrature.js'
-import { learntDae, onPrecisionNote, solve, type PrecisionNote } from '../../src/theory/solve.js'
+import type { PrecisionNote } from '../../src/theory/solve.js'
+import { learntDae, notes, resetNotes, solve } from './notes.js'
 
 const P = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 }
 const rel = (x: number, ref: number) => (ref === 0 ? Math.abs(x) : Math.abs(x - ref) / Math.abs(ref))
 
 /** The notes double precision gives while `run` runs. */
 function notesOf(run: () => void): PrecisionNote[] {
-  const notes: PrecisionNote[] = []
-  onPrecisionNote((note) => notes.push(note))
-  try { run() } finally { onPrecisionNote(undefined) }
-  return notes
+  resetNotes()
+  run()
+  return notes()
 }
-afterEach(() => onPrecisionNote(undefined))
 
 /** Largest relative error of rows against high-precision rows, over the keys of the latter. */
 function worstError(rows: ReadonlyArray<Readonly<Record<string, number>>>, hp: ReturnType<typeof daeHp>): number {
   let worst = 0
-  rows.forEach((row, j) => { for (const [k, x] of Object.entries(hp.rows[j])) worst = Math.max(worst, rel(row[k], x.toNumber())) })
+  rows.forEach((row, j) => {
+    for (const [k, x] of Object.entries(hp.rows[j])) worst = Math.max(worst, rel(row[k], x.toNumber()))
+  })
   return worst
 }
 
 const daeAgainstHp = (p: FlowProblem, ts: readonly number[]) => {
   const dae = learntDae(p)
   let rows: Array<Readonly<Record<string, number>>> = []
-  const notes = notesOf(() => { rows = ts.map((t) => dae.at(t)) })
+  const notes = notesOf(() => {
+    rows = ts.map((t) => dae.at(t))
+  })
   return { notes, error: worstError(rows, daeHp(p, ts.map(String), { digits: 30 })) }
 }
 
@@ -103,7 +107,9 @@ describe('learntDae against high precision (30 digits)', () => {
     // zero, c and margin too; m, w_norm2 do not (their t -> 0 limits, finite).
     const p = flowProblem({ ...P, schedule: { alpha: '1-t', beta: '(1-cos(t))/(1-cos(1))' } })
     let row: Readonly<Record<string, number>> = {}
-    const notes = notesOf(() => { row = learntDae(p).at(1e-170) })
+    const notes = notesOf(() => {
+      row = learntDae(p).at(1e-170)
+    })
     expect(notes).toEqual([{ command: 'dae', t: 1e-170, escalated: true }])
     expect([row.c, row.q_xi, row.margin]).toEqual([0, 0, 0])
   })
@@ -114,13 +120,19 @@ describe('learntDae against high precision (30 digits)', () => {
     // and rounded to double (1.1e-16), the reference likewise: the bound 1e-15 is 2.3x the
     // measured 4.4e-16.
     const { notes, error } = daeAgainstHp(flowProblem({ ...P, schedule: { alpha: '1-t', beta: '(t + 1e5) - 1e5' } }), [0.25, 0.3, 0.7])
-    expect(notes).toEqual([{ command: 'dae', t: 0.3, escalated: true }, { command: 'dae', t: 0.7, escalated: true }])
+    expect(notes).toEqual([
+      { command: 'dae', t: 0.3, escalated: true },
+      { command: 'dae', t: 0.7, escalated: true },
+    ])
     expect(error).toBeLessThan(1e-15)
   })
 
   it('a cancelling alpha: the same', () => {
     const { notes, error } = daeAgainstHp(flowProblem({ ...P, schedule: { alpha: '(t + 1e5) - 1e5 + 1 - 2*t', beta: 't' } }), [0.25, 0.3, 0.7])
-    expect(notes).toEqual([{ command: 'dae', t: 0.3, escalated: true }, { command: 'dae', t: 0.7, escalated: true }])
+    expect(notes).toEqual([
+      { command: 'dae', t: 0.3, escalated: true },
+      { command: 'dae', t: 0.7, escalated: true },
+    ])
     expect(error).toBeLessThan(1e-15)
   })
 })
@@ -130,9 +142,14 @@ describe('learntDae against high precision (30 digits)', () => {
 describe('solve against high precision (30 digits)', () => {
   const statsAgainstHp = (p: FlowProblem, ts: readonly number[], guard = true) => {
     const sol = solve(p, { guard })
-    let grid: Array<Readonly<Record<string, number>>> = [], one: Array<Readonly<Record<string, number>>> = []
-    const notes = notesOf(() => { grid = sol.statsGrid(ts) })
-    notesOf(() => { one = ts.map((t) => sol.stats(t)) })
+    let grid: Array<Readonly<Record<string, number>>> = [],
+      one: Array<Readonly<Record<string, number>>> = []
+    const notes = notesOf(() => {
+      grid = sol.statsGrid(ts)
+    })
+    notesOf(() => {
+      one = ts.map((t) => sol.stats(t))
+    })
     const hp = statsHp(p, ts.map(String), { digits: 30 })
     // A grid is one row per t and nothing else.
     expect(Object.keys(grid)).toEqual(ts.map((_, i) => String(i)))
@@ -176,8 +193,18 @@ describe('Gauss-Legendre quadrature', () => {
   it('integrates a polynomial of degree < 40 exactly on [a, b] with a != 0', () => {
     // int_{1/2}^2 t^3 dt = (2^4 - 2^-4)/4 = 3.984375; 16 panels of 20 points, each exact for
     // degree 39: only rounding remains, a few units of 2^-52 over 320 terms (measured 4.4e-16).
-    expect(rel(integrate((t) => t ** 3, 0.5, 2), 3.984375)).toBeLessThan(2e-15)
-    expect(rel(integrate((t) => t ** 3, 2, 0.5), -3.984375)).toBeLessThan(2e-15)
+    expect(
+      rel(
+        integrate((t) => t ** 3, 0.5, 2),
+        3.984375,
+      ),
+    ).toBeLessThan(2e-15)
+    expect(
+      rel(
+        integrate((t) => t ** 3, 2, 0.5),
+        -3.984375,
+      ),
+    ).toBeLessThan(2e-15)
   })
   it('an empty interval integrates to 0, even where the integrand is not finite', () => {
     expect(integrate((t) => 1 / t, 0, 0)).toBe(0)

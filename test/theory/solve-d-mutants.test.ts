@@ -8,14 +8,20 @@
 // digits (test/theory/by-hand.ts); expected refusals are written from the rule they state
 // (docs/cli.md: one line naming the flag and the rule).
 import type { Derivative, OutputFunction, Solver as OdexSolver } from 'odex'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { flowProblem, type FlowProblem } from '../../src/theory/problem.js'
-import { onPrecisionNote, solve, type PrecisionNote, type StatsRow } from '../../src/theory/solve.js'
+import type { StatsRow } from '../../src/theory/solve.js'
+import { forgetSolutions, notes, solve } from './notes.js'
 import { statsByHand, X } from './by-hand.js'
 import { inputError } from './input-error.js'
 
 /** One call of Solver.solve: where it started and ended, and the times and states it reported. */
-interface Call { readonly x0: number; readonly xEnd: number; readonly dense: boolean; readonly steps: Array<{ x: number; y: number[] }> }
+interface Call {
+  readonly x0: number
+  readonly xEnd: number
+  readonly dense: boolean
+  readonly steps: Array<{ x: number; y: number[] }>
+}
 const odexDouble = vi.hoisted(() => ({
   /** The time after which a call stops and fails (undefined: the call runs as odex would). */
   failAfter: (() => undefined) as (call: { index: number; x0: number; xEnd: number; dense: boolean }) => number | undefined,
@@ -36,7 +42,12 @@ vi.mock('odex', async (importOriginal) => {
         return out?.(n, xOld, x, y, interpolate)
       })
       if (stop === undefined) return r
-      out?.(r.nStep + 1, last.x, NaN, last.y.map(() => NaN))
+      out?.(
+        r.nStep + 1,
+        last.x,
+        NaN,
+        last.y.map(() => NaN),
+      )
       return { ...r, y: last.y.slice(), outcome: 1 }
     }
   }
@@ -67,19 +78,16 @@ function worst(row: StatsRow, skip: boolean): number {
 // measures 2.1e-14 at worst over its grids); measured here at most 1.4e-14, the bound is 2.1x that.
 const DOUBLE_ROW = 3e-14
 
-let notes: PrecisionNote[] = []
 beforeEach(() => {
   odexDouble.failAfter = () => undefined
   odexDouble.calls.length = 0
   hpDouble.fail = false
-  notes = []
-  onPrecisionNote((note) => notes.push(note))
+  forgetSolutions()
 })
-afterEach(() => onPrecisionNote(undefined))
-
 
 /** docs/cli.md (accuracy): a schedule the integrator cannot follow, with the interval (6 digits) where it gave up. */
-const tooFast = (t0: number, t1: number) => `--alpha: the flow ODE cannot be integrated in double precision with this schedule (--alpha, --beta): alpha or beta varies too fast or too steeply for 100000 integrator steps on [${Number(t0.toPrecision(6))}, ${Number(t1.toPrecision(6))}]; give a schedule that varies more slowly`
+const tooFast = (t0: number, t1: number) =>
+  `alpha: the flow ODE cannot be integrated in double precision with this schedule (alpha, beta): alpha or beta varies too fast or too steeply for 100000 integrator steps on [${Number(t0.toPrecision(6))}, ${Number(t1.toPrecision(6))}]; give a schedule that varies more slowly`
 
 const linear = (skip = true): FlowProblem => flowProblem({ ...PARAMS, skip })
 
@@ -93,7 +101,7 @@ describe('when the pass over [0, 1] reaches the step limit (docs/cli.md, accurac
     odexDouble.failAfter = ({ index }) => (index === 0 ? 0.3 : undefined)
     const s = solve(linear())
     const rows = s.statsGrid([0.5, 1e-7])
-    expect(notes).toEqual([{ command: 'stats', t: 1e-7, escalated: true }])
+    expect(notes()).toEqual([{ command: 'stats', t: 1e-7, escalated: true }])
     for (const row of rows) expect(worst(row, true), `t = ${row.t}`).toBeLessThan(DOUBLE_ROW)
   })
 
@@ -112,13 +120,15 @@ describe('when the pass over [0, 1] reaches the step limit (docs/cli.md, accurac
 
 describe('a restart the integrator cannot finish (its step limit reached between a step and t)', () => {
   // Restarts are calls after the pass over [0, 1] with no dense output: they fail at once.
-  const restartsFail = () => { odexDouble.failAfter = ({ index, x0, dense }) => (index > 0 && !dense ? x0 : undefined) }
+  const restartsFail = () => {
+    odexDouble.failAfter = ({ index, x0, dense }) => (index > 0 && !dense ? x0 : undefined)
+  }
 
   it('the row is computed in high precision instead (17 digits, rounded to double)', () => {
     const s = solve(linear())
     restartsFail()
     const row = s.stats(0.55)
-    expect(notes).toEqual([{ command: 'stats', t: 0.55, escalated: true }])
+    expect(notes()).toEqual([{ command: 'stats', t: 0.55, escalated: true }])
     // 17 digits rounded to double, the reference likewise: within 2 ulps (measured 1.7e-16).
     expect(worst(row, true)).toBeLessThanOrEqual(4 * Number.EPSILON)
   })
@@ -138,14 +148,14 @@ describe('a restart the integrator cannot finish (its step limit reached between
   })
 
   it('in a grid whose dense pass fails half-way: every row past it restarts from the plain pass, all in double', () => {
-    // The dense pass stops after 0.4 (an InputError inside the driver, not the caller's): rows
+    // The dense pass stops after 0.4 (a ParameterError inside the driver, not the caller's): rows
     // before come from its interpolant, rows after from restarts, which succeed.
     odexDouble.failAfter = ({ dense }) => (dense ? 0.4 : undefined)
     const ts = [0.9, 0.2, 0.6, 0.35]
     const rows = solve(linear()).statsGrid(ts)
     expect(rows.map((r) => r.t)).toEqual(ts)
     for (const row of rows) expect(worst(row, true), `t = ${row.t}`).toBeLessThan(DOUBLE_ROW)
-    expect(notes).toEqual([])
+    expect(notes()).toEqual([])
   })
 })
 
@@ -156,7 +166,7 @@ describe('when high precision cannot take a row over', () => {
     // spoils the integrator's digits, P = alpha ~ 1e-7): measured 7.8e-10, the bound is 3.8x.
     hpDouble.fail = true
     const row = solve(linear(false)).stats(0.9999999)
-    expect(notes).toEqual([{ command: 'stats', t: 0.9999999, escalated: false }])
+    expect(notes()).toEqual([{ command: 'stats', t: 0.9999999, escalated: false }])
     expect(worst(row, false)).toBeLessThan(3e-9)
   })
 })
@@ -179,12 +189,15 @@ describe('restarts from the pass over [0, 1]', () => {
         expect(y, `t = ${t}`).toEqual(steps[at].y)
       } else {
         const from = Math.max(...steps.filter((st) => st.x <= t).map((st) => st.x))
-        expect(odexDouble.calls.map((c) => [c.x0, c.xEnd]), `t = ${t}`).toEqual([[from, t]])
+        expect(
+          odexDouble.calls.map((c) => [c.x0, c.xEnd]),
+          `t = ${t}`,
+        ).toEqual([[from, t]])
       }
     }
   })
 
-  it('a state handed out is the caller\'s: changing it changes no later answer', () => {
+  it("a state handed out is the caller's: changing it changes no later answer", () => {
     // (M, Q_xi, P)(0) = (0, 0, 1): n beta/(n + lambda) and sqrt(D/K) at alpha = 1, beta = 0
     // (docs/theory.md section 4); t = 1 is the pass's last step.
     const s = solve(linear())
@@ -197,7 +210,7 @@ describe('restarts from the pass over [0, 1]', () => {
     expect(s.state(0)).toEqual([0, 0, 1])
   })
 
-  it('a grid time at a dense step\'s end takes that step\'s state, not the interpolant\'s rounding of it', () => {
+  it("a grid time at a dense step's end takes that step's state, not the interpolant's rounding of it", () => {
     const s = solve(linear())
     odexDouble.calls.length = 0
     s.statsGrid([0.5])
@@ -224,7 +237,7 @@ describe('whether the schedule is known at t: a relative error below 1 (100%)', 
     }
     const schedule = { ...p.schedule, at, valueError: (t: number) => (t === T ? 1 : p.schedule.valueError(t)) }
     const rows = solve({ ...p, schedule }).statsGrid([T, 0.7])
-    expect(notes).toEqual([{ command: 'stats', t: T, escalated: true }])
+    expect(notes()).toEqual([{ command: 'stats', t: T, escalated: true }])
     // Escalated: 2 ulps as above; in double: DOUBLE_ROW.
     expect(worst(rows[0], true)).toBeLessThanOrEqual(4 * Number.EPSILON)
     expect(worst(rows[1], true)).toBeLessThan(DOUBLE_ROW)

@@ -1,5 +1,5 @@
 // The double-precision flow solver against independent routes:
-//  - the closed form obtained by hand from the integrating factor (THEORY.md section 4): with
+//  - the closed form obtained by hand from the integrating factor (docs/theory.md section 4): with
 //    skip connection gamma = (alpha alphadot K + beta betadot Lambda)/D = D'/(2D), hence
 //    P = sqrt(D/K), M = n beta/(n+lambda) and Q_xi = (alpha - P)/(n+lambda)
 //    = -beta^2 Lambda / (K (n+lambda) (alpha + P)); without it P = alpha, M = n beta/(n+lambda), Q_xi = 0;
@@ -14,7 +14,9 @@ import { solve } from '../../src/theory/solve.js'
 function closedForm(p: FlowProblem, t: number): [number, number, number] {
   const [a, b] = p.schedule.at(t)
   const { n, sigma: s, lambda: l, omega: w } = p
-  const K = n + l - 1, L = l * (w + s * s) + (n - 1) * s * s, D = a * a * K + b * b * L
+  const K = n + l - 1,
+    L = l * (w + s * s) + (n - 1) * s * s,
+    D = a * a * K + b * b * L
   if (!p.skip) return [(n * b) / (n + l), 0, a]
   const P = Math.sqrt(D / K)
   return [(n * b) / (n + l), (-b * b * L) / (K * (n + l) * (a + P)), P]
@@ -42,7 +44,8 @@ describe('flow ODE against the hand-derived closed form', () => {
         const p = flowProblem({ ...params, schedule })
         const sol = solve(p)
         for (const t of TIMES) {
-          const y = sol.state(t), ref = closedForm(p, t)
+          const y = sol.state(t),
+            ref = closedForm(p, t)
           for (let i = 0; i < 3; i++) worst = Math.max(worst, rel(y[i], ref[i]))
           const s = sol.stats(t)
           const mse = p.omega * (ref[0] - 1) ** 2 + (ref[0] ** 2 * p.sigma ** 2) / p.n + p.n * ref[1] ** 2
@@ -60,7 +63,8 @@ describe('flow ODE against the hand-derived closed form', () => {
         const p = flowProblem({ ...params, schedule, skip: false })
         const sol = solve(p)
         for (const t of TIMES.filter((x) => x <= 0.999 || x === 1)) {
-          const y = sol.state(t), ref = closedForm(p, t)
+          const y = sol.state(t),
+            ref = closedForm(p, t)
           for (let i = 0; i < 3; i++) worst = Math.max(worst, rel(y[i], ref[i]))
         }
       }
@@ -70,7 +74,8 @@ describe('flow ODE against the hand-derived closed form', () => {
   it('mse at t = 1 is (omega lambda^2 + n sigma^2 + n Lambda/K)/(n+lambda)^2 (closed form above)', () => {
     for (const { n, sigma, lambda } of PARAMS) {
       const s = solve(flowProblem({ n, sigma, lambda, schedule: 'trig' })).stats(1)
-      const K = n + lambda - 1, L = lambda * (1 + sigma ** 2) + (n - 1) * sigma ** 2
+      const K = n + lambda - 1,
+        L = lambda * (1 + sigma ** 2) + (n - 1) * sigma ** 2
       expect(rel(s.mse, (lambda ** 2 + n * sigma ** 2 + (n * L) / K) / (n + lambda) ** 2)).toBeLessThan(1e-13)
     }
   })
@@ -80,13 +85,21 @@ describe('flow ODE against quadrature of the integrating factor', () => {
   it.each(['linear', 'trig'] as const)('%s: M, Q_xi, P agree to 1e-13', (schedule) => {
     const p = flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, schedule })
     const coef = model().variants.skip.ode(p.n, p.sigma, p.lambda, p.omega)
-    const k = (s: number) => { const [a, b, ad, bd] = p.schedule.at(s); return coef(a, b, ad, bd) }
+    const k = (s: number) => {
+      const [a, b, ad, bd] = p.schedule.at(s)
+      return coef(a, b, ad, bd)
+    }
     const sol = solve(p)
     for (const t of [0.3, 0.8, 1]) {
       const y = sol.state(t)
       for (let i = 0; i < 3; i++) {
         const x0 = i === 2 ? 1 : 0
-        const q = integratingFactor((s) => k(s)[2 * i], (s) => k(s)[2 * i + 1], x0, t)
+        const q = integratingFactor(
+          (s) => k(s)[2 * i],
+          (s) => k(s)[2 * i + 1],
+          x0,
+          t,
+        )
         expect(rel(y[i], q)).toBeLessThan(1e-13)
       }
     }
@@ -100,7 +113,9 @@ describe('limits', () => {
     //   n (P - P_inf) -> lambda beta^2/(2 P_inf).
     // The remainder is O(1/n): measured n x (n deviation - first-order term) <= 0.092 at n = 1e4
     // and 1e5 (t = 0.2, 0.6, 1); the solver's 1e-12 relative error adds 1e-8 here. Bound 0.3/n.
-    const n = 1e4, sigma = 1.3, lambda = 0.1
+    const n = 1e4,
+      sigma = 1.3,
+      lambda = 0.1
     const p = flowProblem({ n, sigma, lambda, schedule: 'trig' })
     const sol = solve(p)
     for (const t of [0.2, 0.6, 1]) {
@@ -144,17 +159,18 @@ describe('limits', () => {
 
 describe('dense output', () => {
   it.each(SCHEDULES.map((s) => [JSON.stringify(s), s]))('%s: statsGrid agrees with restarts from accepted steps to 1e-12', (_name, schedule) => {
-    for (const skip of [true, false]) for (const params of PARAMS) {
-      // The integrator's own values (no row sent to high precision): the two ways of reading it agree.
-      const sol = solve(flowProblem({ ...params, schedule, skip }), { guard: false })
-      const ts = Array.from({ length: 201 }, (_, k) => k / 200)
-      const grid = sol.statsGrid(ts)
-      ts.forEach((t, i) => {
-        const one = sol.stats(t)
-        // The states themselves; mse amplifies their error where M is close to 1 (see above).
-        for (const k of ['M', 'Q_xi', 'P']) expect(rel(grid[i][k], one[k]), `${k} at t = ${t}`).toBeLessThan(1e-12)
-      })
-    }
+    for (const skip of [true, false])
+      for (const params of PARAMS) {
+        // The integrator's own values (no row sent to high precision): the two ways of reading it agree.
+        const sol = solve(flowProblem({ ...params, schedule, skip }), { guard: false })
+        const ts = Array.from({ length: 201 }, (_, k) => k / 200)
+        const grid = sol.statsGrid(ts)
+        ts.forEach((t, i) => {
+          const one = sol.stats(t)
+          // The states themselves; mse amplifies their error where M is close to 1 (see above).
+          for (const k of ['M', 'Q_xi', 'P']) expect(rel(grid[i][k], one[k]), `${k} at t = ${t}`).toBeLessThan(1e-12)
+        })
+      }
   })
 })
 

@@ -2,7 +2,7 @@
 // integrator gave up. Slow (the integrator first spends its 100000 steps, twice: about 100 s), so
 // it runs in `npm run validate` (vitest.config.ts), not in `npm test`.
 import { describe, expect, it } from 'vitest'
-import { InputError } from '../../src/errors.js'
+import { ParameterError } from '../../src/errors.js'
 import { flowProblem } from '../../src/theory/problem.js'
 import { solve } from '../../src/theory/solve.js'
 
@@ -18,7 +18,7 @@ describe('a schedule too fast for the integrator', () => {
     } catch (e) {
       error = e
     }
-    expect(error).toBeInstanceOf(InputError)
+    expect(error).toBeInstanceOf(ParameterError)
     const message = (error as Error).message
     expect(message).toMatch(/^--alpha: .* for 100000 integrator steps on \[([0-9.e-]+), ([0-9.e-]+)\]/)
     const [, lo, hi] = /\[([^,]+), ([^\]]+)\]/.exec(message)!

@@ -14,9 +14,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import {
-  digitsCheck, failedRows, markdownTable, passes, relDiff, row, rowPasses, summarise, usage, type Table,
-} from '../../src/tools/validate/compare.js'
+import { digitsCheck, failedRows, markdownTable, passes, relDiff, row, rowPasses, summarise, usage, type Table } from '../../src/tools/validate/compare.js'
 import { requireBuild, spawnNode, type Run } from '../cli/run.js'
 import { baselinesByHand, statsByHand, X, type Dec } from '../theory/by-hand.js'
 
@@ -34,7 +32,11 @@ function sections(doc: string): Map<string, { head: string[]; rows: string[][] }
     const id = /^(\w+)\. /.exec(part)?.[1]
     if (!id) continue
     const lines = part.split('\n').filter((l) => l.startsWith('| '))
-    const cells = (l: string) => l.slice(2, -2).split(/(?<!\\)\|/).map((c) => c.trim())
+    const cells = (l: string) =>
+      l
+        .slice(2, -2)
+        .split(/(?<!\\)\|/)
+        .map((c) => c.trim())
     out.set(id, { head: cells(lines[0]), rows: lines.slice(2).map(cells) })
   }
   return out
@@ -116,7 +118,10 @@ function wrongRows(found: Map<string, Section>): string[] {
     const skip = !cells[0].includes('no-skip')
     near(`5. ${cells[0]} ${cells[1]} continuous`, lead(cells[4]), statsByHand(FLOW, schedule('linear', '1'), skip)[cells[1]].toNumber(), 5e-7)
     const [m, dsc, cont] = [2, 3, 4].map((i) => lead(cells[i]))
-    verdict(`5. ${cells[0]} ${cells[1]}`, t5, cells, [[[Math.abs(m - dsc)], lead(cells[6])], [[Math.abs(m - cont)], lead(cells[8])]])
+    verdict(`5. ${cells[0]} ${cells[1]}`, t5, cells, [
+      [[Math.abs(m - dsc)], lead(cells[6])],
+      [[Math.abs(m - cont)], lead(cells[8])],
+    ])
   }
   return bad
 }
@@ -127,7 +132,9 @@ beforeAll(() => {
   if (!existsSync(SCRIPT)) throw new Error(`${SCRIPT} is missing: run \`npm run build\` before these tests`)
   dir = mkdtempSync(join(tmpdir(), 'flowgm-validate-'))
 })
-afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }) })
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true })
+})
 
 describe('validate --quick', () => {
   it('writes every table with rows, figures equal to the references by hand, verdicts that follow from the printed differences, and exits 0', async () => {
@@ -185,7 +192,12 @@ describe('pass/fail logic', () => {
     const t: Table = { id: 'x', title: 'x', intro: [], head: ['key', 'value', 'ok'], rows: [row('right M', ['M', '1'], [{ diff: 0, tol }]), r] }
     expect(failedRows([t])).toBe(1)
     expect(summarise(t)).toMatchObject({ rows: 2, checks: 3, failed: 1, worst: { label: 'wrong M' } })
-    expect(markdownTable(t.head, t.rows.map((x) => x.cells))).toContain('**FAIL**')
+    expect(
+      markdownTable(
+        t.head,
+        t.rows.map((x) => x.cells),
+      ),
+    ).toContain('**FAIL**')
   })
 
   it('NaN, infinite or negative figures fail; exact zeros compare absolutely', () => {

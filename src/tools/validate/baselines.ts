@@ -1,7 +1,7 @@
 /**
- * Table 4 of the validation document: the baselines of THEORY.md section 5 (Bayes-optimal and PCA)
+ * Table 4 of the validation document: the baselines of docs/theory.md section 5 (Bayes-optimal and PCA)
  * in the limit d -> infinity (src/baselines/asymptotic.ts, compiled from equations/baselines.eq),
- * against (a) the same formulas typed in by hand from THEORY.md and (b) the finite-d estimators
+ * against (a) the same formulas typed in by hand from docs/theory.md and (b) the finite-d estimators
  * (src/baselines/finite.ts) on a seeded sample at large d.
  *
  * Tolerance of (b), from the derivation in src/baselines/spread.ts (delta method on the
@@ -17,12 +17,16 @@ import { relDiff, row, small, value, type Row, type Table } from './compare.js'
 
 const STATS = SPREAD_STATS
 type Stat = SpreadStat
-interface Params { readonly n: number; readonly sigma: number; readonly omega: number }
+interface Params {
+  readonly n: number
+  readonly sigma: number
+  readonly omega: number
+}
 
 /** Tolerance between the compiled asymptotic formulas and the ones typed in by hand. */
 export const TOL_FORMULA = 1e-14
 
-/** THEORY.md section 5 by hand: bo_mse = ωσ²/(nω+σ²), bo_cos = pca_cos = √(nω/(nω+σ²)), pca_mse = 2ω(1 − pca_cos); ω̂ → ω, σ̂² → σ². */
+/** docs/theory.md section 5 by hand: bo_mse = ωσ²/(nω+σ²), bo_cos = pca_cos = √(nω/(nω+σ²)), pca_mse = 2ω(1 − pca_cos); ω̂ → ω, σ̂² → σ². */
 function byHand({ n, sigma, omega }: Params): Record<Stat, number> {
   const D = n * omega + sigma * sigma
   const cos = Math.sqrt((n * omega) / D)
@@ -33,7 +37,11 @@ export function baselinesTable(quick: boolean): Table {
   const d = quick ? 4000 : 50000
   const cases: Array<Params & { seed: number }> = quick
     ? [{ n: 8, sigma: 1.5, omega: 1, seed: 1 }]
-    : [{ n: 8, sigma: 1.5, omega: 1, seed: 1 }, { n: 32, sigma: 0.7, omega: 2, seed: 2 }, { n: 4, sigma: 3, omega: 0.5, seed: 3 }]
+    : [
+        { n: 8, sigma: 1.5, omega: 1, seed: 1 },
+        { n: 32, sigma: 0.7, omega: 2, seed: 2 },
+        { n: 4, sigma: 3, omega: 0.5, seed: 3 },
+      ]
   const rows: Row[] = []
   const notes: string[] = []
   for (const p of cases) {
@@ -50,18 +58,25 @@ export function baselinesTable(quick: boolean): Table {
       const diff = Math.abs(finite[k] - compiled[k])
       const tol = spreadTolerance(sc[k], d)
       const z = diff / (sc[k].c / Math.sqrt(d))
-      rows.push(row(`${label}, ${k}`, [
-        label, k, value(compiled[k], 10), small(formula), value(finite[k], 10), small(diff), z.toFixed(2), small(tol),
-      ], [{ diff: formula, tol: TOL_FORMULA }, { diff, tol }]))
+      rows.push(
+        row(
+          `${label}, ${k}`,
+          [label, k, value(compiled[k], 10), small(formula), value(finite[k], 10), small(diff), z.toFixed(2), small(tol)],
+          [
+            { diff: formula, tol: TOL_FORMULA },
+            { diff, tol },
+          ],
+        ),
+      )
     }
   }
   return {
     id: '4',
     title: 'Baselines: asymptotic formulas vs finite-d estimators',
     intro: [
-      'The Bayes-optimal and PCA estimators of μ (THEORY.md §5) and the spectral estimates ω̂, σ̂² that PCA uses:',
+      'The Bayes-optimal and PCA estimators of μ (docs/theory.md §5) and the spectral estimates ω̂, σ̂² that PCA uses:',
       '- **asymptotic** (reference): `asymptoticBaselines()` compiled from `equations/baselines.eq` (ω̂ → ω, σ̂² → σ²);',
-      `- **by hand**: the formulas of THEORY.md §5 typed into \`src/tools/validate/baselines.ts\`; relative difference to the compiled ones at most ${small(TOL_FORMULA)};`,
+      `- **by hand**: the formulas of docs/theory.md §5 typed into \`src/tools/validate/baselines.ts\`; relative difference to the compiled ones at most ${small(TOL_FORMULA)};`,
       '- **finite d**: `baselineErrors()` (`src/baselines/finite.ts`) on one seeded training set (`drawTrainingSet`, ρ = 1/2), labels estimated from the top eigenvector of the Gram matrix (the full estimator pipeline), errors measured against the true μ after aligning the global sign.',
       `The finite-d statistic fluctuates around its limit: asymptote + (c/√d)·N(0,1) + β/d, with c and β derived in \`src/baselines/spread.ts\`. The tolerance is ${SPREAD_Z}c/√d + (2β + c²)/d; *z* = |finite − asymptotic| / (c/√d) is the difference in standard deviations.`,
     ],

@@ -134,7 +134,8 @@ export const digitsCheck = (agreed: number, need: number): Check => ({ diff: 10 
 export function brokenTable(id: string, title: string, error: unknown): Table {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error)
   return {
-    id, title,
+    id,
+    title,
     intro: ['This table could not be computed: the run threw the error below. Counted as a failure.'],
     head: ['error', 'ok'],
     rows: [row('error', [message.replace(/\s+/g, ' ')], [{ diff: Number.POSITIVE_INFINITY, tol: 0 }])],

@@ -4,7 +4,7 @@
  *  1. double precision: the odex ODE solution (src/theory/solve.ts), the exact closed form found
  *     by the symbolic layer (src/symbolic/exact.ts, compiled into the model), the integrating
  *     factor by Gauss-Legendre quadrature (src/theory/quadrature.ts) and the closed form derived
- *     by hand from THEORY.md section 4 (src/tools/by-hand.ts, not taken from the model);
+ *     by hand from docs/theory.md section 4 (src/tools/by-hand.ts, not taken from the model);
  *  2. double precision against high precision (src/theory/hp.ts), which itself runs two routes
  *     (Taylor series and tanh-sinh quadrature) and reports the digits on which they agree.
  */
@@ -18,7 +18,10 @@ import { flowObservables, solve } from '../../theory/solve.js'
 import { flowByHand, type NamedSchedule } from '../by-hand.js'
 import { digitsCheck, relDiff, row, small, value, worstOf, type Row, type Table } from './compare.js'
 
-export interface FlowCase { readonly label: string; readonly options: ProblemOptions }
+export interface FlowCase {
+  readonly label: string
+  readonly options: ProblemOptions
+}
 
 const A = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 }
 const B = { n: 2, sigma: 0.3, lambda: 0, omega: 1 }
@@ -26,8 +29,7 @@ const C = { n: 1000, sigma: 5, lambda: 3, omega: 0.2 }
 const D = { n: 13, sigma: 0.7, lambda: 1.3, omega: 2.1 }
 
 const params = (p: { n: number; sigma: number; lambda: number; omega: number }) => `n=${p.n} σ=${p.sigma} λ=${p.lambda} ω=${p.omega}`
-const flowCase = (p: typeof A, schedule: 'linear' | 'trig', skip: boolean): FlowCase =>
-  ({ label: `${params(p)}, ${schedule}, ${skip ? 'skip' : 'no-skip'}`, options: { ...p, schedule, skip } })
+const flowCase = (p: typeof A, schedule: 'linear' | 'trig', skip: boolean): FlowCase => ({ label: `${params(p)}, ${schedule}, ${skip ? 'skip' : 'no-skip'}`, options: { ...p, schedule, skip } })
 
 // ---------------------------------------------------------------------------------------------
 // Table 1
@@ -55,7 +57,9 @@ function closedFormRoute(p: FlowProblem): (t: number) => Values {
     const [a, b] = p.schedule.at(t)
     const found = states(a, b)
     const out: Values = {}
-    e.found.forEach((k, i) => { out[k as keyof Values] = found[i] })
+    e.found.forEach((k, i) => {
+      out[k as keyof Values] = found[i]
+    })
     if (out.M !== undefined && out.Q_xi !== undefined && out.P !== undefined) {
       out.mse = t === 1 && mse1 !== undefined ? mse1 : observe(t, [out.M, out.Q_xi, out.P]).mse
     }
@@ -72,7 +76,14 @@ function quadratureRoute(p: FlowProblem): (t: number) => Values | undefined {
   return (t) => {
     // Without skip connection a = alphadot/alpha has a pole at t = 1: the quadrature needs a finite a.
     if (v.source.singular && t === 1) return undefined
-    const y = [0, 1, 2].map((i) => integratingFactor((s) => k(s)[2 * i], (s) => k(s)[2 * i + 1], v.source.initial[i], t))
+    const y = [0, 1, 2].map((i) =>
+      integratingFactor(
+        (s) => k(s)[2 * i],
+        (s) => k(s)[2 * i + 1],
+        v.source.initial[i],
+        t,
+      ),
+    )
     const obs = observe(t, y)
     return { M: y[0], Q_xi: y[1], P: y[2], mse: obs.mse }
   }
@@ -81,8 +92,16 @@ function quadratureRoute(p: FlowProblem): (t: number) => Values | undefined {
 export function flowRoutesTable(quick: boolean): Table {
   const cases = quick
     ? [flowCase(A, 'linear', true), flowCase(A, 'trig', false)]
-    : [flowCase(A, 'linear', true), flowCase(A, 'linear', false), flowCase(A, 'trig', true), flowCase(A, 'trig', false),
-      flowCase(B, 'trig', true), flowCase(B, 'linear', false), flowCase(C, 'linear', true), flowCase(C, 'trig', false)]
+    : [
+        flowCase(A, 'linear', true),
+        flowCase(A, 'linear', false),
+        flowCase(A, 'trig', true),
+        flowCase(A, 'trig', false),
+        flowCase(B, 'trig', true),
+        flowCase(B, 'linear', false),
+        flowCase(C, 'linear', true),
+        flowCase(C, 'trig', false),
+      ]
   const times = quick ? [0.5, 1] : [0.25, 0.75, 1]
   const rows: Row[] = []
   for (const c of cases) {
@@ -97,14 +116,16 @@ export function flowRoutesTable(quick: boolean): Table {
       const hand = flowByHand(p, c.options.schedule as NamedSchedule, t)
       for (const key of KEYS_1) {
         const ref = exact[key]
-        const diffs = ref === undefined
-          ? { ode: Number.NaN, quad: Number.NaN, hand: Number.NaN }
-          : { ode: relDiff(ode[key], ref), quad: q ? relDiff(q[key]!, ref) : undefined, hand: relDiff(hand[key], ref) }
+        const diffs =
+          ref === undefined ? { ode: Number.NaN, quad: Number.NaN, hand: Number.NaN } : { ode: relDiff(ode[key], ref), quad: q ? relDiff(q[key]!, ref) : undefined, hand: relDiff(hand[key], ref) }
         const worst = worstOf([diffs.ode, diffs.quad ?? 0, diffs.hand])
-        rows.push(row(`${c.label}, t = ${t}, ${key}`, [
-          c.label, String(t), key, ref === undefined ? 'not found' : value(ref, 16),
-          small(diffs.ode), diffs.quad === undefined ? '— (pole)' : small(diffs.quad), small(diffs.hand), small(TOL_1),
-        ], [{ diff: worst, tol: TOL_1 }]))
+        rows.push(
+          row(
+            `${c.label}, t = ${t}, ${key}`,
+            [c.label, String(t), key, ref === undefined ? 'not found' : value(ref, 16), small(diffs.ode), diffs.quad === undefined ? '— (pole)' : small(diffs.quad), small(diffs.hand), small(TOL_1)],
+            [{ diff: worst, tol: TOL_1 }],
+          ),
+        )
       }
     }
   }
@@ -116,7 +137,7 @@ export function flowRoutesTable(quick: boolean): Table {
       '- **closed form** (the reference column): the exact solution found and verified by differentiation in `src/symbolic/exact.ts`, compiled into the model (`exact.values`); at t = 1, mse is the exact rational function `exact.mse1`, evaluated at 60 digits and rounded;',
       '- **ODE**: `solve()` (`src/theory/solve.ts`), Gragg–Bulirsch–Stoer integration by odex at rtol 1e-15 (at t = 1 without skip connection, the limit at the regular singular point);',
       '- **quadrature**: X(t) = e^{∫a}(X(0) + ∫ g e^{−∫a}) with both integrals by 16 panels of 20-point Gauss–Legendre (`src/theory/quadrature.ts`), from the compiled coefficients a, g; not available at the pole t = 1 without skip connection;',
-      '- **by hand**: P = √(D/K), M = nβ/(n+λ), Q_xi = −β²Λ/(K(n+λ)(α+P)) (skip) or P = α, Q_xi = 0 (no skip), derived from THEORY.md §4 and written out in `src/tools/validate/flow.ts` with α, β of the named schedules typed in by hand.',
+      '- **by hand**: P = √(D/K), M = nβ/(n+λ), Q_xi = −β²Λ/(K(n+λ)(α+P)) (skip) or P = α, Q_xi = 0 (no skip), derived from docs/theory.md §4 and written out in `src/tools/validate/flow.ts` with α, β of the named schedules typed in by hand.',
       `Differences are relative to the closed form (absolute where it is exactly 0); a row passes when the largest of them is at most ${small(TOL_1)}.`,
     ],
     head: ['case', 't', 'key', 'closed form', 'ODE rel. diff', 'quadrature rel. diff', 'by hand rel. diff', 'tol', 'ok'],
@@ -134,9 +155,12 @@ export const HP_DIGITS = 40
 function hpCases(quick: boolean): FlowCase[] {
   if (quick) return [flowCase(A, 'linear', true), flowCase(A, 'linear', false)]
   return [
-    flowCase(A, 'linear', true), flowCase(A, 'trig', true), flowCase(A, 'linear', false),
+    flowCase(A, 'linear', true),
+    flowCase(A, 'trig', true),
+    flowCase(A, 'linear', false),
     { label: `${params(A)}, α = 1−t², β = t², skip`, options: { ...A, schedule: { alpha: '1-t^2', beta: 't^2' }, skip: true } },
-    flowCase(D, 'trig', false), flowCase(C, 'linear', true),
+    flowCase(D, 'trig', false),
+    flowCase(C, 'linear', true),
   ]
 }
 
@@ -157,20 +181,25 @@ export function precisionTables(quick: boolean): [Table, Table] {
       // rounding noise, not a figure. It is compared as it is (so it fails against an exact 0) and noted.
       const zero = new Decimal(10).pow(-(r.precision - 8))
       times.forEach((t, i) => {
-        const dbl = kind === 'stats' ? sol.stats(Number(t)) : sol.dae(Number(t))
+        const dbl: Readonly<Record<string, number>> = kind === 'stats' ? sol.stats(Number(t)) : sol.dae(Number(t))
         for (const k of keys) {
           const x = r.rows[i][k]
           if (!x.isZero() && x.abs().lt(zero)) {
-            notes[kind].push(`${c.label}, t = ${t}: \`${kind}Hp\` returns ${k} = ${x.toSignificantDigits(6).toString()}, below 10^−${r.precision - 8}, the level under which hp.ts's own agreement test calls a value zero (working precision ${r.precision} digits): rounding noise returned as if it were a figure (the CLI prints such values with all ${HP_DIGITS} digits), where double precision gives ${dbl[k]}.`)
+            notes[kind].push(
+              `${c.label}, t = ${t}: \`${kind}Hp\` returns ${k} = ${x.toSignificantDigits(6).toString()}, below 10^−${r.precision - 8}, the level under which hp.ts's own agreement test calls a value zero (working precision ${r.precision} digits): rounding noise returned as if it were a figure (the CLI prints such values with all ${HP_DIGITS} digits), where double precision gives ${dbl[k]}.`,
+            )
           }
         }
         const diffs = keys.map((k) => relDiff(dbl[k], r.rows[i][k].toNumber()))
         const worst = worstOf(diffs)
         const need = HP_DIGITS + 2
-        out[kind].rows.push(row(`${c.label}, t = ${t}`, [c.label, t, ...diffs.map(small), small(worst), small(TOL_2), `${r.digitsVerified} (≥ ${need})`], [
-          { diff: worst, tol: TOL_2 },
-          digitsCheck(r.digitsVerified, need),
-        ]))
+        out[kind].rows.push(
+          row(
+            `${c.label}, t = ${t}`,
+            [c.label, t, ...diffs.map(small), small(worst), small(TOL_2), `${r.digitsVerified} (≥ ${need})`],
+            [{ diff: worst, tol: TOL_2 }, digitsCheck(r.digitsVerified, need)],
+          ),
+        )
       })
     }
   }

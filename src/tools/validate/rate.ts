@@ -42,11 +42,22 @@ export function rateTable(quick: boolean): Table {
     for (const k of RATE_KEYS) {
       const exact = r.exact?.values[k]
       const agreed = r.agreement[k]
-      rows.push(row(`${label}, ${k}`, [
-        label, `${c.digits}`, `1e${Math.round(Math.log10(c.nMax))}`, k,
-        exact ? exact.toSignificantDigits(c.digits).toString() : `not found (${r.exactReason ?? '?'})`,
-        r.numeric[k].toSignificantDigits(c.digits).toString(), String(agreed), `≥ ${c.digits}`,
-      ], [digitsCheck(agreed, c.digits)]))
+      rows.push(
+        row(
+          `${label}, ${k}`,
+          [
+            label,
+            `${c.digits}`,
+            `1e${Math.round(Math.log10(c.nMax))}`,
+            k,
+            exact ? exact.toSignificantDigits(c.digits).toString() : `not found (${r.exactReason ?? '?'})`,
+            r.numeric[k].toSignificantDigits(c.digits).toString(),
+            String(agreed),
+            `≥ ${c.digits}`,
+          ],
+          [digitsCheck(agreed, c.digits)],
+        ),
+      )
     }
   }
   return {
@@ -55,7 +66,7 @@ export function rateTable(quick: boolean): Table {
     intro: [
       'n·mse(n) = C + C1/n + O(1/n²) and n·bo_mse(n) = C_bo + C_bo1/n + O(1/n²) at t = 1, ratio = C/C_bo (`src/theory/rate.ts`), by two routes:',
       '- **exact**: the expansion in 1/n of the closed form of mse at t = 1 (`src/symbolic/exact.ts`, series at n → ∞), evaluated in decimal arithmetic;',
-      '- **Richardson**: n·mse(n) at high precision (`statsHp`, both hp routes verified) on n = 10, 100, …, n_max, extrapolated to 1/n = 0 by Neville\'s polynomial extrapolation; C1 from (f(h) − C)/h the same way. n·bo_mse(n) from `equations/baselines.eq` at each n.',
+      "- **Richardson**: n·mse(n) at high precision (`statsHp`, both hp routes verified) on n = 10, 100, …, n_max, extrapolated to 1/n = 0 by Neville's polynomial extrapolation; C1 from (f(h) − C)/h the same way. n·bo_mse(n) from `equations/baselines.eq` at each n.",
       '*digits* is the precision asked of `rate()`; *agree* is the number of significant digits on which the two routes agree (computed at digits + 20 of working precision). A row passes when they agree on at least the digits asked for (in the summary, an agreement of k digits counts as a relative difference 10^−k against 10^−digits). Both values are printed rounded to that many digits.',
     ],
     head: ['case', 'digits', 'n_max', 'key', 'exact', 'Richardson', 'agree (digits)', 'need', 'ok'],

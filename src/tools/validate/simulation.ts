@@ -13,10 +13,21 @@ const KEYS = ['M', 'Q_xi', 'P', 'mse', 'cos'] as const
 /** Multiple of 1/√d allowed between measurement and theory. */
 export const K_SQRT_D = 5
 
-interface SimCase { readonly label: string; readonly skip: boolean }
-const CASES: readonly SimCase[] = [{ label: 'linear, skip', skip: true }, { label: 'linear, no-skip', skip: false }]
+interface SimCase {
+  readonly label: string
+  readonly skip: boolean
+}
+const CASES: readonly SimCase[] = [
+  { label: 'linear, skip', skip: true },
+  { label: 'linear, no-skip', skip: false },
+]
 
-export interface SimSize { readonly d: number; readonly particles: number; readonly steps: number; readonly seed: number }
+export interface SimSize {
+  readonly d: number
+  readonly particles: number
+  readonly steps: number
+  readonly seed: number
+}
 export const simSize = (quick: boolean): SimSize => (quick ? { d: 2000, particles: 100, steps: 20, seed: 0 } : { d: 20000, particles: 400, steps: 100, seed: 0 })
 
 /** What a simulation sends back: the t = 1 values of the three columns, and its wall time. */
@@ -32,8 +43,17 @@ const PARAMS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 } as const
 
 function spec(c: SimCase, size: SimSize): SimulationSpec {
   return {
-    problem: flowProblem({ ...PARAMS, schedule: 'linear', skip: c.skip }), d: size.d, rho: 0.5, particles: size.particles, steps: size.steps,
-    trainer: 'exact', lr: 1e-2, epochs: 2000, scheme: 'euler', seed: size.seed, engine: 'js',
+    problem: flowProblem({ ...PARAMS, schedule: 'linear', skip: c.skip }),
+    d: size.d,
+    rho: 0.5,
+    particles: size.particles,
+    steps: size.steps,
+    trainer: 'exact',
+    lr: 1e-2,
+    epochs: 2000,
+    scheme: 'euler',
+    seed: size.seed,
+    engine: 'js',
   }
 }
 
@@ -54,7 +74,9 @@ export function simulationsInWorker(quick: boolean): Promise<SimResult[]> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: { quick } })
     let result: SimResult[] | undefined
-    worker.on('message', (m: SimResult[]) => { result = m })
+    worker.on('message', (m: SimResult[]) => {
+      result = m
+    })
     worker.on('error', reject)
     worker.on('exit', (code) => (result && code === 0 ? resolve(result) : reject(new Error(`simulation worker exited with code ${code}`))))
   })
@@ -70,32 +92,51 @@ export function simulationTable(results: readonly SimResult[], quick: boolean): 
   const rows: Row[] = []
   for (const r of results) {
     for (const k of KEYS) {
-      const m = r.measured[k], disc = r.discrete[k], cont = r.theory[k]
+      const m = r.measured[k],
+        disc = r.discrete[k],
+        cont = r.theory[k]
       const dDisc = Math.abs(m - disc)
       const dCont = Math.abs(m - cont)
       const gap = Math.abs(disc - cont)
       const tolCont = tolDiscrete + gap
-      rows.push(row(`${r.label}, ${k}`, [
-        r.label, k, value(m, 7), value(disc, 7), value(cont, 7),
-        `${small(dDisc)} (${fixed2(dDisc / scale)}/√d)`, small(tolDiscrete),
-        `${small(dCont)} (${fixed2(dCont / scale)}/√d)`, small(tolCont),
-      ], [{ diff: dDisc, tol: tolDiscrete }, { diff: dCont, tol: tolCont }]))
+      rows.push(
+        row(
+          `${r.label}, ${k}`,
+          [
+            r.label,
+            k,
+            value(m, 7),
+            value(disc, 7),
+            value(cont, 7),
+            `${small(dDisc)} (${fixed2(dDisc / scale)}/√d)`,
+            small(tolDiscrete),
+            `${small(dCont)} (${fixed2(dCont / scale)}/√d)`,
+            small(tolCont),
+          ],
+          [
+            { diff: dDisc, tol: tolDiscrete },
+            { diff: dCont, tol: tolCont },
+          ],
+        ),
+      )
     }
   }
   const runs = results.map((r) => `${r.label} ${r.seconds.toFixed(1)} s`).join(', ')
   // M^ = mean_i s_i X_i.mu_emp/|mu_emp|^2 and X_i = P x0_i + s_i (M mu_emp + Q xi) + ...: the sign s_i is
   // that of the particle's own noise along mu_emp (fixed at t = 0, where M = 0), so the noise part adds
   // P E|g| / |mu_emp| = P sqrt(2/pi) / sqrt(d (omega + sigma^2/n)) to M^: an O(1/sqrt(d)) offset, not zero-mean.
-  const offsets = results.map((r) => {
-    const predicted = (r.theory.P * Math.sqrt(2 / Math.PI)) / Math.sqrt(PARAMS.omega + PARAMS.sigma ** 2 / PARAMS.n)
-    return `${r.label}: predicted ${fixed2(predicted)}/√d, measured − discrete ${fixed2((r.measured.M - r.discrete.M) / scale)}/√d`
-  }).join('; ')
+  const offsets = results
+    .map((r) => {
+      const predicted = (r.theory.P * Math.sqrt(2 / Math.PI)) / Math.sqrt(PARAMS.omega + PARAMS.sigma ** 2 / PARAMS.n)
+      return `${r.label}: predicted ${fixed2(predicted)}/√d, measured − discrete ${fixed2((r.measured.M - r.discrete.M) / scale)}/√d`
+    })
+    .join('; ')
   return {
     id: '5',
     title: 'Theory vs finite-d simulation at t = 1',
     intro: [
       `\`simulate()\` (\`src/simulate/simulate.ts\`) at d = ${d}, n = ${PARAMS.n}, σ = ${PARAMS.sigma}, λ = ${PARAMS.lambda}, ω = ${PARAMS.omega}, linear schedule, ${particles} particles, K = ${steps} Euler steps, exact trainer, js engine, seed ${seed} (reproducible bit for bit). Three columns at t = 1:`,
-      '- **measured**: the particles\' statistics (THEORY.md §6: M̂, Q̂, P̂ from projections on μ_emp and ξ; mse = ‖μ̂ − μ‖²/d − P̂²/N; cos of μ̂ with μ);',
+      "- **measured**: the particles' statistics (docs/simulation.md §4: M̂, Q̂, P̂ from projections on μ_emp and ξ; mse = ‖μ̂ − μ‖²/d − P̂²/N; cos of μ̂ with μ);",
       '- **discrete**: `theory_discrete`, the Euler recurrence of the same K steps on (M, Q_xi, P) (`src/theory/discrete.ts`);',
       '- **continuous**: `theory`, the ODE solution (`solve()`).',
       `Deviations of d-normalised overlaps are O(1/√d): measured vs discrete must be within ${K_SQRT_D}/√d = ${small(tolDiscrete)}. Measured vs continuous is allowed the same plus the scheme's own O(1/K) error |discrete − continuous|. Differences are absolute, also given as multiples of 1/√d.`,

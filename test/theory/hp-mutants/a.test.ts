@@ -22,13 +22,21 @@ const linear = (p: Params = BASE): FlowProblem =>
 /** |x - ref| in units of the `digits`-th significant digit of ref. */
 function ulpsOff(x: Decimal, ref: Dec, digits: number): number {
   const exponent = ref.abs().log(10).floor().toNumber()
-  return new X(x).minus(ref).abs().div(new X(10).pow(exponent - digits + 1)).toNumber()
+  return new X(x)
+    .minus(ref)
+    .abs()
+    .div(new X(10).pow(exponent - digits + 1))
+    .toNumber()
 }
 
 describe('the request: --digits, extra and --t are refused outside their ranges, with one message each', () => {
   const p = linear()
   const refusal = (ts: string[], options: { digits: number; extra?: number }) => {
-    try { daeHp(p, ts, options) } catch (e) { return e instanceof RangeError ? e.message : `not a RangeError: ${String(e)}` }
+    try {
+      daeHp(p, ts, options)
+    } catch (e) {
+      return e instanceof RangeError ? e.message : `not a RangeError: ${String(e)}`
+    }
     return 'accepted'
   }
   it('digits: an integer in [1, 1000] (docs/cli.md, --digits)', () => {
@@ -79,7 +87,7 @@ describe('excessMseHp: test_mse - oracle_mse right to every digit asked, at any 
       }
     }
   })
-  it('digitsVerified is the DAE\'s agreement less the digits the difference cancels', () => {
+  it("digitsVerified is the DAE's agreement less the digits the difference cancels", () => {
     // lost = ceil(log10(test_mse / excess_mse)) from the closed form; the DAE carried lost + 2 extra
     // digits (the least that keeps `digits` + 2 of the difference).
     for (const n of ['8', '1e3', '1e6']) {
@@ -94,18 +102,34 @@ describe('excessMseHp: test_mse - oracle_mse right to every digit asked, at any 
 describe('a schedule that cancels: more working digits until it is known, or one refusal naming the flag', () => {
   const R = Decimal.clone({ precision: 600 })
   const plateau = (k: number, p: Params = BASE, skip = true) => ({
-    problem: flowProblem({ n: Number(p.n), sigma: Number(p.sigma), lambda: Number(p.lambda), omega: Number(p.omega), skip, text: p, highPrecision: true, schedule: { alpha: `0.5-tanh(${k}*(t-0.5))/(2*tanh(${k / 2}))`, beta: `0.5+tanh(${k}*(t-0.5))/(2*tanh(${k / 2}))` } }),
+    problem: flowProblem({
+      n: Number(p.n),
+      sigma: Number(p.sigma),
+      lambda: Number(p.lambda),
+      omega: Number(p.omega),
+      skip,
+      text: p,
+      highPrecision: true,
+      schedule: { alpha: `0.5-tanh(${k}*(t-0.5))/(2*tanh(${k / 2}))`, beta: `0.5+tanh(${k}*(t-0.5))/(2*tanh(${k / 2}))` },
+    }),
     at: (t: string): [Dec, Dec] => {
-      const s = new R(k).times(new R(t).minus(0.5)).tanh().div(new R(k / 2).tanh().times(2))
+      const s = new R(k)
+        .times(new R(t).minus(0.5))
+        .tanh()
+        .div(new R(k / 2).tanh().times(2))
       return [new R(0.5).minus(s), new R(0.5).plus(s)]
     },
   })
   // The first working precision is digits + 10 guard digits + ceil(log10 n) (the header of
   // verified() in hp.ts); each unknown schedule doubles it.
   const rule = (flag: string, digits: number, t: string, precision: number, command: 'stats' | 'dae') =>
-    `--${flag}: ${flag} cannot be evaluated to ${digits} digits at t = ${t} within ${precision} digits of working precision (the expression cancels), and ${2 * precision} digits would take about ${secondsText(hpSeconds({ command, digits: 2 * precision, n: 8, transcendental: true, times: 1 }))}; write it without the cancellation`
+    `${flag}: ${flag} cannot be evaluated to ${digits} digits at t = ${t} within ${precision} digits of working precision (the expression cancels), and ${2 * precision} digits would take about ${secondsText(hpSeconds({ command, digits: 2 * precision, n: 8, transcendental: true, times: 1 }))}; write it without the cancellation`
   const message = (f: () => unknown) => {
-    try { f() } catch (e) { return e instanceof Error ? `${e.name} ${e.message}` : String(e) }
+    try {
+      f()
+    } catch (e) {
+      return e instanceof Error ? `${e.name} ${e.message}` : String(e)
+    }
     return 'answered'
   }
 
@@ -121,10 +145,10 @@ describe('a schedule that cancels: more working digits until it is known, or one
   })
   it('refused at once when the doubled digits would exceed the time allowed; the hint to use --digits only under a limit the caller set', () => {
     const s = plateau(500)
-    expect(message(() => daeHp(s.problem, ['0.2'], { digits: 20, maxSeconds: 0 }))).toBe(`InputError ${rule('beta', 20, '0.2', 31, 'dae')}, or ask for it with --digits`)
+    expect(message(() => daeHp(s.problem, ['0.2'], { digits: 20, maxSeconds: 0 }))).toBe(`ParameterError ${rule('beta', 20, '0.2', 31, 'dae')}, or set digits explicitly`)
     // beta ~ e^(-630) at t = 0.05 for k = 700: unknown at 31 to 248 digits, and the flow at 496
     // digits is estimated beyond the default hour (src/limits.ts).
-    expect(message(() => statsHp(plateau(700).problem, ['0.05'], { digits: 20 }))).toBe(`InputError ${rule('beta', 20, '0.05', 248, 'stats')}`)
+    expect(message(() => statsHp(plateau(700).problem, ['0.05'], { digits: 20 }))).toBe(`ParameterError ${rule('beta', 20, '0.05', 248, 'stats')}`)
   })
   it('refused once twice the working digits would pass 4000, whatever the time allowed', () => {
     // Without skip connection t = 1 - 1e-1000 adds 1000 guard digits (1 - t has 1000 leading
@@ -133,6 +157,8 @@ describe('a schedule that cancels: more working digits until it is known, or one
     // on a schedule (SCHEDULE_PRECISION).
     const t = `0.${'9'.repeat(1000)}`
     const s = plateau(100, BASE, false)
-    expect(message(() => statsHp(s.problem, [t], { digits: 1000, maxSeconds: Infinity }))).toBe(`InputError --alpha: alpha cannot be evaluated to 1000 digits at t = ${t} within 2011 digits of working precision: the expression cancels (every digit is lost); write it without the cancellation`)
+    expect(message(() => statsHp(s.problem, [t], { digits: 1000, maxSeconds: Infinity }))).toBe(
+      `ParameterError alpha: alpha cannot be evaluated to 1000 digits at t = ${t} within 2011 digits of working precision: the expression cancels (every digit is lost); write it without the cancellation`,
+    )
   })
 })

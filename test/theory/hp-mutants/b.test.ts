@@ -52,11 +52,12 @@ afterEach(() => {
 })
 
 const BASE: Params = { n: '8', sigma: '1.5', lambda: '0.1', omega: '1' }
-const problemOf = (schedule: ProblemOptions['schedule'], skip = true) =>
-  flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, omega: 1, schedule, skip, text: BASE, highPrecision: true })
+const problemOf = (schedule: ProblemOptions['schedule'], skip = true) => flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, omega: 1, schedule, skip, text: BASE, highPrecision: true })
 const linear = (t: string): [Dec, Dec] => [new X(1).minus(t), new X(t)]
 /** Route 1's P off by `rel` relative (computed at the route's precision). */
-const offP = (rel: string) => ([M, Q, P]: State): State => [M, Q, P.plus(P.times(rel))]
+const offP =
+  (rel: string) =>
+  ([M, Q, P]: State): State => [M, Q, P.plus(P.times(rel))]
 
 /** D digits asked; the first working precision is D + 10 guard digits + ceil(log10 n) = D + 11 at n = 8. */
 const D = 20
@@ -68,12 +69,20 @@ const FIRST = D + 10 + 1
  * by at most half a unit (the rounding) plus a hundredth (the digits verified): one unit is twice that.
  */
 function wrong(row: Readonly<Record<string, Decimal>>, ref: Record<string, Dec>, digits: number): string[] {
-  return Object.entries(ref).filter(([k, v]) => {
-    const x = row[k]
-    if (v.isZero()) return !x.isZero()
-    const unit = new X(10).pow(v.abs().log(10).floor().minus(digits - 1))
-    return x.sd(true) > digits || new X(x).minus(v).abs().gt(unit)
-  }).map(([k, v]) => `${k}: ${row[k].toString()} vs ${v.toSignificantDigits(digits + 3).toString()}`)
+  return Object.entries(ref)
+    .filter(([k, v]) => {
+      const x = row[k]
+      if (v.isZero()) return !x.isZero()
+      const unit = new X(10).pow(
+        v
+          .abs()
+          .log(10)
+          .floor()
+          .minus(digits - 1),
+      )
+      return x.sd(true) > digits || new X(x).minus(v).abs().gt(unit)
+    })
+    .map(([k, v]) => `${k}: ${row[k].toString()} vs ${v.toSignificantDigits(digits + 3).toString()}`)
 }
 
 describe('verified(): a disagreement of the routes is never printed', () => {
@@ -87,7 +96,7 @@ describe('verified(): a disagreement of the routes is never printed', () => {
     expect(r.digitsVerified).toBeGreaterThanOrEqual(D + 2)
   })
 
-  it('digits_verified is the routes\' agreement: P off by 10^-24.5 gives 24 = D + 4, not the working precision', () => {
+  it("digits_verified is the routes' agreement: P off by 10^-24.5 gives 24 = D + 4, not the working precision", () => {
     // The double is the largest disagreement: the real routes agree on 30 of the 31 working digits
     // here. var = P^2 is off by 2 x 10^-24.5 (24.2 digits); the other keys by less.
     fault.taylor = { alter: offP('3.16e-25'), calls: Infinity }
@@ -108,8 +117,9 @@ describe('verified(): a disagreement of the routes is never printed', () => {
     // Agreement 18 each time: the precision grows by the shortfall D + 2 - 18 plus the 10 guard
     // digits, 14, after each of the four attempts: 31 + 4 x 14 = 87.
     fault.taylor = { alter: offP('3.16e-19'), calls: Infinity }
-    expect(() => statsHp(problemOf('linear'), ['0.5'], { digits: D }))
-      .toThrow(new Error(`high precision: the two routes agree on only ${D - 2} digits at ${FIRST + 4 * 14} digits of working precision`))
+    expect(() => statsHp(problemOf('linear'), ['0.5'], { digits: D })).toThrow(
+      new Error(`high precision: the two routes agree on only ${D - 2} digits at ${FIRST + 4 * 14} digits of working precision`),
+    )
   })
 
   it('a route that throws is retried with more digits, and its message is kept if it never succeeds', () => {
@@ -120,8 +130,9 @@ describe('verified(): a disagreement of the routes is never printed', () => {
     expect(r.digitsVerified).toBeGreaterThanOrEqual(D + 2)
     // Each failure adds max(10 guard digits, D) = 20: 31 + 4 x 20 = 111; agreement 0 (not compared).
     fault.quadrature = { message, calls: Infinity }
-    expect(() => statsHp(problemOf('linear'), ['0.5'], { digits: D }))
-      .toThrow(new Error(`high precision: the two routes agree on only 0 digits at ${FIRST + 4 * 20} digits of working precision: ${message}`))
+    expect(() => statsHp(problemOf('linear'), ['0.5'], { digits: D })).toThrow(
+      new Error(`high precision: the two routes agree on only 0 digits at ${FIRST + 4 * 20} digits of working precision: ${message}`),
+    )
   })
 })
 

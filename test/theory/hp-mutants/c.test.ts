@@ -7,7 +7,7 @@
 // --alpha or --beta). Few digits (D = 20) and mostly the linear schedule keep the file fast.
 import { Decimal } from 'decimal.js'
 import { describe, expect, it } from 'vitest'
-import { InputError } from '../../../src/errors.js'
+import { ParameterError } from '../../../src/errors.js'
 import { daeHp, statsHp, type HpResult } from '../../../src/theory/hp.js'
 import { flowProblem, type ProblemOptions } from '../../../src/theory/problem.js'
 import { daeByHand, statsByHand, X, type Dec, type Params } from '../by-hand.js'
@@ -16,8 +16,7 @@ import { hpSeconds } from '../../../src/limits.js'
 const BASE: Params = { n: '8', sigma: '1.5', lambda: '0.1', omega: '1' }
 const D = 20
 
-const problemOf = (schedule: ProblemOptions['schedule'], skip = true) =>
-  flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, omega: 1, schedule, skip, text: BASE, highPrecision: true })
+const problemOf = (schedule: ProblemOptions['schedule'], skip = true) => flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, omega: 1, schedule, skip, text: BASE, highPrecision: true })
 
 /**
  * Keys of a row further from the reference than one unit of its D-th significant digit: the
@@ -25,8 +24,16 @@ const problemOf = (schedule: ProblemOptions['schedule'], skip = true) =>
  * plus 1e-2 of a unit. A zero reference (an exact value of the closed form) requires an exact 0.
  */
 function wrong(row: Readonly<Record<string, Decimal>>, refs: Record<string, Dec>): string[] {
-  const off = ([k, ref]: [string, Dec]) => (ref.isZero() ? !row[k].isZero() : !new X(row[k]).minus(ref).abs().lte(ref.abs().times(new X(10).pow(1 - D))))
-  return Object.entries(refs).filter(off).map(([k, ref]) => `${k}: ${row[k]} vs ${ref.toSignificantDigits(D + 3)}`)
+  const off = ([k, ref]: [string, Dec]) =>
+    ref.isZero()
+      ? !row[k].isZero()
+      : !new X(row[k])
+          .minus(ref)
+          .abs()
+          .lte(ref.abs().times(new X(10).pow(1 - D)))
+  return Object.entries(refs)
+    .filter(off)
+    .map(([k, ref]) => `${k}: ${row[k]} vs ${ref.toSignificantDigits(D + 3)}`)
 }
 
 /** Every row against the hand-derived values at its (alpha, beta). */
@@ -34,7 +41,7 @@ const wrongRows = (r: HpResult, refs: (i: number) => Record<string, Dec>) => r.r
 
 const linear = (t: string): [Dec, Dec] => [new X(1).minus(t), new X(t)]
 
-describe('the ends of [0, 1] take the definition\'s values (docs/theory.md: alpha(0) = beta(1) = 1, alpha(1) = beta(0) = 0)', () => {
+describe("the ends of [0, 1] take the definition's values (docs/theory.md: alpha(0) = beta(1) = 1, alpha(1) = beta(0) = 0)", () => {
   // The schedule conditions accept ends within 1e-12 (src/symbolic/schedule.ts); this schedule is
   // 1e-13 off at both, so a row that used the expression instead of the definition there shows
   // it: c(0) = beta Lambda / D would be 1e-13 Lambda / K, m(1) = n alpha^2 K / ((n + lambda) D) 1e-26.
@@ -47,7 +54,7 @@ describe('the ends of [0, 1] take the definition\'s values (docs/theory.md: alph
     expect(wrongRows(r, (i) => daeByHand(BASE, at(i)))).toEqual([])
   })
 
-  it('dae\'s w_cos at the ends: at t = 0 (q_xi = 0, w along mu_emp) cos(mu_emp, mu) = sqrt(omega / (omega + sigma^2/n)); at t = 1 its limit 0', () => {
+  it("dae's w_cos at the ends: at t = 0 (q_xi = 0, w along mu_emp) cos(mu_emp, mu) = sqrt(omega / (omega + sigma^2/n)); at t = 1 its limit 0", () => {
     // w_cos = m omega / sqrt(omega w_norm2) with w_norm2 = m^2 (omega + sigma^2/n) + n q_xi^2
     // (docs/theory.md section 3): at t = 0, q_xi = 0 and m > 0 give sqrt(8/10.25); at t = 1 the
     // definition is 0/0 and the limit along the flow is 0 (q_xi ~ alpha dominates m ~ alpha^2).
@@ -91,21 +98,26 @@ describe('the regular singular point t = 1 without skip connection (P = alpha, M
   it('alpha = (1 - t)^9: A vanishes to order 8 at t = 1, beyond the 8 Taylor coefficients the limit reads: an error saying so', () => {
     // Working digits: D + 10 guard + ceil(log10 n) = 31, raised by max(10, D) = 20 after each of
     // the 4 failed attempts (src/theory/hp.ts's header: the guard grows).
-    expect(() => statsHp(problemOf({ alpha: '(1 - t)^9', beta: 't' }, false), ['1'], { digits: D }))
-      .toThrow(new Error('high precision: the two routes agree on only 0 digits at 111 digits of working precision: singular limit: A vanishes to high order at t = 1'))
+    expect(() => statsHp(problemOf({ alpha: '(1 - t)^9', beta: 't' }, false), ['1'], { digits: D })).toThrow(
+      new Error('high precision: the two routes agree on only 0 digits at 111 digits of working precision: singular limit: A vanishes to high order at t = 1'),
+    )
   })
 })
 
 /** The refusal of a schedule not known to D + 2 digits at t within the first 31 working digits (D + 10 + ceil(log10 n)). */
 function refusal(flag: 'alpha' | 'beta', t: string): RegExp {
   const escaped = t.replace('.', '\\.')
-  return new RegExp(`^--${flag}: ${flag} cannot be evaluated to ${D} digits at t = ${escaped} within 31 digits of working precision \\(the expression cancels\\), and 62 digits would take about [^;]+; write it without the cancellation, or ask for it with --digits$`)
+  return new RegExp(
+    `^${flag}: ${flag} cannot be evaluated to ${D} digits at t = ${escaped} within 31 digits of working precision \\(the expression cancels\\), and 62 digits would take about [^;]+; write it without the cancellation, or set digits explicitly$`,
+  )
 }
 
-/** The InputError thrown by f: its flag and message. */
+/** The ParameterError thrown by f: its flag and message. */
 function refused(f: () => unknown): { flag: string; message: string } {
-  try { f() } catch (e) {
-    if (e instanceof InputError) return { flag: e.flag, message: e.message }
+  try {
+    f()
+  } catch (e) {
+    if (e instanceof ParameterError) return { flag: e.parameter, message: e.message }
     throw e
   }
   throw new Error('not refused')
@@ -150,7 +162,7 @@ describe('a schedule expression that cancels: known to D + 2 digits before it is
     expect(wrong(r.rows[0], daeByHand(BASE, linear(t)))).toEqual([])
   })
 
-  it('the working digits double up to 4000 for a schedule\'s values: beta = (1e5 + t) - 1e5 at t = 3.3e-3500 is known at 4000 and the row computed there', () => {
+  it("the working digits double up to 4000 for a schedule's values: beta = (1e5 + t) - 1e5 at t = 3.3e-3500 is known at 4000 and the row computed there", () => {
     // D = 989 starts at 989 + 10 + 1 = 1000 working digits. t has 60 significant digits, down to
     // 10^-3559: 1e5 + t keeps them all from 3565 working digits on (5 + 3559 + 1), so beta is 0 at
     // 1000 and 2000 digits, exact at 4000, the largest precision whose double (8000, where the
@@ -160,7 +172,13 @@ describe('a schedule expression that cancels: known to D + 2 digits before it is
     expect(r.precision).toBe(4000)
     const R = Decimal.clone({ precision: 1100 })
     const ref = daeByHand(BASE, [new R(1).minus(t), new R(t)], R)
-    const off = (['c', 'm', 'q_xi', 'test_mse'] as const).filter((k) => !new R(r.rows[0][k]).minus(ref[k]).abs().lte(ref[k].abs().times(new R(10).pow(1 - 989))))
+    const off = (['c', 'm', 'q_xi', 'test_mse'] as const).filter(
+      (k) =>
+        !new R(r.rows[0][k])
+          .minus(ref[k])
+          .abs()
+          .lte(ref[k].abs().times(new R(10).pow(1 - 989))),
+    )
     expect(off).toEqual([])
   })
 
@@ -179,7 +197,10 @@ describe('a schedule expression that cancels: known to D + 2 digits before it is
   const plateau = problemOf({ alpha: `0.5-tanh(${k}*(t-0.5))/(2*tanh(${k / 2}))`, beta: `0.5+tanh(${k}*(t-0.5))/(2*tanh(${k / 2}))` })
   const R = Decimal.clone({ precision: 600 })
   const plateauAt = (t: string): [Dec, Dec] => {
-    const s = new R(k).times(new R(t).minus(0.5)).tanh().div(new R(k / 2).tanh().times(2))
+    const s = new R(k)
+      .times(new R(t).minus(0.5))
+      .tanh()
+      .div(new R(k / 2).tanh().times(2))
     return [new R(0.5).minus(s), new R(0.5).plus(s)]
   }
 

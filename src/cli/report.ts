@@ -6,19 +6,19 @@
  */
 import { mkdir, rmdir, stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
-import { InputError } from '../errors.js'
-import { plotFigure, plotGrid } from '../cli/plot.js'
-import { problemFrom, type Args } from '../cli/common.js'
-import { simulationSpecFrom } from '../cli/simulate.js'
-import { single } from '../cli/args.js'
+import { ParameterError } from '../errors.js'
+import { plotFigure, plotGrid } from './plot.js'
+import { problemFrom, type Args } from './common.js'
+import { simulationSpecFrom } from './simulate.js'
+import { single } from '../text.js'
 import { csvOf, curvesFigure, rateConstants, rateFigure, type Figure, type PlotKind, type Table } from '../plot/figures.js'
 import { toSvg } from '../plot/render.js'
 import { simulate } from '../simulate/simulate.js'
 import { ioReason, writeAll } from '../sweep/sink.js'
 import { RATE_KEYS, rate, type RateResult } from '../theory/rate.js'
-import { tableText } from '../tools/table.js'
+import { tableText } from '../sweep/writers.js'
 import { VERSION } from '../version.js'
-import { reportHtml, type ReportSection } from './html.js'
+import { reportHtml, type ReportSection } from '../report/html.js'
 
 /** A figure of the report: a plot command with its flags, and what it shows. */
 export interface ReportFigure {
@@ -34,28 +34,39 @@ export interface ReportFigure {
 /** The published figures' parameters (Cui et al., ICLR 2024). */
 export const REPORT_FIGURES: readonly ReportFigure[] = [
   {
-    name: 'dae-weights', title: 'The learnt denoiser over t', kind: 'dae',
+    name: 'dae-weights',
+    title: 'The learnt denoiser over t',
+    kind: 'dae',
     flags: { n: '4', sigma: '0.9', lambda: '0.1', schedule: 'linear' },
     caption: 'Result A: the skip-connection weight ĉ_t and the components of ŵ = m μ_emp + q ξ (|q_t| is plotted; q is negative with this sign of ξ), and ‖ŵ‖²/d.',
   },
   {
-    name: 'summary-statistics', title: 'Summary statistics of the generated samples over t', kind: 'curves',
+    name: 'summary-statistics',
+    title: 'Summary statistics of the generated samples over t',
+    kind: 'curves',
     flags: { n: '8', sigma: '1.5', lambda: '0.1' },
     simulation: { n: '8', sigma: '1.5', lambda: '0.1', d: '5000', particles: '500', steps: '100', engine: 'js', seed: '0' },
-    caption: 'Result B: a generated sample is X_t = P_t x₀ + s (M_t μ_emp + Q^ξ_t ξ). Lines: the d → ∞ theory; points: a finite-d simulation (exact trainer, Euler steps), whose deviations are O(1/√d).',
+    caption:
+      'Result B: a generated sample is X_t = P_t x₀ + s (M_t μ_emp + Q^ξ_t ξ). Lines: the d → ∞ theory; points: a finite-d simulation (exact trainer, Euler steps), whose deviations are O(1/√d).',
   },
   {
-    name: 'mse-against-n', title: 'The generated cluster mean against n', kind: 'compare',
+    name: 'mse-against-n',
+    title: 'The generated cluster mean against n',
+    kind: 'compare',
     flags: { 'n-range': '2:1024:log', sigma: '0.5,1,1.5,2', lambda: '0.1' },
     caption: 'Error ‖μ̂ − μ‖²/d and cosine of the generated cluster mean at t = 1, against the Bayes-optimal estimator and PCA. The error decays like 1/n, the Bayes-optimal rate.',
   },
   {
-    name: 'denoiser-error', title: 'The single-time denoiser against the oracle', kind: 'dae-compare',
+    name: 'denoiser-error',
+    title: 'The single-time denoiser against the oracle',
+    kind: 'dae-compare',
     flags: { schedule: 'trig', sigma: '0.3', lambda: '0.1', n: '2,8,32,128', points: '101' },
     caption: 'Test error E‖x₁ − f̂(x_t)‖²/d of the denoiser learnt from n samples, for the trig schedule, against the oracle that knows μ and σ.',
   },
   {
-    name: 'rate', title: 'The 1/n rate constant', kind: 'rate',
+    name: 'rate',
+    title: 'The 1/n rate constant',
+    kind: 'rate',
     flags: { sigma: '1.5', lambda: '0.1' },
     caption: 'n · mse(n) at t = 1 converges to C (left), and the gap closes like 1/n (right); the Bayes-optimal estimator converges to C_bo.',
   },
@@ -69,7 +80,9 @@ const RATE_DIGITS = 12
 
 /** The command line that draws a figure. */
 export const commandOf = (kind: string, flags: Readonly<Record<string, string>>): string =>
-  `flowgm ${kind} ${Object.entries(flags).map(([k, v]) => `--${k} ${v}`).join(' ')}`
+  `flowgm ${kind} ${Object.entries(flags)
+    .map(([k, v]) => `--${k} ${v}`)
+    .join(' ')}`
 
 export interface ReportFile {
   readonly name: string
@@ -102,7 +115,10 @@ export async function buildReport(onFigure: (name: string, seconds: number) => v
   const table = rateTable(REPORT_RATE_SIGMAS.map((s) => [s, rateOf(s)]))
   files.push({ name: 'rate-constants.csv', content: csvOf(table) })
   sections.push({
-    kind: 'table', name: 'rate-constants', title: 'Rate constants', table,
+    kind: 'table',
+    name: 'rate-constants',
+    title: 'Rate constants',
+    table,
     caption: `C = lim n · mse(n) of the flow model and C_bo of the Bayes-optimal estimator at λ = ${RATE_LAMBDA}, ω = 1 (linear schedule, skip connection), with the next coefficients of the 1/n expansion (mse = C/n + C1/n² + …): the exact expression found by the symbolic layer, and the digits on which Richardson extrapolation of high-precision values agrees with it.`,
     commands: REPORT_RATE_SIGMAS.map((s) => commandOf('rate', { sigma: s, lambda: RATE_LAMBDA })),
   })
@@ -130,8 +146,15 @@ function rateTable(results: readonly [string, RateResult][]): Table {
 export const REPORT_DIR = 'out'
 
 /** flowgm report [--out DIR]: write the report, print a summary. */
-export async function reportCommand(a: Args): Promise<string> {
-  const dir = single('out', a.out) ?? REPORT_DIR
+export const reportCommand = (a: Readonly<Record<string, unknown>>): Promise<string> => report({ out: single('out', a.out) })
+
+/**
+ * Write the report (the published study from the theory: each figure as SVG and CSV, the rate
+ * constants, report.html) into the directory `out` (default `out`), every file whole or none;
+ * returns the summary `flowgm report` prints.
+ */
+export async function report(options: { readonly out?: string } = {}): Promise<string> {
+  const dir = options.out ?? REPORT_DIR
   const created = await reportDirectory(dir)
   try {
     return await writeReport(dir)
@@ -144,13 +167,13 @@ export async function reportCommand(a: Args): Promise<string> {
 
 /** Make sure `dir` is a directory (created if missing); returns the first directory created, if any. */
 async function reportDirectory(dir: string): Promise<string | undefined> {
-  if (dir === '') throw new InputError('out', 'needs a directory name (got an empty one)')
+  if (dir === '') throw new ParameterError('out', 'needs a directory name (got an empty one)')
   const stats = await stat(dir).catch(() => undefined)
-  if (stats !== undefined && !stats.isDirectory()) throw new InputError('out', `cannot create the directory ${dir}: a file of that name exists (the report is a directory of files)`)
+  if (stats !== undefined && !stats.isDirectory()) throw new ParameterError('out', `cannot create the directory ${dir}: a file of that name exists (the report is a directory of files)`)
   try {
     return await mkdir(dir, { recursive: true })
   } catch (e) {
-    throw new InputError('out', `cannot create the directory ${dir}: ${ioReason(e)}`)
+    throw new ParameterError('out', `cannot create the directory ${dir}: ${ioReason(e)}`)
   }
 }
 
@@ -159,7 +182,11 @@ async function removeEmpty(dir: string, created: string | undefined): Promise<vo
   if (created === undefined) return
   const top = resolve(created)
   for (let at = resolve(dir); ; at = dirname(at)) {
-    try { await rmdir(at) } catch { return }
+    try {
+      await rmdir(at)
+    } catch {
+      return
+    }
     if (at === top || dirname(at) === at) return
   }
 }
@@ -172,13 +199,17 @@ async function writeReport(dir: string): Promise<string> {
   const paths: Record<string, string> = {}
   // The file names are known before anything is computed: every temporary file is opened first.
   for (const name of [...REPORT_FIGURES.flatMap((f) => [`${f.name}.svg`, `${f.name}.csv`]), 'rate-constants.csv', page]) paths[name] = join(dir, name)
-  await writeAll(paths, async () => {
-    const { files, rates, sections } = await buildReport((name, s) => timings.push([name, s]))
-    summary = rates
-    const seconds = (performance.now() - start) / 1000
-    const html = reportHtml({ version: VERSION, sections, seconds, generated: new Date().toISOString() })
-    return Object.fromEntries([...files.map((f) => [f.name, f.content]), [page, html]])
-  }, () => 'out')
+  await writeAll(
+    paths,
+    async () => {
+      const { files, rates, sections } = await buildReport((name, s) => timings.push([name, s]))
+      summary = rates
+      const seconds = (performance.now() - start) / 1000
+      const html = reportHtml({ version: VERSION, sections, seconds, generated: new Date().toISOString() })
+      return Object.fromEntries([...files.map((f) => [f.name, f.content]), [page, html]])
+    },
+    () => 'out',
+  )
   return summaryText(dir, summary!, timings, (performance.now() - start) / 1000)
 }
 
@@ -186,8 +217,14 @@ async function writeReport(dir: string): Promise<string> {
 function summaryText(dir: string, rates: Table, timings: readonly [string, number][], seconds: number): string {
   const lines = [`flowgm ${VERSION} report: ${join(dir, 'report.html')}, with each figure as SVG and CSV`, '']
   const block = (head: string[], rows: string[][]) => lines.push(tableText(head, rows))
-  block(['figure (.svg, .csv)', 'seconds'], timings.map(([name, s]) => [name, s.toFixed(2)]))
-  block(['sigma', 'C', 'C_bo', 'C/C_bo', 'C exact'], rates.rows.map((r) => [String(r.sigma), String(r.C), String(r.C_bo), String(r.ratio), String(r.C_exact)]))
+  block(
+    ['figure (.svg, .csv)', 'seconds'],
+    timings.map(([name, s]) => [name, s.toFixed(2)]),
+  )
+  block(
+    ['sigma', 'C', 'C_bo', 'C/C_bo', 'C exact'],
+    rates.rows.map((r) => [String(r.sigma), String(r.C), String(r.C_bo), String(r.ratio), String(r.C_exact)]),
+  )
   lines.push(`done in ${seconds.toFixed(1)} s`)
   return lines.join('\n') + '\n'
 }
