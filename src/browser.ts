@@ -1,7 +1,7 @@
 /**
- * flowgm in a browser: the library of index.ts without what needs Node (the report, which writes
- * files; PNG, rendered by a native binary; SVG in a worker thread). package.json's `exports`
- * sends a bundler that targets the browser here; docs/api.md is the guide.
+ * flowgm in a browser, and the part of the library that runs anywhere: index.ts adds what needs
+ * Node (the report, which writes files; PNG, rendered by a native binary; SVG in a worker thread).
+ * package.json's `exports` sends a bundler that targets the browser here; docs/api.md is the guide.
  *
  *   import { flowProblem, solve } from 'flowgm'
  *   const s = solve(flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 }))
