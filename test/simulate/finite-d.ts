@@ -5,7 +5,8 @@ import { rng, type Random } from '../../src/random.js'
 import { drawTrainingSet, type TrainingSet } from '../../src/simulate/data.js'
 import { exactTrainer, type Fit } from '../../src/simulate/train.js'
 import { dot } from '../../src/simulate/vector.js'
-import type { FlowProblem } from '../../src/theory/problem.js'
+import type { SimulationSpec } from '../../src/simulate/simulate.js'
+import { flowProblem, type FlowProblem } from '../../src/theory/problem.js'
 
 export type Row = Record<string, number>
 
@@ -117,3 +118,19 @@ function observe(X: Float64Array[], A: Float64Array, mu: Float64Array): Row {
   const centre2 = dot(mbar, mbar) / d - variance / N
   return { norm, cos_sample: cosSample, var: variance, mse: err / d - variance / N, cos: dot(mbar, mu) / d / Math.sqrt(centre2 * (mumu / d)) }
 }
+
+/** A small simulation for the in-process tests: n = 8, sigma = 1.5, lambda = 0.1, d = 40, 12 particles, 3 Euler steps, exact trainer, js engine, seed 1; `o` overrides. */
+export const smallSpec = (o: Partial<SimulationSpec> = {}): SimulationSpec => ({
+  problem: flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 }),
+  d: 40,
+  rho: 0.5,
+  particles: 12,
+  steps: 3,
+  trainer: 'exact',
+  lr: 1e-2,
+  epochs: 1,
+  scheme: 'euler',
+  seed: 1,
+  engine: 'js',
+  ...o,
+})

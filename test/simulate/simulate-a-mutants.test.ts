@@ -9,24 +9,11 @@ import { adamTrainer, exactTrainer, type Fit } from '../../src/simulate/train.js
 import type { TrainingSet } from '../../src/simulate/data.js'
 import { dot } from '../../src/simulate/vector.js'
 import { flowProblem } from '../../src/theory/problem.js'
-import { trainingSet } from './finite-d.js'
+import { smallSpec, trainingSet } from './finite-d.js'
 
 const problem = flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 })
 const noSkip = flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, skip: false })
-const spec = (o: Partial<SimulationSpec> = {}): SimulationSpec => ({
-  problem,
-  d: 40,
-  rho: 0.5,
-  particles: 12,
-  steps: 3,
-  trainer: 'exact',
-  lr: 1e-2,
-  epochs: 1,
-  scheme: 'euler',
-  seed: 1,
-  engine: 'js',
-  ...o,
-})
+const spec = (o: Partial<SimulationSpec> = {}): SimulationSpec => smallSpec({ problem, ...o })
 
 /** checkSpec's answer: the refusal's message, or 'accepted'. */
 function verdict(s: SimulationSpec): string {

@@ -4,6 +4,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { simulate, type SimulationSpec } from '../../src/simulate/simulate.js'
 import { flowProblem } from '../../src/theory/problem.js'
+import { smallSpec } from './finite-d.js'
 
 // The engine is wrapped to count dispose() calls (a leak shows in no value: the tfjs engine would
 // keep its tensors, the js one its matrix, until the process ends).
@@ -29,20 +30,7 @@ vi.mock('../../src/simulate/engine.js', async (importOriginal) => {
   }
 })
 
-const spec = (o: Partial<SimulationSpec> = {}): SimulationSpec => ({
-  problem: flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 }),
-  d: 40,
-  rho: 0.5,
-  particles: 12,
-  steps: 3,
-  trainer: 'exact',
-  lr: 1e-2,
-  epochs: 1,
-  scheme: 'euler',
-  seed: 1,
-  engine: 'js',
-  ...o,
-})
+const spec = smallSpec
 
 afterEach(() => {
   vi.restoreAllMocks()
