@@ -5,7 +5,8 @@
 import type { Argv } from 'yargs'
 import { ParameterError } from '../errors.js'
 import { Decimal } from '../hp/arith.js'
-import { DOUBLE_N_MAX, flowProblem, PROBLEM_DEFAULTS, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
+import { DOUBLE_N_MAX, flowProblem, PROBLEM_DEFAULTS, samplerOf, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
+import { MAX_STEPS, SCHEMES, type Sampler } from '../theory/discrete.js'
 import { CURVE_POINTS } from '../sweep/spec.js'
 import { oneOf } from './args.js'
 import { clip, integer, number, single } from '../text.js'
@@ -40,6 +41,23 @@ export function commonOptions<T>(y: Argv<T>, lists: readonly string[] = [], defa
     })
     .option('format', { type: 'string', describe: `output format: ${FORMATS.join(', ')} [default: table]` })
     .option('json', { type: 'boolean', describe: 'shorthand for --format json' })
+}
+
+/** --steps and --scheme: a K-step sampler instead of the continuous flow (stats, curves, compare, rate, steps, plot). */
+export function samplerOptions<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('steps', {
+      type: 'string',
+      describe: `sample with K steps of --scheme on the grid t_k = k/K instead of the continuous flow (the d -> infinity theory of the K-step sampler), integer in [1, ${MAX_STEPS}] [default: the continuous flow]`,
+    })
+    .option('scheme', { type: 'string', describe: `the K-step scheme: ${SCHEMES.join(', ')} (heun and rk4 evaluate t = 1: skip connection only) [default: euler]` })
+}
+
+/** The sampler of --steps and --scheme (checked against --no-skip), or undefined for the continuous flow. */
+export function samplerFrom(a: Args): Sampler | undefined {
+  const steps = integer('steps', a.steps, 1, MAX_STEPS)
+  const scheme = oneOf('scheme', a.scheme, SCHEMES)
+  return samplerOf(steps, scheme, a.skip !== false)
 }
 
 /** Digits used when a request is switched to high precision without --digits. */
@@ -79,8 +97,11 @@ export function digitsFrom(a: Args, nMax: number): number | undefined {
   return digits
 }
 
-/** The problem the common flags describe, and the precision asked for (undefined: double). */
-export function problemFrom(a: Args): FlowProblem & { digits?: number } {
+/**
+ * The problem the common flags describe, and the precision asked for (undefined: double). With
+ * `sampler` false, --steps and --scheme are not read (simulate's own flags of the same names).
+ */
+export function problemFrom(a: Args, { sampler = true } = {}): FlowProblem & { digits?: number } {
   const schedule = scheduleFrom(a)
   const n = integer('n', a.n, 2, Number.MAX_VALUE) ?? DEFAULTS.n
   const digits = digitsFrom(a, n)
@@ -97,6 +118,7 @@ export function problemFrom(a: Args): FlowProblem & { digits?: number } {
     skip: a.skip !== false,
     text: { n: exact('n', DEFAULTS.n), sigma: exact('sigma', DEFAULTS.sigma), lambda: exact('lambda', DEFAULTS.lambda), omega: exact('omega', DEFAULTS.omega) },
     highPrecision: digits !== undefined,
+    ...(sampler ? samplerFrom(a) : {}),
   })
   return { ...problem, digits }
 }

@@ -13,7 +13,7 @@ import { rateCommand, rateOptions } from './rate.js'
 import { checkAfterDashes, checkNegations, joinDashValues, numberList, time } from './args.js'
 import { clip, single } from '../text.js'
 import { render, renderPrecise, type Format } from './format.js'
-import { commonOptions, DEFAULTS, formatFrom, problemFrom, scheduleFrom, takeWarnings, warn, type Args } from './common.js'
+import { commonOptions, DEFAULTS, formatFrom, problemFrom, samplerOptions, scheduleFrom, takeWarnings, warn, type Args } from './common.js'
 import { checkHp, transcendentalSchedule } from '../limits.js'
 import type { FlowProblem } from '../theory/problem.js'
 import { simulateCommand, simulateOptions } from './simulate.js'
@@ -113,10 +113,10 @@ const commands = {
 /** The flags of each plot kind: those of its command, without the output format. */
 const PLOT_BUILDERS: { readonly [K in PlotKind]: <T>(y: Argv<T>) => Argv<T> } = {
   dae: (y) => pointsOption(commonOptions(y), PLOT_POINTS),
-  curves: (y) => pointsOption(commonOptions(y), PLOT_POINTS),
-  compare: (y) => gridParamOptions(y, SWEEP_DEFAULTS.compareN),
+  curves: (y) => samplerOptions(pointsOption(commonOptions(y), PLOT_POINTS)),
+  compare: (y) => samplerOptions(gridParamOptions(y, SWEEP_DEFAULTS.compareN)),
   'dae-compare': (y) => daeCompareTimeOptions(gridParamOptions(y, SWEEP_DEFAULTS.daeCompareN)),
-  rate: rateOptions,
+  rate: (y) => samplerOptions(rateOptions(y)),
   simulate: simulateOptions,
 }
 
@@ -233,14 +233,19 @@ export async function main(words: readonly string[]): Promise<void> {
     .command(
       'stats',
       'summary statistics of the generated samples at time t (Result B): t M Q_xi P norm cos cos_sample mse var',
-      (y) => commonOptions(y).option('t', { type: 'string', describe: `time in [0, 1], or a comma-separated list [default: ${DEFAULTS.statsT}]` }),
+      (y) => samplerOptions(commonOptions(y)).option('t', { type: 'string', describe: `time in [0, 1] (a grid time k/K with --steps K), or a comma-separated list [default: ${DEFAULTS.statsT}]` }),
       run('stats'),
     )
-    .command('curves', 'every key of dae and stats on a uniform grid of [0, 1]', (y) => pointsOption(sweepOptions(commonOptions(y)), DEFAULTS.points), run('curves'))
+    .command(
+      'curves',
+      'every key of dae and stats on a uniform grid of [0, 1] (with --steps K: the grid times k/K)',
+      (y) => samplerOptions(pointsOption(sweepOptions(commonOptions(y)), DEFAULTS.points)),
+      run('curves'),
+    )
     .command(
       'compare',
       'the generative model at t = 1 against the Bayes-optimal and PCA estimators over a grid of n (sigma, lambda, omega): n mse cos bo_mse bo_cos pca_mse pca_cos mse_ratio n_mse n_bo_mse',
-      (y) => sweepOptions(gridParamOptions(y, SWEEP_DEFAULTS.compareN)),
+      (y) => samplerOptions(sweepOptions(gridParamOptions(y, SWEEP_DEFAULTS.compareN))),
       run('compare'),
     )
     .command(
@@ -267,7 +272,12 @@ export async function main(words: readonly string[]): Promise<void> {
       (y) => commonOptions(y).hide('digits').option('format', { type: 'string', describe: 'output format: text, latex, json [default: text]' }),
       run('closed-form'),
     )
-    .command('rate', 'the 1/n rate: C = lim n mse(n), C_bo (Bayes-optimal), their ratio and the next coefficient, exactly and by Richardson extrapolation', rateOptions, run('rate'))
+    .command(
+      'rate',
+      'the 1/n rate: C = lim n mse(n), C_bo (Bayes-optimal), their ratio and the next coefficient, exactly and by Richardson extrapolation',
+      (y) => samplerOptions(rateOptions(y)),
+      run('rate'),
+    )
     .command(
       'simulate',
       'a finite-d simulation: train the DAE at each of K steps, transport particles, and set the measured statistics beside the theory of the same scheme: { params, measured, theory, theory_discrete }',

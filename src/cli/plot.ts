@@ -44,7 +44,7 @@ export function plotOptions<T>(y: Argv<T>): Argv<T> {
 export const PLOT_POINTS = 101
 
 /** The t grid of a dae or curves chart: that of curves, with PLOT_POINTS points unless --points. */
-export const plotGrid = (a: Args): SweepSpec => specFrom('curves', { ...a, points: a.points ?? String(PLOT_POINTS) })
+export const plotGrid = (a: Args): SweepSpec => specFrom('curves', { ...a, points: a.points ?? (a.steps === undefined ? String(PLOT_POINTS) : undefined) })
 
 /** Refuse a chart of `rows` rows beyond LIMITS (src/limits.ts), naming the flag that sets them. */
 function checkPlot(rows: number, flag: string): void {

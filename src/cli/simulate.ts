@@ -58,7 +58,7 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
   const format = formatFrom(a, FORMATS)
   // Before problemFrom, which would switch a huge n to high precision: a simulation holds n samples.
   if ((integer('n', a.n, 2, Number.MAX_VALUE) ?? 0) >= DOUBLE_N_MAX) throw new ParameterError('n', `must be below 1e15 for simulate (the n training samples are held in memory)`)
-  const problem = problemFrom(a)
+  const problem = problemFrom(a, { sampler: false })
   const trainer: TrainerName = oneOf('trainer', a.trainer, TRAINERS) ?? D.trainer
   const scheme: Scheme = oneOf('scheme', a.scheme, SCHEMES) ?? D.scheme
   const rho = number('rho', a.rho) ?? D.rho

@@ -12,7 +12,7 @@ import type { SweepCommand, SweepSpec } from '../sweep/sweeps.js'
 import { SWEEP_DEFAULTS, sweepSpec } from '../sweep/spec.js'
 import { DEFAULT_SIG_FIGS, TABLE_FORMATS, type TableFormat } from '../sweep/writers.js'
 import { integer, single } from '../text.js'
-import { commonOptions, digitsFrom, formatFrom, scheduleFrom, type Args } from './common.js'
+import { commonOptions, digitsFrom, formatFrom, samplerFrom, scheduleFrom, type Args } from './common.js'
 
 /** Flags of every grid command. */
 export function sweepOptions<T>(y: Argv<T>): Argv<T> {
@@ -68,7 +68,7 @@ function sigFigs(a: Args, format: TableFormat): number | undefined {
 
 /** The specification of a grid command from its flags. */
 export function specFrom(command: SweepCommand, a: Args): SweepSpec {
-  return sweepSpec(command, a, { schedule: scheduleFrom(a), skip: a.skip !== false, digitsFor: (nMax) => digitsFrom(a, nMax) })
+  return sweepSpec(command, a, { schedule: scheduleFrom(a), skip: a.skip !== false, digitsFor: (nMax) => digitsFrom(a, nMax), sampler: samplerFrom(a) })
 }
 
 /** Run a grid command from its flags. */

@@ -13,7 +13,13 @@ export function sweepHeader(sweep: Sweep, shard: string): SweepHeader {
   const { spec } = sweep
   const axes = Object.fromEntries(spec.axes.map((a) => [a.name, a.definition]))
   const schedule = typeof spec.schedule === 'string' ? spec.schedule : `alpha = ${spec.schedule.alpha}; beta = ${spec.schedule.beta}`
-  const params = { schedule, skip: spec.skip, ...(spec.digits !== undefined ? { digits: spec.digits } : {}), ...(spec.command === 'compare' ? { t: 1 } : {}) }
+  const params = {
+    schedule,
+    skip: spec.skip,
+    ...(spec.sampler ? { steps: spec.sampler.steps, scheme: spec.sampler.scheme } : {}),
+    ...(spec.digits !== undefined ? { digits: spec.digits } : {}),
+    ...(spec.command === 'compare' ? { t: 1 } : {}),
+  }
   const id = createHash('sha256')
     .update(JSON.stringify({ flowgm: VERSION, sweep: spec.command, axes, params, keys: sweep.keys }))
     .digest('hex')
@@ -40,5 +46,6 @@ function caption(spec: SweepSpec): string {
     return `$${SYMBOLS[a.name]} \\in [${String(axisValue(a, 0))}, ${String(axisValue(a, len - 1))}]$ (${len} values)`
   })
   const precision = spec.digits !== undefined ? `, ${spec.digits} significant digits` : ''
-  return `${what}; ${schedule}, ${spec.skip ? 'with' : 'without'} skip connection, ${params.join(', ')}${precision}.`
+  const sampler = spec.sampler ? `, sampled by ${spec.sampler.steps} ${spec.sampler.scheme} steps` : ''
+  return `${what}; ${schedule}, ${spec.skip ? 'with' : 'without'} skip connection${sampler}, ${params.join(', ')}${precision}.`
 }

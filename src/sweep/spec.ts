@@ -8,6 +8,7 @@ import { maxOf } from '../extent.js'
 import { integer } from '../text.js'
 import { PARAMETER_RANGE, PROBLEM_DEFAULTS, type ScheduleSpec } from '../theory/problem.js'
 import { readAxis, uniformAxis, type Axis, type AxisRule } from './grid.js'
+import type { Sampler } from '../theory/discrete.js'
 import type { SweepCommand, SweepSpec } from './sweeps.js'
 
 /** Points of the uniform t grid of curves. */
@@ -32,6 +33,8 @@ export interface SweepSettings {
   readonly skip: boolean
   /** The precision for a grid whose largest n is nMax: digits, or undefined for double precision. */
   digitsFor(nMax: number): number | undefined
+  /** A K-step sampler instead of the continuous flow (compare and curves; dae-compare refuses it). */
+  readonly sampler?: Sampler
 }
 
 /** The parameter axes (sigma, lambda, omega, n) of lists, ranges or defaults. */
@@ -52,14 +55,15 @@ const largestN = (axes: readonly Axis[]): number => {
 
 /** The specification of a sweep from its parameters' text. */
 export function sweepSpec(command: SweepCommand, a: SweepText, settings: SweepSettings): SweepSpec {
-  const { schedule, skip } = settings
+  const { schedule, skip, sampler } = settings
   const digitsOf = (axes: readonly Axis[]) => settings.digitsFor(largestN(axes))
   switch (command) {
     case 'compare': {
       const axes = paramAxes(a, SWEEP_DEFAULTS.compareN, true)
-      return { command, axes, schedule, skip, digits: digitsOf(axes) }
+      return { command, axes, schedule, skip, digits: digitsOf(axes), ...(sampler ? { sampler } : {}) }
     }
     case 'dae-compare': {
+      if (sampler) throw new ParameterError('steps', 'does not apply to dae-compare (the denoiser at a time does not depend on the sampler)')
       const axes = paramAxes(a, SWEEP_DEFAULTS.daeCompareN, true)
       const points = integer('points', a.points, 2, 10_000_000)
       if (points !== undefined && (a.t !== undefined || a['t-range'] !== undefined)) throw new ParameterError('points', 'cannot be combined with --t or --t-range')
@@ -69,8 +73,12 @@ export function sweepSpec(command: SweepCommand, a: SweepText, settings: SweepSe
     }
     case 'curves': {
       const axes = paramAxes(a, String(PROBLEM_DEFAULTS.n), false)
-      const points = integer('points', a.points, 2, 10_000_000) ?? CURVE_POINTS
-      return { command, axes: [...axes, uniformAxis('t', points)], schedule, skip, digits: digitsOf(axes) }
+      const points = integer('points', a.points, 2, 10_000_000) ?? (sampler ? sampler.steps + 1 : CURVE_POINTS)
+      // A sampler's states exist at its grid times k/K only: the uniform t grid must be among them.
+      if (sampler && sampler.steps % (points - 1) !== 0) {
+        throw new ParameterError('points', `must be 1 + a divisor of --steps ${sampler.steps} (the sampler's states exist at the grid times k/${sampler.steps} only; got ${points})`)
+      }
+      return { command, axes: [...axes, uniformAxis('t', points)], schedule, skip, digits: digitsOf(axes), ...(sampler ? { sampler } : {}) }
     }
   }
 }

@@ -17,6 +17,7 @@ import { STATES } from '../symbolic/names.js'
 import { daeHp, excessMseHp, statsHp } from '../theory/hp.js'
 import { variantOf } from '../theory/model.js'
 import { flowProblem, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
+import type { Sampler } from '../theory/discrete.js'
 import { learntDae, solve } from '../theory/solve.js'
 import { maxOf, minOf } from '../extent.js'
 import { axisLength, axisText, axisValue, Grid, type Axis } from './grid.js'
@@ -36,6 +37,8 @@ export interface SweepSpec {
   readonly skip: boolean
   /** Significant digits under --digits (high precision); undefined: double precision. */
   readonly digits?: number
+  /** A K-step sampler instead of the continuous flow (compare and curves). */
+  readonly sampler?: Sampler
 }
 
 /** A prepared sweep: its columns and the rows at any grid indices. */
@@ -57,7 +60,7 @@ export function prepareSweep(spec: SweepSpec): Sweep {
   // Grid columns: n (and t) always, the other parameters when swept.
   const gridKeys = spec.axes.filter((a) => a.name === 'n' || a.name === 't' || axisLength(a) > 1).map((a) => a.name)
   const hp = spec.digits !== undefined
-  const base = flowProblem({ n: 2, sigma: 1, lambda: 0, schedule: spec.schedule, skip: spec.skip, highPrecision: hp })
+  const base = flowProblem({ n: 2, sigma: 1, lambda: 0, schedule: spec.schedule, skip: spec.skip, highPrecision: hp, steps: spec.sampler?.steps, scheme: spec.sampler?.scheme })
   const pointOf = (i: number) => {
     const pos = grid.position(i)
     const value: { [name: string]: number } = {}

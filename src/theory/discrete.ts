@@ -1,48 +1,288 @@
 /**
- * The theory of the discrete sampler (docs/theory.md section 6): the same linear flow X' = a(t) X + g(t),
- * X = (M, Q_xi, P), advanced by K explicit steps of size 1/K from t_0 = 0, as the finite-d
- * simulation transports its particles:
- *  - euler: X_{k+1} = X_k + (a_k X_k + g_k)/K, with the coefficients at t_k = k/K, k = 0..K-1;
- *  - heun:  the trapezoidal predictor-corrector, which also needs the coefficients at t_{k+1}, so
- *           at t = 1, where they are the limit of the velocity field (regular with skip
- *           connection; without it t = 1 is a pole of the flow and Heun's last step is undefined).
- * The coefficients are the compiled ODE of the model (src/symbolic/derive.ts), with the removable
- * 1/alpha singularity already cancelled. The difference from the continuous solution is O(1/K)
- * (euler) and O(1/K^2) (heun); the rest of a simulation's gap to the theory is the finite-d effect.
+ * The theory of K-step samplers (docs/theory.md, "K-step samplers"): the learnt velocity field
+ * integrated by an explicit Runge-Kutta scheme on the grid t_k = k/K, as the finite-d simulation
+ * transports its particles. While the sign pattern is self-consistent at every stage, each stage
+ * velocity maps a particle P x0 + s (M mu_emp + Q xi) to one of the same form, so the scheme acts
+ * on X = (M, Q_xi, P) exactly as the same scheme applied to the linear ODE X' = a(t) X + g(t) of
+ * Result B, whose coefficients at each stage time are those of the DAE trained there (the
+ * compiled ODE of the model, src/symbolic/derive.ts, with the 1/alpha singularity cancelled; a
+ * stage at t = 1 uses that limit, which exists with skip connection only).
+ *
+ * Two evaluations of the same recurrence (the second is high precision's second route):
+ *  - stages: Y_j = X + h sum_l A_jl F_l, F_j = a_j Y_j + g_j, X' = X + h sum_j b_j F_j;
+ *  - transfer: per step X' = R X + S with R, S the step applied to (1, no source) and (0, the
+ *    source), then X_k = L_k (X_m + sum_{m<=j<k} S_j / L_{j+1}) with prefix products L of R from
+ *    the last step m where R vanished (a discrete integrating factor).
  */
+import { ParameterError } from '../errors.js'
 import { variantOf } from './model.js'
 import type { FlowProblem } from './problem.js'
-import { ParameterError } from '../errors.js'
 
-export const SCHEMES = ['euler', 'heun'] as const
+export const SCHEMES = ['euler', 'heun', 'midpoint', 'rk4'] as const
 export type Scheme = (typeof SCHEMES)[number]
 
-/** The states (M, Q_xi, P) at t_k = k/K, k = 0..K. */
-export function discreteFlow(problem: FlowProblem, steps: number, scheme: Scheme = 'euler'): Array<[number, number, number]> {
-  if (!Number.isInteger(steps) || steps < 1) throw new ParameterError('steps', `must be an integer >= 1 (got ${steps})`)
-  const v = variantOf(problem)
-  if (scheme === 'heun' && v.source.singular) {
-    throw new ParameterError('scheme', 'heun needs the velocity at t = 1, a pole of the flow without skip connection (use euler without skip connection)')
+/** A rational number num/den, exact in every arithmetic. */
+export type Ratio = readonly [number, number]
+
+/** The Butcher tableau of an explicit scheme: stage times c, stage weights A (lower triangular), weights b. */
+export interface Tableau {
+  readonly c: readonly Ratio[]
+  readonly a: ReadonlyArray<readonly Ratio[]>
+  readonly b: readonly Ratio[]
+  /** The classical order of the scheme (global error O(1/K^order) for a smooth field). */
+  readonly order: number
+}
+
+/** The four schemes: forward Euler, Heun's trapezoidal predictor-corrector, explicit midpoint, classical Runge-Kutta. */
+export const TABLEAUX: Readonly<Record<Scheme, Tableau>> = {
+  euler: { c: [[0, 1]], a: [[]], b: [[1, 1]], order: 1 },
+  heun: {
+    c: [
+      [0, 1],
+      [1, 1],
+    ],
+    a: [[], [[1, 1]]],
+    b: [
+      [1, 2],
+      [1, 2],
+    ],
+    order: 2,
+  },
+  midpoint: {
+    c: [
+      [0, 1],
+      [1, 2],
+    ],
+    a: [[], [[1, 2]]],
+    b: [
+      [0, 1],
+      [1, 1],
+    ],
+    order: 2,
+  },
+  rk4: {
+    c: [
+      [0, 1],
+      [1, 2],
+      [1, 2],
+      [1, 1],
+    ],
+    a: [
+      [],
+      [[1, 2]],
+      [
+        [0, 1],
+        [1, 2],
+      ],
+      [
+        [0, 1],
+        [0, 1],
+        [1, 1],
+      ],
+    ],
+    b: [
+      [1, 6],
+      [1, 3],
+      [1, 3],
+      [1, 6],
+    ],
+    order: 4,
+  },
+}
+
+/** A K-step sampler: the scheme on the uniform grid t_k = k/K. */
+export interface Sampler {
+  readonly steps: number
+  readonly scheme: Scheme
+}
+
+/** Most steps of a sampler (a million steps take about a second in double precision). */
+export const MAX_STEPS = 1_000_000
+
+/** Whether a scheme evaluates the velocity at the end of a step (at t = 1 in the last one). */
+export const reachesEnd = (scheme: Scheme): boolean => TABLEAUX[scheme].c.some(([p, q]) => p === q)
+
+/** Refuse a sampler that is not one (steps, scheme) or that needs the velocity at a pole. */
+export function checkSampler(problem: { readonly skip: boolean }, sampler: Sampler): void {
+  const { steps, scheme } = sampler
+  if (!(SCHEMES as readonly string[]).includes(scheme)) throw new ParameterError('scheme', `must be one of ${SCHEMES.join(', ')} (got '${String(scheme).slice(0, 40)}')`)
+  if (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS) throw new ParameterError('steps', `must be an integer in [1, ${MAX_STEPS}] (got ${steps})`)
+  if (!problem.skip && reachesEnd(scheme) && variantOf(problem).source.singular) {
+    throw new ParameterError(
+      'scheme',
+      `${scheme} evaluates the velocity at t = 1 in its last step, a pole of the flow without skip connection (the learnt velocity is unbounded there); use euler or midpoint, or the skip connection`,
+    )
   }
-  const coefficients = v.ode(problem.n, problem.sigma, problem.lambda, problem.omega)
-  const at = (t: number) => coefficients(...problem.schedule.at(t))
-  const slope = (k: readonly number[], x: readonly number[]): number[] => [0, 1, 2].map((i) => k[2 * i] * x[i] + k[2 * i + 1])
-  const h = 1 / steps
-  const states: Array<[number, number, number]> = [v.source.initial.slice() as [number, number, number]]
-  let next = at(0)
-  for (let k = 0; k < steps; k++) {
-    const x = states[k]
-    const now = next
-    const s0 = slope(now, x)
-    if (scheme === 'euler') {
-      if (k + 1 < steps) next = at((k + 1) / steps)
-      states.push([0, 1, 2].map((i) => x[i] + h * s0[i]) as [number, number, number])
-    } else {
-      next = at(k + 1 === steps ? 1 : (k + 1) / steps)
-      const predicted = [0, 1, 2].map((i) => x[i] + h * s0[i])
-      const s1 = slope(next, predicted)
-      states.push([0, 1, 2].map((i) => x[i] + (h / 2) * (s0[i] + s1[i])) as [number, number, number])
+}
+
+/** Every time the sampler evaluates the velocity at, once, in order (exact fractions in lowest terms). */
+export function samplerTimes(sampler: Sampler): Ratio[] {
+  const { c } = TABLEAUX[sampler.scheme]
+  const seen = new Set<string>()
+  const out: Ratio[] = []
+  for (let k = 0; k < sampler.steps; k++) {
+    for (const cj of c) {
+      const [p, q] = lowest(stageTime(k, cj, sampler.steps))
+      if (!seen.has(`${p}/${q}`)) {
+        seen.add(`${p}/${q}`)
+        out.push([p, q])
+      }
     }
   }
+  return out
+}
+
+const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b))
+export const lowest = ([p, q]: Ratio): Ratio => {
+  const g = gcd(p, q)
+  return [p / g, q / g]
+}
+
+/**
+ * The index k of a grid time t = k/K of a K-step sampler (its states exist there only), or a
+ * ParameterError naming `flag`. t is a number or anything with times() and isInteger() (a Decimal).
+ */
+export function gridIndex(flag: string, t: number | { times(k: number): { isInteger(): boolean; toNumber(): number }; toString(): string }, steps: number): number {
+  if (typeof t === 'number') {
+    const k = Math.round(t * steps)
+    if (k / steps === t) return k
+  } else {
+    const kt = t.times(steps)
+    if (kt.isInteger()) return kt.toNumber()
+  }
+  throw new ParameterError(flag, `must be a grid time k/${steps} of the ${steps}-step sampler (its states exist there only; got ${String(t)})`)
+}
+
+/** The grid time of step k (k = 0..K) as the exact fraction (k num_c + ...) / (K den): t_k + c h. */
+export const stageTime = (k: number, c: Ratio, steps: number): Ratio => [k * c[1] + c[0], steps * c[1]]
+
+/**
+ * An arithmetic the recurrence runs in: double (numbers) or decimal.js (src/hp/arith.ts), with the
+ * coefficients (a, g) of each state at a time given as a ratio.
+ */
+export interface StepArith<T> {
+  readonly zero: T
+  readonly one: T
+  add(x: T, y: T): T
+  /** Only where a sum's rounding error can be recovered exactly (binary floating point): then it is carried. */
+  sub?(x: T, y: T): T
+  mul(x: T, y: T): T
+  div(x: T, y: T): T
+  isZero(x: T): boolean
+  ratio(r: Ratio): T
+  /** [a_M, g_M, a_Q, g_Q, a_P, g_P] at the time num/den. */
+  coefficients(t: Ratio): readonly T[]
+}
+
+/** Stage weights h A and step weights h b of a sampler's scheme, in F. */
+function weights<T>(F: StepArith<T>, sampler: Sampler): { A: T[][]; B: T[] } {
+  const { a, b } = TABLEAUX[sampler.scheme]
+  const h = F.ratio([1, sampler.steps])
+  return { A: a.map((row) => row.map((r) => F.mul(h, F.ratio(r)))), B: b.map((r) => F.mul(h, F.ratio(r))) }
+}
+
+/**
+ * One step's increment h sum_j b_j F_j of state i from x, with F_j = a_j Y_j (+ g_j when `source`)
+ * and Y_j = x + h sum_l A_jl F_l; `coef` holds the coefficients at each stage time.
+ */
+function increment<T>(F: StepArith<T>, { A, B }: { A: T[][]; B: T[] }, coef: ReadonlyArray<readonly T[]>, i: number, x: T, source: boolean): T {
+  const slopes: T[] = []
+  for (let j = 0; j < A.length; j++) {
+    let y = x
+    A[j].forEach((w, l) => {
+      if (!F.isZero(w)) y = F.add(y, F.mul(w, slopes[l]))
+    })
+    const ay = F.mul(coef[j][2 * i], y)
+    slopes.push(source ? F.add(ay, coef[j][2 * i + 1]) : ay)
+  }
+  let sum = F.zero
+  B.forEach((w, j) => {
+    if (!F.isZero(w)) sum = F.add(sum, F.mul(w, slopes[j]))
+  })
+  return sum
+}
+
+/** The coefficients at the stage times of step k. */
+const stageCoefficients = <T>(F: StepArith<T>, sampler: Sampler, k: number): Array<readonly T[]> => TABLEAUX[sampler.scheme].c.map((cj) => F.coefficients(stageTime(k, cj, sampler.steps)))
+
+/** The states (M, Q_xi, P) at every grid time t_k = k/K, k = 0..K, by the stage recurrence. */
+export function stageRecurrence<T>(F: StepArith<T>, initial: readonly T[], sampler: Sampler): T[][] {
+  const w = weights(F, sampler)
+  const states: T[][] = [initial.slice()]
+  // With F.sub (double precision) each state carries the rounding error of its sum of
+  // increments (Kahan-Babuska compensation), so K steps lose about as much as one.
+  const carried = initial.map(() => F.zero)
+  for (let k = 0; k < sampler.steps; k++) {
+    const coef = stageCoefficients(F, sampler, k)
+    states.push(
+      states[k].map((xi, i) => {
+        const step = increment(F, w, coef, i, xi, true)
+        if (!F.sub) return F.add(xi, step)
+        const inc = F.add(step, carried[i])
+        const out = F.add(xi, inc)
+        // The part of xi + inc that out lost (exact in binary floating point).
+        carried[i] = F.add(F.sub(xi, F.sub(out, inc)), F.sub(inc, F.sub(out, F.sub(out, inc))))
+        return out
+      }),
+    )
+  }
   return states
+}
+
+/**
+ * The same states by the transfer form (see the head of this file): per step X' = R X + S, R and S
+ * from the stage recurrence applied to (1, no source) and (0, the source), then the prefix
+ * products of R, restarted after a step whose R vanishes (P = alpha reaches 0 exactly there).
+ */
+export function transferRecurrence<T>(F: StepArith<T>, initial: readonly T[], sampler: Sampler): T[][] {
+  const w = weights(F, sampler)
+  const states: T[][] = [initial.slice()]
+  // Per state: the base X_m, the prefix product L since m and the running sum of S_j / L_{j+1}.
+  const base = initial.slice()
+  const product = initial.map(() => F.one)
+  const sum = initial.map(() => F.zero)
+  for (let k = 0; k < sampler.steps; k++) {
+    const coef = stageCoefficients(F, sampler, k)
+    states.push(
+      initial.map((_, i) => {
+        const R = F.add(F.one, increment(F, w, coef, i, F.one, false))
+        const S = increment(F, w, coef, i, F.zero, true)
+        if (F.isZero(R)) {
+          base[i] = S
+          product[i] = F.one
+          sum[i] = F.zero
+        } else {
+          product[i] = F.mul(product[i], R)
+          sum[i] = F.add(sum[i], F.div(S, product[i]))
+        }
+        return F.mul(product[i], F.add(base[i], sum[i]))
+      }),
+    )
+  }
+  return states
+}
+
+/** Double-precision arithmetic for the recurrences, with the compiled coefficients of the problem. */
+export function doubleArith(problem: FlowProblem): StepArith<number> {
+  const v = variantOf(problem)
+  const coefficients = v.ode(problem.n, problem.sigma, problem.lambda, problem.omega)
+  return {
+    zero: 0,
+    one: 1,
+    add: (x, y) => x + y,
+    sub: (x, y) => x - y,
+    mul: (x, y) => x * y,
+    div: (x, y) => x / y,
+    isZero: (x) => x === 0,
+    ratio: ([p, q]) => p / q,
+    // p/q in double is the time's nearest double (exactly 0 and 1 at the ends).
+    coefficients: ([p, q]) => coefficients(...problem.schedule.at(p / q)),
+  }
+}
+
+/** The states (M, Q_xi, P) at t_k = k/K, k = 0..K, in double precision (the stage recurrence). */
+export function discreteFlow(problem: FlowProblem, steps: number, scheme: Scheme = 'euler'): Array<[number, number, number]> {
+  const sampler = { steps, scheme }
+  checkSampler(problem, sampler)
+  return stageRecurrence(doubleArith(problem), variantOf(problem).source.initial, sampler) as Array<[number, number, number]>
 }

@@ -16,6 +16,7 @@ import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../h
 import { seriesArith, type Series } from '../hp/series.js'
 import { tanhSinh } from '../hp/tanhsinh.js'
 import { taylorSolve } from '../hp/taylor.js'
+import { gridIndex, lowest, samplerTimes, stageRecurrence, transferRecurrence, type Ratio, type StepArith } from './discrete.js'
 import { compiled } from '../symbolic/codegen.js'
 import { STATES } from '../symbolic/names.js'
 import { variantOf } from './model.js'
@@ -92,10 +93,56 @@ export function statsHp(problem: FlowProblem, ts: readonly string[], options: Hp
     const of = observablesOf(problem, D)
     return states.map((y, i) => of(ts[i], y))
   }
+  if (problem.sampler) {
+    // A K-step sampler: its recurrence by stages and by the transfer form (src/theory/discrete.ts),
+    // the schedule checked at every time a stage evaluates it.
+    const sampler = problem.sampler
+    ts.forEach((t) => gridIndex('t', new Decimal(t), sampler.steps))
+    return verified(problem, options, keys, 0, [(D) => observables(D, flowBySampler(problem, D, ts, 'stages')), (D) => observables(D, flowBySampler(problem, D, ts, 'transfer'))], {
+      command: 'stats',
+      ts,
+      checked: samplerTimes(sampler).map(([p, q]) => new Decimal(p).div(q).toString()),
+    })
+  }
   return verified(problem, options, keys, nearPole, [(D, target) => observables(D, flowByTaylor(problem, D, ts, target)), (D, target) => observables(D, flowByQuadrature(problem, D, ts, target))], {
     command: 'stats',
     ts,
   })
+}
+
+/**
+ * The states at the grid times ts of the problem's K-step sampler, by one of the two evaluations
+ * of its recurrence, the coefficients of each stage time computed once (exact fractions of time).
+ */
+function flowBySampler(problem: FlowProblem, D: DecimalConstructor, ts: readonly string[], form: 'stages' | 'transfer'): Decimal[][] {
+  const sampler = problem.sampler!
+  const F = decimalArith(D)
+  const coefficients = factory<Decimal>(variantOf(problem).source.hp.ode)(F)(...params(problem, D))
+  const cache = new Map<string, Decimal[]>()
+  const arith: StepArith<Decimal> = {
+    zero: new D(0),
+    one: new D(1),
+    add: (x, y) => x.plus(y),
+    mul: (x, y) => x.times(y),
+    div: (x, y) => x.div(y),
+    isZero: (x) => x.isZero(),
+    ratio: ([p, q]: Ratio) => new D(p).div(q),
+    coefficients: (time: Ratio) => {
+      const [p, q] = lowest(time)
+      const key = `${p}/${q}`
+      let k = cache.get(key)
+      if (!k) {
+        const t = new D(p).div(q)
+        k = coefficients(...scheduleValues(problem, F, t), ...scheduleSlopes(problem, F, t))
+        if (k.some((x) => !x.isFinite())) throw new Error(`the flow's coefficients are not finite at t = ${t.toString()}`)
+        cache.set(key, k)
+      }
+      return k
+    },
+  }
+  const initial = variantOf(problem).source.initial.map((x) => new D(x))
+  const states = (form === 'stages' ? stageRecurrence : transferRecurrence)(arith, initial, sampler)
+  return ts.map((t) => states[gridIndex('t', new Decimal(t), sampler.steps)])
 }
 
 /** Result A and the DAE observables (keys of `flowgm dae`) at each t, at high precision. */
@@ -185,7 +232,7 @@ function verified(
   keys: readonly string[],
   extraGuard: number,
   routes: readonly [Route, Route],
-  cost: { command: 'stats' | 'dae'; ts: readonly string[] },
+  cost: { command: 'stats' | 'dae'; ts: readonly string[]; checked?: readonly string[] },
 ): HpResult {
   const digits = options.digits + (options.extra ?? 0)
   // M - 1 loses about log10(n) digits in mse when n is large: mse ~ 1/n while an error e in M
@@ -202,7 +249,7 @@ function verified(
     // exact 0 at both precisions (tanh saturating to -1 on a plateau) would pass as agreement.
     const unknown = scheduleUnknown(
       problem,
-      cost.ts.map((t) => new (working(precision))(t)),
+      (cost.checked ?? cost.ts).map((t) => new (working(precision))(t)),
       precision,
       digits + 2,
     )

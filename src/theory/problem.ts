@@ -6,6 +6,7 @@ import { clip, isDecimal } from '../text.js'
 import { ParameterError } from '../errors.js'
 import { checkSchedule, compileSchedule, loadSchedule, type Schedule } from '../symbolic/schedule.js'
 import { model } from './model.js'
+import { checkSampler, type Sampler, type Scheme } from './discrete.js'
 
 export interface FlowProblem {
   /** Number of training samples (integer >= 2). */
@@ -21,6 +22,8 @@ export interface FlowProblem {
   readonly skip: boolean
   /** The parameters as exact decimal text (what the user typed), for high precision. */
   readonly text: Readonly<Record<'n' | 'sigma' | 'lambda' | 'omega', string>>
+  /** A K-step sampler (src/theory/discrete.ts) instead of the continuous flow; absent: the continuous flow. */
+  readonly sampler?: Sampler
 }
 
 export type ScheduleSpec = string | { readonly alpha: string; readonly beta: string }
@@ -37,6 +40,10 @@ export interface ProblemOptions {
   readonly text?: Partial<Record<'n' | 'sigma' | 'lambda' | 'omega', string>>
   /** Allow n beyond 2^53 (high precision only; `n` is then a rounded copy of text.n). */
   readonly highPrecision?: boolean
+  /** Sample with K steps of a scheme instead of the continuous flow (docs/theory.md, K-step samplers). */
+  readonly steps?: number
+  /** The scheme of the K-step sampler (default euler; only with `steps`). */
+  readonly scheme?: Scheme
 }
 
 /** Defaults of a problem's parameters: the published summary-statistics figure (n = 8, sigma = 1.5, lambda = 0.1). */
@@ -90,7 +97,20 @@ export function flowProblem(o: ProblemOptions): FlowProblem {
   }
   const given = Object.fromEntries(Object.entries(o.text ?? {}).filter(([, t]) => t !== undefined)) as Partial<Record<keyof typeof values, string>>
   const text = { n: String(o.n), sigma: String(o.sigma), lambda: String(o.lambda + 0), omega: String(omega), ...given }
-  return { n: o.n, sigma: o.sigma, lambda: o.lambda + 0, omega, schedule: resolveSchedule(o.schedule ?? 'linear'), skip: o.skip ?? true, text }
+  const skip = o.skip ?? true
+  const sampler = samplerOf(o.steps, o.scheme, skip)
+  return { n: o.n, sigma: o.sigma, lambda: o.lambda + 0, omega, schedule: resolveSchedule(o.schedule ?? 'linear'), skip, text, ...(sampler ? { sampler } : {}) }
+}
+
+/** The sampler of `steps` and `scheme` (checked), or undefined for the continuous flow. */
+export function samplerOf(steps: number | undefined, scheme: Scheme | undefined, skip: boolean): Sampler | undefined {
+  if (steps === undefined) {
+    if (scheme !== undefined) throw new ParameterError('scheme', 'needs --steps K (without it the continuous flow is computed)')
+    return undefined
+  }
+  const sampler = { steps, scheme: scheme ?? 'euler' }
+  checkSampler({ skip }, sampler)
+  return sampler
 }
 
 function resolveSchedule(spec: ScheduleSpec): Schedule {

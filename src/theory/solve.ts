@@ -13,6 +13,7 @@ import { loadSchedule, type Schedule } from '../symbolic/schedule.js'
 import { daeHp, scheduleSlopes, scheduleValues, statsHp } from './hp.js'
 import { model, variantOf, type CompiledVariant } from './model.js'
 import type { FlowProblem } from './problem.js'
+import { sampledSolution } from './sampled.js'
 
 export interface SolveOptions {
   /** Relative tolerance of the integrator (default 1e-15). */
@@ -63,6 +64,7 @@ const SINGULAR_GAP = 2 ** -20
 
 /** Solve a problem: integrate once over [0, 1] and return a solution evaluable at any t. */
 export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSolution {
+  if (problem.sampler) return sampledSolution(problem, options)
   const rtol = options.rtol ?? 1e-15
   const v = variantOf(problem)
   const { n, sigma, lambda, omega, schedule } = problem
@@ -187,24 +189,12 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
    */
   const rowsOf = (ts: readonly number[], reached: readonly Reached[]): StatsRow[] => {
     const out = new Array<StatsRow>(ts.length)
-    const doubtful: number[] = []
-    reached.forEach((r, i) => {
-      if (!('y' in r)) return void doubtful.push(i)
+    const verdicts = reached.map((r, i): Verdict => {
+      if (!('y' in r)) return 'doubtful'
       out[i] = observables(ts[i], r.y)
-      const verdict = scheduleKnown(ts[i]) ? judge(ts[i], r.y, peakAt(ts[i], r.y)) : 'doubtful'
-      if (verdict === 'beyond') notes.push({ command: 'stats', t: ts[i], escalated: false })
-      else if (verdict === 'doubtful') doubtful.push(i)
+      return scheduleKnown(ts[i]) ? judge(ts[i], r.y, peakAt(ts[i], r.y)) : 'doubtful'
     })
-    if (options.guard === false) doubtful.length = 0
-    escalate<StatsRow>(
-      problem,
-      'stats',
-      doubtful.map((i) => ts[i]),
-      statsKeys,
-      notes,
-    ).forEach((row, j) => {
-      if (row) out[doubtful[j]] = row
-    })
+    guardRows(problem, ts, out, verdicts, notes, options)
     reached.forEach((r, i) => {
       if ('error' in r && out[i] === undefined) throw r.error
     })
@@ -253,6 +243,31 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
     diagnostics: { steps: full.nAccept, rejected: full.nReject, evaluations: full.nEval },
     notes,
   }
+}
+
+/** What double precision is worth for a row (flowVerdict). */
+export type Verdict = 'trusted' | 'doubtful' | 'beyond'
+
+/**
+ * The guard on rows in double precision: each 'doubtful' row of `out` is replaced by its row in
+ * high precision (all in one pass; unless options.guard is false), each 'beyond' or unreplaced
+ * row leaves a note in `notes`.
+ */
+export function guardRows(problem: FlowProblem, ts: readonly number[], out: StatsRow[], verdicts: readonly Verdict[], notes: PrecisionNote[], options: SolveOptions): void {
+  const doubtful: number[] = []
+  verdicts.forEach((verdict, i) => {
+    if (verdict === 'beyond') notes.push({ command: 'stats', t: ts[i], escalated: false })
+    else if (verdict === 'doubtful' && options.guard !== false) doubtful.push(i)
+  })
+  escalate<StatsRow>(
+    problem,
+    'stats',
+    doubtful.map((i) => ts[i]),
+    statsKeysOf(problem),
+    notes,
+  ).forEach((row, j) => {
+    if (row) out[doubtful[j]] = row
+  })
 }
 
 /**
@@ -391,7 +406,7 @@ export const DOUBLE_DIGITS = 12
  * largest error measured against high precision away from the singular point is 1.3e-14
  * (test/theory/edge.test.ts checks the printed digits over the edge cases).
  */
-const STATE_ERROR = 2e-14
+export const STATE_ERROR = 2e-14
 /** The absolute tolerance of the integrator where pure relative control fails (see solve). */
 const ABSOLUTE_FLOOR = 1e-20
 /** Absolute error assumed of the state then: the floor, over up to a thousand steps. */
@@ -428,7 +443,7 @@ function sensitivity(values: readonly number[], perturbed: ReadonlyArray<readonl
  *    t = 1 when lambda = 0), a boundary layer high precision does not resolve in reasonable time
  *    either: the double row stands, with a warning.
  */
-function flowVerdict(problem: FlowProblem, floorError = 0, limitError: readonly number[] = []): (t: number, y: readonly number[], peak: readonly number[]) => 'trusted' | 'doubtful' | 'beyond' {
+export function flowVerdict(problem: FlowProblem, floorError = 0, limitError: readonly number[] = []): (t: number, y: readonly number[], peak: readonly number[]) => Verdict {
   const v = variantOf(problem)
   const flowAt = v.flow(problem.n, problem.sigma, problem.lambda, problem.omega)
   const rough = roughStart(problem)
@@ -565,7 +580,7 @@ interface AccurateSchedule {
  * they are not (a cancelling expression), the row is computed in high precision, which evaluates
  * the schedule at growing precision until it is known (src/theory/hp.ts).
  */
-const SCHEDULE_KNOWN = 1e-13
+export const SCHEDULE_KNOWN = 1e-13
 
 /** Where double precision could not guarantee its digits: what was done about it. */
 export interface PrecisionNote {

@@ -57,7 +57,10 @@ describe('checkSpec: the refusals of docs/cli.md', () => {
     [{ scheme: 'rk4' as 'euler' }, "scheme: must be one of euler, heun (got 'rk4')"],
     [{ engine: 'gpu' as 'js' }, "engine: must be one of tfjs, js (got 'gpu')"],
     [{ trainer: 'adam', scheme: 'heun', engine: 'tfjs' }, 'accepted'],
-    [{ scheme: 'heun', problem: noSkip }, 'scheme: heun needs the velocity at t = 1, a pole of the flow without skip connection (use euler without skip connection)'],
+    [
+      { scheme: 'heun', problem: noSkip },
+      'scheme: heun evaluates the velocity at t = 1 in its last step, a pole of the flow without skip connection (the learnt velocity is unbounded there); use euler or midpoint, or the skip connection',
+    ],
     [{ scheme: 'euler', problem: noSkip }, 'accepted'],
   ]
   it('refuses each value outside its documented range with its one-line message, and accepts the ends', () => {
