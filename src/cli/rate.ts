@@ -51,6 +51,7 @@ function rateResultOf(json: string): RateResult {
     exact?: { values: Record<RateKey, string>; text: Record<string, string> }
     numeric: Record<RateKey, string>
     sequence: Array<Record<keyof RatePoint, string>>
+    floor?: { value: string; digits: number; zero: boolean }
   }
   const decimals = <K extends string>(o: Record<K, string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, new Decimal(v as string)])) as Record<K, Decimal>
   return {
@@ -59,6 +60,7 @@ function rateResultOf(json: string): RateResult {
     numeric: decimals(r.numeric),
     sequence: r.sequence.map((p) => ({ n: p.n, n_mse: new Decimal(p.n_mse), n_bo_mse: new Decimal(p.n_bo_mse) })),
     agreement: r.agreement as RateResult['agreement'],
+    ...(r.floor ? { floor: { ...r.floor, value: new Decimal(r.floor.value) } } : {}),
   }
 }
 
@@ -91,8 +93,13 @@ export async function rateCommand(a: Record<string, unknown>, problem: FlowProbl
     const rows = r.sequence.map((s) => [s.n.replace(/^1e/, '1e'), s.n_mse.toPrecision(digits), s.n_bo_mse.toPrecision(digits)].join(','))
     return ['n,n_mse,n_bo_mse', ...rows].join('\n') + '\n'
   }
-  const value = (k: (typeof RATE_KEYS)[number]) => (r.exact ? r.exact.values[k].toPrecision(digits) : r.numeric[k].toPrecision(Math.max(1, Math.min(digits, 15))))
-  const numeric = (k: (typeof RATE_KEYS)[number]) => r.numeric[k].toPrecision(Math.max(1, Math.min(digits, r.exact ? r.agreement[k] : digits)))
+  // With a sampler route (b) alone is printed, to the digits its two extrapolations agree on.
+  const verified = (x: Decimal, agreeing: number): string | null => (agreeing >= 1 ? x.toPrecision(Math.min(digits, agreeing)) : null)
+  const value = (k: (typeof RATE_KEYS)[number]) =>
+    r.exact ? r.exact.values[k].toPrecision(digits) : r.floor ? verified(r.numeric[k], r.agreement[k]) : r.numeric[k].toPrecision(Math.max(1, Math.min(digits, 15)))
+  const numeric = (k: (typeof RATE_KEYS)[number]) => (r.floor ? verified(r.numeric[k], r.agreement[k]) : r.numeric[k].toPrecision(Math.max(1, Math.min(digits, r.exact ? r.agreement[k] : digits))))
+  const floor = r.floor && (r.floor.zero ? '0' : verified(r.floor.value, r.floor.digits))
+  const sampler = problem.sampler && { steps: problem.sampler.steps, scheme: problem.sampler.scheme }
   if (format === 'json') {
     return (
       JSON.stringify(
@@ -101,6 +108,8 @@ export async function rateCommand(a: Record<string, unknown>, problem: FlowProbl
           lambda: problem.text.lambda,
           omega: problem.text.omega,
           skip: problem.skip,
+          ...sampler,
+          ...(r.floor ? { floor } : {}),
           ...Object.fromEntries(RATE_KEYS.map((k) => [k, value(k)])),
           exact: r.exact ? r.exact.text : { found: false, reason: r.exactReason },
           numeric: Object.fromEntries(RATE_KEYS.map((k) => [k, numeric(k)])),
@@ -113,7 +122,17 @@ export async function rateCommand(a: Record<string, unknown>, problem: FlowProbl
     )
   }
   const head = ['key', 'value', 'exact', 'richardson', 'digits_agree']
-  const rows = RATE_KEYS.map((k) => [k, value(k), r.exact ? r.exact.text[k] : 'not found', numeric(k), String(r.agreement[k])])
+  const shown = (x: string | null) => x ?? 'unresolved'
+  const rows = [
+    ...(r.floor ? [['floor', shown(floor!), 'lim mse_K(n) as n -> infinity', shown(floor!), r.floor.zero ? 'zero' : String(r.floor.digits)]] : []),
+    ...RATE_KEYS.map((k) => [
+      k,
+      shown(value(k)),
+      r.exact ? r.exact.text[k] : r.floor ? (k.startsWith('C_bo') ? 'as without --steps' : 'none for a sampler') : 'not found',
+      shown(numeric(k)),
+      String(r.agreement[k]),
+    ]),
+  ]
   const cells = [head, ...rows]
   const widths = head.map((_, j) => maxOf(cells.map((row) => row[j].length)))
   return cells.map((row) => row.map((c, j) => (j === 2 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join('  ')).join('\n') + '\n'

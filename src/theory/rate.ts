@@ -6,6 +6,12 @@
  *      geometric sequence n = 10, 100, ..., nMax, extrapolated to 1/n = 0 by Richardson
  *      (Neville's polynomial extrapolation in h = 1/n); the next coefficient from (f(h) - C)/h.
  * n bo_mse(n) uses the Bayes-optimal error of equations/baselines.eq evaluated at each n.
+ *
+ * With a K-step sampler (problem.sampler) there is no closed form: route (b) alone, its digits
+ * those on which two extrapolations agree (the sequence from n = 10 and from n = 100). The K-step
+ * mean can miss mu by O(K^-p) even as n -> infinity (the trig schedule; not the linear one, where
+ * Euler's M is exact in the population limit), so mse_K(n) -> floor > 0: then C is the coefficient
+ * of 1/n in mse_K(n) = floor + C/n + C1/n^2 + ..., floor = lim mse_K(n), both by Richardson.
  */
 import { ParameterError } from '../errors.js'
 import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../hp/arith.js'
@@ -31,8 +37,14 @@ export interface RateResult {
   /** Route (b) and the sequence it extrapolates. */
   readonly numeric: Readonly<Record<RateKey, Decimal>>
   readonly sequence: readonly RatePoint[]
-  /** Significant digits on which (a) and (b) agree, per key. */
+  /** Significant digits on which (a) and (b) agree, per key (with a sampler: two extrapolations of (b)). */
   readonly agreement: Readonly<Record<RateKey, number>>
+  /**
+   * With a sampler: lim mse_K(n) as n -> infinity, and the digits two extrapolations agree on
+   * (`zero`: both vanish beyond the working precision, as for the linear schedule, where the
+   * floor is exactly 0 and C = lim n mse(n) as without a sampler).
+   */
+  readonly floor?: { readonly value: Decimal; readonly digits: number; readonly zero: boolean }
 }
 
 export interface RateOptions {
@@ -62,17 +74,46 @@ export function rate(problem: FlowProblem, options: RateOptions): RateResult {
     return { n, n_mse: N.times(row.mse), n_bo_mse: N.times(asymptoticBaselinesHp(work, n, problem.text.sigma, problem.text.omega).bo_mse) }
   })
   const hs = ns.map((n) => new work(1).div(n))
-  const fit = (fs: Decimal[]) => {
-    const c = neville(hs, fs)
-    const c1 = neville(
-      hs,
-      fs.map((f, i) => f.minus(c).div(hs[i])),
-    )
-    return [c, c1]
+  /** The constants from the sequence from its `from`-th point on, less a floor (mse_K(n) -> floor) if `floored`. */
+  const constants = (from: number, floored: boolean) => {
+    const h = hs.slice(from)
+    const fit = (fs: Decimal[]) => {
+      const c = neville(h, fs)
+      const c1 = neville(
+        h,
+        fs.map((f, i) => f.minus(c).div(h[i])),
+      )
+      return [c, c1]
+    }
+    const points = sequence.slice(from)
+    // mse = h (n mse) = floor + C h + C1 h^2 + ...
+    const floor = floored
+      ? neville(
+          h,
+          points.map((s, i) => s.n_mse.times(h[i])),
+        )
+      : new work(0)
+    const [C, C1] = fit(points.map((s, i) => s.n_mse.minus(floor.div(h[i]))))
+    const [C_bo, C_bo1] = fit(points.map((s) => s.n_bo_mse))
+    return { floor, values: { C, C1, C_bo, C_bo1, ratio: C.div(C_bo) } as Record<RateKey, Decimal> }
   }
-  const [C, C1] = fit(sequence.map((s) => s.n_mse))
-  const [C_bo, C_bo1] = fit(sequence.map((s) => s.n_bo_mse))
-  const numeric = { C, C1, C_bo, C_bo1, ratio: C.div(C_bo) }
+  if (problem.sampler) {
+    const tiny = new work(10).pow(-(digits + 15))
+    let [first, second] = [constants(0, true), constants(1, true)]
+    // A floor both extrapolations find below the working precision is 0 (the linear schedule):
+    // then C is lim n mse(n), extrapolated without it.
+    const zero = first.floor.abs().lt(tiny) && second.floor.abs().lt(tiny)
+    if (zero) [first, second] = [constants(0, false), constants(1, false)]
+    const agreement = Object.fromEntries(RATE_KEYS.map((k) => [k, agree(first.values[k], second.values[k], digits + 20)])) as Record<RateKey, number>
+    return {
+      exactReason: `no closed form for the ${problem.sampler.steps}-step ${problem.sampler.scheme} sampler: digits_agree compares two extrapolations (from n = 10 and from n = 100)`,
+      numeric: first.values,
+      sequence,
+      agreement,
+      floor: { value: first.floor, digits: zero ? digits : agree(first.floor, second.floor, digits + 20), zero },
+    }
+  }
+  const { values: numeric } = constants(0, false)
   const exact = exactRate(problem, work)
   const agreement = Object.fromEntries(RATE_KEYS.map((k) => [k, exact ? agree(exact.values[k], numeric[k], digits + 20) : 0])) as Record<RateKey, number>
   return { ...(exact ? { exact } : { exactReason: variantOf(problem).source.exact.rateReason }), numeric, sequence, agreement }
