@@ -15,6 +15,7 @@ import { clip, single } from '../text.js'
 import { render, renderPrecise, type Format } from './format.js'
 import { commonOptions, DEFAULTS, formatFrom, problemFrom, samplerOptions, scheduleFrom, takeWarnings, warn, type Args } from './common.js'
 import { checkHp, transcendentalSchedule } from '../limits.js'
+import { stageCount } from '../theory/discrete.js'
 import type { FlowProblem } from '../theory/problem.js'
 import { simulateCommand, simulateOptions } from './simulate.js'
 import { daeCompareTimeOptions, gridParamOptions, mergeCommand, pointsOption, sweepCommand, sweepOptions } from './sweep.js'
@@ -55,7 +56,8 @@ type Output = string
 
 /** Refuse a high-precision stats or dae beyond its time limit (src/limits.ts), before computing it. */
 function checkPrecise(command: 'stats' | 'dae', a: Args, problem: FlowProblem & { digits?: number }, ts: readonly string[]): void {
-  checkHp({ command, digits: problem.digits!, n: Number(problem.text.n), transcendental: transcendentalSchedule(scheduleFrom(a)), times: ts.length })
+  const stages = problem.sampler && command === 'stats' ? { stages: stageCount(problem.sampler) } : {}
+  checkHp({ command, digits: problem.digits!, n: Number(problem.text.n), transcendental: transcendentalSchedule(scheduleFrom(a)), times: ts.length, ...stages })
 }
 
 const precise = (r: HpResult, ts: readonly string[], format: Format, digits: number) => renderPrecise(r.keys, r.rows, ts, digits, r.digitsVerified, format, ts.length === 1)

@@ -115,6 +115,12 @@ export function checkSampler(problem: { readonly skip: boolean }, sampler: Sampl
   }
 }
 
+/** How many distinct times the sampler evaluates the velocity at (samplerTimes' length): K per stage time in [0, 1) of a step, and t = 1. */
+export function stageCount(sampler: Sampler): number {
+  const inside = new Set(TABLEAUX[sampler.scheme].c.filter(([p, q]) => p < q).map(([p, q]) => p / q))
+  return inside.size * sampler.steps + (reachesEnd(sampler.scheme) ? 1 : 0)
+}
+
 /** Every time the sampler evaluates the velocity at, once, in order (exact fractions in lowest terms). */
 export function samplerTimes(sampler: Sampler): Ratio[] {
   const { c } = TABLEAUX[sampler.scheme]

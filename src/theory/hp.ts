@@ -95,13 +95,13 @@ export function statsHp(problem: FlowProblem, ts: readonly string[], options: Hp
   }
   if (problem.sampler) {
     // A K-step sampler: its recurrence by stages and by the transfer form (src/theory/discrete.ts),
-    // the schedule checked at every time a stage evaluates it.
+    // a custom schedule checked at every time a stage evaluates it (the named ones do not cancel).
     const sampler = problem.sampler
     ts.forEach((t) => gridIndex('t', new Decimal(t), sampler.steps))
     return verified(problem, options, keys, 0, [(D) => observables(D, flowBySampler(problem, D, ts, 'stages')), (D) => observables(D, flowBySampler(problem, D, ts, 'transfer'))], {
       command: 'stats',
       ts,
-      checked: samplerTimes(sampler).map(([p, q]) => new Decimal(p).div(q).toString()),
+      checked: problem.schedule.name === 'custom' ? samplerTimes(sampler).map(([p, q]) => new Decimal(p).div(q).toString()) : ts,
     })
   }
   return verified(problem, options, keys, nearPole, [(D, target) => observables(D, flowByTaylor(problem, D, ts, target)), (D, target) => observables(D, flowByQuadrature(problem, D, ts, target))], {

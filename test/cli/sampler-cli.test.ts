@@ -1,0 +1,87 @@
+// --steps K --scheme S on stats, curves, compare (docs/cli.md, K-step samplers), by the built CLI
+// in one process (run `npm run build` first). The discrete theory itself is checked against an
+// independent recurrence in test/theory/sampler-reference.test.ts; here: the flags, the grid
+// times, the refusals, and one case derived by hand.
+//
+// By hand (docs/theory.md sections 3-4, linear schedule): one Euler step evaluates the velocity
+// at t = 0 only, where alpha = 1, beta = 0, alpha' = -1, beta' = 1, so c = 0, m = n/(n + lambda),
+// q_xi = 0, zeta = beta' - alpha' beta/alpha = 1, gamma = alpha'/alpha + zeta c = -1. From
+// (M, Q, P) = (0, 0, 1): M_1 = m = n/(n + lambda), Q_1 = 0, P_1 = 1 - 1 = 0, and
+// mse = omega (M - 1)^2 + M^2 sigma^2/n.
+import { Decimal } from 'decimal.js'
+import { afterAll, describe, expect, it } from 'vitest'
+import { inProcessCli, requireBuild, show, type Run } from './run.js'
+
+const cli = inProcessCli()
+afterAll(() => cli.close())
+const flowgm = (...args: string[]): Promise<Run> => cli.run(args)
+const json = (r: Run) => {
+  expect(r.code, show(r)).toBe(0)
+  return JSON.parse(r.stdout)
+}
+
+describe('K-step samplers on the command line', () => {
+  requireBuild()
+
+  it('one Euler step on the linear schedule gives the hand-derived state, in double and at 30 digits', async () => {
+    const D = Decimal.clone({ precision: 60 })
+    const M = new D(8).div(8.1)
+    const mse = M.minus(1).pow(2).plus(M.pow(2).times(2.25).div(8))
+    const row = json(await flowgm('stats', '--steps', '1', '--n', '8', '--sigma', '1.5', '--lambda', '0.1', '--json'))
+    // 12 significant digits printed: within half a unit of the 12th.
+    expect(Math.abs(row.M - M.toNumber())).toBeLessThan(5e-13)
+    expect(row.Q_xi).toBe(0)
+    expect(row.P).toBe(0)
+    expect(Math.abs(row.mse - mse.toNumber()) / mse.toNumber()).toBeLessThan(5e-12)
+    const precise = json(await flowgm('stats', '--steps', '1', '--n', '8', '--sigma', '1.5', '--lambda', '0.1', '--digits', '30', '--json'))
+    expect(precise.M).toBe(M.toPrecision(30))
+    expect(precise.mse).toBe(mse.toPrecision(30))
+  })
+
+  it('curves --steps K prints the K + 1 grid times, its last row the state of stats --steps K at t = 1', async () => {
+    const rows = json(await flowgm('curves', '--steps', '4', '--scheme', 'midpoint', '--json'))
+    expect(rows.map((r: { t: number }) => r.t)).toEqual([0, 0.25, 0.5, 0.75, 1])
+    const end = json(await flowgm('stats', '--steps', '4', '--scheme', 'midpoint', '--json'))
+    for (const k of ['M', 'Q_xi', 'P', 'mse']) expect(rows[4][k]).toBe(end[k])
+    // Every second grid time: 3 points divide 4 steps.
+    expect(json(await flowgm('curves', '--steps', '4', '--points', '3', '--json')).map((r: { t: number }) => r.t)).toEqual([0, 0.5, 1])
+  })
+
+  it('compare --steps K: each row is stats --steps K at t = 1 for its n', async () => {
+    const rows = json(await flowgm('compare', '--steps', '20', '--scheme', 'rk4', '--n', '4,64', '--json'))
+    for (const r of rows) {
+      const s = json(await flowgm('stats', '--steps', '20', '--scheme', 'rk4', '--n', String(r.n), '--json'))
+      expect(r.mse).toBe(s.mse)
+      expect(r.cos).toBe(s.cos)
+    }
+  })
+
+  it('the sampler is part of a sweep header (shards of different samplers never merge)', async () => {
+    const r = await flowgm('compare', '--steps', '20', '--n', '4', '--format', 'jsonl')
+    expect(r.code, show(r)).toBe(0)
+    const header = JSON.parse(r.stdout.split('\n')[0])
+    expect(header.params).toMatchObject({ steps: 20, scheme: 'euler' })
+    expect(header.caption).toContain('sampled by 20 euler steps')
+    const continuous = JSON.parse((await flowgm('compare', '--n', '4', '--format', 'jsonl')).stdout.split('\n')[0])
+    expect(continuous.id).not.toBe(header.id)
+  })
+
+  it.each([
+    [['stats', '--scheme', 'rk4'], '--scheme: needs --steps K (without it the continuous flow is computed)'],
+    [['stats', '--steps', '0'], '--steps: must be an integer in [1, 1000000]'],
+    [['stats', '--steps', '10', '--scheme', 'rk5'], "--scheme: must be one of euler, heun, midpoint, rk4 (got 'rk5')"],
+    [['stats', '--steps', '3', '--t', '0.5'], '--t: must be a grid time k/3 of the 3-step sampler (its states exist there only; got 0.5)'],
+    [
+      ['stats', '--steps', '4', '--scheme', 'heun', '--no-skip'],
+      '--scheme: heun evaluates the velocity at t = 1 in its last step, a pole of the flow without skip connection (the learnt velocity is unbounded there); use euler or midpoint, or the skip connection',
+    ],
+    [['curves', '--steps', '10', '--points', '4'], "--points: must be 1 + a divisor of --steps 10 (the sampler's states exist at the grid times k/10 only; got 4)"],
+    [['dae', '--t', '0.5', '--steps', '10'], '--steps: unknown flag (see flowgm dae --help for the flags)'],
+  ])('refuses %j with one line, exit 2', async (args, line) => {
+    const r = await flowgm(...args)
+    expect(r.code, show(r)).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr.trim().startsWith(`flowgm: ${line}`), show(r)).toBe(true)
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+  })
+})
