@@ -8,7 +8,8 @@ import type { DaeKey, StatsKey } from '../generated/keys.js'
 import { ParameterError } from '../errors.js'
 import { nextTurn } from '../limits.js'
 import { integer } from '../text.js'
-import { DOUBLE_N_MAX, type ScheduleSpec } from '../theory/problem.js'
+import { DOUBLE_N_MAX, samplerOf, type ScheduleSpec } from '../theory/problem.js'
+import type { Scheme } from '../theory/discrete.js'
 import { sweepSpec } from './spec.js'
 import { prepareSweep, SWEEP_COMMANDS, type COMPARE_KEYS, type DAE_COMPARE_KEYS, type SweepCommand, type SweepSpec } from './sweeps.js'
 
@@ -28,6 +29,9 @@ export interface SweepOptions<C extends SweepCommand = SweepCommand> {
   readonly points?: number
   readonly schedule?: ScheduleSpec
   readonly skip?: boolean
+  /** compare and curves: sample with K steps of `scheme` instead of the continuous flow (curves: the grid times k/K). */
+  readonly steps?: number
+  readonly scheme?: Scheme
   /** Significant digits, verified (high precision); absent: double precision. */
   readonly digits?: number
   /** Stops the sweep between rows (the iterator throws the signal's reason). */
@@ -44,7 +48,7 @@ type ColumnsOf<C extends SweepCommand> = C extends 'compare' ? (typeof COMPARE_K
 export type SweepRow<C extends SweepCommand, V> = Readonly<Partial<Record<GridKey, V>> & Record<ColumnsOf<C>, V> & { digits_verified?: number }>
 
 const AXES = ['n', 'sigma', 'lambda', 'omega', 't'] as const
-const KNOWN = new Set<string>(['command', ...AXES, 'points', 'schedule', 'skip', 'digits', 'signal'])
+const KNOWN = new Set<string>(['command', ...AXES, 'points', 'schedule', 'skip', 'steps', 'scheme', 'digits', 'signal'])
 /** Rows computed between two turns of the event loop. */
 const BATCH = 64
 
@@ -75,6 +79,7 @@ export function sweepSpecOf(o: SweepOptions): SweepSpec {
   return sweepSpec(o.command, textOf(o), {
     schedule: o.schedule ?? 'linear',
     skip: o.skip ?? true,
+    sampler: samplerOf(o.steps, o.scheme, o.skip ?? true),
     digitsFor: (nMax) => {
       if (digits === undefined && nMax >= DOUBLE_N_MAX) throw new ParameterError('digits', `is needed for n >= 1e15 (got n = ${nMax}): double precision answers n < 1e15 faithfully`)
       return digits
