@@ -10,7 +10,8 @@ import { axisLength, axisText } from '../sweep/grid.js'
 import { prepareSweep, type SweepSpec } from '../sweep/sweeps.js'
 import { writer, type Cells, type Value } from '../sweep/writers.js'
 import type { FlowProblem } from '../theory/problem.js'
-import { RATE_KEYS, type RateResult } from '../theory/rate.js'
+import { RATE_KEYS, type RatePoint, type RateResult } from '../theory/rate.js'
+import type { Sampler } from '../theory/discrete.js'
 import { chart, type Guide, type Point } from './charts.js'
 import type { ChartSpec } from './render.js'
 import { maxOf, minOf } from '../extent.js'
@@ -80,11 +81,14 @@ async function sweepTable(spec: SweepSpec): Promise<Table> {
 }
 
 /** What the sweep's parameters are, for the subtitle: the fixed ones with their value, the schedule, the variant. */
-export function describe(spec: Pick<SweepSpec, 'axes' | 'schedule' | 'skip'>, extra: readonly string[] = []): string[] {
+export function describe(spec: Pick<SweepSpec, 'axes' | 'schedule' | 'skip' | 'sampler'>, extra: readonly string[] = []): string[] {
   const fixed = spec.axes.filter((a) => a.name !== 't' && axisLength(a) === 1).map((a) => `${SYMBOLS[a.name] ?? a.name} = ${axisText(a, 0)}`)
   const schedule = typeof spec.schedule === 'string' ? `${spec.schedule} schedule` : `α(t) = ${spec.schedule.alpha}, β(t) = ${spec.schedule.beta}`
-  return [[...fixed, schedule, spec.skip ? 'with skip connection' : 'no skip connection', ...extra].join(' · ')]
+  return [[...fixed, schedule, spec.skip ? 'with skip connection' : 'no skip connection', ...samplerText(spec.sampler), ...extra].join(' · ')]
 }
+
+/** A K-step sampler as the subtitles name it (nothing for the continuous flow). */
+const samplerText = (s: Sampler | undefined): string[] => (s ? [`${s.steps} ${s.scheme} step${s.steps === 1 ? '' : 's'}`] : [])
 
 /** One line per key over t; `abs` plots |value| under the key's abs_ label (q and Q^ξ are negative). */
 function overT(rows: readonly Cells[], keys: readonly string[], abs: readonly string[] = []): Point[] {
@@ -125,7 +129,9 @@ export async function curvesFigure(spec: SweepSpec, simulation?: SimulationDocum
       title: 'Summary statistics of the generated samples (Result B)',
       subtitle: [
         ...describe(spec),
-        p ? `lines: theory (d → ∞, continuous flow) · points: simulation at d = ${p.d}, ${p.particles} particles, ${p.steps} ${p.scheme} steps, seed ${p.seed}` : 'theory (d → ∞, continuous flow)',
+        p
+          ? `lines: theory (d → ∞, continuous flow) · points: simulation at d = ${p.d}, ${p.particles} particles, ${p.steps} ${p.scheme} steps, seed ${p.seed}`
+          : `theory (d → ∞, ${spec.sampler ? 'the K-step sampler' : 'continuous flow'})`,
       ],
       series: 'statistic',
     }),
@@ -206,12 +212,15 @@ export function rateFigure(r: RateResult, problem: FlowProblem): Figure {
   const C = value('C')
   const Cbo = value('C_bo')
   const ns = r.sequence.map((s) => Number(s.n))
+  // A K-step sampler whose mean misses mu as n -> infinity: n (mse - floor) converges to C.
+  const floor = r.floor && !r.floor.zero ? r.floor.value : undefined
+  const nMse = (s: RatePoint) => (floor ? s.n_mse.minus(floor.times(s.n)) : s.n_mse)
   const levels = r.sequence.flatMap((s) => [
-    { x: Number(s.n), y: s.n_mse.toNumber(), series: 'flow model' },
+    { x: Number(s.n), y: nMse(s).toNumber(), series: 'flow model' },
     { x: Number(s.n), y: s.n_bo_mse.toNumber(), series: 'Bayes-optimal' },
   ])
   const gaps = r.sequence.flatMap((s) => [
-    { x: Number(s.n), y: s.n_mse.minus(C).abs().toNumber(), series: 'flow model' },
+    { x: Number(s.n), y: nMse(s).minus(C).abs().toNumber(), series: 'flow model' },
     { x: Number(s.n), y: s.n_bo_mse.minus(Cbo).abs().toNumber(), series: 'Bayes-optimal' },
   ])
   const flat = (y: Decimal, label: string): Guide => ({ label, points: [minOf(ns), maxOf(ns)].map((x) => ({ x, y: y.toNumber() })) })
@@ -225,7 +234,7 @@ export function rateFigure(r: RateResult, problem: FlowProblem): Figure {
     spec: chart(
       [
         {
-          title: 'n · mse(n) → C',
+          title: floor ? 'n · (mse(n) − floor) → C' : 'n · mse(n) → C',
           x: { title: 'n', log: true },
           y: { title: 'n · error at t = 1' },
           lines: levels,
@@ -244,7 +253,7 @@ export function rateFigure(r: RateResult, problem: FlowProblem): Figure {
       {
         title: 'The 1/n rate: C = lim n · mse(n)',
         subtitle: [
-          `${parameters} · C = ${digits(C)}, C_bo = ${digits(Cbo)}, C/C_bo = ${digits(value('ratio'))}, next coefficient C1 = ${digits(value('C1'))} (${r.exact ? 'exact' : 'Richardson extrapolation'})`,
+          `${parameters} · ${floor ? `floor = lim mse = ${digits(floor)}, ` : ''}C = ${digits(C)}, C_bo = ${digits(Cbo)}, C/C_bo = ${digits(value('ratio'))}, next coefficient C1 = ${digits(value('C1'))} (${r.exact ? 'exact' : 'Richardson extrapolation'})`,
         ],
         series: 'estimator',
       },
@@ -255,7 +264,7 @@ export function rateFigure(r: RateResult, problem: FlowProblem): Figure {
 /** σ, λ, ω, the schedule and the variant of a problem (n left out: the rate takes n -> infinity). */
 function problemText(p: FlowProblem): string {
   const schedule = typeof p.schedule === 'string' ? `${p.schedule} schedule` : `α(t) = ${p.schedule.alpha}, β(t) = ${p.schedule.beta}`
-  return `σ = ${p.text.sigma} · λ = ${p.text.lambda} · ω = ${p.text.omega} · ${schedule} · ${p.skip ? 'with' : 'no'} skip connection`
+  return [`σ = ${p.text.sigma} · λ = ${p.text.lambda} · ω = ${p.text.omega}`, schedule, `${p.skip ? 'with' : 'no'} skip connection`, ...samplerText(p.sampler)].join(' · ')
 }
 
 /**

@@ -8,6 +8,9 @@
 // q_xi = 0, zeta = beta' - alpha' beta/alpha = 1, gamma = alpha'/alpha + zeta c = -1. From
 // (M, Q, P) = (0, 0, 1): M_1 = m = n/(n + lambda), Q_1 = 0, P_1 = 1 - 1 = 0, and
 // mse = omega (M - 1)^2 + M^2 sigma^2/n.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { Decimal } from 'decimal.js'
 import { afterAll, describe, expect, it } from 'vitest'
 import { inProcessCli, requireBuild, show, type Run } from './run.js'
@@ -64,6 +67,24 @@ describe('K-step samplers on the command line', () => {
     expect(header.caption).toContain('sampled by 20 euler steps')
     const continuous = JSON.parse((await flowgm('compare', '--n', '4', '--format', 'jsonl')).stdout.split('\n')[0])
     expect(continuous.id).not.toBe(header.id)
+  })
+
+  it('plot curves --steps K draws the grid times of the sampler, named in the subtitle', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowgm-sampler-'))
+    try {
+      const csv = join(dir, 'c.csv')
+      const spec = join(dir, 'c.json')
+      const r = await flowgm('plot', 'curves', '--steps', '4', '--scheme', 'rk4', '--csv', csv, '--spec', spec, '--out', join(dir, 'c.svg'))
+      expect(r.code, show(r)).toBe(0)
+      const lines = readFileSync(csv, 'utf8').trim().split('\n')
+      expect(lines.slice(1).map((l) => Number(l.split(',')[0]))).toEqual([0, 0.25, 0.5, 0.75, 1])
+      const end = json(await flowgm('stats', '--steps', '4', '--scheme', 'rk4', '--json'))
+      const keys = lines[0].split(',')
+      expect(Number(lines[5].split(',')[keys.indexOf('M')])).toBe(end.M)
+      expect(readFileSync(spec, 'utf8')).toContain('4 rk4 steps')
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 
   it.each([
