@@ -125,6 +125,19 @@ export function samplerByHand(p: HandProblem, scheme: HandScheme, steps: number,
   return out
 }
 
+/**
+ * Euler steps of size num/den from (0, 0, 1), step k with the velocity of `times[k]` (num/den),
+ * which need not be the particle's own time k h: a protocol that steps by 1/100 with the velocity
+ * trained at k/99 (docs/theory.md, K-step samplers). The states after each step.
+ */
+export function eulerByHand(p: HandProblem, times: ReadonlyArray<readonly [number, number]>, [num, den]: readonly [number, number], precision = 80): Dec[][] {
+  const D = Decimal.clone({ precision, rounding: Decimal.ROUND_HALF_EVEN })
+  const h = new D(num).div(den)
+  const out: Dec[][] = [[new D(0), new D(0), new D(1)]]
+  times.forEach(([a, b], k) => out.push(axpy(out[k], h, slope(D, p, new D(a).div(b), out[k]))))
+  return out
+}
+
 /** The stats keys M, Q_xi, P, mse, cos of a state (docs/theory.md section 4, flow observables); M > 0. */
 export function observablesByHand(p: HandProblem, [M, Q, P]: readonly Dec[]): Record<'M' | 'Q_xi' | 'P' | 'mse' | 'cos', Dec> {
   const D = M.constructor as DecCtor
