@@ -16,6 +16,7 @@
 import { Decimal } from 'decimal.js'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { statsHp } from '../../src/theory/hp.js'
+import { eulerByHand } from '../../src/tools/sampler-by-hand.js'
 import { flowProblem } from '../../src/theory/problem.js'
 import { solve } from '../../src/theory/solve.js'
 import { limiter, requireBuild, show, spawnCli, type Run } from '../cli/run.js'
@@ -152,5 +153,26 @@ describe('flowgm stats --steps (the built CLI) against the 80-digit reference', 
     expect(r.code, show(r)).toBe(2)
     expect(r.stdout).toBe('')
     expect(r.stderr).toMatch(new RegExp(`^flowgm: --scheme: ${scheme} evaluates the velocity at t = 1 in its last step, a pole`, 'm'))
+  })
+})
+
+describe('the reference itself', () => {
+  it('eulerByHand (the published script protocol of docs/theory.md section 6): steps of 1/100 with the velocity of k/99, without skip connection, by hand', () => {
+    // Without skip connection (docs/theory.md section 3): c = q_xi = 0, m = n/(n+lambda), so for the
+    // linear schedule gamma = -1/(1-s) and zeta m = n/((n+lambda)(1-s)) at the velocity's time s:
+    // M_{k+1} = M_k (1 - h/(1-s_k)) + h n/((n+lambda)(1-s_k)), P_{k+1} = P_k (1 - h/(1-s_k)), in
+    // double. M: 99 steps of relative rounding ~1e-16 each, bound 1e-13. P: the factors near the
+    // end cancel (the last is 1 - 0.99 = 0.01), each multiplying its rounding by
+    // (h/(1-s))/(1 - h/(1-s)), up to 99; summed over the steps ~1e-12 (measured 4.5e-13), bound 1e-11.
+    const times = Array.from({ length: 99 }, (_, k) => [k, 99] as const)
+    const states = eulerByHand({ n: '8', sigma: '1.5', lambda: '0.1', omega: '1', schedule: 'linear', skip: false }, times, [1, 100])
+    let [M, P] = [0, 1]
+    for (const [k] of times) {
+      const s = k / 99
+      ;[M, P] = [M * (1 - 0.01 / (1 - s)) + (0.01 * 8) / (8.1 * (1 - s)), P * (1 - 0.01 / (1 - s))]
+    }
+    expect(Math.abs(states[99][0].toNumber() - M) / M).toBeLessThan(1e-13)
+    expect(states[99][1].isZero()).toBe(true)
+    expect(Math.abs(states[99][2].toNumber() - P) / P).toBeLessThan(1e-11)
   })
 })
