@@ -8,7 +8,8 @@
  *  2. double vs high precision (--digits 40) for every stats (2a) and dae (2b) key;
  *  3. rate constant: exact series vs Richardson extrapolation;
  *  4. baselines: asymptotic formulas vs finite-d estimators at large d;
- *  5. theory vs finite-d simulation at t = 1 (run in a worker thread, in parallel with 1-4).
+ *  5. theory vs finite-d simulation at t = 1 (run in a worker thread, in parallel with 1-4 and 6);
+ *  6. K-step samplers: the recurrence vs an independent one, in high and double precision.
  *
  * Options: --quick (smaller d, fewer rows: what the test runs), --out FILE.
  * The file appears whole or not at all (src/sweep/sink.ts).
@@ -22,6 +23,7 @@ import { baselinesTable } from './validate/baselines.js'
 import { brokenTable, failedRows, markdownTable, small, summarise, type Table } from './validate/compare.js'
 import { flowRoutesTable, precisionTables } from './validate/flow.js'
 import { rateTable } from './validate/rate.js'
+import { samplerTable } from './validate/sampler.js'
 import { simulationsInWorker, simulationTable } from './validate/simulation.js'
 import { table } from './table.js'
 
@@ -84,7 +86,7 @@ function render(tables: readonly Table[], o: Options, seconds: number, cpu: numb
       [
         ['flowgm version', VERSION],
         ['date', started.toISOString()],
-        ['run time', `${seconds.toFixed(1)} s wall, ${cpu.toFixed(1)} s CPU (all threads; the simulations run in a worker thread beside tables 1–4)`],
+        ['run time', `${seconds.toFixed(1)} s wall, ${cpu.toFixed(1)} s CPU (all threads; the simulations run in a worker thread beside tables 1–4 and 6)`],
         ['mode', o.quick ? '`--quick` (smaller d, fewer rows)' : 'full'],
         ['node', `${process.version}, ${process.platform} ${process.arch}, ${availableParallelism()} CPUs`],
         ['result', result],
@@ -155,15 +157,18 @@ async function main(): Promise<number> {
       ...attempt('3', 'Rate constant', () => rateTable(o.quick)),
       ...attempt('4', 'Baselines', () => baselinesTable(o.quick)),
     ]
+    // Table 6 also runs beside the simulations, and is listed after table 5.
+    const samplers = attempt('6', 'K-step samplers', () => samplerTable(o.quick))
     const t5 = performance.now()
     try {
       const results = await simulations
       tables.push(simulationTable(results, o.quick))
-      console.error(`validate: table 5 done (waited ${((performance.now() - t5) / 1000).toFixed(1)} s after tables 1-4)`)
+      console.error(`validate: table 5 done (waited ${((performance.now() - t5) / 1000).toFixed(1)} s after tables 1-4 and 6)`)
     } catch (e) {
       console.error(`validate: table 5 failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
       tables.push(brokenTable('5', 'Theory vs finite-d simulation at t = 1', e))
     }
+    tables.push(...samplers)
     const seconds = (performance.now() - t0) / 1000
     const { user, system } = process.cpuUsage(cpu0)
     await sink.write(render(tables, o, seconds, (user + system) / 1e6, started))

@@ -19,7 +19,7 @@ import { requireBuild, spawnNode, type Run } from '../cli/run.js'
 import { baselinesByHand, statsByHand, X, type Dec } from '../theory/by-hand.js'
 
 const SCRIPT = fileURLToPath(new URL('../../dist/tools/validate.js', import.meta.url))
-const TABLES = ['1', '2a', '2b', '3', '4', '5']
+const TABLES = ['1', '2a', '2b', '3', '4', '5', '6']
 
 const runValidate = (args: readonly string[]): Promise<Run> => spawnNode([SCRIPT, ...args], 30_000)
 const show = (r: Run) => `--- exit ${r.code}\n--- stdout:\n${r.stdout}\n--- stderr:\n${r.stderr}`
@@ -121,6 +121,15 @@ function wrongRows(found: Map<string, Section>): string[] {
     verdict(`5. ${cells[0]} ${cells[1]}`, t5, cells, [
       [[Math.abs(m - dsc)], lead(cells[6])],
       [[Math.abs(m - cont)], lead(cells[8])],
+    ])
+  }
+  // 6: the verdict from the printed high-precision and double differences against their printed tols
+  const t6 = found.get('6')!
+  for (const cells of t6.rows) {
+    const [hp, hpTol, dbl, dblTol] = [7, 8, 9, 10].map((i) => lead(cells[i]))
+    verdict(`6. ${cells.slice(0, 3).join(' ')}`, t6, cells, [
+      [[hp], hpTol],
+      [[dbl], dblTol],
     ])
   }
   return bad
