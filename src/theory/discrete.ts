@@ -216,7 +216,9 @@ export function stageRecurrence<T>(F: StepArith<T>, initial: readonly T[], sampl
   const w = weights(F, sampler)
   const states: T[][] = [initial.slice()]
   // With F.sub (double precision) each state carries the rounding error of its sum of
-  // increments (Kahan-Babuska compensation), so K steps lose about as much as one.
+  // increments (Kahan-Babuska compensation), so K steps lose about as much as one. The part
+  // carried is part of the state, so the step acts on it too: it is multiplied by the step's
+  // homogeneous factor R (a step with R = 0, P at the pole, leaves none of it).
   const carried = initial.map(() => F.zero)
   for (let k = 0; k < sampler.steps; k++) {
     const coef = stageCoefficients(F, sampler, k)
@@ -224,7 +226,8 @@ export function stageRecurrence<T>(F: StepArith<T>, initial: readonly T[], sampl
       states[k].map((xi, i) => {
         const step = increment(F, w, coef, i, xi, true)
         if (!F.sub) return F.add(xi, step)
-        const inc = F.add(step, carried[i])
+        const R = F.add(F.one, increment(F, w, coef, i, F.one, false))
+        const inc = F.add(step, F.mul(carried[i], R))
         const out = F.add(xi, inc)
         // The part of xi + inc that out lost (exact in binary floating point).
         carried[i] = F.add(F.sub(xi, F.sub(out, inc)), F.sub(inc, F.sub(out, F.sub(out, inc))))

@@ -4,10 +4,25 @@
  * same guard as the continuous flow: a row whose printed digits double precision cannot guarantee
  * is computed in high precision instead (both evaluations of the recurrence, src/theory/hp.ts).
  */
-import { doubleArith, gridIndex, samplerTimes, stageRecurrence, TABLEAUX } from './discrete.js'
+import { doubleArith, gridIndex, samplerTimes, stageCount, stageRecurrence, TABLEAUX } from './discrete.js'
+import { hpSeconds, transcendentalSchedule } from '../limits.js'
 import { variantOf } from './model.js'
 import type { FlowProblem } from './problem.js'
-import { flowObservables, flowVerdict, guardRows, learntDae, SCHEDULE_KNOWN, statsKeysOf, type FlowSolution, type PrecisionNote, type SolveOptions, type StatsRow } from './solve.js'
+import {
+  ESCALATED_DIGITS,
+  ESCALATED_SECONDS,
+  flowObservables,
+  flowVerdict,
+  guardRows,
+  learntDae,
+  SCHEDULE_KNOWN,
+  type Verdict,
+  statsKeysOf,
+  type FlowSolution,
+  type PrecisionNote,
+  type SolveOptions,
+  type StatsRow,
+} from './solve.js'
 
 export function sampledSolution(problem: FlowProblem, options: SolveOptions = {}): FlowSolution {
   const sampler = problem.sampler!
@@ -22,7 +37,12 @@ export function sampledSolution(problem: FlowProblem, options: SolveOptions = {}
   const peaks: number[][] = []
   states.forEach((y, k) => peaks.push(y.map((x, i) => Math.max(Math.abs(x), k ? peaks[k - 1][i] : 0))))
   const observables = flowObservables(problem)
+  // No limit at the pole: the last steps without skip connection cancel (1 + h gamma -> 0 as
+  // alpha -> 0), so rows near and at t = 1 are judged against the path's peak, or sent to high
+  // precision. There the recurrence costs its stage times (no boundary layer to resolve, unlike
+  // the continuous flow): a row is sent whenever that cost is bearable.
   const judge = flowVerdict(problem)
+  const affordable = hpSeconds({ command: 'stats', digits: ESCALATED_DIGITS, n: problem.n, transcendental: transcendentalSchedule(problem.schedule), stages: stageCount(sampler) }) <= ESCALATED_SECONDS
   // Every stage's coefficients rest on alpha, beta at its time: a cancelling custom schedule can
   // lose their digits anywhere, and every later state inherits that (the rows then go to high precision).
   const scheduleKnown = problem.schedule.name !== 'custom' || samplerTimes(sampler).every(([p, q]) => problem.schedule.valueError(p / q) < SCHEDULE_KNOWN)
@@ -30,7 +50,10 @@ export function sampledSolution(problem: FlowProblem, options: SolveOptions = {}
   const statsGrid = (ts: readonly number[]): StatsRow[] => {
     const ks = ts.map((t) => gridIndex('t', t, K))
     const out = ks.map((k, i) => observables(ts[i], states[k]))
-    const verdicts = ks.map((k, i) => (scheduleKnown ? judge(ts[i], states[k], peaks[k]) : 'doubtful'))
+    const verdicts = ks.map((k, i): Verdict => {
+      const verdict = scheduleKnown ? judge(ts[i], states[k], peaks[k]) : 'doubtful'
+      return verdict === 'trusted' ? verdict : affordable ? 'doubtful' : 'beyond'
+    })
     guardRows(problem, ts, out, verdicts, notes, options)
     return out
   }

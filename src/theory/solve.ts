@@ -443,7 +443,7 @@ function sensitivity(values: readonly number[], perturbed: ReadonlyArray<readonl
  *    t = 1 when lambda = 0), a boundary layer high precision does not resolve in reasonable time
  *    either: the double row stands, with a warning.
  */
-export function flowVerdict(problem: FlowProblem, floorError = 0, limitError: readonly number[] = []): (t: number, y: readonly number[], peak: readonly number[]) => Verdict {
+export function flowVerdict(problem: FlowProblem, floorError = 0, limitError?: readonly number[]): (t: number, y: readonly number[], peak: readonly number[]) => Verdict {
   const v = variantOf(problem)
   const flowAt = v.flow(problem.n, problem.sigma, problem.lambda, problem.omega)
   const rough = roughStart(problem)
@@ -453,7 +453,7 @@ export function flowVerdict(problem: FlowProblem, floorError = 0, limitError: re
     // t = 1 without skip connection: the limit at the pole, in closed form (an error relative to
     // itself) or extrapolated (trusted only where its last correction is below that error); just
     // before, the pole spoils the integrator's digits (P = alpha -> 0 is no layer).
-    if (v.source.singular && t === 1) {
+    if (v.source.singular && t === 1 && limitError) {
       if (!limitError.every((e, i) => Number.isFinite(y[i]) && e <= STATE_ERROR * Math.abs(y[i]))) return 'doubtful'
       peak = y.map(Math.abs)
     } else if (v.source.singular && t > 1 - NEAR_SINGULAR) return 'doubtful'
@@ -591,9 +591,9 @@ export interface PrecisionNote {
 }
 
 /** Digits asked of high precision for an escalated row (enough to round to a double). */
-const ESCALATED_DIGITS = 17
+export const ESCALATED_DIGITS = 17
 /** The most a double-precision row sent to high precision may cost there, estimated (src/limits.ts). */
-const ESCALATED_SECONDS = 60
+export const ESCALATED_SECONDS = 60
 
 /** The rows at `ts` computed in high precision instead (undefined for each if that fails), each noted in `notes`. */
 function escalate<R extends StatsRow | DaeRow>(problem: FlowProblem, command: 'dae' | 'stats', ts: readonly number[], keys: readonly string[], notes: PrecisionNote[]): Array<R | undefined> {
