@@ -54,14 +54,22 @@ describe('checkSpec: the refusals of docs/cli.md', () => {
     [{ seed: 0 }, 'accepted'],
     [{ seed: 4294967295 }, 'accepted'],
     [{ trainer: 'sgd' as 'exact' }, "trainer: must be one of exact, adam (got 'sgd')"],
-    [{ scheme: 'rk4' as 'euler' }, "scheme: must be one of euler, heun (got 'rk4')"],
+    [{ scheme: 'rk5' as 'euler' }, "scheme: must be one of euler, heun, midpoint, rk4 (got 'rk5')"],
+    [{ scheme: 'rk4' }, 'accepted'],
+    [{ scheme: 'midpoint' }, 'accepted'],
     [{ engine: 'gpu' as 'js' }, "engine: must be one of tfjs, js (got 'gpu')"],
     [{ trainer: 'adam', scheme: 'heun', engine: 'tfjs' }, 'accepted'],
     [
       { scheme: 'heun', problem: noSkip },
       'scheme: heun evaluates the velocity at t = 1 in its last step, a pole of the flow without skip connection (the learnt velocity is unbounded there); use euler or midpoint, or the skip connection',
     ],
+    [
+      { scheme: 'rk4', problem: noSkip },
+      'scheme: rk4 evaluates the velocity at t = 1 in its last step, a pole of the flow without skip connection (the learnt velocity is unbounded there); use euler or midpoint, or the skip connection',
+    ],
     [{ scheme: 'euler', problem: noSkip }, 'accepted'],
+    // midpoint's stages are at t_k and t_k + h/2: it never evaluates the velocity at the pole t = 1.
+    [{ scheme: 'midpoint', problem: noSkip }, 'accepted'],
   ]
   it('refuses each value outside its documented range with its one-line message, and accepts the ends', () => {
     expect(cases.map(([o]) => verdict(spec(o)))).toEqual(cases.map(([, want]) => want))
