@@ -1,7 +1,8 @@
 /**
  * A finite-d simulation of the whole pipeline (docs/simulation.md): draw a training set, train a
  * DAE at every stage time of the K-step scheme, transport P particles from N(0, I_d) with the
- * learnt velocities by that scheme (runge-kutta.ts), measure at the grid times t_k = k/K the summary statistics, and set them beside the theory of the same K-step scheme
+ * learnt velocities by that scheme (runge-kutta.ts), measure the summary statistics at the grid
+ * times t_k = k/K, and set them beside the theory of the same K-step scheme
  * (src/theory/discrete.ts) and the continuous theory (src/theory/solve.ts).
  */
 import { baselineErrors } from '../baselines/finite.js'
