@@ -38,11 +38,14 @@ export function simulateOptions<T>(y: Argv<T>): Argv<T> {
       .hide('digits')
       .option('d', { type: 'string', describe: `dimension, integer >= 2 [default: ${D.d}]` })
       .option('particles', { type: 'string', describe: `particles transported, integer >= 1 [default: ${D.particles}]` })
-      .option('steps', { type: 'string', describe: `time steps K (a DAE is trained at each t_k = k/K), integer in [1, ${MAX_STEPS}] [default: ${D.steps}]` })
+      .option('steps', { type: 'string', describe: `time steps K of the scheme (rows at t_k = k/K), integer in [1, ${MAX_STEPS}] [default: ${D.steps}]` })
       .option('trainer', { type: 'string', describe: `exact (closed-form minimiser for the label sign pattern) or adam (full-batch, warm-started) [default: ${D.trainer}]` })
       .option('lr', { type: 'string', describe: `Adam learning rate, >= ${MIN_LR} [default: ${D.lr}]` })
       .option('epochs', { type: 'string', describe: `Adam epochs per time step, integer >= 1 [default: ${D.epochs}]` })
-      .option('scheme', { type: 'string', describe: `transport: euler or heun (heun needs the skip connection) [default: ${D.scheme}]` })
+      .option('scheme', {
+        type: 'string',
+        describe: `transport: ${SCHEMES.join(', ')}, on the grid t_k = k/K with a DAE trained at every stage time (heun and rk4 evaluate the velocity at t = 1: they need the skip connection) [default: ${D.scheme}]`,
+      })
       .option('rho', { type: 'string', describe: `class weight P(s = +1), in (0, 1) [default: ${D.rho}]` })
       .option('seed', { type: 'string', describe: `seed of the random stream, integer in [0, 4294967295] [default: ${D.seed}]` })
       .option('engine', { type: 'string', describe: 'particle engine: tfjs (float32, WebAssembly; optional dependency) or js (float64) [default: tfjs when installed, else js]' })

@@ -1,7 +1,8 @@
 /**
  * A finite-d simulation of the whole pipeline (docs/simulation.md): draw a training set, train a
- * DAE at each time t_k = k/K, transport P particles from N(0, I_d) with the learnt velocities,
- * measure the summary statistics, and set them beside the theory of the same K-step scheme
+ * DAE at every stage time of the K-step scheme, transport P particles from N(0, I_d) with the
+ * learnt velocities by that scheme (runge-kutta.ts), measure the summary statistics at the grid
+ * times t_k = k/K, and set them beside the theory of the same K-step scheme
  * (src/theory/discrete.ts) and the continuous theory (src/theory/solve.ts).
  */
 import { baselineErrors } from '../baselines/finite.js'
@@ -16,6 +17,7 @@ import { VERSION } from '../version.js'
 import { nextTurn } from '../limits.js'
 import { drawTrainingSet, type TrainingSet } from './data.js'
 import { dot } from './vector.js'
+import { rungeKuttaStep, stageFits, stepWeights } from './runge-kutta.js'
 import { createEngine, ENGINES, type Engine, type EngineName } from './engine.js'
 import { adamTrainer, checkLr, exactTrainer, TRAINERS, type Fit, type Trainer, type TrainerName } from './train.js'
 
@@ -86,7 +88,7 @@ export function checkSpec(s: SimulationSpec): void {
     if (!options.includes(x)) throw new ParameterError(flag, `must be one of ${options.join(', ')} (got '${clip(String(x))}')`)
   }
   choice('trainer', s.trainer, TRAINERS)
-  choice('scheme', s.scheme, SCHEMES.slice(0, 2))
+  choice('scheme', s.scheme, SCHEMES)
   choice('engine', s.engine, ENGINES)
   checkSampler(s.problem, { steps: s.steps, scheme: s.scheme })
 }
@@ -111,24 +113,22 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
     const exact = exactTrainer(data, lambda, skip)
     const trainer: Trainer = spec.trainer === 'adam' ? adamTrainer(data, lambda, skip, { lr: spec.lr, epochs: spec.epochs }) : exact
     const probe = measurement(data, P)
-    const h = 1 / K
+    const weights = stepWeights(scheme, K)
+    // A stage at t = 1 (heun's, rk4's last) needs the velocity there, the limit of the learnt
+    // field: only the exact trainer's closed form provides it (a network trained at t = 1 is c = 1, w = 0).
+    const fits = stageFits(scheme, K, (t) => (t[0] === t[1] ? exact.fit(schedule.at(1)) : trainer.fit(schedule.at(t[0] / t[1]))))
     const measured: Row[] = []
-    const at = (k: number) => schedule.at(k / K)
-    // Heun's last stage needs the velocity at t = 1, the limit of the learnt field: only the
-    // exact trainer's closed form provides it (a network trained at t = 1 is c = 1, w = 0).
-    const fitAt = (k: number): Fit | Promise<Fit> => (k === K ? exact.fit(at(K)) : trainer.fit(at(k)))
-    let ahead: Fit | undefined
     for (let k = 0; k < K; k++) {
       hooks.signal?.throwIfAborted()
-      const fit = ahead ?? (await fitAt(k))
-      ahead = scheme === 'heun' ? await fitAt(k + 1) : undefined
-      const learnt = dae(fit, data, spec.trainer === 'adam' ? exact.fit(at(k)) : undefined)
+      const step = await fits.step(k)
+      const learnt = dae(step.fits[0], data, spec.trainer === 'adam' ? exact.fit(schedule.at(k / K)) : undefined)
       timing.training += lap()
-      const directions = ahead ? [fit.velocity.u, ahead.velocity.u] : [fit.velocity.u]
+      const directions = step.fits.map((f) => f.velocity.u)
       const { dots, norms } = engine.project([...directions, ...probe.vectors])
       const J = directions.length + probe.vectors.length
       measured.push({ ...probe.row(k / K, dots, norms, J, directions.length), ...learnt })
-      const { a, vectors, coefficients } = ahead ? heun(h, fit, ahead, dots, J) : euler(h, fit, dots, J)
+      const velocities = step.fits.map((f) => f.velocity)
+      const { a, vectors, coefficients } = rungeKuttaStep(weights, velocities, step.stage, dots, J)
       engine.update(a, vectors, coefficients)
       timing.transport += lap()
       hooks.onStep?.(k + 1, K)
@@ -178,35 +178,6 @@ function params(spec: SimulationSpec): Record<string, number | string | boolean>
     engine: spec.engine,
     version: VERSION,
   }
-}
-
-/** One Euler step: X <- X + h (gamma X + v sign(u.X)). */
-function euler(h: number, fit: Fit, dots: Float64Array, J: number) {
-  const P = dots.length / J
-  const coefficients = new Float64Array(P)
-  for (let i = 0; i < P; i++) coefficients[i] = h * sgn(dots[i * J])
-  return { a: 1 + h * fit.velocity.gamma, vectors: [fit.velocity.v], coefficients }
-}
-
-/**
- * One Heun step: with b_k(X) = g0 X + v0 sign(u0.X), the predictor X~ = (1 + h g0) X + h v0 s0
- * and X' = X + h/2 (b_k(X) + b_{k+1}(X~)), i.e.
- *   X' = [1 + h/2 g0 + h/2 g1 (1 + h g0)] X + (h/2)(1 + h g1) s0 v0 + (h/2) s1 v1,
- * where s0 = sign(u0.X) and s1 = sign(u1.X~) = sign((1 + h g0) u1.X + h s0 u1.v0).
- */
-function heun(h: number, now: Fit, ahead: Fit, dots: Float64Array, J: number) {
-  const P = dots.length / J
-  const g0 = now.velocity.gamma,
-    g1 = ahead.velocity.gamma
-  const u1v0 = dot(ahead.velocity.u, now.velocity.v)
-  const coefficients = new Float64Array(2 * P)
-  for (let i = 0; i < P; i++) {
-    const s0 = sgn(dots[i * J])
-    const s1 = sgn((1 + h * g0) * dots[i * J + 1] + h * s0 * u1v0)
-    coefficients[2 * i] = (h / 2) * (1 + h * g1) * s0
-    coefficients[2 * i + 1] = (h / 2) * s1
-  }
-  return { a: 1 + (h / 2) * g0 + (h / 2) * g1 * (1 + h * g0), vectors: [now.velocity.v, ahead.velocity.v], coefficients }
 }
 
 const sgn = (x: number): 1 | -1 => (x >= 0 ? 1 : -1)

@@ -54,14 +54,22 @@ describe('checkSpec: the refusals of docs/cli.md', () => {
     [{ seed: 0 }, 'accepted'],
     [{ seed: 4294967295 }, 'accepted'],
     [{ trainer: 'sgd' as 'exact' }, "trainer: must be one of exact, adam (got 'sgd')"],
-    [{ scheme: 'rk4' as 'euler' }, "scheme: must be one of euler, heun (got 'rk4')"],
+    [{ scheme: 'rk5' as 'euler' }, "scheme: must be one of euler, heun, midpoint, rk4 (got 'rk5')"],
+    [{ scheme: 'rk4' }, 'accepted'],
+    [{ scheme: 'midpoint' }, 'accepted'],
     [{ engine: 'gpu' as 'js' }, "engine: must be one of tfjs, js (got 'gpu')"],
     [{ trainer: 'adam', scheme: 'heun', engine: 'tfjs' }, 'accepted'],
     [
       { scheme: 'heun', problem: noSkip },
       'scheme: heun evaluates the velocity at t = 1 in its last step, a pole of the flow without skip connection (the learnt velocity is unbounded there); use euler or midpoint, or the skip connection',
     ],
+    [
+      { scheme: 'rk4', problem: noSkip },
+      'scheme: rk4 evaluates the velocity at t = 1 in its last step, a pole of the flow without skip connection (the learnt velocity is unbounded there); use euler or midpoint, or the skip connection',
+    ],
     [{ scheme: 'euler', problem: noSkip }, 'accepted'],
+    // midpoint's stages are at t_k and t_k + h/2: it never evaluates the velocity at the pole t = 1.
+    [{ scheme: 'midpoint', problem: noSkip }, 'accepted'],
   ]
   it('refuses each value outside its documented range with its one-line message, and accepts the ends', () => {
     expect(cases.map(([o]) => verdict(spec(o)))).toEqual(cases.map(([, want]) => want))
@@ -92,10 +100,13 @@ function observe(X: Float64Array[], data: TrainingSet): Row {
 }
 
 /**
- * The particles of `s` moved by the scheme on the full vectors, with b_k(x) = gamma x + v sign(u.x):
- * Euler x + h b_k(x); Heun x~ = x + h b_k(x), x + h/2 (b_k(x) + b_{k+1}(x~)), b_K the exact
- * trainer's limit t -> 1 (docs/simulation.md). The fits come from the trainer of `s` called at
- * t_0, t_1, ... in turn, as Adam's warm start requires. Returns the measurements at every t_k.
+ * The particles of `s` moved by the scheme on the full vectors, with b(t, x) = gamma x + v sign(u.x)
+ * of the fit at t: Euler x + h b(t_k, x); Heun x~ = x + h b(t_k, x), x + h/2 (b(t_k, x) + b(t_k+1, x~));
+ * rk4 x + h/6 (k1 + 2 k2 + 2 k3 + k4) with k2, k3 at t_k + h/2, k4 at t_k + h. b at t = 1 is
+ * the exact trainer's limit t -> 1 (docs/simulation.md). The fits come from the trainer of `s`
+ * called at each time the scheme uses, in increasing order, once each, as Adam's warm start
+ * requires: Euler t_k (k < K), Heun t_k (k < K), rk4 t_k and t_k + h/2 (k < K). Returns the
+ * measurements at every t_k.
  */
 async function byHand(s: SimulationSpec): Promise<Row[]> {
   const { data, random } = trainingSet(s.problem, s.d, s.seed)
@@ -105,24 +116,34 @@ async function byHand(s: SimulationSpec): Promise<Row[]> {
   const X = Array.from({ length: s.particles }, () => random.fillNormals(new Float64Array(s.d)))
   const K = s.steps,
     h = 1 / K
+  // fits[j]: the fit at t = j/(2K), j = 0..2K; half-times only for rk4.
   const fits: Fit[] = []
-  for (let k = 0; k < K; k++) fits.push(await trainer.fit(schedule.at(k / K)))
+  for (let j = 0; j < 2 * K; j++) fits.push(j % 2 === 0 || s.scheme === 'rk4' ? await trainer.fit(schedule.at(j / (2 * K))) : fits[j - 1])
   fits.push(exact.fit(schedule.at(1)))
-  const b = (fit: Fit, x: Float64Array) => {
+  const b = (t: number, x: Float64Array) => {
+    const fit = fits[Math.round(2 * K * t)]
     const sign = dot(fit.velocity.u, x) >= 0 ? 1 : -1
     return x.map((xi, i) => fit.velocity.gamma * xi + sign * fit.velocity.v[i])
+  }
+  const plus = (x: Float64Array, a: number, y: Float64Array) => x.map((xi, i) => xi + a * y[i])
+  const step: Record<string, (t: number, x: Float64Array) => Float64Array> = {
+    euler: (t, x) => b(t, x),
+    heun: (t, x) => {
+      const b0 = b(t, x)
+      return b(t + h, plus(x, h, b0)).map((b1, i) => (b0[i] + b1) / 2)
+    },
+    rk4: (t, x) => {
+      const k1 = b(t, x)
+      const k2 = b(t + h / 2, plus(x, h / 2, k1))
+      const k3 = b(t + h / 2, plus(x, h / 2, k2))
+      const k4 = b(t + h, plus(x, h, k3))
+      return k1.map((_, i) => (k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i]) / 6)
+    },
   }
   const rows = [observe(X, data)]
   for (let k = 0; k < K; k++) {
     for (const x of X) {
-      const b0 = b(fits[k], x)
-      const next =
-        s.scheme === 'euler'
-          ? b0
-          : b(
-              fits[k + 1],
-              x.map((xi, i) => xi + h * b0[i]),
-            ).map((b1, i) => (b0[i] + b1) / 2)
+      const next = step[s.scheme](k / K, x)
       for (let i = 0; i < s.d; i++) x[i] += h * next[i]
     }
     rows.push(observe(X, data))
@@ -142,6 +163,8 @@ describe('simulate: the transport against the particles moved by hand', () => {
     ['heun, adam', { scheme: 'heun', trainer: 'adam', lr: 0.05, epochs: 3 }],
     ['euler, adam', { trainer: 'adam', lr: 0.05, epochs: 3 }],
     ['euler, exact, no skip', { problem: noSkip }],
+    // Adam's fits at the half-steps too, warm-started through them in time order.
+    ['rk4, adam', { scheme: 'rk4', trainer: 'adam', lr: 0.05, epochs: 3 }],
   ]
   for (const [label, o] of runs) {
     it(`${label}: M, Q_xi, P, norm, cos_sample at every t_k`, async () => {

@@ -1,10 +1,10 @@
 // simulate() at tiny d against a transport written out particle by particle in this file: the
 // particles are moved by the velocity b_k(x) = gamma_k x + v_k sign(u_k.x) of the exact fits
-// themselves as docs/simulation.md section 3 defines the steps (Heun's predictor evaluated as a
-// vector, not through the folded coefficients of src/simulate), and measured from their
-// coordinates with the projection on span(mu_emp, xi) by Gram-Schmidt (not the Gram-matrix
-// inverse). At d = 6 every particle is its own test: a wrong sign or a wrong Heun coefficient
-// moves M by O(1/P), while both routes agree to rounding.
+// themselves as docs/simulation.md section 3 defines the steps (each scheme's stages evaluated
+// as vectors, not through the coefficients on (X, v_1, ...) that src/simulate/runge-kutta.ts
+// folds them into), and measured from their coordinates with the projection on span(mu_emp, xi)
+// by Gram-Schmidt (not the Gram-matrix inverse). At d = 6 every particle is its own test: a wrong
+// sign or a wrong stage coefficient moves M by O(1/P), while both routes agree to rounding.
 import { describe, expect, it, vi } from 'vitest'
 import { rng } from '../../src/random.js'
 import { drawTrainingSet, type TrainingSet } from '../../src/simulate/data.js'
@@ -13,6 +13,7 @@ import { simulate, type Row, type SimulationSpec } from '../../src/simulate/simu
 import { adamTrainer, exactTrainer, type Fit } from '../../src/simulate/train.js'
 import { dot } from '../../src/simulate/vector.js'
 import { flowProblem } from '../../src/theory/problem.js'
+import type { Scheme } from '../../src/theory/discrete.js'
 import { VERSION } from '../../src/version.js'
 
 const hasTfjs = await tfjsAvailable()
@@ -79,28 +80,44 @@ function measure(X: Float64Array[], data: TrainingSet): Row {
   return { M, Q_xi: Q, P: Math.sqrt(Math.max(0, off)), norm, cos_sample: cosSample }
 }
 
+/**
+ * One step of each scheme from x at t_k, in its textbook form (Hairer, Norsett & Wanner, Solving ODEs I,
+ * section II.1; not the tableaux of src/theory/discrete.ts), with b(t, y) the velocity of the exact fit at t.
+ */
+const schemes: Record<Scheme, (b: (t: number, y: Float64Array) => Float64Array, t: number, h: number, x: Float64Array) => Float64Array> = {
+  euler: (b, t, h, x) => axpy(h, b(t, x), x),
+  heun: (b, t, h, x) => {
+    const k1 = b(t, x)
+    const k2 = b(t + h, axpy(h, k1, x))
+    return axpy(h / 2, axpy(1, k1, k2), x)
+  },
+  midpoint: (b, t, h, x) => axpy(h, b(t + h / 2, axpy(h / 2, b(t, x), x)), x),
+  rk4: (b, t, h, x) => {
+    const k1 = b(t, x)
+    const k2 = b(t + h / 2, axpy(h / 2, k1, x))
+    const k3 = b(t + h / 2, axpy(h / 2, k2, x))
+    const k4 = b(t + h, axpy(h, k3, x))
+    const sum = k1.map((_, i) => k1[i] + 2 * k2[i] + 2 * k3[i] + k4[i])
+    return axpy(h / 6, sum, x)
+  },
+}
+
 /** Every step's measured row of a run with the exact trainer, transported here particle by particle. */
 function transported(s: SimulationSpec): Row[] {
   const { data, X } = draws(s)
   const trainer = exactTrainer(data, s.problem.lambda, s.problem.skip)
   const K = s.steps,
     h = 1 / K
-  const fits = Array.from({ length: K + 1 }, (_, k) => trainer.fit(s.problem.schedule.at(k / K)))
+  // The stage times are t_k, (k + 1/2)/K and t_(k+1) = (k + 1)/K, each computed as the nearest double.
+  const fits = new Map<number, Fit>()
+  const b = (t: number, y: Float64Array) => {
+    const time = Math.round(2 * K * t)
+    if (!fits.has(time)) fits.set(time, trainer.fit(s.problem.schedule.at(time / (2 * K))))
+    return velocity(fits.get(time)!, y)
+  }
   const rows = [measure(X, data)]
   for (let k = 0; k < K; k++) {
-    for (let i = 0; i < X.length; i++) {
-      const b0 = velocity(fits[k], X[i])
-      if (s.scheme === 'euler') {
-        X[i] = axpy(h, b0, X[i])
-        continue
-      }
-      const b1 = velocity(fits[k + 1], axpy(h, b0, X[i]))
-      X[i] = axpy(
-        h / 2,
-        b0.map((b, j) => b + b1[j]),
-        X[i],
-      )
-    }
+    for (let i = 0; i < X.length; i++) X[i] = schemes[s.scheme](b, k / K, h, X[i])
     rows.push(measure(X, data))
   }
   return rows
@@ -108,7 +125,8 @@ function transported(s: SimulationSpec): Row[] {
 
 describe('simulate at d = 6 against the particles moved and measured by hand', () => {
   // Both routes sum the same O(d P) products in another order, so they differ by rounding only:
-  // observed at most 6e-16 (on the scale max(1, norm)) over these runs and keys; tolerance 4e-15.
+  // observed at most 8e-16 (on the scale max(1, norm)) over these runs and keys, the four
+  // schemes; tolerance 4e-15.
   // A sign flipped for one particle moves M by 2|X.mu_emp| n/(P|A|^2) ~ 1e-2. P is compared
   // squared, on the scale of norm: P^2 is a difference of squared norms, and at t = 1 without skip
   // connection P -> 0, where its square root turns a rounding of 1e-16 into 1e-8.
@@ -127,6 +145,14 @@ describe('simulate at d = 6 against the particles moved and measured by hand', (
     ['heun, 1 step (a large h, where the predictor changes the signs most)', { steps: 1, particles: 80 }],
     ['heun, another seed and rho', { seed: 11, rho: 0.7, steps: 3 }],
     ['euler without skip connection', { scheme: 'euler', problem: flowProblem({ n: 3, sigma: 0.8, lambda: 0.2, skip: false }), steps: 4 }],
+    ['midpoint, 2 steps', { scheme: 'midpoint' }],
+    ['midpoint without skip connection', { scheme: 'midpoint', problem: flowProblem({ n: 3, sigma: 0.8, lambda: 0.2, skip: false }), steps: 4 }],
+    ['rk4, 2 steps', { scheme: 'rk4' }],
+    ['rk4, 1 step', { scheme: 'rk4', steps: 1, particles: 80 }],
+    ['rk4, another seed and rho', { scheme: 'rk4', seed: 11, rho: 0.7, steps: 3 }],
+    // alpha beta' - alpha' beta is 1 on the linear schedule and pi/2 on trig: v_t = W(t) u_t/(n + lambda)
+    // then makes u_s.v_t and u_t.v_s equal. Here W = 2t - t^2 varies, and tells them apart.
+    ['rk4, a schedule whose W(t) varies', { scheme: 'rk4', problem: flowProblem({ n: 3, sigma: 0.8, lambda: 0.2, schedule: { alpha: '1-t', beta: 't^2' } }), steps: 1, particles: 200 }],
   ]
   for (const [label, o] of cases) {
     it(`${label}: M, Q_xi, P, norm, cos_sample at every step`, async () => {
@@ -136,13 +162,15 @@ describe('simulate at d = 6 against the particles moved and measured by hand', (
     })
   }
 
-  it.skipIf(!hasTfjs)('heun with the tfjs engine: the same rows up to float32 rounding', async () => {
-    const s = spec({ engine: 'tfjs' })
-    const want = transported(s)
-    // X is held in float32 (unit roundoff 6e-8): observed at most 1.1e-7 (P^2), tolerance 5e-7. Its
-    // Heun coefficients must come as exactly P rows of 2, or tfjs refuses their shape.
-    expectRows((await simulate(s)).document.measured.steps, want, 5e-7)
-  })
+  for (const scheme of ['heun', 'rk4'] as const) {
+    it.skipIf(!hasTfjs)(`${scheme} with the tfjs engine: the same rows up to float32 rounding`, async () => {
+      const s = spec({ engine: 'tfjs', scheme })
+      const want = transported(s)
+      // X is held in float32 (unit roundoff 6e-8): observed at most 1.1e-7 (P^2), tolerance 5e-7. Its
+      // coefficients must come as exactly P rows of one per distinct fit, or tfjs refuses their shape.
+      expectRows((await simulate(s)).document.measured.steps, want, 5e-7)
+    })
+  }
 
   it('m and q_xi are the coordinates of w on (mu_emp, xi): the exact w lies in that span', async () => {
     // w = alpha u/(n + lambda) with u = r A - c xi (src/simulate/train.ts), so
