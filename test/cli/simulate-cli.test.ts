@@ -195,10 +195,10 @@ describe('flowgm simulate', () => {
     expect(doc.measured.final.P).toBeLessThan(engine === 'js' ? 1e-7 : 1e-3)
     // var is P-hat^2 (12 printed digits of each: 1e-11 relative)
     expect(Math.abs(doc.measured.final.var - doc.measured.final.P ** 2)).toBeLessThanOrEqual(1e-11 * doc.measured.final.var)
-    // The theory's P(1) is 0 exactly; its recurrence in double (compensated sums, src/theory/discrete.ts)
-    // carries the rounding of the earlier states past that zero factor: observed 1.7e-18, a few ulps
-    // of P's O(1) peak at most (2.2e-16 each); bound 1e-15.
-    expect(doc.theory_discrete.final.P).toBeLessThan(1e-15)
+    // The theory's P(1) is 0 exactly: the last Euler step multiplies P by 1 + h alpha'/alpha = 1 - h/h
+    // with alpha(t_{K-1}) = 1/K exact in double for this K (a power of 2); the compensated sum's
+    // carried part is multiplied by that factor too (src/theory/discrete.ts).
+    expect(doc.theory_discrete.final.P).toBe(0)
     expect(r.stdout).not.toMatch(/NaN|Infinity|null/)
   })
 
