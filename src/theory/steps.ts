@@ -224,7 +224,8 @@ function romberg(f: readonly Decimal[], W: typeof Decimal): Decimal {
  * (a lower order, e.g. near the pole without skip connection, is not the expansion assumed).
  */
 function settledOrder(rows: readonly StepsRow[], p: number, notes: string[]): number | undefined {
-  const last = [...rows].reverse().find((r) => r.order !== undefined)
+  // Below RICHARDSON_FROM the order has not settled anywhere (euler, K = 1: 0.34).
+  const last = [...rows].reverse().find((r) => r.order !== undefined && r.K >= RICHARDSON_FROM)
   if (!last) return p
   const measured = last.order!
   const q = Math.round(measured)
