@@ -10,6 +10,7 @@ import { preciseText, rounded } from '../printing.js'
 import { readAxis, axisLength, axisValue } from '../sweep/grid.js'
 import { writer, alignedText } from '../sweep/writers.js'
 import { SCHEMES, MAX_STEPS } from '../theory/discrete.js'
+import { DOUBLE_N_MAX } from '../theory/problem.js'
 import { STEP_CRITERIA, STEPS_DIGITS, STEPS_KEYS, stepsNeeded, stepsTable, type StepsNeededResult, type StepsResult } from '../theory/steps.js'
 import { number, single } from '../text.js'
 import { numberList, oneOf } from './args.js'
@@ -26,7 +27,8 @@ export function stepsOptions<T>(y: Argv<T>): Argv<T> {
     .option('criterion', { type: 'string', describe: `K*(n): ${STEP_CRITERIA.join(' or ')} (mse: |mse_K - mse| against mse; var: |var_K - var| against |var - sigma^2|) [default: mse]` })
 }
 
-const N_RULE = { integer: true, min: 2, max: Number.MAX_SAFE_INTEGER, phrase: 'an integer >= 2' } as const
+/** K*(n) is searched in double precision, which answers n below DOUBLE_N_MAX faithfully. */
+const N_RULE = { integer: true, min: 2, max: DOUBLE_N_MAX - 1, phrase: 'an integer in [2, 1e15) (steps computes in double precision)' } as const
 
 /** steps: the convergence table for one n, or K*(n) for several (--n-range or a --n list). */
 export function stepsCommand(a: Args, format: Format): string {

@@ -70,6 +70,7 @@ describe('flowgm steps', () => {
     [['--n', '8,16', '--criterion', 'w2'], 'criterion'],
     [['--tol', '0.5'], 'tol'],
     [['--n', '8,16', '--k-list', '1,2'], 'k-list'],
+    [['--n', '8,1e15'], 'n'],
   ])('refuses %j naming --%s', async (args, flag) => {
     expectInputError(await flowgm('steps', ...args), flag)
   })
