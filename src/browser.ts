@@ -18,6 +18,20 @@ export { STATS_KEYS, DAE_KEYS, type StatsKey, type DaeKey, type StatsRow, type D
 export { discreteFlow, SCHEMES, TABLEAUX, type Sampler, type Scheme, type Tableau } from './theory/discrete.js'
 export { closedForms, type ClosedFormGroup, type ClosedFormLine } from './theory/closed-form.js'
 export { rate, RATE_KEYS, type RateKey, type RateOptions, type RateResult, type RatePoint } from './theory/rate.js'
+export {
+  stepsTable,
+  stepsNeeded,
+  STEPS_KEYS,
+  STEP_CRITERIA,
+  type StepsKey,
+  type StepsOptions,
+  type StepsRow,
+  type StepsConstant,
+  type StepsResult,
+  type StepCriterion,
+  type StepsNeededOptions,
+  type StepsNeededResult,
+} from './theory/steps.js'
 
 // Baselines: the Bayes-optimal and PCA estimators, asymptotic (d -> infinity) and on samples.
 export { asymptoticBaselines, asymptoticBaselinesHp, BASELINE_KEYS, type BaselineKey, type Baselines } from './baselines/asymptotic.js'

@@ -10,6 +10,7 @@ import { daeHp, statsHp, type HpResult } from '../theory/hp.js'
 import { learntDae, solve, type PrecisionNote } from '../theory/solve.js'
 import { closedFormCommand } from './closed-form.js'
 import { rateCommand, rateOptions } from './rate.js'
+import { stepsCommand, stepsOptions } from './steps.js'
 import { checkAfterDashes, checkNegations, joinDashValues, numberList, time } from './args.js'
 import { clip, single } from '../text.js'
 import { render, renderPrecise, type Format } from './format.js'
@@ -103,6 +104,9 @@ const commands = {
   rate(a: Args): Promise<Output> {
     return rateCommand(a, problemFrom(a), formatFrom(a))
   },
+  steps(a: Args): Output {
+    return stepsCommand(a, formatFrom(a))
+  },
   // The grid commands write their rows as they are computed (src/sweep).
   curves: (a: Args) => sweepCommand('curves', a),
   compare: (a: Args) => sweepCommand('compare', a),
@@ -170,7 +174,7 @@ function precisionWarnings(notes: readonly PrecisionNote[]): void {
 const PLOT_KIND_REQUIRED = `plot: a kind is required (${PLOT_KINDS.join(', ')}); see flowgm plot --help`
 
 /** The commands in the order of the help. */
-const COMMANDS: readonly string[] = ['dae', 'stats', 'curves', 'compare', 'dae-compare', 'merge', 'closed-form', 'rate', 'simulate', 'plot', 'report'] satisfies ReadonlyArray<
+const COMMANDS: readonly string[] = ['dae', 'stats', 'curves', 'compare', 'dae-compare', 'merge', 'closed-form', 'rate', 'steps', 'simulate', 'plot', 'report'] satisfies ReadonlyArray<
   keyof typeof commands | 'plot'
 >
 
@@ -281,6 +285,12 @@ export async function main(words: readonly string[]): Promise<void> {
       run('rate'),
     )
     .command(
+      'steps',
+      'K-step samplers against the continuous flow: mse, P, cos and their differences over K, the measured order and the constant E of mse_K - mse ~ E / K^p; with several n, the fewest steps K*(n) per scheme',
+      (y) => stepsOptions(y),
+      run('steps'),
+    )
+    .command(
       'simulate',
       'a finite-d simulation: train the DAE at each of K steps, transport particles, and set the measured statistics beside the theory of the same scheme: { params, measured, theory, theory_discrete }',
       (y) => simulateOptions(y),
@@ -317,6 +327,7 @@ export async function main(words: readonly string[]): Promise<void> {
     .example('$0 stats --n 8 --sigma 1.5 --lambda 0.1 --json', 'summary statistics at t = 1')
     .example('$0 dae --t 0.5 --schedule trig', 'the denoiser at t = 0.5')
     .example("$0 curves --points 11 --alpha '1-t^2' --beta 't^2' --format csv", 'curves for a custom schedule')
+    .example('$0 steps --scheme rk4', 'how 4th-order Runge-Kutta converges to the continuous flow')
     .example('$0 simulate --d 20000 --particles 500 --steps 100', 'a finite-d simulation beside the theory')
     .example('$0 plot compare --sigma 0.5,1,2 --out mse.png', 'error against n, log-log, with the baselines')
     .example('$0 report --out out', 'every published figure, the rate constants and report.html')
