@@ -110,6 +110,29 @@ export function statsHp(problem: FlowProblem, ts: readonly string[], options: Hp
   })
 }
 
+/** alpha, beta and their slopes at stage times, by schedule, precision and time (see stageSchedule). */
+const stageSchedules = new Map<string, Decimal[]>()
+/** The most entries kept (about 40 MB at 100 digits); beyond, the map starts afresh. */
+const STAGE_SCHEDULES_MAX = 100_000
+
+/**
+ * alpha(t), beta(t) and their slopes at the stage time t = p/q (in lowest terms) at the precision
+ * of D, kept across calls: the samplers of `flowgm steps` (K = 1, 2, 4, ...) and of rate's
+ * sequence evaluate the same times again, and on a transcendental schedule these evaluations are
+ * most of their cost. The value depends on the schedule, the precision and t only.
+ */
+function stageSchedule(problem: FlowProblem, D: DecimalConstructor, F: Arith<Decimal>, p: number, q: number): Decimal[] {
+  const key = `${problem.schedule.values}\u0000${D.precision}\u0000${D.rounding}\u0000${p}/${q}`
+  let values = stageSchedules.get(key)
+  if (!values) {
+    const t = new D(p).div(q)
+    values = [...scheduleValues(problem, F, t), ...scheduleSlopes(problem, F, t)]
+    if (stageSchedules.size >= STAGE_SCHEDULES_MAX) stageSchedules.clear()
+    stageSchedules.set(key, values)
+  }
+  return values
+}
+
 /**
  * The states at the grid times ts of the problem's K-step sampler, by one of the two evaluations
  * of its recurrence, the coefficients of each stage time computed once (exact fractions of time).
@@ -132,9 +155,8 @@ function flowBySampler(problem: FlowProblem, D: DecimalConstructor, ts: readonly
       const key = `${p}/${q}`
       let k = cache.get(key)
       if (!k) {
-        const t = new D(p).div(q)
-        k = coefficients(...scheduleValues(problem, F, t), ...scheduleSlopes(problem, F, t))
-        if (k.some((x) => !x.isFinite())) throw new Error(`the flow's coefficients are not finite at t = ${t.toString()}`)
+        k = coefficients(...stageSchedule(problem, D, F, p, q))
+        if (k.some((x) => !x.isFinite())) throw new Error(`the flow's coefficients are not finite at t = ${p}/${q}`)
         cache.set(key, k)
       }
       return k

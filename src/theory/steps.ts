@@ -27,7 +27,8 @@
  */
 import { Decimal } from '../hp/arith.js'
 import { ParameterError } from '../errors.js'
-import { MAX_STEPS, SCHEMES, TABLEAUX, checkSampler, type Scheme } from './discrete.js'
+import { MAX_STEPS, SCHEMES, TABLEAUX, checkSampler, stageCount, type Scheme } from './discrete.js'
+import { countText, HP_LIMIT_SECONDS, hpSeconds, secondsText, transcendentalSchedule } from '../limits.js'
 import { agree, statsHp } from './hp.js'
 import type { FlowProblem } from './problem.js'
 import { solve } from './solve.js'
@@ -99,6 +100,23 @@ export function checkKs(ks: readonly number[]): void {
   if (new Set(ks).size !== ks.length) throw new ParameterError('k-list', 'lists a K twice')
 }
 
+/**
+ * Refuse a table whose high-precision differences would take beyond HP_LIMIT_SECONDS (src/limits.ts):
+ * the stage times of the largest K (those of the smaller K are among them, and their schedule
+ * values are kept across K) at the digits asked plus those the difference cancels (~ p log10 K).
+ */
+function checkStepsCost(problem: FlowProblem, scheme: Scheme, ks: readonly number[], digits: number, p: number): void {
+  const largest = Math.max(...ks)
+  const stages = stageCount({ steps: largest, scheme })
+  const seconds = hpSeconds({ command: 'stats', digits: digits + Math.ceil(p * Math.log10(largest)), n: problem.n, transcendental: transcendentalSchedule(problem.schedule), stages: 2 * stages })
+  if (seconds > HP_LIMIT_SECONDS) {
+    throw new ParameterError(
+      'k-list',
+      `a largest K of ${largest} (${countText(stages)} stage times in high precision) would take about ${secondsText(seconds)} (limit ${secondsText(HP_LIMIT_SECONDS)}); give smaller K or fewer --digits`,
+    )
+  }
+}
+
 const withSampler = (problem: FlowProblem, steps: number, scheme: Scheme): FlowProblem => ({ ...problem, sampler: { steps, scheme } })
 
 /** mse, P, cos at t = 1 of a problem (with or without sampler) at `digits` + `extra` digits. */
@@ -127,6 +145,7 @@ export function stepsTable(problem: FlowProblem, options: StepsOptions = {}): St
   if (digits !== undefined && !(Number.isInteger(digits) && digits >= 1 && digits <= 1000)) throw new ParameterError('digits', `must be an integer in [1, 1000] (got ${digits})`)
   const want = digits ?? STEPS_DIGITS
   const p = TABLEAUX[scheme].order
+  checkStepsCost(problem, scheme, ks, want, p)
   const hp = hpDifferences(problem, scheme, ks, want, p)
   const values = (q: FlowProblem, exact: Record<StepsKey, Decimal>) => (digits === undefined ? doubleAtOne(q) : roundedRow(exact, digits))
   const dMse = new Map(ks.map((K, i) => [K, hp.diffs[i].mse]))

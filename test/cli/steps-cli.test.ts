@@ -65,6 +65,8 @@ describe('flowgm steps', () => {
     [['--k-list', '1,2.5'], 'k-list'],
     [['--k-list', '0,1'], 'k-list'],
     [['--k-list', '2,2'], 'k-list'],
+    // Beyond the hour (src/limits.ts, the stage times' fit): refused before anything is computed.
+    [['--schedule', 'trig', '--scheme', 'rk4', '--k-list', '1,1000000'], 'k-list'],
     [['--n', '8,16', '--tol', '1'], 'tol'],
     [['--n', '8,16', '--tol', '0'], 'tol'],
     [['--n', '8,16', '--criterion', 'w2'], 'criterion'],
