@@ -123,6 +123,7 @@ const PLOT_BUILDERS: { readonly [K in PlotKind]: <T>(y: Argv<T>) => Argv<T> } = 
   compare: (y) => samplerOptions(gridParamOptions(y, SWEEP_DEFAULTS.compareN)),
   'dae-compare': (y) => daeCompareTimeOptions(gridParamOptions(y, SWEEP_DEFAULTS.daeCompareN)),
   rate: (y) => samplerOptions(rateOptions(y)),
+  steps: stepsOptions,
   simulate: simulateOptions,
 }
 

@@ -7,7 +7,10 @@
 import { extname } from 'node:path'
 import type { Argv } from 'yargs'
 import { ParameterError } from '../errors.js'
-import { compareFigure, curvesFigure, csvOf, daeCompareFigure, daeFigure, rateFigure, simulateFigure, type Figure, type PlotKind } from '../plot/figures.js'
+import { compareFigure, curvesFigure, csvOf, daeCompareFigure, daeFigure, rateFigure, simulateFigure, stepsFigure, stepsNeededFigure, type Figure, type PlotKind } from '../plot/figures.js'
+import { reachesEnd, SCHEMES } from '../theory/discrete.js'
+import { checkKs, DEFAULT_KS, STEP_CRITERIA } from '../theory/steps.js'
+import { stepsRequest } from './steps.js'
 import { toPng, toSvgInWorker } from '../plot/render-node.js'
 import type { SweepSpec } from '../sweep/sweeps.js'
 import { openSink, writeAll } from '../sweep/sink.js'
@@ -26,6 +29,7 @@ export const PLOT_DESCRIPTIONS: Readonly<Record<PlotKind, string>> = {
   compare: 'error and cosine at t = 1 against n (log-log, with a 1/n guide), with the Bayes-optimal and PCA estimators',
   'dae-compare': 'the denoiser test error over t for several n, with the oracle',
   rate: 'n mse(n) converging to C, and |n mse(n) - C| closing like 1/n',
+  steps: 'K-step samplers: |mse_K - mse| and |var_K - var| against K beside the statistical errors (one n; every scheme unless --scheme), or K*(n) per criterion (several n)',
   simulate: 'a finite-d simulation (points) against the theory of the same scheme (lines)',
 }
 
@@ -75,6 +79,16 @@ export async function plotFigure(kind: PlotKind, a: Args): Promise<Figure> {
       const problem = problemFrom(a)
       checkRate(a, CHART_RATE_DIGITS, nMax)
       return rateFigure(await rateInWorker(a, CHART_RATE_DIGITS, nMax), problem)
+    }
+    case 'steps': {
+      const q = stepsRequest(a)
+      const schemes = q.scheme ? [q.scheme] : SCHEMES.filter((s) => q.problem.skip || !reachesEnd(s))
+      if (q.mode === 'table') {
+        const ks = q.ks ?? DEFAULT_KS
+        checkKs(ks)
+        return stepsFigure(q.problem, schemes, ks)
+      }
+      return stepsNeededFigure(q.problem, q.ns, q.criterion ? [q.criterion] : STEP_CRITERIA, q.tol, schemes)
     }
     case 'simulate': {
       const spec = await simulationSpecFrom(a)

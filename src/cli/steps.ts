@@ -9,9 +9,10 @@ import type { Decimal } from '../hp/arith.js'
 import { preciseText, rounded } from '../printing.js'
 import { readAxis, axisLength, axisValue } from '../sweep/grid.js'
 import { writer, alignedText } from '../sweep/writers.js'
-import { SCHEMES, MAX_STEPS } from '../theory/discrete.js'
+import { SCHEMES, MAX_STEPS, type Scheme } from '../theory/discrete.js'
+import type { FlowProblem } from '../theory/problem.js'
 import { DOUBLE_N_MAX } from '../theory/problem.js'
-import { STEP_CRITERIA, STEPS_DIGITS, STEPS_KEYS, stepsNeeded, stepsTable, type StepsNeededResult, type StepsResult } from '../theory/steps.js'
+import { STEP_CRITERIA, STEPS_DIGITS, STEPS_KEYS, stepsNeeded, stepsTable, type StepCriterion, type StepsNeededResult, type StepsResult } from '../theory/steps.js'
 import { number, single } from '../text.js'
 import { numberList, oneOf } from './args.js'
 import { commonOptions, DEFAULTS, problemFrom, type Args } from './common.js'
@@ -30,17 +31,43 @@ export function stepsOptions<T>(y: Argv<T>): Argv<T> {
 /** K*(n) is searched in double precision, which answers n below DOUBLE_N_MAX faithfully. */
 const N_RULE = { integer: true, min: 2, max: DOUBLE_N_MAX - 1, phrase: 'an integer in [2, 1e15) (steps computes in double precision)' } as const
 
-/** steps: the convergence table for one n, or K*(n) for several (--n-range or a --n list). */
-export function stepsCommand(a: Args, format: Format): string {
+/** What the flags of steps ask for: the convergence table at one n, or K*(n) over several. */
+export type StepsRequest =
+  | { readonly mode: 'table'; readonly problem: FlowProblem & { digits?: number }; readonly scheme?: Scheme; readonly ks?: readonly number[] }
+  | { readonly mode: 'needed'; readonly problem: FlowProblem; readonly ns: readonly number[]; readonly tol: number; readonly criterion?: StepCriterion; readonly scheme?: Scheme }
+
+/** The request of steps' flags (validated; shared with plot steps). */
+export function stepsRequest(a: Args): StepsRequest {
   const axis = readAxis('n', a.n, a['n-range'], N_RULE, String(DEFAULTS.n))
   const scheme = oneOf('scheme', a.scheme, SCHEMES)
-  if (axisLength(axis) > 1) return neededText(a, axis, scheme, format)
+  if (axisLength(axis) > 1) {
+    for (const flag of ['k-list', 'digits'] as const) {
+      if (a[flag] !== undefined) throw new ParameterError(flag, 'is not read with several n: K*(n) searches K itself, in double precision')
+    }
+    const ns = Array.from({ length: axisLength(axis) }, (_, j) => axisValue(axis, j))
+    const problem = problemFrom({ ...a, n: String(Math.min(...ns)), 'n-range': undefined }, { sampler: false })
+    const tol = number('tol', a.tol) ?? 0.1
+    const criterion = oneOf('criterion', single('criterion', a.criterion), STEP_CRITERIA)
+    return { mode: 'needed', problem, ns, tol, criterion, scheme }
+  }
   for (const flag of ['tol', 'criterion'] as const) {
     if (a[flag] !== undefined) throw new ParameterError(flag, 'is read only with several n (--n-range or a --n list): it sets K*(n)')
   }
   const problem = problemFrom({ ...a, n: String(axisValue(axis, 0)), 'n-range': undefined }, { sampler: false })
-  const rawKs = numberList('k-list', a['k-list'])
-  const r = stepsTable(problem, { scheme: scheme ?? 'euler', ...(rawKs ? { ks: rawKs } : {}), ...(problem.digits !== undefined ? { digits: problem.digits } : {}) })
+  const ks = numberList('k-list', a['k-list'])
+  return { mode: 'table', problem, scheme, ...(ks ? { ks } : {}) }
+}
+
+/** steps: the convergence table for one n, or K*(n) for several (--n-range or a --n list). */
+export function stepsCommand(a: Args, format: Format): string {
+  const q = stepsRequest(a)
+  if (q.mode === 'needed') {
+    const criterion = q.criterion ?? 'mse'
+    const r = stepsNeeded(q.problem, { ns: q.ns, tol: q.tol, criterion, ...(q.scheme ? { schemes: [q.scheme] } : {}) })
+    return neededOutput(r, criterion, q.tol, format)
+  }
+  const { problem } = q
+  const r = stepsTable(problem, { scheme: q.scheme ?? 'euler', ...(q.ks ? { ks: q.ks } : {}), ...(problem.digits !== undefined ? { digits: problem.digits } : {}) })
   return tableText(r, problem.digits, format)
 }
 
@@ -80,19 +107,6 @@ function tableText(r: StepsResult, digits: number | undefined, format: Format): 
   if (c) lines.push(`mse_K - mse ~ E / K^${c.p}: E = ${E ?? '-'}  digits_agree ${c.digitsAgree}  (Richardson in 1/K over K = ${c.ks[0]}..${c.ks[c.ks.length - 1]}, with and without the largest K)`)
   for (const note of r.notes) lines.push(`note: ${note}`)
   return body + lines.join('\n') + '\n'
-}
-
-/** K*(n) for every scheme (or --scheme's) and the exponents of K* ~ n^a. */
-function neededText(a: Args, axis: ReturnType<typeof readAxis>, scheme: (typeof SCHEMES)[number] | undefined, format: Format): string {
-  for (const flag of ['k-list', 'digits'] as const) {
-    if (a[flag] !== undefined) throw new ParameterError(flag, 'is not read with several n: K*(n) searches K itself, in double precision')
-  }
-  const ns = Array.from({ length: axisLength(axis) }, (_, j) => axisValue(axis, j))
-  const problem = problemFrom({ ...a, n: String(Math.min(...ns)), 'n-range': undefined }, { sampler: false })
-  const tol = number('tol', a.tol) ?? 0.1
-  const criterion = oneOf('criterion', single('criterion', a.criterion), STEP_CRITERIA) ?? 'mse'
-  const r = stepsNeeded(problem, { ns, tol, criterion, ...(scheme ? { schemes: [scheme] } : {}) })
-  return neededOutput(r, criterion, tol, format)
 }
 
 /** Where MAX_STEPS steps do not suffice. */

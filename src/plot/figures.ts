@@ -11,13 +11,15 @@ import { prepareSweep, type SweepSpec } from '../sweep/sweeps.js'
 import { writer, type Cells, type Value } from '../sweep/writers.js'
 import type { FlowProblem } from '../theory/problem.js'
 import { RATE_KEYS, type RatePoint, type RateResult } from '../theory/rate.js'
-import type { Sampler } from '../theory/discrete.js'
+import { checkSampler, MAX_STEPS, type Sampler, type Scheme } from '../theory/discrete.js'
+import { solve } from '../theory/solve.js'
+import { stepsNeeded, type StepCriterion } from '../theory/steps.js'
 import { chart, type Guide, type Point } from './charts.js'
 import type { ChartSpec } from './render.js'
 import { maxOf, minOf } from '../extent.js'
 import { breather } from '../limits.js'
 
-export const PLOT_KINDS = ['dae', 'curves', 'compare', 'dae-compare', 'rate', 'simulate'] as const
+export const PLOT_KINDS = ['dae', 'curves', 'compare', 'dae-compare', 'rate', 'steps', 'simulate'] as const
 export type PlotKind = (typeof PLOT_KINDS)[number]
 
 /** The rows behind a chart, as the commands print them (numbers, or decimal strings at high precision). */
@@ -331,4 +333,92 @@ export function simulationTable(doc: SimulationDocument): Table {
     return cells
   })
   return { keys, rows }
+}
+
+/**
+ * How far K steps of each scheme land from the continuous flow at t = 1 (`flowgm plot steps` with
+ * one n): |mse_K − mse| and |var_K − var| against K, beside the statistical errors the sampler
+ * cannot remove (mse itself, and |var − σ²|). In double precision: a difference below 1e-11 of
+ * its value is beyond what double resolves (the printed 12 digits of each side) and is not drawn.
+ */
+export function stepsFigure(problem: FlowProblem, schemes: readonly Scheme[], ks: readonly number[]): Figure {
+  const continuous = solve(problem).stats(1)
+  const sigma2 = problem.sigma ** 2
+  const rows: Cells[] = []
+  const lines: Record<'mse' | 'var', Point[]> = { mse: [], var: [] }
+  for (const scheme of schemes) {
+    for (const K of ks) {
+      checkSampler(problem, { steps: K, scheme })
+      const s = solve({ ...problem, sampler: { steps: K, scheme } }).stats(1)
+      const d = { mse: s.mse - continuous.mse, var: s.var - continuous.var }
+      rows.push({ scheme, K, mse: rounded(s.mse), d_mse: rounded(d.mse), var: rounded(s.var), d_var: rounded(d.var) })
+      for (const key of ['mse', 'var'] as const) {
+        if (Math.abs(d[key]) > RESOLVED * Math.abs(continuous[key])) lines[key].push({ x: K, y: Math.abs(d[key]), series: scheme })
+      }
+    }
+  }
+  const flat = (y: number, label: string): Guide => ({ label, points: [minOf(ks), maxOf(ks)].map((x) => ({ x, y })) })
+  return {
+    table: { keys: ['scheme', 'K', 'mse', 'd_mse', 'var', 'd_var'], rows },
+    spec: chart(
+      [
+        {
+          title: 'the generated cluster mean',
+          x: { title: 'steps K', log: true },
+          y: { title: '|mse_K − mse|', log: true },
+          lines: lines.mse,
+          markers: true,
+          guides: [flat(continuous.mse, `statistical error mse = ${continuous.mse.toPrecision(4)}`)],
+        },
+        {
+          title: 'the generated cluster variance',
+          x: { title: 'steps K', log: true },
+          y: { title: '|var_K − var|', log: true },
+          lines: lines.var,
+          markers: true,
+          guides: [flat(Math.abs(continuous.var - sigma2), `statistical error |var − σ²| = ${Math.abs(continuous.var - sigma2).toPrecision(4)}`)],
+        },
+      ],
+      {
+        title: 'Discretisation error of K-step samplers at t = 1',
+        subtitle: [`${problemText(problem)} · n = ${problem.text.n} · d → ∞`, 'grey: the statistical error of the continuous flow; differences double precision does not resolve are left out'],
+        series: 'scheme',
+      },
+    ),
+  }
+}
+
+/** A difference of two values printed to 12 digits is resolved beyond this fraction of them. */
+const RESOLVED = 1e-11
+
+/**
+ * K*(n), the fewest steps whose discretisation error is at most `tol` times the statistical error,
+ * against n for each scheme, one panel per criterion (`flowgm plot steps` with several n).
+ */
+export function stepsNeededFigure(problem: FlowProblem, ns: readonly number[], criteria: readonly StepCriterion[], tol: number, schemes?: readonly Scheme[]): Figure {
+  const results = criteria.map((criterion) => ({ criterion, r: stepsNeeded(problem, { ns, tol, criterion, ...(schemes ? { schemes } : {}) }) }))
+  const schemeList = results[0].r.schemes
+  const rows: Cells[] = results.flatMap(({ criterion, r }) => r.ns.map((n, i) => ({ criterion, n, ...Object.fromEntries(r.schemes.map((s) => [s, r.kStar[s][i] ?? `>${MAX_STEPS}`])) })))
+  const exponent = (x: number | undefined) => (x === undefined ? '–' : x.toFixed(2))
+  return {
+    table: { keys: ['criterion', 'n', ...schemeList], rows },
+    spec: chart(
+      results.map(({ criterion, r }) => ({
+        title: `criterion ${criterion}`,
+        x: { title: 'n', log: true },
+        y: { title: 'K*(n)', log: true },
+        lines: r.schemes.flatMap((s) => r.ns.flatMap((n, i) => (r.kStar[s][i] === undefined ? [] : [{ x: n, y: r.kStar[s][i]!, series: s }]))),
+        markers: true,
+      })),
+      {
+        title: 'Steps needed: discretisation error at most tol × statistical error',
+        subtitle: [
+          `${problemText(problem)} · tol = ${tol} · d → ∞`,
+          'mse: |mse_K − mse| against mse; var: |var_K − var| against |var − σ²| (at t = 1)',
+          ...results.map(({ criterion, r }) => `K* ∝ n^a (${criterion}): ${r.schemes.map((s) => `${s} a = ${exponent(r.exponents[s])}`).join(', ')}`),
+        ],
+        series: 'scheme',
+      },
+    ),
+  }
 }

@@ -87,6 +87,43 @@ describe('K-step samplers on the command line', () => {
     }
   })
 
+  it('plot steps: one Euler step lands where the hand derivation says; K*(n) as steps --n prints it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'flowgm-steps-plot-'))
+    try {
+      const csv = join(dir, 's.csv')
+      const r = await flowgm('plot', 'steps', '--n', '8', '--scheme', 'euler', '--k-list', '1,2', '--csv', csv, '--out', join(dir, 's.svg'))
+      expect(r.code, show(r)).toBe(0)
+      const [head, ...lines] = readFileSync(csv, 'utf8').trim().split('\n')
+      const keys = head.split(',')
+      const row = Object.fromEntries(lines[0].split(',').map((v, j) => [keys[j], v]))
+      // The continuous mse at t = 1 with skip connection (docs/theory.md; test/cli/hp-cli.test.ts):
+      // (omega lambda^2 + n sigma^2 + n Lambda/K)/(n + lambda)^2, K = n + lambda - 1,
+      // Lambda = lambda (omega + sigma^2) + (n - 1) sigma^2; one Euler step: as at the top of this file.
+      const D = Decimal.clone({ precision: 40 })
+      const [n, s2, l] = [new D(8), new D(2.25), new D(0.1)]
+      const K = n.plus(l).minus(1)
+      const Lambda = l.times(s2.plus(1)).plus(n.minus(1).times(s2))
+      const continuous = l.pow(2).plus(n.times(s2)).plus(n.times(Lambda).div(K)).div(n.plus(l).pow(2))
+      const M = n.div(n.plus(l))
+      const euler1 = M.minus(1).pow(2).plus(M.pow(2).times(s2).div(n))
+      expect(row.scheme).toBe('euler')
+      expect(Number(row.K)).toBe(1)
+      // Both sides printed to 12 digits (double): within 1e-11 of the difference's scale.
+      expect(Math.abs(Number(row.d_mse) - euler1.minus(continuous).toNumber())).toBeLessThan(1e-11)
+      const needed = join(dir, 'k.csv')
+      expect((await flowgm('plot', 'steps', '--n', '2,8', '--criterion', 'var', '--csv', needed, '--out', join(dir, 'k.svg'))).code).toBe(0)
+      const printed = json(await flowgm('steps', '--n', '2,8', '--criterion', 'var', '--json'))
+      const [kHead, ...kLines] = readFileSync(needed, 'utf8').trim().split('\n')
+      const cols = kHead.split(',')
+      for (const [i, line] of kLines.entries()) {
+        const cells = line.split(',')
+        for (const scheme of ['euler', 'heun', 'midpoint', 'rk4']) expect(Number(cells[cols.indexOf(scheme)])).toBe(printed.k_star[scheme][i])
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
   it.each([
     [['stats', '--scheme', 'rk4'], '--scheme: needs --steps K (without it the continuous flow is computed)'],
     [['stats', '--steps', '0'], '--steps: must be an integer in [1, 1000000]'],

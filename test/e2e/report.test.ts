@@ -163,7 +163,7 @@ describe('flowgm report, its files and summary', () => {
     expect(r.stderr, show(r)).toBe('')
     const files = readdirSync(d).sort()
     const charts = files.filter((f) => f.endsWith('.svg')).map((f) => f.slice(0, -4))
-    expect(charts.sort()).toEqual(['dae-weights', 'denoiser-error', 'mse-against-n', 'rate', 'summary-statistics'])
+    expect(charts.sort()).toEqual(['dae-weights', 'denoiser-error', 'discretisation-error', 'mse-against-n', 'rate', 'steps-needed', 'summary-statistics'])
     for (const c of charts) {
       expectChart(readFileSync(join(d, `${c}.svg`), 'utf8'), c)
       expect(files).toContain(`${c}.csv`)
@@ -181,7 +181,7 @@ describe('flowgm report, its files and summary', () => {
     }
     expect(rates.length).toBe(5)
     const html = readFileSync(join(d, 'report.html'), 'utf8')
-    expect(html.match(/<figure class="chart"/g)?.length).toBe(5)
+    expect(html.match(/<figure class="chart"/g)?.length).toBe(7)
     expect(html).not.toMatch(/<script|src="http|href="http/)
     // The summary: the figures and the rate table with C = 2 sigma^2 at sigma = 1.5.
     expect(r.stdout).toMatch(/report\.html/)
