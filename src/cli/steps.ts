@@ -14,6 +14,7 @@ import type { FlowProblem } from '../theory/problem.js'
 import { DOUBLE_N_MAX } from '../theory/problem.js'
 import { STEP_CRITERIA, STEPS_DIGITS, STEPS_KEYS, stepsNeeded, stepsTable, type StepCriterion, type StepsNeededResult, type StepsResult } from '../theory/steps.js'
 import { number, single } from '../text.js'
+import { minOf } from '../extent.js'
 import { numberList, oneOf } from './args.js'
 import { commonOptions, DEFAULTS, problemFrom, type Args } from './common.js'
 import type { Format } from './format.js'
@@ -45,7 +46,7 @@ export function stepsRequest(a: Args): StepsRequest {
       if (a[flag] !== undefined) throw new ParameterError(flag, 'is not read with several n: K*(n) searches K itself, in double precision')
     }
     const ns = Array.from({ length: axisLength(axis) }, (_, j) => axisValue(axis, j))
-    const problem = problemFrom({ ...a, n: String(Math.min(...ns)), 'n-range': undefined }, { sampler: false })
+    const problem = problemFrom({ ...a, n: String(minOf(ns)), 'n-range': undefined }, { sampler: false })
     const tol = number('tol', a.tol) ?? 0.1
     const criterion = oneOf('criterion', single('criterion', a.criterion), STEP_CRITERIA)
     return { mode: 'needed', problem, ns, tol, criterion, scheme }

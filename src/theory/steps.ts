@@ -26,6 +26,7 @@
  *    statistical |var_inf(n) - sigma^2| (its distance to the target's variance).
  */
 import { Decimal } from '../hp/arith.js'
+import { maxOf } from '../extent.js'
 import { ParameterError } from '../errors.js'
 import { MAX_STEPS, SCHEMES, TABLEAUX, checkSampler, stageCount, type Scheme } from './discrete.js'
 import { countText, HP_LIMIT_SECONDS, hpSeconds, secondsText, transcendentalSchedule } from '../limits.js'
@@ -106,7 +107,7 @@ export function checkKs(ks: readonly number[]): void {
  * values are kept across K) at the digits asked plus those the difference cancels (~ p log10 K).
  */
 function checkStepsCost(problem: FlowProblem, scheme: Scheme, ks: readonly number[], digits: number, p: number): void {
-  const largest = Math.max(...ks)
+  const largest = maxOf(ks)
   const stages = stageCount({ steps: largest, scheme })
   const seconds = hpSeconds({ command: 'stats', digits: digits + Math.ceil(p * Math.log10(largest)), n: problem.n, transcendental: transcendentalSchedule(problem.schedule), stages: 2 * stages })
   if (seconds > HP_LIMIT_SECONDS) {
@@ -188,9 +189,9 @@ function hpDifferences(problem: FlowProblem, scheme: Scheme, ks: readonly number
     return { continuous, sampled, diffs, precision: digits + extra }
   }
   const lost = (d: Decimal, x: Decimal) => (d.isZero() || x.isZero() ? 0 : Math.ceil(x.abs().div(d.abs()).log(10).toNumber()))
-  let extra = Math.min(400, Math.ceil(p * Math.log10(Math.max(...ks))) + 10)
+  let extra = Math.min(400, Math.ceil(p * Math.log10(maxOf(ks))) + 10)
   let out = compute(extra)
-  const need = Math.max(...out.diffs.flatMap((d, i) => STEPS_KEYS.map((k) => lost(d[k], out.sampled[i][k])))) + 4
+  const need = maxOf(out.diffs.flatMap((d, i) => STEPS_KEYS.map((k) => lost(d[k], out.sampled[i][k])))) + 4
   if (need > extra && need <= 400) {
     extra = need
     out = compute(extra)

@@ -168,7 +168,7 @@ async function main(): Promise<number> {
       console.error(`validate: table 5 failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
       tables.push(brokenTable('5', 'Theory vs finite-d simulation at t = 1', e))
     }
-    tables.push(...samplers)
+    for (const table of samplers) tables.push(table)
     const seconds = (performance.now() - t0) / 1000
     const { user, system } = process.cpuUsage(cpu0)
     await sink.write(render(tables, o, seconds, (user + system) / 1e6, started))
