@@ -195,9 +195,12 @@ function daeSeconds(digits: number, n: number | undefined, transcendental: boole
 /** Estimated seconds of a high-precision request's computation (start-up not included), with the margin. */
 export function hpSeconds(r: HpRequest): number {
   const trans = r.transcendental ?? false
-  if (r.stages !== undefined && r.command === 'stats') {
-    const working = (r.digits + nDigits(r.n) + 20) / STAGE_FIT.digits
-    return HP_MARGIN * (HP_FIT.flowFloor + r.stages * STAGE_FIT.seconds * working ** STAGE_FIT.power * (trans ? STAGE_FIT.transcendental : 1))
+  if (r.stages !== undefined && (r.command === 'stats' || r.command === 'rate')) {
+    const sampler = (digits: number, n: number | undefined) =>
+      HP_FIT.flowFloor + r.stages! * STAGE_FIT.seconds * ((digits + nDigits(n) + 20) / STAGE_FIT.digits) ** STAGE_FIT.power * (trans ? STAGE_FIT.transcendental : 1)
+    // rate: the sampler at each n = 10, ..., nMax, 15 digits beyond D (its schedule values kept across n).
+    const k = nDigits(r.nMax ?? 1e12)
+    return HP_MARGIN * (r.command === 'stats' ? sampler(r.digits, r.n) : Array.from({ length: k }, (_, i) => sampler(r.digits + HP_FIT.rateExtra, 10 ** (i + 1))).reduce((a, b) => a + b, 0))
   }
   const times = Math.max(1, r.times ?? 1)
   const fit = ((): number => {
@@ -241,10 +244,10 @@ function hpText(r: HpRequest): string {
 export function checkHp(r: HpRequest): void {
   const seconds = hpSeconds(r)
   if (seconds <= HP_LIMIT_SECONDS) return
-  if (r.stages !== undefined && r.command === 'stats') {
+  if (r.stages !== undefined && (r.command === 'stats' || r.command === 'rate')) {
     throw new ParameterError(
       'steps',
-      `${r.digits} digits with ${countText(r.stages)} stage times would take about ${secondsText(seconds)} (limit ${secondsText(HP_LIMIT_SECONDS)}); lower --steps or --digits`,
+      `${r.command === 'rate' ? `the rate's sequence (n = 10 ... ${countText(r.nMax ?? 1e12)}) at ` : ''}${r.digits} digits with ${countText(r.stages)} stage times would take about ${secondsText(seconds)} (limit ${secondsText(HP_LIMIT_SECONDS)}); lower --steps or --digits`,
     )
   }
   const byTimes = (r.times ?? 1) > 1 && hpSeconds({ ...r, times: 1 }) <= HP_LIMIT_SECONDS

@@ -11,7 +11,8 @@ import { RATE_KEYS, type RateKey, type RatePoint, type RateResult } from '../the
 import type { FlowProblem } from '../theory/problem.js'
 import { clip, integer, single } from '../text.js'
 import type { Format } from './format.js'
-import { commonOptions, scheduleFrom } from './common.js'
+import { commonOptions, samplerFrom, scheduleFrom } from './common.js'
+import { stageCount } from '../theory/discrete.js'
 import { checkHp, transcendentalSchedule } from '../limits.js'
 import { maxOf } from '../extent.js'
 
@@ -39,7 +40,8 @@ export function nMaxFrom(a: Record<string, unknown>): number {
 
 /** Refuse a rate sequence beyond its time limit (src/limits.ts), before computing it: rate and plot rate. */
 export function checkRate(a: Record<string, unknown>, digits: number, nMax: number): void {
-  checkHp({ command: 'rate', digits, nMax, transcendental: transcendentalSchedule(scheduleFrom(a)) })
+  const sampler = samplerFrom(a)
+  checkHp({ command: 'rate', digits, nMax, transcendental: transcendentalSchedule(scheduleFrom(a)), ...(sampler ? { stages: stageCount(sampler) } : {}) })
 }
 
 /** Where the worker's compiled code lives, from src/ (tests) and from dist/ alike. */

@@ -133,6 +133,9 @@ describe('K-step samplers on the command line', () => {
       ['stats', '--steps', '4', '--scheme', 'heun', '--no-skip'],
       '--scheme: heun evaluates the velocity at t = 1 in its last step, a pole of the flow without skip connection (the learnt velocity is unbounded there); use euler or midpoint, or the skip connection',
     ],
+    // Beyond the hour (src/limits.ts: the stage times' cost, fitted at 30 digits), refused before computing.
+    [['stats', '--steps', '1000000', '--digits', '40', '--schedule', 'trig'], '--steps: 40 digits with 1e6 stage times would take about'],
+    [['rate', '--steps', '1000000', '--schedule', 'trig'], "--steps: the rate's sequence (n = 10 ... 1e12) at 12 digits with 1e6 stage times would take about"],
     [['curves', '--steps', '10', '--points', '4'], "--points: must be 1 + a divisor of --steps 10 (the sampler's states exist at the grid times k/10 only; got 4)"],
     [['dae', '--t', '0.5', '--steps', '10'], '--steps: unknown flag (see flowgm dae --help for the flags)'],
   ])('refuses %j with one line, exit 2', async (args, line) => {
