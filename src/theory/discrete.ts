@@ -175,6 +175,14 @@ export interface StepArith<T> {
   mul(x: T, y: T): T
   div(x: T, y: T): T
   isZero(x: T): boolean
+  /**
+   * Decimal arithmetic only: whether x = a + b is a total cancellation, |x| within a few units of
+   * the working precision's last digit of |a| + |b|. The step is then taken to land on 0 exactly:
+   * without skip connection the linear schedule's last factor 1 + h alpha'/alpha is 0 exactly,
+   * but 1/3 in decimal is not. A value that is only small survives this at the higher precision of
+   * the second evaluation, so the two disagree and high precision raises its digits.
+   */
+  cancels?(x: T, a: T, b: T): boolean
   ratio(r: Ratio): T
   /** [a_M, g_M, a_Q, g_Q, a_P, g_P] at the time num/den. */
   coefficients(t: Ratio): readonly T[]
@@ -225,7 +233,10 @@ export function stageRecurrence<T>(F: StepArith<T>, initial: readonly T[], sampl
     states.push(
       states[k].map((xi, i) => {
         const step = increment(F, w, coef, i, xi, true)
-        if (!F.sub) return F.add(xi, step)
+        if (!F.sub) {
+          const out = F.add(xi, step)
+          return F.cancels?.(out, xi, step) ? F.zero : out
+        }
         const R = F.add(F.one, increment(F, w, coef, i, F.one, false))
         const inc = F.add(step, F.mul(carried[i], R))
         const out = F.add(xi, inc)
@@ -254,7 +265,9 @@ export function transferRecurrence<T>(F: StepArith<T>, initial: readonly T[], sa
     const coef = stageCoefficients(F, sampler, k)
     states.push(
       initial.map((_, i) => {
-        const R = F.add(F.one, increment(F, w, coef, i, F.one, false))
+        const homogeneous = increment(F, w, coef, i, F.one, false)
+        const factor = F.add(F.one, homogeneous)
+        const R = F.cancels?.(factor, F.one, homogeneous) ? F.zero : factor
         const S = increment(F, w, coef, i, F.zero, true)
         if (F.isZero(R)) {
           base[i] = S

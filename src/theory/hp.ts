@@ -142,6 +142,8 @@ function flowBySampler(problem: FlowProblem, D: DecimalConstructor, ts: readonly
   const F = decimalArith(D)
   const coefficients = factory<Decimal>(variantOf(problem).source.hp.ode)(F)(...params(problem, D))
   const cache = new Map<string, Decimal[]>()
+  // A few units of the last digit: the rounding a sum of two rounded terms can leave.
+  const cancelled = new D(10).pow(-(D.precision - 2))
   const arith: StepArith<Decimal> = {
     zero: new D(0),
     one: new D(1),
@@ -149,6 +151,7 @@ function flowBySampler(problem: FlowProblem, D: DecimalConstructor, ts: readonly
     mul: (x, y) => x.times(y),
     div: (x, y) => x.div(y),
     isZero: (x) => x.isZero(),
+    cancels: (x, a, b) => x.abs().lte(a.abs().plus(b.abs()).times(cancelled)),
     ratio: ([p, q]: Ratio) => new D(p).div(q),
     coefficients: (time: Ratio) => {
       const [p, q] = lowest(time)

@@ -41,6 +41,22 @@ describe('K-step samplers on the command line', () => {
     expect(precise.mse).toBe(mse.toPrecision(30))
   })
 
+  it('without skip connection, K = 3 and 7 (no finite decimal step): P lands on 0 exactly at --digits, M on n/(n + lambda)', async () => {
+    // Linear schedule, no skip connection: P' = (alpha'/alpha) P, and the last Euler factor is
+    // 1 + h (-1/alpha(1 - h)) = 1 - h/h = 0 exactly (docs/theory.md section 6); midpoint's too
+    // (1 + z_half (1 + z_0/2) = 1 - 2 (1/2)). M: with c = 0, m = n/(n + lambda) at every t, and
+    // M' = -M/alpha + m/alpha keeps M = m beta = m t on the grid, so M_K = n/(n + lambda) (= 80/81).
+    const M = new (Decimal.clone({ precision: 60 }))(80).div(81).toPrecision(30)
+    for (const [K, scheme] of [
+      ['3', 'euler'],
+      ['7', 'midpoint'],
+    ]) {
+      const row = json(await flowgm('stats', '--steps', K, '--scheme', scheme, '--no-skip', '--digits', '30', '--json'))
+      expect(row.P).toBe('0')
+      expect(row.M).toBe(M)
+    }
+  })
+
   it('curves --steps K prints the K + 1 grid times, its last row the state of stats --steps K at t = 1', async () => {
     const rows = json(await flowgm('curves', '--steps', '4', '--scheme', 'midpoint', '--json'))
     expect(rows.map((r: { t: number }) => r.t)).toEqual([0, 0.25, 0.5, 0.75, 1])
