@@ -12,6 +12,10 @@ import { Decimal } from 'decimal.js'
 import { describe, expect, it } from 'vitest'
 import { ParameterError } from '../../src/errors.js'
 import { checkSampler, gridIndex, samplerTimes, stageCount, stageRecurrence, transferRecurrence, type Ratio, type Scheme, type StepArith } from '../../src/theory/discrete.js'
+import { flowProblem } from '../../src/theory/problem.js'
+import { solve } from '../../src/theory/solve.js'
+import { HP_LIMIT_SECONDS, hpSeconds } from '../../src/limits.js'
+import { checkKs, criterionErrors, smallestPassing, stepsNeeded, stepsTable } from '../../src/theory/steps.js'
 
 /** Coefficients [a, g] of each of the three states at time t (all different, so a mix-up of index shows). */
 type Coefficients = (t: number) => readonly number[]
@@ -172,5 +176,217 @@ describe('checkSampler', () => {
       expect(e?.parameter).toBe('scheme')
       expect(e?.rule).toMatch(new RegExp(`^${s} evaluates the velocity at t = 1 in its last step, a pole of the flow without skip connection`))
     }
+  })
+})
+
+/** The ParameterError `f` throws, or undefined. */
+function thrown(f: () => unknown): ParameterError | undefined {
+  try {
+    f()
+  } catch (e) {
+    if (e instanceof ParameterError) return e
+    throw e
+  }
+  return undefined
+}
+const P = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 }
+
+describe('src/theory/steps.ts: the rules and the search, by hand', () => {
+  it('checkKs: at least one K, integers in [1, 1e6], none twice', () => {
+    expect(thrown(() => checkKs([1, 1_000_000]))).toBeUndefined()
+    expect(thrown(() => checkKs([]))?.message).toBe('k-list: must list at least one K')
+    for (const K of [0, 1.5, 1_000_001]) expect(thrown(() => checkKs([2, K]))?.message).toBe(`k-list: must be positive integers at most 1000000 (got ${K})`)
+    expect(thrown(() => checkKs([4, 2, 4]))?.message).toBe('k-list: lists a K twice')
+  })
+
+  it('criterionErrors: mse against mse, var against the target variance sigma^2 (docs/theory.md)', () => {
+    // Binary fractions, so every difference is exact.
+    const sampled = { mse: 0.75, var: 2 }
+    const continuous = { mse: 0.5, var: 2.5 }
+    expect(criterionErrors('mse', sampled, continuous, 1.5)).toEqual({ discretisation: 0.25, statistical: 0.5 })
+    // |2 - 2.5| and |2.5 - 1.5^2| = 0.25.
+    expect(criterionErrors('var', sampled, continuous, 1.5)).toEqual({ discretisation: 0.5, statistical: 0.25 })
+    expect(criterionErrors('mse', { mse: 0.5, var: 0 }, { mse: 0.75, var: 0 }, 1).discretisation).toBe(0.25)
+    expect(criterionErrors('var', { mse: 0, var: 3 }, { mse: 0, var: 0.5 }, 1)).toEqual({ discretisation: 2.5, statistical: 0.5 })
+  })
+
+  it('smallestPassing: the first K of a monotone test, 1, the cap 1e6 and none beyond it', () => {
+    for (const first of [1, 2, 3, 37, 64, 65, 524_288, 999_999, 1_000_000]) {
+      const asked: number[] = []
+      expect(
+        smallestPassing((K) => {
+          asked.push(K)
+          return K >= first
+        }),
+        String(first),
+      ).toBe(first)
+      // Doubling to the first passing power of 2 (or the cap), then bisection: about 2 log2(first) calls.
+      expect(asked.length).toBeLessThanOrEqual(2 * Math.ceil(Math.log2(first)) + 2)
+    }
+    expect(smallestPassing(() => false)).toBeUndefined()
+    // Never asked beyond the cap.
+    const asked: number[] = []
+    smallestPassing((K) => (asked.push(K), false))
+    expect(Math.max(...asked)).toBe(1_000_000)
+  })
+
+  it('stepsTable and stepsNeeded refuse a problem with a sampler, digits off [1, 1000], tol off (0, 1), an unknown criterion', () => {
+    const plain = flowProblem(P)
+    const sampled = flowProblem({ ...P, steps: 4, scheme: 'euler' })
+    expect(thrown(() => stepsTable(sampled))?.parameter).toBe('steps')
+    expect(thrown(() => stepsNeeded(sampled, { ns: [8] }))?.parameter).toBe('steps')
+    for (const digits of [0, 1001, 2.5]) expect(thrown(() => stepsTable(plain, { ks: [1], digits }))?.message).toBe(`digits: must be an integer in [1, 1000] (got ${digits})`)
+    for (const tol of [0, 1, -0.5, NaN]) expect(thrown(() => stepsNeeded(plain, { ns: [8], tol }))?.message).toBe(`tol: must lie in (0, 1) (got ${tol})`)
+    expect(thrown(() => stepsNeeded(plain, { ns: [8], criterion: 'w2' as 'mse' }))?.message).toBe("criterion: must be one of mse, var (got 'w2')")
+    expect(thrown(() => stepsTable(plain, { ks: [4, 4] }))?.parameter).toBe('k-list')
+    expect(thrown(() => stepsTable(flowProblem({ ...P, skip: false }), { ks: [4], scheme: 'rk4' }))?.parameter).toBe('scheme')
+    // A million rk4 steps at 1000 digits: two million stage times, far beyond the hour.
+    expect(thrown(() => stepsTable(plain, { ks: [1_000_000], scheme: 'rk4', digits: 1000 }))?.rule).toMatch(/^a largest K of 1000000 \(2e6 stage times in high precision\) would take about /)
+  })
+
+  it('stepsNeeded without skip connection drops heun and rk4 (they evaluate the pole) unless asked for, then refuses them', () => {
+    const noSkip = flowProblem({ ...P, skip: false })
+    expect(stepsNeeded(noSkip, { ns: [] }).schemes).toEqual(['euler', 'midpoint'])
+    expect(stepsNeeded(flowProblem(P), { ns: [] }).schemes).toEqual(['euler', 'heun', 'midpoint', 'rk4'])
+    expect(thrown(() => stepsNeeded(noSkip, { ns: [8], schemes: ['heun'] }))?.parameter).toBe('scheme')
+  })
+})
+
+/** Romberg's table over h halving, by hand in decimal (in the precision of f's values): each column removes one power of h. */
+function rombergByHand(f: Decimal[]): Decimal {
+  let col = f
+  for (let m = 1; col.length > 1; m++) col = col.slice(1).map((x, j) => x.plus(x.minus(col[j]).div(2 ** m - 1)))
+  return col[0]
+}
+
+describe('stepsTable: orders, Richardson chain and notes', () => {
+  it('euler, K = 8..64: the order of each K from its d_K and d_2K, E by Romberg over K d_K, E2 without K = 64', () => {
+    const r = stepsTable(flowProblem(P), { ks: [8, 16, 32, 64] })
+    // d_K in double from solve() (an independent route from high precision): mse_K - mse to 1e-12
+    // absolute (both values are O(1) with errors of a few ulps; d_K >= 1e-3 here).
+    const mse = solve(flowProblem(P)).stats(1).mse
+    for (const row of r.rows) expect(Math.abs(row.diffs.mse.toNumber() - (solve(flowProblem({ ...P, steps: row.K, scheme: 'euler' })).stats(1).mse - mse)), `K = ${row.K}`).toBeLessThan(1e-12)
+    r.rows.slice(0, 3).forEach((row, i) =>
+      expect(row.order).toBeCloseTo(
+        Math.log2(
+          r.rows[i].diffs.mse
+            .div(r.rows[i + 1].diffs.mse)
+            .abs()
+            .toNumber(),
+        ),
+        10,
+      ),
+    )
+    expect(r.rows[3].order).toBeUndefined()
+    expect(r.notes).toEqual([])
+    expect(r.constant?.p).toBe(1)
+    expect(r.constant?.ks).toEqual([8, 16, 32, 64])
+    // The rows' d_K are rounded to 12 digits; Romberg's weights (at most 8/7 per column, three
+    // columns) amplify that to below 1e-10 relative.
+    const f = r.rows.map((row) => row.diffs.mse.times(row.K))
+    expect(r.constant!.E.minus(rombergByHand(f)).div(r.constant!.E).abs().toNumber()).toBeLessThan(1e-10)
+    expect(
+      r
+        .constant!.E2.minus(rombergByHand(f.slice(0, 3)))
+        .div(r.constant!.E2)
+        .abs()
+        .toNumber(),
+    ).toBeLessThan(1e-10)
+    // The digits the two agree on: -log10 of their relative difference, within one.
+    const agreement = -Math.log10(r.constant!.E.minus(r.constant!.E2).div(r.constant!.E).abs().toNumber())
+    expect(Math.abs(r.constant!.digitsAgree - agreement)).toBeLessThanOrEqual(1)
+  })
+
+  it('the Richardson chain is the run of consecutive powers of 2 ending at the largest K', () => {
+    expect(stepsTable(flowProblem(P), { ks: [8, 32, 64, 128] }).constant?.ks).toEqual([32, 64, 128])
+    const short = stepsTable(flowProblem(P), { ks: [1, 2] })
+    expect(short.constant).toBeUndefined()
+    expect(short.notes).toEqual(['no constant: Richardson needs three consecutive powers of 2 from K = 8 in --k-list'])
+    expect(stepsTable(flowProblem(P), { ks: [4, 8, 16] }).constant).toBeUndefined()
+  })
+
+  it('without skip connection on the linear schedule Euler is exact (d_K = 0, no order, no constant); midpoint settles on order 3', () => {
+    // M' = n/(n + lambda) is constant, Q_xi = 0 (docs/theory.md section 3): Euler adds the exact
+    // increment at every step, so every d_K is 0 in high precision.
+    const exact = stepsTable(flowProblem({ ...P, skip: false }), { ks: [8, 16, 32] })
+    for (const row of exact.rows) expect([row.diffs.mse.isZero(), row.order]).toEqual([true, undefined])
+    expect(exact.notes).toEqual(['d_K = 0 at every K: the K-step sampler gives the continuous mse exactly here, no constant'])
+    expect(exact.constant).toBeUndefined()
+    // Midpoint on the linear schedule: the h^2 term of mse vanishes (the measured order is 3 to
+    // within 0.01 at K = 16, as the scheme's expansion then starts at h^3).
+    const mid = stepsTable(flowProblem(P), { ks: [8, 16, 32], scheme: 'midpoint' })
+    expect(mid.constant?.p).toBe(3)
+    expect(mid.notes).toHaveLength(1)
+    expect(mid.notes[0]).toMatch(/^measured order 2\.99\d at K = 16: the h\^2 term of mse vanishes here; E is the constant of h\^3$/)
+  })
+})
+
+describe('src/theory/sampled.ts: the solution of a K-step sampler', () => {
+  it('diagnostics: K steps, none rejected, K times the stages of a step evaluated; state(t) is a copy of the grid state', () => {
+    // rk4 evaluates four stages per step (docs/theory.md), euler one.
+    expect(solve(flowProblem({ ...P, steps: 5, scheme: 'rk4' })).diagnostics).toEqual({ steps: 5, rejected: 0, evaluations: 20 })
+    expect(solve(flowProblem({ ...P, steps: 3, scheme: 'euler' })).diagnostics).toEqual({ steps: 3, rejected: 0, evaluations: 3 })
+    // One Euler step of the linear schedule by hand (test/theory/discrete.test.ts): (n/(n + lambda), 0, 0).
+    const s = solve(flowProblem({ ...P, steps: 1, scheme: 'euler' }))
+    const end = s.state(1)
+    expect(end[0]).toBeCloseTo(8 / 8.1, 15)
+    expect(end[1]).toBe(0)
+    end[0] = 99
+    expect(s.state(1)[0]).toBeCloseTo(8 / 8.1, 15)
+    expect(s.state(0)).toEqual([0, 0, 1])
+    expect(thrown(() => s.state(0.5))?.parameter).toBe('t')
+    expect(thrown(() => s.stats(0.5))?.parameter).toBe('t')
+  })
+})
+
+describe('stepsTable: values, precision and cost', () => {
+  it('the Richardson chain takes the powers of 2 from K = 8 in order, whatever the list order and whatever else it holds', () => {
+    // By the rule (steps.ts, leadingConstant): 4 is below K = 8, 12 is no power of 2.
+    expect(stepsTable(flowProblem(P), { ks: [32, 4, 16, 12, 8] }).constant?.ks).toEqual([8, 16, 32])
+  })
+
+  it('values are doubles from solve() without digits, decimals at digits; E at 30 digits is Romberg by hand to 1e-26', () => {
+    const double = stepsTable(flowProblem(P), { ks: [1, 2] })
+    // The same double-precision route the table documents for its values: solve() at t = 1.
+    expect(double.rows[0].values.mse).toBe(solve(flowProblem({ ...P, steps: 1, scheme: 'euler' })).stats(1).mse)
+    expect(double.continuous.mse).toBe(solve(flowProblem(P)).stats(1).mse)
+    expect('order' in double.rows[1]).toBe(false)
+    const r = stepsTable(flowProblem(P), { ks: [8, 16, 32, 64], digits: 30 })
+    const mse = r.rows[0].values.mse as Decimal
+    expect(mse).toBeInstanceOf(Decimal)
+    expect(mse.precision(true)).toBeLessThanOrEqual(30)
+    // The double value to 1e-12 relative (an independent route, as above).
+    expect(Math.abs(mse.toNumber() / solve(flowProblem({ ...P, steps: 8, scheme: 'euler' })).stats(1).mse - 1)).toBeLessThan(1e-12)
+    // Romberg by hand at 60 digits over K d_K with d_K to 30 digits: Romberg's weights amplify the
+    // rounding of d_K (5e-31 relative) by less than 10, far below 1e-26; an E computed at 20
+    // digits would be off by ~1e-19.
+    const D = Decimal.clone({ precision: 60 })
+    const E = rombergByHand(r.rows.map((row) => new D(row.diffs.mse).times(row.K)))
+    expect(r.constant!.E.minus(E).div(E).abs().toNumber()).toBeLessThan(1e-26)
+  })
+
+  it('a table is refused from the first largest K whose high-precision cost passes the hour, by the rule of checkStepsCost', () => {
+    // The rule (steps.ts): 2 x the stage times of the largest K, at the digits asked (100: at the
+    // default 12 even a million rk4 steps stay under the hour) plus
+    // ceil(p log10 K), costed by limits.ts's hpSeconds against HP_LIMIT_SECONDS. The first K over
+    // the limit by that rule, found by bisection, must be refused and K - 1 must pass the check
+    // (it is not run: it would take most of an hour, so only the refusal of K is asserted and the
+    // rule's value at K - 1 is checked to be under the limit).
+    const seconds = (K: number) => hpSeconds({ command: 'stats', digits: 100 + Math.ceil(4 * Math.log10(K)), n: 8, transcendental: false, stages: 2 * (2 * K + 1) })
+    let lo = 1
+    let hi = 1_000_000
+    while (hi - lo > 1) {
+      const mid = Math.floor((lo + hi) / 2)
+      if (seconds(mid) > HP_LIMIT_SECONDS) hi = mid
+      else lo = mid
+    }
+    expect(seconds(lo)).toBeLessThanOrEqual(HP_LIMIT_SECONDS)
+    expect(thrown(() => stepsTable(flowProblem(P), { ks: [hi], scheme: 'rk4', digits: 100 }))?.rule).toMatch(new RegExp(`^a largest K of ${hi} \\(`))
+  })
+
+  it('stepsNeeded: no exponent from points at a single n (log n does not vary)', () => {
+    // K*(8) for rk4 is 1 (measured; by the search rule the value does not matter here): two
+    // points at the same n have no slope.
+    expect(stepsNeeded(flowProblem(P), { ns: [8, 8], schemes: ['rk4'] }).exponents.rk4).toBeUndefined()
   })
 })
