@@ -98,14 +98,18 @@ describe('both recurrences against each scheme written out by hand', () => {
     // State 1: the same source until t = 1/2, where a = -1024 makes the step's factor
     // R = 1 + h a = 0 exactly, and nothing after: the exact state is 0 from t = 1/2 + h on. The
     // part carried (2^-53 at t = 1/2, half an ulp) is part of the state, so R = 0 must clear it too.
-    const tiny: Coefficients = (t) => [0, 2 ** -52, t === 0.5 ? -1024 : 0, t < 0.5 ? 2 ** -52 : 0, 0, 0]
+    // State 2: x = 1024 gathers 2^-55 a step (carried, 2^-46 by t = 1/2), then one step adds
+    // h g = 1024 with a = 0 (R = 1): the exact 2048 + 2^-46 rounds to 2048. Scaling the carried
+    // part by anything but R (e.g. by the step with its source, 1 + 1024) would show 2^-36.
+    const tiny: Coefficients = (t) => [0, 2 ** -52, t === 0.5 ? -1024 : 0, t < 0.5 ? 2 ** -52 : 0, 0, t < 0.5 ? 2 ** -45 : t === 0.5 ? 2 ** 20 : 0]
     const sampler = { steps: 1024, scheme: 'euler' as const }
-    const plain = stageRecurrence(arith(tiny, false), [1, 1, 1], sampler)
-    const compensated = stageRecurrence(arith(tiny, true), [1, 1, 1], sampler)
+    const plain = stageRecurrence(arith(tiny, false), [1, 1, 1024], sampler)
+    const compensated = stageRecurrence(arith(tiny, true), [1, 1, 1024], sampler)
     expect(plain[1024][0]).toBe(1)
     expect(compensated[1024][0]).toBe(1 + 2 ** -52)
     expect(compensated[513][1]).toBe(0)
     expect(compensated[1024][1]).toBe(0)
+    expect(compensated[1024][2]).toBe(2048)
   })
 })
 
@@ -167,6 +171,8 @@ describe('checkSampler', () => {
   it('refuses an unknown scheme, steps off [1, 1e6] or not an integer, and heun, rk4 at the pole, naming the parameter', () => {
     const scheme = refusal(true, { steps: 5, scheme: 'leapfrog' })
     expect([scheme?.parameter, scheme?.rule]).toEqual(['scheme', "must be one of euler, heun, midpoint, rk4 (got 'leapfrog')"])
+    // A long name is quoted to its first 40 characters.
+    expect(refusal(true, { steps: 5, scheme: 'x'.repeat(50) })?.rule).toBe(`must be one of euler, heun, midpoint, rk4 (got '${'x'.repeat(40)}')`)
     for (const steps of [0, 1_000_001, 2.5, NaN]) {
       const e = refusal(true, { steps, scheme: 'euler' })
       expect([e?.parameter, e?.rule], String(steps)).toEqual(['steps', `must be an integer in [1, 1000000] (got ${steps})`])
@@ -388,5 +394,25 @@ describe('stepsTable: values, precision and cost', () => {
     // K*(8) for rk4 is 1 (measured; by the search rule the value does not matter here): two
     // points at the same n have no slope.
     expect(stepsNeeded(flowProblem(P), { ns: [8, 8], schemes: ['rk4'] }).exponents.rk4).toBeUndefined()
+  })
+})
+
+describe("src/theory/sampled.ts: the double-precision guard of a sampler's rows", () => {
+  it('a well-conditioned row stays in double (no note); a cancelled one goes to high precision and says so', () => {
+    // Linear and the custom 1 - t^2, t^2 with skip connection: every state O(1), nothing cancels.
+    for (const options of [
+      { ...P, steps: 8, scheme: 'euler' as const },
+      { ...P, alpha: '1 - t^2', beta: 't^2', steps: 8, scheme: 'heun' as const },
+    ]) {
+      const s = solve(flowProblem(options))
+      s.stats(1)
+      expect(s.notes, JSON.stringify(options)).toEqual([])
+    }
+    // Without skip connection the last Euler step multiplies P by 1 - h/(1 - 49/50) = 0 exactly
+    // (test/theory/sampler-reference.test.ts, by hand); double leaves ~1e-17, all cancellation,
+    // so the row is recomputed in high precision (50 stage times: affordable), which gives 0.
+    const s = solve(flowProblem({ ...P, skip: false, steps: 50, scheme: 'euler' }))
+    expect(s.stats(1).P).toBe(0)
+    expect(s.notes).toEqual([{ command: 'stats', t: 1, escalated: true }])
   })
 })
