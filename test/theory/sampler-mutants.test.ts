@@ -416,3 +416,16 @@ describe("src/theory/sampled.ts: the double-precision guard of a sampler's rows"
     expect(s.notes).toEqual([{ command: 'stats', t: 1, escalated: true }])
   })
 })
+
+describe('stepsTable: the edges of its rules', () => {
+  it('digits = 1 is accepted (values to one digit); K = 8 is the first K whose order counts', () => {
+    const one = stepsTable(flowProblem(P), { ks: [1, 2], digits: 1 })
+    expect((one.rows[0].values.mse as Decimal).precision(true)).toBe(1)
+    // Midpoint on the linear schedule (measured order 2.99 at K = 8, as above): with K = 8 and 16
+    // only K = 8 has an order, and it counts (RICHARDSON_FROM = 8), though no constant follows.
+    const mid = stepsTable(flowProblem(P), { ks: [8, 16], scheme: 'midpoint' })
+    expect(mid.notes).toHaveLength(2)
+    expect(mid.notes[0]).toMatch(/^measured order 2\.9\d\d at K = 8: the h\^2 term of mse vanishes here/)
+    expect(mid.notes[1]).toBe('no constant: Richardson needs three consecutive powers of 2 from K = 8 in --k-list')
+  })
+})
