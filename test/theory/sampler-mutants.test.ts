@@ -405,7 +405,7 @@ describe("src/theory/sampled.ts: the double-precision guard of a sampler's rows"
     // Linear and the custom 1 - t^2, t^2 with skip connection: every state O(1), nothing cancels.
     for (const options of [
       { ...P, steps: 8, scheme: 'euler' as const },
-      { ...P, alpha: '1 - t^2', beta: 't^2', steps: 8, scheme: 'heun' as const },
+      { ...P, schedule: { alpha: '1 - t^2', beta: 't^2' }, steps: 8, scheme: 'heun' as const },
     ]) {
       const s = solve(flowProblem(options))
       s.stats(1)
