@@ -250,7 +250,8 @@ function romberg(f: readonly Decimal[], W: typeof Decimal): Decimal {
  */
 function settledOrder(rows: readonly StepsRow[], p: number, notes: string[]): number | undefined {
   // Below RICHARDSON_FROM the order has not settled anywhere (euler, K = 1: 0.34).
-  const last = [...rows].reverse().find((r) => r.order !== undefined && r.K >= RICHARDSON_FROM)
+  // The largest K, not the last of the list: --k-list may give K in any order.
+  const last = rows.filter((r) => r.order !== undefined && r.K >= RICHARDSON_FROM).reduce<StepsRow | undefined>((top, r) => (top && top.K > r.K ? top : r), undefined)
   if (!last) return p
   const measured = last.order!
   const q = Math.round(measured)

@@ -30,8 +30,20 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   // would otherwise run the high-precision tests too (some 40 s each under instrumentation).
   {
     name: 'theory',
-    mutate: ['src/theory/{solve,problem,model,quadrature,rate,discrete}.ts'],
+    mutate: ['src/theory/{solve,problem,model,quadrature,rate}.ts'],
     tests: ['test/theory/{solve,discrete,rate}.test.ts', 'test/theory/*-mutants.test.ts', 'test/reliability/schedule-conditions.test.ts'],
+  },
+  // The K-step samplers: the recurrences (discrete.ts), the solution on the grid (sampled.ts), the
+  // table over K (steps.ts) and the particles' step (runge-kutta.ts). Left out: test/theory/
+  // sampler-reference.test.ts (it starts eleven CLI runs of dist/, which no mutant reaches, in
+  // beforeAll, and its in-process checks of discrete.ts go through statsHp at 40 digits, the
+  // slow part of a run instrumented; sampler-mutants.test.ts checks both recurrences against each
+  // scheme written out by hand, at small K) and test/simulate/simulate.test.ts (its sampler checks
+  // are within O(1/sqrt(d)); simulate-b-mutants.test.ts moves the particles by hand to 1e-15).
+  {
+    name: 'sampler',
+    mutate: ['src/theory/{discrete,sampled,steps}.ts', 'src/simulate/runge-kutta.ts'],
+    tests: ['test/theory/{discrete,steps,rate-sampler,sampler-mutants}.test.ts', 'test/simulate/{runge-kutta,simulate-b-mutants}.test.ts'],
   },
   { name: 'theory-hp', mutate: ['src/theory/hp.ts'], tests: ['test/theory/hp.test.ts', 'test/theory/hp-mutants/*.test.ts', 'test/reliability/digits-{limits,hp}.test.ts'] },
   { name: 'baselines', mutate: ['src/baselines/**/*.ts'], tests: ['test/baselines/*.test.ts', 'test/reliability/digits-baselines.test.ts'] },
