@@ -241,21 +241,29 @@ function hpText(r: HpRequest): string {
  * the flag that drives its cost: --t (--points) when one time would be within the limit, --n
  * when n adds more digits than --digits asks, else --digits.
  */
+/**
+ * How long a refused high-precision request would take, against the limit: "about 3 hours (limit
+ * 1 hour)". Just beyond the limit both round to the same text, and "about 1 hour (limit 1 hour)"
+ * would read as within it: "over" then.
+ */
+export function beyondLimit(seconds: number): string {
+  const about = secondsText(seconds) === secondsText(HP_LIMIT_SECONDS) ? 'over' : 'about'
+  return `${about} ${secondsText(seconds)} (limit ${secondsText(HP_LIMIT_SECONDS)})`
+}
+
 export function checkHp(r: HpRequest): void {
   const seconds = hpSeconds(r)
   if (seconds <= HP_LIMIT_SECONDS) return
   if (r.stages !== undefined && (r.command === 'stats' || r.command === 'rate')) {
     throw new ParameterError(
       'steps',
-      `${r.command === 'rate' ? `the rate's sequence (n = 10 ... ${countText(r.nMax ?? 1e12)}) at ` : ''}${r.digits} digits with ${countText(r.stages)} stage times would take about ${secondsText(seconds)} (limit ${secondsText(HP_LIMIT_SECONDS)}); lower --steps or --digits`,
+      `${r.command === 'rate' ? `the rate's sequence (n = 10 ... ${countText(r.nMax ?? 1e12)}) at ` : ''}${r.digits} digits with ${countText(r.stages)} stage times would take ${beyondLimit(seconds)}; lower --steps or --digits`,
     )
   }
   const byTimes = (r.times ?? 1) > 1 && hpSeconds({ ...r, times: 1 }) <= HP_LIMIT_SECONDS
   const byN = !byTimes && r.command !== 'rate' && nDigits(r.n) > r.digits
   const [flag, lower] = byTimes ? (r.command === 'curves' ? ['points', 'lower --points'] : ['t', 'give --t fewer values']) : byN ? ['n', 'lower --n'] : ['digits', 'lower --digits']
-  // Just beyond the limit, both round to the same text: "about 1 hour (limit 1 hour)" would read as within it.
-  const about = secondsText(seconds) === secondsText(HP_LIMIT_SECONDS) ? 'over' : 'about'
-  throw new ParameterError(flag, `${hpText(r)} would take ${about} ${secondsText(seconds)} (limit ${secondsText(HP_LIMIT_SECONDS)}); ${lower}`)
+  throw new ParameterError(flag, `${hpText(r)} would take ${beyondLimit(seconds)}; ${lower}`)
 }
 
 /**

@@ -406,7 +406,7 @@ export const DOUBLE_DIGITS = 12
  * largest error measured against high precision away from the singular point is 1.3e-14
  * (test/theory/edge.test.ts checks the printed digits over the edge cases).
  */
-export const STATE_ERROR = 2e-14
+const STATE_ERROR = 2e-14
 /** The absolute tolerance of the integrator where pure relative control fails (see solve). */
 const ABSOLUTE_FLOOR = 1e-20
 /** Absolute error assumed of the state then: the floor, over up to a thousand steps. */

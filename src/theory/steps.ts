@@ -29,7 +29,7 @@ import { Decimal } from '../hp/arith.js'
 import { maxOf } from '../extent.js'
 import { ParameterError } from '../errors.js'
 import { MAX_STEPS, SCHEMES, TABLEAUX, checkSampler, stageCount, type Scheme } from './discrete.js'
-import { countText, HP_LIMIT_SECONDS, hpSeconds, secondsText, transcendentalSchedule } from '../limits.js'
+import { beyondLimit, countText, HP_LIMIT_SECONDS, hpSeconds, transcendentalSchedule } from '../limits.js'
 import { agree, statsHp } from './hp.js'
 import type { FlowProblem } from './problem.js'
 import { solve } from './solve.js'
@@ -111,10 +111,7 @@ function checkStepsCost(problem: FlowProblem, scheme: Scheme, ks: readonly numbe
   const stages = stageCount({ steps: largest, scheme })
   const seconds = hpSeconds({ command: 'stats', digits: digits + Math.ceil(p * Math.log10(largest)), n: problem.n, transcendental: transcendentalSchedule(problem.schedule), stages: 2 * stages })
   if (seconds > HP_LIMIT_SECONDS) {
-    throw new ParameterError(
-      'k-list',
-      `a largest K of ${largest} (${countText(stages)} stage times in high precision) would take about ${secondsText(seconds)} (limit ${secondsText(HP_LIMIT_SECONDS)}); give smaller K or fewer --digits`,
-    )
+    throw new ParameterError('k-list', `a largest K of ${largest} (${countText(stages)} stage times in high precision) would take ${beyondLimit(seconds)}; give smaller K or fewer --digits`)
   }
 }
 
