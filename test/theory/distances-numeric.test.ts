@@ -1,4 +1,4 @@
-// The distance keys of stats(t) (w2, kl, kl_reverse, dist_train, dist_fresh, mem_gap) against
+// The distance keys of solve(problem).stats(t) (w2, kl, kl_reverse, dist_train, dist_fresh, mem_gap) against
 // numerical routes at finite d built from actual vectors (src/tools/mixtures.ts), none of which
 // evaluates the library's formulas:
 //  - KL: Monte Carlo of E[log p - log q] on the exact mixture log-densities. At finite d with the
@@ -10,7 +10,7 @@
 //  - mem_gap: a simulated training set and generated samples, distances measured directly.
 import { describe, expect, it } from 'vitest'
 import { flowProblem } from '../../src/theory/problem.js'
-import { solve } from '../../src/theory/solve.js'
+import { solve, type StatsRow } from '../../src/theory/solve.js'
 import { rng } from '../../src/random.js'
 import {
   bernoulliKl,
@@ -43,31 +43,7 @@ const KL_CASES: Case[] = [
   { skip: false, t: 0.8, rho: 0.24 },
 ]
 
-type Keys = 'M_mu' | 'Q_eta' | 'Q_xi' | 'P' | 'w2' | 'kl' | 'kl_reverse' | 'dist_train' | 'dist_fresh' | 'mem_gap'
-
-// Stand-in until main has the keys: the formulas of the issue typed in the test only.
-function library(c: Case): Record<Keys, number> {
-  const s = solve(flowProblem({ ...BASE, skip: c.skip })).stats(c.t) as unknown as Record<string, number>
-  const { M, Q_xi, P, mse, norm } = s
-  const we = Math.abs(c.rho - 0.5)
-  const near = mse + 2 * omega * (M - Math.abs(M))
-  const u = (P * P) / sigma ** 2 - 1
-  const v = sigma ** 2 / (P * P) - 1
-  const train = norm + omega + sigma ** 2 - 2 * M * (omega + sigma ** 2 / n)
-  const fresh = norm + omega + sigma ** 2 - 2 * M * omega
-  return {
-    M_mu: M,
-    Q_eta: (M * sigma) / n,
-    Q_xi,
-    P,
-    w2: mse + (Math.abs(P) - sigma) ** 2 + 2 * omega * (M - Math.abs(M)) + 4 * we * omega * Math.abs(M),
-    kl: (u - Math.log(1 + u) + near / sigma ** 2) / 2,
-    kl_reverse: (v - Math.log(1 + v) + near / (P * P)) / 2,
-    dist_train: train,
-    dist_fresh: fresh,
-    mem_gap: train - fresh,
-  }
-}
+const library = (c: Case): StatsRow => solve(flowProblem({ ...BASE, rho: c.rho, skip: c.skip })).stats(c.t)
 
 const label = (c: Case): string => `${c.skip ? 'skip' : 'no skip'}, t = ${c.t}, rho = ${c.rho}`
 const pairOf = (c: Case, d: number, seed: number) => {

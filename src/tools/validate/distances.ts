@@ -11,7 +11,7 @@
  */
 import { rng } from '../../random.js'
 import { flowProblem } from '../../theory/problem.js'
-import { solve } from '../../theory/solve.js'
+import { solve, type StatsRow } from '../../theory/solve.js'
 import {
   bernoulliKl,
   estimate,
@@ -44,40 +44,17 @@ const CASES: Case[] = [
 ]
 const caseLabel = (c: Case): string => `${c.skip ? 'skip' : 'no-skip'}, t=${c.t}, ρ=${c.rho}`
 
-type Stats = Record<string, number>
+const statsOf = (c: Case): StatsRow => solve(flowProblem({ ...BASE, rho: c.rho, skip: c.skip })).stats(c.t)
 
-// TODO(issue 19): read the keys from stats(t) once main has them; until then the issue's formulas.
-function statsOf(c: Case): Stats {
-  const s = solve(flowProblem({ ...BASE, skip: c.skip })).stats(c.t) as unknown as Stats
-  const { n, sigma, omega } = BASE
-  const { M, P, mse, norm } = s
-  const near = mse + 2 * omega * (M - Math.abs(M))
-  const u = (P * P) / sigma ** 2 - 1
-  const v = sigma ** 2 / (P * P) - 1
-  const train = norm + omega + sigma ** 2 - 2 * M * (omega + sigma ** 2 / n)
-  const fresh = norm + omega + sigma ** 2 - 2 * M * omega
-  return {
-    ...s,
-    M_mu: M,
-    Q_eta: (M * sigma) / n,
-    w2: mse + (Math.abs(P) - sigma) ** 2 + 2 * omega * (M - Math.abs(M)) + 4 * Math.abs(c.rho - 0.5) * omega * Math.abs(M),
-    kl: (u - Math.log(1 + u) + near / sigma ** 2) / 2,
-    kl_reverse: (v - Math.log(1 + v) + near / (P * P)) / 2,
-    dist_train: train,
-    dist_fresh: fresh,
-    mem_gap: train - fresh,
-  }
-}
-
-function pairOf(c: Case, s: Stats, d: number, seed: number): Pair {
+function pairOf(c: Case, s: StatsRow, d: number, seed: number): Pair {
   const { n, sigma, omega } = BASE
   return mixturePair({ d, n, omega, sigma, rho: c.rho, M_mu: s.M_mu, Q_eta: s.Q_eta, Q_xi: s.Q_xi, P: s.P }, rng(seed))
 }
 
 /** KL(generated || target) or the reverse, with its limit key and its O(1/d) constant. */
 const DIRECTIONS = [
-  { key: 'kl', correction: (rho: number) => bernoulliKl(0.5, rho), draw: (p: Pair) => [p.generated, p.target] as const },
-  { key: 'kl_reverse', correction: (rho: number) => bernoulliKl(rho, 0.5), draw: (p: Pair) => [p.target, p.generated] as const },
+  { key: 'kl' as const, correction: (rho: number) => bernoulliKl(0.5, rho), draw: (p: Pair) => [p.generated, p.target] as const },
+  { key: 'kl_reverse' as const, correction: (rho: number) => bernoulliKl(rho, 0.5), draw: (p: Pair) => [p.target, p.generated] as const },
 ]
 
 function klTables(quick: boolean): Table[] {
@@ -240,12 +217,12 @@ function memorisationTable(quick: boolean): Table {
         else skipped++
       }
       const bias = Math.max(...runs.map((r) => r.spread)) * Math.sqrt(2 * Math.log(n))
-      const measured: Record<string, Estimate> = {
+      const measured: Record<'dist_train' | 'dist_fresh' | 'mem_gap', Estimate> = {
         dist_train: estimate(runs.map((r) => r.distTrain)),
         dist_fresh: estimate(runs.map((r) => r.distFresh)),
         mem_gap: estimate(runs.map((r) => r.distTrain - r.distFresh)),
       }
-      for (const [key, e] of Object.entries(measured)) {
+      for (const [key, e] of Object.entries(measured) as Array<[keyof typeof measured, Estimate]>) {
         const allowance = key === 'dist_fresh' ? 0 : bias
         const diff = Math.abs(e.value - s[key])
         const tol = 4 * e.se + allowance
