@@ -67,11 +67,11 @@ function axpy(a: number, x: Float64Array, y: Float64Array): void {
   for (let i = 0; i < y.length; i++) y[i] += a * x[i]
 }
 
-/** |a - sign b|^2 without a temporary vector. */
-function squaredDistance(a: Float64Array, b: Float64Array, sign = 1): number {
+/** |a - sign b|^2 without a temporary vector; b may be a row of a row-major matrix starting at `offset`. */
+function squaredDistance(a: Float64Array, b: Float64Array, sign = 1, offset = 0): number {
   let s = 0
   for (let i = 0; i < a.length; i++) {
-    const t = a[i] - sign * b[i]
+    const t = a[i] - sign * b[offset + i]
     s += t * t
   }
   return s
@@ -354,7 +354,7 @@ export function memorisationDistances(c: MemorisationCase, samples: number, seed
     fresh += squaredDistance(X, y) / d
     let nearest = Number.POSITIVE_INFINITY
     for (let nu = 0; nu < n; nu++) {
-      const dist = rowDistance(X, data.x1, nu * d) / d
+      const dist = squaredDistance(X, data.x1, 1, nu * d) / d
       nearest = Math.min(nearest, dist)
       if (data.labels[nu] === s) same.push(dist)
     }
@@ -362,16 +362,6 @@ export function memorisationDistances(c: MemorisationCase, samples: number, seed
   }
   const bothClusters = data.labels.includes(1) && data.labels.includes(-1)
   return { distTrain: train / samples, distFresh: fresh / samples, spread: same.length > 1 ? estimate(same).sd : 0, bothClusters }
-}
-
-/** |x - row|^2 for the row of a row-major matrix starting at `offset`. */
-function rowDistance(x: Float64Array, rows: Float64Array, offset: number): number {
-  let s = 0
-  for (let i = 0; i < x.length; i++) {
-    const t = x[i] - rows[offset + i]
-    s += t * t
-  }
-  return s
 }
 
 /** The generated law at time t and the target, as mixtures over exactGeometry. */

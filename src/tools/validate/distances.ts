@@ -59,7 +59,7 @@ const DIRECTIONS = [
 
 function klTables(quick: boolean): Table[] {
   const ds = quick ? [40, 160] : [50, 200, 800]
-  const N = quick ? 2000 : 20000
+  const N = quick ? 1500 : 20000
   const rows: Row[] = []
   const fits: Row[] = []
   for (const [ci, c] of CASES.entries()) {
@@ -194,8 +194,8 @@ function w2Tables(quick: boolean): Table[] {
 }
 
 function memorisationTable(quick: boolean): Table {
-  const ds = quick ? [5000] : [10_000, 40_000, 160_000]
-  const samples = 20
+  const ds = quick ? [4000] : [10_000, 40_000, 160_000]
+  const samples = quick ? 10 : 20
   const replicas = 6
   const { n, sigma, omega } = BASE
   const cases: Case[] = [
