@@ -228,7 +228,7 @@ const rounded = (key: string): boolean => !EXACT_KEYS.has(key)
 const coordinate = (key: string): keyof Request['grid'] | undefined => (['n', 'sigma', 'lambda', 'omega', 't'] as const).find((k) => k === key)
 
 /** The textual keys of a row (not numbers). */
-const TEXT_KEYS = new Set(['quantity'])
+const TEXT_KEYS = new Set(['quantity', 'note'])
 
 /** Close within relative `tol` of either value, as doubles. */
 export const near = (a: number, b: number, tol = 1e-9): boolean => a === b || Math.abs(a - b) <= tol * Math.max(Math.abs(a), Math.abs(b))
