@@ -194,9 +194,10 @@ function summaryTable(doc: SimulationDocument): string {
   const text = (x: number | undefined) => (x === undefined ? '' : String(rounded(Number(x.toPrecision(TABLE_DIGITS)))))
   const keys = ['quantity', 'measured', 'theory_discrete', 'theory']
   const w = writer('table', keys)
-  const rows = Object.keys(doc.measured.final).map((q, i) =>
-    w.row(i, { quantity: q, measured: text(doc.measured.final[q]), theory_discrete: text(doc.theory_discrete.final[q]), theory: text(doc.theory.final[q]) }),
-  )
+  // The theory's keys first, in their order (w2 is the theory's only: it is not measured), then
+  // the measured-only ones (the baselines).
+  const quantities = [...new Set([...Object.keys(doc.theory_discrete.final), ...Object.keys(doc.measured.final)])]
+  const rows = quantities.map((q, i) => w.row(i, { quantity: q, measured: text(doc.measured.final[q]), theory_discrete: text(doc.theory_discrete.final[q]), theory: text(doc.theory.final[q]) }))
   const p = doc.params
   const inside = doc.measured.steps.slice(1, -1).map((s) => s.self_consistent)
   const consistent = inside.length ? text(minOf(inside)) : 'no such t_k with K = 1'
