@@ -11,6 +11,7 @@ import { SCHEMES, type Scheme } from '../theory/discrete.js'
 import { BYTES_PER_ENTRY, ENGINES, missingTfjs, tfjsAvailable, type EngineName } from '../simulate/engine.js'
 import { checkSpec, SIMULATE_DEFAULTS, simulate, type SimulationDocument, type SimulationSpec } from '../simulate/simulate.js'
 import { checkLr, MIN_LR, TRAINERS, type TrainerName } from '../simulate/train.js'
+import { SAMPLE_BLOCK } from '../simulate/distances.js'
 import { checkCost, countText, simulationCost } from '../limits.js'
 import { progressBar } from '../progress.js'
 import { oneOf } from './args.js'
@@ -105,8 +106,11 @@ const fitsFloat32 = (p: { sigma: number; omega: number }, d: number): boolean =>
 
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(bytes < 2 ** 30 ? 2 : 1)} GiB`
 
-/** Bytes per coordinate of the training set and the vectors the trainers keep (x0, x1, x_t: 3n rows). */
-const trainingBytes = (n: number, d: number) => (3 * n + 16) * d * 8
+/**
+ * Bytes of the training set and the d-vectors the trainers keep (x0, x1, x_t: 3n rows), and of a
+ * block of the fresh samples the distances are measured against at t = 1.
+ */
+const trainingBytes = (n: number, d: number) => (3 * n + 16 + Math.min(n, SAMPLE_BLOCK)) * d * 8
 
 /**
  * Refuse a run the machine cannot hold, naming the flag to lower: --d when even one particle and

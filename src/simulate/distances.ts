@@ -5,13 +5,14 @@
  * |X_i - y|^2 = |X_i|^2 + |y|^2 - 2 X_i . y, taken a block of samples at a time, so that the
  * memory is N x BLOCK dots and never a copy of the N x d particles.
  */
+import { nextTurn } from '../limits.js'
 import type { Random } from '../random.js'
 import type { TrainingSet } from './data.js'
 import type { Engine } from './engine.js'
 import { dot } from './vector.js'
 
 /** Samples per pass over the particles: one pass costs N d per sample and N d for the norms. */
-const BLOCK = 64
+export const SAMPLE_BLOCK = 64
 
 /** The rows lo..hi-1 of a sample set, as d-vectors. */
 export type SampleRows = (lo: number, hi: number) => Float64Array[]
@@ -38,11 +39,16 @@ export function freshRows(data: TrainingSet, sigma: number, random: Random): Sam
     })
 }
 
-/** mean_i min_nu |X_i - y^nu|^2/d over the n samples that `rows` gives (each row asked for once, in order). */
-export function meanNearest(engine: Engine, rows: SampleRows, n: number, d: number): number {
+/**
+ * mean_i min_nu |X_i - y^nu|^2/d over the n samples that `rows` gives (each row asked for once, in
+ * order). Between two blocks the event loop has a turn, and a raised `signal` stops the pass.
+ */
+export async function meanNearest(engine: Engine, rows: SampleRows, n: number, d: number, signal?: AbortSignal): Promise<number> {
   let best: Float64Array | undefined
-  for (let lo = 0; lo < n; lo += BLOCK) {
-    const samples = rows(lo, Math.min(n, lo + BLOCK))
+  for (let lo = 0; lo < n; lo += SAMPLE_BLOCK) {
+    if (lo > 0) await nextTurn()
+    signal?.throwIfAborted()
+    const samples = rows(lo, Math.min(n, lo + SAMPLE_BLOCK))
     const { dots, norms } = engine.project(samples)
     const J = samples.length
     best ??= new Float64Array(norms.length).fill(Infinity)

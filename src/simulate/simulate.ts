@@ -138,7 +138,7 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
     const { dots, norms } = engine.project(probe.vectors)
     const last = probe.row(1, dots, norms, probe.vectors.length, 0)
     measured.push(last)
-    const final = { ...probe.final(engine, last), weight_error: Math.abs(last.weight - spec.rho), ...distances(engine, data, sigma, random) }
+    const final = { ...probe.final(engine, last), weight_error: Math.abs(last.weight - spec.rho), ...(await distances(engine, data, sigma, random, hooks.signal)) }
     timing.transport += lap()
 
     const baselines = baselineErrors(data.x1, n, d, data.mu, sigma, omega, { labels: data.labels })
@@ -213,10 +213,10 @@ function dae(fit: Fit, data: TrainingSet, exact?: Fit): Row {
  * The particles' squared distances per dimension to the nearest training sample and to the
  * nearest of n fresh target samples (the training labels, new noise), and their difference.
  */
-function distances(engine: Engine, data: TrainingSet, sigma: number, random: Random): Row {
+async function distances(engine: Engine, data: TrainingSet, sigma: number, random: Random, signal?: AbortSignal): Promise<Row> {
   const { n, d, x1 } = data
-  const train = meanNearest(engine, rowsOf(x1, d), n, d)
-  const fresh = meanNearest(engine, freshRows(data, sigma, random), n, d)
+  const train = await meanNearest(engine, rowsOf(x1, d), n, d, signal)
+  const fresh = await meanNearest(engine, freshRows(data, sigma, random), n, d, signal)
   return { dist_train: train, dist_fresh: fresh, mem_gap: train - fresh }
 }
 

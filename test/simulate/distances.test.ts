@@ -37,7 +37,7 @@ describe('meanNearest', () => {
       }
       direct += best / (N * d)
     }
-    expect(meanNearest(engine, rowsOf(samples, d), n, d)).toBeCloseTo(direct, 12)
+    expect(await meanNearest(engine, rowsOf(samples, d), n, d)).toBeCloseTo(direct, 12)
   })
 
   it('draws the fresh samples y = s mu + sigma z from the stream, with the training labels, in order', () => {
