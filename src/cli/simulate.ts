@@ -18,7 +18,7 @@ import { oneOf } from './args.js'
 import { integer, number, single } from '../text.js'
 import { rounded } from '../printing.js'
 import { commonOptions, formatFrom, problemFrom, type Args } from './common.js'
-import { DOUBLE_N_MAX } from '../theory/problem.js'
+import { DOUBLE_N_MAX, PROBLEM_DEFAULTS } from '../theory/problem.js'
 import { writer } from '../sweep/writers.js'
 import { csvOf, simulationTable } from '../plot/figures.js'
 import { writeAll } from '../sweep/sink.js'
@@ -47,7 +47,11 @@ export function simulateOptions<T>(y: Argv<T>): Argv<T> {
         type: 'string',
         describe: `transport: ${SCHEMES.join(', ')}, on the grid t_k = k/K with a DAE trained at every stage time (heun and rk4 evaluate the velocity at t = 1: they need the skip connection) [default: ${D.scheme}]`,
       })
-      .option('rho', { type: 'string', describe: `class weight P(s = +1), in (0, 1) [default: ${D.rho}]` })
+      // The common flag, described for what it does here besides the theory's distances.
+      .option('rho', {
+        type: 'string',
+        describe: `class weight P(s = +1) of the target, in (0, 1): the training labels are drawn with it; the theory's w2 and weight_error depend on it [default: ${PROBLEM_DEFAULTS.rho}]`,
+      })
       .option('seed', { type: 'string', describe: `seed of the random stream, integer in [0, 4294967295] [default: ${D.seed}]` })
       .option('engine', { type: 'string', describe: 'particle engine: tfjs (float32, WebAssembly; optional dependency) or js (float64) [default: tfjs when installed, else js]' })
       // plot simulate states its own --out (the chart) after these.
@@ -65,7 +69,6 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
   const problem = problemFrom(a, { sampler: false })
   const trainer: TrainerName = oneOf('trainer', a.trainer, TRAINERS) ?? D.trainer
   const scheme: Scheme = oneOf('scheme', a.scheme, SCHEMES) ?? D.scheme
-  const rho = number('rho', a.rho) ?? D.rho
   const lr = number('lr', a.lr) ?? D.lr
   if (trainer !== 'adam') for (const flag of ['lr', 'epochs']) if (a[flag] !== undefined) throw new ParameterError(flag, 'is a setting of --trainer adam')
   // As written: 1e-400 reads as 0.
@@ -78,7 +81,7 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
     epochs: integer('epochs', a.epochs, 1) ?? D.epochs,
     seed: integer('seed', a.seed, 0, MAX_SEED) ?? D.seed,
   }
-  checkSpec({ problem, rho, lr, trainer, scheme, engine: 'js', ...sizes })
+  checkSpec({ problem, lr, trainer, scheme, engine: 'js', ...sizes })
   // float32 particles overflow with large parameters: tfjs is then refused if asked for, else not used.
   const float32 = fitsFloat32(problem, sizes.d)
   if (requested === 'tfjs' && !float32) {
@@ -92,7 +95,7 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
   const available = requested === 'js' || !float32 ? false : await tfjsAvailable()
   const engine: EngineName = requested ?? (available ? 'tfjs' : 'js')
   if (engine === 'tfjs' && !available) throw missingTfjs()
-  const spec = { problem, rho, lr, trainer, scheme, engine, format, ...sizes }
+  const spec = { problem, lr, trainer, scheme, engine, format, ...sizes }
   checkMemory(spec)
   checkTime(spec)
   return spec

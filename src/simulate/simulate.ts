@@ -25,7 +25,6 @@ import { adamTrainer, checkLr, exactTrainer, TRAINERS, type Fit, type Trainer, t
 export interface SimulationSpec {
   readonly problem: FlowProblem
   readonly d: number
-  readonly rho: number
   readonly particles: number
   readonly steps: number
   readonly trainer: TrainerName
@@ -64,7 +63,7 @@ export interface SimulationHooks {
 }
 
 /** Defaults: a run of a few seconds that shows the agreement (the published runs use d = 5e4). */
-export const SIMULATE_DEFAULTS = { d: 5000, particles: 500, steps: 100, trainer: 'exact', lr: 1e-2, epochs: 2000, scheme: 'euler', rho: 0.5, seed: 0, engine: 'js' } as const
+export const SIMULATE_DEFAULTS = { d: 5000, particles: 500, steps: 100, trainer: 'exact', lr: 1e-2, epochs: 2000, scheme: 'euler', seed: 0, engine: 'js' } as const
 
 /** A simulation's specification: the problem, and any setting other than the defaults. */
 export const simulationSpec = (o: Partial<SimulationSpec> & Pick<SimulationSpec, 'problem'>): SimulationSpec => ({ ...SIMULATE_DEFAULTS, ...o })
@@ -73,7 +72,7 @@ export const simulationSpec = (o: Partial<SimulationSpec> & Pick<SimulationSpec,
 export const FLOW_STEP_KEYS = ['M', 'Q_xi', 'P', 'norm', 'cos_sample', 'weight'] as const
 export const DAE_STEP_KEYS = ['c', 'm', 'q_xi', 'w_norm2'] as const
 
-/** The simulation's checks on its own parameters (the problem is checked by flowProblem). */
+/** The simulation's checks on its own parameters (the problem, rho included, is checked by flowProblem). */
 export function checkSpec(s: SimulationSpec): void {
   const int = (flag: string, x: number, min: number) => {
     if (!Number.isSafeInteger(x) || x < min) throw new ParameterError(flag, `must be an integer in [${min}, ${Number.MAX_SAFE_INTEGER}] (got ${x})`)
@@ -82,7 +81,6 @@ export function checkSpec(s: SimulationSpec): void {
   int('particles', s.particles, 1)
   int('steps', s.steps, 1)
   int('epochs', s.epochs, 1)
-  if (!(s.rho > 0 && s.rho < 1)) throw new ParameterError('rho', `must be in (0, 1) (got ${s.rho})`)
   checkLr(s.lr)
   if (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > MAX_SEED) throw new ParameterError('seed', `must be an integer in [0, ${MAX_SEED}] (got ${s.seed})`)
   const choice = (flag: string, x: string, options: readonly string[]) => {
@@ -97,7 +95,7 @@ export function checkSpec(s: SimulationSpec): void {
 export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}): Promise<{ document: SimulationDocument; timing: Timing }> {
   checkSpec(spec)
   const { problem, d, particles: P, steps: K, scheme } = spec
-  const { n, sigma, lambda, omega, schedule, skip } = problem
+  const { n, sigma, lambda, omega, rho, schedule, skip } = problem
   let clock = performance.now()
   const lap = () => {
     const now = performance.now()
@@ -107,7 +105,7 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
   }
 
   const random = rng(spec.seed)
-  const data = drawTrainingSet({ d, n, sigma, omega, rho: spec.rho }, random)
+  const data = drawTrainingSet({ d, n, sigma, omega, rho }, random)
   const engine = await createEngine(spec.engine, P, d, (row) => random.fillNormals(row))
   const timing = { setup: lap(), training: 0, transport: 0 }
   try {
@@ -138,7 +136,7 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
     const { dots, norms } = engine.project(probe.vectors)
     const last = probe.row(1, dots, norms, probe.vectors.length, 0)
     measured.push(last)
-    const final = { ...probe.final(engine, last), weight_error: Math.abs(last.weight - spec.rho), ...(await distances(engine, data, sigma, random, hooks.signal)) }
+    const final = { ...probe.final(engine, last), weight_error: Math.abs(last.weight - rho), ...(await distances(engine, data, sigma, random, hooks.signal)) }
     timing.transport += lap()
 
     const baselines = baselineErrors(data.x1, n, d, data.mu, sigma, omega, { labels: data.labels })
@@ -165,7 +163,7 @@ function params(spec: SimulationSpec): Record<string, number | string | boolean>
     sigma: p.sigma,
     lambda: p.lambda,
     omega: p.omega,
-    rho: spec.rho,
+    rho: p.rho,
     particles: spec.particles,
     steps: spec.steps,
     scheme: spec.scheme,

@@ -68,9 +68,8 @@ const PARAMS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 } as const
 
 function spec(c: SimCase, size: SimSize): SimulationSpec {
   return {
-    problem: flowProblem({ ...PARAMS, schedule: 'linear', skip: c.skip }),
+    problem: flowProblem({ ...PARAMS, rho: c.rho ?? 0.5, schedule: 'linear', skip: c.skip }),
     d: size.d,
-    rho: c.rho ?? 0.5,
     particles: size.particles,
     steps: size.steps,
     trainer: 'exact',
