@@ -59,6 +59,8 @@ const BOUNDS: Readonly<Record<string, Bound>> = {
   mse_ratio: SQUARE,
   excess_mse: { lo: 0, source: 'excess_mse = test_mse - oracle_mse >= 0 (docs/cli.md, dae-compare)' },
   self_consistent: FRACTION,
+  weight: FRACTION,
+  weight_error: { lo: 0, hi: 1, source: 'a total variation between two pairs of weights (docs/cli.md, simulate keys)' },
   label_agreement: FRACTION,
   grad_norm: { lo: 0, source: 'a square root (docs/cli.md, simulate keys)' },
   exact_distance: { lo: 0, source: 'a square root (docs/cli.md, simulate keys)' },
