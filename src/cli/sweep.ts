@@ -12,7 +12,7 @@ import type { SweepCommand, SweepSpec } from '../sweep/sweeps.js'
 import { SWEEP_DEFAULTS, sweepSpec } from '../sweep/spec.js'
 import { DEFAULT_SIG_FIGS, TABLE_FORMATS, type TableFormat } from '../sweep/writers.js'
 import { integer, single } from '../text.js'
-import { ARCHITECTURE_RATE_DIGITS, ARCHITECTURES } from '../sweep/architectures.js'
+import { ARCHITECTURE_RATE_DIGITS, ARCHITECTURES, needsSequence } from '../sweep/architectures.js'
 import { commonOptions, digitsFrom, formatFrom, samplerFrom, scheduleFrom, type Args } from './common.js'
 
 /** Flags of every grid command. */
@@ -144,16 +144,18 @@ export function checkSweep(spec: SweepSpec, shard: Shard = WHOLE): void {
 export const sweepEstimate = (spec: SweepSpec, shard: Shard, format: TableFormat): Cost => withRates(spec, sweepCost(shapeOf(spec, shard, format === 'table')))
 
 /**
- * compare --architectures adds rate()'s sequence per architecture and per point of the sigma,
- * lambda and omega axes (whatever the shard: each computes those its rows need, at most all);
- * one sequence beyond the high-precision limit is refused by its --digits.
+ * compare --architectures adds rate()'s sequence per architecture without a closed form for its
+ * constants and per point of the sigma, lambda and omega axes (whatever the shard: each computes
+ * those its rows need, at most all); one sequence beyond the high-precision limit is refused by
+ * its --digits.
  */
 function withRates(spec: SweepSpec, cost: Cost): Cost {
-  if (!spec.architectures) return cost
+  const sequences = (spec.architectures ?? []).filter(needsSequence).length
+  if (!sequences) return cost
   const request = { command: 'rate' as const, digits: spec.digits ?? ARCHITECTURE_RATE_DIGITS, transcendental: hpShapeOf(spec).transcendental }
   checkHp(request)
   const points = spec.axes.filter((a) => a.name !== 'n').reduce((s, a) => s * axisLength(a), 1)
-  return { ...cost, seconds: cost.seconds + points * spec.architectures.length * hpSeconds(request) }
+  return { ...cost, seconds: cost.seconds + points * sequences * hpSeconds(request) }
 }
 
 /** The aligned table holds every cell until the last row: refuse one beyond LIMITS, naming --format. */

@@ -7,12 +7,13 @@
  * row carries those of its own parameters, so a row is a function of its grid point alone (shards
  * and merge need nothing else) and a grid over sigma shows how they move with it.
  */
-import { Decimal } from 'decimal.js'
+import { Decimal } from '../hp/arith.js'
 import { ParameterError } from '../errors.js'
 import { preciseText, preciseValueCell, rounded, valueCell } from '../printing.js'
 import { statsHp } from '../theory/hp.js'
 import type { FlowProblem } from '../theory/problem.js'
-import { rate, type RateResult } from '../theory/rate.js'
+import { exactRate, rate } from '../theory/rate.js'
+import { variantOf } from '../theory/model.js'
 import { solve } from '../theory/solve.js'
 import { clip } from '../text.js'
 import type { Value } from './writers.js'
@@ -50,46 +51,49 @@ export function architectureKeys(archs: readonly Architecture[]): string[] {
 /** The problem of one architecture. */
 const withArchitecture = (p: FlowProblem, a: Architecture): FlowProblem => ({ ...p, skip: a === 'skip' })
 
+/** The constants of one architecture at one (sigma, lambda, omega); `exact`: from the closed form. */
+interface Constants {
+  readonly values: Partial<Record<RateColumn, Decimal>>
+  readonly exact: boolean
+}
+
+/** Whether an architecture's constants need rate()'s high-precision sequence (no closed form in flow.eq [rate]): what their cost is. */
+export const needsSequence = (a: Architecture): boolean => variantOf({ skip: a === 'skip' }).source.exact.rate === undefined
+
 /**
- * The rate constants per (sigma, lambda, omega) and architecture, computed once each: rate() is a
- * high-precision sequence of seconds, the same for every n of a grid.
+ * The constants as `flowgm rate` prints them: exact where the symbolic layer found the series
+ * (route (a) of rate.ts, cheap), else by rate()'s Richardson extrapolation (seconds: computed once
+ * per (sigma, lambda, omega) and architecture, the same for every n of a grid). A key absent
+ * does not exist (C_kl without skip connection: kl is infinite).
  */
-export function rateCache(digits: number): (p: FlowProblem, a: Architecture) => RateResult {
-  const cache = new Map<string, RateResult>()
+export function rateCache(digits: number): (p: FlowProblem, a: Architecture) => Constants {
+  const cache = new Map<string, Constants>()
+  const pick = (all: Partial<Record<string, Decimal>>) => Object.fromEntries(ARCHITECTURE_RATE_KEYS.filter((k) => all[k] !== undefined).map((k) => [k, all[k]!]))
   return (p, a) => {
     const key = `${a} ${p.text.sigma} ${p.text.lambda} ${p.text.omega}`
-    let r = cache.get(key)
-    if (r === undefined) {
-      r = rate(withArchitecture(p, a), { digits })
-      cache.set(key, r)
+    let c = cache.get(key)
+    if (c === undefined) {
+      const problem = withArchitecture(p, a)
+      const exact = exactRate(problem, Decimal.clone({ precision: digits + 20 }))
+      if (exact) c = { values: pick({ C: exact.values.C, ...exact.distances.values }), exact: true }
+      else {
+        const r = rate(problem, { digits })
+        c = { values: pick({ C: r.numeric.C, ...r.distances.numeric }), exact: false }
+      }
+      cache.set(key, c)
     }
-    return r
+    return c
   }
 }
 
-/**
- * A constant of rate() as `flowgm rate` prints it: exact where the symbolic layer found it, else
- * extrapolated (then at most 15 digits, as rate prints it); undefined where it does not exist
- * (C_kl without skip connection: kl is infinite).
- */
-function rateValue(r: RateResult, k: RateColumn): { x: Decimal; exact: boolean } | undefined {
-  const exact = k === 'C' ? r.exact?.values.C : r.distances.exact?.[k]
-  if (exact !== undefined) return { x: exact, exact: true }
-  const x = k === 'C' ? r.numeric.C : r.distances.numeric[k]
-  return x === undefined ? undefined : { x, exact: false }
-}
-
 /** The architecture columns of one grid point in double precision; a null where the value is infinite (kl, C_kl without skip). */
-export function architectureCells(p: FlowProblem, archs: readonly Architecture[], rates: (p: FlowProblem, a: Architecture) => RateResult): { [key: string]: Value } {
+export function architectureCells(p: FlowProblem, archs: readonly Architecture[], rates: (p: FlowProblem, a: Architecture) => Constants): { [key: string]: Value } {
   const cells: { [key: string]: Value } = { sigma2: rounded(p.sigma * p.sigma) }
   for (const a of archs) {
     const s = solve(withArchitecture(p, a)).stats(1)
     for (const k of STATS) cells[`${k}${suffix(a)}`] = valueCell(k, s[k])
-    const r = rates(p, a)
-    for (const k of ARCHITECTURE_RATE_KEYS) {
-      const v = rateValue(r, k)
-      cells[`${k}${suffix(a)}`] = v === undefined ? null : rounded(v.x.toNumber())
-    }
+    const c = rates(p, a)
+    for (const k of ARCHITECTURE_RATE_KEYS) cells[`${k}${suffix(a)}`] = c.values[k] === undefined ? null : rounded(c.values[k]!.toNumber())
   }
   return cells
 }
@@ -99,7 +103,7 @@ export function architectureCells(p: FlowProblem, archs: readonly Architecture[]
  * the constants to the same digits (rate() verifies its own); the least digits verified of the
  * statistics in digits_verified.
  */
-export function architectureCellsHp(p: FlowProblem, archs: readonly Architecture[], digits: number, rates: (p: FlowProblem, a: Architecture) => RateResult): { [key: string]: Value } {
+export function architectureCellsHp(p: FlowProblem, archs: readonly Architecture[], digits: number, rates: (p: FlowProblem, a: Architecture) => Constants): { [key: string]: Value } {
   const sigma = new Decimal(p.text.sigma)
   const cells: { [key: string]: Value } = { sigma2: preciseText(sigma.times(sigma), digits) }
   let verified = Infinity
@@ -108,11 +112,9 @@ export function architectureCellsHp(p: FlowProblem, archs: readonly Architecture
     const [row] = r.rows
     verified = Math.min(verified, r.digitsVerified)
     for (const k of STATS) cells[`${k}${suffix(a)}`] = preciseValueCell(k, row[k], digits)
-    const rr = rates(p, a)
-    for (const k of ARCHITECTURE_RATE_KEYS) {
-      const v = rateValue(rr, k)
-      cells[`${k}${suffix(a)}`] = v === undefined ? null : preciseText(v.x, v.exact ? digits : Math.min(digits, 15))
-    }
+    const c = rates(p, a)
+    // Extrapolated constants are printed to at most 15 digits, as flowgm rate prints them.
+    for (const k of ARCHITECTURE_RATE_KEYS) cells[`${k}${suffix(a)}`] = c.values[k] === undefined ? null : preciseText(c.values[k]!, c.exact ? digits : Math.min(digits, 15))
   }
   return { ...cells, digits_verified: verified }
 }
