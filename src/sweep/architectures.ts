@@ -22,7 +22,7 @@ export const ARCHITECTURES = ['skip', 'no-skip'] as const
 export type Architecture = (typeof ARCHITECTURES)[number]
 
 /** The suffix of an architecture's columns (mse_skip, mse_noskip). */
-const suffix = (a: Architecture): string => (a === 'skip' ? '_skip' : '_noskip')
+export const architectureSuffix = (a: Architecture): string => (a === 'skip' ? '_skip' : '_noskip')
 
 /** The quantities at t = 1, each a column per architecture. */
 const STATS = ['mse', 'var', 'w2', 'kl'] as const
@@ -44,7 +44,7 @@ export function readArchitectures(text: string): Architecture[] {
 
 /** The columns after n (and the swept parameters): each quantity for every architecture, then sigma2 after var. */
 export function architectureKeys(archs: readonly Architecture[]): string[] {
-  const per = (k: string) => archs.map((a) => `${k}${suffix(a)}`)
+  const per = (k: string) => archs.map((a) => `${k}${architectureSuffix(a)}`)
   return [...per('mse'), ...per('var'), 'sigma2', ...per('w2'), ...per('kl'), ...ARCHITECTURE_RATE_KEYS.flatMap(per)]
 }
 
@@ -91,9 +91,9 @@ export function architectureCells(p: FlowProblem, archs: readonly Architecture[]
   const cells: { [key: string]: Value } = { sigma2: rounded(p.sigma * p.sigma) }
   for (const a of archs) {
     const s = solve(withArchitecture(p, a)).stats(1)
-    for (const k of STATS) cells[`${k}${suffix(a)}`] = valueCell(k, s[k])
+    for (const k of STATS) cells[`${k}${architectureSuffix(a)}`] = valueCell(k, s[k])
     const c = rates(p, a)
-    for (const k of ARCHITECTURE_RATE_KEYS) cells[`${k}${suffix(a)}`] = c.values[k] === undefined ? null : rounded(c.values[k]!.toNumber())
+    for (const k of ARCHITECTURE_RATE_KEYS) cells[`${k}${architectureSuffix(a)}`] = c.values[k] === undefined ? null : rounded(c.values[k]!.toNumber())
   }
   return cells
 }
@@ -111,10 +111,10 @@ export function architectureCellsHp(p: FlowProblem, archs: readonly Architecture
     const r = statsHp(withArchitecture(p, a), ['1'], { digits })
     const [row] = r.rows
     verified = Math.min(verified, r.digitsVerified)
-    for (const k of STATS) cells[`${k}${suffix(a)}`] = preciseValueCell(k, row[k], digits)
+    for (const k of STATS) cells[`${k}${architectureSuffix(a)}`] = preciseValueCell(k, row[k], digits)
     const c = rates(p, a)
     // Extrapolated constants are printed to at most 15 digits, as flowgm rate prints them.
-    for (const k of ARCHITECTURE_RATE_KEYS) cells[`${k}${suffix(a)}`] = c.values[k] === undefined ? null : preciseText(c.values[k]!, c.exact ? digits : Math.min(digits, 15))
+    for (const k of ARCHITECTURE_RATE_KEYS) cells[`${k}${architectureSuffix(a)}`] = c.values[k] === undefined ? null : preciseText(c.values[k]!, c.exact ? digits : Math.min(digits, 15))
   }
   return { ...cells, digits_verified: verified }
 }
