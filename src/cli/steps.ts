@@ -26,7 +26,10 @@ export function stepsOptions<T>(y: Argv<T>): Argv<T> {
     .option('k-list', { type: 'string', describe: `the numbers of steps, comma-separated positive integers at most ${MAX_STEPS} [default: 1,2,4,...,4096]` })
     .option('n-range', { type: 'string', describe: 'n grid START:STOP:lin|log[:POINTS] for K*(n), instead of a --n list' })
     .option('tol', { type: 'string', describe: 'K*(n): the discretisation error must fall below tol times the statistical error, a number in (0, 1) [default: 0.1]' })
-    .option('criterion', { type: 'string', describe: `K*(n): ${STEP_CRITERIA.join(' or ')} (mse: |mse_K - mse| against mse; var: |var_K - var| against |var - sigma^2|) [default: mse]` })
+    .option('criterion', {
+      type: 'string',
+      describe: `K*(n): ${STEP_CRITERIA.join(' or ')} (mse: |mse_K - mse| against mse; var: |var_K - var| against |var - sigma^2|; w2: |w2_K - w2| against w2) [default: mse]`,
+    })
 }
 
 /** K*(n) is searched in double precision, which answers n below DOUBLE_N_MAX faithfully. */

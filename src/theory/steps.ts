@@ -23,7 +23,11 @@
  *  - mse: discretisation |mse_K(n) - mse_inf(n)|, statistical mse_inf(n) (the continuous flow's own
  *    error, ~ C/n);
  *  - var: the generated cluster variance var = P^2; discretisation |var_K(n) - var_inf(n)|,
- *    statistical |var_inf(n) - sigma^2| (its distance to the target's variance).
+ *    statistical |var_inf(n) - sigma^2| (its distance to the target's variance);
+ *  - w2: the whole generated law, W2^2/d to the target (docs/theory.md, distances); discretisation
+ *    |w2_K(n) - w2_inf(n)|, statistical w2_inf(n), the continuous flow's own distance to the
+ *    target (~ C/n with the skip connection and rho = 1/2; it keeps the floor of crossing mass
+ *    4 |rho - 1/2| omega otherwise, so K* then asks for a fraction of the whole distance).
  */
 import { Decimal } from '../hp/arith.js'
 import { maxOf } from '../extent.js'
@@ -267,7 +271,7 @@ const ORDER_SLACK = 0.1
 /* ---------------------------------------------------------------------------------------------- */
 
 /** The criteria of K*(n) (see the head of this file). */
-export const STEP_CRITERIA = ['mse', 'var'] as const
+export const STEP_CRITERIA = ['mse', 'var', 'w2'] as const
 export type StepCriterion = (typeof STEP_CRITERIA)[number]
 
 export interface StepsNeededOptions {
@@ -290,16 +294,13 @@ export interface StepsNeededResult {
 }
 
 /** The two errors of a criterion at (n, K): the discretisation error and the statistical one. */
-export function criterionErrors(
-  criterion: StepCriterion,
-  sampled: { mse: number; var: number },
-  continuous: { mse: number; var: number },
-  sigma: number,
-): { discretisation: number; statistical: number } {
-  return criterion === 'mse'
-    ? { discretisation: Math.abs(sampled.mse - continuous.mse), statistical: continuous.mse }
-    : { discretisation: Math.abs(sampled.var - continuous.var), statistical: Math.abs(continuous.var - sigma * sigma) }
+export function criterionErrors(criterion: StepCriterion, sampled: Criteria, continuous: Criteria, sigma: number): { discretisation: number; statistical: number } {
+  if (criterion === 'var') return { discretisation: Math.abs(sampled.var - continuous.var), statistical: Math.abs(continuous.var - sigma * sigma) }
+  return { discretisation: Math.abs(sampled[criterion] - continuous[criterion]), statistical: continuous[criterion] }
 }
+
+/** The statistics the criteria read from a row at t = 1. */
+type Criteria = { readonly mse: number; readonly var: number; readonly w2: number }
 
 /**
  * K*(n) for every scheme and its growth exponent. K* is the smallest K with discretisation error
@@ -321,10 +322,10 @@ export function stepsNeeded(problem: FlowProblem, options: StepsNeededOptions): 
   for (const s of schemes) kStar[s] = []
   for (const n of options.ns) {
     const atN: FlowProblem = { ...problem, n, text: { ...problem.text, n: String(n) } }
-    const continuous = solve(atN, UNGUARDED).stats(1) as unknown as { mse: number; var: number }
+    const continuous: Criteria = solve(atN, UNGUARDED).stats(1)
     for (const s of schemes) {
       const passes = (K: number) => {
-        const e = criterionErrors(criterion, solve(withSampler(atN, K, s), UNGUARDED).stats(1) as unknown as { mse: number; var: number }, continuous, problem.sigma)
+        const e = criterionErrors(criterion, solve(withSampler(atN, K, s), UNGUARDED).stats(1), continuous, problem.sigma)
         return e.discretisation <= tol * e.statistical
       }
       kStar[s].push(smallestPassing(passes))

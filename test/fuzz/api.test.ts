@@ -104,8 +104,9 @@ function nonFinite(x: unknown, path = '$'): string | undefined {
   const decimal = (x as { decimal?: unknown }).decimal
   if (typeof decimal === 'string') return /^-?(NaN|Infinity)$/.test(decimal) ? `${path} = ${decimal}` : undefined
   // flow.eq [infinite]: kl and kl_reverse are +Infinity where P = 0 (docs/theory.md, distances).
+  // rate's sequence points (RatePoint) carry kl without P: +Infinity there without skip connection.
   const p = (x as { P?: unknown }).P
-  const pZero = p === 0 || (typeof p === 'object' && p !== null && /^-?0$/.test(String((p as { decimal?: unknown }).decimal)))
+  const pZero = p === 0 || (typeof p === 'object' && p !== null && /^-?0$/.test(String((p as { decimal?: unknown }).decimal))) || (/\.sequence\.\d+$/.test(path) && 'n_mse' in x)
   for (const [k, v] of Object.entries(x)) {
     if (pZero && INFINITE.has(k) && (v === Infinity || (typeof v === 'object' && v !== null && (v as { decimal?: unknown }).decimal === 'Infinity'))) continue
     const bad = nonFinite(v, `${path}.${k}`)

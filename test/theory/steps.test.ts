@@ -140,3 +140,26 @@ describe('stepsNeeded', () => {
     }
   })
 })
+
+describe('stepsNeeded, criterion w2', () => {
+  // Expected: a linear scan over K (no doubling, no bisection) of the criterion's definition
+  // (docs/cli.md, steps): the first K with |w2_K - w2| <= tol w2, w2 of solve() with and without
+  // the sampler. Around K* the error falls monotonically on these problems, so the scan and the
+  // search must agree; on the linear schedule mse's K* is 13 at n = 8, so w2 reading mse fails.
+  it('finds the first K whose w2 error is at most tol times w2, for every scheme', () => {
+    for (const schedule of ['linear', 'trig']) {
+      const problem = flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, schedule })
+      const w2 = solve(problem).stats(1).w2
+      const scan = (scheme: 'euler' | 'midpoint') => {
+        for (let K = 1; K < 200; K++) {
+          const s = solve(flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, schedule, steps: K, scheme })).stats(1)
+          if (Math.abs(s.w2 - w2) <= 0.1 * w2) return K
+        }
+        return undefined
+      }
+      const r = stepsNeeded(problem, { ns: [8], criterion: 'w2', schemes: ['euler', 'midpoint'] })
+      expect(r.kStar.euler[0], schedule).toBe(scan('euler'))
+      expect(r.kStar.midpoint[0], schedule).toBe(scan('midpoint'))
+    }
+  })
+})
