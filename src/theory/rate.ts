@@ -129,7 +129,7 @@ function exactRate(problem: FlowProblem, D: DecimalConstructor): RateResult['exa
 }
 
 /** The value at h = 0 of the polynomial through (hs, fs) (Neville). */
-function neville(hs: readonly Decimal[], fs: readonly Decimal[]): Decimal {
+export function neville(hs: readonly Decimal[], fs: readonly Decimal[]): Decimal {
   const p = fs.slice()
   for (let m = 1; m < hs.length; m++) {
     for (let j = hs.length - 1; j >= m; j--)

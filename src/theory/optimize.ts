@@ -1,0 +1,324 @@
+/**
+ * The best regularisation (docs/theory.md, the best regularisation): lambda* >= 0 minimising an
+ * objective of the generated law at t = 1 (a key of `flowgm stats`), by two methods that must agree.
+ *  1. The root of d objective / d lambda, by Newton's method kept inside a bracket (bisection when
+ *     a step leaves it), at two working precisions. Continuous flow: the states at t = 1 in closed
+ *     form (src/symbolic/exact.ts; at t = 1 they do not depend on the schedule) evaluated on
+ *     truncated Taylor series in lambda (src/hp/series.ts), so the derivatives are exact up to
+ *     rounding. K-step sampler (no closed form): central differences of statsHp values.
+ *  2. Golden-section search on values alone, at about twice the digits wanted: a value-only
+ *     search resolves a minimiser to about the square root of the values' relative precision.
+ * A scan of lambda over 0 and [1e-10, 1e30] (quarter decades) first picks the basin of the
+ * lowest value, so a local minimum elsewhere is not taken for the best one.
+ */
+import { ParameterError } from '../errors.js'
+import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../hp/arith.js'
+import { seriesArith, type Series } from '../hp/series.js'
+import { asymptoticBaselinesHp } from '../baselines/asymptotic.js'
+import { compiled } from '../symbolic/codegen.js'
+import { PARAMETERS, STATES } from '../symbolic/names.js'
+import { agree, statsHp } from './hp.js'
+import { variantOf } from './model.js'
+import { flowProblem, type FlowProblem, type ProblemOptions } from './problem.js'
+import { neville } from './rate.js'
+import { solve } from './solve.js'
+
+/** The objectives lambda* may minimise: keys of `flowgm stats` at t = 1. */
+export const OBJECTIVES = ['mse', 'w2', 'kl'] as const
+export type Objective = (typeof OBJECTIVES)[number]
+
+export interface OptimizeOptions {
+  /** The stats key minimised at t = 1 (default mse). */
+  readonly objective?: Objective
+  /** Significant digits of lambda* both methods must establish (default 12, what double output prints). */
+  readonly digits?: number
+}
+
+export interface LambdaStar {
+  readonly objective: Objective
+  readonly digits: number
+  /** The minimiser, rounded to `digits`; exactly 0 at a boundary minimum. */
+  readonly lambdaStar: Decimal
+  /** Whether the minimum is at lambda = 0 (the objective's slope there is >= 0). */
+  readonly boundary: boolean
+  /** The objective at lambdaStar, and at the problem's own lambda. */
+  readonly value: Decimal
+  readonly valueAtLambda: Decimal
+  /** The Bayes-optimal error (src/baselines) and value / boMse. */
+  readonly boMse: Decimal
+  readonly ratio: Decimal
+  /** Method 1 (the derivative's root, 0 at a boundary) and method 2 (golden section), unrounded. */
+  readonly derivativeRoot: Decimal
+  readonly golden: Decimal
+  /** Digits on which method 1 agrees with itself at two working precisions (and two steps). */
+  readonly digitsDerivative: number
+  /** Digits on which the two methods agree. */
+  readonly digitsAgree: number
+  /** How method 1 differentiates: exactly (Taylor series in lambda) or by central differences. */
+  readonly route: 'exact' | 'differences'
+}
+
+/** The objective as a function of lambda, the rest of the problem fixed. */
+interface Evaluator {
+  readonly route: LambdaStar['route']
+  /** The value to about `precision` significant digits. */
+  value(lambda: Decimal, precision: number): Decimal
+  /** The value and its first two derivatives in lambda. */
+  slopes(lambda: Decimal, precision: number): readonly [Decimal, Decimal, Decimal]
+  /** About double precision, for the scan. */
+  coarse(lambda: number): number
+}
+
+const contexts = new Map<number, DecimalConstructor>()
+const working = (precision: number): DecimalConstructor => {
+  let D = contexts.get(precision)
+  if (!D) contexts.set(precision, (D = Decimal.clone({ precision, rounding: Decimal.ROUND_HALF_EVEN })))
+  return D
+}
+
+type Factory<T> = (F: Arith<T>) => (...params: T[]) => (...args: T[]) => T[]
+
+/** The objective's column among the problem's stats keys, or a refusal naming --objective. */
+function objectiveIndex(problem: FlowProblem, objective: Objective): number {
+  if (!(OBJECTIVES as readonly string[]).includes(objective)) throw new ParameterError('objective', `must be one of ${OBJECTIVES.join(', ')} (got '${String(objective)}')`)
+  const i = variantOf(problem).source.flowKeys.indexOf(objective)
+  if (i < 0) throw new ParameterError('objective', `${objective} is not a statistic of this model (its keys: ${variantOf(problem).source.flowKeys.join(', ')})`)
+  return i
+}
+
+/** Continuous flow: the closed-form states at t = 1 over decimals, or over series in lambda. */
+function exactEvaluator(problem: FlowProblem, index: number): Evaluator | undefined {
+  const v = variantOf(problem)
+  const e = v.source.exact
+  if (problem.sampler || e.found.join() !== STATES.join()) return undefined
+  const states = compiled<Factory<unknown>>(e.valuesF)
+  const flow = compiled<Factory<unknown>>(v.source.hp.flow)
+  const at = <T>(F: Arith<T>, D: DecimalConstructor, lambda: T): T => {
+    const p = PARAMETERS.map((name) => (name === 'lambda' ? lambda : (new D(problem.text[name]) as T)))
+    // alpha(1) = 0, beta(1) = 1 for every schedule.
+    return flow(F as Arith<unknown>)(...p)(...states(F as Arith<unknown>)(...p)(new D(0), new D(1)))[index] as T
+  }
+  const value = (lambda: Decimal, precision: number) => {
+    const D = working(precision)
+    return at(decimalArith(D), D, new D(lambda))
+  }
+  return {
+    route: 'exact',
+    value,
+    slopes(lambda, precision) {
+      const D = working(precision)
+      const S = seriesArith(D, 3)
+      const c = S.lift(at<Decimal | Series>(S, D, S.variable(new D(lambda)))).c
+      return [c[0], c[1], c[2].times(2)]
+    },
+    coarse: (lambda) => value(new Decimal(lambda), 20).toNumber(),
+  }
+}
+
+/**
+ * K-step sampler: values of statsHp (two routes, verified to `precision` digits) and central
+ * differences with step h = 10^-ceil(precision/3) max(lambda, 1): truncation h^2 f'''/6 and
+ * rounding 10^-precision f / h are both about 10^(-2 precision/3) relative in f'.
+ */
+function differenceEvaluator(problem: FlowProblem, objective: Objective): Evaluator {
+  const at = (lambda: Decimal): FlowProblem => ({ ...problem, lambda: lambda.toNumber(), text: { ...problem.text, lambda: lambda.toString() } })
+  const value = (lambda: Decimal, precision: number) => statsHp(at(lambda), ['1'], { digits: precision }).rows[0][objective]
+  return {
+    route: 'differences',
+    value,
+    slopes(lambda, precision) {
+      const D = working(precision + 5)
+      const x = new D(lambda)
+      const h = new D(10).pow(-Math.ceil(precision / 3)).times(Decimal.max(x, 1))
+      const f = (k: number) => new D(value(x.plus(h.times(k)), precision))
+      // One-sided (second order) where lambda - h would be negative.
+      if (x.lt(h)) {
+        const [f0, f1, f2] = [f(0), f(1), f(2)]
+        return [f0, f0.times(-3).plus(f1.times(4)).minus(f2).div(h.times(2)), f0.minus(f1.times(2)).plus(f2).div(h.pow(2))]
+      }
+      const [fm, f0, fp] = [f(-1), f(0), f(1)]
+      return [f0, fp.minus(fm).div(h.times(2)), fp.minus(f0.times(2)).plus(fm).div(h.pow(2))]
+    },
+    coarse: (lambda) => (solve({ ...problem, lambda, text: { ...problem.text, lambda: String(lambda) } }, { guard: false }).stats(1) as Readonly<Record<string, number>>)[objective],
+  }
+}
+
+/** The scan's grid: 0 and 10^(k/4) for k = -40..120. */
+const SCAN: readonly number[] = [0, ...Array.from({ length: 161 }, (_, k) => 10 ** ((k - 40) / 4))]
+
+/** The scan's bracket around its lowest value, or a refusal when the objective still falls at the top. */
+function scanBracket(ev: Evaluator, objective: Objective): [number, number] {
+  const values = SCAN.map((l) => {
+    try {
+      const f = ev.coarse(l)
+      return Number.isFinite(f) ? f : Infinity
+    } catch {
+      return Infinity
+    }
+  })
+  let best = 0
+  values.forEach((f, i) => {
+    if (f < values[best]) best = i
+  })
+  if (!Number.isFinite(values[best])) throw new ParameterError('objective', `${objective} is not finite for any lambda of this problem`)
+  if (best === SCAN.length - 1) throw new ParameterError('objective', `${objective} still decreases at lambda = 1e30, the largest supported: no minimiser in range`)
+  return [SCAN[Math.max(0, best - 1)], SCAN[best + 1]]
+}
+
+/** Method 1: the root of the slope in [a, b] (slope < 0 at a, > 0 at b), to `digits` digits and beyond. */
+function derivativeRoot(ev: Evaluator, a0: number, b0: number, precision: number, digits: number): Decimal {
+  const D = working(precision)
+  let [a, b] = [new D(a0), new D(b0)]
+  if (ev.slopes(b, precision)[1].lte(0)) throw new Error(`optimize: the slope is not positive at the top of the bracket [${a0}, ${b0}]`)
+  let x = a.isZero() ? b.div(2) : a.times(b).sqrt()
+  const tol = new D(10).pow(-(digits + 6))
+  for (let i = 0; i < 200; i++) {
+    const [, f1, f2] = ev.slopes(x, precision)
+    if (f1.isZero()) return x
+    if (f1.lt(0)) a = x
+    else b = x
+    let next = f2.gt(0) ? x.minus(f1.div(f2)) : a.plus(b).div(2)
+    if (!(next.gt(a) && next.lt(b))) next = a.plus(b).div(2)
+    const done = next.minus(x).abs().lte(tol.times(next.abs()))
+    x = next
+    if (done || b.minus(a).lte(tol.times(b))) return x
+  }
+  throw new Error('optimize: Newton did not converge in 200 steps')
+}
+
+/** Method 2: golden-section search on values in [a, b]; `atLower` when the search never left a = 0. */
+function goldenSection(ev: Evaluator, a0: number, b0: number, precision: number, digits: number): { x: Decimal; atLower: boolean } {
+  const D = working(precision)
+  const g = new D(5).sqrt().minus(1).div(2)
+  let [a, b] = [new D(a0), new D(b0)]
+  let x1 = b.minus(b.minus(a).times(g))
+  let x2 = a.plus(b.minus(a).times(g))
+  let [f1, f2] = [ev.value(x1, precision), ev.value(x2, precision)]
+  const tol = new D(10).pow(-(digits + 3))
+  const moved = { lower: false }
+  while (b.minus(a).gt(tol.times(Decimal.max(x1.abs(), new D(b0).times(tol))))) {
+    if (f1.lte(f2)) {
+      ;[b, x2, f2] = [x2, x1, f1]
+      x1 = b.minus(b.minus(a).times(g))
+      f1 = ev.value(x1, precision)
+    } else {
+      ;[a, x1, f1] = [x1, x2, f2]
+      moved.lower = true
+      x2 = a.plus(b.minus(a).times(g))
+      f2 = ev.value(x2, precision)
+    }
+  }
+  return { x: a.plus(b).div(2), atLower: !moved.lower && new D(a0).isZero() }
+}
+
+const DEFAULT_DIGITS = 12
+
+/** lambda* of a problem (its lambda is the one `valueAtLambda` is computed at). */
+export function optimize(problem: FlowProblem, options: OptimizeOptions = {}): LambdaStar {
+  const objective = options.objective ?? 'mse'
+  const digits = options.digits ?? DEFAULT_DIGITS
+  if (!Number.isInteger(digits) || digits < 1 || digits > 1000) throw new ParameterError('digits', `must be an integer in [1, 1000] (got ${digits})`)
+  const index = objectiveIndex(problem, objective)
+  const ev = exactEvaluator(problem, index) ?? differenceEvaluator(problem, objective)
+  const [a, b] = scanBracket(ev, objective)
+  // Working digits of method 1: exact slopes lose only rounding; differences keep 2/3 of them.
+  const w1 = ev.route === 'exact' ? digits + 10 : Math.ceil(1.5 * (digits + 8))
+  const w2 = w1 + 9
+  const slope0 = (w: number) => ev.slopes(new Decimal(0), w)[1]
+  const boundary = a === 0 && slope0(w1).gte(0) && slope0(w2).gte(0)
+  const roots = boundary ? [new Decimal(0), new Decimal(0)] : [derivativeRoot(ev, a, b, w1, digits), derivativeRoot(ev, a, b, w2, digits)]
+  const golden = goldenSection(ev, a, b, 2 * digits + 10, digits)
+  const root = roots[1]
+  const digitsDerivative = boundary ? digits : Math.min(digits + 6, agree(roots[0], roots[1], w1, false))
+  const digitsAgree = boundary ? (golden.atLower ? digits : 0) : Math.min(digits + 3, agree(root, golden.x, w1, false))
+  if (digitsDerivative < digits || digitsAgree < digits) {
+    throw new ParameterError(
+      'digits',
+      `lambda* cannot be resolved to ${digits} digits: the derivative's root at two precisions agrees on ${digitsDerivative}, golden section with it on ${digitsAgree} (ask for fewer digits)`,
+    )
+  }
+  const R = working(digits)
+  const lambdaStar = new R(root).toSignificantDigits(digits)
+  const value = ev.value(root, w1)
+  const boMse = asymptoticBaselinesHp(working(w1), problem.text.n, problem.text.sigma, problem.text.omega).bo_mse
+  return {
+    objective,
+    digits,
+    lambdaStar,
+    boundary,
+    value,
+    valueAtLambda: ev.value(new Decimal(problem.text.lambda), w1),
+    boMse,
+    ratio: value.div(boMse),
+    derivativeRoot: root,
+    golden: golden.x,
+    digitsDerivative,
+    digitsAgree,
+    route: ev.route,
+  }
+}
+
+/** lambda* from problem options (lambda optional: the one the objective is also reported at, default 0.1). */
+export function optimizeLambda(problemOptions: Omit<ProblemOptions, 'lambda'> & { readonly lambda?: number }, options: OptimizeOptions = {}): LambdaStar {
+  return optimize(flowProblem({ lambda: 0.1, ...problemOptions }), options)
+}
+
+/** A limit n -> infinity by Richardson, and the digits two extrapolations agree on. */
+export interface Limit {
+  readonly value: Decimal
+  readonly digits: number
+}
+
+export interface LambdaStarOverN {
+  readonly rows: ReadonlyArray<LambdaStar & { readonly n: number }>
+  /** What is extrapolated: lambda*(n) when it tends to a constant, lambda*(n)/n when it grows like n. */
+  readonly limitOf: 'lambda_star' | 'lambda_star/n'
+  readonly limit: Limit
+  /** lim n objective(n) at lambda*(n), and at the problem's fixed lambda. */
+  readonly constantAtStar: Limit
+  readonly constantAtLambda: Limit
+}
+
+/** Richardson points: the largest n only (Neville on many points of a fine grid is unstable). */
+const RICHARDSON_POINTS = 6
+
+/** Neville's extrapolation to 1/n = 0 on the last points, and with one point fewer. */
+function limitOf(ns: readonly number[], fs: readonly Decimal[], precision: number, digits: number): Limit {
+  const D = working(precision)
+  const k = Math.min(RICHARDSON_POINTS, ns.length)
+  const hs = ns.slice(-k).map((n) => new D(1).div(n))
+  const ys = fs.slice(-k).map((f) => new D(f))
+  const value = neville(hs, ys)
+  const check = k > 1 ? neville(hs.slice(1), ys.slice(1)) : value
+  return { value: value.toSignificantDigits(digits), digits: k > 1 ? Math.min(digits, agree(value, check, precision, false)) : 0 }
+}
+
+/** lambda*(n) over increasing n, and its large-n limit (docs/theory.md, the best regularisation). */
+export function optimizeOverN(problem: FlowProblem, ns: readonly number[], options: OptimizeOptions = {}): LambdaStarOverN {
+  const sorted = [...ns].sort((x, y) => x - y)
+  const rows = sorted.map((n) => ({ n, ...optimize({ ...problem, n, text: { ...problem.text, n: String(n) } }, options) }))
+  const digits = rows[0].digits
+  const w = digits + 10
+  // lambda* ~ n^a between the last two n: a near 1 means lambda*/n converges, near 0 lambda* itself.
+  const [p, q] = rows.slice(-2)
+  const growth = rows.length > 1 && p.derivativeRoot.gt(0) ? Math.log(q.derivativeRoot.div(p.derivativeRoot).toNumber()) / Math.log(q.n / p.n) : 0
+  const perN = growth > 0.5
+  const scaled = rows.map((r) => (perN ? r.derivativeRoot.div(r.n) : r.derivativeRoot))
+  return {
+    rows,
+    limitOf: perN ? 'lambda_star/n' : 'lambda_star',
+    limit: limitOf(sorted, scaled, w, digits),
+    constantAtStar: limitOf(
+      sorted,
+      rows.map((r) => r.value.times(r.n)),
+      w,
+      digits,
+    ),
+    constantAtLambda: limitOf(
+      sorted,
+      rows.map((r) => r.valueAtLambda.times(r.n)),
+      w,
+      digits,
+    ),
+  }
+}
