@@ -196,7 +196,7 @@ function goldenSection(ev: Evaluator, a0: number, b0: number, precision: number,
   let [f1, f2] = [ev.value(x1, precision), ev.value(x2, precision)]
   const tol = new D(10).pow(-(digits + 3))
   const moved = { lower: false }
-  while (b.minus(a).gt(tol.times(Decimal.max(x1.abs(), new D(b0).times(tol))))) {
+  while (b.minus(a).gt(tol.times(Decimal.max(x1.abs(), b0)))) {
     if (f1.lte(f2)) {
       ;[b, x2, f2] = [x2, x1, f1]
       x1 = b.minus(b.minus(a).times(g))
