@@ -297,7 +297,7 @@ export async function main(words: readonly string[]): Promise<void> {
     )
     .command(
       'optimize',
-      'the best regularisation: lambda* >= 0 minimising mse, w2 or kl at t = 1 (a root of the derivative, checked by golden section), the objective there and at --lambda, bo_mse; with --n-range, lambda*(n) and its large-n limit',
+      'the best regularisation lambda* >= 0 of mse, w2 or kl at t = 1 (a root of its derivative, checked by golden section); with --n-range, lambda*(n) and its large-n limit: minimised lambda_star boundary objective lambda objective_at_lambda bo_mse ratio digits_derivative digits_agree route',
       (y) => optimizeOptions(y),
       run('optimize'),
     )
