@@ -55,7 +55,7 @@ function table(keys: readonly string[], rows: readonly Cells[], format: Format):
 }
 
 /** A limit to the digits two extrapolations agree on ('-' when none). */
-const limitText = (l: Limit): string => (l.digits > 0 ? l.value.toPrecision(l.digits) : '-')
+const limitText = (l: Limit): string => (l.diverges ? 'diverges' : l.digits === 0 ? '-' : l.value.isZero() ? '0' : l.value.toPrecision(l.digits))
 
 /** optimize: lambda* at one n, or lambda*(n) over --n-range with the limits n -> infinity. */
 export function optimizeCommand(a: Args, format: Format): string {
