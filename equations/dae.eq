@@ -31,6 +31,10 @@ test_mse = (1 - c * beta)^2 * (omega + sigma^2) + c^2 * alpha^2 + w_norm2 - 2 * 
 oracle_mse = alpha^2 * sigma^2 / (alpha^2 + beta^2 * sigma^2)
 # s^mu w.x_t^mu / d for a training sample: m mu_emp.x_t^mu/d + q_xi xi.x_t^mu/d.
 margin = m * beta * (n * omega + sigma^2) / n + q_xi * alpha
+# w on the directions of the training set: w = m_mu mu + q_eta eta + q_xi xi, with eta = sum_mu s^mu z^mu
+# unnormalised (|eta|^2/d -> n), as xi.
+m_mu = m
+q_eta = m * sigma / n
 
 # Claims of docs/theory.md section 3, checked against the above (with the skip connection), not
 # used to compute.
@@ -70,3 +74,5 @@ w_cos = dot(w, mu) / sqrt(dot(w, w) * dot(mu, mu))
 test_mse = dot(error, error)
 oracle_mse = minimise(kappa, dot(oracle_error, oracle_error))
 margin = dot(w, train_xt)
+m_mu = dot(w, mu) / dot(mu, mu)
+q_eta = dot(w, eta) / dot(eta, eta)

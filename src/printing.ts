@@ -5,6 +5,8 @@
  * Shared by the CLI's formats (src/cli/format.ts), the sweeps' rows and the figures' tables.
  */
 
+import { INFINITE_KEYS } from './generated/keys.js'
+
 /** Significant digits printed in double precision. */
 export const SIG_FIGS = 12
 
@@ -13,6 +15,8 @@ export interface Precise {
   toPrecision(digits: number): string
   toSignificantDigits(digits: number): { toString(): string }
   isZero(): boolean
+  isFinite(): boolean
+  isNeg(): boolean
 }
 export type PreciseRow = Readonly<Record<string, Precise>>
 
@@ -30,3 +34,23 @@ export const preciseCell = (key: string, x: Precise, digits: number): string => 
 
 /** A high-precision value with exactly `digits` significant digits; an exact zero has none to show. */
 export const preciseText = (x: Precise, digits: number): string => (x.isZero() ? '0' : x.toPrecision(digits))
+
+const INFINITE: ReadonlySet<string> = new Set(INFINITE_KEYS)
+
+/** Whether a key's value is +Infinity where the model says it may be (flow.eq [infinite]): printed as null. */
+const infiniteHere = (key: string, x: number | Precise): boolean => INFINITE.has(key) && (typeof x === 'number' ? x === Infinity : !x.isFinite() && !x.isNeg())
+
+/** A double-precision value as printed: rounded, or null where the key may be infinite and is. */
+export const valueCell = (key: string, x: number): number | null => (infiniteHere(key, x) ? null : rounded(x))
+
+/** A high-precision value as printed (preciseCell), or null where the key may be infinite and is. */
+export const preciseValueCell = (key: string, x: Precise, digits: number): string | null => (infiniteHere(key, x) ? null : preciseCell(key, x, digits))
+
+/** The note of a row whose keys `nulls` are printed as null (infinite); empty when there are none. */
+export function infiniteNote(nulls: readonly string[]): string {
+  if (!nulls.length) return ''
+  return `${nulls.join(', ')}: infinite (printed as null): the generated clusters have no spread (P = 0, as without skip connection at t = 1), so the generated law has no density`
+}
+
+/** The column that carries infiniteNote, present when some row may hold a null. */
+export const NOTE_KEY = 'note'

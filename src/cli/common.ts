@@ -31,6 +31,7 @@ export function commonOptions<T>(y: Argv<T>, lists: readonly string[] = [], defa
     .option('sigma', param('sigma', 'cluster standard deviation, > 0'))
     .option('lambda', param('lambda', 'ridge penalty on w, >= 0'))
     .option('omega', param('omega', 'signal strength |mu|^2/d, > 0'))
+    .option('rho', { type: 'string', describe: `class weight P(s = +1) of the target, in (0, 1); only the distances to the target (w2, weight_error) depend on it [default: ${DEFAULTS.rho}]` })
     .option('schedule', { type: 'string', describe: `named schedule: linear (alpha = 1-t, beta = t) or trig (alpha = cos(pi t/2), beta = sin(pi t/2)) [default: ${DEFAULTS.schedule}]` })
     .option('alpha', { type: 'string', describe: 'custom alpha(t), coefficient of the base noise x0 (with --beta)' })
     .option('beta', { type: 'string', describe: 'custom beta(t), coefficient of the target x1 (with --alpha)' })
@@ -114,9 +115,10 @@ export function problemFrom(a: Args, { sampler = true } = {}): FlowProblem & { d
     sigma: number('sigma', a.sigma) ?? DEFAULTS.sigma,
     lambda: number('lambda', a.lambda) ?? DEFAULTS.lambda,
     omega: number('omega', a.omega) ?? DEFAULTS.omega,
+    rho: number('rho', a.rho) ?? DEFAULTS.rho,
     schedule,
     skip: a.skip !== false,
-    text: { n: exact('n', DEFAULTS.n), sigma: exact('sigma', DEFAULTS.sigma), lambda: exact('lambda', DEFAULTS.lambda), omega: exact('omega', DEFAULTS.omega) },
+    text: { n: exact('n', DEFAULTS.n), sigma: exact('sigma', DEFAULTS.sigma), lambda: exact('lambda', DEFAULTS.lambda), omega: exact('omega', DEFAULTS.omega), rho: exact('rho', DEFAULTS.rho) },
     highPrecision: digits !== undefined,
     ...(sampler ? samplerFrom(a) : {}),
   })

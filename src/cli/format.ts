@@ -4,7 +4,7 @@
  * src/printing.ts prints it.
  */
 import { writer, type Value } from '../sweep/writers.js'
-import { preciseCell, printable, rounded, type PreciseRow } from '../printing.js'
+import { infiniteNote, NOTE_KEY, preciseValueCell, printable, valueCell, type PreciseRow } from '../printing.js'
 
 export const FORMATS = ['table', 'csv', 'json'] as const
 export type Format = (typeof FORMATS)[number]
@@ -23,9 +23,21 @@ export const COORDINATES: ReadonlySet<string> = new Set(['t', 'n', 'sigma', 'lam
  * array (a command asked for one point).
  */
 export function render(keys: readonly string[], rows: readonly Row[], format: Format, single: boolean): string {
-  return layout(
+  return noted(
     keys,
-    rows.map((r) => keys.map((k) => (COORDINATES.has(k) ? printable(r[k]) : rounded(r[k])))),
+    rows.map((r) => keys.map((k) => (COORDINATES.has(k) ? printable(r[k]) : valueCell(k, r[k])))),
+    format,
+    single,
+  )
+}
+
+/** Lay out rows, with a note column (infiniteNote) when some value is null. */
+function noted(keys: readonly string[], rows: ReadonlyArray<readonly Value[]>, format: Format, single: boolean): string {
+  if (!rows.some((r) => r.includes(null))) return layout(keys, rows, format, single)
+  const notes = rows.map((r) => infiniteNote(keys.filter((_, j) => r[j] === null)) || null)
+  return layout(
+    [...keys, NOTE_KEY],
+    rows.map((r, i) => [...r, notes[i]]),
     format,
     single,
   )
@@ -37,8 +49,8 @@ export function render(keys: readonly string[], rows: readonly Row[], format: Fo
  * number of digits the two routes agree on.
  */
 export function renderPrecise(keys: readonly string[], rows: readonly PreciseRow[], times: readonly string[], digits: number, verified: number, format: Format, single: boolean): string {
-  const cells = rows.map((r, j) => [...keys.map((k) => (k === 't' ? times[j] : preciseCell(k, r[k], digits))), verified])
-  return layout([...keys, 'digits_verified'], cells, format, single)
+  const cells = rows.map((r, j) => [...keys.map((k) => (k === 't' ? times[j] : preciseValueCell(k, r[k], digits))), verified])
+  return noted([...keys, 'digits_verified'], cells, format, single)
 }
 
 function layout(keys: readonly string[], rows: ReadonlyArray<readonly Value[]>, format: Format, single: boolean): string {

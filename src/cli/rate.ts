@@ -7,7 +7,7 @@ import type { Argv } from 'yargs'
 import { Worker } from 'node:worker_threads'
 import { ParameterError, raisedError, type PostedError } from '../errors.js'
 import { Decimal } from '../hp/arith.js'
-import { RATE_KEYS, type RateKey, type RatePoint, type RateResult } from '../theory/rate.js'
+import { DISTANCE_RATE_KEYS, RATE_KEYS, type DistanceRateKey, type RateKey, type RatePoint, type RateResult } from '../theory/rate.js'
 import type { FlowProblem } from '../theory/problem.js'
 import { clip, integer, single } from '../text.js'
 import type { Format } from './format.js'
@@ -54,13 +54,15 @@ function rateResultOf(json: string): RateResult {
     numeric: Record<RateKey, string>
     sequence: Array<Record<keyof RatePoint, string>>
     floor?: { value: string; digits: number; zero: boolean }
+    distances: { numeric: Record<string, string>; exact?: Record<string, string>; text?: Record<string, string>; agreement: Record<string, number>; reason?: string }
   }
   const decimals = <K extends string>(o: Record<K, string>) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, new Decimal(v as string)])) as Record<K, Decimal>
   return {
     exact: r.exact && { values: decimals(r.exact.values), text: r.exact.text },
     exactReason: r.exactReason as string | undefined,
     numeric: decimals(r.numeric),
-    sequence: r.sequence.map((p) => ({ n: p.n, n_mse: new Decimal(p.n_mse), n_bo_mse: new Decimal(p.n_bo_mse) })),
+    sequence: r.sequence.map((p) => ({ n: p.n, n_mse: new Decimal(p.n_mse), n_bo_mse: new Decimal(p.n_bo_mse), w2: new Decimal(p.w2), kl: new Decimal(p.kl) })),
+    distances: { ...r.distances, numeric: decimals(r.distances.numeric), ...(r.distances.exact ? { exact: decimals(r.distances.exact) } : {}) },
     agreement: r.agreement as RateResult['agreement'],
     ...(r.floor ? { floor: { ...r.floor, value: new Decimal(r.floor.value) } } : {}),
   }
@@ -101,6 +103,15 @@ export async function rateCommand(a: Record<string, unknown>, problem: FlowProbl
     r.exact ? r.exact.values[k].toPrecision(digits) : r.floor ? verified(r.numeric[k], r.agreement[k]) : r.numeric[k].toPrecision(Math.max(1, Math.min(digits, 15)))
   const numeric = (k: (typeof RATE_KEYS)[number]) => (r.floor ? verified(r.numeric[k], r.agreement[k]) : r.numeric[k].toPrecision(Math.max(1, Math.min(digits, r.exact ? r.agreement[k] : digits))))
   const floor = r.floor && (r.floor.zero ? '0' : verified(r.floor.value, r.floor.digits))
+  // The distances' constants: exact where flow.eq [rate] applies, else the digits two extrapolations agree on; null where absent.
+  const d = r.distances
+  const distanceNumeric = (k: DistanceRateKey): string | null => {
+    const x = d.numeric[k]
+    if (!x) return null
+    return d.exact ? x.toPrecision(Math.max(1, Math.min(digits, d.agreement[k] ?? digits))) : verified(x, d.agreement[k] ?? 0)
+  }
+  const distanceValue = (k: DistanceRateKey): string | null =>
+    d.exact?.[k] ? d.exact[k]!.toPrecision(digits) : r.floor ? distanceNumeric(k) : d.numeric[k] ? d.numeric[k]!.toPrecision(Math.max(1, Math.min(digits, 15))) : null
   const sampler = problem.sampler && { steps: problem.sampler.steps, scheme: problem.sampler.scheme }
   if (format === 'json') {
     return (
@@ -113,9 +124,11 @@ export async function rateCommand(a: Record<string, unknown>, problem: FlowProbl
           ...sampler,
           ...(r.floor ? { floor } : {}),
           ...Object.fromEntries(RATE_KEYS.map((k) => [k, value(k)])),
+          ...Object.fromEntries(DISTANCE_RATE_KEYS.map((k) => [k, distanceValue(k)])),
           exact: r.exact ? r.exact.text : { found: false, reason: r.exactReason },
-          numeric: Object.fromEntries(RATE_KEYS.map((k) => [k, numeric(k)])),
-          digits_agree: r.agreement,
+          numeric: { ...Object.fromEntries(RATE_KEYS.map((k) => [k, numeric(k)])), ...Object.fromEntries(DISTANCE_RATE_KEYS.map((k) => [k, distanceNumeric(k)])) },
+          digits_agree: { ...r.agreement, ...r.distances.agreement },
+          ...(r.distances.reason ? { note: r.distances.reason } : {}),
           n_max: `1e${Math.round(Math.log10(nMax))}`,
         },
         null,
@@ -133,6 +146,13 @@ export async function rateCommand(a: Record<string, unknown>, problem: FlowProbl
       r.exact ? r.exact.text[k] : r.floor ? (k.startsWith('C_bo') ? 'as without --steps' : 'none for a sampler') : 'not found',
       shown(numeric(k)),
       String(r.agreement[k]),
+    ]),
+    ...DISTANCE_RATE_KEYS.map((k) => [
+      k,
+      distanceValue(k) ?? 'null',
+      d.text?.[k] ?? (d.numeric[k] ? 'not found' : (d.reason ?? 'none')),
+      distanceNumeric(k) ?? (d.numeric[k] ? 'unresolved' : 'null'),
+      d.agreement[k] === undefined ? '-' : String(d.agreement[k]),
     ]),
   ]
   const cells = [head, ...rows]

@@ -12,7 +12,7 @@
  */
 import { Decimal } from 'decimal.js'
 import { asymptoticBaselines, asymptoticBaselinesHp } from '../baselines/asymptotic.js'
-import { preciseCell, preciseText, rounded } from '../printing.js'
+import { infiniteNote, NOTE_KEY, preciseCell, preciseText, preciseValueCell, rounded, valueCell } from '../printing.js'
 import { STATES } from '../symbolic/names.js'
 import { daeHp, excessMseHp, statsHp } from '../theory/hp.js'
 import { variantOf } from '../theory/model.js'
@@ -76,7 +76,7 @@ export function prepareSweep(spec: SweepSpec): Sweep {
       sigma: value.sigma,
       lambda: value.lambda,
       omega: value.omega,
-      text: { n: text.n, sigma: text.sigma, lambda: text.lambda, omega: text.omega },
+      text: { n: text.n, sigma: text.sigma, lambda: text.lambda, omega: text.omega, rho: base.text.rho },
     }
     const coordinates: { [key: string]: Value } = {}
     spec.axes.forEach((a, j) => {
@@ -181,7 +181,7 @@ function curvesSweep(spec: SweepSpec, grid: Grid, problem: FlowProblem, axisName
   if (spec.digits !== undefined) {
     const digits = spec.digits
     const v = variantOf(problem).source
-    const keys = ['t', ...v.daeKeys, ...STATES, ...v.flowKeys, 'digits_verified']
+    const keys = ['t', ...v.daeKeys, ...STATES, ...v.flowKeys, 'digits_verified', ...noteKey(problem)]
     return {
       spec,
       grid,
@@ -195,16 +195,17 @@ function curvesSweep(spec: SweepSpec, grid: Grid, problem: FlowProblem, axisName
         const verified = Math.min(dae.digitsVerified, stats.digitsVerified)
         return indices.map((_, j) => {
           const row = { ...dae.rows[j], ...stats.rows[j] }
-          const cells: { [key: string]: Value } = Object.fromEntries(keys.slice(0, -1).map((k) => [k, preciseCell(k, row[k], digits)]))
+          const values = keys.filter((k) => k !== 'digits_verified' && k !== NOTE_KEY)
+          const cells: { [key: string]: Value } = Object.fromEntries(values.map((k) => [k, preciseValueCell(k, row[k], digits)]))
           cells.t = coordinateCell(t, indices[j], digits)
           cells.digits_verified = verified
-          return cells
+          return withNote(cells, keys)
         })
       },
     }
   }
   const sol = solve(problem)
-  const keys = ['t', ...sol.daeKeys, ...sol.statsKeys]
+  const keys = ['t', ...sol.daeKeys, ...sol.statsKeys, ...noteKey(problem)]
   return {
     spec,
     grid,
@@ -215,10 +216,22 @@ function curvesSweep(spec: SweepSpec, grid: Grid, problem: FlowProblem, axisName
       const stats = sol.statsGrid(ts)
       return ts.map((x, j) => {
         const row = Object.assign({}, sol.dae(x), stats[j])
-        return Object.fromEntries(Object.entries(row).map(([k, v]) => [k, rounded(v)]))
+        return withNote(Object.fromEntries(Object.entries(row).map(([k, v]) => [k, valueCell(k, v)])), keys)
       })
     },
   }
+}
+
+/**
+ * The note column of curves: present where a value may be infinite (P reaches 0: without skip
+ * connection, or a sampler's last step), so that every row of a sweep has the same keys.
+ */
+const noteKey = (problem: FlowProblem): string[] => (!problem.skip || problem.sampler ? [NOTE_KEY] : [])
+
+/** A row's note (infiniteNote of its null cells) when its keys have the note column. */
+function withNote(cells: { [key: string]: Value }, keys: readonly string[]): { [key: string]: Value } {
+  if (keys.includes(NOTE_KEY)) cells[NOTE_KEY] = infiniteNote(keys.filter((k) => cells[k] === null)) || null
+  return cells
 }
 
 /**
@@ -233,7 +246,7 @@ export function coordinateCell(a: Axis, j: number, digits: number | undefined): 
   return preciseCell('t', new Decimal(axisText(a, j)), Math.max(digits, Math.ceil(Math.log10(a.points)) + 1))
 }
 
-/** Keys printed as given, never rounded: grid coordinates and digits_verified. */
+/** Keys printed as given, never rounded: grid coordinates, digits_verified and the note. */
 export function exactKeys(keys: readonly string[], axisNames: readonly string[]): ReadonlySet<string> {
-  return new Set(keys.filter((k) => k === 'digits_verified' || axisNames.includes(k)))
+  return new Set(keys.filter((k) => k === 'digits_verified' || k === NOTE_KEY || axisNames.includes(k)))
 }

@@ -9,8 +9,11 @@
 import { Decimal } from 'decimal.js'
 import { maxOf } from '../extent.js'
 
-export type Value = number | string
-/** One row: the value of each key as printed in JSON (a rounded number, or a decimal string under --digits). */
+export type Value = number | string | null
+/**
+ * One row: the value of each key as printed in JSON (a rounded number, or a decimal string under
+ * --digits; null for an infinite value, src/printing.ts, or a row without a note).
+ */
 export type Cells = Readonly<{ [key: string]: Value }>
 
 export const TABLE_FORMATS = ['table', 'csv', 'json', 'jsonl', 'markdown', 'latex'] as const
@@ -59,10 +62,10 @@ export const DEFAULT_SIG_FIGS = 4
 export function writer(format: TableFormat, keys: readonly string[], options: WriterOptions = {}): Writer {
   const sig = options.sigFigs ?? DEFAULT_SIG_FIGS
   const exact = options.exact ?? new Set<string>()
-  const cell = (k: string, v: Value): string => (exact.has(k) ? String(v) : roundedText(v, sig))
+  const cell = (k: string, v: Value): string => (v === null ? '' : exact.has(k) ? String(v) : roundedText(v, sig))
   switch (format) {
     case 'csv':
-      return { start: () => keys.join(',') + '\n', row: (_i, r) => keys.map((k) => String(r[k])).join(',') + '\n', end: () => '' }
+      return { start: () => keys.join(',') + '\n', row: (_i, r) => keys.map((k) => csvText(r[k])).join(',') + '\n', end: () => '' }
     case 'json': {
       // The text of JSON.stringify(rows, null, 2), written row by row.
       let first = true
@@ -99,7 +102,8 @@ export function writer(format: TableFormat, keys: readonly string[], options: Wr
       }
     case 'latex': {
       const header = required(options.header, format)
-      const math = (k: string, v: Value): string => (exact.has(k) ? `$${latexNumber(String(v))}$` : `$${latexNumber(roundedText(v, sig))}$`)
+      const math = (k: string, v: Value): string =>
+        v === null ? '' : typeof v === 'string' && !isNumeric(v) ? v : exact.has(k) ? `$${latexNumber(String(v))}$` : `$${latexNumber(roundedText(v, sig))}$`
       return {
         start: () =>
           [
@@ -118,6 +122,16 @@ export function writer(format: TableFormat, keys: readonly string[], options: Wr
       }
     }
   }
+}
+
+/** Whether a cell's text is a number (a note is not: LaTeX prints it as text). */
+const isNumeric = (text: string): boolean => /^[-+]?[\d.]+(e[-+]?\d+)?$/i.test(text)
+
+/** A CSV field: empty for null, quoted where the text holds a comma or a quote (a note). */
+function csvText(v: Value): string {
+  if (v === null) return ''
+  const text = String(v)
+  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text
 }
 
 /**
@@ -149,7 +163,7 @@ const Fmt = Decimal.clone({ precision: 1100, toExpNeg: -9e15, toExpPos: 9e15 })
  * A value rounded to `sig` significant digits, trailing zeros kept so every cell shows the same
  * number of digits: fixed notation for 1e-3 <= |x| < 10^sig, otherwise mantissa `e` exponent.
  */
-export function roundedText(v: Value, sig: number): string {
+export function roundedText(v: number | string, sig: number): string {
   const x = new Fmt(v).toSignificantDigits(sig)
   if (x.isZero()) return '0'
   const e = x.e

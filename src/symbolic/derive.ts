@@ -59,6 +59,8 @@ export interface VariantSource {
   readonly flow: string
   /** Observables that depend on (M, Q_xi) only through their direction (homogeneous of degree 0). */
   readonly directionOnly: readonly string[]
+  /** Observables that are infinite where a state vanishes (flow.eq [infinite]): key and state index. */
+  readonly infinite: ReadonlyArray<{ readonly key: string; readonly state: number }>
   /**
    * DAE observables that depend on (m, q_xi) only through their direction, and the leading
    * direction of (m, q_xi) as alpha -> 0: `(params) => (beta) => [m, q_xi] / alpha^k`; with
@@ -107,7 +109,7 @@ export interface ExactSource {
    * n mse(n) = C + C1/n + ... and n bo_mse(n) = C_bo + C_bo1/n + ..., ratio = C/C_bo, as text and
    * `(F) => (params) => () => [C, C1, C_bo, C_bo1, ratio]`.
    */
-  readonly rate?: { readonly text: Readonly<Record<string, string>>; readonly keys: readonly string[]; readonly source: string }
+  readonly rate?: { readonly text: Readonly<Record<string, string>>; readonly keys: readonly string[]; readonly source: string; readonly distanceReason?: string }
   readonly rateReason?: string
 }
 
@@ -123,6 +125,8 @@ export interface ModelSource {
 }
 
 const PARAMS = new Set<string>(PARAMETERS)
+/** What flow.eq's [rate] may use besides the parameters: C and the series of M(1) and P(1)^2 in 1/n. */
+const RATE_SYMBOLS = ['C', 'M_inf', 'M_1', 'P2_inf']
 
 /** The equation files parsed; `texts` replaces a file's text (how tests plant a wrong equation). */
 export function readModelEquations(texts: Partial<Record<EquationFile, string>> = {}): { schedules: Section[]; dae: Section[]; flow: Section[]; baselines: Section[] } {
@@ -131,7 +135,7 @@ export function readModelEquations(texts: Partial<Record<EquationFile, string>> 
     baselines: parseEquations(text('baselines.eq'), 'baselines.eq', ['n', 'sigma', 'omega']),
     schedules: parseEquations(text('schedules.eq'), 'schedules.eq', ['t']),
     dae: parseEquations(text('dae.eq'), 'dae.eq', [...PARAMETERS, 'alpha', 'beta', ...UNKNOWNS]),
-    flow: parseEquations(text('flow.eq'), 'flow.eq', [...PARAMETERS, ...SCHEDULE_SYMBOLS, ...UNKNOWNS, ...STATES]),
+    flow: parseEquations(text('flow.eq'), 'flow.eq', [...PARAMETERS, ...SCHEDULE_SYMBOLS, ...UNKNOWNS, ...STATES, ...RATE_SYMBOLS]),
   }
 }
 
@@ -324,6 +328,11 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
   const flowObs = section(eqs.flow, 'observables').entries
   compileEntries(flowB, flowObs, new Map(), false)
   const directionOnly = flowObs.filter((e) => homogeneousZero(e.node, ['M', 'Q_xi'], ['P'])).map((e) => e.name)
+  const infinite = section(eqs.flow, 'infinite').entries.map((e) => {
+    const state = STATES.indexOf(e.text.trim() as (typeof STATES)[number])
+    if (state < 0 || !flowObs.some((o) => o.name === e.name)) throw new Error(`flow.eq: [infinite] ${e.name} = ${e.text} must name an observable and a state`)
+    return { key: e.name, state }
+  })
 
   // The Taylor-series integrator takes each equation over a common denominator, den X' = A X + G,
   // with polynomials den, A, G (den = alpha without skip connection: t = 1 is a regular singular point).
@@ -418,6 +427,7 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
       flowObs.map((e) => e.name),
     ),
     directionOnly,
+    infinite,
     resultA: Object.fromEntries(UNKNOWNS.map((u) => [u, rfText(solution.get(u)!)])),
   }
 }
@@ -535,8 +545,62 @@ function deriveExact(
   const rate: Record<string, RF> = { C: flow[0], C1: flow[1], C_bo: best[0], C_bo1: best[1], ratio: rfDiv(flow[0], best[0]) }
   const rb = new FactoryBuilder(PARAMS)
   for (const [k, v] of Object.entries(rate)) rb.define(k, rb.rational(v))
-  out.rate = { text: Object.fromEntries(Object.entries(rate).map(([k, v]) => [k, rfText(v)])), keys: Object.keys(rate), source: rb.source([], Object.keys(rate), 'functional') }
+  const distances = distanceRates(eqs, byName, form0, rb)
+  const keys = [...Object.keys(rate), ...distances.keys]
+  out.rate = {
+    text: { ...Object.fromEntries(Object.entries(rate).map(([k, v]) => [k, rfText(v)])), ...distances.text },
+    keys,
+    source: rb.source([], keys, 'functional'),
+    ...(distances.reason ? { distanceReason: distances.reason } : {}),
+  }
   return out
+}
+
+/**
+ * The 1/n constants of the distances (flow.eq [rate]) on the builder `rb`, which defines C: from the
+ * series of M(1) and P(1)^2 in 1/n, once what [rate] assumes of P(1) is checked (its comment).
+ */
+function distanceRates(
+  eqs: ReturnType<typeof readModelEquations>,
+  byName: ReadonlyMap<string, ClosedForm>,
+  form0: ClosedForm,
+  rb: FactoryBuilder,
+): { keys: string[]; text: Record<string, string>; reason?: string } {
+  const none = (reason: string) => ({ keys: [], text: {}, reason })
+  const phi1 = squareOf(
+    form0.phi,
+    new Map([
+      ['alpha', rfConst(rat(0n))],
+      ['beta', rfConst(rat(1n))],
+    ]),
+  )
+  const [M, P] = (['M', 'P'] as const).map((s) => byName.get(s))
+  if (!M || !P) return none('M or P has no closed form')
+  const m1 = reduceSquares(atOne(M), phi1)
+  const p1 = reduceSquares(rfMul(atOne(P), atOne(P)), phi1)
+  if (rfVariables(m1).has('Phi') || rfVariables(p1).has('Phi')) return none('M(1) or P(1)^2 keeps the irrational value of Phi(1)')
+  const mSeries = expandAtInfinity(m1, 'n', 2)
+  const pSeries = expandAtInfinity(p1, 'n', 1)
+  if (!mSeries || !pSeries) return none('M(1) or P(1)^2 diverges as n -> infinity')
+  const sigma2 = rfMul(rfVar('sigma'), rfVar('sigma'))
+  const spread = rfEqual(pSeries[0], sigma2)
+  if (!spread && !rfIsZero(p1)) return none('P(1)^2 tends neither to sigma^2 nor is 0: (|P| - sigma)^2 may add to the 1/n term')
+  const weight = section(eqs.flow, 'observables').entries.find((e) => e.name === 'weight_error')
+  if (!weight) throw new Error('flow.eq: [rate] needs the observable weight_error')
+  rb.define('weight_error', rb.node(weight.node))
+  for (const [k, v] of [
+    ['M_inf', mSeries[0]],
+    ['M_1', mSeries[1]],
+    ['P2_inf', pSeries[0]],
+  ] as const)
+    rb.define(k, rb.rational(v))
+  const entries = section(eqs.flow, 'rate').entries.filter((e) => spread || !e.name.endsWith('_kl'))
+  for (const e of entries) rb.define(e.name, rb.node(e.node))
+  return {
+    keys: entries.map((e) => e.name),
+    text: Object.fromEntries(entries.map((e) => [e.name, e.text])),
+    ...(spread ? {} : { reason: 'C_kl: kl is infinite at t = 1 (P(1) = 0)' }),
+  }
 }
 
 /**

@@ -6,14 +6,19 @@
 import { STATES, VARIANTS, type ModelSource } from './derive.js'
 
 /** The key lists of a model, the same for both variants (refused otherwise: one row type each). */
-export function modelKeys(source: ModelSource): { stats: string[]; dae: string[]; baselines: string[] } {
+export function modelKeys(source: ModelSource): { stats: string[]; dae: string[]; baselines: string[]; infinite: string[] } {
   const of = (pick: (v: ModelSource['variants'][(typeof VARIANTS)[number]]) => readonly string[]): string[] => {
     const [first, ...rest] = VARIANTS.map((v) => pick(source.variants[v]))
     if (rest.some((keys) => keys.join() !== first.join()))
       throw new Error(`the variants' keys differ (${VARIANTS.map((v) => pick(source.variants[v]).join(',')).join(' / ')}): one row type cannot describe both`)
     return [...first]
   }
-  return { stats: [...STATES, ...of((v) => v.flowKeys)], dae: of((v) => v.daeKeys), baselines: [...source.baselines.keys] }
+  return {
+    stats: [...STATES, ...of((v) => v.flowKeys)],
+    dae: of((v) => v.daeKeys),
+    baselines: [...source.baselines.keys],
+    infinite: of((v) => v.infinite.map((x) => x.key)),
+  }
 }
 
 const list = (keys: readonly string[]) => `[${keys.map((k) => `'${k}'`).join(', ')}] as const`
@@ -30,6 +35,8 @@ export const STATS_KEYS = ${list(keys.stats)}
 export const DAE_KEYS = ${list(keys.dae)}
 /** The asymptotic baselines of baselines.eq. */
 export const BASELINE_EQUATION_KEYS = ${list(keys.baselines)}
+/** Keys of STATS_KEYS that are +Infinity where a state vanishes (flow.eq [infinite]): printed as null with a note. */
+export const INFINITE_KEYS = ${list(keys.infinite)}
 
 export type StatsKey = (typeof STATS_KEYS)[number]
 export type DaeKey = (typeof DAE_KEYS)[number]

@@ -21,7 +21,7 @@ import type { MathNode } from './mathjs.js'
 import { NotRational, ratFromNumber, rfAdd, rfConst, rfDiv, rfEqual, rfMul, rfNeg, rfPow, rfSub, rfVar, type RF } from './rational.js'
 
 /** The arithmetic a meaning is evaluated in: exact rational functions, or decimals at random points. */
-type Field<T> = Pick<Arith<T>, 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'powInt' | 'sqrt'> & {
+type Field<T> = Pick<Arith<T>, 'add' | 'sub' | 'mul' | 'div' | 'neg' | 'powInt' | UnaryName> & {
   num(x: number): T
   /** A free symbol's value (the symbol itself, or its value at the point). */
   symbol(name: string): T
@@ -44,13 +44,30 @@ const RATIONAL: Field<RF> = {
   sqrt: () => {
     throw new NotRational('sqrt')
   },
+  log: () => {
+    throw new NotRational('log')
+  },
+  log1p: () => {
+    throw new NotRational('log1p')
+  },
+  abs: () => {
+    throw new NotRational('abs')
+  },
   equal: rfEqual,
 }
+
+/** The functions a meaning may apply to a number (all but sqrt leave the rational functions). */
+const UNARY = ['sqrt', 'log', 'log1p', 'abs'] as const
+type UnaryName = (typeof UNARY)[number]
+const isUnary = (name: string): name is UnaryName => (UNARY as readonly string[]).includes(name)
 
 /** Digits of the randomised test, and how close the two sides must be (relative). */
 const DIGITS = 60
 const AGREE = new Decimal('1e-45')
 const POINTS = 8
+
+/** Symbols that are probabilities, drawn in (0.05, 0.95). */
+const PROBABILITIES: ReadonlySet<string> = new Set(['rho'])
 
 /** Decimals at one point: every free symbol gets its own value in (0.2, 3.2), drawn from `seed`. */
 function decimalField(seed: number): Field<Decimal> {
@@ -60,7 +77,11 @@ function decimalField(seed: number): Field<Decimal> {
   return {
     num: (x) => new D(x),
     symbol: (name) => {
-      if (!values.has(name)) values.set(name, new D(Math.round(draw() * 3e6) + 2e5).div(1e6))
+      // A probability (rho, a class weight) in (0.05, 0.95): a transport plan's vertices hold only there.
+      if (!values.has(name)) {
+        const u = draw() / 2 ** 32
+        values.set(name, PROBABILITIES.has(name) ? new D(Math.round(u * 9e5) + 5e4).div(1e6) : new D(Math.round(u * 3e6) + 2e5).div(1e6))
+      }
       return values.get(name)!
     },
     add: (a, b) => a.plus(b),
@@ -73,6 +94,15 @@ function decimalField(seed: number): Field<Decimal> {
       if (a.isNeg()) throw new UndefinedHere('square root of a negative number')
       return a.sqrt()
     },
+    log: (a) => {
+      if (!a.gt(0)) throw new UndefinedHere('logarithm of a number <= 0')
+      return a.ln()
+    },
+    log1p: (a) => {
+      if (!a.gt(-1)) throw new UndefinedHere('logarithm of a number <= 0')
+      return a.plus(1).ln()
+    },
+    abs: (a) => a.abs(),
     equal: (a, b) =>
       a
         .minus(b)
@@ -152,7 +182,7 @@ function evaluate<T>(F: Field<T>, node: MathNode, scope: Scope<T>): Value<T> {
     }
     case 'FunctionNode': {
       const name = (n.fn as unknown as { name: string }).name
-      if (name === 'sqrt') return { s: F.sqrt(scalar(evaluate(F, args[0], scope), node.toString())) }
+      if (isUnary(name)) return { s: F[name](scalar(evaluate(F, args[0], scope), node.toString())) }
       if (name === 'dot')
         return {
           s: dot(

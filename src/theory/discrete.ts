@@ -17,6 +17,7 @@
 import { ParameterError } from '../errors.js'
 import { variantOf } from './model.js'
 import type { FlowProblem } from './problem.js'
+import { parameterValues } from '../symbolic/names.js'
 
 export const SCHEMES = ['euler', 'heun', 'midpoint', 'rk4'] as const
 export type Scheme = (typeof SCHEMES)[number]
@@ -287,7 +288,7 @@ export function transferRecurrence<T>(F: StepArith<T>, initial: readonly T[], sa
 /** Double-precision arithmetic for the recurrences, with the compiled coefficients of the problem. */
 export function doubleArith(problem: FlowProblem): StepArith<number> {
   const v = variantOf(problem)
-  const coefficients = v.ode(problem.n, problem.sigma, problem.lambda, problem.omega)
+  const coefficients = v.ode(...parameterValues(problem))
   return {
     zero: 0,
     one: 1,

@@ -18,7 +18,7 @@ import { tanhSinh } from '../hp/tanhsinh.js'
 import { taylorSolve } from '../hp/taylor.js'
 import { gridIndex, lowest, samplerTimes, stageRecurrence, transferRecurrence, type Ratio, type StepArith } from './discrete.js'
 import { compiled } from '../symbolic/codegen.js'
-import { STATES } from '../symbolic/names.js'
+import { PARAMETERS, STATES } from '../symbolic/names.js'
 import { variantOf } from './model.js'
 import type { FlowProblem } from './problem.js'
 import { maxOf, minOf } from '../extent.js'
@@ -313,14 +313,26 @@ function verified(
     }
     failure = ''
     const end = (t: Decimal) => t.isZero() || t.eq(1)
-    agreement = minOf(first.flatMap((row, i) => keys.map((k) => agree(row[k], second[i][k], precision, end(row.t)))))
+    // flow.eq [infinite]: a key whose state is exactly zero on either route is infinite on both
+    // (the other route's state is then rounding noise, which agree() accepts for the state itself).
+    const infinite = first.map(
+      (row, i) =>
+        new Set(
+          variantOf(problem)
+            .source.infinite.filter((x) => row[STATES[x.state]]?.isZero() || second[i][STATES[x.state]]?.isZero())
+            .map((x) => x.key),
+        ),
+    )
+    agreement = minOf(first.flatMap((row, i) => keys.filter((k) => !infinite[i].has(k)).map((k) => agree(row[k], second[i][k], precision, end(row.t)))))
     if (agreement >= digits + 2) {
       const R = working(digits)
       // A value one route finds exactly zero and the other below the working precision (agree()
       // accepts the pair) is zero: P at t = 1 without skip connection, where cos(pi/2) in decimal
       // arithmetic leaves rounding noise of either sign on the integrated route.
       const exact = (x: Decimal, y: Decimal) => (y.isZero() ? y : x)
-      const rows = first.map((row, i) => Object.fromEntries(keys.map((k) => [k, k === 't' ? row[k] : new R(exact(row[k], second[i][k])).toSignificantDigits(digits)])))
+      const rows = first.map((row, i) =>
+        Object.fromEntries(keys.map((k) => [k, k === 't' ? row[k] : infinite[i].has(k) ? new R(Infinity) : new R(exact(row[k], second[i][k])).toSignificantDigits(digits)])),
+      )
       return { keys, rows, digitsVerified: Math.min(agreement, precision), precision }
     }
     precision += Math.max(GUARD, digits + 2 - agreement + GUARD)
@@ -364,8 +376,7 @@ function scheduleUnknown(problem: FlowProblem, ts: readonly Decimal[], precision
 }
 
 function params(problem: FlowProblem, D: DecimalConstructor): Decimal[] {
-  const { n, sigma, lambda, omega } = problem.text
-  return [n, sigma, lambda, omega].map((x) => new D(x))
+  return PARAMETERS.map((k) => new D(problem.text[k]))
 }
 
 /** alpha, beta at t, exact at the endpoints (as in double precision, schedule.ts). */
@@ -502,6 +513,7 @@ function observablesOf(problem: FlowProblem, D: DecimalConstructor): (t: string,
     v.source.flowKeys.forEach((k, i) => {
       row[k] = values[i]
     })
+    for (const x of v.source.infinite) if (y[x.state].isZero()) row[x.key] = new D(Infinity)
     if (y[0].isZero() && y[1].isZero()) {
       const d = dae(F.num('1'), F.num('0'))
       const dir = flow(d[1], d[2], y[2])

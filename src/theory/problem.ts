@@ -7,6 +7,7 @@ import { ParameterError } from '../errors.js'
 import { checkSchedule, compileSchedule, loadSchedule, type Schedule } from '../symbolic/schedule.js'
 import { model } from './model.js'
 import { checkSampler, type Sampler, type Scheme } from './discrete.js'
+import type { Parameter } from '../symbolic/names.js'
 
 export interface FlowProblem {
   /** Number of training samples (integer >= 2). */
@@ -17,11 +18,13 @@ export interface FlowProblem {
   readonly lambda: number
   /** Signal strength |mu|^2/d (> 0). */
   readonly omega: number
+  /** Class weight of the target, P(s = +1), in (0, 1) (default 1/2); only the distances to the target depend on it. */
+  readonly rho: number
   readonly schedule: Schedule
   /** Whether the DAE has the skip connection c x (default true). */
   readonly skip: boolean
   /** The parameters as exact decimal text (what the user typed), for high precision. */
-  readonly text: Readonly<Record<'n' | 'sigma' | 'lambda' | 'omega', string>>
+  readonly text: Readonly<Record<Parameter, string>>
   /** A K-step sampler (src/theory/discrete.ts) instead of the continuous flow; absent: the continuous flow. */
   readonly sampler?: Sampler
 }
@@ -33,11 +36,13 @@ export interface ProblemOptions {
   readonly sigma: number
   readonly lambda: number
   readonly omega?: number
+  /** Class weight P(s = +1) of the target, in (0, 1); default 1/2. */
+  readonly rho?: number
   /** A named schedule (`linear`, `trig`) or expressions in t; default `linear`. */
   readonly schedule?: ScheduleSpec
   readonly skip?: boolean
   /** Exact decimal text of the parameters (default: the shortest text of each number). */
-  readonly text?: Partial<Record<'n' | 'sigma' | 'lambda' | 'omega', string>>
+  readonly text?: Partial<Record<Parameter, string>>
   /** Allow n beyond 2^53 (high precision only; `n` is then a rounded copy of text.n). */
   readonly highPrecision?: boolean
   /** Sample with K steps of a scheme instead of the continuous flow (docs/theory.md, K-step samplers). */
@@ -47,7 +52,7 @@ export interface ProblemOptions {
 }
 
 /** Defaults of a problem's parameters: the published summary-statistics figure (n = 8, sigma = 1.5, lambda = 0.1). */
-export const PROBLEM_DEFAULTS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1, schedule: 'linear' } as const
+export const PROBLEM_DEFAULTS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1, rho: 0.5, schedule: 'linear' } as const
 
 /** Largest n answered in double precision; beyond it only high precision (digits) answers. */
 export const DOUBLE_N_MAX = 1e15
@@ -66,13 +71,14 @@ export const scheduleNames = (): string[] => [...model().schedules.keys()]
  * Check the parameters against their domains and the supported range (PARAMETER_RANGE); n beyond
  * 2^53 only in high precision. Throws ParameterError naming the flag. (flowProblem, the baselines.)
  */
-export function checkParameters(p: { readonly n: number; readonly sigma: number; readonly lambda: number; readonly omega: number }, highPrecision = false): void {
+export function checkParameters(p: { readonly n: number; readonly sigma: number; readonly lambda: number; readonly omega: number; readonly rho?: number }, highPrecision = false): void {
   if (!Number.isFinite(p.n) || !Number.isInteger(p.n) || p.n < 2) throw new ParameterError('n', `must be an integer >= 2 (got ${p.n})`)
   if (p.n > Number.MAX_SAFE_INTEGER && !highPrecision) throw new ParameterError('n', `must be at most ${Number.MAX_SAFE_INTEGER} in double precision (got ${p.n})`)
   if (!Number.isFinite(p.sigma) || !(p.sigma > 0)) throw new ParameterError('sigma', `must be a finite number > 0 (got ${p.sigma})`)
   if (!Number.isFinite(p.lambda) || !(p.lambda >= 0)) throw new ParameterError('lambda', `must be a finite number >= 0 (got ${p.lambda})`)
   const { omega } = p
   if (!Number.isFinite(omega) || !(omega > 0)) throw new ParameterError('omega', `must be a finite number > 0 (got ${omega})`)
+  if (p.rho !== undefined && !(Number.isFinite(p.rho) && p.rho > 0 && p.rho < 1)) throw new ParameterError('rho', `must be a number in (0, 1), the target's weight P(s = +1) (got ${p.rho})`)
   // The supported range: powers of sigma, omega, lambda up to the fourth stay within double
   // precision, and high precision (the reference and the guard's fallback) answers in seconds.
   for (const [flag, x, rule] of [
@@ -87,8 +93,9 @@ export function checkParameters(p: { readonly n: number; readonly sigma: number;
 /** Validate and build a problem. Throws ParameterError (flag and rule) on invalid values. */
 export function flowProblem(o: ProblemOptions): FlowProblem {
   const omega = o.omega ?? 1
-  checkParameters({ n: o.n, sigma: o.sigma, lambda: o.lambda, omega }, o.highPrecision)
-  const values = { n: o.n, sigma: o.sigma, lambda: o.lambda, omega }
+  const rho = o.rho ?? PROBLEM_DEFAULTS.rho
+  checkParameters({ n: o.n, sigma: o.sigma, lambda: o.lambda, omega, rho }, o.highPrecision)
+  const values = { n: o.n, sigma: o.sigma, lambda: o.lambda, omega, rho }
   for (const [key, t] of Object.entries(o.text ?? {}) as Array<[keyof typeof values, string | undefined]>) {
     // The exact text high precision computes with must be the value's own decimal.
     if (t !== undefined && !(typeof t === 'string' && isDecimal(t) && Number(t) === values[key])) {
@@ -96,10 +103,10 @@ export function flowProblem(o: ProblemOptions): FlowProblem {
     }
   }
   const given = Object.fromEntries(Object.entries(o.text ?? {}).filter(([, t]) => t !== undefined)) as Partial<Record<keyof typeof values, string>>
-  const text = { n: String(o.n), sigma: String(o.sigma), lambda: String(o.lambda + 0), omega: String(omega), ...given }
+  const text = { n: String(o.n), sigma: String(o.sigma), lambda: String(o.lambda + 0), omega: String(omega), rho: String(rho), ...given }
   const skip = o.skip ?? true
   const sampler = samplerOf(o.steps, o.scheme, skip)
-  return { n: o.n, sigma: o.sigma, lambda: o.lambda + 0, omega, schedule: resolveSchedule(o.schedule ?? 'linear'), skip, text, ...(sampler ? { sampler } : {}) }
+  return { n: o.n, sigma: o.sigma, lambda: o.lambda + 0, omega, rho, schedule: resolveSchedule(o.schedule ?? 'linear'), skip, text, ...(sampler ? { sampler } : {}) }
 }
 
 /** The sampler of `steps` and `scheme` (checked), or undefined for the continuous flow. */

@@ -19,15 +19,26 @@ import { asymptoticBaselinesHp } from '../baselines/asymptotic.js'
 import { compiled } from '../symbolic/codegen.js'
 import { agree, statsHp } from './hp.js'
 import { variantOf } from './model.js'
+import { PARAMETERS } from '../symbolic/names.js'
 import type { FlowProblem } from './problem.js'
 
 export const RATE_KEYS = ['C', 'C1', 'C_bo', 'C_bo1', 'ratio'] as const
 export type RateKey = (typeof RATE_KEYS)[number]
+/**
+ * The distances at t = 1 as n -> infinity (equations/flow.eq [rate]): w2(n) = floor_w2 + C_w2/n + ...
+ * (mass |rho - 1/2| must cross between clusters whatever n), kl(n) = floor_kl + C_kl/n + ... (with
+ * skip connection; infinite without). The floors vanish only where P(1) -> sigma: not for a sampler.
+ */
+export const DISTANCE_RATE_KEYS = ['floor_w2', 'C_w2', 'floor_kl', 'C_kl'] as const
+export type DistanceRateKey = (typeof DISTANCE_RATE_KEYS)[number]
 
 export interface RatePoint {
   readonly n: string
   readonly n_mse: Decimal
   readonly n_bo_mse: Decimal
+  /** w2 and kl at t = 1 (kl +Infinity without skip connection). */
+  readonly w2: Decimal
+  readonly kl: Decimal
 }
 
 export interface RateResult {
@@ -45,6 +56,18 @@ export interface RateResult {
    * floor is exactly 0 and C = lim n mse(n) as without a sampler).
    */
   readonly floor?: { readonly value: Decimal; readonly digits: number; readonly zero: boolean }
+  /**
+   * The distances' constants: by Richardson (`numeric`), exactly where flow.eq [rate] applies
+   * (`exact`), the digits they agree on (two extrapolations with a sampler); a key is absent where
+   * it does not exist (C_kl without skip connection: kl is infinite), with the reason.
+   */
+  readonly distances: {
+    readonly numeric: Partial<Record<DistanceRateKey, Decimal>>
+    readonly exact?: Partial<Record<DistanceRateKey, Decimal>>
+    readonly text?: Partial<Record<DistanceRateKey, string>>
+    readonly agreement: Partial<Record<DistanceRateKey, number>>
+    readonly reason?: string
+  }
 }
 
 export interface RateOptions {
@@ -71,7 +94,7 @@ export function rate(problem: FlowProblem, options: RateOptions): RateResult {
     const p: FlowProblem = { ...problem, n: Number(n), text: { ...problem.text, n } }
     const [row] = statsHp(p, ['1'], { digits, extra: 15 }).rows
     const N = new work(n)
-    return { n, n_mse: N.times(row.mse), n_bo_mse: N.times(asymptoticBaselinesHp(work, n, problem.text.sigma, problem.text.omega).bo_mse) }
+    return { n, n_mse: N.times(row.mse), n_bo_mse: N.times(asymptoticBaselinesHp(work, n, problem.text.sigma, problem.text.omega).bo_mse), w2: new work(row.w2), kl: new work(row.kl) }
   })
   const hs = ns.map((n) => new work(1).div(n))
   /** The constants from the sequence from its `from`-th point on, less a floor (mse_K(n) -> floor) if `floored`. */
@@ -97,6 +120,34 @@ export function rate(problem: FlowProblem, options: RateOptions): RateResult {
     const [C_bo, C_bo1] = fit(points.map((s) => s.n_bo_mse))
     return { floor, values: { C, C1, C_bo, C_bo1, ratio: C.div(C_bo) } as Record<RateKey, Decimal> }
   }
+  /** The distances' constants from the sequence from its `from`-th point on: w2 with its floor, kl without. */
+  const distanceConstants = (from: number): Partial<Record<DistanceRateKey, Decimal>> => {
+    const h = hs.slice(from)
+    const points = sequence.slice(from)
+    const floor_w2 = neville(
+      h,
+      points.map((s) => s.w2),
+    )
+    const C_w2 = neville(
+      h,
+      points.map((s, i) => s.w2.minus(floor_w2).div(h[i])),
+    )
+    if (!points.every((s) => s.kl.isFinite())) return { floor_w2, C_w2 }
+    const floor_kl = neville(
+      h,
+      points.map((s) => s.kl),
+    )
+    return {
+      floor_w2,
+      C_w2,
+      floor_kl,
+      C_kl: neville(
+        h,
+        points.map((s, i) => s.kl.minus(floor_kl).div(h[i])),
+      ),
+    }
+  }
+  const klReason = sequence.every((s) => s.kl.isFinite()) ? undefined : 'C_kl: kl is infinite at t = 1 (P(1) = 0: the generated clusters have no spread)'
   if (problem.sampler) {
     const tiny = new work(10).pow(-(digits + 15))
     let [first, second] = [constants(0, true), constants(1, true)]
@@ -105,27 +156,56 @@ export function rate(problem: FlowProblem, options: RateOptions): RateResult {
     const zero = first.floor.abs().lt(tiny) && second.floor.abs().lt(tiny)
     if (zero) [first, second] = [constants(0, false), constants(1, false)]
     const agreement = Object.fromEntries(RATE_KEYS.map((k) => [k, agree(first.values[k], second.values[k], digits + 20)])) as Record<RateKey, number>
+    const [d0, d1] = [distanceConstants(0), distanceConstants(1)]
     return {
       exactReason: `no closed form for the ${problem.sampler.steps}-step ${problem.sampler.scheme} sampler: digits_agree compares two extrapolations (from n = 10 and from n = 100)`,
       numeric: first.values,
       sequence,
       agreement,
       floor: { value: first.floor, digits: zero ? digits : agree(first.floor, second.floor, digits + 20), zero },
+      distances: { numeric: d0, agreement: agreements(d0, d1, digits + 20), ...(klReason ? { reason: klReason } : {}) },
     }
   }
   const { values: numeric } = constants(0, false)
   const exact = exactRate(problem, work)
   const agreement = Object.fromEntries(RATE_KEYS.map((k) => [k, exact ? agree(exact.values[k], numeric[k], digits + 20) : 0])) as Record<RateKey, number>
-  return { ...(exact ? { exact } : { exactReason: variantOf(problem).source.exact.rateReason }), numeric, sequence, agreement }
+  const dNumeric = distanceConstants(0)
+  const dExact = exact?.distances
+  const reason = klReason ?? (exact ? variantOf(problem).source.exact.rate?.distanceReason : variantOf(problem).source.exact.rateReason)
+  return {
+    ...(exact ? { exact: { values: exact.values, text: exact.text } } : { exactReason: variantOf(problem).source.exact.rateReason }),
+    numeric,
+    sequence,
+    agreement,
+    distances: {
+      numeric: dNumeric,
+      ...(dExact ? { exact: dExact.values, text: dExact.text } : {}),
+      agreement: dExact ? agreements(dExact.values, dNumeric, digits + 20) : {},
+      ...(reason ? { reason } : {}),
+    },
+  }
 }
 
-function exactRate(problem: FlowProblem, D: DecimalConstructor): RateResult['exact'] {
+/** Digits on which two sets of the distances' constants agree, for the keys both have. */
+function agreements(a: Partial<Record<DistanceRateKey, Decimal>>, b: Partial<Record<DistanceRateKey, Decimal>>, precision: number): Partial<Record<DistanceRateKey, number>> {
+  return Object.fromEntries(DISTANCE_RATE_KEYS.filter((k) => a[k] && b[k]).map((k) => [k, agree(a[k]!, b[k]!, precision)]))
+}
+
+function exactRate(
+  problem: FlowProblem,
+  D: DecimalConstructor,
+): (NonNullable<RateResult['exact']> & { distances: { values: Partial<Record<DistanceRateKey, Decimal>>; text: Partial<Record<DistanceRateKey, string>> } }) | undefined {
   const src = variantOf(problem).source.exact.rate
   if (!src) return undefined
   const F = decimalArith(D)
-  const { n, sigma, lambda, omega } = problem.text
-  const values = compiled<(F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]>(src.source)(F)(...[n, sigma, lambda, omega].map((x) => new D(x)))()
-  return { values: Object.fromEntries(src.keys.map((k, i) => [k, values[i]])) as Record<RateKey, Decimal>, text: src.text }
+  const values = compiled<(F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]>(src.source)(F)(...PARAMETERS.map((k) => new D(problem.text[k])))()
+  const all = Object.fromEntries(src.keys.map((k, i) => [k, values[i]]))
+  const found = DISTANCE_RATE_KEYS.filter((k) => k in all)
+  return {
+    values: all as Record<RateKey, Decimal>,
+    text: src.text,
+    distances: { values: Object.fromEntries(found.map((k) => [k, all[k]])), text: Object.fromEntries(found.map((k) => [k, src.text[k]])) },
+  }
 }
 
 /** The value at h = 0 of the polynomial through (hs, fs) (Neville). */

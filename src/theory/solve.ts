@@ -8,7 +8,7 @@ import { Solver, type OutputFunction } from 'odex'
 import { ParameterError } from '../errors.js'
 import { maxOf } from '../extent.js'
 import { Decimal, decimalArith } from '../hp/arith.js'
-import { STATES } from '../symbolic/names.js'
+import { parameterValues, STATES } from '../symbolic/names.js'
 import { loadSchedule, type Schedule } from '../symbolic/schedule.js'
 import { daeHp, scheduleSlopes, scheduleValues, statsHp } from './hp.js'
 import { model, variantOf, type CompiledVariant } from './model.js'
@@ -68,7 +68,7 @@ export function solve(problem: FlowProblem, options: SolveOptions = {}): FlowSol
   const rtol = options.rtol ?? 1e-15
   const v = variantOf(problem)
   const { n, sigma, lambda, omega, schedule } = problem
-  const coefAt = v.ode(n, sigma, lambda, omega)
+  const coefAt = v.ode(...parameterValues(problem))
   const notes: PrecisionNote[] = []
   const { keys: daeKeys, at: dae } = learntDae(problem, notes)
   const statsKeys = statsKeysOf(problem)
@@ -291,8 +291,7 @@ export const statsKeysOf = (problem: FlowProblem): string[] => [...STATES, ...va
  */
 export function flowObservables(problem: FlowProblem): (t: number, y: readonly number[]) => StatsRow {
   const v = variantOf(problem)
-  const { n, sigma, lambda, omega } = problem
-  const flowAt = v.flow(n, sigma, lambda, omega)
+  const flowAt = v.flow(...parameterValues(problem))
   const statsKeys = statsKeysOf(problem)
   let dae0: DaeRow | undefined
   return (t, y) => {
@@ -301,6 +300,8 @@ export function flowObservables(problem: FlowProblem): (t: number, y: readonly n
     statsKeys.forEach((k, i) => {
       row[k] = values[i] + 0
     })
+    // flow.eq [infinite]: where the state vanishes the value is +Infinity (its formula reads 0/0 there).
+    for (const x of v.source.infinite) if (y[x.state] === 0) row[x.key] = Infinity
     if (y[0] === 0 && y[1] === 0) {
       // At t = 0 the cluster mean vanishes; observables that depend on it only through its
       // direction take their limit t -> 0+, the direction of the DAE weights (m, q_xi)(0).
@@ -318,10 +319,10 @@ export function flowObservables(problem: FlowProblem): (t: number, y: readonly n
  */
 export function learntDae(problem: FlowProblem, notes: PrecisionNote[] = []): { readonly keys: readonly string[]; at(t: number): DaeRow; readonly notes: readonly PrecisionNote[] } {
   const v = variantOf(problem)
-  const { n, sigma, lambda, omega } = problem
-  const daeAt = v.dae(n, sigma, lambda, omega)
-  const endDirection = v.daeEndDirection(n, sigma, lambda, omega)
-  const daeAsWritten = v.daeAsWritten(n, sigma, lambda, omega)
+  const params = parameterValues(problem)
+  const daeAt = v.dae(...params)
+  const endDirection = v.daeEndDirection(...params)
+  const daeAsWritten = v.daeAsWritten(...params)
   const daeKeys = v.source.daeKeys
   const accurate = accurateSchedule(problem)
   const at = (t: number): DaeRow => {
@@ -371,7 +372,7 @@ export function learntDae(problem: FlowProblem, notes: PrecisionNote[] = []): { 
  * (a pole of the quotient just beyond them) goes to high precision instead of printing wrong digits.
  */
 function singularLimit(v: CompiledVariant, p: FlowProblem): { readonly value: number[]; readonly error: number[] } {
-  const limitAt = v.odeLimit!(p.n, p.sigma, p.lambda, p.omega)
+  const limitAt = v.odeLimit!(...parameterValues(p))
   const quotient = (t: number, i: number): number => {
     const [a, b, ad, bd] = p.schedule.at(t)
     const k = limitAt(a, b, ad, bd)
@@ -445,7 +446,7 @@ function sensitivity(values: readonly number[], perturbed: ReadonlyArray<readonl
  */
 export function flowVerdict(problem: FlowProblem, floorError = 0, limitError?: readonly number[]): (t: number, y: readonly number[], peak: readonly number[]) => Verdict {
   const v = variantOf(problem)
-  const flowAt = v.flow(problem.n, problem.sigma, problem.lambda, problem.omega)
+  const flowAt = v.flow(...parameterValues(problem))
   const rough = roughStart(problem)
   return (t, y, peak) => {
     // t = 0: the initial state, exact.
@@ -465,7 +466,9 @@ export function flowVerdict(problem: FlowProblem, floorError = 0, limitError?: r
         return [...z, ...flowAt(z[0], z[1], z[2])]
       })
       const spread = sensitivity(values, perturbed)
-      if (values.every((x, k) => faithful(x, spread[k]))) return 'trusted'
+      // A key that is infinite because its state vanishes exactly is printed as null: no digits to judge.
+      const infinite = new Set(v.source.infinite.filter((x) => y[x.state] === 0).map((x) => STATES.length + v.source.flowKeys.indexOf(x.key)))
+      if (values.every((x, k) => infinite.has(k) || faithful(x, spread[k]))) return 'trusted'
     }
     return y.some((x, c) => Math.abs(x) < HP_REACH * peak[c] && Math.abs(x) > 0) ? 'beyond' : 'doubtful'
   }

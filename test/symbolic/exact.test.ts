@@ -104,7 +104,10 @@ describe.each(VARIANTS)('printed closed forms, %s', (variant) => {
     for (const s of e.states) expect(s.text, `${s.name}: ${s.reason}`).toBeTypeOf('string')
     expect(e.phi).toBeTypeOf('string')
     expect(e.mse1?.text).toBeTypeOf('string')
-    expect(Object.keys(e.rate?.text ?? {}).sort()).toEqual(['C', 'C1', 'C_bo', 'C_bo1', 'ratio'])
+    // flow.eq [rate]: the distances' constants; kl's only with skip connection (without it P(1) = 0 and kl is infinite).
+    const distances = skip ? ['C_kl', 'C_w2', 'floor_kl', 'floor_w2'] : ['C_w2', 'floor_w2']
+    expect(Object.keys(e.rate?.text ?? {}).sort()).toEqual(['C', 'C1', 'C_bo', 'C_bo1', ...distances, 'ratio'].sort())
+    expect(e.rate?.distanceReason).toBe(skip ? undefined : 'C_kl: kl is infinite at t = 1 (P(1) = 0)')
     expect(e.definitions.map((d) => d.name)).toEqual(['K', 'Lambda', 'D'])
     // The printed definitions are docs/theory.md's (K = n + lambda - 1, Lambda = lambda (omega +
     // sigma^2) + (n - 1) sigma^2, D = alpha^2 K + beta^2 Lambda), at every random point, to the

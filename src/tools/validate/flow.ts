@@ -10,6 +10,7 @@
  */
 import { Decimal, decimalArith, type Arith } from '../../hp/arith.js'
 import { instantiate } from '../../symbolic/codegen.js'
+import { PARAMETERS, parameterValues } from '../../symbolic/names.js'
 import { daeHp, statsHp, type HpResult } from '../../theory/hp.js'
 import { variantOf } from '../../theory/model.js'
 import { flowProblem, type FlowProblem, type ProblemOptions } from '../../theory/problem.js'
@@ -44,14 +45,13 @@ type Values = Partial<Record<(typeof KEYS_1)[number], number>>
 function closedFormRoute(p: FlowProblem): (t: number) => Values {
   const v = variantOf(p)
   const e = v.source.exact
-  const states = instantiate<(...q: number[]) => (alpha: number, beta: number) => number[]>(e.values)(p.n, p.sigma, p.lambda, p.omega)
+  const states = instantiate<(...q: number[]) => (alpha: number, beta: number) => number[]>(e.values)(...parameterValues(p))
   const observe = flowObservables(p)
   let mse1: number | undefined
   if (e.mse1) {
     const Dec = Decimal.clone({ precision: 60 })
-    const { n, sigma, lambda, omega } = p.text
     const f = instantiate<(F: Arith<Decimal>) => (...q: Decimal[]) => () => Decimal[]>(e.mse1.source)(decimalArith(Dec))
-    mse1 = f(...[n, sigma, lambda, omega].map((x) => new Dec(x)))()[0].toNumber()
+    mse1 = f(...PARAMETERS.map((k) => new Dec(p.text[k])))()[0].toNumber()
   }
   return (t) => {
     const [a, b] = p.schedule.at(t)
@@ -70,7 +70,7 @@ function closedFormRoute(p: FlowProblem): (t: number) => Values {
 /** The integrating factor by quadrature, from the compiled ODE coefficients; none at a pole of a. */
 function quadratureRoute(p: FlowProblem): (t: number) => Values | undefined {
   const v = variantOf(p)
-  const coef = v.ode(p.n, p.sigma, p.lambda, p.omega)
+  const coef = v.ode(...parameterValues(p))
   const k = (s: number) => coef(...p.schedule.at(s))
   const observe = flowObservables(p)
   return (t) => {
