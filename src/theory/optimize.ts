@@ -13,7 +13,7 @@
  */
 import { ParameterError } from '../errors.js'
 import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../hp/arith.js'
-import { seriesArith, type Series } from '../hp/series.js'
+import { seriesArith, type Series, type SeriesArith } from '../hp/series.js'
 import { asymptoticBaselinesHp } from '../baselines/asymptotic.js'
 import { compiled } from '../symbolic/codegen.js'
 import { PARAMETERS, STATES } from '../symbolic/names.js'
@@ -86,6 +86,26 @@ function objectiveIndex(problem: FlowProblem, objective: Objective): number {
   return i
 }
 
+/**
+ * The series arithmetic with NaN for what it refuses: the flow's observables are computed together,
+ * and one the objective does not read may be singular at t = 1 (kl divides by P^2, and P = 0
+ * without skip connection), which decimals give as Infinity but series refuse.
+ */
+function tolerant(S: SeriesArith, D: DecimalConstructor): Arith<Decimal | Series> {
+  const poisoned = S.constant(new D(NaN))
+  const wrap =
+    (f: (...args: unknown[]) => unknown) =>
+    (...args: unknown[]) => {
+      try {
+        return f(...args)
+      } catch (e) {
+        if (e instanceof RangeError) return poisoned
+        throw e
+      }
+    }
+  return Object.fromEntries(Object.entries(S).map(([k, f]) => [k, typeof f === 'function' ? wrap(f as (...args: unknown[]) => unknown) : f])) as unknown as Arith<Decimal | Series>
+}
+
 /** Continuous flow: the closed-form states at t = 1 over decimals, or over series in lambda. */
 function exactEvaluator(problem: FlowProblem, index: number): Evaluator | undefined {
   const v = variantOf(problem)
@@ -108,7 +128,7 @@ function exactEvaluator(problem: FlowProblem, index: number): Evaluator | undefi
     slopes(lambda, precision) {
       const D = working(precision)
       const S = seriesArith(D, 3)
-      const c = S.lift(at<Decimal | Series>(S, D, S.variable(new D(lambda)))).c
+      const c = S.lift(at<Decimal | Series>(tolerant(S, D), D, S.variable(new D(lambda)))).c
       return [c[0], c[1], c[2].times(2)]
     },
     coarse: (lambda) => value(new Decimal(lambda), 20).toNumber(),
@@ -147,7 +167,7 @@ function differenceEvaluator(problem: FlowProblem, objective: Objective): Evalua
 const SCAN: readonly number[] = [0, ...Array.from({ length: 161 }, (_, k) => 10 ** ((k - 40) / 4))]
 
 /** The scan's bracket around its lowest value, or a refusal when the objective still falls at the top. */
-function scanBracket(ev: Evaluator, objective: Objective): [number, number] {
+function scanBracket(ev: Evaluator, objective: Objective, skip: boolean): [number, number] {
   const values = SCAN.map((l) => {
     try {
       const f = ev.coarse(l)
@@ -160,7 +180,11 @@ function scanBracket(ev: Evaluator, objective: Objective): [number, number] {
   values.forEach((f, i) => {
     if (f < values[best]) best = i
   })
-  if (!Number.isFinite(values[best])) throw new ParameterError('objective', `${objective} is not finite for any lambda of this problem`)
+  if (!Number.isFinite(values[best]))
+    throw new ParameterError(
+      'objective',
+      `${objective} is not finite (null in stats) for any lambda of this problem${skip ? '' : ': without skip connection the generated clusters collapse (P = 0 at t = 1)'}`,
+    )
   if (best === SCAN.length - 1) throw new ParameterError('objective', `${objective} still decreases at lambda = 1e30, the largest supported: no minimiser in range`)
   return [SCAN[Math.max(0, best - 1)], SCAN[best + 1]]
 }
@@ -220,7 +244,7 @@ export function optimize(problem: FlowProblem, options: OptimizeOptions = {}): L
   if (!Number.isInteger(digits) || digits < 1 || digits > 1000) throw new ParameterError('digits', `must be an integer in [1, 1000] (got ${digits})`)
   const index = objectiveIndex(problem, objective)
   const ev = exactEvaluator(problem, index) ?? differenceEvaluator(problem, objective)
-  const [a, b] = scanBracket(ev, objective)
+  const [a, b] = scanBracket(ev, objective, problem.skip)
   // Working digits of method 1: exact slopes lose only rounding; differences keep 2/3 of them.
   const w1 = ev.route === 'exact' ? digits + 10 : Math.ceil(1.5 * (digits + 8))
   const w2 = w1 + 9
