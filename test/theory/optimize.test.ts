@@ -35,20 +35,26 @@ function leastSquares(xs: readonly number[], ys: readonly number[], deg: number)
 }
 
 /**
- * The minimiser of the double-precision mse at t = 1: the lowest point of a scan in steps of 2%
- * over [1e-3, 100], then the vertex of a degree-6 fit over +-`width` (relative) around it (81
- * points). A narrow window is biased by the higher terms, a wide one is flat against the values'
- * rounding: measured against the 30-digit lambda*, 6e-12 (first problem, +-4%), 1.4e-11 (second,
- * +-40%; 8e-11 at +-16%) and 1.3e-11 (the sampler, +-4%), so 2e-10 relative is the tolerance
- * (twice the largest spread seen over the windows tried).
+ * The minimiser of the double-precision objective at t = 1: golden section in double, then the
+ * vertex of a degree-6 fit over +-`width` (relative) around it (41 points). A narrow window is
+ * biased by the higher terms, a wide one is flat against the values' rounding: measured against
+ * the 30-digit lambda*, 6.5e-12 (first problem, +-4%), 3.0e-11 (second, +-40%), 3.5e-12 (the
+ * sampler, +-4%), 3.2e-12 and 3.4e-12 (w2, kl, +-4%) and 7.7e-11 (w2 with rho = 0.3); with 81
+ * points and other windows (+-16%) up to 8e-11. So 2e-10 relative is the tolerance (about twice
+ * the largest seen).
  */
-function fittedMinimiser(options: Omit<ProblemOptions, 'lambda'>, width: number): number {
-  const f = (lambda: number) => solve(flowProblem({ ...options, lambda }), { guard: false }).stats(1).mse
-  const grid = Array.from({ length: 582 }, (_, k) => 1e-3 * 1.02 ** k)
-  const values = grid.map(f)
-  const centre = grid[values.indexOf(Math.min(...values))]
+function fittedMinimiser(options: Omit<ProblemOptions, 'lambda'>, width: number, key: 'mse' | 'w2' | 'kl' = 'mse'): number {
+  const f = (lambda: number) => solve(flowProblem({ ...options, lambda }), { guard: false }).stats(1)[key]
+  // The centre: golden section on log(lambda) over [1e-3, 100] (to 1e-6 relative; the fit does the rest).
+  let [lo, hi] = [Math.log(1e-3), Math.log(100)]
+  while (hi - lo > 1e-6) {
+    const [x1, x2] = [hi - 0.618 * (hi - lo), lo + 0.618 * (hi - lo)]
+    if (f(Math.exp(x1)) < f(Math.exp(x2))) hi = x2
+    else lo = x1
+  }
+  const centre = Math.exp((lo + hi) / 2)
   const delta = width * centre
-  const xs = Array.from({ length: 81 }, (_, i) => -1 + i / 40)
+  const xs = Array.from({ length: 41 }, (_, i) => -1 + i / 20)
   const c = leastSquares(
     xs,
     xs.map((x) => f(centre + delta * x)),
@@ -86,6 +92,19 @@ describe('lambda* of mse against a polynomial fit of double-precision values', (
   }
 })
 
+describe('lambda* of w2 and kl against a polynomial fit of double-precision values', () => {
+  for (const [objective, options] of [
+    ['w2', { n: 8, sigma: 1.5 }],
+    ['kl', { n: 8, sigma: 1.5 }],
+    ['w2', { n: 8, sigma: 1.5, rho: 0.3 }],
+  ] as const) {
+    it(`${objective} ${JSON.stringify(options)}`, () => {
+      const r = optimizeLambda(options, { objective })
+      expect(Math.abs(r.lambdaStar.toNumber() / fittedMinimiser(options, 0.04, objective) - 1)).toBeLessThan(2e-10)
+    })
+  }
+})
+
 describe('closed forms derived by hand', () => {
   // Without skip connection M = n/(n+lambda), Q = 0 at t = 1 (docs/theory.md §4), so
   // mse = omega (M - 1)^2 + M^2 sigma^2/n is least at M = n omega/(n omega + sigma^2), that is at
@@ -98,6 +117,8 @@ describe('closed forms derived by hand', () => {
       const r = optimizeLambda({ n, sigma, omega, skip: false })
       expect(r.lambdaStar.toString()).toBe(new Decimal(sigma).pow(2).div(omega).toSignificantDigits(12).toString())
       expect(r.ratio.toNumber()).toBeCloseTo(1, 12)
+      // w2 = mse + sigma^2 there (P = 0, M > 0, rho = 1/2): the same minimiser.
+      expect(optimizeLambda({ n, sigma, omega, skip: false }, { objective: 'w2' }).lambdaStar.toString()).toBe(r.lambdaStar.toString())
     })
   }
 
@@ -141,7 +162,7 @@ describe('closed forms derived by hand', () => {
   // least at lambda = (4 sigma^2 - omega)/(2 omega) = 4 for sigma = 1.5, omega = 1: the limit of
   // lambda*(n); C = 2 sigma^2 = 4.5 at lambda*(n) and at a fixed lambda alike.
   it('lambda*(n) -> (4 sigma^2 - omega)/(2 omega), and n mse -> 2 sigma^2 at lambda*(n)', () => {
-    const r = optimizeOverN(flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 }), [64, 128, 256, 512, 1024, 2048])
+    const r = optimizeOverN(flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 }), [256, 512, 1024, 2048])
     expect(r.limitOf).toBe('lambda_star')
     // The digits two extrapolations agree on, less one for the rounding of the last.
     expect(r.limit.digits).toBeGreaterThanOrEqual(8)
@@ -151,7 +172,51 @@ describe('closed forms derived by hand', () => {
   })
 })
 
+// w2 and kl at large n (docs/theory.md, the best regularisation): P - sigma ~ lambda omega/(2 sigma n)
+// adds lambda^2 omega^2/(4 sigma^2) to mse's 1/n coefficient in n w2, and kl = (u - log(1 + u) +
+// mse/sigma^2)/2 with u ~ lambda omega/(n sigma^2) gives n kl = 1 + (C1/(2 sigma^2) + lambda^2
+// omega^2/(4 sigma^4))/n; their minima are at lambda = 2 sigma^2 (4 sigma^2 - omega)/(omega (4 sigma^2
+// + omega)) = 3.6 and sigma^2 (4 sigma^2 - omega)/(omega (2 sigma^2 + omega)) = 36/11, and the constants
+// stay 2 sigma^2 = 4.5 and 1. With rho = 0.3, w2 keeps 4 |rho - 1/2| omega M + (P - sigma)^2 at order 1;
+// with lambda = a n, M = 1/(1 + a), P^2 = sigma^2 + a omega/(1 + a), and the minimum of
+// (M - 1)^2 + 0.8 M + (P - 1.5)^2 (omega = 1) is at a = 0.57206147 (golden section in double below:
+// resolves about 1e-8 relative, hence the tolerance 1e-7).
+describe('the large-n limits of lambda* for w2 and kl, derived by hand', () => {
+  const ns = [512, 1024, 2048, 4096]
+  const problem = flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 })
+  for (const [objective, limit, constant] of [
+    ['w2', 3.6, 4.5],
+    ['kl', 36 / 11, 1],
+  ] as const) {
+    it(`${objective}: lambda*(n) -> ${limit}, n ${objective} -> ${constant}`, () => {
+      const r = optimizeOverN(problem, ns, { objective })
+      expect(r.limitOf).toBe('lambda_star')
+      expect(r.limit.digits).toBeGreaterThanOrEqual(8)
+      // The digits two extrapolations agree on, less one for the rounding of the last.
+      expect(Math.abs(r.limit.value.toNumber() / limit - 1)).toBeLessThan(10 ** (1 - r.limit.digits))
+      expect(Math.abs(r.constantAtStar.value.toNumber() / constant - 1)).toBeLessThan(10 ** (1 - r.constantAtStar.digits))
+    })
+  }
+  it('w2 with rho = 0.3: lambda*(n)/n -> a, and n w2 diverges (a floor)', () => {
+    const g = (a: number) => (1 / (1 + a) - 1) ** 2 + 0.8 / (1 + a) + (Math.sqrt(2.25 + a / (1 + a)) - 1.5) ** 2
+    let [lo, hi] = [0, 5]
+    for (let i = 0; i < 200; i++) {
+      const [m1, m2] = [lo + (hi - lo) * 0.382, lo + (hi - lo) * 0.618]
+      if (g(m1) < g(m2)) hi = m2
+      else lo = m1
+    }
+    const r = optimizeOverN(flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, rho: 0.3 }), ns, { objective: 'w2' })
+    expect(r.limitOf).toBe('lambda_star/n')
+    expect(Math.abs(r.limit.value.toNumber() / lo - 1)).toBeLessThan(1e-7)
+    expect(r.constantAtStar.diverges).toBe(true)
+    expect(r.constantAtLambda.diverges).toBe(true)
+  })
+})
+
 describe('refusals', () => {
+  it('names objective when it is null for every lambda (kl without skip connection)', () => {
+    expect(() => optimizeLambda({ n: 8, sigma: 1.5, skip: false }, { objective: 'kl' })).toThrow(/^objective: kl is not finite/)
+  })
   it('names --objective for an unknown objective and --digits outside [1, 1000]', () => {
     expect(() => optimizeLambda({ n: 8, sigma: 1.5 }, { objective: 'bogus' as 'mse' })).toThrow(ParameterError)
     expect(() => optimizeLambda({ n: 8, sigma: 1.5 }, { objective: 'bogus' as 'mse' })).toThrow(/^objective: must be one of mse, w2, kl/)
