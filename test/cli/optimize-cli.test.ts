@@ -84,6 +84,16 @@ describe('flowgm optimize', () => {
     expect(cells.boundary).toBe('false')
   })
 
+  // Without skip connection P = 0 at t = 1, so w2 = mse + sigma^2 (rho = 1/2): the same lambda*.
+  it('--objective w2 --no-skip: lambda* = sigma^2/omega again, w2 = bo_mse + sigma^2 there', async () => {
+    const r = await flowgm('optimize', '--objective', 'w2', '--no-skip', '--json')
+    expect(r.code, show(r)).toBe(0)
+    const out = JSON.parse(r.stdout)
+    expect(out.minimised).toBe('w2')
+    expect(out.lambda_star).toBe(2.25)
+    expect(out.objective).toBeCloseTo(2.25 / (8 + 2.25) + 2.25, 11)
+  })
+
   // Boundary: the slope of mse_1 at 0 is omega/(n(n-1)) - 4 sigma^2/n^2, >= 0 for sigma = 0.5, n = 8.
   it('a boundary minimum: lambda_star 0 and boundary true', async () => {
     const r = await flowgm('optimize', '--sigma', '0.5', '--json')
