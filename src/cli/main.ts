@@ -297,7 +297,7 @@ export async function main(words: readonly string[]): Promise<void> {
     )
     .command(
       'optimize',
-      'the best regularisation lambda* >= 0 of mse, w2 or kl at t = 1 (a root of its derivative, checked by golden section); with --n-range, lambda*(n) and its large-n limit: minimised lambda_star boundary objective lambda objective_at_lambda bo_mse ratio digits_derivative digits_agree route',
+      'the best regularisation lambda* >= 0 of mse, w2 or kl at t = 1 (a root of its derivative, checked by a search on values); with --n-range, lambda*(n) and its large-n limit: minimised lambda_star boundary objective lambda objective_at_lambda bo_mse ratio digits_derivative digits_agree route',
       (y) => optimizeOptions(y),
       run('optimize'),
     )

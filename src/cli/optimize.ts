@@ -4,6 +4,7 @@
  * src/theory/optimize.ts.
  */
 import type { Argv } from 'yargs'
+import { ParameterError } from '../errors.js'
 import type { Decimal } from '../hp/arith.js'
 import { preciseText, rounded } from '../printing.js'
 import { axisLength, axisValue, readAxis } from '../sweep/grid.js'
@@ -11,7 +12,10 @@ import { writer, type Cells } from '../sweep/writers.js'
 import { OBJECTIVES, optimize, optimizeOverN, type LambdaStar, type Limit } from '../theory/optimize.js'
 import { DOUBLE_N_MAX } from '../theory/problem.js'
 import { oneOf } from './args.js'
-import { commonOptions, DEFAULTS, problemFrom, samplerOptions, type Args } from './common.js'
+import { beyondLimit, HP_LIMIT_SECONDS, hpSeconds, transcendentalSchedule } from '../limits.js'
+import { stageCount } from '../theory/discrete.js'
+import type { FlowProblem } from '../theory/problem.js'
+import { commonOptions, DEFAULTS, problemFrom, samplerOptions, scheduleFrom, type Args } from './common.js'
 import type { Format } from './format.js'
 
 /** The flags of optimize: the common ones, the sampler's, the objective and the n grid. */
@@ -57,11 +61,34 @@ function table(keys: readonly string[], rows: readonly Cells[], format: Format):
 /** A limit to the digits two extrapolations agree on ('-' when none). */
 const limitText = (l: Limit): string => (l.diverges ? 'diverges' : l.digits === 0 ? '-' : l.value.isZero() ? '0' : l.value.toPrecision(l.digits))
 
+/**
+ * Evaluations of stats at 2D + 10 digits that lambda* of a K-step sampler costs, at most: counted
+ * about 40 (Newton's at two precisions, Brent's), and src/limits.ts's estimate of each carries
+ * its own margin.
+ */
+const SAMPLER_EVALUATIONS = 40
+
+/** Refuse a K-step sampler's lambda* (at `ns` values of n) that would take beyond the hour. */
+function checkSamplerCost(a: Args, problem: FlowProblem & { digits?: number }, ns: readonly number[]): void {
+  if (!problem.sampler) return
+  const digits = 2 * (problem.digits ?? 12) + 10
+  const stages = stageCount(problem.sampler)
+  const transcendental = transcendentalSchedule(scheduleFrom(a))
+  const seconds = SAMPLER_EVALUATIONS * ns.reduce((sum, n) => sum + hpSeconds({ command: 'stats', digits, n, transcendental, stages }), 0)
+  if (seconds > HP_LIMIT_SECONDS) {
+    throw new ParameterError(
+      'steps',
+      `lambda* takes about ${SAMPLER_EVALUATIONS} evaluations of ${stages} stage times at ${digits} digits${ns.length > 1 ? ` at each of ${ns.length} n` : ''}: ${beyondLimit(seconds)}; lower --steps or --digits`,
+    )
+  }
+}
+
 /** optimize: lambda* at one n, or lambda*(n) over --n-range with the limits n -> infinity. */
 export function optimizeCommand(a: Args, format: Format): string {
   const objective = oneOf('objective', a.objective, OBJECTIVES) ?? 'mse'
   if (a['n-range'] === undefined) {
     const problem = problemFrom(a)
+    checkSamplerCost(a, problem, [problem.n])
     const r = optimize(problem, { objective, ...(problem.digits !== undefined ? { digits: problem.digits } : {}) })
     const c = cells(r, problem.text.lambda, problem.digits)
     return format === 'json' ? JSON.stringify(jsonOf(c), null, 2) + '\n' : table(KEYS, [c], format)
@@ -69,6 +96,7 @@ export function optimizeCommand(a: Args, format: Format): string {
   const axis = readAxis('n', a.n, a['n-range'], N_RULE, String(DEFAULTS.n))
   const ns = Array.from({ length: axisLength(axis) }, (_, j) => axisValue(axis, j))
   const problem = problemFrom({ ...a, n: String(ns[0]), 'n-range': undefined })
+  checkSamplerCost(a, problem, ns)
   const r = optimizeOverN(problem, ns, { objective, ...(problem.digits !== undefined ? { digits: problem.digits } : {}) })
   const keys = ['n', ...KEYS.filter((k) => k !== 'minimised' && k !== 'lambda'), 'n_objective', 'n_objective_at_lambda']
   const rows = r.rows.map((row) => ({

@@ -6,13 +6,13 @@
  *     form (src/symbolic/exact.ts; at t = 1 they do not depend on the schedule) evaluated on
  *     truncated Taylor series in lambda (src/hp/series.ts), so the derivatives are exact up to
  *     rounding. K-step sampler (no closed form): central differences of statsHp values.
- *  2. Golden-section search on values alone, at about twice the digits wanted: a value-only
- *     search resolves a minimiser to about the square root of the values' relative precision.
+ *  2. Brent's method on values alone (golden-section and parabolic steps), at about twice the
+ *     digits wanted: a value-only *     search resolves a minimiser to about the square root of the values' relative precision.
  * A scan of lambda over 0 and [1e-10, 1e30] (quarter decades) first picks the basin of the
  * lowest value, so a local minimum elsewhere is not taken for the best one.
  */
 import { ParameterError } from '../errors.js'
-import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../hp/arith.js'
+import { ARITH_FUNCTIONS, Decimal, decimalArith, type Arith, type DecimalConstructor } from '../hp/arith.js'
 import { seriesArith, type Series, type SeriesArith } from '../hp/series.js'
 import { asymptoticBaselinesHp } from '../baselines/asymptotic.js'
 import { compiled } from '../symbolic/codegen.js'
@@ -47,9 +47,9 @@ export interface LambdaStar {
   /** The Bayes-optimal error (src/baselines) and value / boMse. */
   readonly boMse: Decimal
   readonly ratio: Decimal
-  /** Method 1 (the derivative's root, 0 at a boundary) and method 2 (golden section), unrounded. */
+  /** Method 1 (the derivative's root, 0 at a boundary) and method 2 (Brent's, on values), unrounded. */
   readonly derivativeRoot: Decimal
-  readonly golden: Decimal
+  readonly byValues: Decimal
   /** Digits on which method 1 agrees with itself at two working precisions (and two steps). */
   readonly digitsDerivative: number
   /** Digits on which the two methods agree. */
@@ -106,6 +106,36 @@ function tolerant(S: SeriesArith, D: DecimalConstructor): Arith<Decimal | Series
   return Object.fromEntries(Object.entries(S).map(([k, f]) => [k, typeof f === 'function' ? wrap(f as (...args: unknown[]) => unknown) : f])) as unknown as Arith<Decimal | Series>
 }
 
+type Uses = ReadonlySet<string>
+
+/**
+ * The functions (log, sqrt, ...) the objective's observable applies, traced once on sets: the flow's
+ * observables are computed together, and those the objective does not read may cost most (kl's
+ * logarithms, at hundreds of digits, when mse is minimised).
+ */
+function functionsUsed(flow: Factory<unknown>, index: number): Uses {
+  const none: Uses = new Set()
+  const join = (...xs: Uses[]): Uses => new Set(xs.flatMap((x) => [...x]))
+  const trace = {
+    num: () => none,
+    rat: () => none,
+    pi: () => none,
+    e: () => none,
+    add: join,
+    sub: join,
+    mul: join,
+    div: join,
+    neg: (a: Uses) => a,
+    powInt: (a: Uses) => a,
+    pow: join,
+    ...Object.fromEntries(ARITH_FUNCTIONS.map((f) => [f, (a: Uses) => join(a, new Set([f]))])),
+  } as unknown as Arith<unknown>
+  return flow(trace)(...PARAMETERS.map(() => none))(...STATES.map(() => none))[index] as Uses
+}
+
+/** F with the functions the objective never applies replaced by a constant filler. */
+const pruned = <T>(F: Arith<T>, uses: Uses, filler: T): Arith<T> => ({ ...F, ...Object.fromEntries(ARITH_FUNCTIONS.filter((f) => !uses.has(f)).map((f) => [f, () => filler])) })
+
 /** Continuous flow: the closed-form states at t = 1 over decimals, or over series in lambda. */
 function exactEvaluator(problem: FlowProblem, index: number): Evaluator | undefined {
   const v = variantOf(problem)
@@ -113,25 +143,45 @@ function exactEvaluator(problem: FlowProblem, index: number): Evaluator | undefi
   if (problem.sampler || e.found.join() !== STATES.join()) return undefined
   const states = compiled<Factory<unknown>>(e.valuesF)
   const flow = compiled<Factory<unknown>>(v.source.hp.flow)
-  const at = <T>(F: Arith<T>, D: DecimalConstructor, lambda: T): T => {
+  const uses = functionsUsed(flow, index)
+  /** The objective over F; `observables` is F pruned to what the objective applies (the states need all of F). */
+  const at = <T>(F: Arith<T>, observables: Arith<T>, D: DecimalConstructor, lambda: T): T => {
     const p = PARAMETERS.map((name) => (name === 'lambda' ? lambda : (new D(problem.text[name]) as T)))
     // alpha(1) = 0, beta(1) = 1 for every schedule.
-    return flow(F as Arith<unknown>)(...p)(...states(F as Arith<unknown>)(...p)(new D(0), new D(1)))[index] as T
+    return flow(observables as Arith<unknown>)(...p)(...states(F as Arith<unknown>)(...p)(new D(0), new D(1)))[index] as T
   }
+  const doubleStates = compiled<(...p: number[]) => (alpha: number, beta: number) => number[]>(e.values)
+  const doubleFlow = compiled<(...p: number[]) => (...x: number[]) => number[]>(v.source.flow)
+  // One arithmetic per precision (building one costs more than an evaluation at 20 digits).
+  const decimals = new Map<number, readonly [Arith<Decimal>, Arith<Decimal>]>()
+  const serieses = new Map<number, readonly [SeriesArith, Arith<Decimal | Series>]>()
   const value = (lambda: Decimal, precision: number) => {
     const D = working(precision)
-    return at(decimalArith(D), D, new D(lambda))
+    let F = decimals.get(precision)
+    if (!F) {
+      const plain = decimalArith(D)
+      decimals.set(precision, (F = [plain, pruned(plain, uses, new D(NaN))]))
+    }
+    return at(F[0], F[1], D, new D(lambda))
   }
   return {
     route: 'exact',
     value,
     slopes(lambda, precision) {
       const D = working(precision)
-      const S = seriesArith(D, 3)
-      const c = S.lift(at<Decimal | Series>(tolerant(S, D), D, S.variable(new D(lambda)))).c
+      let F = serieses.get(precision)
+      if (!F) {
+        const plain = seriesArith(D, 3)
+        serieses.set(precision, (F = [plain, pruned(tolerant(plain, D), uses, plain.constant(new D(NaN)))]))
+      }
+      const [S, observables] = F
+      const c = S.lift(at<Decimal | Series>(S, observables, D, S.variable(new D(lambda)))).c
       return [c[0], c[1], c[2].times(2)]
     },
-    coarse: (lambda) => value(new Decimal(lambda), 20).toNumber(),
+    coarse: (lambda) => {
+      const p = PARAMETERS.map((name) => (name === 'lambda' ? lambda : Number(problem.text[name])))
+      return doubleFlow(...p)(...doubleStates(...p)(0, 1))[index]
+    },
   }
 }
 
@@ -210,29 +260,75 @@ function derivativeRoot(ev: Evaluator, a0: number, b0: number, precision: number
   throw new Error('optimize: Newton did not converge in 200 steps')
 }
 
-/** Method 2: golden-section search on values in [a, b]; `atLower` when the search never left a = 0. */
-function goldenSection(ev: Evaluator, a0: number, b0: number, precision: number, digits: number): { x: Decimal; atLower: boolean } {
+/**
+ * Method 2: Brent's minimisation on values in [a, b] (golden-section steps, parabolic ones where
+ * they stay inside and shrink: R. P. Brent, Algorithms for Minimization without Derivatives,
+ * 1973, ch. 5), to a bracket of 10^-(digits + 3) relative (absolute: of b) at `precision` digits.
+ * `atLower`: the lower end never left a = 0 (a boundary minimum).
+ */
+function brentMinimum(ev: Evaluator, a0: number, b0: number, precision: number, digits: number): { x: Decimal; atLower: boolean } {
   const D = working(precision)
-  const g = new D(5).sqrt().minus(1).div(2)
-  let [a, b] = [new D(a0), new D(b0)]
-  let x1 = b.minus(b.minus(a).times(g))
-  let x2 = a.plus(b.minus(a).times(g))
-  let [f1, f2] = [ev.value(x1, precision), ev.value(x2, precision)]
+  const f = (x: Decimal) => ev.value(x, precision)
+  const cgold = new D(3).minus(new D(5).sqrt()).div(2)
   const tol = new D(10).pow(-(digits + 3))
-  const moved = { lower: false }
-  while (b.minus(a).gt(tol.times(Decimal.max(x1.abs(), b0)))) {
-    if (f1.lte(f2)) {
-      ;[b, x2, f2] = [x2, x1, f1]
-      x1 = b.minus(b.minus(a).times(g))
-      f1 = ev.value(x1, precision)
+  const floor = tol.times(b0)
+  let [a, b] = [new D(a0), new D(b0)]
+  let x = a.plus(b.minus(a).times(cgold))
+  let [w, v] = [x, x]
+  let fx = f(x)
+  let [fw, fv] = [fx, fx]
+  let [d, e] = [new D(0), new D(0)]
+  let lowerMoved = false
+  for (let i = 0; i < 100 * (digits + 10); i++) {
+    const xm = a.plus(b).div(2)
+    const tol1 = tol.times(x.abs()).plus(floor)
+    const tol2 = tol1.times(2)
+    if (
+      x
+        .minus(xm)
+        .abs()
+        .lte(tol2.minus(b.minus(a).div(2)))
+    )
+      return { x, atLower: !lowerMoved && a0 === 0 }
+    let parabolic = false
+    if (e.abs().gt(tol1)) {
+      const r = x.minus(w).times(fx.minus(fv))
+      let q = x.minus(v).times(fx.minus(fw))
+      let p = x.minus(v).times(q).minus(x.minus(w).times(r))
+      q = q.minus(r).times(2)
+      if (q.gt(0)) p = p.neg()
+      q = q.abs()
+      const previous = e
+      e = d
+      if (p.abs().lt(q.times(previous).div(2).abs()) && p.gt(q.times(a.minus(x))) && p.lt(q.times(b.minus(x)))) {
+        d = p.div(q)
+        const u = x.plus(d)
+        if (u.minus(a).lt(tol2) || b.minus(u).lt(tol2)) d = xm.gte(x) ? tol1 : tol1.neg()
+        parabolic = true
+      }
+    }
+    if (!parabolic) {
+      e = x.gte(xm) ? a.minus(x) : b.minus(x)
+      d = e.times(cgold)
+    }
+    const u = d.abs().gte(tol1) ? x.plus(d) : x.plus(d.gte(0) ? tol1 : tol1.neg())
+    const fu = f(u)
+    if (fu.lte(fx)) {
+      if (u.gte(x)) {
+        a = x
+        lowerMoved = true
+      } else b = x
+      ;[v, fv, w, fw, x, fx] = [w, fw, x, fx, u, fu]
     } else {
-      ;[a, x1, f1] = [x1, x2, f2]
-      moved.lower = true
-      x2 = a.plus(b.minus(a).times(g))
-      f2 = ev.value(x2, precision)
+      if (u.lt(x)) {
+        a = u
+        lowerMoved = true
+      } else b = u
+      if (fu.lte(fw) || w.eq(x)) [v, fv, w, fw] = [w, fw, u, fu]
+      else if (fu.lte(fv) || v.eq(x) || v.eq(w)) [v, fv] = [u, fu]
     }
   }
-  return { x: a.plus(b).div(2), atLower: !moved.lower && new D(a0).isZero() }
+  throw new Error(`optimize: Brent's method did not converge in ${100 * (digits + 10)} steps`)
 }
 
 const DEFAULT_DIGITS = 12
@@ -251,14 +347,14 @@ export function optimize(problem: FlowProblem, options: OptimizeOptions = {}): L
   const slope0 = (w: number) => ev.slopes(new Decimal(0), w)[1]
   const boundary = a === 0 && slope0(w1).gte(0) && slope0(w2).gte(0)
   const roots = boundary ? [new Decimal(0), new Decimal(0)] : [derivativeRoot(ev, a, b, w1, digits), derivativeRoot(ev, a, b, w2, digits)]
-  const golden = goldenSection(ev, a, b, 2 * digits + 10, digits)
+  const byValues = brentMinimum(ev, a, b, 2 * digits + 10, digits)
   const root = roots[1]
   const digitsDerivative = boundary ? digits : Math.min(digits + 6, agree(roots[0], roots[1], w1, false))
-  const digitsAgree = boundary ? (golden.atLower ? digits : 0) : Math.min(digits + 3, agree(root, golden.x, w1, false))
+  const digitsAgree = boundary ? (byValues.atLower ? digits : 0) : Math.min(digits + 3, agree(root, byValues.x, w1, false))
   if (digitsDerivative < digits || digitsAgree < digits) {
     throw new ParameterError(
       'digits',
-      `lambda* cannot be resolved to ${digits} digits: the derivative's root at two precisions agrees on ${digitsDerivative}, golden section with it on ${digitsAgree} (ask for fewer digits)`,
+      `lambda* cannot be resolved to ${digits} digits: the derivative's root at two precisions agrees on ${digitsDerivative}, the search on values with it on ${digitsAgree} (ask for fewer digits)`,
     )
   }
   const R = working(digits)
@@ -275,7 +371,7 @@ export function optimize(problem: FlowProblem, options: OptimizeOptions = {}): L
     boMse,
     ratio: value.div(boMse),
     derivativeRoot: root,
-    golden: golden.x,
+    byValues: byValues.x,
     digitsDerivative,
     digitsAgree,
     route: ev.route,

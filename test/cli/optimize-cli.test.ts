@@ -2,7 +2,7 @@
 // Expected values by hand from docs/theory.md §5: with skip connection
 //   mse_1(lambda) = N / (n + lambda)^2,  N = lambda^2 omega + 2 n sigma^2 + n lambda omega / (n + lambda - 1),
 // so mse_1' = 0 where g = N' (n + lambda) - 2 N vanishes, N' = 2 lambda omega + n (n - 1) omega / (n + lambda - 1)^2;
-// g is found here by bisection (independent of the series and golden section of src/theory/optimize.ts).
+// g is found here by bisection (independent of the series and the search on values of src/theory/optimize.ts).
 // Without skip connection lambda* = sigma^2/omega (M = n omega/(n omega + sigma^2) minimises
 // omega (M - 1)^2 + M^2 sigma^2 / n), and bo_mse = omega sigma^2 / (n omega + sigma^2).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -43,7 +43,7 @@ function byHand(n: number, sigma: string, omega: string, precision: number) {
 }
 
 describe('flowgm optimize', () => {
-  it('the done-when check: --objective mse --n 8 --sigma 1.5 --json, lambda* verified by golden section', async () => {
+  it('the done-when check: --objective mse --n 8 --sigma 1.5 --json, lambda* verified by a search on values', async () => {
     const r = await flowgm('optimize', '--objective', 'mse', '--n', '8', '--sigma', '1.5', '--json')
     expect(r.code, show(r)).toBe(0)
     expect(r.stdout).not.toMatch(/NaN|Infinity/)
@@ -124,5 +124,9 @@ describe('flowgm optimize', () => {
     expectInputError(await flowgm('optimize', '--objective', 'kl', '--no-skip'), 'objective')
     expectInputError(await flowgm('optimize', '--n', '8', '--n-range', '8:64:log'), 'n-range')
     expectInputError(await flowgm('optimize', '--digits', '0'), 'digits')
+    // 10^6 Euler steps: about 40 evaluations of stats at 34 digits, hours by src/limits.ts's estimate.
+    const r = await flowgm('optimize', '--steps', '1000000')
+    expectInputError(r, 'steps')
+    expect(r.stderr).toMatch(/hours \(limit 1 hour\)/)
   })
 })
