@@ -216,8 +216,8 @@ function differenceEvaluator(problem: FlowProblem, objective: Objective): Evalua
 /** The scan's grid: 0 and 10^(k/4) for k = -40..120. */
 const SCAN: readonly number[] = [0, ...Array.from({ length: 161 }, (_, k) => 10 ** ((k - 40) / 4))]
 
-/** The scan's bracket around its lowest value, or a refusal when the objective still falls at the top. */
-function scanBracket(ev: Evaluator, objective: Objective, skip: boolean): [number, number] {
+/** The index in SCAN of the scan's lowest value, or a refusal when none is finite. */
+function scanLowest(ev: Evaluator, objective: Objective, skip: boolean): number {
   const values = SCAN.map((l) => {
     try {
       const f = ev.coarse(l)
@@ -235,8 +235,25 @@ function scanBracket(ev: Evaluator, objective: Objective, skip: boolean): [numbe
       'objective',
       `${objective} is not finite (null in stats) for any lambda of this problem${skip ? '' : ': without skip connection the generated clusters collapse (P = 0 at t = 1)'}`,
     )
-  if (best === SCAN.length - 1) throw new ParameterError('objective', `${objective} still decreases at lambda = 1e30, the largest supported: no minimiser in range`)
-  return [SCAN[Math.max(0, best - 1)], SCAN[best + 1]]
+  return best
+}
+
+/**
+ * The bracket of SCAN points around `best` with the slope (at `precision`) < 0 at its lower end,
+ * or that end at 0, and > 0 at its upper end: the double-precision scan cannot see differences
+ * below its rounding (large n, where the objective varies with lambda in its 20th digit; a
+ * plateau at large lambda), so its lowest point may lie off the minimum; walking the grid from
+ * there by the slope's sign finds it.
+ */
+function settledBracket(ev: Evaluator, objective: Objective, best: number, precision: number): [number, number] {
+  const slope = (i: number) => ev.slopes(new Decimal(SCAN[i]), precision)[1]
+  let [lo, hi] = [Math.max(0, best - 1), Math.min(best + 1, SCAN.length - 1)]
+  while (!slope(hi).gt(0)) {
+    if (hi === SCAN.length - 1) throw new ParameterError('objective', `${objective} still decreases at lambda = 1e30, the largest supported: no minimiser in range`)
+    ;[lo, hi] = [hi, hi + 1]
+  }
+  while (lo > 0 && !slope(lo).lt(0)) [hi, lo] = [lo, lo - 1]
+  return [SCAN[lo], SCAN[hi]]
 }
 
 /** Method 1: the root of the slope in [a, b] (slope < 0 at a, > 0 at b), to `digits` digits and beyond. */
@@ -333,6 +350,9 @@ function brentMinimum(ev: Evaluator, a0: number, b0: number, precision: number, 
 
 const DEFAULT_DIGITS = 12
 
+/** Retries of method 2 at more digits before lambda* is refused. */
+const VALUE_ATTEMPTS = 2
+
 /** lambda* of a problem (its lambda is the one `valueAtLambda` is computed at). */
 export function optimize(problem: FlowProblem, options: OptimizeOptions = {}): LambdaStar {
   const objective = options.objective ?? 'mse'
@@ -340,17 +360,28 @@ export function optimize(problem: FlowProblem, options: OptimizeOptions = {}): L
   if (!Number.isInteger(digits) || digits < 1 || digits > 1000) throw new ParameterError('digits', `must be an integer in [1, 1000] (got ${digits})`)
   const index = objectiveIndex(problem, objective)
   const ev = exactEvaluator(problem, index) ?? differenceEvaluator(problem, objective)
-  const [a, b] = scanBracket(ev, objective, problem.skip)
   // Working digits of method 1: exact slopes lose only rounding; differences keep 2/3 of them.
-  const w1 = ev.route === 'exact' ? digits + 10 : Math.ceil(1.5 * (digits + 8))
+  // Both carry log10 n more: the objective's dependence on lambda is O(1/n^2) against O(1/n).
+  const large = Math.max(0, Math.ceil(Math.log10(problem.n)))
+  const w1 = (ev.route === 'exact' ? digits + 10 : Math.ceil(1.5 * (digits + 8))) + large
   const w2 = w1 + 9
+  const [a, b] = settledBracket(ev, objective, scanLowest(ev, objective, problem.skip), w1)
   const slope0 = (w: number) => ev.slopes(new Decimal(0), w)[1]
   const boundary = a === 0 && slope0(w1).gte(0) && slope0(w2).gte(0)
   const roots = boundary ? [new Decimal(0), new Decimal(0)] : [derivativeRoot(ev, a, b, w1, digits), derivativeRoot(ev, a, b, w2, digits)]
-  const byValues = brentMinimum(ev, a, b, 2 * digits + 10, digits)
   const root = roots[1]
   const digitsDerivative = boundary ? digits : Math.min(digits + 6, agree(roots[0], roots[1], w1, false))
-  const digitsAgree = boundary ? (byValues.atLower ? digits : 0) : Math.min(digits + 3, agree(root, byValues.x, w1, false))
+  // A flat minimum (f'' lambda^2 small against f) needs more digits of the values than twice those
+  // wanted: each shortfall is retried with twice the digits missing, and ten more.
+  let precision = 2 * (digits + large) + 10
+  let byValues = brentMinimum(ev, a, b, precision, digits)
+  let digitsAgree = 0
+  for (let attempt = 0; ; attempt++) {
+    digitsAgree = boundary ? (byValues.atLower ? digits : 0) : Math.min(digits + 3, agree(root, byValues.x, w1, false))
+    if (digitsAgree >= digits || attempt === VALUE_ATTEMPTS) break
+    precision += 2 * (digits - digitsAgree) + 10
+    byValues = brentMinimum(ev, a, b, precision, digits)
+  }
   if (digitsDerivative < digits || digitsAgree < digits) {
     throw new ParameterError(
       'digits',

@@ -213,6 +213,18 @@ describe('the large-n limits of lambda* for w2 and kl, derived by hand', () => {
   })
 })
 
+// At n = 1e12 and 1e20 the objective's dependence on lambda lies beyond double precision's digits
+// (mse = 2 sigma^2/n + O(lambda/n^2)): lambda* - 4 ~ 5.5/n (measured 5.4 to 5.5 over n = 64 ... 1024),
+// so |lambda* - 4| < 1e-10 holds with a wide margin, and the answer must not be refused.
+describe('large n', () => {
+  for (const n of [1e12, 1e20]) {
+    it(`n = ${n}: lambda* within 1e-10 of the limit 4`, () => {
+      const r = optimizeLambda({ n, sigma: 1.5, highPrecision: n > Number.MAX_SAFE_INTEGER })
+      expect(Math.abs(r.lambdaStar.toNumber() - 4)).toBeLessThan(1e-10)
+    })
+  }
+})
+
 describe('refusals', () => {
   it('names objective when it is null for every lambda (kl without skip connection)', () => {
     expect(() => optimizeLambda({ n: 8, sigma: 1.5, skip: false }, { objective: 'kl' })).toThrow(/^objective: kl is not finite/)
