@@ -113,6 +113,8 @@ export function optimizeCommand(a: Args, format: Format): string {
     C_at_lambda_star_digits: r.constantAtStar.digits,
     C_at_lambda: limitText(r.constantAtLambda),
     C_at_lambda_digits: r.constantAtLambda.digits,
+    limit_exact: r.exactLimit ? preciseText(r.exactLimit.value, r.rows[0].digits) : null,
+    limit_exact_digits_agree: r.exactLimit?.digitsAgree ?? null,
   }
   if (format === 'json') return JSON.stringify({ minimised: objective, lambda: problem.digits === undefined ? problem.lambda : problem.text.lambda, rows: rows.map(jsonOf), ...limits }, null, 2) + '\n'
   const body = table(keys, rows, format)
@@ -120,6 +122,7 @@ export function optimizeCommand(a: Args, format: Format): string {
   return (
     body +
     `${r.limitOf} -> ${limits.limit} as n -> infinity (Richardson in 1/n on the largest n; ${limits.limit_digits} digits agree with one point fewer)\n` +
-    `n ${objective} -> ${limits.C_at_lambda_star} at lambda*(n), ${limits.C_at_lambda} at lambda = ${problem.text.lambda}\n`
+    `n ${objective} -> ${limits.C_at_lambda_star} at lambda*(n), ${limits.C_at_lambda} at lambda = ${problem.text.lambda}\n` +
+    (limits.limit_exact === null ? '' : `exactly: lambda* -> ${limits.limit_exact} (the minimiser of C1, the 1/n coefficient of n mse; ${limits.limit_exact_digits_agree} digits agree)\n`)
   )
 }

@@ -430,6 +430,42 @@ export interface LambdaStarOverN {
   /** lim n objective(n) at lambda*(n), and at the problem's fixed lambda. */
   readonly constantAtStar: Limit
   readonly constantAtLambda: Limit
+  /**
+   * mse of the continuous flow: the limit of lambda*(n) from the symbolic layer (the minimiser
+   * over lambda >= 0 of C1, the 1/n coefficient of n mse, C being the same for every lambda), and
+   * the digits on which Richardson's `limit` agrees with it.
+   */
+  readonly exactLimit?: { readonly value: Decimal; readonly digitsAgree: number }
+}
+
+/**
+ * lim lambda*(n) for mse from the rate's exact series (src/symbolic/exact.ts): n mse = C + C1/n
+ * + ..., with C free of lambda, so lambda*(n) tends to the minimiser of C1 over lambda >= 0,
+ * found by Newton on C1's slope (Taylor series in lambda, as method 1). Undefined without that
+ * series (a K-step sampler) or where C depends on lambda or C1 has no minimum.
+ */
+function exactMseLimit(problem: FlowProblem, precision: number): Decimal | undefined {
+  const rate = variantOf(problem).source.exact.rate
+  if (problem.sampler || !rate) return undefined
+  const [iC, iC1] = [rate.keys.indexOf('C'), rate.keys.indexOf('C1')]
+  if (iC < 0 || iC1 < 0) return undefined
+  const D = working(precision)
+  const S = seriesArith(D, 3)
+  const series = (lambda: Decimal) => {
+    const p = PARAMETERS.map((name) => (name === 'lambda' ? S.variable(lambda) : new D(problem.text[name])))
+    const values = compiled<Factory<Decimal | Series>>(rate.source)(S)(...p)()
+    return [S.lift(values[iC]), S.lift(values[iC1])]
+  }
+  let x = new D(0)
+  for (let i = 0; i < 100; i++) {
+    const [C, C1] = series(x)
+    if (!C.c[1].isZero() || !C1.c[2].gt(0)) return undefined
+    // C1 = c0 + c1 h + c2 h^2 + ...: its slope c1 vanishes at h = -c1 / (2 c2).
+    const next = Decimal.max(0, x.minus(C1.c[1].div(C1.c[2].times(2))))
+    if (next.eq(x)) return x
+    x = next
+  }
+  return undefined
 }
 
 /** Richardson points: the largest n only (Neville on many points of a fine grid is unstable). */
@@ -480,10 +516,13 @@ export function optimizeOverN(problem: FlowProblem, ns: readonly number[], optio
       rows.map((r) => r.derivativeRoot),
     ) > 0.5
   const scaled = rows.map((r) => (perN ? r.derivativeRoot.div(r.n) : r.derivativeRoot))
+  const limit = limitOf(sorted, scaled, w, digits)
+  const exact = options.objective === undefined || options.objective === 'mse' ? exactMseLimit(problem, w) : undefined
   return {
     rows,
     limitOf: perN ? 'lambda_star/n' : 'lambda_star',
-    limit: limitOf(sorted, scaled, w, digits),
+    limit,
+    ...(exact && !perN ? { exactLimit: { value: exact.toSignificantDigits(digits), digitsAgree: Math.min(digits, agree(limit.value, exact, w, false)) } } : {}),
     constantAtStar: limitOf(
       sorted,
       rows.map((r) => r.value.times(r.n)),

@@ -114,6 +114,8 @@ describe('flowgm optimize', () => {
     expect(Number(out.limit)).toBeCloseTo(4, out.limit_digits - 2)
     expect(Number(out.C_at_lambda_star)).toBeCloseTo(4.5, out.C_at_lambda_star_digits - 2)
     expect(Number(out.C_at_lambda)).toBeCloseTo(4.5, out.C_at_lambda_digits - 2)
+    expect(out.limit_exact).toBe('4.00000000000')
+    expect(out.limit_exact_digits_agree).toBeGreaterThanOrEqual(out.limit_digits)
     const table = await flowgm('optimize', '--n-range', '64:256:log')
     expect(table.code, show(table)).toBe(0)
     expect(table.stdout).toMatch(/^lambda_star -> 4\.0+ as n -> infinity/m)

@@ -169,6 +169,8 @@ describe('closed forms derived by hand', () => {
     expect(Math.abs(r.limit.value.toNumber() - 4)).toBeLessThan(4 * 10 ** (1 - r.limit.digits))
     expect(Math.abs(r.constantAtStar.value.toNumber() - 4.5)).toBeLessThan(4.5 * 10 ** (1 - r.constantAtStar.digits))
     expect(Math.abs(r.constantAtLambda.value.toNumber() - 4.5)).toBeLessThan(4.5 * 10 ** (1 - r.constantAtLambda.digits))
+    // The symbolic layer's limit: exactly the hand-derived one.
+    expect(r.exactLimit?.value.toString()).toBe('4')
   })
 })
 
