@@ -38,15 +38,18 @@ weight_error = abs(rho - 1 / 2)
 # between the weights (mass weight_error crosses), each pair by its Gaussian coupling. The same-sign
 # pairing costs mse + (|P| - sigma)^2, the crossed one 4 omega M more; written for either sign of M.
 w2 = mse + (abs(P) - sigma)^2 + 2 * omega * (M - abs(M)) + 4 * weight_error * omega * abs(M)
-# KL/d: each generated cluster against the nearest target cluster (the weights add O(1/d)); with
-# u = P^2/sigma^2 - 1, the Gaussian term u - log(1 + u), written so that nothing cancels as u -> 0.
-kl = ((abs(P) - sigma) * (abs(P) + sigma) / sigma^2 - log1p((abs(P) - sigma) * (abs(P) + sigma) / sigma^2) + (mse + 2 * omega * (M - abs(M))) / sigma^2) / 2
-kl_reverse = ((sigma - abs(P)) * (sigma + abs(P)) / P^2 - log1p((sigma - abs(P)) * (sigma + abs(P)) / P^2) + (mse + 2 * omega * (M - abs(M))) / P^2) / 2
+# KL/d: each generated cluster against the nearest target cluster (the weights add O(1/d)). The
+# Gaussian term r - 1 - log(r) of r = P^2/sigma^2 keeps its digits as r -> 1: r - 1 is exact there
+# and log(r) has the relative accuracy of r - 1, so an error e of r moves it by (1 - 1/r) e only
+# (unlike u - log(1 + u) with u formed apart from r, which loses the digits of u^2).
+kl = (P^2 / sigma^2 - 1 - log(P^2 / sigma^2) + (mse + 2 * omega * (M - abs(M))) / sigma^2) / 2
+kl_reverse = (sigma^2 / P^2 - 1 - log(sigma^2 / P^2) + (mse + 2 * omega * (M - abs(M))) / P^2) / 2
 # Memorisation: the squared distance per dimension from a generated sample to the nearest training
 # sample x1^nu (of its own cluster) and to a fresh target sample of its cluster; mem_gap < 0 means
-# closer to the training set than to the target. Written without the cancelling difference.
-dist_train = norm + omega + sigma^2 - 2 * M * (omega + sigma^2 / n)
-dist_fresh = norm + omega + sigma^2 - 2 * M * omega
+# closer to the training set than to the target. Written as sums of squares (|X - x1^nu|^2/d term by
+# term on the directions), nothing cancels as M -> 1 and sigma -> 0.
+dist_train = P^2 + (M - 1)^2 * (omega + sigma^2 / n) + n * Q_xi^2 + sigma^2 * (1 - 1 / n)
+dist_fresh = P^2 + mse + sigma^2
 mem_gap = -2 * M * sigma^2 / n
 
 # Observables that are infinite where a state vanishes (P = 0: the generated clusters have no

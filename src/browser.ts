@@ -14,10 +14,10 @@
 export { flowProblem, scheduleNames, PARAMETER_RANGE, PROBLEM_DEFAULTS, DOUBLE_N_MAX, type FlowProblem, type ProblemOptions, type ScheduleSpec } from './theory/problem.js'
 export { solve, learntDae, type FlowSolution, type SolveOptions, type Diagnostics, type PrecisionNote } from './theory/solve.js'
 export { solvePrecise, type PreciseSolution, type PreciseRows, type PreciseRow, type Times } from './theory/precise.js'
-export { STATS_KEYS, DAE_KEYS, type StatsKey, type DaeKey, type StatsRow, type DaeRow } from './generated/keys.js'
+export { STATS_KEYS, DAE_KEYS, INFINITE_KEYS, type StatsKey, type DaeKey, type StatsRow, type DaeRow } from './generated/keys.js'
 export { discreteFlow, SCHEMES, TABLEAUX, type Sampler, type Scheme, type Tableau } from './theory/discrete.js'
 export { closedForms, type ClosedFormGroup, type ClosedFormLine } from './theory/closed-form.js'
-export { rate, RATE_KEYS, type RateKey, type RateOptions, type RateResult, type RatePoint } from './theory/rate.js'
+export { rate, RATE_KEYS, DISTANCE_RATE_KEYS, type RateKey, type DistanceRateKey, type RateOptions, type RateResult, type RatePoint } from './theory/rate.js'
 export {
   stepsTable,
   stepsNeeded,

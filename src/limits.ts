@@ -305,7 +305,9 @@ export function simulationCost(s: SimulationShape): Cost & { readonly steps: Cos
   // the P x d particles; Adam passes over the training set once an epoch.
   const exact = 8 * s.n * s.d + 4 * s.particles * s.d
   const adam = s.adam ? 2 * s.epochs * s.n * s.d : 0
-  const seconds = s.steps * ((exact + adam) * FLOP_SECONDS + STEP_SECONDS)
+  // Once, at t = 1: the dots of the particles with the n training and the n fresh samples.
+  const distances = 4 * s.n * s.particles * s.d
+  const seconds = s.steps * ((exact + adam) * FLOP_SECONDS + STEP_SECONDS) + distances * FLOP_SECONDS
   const steps = withBase(s.steps * STEP_BYTES, seconds)
   return { bytes: steps.bytes + s.held, seconds: steps.seconds, steps, slowest: adam > exact ? 'epochs' : 'steps' }
 }

@@ -49,7 +49,8 @@ export const preciseValueCell = (key: string, x: Precise, digits: number): strin
 /** The note of a row whose keys `nulls` are printed as null (infinite); empty when there are none. */
 export function infiniteNote(nulls: readonly string[]): string {
   if (!nulls.length) return ''
-  return `${nulls.join(', ')}: infinite (printed as null): the generated clusters have no spread (P = 0, as without skip connection at t = 1), so the generated law has no density`
+  // Without commas: a CSV field a naive reader splits correctly.
+  return `${nulls.join(' and ')} infinite (printed as null): the generated clusters have no spread (P = 0 as without skip connection at t = 1) so the generated law has no density`
 }
 
 /** The column that carries infiniteNote, present when some row may hold a null. */

@@ -29,11 +29,17 @@ const TEX_NAMES: Record<string, string> = {
   test_mse: '\\mathrm{mse}_{\\mathrm{test}}',
   oracle_mse: '\\mathrm{mse}_{\\mathrm{oracle}}',
   margin: '\\mathrm{margin}',
+  m_mu: '\\hat m_{\\mu}',
+  q_eta: '\\hat q_{\\eta}',
   C: 'C',
   C1: 'C_1',
   C_bo: 'C_{\\mathrm{BO}}',
   C_bo1: 'C_{\\mathrm{BO},1}',
   ratio: 'C / C_{\\mathrm{BO}}',
+  floor_w2: 'w_{2,\\infty}',
+  C_w2: 'C_{w_2}',
+  floor_kl: '\\mathrm{kl}_{\\infty}',
+  C_kl: 'C_{\\mathrm{kl}}',
 }
 
 const HEADINGS: Record<string, string> = {

@@ -20,7 +20,7 @@ import { checkHp, transcendentalSchedule } from '../limits.js'
 import { stageCount } from '../theory/discrete.js'
 import type { FlowProblem } from '../theory/problem.js'
 import { simulateCommand, simulateOptions } from './simulate.js'
-import { daeCompareTimeOptions, gridParamOptions, mergeCommand, pointsOption, sweepCommand, sweepOptions } from './sweep.js'
+import { architecturesOption, daeCompareTimeOptions, gridParamOptions, mergeCommand, pointsOption, sweepCommand, sweepOptions } from './sweep.js'
 import { SWEEP_DEFAULTS } from '../sweep/spec.js'
 import { PLOT_DESCRIPTIONS, PLOT_POINTS, plotCommand, plotOptions } from './plot.js'
 import { PLOT_KINDS, type PlotKind } from '../plot/figures.js'
@@ -124,7 +124,7 @@ const commands = {
 const PLOT_BUILDERS: { readonly [K in PlotKind]: <T>(y: Argv<T>) => Argv<T> } = {
   dae: (y) => pointsOption(commonOptions(y), PLOT_POINTS),
   curves: (y) => samplerOptions(pointsOption(commonOptions(y), PLOT_POINTS)),
-  compare: (y) => samplerOptions(gridParamOptions(y, SWEEP_DEFAULTS.compareN)),
+  compare: (y) => architecturesOption(samplerOptions(gridParamOptions(y, SWEEP_DEFAULTS.compareN))),
   'dae-compare': (y) => daeCompareTimeOptions(gridParamOptions(y, SWEEP_DEFAULTS.daeCompareN)),
   rate: (y) => samplerOptions(rateOptions(y)),
   steps: stepsOptions,
@@ -256,7 +256,7 @@ export async function main(words: readonly string[]): Promise<void> {
     .command(
       'compare',
       'the generative model at t = 1 against the Bayes-optimal and PCA estimators over a grid of n (sigma, lambda, omega): n mse cos bo_mse bo_cos pca_mse pca_cos mse_ratio n_mse n_bo_mse',
-      (y) => samplerOptions(sweepOptions(gridParamOptions(y, SWEEP_DEFAULTS.compareN))),
+      (y) => architecturesOption(samplerOptions(sweepOptions(gridParamOptions(y, SWEEP_DEFAULTS.compareN)))),
       run('compare'),
     )
     .command(

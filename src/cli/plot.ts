@@ -26,7 +26,7 @@ import { Grid } from '../sweep/grid.js'
 export const PLOT_DESCRIPTIONS: Readonly<Record<PlotKind, string>> = {
   dae: 'the DAE weights c_t, m_t, |q_t|, |w|^2/d over t (Result A)',
   curves: 'the summary statistics M_t, Q^xi_t, P_t over t (Result B)',
-  compare: 'error and cosine at t = 1 against n (log-log, with a 1/n guide), with the Bayes-optimal and PCA estimators',
+  compare: 'error and cosine at t = 1 against n (log-log, with a 1/n guide), with the Bayes-optimal and PCA estimators; with --architectures, w2 and mse against n per architecture',
   'dae-compare': 'the denoiser test error over t for several n, with the oracle',
   rate: 'n mse(n) converging to C, and |n mse(n) - C| closing like 1/n',
   steps: 'K-step samplers: |mse_K - mse| and |var_K - var| against K beside the statistical errors (one n; every scheme unless --scheme), or K*(n) per criterion (several n)',

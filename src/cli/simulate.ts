@@ -11,13 +11,14 @@ import { SCHEMES, type Scheme } from '../theory/discrete.js'
 import { BYTES_PER_ENTRY, ENGINES, missingTfjs, tfjsAvailable, type EngineName } from '../simulate/engine.js'
 import { checkSpec, SIMULATE_DEFAULTS, simulate, type SimulationDocument, type SimulationSpec } from '../simulate/simulate.js'
 import { checkLr, MIN_LR, TRAINERS, type TrainerName } from '../simulate/train.js'
+import { SAMPLE_BLOCK } from '../simulate/distances.js'
 import { checkCost, countText, simulationCost } from '../limits.js'
 import { progressBar } from '../progress.js'
 import { oneOf } from './args.js'
 import { integer, number, single } from '../text.js'
 import { rounded } from '../printing.js'
 import { commonOptions, formatFrom, problemFrom, type Args } from './common.js'
-import { DOUBLE_N_MAX } from '../theory/problem.js'
+import { DOUBLE_N_MAX, PROBLEM_DEFAULTS } from '../theory/problem.js'
 import { writer } from '../sweep/writers.js'
 import { csvOf, simulationTable } from '../plot/figures.js'
 import { writeAll } from '../sweep/sink.js'
@@ -46,7 +47,11 @@ export function simulateOptions<T>(y: Argv<T>): Argv<T> {
         type: 'string',
         describe: `transport: ${SCHEMES.join(', ')}, on the grid t_k = k/K with a DAE trained at every stage time (heun and rk4 evaluate the velocity at t = 1: they need the skip connection) [default: ${D.scheme}]`,
       })
-      .option('rho', { type: 'string', describe: `class weight P(s = +1), in (0, 1) [default: ${D.rho}]` })
+      // The common flag, described for what it does here besides the theory's distances.
+      .option('rho', {
+        type: 'string',
+        describe: `class weight P(s = +1) of the target, in (0, 1): the training labels are drawn with it; the theory's w2 and weight_error depend on it [default: ${PROBLEM_DEFAULTS.rho}]`,
+      })
       .option('seed', { type: 'string', describe: `seed of the random stream, integer in [0, 4294967295] [default: ${D.seed}]` })
       .option('engine', { type: 'string', describe: 'particle engine: tfjs (float32, WebAssembly; optional dependency) or js (float64) [default: tfjs when installed, else js]' })
       // plot simulate states its own --out (the chart) after these.
@@ -64,7 +69,6 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
   const problem = problemFrom(a, { sampler: false })
   const trainer: TrainerName = oneOf('trainer', a.trainer, TRAINERS) ?? D.trainer
   const scheme: Scheme = oneOf('scheme', a.scheme, SCHEMES) ?? D.scheme
-  const rho = number('rho', a.rho) ?? D.rho
   const lr = number('lr', a.lr) ?? D.lr
   if (trainer !== 'adam') for (const flag of ['lr', 'epochs']) if (a[flag] !== undefined) throw new ParameterError(flag, 'is a setting of --trainer adam')
   // As written: 1e-400 reads as 0.
@@ -77,7 +81,7 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
     epochs: integer('epochs', a.epochs, 1) ?? D.epochs,
     seed: integer('seed', a.seed, 0, MAX_SEED) ?? D.seed,
   }
-  checkSpec({ problem, rho, lr, trainer, scheme, engine: 'js', ...sizes })
+  checkSpec({ problem, lr, trainer, scheme, engine: 'js', ...sizes })
   // float32 particles overflow with large parameters: tfjs is then refused if asked for, else not used.
   const float32 = fitsFloat32(problem, sizes.d)
   if (requested === 'tfjs' && !float32) {
@@ -91,7 +95,7 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
   const available = requested === 'js' || !float32 ? false : await tfjsAvailable()
   const engine: EngineName = requested ?? (available ? 'tfjs' : 'js')
   if (engine === 'tfjs' && !available) throw missingTfjs()
-  const spec = { problem, rho, lr, trainer, scheme, engine, format, ...sizes }
+  const spec = { problem, lr, trainer, scheme, engine, format, ...sizes }
   checkMemory(spec)
   checkTime(spec)
   return spec
@@ -105,8 +109,11 @@ const fitsFloat32 = (p: { sigma: number; omega: number }, d: number): boolean =>
 
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(bytes < 2 ** 30 ? 2 : 1)} GiB`
 
-/** Bytes per coordinate of the training set and the vectors the trainers keep (x0, x1, x_t: 3n rows). */
-const trainingBytes = (n: number, d: number) => (3 * n + 16) * d * 8
+/**
+ * Bytes of the training set and the d-vectors the trainers keep (x0, x1, x_t: 3n rows), and of a
+ * block of the fresh samples the distances are measured against at t = 1.
+ */
+const trainingBytes = (n: number, d: number) => (3 * n + 16 + Math.min(n, SAMPLE_BLOCK)) * d * 8
 
 /**
  * Refuse a run the machine cannot hold, naming the flag to lower: --d when even one particle and
@@ -194,9 +201,10 @@ function summaryTable(doc: SimulationDocument): string {
   const text = (x: number | undefined) => (x === undefined ? '' : String(rounded(Number(x.toPrecision(TABLE_DIGITS)))))
   const keys = ['quantity', 'measured', 'theory_discrete', 'theory']
   const w = writer('table', keys)
-  const rows = Object.keys(doc.measured.final).map((q, i) =>
-    w.row(i, { quantity: q, measured: text(doc.measured.final[q]), theory_discrete: text(doc.theory_discrete.final[q]), theory: text(doc.theory.final[q]) }),
-  )
+  // The theory's keys first, in their order (w2 is the theory's only: it is not measured), then
+  // the measured-only ones (the baselines).
+  const quantities = [...new Set([...Object.keys(doc.theory_discrete.final), ...Object.keys(doc.measured.final)])]
+  const rows = quantities.map((q, i) => w.row(i, { quantity: q, measured: text(doc.measured.final[q]), theory_discrete: text(doc.theory_discrete.final[q]), theory: text(doc.theory.final[q]) }))
   const p = doc.params
   const inside = doc.measured.steps.slice(1, -1).map((s) => s.self_consistent)
   const consistent = inside.length ? text(minOf(inside)) : 'no such t_k with K = 1'

@@ -5,13 +5,14 @@
 import type { Argv } from 'yargs'
 import { ParameterError } from '../errors.js'
 import { axisLength, Grid, readShard, shardRows, WHOLE, type Axis, type Shard } from '../sweep/grid.js'
-import { checkCost, checkHp, countText, sweepCost, type Cost, type SweepShape } from '../limits.js'
+import { checkCost, checkHp, countText, hpSeconds, sweepCost, type Cost, type SweepShape } from '../limits.js'
 import { mergeFiles } from '../sweep/merge.js'
 import { hpShapeOf, runSweep } from '../sweep/run.js'
 import type { SweepCommand, SweepSpec } from '../sweep/sweeps.js'
 import { SWEEP_DEFAULTS, sweepSpec } from '../sweep/spec.js'
 import { DEFAULT_SIG_FIGS, TABLE_FORMATS, type TableFormat } from '../sweep/writers.js'
 import { integer, single } from '../text.js'
+import { ARCHITECTURE_RATE_DIGITS, ARCHITECTURES, needsSequence } from '../sweep/architectures.js'
 import { commonOptions, digitsFrom, formatFrom, samplerFrom, scheduleFrom, type Args } from './common.js'
 
 /** Flags of every grid command. */
@@ -34,6 +35,14 @@ export function sweepOptions<T>(y: Argv<T>): Argv<T> {
 /** The parameters of compare and dae-compare: lists or ranges (n defaulting to `nDefault`). */
 export function gridParamOptions<T>(y: Argv<T>, nDefault: string): Argv<T> {
   return rangeOptions(commonOptions(y, ['n', 'sigma', 'lambda', 'omega'], { n: nDefault }))
+}
+
+/** compare's --architectures. */
+export function architecturesOption<T>(y: Argv<T>): Argv<T> {
+  return y.option('architectures', {
+    type: 'string',
+    describe: `compare these side by side at t = 1, a comma-separated list of ${ARCHITECTURES.join(', ')}: per architecture mse, var (= P(1)^2, against sigma2), w2, kl and the rate constants C, floor_w2, C_w2, C_kl (instead of the baselines; not with --no-skip or --steps)`,
+  })
 }
 
 /** The t grid of curves (uniform, `points` by default). */
@@ -120,7 +129,7 @@ export function checkSweep(spec: SweepSpec, shard: Shard = WHOLE): void {
     checkHp({ command: spec.command, digits: spec.digits, ...hpShapeOf(spec), times: spec.command === 'curves' ? axisLength(t) : 1 })
   }
   const shape = shapeOf(spec, shard, false)
-  const cost = sweepCost(shape)
+  const cost = withRates(spec, sweepCost(shape))
   if (spec.command === 'curves' && spec.digits !== undefined) {
     const t = spec.axes.find((a) => a.name === 't')!
     checkCost(cost, 'points', `${countText(axisLength(t))} points at ${spec.digits} digits`, 'compute', 'lower --points or --digits')
@@ -132,7 +141,22 @@ export function checkSweep(spec: SweepSpec, shard: Shard = WHOLE): void {
 }
 
 /** The estimated cost of a sweep (src/limits.ts): what the refusals judge, and tests measure against. */
-export const sweepEstimate = (spec: SweepSpec, shard: Shard, format: TableFormat): Cost => sweepCost(shapeOf(spec, shard, format === 'table'))
+export const sweepEstimate = (spec: SweepSpec, shard: Shard, format: TableFormat): Cost => withRates(spec, sweepCost(shapeOf(spec, shard, format === 'table')))
+
+/**
+ * compare --architectures adds rate()'s sequence per architecture without a closed form for its
+ * constants and per point of the sigma, lambda and omega axes (whatever the shard: each computes
+ * those its rows need, at most all); one sequence beyond the high-precision limit is refused by
+ * its --digits.
+ */
+function withRates(spec: SweepSpec, cost: Cost): Cost {
+  const sequences = (spec.architectures ?? []).filter(needsSequence).length
+  if (!sequences) return cost
+  const request = { command: 'rate' as const, digits: spec.digits ?? ARCHITECTURE_RATE_DIGITS, transcendental: hpShapeOf(spec).transcendental }
+  checkHp(request)
+  const points = spec.axes.filter((a) => a.name !== 'n').reduce((s, a) => s * axisLength(a), 1)
+  return { ...cost, seconds: cost.seconds + points * sequences * hpSeconds(request) }
+}
 
 /** The aligned table holds every cell until the last row: refuse one beyond LIMITS, naming --format. */
 function checkAlignedTable(spec: SweepSpec, shard: Shard): void {

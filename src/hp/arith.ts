@@ -39,8 +39,6 @@ export interface Arith<T> {
   tanh(a: T): T
   exp(a: T): T
   log(a: T): T
-  /** log(1 + a), with the relative accuracy of a (for a near 0). */
-  log1p(a: T): T
   sqrt(a: T): T
   abs(a: T): T
   sign(a: T): T
@@ -53,7 +51,7 @@ export interface Arith<T> {
 }
 
 /** Names of the unary functions of Arith (what generated code may call). */
-export const ARITH_FUNCTIONS = ['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'log', 'log1p', 'sqrt', 'abs', 'sign', 'sec', 'csc', 'cot', 'sech', 'csch', 'coth'] as const
+export const ARITH_FUNCTIONS = ['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'log', 'sqrt', 'abs', 'sign', 'sec', 'csc', 'cot', 'sech', 'csch', 'coth'] as const
 
 /**
  * Pointwise decimal.js arithmetic at the precision of D; above the precision decimal.js's stored
@@ -91,13 +89,6 @@ export function decimalArith(D: DecimalConstructor): Arith<Decimal> {
     tanh: (a) => a.tanh(),
     exp: (a) => a.exp(),
     log: (a) => (own ? big.ln(a, D) : a.ln()),
-    log1p: (a) => {
-      if (!a.isFinite()) return a.plus(1).ln()
-      // 1 + a keeps every digit of a when the sum carries as many more digits as a is below 1.
-      const W = D.clone({ precision: D.precision + Math.max(0, -a.e) + 2 })
-      const one = new W(1).plus(a)
-      return new D(W.precision > big.LIMIT ? big.ln(one, W) : one.ln())
-    },
     sqrt: (a) => a.sqrt(),
     abs: (a) => a.abs(),
     sign: (a) => new D(a.isZero() ? 0 : a.isNeg() ? -1 : 1),

@@ -395,7 +395,6 @@ export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
     tanh: unary(dec.tanh, (a) => tanS(a, -1)),
     exp: unary(dec.exp, expS),
     log: unary(dec.log, logS),
-    log1p: unary(dec.log1p, (a) => logS(addConst(a, one))),
     sqrt: unary(dec.sqrt, sqrtS),
     abs: unary(dec.abs, absS),
     sign: unary(dec.sign, signS),

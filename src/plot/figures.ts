@@ -8,6 +8,7 @@ import { rounded } from '../printing.js'
 import { DAE_STEP_KEYS, FLOW_STEP_KEYS, type Row, type SimulationDocument } from '../simulate/simulate.js'
 import { axisLength, axisText } from '../sweep/grid.js'
 import { prepareSweep, type SweepSpec } from '../sweep/sweeps.js'
+import { architectureSuffix, type Architecture } from '../sweep/architectures.js'
 import { writer, type Cells, type Value } from '../sweep/writers.js'
 import type { FlowProblem } from '../theory/problem.js'
 import { RATE_KEYS, type RatePoint, type RateResult } from '../theory/rate.js'
@@ -55,6 +56,7 @@ export const LABELS: Readonly<Record<string, string>> = {
   cos_sample: 'cos∠(X_t, μ)',
   mse: '‖μ̂ − μ‖²/d',
   var: 'P_1²',
+  w2: 'W₂²(ρ̂₁, ρ₁)/d',
 }
 
 const SYMBOLS: Readonly<Record<string, string>> = { sigma: 'σ', lambda: 'λ', omega: 'ω', n: 'n' }
@@ -82,12 +84,18 @@ async function sweepTable(spec: SweepSpec): Promise<Table> {
   return { keys: sweep.keys, rows }
 }
 
-/** What the sweep's parameters are, for the subtitle: the fixed ones with their value, the schedule, the variant. */
-export function describe(spec: Pick<SweepSpec, 'axes' | 'schedule' | 'skip' | 'sampler'>, extra: readonly string[] = []): string[] {
+/** What the sweep's parameters are, for the subtitle: the fixed ones with their value, the schedule, the variant (or the architectures compared). */
+export function describe(spec: Pick<SweepSpec, 'axes' | 'schedule' | 'skip' | 'sampler' | 'architectures' | 'rho'>, extra: readonly string[] = []): string[] {
   const fixed = spec.axes.filter((a) => a.name !== 't' && axisLength(a) === 1).map((a) => `${SYMBOLS[a.name] ?? a.name} = ${axisText(a, 0)}`)
   const schedule = typeof spec.schedule === 'string' ? `${spec.schedule} schedule` : `α(t) = ${spec.schedule.alpha}, β(t) = ${spec.schedule.beta}`
-  return [[...fixed, schedule, spec.skip ? 'with skip connection' : 'no skip connection', ...samplerText(spec.sampler), ...extra].join(' · ')]
+  const variant = spec.architectures
+    ? [`ρ = ${spec.rho}`, `${spec.architectures.length > 1 ? 'with and without' : spec.architectures[0] === 'skip' ? 'with' : 'without'} skip connection`]
+    : [spec.skip ? 'with skip connection' : 'no skip connection']
+  return [[...fixed, schedule, ...variant, ...samplerText(spec.sampler), ...extra].join(' · ')]
 }
+
+/** The architectures of compare --architectures as legends name them (short: a legend cuts long labels). */
+const ARCHITECTURE_NAMES: Readonly<Record<Architecture, string>> = { skip: 'skip', 'no-skip': 'no skip' }
 
 /** A K-step sampler as the subtitles name it (nothing for the continuous flow). */
 const samplerText = (s: Sampler | undefined): string[] => (s ? [`${s.steps} ${s.scheme} step${s.steps === 1 ? '' : 's'}`] : [])
@@ -160,8 +168,9 @@ const ESTIMATORS = [
   ['pca_', 'PCA'],
 ] as const
 
-/** Error and cosine at t = 1 against n, with the Bayes-optimal and PCA estimators (published figure 3). */
+/** Error and cosine at t = 1 against n, with the Bayes-optimal and PCA estimators (published figure 3); with architectures, architecturesFigure. */
 export async function compareFigure(spec: SweepSpec): Promise<Figure> {
+  if (spec.architectures) return architecturesFigure(spec, spec.architectures)
   const table = await sweepTable(spec)
   // One series per swept σ, λ or ω; with none swept, the one series is named by its σ.
   const sigma = spec.axes.find((a) => a.name === 'sigma')!
@@ -184,6 +193,46 @@ export async function compareFigure(spec: SweepSpec): Promise<Figure> {
         subtitle: describe({ ...spec, axes: spec.axes.filter((a) => a.name !== 'sigma' || axisLength(a) > 1) }, ['d → ∞']),
         series: 'parameters',
         style: 'estimator',
+      },
+    ),
+  }
+}
+
+/**
+ * When the skip connection pays (compare --architectures): W2^2/d to the target at t = 1 against n
+ * for each architecture, beside the error of the generated cluster mean. Without skip connection
+ * the mean is as good (C = sigma^2 against 2 sigma^2), but the clusters collapse (P(1) = 0), so
+ * w2 stays at sigma^2 while with it w2 closes like C_w2/n.
+ */
+async function architecturesFigure(spec: SweepSpec, archs: readonly Architecture[]): Promise<Figure> {
+  const table = await sweepTable(spec)
+  const sigma = spec.axes.find((a) => a.name === 'sigma')!
+  // One colour per architecture; with σ, λ or ω swept, one colour per parameters and a dash per architecture.
+  const swept = seriesOf(spec, table.rows[0], '') !== ''
+  const point = (r: Cells, a: Architecture, y: number): Point =>
+    swept ? { x: num(r.n), y, series: seriesOf(spec, r, ''), style: ARCHITECTURE_NAMES[a] } : { x: num(r.n), y, series: ARCHITECTURE_NAMES[a] }
+  const panel = (key: 'w2' | 'mse'): Point[] => archs.flatMap((a) => table.rows.map((r) => point(r, a, num(r[`${key}${architectureSuffix(a)}`]))))
+  const first = table.rows.filter((r) => seriesOf(spec, r, '') === seriesOf(spec, table.rows[0], ''))
+  const ns = first.map((r) => num(r.n))
+  // σ² is where w2 stays without skip connection (drawn for one σ: several would crowd the panel).
+  const sigma2: Guide[] = axisLength(sigma) === 1 ? [{ label: 'σ²', points: [minOf(ns), maxOf(ns)].map((x) => ({ x, y: num(first[0].sigma2) })) }] : []
+  const constants = archs.map((a) => {
+    const [r, x] = [table.rows[0], architectureSuffix(a)]
+    return `${ARCHITECTURE_NAMES[a]}: n mse → ${r[`C${x}`]}, w2 ≈ ${r[`floor_w2${x}`]} + ${r[`C_w2${x}`]}/n`
+  })
+  const at = swept ? ` (at ${seriesOf(spec, table.rows[0], '')})` : ''
+  return {
+    table,
+    spec: chart(
+      [
+        { title: 'distance of the generated law to the target', x: { title: 'n', log: true }, y: { title: LABELS.w2, log: true }, lines: panel('w2'), guides: sigma2 },
+        { title: 'error of the generated cluster mean', x: { title: 'n', log: true }, y: { title: LABELS.mse, log: true }, lines: panel('mse') },
+      ],
+      {
+        title: 'When the skip connection pays: the mean against the spread (t = 1)',
+        subtitle: [...describe({ ...spec, axes: spec.axes.filter((a) => a.name !== 'sigma' || axisLength(a) > 1) }, ['d → ∞']), `${constants.join(' · ')}${at}`],
+        series: swept ? 'parameters' : 'architecture',
+        ...(swept ? { style: 'architecture' } : {}),
       },
     ),
   }

@@ -9,13 +9,14 @@ import { baselineErrors } from '../baselines/finite.js'
 import { asymptoticBaselines } from '../baselines/asymptotic.js'
 import { clip } from '../text.js'
 import { ParameterError } from '../errors.js'
-import { MAX_SEED, rng } from '../random.js'
+import { MAX_SEED, rng, type Random } from '../random.js'
 import { checkSampler, discreteFlow, SCHEMES, type Scheme } from '../theory/discrete.js'
 import type { FlowProblem } from '../theory/problem.js'
 import { flowObservables, learntDae, solve } from '../theory/solve.js'
 import { VERSION } from '../version.js'
 import { nextTurn } from '../limits.js'
 import { drawTrainingSet, type TrainingSet } from './data.js'
+import { freshRows, meanNearest, rowsOf } from './distances.js'
 import { dot } from './vector.js'
 import { rungeKuttaStep, stageFits, stepWeights } from './runge-kutta.js'
 import { createEngine, ENGINES, type Engine, type EngineName } from './engine.js'
@@ -24,7 +25,6 @@ import { adamTrainer, checkLr, exactTrainer, TRAINERS, type Fit, type Trainer, t
 export interface SimulationSpec {
   readonly problem: FlowProblem
   readonly d: number
-  readonly rho: number
   readonly particles: number
   readonly steps: number
   readonly trainer: TrainerName
@@ -63,16 +63,16 @@ export interface SimulationHooks {
 }
 
 /** Defaults: a run of a few seconds that shows the agreement (the published runs use d = 5e4). */
-export const SIMULATE_DEFAULTS = { d: 5000, particles: 500, steps: 100, trainer: 'exact', lr: 1e-2, epochs: 2000, scheme: 'euler', rho: 0.5, seed: 0, engine: 'js' } as const
+export const SIMULATE_DEFAULTS = { d: 5000, particles: 500, steps: 100, trainer: 'exact', lr: 1e-2, epochs: 2000, scheme: 'euler', seed: 0, engine: 'js' } as const
 
 /** A simulation's specification: the problem, and any setting other than the defaults. */
 export const simulationSpec = (o: Partial<SimulationSpec> & Pick<SimulationSpec, 'problem'>): SimulationSpec => ({ ...SIMULATE_DEFAULTS, ...o })
 
 /** Keys of the per-step rows. */
-export const FLOW_STEP_KEYS = ['M', 'Q_xi', 'P', 'norm', 'cos_sample'] as const
+export const FLOW_STEP_KEYS = ['M', 'Q_xi', 'P', 'norm', 'cos_sample', 'weight'] as const
 export const DAE_STEP_KEYS = ['c', 'm', 'q_xi', 'w_norm2'] as const
 
-/** The simulation's checks on its own parameters (the problem is checked by flowProblem). */
+/** The simulation's checks on its own parameters (the problem, rho included, is checked by flowProblem). */
 export function checkSpec(s: SimulationSpec): void {
   const int = (flag: string, x: number, min: number) => {
     if (!Number.isSafeInteger(x) || x < min) throw new ParameterError(flag, `must be an integer in [${min}, ${Number.MAX_SAFE_INTEGER}] (got ${x})`)
@@ -81,7 +81,6 @@ export function checkSpec(s: SimulationSpec): void {
   int('particles', s.particles, 1)
   int('steps', s.steps, 1)
   int('epochs', s.epochs, 1)
-  if (!(s.rho > 0 && s.rho < 1)) throw new ParameterError('rho', `must be in (0, 1) (got ${s.rho})`)
   checkLr(s.lr)
   if (!Number.isInteger(s.seed) || s.seed < 0 || s.seed > MAX_SEED) throw new ParameterError('seed', `must be an integer in [0, ${MAX_SEED}] (got ${s.seed})`)
   const choice = (flag: string, x: string, options: readonly string[]) => {
@@ -96,7 +95,7 @@ export function checkSpec(s: SimulationSpec): void {
 export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}): Promise<{ document: SimulationDocument; timing: Timing }> {
   checkSpec(spec)
   const { problem, d, particles: P, steps: K, scheme } = spec
-  const { n, sigma, lambda, omega, schedule, skip } = problem
+  const { n, sigma, lambda, omega, rho, schedule, skip } = problem
   let clock = performance.now()
   const lap = () => {
     const now = performance.now()
@@ -106,7 +105,7 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
   }
 
   const random = rng(spec.seed)
-  const data = drawTrainingSet({ d, n, sigma, omega, rho: spec.rho }, random)
+  const data = drawTrainingSet({ d, n, sigma, omega, rho }, random)
   const engine = await createEngine(spec.engine, P, d, (row) => random.fillNormals(row))
   const timing = { setup: lap(), training: 0, transport: 0 }
   try {
@@ -137,7 +136,7 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
     const { dots, norms } = engine.project(probe.vectors)
     const last = probe.row(1, dots, norms, probe.vectors.length, 0)
     measured.push(last)
-    const final = probe.final(engine, last)
+    const final = { ...probe.final(engine, last), weight_error: Math.abs(last.weight - rho), ...(await distances(engine, data, sigma, random, hooks.signal)) }
     timing.transport += lap()
 
     const baselines = baselineErrors(data.x1, n, d, data.mu, sigma, omega, { labels: data.labels })
@@ -164,7 +163,7 @@ function params(spec: SimulationSpec): Record<string, number | string | boolean>
     sigma: p.sigma,
     lambda: p.lambda,
     omega: p.omega,
-    rho: spec.rho,
+    rho: p.rho,
     particles: spec.particles,
     steps: spec.steps,
     scheme: spec.scheme,
@@ -209,10 +208,22 @@ function dae(fit: Fit, data: TrainingSet, exact?: Fit): Row {
 }
 
 /**
+ * The particles' squared distances per dimension to the nearest training sample and to the
+ * nearest of n fresh target samples (the training labels, new noise), and their difference.
+ */
+async function distances(engine: Engine, data: TrainingSet, sigma: number, random: Random, signal?: AbortSignal): Promise<Row> {
+  const { n, d, x1 } = data
+  const train = await meanNearest(engine, rowsOf(x1, d), n, d, signal)
+  const fresh = await meanNearest(engine, freshRows(data, sigma, random), n, d, signal)
+  return { dist_train: train, dist_fresh: fresh, mem_gap: train - fresh }
+}
+
+/**
  * The measurements of docs/simulation.md section 4 from the dots of the particles with A = n mu_emp, xi and
  * mu, with s_i = sign(X_i . mu_emp): M = mean s_i X_i.mu_emp/|mu_emp|^2, Q_xi = mean s_i X_i.xi/|xi|^2,
  * P^2 = mean |X_i - its projection on span(mu_emp, xi)|^2/d, norm = mean |X_i|^2/d,
- * cos_sample = mean s_i cos(X_i, mu).
+ * cos_sample = mean s_i cos(X_i, mu), weight = the fraction of particles with X_i.mu > 0 (the
+ * generated weight of the cluster around +mu).
  */
 function measurement(data: TrainingSet, P: number) {
   const { d, n, A, xi, mu } = data
@@ -232,7 +243,8 @@ function measurement(data: TrainingSet, P: number) {
         Q = 0,
         rest = 0,
         norm = 0,
-        cosSample = 0
+        cosSample = 0,
+        plus = 0
       for (let i = 0; i < P; i++) {
         const a = dots[i * J + skip],
           b = dots[i * J + skip + 1],
@@ -245,11 +257,12 @@ function measurement(data: TrainingSet, P: number) {
         rest += norms[i] - (xixi * a * a - 2 * Axi * a * b + AA * b * b) / det
         norm += norms[i]
         cosSample += (s * m) / Math.sqrt(norms[i] * mumu)
+        if (m > 0) plus++
       }
       // When the x0 part vanishes (P -> 0, as at t = 1 without skip connection) the difference
       // above is a cancellation of rounding errors, which can come out negative: that P is 0.
       pSquared = Math.max(0, rest / (P * d))
-      return { t, M: ((M / P) * n) / AA, Q_xi: Q / P / xixi, P: Math.sqrt(pSquared), norm: norm / (P * d), cos_sample: cosSample / P }
+      return { t, M: ((M / P) * n) / AA, Q_xi: Q / P / xixi, P: Math.sqrt(pSquared), norm: norm / (P * d), cos_sample: cosSample / P, weight: plus / P }
     },
     /** At t = 1: the generated cluster mean mean_i s_i X_i against mu (signs of the last row). */
     final(engine: Engine, last: Row): Row {
@@ -258,10 +271,20 @@ function measurement(data: TrainingSet, P: number) {
       for (let i = 0; i < d; i++) err += (mean[i] - mu[i]) ** 2
       const mse = err / d - pSquared / P
       const cos = dot(mean, mu) / Math.sqrt(dot(mean, mean) * mumu)
-      return { M: last.M, Q_xi: last.Q_xi, P: last.P, norm: last.norm, cos, cos_sample: last.cos_sample, mse, var: pSquared }
+      return { M: last.M, Q_xi: last.Q_xi, P: last.P, norm: last.norm, cos, cos_sample: last.cos_sample, mse, var: pSquared, weight: last.weight }
     },
   }
 }
+
+/**
+ * The generated weight of each cluster, at every t and whatever rho: the learnt velocity field is
+ * odd in x and rho_0 = N(0, I) is symmetric, so the law of X_t is symmetric (at any d, for a given
+ * training set) and P(X_t.mu > 0) = 1/2.
+ */
+const GENERATED_WEIGHT = 0.5
+
+/** The theory's keys at t = 1: those measured, and w2, which is not (docs/simulation.md section 4). */
+const FINAL_KEYS = ['M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var', 'weight', 'weight_error', 'w2', 'dist_train', 'dist_fresh', 'mem_gap']
 
 /** The continuous theory and the theory of the same discrete scheme, at the same times. */
 function theories(spec: SimulationSpec): Pick<SimulationDocument, 'theory' | 'theory_discrete'> {
@@ -273,16 +296,17 @@ function theories(spec: SimulationSpec): Pick<SimulationDocument, 'theory' | 'th
   const pick = (row: Readonly<Row>, keys: readonly string[]): Row => Object.fromEntries(keys.map((k) => [k, row[k]]))
   const observe = flowObservables(problem)
   const discrete = discreteFlow(problem, K, scheme).map((y, k) => observe(times[k], y))
-  const finalKeys = ['M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var']
+  // weight is not a key of the library: it is 1/2 at every t (see GENERATED_WEIGHT).
+  const withWeight = (row: Readonly<Row>): Row => ({ ...row, weight: GENERATED_WEIGHT })
   const { n, sigma, omega } = problem
   return {
     theory: {
-      final: { ...pick(flow[K], finalKeys), ...asymptoticBaselines(n, sigma, omega) },
-      steps: times.map((t, k) => ({ t, ...pick(flow[k], FLOW_STEP_KEYS), ...pick(learnt.at(t), DAE_STEP_KEYS) })),
+      final: { ...pick(withWeight(flow[K]), FINAL_KEYS), ...asymptoticBaselines(n, sigma, omega) },
+      steps: times.map((t, k) => ({ t, ...pick(withWeight(flow[k]), FLOW_STEP_KEYS), ...pick(learnt.at(t), DAE_STEP_KEYS) })),
     },
     theory_discrete: {
-      final: pick(discrete[K], finalKeys),
-      steps: discrete.map((row, k) => ({ t: times[k], ...pick(row, FLOW_STEP_KEYS) })),
+      final: pick(withWeight(discrete[K]), FINAL_KEYS),
+      steps: discrete.map((row, k) => ({ t: times[k], ...pick(withWeight(row), FLOW_STEP_KEYS) })),
     },
   }
 }

@@ -15,7 +15,7 @@ export function sweepHeader(sweep: Sweep, shard: string): SweepHeader {
   const schedule = typeof spec.schedule === 'string' ? spec.schedule : `alpha = ${spec.schedule.alpha}; beta = ${spec.schedule.beta}`
   const params = {
     schedule,
-    skip: spec.skip,
+    ...(spec.architectures ? { architectures: spec.architectures.join(','), rho: spec.rho! } : { skip: spec.skip }),
     ...(spec.sampler ? { steps: spec.sampler.steps, scheme: spec.sampler.scheme } : {}),
     ...(spec.digits !== undefined ? { digits: spec.digits } : {}),
     ...(spec.command === 'compare' ? { t: 1 } : {}),
@@ -26,6 +26,9 @@ export function sweepHeader(sweep: Sweep, shard: string): SweepHeader {
     .slice(0, 16)
   return { flowgm: VERSION, sweep: spec.command, id, shard, rows: sweep.grid.size, keys: sweep.keys, axes, params, caption: caption(spec) }
 }
+
+const ARCHITECTURES_CAPTION =
+  'Learnt generative flow at $t = 1$ with and without skip connection: error of the generated cluster mean, generated variance against $\\sigma^2$, distances $W_2^2/d$ and KL$/d$ to the target, and their $1/n$ constants'
 
 const SYMBOLS: { [name: string]: string } = { sigma: '\\sigma', lambda: '\\lambda', omega: '\\omega', n: 'n', t: 't' }
 
@@ -47,5 +50,7 @@ function caption(spec: SweepSpec): string {
   })
   const precision = spec.digits !== undefined ? `, ${spec.digits} significant digits` : ''
   const sampler = spec.sampler ? `, sampled by ${spec.sampler.steps} ${spec.sampler.scheme} steps` : ''
+  if (spec.architectures)
+    return `${ARCHITECTURES_CAPTION}; ${schedule}, ${spec.architectures.map((a) => (a === 'skip' ? 'with' : 'without')).join(' and ')} skip connection, ${params.join(', ')}, $\\rho = ${spec.rho}$${precision}.`
   return `${what}; ${schedule}, ${spec.skip ? 'with' : 'without'} skip connection${sampler}, ${params.join(', ')}${precision}.`
 }

@@ -11,6 +11,7 @@ import { createReadStream, type Stats } from 'node:fs'
 import { access, stat } from 'node:fs/promises'
 import { createInterface } from 'node:readline'
 import { isDecimal } from '../text.js'
+import { NOTE_KEY } from '../printing.js'
 import { ParameterError } from '../errors.js'
 import { Grid, readAxis, uniformAxis, type Axis } from './grid.js'
 import { openSink } from './sink.js'
@@ -196,9 +197,12 @@ function headerGrid(file: string, h: SweepHeader): Grid {
 
 /**
  * Why a cell is not one a sweep writes: a finite JSON number in double precision; under --digits
- * a decimal string (digits_verified, a count, stays a number).
+ * a decimal string (digits_verified, a count, stays a number). A sweep with a note column may hold
+ * null (an infinite value, named by the row's note, a string or null).
  */
-function cellFault(key: string, v: unknown, digits: number | undefined): string | undefined {
+function cellFault(key: string, v: unknown, digits: number | undefined, noted: boolean): string | undefined {
+  if (noted && key === NOTE_KEY) return v === null || typeof v === 'string' ? undefined : 'is not a note'
+  if (noted && v === null) return undefined
   if (digits !== undefined && key !== 'digits_verified') return typeof v === 'string' && isDecimal(v) ? undefined : 'is not a decimal string'
   return typeof v === 'number' && Number.isFinite(v) ? undefined : 'is not a finite number'
 }
@@ -207,6 +211,7 @@ function cellFault(key: string, v: unknown, digits: number | undefined): string 
 async function* rows(s: Shard): AsyncGenerator<{ i: number; row: Cells; line: number }> {
   const axes = s.grid.axes.map((a, j) => ({ a, j })).filter(({ a }) => s.header.keys.includes(a.name))
   const keys = ['i', ...s.header.keys]
+  const noted = s.header.keys.includes(NOTE_KEY)
   let line = 0
   for await (const text of lines(s.file)) {
     line++
@@ -224,7 +229,7 @@ async function* rows(s: Shard): AsyncGenerator<{ i: number; row: Cells; line: nu
     const extra = Object.keys(r).find((k) => !keys.includes(k))
     if (extra !== undefined) throw bad(s.file, `line ${line} (row ${i}) has a key the header does not list (${brief(extra)})`)
     for (const k of s.header.keys) {
-      const fault = cellFault(k, r[k], s.digits)
+      const fault = cellFault(k, r[k], s.digits, noted)
       const v = r[k]
       // JSON.parse reads 1e999 as Infinity, which brief() would show as null.
       if (fault !== undefined) throw bad(s.file, `line ${line} (row ${i}): ${k} ${typeof v === 'number' && !Number.isFinite(v) ? 'overflows double precision' : `= ${brief(v)} ${fault}`}`)

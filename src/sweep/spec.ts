@@ -5,11 +5,13 @@
  */
 import { ParameterError } from '../errors.js'
 import { maxOf } from '../extent.js'
-import { integer } from '../text.js'
+import { decimal, integer, single } from '../text.js'
+import { Decimal } from 'decimal.js'
 import { PARAMETER_RANGE, PROBLEM_DEFAULTS, type ScheduleSpec } from '../theory/problem.js'
 import { readAxis, uniformAxis, type Axis, type AxisRule } from './grid.js'
 import type { Sampler } from '../theory/discrete.js'
 import type { SweepCommand, SweepSpec } from './sweeps.js'
+import { readArchitectures } from './architectures.js'
 
 /** Points of the uniform t grid of curves. */
 export const CURVE_POINTS = 101
@@ -53,6 +55,22 @@ const largestN = (axes: readonly Axis[]): number => {
   return n.kind === 'values' ? maxOf(n.values) : 0
 }
 
+/**
+ * compare --architectures (and the rho its w2 depends on), refused with --no-skip (the list says
+ * which) and with --steps (the architectures are compared as continuous flows).
+ */
+function architecturesOf(a: SweepText, settings: SweepSettings): Pick<SweepSpec, 'architectures' | 'rho'> {
+  const text = single('architectures', a.architectures)
+  if (text === undefined) return {}
+  if (!settings.skip) throw new ParameterError('architectures', 'cannot be combined with --no-skip (list the architectures instead: skip, no-skip)')
+  if (settings.sampler)
+    throw new ParameterError('architectures', 'compares the continuous flows and cannot be combined with --steps (compare one architecture with --steps, and --no-skip for the other)')
+  const rho = single('rho', a.rho)
+  // Its range is checked with the problem (flowProblem); here, that it is a decimal, kept exact.
+  if (rho !== undefined) decimal('rho', rho)
+  return { architectures: readArchitectures(text), rho: rho === undefined ? String(PROBLEM_DEFAULTS.rho) : new Decimal(rho.trim()).toString() }
+}
+
 /** The specification of a sweep from its parameters' text. */
 export function sweepSpec(command: SweepCommand, a: SweepText, settings: SweepSettings): SweepSpec {
   const { schedule, skip, sampler } = settings
@@ -60,7 +78,7 @@ export function sweepSpec(command: SweepCommand, a: SweepText, settings: SweepSe
   switch (command) {
     case 'compare': {
       const axes = paramAxes(a, SWEEP_DEFAULTS.compareN, true)
-      return { command, axes, schedule, skip, digits: digitsOf(axes), ...(sampler ? { sampler } : {}) }
+      return { command, axes, schedule, skip, digits: digitsOf(axes), ...(sampler ? { sampler } : {}), ...architecturesOf(a, settings) }
     }
     case 'dae-compare': {
       if (sampler) throw new ParameterError('steps', 'does not apply to dae-compare (the denoiser at a time does not depend on the sampler)')

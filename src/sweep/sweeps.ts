@@ -22,6 +22,7 @@ import { learntDae, solve } from '../theory/solve.js'
 import { maxOf, minOf } from '../extent.js'
 import { axisLength, axisText, axisValue, Grid, type Axis } from './grid.js'
 import type { Cells, Value } from './writers.js'
+import { ARCHITECTURE_RATE_DIGITS, architectureCells, architectureCellsHp, architectureKeys, rateCache, type Architecture } from './architectures.js'
 
 export const SWEEP_COMMANDS = ['compare', 'dae-compare', 'curves'] as const
 export type SweepCommand = (typeof SWEEP_COMMANDS)[number]
@@ -39,6 +40,10 @@ export interface SweepSpec {
   readonly digits?: number
   /** A K-step sampler instead of the continuous flow (compare and curves). */
   readonly sampler?: Sampler
+  /** compare --architectures: these architectures side by side (skip is then not used). */
+  readonly architectures?: readonly Architecture[]
+  /** The target's class weight as exact text (w2 depends on it): with architectures only. */
+  readonly rho?: string
 }
 
 /** A prepared sweep: its columns and the rows at any grid indices. */
@@ -60,7 +65,8 @@ export function prepareSweep(spec: SweepSpec): Sweep {
   // Grid columns: n (and t) always, the other parameters when swept.
   const gridKeys = spec.axes.filter((a) => a.name === 'n' || a.name === 't' || axisLength(a) > 1).map((a) => a.name)
   const hp = spec.digits !== undefined
-  const base = flowProblem({ n: 2, sigma: 1, lambda: 0, schedule: spec.schedule, skip: spec.skip, highPrecision: hp, steps: spec.sampler?.steps, scheme: spec.sampler?.scheme })
+  const rho = spec.rho === undefined ? {} : { rho: Number(spec.rho), text: { rho: spec.rho } }
+  const base = flowProblem({ n: 2, sigma: 1, lambda: 0, schedule: spec.schedule, skip: spec.skip, highPrecision: hp, steps: spec.sampler?.steps, scheme: spec.sampler?.scheme, ...rho })
   const pointOf = (i: number) => {
     const pos = grid.position(i)
     const value: { [name: string]: number } = {}
@@ -95,6 +101,7 @@ export function prepareSweep(spec: SweepSpec): Sweep {
   }
   switch (spec.command) {
     case 'compare':
+      if (spec.architectures) return architecturesSweep(spec, base, make, pointOf)
       if (!hp) solveCorners(spec.axes, base)
       return make(COMPARE_KEYS, (i) => {
         const { problem, coordinates } = pointOf(i)
@@ -123,7 +130,28 @@ export function prepareSweep(spec: SweepSpec): Sweep {
   }
 }
 
-/** Columns of compare in double precision (rounded to the printed digits). */
+/**
+ * compare --architectures: the columns of src/sweep/architectures.ts, and the note column where an
+ * architecture without skip connection makes kl and C_kl infinite (printed as null).
+ */
+function architecturesSweep(
+  spec: SweepSpec,
+  base: FlowProblem,
+  make: (columns: readonly string[], row: (i: number) => Cells) => Sweep,
+  pointOf: (i: number) => { problem: FlowProblem; coordinates: { [key: string]: Value } },
+): Sweep {
+  const archs = spec.architectures!
+  const noted = archs.includes('no-skip')
+  const columns = [...architectureKeys(archs), ...(noted ? [NOTE_KEY] : [])]
+  if (spec.digits === undefined) for (const a of archs) solveCorners(spec.axes, { ...base, skip: a === 'skip' })
+  const rates = rateCache(spec.digits ?? ARCHITECTURE_RATE_DIGITS)
+  return make(columns, (i) => {
+    const { problem, coordinates } = pointOf(i)
+    const cells = Object.assign({}, coordinates, spec.digits === undefined ? architectureCells(problem, archs, rates) : architectureCellsHp(problem, archs, spec.digits, rates))
+    return noted ? withNote(cells, columns) : cells
+  })
+}
+
 /**
  * Solve the flow at every corner of the parameter box before any row is written, so that a
  * refusal (the flow ODE cannot be integrated where sigma and lambda/n are both tiny) comes

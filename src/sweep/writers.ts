@@ -103,7 +103,7 @@ export function writer(format: TableFormat, keys: readonly string[], options: Wr
     case 'latex': {
       const header = required(options.header, format)
       const math = (k: string, v: Value): string =>
-        v === null ? '' : typeof v === 'string' && !isNumeric(v) ? v : exact.has(k) ? `$${latexNumber(String(v))}$` : `$${latexNumber(roundedText(v, sig))}$`
+        v === null ? '' : typeof v === 'string' && !isNumeric(v) ? latexText(v) : exact.has(k) ? `$${latexNumber(String(v))}$` : `$${latexNumber(roundedText(v, sig))}$`
       return {
         start: () =>
           [

@@ -27,7 +27,7 @@ export type Expr =
   | { readonly k: 'fn'; readonly name: string; readonly a: Expr }
 
 /** Functions an expression may call (whitelist.ts, plus those mathjs' derivative used to introduce). */
-const FUNCTIONS = new Set(['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'log', 'log1p', 'sqrt', 'abs', 'sign', 'sec', 'csc', 'cot', 'sech', 'csch', 'coth'])
+const FUNCTIONS = new Set(['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'log', 'sqrt', 'abs', 'sign', 'sec', 'csc', 'cot', 'sech', 'csch', 'coth'])
 const RECIPROCALS: Record<string, string> = { sec: 'cos', csc: 'sin', cot: 'tan', sech: 'cosh', csch: 'sinh', coth: 'tanh' }
 const BINARY: Record<string, Expr['k']> = { add: 'add', subtract: 'sub', multiply: 'mul', divide: 'div', pow: 'pow' }
 const OPERATORS: Record<string, string> = { add: '+', sub: '-', mul: '*', div: '/', pow: '**' }

@@ -31,12 +31,7 @@ export type EquationFile = (typeof EQUATION_FILES)[number]
 export const GEOMETRY_SECTIONS: ReadonlySet<string> = new Set(['directions', 'vectors', 'meaning'])
 /** The scalar a `minimise(kappa, ...)` in those sections minimises over. */
 export const BOUND_SCALAR = 'kappa'
-/**
- * What the equation files may call: users' functions, and log1p(x) = log(1 + x), which keeps the
- * digits of a small x that log(1 + x) loses (the model's own text; users' expressions cannot call it).
- */
-const EQUATION_FUNCTIONS: ReadonlyMap<string, number> = new Map([...ELEMENTARY, ['log1p', 1]])
-const GEOMETRY_FUNCTIONS: ReadonlyMap<string, number> = new Map([...EQUATION_FUNCTIONS, ['dot', 2], ['minimise', 2]])
+const GEOMETRY_FUNCTIONS: ReadonlyMap<string, number> = new Map([...ELEMENTARY, ['dot', 2], ['minimise', 2]])
 
 /** Directory of the equation files (the same relative path from src/ and from dist/). */
 export const EQUATIONS_DIR = fileURLToPath(new URL('../../equations/', import.meta.url))
@@ -80,7 +75,7 @@ export function parseEquations(text: string, file: string, symbols: Iterable<str
     let node: MathNode
     const geometry = GEOMETRY_SECTIONS.has(sections[sections.length - 1].kind)
     try {
-      node = geometry ? parseWhitelisted(eq[3], new Set([...known, BOUND_SCALAR]), GEOMETRY_FUNCTIONS) : parseWhitelisted(eq[3], known, EQUATION_FUNCTIONS)
+      node = geometry ? parseWhitelisted(eq[3], new Set([...known, BOUND_SCALAR]), GEOMETRY_FUNCTIONS) : parseWhitelisted(eq[3], known)
     } catch (e) {
       throw new Error(`${where}: ${(e as Error).message}`)
     }

@@ -4,7 +4,7 @@
  *  - [directions]: mutually orthogonal directions, each with its squared norm per dimension
  *    (e.g. mu = omega, xi = n);
  *  - [vectors]: linear combinations of them, with scalar coefficients (e.g. mu_emp = mu + sigma / n * eta);
- *  - [meaning]: each observable from the vectors: `dot(u, v)` is u.v/d, `minimise(kappa, f)` the
+ *  - [meaning]: each observable from the vectors (with sqrt, log and abs of numbers): `dot(u, v)` is u.v/d, `minimise(kappa, f)` the
  *    least value of f over the scalar kappa (f must be a quadratic in kappa that opens upwards,
  *    as the risk of an estimator linear in kappa is).
  * The written observable (the form the code computes, often rearranged so that nothing cancels in
@@ -47,9 +47,6 @@ const RATIONAL: Field<RF> = {
   log: () => {
     throw new NotRational('log')
   },
-  log1p: () => {
-    throw new NotRational('log1p')
-  },
   abs: () => {
     throw new NotRational('abs')
   },
@@ -57,7 +54,7 @@ const RATIONAL: Field<RF> = {
 }
 
 /** The functions a meaning may apply to a number (all but sqrt leave the rational functions). */
-const UNARY = ['sqrt', 'log', 'log1p', 'abs'] as const
+const UNARY = ['sqrt', 'log', 'abs'] as const
 type UnaryName = (typeof UNARY)[number]
 const isUnary = (name: string): name is UnaryName => (UNARY as readonly string[]).includes(name)
 
@@ -97,10 +94,6 @@ function decimalField(seed: number): Field<Decimal> {
     log: (a) => {
       if (!a.gt(0)) throw new UndefinedHere('logarithm of a number <= 0')
       return a.ln()
-    },
-    log1p: (a) => {
-      if (!a.gt(-1)) throw new UndefinedHere('logarithm of a number <= 0')
-      return a.plus(1).ln()
     },
     abs: (a) => a.abs(),
     equal: (a, b) =>

@@ -191,7 +191,8 @@ function agreements(a: Partial<Record<DistanceRateKey, Decimal>>, b: Partial<Rec
   return Object.fromEntries(DISTANCE_RATE_KEYS.filter((k) => a[k] && b[k]).map((k) => [k, agree(a[k]!, b[k]!, precision)]))
 }
 
-function exactRate(
+/** Route (a) alone: flow.eq [rate] at the problem's parameters (cheap), or undefined where the symbolic layer found no series. */
+export function exactRate(
   problem: FlowProblem,
   D: DecimalConstructor,
 ): (NonNullable<RateResult['exact']> & { distances: { values: Partial<Record<DistanceRateKey, Decimal>>; text: Partial<Record<DistanceRateKey, string>> } }) | undefined {

@@ -42,7 +42,6 @@ function spec(o: { n: number; d: number; particles: number; steps: number; engin
   return {
     problem: flowProblem({ n: o.n, sigma: 1.5, lambda: 0.1 }),
     d: o.d,
-    rho: 0.5,
     particles: o.particles,
     steps: o.steps,
     trainer: o.trainer ?? 'exact',

@@ -9,7 +9,8 @@
  *  3. rate constant: exact series vs Richardson extrapolation;
  *  4. baselines: asymptotic formulas vs finite-d estimators at large d;
  *  5. theory vs finite-d simulation at t = 1 (run in a worker thread, in parallel with 1-4 and 6);
- *  6. K-step samplers: the recurrence vs an independent one, in high and double precision.
+ *  6. K-step samplers: the recurrence vs an independent one, in high and double precision;
+ *  7. distances to the target (w2, kl, dist_train, ...) vs numerical routes on actual vectors.
  *
  * Options: --quick (smaller d, fewer rows: what the test runs), --out FILE.
  * The file appears whole or not at all (src/sweep/sink.ts).
@@ -21,6 +22,7 @@ import { openSink } from '../sweep/sink.js'
 import { VERSION } from '../version.js'
 import { baselinesTable } from './validate/baselines.js'
 import { brokenTable, failedRows, markdownTable, small, summarise, type Table } from './validate/compare.js'
+import { distanceTables } from './validate/distances.js'
 import { flowRoutesTable, precisionTables } from './validate/flow.js'
 import { rateTable } from './validate/rate.js'
 import { samplerTable } from './validate/sampler.js'
@@ -86,7 +88,7 @@ function render(tables: readonly Table[], o: Options, seconds: number, cpu: numb
       [
         ['flowgm version', VERSION],
         ['date', started.toISOString()],
-        ['run time', `${seconds.toFixed(1)} s wall, ${cpu.toFixed(1)} s CPU (all threads; the simulations run in a worker thread beside tables 1–4 and 6)`],
+        ['run time', `${seconds.toFixed(1)} s wall, ${cpu.toFixed(1)} s CPU (all threads; the simulations run in a worker thread beside tables 1–4, 6 and 7)`],
         ['mode', o.quick ? '`--quick` (smaller d, fewer rows)' : 'full'],
         ['node', `${process.version}, ${process.platform} ${process.arch}, ${availableParallelism()} CPUs`],
         ['result', result],
@@ -157,8 +159,9 @@ async function main(): Promise<number> {
       ...attempt('3', 'Rate constant', () => rateTable(o.quick)),
       ...attempt('4', 'Baselines', () => baselinesTable(o.quick)),
     ]
-    // Table 6 also runs beside the simulations, and is listed after table 5.
+    // Tables 6 and 7 also run beside the simulations, and are listed after table 5.
     const samplers = attempt('6', 'K-step samplers', () => samplerTable(o.quick))
+    const distances = attempt('7', 'Distances to the target', () => distanceTables(o.quick))
     const t5 = performance.now()
     try {
       const results = await simulations
@@ -168,7 +171,7 @@ async function main(): Promise<number> {
       console.error(`validate: table 5 failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
       tables.push(brokenTable('5', 'Theory vs finite-d simulation at t = 1', e))
     }
-    for (const table of samplers) tables.push(table)
+    for (const table of [...samplers, ...distances]) tables.push(table)
     const seconds = (performance.now() - t0) / 1000
     const { user, system } = process.cpuUsage(cpu0)
     await sink.write(render(tables, o, seconds, (user + system) / 1e6, started))

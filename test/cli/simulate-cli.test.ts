@@ -46,7 +46,26 @@ describe('flowgm simulate', () => {
     expect(Object.keys(doc)).toEqual(['params', 'measured', 'theory', 'theory_discrete'])
     expect(doc.params).toMatchObject({ d: 300, n: 8, sigma: 1.5, lambda: 0.1, particles: 20, steps: 4, engine: 'js', trainer: 'exact', scheme: 'euler', seed: 0 })
     for (const part of ['measured', 'theory', 'theory_discrete']) expect(doc[part].steps.map((s: { t: number }) => s.t)).toEqual([0, 0.25, 0.5, 0.75, 1])
-    expect(Object.keys(doc.measured.final)).toEqual(['M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var', 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos', 'label_agreement'])
+    expect(Object.keys(doc.measured.final)).toEqual([
+      'M',
+      'Q_xi',
+      'P',
+      'norm',
+      'cos',
+      'cos_sample',
+      'mse',
+      'var',
+      'weight',
+      'weight_error',
+      'dist_train',
+      'dist_fresh',
+      'mem_gap',
+      'bo_mse',
+      'bo_cos',
+      'pca_mse',
+      'pca_cos',
+      'label_agreement',
+    ])
     // The theory at t = 1 is the one `flowgm stats` prints.
     const stats = JSON.parse((await cli.run(['stats', '--json'])).stdout)
     expect(doc.theory.final.mse).toBe(stats.mse)

@@ -163,7 +163,7 @@ describe('flowgm report, its files and summary', () => {
     expect(r.stderr, show(r)).toBe('')
     const files = readdirSync(d).sort()
     const charts = files.filter((f) => f.endsWith('.svg')).map((f) => f.slice(0, -4))
-    expect(charts.sort()).toEqual(['dae-weights', 'denoiser-error', 'discretisation-error', 'mse-against-n', 'rate', 'steps-needed', 'summary-statistics'])
+    expect(charts.sort()).toEqual(['dae-weights', 'denoiser-error', 'discretisation-error', 'mse-against-n', 'rate', 'skip-connection', 'steps-needed', 'summary-statistics'])
     for (const c of charts) {
       expectChart(readFileSync(join(d, `${c}.svg`), 'utf8'), c)
       expect(files).toContain(`${c}.csv`)
@@ -180,8 +180,18 @@ describe('flowgm report, its files and summary', () => {
       expect(Number(row.ratio), line).toBe(2)
     }
     expect(rates.length).toBe(5)
+    // The skip-connection figure at sigma = 1.5, rho = 1/2: without skip connection P(1) = 0, so
+    // w2 = mse + sigma^2 (docs/theory.md, W2), at 12 printed digits; with it w2 < sigma^2 from n = 2 on.
+    const skip = readFileSync(join(d, 'skip-connection.csv'), 'utf8').trim().split('\n')
+    const skipHead = skip[0].split(',')
+    for (const line of skip.slice(1)) {
+      const row = Object.fromEntries(line.split(',').map((v, j) => [skipHead[j], v]))
+      expect(Number(row.w2_noskip) - Number(row.mse_noskip), line).toBeCloseTo(2.25, 10)
+      expect(Number(row.w2_skip), line).toBeLessThan(2.25)
+    }
+    expect(skip.length).toBe(11)
     const html = readFileSync(join(d, 'report.html'), 'utf8')
-    expect(html.match(/<figure class="chart"/g)?.length).toBe(7)
+    expect(html.match(/<figure class="chart"/g)?.length).toBe(8)
     expect(html).not.toMatch(/<script|src="http|href="http/)
     // The summary: the figures and the rate table with C = 2 sigma^2 at sigma = 1.5.
     expect(r.stdout).toMatch(/report\.html/)

@@ -4,8 +4,8 @@
 import type { Request } from './argv.js'
 import { rowViolations, significant, type Row } from './plausible.js'
 
-const DAE = ['t', 'c', 'm', 'q_xi', 'w_norm2', 'w_cos', 'test_mse', 'oracle_mse', 'margin']
-const STATS = ['t', 'M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var']
+const DAE = ['t', 'c', 'm', 'q_xi', 'w_norm2', 'w_cos', 'test_mse', 'oracle_mse', 'margin', 'm_mu', 'q_eta']
+const STATS = ['t', 'M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var', 'M_mu', 'Q_eta', 'weight_error', 'w2', 'kl', 'kl_reverse', 'dist_train', 'dist_fresh', 'mem_gap']
 const SWEPT = ['sigma', 'lambda', 'omega']
 const COMPARE = ['n', 'mse', 'cos', 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos', 'mse_ratio', 'n_mse', 'n_bo_mse']
 const DAE_COMPARE = ['n', 't', 'test_mse', 'oracle_mse', 'excess_mse']
@@ -13,8 +13,9 @@ const DAE_COMPARE = ['n', 't', 'test_mse', 'oracle_mse', 'excess_mse']
 /** Per command: the keys its rows must have, and those they may have besides (docs/cli.md). */
 const ROW_KEYS: Readonly<Record<string, { required: readonly string[]; optional: readonly string[] }>> = {
   dae: { required: DAE, optional: ['digits_verified'] },
-  stats: { required: STATS, optional: ['digits_verified'] },
-  curves: { required: [...DAE, ...STATS.slice(1)], optional: ['digits_verified'] },
+  // note: where kl is infinite (P = 0) and printed as null (docs/cli.md, stats).
+  stats: { required: STATS, optional: ['digits_verified', 'note'] },
+  curves: { required: [...DAE, ...STATS.slice(1)], optional: ['digits_verified', 'note'] },
   compare: { required: COMPARE, optional: [...SWEPT, 'digits_verified'] },
   'dae-compare': { required: DAE_COMPARE, optional: [...SWEPT, 'digits_verified'] },
 }
@@ -22,18 +23,19 @@ const ROW_KEYS: Readonly<Record<string, { required: readonly string[]; optional:
 /** The sweep header of a jsonl document (docs/cli.md, output formats: jsonl). */
 const SWEEP_HEADER = ['flowgm', 'sweep', 'id', 'shard', 'rows', 'keys', 'axes', 'params', 'caption']
 
-const RATE_KEYS = ['sigma', 'lambda', 'omega', 'skip', 'C', 'C1', 'C_bo', 'C_bo1', 'ratio', 'exact', 'numeric', 'digits_agree', 'n_max']
-const RATE_VALUES = ['C', 'C1', 'C_bo', 'C_bo1', 'ratio']
+const RATE_KEYS = ['sigma', 'lambda', 'omega', 'skip', 'C', 'C1', 'C_bo', 'C_bo1', 'ratio', 'floor_w2', 'C_w2', 'floor_kl', 'C_kl', 'exact', 'numeric', 'digits_agree', 'n_max']
+const RATE_VALUES = ['C', 'C1', 'C_bo', 'C_bo1', 'ratio', 'floor_w2', 'C_w2', 'floor_kl', 'C_kl']
 const CLOSED_FORM_KEYS = ['variant', 'schedule', 'definitions', 'flow', 'dae', 'rate']
 
 const SIM_PARAMS = ['d', 'n', 'sigma', 'lambda', 'omega', 'rho', 'particles', 'steps', 'scheme', 'trainer', 'lr', 'epochs', 'schedule', 'alpha', 'beta', 'skip', 'seed', 'engine', 'version']
-const SIM_FINAL = ['M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var']
+const SIM_FINAL = ['M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var', 'weight', 'weight_error', 'dist_train', 'dist_fresh', 'mem_gap']
+// w2 is the theories' only (docs/cli.md, simulate keys: not measured).
 const SIM_FINAL_KEYS = {
   measured: [...SIM_FINAL, 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos', 'label_agreement'],
-  theory: [...SIM_FINAL, 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos'],
-  theory_discrete: SIM_FINAL,
+  theory: [...SIM_FINAL, 'w2', 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos'],
+  theory_discrete: [...SIM_FINAL, 'w2'],
 } as const
-const SIM_STEP = ['t', 'M', 'Q_xi', 'P', 'norm', 'cos_sample', 'c', 'm', 'q_xi', 'w_norm2', 'self_consistent', 'grad_norm', 'exact_distance']
+const SIM_STEP = ['t', 'M', 'Q_xi', 'P', 'norm', 'cos_sample', 'weight', 'c', 'm', 'q_xi', 'w_norm2', 'self_consistent', 'grad_norm', 'exact_distance']
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
 
@@ -170,7 +172,7 @@ const rateDocument: Check = (doc, req) => {
   )
   return [
     ...beyond.map((k) => `numeric.${k} = ${numeric[k]} has more digits than digits_agree.${k} = ${agreeBy[k]} (or D)`),
-    ...keyProblems(Object.keys(o), RATE_KEYS, 'rate', RATE_KEYS),
+    ...keyProblems(Object.keys(o), [...RATE_KEYS, 'note'], 'rate', RATE_KEYS),
     ...rowViolations(pick(o, [...RATE_VALUES, ...SWEPT]), 'value', req, values),
     ...rowViolations(pick(o.numeric, RATE_VALUES), 'numeric', req, { theory: true, digits: 1000, exactDigits: false, identities: false }),
     ...agree.filter((d) => !Number.isInteger(d) || (d as number) < 0).map((d) => `digits_agree ${d} is not a count of digits`),
@@ -219,7 +221,7 @@ const simulateDocument: Check = (doc, req) => {
     out.push(...keyProblems(keys, ['quantity', 'measured', 'theory_discrete', 'theory'], 'table header', ['quantity', 'measured', 'theory_discrete', 'theory']))
     for (const name of ['measured', 'theory_discrete', 'theory'] as const) {
       const row = Object.fromEntries(rows.map((r) => [r.quantity ?? '?', r[name] ?? null]))
-      out.push(...keyProblems(Object.keys(row), [...SIM_FINAL_KEYS.measured], `table quantities`))
+      out.push(...keyProblems(Object.keys(row), [...SIM_FINAL_KEYS.measured, 'w2'], `table quantities`))
       out.push(...rowViolations(row, `table ${name}`, req, series(name, 6)), ...varOnly(row, `table ${name}`, 6))
     }
   }

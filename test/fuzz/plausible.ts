@@ -59,6 +59,8 @@ const BOUNDS: Readonly<Record<string, Bound>> = {
   mse_ratio: SQUARE,
   excess_mse: { lo: 0, source: 'excess_mse = test_mse - oracle_mse >= 0 (docs/cli.md, dae-compare)' },
   self_consistent: FRACTION,
+  weight: FRACTION,
+  weight_error: { lo: 0, hi: 1, source: 'a total variation between two pairs of weights (docs/cli.md, simulate keys)' },
   label_agreement: FRACTION,
   grad_norm: { lo: 0, source: 'a square root (docs/cli.md, simulate keys)' },
   exact_distance: { lo: 0, source: 'a square root (docs/cli.md, simulate keys)' },
@@ -228,7 +230,7 @@ const rounded = (key: string): boolean => !EXACT_KEYS.has(key)
 const coordinate = (key: string): keyof Request['grid'] | undefined => (['n', 'sigma', 'lambda', 'omega', 't'] as const).find((k) => k === key)
 
 /** The textual keys of a row (not numbers). */
-const TEXT_KEYS = new Set(['quantity'])
+const TEXT_KEYS = new Set(['quantity', 'note'])
 
 /** Close within relative `tol` of either value, as doubles. */
 export const near = (a: number, b: number, tol = 1e-9): boolean => a === b || Math.abs(a - b) <= tol * Math.max(Math.abs(a), Math.abs(b))

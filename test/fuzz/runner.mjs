@@ -123,9 +123,10 @@ const api = {
     const r = L.rate(L.flowProblem(o), { digits, nMax })
     return { numeric: r.numeric, sequence: r.sequence, exact: r.exact?.values }
   }, L.Decimal),
-  async simulate(L, { problem, ...rest }) {
-    const spec = { ...rest, problem: L.flowProblem(problem) }
-    const checked = await capture(() => L.checkSpec(spec), L.Decimal)
+  // rho is the problem's: flowProblem checks it, as checkSpec checks the simulation's own fields.
+  async simulate(L, { problem, rho, ...rest }) {
+    let spec
+    const checked = await capture(() => L.checkSpec((spec = { ...rest, problem: L.flowProblem({ ...problem, rho }) })), L.Decimal)
     if (checked.error) return { checked }
     return { checked, run: await capture(async () => (await L.simulate(spec)).document, L.Decimal) }
   },

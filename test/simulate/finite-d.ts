@@ -123,7 +123,6 @@ function observe(X: Float64Array[], A: Float64Array, mu: Float64Array): Row {
 export const smallSpec = (o: Partial<SimulationSpec> = {}): SimulationSpec => ({
   problem: flowProblem({ n: 8, sigma: 1.5, lambda: 0.1 }),
   d: 40,
-  rho: 0.5,
   particles: 12,
   steps: 3,
   trainer: 'exact',

@@ -11,7 +11,6 @@ const d = 4000
 const spec = (o: Partial<SimulationSpec>): SimulationSpec => ({
   problem,
   d,
-  rho: 0.5,
   particles: 50,
   steps: 10,
   trainer: 'exact',

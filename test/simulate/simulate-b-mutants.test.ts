@@ -21,7 +21,6 @@ const problem = flowProblem({ n: 3, sigma: 0.8, lambda: 0.2 })
 const spec = (o: Partial<SimulationSpec> = {}): SimulationSpec => ({
   problem,
   d: 6,
-  rho: 0.5,
   particles: 40,
   steps: 2,
   trainer: 'exact',
@@ -47,8 +46,8 @@ const velocity = (fit: Fit, x: Float64Array) =>
 /** The training set and the particles, drawn in the documented order from spec.seed. */
 function draws(s: SimulationSpec): { data: TrainingSet; X: Float64Array[] } {
   const random = rng(s.seed)
-  const { n, sigma, omega } = s.problem
-  const data = drawTrainingSet({ d: s.d, n, sigma, omega, rho: s.rho }, random)
+  const { n, sigma, omega, rho } = s.problem
+  const data = drawTrainingSet({ d: s.d, n, sigma, omega, rho }, random)
   return { data, X: Array.from({ length: s.particles }, () => random.fillNormals(new Float64Array(s.d))) }
 }
 
@@ -143,13 +142,13 @@ describe('simulate at d = 6 against the particles moved and measured by hand', (
   const cases: Array<[string, Partial<SimulationSpec>]> = [
     ['heun, 2 steps', {}],
     ['heun, 1 step (a large h, where the predictor changes the signs most)', { steps: 1, particles: 80 }],
-    ['heun, another seed and rho', { seed: 11, rho: 0.7, steps: 3 }],
+    ['heun, another seed and rho', { seed: 11, problem: flowProblem({ n: 3, sigma: 0.8, lambda: 0.2, rho: 0.7 }), steps: 3 }],
     ['euler without skip connection', { scheme: 'euler', problem: flowProblem({ n: 3, sigma: 0.8, lambda: 0.2, skip: false }), steps: 4 }],
     ['midpoint, 2 steps', { scheme: 'midpoint' }],
     ['midpoint without skip connection', { scheme: 'midpoint', problem: flowProblem({ n: 3, sigma: 0.8, lambda: 0.2, skip: false }), steps: 4 }],
     ['rk4, 2 steps', { scheme: 'rk4' }],
     ['rk4, 1 step', { scheme: 'rk4', steps: 1, particles: 80 }],
-    ['rk4, another seed and rho', { scheme: 'rk4', seed: 11, rho: 0.7, steps: 3 }],
+    ['rk4, another seed and rho', { scheme: 'rk4', seed: 11, problem: flowProblem({ n: 3, sigma: 0.8, lambda: 0.2, rho: 0.7 }), steps: 3 }],
     // alpha beta' - alpha' beta is 1 on the linear schedule and pi/2 on trig: v_t = W(t) u_t/(n + lambda)
     // then makes u_s.v_t and u_t.v_s equal. Here W = 2t - t^2 varies, and tells them apart.
     ['rk4, a schedule whose W(t) varies', { scheme: 'rk4', problem: flowProblem({ n: 3, sigma: 0.8, lambda: 0.2, schedule: { alpha: '1-t', beta: 't^2' } }), steps: 1, particles: 200 }],

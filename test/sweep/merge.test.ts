@@ -22,6 +22,8 @@ const SWEEPS: Readonly<Record<string, Flags>> = {
   // n from a log range of 5 points, rounded to integers: merge must round them as the sweep did.
   ranges: { command: 'compare', args: { 'n-range': '2:40:log:5', 'lambda-range': '0:0.5:lin:2' } },
   curves: { command: 'curves', args: { points: '7' } },
+  // Without skip connection kl and kl_reverse are null at t = 1, with a note (a string) in every row.
+  curvesNoSkip: { command: 'curves', args: { points: '4', skip: false } },
   // 2 rows in 3 shards: shard 3/3 holds none.
   digits: { command: 'compare', args: { n: '2,4', digits: '5' } },
 }
@@ -309,7 +311,12 @@ describe('files merge refuses', () => {
     // digits_verified is a count even under --digits.
     const [count] = place([editLine(d[0], 2, (r) => ({ ...r, digits_verified: String(r.digits_verified) }))])
     const verified = JSON.stringify(String(JSON.parse(lineOf(d[0], 2)).digits_verified))
-    await refused([count, d2, d3], `${count}: line 2 (row 0): digits_verified = ${verified} is not a finite number`)
+    await refused([count, d2, d3], `${count}: line 2 (row 0): digits_verified = ${verified} is not a finite number`) // A sweep with a note column (curves --no-skip, 4 points in 3 shards: shard 1/3 holds rows 0
+    // and 3, lines 2 and 3): its cells may be null, its note a string or null, never anything else.
+    const n = shards.curvesNoSkip.texts
+    const [n2, n3] = place([n[1], n[2]])
+    await cell((r) => ({ ...r, note: 5 }), 'line 3 (row 3): note = 5 is not a note', [n[0]], [n2, n3])
+    await cell((r) => ({ ...r, mse: 'x' }), 'line 3 (row 3): mse = "x" is not a finite number', [n[0]], [n2, n3])
   })
 
   it('grid coordinates other than the row index gives', async () => {

@@ -12,7 +12,8 @@ import type { TableFormat } from '../../src/sweep/writers.js'
 /** A sweep as its command line gives it (flags without dashes, as yargs passes them). */
 export interface Flags {
   readonly command: SweepCommand
-  readonly args: Readonly<Record<string, string>>
+  /** As yargs passes them: text, or false for a negated boolean (--no-skip). */
+  readonly args: Readonly<Record<string, string | false>>
 }
 
 export const specOf = (f: Flags): SweepSpec => specFrom(f.command, { ...f.args })

@@ -75,4 +75,11 @@ describe('writers', () => {
     expect(body[3]).toBe('$123456$ & $3.600 \\times 10^{-5}$ & $1.000$ \\\\')
     expect(lines.at(-1)).toBe('\\end{table}')
   })
+  it('latex and csv: a null cell is empty; a note is text, its underscores escaped for LaTeX and quoted in CSV', () => {
+    const keys = ['n', 'kl_noskip', 'note']
+    const row: Cells = { n: 8, kl_noskip: null, note: 'kl_noskip, C_kl_noskip: infinite (printed as null)' }
+    const latex = writer('latex', keys, { header: HEADER, exact: new Set(['n', 'note']) })
+    expect(latex.row(0, row)).toBe('$8$ &  & kl\\_noskip, C\\_kl\\_noskip: infinite (printed as null) \\\\\n')
+    expect(writer('csv', keys).row(0, row)).toBe('8,,"kl_noskip, C_kl_noskip: infinite (printed as null)"\n')
+  })
 })

@@ -47,7 +47,7 @@ describe('the observables as written are what they mean', () => {
       var: 'exact',
       M_mu: 'exact',
       Q_eta: 'exact',
-      // abs, log and log1p leave the rational functions.
+      // abs and log leave the rational functions.
       weight_error: 'random points',
       w2: 'random points',
       kl: 'random points',

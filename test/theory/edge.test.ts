@@ -40,6 +40,8 @@ const printed = (x: number): Decimal => new Decimal(x.toPrecision(DOUBLE_DIGITS)
 
 /** Whether `shown` is within one unit of its last digit of the exact value. */
 function faithful(shown: Decimal, exact: Decimal): boolean {
+  // kl and kl_reverse are +Infinity where P = 0 (equations/flow.eq [infinite]), in both precisions.
+  if (!exact.isFinite()) return shown.eq(exact)
   if (exact.isZero()) return shown.isZero()
   const unit = new Decimal(10).pow(
     exact
