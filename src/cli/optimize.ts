@@ -37,7 +37,7 @@ const KEYS = ['minimised', 'lambda_star', 'boundary', 'objective', 'lambda', 'ob
 function cells(r: LambdaStar, lambda: string, digits: number | undefined): Cells {
   return {
     minimised: r.objective,
-    lambda_star: r.lambdaStar.isZero() ? 0 : cell(r.lambdaStar, digits),
+    lambda_star: cell(r.lambdaStar, digits),
     boundary: String(r.boundary),
     objective: cell(r.value, digits),
     lambda: digits === undefined ? Number(lambda) : lambda,
