@@ -11,6 +11,9 @@
  */
 export * from './browser.js'
 
+// The best regularisation lambda* of an objective at t = 1 (flowgm optimize).
+export { optimize, optimizeLambda, optimizeOverN, OBJECTIVES, type Objective, type OptimizeOptions, type LambdaStar, type LambdaStarOverN, type Limit } from './theory/optimize.js'
+
 // Rendering in Node (PNG by a native binary; SVG in a worker thread) and the report, which writes files.
 export { toPng, toSvgInWorker } from './plot/render-node.js'
 export { report, buildReport } from './cli/report.js'

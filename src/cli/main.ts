@@ -11,6 +11,7 @@ import { learntDae, solve, type PrecisionNote } from '../theory/solve.js'
 import { closedFormCommand } from './closed-form.js'
 import { rateCommand, rateOptions } from './rate.js'
 import { stepsCommand, stepsOptions } from './steps.js'
+import { optimizeCommand, optimizeOptions } from './optimize.js'
 import { checkAfterDashes, checkNegations, joinDashValues, numberList, time } from './args.js'
 import { clip, single } from '../text.js'
 import { render, renderPrecise, type Format } from './format.js'
@@ -107,6 +108,9 @@ const commands = {
   steps(a: Args): Output {
     return stepsCommand(a, formatFrom(a))
   },
+  optimize(a: Args): Output {
+    return optimizeCommand(a, formatFrom(a))
+  },
   // The grid commands write their rows as they are computed (src/sweep).
   curves: (a: Args) => sweepCommand('curves', a),
   compare: (a: Args) => sweepCommand('compare', a),
@@ -175,7 +179,7 @@ function precisionWarnings(notes: readonly PrecisionNote[]): void {
 const PLOT_KIND_REQUIRED = `plot: a kind is required (${PLOT_KINDS.join(', ')}); see flowgm plot --help`
 
 /** The commands in the order of the help. */
-const COMMANDS: readonly string[] = ['dae', 'stats', 'curves', 'compare', 'dae-compare', 'merge', 'closed-form', 'rate', 'steps', 'simulate', 'plot', 'report'] satisfies ReadonlyArray<
+const COMMANDS: readonly string[] = ['dae', 'stats', 'curves', 'compare', 'dae-compare', 'merge', 'closed-form', 'rate', 'steps', 'optimize', 'simulate', 'plot', 'report'] satisfies ReadonlyArray<
   keyof typeof commands | 'plot'
 >
 
@@ -290,6 +294,12 @@ export async function main(words: readonly string[]): Promise<void> {
       'K-step samplers against the continuous flow: mse, P, cos and their differences over K, the measured order and the constant E of mse_K - mse ~ E / K^p; with several n, the fewest steps K*(n) per scheme',
       (y) => stepsOptions(y),
       run('steps'),
+    )
+    .command(
+      'optimize',
+      'the best regularisation lambda* >= 0 of mse, w2 or kl at t = 1 (a root of its derivative, checked by a search on values); with --n-range, lambda*(n) and its large-n limit: minimised lambda_star boundary objective lambda objective_at_lambda bo_mse ratio digits_derivative digits_agree route',
+      (y) => optimizeOptions(y),
+      run('optimize'),
     )
     .command(
       'simulate',

@@ -210,7 +210,7 @@ export function exactRate(
 }
 
 /** The value at h = 0 of the polynomial through (hs, fs) (Neville). */
-function neville(hs: readonly Decimal[], fs: readonly Decimal[]): Decimal {
+export function neville(hs: readonly Decimal[], fs: readonly Decimal[]): Decimal {
   const p = fs.slice()
   for (let m = 1; m < hs.length; m++) {
     for (let j = hs.length - 1; j >= m; j--)

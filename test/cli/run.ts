@@ -2,6 +2,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { expect } from 'vitest'
 import { Runner } from '../fuzz/harness.js'
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -74,6 +75,13 @@ export function limiter(max: number): <T>(job: () => Promise<T>) => Promise<T> {
 
 /** A run as text, for assertion messages. */
 export const show = (r: Run): string => `flowgm ${r.args.join(' ')}\n--- exit ${r.code} (signal ${r.signal})\n--- stdout:\n${r.stdout}\n--- stderr:\n${r.stderr}`
+
+/** A refusal of bad input: exit 2, nothing on stdout, one line on stderr naming the flag. */
+export function expectInputError(r: Run, flag: string): void {
+  expect(r.code, show(r)).toBe(2)
+  expect(r.stdout, show(r)).toBe('')
+  expect(r.stderr, show(r)).toMatch(new RegExp(`^flowgm: --${flag}: [^\\n]+\\n$`))
+}
 
 /** Refuse to run the CLI tests against a missing build. */
 export function requireBuild(): void {

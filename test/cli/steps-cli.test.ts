@@ -5,19 +5,12 @@
 //    K = n + lambda - 1, Lambda = lambda (omega + sigma^2) + (n - 1) sigma^2, Q_xi = -P/(n+lambda);
 //  - mse = omega (M - 1)^2 + M^2 sigma^2/n + n Q_xi^2 (equations/flow.eq).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { inProcessCli, requireBuild, show, type Run } from './run.js'
+import { expectInputError, inProcessCli, requireBuild, show, type Run } from './run.js'
 
 const cli = inProcessCli()
 afterAll(() => cli.close())
 beforeAll(requireBuild)
 const flowgm = (...args: string[]): Promise<Run> => cli.run(args)
-
-/** Exit 2, nothing on stdout, one line on stderr naming the flag. */
-function expectInputError(r: Run, flag: string): void {
-  expect(r.code, show(r)).toBe(2)
-  expect(r.stdout, show(r)).toBe('')
-  expect(r.stderr, show(r)).toMatch(new RegExp(`^flowgm: --${flag}: [^\\n]+\\n$`))
-}
 
 describe('flowgm steps', () => {
   it('--k-list 1,2 --json: one Euler step and the continuous flow as derived by hand', async () => {
