@@ -545,7 +545,7 @@ function deriveExact(
   const rate: Record<string, RF> = { C: flow[0], C1: flow[1], C_bo: best[0], C_bo1: best[1], ratio: rfDiv(flow[0], best[0]) }
   const rb = new FactoryBuilder(PARAMS)
   for (const [k, v] of Object.entries(rate)) rb.define(k, rb.rational(v))
-  const distances = distanceRates(eqs, byName, form0, rb)
+  const distances = distanceRates(eqs, byName, form0, rb, rfText, rate.C)
   const keys = [...Object.keys(rate), ...distances.keys]
   out.rate = {
     text: { ...Object.fromEntries(Object.entries(rate).map(([k, v]) => [k, rfText(v)])), ...distances.text },
@@ -565,6 +565,8 @@ function distanceRates(
   byName: ReadonlyMap<string, ClosedForm>,
   form0: ClosedForm,
   rb: FactoryBuilder,
+  rfText: (x: RF) => string,
+  C: RF,
 ): { keys: string[]; text: Record<string, string>; reason?: string } {
   const none = (reason: string) => ({ keys: [], text: {}, reason })
   const phi1 = squareOf(
@@ -588,17 +590,20 @@ function distanceRates(
   const weight = section(eqs.flow, 'observables').entries.find((e) => e.name === 'weight_error')
   if (!weight) throw new Error('flow.eq: [rate] needs the observable weight_error')
   rb.define('weight_error', rb.node(weight.node))
-  for (const [k, v] of [
+  const series = [
     ['M_inf', mSeries[0]],
     ['M_1', mSeries[1]],
     ['P2_inf', pSeries[0]],
-  ] as const)
-    rb.define(k, rb.rational(v))
+  ] as const
+  for (const [k, v] of series) rb.define(k, rb.rational(v))
+  // The printed relation in the parameters alone: the series, C and weight_error written out.
+  const values = new Map<string, string>([...series.map(([k, v]) => [k, rfText(v)] as [string, string]), ['C', rfText(C)], ['weight_error', weight.text]])
+  const spelled = (text: string) => text.replace(/\b(M_inf|M_1|P2_inf|C|weight_error)\b/g, (name) => `(${values.get(name)})`)
   const entries = section(eqs.flow, 'rate').entries.filter((e) => spread || !e.name.endsWith('_kl'))
   for (const e of entries) rb.define(e.name, rb.node(e.node))
   return {
     keys: entries.map((e) => e.name),
-    text: Object.fromEntries(entries.map((e) => [e.name, e.text])),
+    text: Object.fromEntries(entries.map((e) => [e.name, spelled(e.text)])),
     ...(spread ? {} : { reason: 'C_kl: kl is infinite at t = 1 (P(1) = 0)' }),
   }
 }

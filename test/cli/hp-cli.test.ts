@@ -17,6 +17,8 @@ import { daeByHand, definitions, statsByHand, X, type Dec } from '../theory/by-h
 import { inProcessCli, requireBuild, show, type Run } from './run.js'
 
 const STATS_KEYS = ['t', 'M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var']
+/** Every key of docs/cli.md's stats section: those above (checked by hand here) and the distances (test/theory/distances*.test.ts). */
+const STATS_ALL = [...STATS_KEYS, 'M_mu', 'Q_eta', 'weight_error', 'w2', 'kl', 'kl_reverse', 'dist_train', 'dist_fresh', 'mem_gap']
 
 const cli = inProcessCli()
 afterAll(() => cli.close())
@@ -78,6 +80,9 @@ function formsByHand(): Record<string, Dec> {
     P: flow.P,
     mse_1: statsByHand(AT, [new X(0), new X(1)], true).mse,
     ...dae,
+    // w = m mu_emp + q_xi xi with mu_emp = mu + (sigma/n) eta (docs/theory.md, components).
+    m_mu: dae.m,
+    q_eta: dae.m.times(AT.sigma).div(AT.n),
     'w_cos^2': dae.m.pow(2).times(w).div(dae.w_norm2),
     margin: AB[0].pow(2).times(AB[1]).times(w).times(n.minus(1)).div(D),
     C: s2.times(2),
@@ -85,15 +90,29 @@ function formsByHand(): Record<string, Dec> {
     C_bo: s2,
     C_bo1: s2.pow(2).neg().div(w),
     ratio: new X(2),
+    // The distances' constants at RHO (docs/theory.md, rates; linear schedule, M(1) = n/(n + lambda)):
+    // floor_w2 = 4 |rho - 1/2| omega, C_w2 = 2 sigma^2 - 4 |rho - 1/2| omega lambda, floor_kl = 0, C_kl = 1.
+    floor_w2: new X(4).times(Math.abs(RHO - 0.5)).times(w),
+    C_w2: s2.times(2).minus(
+      new X(4)
+        .times(Math.abs(RHO - 0.5))
+        .times(w)
+        .times(l),
+    ),
+    floor_kl: new X(0),
+    C_kl: new X(1),
   }
 }
+
+/** The class weight the printed forms are evaluated at (they hold for any rho in (0, 1)). */
+const RHO = 0.3
 
 /**
  * The printed forms evaluated in double at AT, AB, in order (K, Lambda, D and Phi are names the
  * later forms use), against formsByHand: the names whose relative difference exceeds `rel`.
  */
 function formMismatches(forms: Forms, rel: number): string[] {
-  const scope: Record<string, number> = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1, t: 0.3, alpha: 0.7, beta: 0.3 }
+  const scope: Record<string, number> = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1, rho: RHO, t: 0.3, alpha: 0.7, beta: 0.3 }
   const want = formsByHand()
   const bad: string[] = []
   for (const [name, text] of forms) {
@@ -104,7 +123,8 @@ function formMismatches(forms: Forms, rel: number): string[] {
       bad.push(`${name}: no reference by hand`)
       continue
     }
-    const diff = new X(got).minus(ref).abs().div(ref.abs())
+    // A form that vanishes (floor_kl) is compared absolutely.
+    const diff = ref.isZero() ? new X(got).abs() : new X(got).minus(ref).abs().div(ref.abs())
     if (!diff.lte(rel)) bad.push(`${name}: ${got}, by hand ${ref.toSignificantDigits(17)} (rel ${diff.toExponential(2)})`)
   }
   return bad
@@ -121,7 +141,7 @@ describe.concurrent('flowgm stats --digits', () => {
     const r = await flowgm('stats', '--digits', '30', '--json')
     expectSuccess(r)
     const row = JSON.parse(r.stdout) as Record<string, unknown>
-    expect(Object.keys(row).sort()).toEqual([...STATS_KEYS, 'digits_verified'].sort())
+    expect(Object.keys(row).sort()).toEqual([...STATS_ALL, 'digits_verified'].sort())
     expect(typeof row.digits_verified, show(r)).toBe('number')
     expect(row.digits_verified as number).toBeGreaterThanOrEqual(32)
     // t is echoed as requested ("t as given", src/cli/format.ts); it is the input, not a computed value.
@@ -208,7 +228,7 @@ describe.concurrent('flowgm closed-form', () => {
     expect(r.stdout).not.toMatch(/"found": false/)
     // the texts' values, not only their types: every group evaluated against the hand-derived forms
     const forms: Forms = ['definitions', 'flow', 'dae', 'rate'].flatMap((g) => Object.entries(j[g]).map(([k, v]) => [k, v.text!] as const))
-    expect(forms).toHaveLength(3 + 5 + 8 + 5)
+    expect(forms).toHaveLength(3 + 5 + 10 + 9)
     expect(formMismatches(forms, FORM_TOL)).toEqual([])
   })
 

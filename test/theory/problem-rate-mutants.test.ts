@@ -61,7 +61,7 @@ describe('checkParameters: the domain of each parameter, then the supported rang
 describe('flowProblem: the exact decimal text of the parameters', () => {
   it('keeps text that is a decimal of the value, and defaults the rest to the shortest text', () => {
     const p = problem({ omega: 4, text: { sigma: '0.50', lambda: '1e-1', n: '+10' } })
-    expect(p.text).toEqual({ n: '+10', sigma: '0.50', lambda: '1e-1', omega: '4' })
+    expect(p.text).toEqual({ n: '+10', sigma: '0.50', lambda: '1e-1', omega: '4', rho: '0.5' })
     // An absent key, or an explicit undefined text is no text: the default (the value's shortest decimal) stays
     expect([problem({ text: { sigma: undefined } }).sigma, problem({ text: { sigma: undefined } }).text.sigma, problem({ text: {} }).text.sigma]).toEqual([0.5, '0.5', '0.5'])
   })

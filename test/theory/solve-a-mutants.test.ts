@@ -8,6 +8,7 @@ import { flowProblem, type ProblemOptions } from '../../src/theory/problem.js'
 import { flowObservables, type StatsRow } from '../../src/theory/solve.js'
 import { forgetSolutions, notes, solve } from './notes.js'
 import { statsByHand, X, type Dec } from './by-hand.js'
+import { STATS_KEYS } from '../../src/generated/keys.js'
 
 const PARAMS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 }
 const TEXT = { n: '8', sigma: '1.5', lambda: '0.1', omega: '1' }
@@ -37,7 +38,9 @@ function reference(schedule: string, t: number, skip: boolean): Record<string, n
 const TOLERANCE = 1e-13
 function expectRow(row: StatsRow, ref: Record<string, number>, t: number, label: string): void {
   expect(row.t, `${label}: t`).toBe(t)
-  expect(Object.keys(row).sort(), label).toEqual(['t', ...Object.keys(ref)].sort())
+  // The keys by hand here are Result B's; the distances are checked in test/theory/distances*.test.ts.
+  expect(Object.keys(row).sort(), label).toEqual(['t', ...STATS_KEYS].sort())
+  expect(STATS_KEYS, label).toEqual(expect.arrayContaining(Object.keys(ref)))
   for (const [k, x] of Object.entries(ref)) {
     if (x === 0) expect(Object.is(row[k], 0), `${label} ${k} = ${row[k]} is +0`).toBe(true)
     else expect(Math.abs(row[k] - x) / Math.abs(x), `${label} ${k} = ${row[k]}, by hand ${x}`).toBeLessThanOrEqual(TOLERANCE)

@@ -98,8 +98,10 @@ describe('verified(): a disagreement of the routes is never printed', () => {
 
   it("digits_verified is the routes' agreement: P off by 10^-24.5 gives 24 = D + 4, not the working precision", () => {
     // The double is the largest disagreement: the real routes agree on 30 of the 31 working digits
-    // here. var = P^2 is off by 2 x 10^-24.5 (24.2 digits); the other keys by less.
-    fault.taylor = { alter: offP('3.16e-25'), calls: Infinity }
+    // here. P = 0.903 at t = 0.5 off by 1e-25: kl_reverse = (s - 1 - log s + mse/P^2)/2 with
+    // s = sigma^2/P^2 moves by about 4.1e-25 relative (24.4 digits, the most sensitive key: d s/dP =
+    // -2 sigma^2/P^3), var = P^2 by 2.2e-25 (24.7); the other keys by less.
+    fault.taylor = { alter: offP('1e-25'), calls: Infinity }
     const r = statsHp(problemOf('linear'), ['0.5'], { digits: D })
     expect(r.digitsVerified).toBe(D + 4)
     expect(r.precision).toBe(FIRST)
@@ -107,7 +109,8 @@ describe('verified(): a disagreement of the routes is never printed', () => {
   })
 
   it('an agreement of exactly D + 2 digits is enough (no recomputation)', () => {
-    fault.taylor = { alter: offP('3.16e-23'), calls: Infinity }
+    // kl_reverse off by 4.1e-23 relative (22.4 digits), var by 2.2e-23 (22.7).
+    fault.taylor = { alter: offP('1e-23'), calls: Infinity }
     const r = statsHp(problemOf('linear'), ['0.5'], { digits: D })
     expect(r.digitsVerified).toBe(D + 2)
     expect(r.precision).toBe(FIRST)
@@ -116,7 +119,8 @@ describe('verified(): a disagreement of the routes is never printed', () => {
   it('routes that never agree: after four attempts the error names the agreement and the precision reached', () => {
     // Agreement 18 each time: the precision grows by the shortfall D + 2 - 18 plus the 10 guard
     // digits, 14, after each of the four attempts: 31 + 4 x 14 = 87.
-    fault.taylor = { alter: offP('3.16e-19'), calls: Infinity }
+    // kl_reverse off by 4.1e-19 relative, var by 2.2e-19: 18 digits.
+    fault.taylor = { alter: offP('1e-19'), calls: Infinity }
     expect(() => statsHp(problemOf('linear'), ['0.5'], { digits: D })).toThrow(
       new Error(`high precision: the two routes agree on only ${D - 2} digits at ${FIRST + 4 * 14} digits of working precision`),
     )
