@@ -255,7 +255,7 @@ export async function main(words: readonly string[]): Promise<void> {
     )
     .command(
       'compare',
-      'the generative model at t = 1 against the Bayes-optimal and PCA estimators over a grid of n (sigma, lambda, omega): n mse cos bo_mse bo_cos pca_mse pca_cos mse_ratio n_mse n_bo_mse',
+      'the generative model at t = 1 against the Bayes-optimal and PCA estimators over a grid of n (sigma, lambda, omega): n mse cos bo_mse bo_cos pca_mse pca_cos mse_ratio n_mse n_bo_mse w2 kl',
       (y) => architecturesOption(samplerOptions(sweepOptions(gridParamOptions(y, SWEEP_DEFAULTS.compareN)))),
       run('compare'),
     )

@@ -57,7 +57,8 @@ export interface Sweep {
 }
 
 /** Columns of compare after its grid columns (docs/cli.md, flowgm compare: model and baselines, then the rate columns). */
-export const COMPARE_KEYS = ['mse', 'cos', 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos', 'mse_ratio', 'n_mse', 'n_bo_mse'] as const
+/** compare's columns: the model against the baselines at t = 1, then the distances of the whole generated law to the target. */
+export const COMPARE_KEYS = ['mse', 'cos', 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos', 'mse_ratio', 'n_mse', 'n_bo_mse', 'w2', 'kl'] as const
 export const DAE_COMPARE_KEYS = ['test_mse', 'oracle_mse', 'excess_mse'] as const
 
 export function prepareSweep(spec: SweepSpec): Sweep {
@@ -103,9 +104,9 @@ export function prepareSweep(spec: SweepSpec): Sweep {
     case 'compare':
       if (spec.architectures) return architecturesSweep(spec, base, make, pointOf)
       if (!hp) solveCorners(spec.axes, base)
-      return make(COMPARE_KEYS, (i) => {
+      return make([...COMPARE_KEYS, ...noteKey(base)], (i) => {
         const { problem, coordinates } = pointOf(i)
-        return Object.assign({}, coordinates, hp ? compareHp(problem, spec.digits!) : compareDouble(problem))
+        return withNote(Object.assign({}, coordinates, hp ? compareHp(problem, spec.digits!) : compareDouble(problem)), [...COMPARE_KEYS, ...noteKey(base)])
       })
     case 'dae-compare': {
       let cached: { key: string; at: ReturnType<typeof learntDae>['at'] } | undefined
@@ -175,8 +176,8 @@ function solveCorners(axes: readonly Axis[], base: FlowProblem): void {
 function compareDouble(p: FlowProblem): Cells {
   const s = solve(p).stats(1)
   const b = asymptoticBaselines(p.n, p.sigma, p.omega)
-  const values = Object.assign({ mse: s.mse, cos: s.cos }, b, { mse_ratio: s.mse / b.bo_mse, n_mse: p.n * s.mse, n_bo_mse: p.n * b.bo_mse })
-  return Object.fromEntries(COMPARE_KEYS.map((k) => [k, rounded(values[k])]))
+  const values = Object.assign({ mse: s.mse, cos: s.cos }, b, { mse_ratio: s.mse / b.bo_mse, n_mse: p.n * s.mse, n_bo_mse: p.n * b.bo_mse, w2: s.w2, kl: s.kl })
+  return Object.fromEntries(COMPARE_KEYS.map((k) => [k, valueCell(k, values[k])]))
 }
 
 /**
@@ -191,12 +192,12 @@ function compareHp(p: FlowProblem, digits: number): Cells {
   const b = asymptoticBaselinesHp(D, p.text.n, p.text.sigma, p.text.omega)
   const mse = new D(row.mse)
   const n = new D(p.text.n)
-  const values = { mse, cos: row.cos, ...b, mse_ratio: mse.div(b.bo_mse), n_mse: n.times(mse), n_bo_mse: n.times(b.bo_mse) }
+  const values = { mse, cos: row.cos, ...b, mse_ratio: mse.div(b.bo_mse), n_mse: n.times(mse), n_bo_mse: n.times(b.bo_mse), w2: row.w2, kl: row.kl }
   return { ...hpCells(values, digits), digits_verified: r.digitsVerified }
 }
 
 function hpCells(values: { [key: string]: Decimal }, digits: number): Cells {
-  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, preciseText(v, digits)]))
+  return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, preciseValueCell(k, v, digits)]))
 }
 
 /**

@@ -17,7 +17,7 @@ const cli = inProcessCli()
 afterAll(() => cli.close())
 
 const COMPARE = ['compare', '--n', '2,4,8,16,32,64,128,256,512,1024', '--sigma', '0.5,1,1.5,2', '--lambda', '0.1']
-const COMPARE_KEYS = ['sigma', 'n', 'mse', 'cos', 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos', 'mse_ratio', 'n_mse', 'n_bo_mse']
+const COMPARE_KEYS = ['sigma', 'n', 'mse', 'cos', 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos', 'mse_ratio', 'n_mse', 'n_bo_mse', 'w2', 'kl']
 const FORMATS = ['table', 'csv', 'json', 'jsonl', 'markdown', 'latex'] as const
 
 async function ok(...args: string[]): Promise<Run> {

@@ -7,7 +7,7 @@ import { rowViolations, significant, type Row } from './plausible.js'
 const DAE = ['t', 'c', 'm', 'q_xi', 'w_norm2', 'w_cos', 'test_mse', 'oracle_mse', 'margin', 'm_mu', 'q_eta']
 const STATS = ['t', 'M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var', 'M_mu', 'Q_eta', 'weight_error', 'w2', 'kl', 'kl_reverse', 'dist_train', 'dist_fresh', 'mem_gap']
 const SWEPT = ['sigma', 'lambda', 'omega']
-const COMPARE = ['n', 'mse', 'cos', 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos', 'mse_ratio', 'n_mse', 'n_bo_mse']
+const COMPARE = ['n', 'mse', 'cos', 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos', 'mse_ratio', 'n_mse', 'n_bo_mse', 'w2', 'kl']
 const DAE_COMPARE = ['n', 't', 'test_mse', 'oracle_mse', 'excess_mse']
 
 /** Per command: the keys its rows must have, and those they may have besides (docs/cli.md). */
@@ -16,7 +16,7 @@ const ROW_KEYS: Readonly<Record<string, { required: readonly string[]; optional:
   // note: where kl is infinite (P = 0) and printed as null (docs/cli.md, stats).
   stats: { required: STATS, optional: ['digits_verified', 'note'] },
   curves: { required: [...DAE, ...STATS.slice(1)], optional: ['digits_verified', 'note'] },
-  compare: { required: COMPARE, optional: [...SWEPT, 'digits_verified'] },
+  compare: { required: COMPARE, optional: [...SWEPT, 'digits_verified', 'note'] },
   'dae-compare': { required: DAE_COMPARE, optional: [...SWEPT, 'digits_verified'] },
 }
 

@@ -94,6 +94,8 @@ describe('the judge catches planted defects', () => {
       mse_ratio: 2.50813683265,
       n_mse: 4.40453297441,
       n_bo_mse: 1.75609756098,
+      w2: 0.550588594564,
+      kl: 0.122357893702,
     }
     const argv = ['compare', '--n', '8', '--json']
     expect(violations(ok(argv, `${JSON.stringify([row])}\n`))).toEqual([])

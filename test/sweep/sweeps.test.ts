@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest'
 import { readAxis, uniformAxis, type Axis, type AxisRule } from '../../src/sweep/grid.js'
 import { prepareSweep, type SweepSpec } from '../../src/sweep/sweeps.js'
 import { baselinesByHand, daeByHand, statsByHand, X, type Params } from '../theory/by-hand.js'
+import { flowProblem } from '../../src/theory/problem.js'
+import { solve } from '../../src/theory/solve.js'
 
 const ANY: AxisRule = { min: 0, phrase: 'a number >= 0' }
 const axis = (name: string, list: string): Axis => readAxis(name, list, undefined, ANY, '')
@@ -36,7 +38,7 @@ describe('compare: the generative model and the baselines by hand', () => {
 
   it('double precision: every value within 1e-11 (relative) of the hand-derived closed forms', () => {
     const { sweep, rows } = all(spec('compare', grid))
-    expect(sweep.keys).toEqual(['sigma', 'lambda', 'omega', 'n', 'mse', 'cos', 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos', 'mse_ratio', 'n_mse', 'n_bo_mse'])
+    expect(sweep.keys).toEqual(['sigma', 'lambda', 'omega', 'n', 'mse', 'cos', 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos', 'mse_ratio', 'n_mse', 'n_bo_mse', 'w2', 'kl'])
     expect(rows).toHaveLength(2 * 2 * 2 * 4)
     for (const r of rows) {
       const p: Params = { n: String(r.n), sigma: String(r.sigma), lambda: String(r.lambda), omega: String(r.omega) }
@@ -51,6 +53,9 @@ describe('compare: the generative model and the baselines by hand', () => {
         n_bo_mse: base.bo_mse.times(p.n),
       }
       for (const [k, v] of Object.entries(expected)) expect(rel(r[k], v), `${k} at ${JSON.stringify(p)}`).toBeLessThan(1e-11)
+      // The distances are stats' at t = 1 (their limits are checked in test/theory/distances*.test.ts).
+      const s = solve(flowProblem({ n: Number(p.n), sigma: Number(p.sigma), lambda: Number(p.lambda), omega: Number(p.omega) })).stats(1)
+      for (const k of ['w2', 'kl'] as const) expect(r[k], k).toBe(Number(s[k].toPrecision(12)))
     }
   })
 
