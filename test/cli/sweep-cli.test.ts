@@ -85,7 +85,7 @@ describe.concurrent('compare in every format', () => {
     const tex = (await ok(...COMPARE, '--format', 'latex', '--sig-figs', '3')).stdout
     const caption = /^\\caption\{(.*)\}$/m.exec(tex)?.[1] ?? ''
     for (const part of ['$\\lambda = 0.1$', '$\\sigma \\in \\{0.5, 1, 1.5, 2\\}$', '$\\omega = 1$', 'linear schedule', 'with skip connection']) expect(caption).toContain(part)
-    expect(tex).toMatch(/\\begin\{tabular\}\{r{11}\}\n\\toprule\n/)
+    expect(tex).toMatch(/\\begin\{tabular\}\{r{13}\}\n\\toprule\n/)
     expect(tex).toMatch(/\\bottomrule\n\\end\{tabular\}\n\\end\{table\}\n$/)
     const body = tex
       .split('\n')
@@ -94,7 +94,7 @@ describe.concurrent('compare in every format', () => {
     expect(body).toHaveLength(40)
     for (const line of body) {
       const cells = line.slice(0, -3).split(' & ')
-      expect(cells).toHaveLength(11)
+      expect(cells).toHaveLength(13)
       // value cells: $d.dd$, $0.0ddd$ or $d.dd \times 10^{e}$ (3 significant digits)
       for (const c of cells.slice(2)) expect(c).toMatch(/^\$(-?(\d\.\d\d|0\.\d*[1-9]\d\d|\d\d\.\d|\d{3})( \\times 10\^\{-?\d+\})?)\$$/)
     }

@@ -242,10 +242,10 @@ describe('src/theory/steps.ts: the rules and the search, by hand', () => {
     expect(thrown(() => stepsTable(sampled))?.message).toBe('steps: stepsTable compares K-step samplers with the continuous flow: give a problem without a sampler')
     expect(thrown(() => stepsNeeded(sampled, { ns: [8] }))?.message).toBe('steps: stepsNeeded compares K-step samplers with the continuous flow: give a problem without a sampler')
     // A long criterion is quoted to its first 40 characters.
-    expect(thrown(() => stepsNeeded(plain, { ns: [8], criterion: 'w'.repeat(50) as 'mse' }))?.rule).toBe(`must be one of mse, var (got '${'w'.repeat(40)}')`)
+    expect(thrown(() => stepsNeeded(plain, { ns: [8], criterion: 'w'.repeat(50) as 'mse' }))?.rule).toBe(`must be one of mse, var, w2 (got '${'w'.repeat(40)}')`)
     for (const digits of [0, 1001, 2.5]) expect(thrown(() => stepsTable(plain, { ks: [1], digits }))?.message).toBe(`digits: must be an integer in [1, 1000] (got ${digits})`)
     for (const tol of [0, 1, -0.5, NaN]) expect(thrown(() => stepsNeeded(plain, { ns: [8], tol }))?.message).toBe(`tol: must lie in (0, 1) (got ${tol})`)
-    expect(thrown(() => stepsNeeded(plain, { ns: [8], criterion: 'w2' as 'mse' }))?.message).toBe("criterion: must be one of mse, var (got 'w2')")
+    expect(thrown(() => stepsNeeded(plain, { ns: [8], criterion: 'w3' as 'mse' }))?.message).toBe("criterion: must be one of mse, var, w2 (got 'w3')")
     expect(thrown(() => stepsTable(plain, { ks: [4, 4] }))?.parameter).toBe('k-list')
     expect(thrown(() => stepsTable(flowProblem({ ...P, skip: false }), { ks: [4], scheme: 'rk4' }))?.parameter).toBe('scheme')
     // A million rk4 steps at 1000 digits: two million stage times, far beyond the hour.

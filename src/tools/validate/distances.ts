@@ -9,6 +9,7 @@
  *      leading -C/sqrt(d) correction;
  *  7e. the distances of generated samples to a simulated training set and to fresh target samples.
  */
+import { maxOf } from '../../extent.js'
 import { rng } from '../../random.js'
 import { flowProblem } from '../../theory/problem.js'
 import { solve, type StatsRow } from '../../theory/solve.js'
@@ -216,7 +217,7 @@ function memorisationTable(quick: boolean): Table {
         if (r.bothClusters) runs.push(r)
         else skipped++
       }
-      const bias = Math.max(...runs.map((r) => r.spread)) * Math.sqrt(2 * Math.log(n))
+      const bias = maxOf(runs.map((r) => r.spread)) * Math.sqrt(2 * Math.log(n))
       const measured: Record<'dist_train' | 'dist_fresh' | 'mem_gap', Estimate> = {
         dist_train: estimate(runs.map((r) => r.distTrain)),
         dist_fresh: estimate(runs.map((r) => r.distFresh)),
