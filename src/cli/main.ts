@@ -3,6 +3,7 @@
  * is a few lines; the numbers come from src/theory, the layout from format.ts; the common flags
  * are read in common.ts, the grid commands run in sweep.ts.
  */
+import { DAE_KEYS, STATS_KEYS } from '../generated/keys.js'
 import yargs, { type Argv } from 'yargs'
 import { flagText, ParameterError, OutputError } from '../errors.js'
 import { Decimal } from '../hp/arith.js'
@@ -237,13 +238,13 @@ export async function main(words: readonly string[]): Promise<void> {
     )
     .command(
       'dae',
-      'the learnt denoiser at time t (Result A): t c m q_xi w_norm2 w_cos test_mse oracle_mse margin',
+      `the learnt denoiser at time t (Result A): t ${DAE_KEYS.join(' ')}`,
       (y) => commonOptions(y).option('t', { type: 'string', describe: 'time in [0, 1], or a comma-separated list (required)' }),
       run('dae'),
     )
     .command(
       'stats',
-      'summary statistics of the generated samples at time t (Result B): t M Q_xi P norm cos cos_sample mse var',
+      `summary statistics of the generated samples at time t (Result B) and their distances to the target: t ${STATS_KEYS.join(' ')}`,
       (y) => samplerOptions(commonOptions(y)).option('t', { type: 'string', describe: `time in [0, 1] (a grid time k/K with --steps K), or a comma-separated list [default: ${DEFAULTS.statsT}]` }),
       run('stats'),
     )
@@ -285,7 +286,7 @@ export async function main(words: readonly string[]): Promise<void> {
     )
     .command(
       'rate',
-      'the 1/n rate: C = lim n mse(n), C_bo (Bayes-optimal), their ratio and the next coefficient, exactly and by Richardson extrapolation',
+      'the 1/n rate: C = lim n mse(n), C_bo (Bayes-optimal), their ratio and the next coefficient, and the constants of w2 and kl, exactly and by Richardson extrapolation',
       (y) => samplerOptions(rateOptions(y)),
       run('rate'),
     )
