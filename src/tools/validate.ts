@@ -25,6 +25,7 @@ import { brokenTable, failedRows, markdownTable, small, summarise, type Table } 
 import { distanceTables } from './validate/distances.js'
 import { flowRoutesTable, precisionTables } from './validate/flow.js'
 import { rateTable } from './validate/rate.js'
+import { optimizeTable } from './validate/optimize.js'
 import { samplerTable } from './validate/sampler.js'
 import { simulationsInWorker, simulationTable } from './validate/simulation.js'
 import { table } from './table.js'
@@ -162,6 +163,7 @@ async function main(): Promise<number> {
     // Tables 6 and 7 also run beside the simulations, and are listed after table 5.
     const samplers = attempt('6', 'K-step samplers', () => samplerTable(o.quick))
     const distances = attempt('7', 'Distances to the target', () => distanceTables(o.quick))
+    const regularisation = attempt('8', 'The best regularisation', () => optimizeTable(o.quick))
     const t5 = performance.now()
     try {
       const results = await simulations
@@ -171,7 +173,7 @@ async function main(): Promise<number> {
       console.error(`validate: table 5 failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`)
       tables.push(brokenTable('5', 'Theory vs finite-d simulation at t = 1', e))
     }
-    for (const table of [...samplers, ...distances]) tables.push(table)
+    for (const table of [...samplers, ...distances, ...regularisation]) tables.push(table)
     const seconds = (performance.now() - t0) / 1000
     const { user, system } = process.cpuUsage(cpu0)
     await sink.write(render(tables, o, seconds, (user + system) / 1e6, started))
