@@ -57,7 +57,7 @@ describe('flowgm compare --architectures', () => {
       expect([r.C_skip, r.C_noskip, r.floor_w2_skip, r.floor_w2_noskip, r.C_kl_skip]).toEqual([2 * s2, s2, 0, s2, 1])
       expect(r.var_noskip).toBe(0)
       expect([r.kl_noskip, r.C_kl_noskip]).toEqual([null, null])
-      expect(r.note).toMatch(/^kl_noskip, C_kl_noskip: infinite \(printed as null\): the generated clusters have no spread/)
+      expect(r.note).toMatch(/^kl_noskip and C_kl_noskip infinite \(printed as null\): the generated clusters have no spread/)
       // Without skip connection w2 = mse + sigma^2 exactly (P = 0, rho = 1/2), to the printed digits.
       expect(Math.abs((r.w2_noskip as number) - (r.mse_noskip as number) - s2)).toBeLessThan(1e-11 * (r.w2_noskip as number))
     }

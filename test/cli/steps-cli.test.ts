@@ -62,7 +62,7 @@ describe('flowgm steps', () => {
     [['--schedule', 'trig', '--scheme', 'rk4', '--k-list', '1,1000000'], 'k-list'],
     [['--n', '8,16', '--tol', '1'], 'tol'],
     [['--n', '8,16', '--tol', '0'], 'tol'],
-    [['--n', '8,16', '--criterion', 'w2'], 'criterion'],
+    [['--n', '8,16', '--criterion', 'w3'], 'criterion'],
     [['--tol', '0.5'], 'tol'],
     [['--n', '8,16', '--k-list', '1,2'], 'k-list'],
     [['--n', '8,1e15'], 'n'],

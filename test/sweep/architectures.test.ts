@@ -85,7 +85,7 @@ describe('compare --architectures: each architecture against its own solve and t
         close(r.C_kl_skip, 1, `${at} C_kl_skip = C / (2 sigma^2)`)
         expect(r.kl_noskip, at).toBeNull()
         expect(r.C_kl_noskip, at).toBeNull()
-        expect(r.note, at).toMatch(/^kl_noskip, C_kl_noskip: infinite \(printed as null\)/)
+        expect(r.note, at).toMatch(/^kl_noskip and C_kl_noskip infinite \(printed as null\)/)
       }
     })
   }
