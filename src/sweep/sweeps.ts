@@ -83,7 +83,7 @@ export function prepareSweep(spec: SweepSpec): Sweep {
       sigma: value.sigma,
       lambda: value.lambda,
       omega: value.omega,
-      text: { n: text.n, sigma: text.sigma, lambda: text.lambda, omega: text.omega, rho: base.text.rho },
+      text: { n: text.n, sigma: text.sigma, lambda: text.lambda, omega: text.omega, rho: base.text.rho, kinv: base.text.kinv },
     }
     const coordinates: { [key: string]: Value } = {}
     spec.axes.forEach((a, j) => {

@@ -20,7 +20,7 @@ import { gridIndex, lowest, samplerTimes, stageRecurrence, transferRecurrence, t
 import { compiled } from '../symbolic/codegen.js'
 import { PARAMETERS, STATES } from '../symbolic/names.js'
 import { variantOf } from './model.js'
-import type { FlowProblem } from './problem.js'
+import { exactParameters, type FlowProblem } from './problem.js'
 import { maxOf, minOf } from '../extent.js'
 import { HP_LIMIT_SECONDS, hpSeconds, secondsText, transcendentalSchedule } from '../limits.js'
 
@@ -376,7 +376,7 @@ function scheduleUnknown(problem: FlowProblem, ts: readonly Decimal[], precision
 }
 
 function params(problem: FlowProblem, D: DecimalConstructor): Decimal[] {
-  return PARAMETERS.map((k) => new D(problem.text[k]))
+  return exactParameters(problem, (x) => new D(x))
 }
 
 /** alpha, beta at t, exact at the endpoints (as in double precision, schedule.ts). */

@@ -9,7 +9,7 @@ import type { Variant } from '../symbolic/names.js'
 import type { ScheduleSource } from '../symbolic/schedule.js'
 import { loadSource } from './model-file.js'
 
-type Factory<A extends unknown[]> = (n: number, sigma: number, lambda: number, omega: number, rho: number) => (...args: A) => number[]
+type Factory<A extends unknown[]> = (n: number, sigma: number, lambda: number, omega: number, rho: number, kinv: number) => (...args: A) => number[]
 
 export interface CompiledVariant {
   readonly source: VariantSource

@@ -7,7 +7,7 @@ import { ParameterError } from '../errors.js'
 import { checkSchedule, compileSchedule, loadSchedule, type Schedule } from '../symbolic/schedule.js'
 import { model } from './model.js'
 import { checkSampler, type Sampler, type Scheme } from './discrete.js'
-import type { Parameter } from '../symbolic/names.js'
+import { PARAMETERS, type Parameter } from '../symbolic/names.js'
 
 export interface FlowProblem {
   /** Number of training samples (integer >= 2). */
@@ -20,6 +20,10 @@ export interface FlowProblem {
   readonly omega: number
   /** Class weight of the target, P(s = +1), in (0, 1) (default 1/2); only the distances to the target depend on it. */
   readonly rho: number
+  /** 1/k for k base-noise draws per training sample (1: one draw; 0: k -> infinity, the limit). */
+  readonly kinv: number
+  /** k itself (Infinity for the limit), as asked. */
+  readonly draws: number
   readonly schedule: Schedule
   /** Whether the DAE has the skip connection c x (default true). */
   readonly skip: boolean
@@ -38,6 +42,8 @@ export interface ProblemOptions {
   readonly omega?: number
   /** Class weight P(s = +1) of the target, in (0, 1); default 1/2. */
   readonly rho?: number
+  /** Base-noise draws per training sample: a positive integer, or Infinity for the limit (default 1). */
+  readonly draws?: number
   /** A named schedule (`linear`, `trig`) or expressions in t; default `linear`. */
   readonly schedule?: ScheduleSpec
   readonly skip?: boolean
@@ -52,7 +58,10 @@ export interface ProblemOptions {
 }
 
 /** Defaults of a problem's parameters: the published summary-statistics figure (n = 8, sigma = 1.5, lambda = 0.1). */
-export const PROBLEM_DEFAULTS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1, rho: 0.5, schedule: 'linear' } as const
+export const PROBLEM_DEFAULTS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1, rho: 0.5, draws: 1, schedule: 'linear' } as const
+
+/** The most draws per sample taken as a number (beyond, `inf`: the limit). */
+export const MAX_DRAWS = 1e15
 
 /** Largest n answered in double precision; beyond it only high precision (digits) answers. */
 export const DOUBLE_N_MAX = 1e15
@@ -94,6 +103,9 @@ export function checkParameters(p: { readonly n: number; readonly sigma: number;
 export function flowProblem(o: ProblemOptions): FlowProblem {
   const omega = o.omega ?? 1
   const rho = o.rho ?? PROBLEM_DEFAULTS.rho
+  const draws = o.draws ?? PROBLEM_DEFAULTS.draws
+  if (!(draws === Infinity || (Number.isInteger(draws) && draws >= 1 && draws <= MAX_DRAWS)))
+    throw new ParameterError('draws', `must be a positive integer up to ${MAX_DRAWS} or inf, the noise draws per training sample (got ${draws})`)
   checkParameters({ n: o.n, sigma: o.sigma, lambda: o.lambda, omega, rho }, o.highPrecision)
   const values = { n: o.n, sigma: o.sigma, lambda: o.lambda, omega, rho }
   for (const [key, t] of Object.entries(o.text ?? {}) as Array<[keyof typeof values, string | undefined]>) {
@@ -103,10 +115,12 @@ export function flowProblem(o: ProblemOptions): FlowProblem {
     }
   }
   const given = Object.fromEntries(Object.entries(o.text ?? {}).filter(([, t]) => t !== undefined)) as Partial<Record<keyof typeof values, string>>
-  const text = { n: String(o.n), sigma: String(o.sigma), lambda: String(o.lambda + 0), omega: String(omega), rho: String(rho), ...given }
+  // kinv = 1/k exactly: a fraction's text (high precision divides at its working precision).
+  const kinvText = draws === Infinity ? '0' : draws === 1 ? '1' : `1/${draws}`
+  const text = { n: String(o.n), sigma: String(o.sigma), lambda: String(o.lambda + 0), omega: String(omega), rho: String(rho), ...given, kinv: kinvText }
   const skip = o.skip ?? true
   const sampler = samplerOf(o.steps, o.scheme, skip)
-  return { n: o.n, sigma: o.sigma, lambda: o.lambda + 0, omega, rho, schedule: resolveSchedule(o.schedule ?? 'linear'), skip, text, ...(sampler ? { sampler } : {}) }
+  return { n: o.n, sigma: o.sigma, lambda: o.lambda + 0, omega, rho, kinv: 1 / draws, draws, schedule: resolveSchedule(o.schedule ?? 'linear'), skip, text, ...(sampler ? { sampler } : {}) }
 }
 
 /** The sampler of `steps` and `scheme` (checked), or undefined for the continuous flow. */
@@ -131,3 +145,12 @@ function resolveSchedule(spec: ScheduleSpec): Schedule {
   }
   return checkSchedule(compileSchedule('custom', spec.alpha, spec.beta))
 }
+
+/** A parameter's exact text as a decimal of D: a decimal, or a fraction p/q (kinv = 1/k) divided at D's precision. */
+export function parameterDecimal<T extends { div(x: T | string): T }>(text: string, make: (x: string) => T): T {
+  const slash = text.indexOf('/')
+  return slash < 0 ? make(text) : make(text.slice(0, slash)).div(make(text.slice(slash + 1)))
+}
+
+/** The parameters' exact values in the compiled factories' order, as decimals of `make`. */
+export const exactParameters = <T extends { div(x: T | string): T }>(problem: FlowProblem, make: (x: string) => T): T[] => PARAMETERS.map((k) => parameterDecimal(problem.text[k], make))

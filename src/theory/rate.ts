@@ -20,7 +20,7 @@ import { compiled } from '../symbolic/codegen.js'
 import { agree, statsHp } from './hp.js'
 import { variantOf } from './model.js'
 import { PARAMETERS } from '../symbolic/names.js'
-import type { FlowProblem } from './problem.js'
+import { exactParameters, type FlowProblem } from './problem.js'
 
 export const RATE_KEYS = ['C', 'C1', 'C_bo', 'C_bo1', 'ratio'] as const
 export type RateKey = (typeof RATE_KEYS)[number]
@@ -199,7 +199,7 @@ export function exactRate(
   const src = variantOf(problem).source.exact.rate
   if (!src) return undefined
   const F = decimalArith(D)
-  const values = compiled<(F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]>(src.source)(F)(...PARAMETERS.map((k) => new D(problem.text[k])))()
+  const values = compiled<(F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]>(src.source)(F)(...exactParameters(problem, (x) => new D(x)))()
   const all = Object.fromEntries(src.keys.map((k, i) => [k, values[i]]))
   const found = DISTANCE_RATE_KEYS.filter((k) => k in all)
   return {
