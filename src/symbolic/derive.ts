@@ -84,6 +84,9 @@ export interface VariantSource {
     readonly taylor: string
   }
   readonly exact: ExactSource
+  /** The exact solutions at kinv = 1 (one draw per sample) and kinv = 0 (infinitely many). */
+  readonly exactOne: ExactSource
+  readonly exactInfinite: ExactSource
 }
 
 /** Exact solutions found by src/symbolic/exact.ts, as text and as code. */
@@ -369,6 +372,35 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
     section(eqs.dae, 'definitions').entries.map((e) => ({ name: e.name, text: e.text })),
     [...UNKNOWNS.map((u) => ({ name: u, text: rfText(solution.get(u)!), squared: false })), ...daeExact],
   )
+  // The same at one draw per sample (kinv = 1) and in the limit of infinitely many (kinv = 0): the
+  // listings and the rate's expressions print without kinv there (one draw: as before it existed).
+  const exactAt = (value: RF): ExactSource => {
+    const sub = (x: RF) => rfSubstitute(x, new Map([['kinv', value]]))
+    const subDefs = [...defs].map(([name, rf]) => ({ name, rf: sub(rf) }))
+    const knownAt: NamedPoly[] = [
+      ...[...subDefs].reverse().map(({ name, rf }) => ({ name, poly: rfParts(rf).num })),
+      ...UNKNOWNS.flatMap((u) => rfParts(sub(solution.get(u)!)).factors.map((f) => ({ poly: f.poly }))),
+    ]
+    const textAt = (x: RF) => rfTextOf(x, knownAt)
+    const daeAt = daeObs.map((e) => {
+      const rf = daeScope.get(e.name)
+      if (rf) return { name: e.name, text: textAt(sub(rf)), squared: false }
+      return { name: e.name, text: textAt(sub(squareRational(e.node, daeScope)!)), squared: true }
+    })
+    // Each definition in terms of the earlier ones (D in K and Lambda), as dae.eq writes it.
+    const definitionsAt = subDefs.map(({ name, rf }, i) => ({ name, text: rfTextOf(rf, subDefs.slice(0, i).reverse().map((d) => ({ name: d.name, poly: rfParts(d.rf).num }))) }))
+    return deriveExact(
+      eqs,
+      coefficients.map((c) => ({ ...c, rf: sub(c.rf) })),
+      initialRats,
+      textAt,
+      definitionsAt,
+      [...UNKNOWNS.map((u) => ({ name: u, text: textAt(sub(solution.get(u)!)), squared: false })), ...daeAt],
+      sub,
+    )
+  }
+  const exactOne = exactAt(rfConst(rat(1n)))
+  const exactInfinite = exactAt(rfConst(rat(0n)))
 
   // The DAE as written in dae.eq (published solution, observables unsimplified): the second route
   // of high-precision evaluation.
@@ -406,6 +438,8 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
       taylor: taylorB.source(SCHEDULE_SYMBOLS, taylorKeys, 'functional'),
     },
     exact,
+    exactOne,
+    exactInfinite,
     daeKeys,
     dae: dae.source(['alpha', 'beta'], daeKeys),
     ode: odeB.source(
@@ -455,6 +489,8 @@ function deriveExact(
   rfText: (x: RF) => string,
   definitions: ExactSource['definitions'],
   dae: ExactSource['dae'],
+  /** Applied to what is read from flow.eq's observables (a parameter fixed, as kinv at one draw). */
+  fix: (x: RF) => RF = (x) => x,
 ): ExactSource {
   const forms = STATES.map((name, i) => ({ name, form: solveExactly(coefficients[2 * i].rf, coefficients[2 * i + 1].rf, initial[i]) }))
   const phiText = (f: ClosedForm) =>
@@ -516,7 +552,7 @@ function deriveExact(
   const form0 = byName.get(needed[0])!
   const scope = new Map(needed.map((s) => [s, atOne(byName.get(s)!)] as [string, RF]))
   const mse1 = reduceSquares(
-    rfFromNode(mseEntry.node, scope),
+    fix(rfFromNode(mseEntry.node, scope)),
     squareOf(
       form0.phi,
       new Map([

@@ -4,7 +4,7 @@
  * field swaps it in).
  */
 import { compiled } from '../symbolic/codegen.js'
-import type { ModelSource, VariantSource } from '../symbolic/derive.js'
+import type { ExactSource, ModelSource, VariantSource } from '../symbolic/derive.js'
 import type { Variant } from '../symbolic/names.js'
 import type { ScheduleSource } from '../symbolic/schedule.js'
 import { loadSource } from './model-file.js'
@@ -35,6 +35,18 @@ let cached: Model | undefined
 export function variantOf(p: { readonly skip: boolean }): CompiledVariant {
   return model().variants[p.skip ? 'skip' : 'noskip']
 }
+
+/**
+ * The exact solutions a problem's listings and rate print: at one draw per sample and in the limit
+ * of infinitely many, those derived there (no kinv in them); for another k the general ones.
+ */
+export function exactOf(p: { readonly skip: boolean; readonly draws: number }): ExactSource {
+  const s = variantOf(p).source
+  return p.draws === 1 ? s.exactOne : p.draws === Infinity ? s.exactInfinite : s.exact
+}
+
+/** An exact expression of the general solutions written in k (kinv = 1/k), for symbolic k. */
+export const inDraws = (text: string): string => text.replace(/\bkinv\b/g, '(1/k)')
 
 /** The compiled model (built once per process). */
 export function model(): Model {
