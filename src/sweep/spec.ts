@@ -65,10 +65,24 @@ function architecturesOf(a: SweepText, settings: SweepSettings): Pick<SweepSpec,
   if (!settings.skip) throw new ParameterError('architectures', 'cannot be combined with --no-skip (list the architectures instead: skip, no-skip)')
   if (settings.sampler)
     throw new ParameterError('architectures', 'compares the continuous flows and cannot be combined with --steps (compare one architecture with --steps, and --no-skip for the other)')
+  return { architectures: readArchitectures(text), rho: rhoOf(a) ?? String(PROBLEM_DEFAULTS.rho) }
+}
+
+/**
+ * --rho, the target's class weight the distances (w2) depend on, as exact text; undefined when not
+ * given. Its range is checked with the problem (flowProblem); here, that it is a decimal.
+ */
+function rhoOf(a: SweepText): string | undefined {
   const rho = single('rho', a.rho)
-  // Its range is checked with the problem (flowProblem); here, that it is a decimal, kept exact.
-  if (rho !== undefined) decimal('rho', rho)
-  return { architectures: readArchitectures(text), rho: rho === undefined ? String(PROBLEM_DEFAULTS.rho) : new Decimal(rho.trim()).toString() }
+  if (rho === undefined) return undefined
+  decimal('rho', rho)
+  return new Decimal(rho.trim()).toString()
+}
+
+/** The rho of curves and compare's rows, where given (compare --architectures keeps its own). */
+const rhoSpec = (a: SweepText): Pick<SweepSpec, 'rho'> => {
+  const rho = rhoOf(a)
+  return rho === undefined ? {} : { rho }
 }
 
 /** The specification of a sweep from its parameters' text. */
@@ -78,7 +92,7 @@ export function sweepSpec(command: SweepCommand, a: SweepText, settings: SweepSe
   switch (command) {
     case 'compare': {
       const axes = paramAxes(a, SWEEP_DEFAULTS.compareN, true)
-      return { command, axes, schedule, skip, digits: digitsOf(axes), ...(sampler ? { sampler } : {}), ...architecturesOf(a, settings) }
+      return { command, axes, schedule, skip, digits: digitsOf(axes), ...(sampler ? { sampler } : {}), ...rhoSpec(a), ...architecturesOf(a, settings) }
     }
     case 'dae-compare': {
       if (sampler) throw new ParameterError('steps', 'does not apply to dae-compare (the denoiser at a time does not depend on the sampler)')
@@ -96,7 +110,7 @@ export function sweepSpec(command: SweepCommand, a: SweepText, settings: SweepSe
       if (sampler && sampler.steps % (points - 1) !== 0) {
         throw new ParameterError('points', `must be 1 + a divisor of --steps ${sampler.steps} (the sampler's states exist at the grid times k/${sampler.steps} only; got ${points})`)
       }
-      return { command, axes: [...axes, uniformAxis('t', points)], schedule, skip, digits: digitsOf(axes), ...(sampler ? { sampler } : {}) }
+      return { command, axes: [...axes, uniformAxis('t', points)], schedule, skip, digits: digitsOf(axes), ...(sampler ? { sampler } : {}), ...rhoSpec(a) }
     }
   }
 }

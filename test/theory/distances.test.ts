@@ -129,6 +129,20 @@ describe('on the command line', () => {
     expect(one.split(',')).toHaveLength(head.split(',').length)
   })
 
+  it('curves and compare take --rho as stats does (their w2 at t = 1 is that of stats), and it enters the sweep header', async () => {
+    const stats = JSON.parse((await flowgm('stats', '--rho', '0.24', '--json')).stdout)
+    const curves = JSON.parse((await flowgm('curves', '--rho', '0.24', '--points', '2', '--format', 'json')).stdout)
+    const compare = JSON.parse((await flowgm('compare', '--rho', '0.24', '--n', '8', '--format', 'json')).stdout)
+    expect(curves[1].w2).toBe(stats.w2)
+    expect(compare[0].w2).toBe(stats.w2)
+    // 4 |rho - 1/2| omega M(1) more than at rho = 1/2 (docs/theory.md, w2): 4 0.26 (8/8.1).
+    const half = JSON.parse((await flowgm('compare', '--n', '8', '--format', 'json')).stdout)
+    expect(compare[0].w2 - half[0].w2).toBeCloseTo((4 * 0.26 * 8) / 8.1, 11)
+    const header = async (...args: string[]) => JSON.parse((await flowgm('compare', '--n', '2,4', '--shard', '1/2', '--format', 'jsonl', ...args)).stdout.split('\n')[0])
+    expect((await header('--rho', '0.3')).id).not.toBe((await header()).id)
+    expect((await header('--rho', '0.5')).id).toBe((await header()).id)
+  })
+
   it('--rho outside (0, 1): exit 2, one line naming the flag', async () => {
     for (const v of ['0', '1', '-0.5', 'x']) {
       const r = await flowgm('stats', '--rho', v)
