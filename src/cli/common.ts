@@ -5,7 +5,7 @@
 import type { Argv } from 'yargs'
 import { ParameterError } from '../errors.js'
 import { Decimal } from '../hp/arith.js'
-import { DOUBLE_N_MAX, flowProblem, MAX_DRAWS, PROBLEM_DEFAULTS, samplerOf, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
+import { DOUBLE_N_MAX, drawsOf, flowProblem, PROBLEM_DEFAULTS, samplerOf, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
 import { MAX_STEPS, SCHEMES, type Sampler } from '../theory/discrete.js'
 import { CURVE_POINTS } from '../sweep/spec.js'
 import { oneOf } from './args.js'
@@ -117,7 +117,7 @@ export function problemFrom(a: Args, { sampler = true } = {}): FlowProblem & { d
     lambda: number('lambda', a.lambda) ?? DEFAULTS.lambda,
     omega: number('omega', a.omega) ?? DEFAULTS.omega,
     rho: number('rho', a.rho) ?? DEFAULTS.rho,
-    draws: drawsFrom(a),
+    draws: drawsOf(a.draws),
     schedule,
     skip: a.skip !== false,
     text: { n: exact('n', DEFAULTS.n), sigma: exact('sigma', DEFAULTS.sigma), lambda: exact('lambda', DEFAULTS.lambda), omega: exact('omega', DEFAULTS.omega), rho: exact('rho', DEFAULTS.rho) },
@@ -125,14 +125,6 @@ export function problemFrom(a: Args, { sampler = true } = {}): FlowProblem & { d
     ...(sampler ? samplerFrom(a) : {}),
   })
   return { ...problem, digits }
-}
-
-/** --draws: a positive integer or `inf` (Infinity, the limit k -> infinity). */
-function drawsFrom(a: Args): number | undefined {
-  const text = single('draws', a.draws)
-  if (text === undefined) return undefined
-  if (/^\s*inf\s*$/i.test(text)) return Infinity
-  return integer('draws', text, 1, MAX_DRAWS)
 }
 
 /** --format (or --json) among `formats`, each of which includes table and json. */

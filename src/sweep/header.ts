@@ -19,6 +19,7 @@ export function sweepHeader(sweep: Sweep, shard: string): SweepHeader {
     // A class weight other than 1/2 changes w2: shards of another rho do not merge (1/2 keeps the
     // header of sweeps written before rho existed).
     ...(!spec.architectures && spec.rho !== undefined && Number(spec.rho) !== 0.5 ? { rho: spec.rho } : {}),
+    ...(spec.draws === undefined ? {} : { draws: spec.draws === Infinity ? 'inf' : spec.draws }),
     ...(spec.sampler ? { steps: spec.sampler.steps, scheme: spec.sampler.scheme } : {}),
     ...(spec.digits !== undefined ? { digits: spec.digits } : {}),
     ...(spec.command === 'compare' ? { t: 1 } : {}),

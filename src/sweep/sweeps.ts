@@ -44,6 +44,8 @@ export interface SweepSpec {
   readonly architectures?: readonly Architecture[]
   /** The target's class weight as exact text (w2 depends on it): with architectures only. */
   readonly rho?: string
+  /** Base-noise draws per training sample, where not 1 (Infinity: the limit). */
+  readonly draws?: number
 }
 
 /** A prepared sweep: its columns and the rows at any grid indices. */
@@ -67,7 +69,18 @@ export function prepareSweep(spec: SweepSpec): Sweep {
   const gridKeys = spec.axes.filter((a) => a.name === 'n' || a.name === 't' || axisLength(a) > 1).map((a) => a.name)
   const hp = spec.digits !== undefined
   const rho = spec.rho === undefined ? {} : { rho: Number(spec.rho), text: { rho: spec.rho } }
-  const base = flowProblem({ n: 2, sigma: 1, lambda: 0, schedule: spec.schedule, skip: spec.skip, highPrecision: hp, steps: spec.sampler?.steps, scheme: spec.sampler?.scheme, ...rho })
+  const base = flowProblem({
+    n: 2,
+    sigma: 1,
+    lambda: 0,
+    schedule: spec.schedule,
+    skip: spec.skip,
+    highPrecision: hp,
+    steps: spec.sampler?.steps,
+    scheme: spec.sampler?.scheme,
+    ...rho,
+    ...(spec.draws === undefined ? {} : { draws: spec.draws }),
+  })
   const pointOf = (i: number) => {
     const pos = grid.position(i)
     const value: { [name: string]: number } = {}

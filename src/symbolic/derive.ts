@@ -387,14 +387,13 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
       if (rf) return { name: e.name, text: textAt(sub(rf)), squared: false }
       return { name: e.name, text: textAt(sub(squareRational(e.node, daeScope)!)), squared: true }
     })
-    // Each definition in terms of the earlier ones (D in K and Lambda), as dae.eq writes it.
-    const definitionsAt = subDefs.map(({ name, rf }, i) => ({ name, text: rfTextOf(rf, subDefs.slice(0, i).reverse().map((d) => ({ name: d.name, poly: rfParts(d.rf).num }))) }))
+    // The definitions as dae.eq writes them (in kinv, whose value the listing states).
     return deriveExact(
       eqs,
       coefficients.map((c) => ({ ...c, rf: sub(c.rf) })),
       initialRats,
       textAt,
-      definitionsAt,
+      section(eqs.dae, 'definitions').entries.map((e) => ({ name: e.name, text: e.text })),
       [...UNKNOWNS.map((u) => ({ name: u, text: textAt(sub(solution.get(u)!)), squared: false })), ...daeAt],
       sub,
     )

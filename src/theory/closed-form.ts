@@ -19,15 +19,24 @@ export type ClosedFormGroup = 'schedule' | 'definitions' | 'flow' | 'dae' | 'rat
 /** Every closed form of the problem's variant, grouped. */
 export function closedForms(problem: FlowProblem): Record<ClosedFormGroup, ClosedFormLine[]> {
   // The general solutions are written in kinv = 1/k: printed in k (symbolic k).
-  const k = (text: string | undefined) => (text === undefined ? undefined : inDraws(text))
+  const symbolic = problem.draws !== 1 && problem.draws !== Infinity
+  const k = (text: string | undefined) => (text === undefined || !symbolic ? text : inDraws(text))
   const e = exactOf(problem)
   return {
     schedule: [
       { name: 'alpha', text: problem.schedule.alpha },
       { name: 'beta', text: problem.schedule.beta },
     ],
-    definitions: e.definitions.map((d) => ({ name: d.name, text: k(d.text) })),
-    flow: [...(e.phi ? [{ name: 'Phi', text: k(e.phi) }] : []), ...e.states.map((s) => ({ name: s.name, text: k(s.text), reason: s.reason })), { name: 'mse_1', text: k(e.mse1?.text), reason: e.mse1Reason }],
+    // kinv = 1/k: its value where the solutions were derived at it (one draw, infinitely many).
+    definitions: [
+      ...(problem.draws === 1 || problem.draws === Infinity ? [{ name: 'kinv', text: problem.draws === 1 ? '1' : '0' }] : []),
+      ...e.definitions.map((d) => ({ name: d.name, text: k(d.text) })),
+    ],
+    flow: [
+      ...(e.phi ? [{ name: 'Phi', text: k(e.phi) }] : []),
+      ...e.states.map((s) => ({ name: s.name, text: k(s.text), reason: s.reason })),
+      { name: 'mse_1', text: k(e.mse1?.text), reason: e.mse1Reason },
+    ],
     dae: e.dae.map((d) => ({ name: d.squared ? `${d.name}^2` : d.name, text: k(d.text) })),
     rate: e.rate ? Object.entries(e.rate.text).map(([name, text]) => ({ name, text: k(text) })) : [{ name: 'C', reason: e.rateReason }],
   }

@@ -193,7 +193,7 @@ export function daeHp(problem: FlowProblem, ts: readonly string[], options: HpOp
         })
         if (row.m.isZero() && row.q_xi.isZero()) {
           // t = 1 with skip connection: observables of w's direction take their limit (solve.ts).
-          const [m, q] = endDirection(b)
+          const [m, q] = problem.kinv === 0 ? [F.num('1'), F.num('0')] : endDirection(b)
           const dir = asWritten(a, b, row.c, m, q)
           for (const k of v.source.daeDirectionOnly) row[k] = dir[obsKeys.indexOf(k)]
         }

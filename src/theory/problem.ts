@@ -2,7 +2,7 @@
  * A flow problem: what to solve (parameters, schedule, variant), separate from how to solve it.
  * Validation happens here, at the edge, with errors naming the flag and the rule.
  */
-import { clip, isDecimal } from '../text.js'
+import { clip, integer, isDecimal, single } from '../text.js'
 import { ParameterError } from '../errors.js'
 import { checkSchedule, compileSchedule, loadSchedule, type Schedule } from '../symbolic/schedule.js'
 import { model } from './model.js'
@@ -154,3 +154,11 @@ export function parameterDecimal<T extends { div(x: T | string): T }>(text: stri
 
 /** The parameters' exact values in the compiled factories' order, as decimals of `make`. */
 export const exactParameters = <T extends { div(x: T | string): T }>(problem: FlowProblem, make: (x: string) => T): T[] => PARAMETERS.map((k) => parameterDecimal(problem.text[k], make))
+
+/** --draws as text: a positive integer or `inf` (Infinity, the limit k -> infinity); undefined when absent. */
+export function drawsOf(value: unknown): number | undefined {
+  const text = single('draws', value)
+  if (text === undefined) return undefined
+  if (/^\s*inf\s*$/i.test(text)) return Infinity
+  return integer('draws', text, 1, MAX_DRAWS)
+}

@@ -345,7 +345,8 @@ export function learntDae(problem: FlowProblem, notes: PrecisionNote[] = []): { 
     if (row.m === 0 && row.q_xi === 0) {
       // At t = 1 (with skip connection) w vanishes; observables of its direction only take their
       // limit t -> 1-, along the leading direction of (m, q_xi) as alpha -> 0.
-      const [m, q] = endDirection(b)
+      // With infinitely many draws (kinv = 0) the xi part has no norm: the direction is mu_emp's.
+      const [m, q] = problem.kinv === 0 ? [1, 0] : endDirection(b)
       const dir = daeAsWritten(a, b, row.c, m, q)
       const obsKeys = daeKeys.slice(3)
       for (const k of v.source.daeDirectionOnly) row[k] = dir[obsKeys.indexOf(k)] + 0
