@@ -8,7 +8,7 @@ import { flowProblem } from '../../src/theory/problem.js'
 import { ParameterError } from '../../src/errors.js'
 import { rng } from '../../src/random.js'
 import { drawTrainingSet, type TrainingSet } from '../../src/simulate/data.js'
-import { exactTrainer } from '../../src/simulate/train.js'
+import { adamTrainer, exactTrainer } from '../../src/simulate/train.js'
 import { inProcessCli, show } from '../cli/run.js'
 import { leastSquares, maxRel, rows, signedSum } from './least-squares.js'
 
@@ -73,6 +73,21 @@ describe('simulate --draws k', () => {
         expect(Math.abs(fit.c - want.c), `c, seed ${seed}, t ${t}`).toBeLessThan(5e-15 * Math.max(1, Math.abs(want.c)))
         expect(maxRel(fit.w, want.w), `w, seed ${seed}, t ${t}`).toBeLessThan(5e-15)
       }
+  })
+
+  it('k = 3: Adam reaches the least-squares fit over the n k pairs', async () => {
+    // At t = 1/2 with sigma = 0.5 and d = 40 the labels' pattern is the fit's own (self_consistent
+    // 1), so Adam's minimiser is the direct solve's. Observed with lr 1e-2 and 2000 epochs, seeds 1-3:
+    // |c - c_ls| <= 3.1e-15 and w off by <= 7.5e-15 of its rms. Bound 1e-9: room for where Adam's
+    // iteration happens to stop, while a wrong pair sum moves the minimiser by O(1).
+    for (const seed of [1, 2, 3]) {
+      const data = drawTrainingSet({ d: 40, n: 4, sigma: 0.5, omega: 1, rho: 0.5, draws: 3 }, rng(seed))
+      const fit = await adamTrainer(data, 0.3, true, { lr: 1e-2, epochs: 2000 }).fit([0.5, 0.5, -1, 1])
+      const want = leastSquares(asOneDraw(data), 0.3, true, 0.5, 0.5)
+      expect(fit.selfConsistent).toBe(1)
+      expect(Math.abs(fit.c - want.c), `c, seed ${seed}`).toBeLessThan(1e-9)
+      expect(maxRel(fit.w, want.w), `w, seed ${seed}`).toBeLessThan(1e-9)
+    }
   })
 
   it('refuses k = inf: a finite-d simulation needs finite draws', async () => {
