@@ -5,7 +5,8 @@
  *  1. mu: d normals g, rescaled to |mu|^2 = omega d exactly (mu = g sqrt(omega d) / |g|);
  *  2. the labels s^1..s^n, one sign(rho) each (P(s = +1) = rho);
  *  3. z^1..z^n, d normals each, row by row: x1^mu = s^mu mu + sigma z^mu;
- *  4. x0^1..x0^n, d normals each (one noise draw per sample, the same at every t);
+ *  4. x0^{mu,j} for mu = 1..n and, within each mu, j = 1..k: d normals each (k noise draws per
+ *     sample, the same at every t; with k = 1 the stream is the one-draw stream);
  *  5. the particles X_0^1..X_0^P, d normals each, drawn last so that P does not change the data.
  */
 import type { Random } from '../random.js'
@@ -14,13 +15,19 @@ import { dot } from './vector.js'
 export interface TrainingSet {
   readonly d: number
   readonly n: number
+  /** k, the noise draws per sample: the trainers fit the n k pairs (x1^mu, x0^{mu,j}). */
+  readonly draws: number
   readonly mu: Float64Array
   /** s^mu in {+1, -1}. */
   readonly labels: Int8Array
-  /** n x d, row-major. */
+  /** n k x d, row-major: row mu k + j is x0^{mu,j}. */
   readonly x0: Float64Array
+  /** n x d, row-major. */
   readonly x1: Float64Array
-  /** A = sum s^mu x1^mu (= n mu_emp) and xi = sum s^mu x0^mu. */
+  /**
+   * A = sum s^mu x1^mu (= n mu_emp) and xi = (1/k) sum_{mu,j} s^mu x0^{mu,j}: the draws' mean, so
+   * that |xi|^2/d -> n/k as the theory's xi (docs/theory.md).
+   */
   readonly A: Float64Array
   readonly xi: Float64Array
 }
@@ -31,11 +38,14 @@ export interface DataOptions {
   readonly sigma: number
   readonly omega: number
   readonly rho: number
+  /** k, a positive integer (default 1). */
+  readonly draws?: number
 }
 
 /** Draw the training set from the start of the stream; the stream then continues with the particles. */
 export function drawTrainingSet(o: DataOptions, random: Random): TrainingSet {
   const { d, n, sigma, omega, rho } = o
+  const k = o.draws ?? 1
   const mu = new Float64Array(d)
   random.fillNormals(mu)
   const scale = Math.sqrt((omega * d) / dot(mu, mu))
@@ -48,9 +58,20 @@ export function drawTrainingSet(o: DataOptions, random: Random): TrainingSet {
     const s = labels[k]
     for (let i = 0, o = k * d; i < d; i++) x1[o + i] = s * mu[i] + sigma * x1[o + i]
   }
-  const x0 = new Float64Array(n * d)
+  const x0 = new Float64Array(n * k * d)
   random.fillNormals(x0)
-  return { d, n, mu, labels, x0, x1, A: signedSum(x1, labels, d), xi: signedSum(x0, labels, d) }
+  const xi = signedSum(x0, pairLabels(labels, k), d)
+  // x / 1 is x to the bit: one draw keeps the one-draw sums.
+  for (let i = 0; i < d; i++) xi[i] /= k
+  return { d, n, draws: k, mu, labels, x0, x1, A: signedSum(x1, labels, d), xi }
+}
+
+/** The label of each of the n k pairs, row mu k + j: s^mu. */
+export function pairLabels(labels: Int8Array, k: number): Int8Array {
+  if (k === 1) return labels
+  const out = new Int8Array(labels.length * k)
+  for (let p = 0; p < out.length; p++) out[p] = labels[Math.floor(p / k)]
+  return out
 }
 
 /** sum_mu s^mu row^mu of an n x d matrix. */

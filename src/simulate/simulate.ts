@@ -90,12 +90,13 @@ export function checkSpec(s: SimulationSpec): void {
   choice('scheme', s.scheme, SCHEMES)
   choice('engine', s.engine, ENGINES)
   checkSampler(s.problem, { steps: s.steps, scheme: s.scheme })
+  if (!Number.isFinite(s.problem.draws)) throw new ParameterError('draws', 'must be a positive integer for simulate: a finite-d simulation draws k noise vectors per sample (got inf)')
 }
 
 export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}): Promise<{ document: SimulationDocument; timing: Timing }> {
   checkSpec(spec)
   const { problem, d, particles: P, steps: K, scheme } = spec
-  const { n, sigma, lambda, omega, rho, schedule, skip } = problem
+  const { n, sigma, lambda, omega, rho, draws, schedule, skip } = problem
   let clock = performance.now()
   const lap = () => {
     const now = performance.now()
@@ -105,7 +106,7 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
   }
 
   const random = rng(spec.seed)
-  const data = drawTrainingSet({ d, n, sigma, omega, rho }, random)
+  const data = drawTrainingSet({ d, n, sigma, omega, rho, draws }, random)
   const engine = await createEngine(spec.engine, P, d, (row) => random.fillNormals(row))
   const timing = { setup: lap(), training: 0, transport: 0 }
   try {
@@ -164,6 +165,8 @@ function params(spec: SimulationSpec): Record<string, number | string | boolean>
     lambda: p.lambda,
     omega: p.omega,
     rho: p.rho,
+    // One draw, the default, is not printed: the documents of one draw read as before draws existed.
+    ...(p.draws !== 1 ? { draws: p.draws } : {}),
     particles: spec.particles,
     steps: spec.steps,
     scheme: spec.scheme,
