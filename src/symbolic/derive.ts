@@ -84,9 +84,12 @@ export interface VariantSource {
     readonly taylor: string
   }
   readonly exact: ExactSource
-  /** The exact solutions at kinv = 1 (one draw per sample) and kinv = 0 (infinitely many). */
-  readonly exactOne: ExactSource
-  readonly exactInfinite: ExactSource
+  /**
+   * The exact solutions at kinv = 1 (one draw per sample) and kinv = 0 (infinitely many); in the
+   * general variants only (those of ModelSource.variants).
+   */
+  readonly exactOne?: ExactSource
+  readonly exactInfinite?: ExactSource
 }
 
 /** Exact solutions found by src/symbolic/exact.ts, as text and as code. */
@@ -120,6 +123,13 @@ export interface ModelSource {
   readonly hash: string
   readonly schedules: readonly ScheduleSource[]
   readonly variants: Readonly<Record<Variant, VariantSource>>
+  /**
+   * The same derived with kinv = 1 substituted before anything is compiled (one draw per sample,
+   * the published model): the general forms evaluated at kinv = 1 round where these cancel exactly
+   * in the symbols (the margin at omega = 1e-30 printed 0), and these keep every output of one draw
+   * as it was before k draws existed.
+   */
+  readonly oneDraw: Readonly<Record<Variant, VariantSource>>
   /**
    * The baselines of baselines.eq: their keys, `source` = `(F) => (params) => () => values` over an
    * Arith F, and `double` = `(params) => () => values` in double precision.
@@ -244,12 +254,17 @@ function compileEntries(b: FactoryBuilder, entries: ReadonlyArray<{ name: string
   }
 }
 
-function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Variant): VariantSource {
-  const { defs, solution } = resultA(eqs.dae, variant)
+function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Variant, oneDraw = false): VariantSource {
+  const general = resultA(eqs.dae, variant)
+  const atOne = (x: RF) => (oneDraw ? rfSubstitute(x, new Map([['kinv', rfConst(rat(1n))]])) : x)
+  const defs = new Map([...general.defs].map(([name, rf]) => [name, atOne(rf)]))
+  const solution = new Map([...general.solution].map(([name, rf]) => [name, atOne(rf)]))
 
   // DAE observables at one t.
   const dae = new FactoryBuilder(PARAMS)
   const daeScope = new Map(defs)
+  // One draw: the observables' own kinv (w_norm2, margin) is 1 before they are compiled too.
+  if (oneDraw) daeScope.set('kinv', rfConst(rat(1n)))
   compileEntries(
     dae,
     [...defs].map(([name, rf]) => ({ name, rf })),
@@ -398,8 +413,8 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
       sub,
     )
   }
-  const exactOne = exactAt(rfConst(rat(1n)))
-  const exactInfinite = exactAt(rfConst(rat(0n)))
+  const exactOne = oneDraw ? undefined : exactAt(rfConst(rat(1n)))
+  const exactInfinite = oneDraw ? undefined : exactAt(rfConst(rat(0n)))
 
   // The DAE as written in dae.eq (published solution, observables unsimplified): the second route
   // of high-precision evaluation.
@@ -705,6 +720,7 @@ export function deriveModel(texts: Partial<Record<EquationFile, string>> = {}): 
     hash: equationsHash(texts),
     schedules,
     variants: { skip: deriveVariant(eqs, 'skip'), noskip: deriveVariant(eqs, 'noskip') },
+    oneDraw: { skip: deriveVariant(eqs, 'skip', true), noskip: deriveVariant(eqs, 'noskip', true) },
     baselines: { keys: baselineKeys, source: baselines.source([], baselineKeys, 'functional'), double: baselines.source([], baselineKeys) },
   }
 }

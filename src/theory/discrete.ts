@@ -15,7 +15,7 @@
  *    the last step m where R vanished (a discrete integrating factor).
  */
 import { ParameterError } from '../errors.js'
-import { variantOf } from './model.js'
+import { model, variantOf } from './model.js'
 import type { FlowProblem } from './problem.js'
 import { parameterValues } from '../symbolic/names.js'
 
@@ -108,7 +108,7 @@ export function checkSampler(problem: { readonly skip: boolean }, sampler: Sampl
   const { steps, scheme } = sampler
   if (!(SCHEMES as readonly string[]).includes(scheme)) throw new ParameterError('scheme', `must be one of ${SCHEMES.join(', ')} (got '${String(scheme).slice(0, 40)}')`)
   if (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS) throw new ParameterError('steps', `must be an integer in [1, ${MAX_STEPS}] (got ${steps})`)
-  if (!problem.skip && reachesEnd(scheme) && variantOf(problem).source.singular) {
+  if (!problem.skip && reachesEnd(scheme) && model().variants.noskip.source.singular) {
     throw new ParameterError(
       'scheme',
       `${scheme} evaluates the velocity at t = 1 in its last step, a pole of the flow without skip connection (the learnt velocity is unbounded there); use euler or midpoint, or the skip connection`,

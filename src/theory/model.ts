@@ -25,15 +25,20 @@ export interface Model {
   readonly source: ModelSource
   readonly schedules: ReadonlyMap<string, ScheduleSource>
   readonly variants: Readonly<Record<Variant, CompiledVariant>>
+  /** The same compiled with kinv = 1 substituted first (ModelSource.oneDraw). */
+  readonly oneDraw: Readonly<Record<Variant, CompiledVariant>>
   /** The asymptotic baselines of equations/baselines.eq in double precision (keys in source.baselines.keys). */
   readonly baselines: Factory<[]>
 }
 
 let cached: Model | undefined
 
-/** The compiled variant a problem uses: with skip connection or without. */
-export function variantOf(p: { readonly skip: boolean }): CompiledVariant {
-  return model().variants[p.skip ? 'skip' : 'noskip']
+/**
+ * The compiled variant a problem uses: with skip connection or without, and at one draw per
+ * sample the forms derived there (kinv = 1 substituted before compiling).
+ */
+export function variantOf(p: { readonly skip: boolean; readonly draws: number }): CompiledVariant {
+  return (p.draws === 1 ? model().oneDraw : model().variants)[p.skip ? 'skip' : 'noskip']
 }
 
 /**
@@ -41,8 +46,8 @@ export function variantOf(p: { readonly skip: boolean }): CompiledVariant {
  * of infinitely many, those derived there (no kinv in them); for another k the general ones.
  */
 export function exactOf(p: { readonly skip: boolean; readonly draws: number }): ExactSource {
-  const s = variantOf(p).source
-  return p.draws === 1 ? s.exactOne : p.draws === Infinity ? s.exactInfinite : s.exact
+  const s = model().variants[p.skip ? 'skip' : 'noskip'].source
+  return (p.draws === 1 ? s.exactOne : p.draws === Infinity ? s.exactInfinite : s.exact)!
 }
 
 /** An exact expression of the general solutions written in k (kinv = 1/k), for symbolic k. */
@@ -68,6 +73,7 @@ function compile(source: ModelSource): Model {
     source,
     schedules: new Map(source.schedules.map((s) => [s.name, s])),
     variants: { skip: variant(source.variants.skip), noskip: variant(source.variants.noskip) },
+    oneDraw: { skip: variant(source.oneDraw.skip), noskip: variant(source.oneDraw.noskip) },
     baselines: compiled(source.baselines.double),
   }
 }

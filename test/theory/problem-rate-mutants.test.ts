@@ -4,7 +4,7 @@
 // copied from a run; an error must be a ParameterError so that the CLI exits with code 2.
 import { describe, expect, it } from 'vitest'
 import { checkParameters, flowProblem, type ProblemOptions } from '../../src/theory/problem.js'
-import { variantOf } from '../../src/theory/model.js'
+import { exactOf } from '../../src/theory/model.js'
 import { rate } from '../../src/theory/rate.js'
 import { inputError } from './input-error.js'
 
@@ -122,7 +122,7 @@ describe('rate: the arguments a library caller gets checked as the CLI flags are
 it('both compiled variants have the exact 1/n series: C = 2 sigma^2 with skip, sigma^2 without (docs/theory.md section 5)', () => {
   const C = (skip: boolean) => {
     // At one draw per sample (kinv = 1, the exact solutions derived there); C(k) in test/theory/draws.test.ts.
-    const r = variantOf({ skip }).source.exactOne.rate
+    const r = exactOf({ skip, draws: 1 }).rate
     return [r?.text.C, r?.text.C_bo, r?.text.ratio]
   }
   expect([C(true), C(false)]).toEqual([
