@@ -17,9 +17,8 @@ import { ParameterError } from '../errors.js'
 import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../hp/arith.js'
 import { asymptoticBaselinesHp } from '../baselines/asymptotic.js'
 import { compiled } from '../symbolic/codegen.js'
-import { agree, statsHp } from './hp.js'
+import { agree, parameterDecimals, statsHp } from './hp.js'
 import { variantOf } from './model.js'
-import { PARAMETERS } from '../symbolic/names.js'
 import type { FlowProblem } from './problem.js'
 
 export const RATE_KEYS = ['C', 'C1', 'C_bo', 'C_bo1', 'ratio'] as const
@@ -199,7 +198,7 @@ export function exactRate(
   const src = variantOf(problem).source.exact.rate
   if (!src) return undefined
   const F = decimalArith(D)
-  const values = compiled<(F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]>(src.source)(F)(...PARAMETERS.map((k) => new D(problem.text[k])))()
+  const values = compiled<(F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]>(src.source)(F)(...parameterDecimals(problem, D))()
   const all = Object.fromEntries(src.keys.map((k, i) => [k, values[i]]))
   const found = DISTANCE_RATE_KEYS.filter((k) => k in all)
   return {
