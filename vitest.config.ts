@@ -10,6 +10,8 @@ export default defineConfig({
     include: process.env.FLOWGM_SLOW_TESTS ? SLOW : ['test/**/*.test.ts'],
     exclude: process.env.FLOWGM_SLOW_TESTS ? [] : [...SLOW, '**/node_modules/**'],
     testTimeout: 60_000,
+    // The worker's event loop turns before every test (see the file for why).
+    setupFiles: ['test/setup/event-loop.ts'],
     pool: 'forks',
     // Both cores: vitest's default leaves one free (available parallelism - 1 = 1 on this 2-core
     // machine), which ran the files one at a time (372 s against 228 s).

@@ -108,10 +108,13 @@ export async function rateCommand(a: Record<string, unknown>, problem: FlowProbl
   const distanceNumeric = (k: DistanceRateKey): string | null => {
     const x = d.numeric[k]
     if (!x) return null
+    // A floor that is exactly 0 (floor_w2 at rho = 1/2): the extrapolation leaves noise below the
+    // working precision, which agree() counts as agreeing with 0; its digits would be noise.
+    if (d.exact?.[k]?.isZero() && (d.agreement[k] ?? 0) >= 1) return '0'
     return d.exact ? x.toPrecision(Math.max(1, Math.min(digits, d.agreement[k] ?? digits))) : verified(x, d.agreement[k] ?? 0)
   }
   const distanceValue = (k: DistanceRateKey): string | null =>
-    d.exact?.[k] ? d.exact[k]!.toPrecision(digits) : r.floor ? distanceNumeric(k) : d.numeric[k] ? d.numeric[k]!.toPrecision(Math.max(1, Math.min(digits, 15))) : null
+    d.exact?.[k] ? (d.exact[k]!.isZero() ? '0' : d.exact[k]!.toPrecision(digits)) : r.floor ? distanceNumeric(k) : d.numeric[k] ? d.numeric[k]!.toPrecision(Math.max(1, Math.min(digits, 15))) : null
   const sampler = problem.sampler && { steps: problem.sampler.steps, scheme: problem.sampler.scheme }
   if (format === 'json') {
     return (

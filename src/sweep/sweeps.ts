@@ -114,13 +114,15 @@ export function prepareSweep(spec: SweepSpec): Sweep {
     return { spec, grid, keys, exact: exactKeys(keys, axisNames), rows: (indices) => indices.map(row) }
   }
   switch (spec.command) {
-    case 'compare':
+    case 'compare': {
       if (spec.architectures) return architecturesSweep(spec, base, make, pointOf)
       if (!hp) solveCorners(spec.axes, base)
-      return make([...COMPARE_KEYS, ...noteKey(base)], (i) => {
+      const columns = [...COMPARE_KEYS, ...noteKey(base)]
+      return make(columns, (i) => {
         const { problem, coordinates } = pointOf(i)
-        return withNote(Object.assign({}, coordinates, hp ? compareHp(problem, spec.digits!) : compareDouble(problem)), [...COMPARE_KEYS, ...noteKey(base)])
+        return withNote(Object.assign({}, coordinates, hp ? compareHp(problem, spec.digits!) : compareDouble(problem)), columns)
       })
+    }
     case 'dae-compare': {
       let cached: { key: string; at: ReturnType<typeof learntDae>['at'] } | undefined
       return make(DAE_COMPARE_KEYS, (i) => {

@@ -140,7 +140,7 @@ function stageSchedule(problem: FlowProblem, D: DecimalConstructor, F: Arith<Dec
 function flowBySampler(problem: FlowProblem, D: DecimalConstructor, ts: readonly string[], form: 'stages' | 'transfer'): Decimal[][] {
   const sampler = problem.sampler!
   const F = decimalArith(D)
-  const coefficients = factory<Decimal>(variantOf(problem).source.hp.ode)(F)(...params(problem, D))
+  const coefficients = factory<Decimal>(variantOf(problem).source.hp.ode)(F)(...parameterDecimals(problem, D))
   const cache = new Map<string, Decimal[]>()
   // A few units of the last digit: the rounding a sum of two rounded terms can leave.
   const cancelled = new D(10).pow(-(D.precision - 2))
@@ -179,7 +179,7 @@ export function daeHp(problem: FlowProblem, ts: readonly string[], options: HpOp
     (factoryOf: (hp: typeof v.source.hp) => string) =>
     (D: DecimalConstructor): HpRow[] => {
       const F = decimalArith(D)
-      const p = params(problem, D)
+      const p = parameterDecimals(problem, D)
       const values = factory<Decimal>(factoryOf(v.source.hp))(F)(...p)
       const endDirection = factory<Decimal>(v.source.hp.daeEndDirection)(F)(...p)
       const asWritten = factory<Decimal>(v.source.hp.daeAsWritten)(F)(...p)
@@ -375,7 +375,8 @@ function scheduleUnknown(problem: FlowProblem, ts: readonly Decimal[], precision
   return undefined
 }
 
-function params(problem: FlowProblem, D: DecimalConstructor): Decimal[] {
+/** The problem's parameters as decimals of D, from their exact text (kinv = 1/k divided at D's precision), in the compiled factories' order. */
+export function parameterDecimals(problem: FlowProblem, D: DecimalConstructor): Decimal[] {
   return exactParameters(problem, (x) => new D(x))
 }
 
@@ -416,7 +417,7 @@ function flowByTaylor(problem: FlowProblem, D: DecimalConstructor, ts: readonly 
 /** The series of den, A, G of every state at t0, from the series of the schedule. */
 function taylorSystem(problem: FlowProblem, D: DecimalConstructor) {
   const v = variantOf(problem)
-  const p = params(problem, D)
+  const p = parameterDecimals(problem, D)
   return (t0: Decimal, N: number) => {
     const S1 = seriesArith(D, N + 1)
     const t = S1.variable(t0)
@@ -437,7 +438,7 @@ function derivative(x: Series, D: DecimalConstructor): Series {
 function flowByQuadrature(problem: FlowProblem, D: DecimalConstructor, ts: readonly string[], digits: number): Decimal[][] {
   const v = variantOf(problem)
   const F = decimalArith(D)
-  const p = params(problem, D)
+  const p = parameterDecimals(problem, D)
   const coefficients = factory<Decimal>(v.source.hp.ode)(F)(...p)
   if (!v.source.exact.phiF) throw new Error('high precision needs the integrating factor, which the symbolic layer did not find')
   const phi = factory<Decimal>(v.source.exact.phiF)(F)(...p)
@@ -501,7 +502,7 @@ function singularLimit(problem: FlowProblem, D: DecimalConstructor): Decimal[] {
 function observablesOf(problem: FlowProblem, D: DecimalConstructor): (t: string, y: Decimal[]) => HpRow {
   const v = variantOf(problem)
   const F = decimalArith(D)
-  const p = params(problem, D)
+  const p = parameterDecimals(problem, D)
   const flow = factory<Decimal>(v.source.hp.flow)(F)(...p)
   const dae = factory<Decimal>(v.source.hp.dae)(F)(...p)
   return (t, y) => {

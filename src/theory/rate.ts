@@ -17,10 +17,9 @@ import { ParameterError } from '../errors.js'
 import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../hp/arith.js'
 import { asymptoticBaselinesHp } from '../baselines/asymptotic.js'
 import { compiled } from '../symbolic/codegen.js'
-import { agree, statsHp } from './hp.js'
+import { agree, parameterDecimals, statsHp } from './hp.js'
 import { exactOf, inDraws, variantOf } from './model.js'
-import { PARAMETERS } from '../symbolic/names.js'
-import { exactParameters, type FlowProblem } from './problem.js'
+import type { FlowProblem } from './problem.js'
 
 export const RATE_KEYS = ['C', 'C1', 'C_bo', 'C_bo1', 'ratio'] as const
 export type RateKey = (typeof RATE_KEYS)[number]
@@ -199,7 +198,7 @@ export function exactRate(
   const src = exactOf(problem).rate
   if (!src) return undefined
   const F = decimalArith(D)
-  const values = compiled<(F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]>(src.source)(F)(...exactParameters(problem, (x) => new D(x)))()
+  const values = compiled<(F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]>(src.source)(F)(...parameterDecimals(problem, D))()
   const all = Object.fromEntries(src.keys.map((k, i) => [k, values[i]]))
   const found = DISTANCE_RATE_KEYS.filter((k) => k in all)
   // For k other than 1 and infinity the expressions are the general ones, in k.

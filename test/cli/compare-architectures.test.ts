@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { inProcessCli, requireBuild, show, type Run } from './run.js'
+import { expectSuccess, inProcessCli, requireBuild, show, type Run } from './run.js'
 
 beforeAll(requireBuild)
 const cli = inProcessCli()
@@ -19,13 +19,7 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
-async function ok(...args: string[]): Promise<Run> {
-  const r = await cli.run(args)
-  expect(r.code, show(r)).toBe(0)
-  expect(r.stderr, show(r)).toBe('')
-  expect(r.stdout, show(r)).not.toMatch(/NaN|Infinity/)
-  return r
-}
+const ok = async (...args: string[]): Promise<Run> => expectSuccess(await cli.run(args))
 
 async function refused(args: readonly string[], line: string): Promise<void> {
   const r = await cli.run(args)

@@ -14,7 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { math } from '../../src/symbolic/mathjs.js'
 import { daeByHand, definitions, statsByHand, X, type Dec } from '../theory/by-hand.js'
-import { inProcessCli, requireBuild, show, type Run } from './run.js'
+import { expectSuccess, inProcessCli, requireBuild, show, type Run } from './run.js'
 
 const STATS_KEYS = ['t', 'M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var']
 /** Every key of docs/cli.md's stats section: those above (checked by hand here) and the distances (test/theory/distances*.test.ts). */
@@ -23,12 +23,6 @@ const STATS_ALL = [...STATS_KEYS, 'M_mu', 'Q_eta', 'weight_error', 'w2', 'kl', '
 const cli = inProcessCli()
 afterAll(() => cli.close())
 const flowgm = (...args: string[]): Promise<Run> => cli.run(args)
-
-function expectSuccess(r: Run): void {
-  expect(r.code, show(r)).toBe(0)
-  expect(r.stderr, show(r)).toBe('')
-  expect(r.stdout, show(r)).not.toMatch(/NaN|Infinity/)
-}
 
 /** Exit 2, nothing on stdout, exactly one line on stderr naming the flag, no stack trace. */
 function expectInputError(r: Run, flag: RegExp): void {

@@ -83,6 +83,14 @@ export function expectInputError(r: Run, flag: string): void {
   expect(r.stderr, show(r)).toMatch(new RegExp(`^flowgm: --${flag}: [^\\n]+\\n$`))
 }
 
+/** A successful run: exit 0, nothing on stderr, no NaN or Infinity printed; the run, for its output. */
+export function expectSuccess(r: Run): Run {
+  expect(r.code, show(r)).toBe(0)
+  expect(r.stderr, show(r)).toBe('')
+  expect(r.stdout, show(r)).not.toMatch(/NaN|Infinity/)
+  return r
+}
+
 /** Refuse to run the CLI tests against a missing build. */
 export function requireBuild(): void {
   if (!existsSync(BUILT)) throw new Error(`${BUILT} is missing: run \`npm run build\` before these tests`)

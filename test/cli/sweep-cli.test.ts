@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BIN, inProcessCli, requireBuild, show, type Run } from './run.js'
+import { BIN, expectSuccess, inProcessCli, requireBuild, show, type Run } from './run.js'
 import { offBy, PRINTED, theoryAt, trig, ZERO } from './simulate-ref.js'
 
 beforeAll(requireBuild)
@@ -20,13 +20,7 @@ const COMPARE = ['compare', '--n', '2,4,8,16,32,64,128,256,512,1024', '--sigma',
 const COMPARE_KEYS = ['sigma', 'n', 'mse', 'cos', 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos', 'mse_ratio', 'n_mse', 'n_bo_mse', 'w2', 'kl']
 const FORMATS = ['table', 'csv', 'json', 'jsonl', 'markdown', 'latex'] as const
 
-async function ok(...args: string[]): Promise<Run> {
-  const r = await cli.run(args)
-  expect(r.code, show(r)).toBe(0)
-  expect(r.stderr, show(r)).toBe('')
-  expect(r.stdout, show(r)).not.toMatch(/NaN|Infinity/)
-  return r
-}
+const ok = async (...args: string[]): Promise<Run> => expectSuccess(await cli.run(args))
 
 async function refused(args: string[], names: RegExp): Promise<Run> {
   const r = await cli.run(args)

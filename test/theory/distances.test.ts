@@ -143,6 +143,14 @@ describe('on the command line', () => {
     expect((await header('--rho', '0.5')).id).toBe((await header()).id)
   })
 
+  it('rate prints a floor that is exactly 0 (rho = 1/2, skip: 4 |rho - 1/2| omega) as 0, not the noise of the extrapolation', async () => {
+    // (n up to 1e8: the floors then agree with 0 to the working precision; at 1e6 they show -6e-23 with 0 digits agreeing.)
+    const r = await flowgm('rate', '--n-max', '1e8', '--json')
+    expect(r.code, show(r)).toBe(0)
+    const o = JSON.parse(r.stdout)
+    expect([o.floor_w2, o.numeric.floor_w2, o.floor_kl, o.numeric.floor_kl]).toEqual(['0', '0', '0', '0'])
+  })
+
   it('--rho outside (0, 1): exit 2, one line naming the flag', async () => {
     for (const v of ['0', '1', '-0.5', 'x']) {
       const r = await flowgm('stats', '--rho', v)

@@ -10,10 +10,10 @@
  */
 import { Decimal, decimalArith, type Arith } from '../../hp/arith.js'
 import { instantiate } from '../../symbolic/codegen.js'
-import { PARAMETERS, parameterValues } from '../../symbolic/names.js'
-import { daeHp, statsHp, type HpResult } from '../../theory/hp.js'
+import { parameterValues } from '../../symbolic/names.js'
+import { daeHp, parameterDecimals, statsHp, type HpResult } from '../../theory/hp.js'
 import { variantOf } from '../../theory/model.js'
-import { exactParameters, flowProblem, type FlowProblem, type ProblemOptions } from '../../theory/problem.js'
+import { flowProblem, type FlowProblem, type ProblemOptions } from '../../theory/problem.js'
 import { integratingFactor } from '../../theory/quadrature.js'
 import { flowObservables, solve } from '../../theory/solve.js'
 import { flowByHand, type NamedSchedule } from '../by-hand.js'
@@ -51,7 +51,7 @@ function closedFormRoute(p: FlowProblem): (t: number) => Values {
   if (e.mse1) {
     const Dec = Decimal.clone({ precision: 60 })
     const f = instantiate<(F: Arith<Decimal>) => (...q: Decimal[]) => () => Decimal[]>(e.mse1.source)(decimalArith(Dec))
-    mse1 = f(...exactParameters(p, (x) => new Dec(x)))()[0].toNumber()
+    mse1 = f(...parameterDecimals(p, Dec))()[0].toNumber()
   }
   return (t) => {
     const [a, b] = p.schedule.at(t)
