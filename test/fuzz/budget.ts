@@ -32,8 +32,12 @@ export const CAPS: Budget = { ms: 30_000, bytes: 1.5 * 2 ** 30 }
  * idle machine, and the suite runs two test files at once).
  */
 const FLOOR: Budget = { ms: 5_000, bytes: 256 * 2 ** 20 }
-/** Wall time on a loaded machine: the estimate's seconds, twice. */
-const LOAD = 2
+/**
+ * Wall time on a loaded machine: the estimate's seconds, three times. Twice was exceeded (6.9 s
+ * against 6.0 s for a 3.9 s curves run on a steep tanh schedule) when the suite's two files ran
+ * beside other work on this 2-core machine: a timing, not a wrong estimate.
+ */
+const LOAD = 3
 
 const SWEEPS = new Set(['curves', 'compare', 'dae-compare'])
 
