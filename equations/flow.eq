@@ -12,6 +12,14 @@ M' = gamma * M + zeta * m
 Q_xi' = gamma * Q_xi + zeta * q_xi
 P' = gamma * P
 
+# Fresh base noise at every t (--noise per-time): the DAE trained at t memorises its own xi_t, and the
+# xi_t of different t are independent. The flow adds zeta q_xi xi_t dt along a new direction at each
+# t, so the memorised part of X_t is a sum of independent increments whose squared norm is of order
+# dt: in the continuous flow it vanishes, and so does Q_xi's source (docs/theory.md, fresh noise).
+# A K-step sampler keeps a sum of squares instead (src/theory/discrete.ts).
+[ode per-time]
+Q_xi' = gamma * Q_xi
+
 [initial]
 M = 0
 Q_xi = 0

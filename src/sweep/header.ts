@@ -20,6 +20,7 @@ export function sweepHeader(sweep: Sweep, shard: string): SweepHeader {
     // header of sweeps written before rho existed).
     ...(!spec.architectures && spec.rho !== undefined && Number(spec.rho) !== 0.5 ? { rho: spec.rho } : {}),
     ...(spec.draws === undefined ? {} : { draws: spec.draws === Infinity ? 'inf' : spec.draws }),
+    ...(spec.noise === undefined ? {} : { noise: spec.noise }),
     ...(spec.sampler ? { steps: spec.sampler.steps, scheme: spec.sampler.scheme } : {}),
     ...(spec.digits !== undefined ? { digits: spec.digits } : {}),
     ...(spec.command === 'compare' ? { t: 1 } : {}),

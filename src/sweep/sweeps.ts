@@ -16,7 +16,7 @@ import { infiniteNote, NOTE_KEY, preciseCell, preciseText, preciseValueCell, rou
 import { STATES } from '../symbolic/names.js'
 import { daeHp, excessMseHp, statsHp } from '../theory/hp.js'
 import { variantOf } from '../theory/model.js'
-import { flowProblem, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
+import { flowProblem, type FlowProblem, type Noise, type ScheduleSpec } from '../theory/problem.js'
 import type { Sampler } from '../theory/discrete.js'
 import { learntDae, solve } from '../theory/solve.js'
 import { maxOf, minOf } from '../extent.js'
@@ -46,6 +46,8 @@ export interface SweepSpec {
   readonly rho?: string
   /** Base-noise draws per training sample, where not 1 (Infinity: the limit). */
   readonly draws?: number
+  /** The training pairs' base noise, where not shared. */
+  readonly noise?: Noise
 }
 
 /** A prepared sweep: its columns and the rows at any grid indices. */
@@ -80,6 +82,7 @@ export function prepareSweep(spec: SweepSpec): Sweep {
     scheme: spec.sampler?.scheme,
     ...rho,
     ...(spec.draws === undefined ? {} : { draws: spec.draws }),
+    ...(spec.noise === undefined ? {} : { noise: spec.noise }),
   })
   const pointOf = (i: number) => {
     const pos = grid.position(i)

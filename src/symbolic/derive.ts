@@ -54,6 +54,8 @@ export interface VariantSource {
   readonly singular: boolean
   readonly odeLimit?: string
   readonly initial: readonly number[]
+  /** Indices of the states whose source vanishes (fresh noise at every t: Q_xi); they stay 0, whatever their direction limit at t = 0. */
+  readonly sourceless: readonly number[]
   /** Keys of `flowgm stats` after t, and `(params) => (M, Q_xi, P) => values`. */
   readonly flowKeys: readonly string[]
   readonly flow: string
@@ -130,6 +132,9 @@ export interface ModelSource {
    * as it was before k draws existed.
    */
   readonly oneDraw: Readonly<Record<Variant, VariantSource>>
+  /** Fresh noise at every t (flow.eq [ode per-time]), in general and at one draw. */
+  readonly perTime: Readonly<Record<Variant, VariantSource>>
+  readonly perTimeOne: Readonly<Record<Variant, VariantSource>>
   /**
    * The baselines of baselines.eq: their keys, `source` = `(F) => (params) => () => values` over an
    * Arith F, and `double` = `(params) => () => values` in double precision.
@@ -254,7 +259,12 @@ function compileEntries(b: FactoryBuilder, entries: ReadonlyArray<{ name: string
   }
 }
 
-function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Variant, oneDraw = false): VariantSource {
+/**
+ * One variant of the model: with or without skip connection; `oneDraw`: kinv = 1 substituted before
+ * anything is compiled; `perTime`: fresh noise at every t, the ODE as flow.eq's [ode per-time]
+ * rewrites it (states whose source vanishes).
+ */
+function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Variant, { oneDraw = false, perTime = false } = {}): VariantSource {
   const general = resultA(eqs.dae, variant)
   const atOne = (x: RF) => (oneDraw ? rfSubstitute(x, new Map([['kinv', rfConst(rat(1n))]])) : x)
   const defs = new Map([...general.defs].map(([name, rf]) => [name, atOne(rf)]))
@@ -305,7 +315,9 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
 
   // The flow: X' = a X + g for each state, with a and g exact rational functions.
   const flowDefs = inline(section(eqs.flow, 'definitions').entries, new Map([...defs, ...solution]))
-  const ode = section(eqs.flow, 'ode').entries
+  const rewritten = perTime ? section(eqs.flow, 'ode', 'per-time').entries : []
+  if (rewritten.some((e) => !e.derivative || !(STATES as readonly string[]).includes(e.name))) throw new Error(`flow.eq: [ode per-time] may only rewrite ${STATES.map((s) => s + "'").join(', ')}`)
+  const ode = section(eqs.flow, 'ode').entries.map((e) => rewritten.find((r) => r.name === e.name) ?? e)
   if (ode.map((e) => e.name).join() !== STATES.join() || ode.some((e) => !e.derivative)) throw new Error(`flow.eq: [ode] must define ${STATES.map((s) => s + "'").join(', ')} in this order`)
   const zeroStates = new Map(STATES.map((s) => [s, rfConst(rat(0n))]))
   const coefficients: Array<{ name: string; rf: RF }> = []
@@ -463,6 +475,7 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
     singular,
     odeLimit,
     initial,
+    sourceless: STATES.flatMap((_, i) => (rfIsZero(coefficients[2 * i + 1].rf) ? [i] : [])),
     daeDirectionOnly,
     daeEndDirection: endB.source(['beta'], ['m', 'q_xi']),
     daeAsWritten: asWritten.source(
@@ -720,7 +733,9 @@ export function deriveModel(texts: Partial<Record<EquationFile, string>> = {}): 
     hash: equationsHash(texts),
     schedules,
     variants: { skip: deriveVariant(eqs, 'skip'), noskip: deriveVariant(eqs, 'noskip') },
-    oneDraw: { skip: deriveVariant(eqs, 'skip', true), noskip: deriveVariant(eqs, 'noskip', true) },
+    oneDraw: { skip: deriveVariant(eqs, 'skip', { oneDraw: true }), noskip: deriveVariant(eqs, 'noskip', { oneDraw: true }) },
+    perTime: { skip: deriveVariant(eqs, 'skip', { perTime: true }), noskip: deriveVariant(eqs, 'noskip', { perTime: true }) },
+    perTimeOne: { skip: deriveVariant(eqs, 'skip', { perTime: true, oneDraw: true }), noskip: deriveVariant(eqs, 'noskip', { perTime: true, oneDraw: true }) },
     baselines: { keys: baselineKeys, source: baselines.source([], baselineKeys, 'functional'), double: baselines.source([], baselineKeys) },
   }
 }

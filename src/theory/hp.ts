@@ -150,6 +150,7 @@ function flowBySampler(problem: FlowProblem, D: DecimalConstructor, ts: readonly
     add: (x, y) => x.plus(y),
     mul: (x, y) => x.times(y),
     div: (x, y) => x.div(y),
+    sqrt: (x) => x.sqrt(),
     isZero: (x) => x.isZero(),
     cancels: (x, a, b) => x.abs().lte(a.abs().plus(b.abs()).times(cancelled)),
     ratio: ([p, q]: Ratio) => new D(p).div(q),
@@ -166,7 +167,7 @@ function flowBySampler(problem: FlowProblem, D: DecimalConstructor, ts: readonly
     },
   }
   const initial = variantOf(problem).source.initial.map((x) => new D(x))
-  const states = (form === 'stages' ? stageRecurrence : transferRecurrence)(arith, initial, sampler)
+  const states = (form === 'stages' ? stageRecurrence : transferRecurrence)(arith, initial, sampler, problem.noise === 'per-time')
   return ts.map((t) => states[gridIndex('t', new Decimal(t), sampler.steps)])
 }
 
@@ -517,7 +518,8 @@ function observablesOf(problem: FlowProblem, D: DecimalConstructor): (t: string,
     for (const x of v.source.infinite) if (y[x.state].isZero()) row[x.key] = new D(Infinity)
     if (y[0].isZero() && y[1].isZero()) {
       const d = dae(F.num('1'), F.num('0'))
-      const dir = flow(d[1], d[2], y[2])
+      const [m, q] = [d[1], d[2]].map((x, i) => (v.source.sourceless.includes(i) ? F.num('0') : x))
+      const dir = flow(m, q, y[2])
       for (const k of v.source.directionOnly) row[k] = dir[v.source.flowKeys.indexOf(k)]
     }
     return row

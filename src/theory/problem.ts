@@ -24,6 +24,11 @@ export interface FlowProblem {
   readonly kinv: number
   /** k itself (Infinity for the limit), as asked. */
   readonly draws: number
+  /**
+   * The base noise of the training pairs: `shared`, the same draws at every t (the published
+   * model), or `per-time`, drawn afresh for every t the DAE is trained at (docs/theory.md).
+   */
+  readonly noise: Noise
   readonly schedule: Schedule
   /** Whether the DAE has the skip connection c x (default true). */
   readonly skip: boolean
@@ -32,6 +37,9 @@ export interface FlowProblem {
   /** A K-step sampler (src/theory/discrete.ts) instead of the continuous flow; absent: the continuous flow. */
   readonly sampler?: Sampler
 }
+
+export const NOISES = ['shared', 'per-time'] as const
+export type Noise = (typeof NOISES)[number]
 
 export type ScheduleSpec = string | { readonly alpha: string; readonly beta: string }
 
@@ -44,6 +52,8 @@ export interface ProblemOptions {
   readonly rho?: number
   /** Base-noise draws per training sample: a positive integer, or Infinity for the limit (default 1). */
   readonly draws?: number
+  /** The training pairs' base noise: the same at every t (`shared`, default) or drawn afresh for every t (`per-time`). */
+  readonly noise?: Noise
   /** A named schedule (`linear`, `trig`) or expressions in t; default `linear`. */
   readonly schedule?: ScheduleSpec
   readonly skip?: boolean
@@ -58,7 +68,7 @@ export interface ProblemOptions {
 }
 
 /** Defaults of a problem's parameters: the published summary-statistics figure (n = 8, sigma = 1.5, lambda = 0.1). */
-export const PROBLEM_DEFAULTS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1, rho: 0.5, draws: 1, schedule: 'linear' } as const
+export const PROBLEM_DEFAULTS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1, rho: 0.5, draws: 1, noise: 'shared', schedule: 'linear' } as const
 
 /** The most draws per sample taken as a number (beyond, `inf`: the limit). */
 export const MAX_DRAWS = 1e15
@@ -106,6 +116,8 @@ export function flowProblem(o: ProblemOptions): FlowProblem {
   const draws = o.draws ?? PROBLEM_DEFAULTS.draws
   if (!(draws === Infinity || (Number.isInteger(draws) && draws >= 1 && draws <= MAX_DRAWS)))
     throw new ParameterError('draws', `must be a positive integer up to ${MAX_DRAWS} or inf, the noise draws per training sample (got ${draws})`)
+  const noise = o.noise ?? PROBLEM_DEFAULTS.noise
+  if (!(NOISES as readonly string[]).includes(noise)) throw new ParameterError('noise', `must be one of ${NOISES.join(', ')} (got '${clip(String(noise))}')`)
   checkParameters({ n: o.n, sigma: o.sigma, lambda: o.lambda, omega, rho }, o.highPrecision)
   const values = { n: o.n, sigma: o.sigma, lambda: o.lambda, omega, rho }
   for (const [key, t] of Object.entries(o.text ?? {}) as Array<[keyof typeof values, string | undefined]>) {
@@ -120,7 +132,7 @@ export function flowProblem(o: ProblemOptions): FlowProblem {
   const text = { n: String(o.n), sigma: String(o.sigma), lambda: String(o.lambda + 0), omega: String(omega), rho: String(rho), ...given, kinv: kinvText }
   const skip = o.skip ?? true
   const sampler = samplerOf(o.steps, o.scheme, skip)
-  return { n: o.n, sigma: o.sigma, lambda: o.lambda + 0, omega, rho, kinv: 1 / draws, draws, schedule: resolveSchedule(o.schedule ?? 'linear'), skip, text, ...(sampler ? { sampler } : {}) }
+  return { n: o.n, sigma: o.sigma, lambda: o.lambda + 0, omega, rho, kinv: 1 / draws, draws, noise, schedule: resolveSchedule(o.schedule ?? 'linear'), skip, text, ...(sampler ? { sampler } : {}) }
 }
 
 /** The sampler of `steps` and `scheme` (checked), or undefined for the continuous flow. */
@@ -161,4 +173,12 @@ export function drawsOf(value: unknown): number | undefined {
   if (text === undefined) return undefined
   if (/^\s*inf\s*$/i.test(text)) return Infinity
   return integer('draws', text, 1, MAX_DRAWS)
+}
+
+/** --noise as text: `shared` or `per-time`; undefined when absent. */
+export function noiseOf(value: unknown): Noise | undefined {
+  const text = single('noise', value)?.trim()
+  if (text === undefined) return undefined
+  if (!(NOISES as readonly string[]).includes(text)) throw new ParameterError('noise', `must be one of ${NOISES.join(', ')} (got '${clip(text)}')`)
+  return text as Noise
 }

@@ -306,7 +306,9 @@ export function flowObservables(problem: FlowProblem): (t: number, y: readonly n
       // At t = 0 the cluster mean vanishes; observables that depend on it only through its
       // direction take their limit t -> 0+, the direction of the DAE weights (m, q_xi)(0).
       dae0 ??= learntDae(problem).at(0)
-      const dir = flowAt(dae0.m, dae0.q_xi, y[2])
+      // (A state without source, Q_xi under fresh noise at every t, keeps no direction.)
+      const [m, q] = [dae0.m, dae0.q_xi].map((x, i) => (v.source.sourceless.includes(i) ? 0 : x))
+      const dir = flowAt(m, q, y[2])
       for (const k of v.source.directionOnly) row[k] = dir[v.source.flowKeys.indexOf(k)]
     }
     return row as StatsRow
