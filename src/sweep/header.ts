@@ -55,7 +55,10 @@ function caption(spec: SweepSpec): string {
   })
   const precision = spec.digits !== undefined ? `, ${spec.digits} significant digits` : ''
   const sampler = spec.sampler ? `, sampled by ${spec.sampler.steps} ${spec.sampler.scheme} steps` : ''
+  // The training pairs where they are not the published model's (one noise draw, shared over t).
+  const draws = spec.draws === undefined ? '' : `, $k = ${spec.draws === Infinity ? '\\infty' : spec.draws}$ noise draws per sample`
+  const noise = spec.noise === undefined ? '' : ', fresh noise at every $t$'
   if (spec.architectures)
     return `${ARCHITECTURES_CAPTION}; ${schedule}, ${spec.architectures.map((a) => (a === 'skip' ? 'with' : 'without')).join(' and ')} skip connection, ${params.join(', ')}, $\\rho = ${spec.rho}$${precision}.`
-  return `${what}; ${schedule}, ${spec.skip ? 'with' : 'without'} skip connection${sampler}, ${params.join(', ')}${precision}.`
+  return `${what}; ${schedule}, ${spec.skip ? 'with' : 'without'} skip connection${draws}${noise}${sampler}, ${params.join(', ')}${precision}.`
 }
