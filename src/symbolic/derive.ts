@@ -175,11 +175,16 @@ function inline(entries: readonly Entry[], scope: Map<string, RF>): Map<string, 
   return scope
 }
 
-/** Result A for a variant: the rational functions c, m, q_xi, solved from the stationarity. */
-export function resultA(dae: readonly Section[], variant: Variant): { defs: Map<string, RF>; solution: Map<string, RF> } {
-  const defs = inline(section(dae, 'definitions').entries, new Map())
+/**
+ * Result A for a variant: the rational functions c, m, q_xi, solved from the stationarity;
+ * `fixed`: parameters given a value before anything is read (kinv = 1 at one draw), so that the
+ * solution is derived, and normalised, as if the files had been written with that value.
+ */
+export function resultA(dae: readonly Section[], variant: Variant, fixed: ReadonlyMap<string, RF> = new Map()): { defs: Map<string, RF>; solution: Map<string, RF> } {
+  const scope = inline(section(dae, 'definitions').entries, new Map(fixed))
+  const defs = new Map([...scope].filter(([name]) => !fixed.has(name)))
   const entries = section(dae, 'stationarity').entries
-  const stationarity = entries.map((e) => rfFromNode(e.node, defs))
+  const stationarity = entries.map((e) => rfFromNode(e.node, scope))
   if (variant === 'skip') return { defs, solution: solveLinear(stationarity, UNKNOWNS) }
   // No skip connection: c = 0 is imposed, so the c-equation is dropped and the w-equations
   // (named grad_w_*) determine m and q_xi.
@@ -265,10 +270,7 @@ function compileEntries(b: FactoryBuilder, entries: ReadonlyArray<{ name: string
  * rewrites it (states whose source vanishes).
  */
 function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Variant, { oneDraw = false, perTime = false } = {}): VariantSource {
-  const general = resultA(eqs.dae, variant)
-  const atOne = (x: RF) => (oneDraw ? rfSubstitute(x, new Map([['kinv', rfConst(rat(1n))]])) : x)
-  const defs = new Map([...general.defs].map(([name, rf]) => [name, atOne(rf)]))
-  const solution = new Map([...general.solution].map(([name, rf]) => [name, atOne(rf)]))
+  const { defs, solution } = resultA(eqs.dae, variant, new Map(oneDraw ? [['kinv', rfConst(rat(1n))]] : []))
 
   // DAE observables at one t.
   const dae = new FactoryBuilder(PARAMS)
