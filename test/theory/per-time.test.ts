@@ -17,6 +17,7 @@ import { rate } from '../../src/theory/rate.js'
 import { variantOf } from '../../src/theory/model.js'
 import { parameterValues } from '../../src/symbolic/names.js'
 import { discreteFlow } from '../../src/theory/discrete.js'
+import { sweep } from '../../src/sweep/iterate.js'
 import { inProcessCli, requireBuild, show, type Run } from '../cli/run.js'
 
 const X = Decimal.clone({ precision: 60 })
@@ -145,6 +146,15 @@ describe('fresh noise at every t: K-step samplers', () => {
     const double = solve(problem).stats(1)
     expect(Math.abs(hp.Q_xi.toNumber() - double.Q_xi)).toBeLessThan(1e-14)
     expect(hp.Q_xi.toNumber()).toBeCloseTo(vectorRoute(problem, 9, 'heun')[9], 13)
+  })
+})
+
+describe('the library sweep', () => {
+  it('takes draws and noise: compare rows at n = 8, 64 with k = 3 and fresh noise are the mse by hand (M = n/N, no memorised part)', async () => {
+    for await (const r of sweep({ command: 'compare', n: [8, 64], sigma: 1.5, lambda: 0.1, draws: 3, noise: 'per-time' })) {
+      const M = r.n! / (r.n! + 0.1 / 3)
+      expect(Math.abs(r.mse - ((M - 1) ** 2 + (M * M * 2.25) / r.n!))).toBeLessThan(1e-12)
+    }
   })
 })
 
