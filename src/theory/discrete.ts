@@ -379,7 +379,9 @@ export function doubleArith(problem: FlowProblem): StepArith<number> {
 
 /** The states (M, Q_xi, P) at t_k = k/K, k = 0..K, in double precision (the stage recurrence). */
 export function discreteFlow(problem: FlowProblem, steps: number, scheme: Scheme = 'euler'): Array<[number, number, number]> {
-  const sampler = { steps, scheme }
-  checkSampler(problem, sampler)
-  return stageRecurrence(doubleArith(problem), variantOf(problem).source.initial, sampler, problem.noise === 'per-time') as Array<[number, number, number]>
+  // The problem as this sampler's: with fresh noise at every t the variant is chosen by the
+  // sampler (the continuous flow's has no source of Q_xi, a sampler's keeps it).
+  const sampled = { ...problem, sampler: { steps, scheme } }
+  checkSampler(sampled, sampled.sampler)
+  return stageRecurrence(doubleArith(sampled), variantOf(sampled).source.initial, sampled.sampler, problem.noise === 'per-time') as Array<[number, number, number]>
 }

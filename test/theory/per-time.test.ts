@@ -114,7 +114,9 @@ describe('fresh noise at every t: K-step samplers', () => {
   const cases = ['euler', 'heun', 'midpoint', 'rk4'].flatMap((scheme) => ['linear', 'trig'].map((schedule) => ({ scheme, schedule })))
   it.each(cases)('$scheme, $schedule, K = 7: Q_xi at every grid time equals the vector route to 1e-13, and M, P those of shared noise', ({ scheme, schedule }) => {
     const problem = flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, schedule, steps: 7, scheme: scheme as 'euler', noise: 'per-time' })
-    const states = discreteFlow(problem, 7, scheme as 'euler')
+    // discreteFlow of the problem without its sampler (as simulate calls it): the sampler given
+    // decides (it once took the continuous flow's coefficients, without Q_xi's source: Q_xi = 0).
+    const states = discreteFlow(flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, schedule, noise: 'per-time' }), 7, scheme as 'euler')
     const want = vectorRoute(problem, 7, scheme)
     states.forEach((y, k) => expect(Math.abs(y[1] - want[k]), `t = ${k}/7: ${y[1]} against ${want[k]}`).toBeLessThanOrEqual(1e-13))
     const shared = discreteFlow(flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, schedule }), 7, scheme as 'euler')
