@@ -8,10 +8,12 @@
  *  4. x0^{mu,j} for mu = 1..n and, within each mu, j = 1..k: d normals each (k noise draws per
  *     sample, the same at every t; with k = 1 the stream is the one-draw stream);
  *  5. the particles X_0^1..X_0^P, d normals each, drawn last so that P does not change the data;
- *  6. with fresh noise at every t (--noise per-time), the x0 of each later time the DAE is trained
- *     at, as in step 4, in increasing order of time (step 4's draws are those of t = 0).
+ *  6. the fresh samples of the distances at t = 1 (distances.ts).
+ * With fresh noise at every t (--noise per-time) step 4's draws are those of t = 0, and the x0 of
+ * each later time the DAE is trained at come from a second stream (noiseStream), as in step 4, in
+ * increasing order of time: the particles and everything on the first stream stay as they are.
  */
-import type { Random } from '../random.js'
+import { Random, splitmix32 } from '../random.js'
 import { dot } from './vector.js'
 
 export interface TrainingSet {
@@ -71,6 +73,17 @@ function drawNoise(labels: Int8Array, k: number, d: number, random: Random): Pic
   // x / 1 is x to the bit: one draw keeps the one-draw sums.
   for (let i = 0; i < d; i++) xi[i] /= k
   return { x0, xi }
+}
+
+/**
+ * The stream of the later times' noise under fresh noise at every t: xoshiro128** started from
+ * the 5th to 8th outputs of splitmix32 at the seed (rng(seed) takes the first four; all eight are
+ * distinct, so the state is not zero), so that N, K and the particles do not move it.
+ */
+export function noiseStream(seed: number): Random {
+  const next = splitmix32(seed)
+  for (let i = 0; i < 4; i++) next()
+  return Random.fromState([next(), next(), next(), next()])
 }
 
 /**

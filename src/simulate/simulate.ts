@@ -15,7 +15,7 @@ import type { FlowProblem } from '../theory/problem.js'
 import { flowObservables, learntDae, solve } from '../theory/solve.js'
 import { VERSION } from '../version.js'
 import { nextTurn } from '../limits.js'
-import { drawTrainingSet, withFreshNoise, type TrainingSet } from './data.js'
+import { drawTrainingSet, noiseStream, withFreshNoise, type TrainingSet } from './data.js'
 import { freshRows, meanNearest, rowsOf } from './distances.js'
 import { dot } from './vector.js'
 import { rungeKuttaStep, stageFits, stepWeights } from './runge-kutta.js'
@@ -109,7 +109,7 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
 
   const random = rng(spec.seed)
   const perTime = problem.noise === 'per-time'
-  const { samples: data, setAt } = trainingSets(drawTrainingSet({ d, n, sigma, omega, rho, draws }, random), perTime, random)
+  const { samples: data, setAt } = trainingSets(drawTrainingSet({ d, n, sigma, omega, rho, draws }, random), perTime, spec.seed)
   const engine = await createEngine(spec.engine, P, d, (row) => random.fillNormals(row))
   const timing = { setup: lap(), training: 0, transport: 0 }
   try {
@@ -176,13 +176,13 @@ interface TimeFit {
  * time) and what the measurements read of it (`samples`: mu, the labels, x1, A, and xi when it is
  * the same at every t).
  */
-function trainingSets(first: TrainingSet, perTime: boolean, random: Random): { samples: TrainingSet; setAt: () => TrainingSet } {
-  return perTime ? freshEachTime(first, random) : { samples: first, setAt: () => first }
+function trainingSets(first: TrainingSet, perTime: boolean, seed: number): { samples: TrainingSet; setAt: () => TrainingSet } {
+  return perTime ? freshEachTime(first, noiseStream(seed)) : { samples: first, setAt: () => first }
 }
 
 /**
  * Fresh noise at every t: `first` at the first time (t = 0), then the same samples with new noise
- * each time (data.ts, step 6). Nothing here holds a time's noise past it (`first` included), so
+ * each time from `random`, the noise stream (data.ts). Nothing here holds a time's noise past it (`first` included), so
  * one time's n k d noise is in memory at a time.
  */
 function freshEachTime(first: TrainingSet, random: Random): { samples: TrainingSet; setAt: () => TrainingSet } {
