@@ -6,6 +6,10 @@
 import { readFileSync } from 'node:fs'
 import { afterAll, describe, expect, it } from 'vitest'
 import { simulate, simulationSpec } from '../../src/simulate/simulate.js'
+import { perTimeMeasurement } from '../../src/simulate/measure.js'
+import { createEngine } from '../../src/simulate/engine.js'
+import { dot } from '../../src/simulate/vector.js'
+import { rng } from '../../src/random.js'
 import { flowProblem, type Noise } from '../../src/theory/problem.js'
 import type { Scheme } from '../../src/theory/discrete.js'
 import { expectInputError, inProcessCli, show } from '../cli/run.js'
@@ -66,6 +70,47 @@ describe('simulate --noise per-time', () => {
     expect(dae(a.document, 0)).toEqual(dae(shared.document, 0))
     expect(dae(a.document, 1)).not.toEqual(dae(shared.document, 1))
     for (let k = 0; k < 4; k++) expect(dae(more.document, k), `step ${k}`).toEqual(dae(a.document, k))
+  })
+})
+
+describe('the per-time measurement of Q_xi and P (measure.ts)', () => {
+  it('gives the memorised part of a cluster centre built from known directions, and the spread', async () => {
+    // Particles written out by hand: X_i = s_i c + P g_i, c = (M/n) A + sum_tau Q_tau xi_tau with
+    // T = 10 directions xi_tau ~ N(0, (n/k) I) and s_i = sign(g_i . A) (the cluster set by the
+    // particle's own noise, docs/simulation.md section 6). The expected values are the
+    // construction's: Q_xi = -sqrt(sum_tau Q_tau^2 |xi_tau|^2/(d n/k)) and P.
+    // Tolerances: the measurement's errors are zero-mean cross terms (the largest 2 P c_perp . gbar/d,
+    // gbar = mean s_i g_i) and the fluctuation sqrt(2/(N d)) of mean |g_i|^2/d; measured over seeds
+    // 1-20 of this construction: Q_xi - want has sd 1.1e-3 (worst 2.7e-3), P - 1.3 sd 1.5e-3 (worst
+    // 3.2e-3). Bounds 6e-3 and 8e-3 (over 5 sd). Without the -P^2/N term Q_xi would read -0.121
+    // (P^2/(N n/k) = 0.0106 added to Q_xi^2 = 0.004); without 1/(1 - 1/N) P would be 0.033 low.
+    const d = 20_000,
+      N = 20,
+      n = 8,
+      T = 10,
+      P = 1.3,
+      M = 1,
+      Qtau = -0.02
+    const random = rng(11)
+    const normals = () => random.fillNormals(new Float64Array(d))
+    const mu = normals()
+    const A = normals().map((z, i) => n * mu[i] + 1.5 * Math.sqrt(n) * z)
+    const xis = Array.from({ length: T }, () => normals().map((x) => Math.sqrt(n) * x))
+    const c = A.map((a, i) => (M / n) * a + xis.reduce((sum, xi) => sum + Qtau * xi[i], 0))
+    const rows = Array.from({ length: N }, () => {
+      const g = normals()
+      const s = dot(g, A) >= 0 ? 1 : -1
+      return g.map((x, i) => s * c[i] + P * x)
+    })
+    let next = 0
+    const engine = await createEngine('js', N, d, (row) => row.set(rows[next++]))
+    const data = { d, n, draws: 1, mu, labels: new Int8Array(n), x0: new Float64Array(0), x1: new Float64Array(0), A, xi: new Float64Array(d) }
+    const probe = perTimeMeasurement(data, N)
+    const { dots, norms } = engine.project(probe.vectors)
+    const row = probe.row(1, dots, norms, probe.vectors.length, 0, engine)
+    const want = -Math.sqrt(xis.reduce((sum, xi) => sum + (Qtau ** 2 * dot(xi, xi)) / (d * n), 0))
+    expect(Math.abs(row.Q_xi - want), `Q_xi ${row.Q_xi} against ${want}`).toBeLessThan(6e-3)
+    expect(Math.abs(row.P - P), `P ${row.P}`).toBeLessThan(8e-3)
   })
 })
 
