@@ -215,7 +215,7 @@ function summaryTable(doc: SimulationDocument): string {
   const inside = doc.measured.steps.slice(1, -1).map((s) => s.self_consistent)
   const consistent = inside.length ? text(minOf(inside)) : 'no such t_k with K = 1'
   const head =
-    `simulate: d = ${p.d}, n = ${p.n}${p.draws === undefined ? '' : `, ${p.draws} draws`}, sigma = ${p.sigma}, lambda = ${p.lambda}, ${p.particles} particles, ${p.steps} ${p.scheme} steps, trainer ${p.trainer}, engine ${p.engine}, seed ${p.seed}\n` +
+    `simulate: d = ${p.d}, n = ${p.n}${p.draws === undefined ? '' : `, ${p.draws} draws`}${p.noise === undefined ? '' : `, ${p.noise} noise`}, sigma = ${p.sigma}, lambda = ${p.lambda}, ${p.particles} particles, ${p.steps} ${p.scheme} steps, trainer ${p.trainer}, engine ${p.engine}, seed ${p.seed}\n` +
     `fraction of training ${p.draws === undefined ? 'points' : 'pairs'} with self-consistent signs, lowest over 0 < t_k < 1: ${consistent}\n\n`
   return head + w.start() + rows.join('') + w.end()
 }

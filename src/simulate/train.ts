@@ -56,8 +56,12 @@ export interface Fit {
 }
 
 export interface Trainer {
-  /** Adam's fit is asynchronous: it gives the event loop a turn now and then (a signal is handled there). */
-  fit(at: ScheduleValues): Fit | Promise<Fit>
+  /**
+   * Adam's fit is asynchronous: it gives the event loop a turn now and then (a signal is handled
+   * there). `on`: the training set at this time when it is not the trainer's own (fresh noise at
+   * every t: the same samples, new x0); Adam still starts from the previous time's fit.
+   */
+  fit(at: ScheduleValues, on?: TrainingSet): Fit | Promise<Fit>
 }
 
 /** The training set seen as the n k pairs: their count, and the row of x1 and the label of pair p. */
@@ -217,16 +221,16 @@ export function adamTrainer(data: TrainingSet, lambda: number, skip: boolean, o:
   const lr = o.lr ?? 1e-2
   const epochs = o.epochs ?? 2000
   const { d, x1 } = data
-  const pairs = pairsOf(data)
-  const n = pairs.count
+  const n = data.n * data.draws
   const nl = n + lambda
   // Warm start: the parameters carry over from one time to the next.
   let c = 0
   const w = new Float64Array(d)
   return {
-    async fit([alpha, beta, alphadot, betadot]) {
+    async fit([alpha, beta, alphadot, betadot], on = data) {
       const pause = breather()
-      const xt = inputs(data, pairs, alpha, beta)
+      const pairs = pairsOf(on)
+      const xt = inputs(on, pairs, alpha, beta)
       let sxx = 0,
         sx1 = 0
       for (let p = 0; p < n; p++) {
@@ -293,8 +297,8 @@ export function adamTrainer(data: TrainingSet, lambda: number, skip: boolean, o:
         c,
         w: wOut,
         velocity: { gamma: alphadot / alpha + zeta * c, v: wOut.map((x) => zeta * x), u: wOut },
-        selfConsistent: consistency(data, pairs, xt, wOut),
-        gradNorm: residual(data, pairs, lambda, skip, xt, phi, c, wOut),
+        selfConsistent: consistency(on, pairs, xt, wOut),
+        gradNorm: residual(on, pairs, lambda, skip, xt, phi, c, wOut),
       }
     },
   }
