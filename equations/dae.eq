@@ -1,36 +1,41 @@
 # Result A: the learnt denoising auto-encoder f(x) = c x + w sign(w.x / sqrt(d)) at one time t,
 # trained on x_t^mu = alpha x0^mu + beta x1^mu -> x1^mu with ridge lambda on w (docs/theory.md section 3).
-# Symbols: alpha, beta (schedule at t), n, sigma, lambda, omega. The minimiser is
-# w = m mu_emp + q_xi xi with xi = sum_mu s^mu x0^mu (unnormalised, so |xi|^2/d -> n).
+# Symbols: alpha, beta (schedule at t), n, sigma, lambda, omega, and kinv = 1/k for k base-noise draws
+# x0^{mu,j}, j = 1..k, per training sample (the n k pairs (x1^mu, x0^{mu,j}) at every t; kinv = 1 is
+# one draw, kinv = 0 the limit k -> infinity). The minimiser is w = m mu_emp + q_xi xi with
+# xi = (1/k) sum_{mu,j} s^mu x0^{mu,j}, the draws' mean (so |xi|^2/d -> n/k; for k = 1 the sum over mu).
 
 [definitions]
-K = n + lambda - 1
-Lambda = lambda * (omega + sigma^2) + (n - 1) * sigma^2
+K = n + (lambda - 1) * kinv
+Lambda = lambda * kinv * (omega + sigma^2) + (n - 1) * sigma^2
 D = alpha^2 * K + beta^2 * Lambda
 
-# Stationarity of the empirical risk with the sign pattern sign(w.x_t^mu) = s^mu, each written as
-# residual = 0 in the unknowns c, m, q_xi. The w-gradient projected on mu_emp and xi (named grad_w_*;
-# without skip connection, c = 0 and these alone determine w); then the c-gradient, using |x_t|^2/d -> alpha^2 + beta^2 (omega + sigma^2).
+# Stationarity of the empirical risk with the sign pattern sign(w.x_t^{mu,j}) = s^mu, each written as
+# residual = 0 in the unknowns c, m, q_xi, divided by k. The w-gradient projected on mu_emp and xi
+# (named grad_w_*; without skip connection, c = 0 and these alone determine w): the data terms sum
+# over the n k pairs, sum_{mu,j} s^mu x1^mu = k n mu_emp and sum_{mu,j} s^mu x_t^{mu,j} = k (alpha xi
+# + beta n mu_emp), while the ridge lambda w is counted once, hence lambda kinv; then the c-gradient,
+# using |x_t|^2/d -> alpha^2 + beta^2 (omega + sigma^2) per pair and xi.x0^{mu,j}/d -> s^mu kinv.
 [stationarity]
-grad_w_mu = (n + lambda) * m - n * (1 - c * beta)
-grad_w_xi = (n + lambda) * q_xi + c * alpha
-grad_c = c * n * (alpha^2 + beta^2 * (omega + sigma^2)) - n * beta * (omega + sigma^2) + q_xi * alpha * n + m * beta * (n * omega + sigma^2)
+grad_w_mu = (n + lambda * kinv) * m - n * (1 - c * beta)
+grad_w_xi = (n + lambda * kinv) * q_xi + c * alpha
+grad_c = c * n * (alpha^2 + beta^2 * (omega + sigma^2)) - n * beta * (omega + sigma^2) + q_xi * alpha * n * kinv + m * beta * (n * omega + sigma^2)
 
 # The published closed form of Result A. The code solves the stationarity equations itself and
 # checks that they agree with these exactly (equal rational functions in normal form).
 [solution]
 c = beta * Lambda / D
-m = n * alpha^2 * K / ((n + lambda) * D)
-q_xi = -alpha * beta * Lambda / ((n + lambda) * D)
+m = n * alpha^2 * K / ((n + lambda * kinv) * D)
+q_xi = -alpha * beta * Lambda / ((n + lambda * kinv) * D)
 
 # Derived observables of the DAE (keys of `flowgm dae`).
 [observables]
-w_norm2 = m^2 * (omega + sigma^2 / n) + n * q_xi^2
+w_norm2 = m^2 * (omega + sigma^2 / n) + n * kinv * q_xi^2
 w_cos = m * omega / sqrt(omega * w_norm2)
 test_mse = (1 - c * beta)^2 * (omega + sigma^2) + c^2 * alpha^2 + w_norm2 - 2 * (1 - c * beta) * m * omega
 oracle_mse = alpha^2 * sigma^2 / (alpha^2 + beta^2 * sigma^2)
 # s^mu w.x_t^mu / d for a training sample: m mu_emp.x_t^mu/d + q_xi xi.x_t^mu/d.
-margin = m * beta * (n * omega + sigma^2) / n + q_xi * alpha
+margin = m * beta * (n * omega + sigma^2) / n + q_xi * alpha * kinv
 # w on the directions of the training set: w = m_mu mu + q_eta eta + q_xi xi, with eta = sum_mu s^mu z^mu
 # unnormalised (|eta|^2/d -> n), as xi.
 m_mu = m
@@ -39,7 +44,7 @@ q_eta = m * sigma / n
 # Claims of docs/theory.md section 3, checked against the above (with the skip connection), not
 # used to compute.
 [claims]
-margin = alpha^2 * beta * omega * (n - 1) / D
+margin = alpha^2 * beta * (omega * (n - kinv) + sigma^2 * (1 - kinv)) / D
 
 # What the observables are, in the limit d -> infinity (checked against the forms above when
 # building; src/symbolic/meaning.ts). The directions are orthogonal, each with its squared norm per
@@ -49,10 +54,10 @@ margin = alpha^2 * beta * omega * (n - 1) / D
 [directions]
 mu = omega
 eta = n
-xi = n
+xi = n * kinv
 x0 = 1
 z = 1
-r0 = 1 - 1 / n
+r0 = 1 - kinv / n
 rz = 1 - 1 / n
 
 [vectors]

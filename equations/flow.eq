@@ -12,6 +12,14 @@ M' = gamma * M + zeta * m
 Q_xi' = gamma * Q_xi + zeta * q_xi
 P' = gamma * P
 
+# Fresh base noise at every t (--noise per-time): the DAE trained at t memorises its own xi_t, and the
+# xi_t of different t are independent. The flow adds zeta q_xi xi_t dt along a new direction at each
+# t, so the memorised part of X_t is a sum of independent increments whose squared norm is of order
+# dt: in the continuous flow it vanishes, and so does Q_xi's source (docs/theory.md, fresh noise).
+# A K-step sampler keeps a sum of squares instead (src/theory/discrete.ts).
+[ode per-time]
+Q_xi' = gamma * Q_xi
+
 [initial]
 M = 0
 Q_xi = 0
@@ -21,10 +29,10 @@ P = 1
 # direction; at t = 0, where both vanish, it is evaluated at its limit t -> 0+, the direction of
 # (m, q_xi) at t = 0 (see docs/theory.md).
 [observables]
-norm = M^2 * (omega + sigma^2 / n) + n * Q_xi^2 + P^2
-cos = M * omega / sqrt(omega * (M^2 * (omega + sigma^2 / n) + n * Q_xi^2))
+norm = M^2 * (omega + sigma^2 / n) + n * kinv * Q_xi^2 + P^2
+cos = M * omega / sqrt(omega * (M^2 * (omega + sigma^2 / n) + n * kinv * Q_xi^2))
 cos_sample = M * omega / sqrt(omega * norm)
-mse = omega * (M - 1)^2 + M^2 * sigma^2 / n + n * Q_xi^2
+mse = omega * (M - 1)^2 + M^2 * sigma^2 / n + n * kinv * Q_xi^2
 var = P^2
 # The generated cluster mean on the directions of the training set: mean = M_mu mu + Q_eta eta +
 # Q_xi xi, with eta = sum_mu s^mu z^mu unnormalised (|eta|^2/d -> n), as xi.
@@ -48,7 +56,7 @@ kl_reverse = (sigma^2 / P^2 - 1 - log(sigma^2 / P^2) + (mse + 2 * omega * (M - a
 # sample x1^nu (of its own cluster) and to a fresh target sample of its cluster; mem_gap < 0 means
 # closer to the training set than to the target. Written as sums of squares (|X - x1^nu|^2/d term by
 # term on the directions), nothing cancels as M -> 1 and sigma -> 0.
-dist_train = P^2 + (M - 1)^2 * (omega + sigma^2 / n) + n * Q_xi^2 + sigma^2 * (1 - 1 / n)
+dist_train = P^2 + (M - 1)^2 * (omega + sigma^2 / n) + n * kinv * Q_xi^2 + sigma^2 * (1 - 1 / n)
 dist_fresh = P^2 + mse + sigma^2
 mem_gap = -2 * M * sigma^2 / n
 
@@ -67,7 +75,7 @@ kl_reverse = P
 [directions]
 mu = omega
 eta = n
-xi = n
+xi = n * kinv
 x0 = 1
 z = 1
 rz = 1 - 1 / n

@@ -287,6 +287,8 @@ const FLOP_SECONDS = 2e-8
 export interface SimulationShape {
   readonly d: number
   readonly n: number
+  /** k, the noise draws per sample: the trainers pass over the n k pairs. */
+  readonly draws: number
   readonly particles: number
   readonly steps: number
   readonly epochs: number
@@ -301,10 +303,11 @@ export interface SimulationShape {
  * flag that lowers the time most.
  */
 export function simulationCost(s: SimulationShape): Cost & { readonly steps: Cost; readonly slowest: 'epochs' | 'steps' } {
-  // Per step: the exact trainer passes over the n x d training set a few times, the transport over
-  // the P x d particles; Adam passes over the training set once an epoch.
-  const exact = 8 * s.n * s.d + 4 * s.particles * s.d
-  const adam = s.adam ? 2 * s.epochs * s.n * s.d : 0
+  // Per step: the exact trainer passes over the n k x d pairs a few times, the transport over
+  // the P x d particles; Adam passes over the pairs once an epoch.
+  const pairs = s.n * s.draws
+  const exact = 8 * pairs * s.d + 4 * s.particles * s.d
+  const adam = s.adam ? 2 * s.epochs * pairs * s.d : 0
   // Once, at t = 1: the dots of the particles with the n training and the n fresh samples.
   const distances = 4 * s.n * s.particles * s.d
   const seconds = s.steps * ((exact + adam) * FLOP_SECONDS + STEP_SECONDS) + distances * FLOP_SECONDS

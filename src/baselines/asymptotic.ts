@@ -26,7 +26,7 @@ function named<T>(values: readonly T[]): Baselines<T> {
 /** The asymptotic baselines in double precision (lambda plays no part). */
 export function asymptoticBaselines(n: number, sigma: number, omega = 1): Baselines<number> {
   checkParameters({ n, sigma, lambda: 0, omega })
-  return named(model().baselines(n, sigma, 0, omega, 0.5)())
+  return named(model().baselines(n, sigma, 0, omega, 0.5, 1)())
 }
 
 type DecimalFactory = (F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]
@@ -35,5 +35,5 @@ type DecimalFactory = (F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[
 export function asymptoticBaselinesHp(D: DecimalConstructor, n: string, sigma: string, omega = '1'): Baselines<Decimal> {
   checkParameters({ n: Number(n), sigma: Number(sigma), lambda: 0, omega: Number(omega) }, true)
   const f = compiled<DecimalFactory>(model().source.baselines.source)(decimalArith(D))
-  return named(f(new D(n), new D(sigma), new D(0), new D(omega), new D('0.5'))())
+  return named(f(new D(n), new D(sigma), new D(0), new D(omega), new D('0.5'), new D(1))())
 }

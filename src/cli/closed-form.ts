@@ -60,7 +60,9 @@ export function closedFormCommand(a: Record<string, unknown>, problem: FlowProbl
   if (!(CLOSED_FORM_FORMATS as readonly string[]).includes(format)) throw new ParameterError('format', `must be one of ${CLOSED_FORM_FORMATS.join(', ')} for closed-form (got '${clip(format)}')`)
   if (a.digits !== undefined) throw new ParameterError('digits', 'is not used by closed-form (its expressions are exact)')
   const groups = closedForms(problem)
-  const variant = problem.skip ? 'with skip connection' : 'without skip connection (c = 0)'
+  // Fresh noise at every t says so (shared noise, the published model, reads as before it existed).
+  const perTime = problem.noise === 'per-time'
+  const variant = (problem.skip ? 'with skip connection' : 'without skip connection (c = 0)') + (perTime ? ', fresh noise at every t (the memorised part vanishes: Q_xi = 0)' : '')
   if (format === 'json') {
     const out = Object.fromEntries(
       Object.entries(groups).map(([g, lines]) => [
@@ -68,7 +70,7 @@ export function closedFormCommand(a: Record<string, unknown>, problem: FlowProbl
         Object.fromEntries(lines.map((l) => [l.name, l.text !== undefined ? { text: l.text, latex: g === 'schedule' ? undefined : tex(l.text) } : { found: false, reason: l.reason }])),
       ]),
     )
-    return JSON.stringify({ variant: problem.skip ? 'skip' : 'noskip', ...out }, null, 2) + '\n'
+    return JSON.stringify({ variant: problem.skip ? 'skip' : 'noskip', ...(perTime ? { noise: problem.noise } : {}), ...out }, null, 2) + '\n'
   }
   if (format === 'latex') {
     const body = Object.entries(groups)

@@ -5,7 +5,7 @@
 import type { Argv } from 'yargs'
 import { ParameterError } from '../errors.js'
 import { Decimal } from '../hp/arith.js'
-import { DOUBLE_N_MAX, flowProblem, PROBLEM_DEFAULTS, samplerOf, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
+import { DOUBLE_N_MAX, drawsOf, flowProblem, noiseOf, PROBLEM_DEFAULTS, samplerOf, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
 import { MAX_STEPS, SCHEMES, type Sampler } from '../theory/discrete.js'
 import { CURVE_POINTS } from '../sweep/spec.js'
 import { oneOf } from './args.js'
@@ -31,6 +31,11 @@ export function commonOptions<T>(y: Argv<T>, lists: readonly string[] = [], defa
     .option('sigma', param('sigma', 'cluster standard deviation, > 0'))
     .option('lambda', param('lambda', 'ridge penalty on w, >= 0'))
     .option('omega', param('omega', 'signal strength |mu|^2/d, > 0'))
+    .option('draws', { type: 'string', describe: `base-noise draws per training sample, a positive integer or inf (the limit): the n k training pairs (x1, x0^j) [default: ${DEFAULTS.draws}]` })
+    .option('noise', {
+      type: 'string',
+      describe: `the training pairs' base noise: shared (the same draws at every t, the published model) or per-time (drawn afresh for every t the DAE is trained at) [default: ${DEFAULTS.noise}]`,
+    })
     .option('rho', { type: 'string', describe: `class weight P(s = +1) of the target, in (0, 1); only the distances to the target (w2, weight_error) depend on it [default: ${DEFAULTS.rho}]` })
     .option('schedule', { type: 'string', describe: `named schedule: linear (alpha = 1-t, beta = t) or trig (alpha = cos(pi t/2), beta = sin(pi t/2)) [default: ${DEFAULTS.schedule}]` })
     .option('alpha', { type: 'string', describe: 'custom alpha(t), coefficient of the base noise x0 (with --beta)' })
@@ -116,6 +121,8 @@ export function problemFrom(a: Args, { sampler = true } = {}): FlowProblem & { d
     lambda: number('lambda', a.lambda) ?? DEFAULTS.lambda,
     omega: number('omega', a.omega) ?? DEFAULTS.omega,
     rho: number('rho', a.rho) ?? DEFAULTS.rho,
+    draws: drawsOf(a.draws),
+    noise: noiseOf(a.noise),
     schedule,
     skip: a.skip !== false,
     text: { n: exact('n', DEFAULTS.n), sigma: exact('sigma', DEFAULTS.sigma), lambda: exact('lambda', DEFAULTS.lambda), omega: exact('omega', DEFAULTS.omega), rho: exact('rho', DEFAULTS.rho) },

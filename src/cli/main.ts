@@ -23,7 +23,7 @@ import type { FlowProblem } from '../theory/problem.js'
 import { simulateCommand, simulateOptions } from './simulate.js'
 import { architecturesOption, daeCompareTimeOptions, gridParamOptions, mergeCommand, pointsOption, sweepCommand, sweepOptions } from './sweep.js'
 import { SWEEP_DEFAULTS } from '../sweep/spec.js'
-import { PLOT_DESCRIPTIONS, PLOT_POINTS, plotCommand, plotOptions } from './plot.js'
+import { drawsOptions, PLOT_DESCRIPTIONS, PLOT_POINTS, plotCommand, plotOptions } from './plot.js'
 import { PLOT_KINDS, type PlotKind } from '../plot/figures.js'
 import { REPORT_DIR, reportCommand } from './report.js'
 import { DEFAULT_SIG_FIGS, TABLE_FORMATS } from '../sweep/writers.js'
@@ -130,6 +130,7 @@ const PLOT_BUILDERS: { readonly [K in PlotKind]: <T>(y: Argv<T>) => Argv<T> } = 
   rate: (y) => samplerOptions(rateOptions(y)),
   steps: stepsOptions,
   simulate: simulateOptions,
+  draws: drawsOptions,
 }
 
 /** Exit codes of docs/cli.md (exit codes and errors). */

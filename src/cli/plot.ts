@@ -7,15 +7,30 @@
 import { extname } from 'node:path'
 import type { Argv } from 'yargs'
 import { ParameterError } from '../errors.js'
-import { compareFigure, curvesFigure, csvOf, daeCompareFigure, daeFigure, rateFigure, simulateFigure, stepsFigure, stepsNeededFigure, type Figure, type PlotKind } from '../plot/figures.js'
+import {
+  compareFigure,
+  curvesFigure,
+  csvOf,
+  daeCompareFigure,
+  daeFigure,
+  drawsFigure,
+  rateFigure,
+  simulateFigure,
+  stepsFigure,
+  stepsNeededFigure,
+  type Figure,
+  type PlotKind,
+} from '../plot/figures.js'
 import { reachesEnd, SCHEMES } from '../theory/discrete.js'
 import { checkKs, DEFAULT_KS, STEP_CRITERIA } from '../theory/steps.js'
 import { stepsRequest } from './steps.js'
 import { toPng, toSvgInWorker } from '../plot/render-node.js'
 import type { SweepSpec } from '../sweep/sweeps.js'
 import { openSink, writeAll } from '../sweep/sink.js'
-import { clip, single } from '../text.js'
-import { problemFrom, type Args } from './common.js'
+import { clip, integer, single } from '../text.js'
+import { commonOptions, problemFrom, type Args } from './common.js'
+import { DOUBLE_N_MAX, MAX_DRAWS } from '../theory/problem.js'
+import { axisLength, axisValue, readAxis } from '../sweep/grid.js'
 import { checkRate, nMaxFrom, rateInWorker } from './rate.js'
 import { simulateWithProgress, simulationSpecFrom } from './simulate.js'
 import { checkSweep, longestAxisFlag, specFrom } from './sweep.js'
@@ -31,6 +46,38 @@ export const PLOT_DESCRIPTIONS: Readonly<Record<PlotKind, string>> = {
   rate: 'n mse(n) converging to C, and |n mse(n) - C| closing like 1/n',
   steps: 'K-step samplers: |mse_K - mse| and |var_K - var| against K beside the statistical errors (one n; every scheme unless --scheme), or K*(n) per criterion (several n)',
   simulate: 'a finite-d simulation (points) against the theory of the same scheme (lines)',
+  draws: 'n mse(n) at t = 1 for k noise draws per sample (--k-list, shared over t) and for fresh noise at every t, beside the Bayes-optimal estimator; and the generated variance against sigma^2',
+}
+
+/** The defaults of plot draws: the n grid and the k of shared noise (fresh noise at every t is drawn at k = 1). */
+const DRAWS_DEFAULTS = { nRange: '2:4096:log', kList: '1,2,4,16,inf' } as const
+
+/** The flags of plot draws: the common ones (n, --draws and --noise are its own), the n grid and the k list. */
+export function drawsOptions<T>(y: Argv<T>): Argv<T> {
+  return commonOptions(y)
+    .option('n-range', { type: 'string', describe: `the n grid START:STOP:lin|log[:POINTS] [default: ${DRAWS_DEFAULTS.nRange}]` })
+    .option('k-list', { type: 'string', describe: `the noise draws per sample drawn with shared noise, comma-separated positive integers or inf [default: ${DRAWS_DEFAULTS.kList}]` })
+}
+
+/** The protocols and n grid of plot draws' flags (validated). */
+function drawsRequest(a: Args): Parameters<typeof drawsFigure> {
+  for (const flag of ['draws', 'noise', 'n'] as const) {
+    if (a[flag] !== undefined) throw new ParameterError(flag, `is not read by plot draws: it draws every k of --k-list with shared noise, fresh noise at k = 1, over --n-range`)
+  }
+  const axis = readAxis(
+    'n',
+    undefined,
+    a['n-range'],
+    { integer: true, min: 2, max: DOUBLE_N_MAX - 1, phrase: 'an integer in [2, 1e15) (plot draws computes in double precision)' },
+    DRAWS_DEFAULTS.nRange,
+  )
+  const ns = Array.from({ length: axisLength(axis) }, (_, j) => axisValue(axis, j))
+  const ks = (single('k-list', a['k-list']) ?? DRAWS_DEFAULTS.kList).split(',').map((k) => (/^\s*inf\s*$/i.test(k) ? Infinity : integer('k-list', k, 1, MAX_DRAWS)))
+  if (ks.some((k) => k === undefined) || new Set(ks).size !== ks.length)
+    throw new ParameterError('k-list', `must be distinct positive integers up to ${MAX_DRAWS} or inf, comma-separated (got '${clip(String(a['k-list']))}')`)
+  const protocols = [...ks.map((draws) => ({ draws: draws!, noise: 'shared' as const })), { draws: 1, noise: 'per-time' as const }]
+  checkPlot(ns.length * protocols.length, 'n-range')
+  return [problemFrom({ ...a, n: String(ns[0]) }, { sampler: false }), protocols, ns]
 }
 
 /** Flags of every plot kind (after the command's own). */
@@ -96,6 +143,8 @@ export async function plotFigure(kind: PlotKind, a: Args): Promise<Figure> {
       checkPlot(spec.steps + 1, 'steps')
       return simulateFigure(await simulateWithProgress(spec))
     }
+    case 'draws':
+      return drawsFigure(...drawsRequest(a))
   }
 }
 
@@ -106,9 +155,14 @@ const IMAGE_TYPES = ['.svg', '.png'] as const
 
 export async function plotCommand(kind: PlotKind, a: Args): Promise<void> {
   for (const flag of ['format', 'json'] as const) {
-    if (a[flag] !== undefined) throw new ParameterError(flag, `is not used by plot: the chart goes to --out FILE.svg|FILE.png and its table to --csv FILE (flowgm ${kind} --${flag} prints the table)`)
+    if (a[flag] !== undefined)
+      throw new ParameterError(
+        flag,
+        `is not used by plot: the chart goes to --out FILE.svg|FILE.png and its table to --csv FILE${kind === 'draws' ? '' : ` (flowgm ${kind} --${flag} prints the table)`}`,
+      )
   }
-  if (a.digits !== undefined) throw new ParameterError('digits', `is not used by plot: a chart shows a few digits${kind === 'simulate' ? '' : ` (flowgm ${kind} --digits D prints precise values)`}`)
+  if (a.digits !== undefined)
+    throw new ParameterError('digits', `is not used by plot: a chart shows a few digits${kind === 'simulate' || kind === 'draws' ? '' : ` (flowgm ${kind} --digits D prints precise values)`}`)
   const out = single('out', a.out)
   const spec = single('spec', a.spec)
   const csv = single('csv', a.csv)

@@ -99,9 +99,13 @@ export async function rateCommand(a: Record<string, unknown>, problem: FlowProbl
   }
   // With a sampler route (b) alone is printed, to the digits its two extrapolations agree on.
   const verified = (x: Decimal, agreeing: number): string | null => (agreeing >= 1 ? x.toPrecision(Math.min(digits, agreeing)) : null)
+  // A constant that is exactly 0 (C1 as k -> infinity or at lambda = 0) prints as 0 in both
+  // columns, as the distances' below: its extrapolation's digits would be noise.
+  const exactZero = (k: (typeof RATE_KEYS)[number]) => r.exact?.values[k].isZero() === true && r.agreement[k] >= 1
   const value = (k: (typeof RATE_KEYS)[number]) =>
-    r.exact ? r.exact.values[k].toPrecision(digits) : r.floor ? verified(r.numeric[k], r.agreement[k]) : r.numeric[k].toPrecision(Math.max(1, Math.min(digits, 15)))
-  const numeric = (k: (typeof RATE_KEYS)[number]) => (r.floor ? verified(r.numeric[k], r.agreement[k]) : r.numeric[k].toPrecision(Math.max(1, Math.min(digits, r.exact ? r.agreement[k] : digits))))
+    exactZero(k) ? '0' : r.exact ? r.exact.values[k].toPrecision(digits) : r.floor ? verified(r.numeric[k], r.agreement[k]) : r.numeric[k].toPrecision(Math.max(1, Math.min(digits, 15)))
+  const numeric = (k: (typeof RATE_KEYS)[number]) =>
+    exactZero(k) ? '0' : r.floor ? verified(r.numeric[k], r.agreement[k]) : r.numeric[k].toPrecision(Math.max(1, Math.min(digits, r.exact ? r.agreement[k] : digits)))
   const floor = r.floor && (r.floor.zero ? '0' : verified(r.floor.value, r.floor.digits))
   // The distances' constants: exact where flow.eq [rate] applies, else the digits two extrapolations agree on; null where absent.
   const d = r.distances

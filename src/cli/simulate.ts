@@ -110,25 +110,29 @@ const fitsFloat32 = (p: { sigma: number; omega: number }, d: number): boolean =>
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(bytes < 2 ** 30 ? 2 : 1)} GiB`
 
 /**
- * Bytes of the training set and the d-vectors the trainers keep (x0, x1, x_t: 3n rows), and of a
- * block of the fresh samples the distances are measured against at t = 1.
+ * Bytes of the training set and the d-vectors the trainers keep (x1: n rows; x0 and x_t: n k rows
+ * each, k draws per sample), and of a block of the fresh samples the distances are measured
+ * against at t = 1.
  */
-const trainingBytes = (n: number, d: number) => (3 * n + 16 + Math.min(n, SAMPLE_BLOCK)) * d * 8
+const trainingBytes = (n: number, k: number, d: number) => (n + 2 * n * k + 16 + Math.min(n, SAMPLE_BLOCK)) * d * 8
 
 /**
  * Refuse a run the machine cannot hold, naming the flag to lower: --d when even one particle and
- * n = 2 samples do not fit, --n when the training set alone does not, else --particles.
+ * n = 2 samples of one draw do not fit, --n when the training set of one draw alone does not,
+ * --draws when its n k pairs do not, else --particles.
  */
-function checkMemory(s: { particles: number; d: number; engine: EngineName; problem: { n: number } }): void {
+function checkMemory(s: { particles: number; d: number; engine: EngineName; problem: { n: number; draws: number } }): void {
   const bytes = BYTES_PER_ENTRY[s.engine]
-  const needOf = (particles: number, n: number) => particles * s.d * bytes + trainingBytes(n, s.d)
-  const need = needOf(s.particles, s.problem.n)
+  const { n, draws } = s.problem
+  const needOf = (particles: number, n: number, k: number) => particles * s.d * bytes + trainingBytes(n, k, s.d)
+  const need = needOf(s.particles, n, draws)
   const have = totalmem()
-  const what = `${s.particles} particles x d = ${s.d} need about ${gib(need)} (${bytes} bytes per particle coordinate with --engine ${s.engine}, and the training set)`
+  const pairs = draws === 1 ? '' : ` of ${countText(n * draws)} pairs (${draws} draws per sample)`
+  const what = `${s.particles} particles x d = ${s.d} need about ${gib(need)} (${bytes} bytes per particle coordinate with --engine ${s.engine}, and the training set${pairs})`
   const beyond = (x: number) => x > 0.8 * have
   if (beyond(need)) {
-    const flag = beyond(needOf(1, 2)) ? 'd' : beyond(needOf(1, s.problem.n)) ? 'n' : 'particles'
-    const lower = { d: 'lower --d', n: `lower --n (${s.problem.n} training samples) or --d`, particles: 'lower --particles or --d' }[flag]
+    const flag = beyond(needOf(1, 2, 1)) ? 'd' : beyond(needOf(1, n, 1)) ? 'n' : beyond(needOf(1, n, draws)) ? 'draws' : 'particles'
+    const lower = { d: 'lower --d', n: `lower --n (${n} training samples) or --d`, draws: 'lower --draws or --d', particles: 'lower --particles or --d' }[flag]
     throw new ParameterError(flag, `${what}, more than this machine can hold (${gib(have)} in all); ${lower}`)
   }
   if (s.engine === 'tfjs' && s.particles * s.d * bytes > WASM_BYTES) {
@@ -139,8 +143,9 @@ function checkMemory(s: { particles: number; d: number; engine: EngineName; prob
 
 /** The estimated cost of a simulation (src/limits.ts): what the refusals judge, and tests measure against. */
 export function simulationEstimate(s: SimulationSpec): ReturnType<typeof simulationCost> {
-  const held = s.particles * s.d * BYTES_PER_ENTRY[s.engine] + trainingBytes(s.problem.n, s.d)
-  return simulationCost({ ...s, n: s.problem.n, adam: s.trainer === 'adam', held })
+  const { n, draws } = s.problem
+  const held = s.particles * s.d * BYTES_PER_ENTRY[s.engine] + trainingBytes(n, draws, s.d)
+  return simulationCost({ ...s, n, draws, adam: s.trainer === 'adam', held })
 }
 
 /**
@@ -150,8 +155,9 @@ export function simulationEstimate(s: SimulationSpec): ReturnType<typeof simulat
 function checkTime(s: SimulationSpec): void {
   const cost = simulationEstimate(s)
   checkCost({ ...cost.steps, seconds: 0 }, 'steps', `${countText(s.steps)} steps`, 'record', 'lower --steps')
-  const run = `${countText(s.steps)} steps${s.trainer === 'adam' ? ` of ${countText(s.epochs)} Adam epochs` : ''} at n = ${s.problem.n}, d = ${s.d}, ${s.particles} particles`
-  const lower = cost.slowest === 'epochs' ? 'lower --epochs (or --steps, --n, --d)' : 'lower --steps, --particles, --n or --d'
+  const run = `${countText(s.steps)} steps${s.trainer === 'adam' ? ` of ${countText(s.epochs)} Adam epochs` : ''} at n = ${s.problem.n}${s.problem.draws === 1 ? '' : `, ${s.problem.draws} draws`}, d = ${s.d}, ${s.particles} particles`
+  const n = s.problem.draws === 1 ? '--n' : '--n, --draws'
+  const lower = cost.slowest === 'epochs' ? `lower --epochs (or --steps, ${n}, --d)` : `lower --steps, --particles, ${n} or --d`
   checkCost({ bytes: 0, seconds: cost.seconds }, cost.slowest, run, 'simulate', lower)
 }
 
@@ -209,7 +215,7 @@ function summaryTable(doc: SimulationDocument): string {
   const inside = doc.measured.steps.slice(1, -1).map((s) => s.self_consistent)
   const consistent = inside.length ? text(minOf(inside)) : 'no such t_k with K = 1'
   const head =
-    `simulate: d = ${p.d}, n = ${p.n}, sigma = ${p.sigma}, lambda = ${p.lambda}, ${p.particles} particles, ${p.steps} ${p.scheme} steps, trainer ${p.trainer}, engine ${p.engine}, seed ${p.seed}\n` +
-    `fraction of training points with self-consistent signs, lowest over 0 < t_k < 1: ${consistent}\n\n`
+    `simulate: d = ${p.d}, n = ${p.n}${p.draws === undefined ? '' : `, ${p.draws} draws`}${p.noise === undefined ? '' : `, ${p.noise} noise`}, sigma = ${p.sigma}, lambda = ${p.lambda}, ${p.particles} particles, ${p.steps} ${p.scheme} steps, trainer ${p.trainer}, engine ${p.engine}, seed ${p.seed}\n` +
+    `fraction of training ${p.draws === undefined ? 'points' : 'pairs'} with self-consistent signs, lowest over 0 < t_k < 1: ${consistent}\n\n`
   return head + w.start() + rows.join('') + w.end()
 }

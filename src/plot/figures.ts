@@ -10,8 +10,9 @@ import { axisLength, axisText } from '../sweep/grid.js'
 import { prepareSweep, type SweepSpec } from '../sweep/sweeps.js'
 import { architectureSuffix, type Architecture } from '../sweep/architectures.js'
 import { writer, type Cells, type Value } from '../sweep/writers.js'
-import type { FlowProblem } from '../theory/problem.js'
-import { RATE_KEYS, type RatePoint, type RateResult } from '../theory/rate.js'
+import { flowProblem, type FlowProblem } from '../theory/problem.js'
+import { exactRate, RATE_KEYS, type RatePoint, type RateResult } from '../theory/rate.js'
+import { asymptoticBaselines } from '../baselines/asymptotic.js'
 import { checkSampler, MAX_STEPS, type Sampler, type Scheme } from '../theory/discrete.js'
 import { solve } from '../theory/solve.js'
 import { stepsNeeded, type StepCriterion } from '../theory/steps.js'
@@ -20,7 +21,7 @@ import type { ChartSpec } from './render.js'
 import { maxOf, minOf } from '../extent.js'
 import { breather } from '../limits.js'
 
-export const PLOT_KINDS = ['dae', 'curves', 'compare', 'dae-compare', 'rate', 'steps', 'simulate'] as const
+export const PLOT_KINDS = ['dae', 'curves', 'compare', 'dae-compare', 'rate', 'steps', 'simulate', 'draws'] as const
 export type PlotKind = (typeof PLOT_KINDS)[number]
 
 /** The rows behind a chart, as the commands print them (numbers, or decimal strings at high precision). */
@@ -467,6 +468,56 @@ export function stepsNeededFigure(problem: FlowProblem, ns: readonly number[], c
           ...results.map(({ criterion, r }) => `K* ∝ n^a (${criterion}): ${r.schemes.map((s) => `${s} a = ${exponent(r.exponents[s])}`).join(', ')}`),
         ],
         series: 'scheme',
+      },
+    ),
+  }
+}
+
+/** One training protocol of drawsFigure: k noise draws per sample, shared over t or fresh at every t. */
+export interface NoiseProtocol {
+  readonly draws: number
+  readonly noise: 'shared' | 'per-time'
+}
+
+const protocolName = ({ draws, noise }: NoiseProtocol): string => `k = ${draws === Infinity ? '∞' : draws}${noise === 'per-time' ? ' (fresh noise)' : ''}`
+
+/**
+ * n mse(n) at t = 1 for several training protocols (k noise draws per sample shared over t, and
+ * fresh noise at every t) beside the Bayes-optimal estimator's, and the generated variance P(1)^2
+ * against sigma^2 (issue 20): the memorised noise is what lifts C above C_bo = sigma^2. The limits C
+ * in the subtitle are the exact ones of flow.eq (rate's route (a)).
+ */
+export function drawsFigure(problem: FlowProblem, protocols: readonly NoiseProtocol[], ns: readonly number[]): Figure {
+  const rows: Cells[] = []
+  const lines: Record<'n_mse' | 'var', Point[]> = { n_mse: [], var: [] }
+  const constants: string[] = []
+  for (const protocol of protocols) {
+    const series = protocolName(protocol)
+    for (const n of ns) {
+      const s = solve(flowProblem({ ...problem, ...protocol, n, text: { sigma: problem.text.sigma, lambda: problem.text.lambda, omega: problem.text.omega, rho: problem.text.rho } })).stats(1)
+      rows.push({ protocol: series, draws: protocol.draws === Infinity ? 'inf' : protocol.draws, noise: protocol.noise, n, n_mse: rounded(n * s.mse), var: rounded(s.var) })
+      lines.n_mse.push({ x: n, y: n * s.mse, series })
+      lines.var.push({ x: n, y: s.var, series })
+    }
+    const C = exactRate(
+      flowProblem({ ...problem, ...protocol, text: { sigma: problem.text.sigma, lambda: problem.text.lambda, omega: problem.text.omega, rho: problem.text.rho } }),
+      Decimal.clone({ precision: 20 }),
+    )?.values.C
+    if (C) constants.push(`${series}: C = ${Number(C.toPrecision(6))}`)
+  }
+  const bo: Guide = { label: 'Bayes-optimal n · bo_mse', points: ns.map((n) => ({ x: n, y: n * asymptoticBaselines(n, problem.sigma, problem.omega).bo_mse })) }
+  const sigma2: Guide = { label: 'σ²', points: [minOf(ns), maxOf(ns)].map((x) => ({ x, y: problem.sigma ** 2 })) }
+  return {
+    table: { keys: ['protocol', 'draws', 'noise', 'n', 'n_mse', 'var'], rows },
+    spec: chart(
+      [
+        { title: 'n × error of the generated cluster mean', x: { title: 'n', log: true }, y: { title: `n ${LABELS.mse}` }, lines: lines.n_mse, guides: [bo] },
+        { title: 'generated cluster variance', x: { title: 'n', log: true }, y: { title: LABELS.var }, lines: lines.var, guides: [sigma2] },
+      ],
+      {
+        title: 'Noise draws per training sample: the 1/n constant and the spread (t = 1)',
+        subtitle: [`${problemText(problem)} · d → ∞`, `${constants.join(' · ')} · C_bo = σ² = ${Number((problem.sigma ** 2).toPrecision(6))}`],
+        series: 'training noise',
       },
     ),
   }

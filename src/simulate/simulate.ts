@@ -15,12 +15,13 @@ import type { FlowProblem } from '../theory/problem.js'
 import { flowObservables, learntDae, solve } from '../theory/solve.js'
 import { VERSION } from '../version.js'
 import { nextTurn } from '../limits.js'
-import { drawTrainingSet, type TrainingSet } from './data.js'
+import { drawTrainingSet, noiseStream, withFreshNoise, type TrainingSet } from './data.js'
 import { freshRows, meanNearest, rowsOf } from './distances.js'
 import { dot } from './vector.js'
+import { measurement, perTimeMeasurement, type Row } from './measure.js'
 import { rungeKuttaStep, stageFits, stepWeights } from './runge-kutta.js'
 import { createEngine, ENGINES, type Engine, type EngineName } from './engine.js'
-import { adamTrainer, checkLr, exactTrainer, TRAINERS, type Fit, type Trainer, type TrainerName } from './train.js'
+import { adamTrainer, checkLr, exactTrainer, TRAINERS, type Fit, type TrainerName } from './train.js'
 
 export interface SimulationSpec {
   readonly problem: FlowProblem
@@ -35,7 +36,7 @@ export interface SimulationSpec {
   readonly engine: EngineName
 }
 
-export type Row = Record<string, number>
+export type { Row }
 export interface Series {
   readonly final: Row
   readonly steps: Row[]
@@ -90,12 +91,15 @@ export function checkSpec(s: SimulationSpec): void {
   choice('scheme', s.scheme, SCHEMES)
   choice('engine', s.engine, ENGINES)
   checkSampler(s.problem, { steps: s.steps, scheme: s.scheme })
+  if (s.problem.noise === 'per-time' && s.particles < 2)
+    throw new ParameterError('particles', `must be at least 2 with --noise per-time: the spread P is measured against the particles' mean (got ${s.particles})`)
+  if (!Number.isFinite(s.problem.draws)) throw new ParameterError('draws', 'must be a positive integer for simulate: a finite-d simulation draws k noise vectors per sample (got inf)')
 }
 
 export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}): Promise<{ document: SimulationDocument; timing: Timing }> {
   checkSpec(spec)
   const { problem, d, particles: P, steps: K, scheme } = spec
-  const { n, sigma, lambda, omega, rho, schedule, skip } = problem
+  const { n, sigma, lambda, omega, rho, draws, schedule, skip } = problem
   let clock = performance.now()
   const lap = () => {
     const now = performance.now()
@@ -105,28 +109,36 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
   }
 
   const random = rng(spec.seed)
-  const data = drawTrainingSet({ d, n, sigma, omega, rho }, random)
+  const perTime = problem.noise === 'per-time'
+  const { samples: data, setAt } = trainingSets(drawTrainingSet({ d, n, sigma, omega, rho, draws }, random), perTime, spec.seed)
   const engine = await createEngine(spec.engine, P, d, (row) => random.fillNormals(row))
   const timing = { setup: lap(), training: 0, transport: 0 }
   try {
-    const exact = exactTrainer(data, lambda, skip)
-    const trainer: Trainer = spec.trainer === 'adam' ? adamTrainer(data, lambda, skip, { lr: spec.lr, epochs: spec.epochs }) : exact
-    const probe = measurement(data, P)
+    const shared = perTime ? undefined : exactTrainer(data, lambda, skip)
+    const exactOn = (set: TrainingSet) => shared ?? exactTrainer(set, lambda, skip)
+    const adam = spec.trainer === 'adam' ? adamTrainer(data, lambda, skip, { lr: spec.lr, epochs: spec.epochs }) : undefined
+    const probe = perTime ? perTimeMeasurement(data, P) : measurement(data, P)
     const weights = stepWeights(scheme, K)
-    // A stage at t = 1 (heun's, rk4's last) needs the velocity there, the limit of the learnt
-    // field: only the exact trainer's closed form provides it (a network trained at t = 1 is c = 1, w = 0).
-    const fits = stageFits(scheme, K, (t) => (t[0] === t[1] ? exact.fit(schedule.at(1)) : trainer.fit(schedule.at(t[0] / t[1]))))
+    const fits = stageFits(scheme, K, async ([p, q]): Promise<TimeFit> => {
+      const set = setAt()
+      const at = schedule.at(p / q)
+      // A stage at t = 1 (heun's, rk4's last) needs the velocity there, the limit of the learnt
+      // field: only the exact trainer's closed form provides it (a network trained at t = 1 is c = 1, w = 0).
+      const fit = p === q ? exactOn(set).fit(schedule.at(1)) : adam ? await adam.fit(at, set) : exactOn(set).fit(at)
+      // The DAE row of a grid time, with that time's own xi; Adam's beside the exact fit on the same set.
+      const grid = p < q && (p * K) % q === 0
+      return { fit, learnt: grid ? dae(fit, set, adam ? exactOn(set).fit(at) : undefined) : undefined }
+    })
     const measured: Row[] = []
     for (let k = 0; k < K; k++) {
       hooks.signal?.throwIfAborted()
       const step = await fits.step(k)
-      const learnt = dae(step.fits[0], data, spec.trainer === 'adam' ? exact.fit(schedule.at(k / K)) : undefined)
       timing.training += lap()
-      const directions = step.fits.map((f) => f.velocity.u)
+      const directions = step.fits.map((f) => f.fit.velocity.u)
       const { dots, norms } = engine.project([...directions, ...probe.vectors])
       const J = directions.length + probe.vectors.length
-      measured.push({ ...probe.row(k / K, dots, norms, J, directions.length), ...learnt })
-      const velocities = step.fits.map((f) => f.velocity)
+      measured.push({ ...probe.row(k / K, dots, norms, J, directions.length, engine), ...step.fits[0].learnt })
+      const velocities = step.fits.map((f) => f.fit.velocity)
       const { a, vectors, coefficients } = rungeKuttaStep(weights, velocities, step.stage, dots, J)
       engine.update(a, vectors, coefficients)
       timing.transport += lap()
@@ -134,7 +146,7 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
       await nextTurn()
     }
     const { dots, norms } = engine.project(probe.vectors)
-    const last = probe.row(1, dots, norms, probe.vectors.length, 0)
+    const last = probe.row(1, dots, norms, probe.vectors.length, 0, engine)
     measured.push(last)
     const final = { ...probe.final(engine, last), weight_error: Math.abs(last.weight - rho), ...(await distances(engine, data, sigma, random, hooks.signal)) }
     timing.transport += lap()
@@ -154,6 +166,39 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
   }
 }
 
+/** A DAE trained at one stage time, and its row of DAE keys at a grid time. */
+interface TimeFit {
+  readonly fit: Fit
+  readonly learnt?: Row
+}
+
+/**
+ * The training set of each time the sampler trains at (`setAt`, asked for in increasing order of
+ * time) and what the measurements read of it (`samples`: mu, the labels, x1, A, and xi when it is
+ * the same at every t).
+ */
+function trainingSets(first: TrainingSet, perTime: boolean, seed: number): { samples: TrainingSet; setAt: () => TrainingSet } {
+  return perTime ? freshEachTime(first, noiseStream(seed)) : { samples: first, setAt: () => first }
+}
+
+/**
+ * Fresh noise at every t: `first` at the first time (t = 0), then the same samples with new noise
+ * each time from `random`, the noise stream (data.ts). Nothing here holds a time's noise past it (`first` included), so
+ * one time's n k d noise is in memory at a time.
+ */
+function freshEachTime(first: TrainingSet, random: Random): { samples: TrainingSet; setAt: () => TrainingSet } {
+  const samples = { ...first, x0: new Float64Array(0) }
+  let unused: TrainingSet | undefined = first
+  return {
+    samples,
+    setAt() {
+      const set = unused ?? withFreshNoise(samples, random)
+      unused = undefined
+      return set
+    },
+  }
+}
+
 /** The parameters as printed (everything that fixes the result). */
 function params(spec: SimulationSpec): Record<string, number | string | boolean> {
   const { problem: p } = spec
@@ -164,6 +209,10 @@ function params(spec: SimulationSpec): Record<string, number | string | boolean>
     lambda: p.lambda,
     omega: p.omega,
     rho: p.rho,
+    // One draw, the default, is not printed: the documents of one draw read as before draws existed.
+    ...(p.draws !== 1 ? { draws: p.draws } : {}),
+    // Likewise shared noise, the default.
+    ...(p.noise !== 'shared' ? { noise: p.noise } : {}),
     particles: spec.particles,
     steps: spec.steps,
     scheme: spec.scheme,
@@ -178,8 +227,6 @@ function params(spec: SimulationSpec): Record<string, number | string | boolean>
     version: VERSION,
   }
 }
-
-const sgn = (x: number): 1 | -1 => (x >= 0 ? 1 : -1)
 
 /** The learnt DAE as overlaps: w = m mu_emp + q_xi xi + (a part orthogonal to both). */
 function dae(fit: Fit, data: TrainingSet, exact?: Fit): Row {
@@ -219,64 +266,6 @@ async function distances(engine: Engine, data: TrainingSet, sigma: number, rando
 }
 
 /**
- * The measurements of docs/simulation.md section 4 from the dots of the particles with A = n mu_emp, xi and
- * mu, with s_i = sign(X_i . mu_emp): M = mean s_i X_i.mu_emp/|mu_emp|^2, Q_xi = mean s_i X_i.xi/|xi|^2,
- * P^2 = mean |X_i - its projection on span(mu_emp, xi)|^2/d, norm = mean |X_i|^2/d,
- * cos_sample = mean s_i cos(X_i, mu), weight = the fraction of particles with X_i.mu > 0 (the
- * generated weight of the cluster around +mu).
- */
-function measurement(data: TrainingSet, P: number) {
-  const { d, n, A, xi, mu } = data
-  const AA = dot(A, A),
-    Axi = dot(A, xi),
-    xixi = dot(xi, xi),
-    mumu = dot(mu, mu)
-  const det = AA * xixi - Axi * Axi
-  const vectors = [A, xi, mu]
-  const signs = new Float64Array(P)
-  let pSquared = 0
-  return {
-    vectors,
-    /** The row at t from project(directions..., A, xi, mu): J dots per particle, the probes from `skip` on. */
-    row(t: number, dots: Float64Array, norms: Float64Array, J: number, skip: number): Row {
-      let M = 0,
-        Q = 0,
-        rest = 0,
-        norm = 0,
-        cosSample = 0,
-        plus = 0
-      for (let i = 0; i < P; i++) {
-        const a = dots[i * J + skip],
-          b = dots[i * J + skip + 1],
-          m = dots[i * J + skip + 2]
-        const s = sgn(a)
-        signs[i] = s
-        M += s * a
-        Q += s * b
-        // |projection|^2 = [a b] G^-1 [a b]^T with G the Gram matrix of (A, xi).
-        rest += norms[i] - (xixi * a * a - 2 * Axi * a * b + AA * b * b) / det
-        norm += norms[i]
-        cosSample += (s * m) / Math.sqrt(norms[i] * mumu)
-        if (m > 0) plus++
-      }
-      // When the x0 part vanishes (P -> 0, as at t = 1 without skip connection) the difference
-      // above is a cancellation of rounding errors, which can come out negative: that P is 0.
-      pSquared = Math.max(0, rest / (P * d))
-      return { t, M: ((M / P) * n) / AA, Q_xi: Q / P / xixi, P: Math.sqrt(pSquared), norm: norm / (P * d), cos_sample: cosSample / P, weight: plus / P }
-    },
-    /** At t = 1: the generated cluster mean mean_i s_i X_i against mu (signs of the last row). */
-    final(engine: Engine, last: Row): Row {
-      const mean = engine.combine(signs.map((s) => s / P))
-      let err = 0
-      for (let i = 0; i < d; i++) err += (mean[i] - mu[i]) ** 2
-      const mse = err / d - pSquared / P
-      const cos = dot(mean, mu) / Math.sqrt(dot(mean, mean) * mumu)
-      return { M: last.M, Q_xi: last.Q_xi, P: last.P, norm: last.norm, cos, cos_sample: last.cos_sample, mse, var: pSquared, weight: last.weight }
-    },
-  }
-}
-
-/**
  * The generated weight of each cluster, at every t and whatever rho: the learnt velocity field is
  * odd in x and rho_0 = N(0, I) is symmetric, so the law of X_t is symmetric (at any d, for a given
  * training set) and P(X_t.mu > 0) = 1/2.
@@ -294,8 +283,11 @@ function theories(spec: SimulationSpec): Pick<SimulationDocument, 'theory' | 'th
   const flow = solution.statsGrid(times)
   const learnt = learntDae(problem)
   const pick = (row: Readonly<Row>, keys: readonly string[]): Row => Object.fromEntries(keys.map((k) => [k, row[k]]))
-  const observe = flowObservables(problem)
-  const discrete = discreteFlow(problem, K, scheme).map((y, k) => observe(times[k], y))
+  // As a problem of this sampler: fresh noise at every t then keeps the memorised directions of
+  // the sampler's own times (without it, the continuous flow's, which has none).
+  const sampled = { ...problem, sampler: { steps: K, scheme } }
+  const observe = flowObservables(sampled)
+  const discrete = discreteFlow(sampled, K, scheme).map((y, k) => observe(times[k], y))
   // weight is not a key of the library: it is 1/2 at every t (see GENERATED_WEIGHT).
   const withWeight = (row: Readonly<Row>): Row => ({ ...row, weight: GENERATED_WEIGHT })
   const { n, sigma, omega } = problem

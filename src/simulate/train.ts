@@ -1,6 +1,9 @@
 /**
- * Training the DAE f(x) = c x + w sign(w.x) at one time t on the n pairs (x_t^mu -> x1^mu), in
- * double precision on d-vectors (docs/theory.md section 2, docs/simulation.md section 2). Both
+ * Training the DAE f(x) = c x + w sign(w.x) at one time t on the n k pairs (x_t^{mu,j} -> x1^mu),
+ * x_t^{mu,j} = alpha x0^{mu,j} + beta x1^mu, k noise draws per sample, in double precision on
+ * d-vectors (docs/theory.md section 2, docs/simulation.md section 2). The formulas below read with
+ * n the number of pairs (n k), A = sum over the pairs of s x1 (k times data.A) and xi = sum over
+ * the pairs of s x0 (k times data.xi, the draws' mean): a pair does not know its x1 is shared. Both
  * trainers return the learnt velocity b(x) = alpha'/alpha x + zeta f(x) in a form without the
  * 1/alpha pole:
  *   b(x) = gamma x + v sign(u.x),   gamma = alpha'/alpha + zeta c,   v = zeta w,   u ∝ w.
@@ -27,7 +30,7 @@
 import { ParameterError } from '../errors.js'
 import { breather } from '../limits.js'
 import { dot } from './vector.js'
-import type { TrainingSet } from './data.js'
+import { pairLabels, type TrainingSet } from './data.js'
 
 export const TRAINERS = ['exact', 'adam'] as const
 export type TrainerName = (typeof TRAINERS)[number]
@@ -53,11 +56,32 @@ export interface Fit {
 }
 
 export interface Trainer {
-  /** Adam's fit is asynchronous: it gives the event loop a turn now and then (a signal is handled there). */
-  fit(at: ScheduleValues): Fit | Promise<Fit>
+  /**
+   * Adam's fit is asynchronous: it gives the event loop a turn now and then (a signal is handled
+   * there). `on`: the training set at this time when it is not the trainer's own (fresh noise at
+   * every t: the same samples, new x0); Adam still starts from the previous time's fit.
+   */
+  fit(at: ScheduleValues, on?: TrainingSet): Fit | Promise<Fit>
 }
 
-/** Sums over the training set that do not depend on t. */
+/** The training set seen as the n k pairs: their count, and the row of x1 and the label of pair p. */
+interface Pairs {
+  readonly count: number
+  readonly row1: (p: number) => number
+  readonly label: (p: number) => number
+  /** Sums over the pairs of s x1 and s x0 (k A and k xi). */
+  readonly A: Float64Array
+  readonly xi: Float64Array
+}
+
+function pairsOf(data: TrainingSet): Pairs {
+  const k = data.draws
+  // k = 1: the one-draw arrays themselves (x 1 is exact anyway).
+  const times = (v: Float64Array) => (k === 1 ? v : v.map((x) => k * x))
+  return { count: data.n * k, row1: (p) => Math.floor(p / k), label: (p) => data.labels[Math.floor(p / k)], A: times(data.A), xi: times(data.xi) }
+}
+
+/** Sums over the pairs that do not depend on t. */
 interface Sums {
   S00: number
   S01: number
@@ -67,14 +91,16 @@ interface Sums {
   xixi: number
 }
 
-function sums(data: TrainingSet): Sums {
-  const { n, d, x0, x1, A, xi } = data
+function sums(data: TrainingSet, pairs: Pairs): Sums {
+  const { d, x0, x1 } = data
+  const { A, xi } = pairs
   let S00 = 0,
     S01 = 0,
     S11 = 0
-  for (let k = 0; k < n; k++) {
-    const row0 = x0.subarray(k * d, (k + 1) * d)
-    const row1 = x1.subarray(k * d, (k + 1) * d)
+  for (let p = 0; p < pairs.count; p++) {
+    const row0 = x0.subarray(p * d, (p + 1) * d)
+    const r = pairs.row1(p)
+    const row1 = x1.subarray(r * d, (r + 1) * d)
     S00 += dot(row0, row0)
     S01 += dot(row0, row1)
     S11 += dot(row1, row1)
@@ -82,23 +108,28 @@ function sums(data: TrainingSet): Sums {
   return { S00, S01, S11, AA: dot(A, A), Axi: dot(A, xi), xixi: dot(xi, xi) }
 }
 
-/** x_t^mu = alpha x0^mu + beta x1^mu, n x d. */
-function inputs(data: TrainingSet, alpha: number, beta: number): Float64Array {
-  const out = new Float64Array(data.n * data.d)
-  for (let i = 0; i < out.length; i++) out[i] = alpha * data.x0[i] + beta * data.x1[i]
+/** x_t^{mu,j} = alpha x0^{mu,j} + beta x1^mu, n k x d. */
+function inputs(data: TrainingSet, pairs: Pairs, alpha: number, beta: number): Float64Array {
+  const { d, x0, x1 } = data
+  const out = new Float64Array(pairs.count * d)
+  for (let p = 0; p < pairs.count; p++) {
+    const o1 = pairs.row1(p) * d
+    for (let i = 0, o = p * d; i < d; i++) out[o + i] = alpha * x0[o + i] + beta * x1[o1 + i]
+  }
   return out
 }
 
-/** Fraction of mu with sign(dir . x_t^mu) = s^mu. */
-function consistency(data: TrainingSet, xt: Float64Array, dir: Float64Array): number {
+/** Fraction of pairs with sign(dir . x_t^{mu,j}) = s^mu. */
+function consistency(data: TrainingSet, pairs: Pairs, xt: Float64Array, dir: Float64Array): number {
   let ok = 0
-  for (let k = 0; k < data.n; k++) if (Math.sign(dot(xt, dir, k * data.d, data.d)) === data.labels[k]) ok++
-  return ok / data.n
+  for (let p = 0; p < pairs.count; p++) if (Math.sign(dot(xt, dir, p * data.d, data.d)) === pairs.label(p)) ok++
+  return ok / pairs.count
 }
 
 /** The gradient of R_t at (c, w) for a sign pattern phi, and its normalised norm. */
-function residual(data: TrainingSet, lambda: number, skip: boolean, xt: Float64Array, phi: ArrayLike<number>, c: number, w: Float64Array): number {
-  const { n, d, x1 } = data
+function residual(data: TrainingSet, pairs: Pairs, lambda: number, skip: boolean, xt: Float64Array, phi: ArrayLike<number>, c: number, w: Float64Array): number {
+  const { d, x1 } = data
+  const n = pairs.count
   // dR/dw = (n + lambda) w - sum phi (x1 - c x_t);  dR/dc = -sum x_t . (x1 - c x_t - phi w)
   let gw2 = 0
   let gc = 0
@@ -107,8 +138,9 @@ function residual(data: TrainingSet, lambda: number, skip: boolean, xt: Float64A
   for (let k = 0; k < n; k++) {
     const p = phi[k]
     const o = k * d
+    const o1 = pairs.row1(k) * d
     for (let i = 0; i < d; i++) {
-      const r = x1[o + i] - c * xt[o + i]
+      const r = x1[o1 + i] - c * xt[o + i]
       g[i] -= p * r
       gc -= xt[o + i] * (r - p * w[i])
     }
@@ -118,15 +150,18 @@ function residual(data: TrainingSet, lambda: number, skip: boolean, xt: Float64A
 }
 
 export function exactTrainer(data: TrainingSet, lambda: number, skip: boolean): { fit(at: ScheduleValues): Fit } {
-  const S = sums(data)
-  const { n, d, A, xi, labels } = data
-  const nl = n + lambda
+  const pairs = pairsOf(data)
+  const S = sums(data, pairs)
+  const { d } = data
+  const { A, xi } = pairs
+  const labels = pairLabels(data.labels, data.draws)
+  const nl = pairs.count + lambda
   const a = S.S00 - S.xixi / nl
   const b = S.S01 - S.Axi / nl
   const e = S.S11 - S.AA / nl
   return {
     fit([alpha, beta, alphadot, betadot]) {
-      const xt = inputs(data, alpha, beta)
+      const xt = inputs(data, pairs, alpha, beta)
       if (!skip) {
         const w = A.map((x) => x / nl)
         const zeta = betadot - (alphadot * beta) / alpha
@@ -134,8 +169,8 @@ export function exactTrainer(data: TrainingSet, lambda: number, skip: boolean): 
           c: 0,
           w,
           velocity: { gamma: alphadot / alpha, v: w.map((x) => zeta * x), u: w },
-          selfConsistent: consistency(data, xt, w),
-          gradNorm: residual(data, lambda, false, xt, labels, 0, w),
+          selfConsistent: consistency(data, pairs, xt, w),
+          gradNorm: residual(data, pairs, lambda, false, xt, labels, 0, w),
         }
       }
       const den = alpha * alpha * a + 2 * alpha * beta * b + beta * beta * e
@@ -149,8 +184,8 @@ export function exactTrainer(data: TrainingSet, lambda: number, skip: boolean): 
         c,
         w,
         velocity: { gamma: alphadot * r + betadot * c, v: u.map((x) => (W * x) / nl), u },
-        selfConsistent: consistency(data, xt, u),
-        gradNorm: residual(data, lambda, true, xt, labels, c, w),
+        selfConsistent: consistency(data, pairs, xt, u),
+        gradNorm: residual(data, pairs, lambda, true, xt, labels, c, w),
       }
     },
   }
@@ -185,20 +220,25 @@ export function checkLr(lr: number, shown = String(lr)): void {
 export function adamTrainer(data: TrainingSet, lambda: number, skip: boolean, o: AdamOptions = {}): Trainer {
   const lr = o.lr ?? 1e-2
   const epochs = o.epochs ?? 2000
-  const { n, d, x1, labels } = data
+  const { d, x1 } = data
+  const n = data.n * data.draws
   const nl = n + lambda
   // Warm start: the parameters carry over from one time to the next.
   let c = 0
   const w = new Float64Array(d)
   return {
-    async fit([alpha, beta, alphadot, betadot]) {
+    async fit([alpha, beta, alphadot, betadot], on = data) {
       const pause = breather()
-      const xt = inputs(data, alpha, beta)
+      const pairs = pairsOf(on)
+      const xt = inputs(on, pairs, alpha, beta)
       let sxx = 0,
         sx1 = 0
-      for (let i = 0; i < xt.length; i++) {
-        sxx += xt[i] * xt[i]
-        sx1 += xt[i] * x1[i]
+      for (let p = 0; p < n; p++) {
+        const o1 = pairs.row1(p) * d
+        for (let i = 0, o = p * d; i < d; i++) {
+          sxx += xt[o + i] * xt[o + i]
+          sx1 += xt[o + i] * x1[o1 + i]
+        }
       }
       const pinned = beta === 0
       // phi, and A_phi = sum phi x1, B_phi = sum phi x_t, updated when a sign flips.
@@ -207,12 +247,13 @@ export function adamTrainer(data: TrainingSet, lambda: number, skip: boolean, o:
       const Bphi = new Float64Array(d)
       const setSigns = () => {
         for (let k = 0; k < n; k++) {
-          const s = pinned ? labels[k] : dot(xt, w, k * d, d) >= 0 ? 1 : -1
+          const s = pinned ? pairs.label(k) : dot(xt, w, k * d, d) >= 0 ? 1 : -1
           if (s === phi[k]) continue
           const delta = s - phi[k]
           phi[k] = s
+          const off1 = pairs.row1(k) * d
           for (let i = 0, off = k * d; i < d; i++) {
-            Aphi[i] += delta * x1[off + i]
+            Aphi[i] += delta * x1[off1 + i]
             Bphi[i] += delta * xt[off + i]
           }
         }
@@ -256,8 +297,8 @@ export function adamTrainer(data: TrainingSet, lambda: number, skip: boolean, o:
         c,
         w: wOut,
         velocity: { gamma: alphadot / alpha + zeta * c, v: wOut.map((x) => zeta * x), u: wOut },
-        selfConsistent: consistency(data, xt, wOut),
-        gradNorm: residual(data, lambda, skip, xt, phi, c, wOut),
+        selfConsistent: consistency(on, pairs, xt, wOut),
+        gradNorm: residual(on, pairs, lambda, skip, xt, phi, c, wOut),
       }
     },
   }

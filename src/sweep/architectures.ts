@@ -13,7 +13,7 @@ import { preciseText, preciseValueCell, rounded, valueCell } from '../printing.j
 import { statsHp } from '../theory/hp.js'
 import type { FlowProblem } from '../theory/problem.js'
 import { exactRate, rate } from '../theory/rate.js'
-import { variantOf } from '../theory/model.js'
+import { model } from '../theory/model.js'
 import { solve } from '../theory/solve.js'
 import { clip } from '../text.js'
 import type { Value } from './writers.js'
@@ -58,7 +58,7 @@ interface Constants {
 }
 
 /** Whether an architecture's constants need rate()'s high-precision sequence (no closed form in flow.eq [rate]): what their cost is. */
-export const needsSequence = (a: Architecture): boolean => variantOf({ skip: a === 'skip' }).source.exact.rate === undefined
+export const needsSequence = (a: Architecture): boolean => model().variants[a === 'skip' ? 'skip' : 'noskip'].source.exact.rate === undefined
 
 /**
  * The constants as `flowgm rate` prints them: exact where the symbolic layer found the series

@@ -19,6 +19,8 @@ export function sweepHeader(sweep: Sweep, shard: string): SweepHeader {
     // A class weight other than 1/2 changes w2: shards of another rho do not merge (1/2 keeps the
     // header of sweeps written before rho existed).
     ...(!spec.architectures && spec.rho !== undefined && Number(spec.rho) !== 0.5 ? { rho: spec.rho } : {}),
+    ...(spec.draws === undefined ? {} : { draws: spec.draws === Infinity ? 'inf' : spec.draws }),
+    ...(spec.noise === undefined ? {} : { noise: spec.noise }),
     ...(spec.sampler ? { steps: spec.sampler.steps, scheme: spec.sampler.scheme } : {}),
     ...(spec.digits !== undefined ? { digits: spec.digits } : {}),
     ...(spec.command === 'compare' ? { t: 1 } : {}),
@@ -53,7 +55,10 @@ function caption(spec: SweepSpec): string {
   })
   const precision = spec.digits !== undefined ? `, ${spec.digits} significant digits` : ''
   const sampler = spec.sampler ? `, sampled by ${spec.sampler.steps} ${spec.sampler.scheme} steps` : ''
+  // The training pairs where they are not the published model's (one noise draw, shared over t).
+  const draws = spec.draws === undefined ? '' : `, $k = ${spec.draws === Infinity ? '\\infty' : spec.draws}$ noise draws per sample`
+  const noise = spec.noise === undefined ? '' : ', fresh noise at every $t$'
   if (spec.architectures)
     return `${ARCHITECTURES_CAPTION}; ${schedule}, ${spec.architectures.map((a) => (a === 'skip' ? 'with' : 'without')).join(' and ')} skip connection, ${params.join(', ')}, $\\rho = ${spec.rho}$${precision}.`
-  return `${what}; ${schedule}, ${spec.skip ? 'with' : 'without'} skip connection${sampler}, ${params.join(', ')}${precision}.`
+  return `${what}; ${schedule}, ${spec.skip ? 'with' : 'without'} skip connection${draws}${noise}${sampler}, ${params.join(', ')}${precision}.`
 }

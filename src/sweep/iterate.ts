@@ -8,7 +8,7 @@ import type { DaeKey, StatsKey } from '../generated/keys.js'
 import { ParameterError } from '../errors.js'
 import { nextTurn } from '../limits.js'
 import { integer } from '../text.js'
-import { DOUBLE_N_MAX, samplerOf, type ScheduleSpec } from '../theory/problem.js'
+import { DOUBLE_N_MAX, samplerOf, type Noise, type ScheduleSpec } from '../theory/problem.js'
 import type { Scheme } from '../theory/discrete.js'
 import { sweepSpec } from './spec.js'
 import { prepareSweep, SWEEP_COMMANDS, type COMPARE_KEYS, type DAE_COMPARE_KEYS, type SweepCommand, type SweepSpec } from './sweeps.js'
@@ -29,6 +29,12 @@ export interface SweepOptions<C extends SweepCommand = SweepCommand> {
   readonly points?: number
   readonly schedule?: ScheduleSpec
   readonly skip?: boolean
+  /** The target's class weight P(s = +1), in (0, 1) (default 1/2; only w2 and weight_error depend on it). */
+  readonly rho?: number
+  /** Base-noise draws per training sample, a positive integer or Infinity (default 1). */
+  readonly draws?: number
+  /** The training pairs' base noise: the same at every t (`shared`, default) or drawn afresh for every t (`per-time`). */
+  readonly noise?: Noise
   /** compare and curves: sample with K steps of `scheme` instead of the continuous flow (curves: the grid times k/K). */
   readonly steps?: number
   readonly scheme?: Scheme
@@ -48,7 +54,7 @@ type ColumnsOf<C extends SweepCommand> = C extends 'compare' ? (typeof COMPARE_K
 export type SweepRow<C extends SweepCommand, V> = Readonly<Partial<Record<GridKey, V>> & Record<ColumnsOf<C>, V> & { digits_verified?: number }>
 
 const AXES = ['n', 'sigma', 'lambda', 'omega', 't'] as const
-const KNOWN = new Set<string>(['command', ...AXES, 'points', 'schedule', 'skip', 'steps', 'scheme', 'digits', 'signal'])
+const KNOWN = new Set<string>(['command', ...AXES, 'points', 'schedule', 'skip', 'rho', 'draws', 'noise', 'steps', 'scheme', 'digits', 'signal'])
 /** Rows computed between two turns of the event loop. */
 const BATCH = 64
 
@@ -64,6 +70,10 @@ function textOf(o: SweepOptions): Record<string, string> {
     else throw new ParameterError(name, `must be a number, an array of numbers or a range START:STOP:lin|log[:POINTS] (got ${typeof v})`)
   }
   if (o.points !== undefined) text.points = String(o.points)
+  // The training protocol and the target's weight as the flags read them (Infinity draws: inf).
+  if (o.rho !== undefined) text.rho = String(o.rho)
+  if (o.draws !== undefined) text.draws = o.draws === Infinity ? 'inf' : String(o.draws)
+  if (o.noise !== undefined) text.noise = String(o.noise)
   return text
 }
 

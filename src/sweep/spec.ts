@@ -7,7 +7,7 @@ import { ParameterError } from '../errors.js'
 import { maxOf } from '../extent.js'
 import { decimal, integer, single } from '../text.js'
 import { Decimal } from 'decimal.js'
-import { PARAMETER_RANGE, PROBLEM_DEFAULTS, type ScheduleSpec } from '../theory/problem.js'
+import { drawsOf, noiseOf, PARAMETER_RANGE, PROBLEM_DEFAULTS, type ScheduleSpec } from '../theory/problem.js'
 import { readAxis, uniformAxis, type Axis, type AxisRule } from './grid.js'
 import type { Sampler } from '../theory/discrete.js'
 import type { SweepCommand, SweepSpec } from './sweeps.js'
@@ -79,10 +79,12 @@ function rhoOf(a: SweepText): string | undefined {
   return new Decimal(rho.trim()).toString()
 }
 
-/** The rho of curves and compare's rows, where given (compare --architectures keeps its own). */
-const rhoSpec = (a: SweepText): Pick<SweepSpec, 'rho'> => {
+/** The rho of curves and compare's rows, where given (compare --architectures keeps its own), --draws and --noise. */
+const rhoSpec = (a: SweepText): Pick<SweepSpec, 'rho' | 'draws' | 'noise'> => {
   const rho = rhoOf(a)
-  return rho === undefined ? {} : { rho }
+  const draws = drawsOf(a.draws)
+  const noise = noiseOf(a.noise)
+  return { ...(rho === undefined ? {} : { rho }), ...(draws === undefined || draws === 1 ? {} : { draws }), ...(noise === undefined || noise === 'shared' ? {} : { noise }) }
 }
 
 /** The specification of a sweep from its parameters' text. */

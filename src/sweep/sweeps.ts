@@ -16,7 +16,7 @@ import { infiniteNote, NOTE_KEY, preciseCell, preciseText, preciseValueCell, rou
 import { STATES } from '../symbolic/names.js'
 import { daeHp, excessMseHp, statsHp } from '../theory/hp.js'
 import { variantOf } from '../theory/model.js'
-import { flowProblem, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
+import { flowProblem, type FlowProblem, type Noise, type ScheduleSpec } from '../theory/problem.js'
 import type { Sampler } from '../theory/discrete.js'
 import { learntDae, solve } from '../theory/solve.js'
 import { maxOf, minOf } from '../extent.js'
@@ -44,6 +44,10 @@ export interface SweepSpec {
   readonly architectures?: readonly Architecture[]
   /** The target's class weight as exact text (w2 depends on it): with architectures only. */
   readonly rho?: string
+  /** Base-noise draws per training sample, where not 1 (Infinity: the limit). */
+  readonly draws?: number
+  /** The training pairs' base noise, where not shared. */
+  readonly noise?: Noise
 }
 
 /** A prepared sweep: its columns and the rows at any grid indices. */
@@ -67,7 +71,19 @@ export function prepareSweep(spec: SweepSpec): Sweep {
   const gridKeys = spec.axes.filter((a) => a.name === 'n' || a.name === 't' || axisLength(a) > 1).map((a) => a.name)
   const hp = spec.digits !== undefined
   const rho = spec.rho === undefined ? {} : { rho: Number(spec.rho), text: { rho: spec.rho } }
-  const base = flowProblem({ n: 2, sigma: 1, lambda: 0, schedule: spec.schedule, skip: spec.skip, highPrecision: hp, steps: spec.sampler?.steps, scheme: spec.sampler?.scheme, ...rho })
+  const base = flowProblem({
+    n: 2,
+    sigma: 1,
+    lambda: 0,
+    schedule: spec.schedule,
+    skip: spec.skip,
+    highPrecision: hp,
+    steps: spec.sampler?.steps,
+    scheme: spec.sampler?.scheme,
+    ...rho,
+    ...(spec.draws === undefined ? {} : { draws: spec.draws }),
+    ...(spec.noise === undefined ? {} : { noise: spec.noise }),
+  })
   const pointOf = (i: number) => {
     const pos = grid.position(i)
     const value: { [name: string]: number } = {}
@@ -83,7 +99,7 @@ export function prepareSweep(spec: SweepSpec): Sweep {
       sigma: value.sigma,
       lambda: value.lambda,
       omega: value.omega,
-      text: { n: text.n, sigma: text.sigma, lambda: text.lambda, omega: text.omega, rho: base.text.rho },
+      text: { n: text.n, sigma: text.sigma, lambda: text.lambda, omega: text.omega, rho: base.text.rho, kinv: base.text.kinv },
     }
     const coordinates: { [key: string]: Value } = {}
     spec.axes.forEach((a, j) => {

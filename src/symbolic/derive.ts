@@ -54,6 +54,8 @@ export interface VariantSource {
   readonly singular: boolean
   readonly odeLimit?: string
   readonly initial: readonly number[]
+  /** Indices of the states whose source vanishes (fresh noise at every t: Q_xi); they stay 0, whatever their direction limit at t = 0. */
+  readonly sourceless: readonly number[]
   /** Keys of `flowgm stats` after t, and `(params) => (M, Q_xi, P) => values`. */
   readonly flowKeys: readonly string[]
   readonly flow: string
@@ -84,6 +86,12 @@ export interface VariantSource {
     readonly taylor: string
   }
   readonly exact: ExactSource
+  /**
+   * The exact solutions at kinv = 1 (one draw per sample) and kinv = 0 (infinitely many); in the
+   * general variants only (those of ModelSource.variants).
+   */
+  readonly exactOne?: ExactSource
+  readonly exactInfinite?: ExactSource
 }
 
 /** Exact solutions found by src/symbolic/exact.ts, as text and as code. */
@@ -117,6 +125,16 @@ export interface ModelSource {
   readonly hash: string
   readonly schedules: readonly ScheduleSource[]
   readonly variants: Readonly<Record<Variant, VariantSource>>
+  /**
+   * The same derived with kinv = 1 substituted before anything is compiled (one draw per sample,
+   * the published model): the general forms evaluated at kinv = 1 round where these cancel exactly
+   * in the symbols (the margin at omega = 1e-30 printed 0), and these keep every output of one draw
+   * as it was before k draws existed.
+   */
+  readonly oneDraw: Readonly<Record<Variant, VariantSource>>
+  /** Fresh noise at every t (flow.eq [ode per-time]), in general and at one draw. */
+  readonly perTime: Readonly<Record<Variant, VariantSource>>
+  readonly perTimeOne: Readonly<Record<Variant, VariantSource>>
   /**
    * The baselines of baselines.eq: their keys, `source` = `(F) => (params) => () => values` over an
    * Arith F, and `double` = `(params) => () => values` in double precision.
@@ -157,11 +175,16 @@ function inline(entries: readonly Entry[], scope: Map<string, RF>): Map<string, 
   return scope
 }
 
-/** Result A for a variant: the rational functions c, m, q_xi, solved from the stationarity. */
-export function resultA(dae: readonly Section[], variant: Variant): { defs: Map<string, RF>; solution: Map<string, RF> } {
-  const defs = inline(section(dae, 'definitions').entries, new Map())
+/**
+ * Result A for a variant: the rational functions c, m, q_xi, solved from the stationarity;
+ * `fixed`: parameters given a value before anything is read (kinv = 1 at one draw), so that the
+ * solution is derived, and normalised, as if the files had been written with that value.
+ */
+export function resultA(dae: readonly Section[], variant: Variant, fixed: ReadonlyMap<string, RF> = new Map()): { defs: Map<string, RF>; solution: Map<string, RF> } {
+  const scope = inline(section(dae, 'definitions').entries, new Map(fixed))
+  const defs = new Map([...scope].filter(([name]) => !fixed.has(name)))
   const entries = section(dae, 'stationarity').entries
-  const stationarity = entries.map((e) => rfFromNode(e.node, defs))
+  const stationarity = entries.map((e) => rfFromNode(e.node, scope))
   if (variant === 'skip') return { defs, solution: solveLinear(stationarity, UNKNOWNS) }
   // No skip connection: c = 0 is imposed, so the c-equation is dropped and the w-equations
   // (named grad_w_*) determine m and q_xi.
@@ -241,12 +264,19 @@ function compileEntries(b: FactoryBuilder, entries: ReadonlyArray<{ name: string
   }
 }
 
-function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Variant): VariantSource {
-  const { defs, solution } = resultA(eqs.dae, variant)
+/**
+ * One variant of the model: with or without skip connection; `oneDraw`: kinv = 1 substituted before
+ * anything is compiled; `perTime`: fresh noise at every t, the ODE as flow.eq's [ode per-time]
+ * rewrites it (states whose source vanishes).
+ */
+function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Variant, { oneDraw = false, perTime = false } = {}): VariantSource {
+  const { defs, solution } = resultA(eqs.dae, variant, new Map(oneDraw ? [['kinv', rfConst(rat(1n))]] : []))
 
   // DAE observables at one t.
   const dae = new FactoryBuilder(PARAMS)
   const daeScope = new Map(defs)
+  // One draw: the observables' own kinv (w_norm2, margin) is 1 before they are compiled too.
+  if (oneDraw) daeScope.set('kinv', rfConst(rat(1n)))
   compileEntries(
     dae,
     [...defs].map(([name, rf]) => ({ name, rf })),
@@ -287,7 +317,9 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
 
   // The flow: X' = a X + g for each state, with a and g exact rational functions.
   const flowDefs = inline(section(eqs.flow, 'definitions').entries, new Map([...defs, ...solution]))
-  const ode = section(eqs.flow, 'ode').entries
+  const rewritten = perTime ? section(eqs.flow, 'ode', 'per-time').entries : []
+  if (rewritten.some((e) => !e.derivative || !(STATES as readonly string[]).includes(e.name))) throw new Error(`flow.eq: [ode per-time] may only rewrite ${STATES.map((s) => s + "'").join(', ')}`)
+  const ode = section(eqs.flow, 'ode').entries.map((e) => rewritten.find((r) => r.name === e.name) ?? e)
   if (ode.map((e) => e.name).join() !== STATES.join() || ode.some((e) => !e.derivative)) throw new Error(`flow.eq: [ode] must define ${STATES.map((s) => s + "'").join(', ')} in this order`)
   const zeroStates = new Map(STATES.map((s) => [s, rfConst(rat(0n))]))
   const coefficients: Array<{ name: string; rf: RF }> = []
@@ -369,6 +401,34 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
     section(eqs.dae, 'definitions').entries.map((e) => ({ name: e.name, text: e.text })),
     [...UNKNOWNS.map((u) => ({ name: u, text: rfText(solution.get(u)!), squared: false })), ...daeExact],
   )
+  // The same at one draw per sample (kinv = 1) and in the limit of infinitely many (kinv = 0): the
+  // listings and the rate's expressions print without kinv there (one draw: as before it existed).
+  const exactAt = (value: RF): ExactSource => {
+    const sub = (x: RF) => rfSubstitute(x, new Map([['kinv', value]]))
+    const subDefs = [...defs].map(([name, rf]) => ({ name, rf: sub(rf) }))
+    const knownAt: NamedPoly[] = [
+      ...[...subDefs].reverse().map(({ name, rf }) => ({ name, poly: rfParts(rf).num })),
+      ...UNKNOWNS.flatMap((u) => rfParts(sub(solution.get(u)!)).factors.map((f) => ({ poly: f.poly }))),
+    ]
+    const textAt = (x: RF) => rfTextOf(x, knownAt)
+    const daeAt = daeObs.map((e) => {
+      const rf = daeScope.get(e.name)
+      if (rf) return { name: e.name, text: textAt(sub(rf)), squared: false }
+      return { name: e.name, text: textAt(sub(squareRational(e.node, daeScope)!)), squared: true }
+    })
+    // The definitions as dae.eq writes them (in kinv, whose value the listing states).
+    return deriveExact(
+      eqs,
+      coefficients.map((c) => ({ ...c, rf: sub(c.rf) })),
+      initialRats,
+      textAt,
+      section(eqs.dae, 'definitions').entries.map((e) => ({ name: e.name, text: e.text })),
+      [...UNKNOWNS.map((u) => ({ name: u, text: textAt(sub(solution.get(u)!)), squared: false })), ...daeAt],
+      sub,
+    )
+  }
+  const exactOne = oneDraw ? undefined : exactAt(rfConst(rat(1n)))
+  const exactInfinite = oneDraw ? undefined : exactAt(rfConst(rat(0n)))
 
   // The DAE as written in dae.eq (published solution, observables unsimplified): the second route
   // of high-precision evaluation.
@@ -406,6 +466,8 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
       taylor: taylorB.source(SCHEDULE_SYMBOLS, taylorKeys, 'functional'),
     },
     exact,
+    exactOne,
+    exactInfinite,
     daeKeys,
     dae: dae.source(['alpha', 'beta'], daeKeys),
     ode: odeB.source(
@@ -415,6 +477,7 @@ function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Vari
     singular,
     odeLimit,
     initial,
+    sourceless: STATES.flatMap((_, i) => (rfIsZero(coefficients[2 * i + 1].rf) ? [i] : [])),
     daeDirectionOnly,
     daeEndDirection: endB.source(['beta'], ['m', 'q_xi']),
     daeAsWritten: asWritten.source(
@@ -455,6 +518,8 @@ function deriveExact(
   rfText: (x: RF) => string,
   definitions: ExactSource['definitions'],
   dae: ExactSource['dae'],
+  /** Applied to what is read from flow.eq's observables (a parameter fixed, as kinv at one draw). */
+  fix: (x: RF) => RF = (x) => x,
 ): ExactSource {
   const forms = STATES.map((name, i) => ({ name, form: solveExactly(coefficients[2 * i].rf, coefficients[2 * i + 1].rf, initial[i]) }))
   const phiText = (f: ClosedForm) =>
@@ -516,7 +581,7 @@ function deriveExact(
   const form0 = byName.get(needed[0])!
   const scope = new Map(needed.map((s) => [s, atOne(byName.get(s)!)] as [string, RF]))
   const mse1 = reduceSquares(
-    rfFromNode(mseEntry.node, scope),
+    fix(rfFromNode(mseEntry.node, scope)),
     squareOf(
       form0.phi,
       new Map([
@@ -670,6 +735,9 @@ export function deriveModel(texts: Partial<Record<EquationFile, string>> = {}): 
     hash: equationsHash(texts),
     schedules,
     variants: { skip: deriveVariant(eqs, 'skip'), noskip: deriveVariant(eqs, 'noskip') },
+    oneDraw: { skip: deriveVariant(eqs, 'skip', { oneDraw: true }), noskip: deriveVariant(eqs, 'noskip', { oneDraw: true }) },
+    perTime: { skip: deriveVariant(eqs, 'skip', { perTime: true }), noskip: deriveVariant(eqs, 'noskip', { perTime: true }) },
+    perTimeOne: { skip: deriveVariant(eqs, 'skip', { perTime: true, oneDraw: true }), noskip: deriveVariant(eqs, 'noskip', { perTime: true, oneDraw: true }) },
     baselines: { keys: baselineKeys, source: baselines.source([], baselineKeys, 'functional'), double: baselines.source([], baselineKeys) },
   }
 }

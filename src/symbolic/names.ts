@@ -5,10 +5,10 @@
  */
 
 /** Model parameters, in the order the compiled factories take them. */
-export const PARAMETERS = ['n', 'sigma', 'lambda', 'omega', 'rho'] as const
+export const PARAMETERS = ['n', 'sigma', 'lambda', 'omega', 'rho', 'kinv'] as const
 export type Parameter = (typeof PARAMETERS)[number]
 /** A problem's parameter values in the factories' order. */
-export const parameterValues = (p: Readonly<Record<Parameter, number>>): [number, number, number, number, number] => [p.n, p.sigma, p.lambda, p.omega, p.rho]
+export const parameterValues = (p: Readonly<Record<Parameter, number>>): [number, number, number, number, number, number] => [p.n, p.sigma, p.lambda, p.omega, p.rho, p.kinv]
 export const SCHEDULE_SYMBOLS = ['alpha', 'beta', 'alphadot', 'betadot'] as const
 export const UNKNOWNS = ['c', 'm', 'q_xi'] as const
 export const STATES = ['M', 'Q_xi', 'P'] as const

@@ -15,7 +15,7 @@
  *    the last step m where R vanished (a discrete integrating factor).
  */
 import { ParameterError } from '../errors.js'
-import { variantOf } from './model.js'
+import { model, variantOf } from './model.js'
 import type { FlowProblem } from './problem.js'
 import { parameterValues } from '../symbolic/names.js'
 
@@ -108,7 +108,7 @@ export function checkSampler(problem: { readonly skip: boolean }, sampler: Sampl
   const { steps, scheme } = sampler
   if (!(SCHEMES as readonly string[]).includes(scheme)) throw new ParameterError('scheme', `must be one of ${SCHEMES.join(', ')} (got '${String(scheme).slice(0, 40)}')`)
   if (!Number.isInteger(steps) || steps < 1 || steps > MAX_STEPS) throw new ParameterError('steps', `must be an integer in [1, ${MAX_STEPS}] (got ${steps})`)
-  if (!problem.skip && reachesEnd(scheme) && variantOf(problem).source.singular) {
+  if (!problem.skip && reachesEnd(scheme) && model().variants.noskip.source.singular) {
     throw new ParameterError(
       'scheme',
       `${scheme} evaluates the velocity at t = 1 in its last step, a pole of the flow without skip connection (the learnt velocity is unbounded there); use euler or midpoint, or the skip connection`,
@@ -175,6 +175,7 @@ export interface StepArith<T> {
   sub?(x: T, y: T): T
   mul(x: T, y: T): T
   div(x: T, y: T): T
+  sqrt(x: T): T
   isZero(x: T): boolean
   /**
    * Decimal arithmetic only: whether x = a + b is a total cancellation, |x| within a few units of
@@ -197,10 +198,11 @@ function weights<T>(F: StepArith<T>, sampler: Sampler): { A: T[][]; B: T[] } {
 }
 
 /**
- * One step's increment h sum_j b_j F_j of state i from x, with F_j = a_j Y_j (+ g_j when `source`)
- * and Y_j = x + h sum_l A_jl F_l; `coef` holds the coefficients at each stage time.
+ * One step's increment h sum_j b_j F_j of state i from x, with F_j = a_j Y_j (+ g_j where `source`
+ * holds: every stage, or those of the stage indices given) and Y_j = x + h sum_l A_jl F_l; `coef`
+ * holds the coefficients at each stage time.
  */
-function increment<T>(F: StepArith<T>, { A, B }: { A: T[][]; B: T[] }, coef: ReadonlyArray<readonly T[]>, i: number, x: T, source: boolean): T {
+function increment<T>(F: StepArith<T>, { A, B }: { A: T[][]; B: T[] }, coef: ReadonlyArray<readonly T[]>, i: number, x: T, source: boolean | readonly number[]): T {
   const slopes: T[] = []
   for (let j = 0; j < A.length; j++) {
     let y = x
@@ -208,7 +210,7 @@ function increment<T>(F: StepArith<T>, { A, B }: { A: T[][]; B: T[] }, coef: Rea
       if (!F.isZero(w)) y = F.add(y, F.mul(w, slopes[l]))
     })
     const ay = F.mul(coef[j][2 * i], y)
-    slopes.push(source ? F.add(ay, coef[j][2 * i + 1]) : ay)
+    slopes.push(source === true || (Array.isArray(source) && source.includes(j)) ? F.add(ay, coef[j][2 * i + 1]) : ay)
   }
   let sum = F.zero
   B.forEach((w, j) => {
@@ -220,8 +222,11 @@ function increment<T>(F: StepArith<T>, { A, B }: { A: T[][]; B: T[] }, coef: Rea
 /** The coefficients at the stage times of step k. */
 const stageCoefficients = <T>(F: StepArith<T>, sampler: Sampler, k: number): Array<readonly T[]> => TABLEAUX[sampler.scheme].c.map((cj) => F.coefficients(stageTime(k, cj, sampler.steps)))
 
-/** The states (M, Q_xi, P) at every grid time t_k = k/K, k = 0..K, by the stage recurrence. */
-export function stageRecurrence<T>(F: StepArith<T>, initial: readonly T[], sampler: Sampler): T[][] {
+/**
+ * The states (M, Q_xi, P) at every grid time t_k = k/K, k = 0..K, by the stage recurrence; with
+ * `perTime`, Q_xi of fresh noise at every t (perTimeNoise).
+ */
+export function stageRecurrence<T>(F: StepArith<T>, initial: readonly T[], sampler: Sampler, perTime = false): T[][] {
   const w = weights(F, sampler)
   const states: T[][] = [initial.slice()]
   // With F.sub (double precision) each state carries the rounding error of its sum of
@@ -247,7 +252,7 @@ export function stageRecurrence<T>(F: StepArith<T>, initial: readonly T[], sampl
       }),
     )
   }
-  return states
+  return withNoise(F, states, sampler, 'stages', perTime)
 }
 
 /**
@@ -255,7 +260,7 @@ export function stageRecurrence<T>(F: StepArith<T>, initial: readonly T[], sampl
  * from the stage recurrence applied to (1, no source) and (0, the source), then the prefix
  * products of R, restarted after a step whose R vanishes (P = alpha reaches 0 exactly there).
  */
-export function transferRecurrence<T>(F: StepArith<T>, initial: readonly T[], sampler: Sampler): T[][] {
+export function transferRecurrence<T>(F: StepArith<T>, initial: readonly T[], sampler: Sampler, perTime = false): T[][] {
   const w = weights(F, sampler)
   const states: T[][] = [initial.slice()]
   // Per state: the base X_m, the prefix product L since m and the running sum of S_j / L_{j+1}.
@@ -282,7 +287,75 @@ export function transferRecurrence<T>(F: StepArith<T>, initial: readonly T[], sa
       }),
     )
   }
-  return states
+  return withNoise(F, states, sampler, 'transfer', perTime)
+}
+
+/** The index of Q_xi among the states (M, Q_xi, P). */
+const Q = 1
+
+/**
+ * Fresh noise at every t (docs/theory.md, fresh noise): the DAE trained at a time memorises its own
+ * xi_tau, independent of the others, so the memorised part of a sample is sum_tau Q_tau xi_tau over
+ * the distinct times the sampler evaluates, and only sum_tau Q_tau^2 enters the observables (as
+ * Q_xi^2). Each direction follows Q_xi's linear equation with the source at its own stages only: a
+ * step multiplies every coefficient by R and adds, to the direction of each stage time of the step,
+ * the step's increment from the source at that time's stages. The direction of t_k gets the
+ * increments of the stages at t_k of steps k - 1 (c = 1) and k (c = 0); the others one step's.
+ * Returned per grid time: -sqrt(sum of squares), the coefficient of one direction of that norm, of
+ * the sign of the shared noise's Q_xi (q_xi < 0). The sum of squares by `form`: step by step, or as
+ * the transfer form's prefix products of R^2 (the second evaluation of high precision).
+ */
+function perTimeNoise<T>(F: StepArith<T>, sampler: Sampler, form: 'stages' | 'transfer'): T[] {
+  const w = weights(F, sampler)
+  const { c } = TABLEAUX[sampler.scheme]
+  // The stages of a step grouped by time: at its start, strictly inside, at its end.
+  const at = (test: (x: number) => boolean) => c.flatMap(([p, q], j) => (test(p / q) ? [j] : []))
+  const start = at((x) => x === 0)
+  const inside = [...new Set(c.map(([p, q]) => p / q).filter((x) => x > 0 && x < 1))].map((x) => at((y) => y === x))
+  const end = at((x) => x === 1)
+  const out: T[] = [F.zero]
+  let open = F.zero // the coefficient of the direction of t_k
+  let closed = F.zero // the sum of squares of the directions no later stage evaluates
+  // The transfer form: closed_k = L_k (base + sum), L the prefix product of R^2 since a step whose R vanished.
+  let product = F.one
+  let sum = F.zero
+  let base = F.zero
+  for (let k = 0; k < sampler.steps; k++) {
+    const coef = stageCoefficients(F, sampler, k)
+    const homogeneous = increment(F, w, coef, Q, F.one, false)
+    const factor = F.add(F.one, homogeneous)
+    const R = F.cancels?.(factor, F.one, homogeneous) ? F.zero : factor
+    const own = (stages: readonly number[]) => (stages.length ? increment(F, w, coef, Q, F.zero, stages) : F.zero)
+    const first = F.add(F.mul(R, open), own(start))
+    let added = F.mul(first, first)
+    for (const stages of inside) {
+      const s = own(stages)
+      added = F.add(added, F.mul(s, s))
+    }
+    const R2 = F.mul(R, R)
+    if (form === 'stages') closed = F.add(F.mul(R2, closed), added)
+    else {
+      if (F.isZero(R2)) {
+        base = added
+        product = F.one
+        sum = F.zero
+      } else {
+        product = F.mul(product, R2)
+        sum = F.add(sum, F.div(added, product))
+      }
+      closed = F.mul(product, F.add(base, sum))
+    }
+    open = own(end)
+    out.push(F.mul(F.ratio([-1, 1]), F.sqrt(F.add(closed, F.mul(open, open)))))
+  }
+  return out
+}
+
+/** The states with Q_xi replaced by fresh noise's (perTimeNoise) when `perTime`. */
+function withNoise<T>(F: StepArith<T>, states: T[][], sampler: Sampler, form: 'stages' | 'transfer', perTime: boolean): T[][] {
+  if (!perTime) return states
+  const q = perTimeNoise(F, sampler, form)
+  return states.map((y, k) => y.map((x, i) => (i === Q ? q[k] : x)))
 }
 
 /** Double-precision arithmetic for the recurrences, with the compiled coefficients of the problem. */
@@ -296,6 +369,7 @@ export function doubleArith(problem: FlowProblem): StepArith<number> {
     sub: (x, y) => x - y,
     mul: (x, y) => x * y,
     div: (x, y) => x / y,
+    sqrt: Math.sqrt,
     isZero: (x) => x === 0,
     ratio: ([p, q]) => p / q,
     // p/q in double is the time's nearest double (exactly 0 and 1 at the ends).
@@ -305,7 +379,9 @@ export function doubleArith(problem: FlowProblem): StepArith<number> {
 
 /** The states (M, Q_xi, P) at t_k = k/K, k = 0..K, in double precision (the stage recurrence). */
 export function discreteFlow(problem: FlowProblem, steps: number, scheme: Scheme = 'euler'): Array<[number, number, number]> {
-  const sampler = { steps, scheme }
-  checkSampler(problem, sampler)
-  return stageRecurrence(doubleArith(problem), variantOf(problem).source.initial, sampler) as Array<[number, number, number]>
+  // The problem as this sampler's: with fresh noise at every t the variant is chosen by the
+  // sampler (the continuous flow's has no source of Q_xi, a sampler's keeps it).
+  const sampled = { ...problem, sampler: { steps, scheme } }
+  checkSampler(sampled, sampled.sampler)
+  return stageRecurrence(doubleArith(sampled), variantOf(sampled).source.initial, sampled.sampler, problem.noise === 'per-time') as Array<[number, number, number]>
 }

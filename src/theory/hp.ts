@@ -20,7 +20,7 @@ import { gridIndex, lowest, samplerTimes, stageRecurrence, transferRecurrence, t
 import { compiled } from '../symbolic/codegen.js'
 import { PARAMETERS, STATES } from '../symbolic/names.js'
 import { variantOf } from './model.js'
-import type { FlowProblem } from './problem.js'
+import { exactParameters, type FlowProblem } from './problem.js'
 import { maxOf, minOf } from '../extent.js'
 import { HP_LIMIT_SECONDS, hpSeconds, secondsText, transcendentalSchedule } from '../limits.js'
 
@@ -150,6 +150,7 @@ function flowBySampler(problem: FlowProblem, D: DecimalConstructor, ts: readonly
     add: (x, y) => x.plus(y),
     mul: (x, y) => x.times(y),
     div: (x, y) => x.div(y),
+    sqrt: (x) => x.sqrt(),
     isZero: (x) => x.isZero(),
     cancels: (x, a, b) => x.abs().lte(a.abs().plus(b.abs()).times(cancelled)),
     ratio: ([p, q]: Ratio) => new D(p).div(q),
@@ -166,7 +167,7 @@ function flowBySampler(problem: FlowProblem, D: DecimalConstructor, ts: readonly
     },
   }
   const initial = variantOf(problem).source.initial.map((x) => new D(x))
-  const states = (form === 'stages' ? stageRecurrence : transferRecurrence)(arith, initial, sampler)
+  const states = (form === 'stages' ? stageRecurrence : transferRecurrence)(arith, initial, sampler, problem.noise === 'per-time')
   return ts.map((t) => states[gridIndex('t', new Decimal(t), sampler.steps)])
 }
 
@@ -193,7 +194,7 @@ export function daeHp(problem: FlowProblem, ts: readonly string[], options: HpOp
         })
         if (row.m.isZero() && row.q_xi.isZero()) {
           // t = 1 with skip connection: observables of w's direction take their limit (solve.ts).
-          const [m, q] = endDirection(b)
+          const [m, q] = problem.kinv === 0 ? [F.num('1'), F.num('0')] : endDirection(b)
           const dir = asWritten(a, b, row.c, m, q)
           for (const k of v.source.daeDirectionOnly) row[k] = dir[obsKeys.indexOf(k)]
         }
@@ -375,9 +376,9 @@ function scheduleUnknown(problem: FlowProblem, ts: readonly Decimal[], precision
   return undefined
 }
 
-/** The problem's parameters as decimals of D, from their exact text, in the compiled factories' order. */
+/** The problem's parameters as decimals of D, from their exact text (kinv = 1/k divided at D's precision), in the compiled factories' order. */
 export function parameterDecimals(problem: FlowProblem, D: DecimalConstructor): Decimal[] {
-  return PARAMETERS.map((k) => new D(problem.text[k]))
+  return exactParameters(problem, (x) => new D(x))
 }
 
 /** alpha, beta at t, exact at the endpoints (as in double precision, schedule.ts). */
@@ -517,7 +518,8 @@ function observablesOf(problem: FlowProblem, D: DecimalConstructor): (t: string,
     for (const x of v.source.infinite) if (y[x.state].isZero()) row[x.key] = new D(Infinity)
     if (y[0].isZero() && y[1].isZero()) {
       const d = dae(F.num('1'), F.num('0'))
-      const dir = flow(d[1], d[2], y[2])
+      const [m, q] = [d[1], d[2]].map((x, i) => (v.source.sourceless.includes(i) ? F.num('0') : x))
+      const dir = flow(m, q, y[2])
       for (const k of v.source.directionOnly) row[k] = dir[v.source.flowKeys.indexOf(k)]
     }
     return row

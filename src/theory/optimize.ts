@@ -19,7 +19,7 @@ import { compiled } from '../symbolic/codegen.js'
 import { PARAMETERS, STATES } from '../symbolic/names.js'
 import { agree, statsHp } from './hp.js'
 import { variantOf } from './model.js'
-import { flowProblem, type FlowProblem, type ProblemOptions } from './problem.js'
+import { flowProblem, parameterDecimal, type FlowProblem, type ProblemOptions } from './problem.js'
 import { neville } from './rate.js'
 import { solve } from './solve.js'
 
@@ -146,7 +146,7 @@ function exactEvaluator(problem: FlowProblem, index: number): Evaluator | undefi
   const uses = functionsUsed(flow, index)
   /** The objective over F; `observables` is F pruned to what the objective applies (the states need all of F). */
   const at = <T>(F: Arith<T>, observables: Arith<T>, D: DecimalConstructor, lambda: T): T => {
-    const p = PARAMETERS.map((name) => (name === 'lambda' ? lambda : (new D(problem.text[name]) as T)))
+    const p = PARAMETERS.map((name) => (name === 'lambda' ? lambda : (parameterDecimal(problem.text[name], (x) => new D(x)) as T)))
     // alpha(1) = 0, beta(1) = 1 for every schedule.
     return flow(observables as Arith<unknown>)(...p)(...states(F as Arith<unknown>)(...p)(new D(0), new D(1)))[index] as T
   }
@@ -179,7 +179,7 @@ function exactEvaluator(problem: FlowProblem, index: number): Evaluator | undefi
       return [c[0], c[1], c[2].times(2)]
     },
     coarse: (lambda) => {
-      const p = PARAMETERS.map((name) => (name === 'lambda' ? lambda : Number(problem.text[name])))
+      const p = PARAMETERS.map((name) => (name === 'lambda' ? lambda : problem[name]))
       return doubleFlow(...p)(...doubleStates(...p)(0, 1))[index]
     },
   }
@@ -452,7 +452,7 @@ function exactMseLimit(problem: FlowProblem, precision: number): Decimal | undef
   const D = working(precision)
   const S = seriesArith(D, 3)
   const series = (lambda: Decimal) => {
-    const p = PARAMETERS.map((name) => (name === 'lambda' ? S.variable(lambda) : new D(problem.text[name])))
+    const p = PARAMETERS.map((name) => (name === 'lambda' ? S.variable(lambda) : parameterDecimal(problem.text[name], (x) => new D(x))))
     const values = compiled<Factory<Decimal | Series>>(rate.source)(S)(...p)()
     return [S.lift(values[iC]), S.lift(values[iC1])]
   }

@@ -2,12 +2,12 @@
  * A flow problem: what to solve (parameters, schedule, variant), separate from how to solve it.
  * Validation happens here, at the edge, with errors naming the flag and the rule.
  */
-import { clip, isDecimal } from '../text.js'
+import { clip, integer, isDecimal, single } from '../text.js'
 import { ParameterError } from '../errors.js'
 import { checkSchedule, compileSchedule, loadSchedule, type Schedule } from '../symbolic/schedule.js'
 import { model } from './model.js'
 import { checkSampler, type Sampler, type Scheme } from './discrete.js'
-import type { Parameter } from '../symbolic/names.js'
+import { PARAMETERS, type Parameter } from '../symbolic/names.js'
 
 export interface FlowProblem {
   /** Number of training samples (integer >= 2). */
@@ -20,6 +20,15 @@ export interface FlowProblem {
   readonly omega: number
   /** Class weight of the target, P(s = +1), in (0, 1) (default 1/2); only the distances to the target depend on it. */
   readonly rho: number
+  /** 1/k for k base-noise draws per training sample (1: one draw; 0: k -> infinity, the limit). */
+  readonly kinv: number
+  /** k itself (Infinity for the limit), as asked. */
+  readonly draws: number
+  /**
+   * The base noise of the training pairs: `shared`, the same draws at every t (the published
+   * model), or `per-time`, drawn afresh for every t the DAE is trained at (docs/theory.md).
+   */
+  readonly noise: Noise
   readonly schedule: Schedule
   /** Whether the DAE has the skip connection c x (default true). */
   readonly skip: boolean
@@ -28,6 +37,9 @@ export interface FlowProblem {
   /** A K-step sampler (src/theory/discrete.ts) instead of the continuous flow; absent: the continuous flow. */
   readonly sampler?: Sampler
 }
+
+export const NOISES = ['shared', 'per-time'] as const
+export type Noise = (typeof NOISES)[number]
 
 export type ScheduleSpec = string | { readonly alpha: string; readonly beta: string }
 
@@ -38,6 +50,10 @@ export interface ProblemOptions {
   readonly omega?: number
   /** Class weight P(s = +1) of the target, in (0, 1); default 1/2. */
   readonly rho?: number
+  /** Base-noise draws per training sample: a positive integer, or Infinity for the limit (default 1). */
+  readonly draws?: number
+  /** The training pairs' base noise: the same at every t (`shared`, default) or drawn afresh for every t (`per-time`). */
+  readonly noise?: Noise
   /** A named schedule (`linear`, `trig`) or expressions in t; default `linear`. */
   readonly schedule?: ScheduleSpec
   readonly skip?: boolean
@@ -52,7 +68,10 @@ export interface ProblemOptions {
 }
 
 /** Defaults of a problem's parameters: the published summary-statistics figure (n = 8, sigma = 1.5, lambda = 0.1). */
-export const PROBLEM_DEFAULTS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1, rho: 0.5, schedule: 'linear' } as const
+export const PROBLEM_DEFAULTS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1, rho: 0.5, draws: 1, noise: 'shared', schedule: 'linear' } as const
+
+/** The most draws per sample taken as a number (beyond, `inf`: the limit). */
+export const MAX_DRAWS = 1e15
 
 /** Largest n answered in double precision; beyond it only high precision (digits) answers. */
 export const DOUBLE_N_MAX = 1e15
@@ -94,6 +113,11 @@ export function checkParameters(p: { readonly n: number; readonly sigma: number;
 export function flowProblem(o: ProblemOptions): FlowProblem {
   const omega = o.omega ?? 1
   const rho = o.rho ?? PROBLEM_DEFAULTS.rho
+  const draws = o.draws ?? PROBLEM_DEFAULTS.draws
+  if (!(draws === Infinity || (Number.isInteger(draws) && draws >= 1 && draws <= MAX_DRAWS)))
+    throw new ParameterError('draws', `must be a positive integer up to ${MAX_DRAWS} or inf, the noise draws per training sample (got ${draws})`)
+  const noise = o.noise ?? PROBLEM_DEFAULTS.noise
+  if (!(NOISES as readonly string[]).includes(noise)) throw new ParameterError('noise', `must be one of ${NOISES.join(', ')} (got '${clip(String(noise))}')`)
   checkParameters({ n: o.n, sigma: o.sigma, lambda: o.lambda, omega, rho }, o.highPrecision)
   const values = { n: o.n, sigma: o.sigma, lambda: o.lambda, omega, rho }
   for (const [key, t] of Object.entries(o.text ?? {}) as Array<[keyof typeof values, string | undefined]>) {
@@ -103,10 +127,12 @@ export function flowProblem(o: ProblemOptions): FlowProblem {
     }
   }
   const given = Object.fromEntries(Object.entries(o.text ?? {}).filter(([, t]) => t !== undefined)) as Partial<Record<keyof typeof values, string>>
-  const text = { n: String(o.n), sigma: String(o.sigma), lambda: String(o.lambda + 0), omega: String(omega), rho: String(rho), ...given }
+  // kinv = 1/k exactly: a fraction's text (high precision divides at its working precision).
+  const kinvText = draws === Infinity ? '0' : draws === 1 ? '1' : `1/${draws}`
+  const text = { n: String(o.n), sigma: String(o.sigma), lambda: String(o.lambda + 0), omega: String(omega), rho: String(rho), ...given, kinv: kinvText }
   const skip = o.skip ?? true
   const sampler = samplerOf(o.steps, o.scheme, skip)
-  return { n: o.n, sigma: o.sigma, lambda: o.lambda + 0, omega, rho, schedule: resolveSchedule(o.schedule ?? 'linear'), skip, text, ...(sampler ? { sampler } : {}) }
+  return { n: o.n, sigma: o.sigma, lambda: o.lambda + 0, omega, rho, kinv: 1 / draws, draws, noise, schedule: resolveSchedule(o.schedule ?? 'linear'), skip, text, ...(sampler ? { sampler } : {}) }
 }
 
 /** The sampler of `steps` and `scheme` (checked), or undefined for the continuous flow. */
@@ -130,4 +156,29 @@ function resolveSchedule(spec: ScheduleSpec): Schedule {
     if (typeof spec[name] !== 'string') throw new ParameterError(name, `must be an expression in t (got ${typeof spec[name]})`)
   }
   return checkSchedule(compileSchedule('custom', spec.alpha, spec.beta))
+}
+
+/** A parameter's exact text as a decimal of D: a decimal, or a fraction p/q (kinv = 1/k) divided at D's precision. */
+export function parameterDecimal<T extends { div(x: T | string): T }>(text: string, make: (x: string) => T): T {
+  const slash = text.indexOf('/')
+  return slash < 0 ? make(text) : make(text.slice(0, slash)).div(make(text.slice(slash + 1)))
+}
+
+/** The parameters' exact values in the compiled factories' order, as decimals of `make`. */
+export const exactParameters = <T extends { div(x: T | string): T }>(problem: FlowProblem, make: (x: string) => T): T[] => PARAMETERS.map((k) => parameterDecimal(problem.text[k], make))
+
+/** --draws as text: a positive integer or `inf` (Infinity, the limit k -> infinity); undefined when absent. */
+export function drawsOf(value: unknown): number | undefined {
+  const text = single('draws', value)
+  if (text === undefined) return undefined
+  if (/^\s*inf\s*$/i.test(text)) return Infinity
+  return integer('draws', text, 1, MAX_DRAWS)
+}
+
+/** --noise as text: `shared` or `per-time`; undefined when absent. */
+export function noiseOf(value: unknown): Noise | undefined {
+  const text = single('noise', value)?.trim()
+  if (text === undefined) return undefined
+  if (!(NOISES as readonly string[]).includes(text)) throw new ParameterError('noise', `must be one of ${NOISES.join(', ')} (got '${clip(text)}')`)
+  return text as Noise
 }

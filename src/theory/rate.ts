@@ -18,7 +18,7 @@ import { Decimal, decimalArith, type Arith, type DecimalConstructor } from '../h
 import { asymptoticBaselinesHp } from '../baselines/asymptotic.js'
 import { compiled } from '../symbolic/codegen.js'
 import { agree, parameterDecimals, statsHp } from './hp.js'
-import { variantOf } from './model.js'
+import { exactOf, inDraws, variantOf } from './model.js'
 import type { FlowProblem } from './problem.js'
 
 export const RATE_KEYS = ['C', 'C1', 'C_bo', 'C_bo1', 'ratio'] as const
@@ -170,9 +170,9 @@ export function rate(problem: FlowProblem, options: RateOptions): RateResult {
   const agreement = Object.fromEntries(RATE_KEYS.map((k) => [k, exact ? agree(exact.values[k], numeric[k], digits + 20) : 0])) as Record<RateKey, number>
   const dNumeric = distanceConstants(0)
   const dExact = exact?.distances
-  const reason = klReason ?? (exact ? variantOf(problem).source.exact.rate?.distanceReason : variantOf(problem).source.exact.rateReason)
+  const reason = klReason ?? (exact ? exactOf(problem).rate?.distanceReason : exactOf(problem).rateReason)
   return {
-    ...(exact ? { exact: { values: exact.values, text: exact.text } } : { exactReason: variantOf(problem).source.exact.rateReason }),
+    ...(exact ? { exact: { values: exact.values, text: exact.text } } : { exactReason: exactOf(problem).rateReason }),
     numeric,
     sequence,
     agreement,
@@ -195,16 +195,18 @@ export function exactRate(
   problem: FlowProblem,
   D: DecimalConstructor,
 ): (NonNullable<RateResult['exact']> & { distances: { values: Partial<Record<DistanceRateKey, Decimal>>; text: Partial<Record<DistanceRateKey, string>> } }) | undefined {
-  const src = variantOf(problem).source.exact.rate
+  const src = exactOf(problem).rate
   if (!src) return undefined
   const F = decimalArith(D)
   const values = compiled<(F: Arith<Decimal>) => (...p: Decimal[]) => () => Decimal[]>(src.source)(F)(...parameterDecimals(problem, D))()
   const all = Object.fromEntries(src.keys.map((k, i) => [k, values[i]]))
   const found = DISTANCE_RATE_KEYS.filter((k) => k in all)
+  // For k other than 1 and infinity the expressions are the general ones, in k.
+  const text = Object.fromEntries(Object.entries(src.text).map(([k, t]) => [k, inDraws(t)]))
   return {
     values: all as Record<RateKey, Decimal>,
-    text: src.text,
-    distances: { values: Object.fromEntries(found.map((k) => [k, all[k]])), text: Object.fromEntries(found.map((k) => [k, src.text[k]])) },
+    text,
+    distances: { values: Object.fromEntries(found.map((k) => [k, all[k]])), text: Object.fromEntries(found.map((k) => [k, text[k]])) },
   }
 }
 

@@ -31,7 +31,7 @@ export function sampledSolution(problem: FlowProblem, options: SolveOptions = {}
   const { keys: daeKeys, at: dae } = learntDae(problem, notes)
   const statsKeys = statsKeysOf(problem)
   const v = variantOf(problem)
-  const states = stageRecurrence(doubleArith(problem), v.source.initial, sampler)
+  const states = stageRecurrence(doubleArith(problem), v.source.initial, sampler, problem.noise === 'per-time')
   // The largest |state| up to each step: the recurrence's error is relative to it (compensated
   // sums keep it near a few ulps of it whatever K, as the continuous integrator's).
   const peaks: number[][] = []

@@ -306,7 +306,9 @@ export function flowObservables(problem: FlowProblem): (t: number, y: readonly n
       // At t = 0 the cluster mean vanishes; observables that depend on it only through its
       // direction take their limit t -> 0+, the direction of the DAE weights (m, q_xi)(0).
       dae0 ??= learntDae(problem).at(0)
-      const dir = flowAt(dae0.m, dae0.q_xi, y[2])
+      // (A state without source, Q_xi under fresh noise at every t, keeps no direction.)
+      const [m, q] = [dae0.m, dae0.q_xi].map((x, i) => (v.source.sourceless.includes(i) ? 0 : x))
+      const dir = flowAt(m, q, y[2])
       for (const k of v.source.directionOnly) row[k] = dir[v.source.flowKeys.indexOf(k)]
     }
     return row as StatsRow
@@ -345,7 +347,8 @@ export function learntDae(problem: FlowProblem, notes: PrecisionNote[] = []): { 
     if (row.m === 0 && row.q_xi === 0) {
       // At t = 1 (with skip connection) w vanishes; observables of its direction only take their
       // limit t -> 1-, along the leading direction of (m, q_xi) as alpha -> 0.
-      const [m, q] = endDirection(b)
+      // With infinitely many draws (kinv = 0) the xi part has no norm: the direction is mu_emp's.
+      const [m, q] = problem.kinv === 0 ? [1, 0] : endDirection(b)
       const dir = daeAsWritten(a, b, row.c, m, q)
       const obsKeys = daeKeys.slice(3)
       for (const k of v.source.daeDirectionOnly) row[k] = dir[obsKeys.indexOf(k)] + 0

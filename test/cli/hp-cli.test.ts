@@ -65,6 +65,8 @@ function formsByHand(): Record<string, Dec> {
   const flow = statsByHand(AT, AB, true)
   const dae = daeByHand(AT, AB)
   return {
+    // One draw per sample: the listing states kinv = 1 (docs/theory.md, k draws).
+    kinv: new X(1),
     K,
     Lambda: L,
     D,
@@ -222,7 +224,7 @@ describe.concurrent('flowgm closed-form', () => {
     expect(r.stdout).not.toMatch(/"found": false/)
     // the texts' values, not only their types: every group evaluated against the hand-derived forms
     const forms: Forms = ['definitions', 'flow', 'dae', 'rate'].flatMap((g) => Object.entries(j[g]).map(([k, v]) => [k, v.text!] as const))
-    expect(forms).toHaveLength(3 + 5 + 10 + 9)
+    expect(forms).toHaveLength(4 + 5 + 10 + 9)
     expect(formMismatches(forms, FORM_TOL)).toEqual([])
   })
 

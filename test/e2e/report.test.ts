@@ -163,7 +163,7 @@ describe('flowgm report, its files and summary', () => {
     expect(r.stderr, show(r)).toBe('')
     const files = readdirSync(d).sort()
     const charts = files.filter((f) => f.endsWith('.svg')).map((f) => f.slice(0, -4))
-    expect(charts.sort()).toEqual(['dae-weights', 'denoiser-error', 'discretisation-error', 'mse-against-n', 'rate', 'skip-connection', 'steps-needed', 'summary-statistics'])
+    expect(charts.sort()).toEqual(['dae-weights', 'denoiser-error', 'discretisation-error', 'mse-against-n', 'noise-draws', 'rate', 'skip-connection', 'steps-needed', 'summary-statistics'])
     for (const c of charts) {
       expectChart(readFileSync(join(d, `${c}.svg`), 'utf8'), c)
       expect(files).toContain(`${c}.csv`)
@@ -190,8 +190,19 @@ describe('flowgm report, its files and summary', () => {
       expect(Number(row.w2_skip), line).toBeLessThan(2.25)
     }
     expect(skip.length).toBe(11)
+    // noise-draws: at the largest n, n mse is near C = sigma^2 (1 + 1/k) = 2.25 (1 + 1/k) for shared
+    // noise and sigma^2 for fresh noise (docs/theory.md; the table against the derivation in
+    // test/cli/plot-draws.test.ts); n = 4096, so within 1e-2.
+    const draws = readFileSync(join(d, 'noise-draws.csv'), 'utf8').trim().split('\n')
+    const drawsHead = draws[0].split(',')
+    const last = draws
+      .slice(1)
+      .map((line) => Object.fromEntries(line.split(',').map((v, j) => [drawsHead[j], v])))
+      .filter((r) => r.n === '4096')
+    expect(last.map((r) => r.protocol)).toEqual(['k = 1', 'k = 2', 'k = 4', 'k = 16', 'k = ∞', 'k = 1 (fresh noise)'])
+    for (const r of last) expect(Math.abs(Number(r.n_mse) - 2.25 * (1 + (r.noise === 'shared' && r.draws !== 'inf' ? 1 / Number(r.draws) : 0))), r.protocol).toBeLessThan(1e-2)
     const html = readFileSync(join(d, 'report.html'), 'utf8')
-    expect(html.match(/<figure class="chart"/g)?.length).toBe(8)
+    expect(html.match(/<figure class="chart"/g)?.length).toBe(9)
     expect(html).not.toMatch(/<script|src="http|href="http/)
     // The summary: the figures and the rate table with C = 2 sigma^2 at sigma = 1.5.
     expect(r.stdout).toMatch(/report\.html/)

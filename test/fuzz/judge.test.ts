@@ -80,6 +80,16 @@ describe('the judge catches planted defects', () => {
     expect(problems(ok(CURVES_ARGV, CURVES_CSV.replace('0.88247202212', 'null')))).toMatch(/w_cos = "null" is not a finite decimal number/)
   })
 
+  it('an infinite kl printed null is accepted only where the note names it (equations/flow.eq [infinite]; the validate fuzz refused it)', () => {
+    const [head, ...lines] = CURVES_CSV.trim().split('\n')
+    const keys = head.split(',')
+    // (As the table format prints it: null.)
+    const blank = (line: string) => line.split(',').map((v, j) => (keys[j] === 'kl' || keys[j] === 'kl_reverse' ? 'null' : v))
+    const withNote = [`${head},note`, ...lines.map((l, i) => (i === lines.length - 1 ? `${blank(l).join(',')},kl and kl_reverse infinite` : `${l},`))].join('\n') + '\n'
+    expect(problems(ok(CURVES_ARGV, withNote))).not.toMatch(/kl/)
+    expect(problems(ok(CURVES_ARGV, withNote.replace('kl and kl_reverse infinite', 'kl_reverse infinite')))).toMatch(/kl = "null" is not a finite decimal number/)
+  })
+
   it('an identity broken: var is not P^2, n_mse is not n mse', () => {
     expect(problems(ok(STATS_ARGV, STATS_JSON.replace('2.26408450704', '2.26408450804')))).toMatch(/var = 2\.26408450804, but var = P\^2/)
     // docs/theory.md: `compare --n 8 --json` prints mse = 0.550566621801 and bo_mse = 0.219512195122; n_mse = 8 mse = 4.40453297441.

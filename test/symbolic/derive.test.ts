@@ -18,12 +18,12 @@ describe('Result A', () => {
   })
   it('a wrong closed form is refused', () => {
     const text = readEquationText('dae.eq').replace('c = beta * Lambda / D', 'c = beta * Lambda / (D + lambda)')
-    const broken = parseEquations(text, 'dae.eq', ['n', 'sigma', 'lambda', 'omega', 'alpha', 'beta', 'c', 'm', 'q_xi'])
+    const broken = parseEquations(text, 'dae.eq', ['n', 'sigma', 'lambda', 'omega', 'rho', 'kinv', 'alpha', 'beta', 'c', 'm', 'q_xi'])
     expect(() => checkPublished(broken)).toThrow(/does not solve/)
   })
   it('a wrong claim is refused', () => {
-    const text = readEquationText('dae.eq').replace('margin = alpha^2 * beta * omega * (n - 1) / D', 'margin = alpha^2 * beta * omega * n / D')
-    const broken = parseEquations(text, 'dae.eq', ['n', 'sigma', 'lambda', 'omega', 'alpha', 'beta', 'c', 'm', 'q_xi'])
+    const text = readEquationText('dae.eq').replace('margin = alpha^2 * beta * (omega * (n - kinv) + sigma^2 * (1 - kinv)) / D', 'margin = alpha^2 * beta * (omega * n + sigma^2 * (1 - kinv)) / D')
+    const broken = parseEquations(text, 'dae.eq', ['n', 'sigma', 'lambda', 'omega', 'rho', 'kinv', 'alpha', 'beta', 'c', 'm', 'q_xi'])
     expect(() => checkPublished(broken)).toThrow(/claim/)
   })
   it('nerdamer solves the c-equation to the same c', () => {
@@ -50,9 +50,9 @@ describe('Result A', () => {
     const { defs, solution } = resultA(eqs.dae, 'skip')
     expect(rfEqual(rfFromNode(math().parse(c), defs), solution.get('c')!)).toBe(true)
   })
-  it('without skip connection: c = 0, m = n/(n+lambda), q_xi = 0 (w-equations at c = 0, by hand)', () => {
+  it('without skip connection: c = 0, m = n/(n+lambda kinv), q_xi = 0 (w-equations at c = 0, by hand; the ridge counted once over the n k pairs)', () => {
     const { solution } = resultA(eqs.dae, 'noskip')
-    expect(rfEqual(solution.get('m')!, rfFromNode(math().parse('n/(n+lambda)')))).toBe(true)
+    expect(rfEqual(solution.get('m')!, rfFromNode(math().parse('n/(n+lambda*kinv)')))).toBe(true)
     expect(rfEqual(solution.get('q_xi')!, rfFromNode(math().parse('0')))).toBe(true)
     expect(rfEqual(solution.get('c')!, rfFromNode(math().parse('0')))).toBe(true)
   })
@@ -69,6 +69,8 @@ describe('compiled code against the equations as written (60 digits)', () => {
     sigma: 10 ** (random() * 3 - 1.5),
     lambda: random() < 0.2 ? 0 : 10 ** (random() * 4 - 2),
     omega: 10 ** (random() * 2 - 1),
+    // One draw per sample, three, and the limit of infinitely many (kinv = 1/k).
+    kinv: [1, 1 / 3, 0][Math.floor(random() * 3)],
     alpha: random(),
     beta: random(),
     alphadot: -random() * 3,
@@ -92,7 +94,7 @@ describe('compiled code against the equations as written (60 digits)', () => {
     let worst = 0
     for (const p of points) {
       const scope = written(p)
-      const got = v.dae(p.n, p.sigma, p.lambda, p.omega)(p.alpha, p.beta)
+      const got = v.dae(p.n, p.sigma, p.lambda, p.omega, 0.5, p.kinv)(p.alpha, p.beta)
       v.source.daeKeys.forEach((k, i) => {
         worst = Math.max(worst, rel(got[i], Number(scope[k])))
       })
@@ -104,7 +106,7 @@ describe('compiled code against the equations as written (60 digits)', () => {
     let worst = 0
     for (const p of points) {
       const scope = written(p)
-      const got = v.ode(p.n, p.sigma, p.lambda, p.omega)(p.alpha, p.beta, p.alphadot, p.betadot)
+      const got = v.ode(p.n, p.sigma, p.lambda, p.omega, 0.5, p.kinv)(p.alpha, p.beta, p.alphadot, p.betadot)
       // X' = a X + g: a = d rhs/dX, g = rhs at X = 0, from the right-hand sides as written.
       ode.forEach((e, i) => {
         worst = Math.max(worst, rel(got[2 * i], rhsAt(scope, e, 1) - rhsAt(scope, e, 0)), rel(got[2 * i + 1], rhsAt(scope, e, 0)))
@@ -114,8 +116,8 @@ describe('compiled code against the equations as written (60 digits)', () => {
   })
   it('at alpha = 0 the regularised coefficients equal the limit of the written ones', () => {
     const v = model().variants.skip
-    const p = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1, beta: 1, alphadot: -1.3, betadot: 0.4 }
-    const got = v.ode(p.n, p.sigma, p.lambda, p.omega)(0, p.beta, p.alphadot, p.betadot)
+    const p = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1, kinv: 1, beta: 1, alphadot: -1.3, betadot: 0.4 }
+    const got = v.ode(p.n, p.sigma, p.lambda, p.omega, 0.5, p.kinv)(0, p.beta, p.alphadot, p.betadot)
     const scope = written({ ...p, alpha: '1e-40' })
     ode.forEach((e, i) => {
       expect(rel(got[2 * i], rhsAt(scope, e, 1) - rhsAt(scope, e, 0))).toBeLessThan(1e-14)

@@ -85,7 +85,7 @@ const POINTS: Point[] = Array.from({ length: 10 }, (_, i) => ({
   t: short(0.02 + 0.96 * random()),
 }))
 
-const params = (p: Point) => ({ n: String(p.n), sigma: String(p.sigma), lambda: String(p.lambda), omega: String(p.omega) })
+const params = (p: Point) => ({ n: String(p.n), sigma: String(p.sigma), lambda: String(p.lambda), omega: String(p.omega), kinv: '1' })
 const problemOf = (p: Point, skip: boolean): FlowProblem => flowProblem({ n: p.n, sigma: p.sigma, lambda: p.lambda, omega: p.omega, schedule: SCHEDULES[p.schedule].spec, skip })
 function pointScope(e: Exact, p: Point, t: string): Record<string, unknown> {
   const [alpha, beta] = SCHEDULES[p.schedule].at(new X(t))

@@ -77,7 +77,7 @@ describe('the observables as written are what they mean', () => {
     expect(pca.text.startsWith('2 * ')).toBe(true)
     expect(check('baselines.eq', plant('baselines.eq', 'pca_mse', pca.text, pca.text.slice(4)))).toThrow(/observable pca_mse = /)
     const flow = readEquationText('flow.eq')
-    const doubled = flow.replace('n * Q_xi^2 + P^2', '2 * n * Q_xi^2 + P^2')
+    const doubled = flow.replace('n * kinv * Q_xi^2 + P^2', '2 * n * kinv * Q_xi^2 + P^2')
     expect(doubled).not.toBe(flow)
     expect(check('flow.eq', doubled)).toThrow(/observable norm = /)
   })

@@ -151,6 +151,16 @@ describe('on the command line', () => {
     expect([o.floor_w2, o.numeric.floor_w2, o.floor_kl, o.numeric.floor_kl]).toEqual(['0', '0', '0', '0'])
   })
 
+  it('rate prints C1 that is exactly 0 as 0 (k -> infinity: mse(1) = sigma^2/n exactly; lambda = 0: C1 = lambda (...) = 0), as the floors', async () => {
+    for (const args of [
+      ['--draws', 'inf'],
+      ['--lambda', '0'],
+    ]) {
+      const o = JSON.parse((await flowgm('rate', '--n-max', '1e8', '--json', ...args)).stdout)
+      expect([o.C1, o.numeric.C1], args.join(' ')).toEqual(['0', '0'])
+    }
+  })
+
   it('--rho outside (0, 1): exit 2, one line naming the flag', async () => {
     for (const v of ['0', '1', '-0.5', 'x']) {
       const r = await flowgm('stats', '--rho', v)

@@ -4,7 +4,7 @@
 // copied from a run; an error must be a ParameterError so that the CLI exits with code 2.
 import { describe, expect, it } from 'vitest'
 import { checkParameters, flowProblem, type ProblemOptions } from '../../src/theory/problem.js'
-import { variantOf } from '../../src/theory/model.js'
+import { exactOf } from '../../src/theory/model.js'
 import { rate } from '../../src/theory/rate.js'
 import { inputError } from './input-error.js'
 
@@ -61,7 +61,7 @@ describe('checkParameters: the domain of each parameter, then the supported rang
 describe('flowProblem: the exact decimal text of the parameters', () => {
   it('keeps text that is a decimal of the value, and defaults the rest to the shortest text', () => {
     const p = problem({ omega: 4, text: { sigma: '0.50', lambda: '1e-1', n: '+10' } })
-    expect(p.text).toEqual({ n: '+10', sigma: '0.50', lambda: '1e-1', omega: '4', rho: '0.5' })
+    expect(p.text).toEqual({ n: '+10', sigma: '0.50', lambda: '1e-1', omega: '4', rho: '0.5', kinv: '1' })
     // An absent key, or an explicit undefined text is no text: the default (the value's shortest decimal) stays
     expect([problem({ text: { sigma: undefined } }).sigma, problem({ text: { sigma: undefined } }).text.sigma, problem({ text: {} }).text.sigma]).toEqual([0.5, '0.5', '0.5'])
   })
@@ -121,7 +121,8 @@ describe('rate: the arguments a library caller gets checked as the CLI flags are
 // unreachable: that holds while both variants of the shipped equations have one.
 it('both compiled variants have the exact 1/n series: C = 2 sigma^2 with skip, sigma^2 without (docs/theory.md section 5)', () => {
   const C = (skip: boolean) => {
-    const r = variantOf({ skip }).source.exact.rate
+    // At one draw per sample (kinv = 1, the exact solutions derived there); C(k) in test/theory/draws.test.ts.
+    const r = exactOf({ skip, draws: 1 }).rate
     return [r?.text.C, r?.text.C_bo, r?.text.ratio]
   }
   expect([C(true), C(false)]).toEqual([

@@ -84,7 +84,7 @@ describe('flow ODE against the hand-derived closed form', () => {
 describe('flow ODE against quadrature of the integrating factor', () => {
   it.each(['linear', 'trig'] as const)('%s: M, Q_xi, P agree to 1e-13', (schedule) => {
     const p = flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, schedule })
-    const coef = model().variants.skip.ode(p.n, p.sigma, p.lambda, p.omega)
+    const coef = model().variants.skip.ode(p.n, p.sigma, p.lambda, p.omega, 0.5, 1)
     const k = (s: number) => {
       const [a, b, ad, bd] = p.schedule.at(s)
       return coef(a, b, ad, bd)

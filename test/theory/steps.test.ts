@@ -22,7 +22,7 @@ const P = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 }
  */
 function eulerErrorCoefficient(problem: ReturnType<typeof flowProblem>, N: number): { X: number[]; e: number[] } {
   const v = variantOf(problem)
-  const ode = v.ode(problem.n, problem.sigma, problem.lambda, problem.omega)
+  const ode = v.ode(problem.n, problem.sigma, problem.lambda, problem.omega, problem.rho, problem.kinv)
   const coef = (t: number) => ode(...problem.schedule.at(t))
   const field = (t: number, y: number[]): number[] => {
     const c = coef(t)

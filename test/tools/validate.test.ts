@@ -136,7 +136,8 @@ function wrongRows(found: Map<string, Section>): string[] {
       dist_fresh: norm + w + s2 - 2 * M * w,
       mem_gap: (-2 * M * s2) / n,
     }
-    near(`5. ${cells[0]} ${cells[1]} continuous`, lead(cells[4]), byHand[cells[1]], 5e-7)
+    // The closed forms by hand are those of one noise draw; the k-draw case is checked by its verdict.
+    if (!cells[0].includes('draws')) near(`5. ${cells[0]} ${cells[1]} continuous`, lead(cells[4]), byHand[cells[1]], 5e-7)
     const [m, dsc, cont] = [2, 3, 4].map((i) => lead(cells[i]))
     verdict(`5. ${cells[0]} ${cells[1]}`, t5, cells, [
       [[Math.abs(m - dsc)], lead(cells[6])],

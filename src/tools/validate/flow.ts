@@ -30,7 +30,10 @@ const C = { n: 1000, sigma: 5, lambda: 3, omega: 0.2 }
 const D = { n: 13, sigma: 0.7, lambda: 1.3, omega: 2.1 }
 
 const params = (p: { n: number; sigma: number; lambda: number; omega: number }) => `n=${p.n} σ=${p.sigma} λ=${p.lambda} ω=${p.omega}`
-const flowCase = (p: typeof A, schedule: 'linear' | 'trig', skip: boolean): FlowCase => ({ label: `${params(p)}, ${schedule}, ${skip ? 'skip' : 'no-skip'}`, options: { ...p, schedule, skip } })
+const flowCase = (p: typeof A, schedule: 'linear' | 'trig', skip: boolean, training: { draws?: number; noise?: 'per-time' } = {}): FlowCase => ({
+  label: `${params(p)}${training.draws ? `, k=${training.draws === Infinity ? 'inf' : training.draws}` : ''}${training.noise ? ', fresh noise' : ''}, ${schedule}, ${skip ? 'skip' : 'no-skip'}`,
+  options: { ...p, schedule, skip, ...training },
+})
 
 // ---------------------------------------------------------------------------------------------
 // Table 1
@@ -101,6 +104,11 @@ export function flowRoutesTable(quick: boolean): Table {
         flowCase(B, 'linear', false),
         flowCase(C, 'linear', true),
         flowCase(C, 'trig', false),
+        // k noise draws per sample, and fresh noise at every t (docs/theory.md).
+        flowCase(A, 'trig', true, { draws: 3 }),
+        flowCase(D, 'linear', true, { draws: Infinity }),
+        flowCase(A, 'trig', true, { noise: 'per-time' }),
+        flowCase(D, 'linear', false, { draws: 4, noise: 'per-time' }),
       ]
   const times = quick ? [0.5, 1] : [0.25, 0.75, 1]
   const rows: Row[] = []
@@ -137,7 +145,7 @@ export function flowRoutesTable(quick: boolean): Table {
       '- **closed form** (the reference column): the exact solution found and verified by differentiation in `src/symbolic/exact.ts`, compiled into the model (`exact.values`); at t = 1, mse is the exact rational function `exact.mse1`, evaluated at 60 digits and rounded;',
       '- **ODE**: `solve()` (`src/theory/solve.ts`), Gragg–Bulirsch–Stoer integration by odex at rtol 1e-15 (at t = 1 without skip connection, the limit at the regular singular point);',
       '- **quadrature**: X(t) = e^{∫a}(X(0) + ∫ g e^{−∫a}) with both integrals by 16 panels of 20-point Gauss–Legendre (`src/theory/quadrature.ts`), from the compiled coefficients a, g; not available at the pole t = 1 without skip connection;',
-      '- **by hand**: P = √(D/K), M = nβ/(n+λ), Q_xi = −β²Λ/(K(n+λ)(α+P)) (skip) or P = α, Q_xi = 0 (no skip), derived from docs/theory.md §4 and written out in `src/tools/validate/flow.ts` with α, β of the named schedules typed in by hand.',
+      '- **by hand**: P = √(D/K), M = nβ/(n+λ), Q_xi = −β²Λ/(K(n+λ)(α+P)) (skip) or P = α, Q_xi = 0 (no skip), derived from docs/theory.md §4 and written out in `src/tools/by-hand.ts` with α, β of the named schedules typed in by hand; with k draws per sample the same with K = n + (λ − 1)/k, Λ = λ(ω + σ²)/k + (n − 1)σ², n + λ/k for n + λ and ξ weighing n/k, and with fresh noise at every t Q_xi = 0.',
       `Differences are relative to the closed form (absolute where it is exactly 0); a row passes when the largest of them is at most ${small(TOL_1)}.`,
     ],
     head: ['case', 't', 'key', 'closed form', 'ODE rel. diff', 'quadrature rel. diff', 'by hand rel. diff', 'tol', 'ok'],

@@ -10,7 +10,7 @@ import { DISTANCE_RATE_KEYS, RATE_KEYS, rate } from '../../theory/rate.js'
 import { digitsCheck, row, type Row, type Table } from './compare.js'
 
 interface RateCase {
-  readonly options: { n: number; sigma: number; lambda: number; omega: number; rho: number; schedule: 'linear' | 'trig'; skip: boolean }
+  readonly options: { n: number; sigma: number; lambda: number; omega: number; rho: number; schedule: 'linear' | 'trig'; skip: boolean; draws?: number; noise?: 'per-time' }
   readonly digits: number
   readonly nMax: number
 }
@@ -32,6 +32,11 @@ function rateCases(quick: boolean): RateCase[] {
     // mse at t = 1, hence the rate, does not depend on the schedule, see the note.)
     { options: { ...b, schedule: 'linear', skip: true }, digits: 20, nMax: 1e12 },
     { options: { ...b, schedule: 'trig', skip: false }, digits: 30, nMax: 1e12 },
+    // k noise draws per sample: C(k) = sigma^2 (1 + 1/k) (docs/theory.md), the issue's 25 digits.
+    { options: { ...a, schedule: 'linear', skip: true, draws: 3 }, digits: 25, nMax: 1e12 },
+    { options: { ...a, schedule: 'linear', skip: true, draws: Infinity }, digits: 25, nMax: 1e12 },
+    // Fresh noise at every t: C = sigma^2 for every k (docs/theory.md), on trig (the flow's own form).
+    { options: { ...a, schedule: 'trig', skip: true, noise: 'per-time' }, digits: 25, nMax: 1e12 },
   ]
 }
 
@@ -39,7 +44,7 @@ export function rateTable(quick: boolean): Table {
   const rows: Row[] = []
   for (const c of rateCases(quick)) {
     const o = c.options
-    const label = `σ=${o.sigma} λ=${o.lambda} ω=${o.omega} ρ=${o.rho}, ${o.schedule}, ${o.skip ? 'skip' : 'no-skip'}`
+    const label = `σ=${o.sigma} λ=${o.lambda} ω=${o.omega} ρ=${o.rho}${o.draws ? `, k=${o.draws === Infinity ? 'inf' : o.draws}` : ''}${o.noise ? ', fresh noise at every t' : ''}, ${o.schedule}, ${o.skip ? 'skip' : 'no-skip'}`
     const r = rate(flowProblem(o), { digits: c.digits, nMax: c.nMax })
     const rowOf = (k: string, exact: Decimal | undefined, numeric: Decimal | undefined, agreed: number, reason: string | undefined) =>
       row(

@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads'
 import { simulate, type SimulationSpec } from '../../simulate/simulate.js'
 import type { Scheme } from '../../theory/discrete.js'
-import { flowProblem } from '../../theory/problem.js'
+import { flowProblem, type Noise } from '../../theory/problem.js'
 import { row, small, value, type Row, type Table } from './compare.js'
 
 // var = P² in both columns, so P checks it; w2 is not measured (docs/simulation.md section 4).
@@ -36,6 +36,10 @@ interface SimCase {
   readonly scheme: Scheme
   /** The class weight P(s = +1) (1/2 unless given). */
   readonly rho?: number
+  /** Noise draws per training sample (1 unless given): the DAE fits the n k pairs. */
+  readonly draws?: number
+  /** The base noise (shared unless given): per-time draws it afresh for every time the DAE is trained at. */
+  readonly noise?: Noise
 }
 // Heun and rk4 evaluate the velocity at t = 1, a pole without skip connection: with skip only.
 const CASES: readonly SimCase[] = [
@@ -45,6 +49,9 @@ const CASES: readonly SimCase[] = [
   { label: 'linear, skip, rk4', skip: true, scheme: 'rk4' },
   // Seed 0 draws training samples of both classes at either size (the distances assume it).
   { label: 'linear, skip, euler, ρ = 0.24', skip: true, scheme: 'euler', rho: 0.24 },
+  { label: 'linear, skip, euler, k = 4 draws', skip: true, scheme: 'euler', draws: 4 },
+  // Heun: its stage at t_{k+1} ends step k and starts step k + 1, one fit and one xi for both.
+  { label: 'linear, skip, heun, per-time noise', skip: true, scheme: 'heun', noise: 'per-time' },
 ]
 
 export interface SimSize {
@@ -68,7 +75,7 @@ const PARAMS = { n: 8, sigma: 1.5, lambda: 0.1, omega: 1 } as const
 
 function spec(c: SimCase, size: SimSize): SimulationSpec {
   return {
-    problem: flowProblem({ ...PARAMS, rho: c.rho ?? 0.5, schedule: 'linear', skip: c.skip }),
+    problem: flowProblem({ ...PARAMS, rho: c.rho ?? 0.5, draws: c.draws ?? 1, noise: c.noise ?? 'shared', schedule: 'linear', skip: c.skip }),
     d: size.d,
     particles: size.particles,
     steps: size.steps,
@@ -169,8 +176,8 @@ export function simulationTable(results: readonly SimResult[], quick: boolean): 
     id: '5',
     title: 'Theory vs finite-d simulation at t = 1',
     intro: [
-      `\`simulate()\` (\`src/simulate/simulate.ts\`) at d = ${d}, n = ${PARAMS.n}, σ = ${PARAMS.sigma}, λ = ${PARAMS.lambda}, ω = ${PARAMS.omega}, linear schedule, ${particles} particles, K = ${steps} steps of each case's scheme (the DAE trained at every stage time; docs/simulation.md), exact trainer, js engine, seed ${seed} (reproducible bit for bit). Three columns at t = 1:`,
-      "- **measured**: the particles' statistics (docs/simulation.md §4: M̂, Q̂, P̂ from projections on μ_emp and ξ; mse = ‖μ̂ − μ‖²/d − P̂²/N; cos of μ̂ with μ; weight, the fraction of particles with X·μ > 0; dist_train and dist_fresh, the mean over particles of the squared distance per dimension to the nearest of the n training samples and of n fresh target samples; mem_gap = dist_train − dist_fresh). w2 is not measured (a finite-d W₂ between particle and sample clouds measures their sampling); its ingredients mse, var = P̂², M and weight are;",
+      `\`simulate()\` (\`src/simulate/simulate.ts\`) at d = ${d}, n = ${PARAMS.n}, σ = ${PARAMS.sigma}, λ = ${PARAMS.lambda}, ω = ${PARAMS.omega}, linear schedule, ${particles} particles, K = ${steps} steps of each case's scheme (the DAE trained at every stage time; docs/simulation.md), exact trainer, js engine, seed ${seed} (reproducible bit for bit); one noise draw per training sample except in the case \`k = 4 draws\`, where the DAE is trained on the n k pairs (x₁^μ, x₀^{μ,j}) and ξ is the draws' mean (the theory with kinv = 1/4); the noise shared by every time except in the case \`per-time noise\`, where the DAE at each stage time is trained on the same samples with base noise drawn afresh for that time (the theory of fresh noise at every t: Q_xi = −√(Σ_τ Q_τ²) over the sampler's distinct stage times, 0 in the continuous flow). Three columns at t = 1:`,
+      "- **measured**: the particles' statistics (docs/simulation.md §4: M̂, Q̂, P̂ from projections on μ_emp and ξ, under per-time noise Q̂ and P̂ from the cluster mean's part perpendicular to μ_emp; mse = ‖μ̂ − μ‖²/d − P̂²/N; cos of μ̂ with μ; weight, the fraction of particles with X·μ > 0; dist_train and dist_fresh, the mean over particles of the squared distance per dimension to the nearest of the n training samples and of n fresh target samples; mem_gap = dist_train − dist_fresh). w2 is not measured (a finite-d W₂ between particle and sample clouds measures their sampling); its ingredients mse, var = P̂², M and weight are;",
       '- **discrete**: `theory_discrete`, the recurrence of the same scheme and K steps on (M, Q_xi, P) (`src/theory/discrete.ts`, what `flowgm stats --steps K --scheme S` prints);',
       '- **continuous**: `theory`, the ODE solution (`solve()`).',
       `Deviations of d-normalised overlaps are O(1/√d): measured vs discrete must be within ${K_SQRT_D}/√d = ${small(K_SQRT_D * scale)}, except three keys. dist_train, dist_fresh and mem_gap are allowed ${K_NEAREST.dist_train}/√d, ${K_NEAREST.dist_fresh}/√d and ${K_NEAREST.mem_gap}/√d (the nearest-sample bias and scatter, measured over 20 seeds: docs/simulation.md §6). weight is exactly Binomial(N, ½)/N given the training set (the learnt field is odd and N(0, I) symmetric), so it is allowed ${WEIGHT_SDS} standard deviations 1/(2√N) = ${small(tolerance('weight', size))}, whatever d. Measured vs continuous is allowed the same plus the scheme's own O(1/K^order) error |discrete − continuous|. Differences are absolute, also given as multiples of 1/√d.`,
