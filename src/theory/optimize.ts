@@ -358,6 +358,8 @@ export function optimize(problem: FlowProblem, options: OptimizeOptions = {}): L
   const objective = options.objective ?? 'mse'
   const digits = options.digits ?? DEFAULT_DIGITS
   if (!Number.isInteger(digits) || digits < 1 || digits > 1000) throw new ParameterError('digits', `must be an integer in [1, 1000] (got ${digits})`)
+  // With infinitely many draws the ridge acts as lambda/k = 0 (docs/theory.md, k draws): nothing depends on lambda.
+  if (problem.draws === Infinity) throw new ParameterError('draws', 'inf: the ridge acts as lambda/k = 0, so no objective depends on lambda and there is no lambda* (give a finite k)')
   const index = objectiveIndex(problem, objective)
   const ev = exactEvaluator(problem, index) ?? differenceEvaluator(problem, objective)
   // Working digits of method 1: exact slopes lose only rounding; differences keep 2/3 of them.

@@ -128,9 +128,14 @@ function wrongRows(found: Map<string, Section>): string[] {
     const skip = !cells[0].includes('no-skip')
     const flow = statsByHand(FLOW, schedule('linear', '1'), skip)
     const [w, s2, n] = [Number(FLOW.omega), Number(FLOW.sigma) ** 2, Number(FLOW.n)]
-    const [M, norm] = [flow.M.toNumber(), flow.norm.toNumber()]
+    // Fresh noise at every t: the same M and P, no memorised part (docs/theory.md, fresh noise):
+    // Q_xi = 0 in mse, cos and norm.
+    const fresh = cells[0].includes('per-time')
+    const [M, P] = [flow.M.toNumber(), flow.P.toNumber()]
+    const norm = fresh ? M * M * (w + s2 / n) + P * P : flow.norm.toNumber()
     const byHand: Record<string, number> = {
       ...Object.fromEntries(Object.entries(flow).map(([k, v]) => [k, v.toNumber()])),
+      ...(fresh ? { Q_xi: 0, norm, mse: w * (M - 1) ** 2 + (M * M * s2) / n, cos: (M * w) / Math.sqrt(w * M * M * (w + s2 / n)) } : {}),
       weight: 0.5,
       dist_train: norm + w + s2 - 2 * M * (w + s2 / n),
       dist_fresh: norm + w + s2 - 2 * M * w,
