@@ -37,7 +37,7 @@ const FLOOR: Budget = { ms: 5_000, bytes: 256 * 2 ** 20 }
  * against 6.0 s for a 3.9 s curves run on a steep tanh schedule) when the suite's two files ran
  * beside other work on this 2-core machine: a timing, not a wrong estimate.
  */
-const LOAD = 3
+export const LOAD = 3
 
 const SWEEPS = new Set(['curves', 'compare', 'dae-compare'])
 
