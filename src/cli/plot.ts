@@ -21,8 +21,8 @@ import {
   type Figure,
   type PlotKind,
 } from '../plot/figures.js'
-import { componentsFigure, particlesFigure, pcaFigure, type ParticleDocument } from '../plot/published.js'
-import type { SimulationSpec } from '../simulate/simulate.js'
+import { componentsFigure, particlesFigure, pcaFigure } from '../plot/published.js'
+import type { SimulationDocument, SimulationSpec } from '../simulate/simulate.js'
 import { reachesEnd, SCHEMES } from '../theory/discrete.js'
 import { checkKs, DEFAULT_KS, STEP_CRITERIA } from '../theory/steps.js'
 import { stepsRequest } from './steps.js'
@@ -60,17 +60,13 @@ export const PARTICLE_SNAPSHOTS: readonly number[] = [0, 0.25, 0.5, 0.75, 1]
 /** The n of plot pca when --n is not given (published figure 2, right). */
 export const PCA_NS = '4,8,16,32,64'
 
-/** A simulation that keeps the particles' projections at these grid times (SimulationSpec.snapshots). */
-function withSnapshots(spec: SimulationSpec, snapshots: readonly number[]): SimulationSpec {
-  const requested = (spec as { readonly snapshots?: readonly number[] }).snapshots
-  const s: SimulationSpec & { readonly snapshots: readonly number[] } = { ...spec, snapshots: requested ?? snapshots }
-  return s
-}
+/** A simulation that keeps the particles' projections at these grid times, unless --snapshots names others. */
+const withSnapshots = (spec: SimulationSpec, snapshots: readonly number[]): SimulationSpec => ({ ...spec, snapshots: spec.snapshots ?? snapshots })
 
 /** The simulation of plot particles or pca: the particles' projections are drawn, one point per particle and snapshot. */
-async function particleRun(a: Args, snapshots: readonly number[]): Promise<ParticleDocument> {
+async function particleRun(a: Args, snapshots: readonly number[]): Promise<SimulationDocument> {
   const spec = withSnapshots(await simulationSpecFrom(a), snapshots)
-  checkPlot(spec.particles * snapshots.length, 'particles')
+  checkPlot(spec.particles * spec.snapshots!.length, 'particles')
   return simulateWithProgress(spec)
 }
 
@@ -92,7 +88,7 @@ export function compareSimulationOptions<T>(y: Argv<T>): Argv<T> {
 export const COMPARE_SIMULATION = { d: '2000', particles: '200', steps: '100', engine: 'js', seed: '0' } as const
 
 /** The simulations of plot compare --simulate-n: one per n and per σ (with one λ and one ω). */
-export async function compareSimulations(a: Args, spec: SweepSpec): Promise<ParticleDocument[]> {
+export async function compareSimulations(a: Args, spec: SweepSpec): Promise<SimulationDocument[]> {
   const list = single('simulate-n', a['simulate-n'])
   if (list === undefined) {
     if (a.d !== undefined) throw new ParameterError('d', 'is the dimension of the simulations of --simulate-n, which is not given')
@@ -111,7 +107,7 @@ export async function compareSimulations(a: Args, spec: SweepSpec): Promise<Part
   const base = { ...COMPARE_SIMULATION, lambda: a.lambda, omega: a.omega, schedule: a.schedule, alpha: a.alpha, beta: a.beta, ...(a.d === undefined ? {} : { d: a.d }) }
   const specs = []
   for (const s of sigmas) for (const n of ns) specs.push(await simulationSpecFrom({ ...base, sigma: s, n }).catch(renamed('n', 'simulate-n')))
-  const docs: ParticleDocument[] = []
+  const docs: SimulationDocument[] = []
   for (const spec of specs) docs.push(await simulateWithProgress(spec))
   return docs
 }
@@ -232,7 +228,7 @@ export async function plotFigure(kind: PlotKind, a: Args): Promise<Figure> {
         specs.reduce((sum, s) => sum + s.particles, 0),
         'particles',
       )
-      const docs: ParticleDocument[] = []
+      const docs: SimulationDocument[] = []
       for (const spec of specs) docs.push(await simulateWithProgress(spec))
       return pcaFigure(docs)
     }
@@ -259,6 +255,9 @@ export async function plotCommand(kind: PlotKind, a: Args): Promise<void> {
         `is not used by plot: the chart goes to --out FILE.svg|FILE.png and its table to --csv FILE${kind === 'draws' ? '' : ` (flowgm ${kind} --${flag} prints the table)`}`,
       )
   }
+  if (a['particles-out'] !== undefined)
+    throw new ParameterError('particles-out', 'is not used by plot: flowgm simulate --particles-out FILE.csv writes the particles; plot --csv FILE.csv writes the table behind the chart')
+  if (a.snapshots !== undefined && kind !== 'particles' && kind !== 'simulate') throw new ParameterError('snapshots', `is read by plot particles only (plot ${kind} draws no snapshot)`)
   if (a.digits !== undefined)
     throw new ParameterError('digits', `is not used by plot: a chart shows a few digits${kind === 'simulate' || kind === 'draws' ? '' : ` (flowgm ${kind} --digits D prints precise values)`}`)
   const out = single('out', a.out)

@@ -4,32 +4,14 @@
  * simulation's document (its particle export and its measured components) beside the theory.
  */
 import type { SimulationDocument } from '../simulate/simulate.js'
+import type { ParticleCloud } from '../simulate/particles.js'
 import type { SweepSpec } from '../sweep/sweeps.js'
 import { chart, type Guide, type Point } from './charts.js'
 import { columns, describe, LABELS, measuredOverT, overT, simulationLine, sweepTable, type Figure } from './figures.js'
 import { rounded } from '../printing.js'
 
-/**
- * A simulation's particle export (`simulate --snapshots`): u, v are a particle's coordinates / √d on
- * e1 = μ_emp/|μ_emp| and on e2, the part of ξ orthogonal to e1 (normalised); `theory` is the
- * theory's cluster mean (s = +1) in the same coordinates at each snapshot; `pca` is at t = 1, on
- * the top two principal axes of the generated sample, with the theory's two cluster means.
- */
-export interface ParticleExport {
-  readonly snapshots: readonly number[]
-  readonly rows: readonly { readonly t: number; readonly particle: number; readonly u: number; readonly v: number }[]
-  readonly theory: readonly { readonly t: number; readonly u: number; readonly v: number }[]
-  readonly pca: {
-    readonly rows: readonly { readonly particle: number; readonly pc1: number; readonly pc2: number }[]
-    readonly theory: readonly { readonly cluster: 1 | -1; readonly pc1: number; readonly pc2: number }[]
-  }
-}
-
-/** A simulation document that may carry its particle export. */
-export type ParticleDocument = SimulationDocument & { readonly particles?: ParticleExport }
-
 /** The particle export of a document; a simulation run without snapshots has none (a caller's mistake, not the user's). */
-function exported(doc: ParticleDocument): ParticleExport {
+function exported(doc: SimulationDocument): ParticleCloud {
   if (!doc.particles) throw new Error('the simulation exported no particles: it was run without snapshots')
   return doc.particles
 }
@@ -40,14 +22,14 @@ const runText = (doc: SimulationDocument): string => {
   return `n = ${p.n} · σ = ${p.sigma} · λ = ${p.lambda} · ω = ${p.omega} · ${p.schedule} schedule · d = ${p.d}, ${p.particles} particles, ${p.steps} ${p.scheme} steps, trainer ${p.trainer}, seed ${p.seed}`
 }
 
-const THEORY_MEAN = 'theory cluster mean'
+const THEORY_MEAN = 'theory mean'
 
 /**
  * The cloud of generated particles X_t on span(μ_emp, ξ) at each snapshot t, with the theory's
  * cluster-mean trajectory (published figure 2, middle). The two clusters are mirror images, so the
  * trajectory of s = −1 is that of s = +1 through the origin.
  */
-export function particlesFigure(doc: ParticleDocument): Figure {
+export function particlesFigure(doc: SimulationDocument): Figure {
   const x = exported(doc)
   const label = (t: number) => `t = ${rounded(t)}`
   const points: Point[] = x.rows.map((r) => ({ x: r.u, y: r.v, series: label(r.t) }))
@@ -74,14 +56,14 @@ export function particlesFigure(doc: ParticleDocument): Figure {
   }
 }
 
-const PREDICTED = 'predicted cluster mean'
+const PREDICTED = 'theory mean'
 
 /**
  * The generated samples at t = 1 on their top two principal axes, one panel per simulation (one
  * per n), with the theory's two cluster means projected on the same axes as crosses (published
  * figure 2, right).
  */
-export function pcaFigure(docs: readonly ParticleDocument[]): Figure {
+export function pcaFigure(docs: readonly SimulationDocument[]): Figure {
   const panels = docs.map((doc) => {
     const { pca } = exported(doc)
     const points: Point[] = [
@@ -106,7 +88,7 @@ export function pcaFigure(docs: readonly ParticleDocument[]): Figure {
       series: 'points',
       points: 'mark',
       shapes: { particle: 'circle', theory: 'cross' },
-      width: 200,
+      width: 150,
       height: 200,
     }),
   }

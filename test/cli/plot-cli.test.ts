@@ -227,6 +227,8 @@ describe.concurrent('flowgm plot', () => {
     [['plot', 'compare', '--simulate-n', '4', '--lambda', '0.1,1'], /--simulate-n: needs a single --lambda/],
     [['plot', 'compare', '--d', '100'], /--d: is the dimension of the simulations of --simulate-n/],
     [['plot', 'compare', '--simulate-n', '4', '--d', '1'], /--d: /],
+    [['plot', 'particles', '--particles-out', 'p.csv'], /--particles-out: is not used by plot/],
+    [['plot', 'pca', '--snapshots', '0.5'], /--snapshots: is read by plot particles only/],
   ])('%j: exit 2, one line naming the flag', async (args, message) => {
     expectInputError(await flowgm(...args), message)
   })

@@ -153,11 +153,11 @@ describe('flowgm report, the published figures (issue 21)', () => {
   it('names the published figure and draws simulation points where the paper had them', () => {
     const html = readFileSync(join(dir, 'report.html'), 'utf8')
     for (const n of [1, 3, 4, 5]) expect(html).toContain(`Fig. ${n}:`)
-    expect(html).toContain('Fig. 2 (left):')
+    for (const panel of ['left', 'middle', 'right']) expect(html).toContain(`Fig. 2 (${panel}):`)
     // vega draws data points as symbol marks of role mark (a legend's symbols have role legend-symbol):
     // the figures with a simulation have them, as published; the theory-only denoiser figure has none.
     const pointMarks = /class="mark-symbol role-mark/
-    for (const name of ['dae-weights', 'summary-statistics', 'mse-against-n', 'imbalanced-components']) {
+    for (const name of ['dae-weights', 'summary-statistics', 'particles', 'pca', 'mse-against-n', 'imbalanced-components']) {
       expect(readFileSync(join(dir, `${name}.svg`), 'utf8'), name).toMatch(pointMarks)
     }
     expect(readFileSync(join(dir, 'denoiser-error.svg'), 'utf8')).not.toMatch(pointMarks)
@@ -213,6 +213,8 @@ describe('flowgm report, its files and summary', () => {
       'imbalanced-components',
       'mse-against-n',
       'noise-draws',
+      'particles',
+      'pca',
       'rate',
       'skip-connection',
       'steps-needed',
@@ -256,7 +258,7 @@ describe('flowgm report, its files and summary', () => {
     expect(last.map((r) => r.protocol)).toEqual(['k = 1', 'k = 2', 'k = 4', 'k = 16', 'k = ∞', 'k = 1 (fresh noise)'])
     for (const r of last) expect(Math.abs(Number(r.n_mse) - 2.25 * (1 + (r.noise === 'shared' && r.draws !== 'inf' ? 1 / Number(r.draws) : 0))), r.protocol).toBeLessThan(1e-2)
     const html = readFileSync(join(d, 'report.html'), 'utf8')
-    expect(html.match(/<figure class="chart"/g)?.length).toBe(10)
+    expect(html.match(/<figure class="chart"/g)?.length).toBe(12)
     expect(html).not.toMatch(/<script|src="http|href="http/)
     // The summary: the figures and the rate table with C = 2 sigma^2 at sigma = 1.5.
     expect(r.stdout).toMatch(/report\.html/)

@@ -10,12 +10,13 @@
 // hand combines up to three printed values, so 2e-11 relative.
 import { describe, expect, it } from 'vitest'
 import { compareFigure, curvesFigure, daeCompareFigure, daeFigure } from '../../src/plot/figures.js'
-import { componentsFigure, particlesFigure, pcaFigure, type ParticleDocument } from '../../src/plot/published.js'
+import { componentsFigure, particlesFigure, pcaFigure } from '../../src/plot/published.js'
 import { plotGrid } from '../../src/cli/plot.js'
 import { specFrom } from '../../src/cli/sweep.js'
 import { problemFrom } from '../../src/cli/common.js'
 import { solve } from '../../src/theory/solve.js'
 import type { ChartSpec } from '../../src/plot/render.js'
+import type { SimulationDocument } from '../../src/simulate/simulate.js'
 
 interface Datum {
   x: number
@@ -45,7 +46,7 @@ const close = (a: number, b: number) => expect(Math.abs(a - b)).toBeLessThanOrEq
 const ARGS = { n: '4', sigma: '0.9', lambda: '0.1', points: '11' }
 
 /** A simulation document with only what the figures read (values chosen by hand). */
-function syntheticDoc(extra: Partial<ParticleDocument> = {}, params: Record<string, number | string> = {}): ParticleDocument {
+function syntheticDoc(extra: Partial<SimulationDocument> = {}, params: Record<string, number | string> = {}): SimulationDocument {
   const row = (t: number) => ({ t, M: t, Q_xi: -0.1 * t, P: 1 - t / 2, norm: 1 + t, cos_sample: 0.5 * t, weight: 0.5, M_mu: 0.9 * t, Q_eta: 0.2 * t, c: 1 - t, m: t, q_xi: -t / 4, w_norm2: 2 * t })
   const steps = [0, 0.5, 1].map(row)
   return {
