@@ -185,7 +185,7 @@ export async function simulateWithProgress(spec: SimulationSpec): Promise<Simula
   const progress = progressBar('simulate', spec.steps, 'steps')
   const { document } = await simulate(spec, { onStep: (done) => progress.update(done) })
   progress.end()
-  const bad = nonFinite(document.measured)
+  const bad = nonFinite(document.measured) ?? (document.particles && nonFinite(document.particles, 'particles'))
   // Adam with too large a step overflows (e.g. --lr 1e300): the user's setting, not a defect.
   if (bad !== undefined && spec.trainer === 'adam') throw new ParameterError('lr', `Adam diverged with --lr ${spec.lr} (measured ${bad} is not finite); lower --lr`)
   return document

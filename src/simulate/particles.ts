@@ -61,6 +61,9 @@ export function snapshotRows(t: number, dots: Float64Array, d: number): Particle
  * (an eigenvector's sign is arbitrary).
  */
 export function principalScores(G: Float64Array, N: number, d: number, pointDots: readonly Float64Array[]) {
+  // A diverged run (Adam at too large a rate) has no spectrum: its scores are NaN, as its
+  // measurements, which the CLI refuses naming --lr.
+  if (!G.every(Number.isFinite)) return { rows: Array.from({ length: N }, (_, i) => ({ particle: i, pc1: NaN, pc2: NaN })), points: pointDots.map((): [number, number] => [NaN, NaN]) }
   const r = new Float64Array(N)
   for (let i = 0; i < N; i++) for (let j = 0; j < N; j++) r[i] += G[i * N + j] / N
   let g = 0

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { rng } from '../../src/random.js'
 import { drawTrainingSet } from '../../src/simulate/data.js'
 import { simulate, type SimulationSpec } from '../../src/simulate/simulate.js'
+import { tfjsAvailable } from '../../src/simulate/engine.js'
 import { adamTrainer, MIN_LR, pairsOf, tanhGradient } from '../../src/simulate/train.js'
 import { breather } from '../../src/limits.js'
 import { flowProblem } from '../../src/theory/problem.js'
@@ -170,5 +171,22 @@ describe('fresh starts against warm starts (sign network)', async () => {
     }
     for (const [k, row] of fresh.document.measured.steps.entries()) expect(Math.abs(row.M - warm.document.measured.steps[k].M)).toBeLessThan(1e-3)
     expect(fresh.document.params.init).toBe('fresh')
+  })
+})
+
+describe.skipIf(!(await tfjsAvailable()))('the tfjs engine with tanh and the particle cloud', () => {
+  it('gives the js engine results up to float32 rounding, the cloud and its PCA included', async () => {
+    // Adam runs in double in JavaScript with either engine; only the particles are float32 with
+    // tfjs (7 digits; 4 steps of O(d) sums lose about two): 1e-4 on O(1) values. The PCA's
+    // eigenvectors are as well conditioned as the gap of its top eigenvalues, which the two
+    // clusters make large.
+    const small = spec({ activation: 'tanh', d: 400, particles: 40, steps: 4, epochs: 100, snapshots: [0.5, 1] })
+    const [js, tf] = await Promise.all([simulate(small), simulate({ ...small, engine: 'tfjs' })])
+    for (const [k, row] of js.document.measured.steps.entries())
+      for (const key of ['M', 'Q_xi', 'P', 'cos']) expect(Math.abs(tf.document.measured.steps[k][key] - row[key]), `${key} at ${row.t}`).toBeLessThan(1e-4)
+    const [a, b] = [js.document.particles!, tf.document.particles!]
+    a.rows.forEach((r, i) => expect(Math.abs(b.rows[i].u - r.u) + Math.abs(b.rows[i].v - r.v)).toBeLessThan(1e-4))
+    a.pca.rows.forEach((r, i) => expect(Math.abs(b.pca.rows[i].pc1 - r.pc1)).toBeLessThan(1e-4))
+    a.pca.theory.forEach((r, i) => expect(Math.abs(b.pca.theory[i].pc1 - r.pc1)).toBeLessThan(1e-4))
   })
 })
