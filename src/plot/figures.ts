@@ -191,6 +191,24 @@ function seriesOf(spec: SweepSpec, row: Cells, fallback: string): string {
   return swept.length ? swept.map((a) => `${SYMBOLS[a.name]} = ${row[a.name]}`).join(', ') : fallback
 }
 
+/**
+ * compare's table with a row per simulation after the theory's: n, the swept parameters, the
+ * measured mse and cos at t = 1, and the column `source` (theory, or the simulation's d).
+ */
+function withSimulations(table: Table, simulations: readonly SimulationDocument[]): Table {
+  const params = table.keys.filter((k) => k === 'sigma' || k === 'lambda' || k === 'omega')
+  const measured = simulations.map((doc) => ({
+    n: doc.params.n as number,
+    ...Object.fromEntries(params.map((k) => [k, doc.params[k] as number])),
+    mse: rounded(doc.measured.final.mse),
+    cos: rounded(doc.measured.final.cos),
+    source: `simulation d = ${doc.params.d}`,
+  }))
+  const keys = [...table.keys, 'source']
+  // The estimators' and rate columns a simulation does not measure are left empty.
+  return { keys, rows: [...table.rows.map((r) => ({ ...r, source: 'theory' })), ...measured.map((r) => Object.fromEntries(keys.map((k) => [k, (r as Cells)[k] ?? ''])))] }
+}
+
 /** The point style (and legend entry) of a finite-d simulation's value. */
 const SIMULATED = 'simulation'
 
@@ -222,7 +240,7 @@ export async function compareFigure(spec: SweepSpec, simulations: readonly Simul
   const last = first[first.length - 1]
   const guide: Guide = { label: '∝ 1/n', points: [minOf(ns), maxOf(ns)].map((n) => ({ x: n, y: (num(last.mse) * num(last.n)) / n })) }
   return {
-    table,
+    table: simulations.length ? withSimulations(table, simulations) : table,
     spec: chart(
       [
         {

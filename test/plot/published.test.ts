@@ -167,6 +167,14 @@ describe('figures of the published study: simulation points', () => {
       [16, 0.125, 'σ = 1.5', 'simulation'],
     ])
     expect(pointsOf(cos).map((p) => p.y)).toEqual([0.75, 0.75])
+    // The table: the theory's 6 rows, then a row per simulation with its measured values.
+    const cells = (r: Record<string, unknown>) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== ''))
+    expect(f.table.rows.slice(6).map(cells)).toEqual([
+      { n: 4, sigma: 0.5, mse: 0.125, cos: 0.75, source: 'simulation d = 500' },
+      { n: 16, sigma: 1.5, mse: 0.125, cos: 0.75, source: 'simulation d = 500' },
+    ])
+    expect(Object.keys(f.table.rows[6])).toEqual(f.table.keys)
+    expect(f.table.rows[0].source).toBe('theory')
     expect(pointsOf(mse)[0]).toBeDefined()
     const shape = mse.layer.find((l) => l.mark.type === 'point')!.encoding.shape!.scale!
     expect(shape).toEqual({ domain: ['simulation'], range: ['cross'] })
