@@ -65,7 +65,11 @@ const withSnapshots = (spec: SimulationSpec, snapshots: readonly number[]): Simu
 
 /** The simulation of plot particles or pca: the particles' projections are drawn, one point per particle and snapshot. */
 async function particleRun(a: Args, snapshots: readonly number[]): Promise<SimulationDocument> {
-  const spec = withSnapshots(await simulationSpecFrom(a), snapshots)
+  const given = await simulationSpecFrom(a)
+  // The default times are grid times k/K only when 4 divides K: the flag to change is then --steps.
+  if (given.snapshots === undefined && snapshots.some((t) => !Number.isInteger(t * given.steps)))
+    throw new ParameterError('steps', `must be a multiple of 4 for plot particles' times ${snapshots.join(', ')} (grid times k/K), or give --snapshots (got ${given.steps})`)
+  const spec = withSnapshots(given, snapshots)
   checkPlot(spec.particles * spec.snapshots!.length, 'particles')
   return simulateWithProgress(spec)
 }

@@ -228,6 +228,7 @@ describe.concurrent('flowgm plot', () => {
     [['plot', 'compare', '--d', '100'], /--d: is the dimension of the simulations of --simulate-n/],
     [['plot', 'compare', '--simulate-n', '4', '--d', '1'], /--d: /],
     [['plot', 'particles', '--particles-out', 'p.csv'], /--particles-out: is not used by plot/],
+    [['plot', 'particles', '--steps', '10'], /--steps: must be a multiple of 4 for plot particles' times/],
     [['plot', 'pca', '--snapshots', '0.5'], /--snapshots: is read by plot particles only/],
   ])('%j: exit 2, one line naming the flag', async (args, message) => {
     expectInputError(await flowgm(...args), message)
