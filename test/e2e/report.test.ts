@@ -165,7 +165,7 @@ describe('flowgm report, the published figures (issue 21)', () => {
     expect(html).toContain('--simulate-n 4,16,64 --d 1000')
   })
 
-  it('tables against the theory by hand: w_cos = m / sqrt(w_norm2) (omega = 1), Q_eta = M_mu sigma / n', () => {
+  it('tables against the theory by hand: w_cos = m / sqrt(w_norm2) (omega = 1), Q_eta = M_mu sigma / n, the particles at t = 0', () => {
     // docs/theory.md (dae.eq, flow.eq); 12 printed significant digits, so 1e-10 relative.
     const near = (a: number, b: number, what: string) => expect(Math.abs(a - b), what).toBeLessThanOrEqual(1e-10 * Math.max(1, Math.abs(b)))
     const dae = csvRows('dae-weights.csv').filter((r) => Number(r.t) > 0 && Number(r.t) < 1)
@@ -182,6 +182,13 @@ describe('flowgm report, the published figures (issue 21)', () => {
     for (const r of components) near(Number(r.Q_eta), (Number(r.M_mu) * 0.9) / 4, `imbalanced-components t = ${r.t}`)
     // rho = 0.24: the generated weight is 1/2, so weight_error = |0.24 - 1/2| = 0.26 at every t.
     for (const r of components) near(Number(r.weight_error), 0.26, `weight_error t = ${r.t}`)
+    // Fig. 2 middle at t = 0: the particles are the base draws N(0, I_d), so each coordinate / sqrt d on
+    // a unit vector is N(0, 1/d): within 5/sqrt(2000) = 0.112 (for 200 particles x 2 coordinates the
+    // chance of one beyond is 400 x 5.7e-7 = 2e-4); the theory's mean is the origin (M = Q_xi = 0).
+    const start = csvRows('particles.csv').filter((r) => r.t === '0')
+    expect(start.filter((r) => r.particle !== 'theory').length).toBe(200)
+    for (const r of start) expect(Math.max(Math.abs(Number(r.u)), Math.abs(Number(r.v))), `particle ${r.particle}`).toBeLessThan(5 / Math.sqrt(2000))
+    expect(start.filter((r) => r.particle === 'theory').map((r) => [Number(r.u), Number(r.v)])).toEqual([[0, 0]])
   })
 })
 
