@@ -41,15 +41,16 @@ import { Grid } from '../sweep/grid.js'
 
 /** What each kind draws (the help line of `flowgm plot KIND`). */
 export const PLOT_DESCRIPTIONS: Readonly<Record<PlotKind, string>> = {
-  dae: 'the DAE weights c_t, m_t, |q_t|, |w|^2/d over t (Result A)',
-  curves: 'the summary statistics M_t, Q^xi_t, P_t over t (Result B)',
-  compare: 'error and cosine at t = 1 against n (log-log, with a 1/n guide), with the Bayes-optimal and PCA estimators; with --architectures, w2 and mse against n per architecture',
-  'dae-compare': 'the denoiser test error over t for several n, with the oracle',
+  dae: 'the DAE weights c_t, m_t, |q_t|, |w|^2/d over t (Result A), and the cosine of w with mu (published figure 1)',
+  curves: 'the summary statistics M_t, Q^xi_t, P_t over t (Result B), and the norm and cosine with mu of X_t (published figure 2, left)',
+  compare:
+    'error and cosine at t = 1 against n (log-log, with a 1/n guide), with the Bayes-optimal and PCA estimators, and finite-d simulations at --simulate-n as crosses (published figure 3); with --architectures, w2 and mse against n per architecture',
+  'dae-compare': 'the denoiser test error over t for several n, with the oracle, and the cosine of w with mu (published figure 4)',
   rate: 'n mse(n) converging to C, and |n mse(n) - C| closing like 1/n',
   steps: 'K-step samplers: |mse_K - mse| and |var_K - var| against K beside the statistical errors (one n; every scheme unless --scheme), or K*(n) per criterion (several n)',
   simulate: 'a finite-d simulation (points) against the theory of the same scheme (lines)',
   draws: 'n mse(n) at t = 1 for k noise draws per sample (--k-list, shared over t) and for fresh noise at every t, beside the Bayes-optimal estimator; and the generated variance against sigma^2',
-  particles: `a simulation's particles X_t on span(mu_emp, xi) at t = ${'{'}0, 0.25, 0.5, 0.75, 1{'}'}, with the theory's cluster-mean trajectory (published figure 2, middle)`,
+  particles: "a simulation's particles X_t on span(mu_emp, xi) at t = 0, 0.25, 0.5, 0.75, 1 (or --snapshots), with the theory's cluster-mean trajectory (published figure 2, middle)",
   pca: 'the generated samples at t = 1 on their top two principal axes, one simulation per n of --n (a list), with the theory cluster means as crosses (published figure 2, right)',
   components: 'the generated cluster mean along mu, xi and eta over t (theory lines, simulation points), and the generated weight against 1/2 and rho (published figure 5)',
 }
