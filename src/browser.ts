@@ -85,6 +85,7 @@ export {
   type Table,
   type PlotKind,
 } from './plot/figures.js'
+export { particlesFigure, pcaFigure, componentsFigure, COMPONENT_KEYS } from './plot/published.js'
 export { toSvg, type ChartSpec } from './plot/render.js'
 
 export { ParameterError, OutputError } from './errors.js'

@@ -23,7 +23,7 @@ import type { FlowProblem } from '../theory/problem.js'
 import { simulateCommand, simulateOptions } from './simulate.js'
 import { architecturesOption, daeCompareTimeOptions, gridParamOptions, mergeCommand, pointsOption, sweepCommand, sweepOptions } from './sweep.js'
 import { SWEEP_DEFAULTS } from '../sweep/spec.js'
-import { drawsOptions, PLOT_DESCRIPTIONS, PLOT_POINTS, plotCommand, plotOptions } from './plot.js'
+import { compareSimulationOptions, drawsOptions, PLOT_DESCRIPTIONS, PLOT_POINTS, plotCommand, plotOptions } from './plot.js'
 import { PLOT_KINDS, type PlotKind } from '../plot/figures.js'
 import { REPORT_DIR, reportCommand } from './report.js'
 import { DEFAULT_SIG_FIGS, TABLE_FORMATS } from '../sweep/writers.js'
@@ -125,12 +125,15 @@ const commands = {
 const PLOT_BUILDERS: { readonly [K in PlotKind]: <T>(y: Argv<T>) => Argv<T> } = {
   dae: (y) => pointsOption(commonOptions(y), PLOT_POINTS),
   curves: (y) => samplerOptions(pointsOption(commonOptions(y), PLOT_POINTS)),
-  compare: (y) => architecturesOption(samplerOptions(gridParamOptions(y, SWEEP_DEFAULTS.compareN))),
+  compare: (y) => compareSimulationOptions(architecturesOption(samplerOptions(gridParamOptions(y, SWEEP_DEFAULTS.compareN)))),
   'dae-compare': (y) => daeCompareTimeOptions(gridParamOptions(y, SWEEP_DEFAULTS.daeCompareN)),
   rate: (y) => samplerOptions(rateOptions(y)),
   steps: stepsOptions,
   simulate: simulateOptions,
   draws: drawsOptions,
+  particles: simulateOptions,
+  pca: simulateOptions,
+  components: simulateOptions,
 }
 
 /** Exit codes of docs/cli.md (exit codes and errors). */

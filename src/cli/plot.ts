@@ -21,6 +21,8 @@ import {
   type Figure,
   type PlotKind,
 } from '../plot/figures.js'
+import { componentsFigure, particlesFigure, pcaFigure } from '../plot/published.js'
+import type { SimulationDocument, SimulationSpec } from '../simulate/simulate.js'
 import { reachesEnd, SCHEMES } from '../theory/discrete.js'
 import { checkKs, DEFAULT_KS, STEP_CRITERIA } from '../theory/steps.js'
 import { stepsRequest } from './steps.js'
@@ -30,7 +32,7 @@ import { openSink, writeAll } from '../sweep/sink.js'
 import { clip, integer, single } from '../text.js'
 import { commonOptions, problemFrom, type Args } from './common.js'
 import { DOUBLE_N_MAX, MAX_DRAWS } from '../theory/problem.js'
-import { axisLength, axisValue, readAxis } from '../sweep/grid.js'
+import { axisLength, axisText, axisValue, readAxis } from '../sweep/grid.js'
 import { checkRate, nMaxFrom, rateInWorker } from './rate.js'
 import { simulateWithProgress, simulationSpecFrom } from './simulate.js'
 import { checkSweep, longestAxisFlag, specFrom } from './sweep.js'
@@ -39,15 +41,89 @@ import { Grid } from '../sweep/grid.js'
 
 /** What each kind draws (the help line of `flowgm plot KIND`). */
 export const PLOT_DESCRIPTIONS: Readonly<Record<PlotKind, string>> = {
-  dae: 'the DAE weights c_t, m_t, |q_t|, |w|^2/d over t (Result A)',
-  curves: 'the summary statistics M_t, Q^xi_t, P_t over t (Result B)',
-  compare: 'error and cosine at t = 1 against n (log-log, with a 1/n guide), with the Bayes-optimal and PCA estimators; with --architectures, w2 and mse against n per architecture',
-  'dae-compare': 'the denoiser test error over t for several n, with the oracle',
+  dae: 'the DAE weights c_t, m_t, |q_t|, |w|^2/d over t (Result A), and the cosine of w with mu (published figure 1)',
+  curves: 'the summary statistics M_t, Q^xi_t, P_t over t (Result B), and the norm and cosine with mu of X_t (published figure 2, left)',
+  compare:
+    'error and cosine at t = 1 against n (log-log, with a 1/n guide), with the Bayes-optimal and PCA estimators, and finite-d simulations at --simulate-n as crosses (published figure 3); with --architectures, w2 and mse against n per architecture',
+  'dae-compare': 'the denoiser test error over t for several n, with the oracle, and the cosine of w with mu (published figure 4)',
   rate: 'n mse(n) converging to C, and |n mse(n) - C| closing like 1/n',
   steps: 'K-step samplers: |mse_K - mse| and |var_K - var| against K beside the statistical errors (one n; every scheme unless --scheme), or K*(n) per criterion (several n)',
   simulate: 'a finite-d simulation (points) against the theory of the same scheme (lines)',
   draws: 'n mse(n) at t = 1 for k noise draws per sample (--k-list, shared over t) and for fresh noise at every t, beside the Bayes-optimal estimator; and the generated variance against sigma^2',
+  particles: "a simulation's particles X_t on span(mu_emp, xi) at t = 0, 0.25, 0.5, 0.75, 1 (or --snapshots), with the theory's cluster-mean trajectory (published figure 2, middle)",
+  pca: 'the generated samples at t = 1 on their top two principal axes, one simulation per n of --n (a list), with the theory cluster means as crosses (published figure 2, right)',
+  components: 'the generated cluster mean along mu, xi and eta over t (theory lines, simulation points), and the generated weight against 1/2 and rho (published figure 5)',
 }
+
+/** The times at which plot particles draws the cloud. */
+export const PARTICLE_SNAPSHOTS: readonly number[] = [0, 0.25, 0.5, 0.75, 1]
+
+/** The n of plot pca when --n is not given (published figure 2, right). */
+export const PCA_NS = '4,8,16,32,64'
+
+/** A simulation that keeps the particles' projections at these grid times, unless --snapshots names others. */
+const withSnapshots = (spec: SimulationSpec, snapshots: readonly number[]): SimulationSpec => ({ ...spec, snapshots: spec.snapshots ?? snapshots })
+
+/** The simulation of plot particles or pca: the particles' projections are drawn, one point per particle and snapshot. */
+async function particleRun(a: Args, snapshots: readonly number[]): Promise<SimulationDocument> {
+  const given = await simulationSpecFrom(a)
+  // The default times are grid times k/K only when 4 divides K: the flag to change is then --steps.
+  if (given.snapshots === undefined && snapshots.some((t) => !Number.isInteger(t * given.steps)))
+    throw new ParameterError('steps', `must be a multiple of 4 for plot particles' times ${snapshots.join(', ')} (grid times k/K), or give --snapshots (got ${given.steps})`)
+  const spec = withSnapshots(given, snapshots)
+  checkPlot(spec.particles * spec.snapshots!.length, 'particles')
+  return simulateWithProgress(spec)
+}
+
+/** The n of plot pca's --n list (each checked by simulate's rules when its simulation is specified). */
+function pcaNs(a: Args): string[] {
+  const ns = (single('n', a.n) ?? PCA_NS).split(',').map((n) => n.trim())
+  if (ns.some((n) => n === '') || new Set(ns).size !== ns.length) throw new ParameterError('n', `must be distinct integers >= 2, comma-separated (got '${clip(String(a.n))}')`)
+  return ns
+}
+
+/** The flags of plot compare's simulation crosses. */
+export function compareSimulationOptions<T>(y: Argv<T>): Argv<T> {
+  return y
+    .option('simulate-n', { type: 'string', describe: 'also simulate the flow model at finite d at these n (comma-separated integers >= 2) and draw its mse and cosine at t = 1 as crosses' })
+    .option('d', { type: 'string', describe: `dimension of those simulations, integer >= 2 [default: ${COMPARE_SIMULATION.d}]` })
+}
+
+/** The settings of plot compare's simulations besides n, sigma, lambda, omega and d. */
+export const COMPARE_SIMULATION = { d: '2000', particles: '200', steps: '100', engine: 'js', seed: '0' } as const
+
+/** The simulations of plot compare --simulate-n: one per n and per σ (with one λ and one ω). */
+export async function compareSimulations(a: Args, spec: SweepSpec): Promise<SimulationDocument[]> {
+  const list = single('simulate-n', a['simulate-n'])
+  if (list === undefined) {
+    if (a.d !== undefined) throw new ParameterError('d', 'is the dimension of the simulations of --simulate-n, which is not given')
+    return []
+  }
+  if (spec.architectures) throw new ParameterError('simulate-n', 'is not available with --architectures (the simulation draws the flow model with its skip connection)')
+  if (spec.sampler) throw new ParameterError('simulate-n', `is not available with --steps (the crosses are simulated with ${COMPARE_SIMULATION.steps} Euler steps against the continuous flow)`)
+  for (const name of ['lambda', 'omega'] as const) {
+    const axis = spec.axes.find((x) => x.name === name)
+    if (axis && axisLength(axis) > 1) throw new ParameterError('simulate-n', `needs a single --${name} (a simulation per n and per sigma)`)
+  }
+  const ns = list.split(',').map((n) => n.trim())
+  if (ns.some((n) => n === '') || new Set(ns).size !== ns.length) throw new ParameterError('simulate-n', `must be distinct integers >= 2, comma-separated (got '${clip(list)}')`)
+  const sigma = spec.axes.find((x) => x.name === 'sigma')!
+  const sigmas = Array.from({ length: axisLength(sigma) }, (_, j) => axisText(sigma, j))
+  const base = { ...COMPARE_SIMULATION, lambda: a.lambda, omega: a.omega, schedule: a.schedule, alpha: a.alpha, beta: a.beta, ...(a.d === undefined ? {} : { d: a.d }) }
+  const specs = []
+  for (const s of sigmas) for (const n of ns) specs.push(await simulationSpecFrom({ ...base, sigma: s, n }).catch(renamed('n', 'simulate-n')))
+  const docs: SimulationDocument[] = []
+  for (const spec of specs) docs.push(await simulateWithProgress(spec))
+  return docs
+}
+
+/** A refusal naming `from` re-addressed to the flag the user wrote (`to`). */
+const renamed =
+  (from: string, to: string) =>
+  (e: unknown): never => {
+    if (e instanceof ParameterError && e.parameter === from) throw new ParameterError(to, e.rule)
+    throw e
+  }
 
 /** The defaults of plot draws: the n grid and the k of shared noise (fresh noise at every t is drawn at k = 1). */
 const DRAWS_DEFAULTS = { nRange: '2:4096:log', kList: '1,2,4,16,inf' } as const
@@ -117,8 +193,10 @@ export async function plotFigure(kind: PlotKind, a: Args): Promise<Figure> {
       const spec = plotted(plotGrid(a))
       return kind === 'dae' ? daeFigure(spec) : curvesFigure(spec)
     }
-    case 'compare':
-      return compareFigure(plotted(specFrom('compare', a)))
+    case 'compare': {
+      const spec = plotted(specFrom('compare', a))
+      return compareFigure(spec, await compareSimulations(a, spec))
+    }
     case 'dae-compare':
       return daeCompareFigure(plotted(specFrom('dae-compare', a)))
     case 'rate': {
@@ -145,6 +223,27 @@ export async function plotFigure(kind: PlotKind, a: Args): Promise<Figure> {
     }
     case 'draws':
       return drawsFigure(...drawsRequest(a))
+    case 'particles':
+      return particlesFigure(await particleRun(a, PARTICLE_SNAPSHOTS))
+    case 'pca': {
+      const ns = pcaNs(a)
+      // Every simulation is specified (its flags checked) before any runs.
+      const specs = await Promise.all(ns.map(async (n) => withSnapshots(await simulationSpecFrom({ ...a, n }), [1])))
+      checkPlot(
+        specs.reduce((sum, s) => sum + s.particles, 0),
+        'particles',
+      )
+      const docs: SimulationDocument[] = []
+      for (const spec of specs) docs.push(await simulateWithProgress(spec))
+      return pcaFigure(docs)
+    }
+    case 'components': {
+      const spec = await simulationSpecFrom(a)
+      checkPlot(spec.steps + 1, 'steps')
+      // The theory lines on plot curves' grid of the continuous flow: --steps and --scheme are the simulation's.
+      const grid = plotted(plotGrid({ ...a, steps: undefined, scheme: undefined, points: undefined }))
+      return componentsFigure(grid, await simulateWithProgress(spec))
+    }
   }
 }
 
@@ -161,6 +260,9 @@ export async function plotCommand(kind: PlotKind, a: Args): Promise<void> {
         `is not used by plot: the chart goes to --out FILE.svg|FILE.png and its table to --csv FILE${kind === 'draws' ? '' : ` (flowgm ${kind} --${flag} prints the table)`}`,
       )
   }
+  if (a['particles-out'] !== undefined)
+    throw new ParameterError('particles-out', 'is not used by plot: flowgm simulate --particles-out FILE.csv writes the particles; plot --csv FILE.csv writes the table behind the chart')
+  if (a.snapshots !== undefined && kind !== 'particles' && kind !== 'simulate') throw new ParameterError('snapshots', `is read by plot particles only (plot ${kind} draws no snapshot)`)
   if (a.digits !== undefined)
     throw new ParameterError('digits', `is not used by plot: a chart shows a few digits${kind === 'simulate' || kind === 'draws' ? '' : ` (flowgm ${kind} --digits D prints precise values)`}`)
   const out = single('out', a.out)

@@ -11,7 +11,7 @@ import { plotFigure, plotGrid } from './plot.js'
 import { problemFrom, type Args } from './common.js'
 import { simulationSpecFrom } from './simulate.js'
 import { single } from '../text.js'
-import { csvOf, curvesFigure, rateConstants, rateFigure, type Figure, type PlotKind, type Table } from '../plot/figures.js'
+import { csvOf, curvesFigure, daeFigure, rateConstants, rateFigure, type Figure, type PlotKind, type Table } from '../plot/figures.js'
 import { toSvg } from '../plot/render.js'
 import { simulate } from '../simulate/simulate.js'
 import { ioReason, writeAll } from '../sweep/sink.js'
@@ -31,37 +31,65 @@ export interface ReportFigure {
   readonly caption: string
 }
 
-/** The published figures' parameters (Cui et al., ICLR 2024). */
+/** The published figures' parameters (Cui et al., ICLR 2024; the published code SPOC-group/Diffusion_GMM). */
 export const REPORT_FIGURES: readonly ReportFigure[] = [
   {
     name: 'dae-weights',
-    title: 'The learnt denoiser over t',
+    title: 'Fig. 1: the learnt denoiser over t',
     kind: 'dae',
     flags: { n: '4', sigma: '0.9', lambda: '0.1', schedule: 'linear' },
-    caption: 'Result A: the skip-connection weight ĉ_t and the components of ŵ = m μ_emp + q ξ (|q_t| is plotted; q is negative with this sign of ξ), and ‖ŵ‖²/d.',
+    simulation: { n: '4', sigma: '0.9', lambda: '0.1', schedule: 'linear', d: '5000', particles: '20', steps: '50', engine: 'js', seed: '0' },
+    caption:
+      'Published figure 1. Result A: the skip-connection weight ĉ_t and the components of ŵ = m μ_emp + q ξ (|q_t| is plotted; q is negative with this sign of ξ), ‖ŵ‖²/d, and the cosine of ŵ with μ (right). Points: the weights trained at finite d by the exact trainer (φ = sign; the published points come from Adam with φ = tanh).',
   },
   {
     name: 'summary-statistics',
-    title: 'Summary statistics of the generated samples over t',
+    title: 'Fig. 2 (left): summary statistics of the generated samples over t',
     kind: 'curves',
     flags: { n: '8', sigma: '1.5', lambda: '0.1' },
     simulation: { n: '8', sigma: '1.5', lambda: '0.1', d: '5000', particles: '500', steps: '100', engine: 'js', seed: '0' },
     caption:
-      'Result B: a generated sample is X_t = P_t x₀ + s (M_t μ_emp + Q^ξ_t ξ). Lines: the d → ∞ theory; points: a finite-d simulation (exact trainer, Euler steps), whose deviations are O(1/√d).',
+      'Published figure 2, left. Result B: a generated sample is X_t = P_t x₀ + s (M_t μ_emp + Q^ξ_t ξ); right, its squared norm per dimension and its cosine with μ. Lines: the d → ∞ theory; points: a finite-d simulation (exact trainer, Euler steps), whose deviations are O(1/√d).',
+  },
+  {
+    name: 'particles',
+    title: 'Fig. 2 (middle): the generated particles on span(μ_emp, ξ)',
+    kind: 'particles',
+    flags: { n: '16', sigma: '2', lambda: '0.1', d: '2000', particles: '200', steps: '100', engine: 'js', seed: '0' },
+    caption:
+      'Published figure 2, middle. The particles X_t of one simulation (d = 2000, 200 particles) on the plane of μ_emp and ξ at t = 0, 0.25, 0.5, 0.75 and 1: they leave the origin in two clouds that follow the theory’s cluster means ±(M_t μ_emp + Q^ξ_t ξ) (line, marked at each t), tilted towards ξ, the training noise the DAE memorised.',
+  },
+  {
+    name: 'pca',
+    title: 'Fig. 2 (right): the generated samples on their principal axes',
+    kind: 'pca',
+    flags: { n: '4,8,16,32,64', sigma: '2', lambda: '0.1', d: '2000', particles: '200', steps: '100', engine: 'js', seed: '0' },
+    caption:
+      'Published figure 2, right. The generated samples at t = 1 (one simulation per n, d = 2000, 200 particles) on their top two principal axes, with the theory’s cluster means ±(M μ_emp + Q^ξ ξ) projected on the same axes (crosses): the two clusters sit where the theory puts them, for every n.',
   },
   {
     name: 'mse-against-n',
-    title: 'The generated cluster mean against n',
+    title: 'Fig. 3: the generated cluster mean against n',
     kind: 'compare',
-    flags: { 'n-range': '2:1024:log', sigma: '0.5,1,1.5,2', lambda: '0.1' },
-    caption: 'Error ‖μ̂ − μ‖²/d and cosine of the generated cluster mean at t = 1, against the Bayes-optimal estimator and PCA. The error decays like 1/n, the Bayes-optimal rate.',
+    flags: { 'n-range': '2:1024:log', sigma: '0.5,1,1.5,2', lambda: '0.1', 'simulate-n': '4,16,64', d: '1000' },
+    caption:
+      'Published figure 3. Error ‖μ̂ − μ‖²/d and cosine of the generated cluster mean at t = 1, against the Bayes-optimal estimator and PCA. The error decays like 1/n, the Bayes-optimal rate. Crosses: the flow model simulated at d = 1000 (200 particles, 100 Euler steps, exact trainer) at n = 4, 16, 64.',
   },
   {
     name: 'denoiser-error',
-    title: 'The single-time denoiser against the oracle',
+    title: 'Fig. 4: the single-time denoiser against the oracle',
     kind: 'dae-compare',
     flags: { schedule: 'trig', sigma: '0.3', lambda: '0.1', n: '2,8,32,128', points: '101' },
-    caption: 'Test error E‖x₁ − f̂(x_t)‖²/d of the denoiser learnt from n samples, for the trig schedule, against the oracle that knows μ and σ.',
+    caption:
+      'Published figure 4. Test error E‖x₁ − f̂(x_t)‖²/d of the denoiser learnt from n samples, for the trig schedule, against the oracle that knows μ and σ (left), and the cosine of the learnt ŵ with μ (right).',
+  },
+  {
+    name: 'imbalanced-components',
+    title: 'Fig. 5: imbalanced clusters, the components of the generated cluster mean',
+    kind: 'components',
+    flags: { n: '4', sigma: '0.9', lambda: '0.1', rho: '0.24', d: '2000', particles: '400', steps: '100', engine: 'js', seed: '0' },
+    caption:
+      'Published figure 5. Training data with ρ = 0.24 of its samples around +μ: the generated cluster mean M^μ μ + Q^η η + Q^ξ ξ (η = Σ s^μ z^μ, the training noise along the labels) over t, lines from the theory, points from a simulation at d = 2000 (400 particles). The learnt field is odd, so the generated clusters have weight 1/2 whatever ρ (right): the flow does not learn the imbalance.',
   },
   {
     name: 'rate',
@@ -163,9 +191,9 @@ async function reportFigure(f: ReportFigure, rateOf: (sigma: string) => RateResu
     const problem = problemFrom(args)
     return rateFigure(rateOf(problem.text.sigma), problem)
   }
-  if (f.kind === 'curves' && f.simulation) {
+  if ((f.kind === 'curves' || f.kind === 'dae') && f.simulation) {
     const { document } = await simulate(await simulationSpecFrom({ ...f.simulation, skip: true }))
-    return curvesFigure(plotGrid(args), document)
+    return (f.kind === 'curves' ? curvesFigure : daeFigure)(plotGrid(args), document)
   }
   return plotFigure(f.kind, args)
 }

@@ -9,12 +9,13 @@ import { ParameterError } from '../errors.js'
 import { MAX_SEED } from '../random.js'
 import { SCHEMES, type Scheme } from '../theory/discrete.js'
 import { BYTES_PER_ENTRY, ENGINES, missingTfjs, tfjsAvailable, type EngineName } from '../simulate/engine.js'
-import { checkSpec, SIMULATE_DEFAULTS, simulate, type SimulationDocument, type SimulationSpec } from '../simulate/simulate.js'
-import { checkLr, MIN_LR, TRAINERS, type TrainerName } from '../simulate/train.js'
+import { checkSpec, MAX_PCA_PARTICLES, SIMULATE_DEFAULTS, simulate, type SimulationDocument, type SimulationSpec } from '../simulate/simulate.js'
+import { ACTIVATIONS, checkLr, INITS, MIN_LR, TRAINERS, type TrainerName } from '../simulate/train.js'
+import type { ParticleCloud } from '../simulate/particles.js'
 import { SAMPLE_BLOCK } from '../simulate/distances.js'
 import { checkCost, countText, simulationCost } from '../limits.js'
 import { progressBar } from '../progress.js'
-import { oneOf } from './args.js'
+import { numberList, oneOf } from './args.js'
 import { integer, number, single } from '../text.js'
 import { rounded } from '../printing.js'
 import { commonOptions, formatFrom, problemFrom, type Args } from './common.js'
@@ -25,6 +26,9 @@ import { writeAll } from '../sweep/sink.js'
 import { minOf } from '../extent.js'
 
 const FORMATS = ['table', 'csv', 'json'] as const
+
+/** The snapshots of --particles-out without --snapshots: the published figure's five times. */
+const DEFAULT_SNAPSHOTS = [0, 0.25, 0.5, 0.75, 1]
 
 /** Most time steps: the document holds a row per step in each of its three series (~1 KB a step). */
 export const MAX_STEPS = 1_000_000
@@ -52,6 +56,16 @@ export function simulateOptions<T>(y: Argv<T>): Argv<T> {
         type: 'string',
         describe: `class weight P(s = +1) of the target, in (0, 1): the training labels are drawn with it; the theory's w2 and weight_error depend on it [default: ${PROBLEM_DEFAULTS.rho}]`,
       })
+      .option('activation', {
+        type: 'string',
+        describe: `the network's phi in f(x) = c x + w phi(w.x/sqrt d): ${ACTIVATIONS.join(' or ')}; tanh needs --trainer adam and --scheme euler [default: ${D.activation}]`,
+      })
+      .option('init', { type: 'string', describe: `Adam's start at each time: warm (the previous fit) or fresh (c = 1, w of N(0, 1) entries, as the published experiments) [default: ${D.init}]` })
+      .option('snapshots', {
+        type: 'string',
+        describe: `grid times k/K, comma-separated and increasing, at which the particle cloud is recorded (the JSON gains particles) [default with --particles-out: ${DEFAULT_SNAPSHOTS.join(',')}]`,
+      })
+      .option('particles-out', { type: 'string', describe: `write the particle cloud to this CSV file (kind,t,particle,u,v; at most ${MAX_PCA_PARTICLES} particles), whole or not at all` })
       .option('seed', { type: 'string', describe: `seed of the random stream, integer in [0, 4294967295] [default: ${D.seed}]` })
       .option('engine', { type: 'string', describe: 'particle engine: tfjs (float32, WebAssembly; optional dependency) or js (float64) [default: tfjs when installed, else js]' })
       // plot simulate states its own --out (the chart) after these.
@@ -60,7 +74,7 @@ export function simulateOptions<T>(y: Argv<T>): Argv<T> {
 }
 
 /** Read and check every flag, the memory need included, before anything is computed. */
-export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { format: (typeof FORMATS)[number] }> {
+export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { format: (typeof FORMATS)[number]; particlesOut?: string }> {
   const D = SIMULATE_DEFAULTS
   if (a.digits !== undefined) throw new ParameterError('digits', 'is not available for simulate (a simulation runs in double precision, or float32 with tfjs)')
   const format = formatFrom(a, FORMATS)
@@ -70,7 +84,7 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
   const trainer: TrainerName = oneOf('trainer', a.trainer, TRAINERS) ?? D.trainer
   const scheme: Scheme = oneOf('scheme', a.scheme, SCHEMES) ?? D.scheme
   const lr = number('lr', a.lr) ?? D.lr
-  if (trainer !== 'adam') for (const flag of ['lr', 'epochs']) if (a[flag] !== undefined) throw new ParameterError(flag, 'is a setting of --trainer adam')
+  if (trainer !== 'adam') for (const flag of ['lr', 'epochs', 'init']) if (a[flag] !== undefined) throw new ParameterError(flag, 'is a setting of --trainer adam')
   // As written: 1e-400 reads as 0.
   checkLr(lr, single('lr', a.lr))
   const requested = oneOf('engine', a.engine, ENGINES)
@@ -81,7 +95,12 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
     epochs: integer('epochs', a.epochs, 1) ?? D.epochs,
     seed: integer('seed', a.seed, 0, MAX_SEED) ?? D.seed,
   }
-  checkSpec({ problem, lr, trainer, scheme, engine: 'js', ...sizes })
+  const activation = oneOf('activation', a.activation, ACTIVATIONS) ?? D.activation
+  const init = oneOf('init', a.init, INITS) ?? D.init
+  const particlesOut = single('particles-out', a['particles-out'])
+  const snapshots = numberList('snapshots', a.snapshots) ?? (particlesOut !== undefined ? DEFAULT_SNAPSHOTS : undefined)
+  const options = { activation, init, ...(snapshots ? { snapshots } : {}) }
+  checkSpec({ problem, lr, trainer, scheme, engine: 'js', ...options, ...sizes })
   // float32 particles overflow with large parameters: tfjs is then refused if asked for, else not used.
   const float32 = fitsFloat32(problem, sizes.d)
   if (requested === 'tfjs' && !float32) {
@@ -95,7 +114,7 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
   const available = requested === 'js' || !float32 ? false : await tfjsAvailable()
   const engine: EngineName = requested ?? (available ? 'tfjs' : 'js')
   if (engine === 'tfjs' && !available) throw missingTfjs()
-  const spec = { problem, lr, trainer, scheme, engine, format, ...sizes }
+  const spec = { problem, lr, trainer, scheme, engine, format, particlesOut, ...options, ...sizes }
   checkMemory(spec)
   checkTime(spec)
   return spec
@@ -166,7 +185,7 @@ export async function simulateWithProgress(spec: SimulationSpec): Promise<Simula
   const progress = progressBar('simulate', spec.steps, 'steps')
   const { document } = await simulate(spec, { onStep: (done) => progress.update(done) })
   progress.end()
-  const bad = nonFinite(document.measured)
+  const bad = nonFinite(document.measured) ?? (document.particles && nonFinite(document.particles, 'particles'))
   // Adam with too large a step overflows (e.g. --lr 1e300): the user's setting, not a defect.
   if (bad !== undefined && spec.trainer === 'adam') throw new ParameterError('lr', `Adam diverged with --lr ${spec.lr} (measured ${bad} is not finite); lower --lr`)
   return document
@@ -187,9 +206,36 @@ function nonFinite(x: unknown, path = ''): string | undefined {
 export async function simulateCommand(a: Args): Promise<string | undefined> {
   const out = single('out', a.out)
   const spec = await simulationSpecFrom(a)
-  if (out === undefined) return documentText(spec.format, await simulateWithProgress(spec))
-  await writeAll({ out }, async () => ({ out: documentText(spec.format, await simulateWithProgress(spec)) }))
-  return undefined
+  const { particlesOut } = spec
+  if (out === undefined && particlesOut === undefined) return documentText(spec.format, await simulateWithProgress(spec))
+  let text: string | undefined
+  await writeAll(
+    { out, particles: particlesOut },
+    async () => {
+      const document = await simulateWithProgress(spec)
+      text = documentText(spec.format, document)
+      return { out: text, particles: particlesCsv(document.particles!) }
+    },
+    (key) => (key === 'particles' ? 'particles-out' : key),
+  )
+  return out === undefined ? text : undefined
+}
+
+/**
+ * The cloud as CSV rows kind,t,particle,u,v: `particle` (u, v on e1, e2), `theory` (the s = +1
+ * cluster mean; no particle), `pca` (t = 1, u = pc1, v = pc2) and `pca-theory` (particle: the
+ * cluster, 1 or -1).
+ */
+export function particlesCsv(cloud: ParticleCloud): string {
+  const w = writer('csv', ['kind', 't', 'particle', 'u', 'v'])
+  const rows = [
+    ...cloud.rows.map((r) => ({ kind: 'particle', t: r.t, particle: r.particle, u: r.u, v: r.v })),
+    ...cloud.theory.map((r) => ({ kind: 'theory', t: r.t, particle: '', u: r.u, v: r.v })),
+    ...cloud.pca.rows.map((r) => ({ kind: 'pca', t: 1, particle: r.particle, u: r.pc1, v: r.pc2 })),
+    ...cloud.pca.theory.map((r) => ({ kind: 'pca-theory', t: 1, particle: r.cluster, u: r.pc1, v: r.pc2 })),
+  ]
+  const cell = (x: number | string) => (typeof x === 'number' ? rounded(x) : x)
+  return w.start() + rows.map((r, i) => w.row(i, { kind: r.kind, t: cell(r.t), particle: cell(r.particle), u: cell(r.u), v: cell(r.v) })).join('') + w.end()
 }
 
 function documentText(format: (typeof FORMATS)[number], document: SimulationDocument): string {

@@ -50,6 +50,8 @@ export interface ChartOptions {
   readonly style?: string
   /** Legend title of the point shapes (default: simulation); a point's style names its shape (default: measured). */
   readonly points?: string
+  /** The mark shape of each point style (vega shape names: circle, cross, …), where the default cycle would mislead (a prediction drawn as a cross). */
+  readonly shapes?: Readonly<Record<string, string>>
   /** Size of one panel in pixels. */
   readonly width?: number
   readonly height?: number
@@ -108,7 +110,12 @@ function layersOf(p: Panel, o: ChartOptions): object[] {
       mark: { type: 'point', filled: true, size: 40, opacity: 0.9, clip: true },
       // Their own field, so that the shapes get a legend apart from the dashes of the lines.
       data: { values: points.map((q) => ({ ...q, marker: q.style ?? 'measured' })) },
-      encoding: { x, y, color, shape: { field: 'marker', type: 'nominal', title: o.points ?? 'simulation', sort: null } },
+      encoding: {
+        x,
+        y,
+        color,
+        shape: { field: 'marker', type: 'nominal', title: o.points ?? 'simulation', sort: null, ...(o.shapes ? { scale: { domain: Object.keys(o.shapes), range: Object.values(o.shapes) } } : {}) },
+      },
     })
   }
   for (const g of p.guides ?? []) {

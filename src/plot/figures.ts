@@ -6,7 +6,7 @@
 import { Decimal } from 'decimal.js'
 import { rounded } from '../printing.js'
 import { DAE_STEP_KEYS, FLOW_STEP_KEYS, type Row, type SimulationDocument } from '../simulate/simulate.js'
-import { axisLength, axisText } from '../sweep/grid.js'
+import { axisLength, axisText, axisValue, type Axis } from '../sweep/grid.js'
 import { prepareSweep, type SweepSpec } from '../sweep/sweeps.js'
 import { architectureSuffix, type Architecture } from '../sweep/architectures.js'
 import { writer, type Cells, type Value } from '../sweep/writers.js'
@@ -21,7 +21,7 @@ import type { ChartSpec } from './render.js'
 import { maxOf, minOf } from '../extent.js'
 import { breather } from '../limits.js'
 
-export const PLOT_KINDS = ['dae', 'curves', 'compare', 'dae-compare', 'rate', 'steps', 'simulate', 'draws'] as const
+export const PLOT_KINDS = ['dae', 'curves', 'compare', 'dae-compare', 'rate', 'steps', 'simulate', 'draws', 'particles', 'pca', 'components'] as const
 export type PlotKind = (typeof PLOT_KINDS)[number]
 
 /** The rows behind a chart, as the commands print them (numbers, or decimal strings at high precision). */
@@ -57,6 +57,9 @@ export const LABELS: Readonly<Record<string, string>> = {
   cos_sample: 'cos∠(X_t, μ)',
   mse: '‖μ̂ − μ‖²/d',
   var: 'P_1²',
+  M_mu: 'M^μ_t',
+  Q_eta: 'Q^η_t',
+  weight: 'generated weight',
   w2: 'W₂²(ρ̂₁, ρ₁)/d',
 }
 
@@ -73,7 +76,7 @@ const num = (v: Value | undefined): number => (typeof v === 'number' ? v : v ===
 const CHUNK = 256
 
 /** Every row of a sweep, in grid order. */
-async function sweepTable(spec: SweepSpec): Promise<Table> {
+export async function sweepTable(spec: SweepSpec): Promise<Table> {
   const sweep = prepareSweep(spec)
   const rows: Cells[] = []
   const pause = breather()
@@ -102,48 +105,73 @@ const ARCHITECTURE_NAMES: Readonly<Record<Architecture, string>> = { skip: 'skip
 const samplerText = (s: Sampler | undefined): string[] => (s ? [`${s.steps} ${s.scheme} step${s.steps === 1 ? '' : 's'}`] : [])
 
 /** One line per key over t; `abs` plots |value| under the key's abs_ label (q and Q^ξ are negative). */
-function overT(rows: readonly Cells[], keys: readonly string[], abs: readonly string[] = []): Point[] {
+export function overT(rows: readonly Cells[], keys: readonly string[], abs: readonly string[] = []): Point[] {
   return keys.flatMap((k) => rows.map((r) => ({ x: num(r.t), y: abs.includes(k) ? Math.abs(num(r[k])) : num(r[k]), series: LABELS[abs.includes(k) ? `abs_${k}` : k] ?? k })))
 }
 
 /** Keep the grid columns and `keys` of a table. */
-function columns(t: Table, keys: readonly string[]): Table {
+export function columns(t: Table, keys: readonly string[]): Table {
   const kept = t.keys.filter((k) => keys.includes(k))
   return { keys: kept, rows: t.rows.map((r) => Object.fromEntries(kept.map((k) => [k, r[k]]))) }
 }
 
-/** The DAE weights over t (Result A): published figure 1 plots ĉ_t, m_t, |q_t| and ‖ŵ‖²/d. */
+/** The DAE weights over t (Result A): published figure 1 plots ĉ_t, m_t, |q_t| and ‖ŵ‖²/d, and the cosine of ŵ with μ. */
 export const DAE_PLOT_KEYS = ['c', 'm', 'q_xi', 'w_norm2'] as const
 
-export async function daeFigure(spec: SweepSpec): Promise<Figure> {
-  const table = columns(await sweepTable(spec), ['t', ...DAE_PLOT_KEYS, 'digits_verified'])
+/** Measured points of `keys` over t (at most MAX_POINTS per series; `abs` as overT's). */
+export function measuredOverT(doc: SimulationDocument | undefined, keys: readonly string[], abs: readonly string[] = []): Point[] | undefined {
+  // A key the simulation does not measure (the weights at t = 1 of an Euler step) has no point.
+  return doc
+    ? overT(
+        thinned(doc.measured.steps).filter((r) => keys.some((k) => k in r)),
+        keys.filter((k) => doc.measured.steps.some((r) => k in r)),
+        abs,
+      ).filter((p) => Number.isFinite(p.y))
+    : undefined
+}
+
+/** The subtitle line of a figure with simulation points: what the lines and the points are. */
+export function simulationLine(doc: SimulationDocument | undefined, theory: string): string {
+  const p = doc?.params
+  return p
+    ? `lines: theory (d → ∞, ${theory}) · points: simulation at d = ${p.d}, ${p.particles} particles, ${p.steps} ${p.scheme} steps, trainer ${p.trainer}${p.activation ? ` (φ = ${p.activation})` : ''}, seed ${p.seed}`
+    : `theory (d → ∞, ${theory})`
+}
+
+export async function daeFigure(spec: SweepSpec, simulation?: SimulationDocument): Promise<Figure> {
+  const table = columns(await sweepTable(spec), ['t', ...DAE_PLOT_KEYS, 'w_cos', 'digits_verified'])
+  const cosine = {
+    title: 'cosine of ŵ with μ',
+    x: { title: 't' },
+    y: { title: LABELS.w_cos },
+    lines: overT(table.rows, ['w_cos']),
+    points: measuredOverT(simulation, ['w_cos']),
+  }
   return {
     table,
-    spec: chart([{ x: { title: 't' }, y: { title: 'weight' }, lines: overT(table.rows, DAE_PLOT_KEYS, ['q_xi']) }], {
-      title: 'The learnt denoiser over t (Result A)',
-      subtitle: describe(spec, ['d → ∞']),
-      series: 'weight',
-    }),
+    spec: chart(
+      [{ title: 'weights', x: { title: 't' }, y: { title: 'weight' }, lines: overT(table.rows, DAE_PLOT_KEYS, ['q_xi']), points: measuredOverT(simulation, DAE_PLOT_KEYS, ['q_xi']) }, cosine],
+      {
+        title: 'The learnt denoiser over t (Result A)',
+        subtitle: simulation ? [...describe(spec), simulationLine(simulation, 'the learnt weights')] : describe(spec, ['d → ∞']),
+        series: 'weight',
+      },
+    ),
   }
 }
 
-/** The summary statistics over t (Result B), with simulation points when a simulation is given. */
+/** The summary statistics over t (Result B), with simulation points when a simulation is given; published figure 2 (left) adds the norm and the cosine of X_t with μ. */
 export const STATS_PLOT_KEYS = ['M', 'Q_xi', 'P'] as const
+export const SAMPLE_PLOT_KEYS = ['norm', 'cos_sample'] as const
 
 export async function curvesFigure(spec: SweepSpec, simulation?: SimulationDocument): Promise<Figure> {
   const table = columns(await sweepTable(spec), ['t', ...STATS_PLOT_KEYS, 'norm', 'cos', 'cos_sample', 'mse', 'digits_verified'])
-  const points = simulation ? thinned(simulation.measured.steps).flatMap((r) => STATS_PLOT_KEYS.map((k) => ({ x: r.t, y: r[k], series: LABELS[k] }))) : undefined
-  const p = simulation?.params
+  const panel = (title: string, keys: readonly string[]) => ({ title, x: { title: 't' }, y: { title: 'value' }, lines: overT(table.rows, keys), points: measuredOverT(simulation, keys) })
   return {
     table,
-    spec: chart([{ x: { title: 't' }, y: { title: 'summary statistic' }, lines: overT(table.rows, STATS_PLOT_KEYS), points }], {
+    spec: chart([panel('summary statistics', STATS_PLOT_KEYS), panel('the generated sample X_t', SAMPLE_PLOT_KEYS)], {
       title: 'Summary statistics of the generated samples (Result B)',
-      subtitle: [
-        ...describe(spec),
-        p
-          ? `lines: theory (d → ∞, continuous flow) · points: simulation at d = ${p.d}, ${p.particles} particles, ${p.steps} ${p.scheme} steps, seed ${p.seed}`
-          : `theory (d → ∞, ${spec.sampler ? 'the K-step sampler' : 'continuous flow'})`,
-      ],
+      subtitle: [...describe(spec), simulationLine(simulation, spec.sampler ? 'the K-step sampler' : 'continuous flow')],
       series: 'statistic',
     }),
   }
@@ -163,37 +191,77 @@ function seriesOf(spec: SweepSpec, row: Cells, fallback: string): string {
   return swept.length ? swept.map((a) => `${SYMBOLS[a.name]} = ${row[a.name]}`).join(', ') : fallback
 }
 
+/**
+ * compare's table with a row per simulation after the theory's: n, the swept parameters, the
+ * measured mse and cos at t = 1, and the column `source` (theory, or the simulation's d).
+ */
+function withSimulations(table: Table, simulations: readonly SimulationDocument[]): Table {
+  const params = table.keys.filter((k) => k === 'sigma' || k === 'lambda' || k === 'omega')
+  const measured = simulations.map((doc) => ({
+    n: doc.params.n as number,
+    ...Object.fromEntries(params.map((k) => [k, doc.params[k] as number])),
+    mse: rounded(doc.measured.final.mse),
+    cos: rounded(doc.measured.final.cos),
+    source: `simulation d = ${doc.params.d}`,
+  }))
+  const keys = [...table.keys, 'source']
+  // The estimators' and rate columns a simulation does not measure are left empty.
+  return { keys, rows: [...table.rows.map((r) => ({ ...r, source: 'theory' })), ...measured.map((r) => Object.fromEntries(keys.map((k) => [k, (r as Cells)[k] ?? ''])))] }
+}
+
+/** The point style (and legend entry) of a finite-d simulation's value. */
+const SIMULATED = 'simulation'
+
 const ESTIMATORS = [
   ['', 'flow model'],
   ['bo_', 'Bayes-optimal'],
   ['pca_', 'PCA'],
 ] as const
 
-/** Error and cosine at t = 1 against n, with the Bayes-optimal and PCA estimators (published figure 3); with architectures, architecturesFigure. */
-export async function compareFigure(spec: SweepSpec): Promise<Figure> {
+/**
+ * Error and cosine at t = 1 against n, with the Bayes-optimal and PCA estimators (published figure
+ * 3), and the generated cluster mean of finite-d simulations as crosses at their n; with
+ * architectures, architecturesFigure.
+ */
+export async function compareFigure(spec: SweepSpec, simulations: readonly SimulationDocument[] = []): Promise<Figure> {
   if (spec.architectures) return architecturesFigure(spec, spec.architectures)
   const table = await sweepTable(spec)
   // One series per swept σ, λ or ω; with none swept, the one series is named by its σ.
   const sigma = spec.axes.find((a) => a.name === 'sigma')!
   const sigmaLabel = (r: Cells) => seriesOf(spec, r, `σ = ${axisText(sigma, 0)}`)
   const panel = (key: 'mse' | 'cos'): Point[] => ESTIMATORS.flatMap(([prefix, style]) => table.rows.map((r) => ({ x: num(r.n), y: num(r[`${prefix}${key}`]), series: sigmaLabel(r), style })))
+  // A simulation's params carry its σ, λ and ω as numbers: its series is named as the sweep's rows.
+  const measured = (key: 'mse' | 'cos'): Point[] =>
+    simulations.map((doc) => ({ x: num(doc.params.n as number), y: doc.measured.final[key], series: sigmaLabel(doc.params as Cells), style: SIMULATED }))
+  const p = simulations[0]?.params
   // The 1/n guide through the flow model's error at the largest n of the first series.
   const first = table.rows.filter((r) => sigmaLabel(r) === sigmaLabel(table.rows[0]))
   const ns = first.map((r) => num(r.n))
   const last = first[first.length - 1]
   const guide: Guide = { label: '∝ 1/n', points: [minOf(ns), maxOf(ns)].map((n) => ({ x: n, y: (num(last.mse) * num(last.n)) / n })) }
   return {
-    table,
+    table: simulations.length ? withSimulations(table, simulations) : table,
     spec: chart(
       [
-        { title: 'error of the generated cluster mean', x: { title: 'n', log: true }, y: { title: LABELS.mse, log: true }, lines: panel('mse'), guides: ns.length > 1 ? [guide] : [] },
-        { title: 'cosine with the true mean', x: { title: 'n', log: true }, y: { title: LABELS.cos }, lines: panel('cos') },
+        {
+          title: 'error of the generated cluster mean',
+          x: { title: 'n', log: true },
+          y: { title: LABELS.mse, log: true },
+          lines: panel('mse'),
+          points: measured('mse'),
+          guides: ns.length > 1 ? [guide] : [],
+        },
+        { title: 'cosine with the true mean', x: { title: 'n', log: true }, y: { title: LABELS.cos }, lines: panel('cos'), points: measured('cos') },
       ],
       {
         title: 'The generative model against the Bayes-optimal and PCA estimators (t = 1)',
-        subtitle: describe({ ...spec, axes: spec.axes.filter((a) => a.name !== 'sigma' || axisLength(a) > 1) }, ['d → ∞']),
+        subtitle: [
+          ...describe({ ...spec, axes: spec.axes.filter((a) => a.name !== 'sigma' || axisLength(a) > 1) }, ['d → ∞']),
+          ...(p ? [`crosses: the flow model simulated at d = ${p.d}, ${p.particles} particles, ${p.steps} ${p.scheme} steps, trainer ${p.trainer}, seed ${p.seed}`] : []),
+        ],
         series: 'parameters',
         style: 'estimator',
+        ...(p ? { points: 'flow model', shapes: { [SIMULATED]: 'cross' } } : {}),
       },
     ),
   }
@@ -239,21 +307,50 @@ async function architecturesFigure(spec: SweepSpec, archs: readonly Architecture
   }
 }
 
-/** The single-time denoiser's test error over t for several n, against the oracle (published figure 4). */
+/** The weights behind the cosine of ŵ with μ, and the cosine (the table of dae-compare's figure gains them). */
+const DAE_COSINE_KEYS = ['m', 'w_norm2', 'w_cos'] as const
+
+/**
+ * The denoiser's weights (curves' keys of Result A) on dae-compare's grid, in its row order (t
+ * innermost): one curves sweep per point of the other axes, since curves takes one value of each.
+ */
+async function weightsTable(spec: SweepSpec): Promise<Table> {
+  const params = spec.axes.filter((a) => a.name !== 't')
+  const t = spec.axes.find((a) => a.name === 't')!
+  let points: Axis[][] = [[]]
+  for (const a of params) points = points.flatMap((fixed) => Array.from({ length: axisLength(a) }, (_, j) => [...fixed, singleValue(a, j)]))
+  const rows: Cells[] = []
+  for (const axes of points) rows.push(...(await sweepTable({ ...spec, command: 'curves', axes: [...axes, t] })).rows)
+  return { keys: DAE_COSINE_KEYS, rows }
+}
+
+/** The j-th value of an axis as an axis of its own. */
+const singleValue = (a: Axis, j: number): Axis => ({ name: a.name, kind: 'values', values: [axisValue(a, j)], texts: [axisText(a, j)], definition: axisText(a, j) })
+
+/** The single-time denoiser's test error over t for several n, against the oracle, and the cosine of ŵ with μ (published figure 4). */
 export async function daeCompareFigure(spec: SweepSpec): Promise<Figure> {
-  const table = await sweepTable(spec)
+  const errors = await sweepTable(spec)
+  const weights = await weightsTable(spec)
+  const table: Table = { keys: [...errors.keys, ...DAE_COSINE_KEYS], rows: errors.rows.map((r, i) => ({ ...r, ...Object.fromEntries(DAE_COSINE_KEYS.map((k) => [k, weights.rows[i][k]])) })) }
   const label = (r: Cells) => [`n = ${r.n}`, seriesOf(spec, r, '')].filter(Boolean).join(', ')
   const lines = table.rows.map((r) => ({ x: num(r.t), y: num(r.test_mse), series: label(r) }))
   const firstN = table.rows.filter((r) => r.n === table.rows[0].n && seriesOf(spec, r, '') === seriesOf(spec, table.rows[0], ''))
   const oracle: Guide = { label: 'oracle', points: firstN.map((r) => ({ x: num(r.t), y: num(r.oracle_mse) })) }
   const varies = spec.axes.some((a) => (a.name === 'sigma' || a.name === 'omega') && axisLength(a) > 1)
+  const cosines = table.rows.map((r) => ({ x: num(r.t), y: num(r.w_cos), series: label(r) }))
   return {
     table,
-    spec: chart([{ x: { title: 't' }, y: { title: 'test mse  E‖x₁ − f̂(x_t)‖²/d', log: true }, lines, guides: varies ? [] : [oracle] }], {
-      title: 'The learnt denoiser against the oracle over t',
-      subtitle: describe(spec, ['d → ∞', varies ? '' : 'dashed: the oracle (knows μ and σ)'].filter(Boolean)),
-      series: 'training set',
-    }),
+    spec: chart(
+      [
+        { title: 'test error', x: { title: 't' }, y: { title: 'test mse  E‖x₁ − f̂(x_t)‖²/d', log: true }, lines, guides: varies ? [] : [oracle] },
+        { title: 'cosine of ŵ with μ', x: { title: 't' }, y: { title: LABELS.w_cos }, lines: cosines },
+      ],
+      {
+        title: 'The learnt denoiser against the oracle over t',
+        subtitle: describe(spec, ['d → ∞', varies ? '' : 'dashed: the oracle (knows μ and σ)'].filter(Boolean)),
+        series: 'training set',
+      },
+    ),
   }
 }
 

@@ -87,6 +87,16 @@ export function noiseStream(seed: number): Random {
 }
 
 /**
+ * The stream of Adam's fresh initial weights (--init fresh, train.ts): a third stream of the seed,
+ * so that the data, the particles and the noise stay those of the warm-started run.
+ */
+export function initStream(seed: number): Random {
+  const next = splitmix32(seed)
+  for (let i = 0; i < 8; i++) next()
+  return Random.fromState([next(), next(), next(), next()])
+}
+
+/**
  * The same samples with new base noise, drawn from `random` as step 4 draws it (the training set
  * of a later time under fresh noise at every t, docs/simulation.md section 2).
  */

@@ -100,6 +100,12 @@ export async function tfjsEngine(P: number, d: number, next: RowSource): Promise
       out.dispose()
       return values
     },
+    gram() {
+      const G = tf.tidy(() => tf.mul(tf.matMul(Y, Y, false, true), s * s))
+      const values = Float64Array.from(G.dataSync())
+      G.dispose()
+      return values
+    },
     dispose() {
       Y.dispose()
     },

@@ -3,7 +3,8 @@
  * of the transport, which cost O(P d) each and dominate a simulation:
  *   project(probes)  -> the dots X_i . p_j (P x J, row-major) and the squared norms |X_i|^2;
  *   update(a, V, C)  -> X_i <- a X_i + sum_j C_ij V_j;
- *   combine(weights) -> sum_i weights_i X_i (a d-vector).
+ *   combine(weights) -> sum_i weights_i X_i (a d-vector);
+ *   gram()           -> the P x P dots X_i . X_j (the PCA of the generated sample, particles.ts).
  * `js` keeps X in a Float64Array; `tfjs` (optional dependencies @tensorflow/tfjs and
  * @tensorflow/tfjs-backend-wasm) keeps it in float32 on the WebAssembly backend.
  */
@@ -18,6 +19,7 @@ export interface Engine {
   project(probes: readonly Float64Array[]): { dots: Float64Array; norms: Float64Array }
   update(a: number, vectors: readonly Float64Array[], coefficients: Float64Array): void
   combine(weights: Float64Array): Float64Array
+  gram(): Float64Array
   dispose(): void
 }
 
@@ -101,6 +103,15 @@ function jsEngine(P: number, d: number, next: RowSource): Engine {
         for (let k = 0, o = i * d; k < d; k++) out[k] += wi * X[o + k]
       }
       return out
+    },
+    gram() {
+      const G = new Float64Array(P * P)
+      for (let lo = 0; lo < d; lo += BLOCK) {
+        const hi = Math.min(d, lo + BLOCK)
+        for (let i = 0; i < P; i++) for (let j = 0; j <= i; j++) G[i * P + j] += dotRange(X, i * d, X, j * d, lo, hi)
+      }
+      for (let i = 0; i < P; i++) for (let j = 0; j < i; j++) G[j * P + i] = G[i * P + j]
+      return G
     },
     dispose() {},
   }

@@ -42,7 +42,7 @@ function particleSums(dots: Float64Array, norms: Float64Array, J: number, at: nu
  * cos_sample = mean s_i cos(X_i, mu), weight = the fraction of particles with X_i.mu > 0 (the
  * generated weight of the cluster around +mu).
  */
-export function measurement(data: TrainingSet, P: number) {
+export function measurement(data: TrainingSet, P: number, sigma: number) {
   const { d, n, A, xi, mu } = data
   const AA = dot(A, A),
     Axi = dot(A, xi),
@@ -50,6 +50,7 @@ export function measurement(data: TrainingSet, P: number) {
     mumu = dot(mu, mu)
   const det = AA * xixi - Axi * Axi
   const vectors = [A, xi, mu]
+  const onSpan = components([A, xi, mu], n, sigma)
   const signs = new Float64Array(P)
   let pSquared = 0
   return {
@@ -69,7 +70,16 @@ export function measurement(data: TrainingSet, P: number) {
       // When the x0 part vanishes (P -> 0, as at t = 1 without skip connection) the difference
       // above is a cancellation of rounding errors, which can come out negative: that P is 0.
       pSquared = Math.max(0, rest / (P * d))
-      return { t, M: ((sums.M / P) * n) / AA, Q_xi: Q / P / xixi, P: Math.sqrt(pSquared), norm: sums.norm / (P * d), cos_sample: sums.cosSample / P, weight: sums.plus / P }
+      return {
+        t,
+        M: ((sums.M / P) * n) / AA,
+        Q_xi: Q / P / xixi,
+        P: Math.sqrt(pSquared),
+        norm: sums.norm / (P * d),
+        cos_sample: sums.cosSample / P,
+        weight: sums.plus / P,
+        ...onSpan(signedMeans(dots, J, skip, 3, signs), 0),
+      }
     },
     /** At t = 1: the generated cluster mean mean_i s_i X_i against mu (signs of the last row). */
     final: (engine: Engine, last: Row): Row => finalRow(engine.combine(signs.map((s) => s / P)), mu, pSquared, P, last),
@@ -88,10 +98,11 @@ export function measurement(data: TrainingSet, P: number) {
  * the coefficient of one direction of that norm, with the shared noise's sign. M, norm, cos_sample
  * and weight are measured as with shared noise.
  */
-export function perTimeMeasurement(data: TrainingSet, P: number) {
+export function perTimeMeasurement(data: TrainingSet, P: number, sigma: number) {
   const { d, n, draws, A, mu } = data
   const AA = dot(A, A),
     mumu = dot(mu, mu)
+  const onSpan = components([A, mu], n, sigma)
   const signs = new Float64Array(P)
   let pSquared = 0
   let mean: Float64Array = new Float64Array(0)
@@ -105,10 +116,68 @@ export function perTimeMeasurement(data: TrainingSet, P: number) {
       // Both differences cancel to rounding where their parts vanish (P -> 0; no memorised part at t = 0).
       pSquared = Math.max(0, (V - B) / (d * (1 - 1 / P)))
       const memorised = Math.max(0, B / d - pSquared / P)
-      return { t, M: ((sums.M / P) * n) / AA, Q_xi: 0 - Math.sqrt((memorised * draws) / n), P: Math.sqrt(pSquared), norm: sums.norm / (P * d), cos_sample: sums.cosSample / P, weight: sums.plus / P }
+      return {
+        t,
+        M: ((sums.M / P) * n) / AA,
+        Q_xi: 0 - Math.sqrt((memorised * draws) / n),
+        P: Math.sqrt(pSquared),
+        norm: sums.norm / (P * d),
+        cos_sample: sums.cosSample / P,
+        weight: sums.plus / P,
+        ...onSpan(signedMeans(dots, J, skip, 2, signs), memorised * d),
+      }
     },
     final: (_engine: Engine, last: Row): Row => finalRow(mean, mu, pSquared, P, last),
   }
+}
+
+/** mean_i s_i X_i . p for the `count` probes p from `skip` on (the dots of the cluster mean mbar). */
+function signedMeans(dots: Float64Array, J: number, skip: number, count: number, signs: Float64Array): Float64Array {
+  const P = signs.length
+  const out = new Float64Array(count)
+  for (let i = 0; i < P; i++) for (let j = 0; j < count; j++) out[j] += (signs[i] * dots[i * J + skip + j]) / P
+  return out
+}
+
+/**
+ * The cluster mean's components M_mu, Q_eta (docs/theory.md: mean = M_mu mu + Q_eta eta + Q_xi xi,
+ * eta = sum s z) and its cosine with mu, from its dots with the probes (A, xi, mu) or (A, mu):
+ * least squares on the probes' span, mbar ~ c_A A + c_xi xi + c_mu mu, and A = n mu + sigma eta
+ * gives M_mu = n c_A + c_mu, Q_eta = sigma c_A. The cosine is that of the projection on the span
+ * (the theory's mean has no other part; mbar's other part is the particles' spread over N, noise
+ * of squared norm P^2 d/N), with `hidden`, a squared norm orthogonal to the span (the memorised
+ * part under fresh noise at every t), added to its norm. The probes' Gram matrix is computed once.
+ */
+function components(probes: readonly Float64Array[], n: number, sigma: number): (b: Float64Array, hidden: number) => Row {
+  const J = probes.length
+  const G = new Float64Array(J * J)
+  for (let i = 0; i < J; i++) for (let j = 0; j < J; j++) G[i * J + j] = dot(probes[i], probes[j])
+  const mu = J - 1
+  return (b, hidden) => {
+    const c = solveSmall(G, b)
+    // |projection|^2 = c . b (b = G c).
+    let norm2 = hidden
+    for (let j = 0; j < J; j++) norm2 += c[j] * b[j]
+    return { M_mu: n * c[0] + c[mu], Q_eta: sigma * c[0], cos: b[mu] / Math.sqrt(norm2 * G[mu * J + mu]) }
+  }
+}
+
+/** G x = b for a small symmetric positive definite G (Gaussian elimination without pivoting). */
+function solveSmall(G: Float64Array, b: Float64Array): Float64Array {
+  const J = b.length
+  const a = G.slice(),
+    x = b.slice()
+  for (let k = 0; k < J; k++)
+    for (let i = k + 1; i < J; i++) {
+      const f = a[i * J + k] / a[k * J + k]
+      for (let j = k; j < J; j++) a[i * J + j] -= f * a[k * J + j]
+      x[i] -= f * x[k]
+    }
+  for (let i = J - 1; i >= 0; i--) {
+    for (let j = i + 1; j < J; j++) x[i] -= a[i * J + j] * x[j]
+    x[i] /= a[i * J + i]
+  }
+  return x
 }
 
 /** The keys at t = 1 from the generated cluster mean `mean` = mean_i s_i X_i and the last row. */

@@ -1,17 +1,17 @@
 /**
  * One explicit Runge-Kutta step of the particles (docs/simulation.md section 3), for any explicit
- * tableau (src/theory/discrete.ts TABLEAUX). Stage j evaluates the learnt velocity
- *   b_j(Y) = gamma_j Y + v_j sign(u_j . Y)   at   Y_j = X + h sum_{l<j} A_jl k_l,   k_l = b_l(Y_l),
+ * tableau (src/theory/discrete.ts TABLEAUX); phi is sign, or tanh for Adam's tanh network. Stage j evaluates the learnt velocity
+ *   b_j(Y) = gamma_j Y + v_j phi(u_j . Y)   at   Y_j = X + h sum_{l<j} A_jl k_l,   k_l = b_l(Y_l),
  * and the step is X' = X + h sum_j b_j k_j. Every Y_j lies in span(X, v_1..v_{j-1}):
  *   Y_j = alpha_j X + sum_{m<j} C_jm v_m,
  * with alpha_j the same for every particle (it involves the gammas only) and C_jm depending on the
- * particle's earlier signs. So sign(u_j . Y_j) = sign(alpha_j u_j.X + sum_m C_jm u_j.v_m) needs the
+ * particle's earlier signs. So phi(u_j . Y_j) = phi(alpha_j u_j.X + sum_m C_jm u_j.v_m) needs the
  * dots u_j.X (one projection of the particles per step) and the scalars u_j.v_m, and the step is
  * again X' = a X + sum_f c_f v_f, one update of the particle engine. Stages that share a time
  * (rk4's two at k + 1/2) share a fit, hence a direction and a vector.
  */
 import { lowest, stageTime, TABLEAUX, type Ratio, type Scheme } from '../theory/discrete.js'
-import type { Velocity } from './train.js'
+import { activate, type Velocity } from './train.js'
 import { dot } from './vector.js'
 
 /** A scheme's stage weights h A and step weights h b for the step h = 1/K, in double. */
@@ -45,6 +45,7 @@ export function rungeKuttaStep(w: StepWeights, fits: readonly Velocity[], stage:
     F = fits.length,
     P = dots.length / J
   const gamma = stage.map((f) => fits[f].gamma)
+  const phi = stage.map((f) => fits[f].phi ?? 'sign')
   // alpha_j: the coefficient of X in Y_j, common to all particles.
   const alpha: number[] = []
   for (let j = 0; j < S; j++) alpha.push(1 + w.A[j].reduce((sum, hA, l) => sum + hA * gamma[l] * alpha[l], 0))
@@ -72,7 +73,7 @@ export function rungeKuttaStep(w: StepWeights, fits: readonly Velocity[], stage:
         y += c * uv[j][m]
       }
       for (let m = 0; m < j; m++) slope[j][m] = gamma[j] * C[m]
-      slope[j][j] = y >= 0 ? 1 : -1
+      slope[j][j] = activate(phi[j], y)
     }
     for (let m = 0; m < S; m++) {
       let c = 0

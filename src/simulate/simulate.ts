@@ -15,13 +15,14 @@ import type { FlowProblem } from '../theory/problem.js'
 import { flowObservables, learntDae, solve } from '../theory/solve.js'
 import { VERSION } from '../version.js'
 import { nextTurn } from '../limits.js'
-import { drawTrainingSet, noiseStream, withFreshNoise, type TrainingSet } from './data.js'
+import { drawTrainingSet, initStream, noiseStream, withFreshNoise, type TrainingSet } from './data.js'
 import { freshRows, meanNearest, rowsOf } from './distances.js'
 import { dot } from './vector.js'
 import { measurement, perTimeMeasurement, type Row } from './measure.js'
 import { rungeKuttaStep, stageFits, stepWeights } from './runge-kutta.js'
 import { createEngine, ENGINES, type Engine, type EngineName } from './engine.js'
-import { adamTrainer, checkLr, exactTrainer, TRAINERS, type Fit, type TrainerName } from './train.js'
+import { ACTIVATIONS, adamTrainer, checkLr, exactTrainer, INITS, TRAINERS, type Activation, type Fit, type Init, type TrainerName } from './train.js'
+import { frame, pcaView, snapshotRows, type ParticleCloud } from './particles.js'
 
 export interface SimulationSpec {
   readonly problem: FlowProblem
@@ -34,6 +35,12 @@ export interface SimulationSpec {
   readonly scheme: Scheme
   readonly seed: number
   readonly engine: EngineName
+  /** The network's phi: sign (both trainers) or tanh (Adam only). */
+  readonly activation?: Activation
+  /** Adam's start at each time: the previous fit (warm) or c = 1 and a random w (fresh). */
+  readonly init?: Init
+  /** Grid times k/K at which the particle cloud is recorded (the document then has `particles`). */
+  readonly snapshots?: readonly number[]
 }
 
 export type { Row }
@@ -47,6 +54,7 @@ export interface SimulationDocument {
   readonly measured: Series
   readonly theory: Series
   readonly theory_discrete: Series
+  readonly particles?: ParticleCloud
 }
 
 export interface Timing {
@@ -64,13 +72,13 @@ export interface SimulationHooks {
 }
 
 /** Defaults: a run of a few seconds that shows the agreement (the published runs use d = 5e4). */
-export const SIMULATE_DEFAULTS = { d: 5000, particles: 500, steps: 100, trainer: 'exact', lr: 1e-2, epochs: 2000, scheme: 'euler', seed: 0, engine: 'js' } as const
+export const SIMULATE_DEFAULTS = { d: 5000, particles: 500, steps: 100, trainer: 'exact', lr: 1e-2, epochs: 2000, scheme: 'euler', seed: 0, engine: 'js', activation: 'sign', init: 'warm' } as const
 
 /** A simulation's specification: the problem, and any setting other than the defaults. */
 export const simulationSpec = (o: Partial<SimulationSpec> & Pick<SimulationSpec, 'problem'>): SimulationSpec => ({ ...SIMULATE_DEFAULTS, ...o })
 
 /** Keys of the per-step rows. */
-export const FLOW_STEP_KEYS = ['M', 'Q_xi', 'P', 'norm', 'cos_sample', 'weight'] as const
+export const FLOW_STEP_KEYS = ['M', 'Q_xi', 'P', 'norm', 'cos_sample', 'weight', 'M_mu', 'Q_eta', 'cos'] as const
 export const DAE_STEP_KEYS = ['c', 'm', 'q_xi', 'w_norm2'] as const
 
 /** The simulation's checks on its own parameters (the problem, rho included, is checked by flowProblem). */
@@ -93,7 +101,35 @@ export function checkSpec(s: SimulationSpec): void {
   checkSampler(s.problem, { steps: s.steps, scheme: s.scheme })
   if (s.problem.noise === 'per-time' && s.particles < 2)
     throw new ParameterError('particles', `must be at least 2 with --noise per-time: the spread P is measured against the particles' mean (got ${s.particles})`)
+  const activation = s.activation ?? 'sign',
+    init = s.init ?? 'warm'
+  choice('activation', activation, ACTIVATIONS)
+  choice('init', init, INITS)
+  if (s.trainer === 'exact' && activation !== 'sign')
+    throw new ParameterError('activation', `the exact trainer solves the sign network's stationarity only; use --trainer adam for ${clip(String(activation))}`)
+  if (activation === 'tanh' && s.scheme !== 'euler')
+    throw new ParameterError('activation', `tanh needs --scheme euler: ${s.scheme} evaluates the velocity at t = 1, which only the sign network's closed form gives`)
+  if (s.trainer === 'exact' && init !== 'warm') throw new ParameterError('init', 'is a setting of --trainer adam (the exact trainer has no starting point)')
+  if (s.snapshots !== undefined) checkSnapshots(s.snapshots, s.steps)
+  if (s.snapshots !== undefined && s.particles > MAX_PCA_PARTICLES)
+    throw new ParameterError(
+      'particles',
+      `must be at most ${MAX_PCA_PARTICLES} with --snapshots or --particles-out: the PCA at t = 1 diagonalises the particles' N x N Gram matrix (got ${s.particles})`,
+    )
   if (!Number.isFinite(s.problem.draws)) throw new ParameterError('draws', 'must be a positive integer for simulate: a finite-d simulation draws k noise vectors per sample (got inf)')
+}
+
+/** Most particles of a particle export: the PCA's Gram matrix is N x N (5000: 200 MB, seconds). */
+export const MAX_PCA_PARTICLES = 5000
+
+/** Refuse snapshots that are not grid times k/K (their rows are measured there only), nor sorted, nor distinct. */
+export function checkSnapshots(times: readonly number[], K: number): void {
+  if (times.length === 0) throw new ParameterError('snapshots', 'must name at least one time')
+  times.forEach((t, j) => {
+    const k = Math.round(t * K)
+    if (!Number.isFinite(t) || t < 0 || t > 1 || Math.abs(t - k / K) > 1e-9) throw new ParameterError('snapshots', `each must be a grid time k/K in [0, 1] with K = ${K} steps (got ${t})`)
+    if (j > 0 && !(t > times[j - 1])) throw new ParameterError('snapshots', `must be increasing (got ${times[j - 1]} then ${t})`)
+  })
 }
 
 export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}): Promise<{ document: SimulationDocument; timing: Timing }> {
@@ -116,8 +152,10 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
   try {
     const shared = perTime ? undefined : exactTrainer(data, lambda, skip)
     const exactOn = (set: TrainingSet) => shared ?? exactTrainer(set, lambda, skip)
-    const adam = spec.trainer === 'adam' ? adamTrainer(data, lambda, skip, { lr: spec.lr, epochs: spec.epochs }) : undefined
-    const probe = perTime ? perTimeMeasurement(data, P) : measurement(data, P)
+    const adam =
+      spec.trainer === 'adam' ? adamTrainer(data, lambda, skip, { lr: spec.lr, epochs: spec.epochs, activation: spec.activation, init: spec.init, random: initStream(spec.seed) }) : undefined
+    const probe = perTime ? perTimeMeasurement(data, P, sigma) : measurement(data, P, sigma)
+    const cloud = spec.snapshots && cloudRecorder(spec.snapshots, K, data, engine)
     const weights = stepWeights(scheme, K)
     const fits = stageFits(scheme, K, async ([p, q]): Promise<TimeFit> => {
       const set = setAt()
@@ -138,6 +176,7 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
       const { dots, norms } = engine.project([...directions, ...probe.vectors])
       const J = directions.length + probe.vectors.length
       measured.push({ ...probe.row(k / K, dots, norms, J, directions.length, engine), ...step.fits[0].learnt })
+      cloud?.record(k)
       const velocities = step.fits.map((f) => f.fit.velocity)
       const { a, vectors, coefficients } = rungeKuttaStep(weights, velocities, step.stage, dots, J)
       engine.update(a, vectors, coefficients)
@@ -148,6 +187,7 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
     const { dots, norms } = engine.project(probe.vectors)
     const last = probe.row(1, dots, norms, probe.vectors.length, 0, engine)
     measured.push(last)
+    cloud?.record(K)
     const final = { ...probe.final(engine, last), weight_error: Math.abs(last.weight - rho), ...(await distances(engine, data, sigma, random, hooks.signal)) }
     timing.transport += lap()
 
@@ -160,9 +200,42 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
       },
       ...theories(spec),
     }
-    return { document, timing }
+    const withCloud = cloud ? { ...document, particles: cloud.finish(document.theory.steps) } : document
+    return { document: withCloud, timing }
   } finally {
     engine.dispose()
+  }
+}
+
+/**
+ * Records the cloud (particles.ts) at the snapshots among the grid times k = 0..K it is shown, and at
+ * t = 1 the frame's dots the PCA needs; `finish` adds the theory's cluster means (the continuous
+ * theory's M, Q_xi at each snapshot).
+ */
+function cloudRecorder(snapshots: readonly number[], K: number, data: TrainingSet, engine: Engine) {
+  const { d, n } = data
+  const f = frame(data.A, data.xi, n)
+  const at = new Map(snapshots.map((t) => [Math.round(t * K), t]))
+  const rows: ParticleCloud['rows'] = []
+  let last: Float64Array = new Float64Array(0)
+  return {
+    record(k: number) {
+      const t = at.get(k)
+      if (t === undefined && k !== K) return
+      const { dots } = engine.project([f.e1, f.e2])
+      if (t !== undefined) rows.push(...snapshotRows(t, dots, d))
+      if (k === K) last = dots
+    },
+    finish(theory: readonly Row[]): ParticleCloud {
+      const root = Math.sqrt(d)
+      const means = snapshots.map((t) => {
+        const { M, Q_xi } = theory[Math.round(t * K)]
+        const [u, v] = f.mean(M, Q_xi)
+        return { t, u: u / root, v: v / root }
+      })
+      const end = theory[K]
+      return { snapshots: [...snapshots], rows, theory: means, pca: pcaView(engine, last.length / 2, d, last, f.mean(end.M, end.Q_xi)) }
+    },
   }
 }
 
@@ -218,6 +291,9 @@ function params(spec: SimulationSpec): Record<string, number | string | boolean>
     scheme: spec.scheme,
     trainer: spec.trainer,
     ...(spec.trainer === 'adam' ? { lr: spec.lr, epochs: spec.epochs } : {}),
+    // The defaults (sign, warm) are not printed: those documents read as before the options existed.
+    ...(spec.activation === 'tanh' ? { activation: spec.activation } : {}),
+    ...(spec.init === 'fresh' ? { init: spec.init } : {}),
     schedule: p.schedule.name,
     alpha: p.schedule.alpha,
     beta: p.schedule.beta,

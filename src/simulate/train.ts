@@ -26,14 +26,35 @@
  * the labels' pattern, although it has the lowest risk: there the pattern is pinned to the
  * labels, and the first fit starts from c = 0, w = 0. The network and the risk are
  * even in w, so each fit is returned with w.A >= 0.
+ *
+ * adam with activation tanh: the network f(x) = c x + w tanh(w.x/sqrt d), trained through tanh
+ * (no pinning: tanh has a gradient at t = 0). Its velocity is b(x) = gamma x + v tanh(u.x) with
+ * u = w/sqrt d exactly (tanh, unlike sign, sees the scale). w = 0 is a stationary point of its
+ * risk (tanh(0) = 0 and the gradient in w vanishes there), so its first fit starts from the fresh
+ * initialisation below even when warm-started.
+ *
+ * init fresh: every time starts from c = 1 and w of i.i.d. N(0, 1) entries, the published
+ * experiments' protocol (SPOC-group/Diffusion_GMM, Simulations.py), instead of the previous fit.
  */
 import { ParameterError } from '../errors.js'
 import { breather } from '../limits.js'
 import { dot } from './vector.js'
 import { pairLabels, type TrainingSet } from './data.js'
+import type { Random } from '../random.js'
 
 export const TRAINERS = ['exact', 'adam'] as const
 export type TrainerName = (typeof TRAINERS)[number]
+
+/** The network's nonlinearity phi in f(x) = c x + w phi(w.x/sqrt d); sign is scale-free. */
+export const ACTIVATIONS = ['sign', 'tanh'] as const
+export type Activation = (typeof ACTIVATIONS)[number]
+
+/** Adam's starting point at each time: the previous fit (warm) or a fresh random one (fresh). */
+export const INITS = ['warm', 'fresh'] as const
+export type Init = (typeof INITS)[number]
+
+/** phi of the velocity at the dot y = u.x (runge-kutta.ts); sign(0) is +1, as the trainers' patterns. */
+export const activate = (phi: Activation, y: number): number => (phi === 'tanh' ? Math.tanh(y) : y >= 0 ? 1 : -1)
 
 /** alpha, beta, alpha', beta' at t. */
 export type ScheduleValues = readonly [number, number, number, number]
@@ -42,6 +63,8 @@ export interface Velocity {
   readonly gamma: number
   readonly v: Float64Array
   readonly u: Float64Array
+  /** b(x) = gamma x + v phi(u.x); undefined: sign. */
+  readonly phi?: Activation
 }
 
 export interface Fit {
@@ -65,7 +88,7 @@ export interface Trainer {
 }
 
 /** The training set seen as the n k pairs: their count, and the row of x1 and the label of pair p. */
-interface Pairs {
+export interface Pairs {
   readonly count: number
   readonly row1: (p: number) => number
   readonly label: (p: number) => number
@@ -74,7 +97,7 @@ interface Pairs {
   readonly xi: Float64Array
 }
 
-function pairsOf(data: TrainingSet): Pairs {
+export function pairsOf(data: TrainingSet): Pairs {
   const k = data.draws
   // k = 1: the one-draw arrays themselves (x 1 is exact anyway).
   const times = (v: Float64Array) => (k === 1 ? v : v.map((x) => k * x))
@@ -196,6 +219,11 @@ export interface AdamOptions {
   readonly lr?: number
   /** Epochs per time step (default 2000). */
   readonly epochs?: number
+  /** The network's phi (default sign). */
+  readonly activation?: Activation
+  /** Warm (default) or fresh starts; fresh ones, and tanh's first, draw w from `random`. */
+  readonly init?: Init
+  readonly random?: Random
 }
 
 /** Adam's moment decay rates and epsilon (Kingma & Ba's defaults, as in the published experiments). */
@@ -220,17 +248,27 @@ export function checkLr(lr: number, shown = String(lr)): void {
 export function adamTrainer(data: TrainingSet, lambda: number, skip: boolean, o: AdamOptions = {}): Trainer {
   const lr = o.lr ?? 1e-2
   const epochs = o.epochs ?? 2000
+  const tanh = o.activation === 'tanh'
   const { d, x1 } = data
   const n = data.n * data.draws
   const nl = n + lambda
   // Warm start: the parameters carry over from one time to the next.
   let c = 0
   const w = new Float64Array(d)
+  let first = true
+  const restart = () => {
+    if (!o.random) throw new Error('adamTrainer: a fresh start needs a random stream')
+    c = skip ? 1 : 0
+    o.random.fillNormals(w)
+  }
   return {
     async fit([alpha, beta, alphadot, betadot], on = data) {
       const pause = breather()
+      if (o.init === 'fresh' || (tanh && first)) restart()
+      first = false
       const pairs = pairsOf(on)
       const xt = inputs(on, pairs, alpha, beta)
+      if (tanh) return tanhAdam({ on, pairs, xt, lambda, skip, lr, epochs, pause }, { w, c: () => c, setC: (x) => (c = x) }, [alpha, beta, alphadot, betadot])
       let sxx = 0,
         sx1 = 0
       for (let p = 0; p < n; p++) {
@@ -301,5 +339,104 @@ export function adamTrainer(data: TrainingSet, lambda: number, skip: boolean, o:
         gradNorm: residual(on, pairs, lambda, skip, xt, phi, c, wOut),
       }
     },
+  }
+}
+
+/** What one tanh fit reads: the time's pairs and inputs and Adam's settings. */
+export interface TanhFit {
+  readonly on: TrainingSet
+  readonly pairs: Pairs
+  readonly xt: Float64Array
+  readonly lambda: number
+  readonly skip: boolean
+  readonly lr: number
+  readonly epochs: number
+  readonly pause: ReturnType<typeof breather>
+}
+
+/**
+ * The gradient of R_t(c, w) = 1/2 sum_p |x1_p - c x_p - w tanh(h_p)|^2 + lambda/2 |w|^2,
+ * h_p = w.x_p/sqrt d, into `g`; returns dR/dc. With phi_p = tanh(h_p) and r_p the residual,
+ *   dR/dw = (lambda + sum phi^2) w - sum phi_p x1_p + sum (c phi_p - (r_p.w)(1 - phi_p^2)/sqrt d) x_p,
+ *   r_p.w = w.x1_p - c w.x_p - |w|^2 phi_p,   dR/dc = c sum|x_p|^2 - sum x_p.x1_p + sum phi_p w.x_p.
+ */
+export function tanhGradient(f: TanhFit, c: number, w: Float64Array, sxx: number, sx1: number, g: Float64Array): number {
+  const { on, pairs, xt, lambda } = f
+  const { d, x1 } = on
+  const root = Math.sqrt(d)
+  const ww = dot(w, w)
+  let phi2 = 0,
+    gc = c * sxx - sx1
+  g.fill(0)
+  for (let p = 0; p < pairs.count; p++) {
+    const o = p * d,
+      o1 = pairs.row1(p) * d
+    const wx = dot(xt, w, o, d),
+      wx1 = dot(x1, w, o1, d)
+    const phi = Math.tanh(wx / root)
+    phi2 += phi * phi
+    gc += phi * wx
+    const onX = c * phi - ((wx1 - c * wx - ww * phi) * (1 - phi * phi)) / root
+    for (let i = 0; i < d; i++) g[i] += onX * xt[o + i] - phi * x1[o1 + i]
+  }
+  for (let i = 0; i < d; i++) g[i] += (lambda + phi2) * w[i]
+  return gc
+}
+
+/** Full-batch Adam on the tanh network from (c, w), which it updates in place. */
+async function tanhAdam(f: TanhFit, state: { w: Float64Array; c(): number; setC(c: number): void }, [alpha, beta, alphadot, betadot]: ScheduleValues): Promise<Fit> {
+  const { on, pairs, xt, skip, lr, epochs } = f
+  const { d, x1 } = on
+  const { w } = state
+  let c = state.c()
+  let sxx = 0,
+    sx1 = 0
+  for (let p = 0; p < pairs.count; p++) {
+    const o1 = pairs.row1(p) * d
+    for (let i = 0, o = p * d; i < d; i++) {
+      sxx += xt[o + i] * xt[o + i]
+      sx1 += xt[o + i] * x1[o1 + i]
+    }
+  }
+  const g = new Float64Array(d),
+    mw = new Float64Array(d),
+    vw = new Float64Array(d)
+  let mc = 0,
+    vc = 0,
+    b1 = 1,
+    b2 = 1
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const paused = f.pause()
+    if (paused) await paused
+    const gc = tanhGradient(f, c, w, sxx, sx1, g)
+    b1 *= BETA1
+    b2 *= BETA2
+    const step = (lr * Math.sqrt(1 - b2)) / (1 - b1)
+    for (let i = 0; i < d; i++) {
+      mw[i] = BETA1 * mw[i] + (1 - BETA1) * g[i]
+      vw[i] = BETA2 * vw[i] + (1 - BETA2) * g[i] * g[i]
+      w[i] -= (step * mw[i]) / (Math.sqrt(vw[i]) + EPSILON * Math.sqrt(1 - b2))
+    }
+    if (skip) {
+      mc = BETA1 * mc + (1 - BETA1) * gc
+      vc = BETA2 * vc + (1 - BETA2) * gc * gc
+      c -= (step * mc) / (Math.sqrt(vc) + EPSILON * Math.sqrt(1 - b2))
+    }
+  }
+  // As the sign network, tanh's is odd in w: orient w along A.
+  if (dot(w, on.A) < 0) for (let i = 0; i < d; i++) w[i] = -w[i]
+  state.setC(c)
+  const gc = tanhGradient(f, c, w, sxx, sx1, g)
+  const n = pairs.count
+  const gradNorm = Math.sqrt(dot(g, g) / d + (skip ? (gc / d) ** 2 : 0)) / n
+  const zeta = betadot - (alphadot * beta) / alpha
+  const wOut = w.slice()
+  const root = Math.sqrt(d)
+  return {
+    c,
+    w: wOut,
+    velocity: { gamma: alphadot / alpha + zeta * c, v: wOut.map((x) => zeta * x), u: wOut.map((x) => x / root), phi: 'tanh' },
+    selfConsistent: consistency(on, pairs, xt, wOut),
+    gradNorm,
   }
 }

@@ -122,7 +122,7 @@ describe.concurrent('flowgm plot', () => {
       'dae',
       ['--n', '4', '--sigma', '0.9', '--points', '11'],
       (rows: Row[]) => {
-        expect(Object.keys(rows[0])).toEqual(['t', 'c', 'm', 'q_xi', 'w_norm2'])
+        expect(Object.keys(rows[0])).toEqual(['t', 'c', 'm', 'q_xi', 'w_norm2', 'w_cos'])
         expect(rows.map((x) => x.t)).toEqual(points(11))
         return rows.flatMap((x) => offBy(x, only(x, theoryAt(flowAt({ n: 4, sigma: 0.9 }), linear(x.t))), PRINTED, ZERO))
       },
@@ -171,6 +171,21 @@ describe.concurrent('flowgm plot', () => {
     expect(Object.fromEntries(values.map((v) => [v.series, v.y]))).toEqual({ M_t: stats.M, 'Q^ξ_t': stats.Q_xi, P_t: stats.P })
   })
 
+  it('components and compare --simulate-n at small d: simulation points beside the theory lines', async () => {
+    const d = dir()
+    const sim = ['--d', '200', '--particles', '50', '--steps', '20', '--engine', 'js']
+    expectSuccess(await flowgm('plot', 'components', '--n', '4', '--sigma', '0.9', '--rho', '0.24', ...sim, '--out', join(d, 'c.svg'), '--spec', join(d, 'c.json')))
+    expectChart(readFileSync(join(d, 'c.svg'), 'utf8'), 'components')
+    const weight = (JSON.parse(readFileSync(join(d, 'c.json'), 'utf8')) as Spec).hconcat![1].layer.find((l) => (l.mark as { type: string }).type === 'point')!.data.values
+    // 21 rows (t = 0, 1/20, ..., 1), thinned to at most 26: all drawn. The generated weight is 1/2
+    // (the learnt field is odd): 50 particles give a binomial sd of 0.5/sqrt(50) = 0.071; 4 sd.
+    expect(weight.length).toBe(21)
+    for (const p of weight) expect(Math.abs(p.y - 0.5), `t = ${p.x}`).toBeLessThan(4 * 0.071)
+    expectSuccess(await flowgm('plot', 'compare', '--n', '2,8,64', '--sigma', '1.5', '--simulate-n', '4,16', '--d', '200', '--spec', join(d, 'm.json')))
+    const crosses = (JSON.parse(readFileSync(join(d, 'm.json'), 'utf8')) as Spec).hconcat![0].layer.find((l) => (l.mark as { type: string }).type === 'point')!.data.values
+    expect(crosses.map((p) => p.x)).toEqual([4, 16])
+  })
+
   it('PNG: a PNG file twice the size of the SVG', async () => {
     const d = dir()
     expectSuccess(await flowgm('plot', 'dae', '--points', '11', '--out', join(d, 'a.png')))
@@ -201,6 +216,20 @@ describe.concurrent('flowgm plot', () => {
     [['plot', 'rate', '--n', '8'], /--n: is not used by rate/],
     [['plot', 'simulate', '--d', '1'], /--d: /],
     [['plot', 'curves', '--shard', '1/2'], /--shard: unknown flag/],
+    // The kinds of issue 21: each refuses before simulating, naming the flag the user wrote.
+    [['plot', 'pca', '--n', '4,8,4'], /--n: must be distinct integers >= 2/],
+    [['plot', 'pca', '--n', '4,1'], /--n: /],
+    [['plot', 'particles', '--particles', '0'], /--particles: /],
+    [['plot', 'components', '--rho', '1'], /--rho: must be a number in \(0, 1\)/],
+    [['plot', 'compare', '--simulate-n', '4,1'], /--simulate-n: /],
+    [['plot', 'compare', '--simulate-n', '4,4'], /--simulate-n: must be distinct integers/],
+    [['plot', 'compare', '--simulate-n', '4', '--architectures', 'skip,no-skip'], /--simulate-n: is not available with --architectures/],
+    [['plot', 'compare', '--simulate-n', '4', '--lambda', '0.1,1'], /--simulate-n: needs a single --lambda/],
+    [['plot', 'compare', '--d', '100'], /--d: is the dimension of the simulations of --simulate-n/],
+    [['plot', 'compare', '--simulate-n', '4', '--d', '1'], /--d: /],
+    [['plot', 'particles', '--particles-out', 'p.csv'], /--particles-out: is not used by plot/],
+    [['plot', 'particles', '--steps', '10'], /--steps: must be a multiple of 4 for plot particles' times/],
+    [['plot', 'pca', '--snapshots', '0.5'], /--snapshots: is read by plot particles only/],
   ])('%j: exit 2, one line naming the flag', async (args, message) => {
     expectInputError(await flowgm(...args), message)
   })

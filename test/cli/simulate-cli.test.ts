@@ -2,6 +2,9 @@
 // Most runs go through one in-process CLI (exit code and streams as from a real process); those
 // that need a process of their own (no tfjs installed, a signal, a terminal) are spawned.
 import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BIN, inProcessCli, requireBuild, show, spawnCli, type Run } from './run.js'
@@ -258,5 +261,74 @@ describe.skipIf(!hasScript)('simulate progress bar', () => {
     const command = `node ${BIN} ${SMALL.join(' ')} --json > /dev/null`
     const tty = execFileSync('script', ['-qec', command, '/dev/null'], { env, encoding: 'utf8', timeout: 60_000 })
     expect(tty).toMatch(/simulate \[#+-*\]\s+\d+% \d\/4 steps/)
+  })
+})
+
+describe('flowgm simulate: activation, init, particles', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'flowgm-particles-'))
+  afterAll(() => rmSync(tmp, { recursive: true, force: true }))
+  const TINY = ['simulate', '--d', '200', '--particles', '10', '--steps', '4', '--engine', 'js']
+
+  it('refuses tanh with the exact trainer and with a scheme that evaluates t = 1, and --init without Adam', async () => {
+    const tanhExact = await cli.run([...TINY, '--activation', 'tanh'])
+    refused(tanhExact, 'activation')
+    expect(tanhExact.stderr).toMatch(/the exact trainer solves the sign network's stationarity only; use --trainer adam/)
+    refused(await cli.run([...TINY, '--activation', 'tanh', '--trainer', 'adam', '--scheme', 'heun']), 'activation')
+    refused(await cli.run([...TINY, '--init', 'fresh']), 'init')
+    refused(await cli.run([...TINY, '--trainer', 'adam', '--init', 'cold']), 'init')
+  })
+
+  it('refuses snapshots off the grid k/K, out of order, and too many particles for the PCA', async () => {
+    const off = await cli.run([...TINY, '--snapshots', '0.3'])
+    refused(off, 'snapshots')
+    expect(off.stderr).toMatch(/grid time k\/K .* K = 4 steps \(got 0.3\)/)
+    refused(await cli.run([...TINY, '--snapshots', '0.5,0.25']), 'snapshots')
+    refused(await cli.run([...TINY, '--particles', '5001', '--particles-out', join(tmp, 'big.csv')]), 'particles')
+  })
+
+  it('writes the cloud as CSV, the same numbers as the JSON document', async () => {
+    const file = join(tmp, 'cloud.csv')
+    const r = await cli.run([...TINY, '--particles-out', file, '--json'])
+    expect(r.code, show(r)).toBe(0)
+    const doc = JSON.parse(r.stdout) as {
+      particles: {
+        snapshots: number[]
+        rows: Array<Record<string, number>>
+        theory: Array<Record<string, number>>
+        pca: { rows: Array<Record<string, number>>; theory: Array<Record<string, number>> }
+      }
+    }
+    const lines = readFileSync(file, 'utf8').trim().split('\n')
+    expect(lines[0]).toBe('kind,t,particle,u,v')
+    const kinds = lines.slice(1).map((l) => l.split(',')[0])
+    // Default snapshots 0, 1/4, 1/2, 3/4, 1: 10 particles at each, 5 theory points, 10 PCA scores, 2 crosses.
+    expect(doc.particles.snapshots).toEqual([0, 0.25, 0.5, 0.75, 1])
+    expect(['particle', 'theory', 'pca', 'pca-theory'].map((k) => kinds.filter((x) => x === k).length)).toEqual([50, 5, 10, 2])
+    const cells = (i: number) => lines[i + 1].split(',')
+    doc.particles.rows.forEach((p, i) => expect(cells(i)).toEqual(['particle', String(p.t), String(p.particle), String(p.u), String(p.v)]))
+    const cross = doc.particles.pca.theory[1]
+    expect(cells(66)).toEqual(['pca-theory', '1', '-1', String(cross.pc1), String(cross.pc2)])
+  })
+
+  it('leaves the file as it was when the run fails (whole or not at all)', async () => {
+    // Adam at --lr 1e300 overflows: the run is refused after it ran, when the file is open.
+    const file = join(tmp, 'kept.csv')
+    writeFileSync(file, 'old\n')
+    const r = await cli.run([...TINY, '--trainer', 'adam', '--epochs', '3', '--lr', '1e300', '--particles-out', file])
+    refused(r, 'lr')
+    expect(readFileSync(file, 'utf8')).toBe('old\n')
+  })
+
+  it('simulates the tanh network with Adam (--json), and --rho 0.24 generates weight 1/2', async () => {
+    const tanh = await cli.run([...TINY, '--trainer', 'adam', '--activation', 'tanh', '--epochs', '50', '--json'])
+    expect(tanh.code, show(tanh)).toBe(0)
+    expect(JSON.parse(tanh.stdout).params).toMatchObject({ activation: 'tanh', trainer: 'adam' })
+    // The learnt field is odd, so the generated weight is 1/2 whatever rho (simulation.md section
+    // 4); measured over N = 400 particles its standard deviation is 1/(2 sqrt N) = 0.025: 4 of them.
+    const rho = await cli.run(['simulate', '--d', '200', '--particles', '400', '--steps', '4', '--engine', 'js', '--rho', '0.24', '--json'])
+    const doc = JSON.parse(rho.stdout) as Doc
+    expect(doc.theory.final.weight).toBe(0.5)
+    expect(Math.abs(doc.measured.final.weight - 0.5)).toBeLessThan(4 * 0.025)
+    expect(Math.abs(doc.measured.final.weight_error - 0.26)).toBeLessThan(4 * 0.025)
   })
 })

@@ -142,6 +142,56 @@ describe('flowgm report in headless Chromium', () => {
   })
 })
 
+/** A report CSV as rows of strings. */
+const csvRows = (file: string): Record<string, string>[] => {
+  const [head, ...lines] = readFileSync(join(dir, file), 'utf8').trim().split('\n')
+  const keys = head.split(',')
+  return lines.map((line) => Object.fromEntries(line.split(',').map((v, j) => [keys[j], v])))
+}
+
+describe('flowgm report, the published figures (issue 21)', () => {
+  it('names the published figure and draws simulation points where the paper had them', () => {
+    const html = readFileSync(join(dir, 'report.html'), 'utf8')
+    for (const n of [1, 3, 4, 5]) expect(html).toContain(`Fig. ${n}:`)
+    for (const panel of ['left', 'middle', 'right']) expect(html).toContain(`Fig. 2 (${panel}):`)
+    // vega draws data points as symbol marks of role mark (a legend's symbols have role legend-symbol):
+    // the figures with a simulation have them, as published; the theory-only denoiser figure has none.
+    const pointMarks = /class="mark-symbol role-mark/
+    for (const name of ['dae-weights', 'summary-statistics', 'particles', 'pca', 'mse-against-n', 'imbalanced-components']) {
+      expect(readFileSync(join(dir, `${name}.svg`), 'utf8'), name).toMatch(pointMarks)
+    }
+    expect(readFileSync(join(dir, 'denoiser-error.svg'), 'utf8')).not.toMatch(pointMarks)
+    expect(html).toContain('flowgm plot components --n 4 --sigma 0.9 --lambda 0.1 --rho 0.24')
+    expect(html).toContain('--simulate-n 4,16,64 --d 1000')
+  })
+
+  it('tables against the theory by hand: w_cos = m / sqrt(w_norm2) (omega = 1), Q_eta = M_mu sigma / n, the particles at t = 0', () => {
+    // docs/theory.md (dae.eq, flow.eq); 12 printed significant digits, so 1e-10 relative.
+    const near = (a: number, b: number, what: string) => expect(Math.abs(a - b), what).toBeLessThanOrEqual(1e-10 * Math.max(1, Math.abs(b)))
+    const dae = csvRows('dae-weights.csv').filter((r) => Number(r.t) > 0 && Number(r.t) < 1)
+    expect(dae.length).toBe(99)
+    for (const r of dae) near(Number(r.w_cos), Number(r.m) / Math.sqrt(Number(r.w_norm2)), `dae-weights t = ${r.t}`)
+    const denoiser = csvRows('denoiser-error.csv').filter((r) => Number(r.t) > 0 && Number(r.t) < 1)
+    for (const r of denoiser) near(Number(r.w_cos), Number(r.m) / Math.sqrt(Number(r.w_norm2)), `denoiser-error n = ${r.n}, t = ${r.t}`)
+    // At t = 1 (alpha = 0) the learnt w vanishes and w_cos takes its limit 0 (docs/theory.md), for every n: a row
+    // joined to the wrong grid point shows there.
+    const ends = csvRows('denoiser-error.csv').filter((r) => r.t === '1')
+    expect(ends.map((r) => [r.n, r.w_cos])).toEqual(['2', '8', '32', '128'].map((n) => [n, '0']))
+    const components = csvRows('imbalanced-components.csv')
+    expect(components.length).toBe(101)
+    for (const r of components) near(Number(r.Q_eta), (Number(r.M_mu) * 0.9) / 4, `imbalanced-components t = ${r.t}`)
+    // rho = 0.24: the generated weight is 1/2, so weight_error = |0.24 - 1/2| = 0.26 at every t.
+    for (const r of components) near(Number(r.weight_error), 0.26, `weight_error t = ${r.t}`)
+    // Fig. 2 middle at t = 0: the particles are the base draws N(0, I_d), so each coordinate / sqrt d on
+    // a unit vector is N(0, 1/d): within 5/sqrt(2000) = 0.112 (for 200 particles x 2 coordinates the
+    // chance of one beyond is 400 x 5.7e-7 = 2e-4); the theory's mean is the origin (M = Q_xi = 0).
+    const start = csvRows('particles.csv').filter((r) => r.t === '0')
+    expect(start.filter((r) => r.particle !== 'theory').length).toBe(200)
+    for (const r of start) expect(Math.max(Math.abs(Number(r.u)), Math.abs(Number(r.v))), `particle ${r.particle}`).toBeLessThan(5 / Math.sqrt(2000))
+    expect(start.filter((r) => r.particle === 'theory').map((r) => [Number(r.u), Number(r.v)])).toEqual([[0, 0]])
+  })
+})
+
 describe('flowgm report, its files and summary', () => {
   it('writes, but for its page, the same bytes as before the library refactor (test/golden/report.sha256)', () => {
     // The page carries its date and timings; the figures and tables are deterministic (seeded simulation).
@@ -163,7 +213,20 @@ describe('flowgm report, its files and summary', () => {
     expect(r.stderr, show(r)).toBe('')
     const files = readdirSync(d).sort()
     const charts = files.filter((f) => f.endsWith('.svg')).map((f) => f.slice(0, -4))
-    expect(charts.sort()).toEqual(['dae-weights', 'denoiser-error', 'discretisation-error', 'mse-against-n', 'noise-draws', 'rate', 'skip-connection', 'steps-needed', 'summary-statistics'])
+    expect(charts.sort()).toEqual([
+      'dae-weights',
+      'denoiser-error',
+      'discretisation-error',
+      'imbalanced-components',
+      'mse-against-n',
+      'noise-draws',
+      'particles',
+      'pca',
+      'rate',
+      'skip-connection',
+      'steps-needed',
+      'summary-statistics',
+    ])
     for (const c of charts) {
       expectChart(readFileSync(join(d, `${c}.svg`), 'utf8'), c)
       expect(files).toContain(`${c}.csv`)
@@ -202,7 +265,7 @@ describe('flowgm report, its files and summary', () => {
     expect(last.map((r) => r.protocol)).toEqual(['k = 1', 'k = 2', 'k = 4', 'k = 16', 'k = ∞', 'k = 1 (fresh noise)'])
     for (const r of last) expect(Math.abs(Number(r.n_mse) - 2.25 * (1 + (r.noise === 'shared' && r.draws !== 'inf' ? 1 / Number(r.draws) : 0))), r.protocol).toBeLessThan(1e-2)
     const html = readFileSync(join(d, 'report.html'), 'utf8')
-    expect(html.match(/<figure class="chart"/g)?.length).toBe(9)
+    expect(html.match(/<figure class="chart"/g)?.length).toBe(12)
     expect(html).not.toMatch(/<script|src="http|href="http/)
     // The summary: the figures and the rate table with C = 2 sigma^2 at sigma = 1.5.
     expect(r.stdout).toMatch(/report\.html/)
