@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { simulationEstimate, simulationSpecFrom } from '../../src/cli/simulate.js'
 import { BIN, inProcessCli, requireBuild, show, spawnCli, type Run } from './run.js'
 import { baselinesAt, beyondFiniteD, eulerByHand, linear, offBy, PRINTED, readCsv, simulationMismatches, theoryAt, ZERO, type Row } from './simulate-ref.js'
 
@@ -276,6 +277,16 @@ describe('flowgm simulate: activation, init, particles', () => {
     refused(await cli.run([...TINY, '--activation', 'tanh', '--trainer', 'adam', '--scheme', 'heun']), 'activation')
     refused(await cli.run([...TINY, '--init', 'fresh']), 'init')
     refused(await cli.run([...TINY, '--trainer', 'adam', '--init', 'cold']), 'init')
+  })
+
+  it("judges a tanh run's time at three times the sign network's Adam epochs", async () => {
+    // Measured: a tanh epoch takes 1.3 to 3 times a sign epoch (n = 4 to 32, d = 5000), and the
+    // estimate takes the upper end. 4e5 epochs of the defaults are about 0.74 day with sign, 2.2
+    // days with tanh, across the 1-day limit (src/limits.ts).
+    const args = ['simulate', '--trainer', 'adam', '--epochs', '400000', '--engine', 'js']
+    const spec = await simulationSpecFrom({ trainer: 'adam', epochs: '400000', engine: 'js' })
+    expect(simulationEstimate({ ...spec, activation: 'tanh' }).seconds / simulationEstimate(spec).seconds).toBeGreaterThan(2.9)
+    refused(await cli.run([...args, '--activation', 'tanh']), 'epochs')
   })
 
   it('refuses snapshots off the grid k/K, out of order, and too many particles for the PCA', async () => {
