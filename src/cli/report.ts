@@ -38,9 +38,9 @@ export const REPORT_FIGURES: readonly ReportFigure[] = [
     title: 'Fig. 1: the learnt denoiser over t',
     kind: 'dae',
     flags: { n: '4', sigma: '0.9', lambda: '0.1', schedule: 'linear' },
-    simulation: { n: '4', sigma: '0.9', lambda: '0.1', schedule: 'linear', d: '5000', particles: '20', steps: '50', engine: 'js', seed: '0' },
+    simulation: { n: '4', sigma: '0.9', lambda: '0.1', schedule: 'linear', d: '2000', particles: '20', steps: '20', trainer: 'adam', activation: 'tanh', engine: 'js', seed: '0' },
     caption:
-      'Published figure 1. Result A: the skip-connection weight ĉ_t and the components of ŵ = m μ_emp + q ξ (|q_t| is plotted; q is negative with this sign of ξ), ‖ŵ‖²/d, and the cosine of ŵ with μ (right). Points: the weights trained at finite d by the exact trainer (φ = sign; the published points come from Adam with φ = tanh).',
+      'Published figure 1. Result A: the skip-connection weight ĉ_t and the components of ŵ = m μ_emp + q ξ (|q_t| is plotted; q is negative with this sign of ξ), ‖ŵ‖²/d, and the cosine of ŵ with μ (right). Points: the network f(x) = c x + w tanh(w·x/√d) trained by Adam at d = 2000, as the published points (docs/simulation.md: tanh acts as sign where |w·x|/√d is large, which fails near t = 1 where ŵ → 0).',
   },
   {
     name: 'summary-statistics',
