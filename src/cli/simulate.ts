@@ -218,7 +218,8 @@ export async function simulateCommand(a: Args): Promise<string | undefined> {
     async () => {
       const document = await simulateWithProgress(spec)
       text = documentText(spec.format, document)
-      return { out: text, particles: particlesCsv(document.particles!) }
+      // (--out alone asks for no cloud: the document has none then.)
+      return { out: text, particles: particlesOut === undefined ? undefined : particlesCsv(document.particles!) }
     },
     (key) => (key === 'particles' ? 'particles-out' : key),
   )

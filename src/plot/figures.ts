@@ -320,7 +320,7 @@ async function weightsTable(spec: SweepSpec): Promise<Table> {
   let points: Axis[][] = [[]]
   for (const a of params) points = points.flatMap((fixed) => Array.from({ length: axisLength(a) }, (_, j) => [...fixed, singleValue(a, j)]))
   const rows: Cells[] = []
-  for (const axes of points) rows.push(...(await sweepTable({ ...spec, command: 'curves', axes: [...axes, t] })).rows)
+  for (const axes of points) for (const row of (await sweepTable({ ...spec, command: 'curves', axes: [...axes, t] })).rows) rows.push(row)
   return { keys: DAE_COSINE_KEYS, rows }
 }
 

@@ -9,6 +9,7 @@ import type { SweepSpec } from '../sweep/sweeps.js'
 import { chart, type Guide, type Point } from './charts.js'
 import { columns, describe, LABELS, measuredOverT, overT, simulationLine, sweepTable, type Figure } from './figures.js'
 import { rounded } from '../printing.js'
+import { maxOf, minOf } from '../extent.js'
 
 /** The particle export of a document; a simulation run without snapshots has none (a caller's mistake, not the user's). */
 function exported(doc: SimulationDocument): ParticleCloud {
@@ -105,7 +106,7 @@ export const COMPONENT_KEYS = ['M_mu', 'Q_xi', 'Q_eta'] as const
 export async function componentsFigure(spec: SweepSpec, simulation?: SimulationDocument): Promise<Figure> {
   const table = columns(await sweepTable(spec), ['t', ...COMPONENT_KEYS, 'weight_error', 'digits_verified'])
   const ts = table.rows.map((r) => Number(r.t))
-  const level = (y: number, label: string): Guide => ({ label, points: [Math.min(...ts), Math.max(...ts)].map((x) => ({ x, y })) })
+  const level = (y: number, label: string): Guide => ({ label, points: [minOf(ts), maxOf(ts)].map((x) => ({ x, y })) })
   const half = level(0.5, 'theory: 1/2')
   const rho = level(Number(spec.rho ?? 0.5), `target ρ = ${spec.rho ?? 0.5}`)
   return {

@@ -223,7 +223,7 @@ function cloudRecorder(snapshots: readonly number[], K: number, data: TrainingSe
       const t = at.get(k)
       if (t === undefined && k !== K) return
       const { dots } = engine.project([f.e1, f.e2])
-      if (t !== undefined) rows.push(...snapshotRows(t, dots, d))
+      if (t !== undefined) for (const row of snapshotRows(t, dots, d)) rows.push(row)
       if (k === K) last = dots
     },
     finish(theory: readonly Row[]): ParticleCloud {

@@ -27,7 +27,31 @@ const RATE_KEYS = ['sigma', 'lambda', 'omega', 'skip', 'C', 'C1', 'C_bo', 'C_bo1
 const RATE_VALUES = ['C', 'C1', 'C_bo', 'C_bo1', 'ratio', 'floor_w2', 'C_w2', 'floor_kl', 'C_kl']
 const CLOSED_FORM_KEYS = ['variant', 'schedule', 'definitions', 'flow', 'dae', 'rate']
 
-const SIM_PARAMS = ['d', 'n', 'sigma', 'lambda', 'omega', 'rho', 'particles', 'steps', 'scheme', 'trainer', 'lr', 'epochs', 'schedule', 'alpha', 'beta', 'skip', 'seed', 'engine', 'version']
+const SIM_PARAMS = [
+  'd',
+  'n',
+  'sigma',
+  'lambda',
+  'omega',
+  'rho',
+  'draws',
+  'noise',
+  'particles',
+  'steps',
+  'scheme',
+  'trainer',
+  'activation',
+  'init',
+  'lr',
+  'epochs',
+  'schedule',
+  'alpha',
+  'beta',
+  'skip',
+  'seed',
+  'engine',
+  'version',
+]
 const SIM_FINAL = ['M', 'Q_xi', 'P', 'norm', 'cos', 'cos_sample', 'mse', 'var', 'weight', 'weight_error', 'dist_train', 'dist_fresh', 'mem_gap']
 // w2 is the theories' only (docs/cli.md, simulate keys: not measured).
 const SIM_FINAL_KEYS = {
@@ -35,7 +59,7 @@ const SIM_FINAL_KEYS = {
   theory: [...SIM_FINAL, 'w2', 'bo_mse', 'bo_cos', 'pca_mse', 'pca_cos'],
   theory_discrete: [...SIM_FINAL, 'w2'],
 } as const
-const SIM_STEP = ['t', 'M', 'Q_xi', 'P', 'norm', 'cos_sample', 'weight', 'c', 'm', 'q_xi', 'w_norm2', 'self_consistent', 'grad_norm', 'exact_distance']
+const SIM_STEP = ['t', 'M', 'Q_xi', 'P', 'norm', 'cos_sample', 'weight', 'M_mu', 'Q_eta', 'cos', 'c', 'm', 'q_xi', 'w_norm2', 'w_cos', 'test_mse', 'self_consistent', 'grad_norm', 'exact_distance']
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json }
 
