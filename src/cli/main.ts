@@ -126,7 +126,7 @@ const PLOT_BUILDERS: { readonly [K in PlotKind]: <T>(y: Argv<T>) => Argv<T> } = 
   dae: (y) => pointsOption(commonOptions(y), PLOT_POINTS),
   curves: (y) => samplerOptions(pointsOption(commonOptions(y), PLOT_POINTS)),
   compare: (y) => compareSimulationOptions(architecturesOption(samplerOptions(gridParamOptions(y, SWEEP_DEFAULTS.compareN)))),
-  'dae-compare': (y) => daeCompareTimeOptions(gridParamOptions(y, SWEEP_DEFAULTS.daeCompareN)),
+  'dae-compare': (y) => compareSimulationOptions(daeCompareTimeOptions(gridParamOptions(y, SWEEP_DEFAULTS.daeCompareN))),
   rate: (y) => samplerOptions(rateOptions(y)),
   steps: stepsOptions,
   simulate: simulateOptions,

@@ -85,7 +85,11 @@ function pcaNs(a: Args): string[] {
 /** The flags of plot compare's simulation crosses. */
 export function compareSimulationOptions<T>(y: Argv<T>): Argv<T> {
   return y
-    .option('simulate-n', { type: 'string', describe: 'also simulate the flow model at finite d at these n (comma-separated integers >= 2) and draw its mse and cosine at t = 1 as crosses' })
+    .option('simulate-n', {
+      type: 'string',
+      describe:
+        "also simulate the flow model at finite d at these n (comma-separated integers >= 2) and draw what it measures: compare, its mse and cosine at t = 1 as crosses; dae-compare, the trained denoiser's test error and cosine over t as points",
+    })
     .option('d', { type: 'string', describe: `dimension of those simulations, integer >= 2 [default: ${COMPARE_SIMULATION.d}]` })
 }
 
@@ -197,8 +201,10 @@ export async function plotFigure(kind: PlotKind, a: Args): Promise<Figure> {
       const spec = plotted(specFrom('compare', a))
       return compareFigure(spec, await compareSimulations(a, spec))
     }
-    case 'dae-compare':
-      return daeCompareFigure(plotted(specFrom('dae-compare', a)))
+    case 'dae-compare': {
+      const spec = plotted(specFrom('dae-compare', a))
+      return daeCompareFigure(spec, await compareSimulations(a, spec))
+    }
     case 'rate': {
       const nMax = nMaxFrom(a)
       const problem = problemFrom(a)

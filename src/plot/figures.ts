@@ -328,7 +328,7 @@ async function weightsTable(spec: SweepSpec): Promise<Table> {
 const singleValue = (a: Axis, j: number): Axis => ({ name: a.name, kind: 'values', values: [axisValue(a, j)], texts: [axisText(a, j)], definition: axisText(a, j) })
 
 /** The single-time denoiser's test error over t for several n, against the oracle, and the cosine of ŵ with μ (published figure 4). */
-export async function daeCompareFigure(spec: SweepSpec): Promise<Figure> {
+export async function daeCompareFigure(spec: SweepSpec, simulations: readonly SimulationDocument[] = []): Promise<Figure> {
   const errors = await sweepTable(spec)
   const weights = await weightsTable(spec)
   const table: Table = { keys: [...errors.keys, ...DAE_COSINE_KEYS], rows: errors.rows.map((r, i) => ({ ...r, ...Object.fromEntries(DAE_COSINE_KEYS.map((k) => [k, weights.rows[i][k]])) })) }
@@ -338,16 +338,32 @@ export async function daeCompareFigure(spec: SweepSpec): Promise<Figure> {
   const oracle: Guide = { label: 'oracle', points: firstN.map((r) => ({ x: num(r.t), y: num(r.oracle_mse) })) }
   const varies = spec.axes.some((a) => (a.name === 'sigma' || a.name === 'omega') && axisLength(a) > 1)
   const cosines = table.rows.map((r) => ({ x: num(r.t), y: num(r.w_cos), series: label(r) }))
+  // The denoiser trained at finite d (dae-compare --simulate-n): its test error and cosine at the
+  // sampler's grid times, named as the line of its n (and sigma, lambda, omega where swept).
+  const measured = (key: 'test_mse' | 'w_cos'): Point[] =>
+    simulations.flatMap((doc) =>
+      thinned(doc.measured.steps)
+        .filter((r) => Number.isFinite(r[key]) && (key !== 'test_mse' || r[key] > 0))
+        .map((r) => ({ x: r.t, y: r[key], series: label({ ...(doc.params as Cells), n: doc.params.n as number }) })),
+    )
+  const p = simulations[0]?.params
   return {
     table,
     spec: chart(
       [
-        { title: 'test error', x: { title: 't' }, y: { title: 'test mse  E‖x₁ − f̂(x_t)‖²/d', log: true }, lines, guides: varies ? [] : [oracle] },
-        { title: 'cosine of ŵ with μ', x: { title: 't' }, y: { title: LABELS.w_cos }, lines: cosines },
+        { title: 'test error', x: { title: 't' }, y: { title: 'test mse  E‖x₁ − f̂(x_t)‖²/d', log: true }, lines, points: p ? measured('test_mse') : undefined, guides: varies ? [] : [oracle] },
+        { title: 'cosine of ŵ with μ', x: { title: 't' }, y: { title: LABELS.w_cos }, lines: cosines, points: p ? measured('w_cos') : undefined },
       ],
       {
         title: 'The learnt denoiser against the oracle over t',
-        subtitle: describe(spec, ['d → ∞', varies ? '' : 'dashed: the oracle (knows μ and σ)'].filter(Boolean)),
+        subtitle: describe(
+          spec,
+          [
+            'd → ∞',
+            varies ? '' : 'dashed: the oracle (knows μ and σ)',
+            p ? `points: the denoiser trained at d = ${p.d} (trainer ${p.trainer}, ${p.steps} times), its test error and cosine from its weights` : '',
+          ].filter(Boolean),
+        ),
         series: 'training set',
       },
     ),

@@ -79,7 +79,7 @@ export const simulationSpec = (o: Partial<SimulationSpec> & Pick<SimulationSpec,
 
 /** Keys of the per-step rows. */
 export const FLOW_STEP_KEYS = ['M', 'Q_xi', 'P', 'norm', 'cos_sample', 'weight', 'M_mu', 'Q_eta', 'cos'] as const
-export const DAE_STEP_KEYS = ['c', 'm', 'q_xi', 'w_norm2'] as const
+export const DAE_STEP_KEYS = ['c', 'm', 'q_xi', 'w_norm2', 'w_cos', 'test_mse'] as const
 
 /** The simulation's checks on its own parameters (the problem, rho included, is checked by flowProblem). */
 export function checkSpec(s: SimulationSpec): void {
@@ -165,7 +165,7 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
       const fit = p === q ? exactOn(set).fit(schedule.at(1)) : adam ? await adam.fit(at, set) : exactOn(set).fit(at)
       // The DAE row of a grid time, with that time's own xi; Adam's beside the exact fit on the same set.
       const grid = p < q && (p * K) % q === 0
-      return { fit, learnt: grid ? dae(fit, set, adam ? exactOn(set).fit(at) : undefined) : undefined }
+      return { fit, learnt: grid ? dae(fit, set, at, sigma, adam ? exactOn(set).fit(at) : undefined) : undefined }
     })
     const measured: Row[] = []
     for (let k = 0; k < K; k++) {
@@ -304,9 +304,18 @@ function params(spec: SimulationSpec): Record<string, number | string | boolean>
   }
 }
 
-/** The learnt DAE as overlaps: w = m mu_emp + q_xi xi + (a part orthogonal to both). */
-function dae(fit: Fit, data: TrainingSet, exact?: Fit): Row {
-  const { d, n, A, xi } = data
+/**
+ * The learnt DAE as overlaps: w = m mu_emp + q_xi xi + (a part orthogonal to both); its cosine with
+ * mu; and its test error on fresh pairs at the time of [alpha, beta] = at, from the trained c and w:
+ * for x1 = s mu + sigma z, x_t = alpha x0 + beta x1 and sign(w.x_t) = s (docs/theory.md section 3),
+ * E|x1 - c x_t - s w|^2/d = (1 - c beta)^2 (|mu|^2/d + sigma^2) + c^2 alpha^2 + |w|^2/d - 2 (1 - c beta) w.mu/d
+ * (the fresh z and x0 are independent of w: their overlaps with it average to 0).
+ */
+export function dae(fit: Fit, data: TrainingSet, at: readonly number[], sigma: number, exact?: Fit): Row {
+  const { d, n, A, xi, mu } = data
+  const [alpha, beta] = at
+  const [ww, wmu, mumu] = [dot(fit.w, fit.w), dot(fit.w, mu), dot(mu, mu)]
+  const keep = 1 - fit.c * beta
   // mu_emp = A/n; solve the 2 x 2 normal equations for (m, q_xi).
   const g11 = dot(A, A) / (n * n),
     g12 = dot(A, xi) / n,
@@ -318,7 +327,10 @@ function dae(fit: Fit, data: TrainingSet, exact?: Fit): Row {
     c: fit.c,
     m: (r1 * g22 - r2 * g12) / det,
     q_xi: (g11 * r2 - g12 * r1) / det,
-    w_norm2: dot(fit.w, fit.w) / d,
+    w_norm2: ww / d,
+    // At w = 0 (t = 1, c = 1) the cosine is that of the limit direction, not measured.
+    ...(ww > 0 ? { w_cos: wmu / Math.sqrt(ww * mumu) } : {}),
+    test_mse: keep * keep * (mumu / d + sigma * sigma) + fit.c * fit.c * alpha * alpha + ww / d - (2 * keep * wmu) / d,
     self_consistent: fit.selfConsistent,
     grad_norm: fit.gradNorm,
   }

@@ -155,12 +155,14 @@ describe('flowgm report, the published figures (issue 21)', () => {
     for (const n of [1, 3, 4, 5]) expect(html).toContain(`Fig. ${n}:`)
     for (const panel of ['left', 'middle', 'right']) expect(html).toContain(`Fig. 2 (${panel}):`)
     // vega draws data points as symbol marks of role mark (a legend's symbols have role legend-symbol):
-    // the figures with a simulation have them, as published; the theory-only denoiser figure has none.
+    // the figures with a simulation have them, as published (every published figure has points); a
+    // theory-only figure (noise-draws) has none.
     const pointMarks = /class="mark-symbol role-mark/
-    for (const name of ['dae-weights', 'summary-statistics', 'particles', 'pca', 'mse-against-n', 'imbalanced-components']) {
+    for (const name of ['dae-weights', 'summary-statistics', 'particles', 'pca', 'mse-against-n', 'denoiser-error', 'imbalanced-components']) {
       expect(readFileSync(join(dir, `${name}.svg`), 'utf8'), name).toMatch(pointMarks)
     }
-    expect(readFileSync(join(dir, 'denoiser-error.svg'), 'utf8')).not.toMatch(pointMarks)
+    expect(readFileSync(join(dir, 'noise-draws.svg'), 'utf8')).not.toMatch(pointMarks)
+    expect(html).toContain('--simulate-n 2,8,32,128 --d 2000')
     expect(html).toContain('flowgm plot components --n 4 --sigma 0.9 --lambda 0.1 --rho 0.24')
     expect(html).toContain('--simulate-n 4,16,64 --d 1000')
   })
