@@ -72,12 +72,13 @@ export class Runner {
   private next = 0
 
   /**
-   * Run the CLI on argv, stopped after its budget's time. `allocate`: bytes the runner holds
-   * during the case (a planted over-allocation, for the harness's own tests).
+   * Run the CLI on argv, stopped after its budget's time (or `timeoutMs`: a whole report, whose
+   * time no estimate covers). `allocate`: bytes the runner holds during the case (a planted
+   * over-allocation, for the harness's own tests).
    */
-  async run(argv: readonly string[], options: { allocate?: number } = {}): Promise<Outcome> {
+  async run(argv: readonly string[], options: { allocate?: number; timeoutMs?: number } = {}): Promise<Outcome> {
     const start = performance.now()
-    const answer = await this.request<Outcome>({ argv: [...argv], allocate: options.allocate }, budgetOf(argv).ms)
+    const answer = await this.request<Outcome>({ argv: [...argv], allocate: options.allocate }, options.timeoutMs ?? budgetOf(argv).ms)
     if (typeof answer !== 'string') {
       if ((answer.peak ?? 0) > RESTART_PEAK) await this.restart()
       return answer
