@@ -270,13 +270,13 @@ function compileEntries(b: FactoryBuilder, entries: ReadonlyArray<{ name: string
  * rewrites it (states whose source vanishes).
  */
 function deriveVariant(eqs: ReturnType<typeof readModelEquations>, variant: Variant, { oneDraw = false, perTime = false } = {}): VariantSource {
-  const { defs, solution } = resultA(eqs.dae, variant, new Map(oneDraw ? [['kinv', rfConst(rat(1n))]] : []))
+  // One draw: kinv = 1 before anything is read, in Result A and in the observables' own kinv (w_norm2, margin).
+  const fixed = new Map<string, RF>(oneDraw ? [['kinv', rfConst(rat(1n))]] : [])
+  const { defs, solution } = resultA(eqs.dae, variant, fixed)
 
   // DAE observables at one t.
   const dae = new FactoryBuilder(PARAMS)
-  const daeScope = new Map(defs)
-  // One draw: the observables' own kinv (w_norm2, margin) is 1 before they are compiled too.
-  if (oneDraw) daeScope.set('kinv', rfConst(rat(1n)))
+  const daeScope = new Map([...fixed, ...defs])
   compileEntries(
     dae,
     [...defs].map(([name, rf]) => ({ name, rf })),
