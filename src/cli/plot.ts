@@ -29,9 +29,9 @@ import { stepsRequest } from './steps.js'
 import { toPng, toSvgInWorker } from '../plot/render-node.js'
 import type { SweepSpec } from '../sweep/sweeps.js'
 import { openSink, writeAll } from '../sweep/sink.js'
-import { clip, integer, single } from '../text.js'
+import { clip, single } from '../text.js'
 import { commonOptions, problemFrom, type Args } from './common.js'
-import { DOUBLE_N_MAX, MAX_DRAWS } from '../theory/problem.js'
+import { DOUBLE_N_MAX, drawsOf, MAX_DRAWS } from '../theory/problem.js'
 import { axisLength, axisText, axisValue, readAxis } from '../sweep/grid.js'
 import { checkRate, nMaxFrom, rateInWorker } from './rate.js'
 import { simulateWithProgress, simulationSpecFrom } from './simulate.js'
@@ -152,7 +152,7 @@ function drawsRequest(a: Args): Parameters<typeof drawsFigure> {
     DRAWS_DEFAULTS.nRange,
   )
   const ns = Array.from({ length: axisLength(axis) }, (_, j) => axisValue(axis, j))
-  const ks = (single('k-list', a['k-list']) ?? DRAWS_DEFAULTS.kList).split(',').map((k) => (/^\s*inf\s*$/i.test(k) ? Infinity : integer('k-list', k, 1, MAX_DRAWS)))
+  const ks = (single('k-list', a['k-list']) ?? DRAWS_DEFAULTS.kList).split(',').map((k) => drawsOf(k, 'k-list'))
   if (ks.some((k) => k === undefined) || new Set(ks).size !== ks.length)
     throw new ParameterError('k-list', `must be distinct positive integers up to ${MAX_DRAWS} or inf, comma-separated (got '${clip(String(a['k-list']))}')`)
   const protocols = [...ks.map((draws) => ({ draws: draws!, noise: 'shared' as const })), { draws: 1, noise: 'per-time' as const }]

@@ -167,12 +167,12 @@ export function parameterDecimal<T extends { div(x: T | string): T }>(text: stri
 /** The parameters' exact values in the compiled factories' order, as decimals of `make`. */
 export const exactParameters = <T extends { div(x: T | string): T }>(problem: FlowProblem, make: (x: string) => T): T[] => PARAMETERS.map((k) => parameterDecimal(problem.text[k], make))
 
-/** --draws as text: a positive integer or `inf` (Infinity, the limit k -> infinity); undefined when absent. */
-export function drawsOf(value: unknown): number | undefined {
-  const text = single('draws', value)
+/** --draws (or an element of `flag`'s list) as text: a positive integer or `inf` (Infinity, the limit k -> infinity); undefined when absent. */
+export function drawsOf(value: unknown, flag = 'draws'): number | undefined {
+  const text = single(flag, value)
   if (text === undefined) return undefined
   if (/^\s*inf\s*$/i.test(text)) return Infinity
-  return integer('draws', text, 1, MAX_DRAWS)
+  return integer(flag, text, 1, MAX_DRAWS)
 }
 
 /** --noise as text: `shared` or `per-time`; undefined when absent. */
