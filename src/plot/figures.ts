@@ -604,18 +604,18 @@ export function drawsFigure(problem: FlowProblem, protocols: readonly NoiseProto
   const rows: Cells[] = []
   const lines: Record<'n_mse' | 'var', Point[]> = { n_mse: [], var: [] }
   const constants: string[] = []
+  // The parameters' exact text but n's and kinv's (set by each point and protocol).
+  const text = { sigma: problem.text.sigma, lambda: problem.text.lambda, omega: problem.text.omega, rho: problem.text.rho }
   for (const protocol of protocols) {
     const series = protocolName(protocol)
+    const at = (n: number) => flowProblem({ ...problem, ...protocol, n, text })
     for (const n of ns) {
-      const s = solve(flowProblem({ ...problem, ...protocol, n, text: { sigma: problem.text.sigma, lambda: problem.text.lambda, omega: problem.text.omega, rho: problem.text.rho } })).stats(1)
+      const s = solve(at(n)).stats(1)
       rows.push({ protocol: series, draws: protocol.draws === Infinity ? 'inf' : protocol.draws, noise: protocol.noise, n, n_mse: rounded(n * s.mse), var: rounded(s.var) })
       lines.n_mse.push({ x: n, y: n * s.mse, series })
       lines.var.push({ x: n, y: s.var, series })
     }
-    const C = exactRate(
-      flowProblem({ ...problem, ...protocol, text: { sigma: problem.text.sigma, lambda: problem.text.lambda, omega: problem.text.omega, rho: problem.text.rho } }),
-      Decimal.clone({ precision: 20 }),
-    )?.values.C
+    const C = exactRate(at(problem.n), Decimal.clone({ precision: 20 }))?.values.C
     if (C) constants.push(`${series}: C = ${Number(C.toPrecision(6))}`)
   }
   const bo: Guide = { label: 'Bayes-optimal n · bo_mse', points: ns.map((n) => ({ x: n, y: n * asymptoticBaselines(n, problem.sigma, problem.omega).bo_mse })) }
