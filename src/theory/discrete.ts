@@ -263,31 +263,40 @@ export function stageRecurrence<T>(F: StepArith<T>, initial: readonly T[], sampl
 export function transferRecurrence<T>(F: StepArith<T>, initial: readonly T[], sampler: Sampler, perTime = false): T[][] {
   const w = weights(F, sampler)
   const states: T[][] = [initial.slice()]
-  // Per state: the base X_m, the prefix product L since m and the running sum of S_j / L_{j+1}.
-  const base = initial.slice()
-  const product = initial.map(() => F.one)
-  const sum = initial.map(() => F.zero)
+  const steps = initial.map((x) => transferForm(F, x))
   for (let k = 0; k < sampler.steps; k++) {
     const coef = stageCoefficients(F, sampler, k)
-    states.push(
-      initial.map((_, i) => {
-        const homogeneous = increment(F, w, coef, i, F.one, false)
-        const factor = F.add(F.one, homogeneous)
-        const R = F.cancels?.(factor, F.one, homogeneous) ? F.zero : factor
-        const S = increment(F, w, coef, i, F.zero, true)
-        if (F.isZero(R)) {
-          base[i] = S
-          product[i] = F.one
-          sum[i] = F.zero
-        } else {
-          product[i] = F.mul(product[i], R)
-          sum[i] = F.add(sum[i], F.div(S, product[i]))
-        }
-        return F.mul(product[i], F.add(base[i], sum[i]))
-      }),
-    )
+    states.push(initial.map((_, i) => steps[i](stepFactor(F, w, coef, i), increment(F, w, coef, i, F.zero, true))))
   }
   return withNoise(F, states, sampler, 'transfer', perTime)
+}
+
+/** A step's homogeneous factor R of state i: 1 + its increment from 1 without source (0 where that cancels, at the pole). */
+function stepFactor<T>(F: StepArith<T>, w: { A: T[][]; B: T[] }, coef: ReadonlyArray<readonly T[]>, i: number): T {
+  const homogeneous = increment(F, w, coef, i, F.one, false)
+  const factor = F.add(F.one, homogeneous)
+  return F.cancels?.(factor, F.one, homogeneous) ? F.zero : factor
+}
+
+/**
+ * The transfer form of X' = R X + S from x0, a step at a time: X_k = L_k (X_m + sum_{m<=j<k} S_j / L_{j+1})
+ * with the prefix product L of R since the last step m whose R vanished (then X_m = S).
+ */
+function transferForm<T>(F: StepArith<T>, x0: T): (R: T, S: T) => T {
+  let base = x0
+  let product = F.one
+  let sum = F.zero
+  return (R, S) => {
+    if (F.isZero(R)) {
+      base = S
+      product = F.one
+      sum = F.zero
+    } else {
+      product = F.mul(product, R)
+      sum = F.add(sum, F.div(S, product))
+    }
+    return F.mul(product, F.add(base, sum))
+  }
 }
 
 /** The index of Q_xi among the states (M, Q_xi, P). */
@@ -316,15 +325,11 @@ function perTimeNoise<T>(F: StepArith<T>, sampler: Sampler, form: 'stages' | 'tr
   const out: T[] = [F.zero]
   let open = F.zero // the coefficient of the direction of t_k
   let closed = F.zero // the sum of squares of the directions no later stage evaluates
-  // The transfer form: closed_k = L_k (base + sum), L the prefix product of R^2 since a step whose R vanished.
-  let product = F.one
-  let sum = F.zero
-  let base = F.zero
+  // The transfer form: the sum of squares follows closed' = R^2 closed + added.
+  const transfer = transferForm(F, F.zero)
   for (let k = 0; k < sampler.steps; k++) {
     const coef = stageCoefficients(F, sampler, k)
-    const homogeneous = increment(F, w, coef, Q, F.one, false)
-    const factor = F.add(F.one, homogeneous)
-    const R = F.cancels?.(factor, F.one, homogeneous) ? F.zero : factor
+    const R = stepFactor(F, w, coef, Q)
     const own = (stages: readonly number[]) => (stages.length ? increment(F, w, coef, Q, F.zero, stages) : F.zero)
     const first = F.add(F.mul(R, open), own(start))
     let added = F.mul(first, first)
@@ -333,18 +338,7 @@ function perTimeNoise<T>(F: StepArith<T>, sampler: Sampler, form: 'stages' | 'tr
       added = F.add(added, F.mul(s, s))
     }
     const R2 = F.mul(R, R)
-    if (form === 'stages') closed = F.add(F.mul(R2, closed), added)
-    else {
-      if (F.isZero(R2)) {
-        base = added
-        product = F.one
-        sum = F.zero
-      } else {
-        product = F.mul(product, R2)
-        sum = F.add(sum, F.div(added, product))
-      }
-      closed = F.mul(product, F.add(base, sum))
-    }
+    closed = form === 'stages' ? F.add(F.mul(R2, closed), added) : transfer(R2, added)
     open = own(end)
     out.push(F.mul(F.ratio([-1, 1]), F.sqrt(F.add(closed, F.mul(open, open)))))
   }
