@@ -116,8 +116,7 @@ export function flowProblem(o: ProblemOptions): FlowProblem {
   const draws = o.draws ?? PROBLEM_DEFAULTS.draws
   if (!(draws === Infinity || (Number.isInteger(draws) && draws >= 1 && draws <= MAX_DRAWS)))
     throw new ParameterError('draws', `must be a positive integer up to ${MAX_DRAWS} or inf, the noise draws per training sample (got ${draws})`)
-  const noise = o.noise ?? PROBLEM_DEFAULTS.noise
-  if (!(NOISES as readonly string[]).includes(noise)) throw new ParameterError('noise', `must be one of ${NOISES.join(', ')} (got '${clip(String(noise))}')`)
+  const noise = noiseNamed(o.noise ?? PROBLEM_DEFAULTS.noise)
   checkParameters({ n: o.n, sigma: o.sigma, lambda: o.lambda, omega, rho }, o.highPrecision)
   const values = { n: o.n, sigma: o.sigma, lambda: o.lambda, omega, rho }
   for (const [key, t] of Object.entries(o.text ?? {}) as Array<[keyof typeof values, string | undefined]>) {
@@ -178,7 +177,11 @@ export function drawsOf(value: unknown, flag = 'draws'): number | undefined {
 /** --noise as text: `shared` or `per-time`; undefined when absent. */
 export function noiseOf(value: unknown): Noise | undefined {
   const text = single('noise', value)?.trim()
-  if (text === undefined) return undefined
-  if (!(NOISES as readonly string[]).includes(text)) throw new ParameterError('noise', `must be one of ${NOISES.join(', ')} (got '${clip(text)}')`)
-  return text as Noise
+  return text === undefined ? undefined : noiseNamed(text)
+}
+
+/** A noise of NOISES, or the refusal naming --noise (the library's option and the flag alike). */
+function noiseNamed(value: unknown): Noise {
+  if (!(NOISES as readonly unknown[]).includes(value)) throw new ParameterError('noise', `must be one of ${NOISES.join(', ')} (got '${clip(String(value))}')`)
+  return value as Noise
 }
