@@ -1,20 +1,20 @@
 /**
  * A worker thread of the js engine (engine.ts): it shares the particle matrix X with the main
- * thread and runs each pass it is sent on its own range of rows (rows.ts). The main thread waits
+ * thread and runs each pass it is sent on the rows it claims (rows.ts). The main thread waits
  * for it synchronously: when a pass is done the worker stores the pass's sequence number in its
  * slot of the shared `done` array and wakes the main thread; a failure is posted on `errors`
  * first, and the slot's sign tells it. Its first message says that it is ready. Its script imports nothing else: an isolate's memory is
  * paid per thread.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads'
-import { passRows, type RowPass } from './rows.js'
+import { claimRows, type RowPass } from './rows.js'
 
 /** What the engine gives the worker at its start. */
 export interface WorkerSetup {
   readonly X: Float64Array
   readonly d: number
-  readonly first: number
-  readonly last: number
+  /** The shared counter of claimed rows. */
+  readonly cursor: Int32Array
   readonly done: Int32Array
   readonly slot: number
   readonly errors: MessagePort
@@ -26,12 +26,12 @@ export interface WorkerPass {
   readonly pass: RowPass
 }
 
-const { X, d, first, last, done, slot, errors } = workerData as WorkerSetup
+const { X, d, cursor, done, slot, errors } = workerData as WorkerSetup
 
 parentPort!.on('message', ({ seq, pass }: WorkerPass) => {
   let outcome = seq
   try {
-    passRows(X, d, first, last, pass)
+    claimRows(X, d, cursor, pass)
   } catch (e) {
     errors.postMessage(e instanceof Error ? e.message : String(e))
     outcome = -seq

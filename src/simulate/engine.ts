@@ -11,7 +11,7 @@
  */
 import { ParameterError } from '../errors.js'
 import { dotRange } from './vector.js'
-import { BLOCK, passRows, type RowPass } from './rows.js'
+import { BLOCK, claimRows, type RowPass } from './rows.js'
 import { canShare, cores, startWorker } from './threads.js'
 
 export const ENGINES = ['tfjs', 'js'] as const
@@ -81,9 +81,10 @@ export const THREADED_ENTRIES = 2 ** 21
 export const MAX_THREADS = 4
 
 /**
- * X in a Float64Array, shared with worker threads that each update and project a range of rows
- * (rows.ts); the main thread takes the first range and then waits for the others, so every method
- * stays synchronous. combine and gram read X on the main thread alone.
+ * X in a Float64Array, shared with worker threads: in a pass the threads, the main one included,
+ * claim chunks of rows in turn and update and project them (rows.ts); the main thread then waits
+ * for the workers, so every method stays synchronous. combine and gram read X on the main thread
+ * alone.
  */
 export async function jsEngine(P: number, d: number, next: RowSource, o: JsEngineOptions = {}): Promise<JsEngine> {
   const wanted = o.threads ?? (P * d >= THREADED_ENTRIES ? Math.min(cores(), MAX_THREADS) : 1)
@@ -91,10 +92,10 @@ export async function jsEngine(P: number, d: number, next: RowSource, o: JsEngin
   const array = (length: number) => (threads > 1 ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length))
   const X = array(P * d)
   for (let i = 0; i < P; i++) next(X.subarray(i * d, (i + 1) * d))
-  // Row ranges: bounds[t] to bounds[t + 1] for thread t, the main thread first.
-  const bounds = Array.from({ length: threads + 1 }, (_, t) => Math.round((t * P) / threads))
-  const done = new Int32Array(new SharedArrayBuffer(4 * threads))
-  const started = await Promise.allSettled(bounds.slice(1, -1).map((first, w) => startWorker({ X, d, first, last: bounds[w + 2], done, slot: w + 1 }, o.script)))
+  const ints = (length: number) => (threads > 1 ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length))
+  const cursor = ints(1)
+  const done = ints(threads)
+  const started = await Promise.allSettled(Array.from({ length: threads - 1 }, (_, w) => startWorker({ X, d, cursor, done, slot: w + 1 }, o.script)))
   const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))
   const refused = started.find((s) => s.status === 'rejected')
   if (refused) {
@@ -103,7 +104,7 @@ export async function jsEngine(P: number, d: number, next: RowSource, o: JsEngin
   }
   let seq = 0
   let scratch = array(0)
-  /** Run one pass over every row: the workers' ranges posted, the main thread's done here, then the workers awaited. */
+  /** Run one pass over every row: posted to the workers, the main thread claiming rows beside them, then the workers awaited. */
   const run = (a: number, vectors: readonly Float64Array[], coefficients: Float64Array, probes: readonly Float64Array[]) => {
     if (disposed) throw new Error('the js engine is disposed')
     const all = [...vectors, ...probes]
@@ -111,9 +112,10 @@ export async function jsEngine(P: number, d: number, next: RowSource, o: JsEngin
     all.forEach((v, j) => scratch.set(v, j * d))
     const pass: RowPass = { a, update: vectors.length, probes: probes.length, vectors: scratch, coefficients, dots: array(P * probes.length), norms: array(P) }
     seq++
+    Atomics.store(cursor, 0, 0)
     workers.forEach((w) => w.post(seq, pass))
     try {
-      passRows(X, d, 0, bounds[1], pass)
+      claimRows(X, d, cursor, pass)
     } finally {
       const failures = workers.flatMap((w, k) => (awaitSlot(done, k + 1, seq) ? [] : [w.failure()]))
       if (failures.length > 0) throw new Error(`the js engine's worker failed: ${failures[0]}`)

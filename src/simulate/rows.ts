@@ -3,8 +3,8 @@
  * and the engine's worker threads (engine-worker.ts): each row is updated and then projected on
  * the probes in one pass, a block of coordinates at a time, so that the matrix is read from
  * memory once per time step. Each dot keeps the arithmetic of dotRange (vector.ts): four
- * accumulators per block, the blocks summed in order; rows are independent, so splitting them
- * between threads changes no result.
+ * accumulators per block, the blocks summed in order; rows are independent, so however they are
+ * shared between threads no result changes.
  */
 import { dotRange } from './vector.js'
 
@@ -26,8 +26,22 @@ export interface RowPass {
   readonly norms: Float64Array
 }
 
+/** Entries per claim of rows (64 KB; a row at least): a thread held up delays the pass little. */
+const CLAIM_ENTRIES = 2 ** 13
+
+/**
+ * Run `pass` on the rows of X (P rows of d entries) that this thread claims: chunks of rows in
+ * turn from the shared counter `cursor` (0 at the start of the pass) until none are left, so the
+ * threads sharing a pass finish together even when one of them is held up (on a busy machine).
+ */
+export function claimRows(X: Float64Array, d: number, cursor: Int32Array, pass: RowPass): void {
+  const P = X.length / d
+  const rows = Math.max(1, Math.floor(CLAIM_ENTRIES / d))
+  for (let first = Atomics.add(cursor, 0, rows); first < P; first = Atomics.add(cursor, 0, rows)) passRows(X, d, first, Math.min(P, first + rows), pass)
+}
+
 /** Run `pass` on the rows [first, last) of the row-major matrix X of rows of d entries. */
-export function passRows(X: Float64Array, d: number, first: number, last: number, pass: RowPass): void {
+function passRows(X: Float64Array, d: number, first: number, last: number, pass: RowPass): void {
   const { update: F, probes: J, vectors, dots, norms } = pass
   const sums = new Float64Array(2)
   for (let i = first; i < last; i++) {

@@ -25,7 +25,7 @@ export interface RowWorker {
 }
 
 /**
- * Start a worker on the rows [first, last) of X (shared), reporting in done[slot]; resolves once
+ * Start a worker on X (shared), reporting in done[slot]; resolves once
  * its script has loaded (it says so), rejects if it cannot start. `script` replaces the engine's worker (tests).
  */
 export async function startWorker(setup: Omit<WorkerSetup, 'errors'>, script: URL = WORKER): Promise<RowWorker> {

@@ -58,12 +58,15 @@ function expectDots(out: { dots: Float64Array; norms: Float64Array }, X: Float64
   expect(Array.from(out.dots)).toEqual(X.flatMap((x) => probes.map((p) => referenceDot(x, p))))
 }
 
-// P = 7 rows split 4 + 3 or 2 + 3 + 2, d = 2 blocks and 7 (neither a multiple of the block nor
-// of 4); and P = 31 rows of one block of 1003: a last-bit slip in a block's sum shows in every
-// row's result there (a larger sum of blocks can round it away).
+// The threads claim rows in chunks of 2^13 entries (rows.ts), whichever comes first. P = 7 rows
+// of 2 blocks and 7 (d neither a multiple of the block nor of 4), a row per claim; P = 31 rows of
+// one block of 1003, 8 rows per claim (P not a multiple), where a last-bit slip in a block's sum
+// shows in every row's result (a larger sum of blocks can round it away); P = 16 rows of 30000, a
+// pass long enough that every thread joins it.
 const SHAPES = [
   { P: 7, d: 2 * BLOCK + 7 },
   { P: 31, d: 1003 },
+  { P: 16, d: 30000 },
 ]
 
 describe('the js engine on threads against the single-thread reference', () => {
