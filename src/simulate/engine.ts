@@ -6,8 +6,9 @@
  *                       and the next step's dots (the js engine reads X once for both);
  *   combine(weights) -> sum_i weights_i X_i (a d-vector);
  *   gram()           -> the P x P dots X_i . X_j (the PCA of the generated sample, particles.ts).
- * `js` keeps X in a Float64Array, shared with worker threads over its rows; `tfjs` (optional dependencies @tensorflow/tfjs and
- * @tensorflow/tfjs-backend-wasm) keeps it in float32 on the WebAssembly backend.
+ * `js` keeps X in a Float64Array, shared with worker threads that take rows of it; `tfjs`
+ * (optional dependencies @tensorflow/tfjs and @tensorflow/tfjs-backend-wasm) keeps it in float32
+ * on the WebAssembly backend.
  */
 import { ParameterError } from '../errors.js'
 import { dotRange } from './vector.js'

@@ -172,22 +172,24 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
     const probesOf = (step?: StepFits<TimeFit>) => [...(step?.fits.map((f) => f.fit.velocity.u) ?? []), ...probe.vectors]
     const measured: Row[] = []
     hooks.signal?.throwIfAborted()
-    let step: StepFits<TimeFit> | undefined = await fits.step(0)
+    let step = await fits.step(0)
     timing.training += lap()
     let { dots, norms } = engine.project(probesOf(step))
     for (let k = 0; k < K; k++) {
-      const F = step!.fits.length,
+      const F = step.fits.length,
         J = F + probe.vectors.length
-      measured.push({ ...probe.row(k / K, dots, norms, J, F, engine), ...step!.fits[0].learnt })
+      measured.push({ ...probe.row(k / K, dots, norms, J, F, engine), ...step.fits[0].learnt })
       cloud?.record(k)
-      const velocities = step!.fits.map((f) => f.fit.velocity)
-      const { a, vectors, coefficients } = rungeKuttaStep(weights, velocities, step!.stage, dots, J)
+      const velocities = step.fits.map((f) => f.fit.velocity)
+      const { a, vectors, coefficients } = rungeKuttaStep(weights, velocities, step.stage, dots, J)
       timing.transport += lap()
       hooks.signal?.throwIfAborted()
-      step = k + 1 < K ? await fits.step(k + 1) : undefined
+      const next = k + 1 < K ? await fits.step(k + 1) : undefined
       timing.training += lap()
-      ;({ dots, norms } = engine.advance(a, vectors, coefficients, probesOf(step)))
+      // After the last step, the probes of the measurement at t = 1 alone.
+      ;({ dots, norms } = engine.advance(a, vectors, coefficients, probesOf(next)))
       timing.transport += lap()
+      if (next) step = next
       hooks.onStep?.(k + 1, K)
       await nextTurn()
     }
