@@ -52,16 +52,17 @@ export async function tfjsEngine(P: number, d: number, next: RowSource): Promise
     })
     return tf.tensor2d(flat, [vectors.length, d], 'float32')
   }
+  const project = (probes: readonly Float64Array[]) => {
+    const [dots, norms] = tf.tidy(() => [tf.mul(tf.matMul(Y, matrix(probes), false, true), s), tf.mul(tf.sum(tf.square(Y), 1), s * s)])
+    const out = { dots: Float64Array.from(dots.dataSync()), norms: Float64Array.from(norms.dataSync()) }
+    dots.dispose()
+    norms.dispose()
+    return out
+  }
   return {
     name: 'tfjs',
-    project(probes) {
-      const [dots, norms] = tf.tidy(() => [tf.mul(tf.matMul(Y, matrix(probes), false, true), s), tf.mul(tf.sum(tf.square(Y), 1), s * s)])
-      const out = { dots: Float64Array.from(dots.dataSync()), norms: Float64Array.from(norms.dataSync()) }
-      dots.dispose()
-      norms.dispose()
-      return out
-    },
-    update(a, vectors, coefficients) {
+    project,
+    advance(a, vectors, coefficients, probes) {
       const J = vectors.length
       const scaled = s * a
       // The scale leaves the comfortable range of float32 (a = 0 happens: without skip connection
@@ -84,6 +85,7 @@ export async function tfjsEngine(P: number, d: number, next: RowSource): Promise
       })
       Y.dispose()
       Y = next
+      return project(probes)
     },
     combine(weights) {
       const out = tf.tidy(() =>

@@ -2,14 +2,18 @@
  * The particle engines: they hold the P x d matrix of particles X and do the three bulk operations
  * of the transport, which cost O(P d) each and dominate a simulation:
  *   project(probes)  -> the dots X_i . p_j (P x J, row-major) and the squared norms |X_i|^2;
- *   update(a, V, C)  -> X_i <- a X_i + sum_j C_ij V_j;
+ *   advance(a, V, C, probes) -> X_i <- a X_i + sum_j C_ij V_j, then project(probes): a time step
+ *                       and the next step's dots (the js engine reads X once for both);
  *   combine(weights) -> sum_i weights_i X_i (a d-vector);
  *   gram()           -> the P x P dots X_i . X_j (the PCA of the generated sample, particles.ts).
- * `js` keeps X in a Float64Array; `tfjs` (optional dependencies @tensorflow/tfjs and
- * @tensorflow/tfjs-backend-wasm) keeps it in float32 on the WebAssembly backend.
+ * `js` keeps X in a Float64Array, shared with worker threads that take rows of it; `tfjs`
+ * (optional dependencies @tensorflow/tfjs and @tensorflow/tfjs-backend-wasm) keeps it in float32
+ * on the WebAssembly backend.
  */
 import { ParameterError } from '../errors.js'
 import { dotRange } from './vector.js'
+import { BLOCK, claimRows, type RowPass } from './rows.js'
+import { canShare, cores, startWorker } from './threads.js'
 
 export const ENGINES = ['tfjs', 'js'] as const
 export type EngineName = (typeof ENGINES)[number]
@@ -17,7 +21,7 @@ export type EngineName = (typeof ENGINES)[number]
 export interface Engine {
   readonly name: EngineName
   project(probes: readonly Float64Array[]): { dots: Float64Array; norms: Float64Array }
-  update(a: number, vectors: readonly Float64Array[], coefficients: Float64Array): void
+  advance(a: number, vectors: readonly Float64Array[], coefficients: Float64Array, probes: readonly Float64Array[]): { dots: Float64Array; norms: Float64Array }
   combine(weights: Float64Array): Float64Array
   gram(): Float64Array
   dispose(): void
@@ -53,49 +57,81 @@ export function missingTfjs(): ParameterError {
   return new ParameterError('engine', `tfjs is not installed (it is an optional dependency); install it with \`${INSTALL_TFJS}\` or use the js engine`)
 }
 
-/** Coordinates per block: a block of a particle and of each probe stays in cache across the probes. */
-const BLOCK = 2048
+/** Options of the js engine. */
+export interface JsEngineOptions {
+  /**
+   * Threads sharing the rows: the main thread and threads - 1 workers (at most P). Default: as
+   * many as the cores, up to MAX_THREADS, once X has THREADED_ENTRIES entries; one below that, or
+   * where worker threads are not available (a browser).
+   */
+  readonly threads?: number
+  /** The workers' script (tests); default: engine-worker.ts compiled. */
+  readonly script?: URL
+}
 
-function jsEngine(P: number, d: number, next: RowSource): Engine {
-  const X = new Float64Array(P * d)
+/** The js engine, and a promise that its workers have exited (after dispose). */
+export interface JsEngine extends Engine {
+  readonly threads: number
+  readonly stopped: Promise<void>
+}
+
+/** Entries of X from which workers pay for their start (~0.05 s and an isolate each): a pass then takes ~10 ms. */
+export const THREADED_ENTRIES = 2 ** 21
+
+/** Most threads by default: a pass is bound by memory bandwidth beyond a few. */
+export const MAX_THREADS = 4
+
+/**
+ * X in a Float64Array, shared with worker threads: in a pass the threads, the main one included,
+ * claim chunks of rows in turn and update and project them (rows.ts); the main thread then waits
+ * for the workers, so every method stays synchronous. combine and gram read X on the main thread
+ * alone.
+ */
+export async function jsEngine(P: number, d: number, next: RowSource, o: JsEngineOptions = {}): Promise<JsEngine> {
+  const wanted = o.threads ?? (P * d >= THREADED_ENTRIES ? Math.min(cores(), MAX_THREADS) : 1)
+  const threads = canShare() ? Math.max(1, Math.min(wanted, P)) : 1
+  const array = (length: number) => (threads > 1 ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length))
+  const X = array(P * d)
   for (let i = 0; i < P; i++) next(X.subarray(i * d, (i + 1) * d))
+  const ints = (length: number) => (threads > 1 ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length))
+  const cursor = ints(1)
+  const done = ints(threads)
+  const started = await Promise.allSettled(Array.from({ length: threads - 1 }, (_, w) => startWorker({ X, d, cursor, done, slot: w + 1 }, o.script)))
+  const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))
+  const refused = started.find((s) => s.status === 'rejected')
+  if (refused) {
+    await Promise.all(workers.map((w) => w.stop()))
+    throw (refused as PromiseRejectedResult).reason
+  }
+  let seq = 0
+  let scratch = array(0)
+  /** Run one pass over every row: posted to the workers, the main thread claiming rows beside them, then the workers awaited. */
+  const run = (a: number, vectors: readonly Float64Array[], coefficients: Float64Array, probes: readonly Float64Array[]) => {
+    if (disposed) throw new Error('the js engine is disposed')
+    const all = [...vectors, ...probes]
+    if (scratch.length < all.length * d) scratch = array(all.length * d)
+    all.forEach((v, j) => scratch.set(v, j * d))
+    const pass: RowPass = { a, update: vectors.length, probes: probes.length, vectors: scratch, coefficients, dots: array(P * probes.length), norms: array(P) }
+    seq++
+    Atomics.store(cursor, 0, 0)
+    workers.forEach((w) => w.post(seq, pass))
+    try {
+      claimRows(X, d, cursor, pass)
+    } finally {
+      const failures = workers.flatMap((w, k) => (awaitSlot(done, k + 1, seq) ? [] : [w.failure()]))
+      if (failures.length > 0) throw new Error(`the js engine's worker failed: ${failures[0]}`)
+    }
+    return { dots: pass.dots, norms: pass.norms }
+  }
+  let disposed = false
+  let release = () => {}
+  const stopped = new Promise<void>((resolve) => (release = resolve))
   return {
     name: 'js',
-    project(probes) {
-      const J = probes.length
-      const dots = new Float64Array(P * J)
-      const norms = new Float64Array(P)
-      for (let lo = 0; lo < d; lo += BLOCK) {
-        const hi = Math.min(d, lo + BLOCK)
-        for (let i = 0; i < P; i++) {
-          const o = i * d
-          norms[i] += dotRange(X, o, X, o, lo, hi)
-          for (let j = 0; j < J; j++) dots[i * J + j] += dotRange(X, o, probes[j], 0, lo, hi)
-        }
-      }
-      return { dots, norms }
-    },
-    update(a, vectors, coefficients) {
-      const J = vectors.length
-      for (let lo = 0; lo < d; lo += BLOCK) {
-        const hi = Math.min(d, lo + BLOCK)
-        for (let i = 0; i < P; i++) {
-          const o = i * d
-          if (J === 1) {
-            const c0 = coefficients[i],
-              v0 = vectors[0]
-            for (let k = lo; k < hi; k++) X[o + k] = a * X[o + k] + c0 * v0[k]
-          } else {
-            for (let k = lo; k < hi; k++) X[o + k] *= a
-            for (let j = 0; j < J; j++) {
-              const cj = coefficients[i * J + j],
-                v = vectors[j]
-              for (let k = lo; k < hi; k++) X[o + k] += cj * v[k]
-            }
-          }
-        }
-      }
-    },
+    threads,
+    stopped,
+    project: (probes) => run(1, [], new Float64Array(0), probes),
+    advance: (a, vectors, coefficients, probes) => run(a, vectors, coefficients, probes),
     combine(weights) {
       const out = new Float64Array(d)
       for (let i = 0; i < P; i++) {
@@ -113,6 +149,19 @@ function jsEngine(P: number, d: number, next: RowSource): Engine {
       for (let i = 0; i < P; i++) for (let j = 0; j < i; j++) G[j * P + i] = G[i * P + j]
       return G
     },
-    dispose() {},
+    dispose() {
+      if (disposed) return
+      disposed = true
+      Promise.all(workers.map((w) => w.stop())).then(release, release)
+    },
+  }
+}
+
+/** Wait until done[slot] reports pass `seq`: true when it succeeded, false when it failed. */
+function awaitSlot(done: Int32Array, slot: number, seq: number): boolean {
+  for (;;) {
+    const now = Atomics.load(done, slot)
+    if (now === seq || now === -seq) return now === seq
+    Atomics.wait(done, slot, now)
   }
 }

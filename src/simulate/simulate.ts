@@ -19,7 +19,7 @@ import { drawTrainingSet, initStream, noiseStream, withFreshNoise, type Training
 import { freshRows, meanNearest, rowsOf } from './distances.js'
 import { dot } from './vector.js'
 import { measurement, perTimeMeasurement, type Row } from './measure.js'
-import { rungeKuttaStep, stageFits, stepWeights } from './runge-kutta.js'
+import { rungeKuttaStep, stageFits, stepWeights, type StepFits } from './runge-kutta.js'
 import { createEngine, ENGINES, type Engine, type EngineName } from './engine.js'
 import { ACTIVATIONS, adamTrainer, checkLr, exactTrainer, INITS, TRAINERS, type Activation, type Fit, type Init, type TrainerName } from './train.js'
 import { frame, pcaView, snapshotRows, type ParticleCloud } from './particles.js'
@@ -167,24 +167,32 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
       const grid = p < q && (p * K) % q === 0
       return { fit, learnt: grid ? dae(fit, set, at, sigma, adam ? exactOn(set).fit(at) : undefined) : undefined }
     })
+    // The training does not depend on the particles: step k + 1's fits are known before step k
+    // moves the particles, so each step's update and the next step's projection are one pass.
+    const probesOf = (step?: StepFits<TimeFit>) => [...(step?.fits.map((f) => f.fit.velocity.u) ?? []), ...probe.vectors]
     const measured: Row[] = []
+    hooks.signal?.throwIfAborted()
+    let step = await fits.step(0)
+    timing.training += lap()
+    let { dots, norms } = engine.project(probesOf(step))
     for (let k = 0; k < K; k++) {
-      hooks.signal?.throwIfAborted()
-      const step = await fits.step(k)
-      timing.training += lap()
-      const directions = step.fits.map((f) => f.fit.velocity.u)
-      const { dots, norms } = engine.project([...directions, ...probe.vectors])
-      const J = directions.length + probe.vectors.length
-      measured.push({ ...probe.row(k / K, dots, norms, J, directions.length, engine), ...step.fits[0].learnt })
+      const F = step.fits.length,
+        J = F + probe.vectors.length
+      measured.push({ ...probe.row(k / K, dots, norms, J, F, engine), ...step.fits[0].learnt })
       cloud?.record(k)
       const velocities = step.fits.map((f) => f.fit.velocity)
       const { a, vectors, coefficients } = rungeKuttaStep(weights, velocities, step.stage, dots, J)
-      engine.update(a, vectors, coefficients)
       timing.transport += lap()
+      hooks.signal?.throwIfAborted()
+      const next = k + 1 < K ? await fits.step(k + 1) : undefined
+      timing.training += lap()
+      // After the last step, the probes of the measurement at t = 1 alone.
+      ;({ dots, norms } = engine.advance(a, vectors, coefficients, probesOf(next)))
+      timing.transport += lap()
+      if (next) step = next
       hooks.onStep?.(k + 1, K)
       await nextTurn()
     }
-    const { dots, norms } = engine.project(probe.vectors)
     const last = probe.row(1, dots, norms, probe.vectors.length, 0, engine)
     measured.push(last)
     cloud?.record(K)

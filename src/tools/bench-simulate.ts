@@ -4,8 +4,12 @@
  *
  *  1. speed and memory of the published run (d = 5e4, n = 16, 1000 particles, 100 Euler steps,
  *     exact trainer), once per available engine: wall time of the whole process, setup time, time
- *     per step split into training and transport, and peak RSS. Each case runs in a fresh child
- *     process (this file, with the case name as argument) so that the peak RSS is that run's alone;
+ *     per step split into training and transport, and peak RSS, whole and above the RSS before the
+ *     simulation started, against the particle matrix's P d 8 bytes; beside it, in the same run, the
+ *     numpy script of the same protocol (bench/simulate.py, the anchor: its wall time and the ratio,
+ *     and its M and mse at t = 1 against flowgm's), and a small case (d = 2000, 200 particles) per
+ *     engine. Each case runs in a fresh child process (this file, with the case name as argument)
+ *     so that the peak RSS is that run's alone;
  *  2. agreement at d = 2e4 with the theory of the same K-step scheme (the target) and with the
  *     continuous theory (for information): max over the steps of the errors of M, Q_xi, P and
  *     cos_sample, and the errors of cos and mse at t = 1;
@@ -23,14 +27,22 @@ import { maxOf } from '../extent.js'
 
 const SELF = fileURLToPath(import.meta.url)
 
-const TARGET_SECONDS = 60
-const TARGET_PEAK_MIB = 2048
+const TARGET_SECONDS = 15
+/** Peak memory over the particle matrix's P d 8 bytes. */
+const TARGET_PEAK_RATIO = 1.2
+/** Wall time over the numpy anchor's. */
+const TARGET_ANCHOR_RATIO = 0.5
 const TARGET_ERROR = 0.03
+
+/** The numpy anchor, from this file in src/tools or dist/tools. */
+const ANCHOR = fileURLToPath(new URL('../../bench/simulate.py', import.meta.url))
 
 /** The runs, by the name passed to the child process. */
 const CASES = {
   'speed-tfjs': () => spec({ n: 16, d: 5e4, particles: 1000, steps: 100, engine: 'tfjs' }),
   'speed-js': () => spec({ n: 16, d: 5e4, particles: 1000, steps: 100, engine: 'js' }),
+  'small-tfjs': () => spec({ n: 16, d: 2000, particles: 200, steps: 100, engine: 'tfjs' }),
+  'small-js': () => spec({ n: 16, d: 2000, particles: 200, steps: 100, engine: 'js' }),
   'agreement-tfjs': () => spec({ n: 8, d: 2e4, particles: 500, steps: 100, engine: 'tfjs' }),
   'agreement-js': () => spec({ n: 8, d: 2e4, particles: 500, steps: 100, engine: 'js' }),
   adam: () => spec({ n: 8, d: 2000, particles: 200, steps: 20, engine: 'js', trainer: 'adam' }),
@@ -58,6 +70,8 @@ interface Outcome {
   readonly document: SimulationDocument
   readonly timing: Timing
   readonly peakKiB: number
+  /** RSS before the simulation started (before its data and particles). */
+  readonly baseKiB: number
 }
 interface Result extends Outcome {
   readonly wall: number
@@ -65,8 +79,9 @@ interface Result extends Outcome {
 
 /** In the child: run one case and send the outcome over the IPC channel. */
 async function child(name: CaseName): Promise<void> {
+  const baseKiB = process.memoryUsage.rss() / 1024
   const { document, timing } = await simulate(CASES[name]())
-  const outcome: Outcome = { document, timing, peakKiB: process.resourceUsage().maxRSS }
+  const outcome: Outcome = { document, timing, peakKiB: process.resourceUsage().maxRSS, baseKiB }
   process.send!(outcome, () => process.disconnect())
 }
 
@@ -112,17 +127,72 @@ const ms = (x: number): string => `${(x * 1000).toFixed(1)} ms`
 const sci = (x: number): string => x.toExponential(2)
 const verdict = (ok: boolean): string => (ok ? 'target met' : 'target missed')
 
+/** What the anchor prints: its own time, the process's peak RSS, and the measurements at t = 1. */
+interface Anchor {
+  readonly seconds: number
+  readonly peak_kib: number
+  readonly M: number
+  readonly mse: number
+}
+
+/** Run bench/simulate.py on the speed case; undefined (and why, printed) when python3 or numpy is missing. */
+function anchor(s: SimulationSpec): Promise<(Anchor & { wall: number }) | undefined> {
+  return new Promise((resolve) => {
+    const start = performance.now()
+    const proc = spawn('python3', [ANCHOR, String(s.d), String(s.particles), String(s.steps), String(s.problem.n)], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = '',
+      err = ''
+    proc.stdout.on('data', (b: Buffer) => (out += b))
+    proc.stderr.on('data', (b: Buffer) => (err += b))
+    const skip = (why: string) => {
+      console.log(`numpy anchor skipped: ${why}\n`)
+      resolve(undefined)
+    }
+    proc.on('error', (e) => skip(`python3 did not start (${e.message})`))
+    proc.on('exit', (code) => {
+      if (code !== 0) return skip(`python3 ${ANCHOR} exited with ${code}: ${err.trim().split('\n').pop()}`)
+      resolve({ ...(JSON.parse(out) as Anchor), wall: (performance.now() - start) / 1000 })
+    })
+  })
+}
+
 async function speed(engines: readonly EngineName[]): Promise<void> {
+  const sp = CASES['speed-js']()
+  const matrix = sp.particles * sp.d * 8
   console.log('1. Speed: d = 5e4, n = 16, sigma = 1.5, lambda = 0.1, 1000 particles, 100 euler steps, exact trainer, seed 0')
-  console.log(`   (wall = whole child process; per step = timing / K; target: wall < ${TARGET_SECONDS} s and peak RSS < ${TARGET_PEAK_MIB} MiB)\n`)
+  console.log(`   (wall = whole child process; per step = timing / K; peak = peak RSS, whole and above the RSS before the simulation, over the matrix's P d 8 = ${(matrix / 1e6).toFixed(0)} MB;`)
+  console.log(`   targets: wall <= ${TARGET_SECONDS} s, peak / matrix <= ${TARGET_PEAK_RATIO}, wall / numpy anchor's <= ${TARGET_ANCHOR_RATIO})\n`)
   const rows: string[][] = []
+  const results: Partial<Record<EngineName, Result>> = {}
   for (const engine of engines) {
-    const r = await run(`speed-${engine}`)
+    const r = (results[engine] = await run(`speed-${engine}`))
     const K = Number(r.document.params.steps)
-    const peakMiB = r.peakKiB / 1024
-    rows.push([engine, sec(r.wall), sec(r.timing.setup), ms(r.timing.training / K), ms(r.timing.transport / K), peakMiB.toFixed(0), verdict(r.wall < TARGET_SECONDS && peakMiB < TARGET_PEAK_MIB)])
+    const [peak, above] = [r.peakKiB, r.peakKiB - r.baseKiB].map((kib) => (kib * 1024) / matrix)
+    rows.push([engine, sec(r.wall), sec(r.timing.setup), ms(r.timing.training / K), ms(r.timing.transport / K), (r.peakKiB / 1024).toFixed(0), peak.toFixed(2), above.toFixed(2)])
   }
-  table(['engine', 'wall', 'setup', 'training/step', 'transport/step', 'peak RSS (MiB)', 'verdict'], rows)
+  const a = await anchor(sp)
+  if (a) rows.push(['numpy (bench/simulate.py)', sec(a.wall), '', '', '', (a.peak_kib / 1024).toFixed(0), ((a.peak_kib * 1024) / matrix).toFixed(2), ''])
+  table(['engine', 'wall', 'setup', 'training/step', 'transport/step', 'peak RSS (MiB)', 'peak / matrix', 'above start / matrix'], rows)
+  const js = results.js!
+  const [peak, above] = [js.peakKiB, js.peakKiB - js.baseKiB].map((kib) => (kib * 1024) / matrix)
+  console.log(`\njs: wall ${sec(js.wall)} against the ${TARGET_SECONDS} s target: ${verdict(js.wall <= TARGET_SECONDS)}`)
+  console.log(
+    `js: peak / matrix ${peak.toFixed(2)} (whole process) and ${above.toFixed(2)} (above the RSS at the start) against ${TARGET_PEAK_RATIO}: ${verdict(peak <= TARGET_PEAK_RATIO)} (whole), ${verdict(above <= TARGET_PEAK_RATIO)} (above the start)`,
+  )
+  if (a) {
+    const ratio = js.wall / a.wall
+    console.log(`js: wall / numpy anchor's ${ratio.toFixed(2)} (${sec(js.wall)} / ${sec(a.wall)}) against ${TARGET_ANCHOR_RATIO}: ${verdict(ratio <= TARGET_ANCHOR_RATIO)}`)
+    const f = js.document.measured.final
+    console.log(`agreement at t = 1 (different random streams: within the finite-d fluctuation): M ${f.M.toFixed(4)} (numpy ${a.M.toFixed(4)}), mse ${f.mse.toFixed(4)} (numpy ${a.mse.toFixed(4)})`)
+  }
+  console.log('\nSmall case: d = 2000, n = 16, 200 particles, 100 euler steps, exact trainer, seed 0\n')
+  const small: string[][] = []
+  for (const engine of engines) {
+    const r = await run(`small-${engine}`)
+    small.push([engine, sec(r.wall), sec(r.timing.setup), ms(r.timing.training / 100), ms(r.timing.transport / 100), (r.peakKiB / 1024).toFixed(0)])
+  }
+  table(['engine', 'wall', 'setup', 'training/step', 'transport/step', 'peak RSS (MiB)'], small)
+  console.log('')
 }
 
 async function agreement(engine: EngineName): Promise<void> {

@@ -17,11 +17,11 @@ export const MUTATION_MODULES: readonly MutationModule[] = [
   { name: 'hp', mutate: ['src/hp/**/*.ts'], tests: ['test/hp/*.test.ts', 'test/theory/hp.test.ts', 'test/reliability/digits-limits.test.ts'] },
   // Without the compiled model in the sandbox, every test file derives it with the mutated code generator.
   { name: 'codegen', mutate: ['src/symbolic/codegen.ts'], tests: ['test/symbolic/{derive,exact,rational,meaning,codegen-mutants}.test.ts', 'test/theory/solve.test.ts'], ignore: ['/dist/generated'] },
-  // The plain-TypeScript kernels (vector.ts, the products and updates of engine.ts's jsEngine) are
+  // The plain-TypeScript kernels (vector.ts, rows.ts: the products and updates of engine.ts's jsEngine) are
   // left out: instrumented, they make every simulation some 30x slower and the run would not end
   // (the initial test run alone timed out at 5 minutes). test/simulate checks them against the
   // theory through every measurement.
-  { name: 'simulate', mutate: ['src/simulate/{simulate,train,data}.ts', 'src/simulate/engine.ts:1-56'], tests: ['test/simulate/*.test.ts'] },
+  { name: 'simulate', mutate: ['src/simulate/{simulate,train,data}.ts', 'src/simulate/engine.ts:1-58'], tests: ['test/simulate/*.test.ts'] },
   // merge, and the resume code: resumePoint and the scan it makes (run.ts), the partial file (sink.ts).
   { name: 'sweep', mutate: ['src/sweep/merge.ts', 'src/sweep/run.ts:178-288', 'src/sweep/sink.ts:254-316'], tests: ['test/sweep/*.test.ts'] },
   // test/theory/edge.test.ts (40 s, high-precision references at extreme parameters) is left out: under

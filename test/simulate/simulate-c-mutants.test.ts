@@ -19,7 +19,7 @@ vi.mock('../../src/simulate/engine.js', async (importOriginal) => {
         ...engine,
         name: engine.name,
         project: engine.project.bind(engine),
-        update: engine.update.bind(engine),
+        advance: engine.advance.bind(engine),
         combine: engine.combine.bind(engine),
         dispose: () => {
           disposed.count++
