@@ -42,8 +42,12 @@ const MODULES = {
 type Modules = { [K in keyof typeof MODULES]: Awaited<ReturnType<(typeof MODULES)[K]>> }
 const loaded: Partial<Modules> = {}
 
-/** A command's module, loaded by main before yargs builds the command's parser (see needs). */
-const mod = <K extends keyof Modules>(k: K): Modules[K] => loaded[k] ?? (undefined as never)
+/** A command's module: those of the commands argv names are loaded (loadNamed) before any builder or run. */
+function mod<K extends keyof Modules>(k: K): Modules[K] {
+  const m = loaded[k]
+  if (m === undefined) throw new Error(`the module of ${k} was not loaded`)
+  return m as Modules[K]
+}
 
 const commands = {
   dae: (a: Args): Output => mod('point').daeCommand(a),
@@ -160,14 +164,19 @@ function explain(msg: string, argv: readonly string[]): string {
 
 type Builder = <T>(y: Argv<T>) => Argv<T>
 
-/** A command of the help: how yargs names it, its line in the help and its flags. */
-interface Command {
-  readonly name: keyof typeof commands | 'plot'
-  /** As yargs reads it (merge's positional files); default the name. */
-  readonly usage?: string
-  readonly describe: string
-  readonly options: Builder
-}
+/**
+ * A command of the help: how yargs names it, its line in the help and its flags; plot has kinds
+ * instead (subcommands, built by parser).
+ */
+type Command =
+  | {
+      readonly name: keyof typeof commands
+      /** As yargs reads it (merge's positional files); default the name. */
+      readonly usage?: string
+      readonly describe: string
+      readonly options: Builder
+    }
+  | { readonly name: 'plot'; readonly describe: string }
 
 /** The commands of the help, in its order (plot's kinds are its subcommands, built in parser). */
 const TABLE: readonly Command[] = [
@@ -241,7 +250,6 @@ const TABLE: readonly Command[] = [
   {
     name: 'plot',
     describe: `a chart of a command's output, from the same flags: flowgm plot KIND [flags] --out FILE.svg|FILE.png (kinds: ${PLOT_KINDS.join(', ')})`,
-    options: (y) => y,
   },
   {
     name: 'report',
