@@ -17,6 +17,9 @@ export const DEFAULTS = { ...PROBLEM_DEFAULTS, points: CURVE_POINTS, statsT: 1 }
 
 export type Args = Record<string, unknown>
 
+/** Where report writes unless told --out (in main's help, which loads report.ts only to run it). */
+export const REPORT_DIR = 'out'
+
 /**
  * The common flags. `lists`: parameters that take a comma-separated list (a grid axis); `defaults`
  * overrides the default shown for a parameter.

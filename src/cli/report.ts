@@ -8,7 +8,7 @@ import { mkdir, rmdir, stat } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { ParameterError } from '../errors.js'
 import { plotFigure, plotGrid } from './plot.js'
-import { problemFrom, type Args } from './common.js'
+import { problemFrom, REPORT_DIR, type Args } from './common.js'
 import { simulationSpecFrom } from './simulate.js'
 import { single } from '../text.js'
 import { csvOf, curvesFigure, daeFigure, rateConstants, rateFigure, type Figure, type PlotKind, type Table } from '../plot/figures.js'
@@ -202,8 +202,6 @@ async function reportFigure(f: ReportFigure, rateOf: (sigma: string) => RateResu
 function rateTable(results: readonly [string, RateResult][]): Table {
   return { keys: ['sigma', ...RATE_KEYS, 'C_exact', 'digits_agree'], rows: results.map(([sigma, r]) => ({ sigma, ...rateConstants(r, RATE_DIGITS) })) }
 }
-
-export const REPORT_DIR = 'out'
 
 /** flowgm report [--out DIR]: write the report, print a summary. */
 export const reportCommand = (a: Readonly<Record<string, unknown>>): Promise<string> => report({ out: single('out', a.out) })

@@ -21,8 +21,7 @@ import type { ChartSpec } from './render.js'
 import { maxOf, minOf } from '../extent.js'
 import { breather } from '../limits.js'
 
-export const PLOT_KINDS = ['dae', 'curves', 'compare', 'dae-compare', 'rate', 'steps', 'simulate', 'draws', 'particles', 'pca', 'components'] as const
-export type PlotKind = (typeof PLOT_KINDS)[number]
+export { PLOT_KINDS, type PlotKind } from './kinds.js'
 
 /** The rows behind a chart, as the commands print them (numbers, or decimal strings at high precision). */
 export interface Table {

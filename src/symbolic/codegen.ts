@@ -426,9 +426,16 @@ export function instantiate<T>(source: string): T {
 /** The one cache of compiled code: each generated source turned into a function once per process. */
 const compiledSources = new Map<string, unknown>()
 
-/** instantiate(source), once per source text. */
+/**
+ * instantiate(source) as a factory, once per source text, turned into a function when first
+ * called: the model holds dozens of factories (hundreds of kB of source) and a command calls few.
+ */
 export function compiled<T>(source: string): T {
   let f = compiledSources.get(source)
-  if (f === undefined) compiledSources.set(source, (f = instantiate<T>(source)))
+  if (f === undefined) {
+    let factory: ((...args: unknown[]) => unknown) | undefined
+    f = (...args: unknown[]) => (factory ??= instantiate<(...args: unknown[]) => unknown>(source))(...args)
+    compiledSources.set(source, f)
+  }
   return f as T
 }

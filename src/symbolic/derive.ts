@@ -37,7 +37,7 @@ import {
 import { atOne, expandAtInfinity, phiExpr, reduceSquares, solveExactly, squareOf, type ClosedForm } from './exact.js'
 import { solveLinear } from './linear.js'
 import { rfText as rfTextOf, type NamedPoly } from './text.js'
-import { compileSchedule, type ScheduleSource } from './schedule.js'
+import { compileSchedule, treeOf, type ScheduleSource } from './schedule.js'
 import { minOf } from '../extent.js'
 
 import { PARAMETERS, SCHEDULE_SYMBOLS, STATES, UNKNOWNS, VARIANTS, type Variant } from './names.js'
@@ -723,9 +723,10 @@ export function deriveModel(texts: Partial<Record<EquationFile, string>> = {}): 
       const get = (name: string) => {
         const e = s.entries.find((x) => x.name === name)
         if (!e) throw new Error(`schedules.eq: schedule ${s.name} has no ${name}`)
-        return e.text
+        return e
       }
-      return compileSchedule(s.name, get('alpha'), get('beta'))
+      const [alpha, beta] = [get('alpha'), get('beta')]
+      return { ...compileSchedule(s.name, alpha.text, beta.text), trees: [treeOf(alpha.node), treeOf(beta.node)] as const }
     })
   const baselines = new FactoryBuilder(PARAMS)
   const baselineObs = section(eqs.baselines, 'observables').entries

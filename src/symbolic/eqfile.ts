@@ -41,7 +41,7 @@ export function readEquationText(file: EquationFile): string {
 }
 
 /** Version of the compiled model's layout (ModelSource): bump it when that layout changes. */
-const MODEL_LAYOUT = 4
+const MODEL_LAYOUT = 5
 
 /** Fingerprint of all equation files and the model layout: compiled models are cached under it. */
 export function equationsHash(texts: Partial<Record<EquationFile, string>> = {}): string {

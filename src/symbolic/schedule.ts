@@ -22,6 +22,47 @@ export interface ScheduleSource {
   /** Sources of `(F) => () => (t) => [alpha, beta]` and `... => [alphadot, betadot]` over an Arith F. */
   readonly values: string
   readonly slopes: string
+  /**
+   * alpha and beta parsed (the model's named schedules): the guard of solve.ts encloses them
+   * without loading mathjs, which takes longer than the rest of a command's start.
+   */
+  readonly trees?: readonly [ExpressionTree, ExpressionTree]
+}
+
+/** A whitelisted expression tree as data: what interval.ts reads of a mathjs node, and each node's text. */
+export interface ExpressionTree {
+  readonly type: string
+  readonly text: string
+  readonly name?: string
+  readonly value?: number
+  readonly fn?: string | { readonly name: string }
+  readonly args?: readonly ExpressionTree[]
+  readonly content?: ExpressionTree
+}
+
+/** A parsed expression as data (JSON). */
+export function treeOf(node: MathNode): ExpressionTree {
+  const n = node as MathNode & Record<string, unknown>
+  const fn = n.fn as string | { name: string } | undefined
+  return {
+    type: node.type,
+    text: node.toString(),
+    ...(typeof n.name === 'string' ? { name: n.name } : {}),
+    ...(typeof n.value === 'number' ? { value: n.value } : {}),
+    ...(fn !== undefined ? { fn: typeof fn === 'string' ? fn : { name: fn.name } } : {}),
+    ...(n.args ? { args: (n.args as MathNode[]).map(treeOf) } : {}),
+    ...(n.content ? { content: treeOf(n.content as MathNode) } : {}),
+  }
+}
+
+/** The tree as a node interval.ts encloses (its text as toString). */
+function nodeOf(tree: ExpressionTree): MathNode {
+  return {
+    ...tree,
+    ...(tree.args ? { args: tree.args.map(nodeOf) } : {}),
+    ...(tree.content ? { content: nodeOf(tree.content) } : {}),
+    toString: () => tree.text,
+  } as unknown as MathNode
 }
 
 /** A schedule ready to evaluate; `at(t)` is exact at the endpoints (alpha, beta snapped to 0/1). */
@@ -95,7 +136,8 @@ function parseFlag(flag: 'alpha' | 'beta', text: string): MathNode {
 /** Build the evaluator of a compiled schedule. */
 export function loadSchedule(src: ScheduleSource): Schedule {
   const raw = compiled<() => (t: number) => [number, number, number, number]>(src.source)()
-  // Parsed when first needed (the guard of solve.ts), not for every schedule loaded.
+  // Parsed when first needed (the guard of solve.ts), not for every schedule loaded; a named
+  // schedule's come with it.
   let nodes: MathNode[] | undefined
   return {
     name: src.name,
@@ -122,7 +164,7 @@ export function loadSchedule(src: ScheduleSource): Schedule {
     },
     valueError(t: number) {
       if (t === 0 || t === 1) return 0
-      nodes ??= [parseWhitelisted(src.alpha, T), parseWhitelisted(src.beta, T)]
+      nodes ??= src.trees?.map(nodeOf) ?? [parseWhitelisted(src.alpha, T), parseWhitelisted(src.beta, T)]
       let worst = 0
       for (const node of nodes) {
         const doubts: Doubt[] = []

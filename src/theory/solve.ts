@@ -4,7 +4,7 @@
  * linear ODE X' = a(t) X + g(t), X in (M, Q_xi, P), whose coefficients are exact rational
  * functions of the schedule with the 1/alpha pole removed (src/symbolic/derive.ts).
  */
-import { Solver, type OutputFunction } from 'odex'
+import { Solver, type OutputFunction } from './odex.js'
 import { ParameterError } from '../errors.js'
 import { maxOf } from '../extent.js'
 import { Decimal, decimalArith } from '../hp/arith.js'

@@ -4,7 +4,10 @@
  *
  *  1. in-process time per full curve (solve + statsGrid on 101 points + dae at each point) and per
  *     single stats point (solve + stats(1)), median after warm-up;
- *  2. whole-process wall time of `node bin/flowgm.js stats`, named and custom schedule;
+ *  2. start-up: the whole-process wall time of a double-precision `stats`, `dae` and `curves` (and
+ *     of `stats` on a custom schedule) beside a bare `node -e 0`, in interleaved rounds, and their
+ *     ratio (target: at most 3); FLOWGM_BENCH_ROOT=DIR times the CLI of another checkout (built),
+ *     e.g. the main branch's, for a before/after figure;
  *  3. relative error of the integrator against the closed form of Result B (below);
  *  4. the integrator's own diagnostics.
  */
@@ -24,7 +27,10 @@ const label = (c: { schedule: Named; skip: boolean }): string => `${c.schedule},
 
 const WARMUP = 50
 const REPS = 200
-const CLI_RUNS = 7
+/** Interleaved rounds of the start-up figures (each: node -e 0, then every command once), after warm-up rounds. */
+const START_ROUNDS = 15
+const START_WARMUP = 2
+const TARGET_START_RATIO = 3
 const CURVE_POINTS = 101
 const TARGET_CURVE_MS = 1
 const TARGET_CLI_S = 0.5
@@ -101,11 +107,56 @@ const sec = (x: number): string => `${x.toFixed(3)} s`
 const sci = (x: number): string => x.toExponential(1)
 const verdict = (ok: boolean): string => (ok ? 'yes' : 'NO')
 
-function cliSeconds(args: string[]): { s: number; status: number | null } {
-  const bin = fileURLToPath(new URL('../../bin/flowgm.js', import.meta.url))
+/** The repository whose CLI the start-up figures time: this one, or FLOWGM_BENCH_ROOT. */
+const CLI_ROOT = process.env.FLOWGM_BENCH_ROOT ?? fileURLToPath(new URL('../../', import.meta.url))
+
+/**
+ * The commands of the start-up target (double precision, defaults; `relative`: held to
+ * TARGET_START_RATIO), and stats on a custom schedule (compiled at start: held to TARGET_CLI_S).
+ */
+const START_COMMANDS: ReadonlyArray<{ readonly args: readonly string[]; readonly relative: boolean }> = [
+  { args: ['stats', '--json'], relative: true },
+  { args: ['dae', '--t', '0.5', '--json'], relative: true },
+  { args: ['curves', '--json'], relative: true },
+  { args: ['stats', '--alpha', '1-t^2', '--beta', 't^2'], relative: false },
+]
+
+/** One whole process: its wall time (s) and exit status. */
+function processSeconds(args: readonly string[]): { s: number; status: number | null } {
   const t0 = performance.now()
-  const r = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' })
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8' })
   return { s: (performance.now() - t0) / 1000, status: r.status }
+}
+
+/**
+ * Start-up: rounds of `node -e 0` (the anchor) then each command once, so that the machine's
+ * drift moves both alike; per command the median wall time, the anchor's, and the median of the
+ * ratios to the same round's anchor.
+ */
+function startUp(): void {
+  const bin = `${CLI_ROOT.replace(/\/$/, '')}/bin/flowgm.js`
+  const anchor: number[] = []
+  const runs = START_COMMANDS.map(() => [] as { s: number; status: number | null }[])
+  for (let round = 0; round < START_WARMUP + START_ROUNDS; round++) {
+    const node = processSeconds(['-e', '0'])
+    const times = START_COMMANDS.map((c) => processSeconds([bin, ...c.args]))
+    if (round < START_WARMUP) continue
+    anchor.push(node.s)
+    times.forEach((t, i) => runs[i].push(t))
+  }
+  console.log(`Start-up: whole-process wall time (spawnSync), median of ${START_ROUNDS} interleaved rounds after ${START_WARMUP}, beside node -e 0 in the same rounds`)
+  console.log(`(CLI of ${CLI_ROOT}; node -e 0: ${sec(median(anchor))})`)
+  const status = (rs: { status: number | null }[]): string => (rs.every((r) => r.status === 0) ? '0' : rs.map((r) => r.status).join(','))
+  table(
+    ['command', 'wall', 'ratio to node -e 0', 'target', 'ok', 'exit'],
+    START_COMMANDS.map((c, i) => {
+      const wall = median(runs[i].map((r) => r.s))
+      const ratio = median(runs[i].map((r, k) => r.s / anchor[k]))
+      const command = `flowgm ${c.args.map((a) => (/[\^ ]/.test(a) ? `'${a}'` : a)).join(' ')}`
+      const [target, ok] = c.relative ? [`<= ${TARGET_START_RATIO}x`, ratio <= TARGET_START_RATIO] : [`< ${TARGET_CLI_S} s`, wall < TARGET_CLI_S]
+      return [command, sec(wall), `${ratio.toFixed(2)}x`, target, verdict(ok), status(runs[i])]
+    }),
+  )
 }
 
 function main(): void {
@@ -123,18 +174,7 @@ function main(): void {
     }),
   )
 
-  console.log('Whole-process wall time of the CLI (spawnSync, includes node start-up)')
-  const named = Array.from({ length: CLI_RUNS }, () => cliSeconds(['stats']))
-  const custom = cliSeconds(['stats', '--alpha', '1-t^2', '--beta', 't^2'])
-  const status = (rs: { status: number | null }[]): string => (rs.every((r) => r.status === 0) ? '0' : rs.map((r) => r.status).join(','))
-  const namedS = median(named.map((r) => r.s))
-  table(
-    ['command', 'runs', 'wall', 'target', 'ok', 'exit'],
-    [
-      ['flowgm stats', `median of ${CLI_RUNS}`, sec(namedS), `< ${TARGET_CLI_S} s`, verdict(namedS < TARGET_CLI_S), status(named)],
-      ["flowgm stats --alpha '1-t^2' --beta 't^2'", '1', sec(custom.s), `< ${TARGET_CLI_S} s`, verdict(custom.s < TARGET_CLI_S), status([custom])],
-    ],
-  )
+  startUp()
 
   console.log(`Relative error of the integrator against the closed form of Result B (max over ${ACCURACY_GRID.length} t in [0, 1],`)
   console.log('ends and 1 - 1e-8 included; absolute error where the exact value is 0)')

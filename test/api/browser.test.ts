@@ -1,5 +1,5 @@
 // The core runs in a browser: the package's browser entry (package.json `exports`, condition
-// `browser`, with the `browser` field's swaps for the three modules that read files in Node) is
+// `browser`, with the `browser` field's swaps for the modules that read files or use require in Node) is
 // bundled by esbuild for the browser platform, which fails on any `node:` import left in it, and
 // evaluated in headless Chromium (Debian's, as the report's end-to-end test; see
 // src/tools/browser.ts). The reference for every value is the same call in Node, here: both run

@@ -27,8 +27,9 @@ const odexDouble = vi.hoisted(() => ({
   failAfter: (() => undefined) as (call: { index: number; x0: number; xEnd: number; dense: boolean }) => number | undefined,
   calls: [] as Call[],
 }))
-vi.mock('odex', async (importOriginal) => {
-  const odex = await importOriginal<typeof import('odex')>()
+// (src/theory/odex.ts is where solve.ts takes odex from.)
+vi.mock('../../src/theory/odex.js', async (importOriginal) => {
+  const odex = await importOriginal<typeof import('../../src/theory/odex.js')>()
   class Solver extends odex.Solver {
     solve(f: Derivative, x0: number, y0: number[], xEnd: number, out?: OutputFunction): ReturnType<OdexSolver['solve']> {
       const call: Call = { x0, xEnd, dense: this.denseOutput, steps: [] }
