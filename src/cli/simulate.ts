@@ -67,7 +67,7 @@ export function simulateOptions<T>(y: Argv<T>): Argv<T> {
       })
       .option('particles-out', { type: 'string', describe: `write the particle cloud to this CSV file (kind,t,particle,u,v; at most ${MAX_PCA_PARTICLES} particles), whole or not at all` })
       .option('seed', { type: 'string', describe: `seed of the random stream, integer in [0, 4294967295] [default: ${D.seed}]` })
-      .option('engine', { type: 'string', describe: 'particle engine: tfjs (float32, WebAssembly; optional dependency) or js (float64) [default: tfjs when installed, else js]' })
+      .option('engine', { type: 'string', describe: 'particle engine: js (float64, worker threads) or tfjs (float32, WebAssembly; optional dependency) [default: js]' })
       // plot simulate states its own --out (the chart) after these.
       .option('out', { type: 'string', describe: 'write the document to this file (complete or not at all) instead of stdout' })
   )
@@ -101,7 +101,7 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
   const snapshots = numberList('snapshots', a.snapshots) ?? (particlesOut !== undefined ? DEFAULT_SNAPSHOTS : undefined)
   const options = { activation, init, ...(snapshots ? { snapshots } : {}) }
   checkSpec({ problem, lr, trainer, scheme, engine: 'js', ...options, ...sizes })
-  // float32 particles overflow with large parameters: tfjs is then refused if asked for, else not used.
+  // float32 particles overflow with large parameters: tfjs is then refused.
   const float32 = fitsFloat32(problem, sizes.d)
   if (requested === 'tfjs' && !float32) {
     throw new ParameterError(
@@ -109,11 +109,11 @@ export async function simulationSpecFrom(a: Args): Promise<SimulationSpec & { fo
       `tfjs computes in float32, which overflows at sigma = ${problem.sigma}, omega = ${problem.omega}, d = ${sizes.d} (squared norms of about d (sigma^2 + omega)); use --engine js`,
     )
   }
-  // Loading tfjs takes a few tenths of a second: only once every other flag is known to be good,
-  // and not at all when it is not to be used.
-  const available = requested === 'js' || !float32 ? false : await tfjsAvailable()
-  const engine: EngineName = requested ?? (available ? 'tfjs' : 'js')
-  if (engine === 'tfjs' && !available) throw missingTfjs()
+  // js unless tfjs is asked for: js is faster at every size measured and keeps float64
+  // (docs/simulation.md). Loading tfjs takes a few tenths of a second: only once every other flag
+  // is known to be good.
+  const engine: EngineName = requested ?? 'js'
+  if (engine === 'tfjs' && !(await tfjsAvailable())) throw missingTfjs()
   const spec = { problem, lr, trainer, scheme, engine, format, particlesOut, ...options, ...sizes }
   checkMemory(spec)
   checkTime(spec)

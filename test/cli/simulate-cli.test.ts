@@ -172,6 +172,12 @@ describe('flowgm simulate', () => {
     expect(r.stderr).toContain('rk4 evaluates the velocity at t = 1 in its last step, a pole of the flow without skip connection')
   })
 
+  it('uses the js engine without --engine, installed tfjs or not (the default of docs/cli.md)', async () => {
+    const r = await cli.run([...SMALL.filter((a) => a !== '--engine' && a !== 'js'), '--json'])
+    expect(r.code, show(r)).toBe(0)
+    expect(JSON.parse(r.stdout).params.engine).toBe('js')
+  })
+
   it('uses the js engine when tfjs is not installed, and says how to install it when asked for', async () => {
     const fallback = await spawnCli([...SMALL.filter((a) => a !== '--engine' && a !== 'js'), '--json'], 30_000, NO_TFJS)
     expect(fallback.code, show(fallback)).toBe(0)
