@@ -7,7 +7,8 @@
  * paid per thread.
  */
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads'
-import { claimRows, type RowPass } from './rows.js'
+import { claimRows, type RowKernel, type RowPass } from './rows.js'
+import { kernelOn } from './kernel.js'
 
 /** What the engine gives the worker at its start. */
 export interface WorkerSetup {
@@ -18,6 +19,8 @@ export interface WorkerSetup {
   readonly done: Int32Array
   readonly slot: number
   readonly errors: MessagePort
+  /** The kernel's module and memory when X lives there (kernel.ts), and where this thread's sums go. */
+  readonly kernel?: { readonly module: WebAssembly.Module; readonly memory: WebAssembly.Memory; readonly out: number }
 }
 
 /** A pass to run, numbered (1, 2, ...). */
@@ -26,12 +29,13 @@ export interface WorkerPass {
   readonly pass: RowPass
 }
 
-const { X, d, cursor, done, slot, errors } = workerData as WorkerSetup
+const { X, d, cursor, done, slot, errors, kernel: shared } = workerData as WorkerSetup
+const kernel: RowKernel | undefined = shared && { kernel: kernelOn(shared.module, shared.memory), out: shared.out, memory: new Float64Array(shared.memory.buffer) }
 
 parentPort!.on('message', ({ seq, pass }: WorkerPass) => {
   let outcome = seq
   try {
-    claimRows(X, d, cursor, pass)
+    claimRows(X, d, cursor, pass, kernel)
   } catch (e) {
     errors.postMessage(e instanceof Error ? e.message : String(e))
     outcome = -seq

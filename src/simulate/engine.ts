@@ -12,7 +12,8 @@
  */
 import { ParameterError } from '../errors.js'
 import { dotRange } from './vector.js'
-import { BLOCK, claimRows, type RowPass } from './rows.js'
+import { BLOCK, claimRows, type RowKernel, type RowPass } from './rows.js'
+import { kernelMemory, kernelOn } from './kernel.js'
 import { canShare, cores, startWorker } from './threads.js'
 
 export const ENGINES = ['tfjs', 'js'] as const
@@ -67,6 +68,8 @@ export interface JsEngineOptions {
   readonly threads?: number
   /** The workers' script (tests); default: engine-worker.ts compiled. */
   readonly script?: URL
+  /** Whether the passes run on the WebAssembly kernel where it can be had (default); false: the JavaScript loops (tests). */
+  readonly kernel?: boolean
 }
 
 /** The js engine, and a promise that its workers have exited (after dispose). */
@@ -77,6 +80,9 @@ export interface JsEngine extends Engine {
 
 /** Entries of X from which workers pay for their start (~0.05 s and an isolate each): a pass then takes ~10 ms. */
 export const THREADED_ENTRIES = 2 ** 21
+
+/** Vectors of a pass (update vectors and probes) the kernel's memory has room for; a pass with more runs on the JavaScript loops. */
+const SLOTS = 12
 
 /** Most threads by default: a pass is bound by memory bandwidth beyond a few. */
 export const MAX_THREADS = 4
@@ -91,12 +97,21 @@ export async function jsEngine(P: number, d: number, next: RowSource, o: JsEngin
   const wanted = o.threads ?? (P * d >= THREADED_ENTRIES ? Math.min(cores(), MAX_THREADS) : 1)
   const threads = canShare() ? Math.max(1, Math.min(wanted, P)) : 1
   const array = (length: number) => (threads > 1 ? new Float64Array(new SharedArrayBuffer(length * 8)) : new Float64Array(length))
-  const X = array(P * d)
+  // X, room for a pass's vectors and each thread's two sums in the kernel's memory where it can be
+  // had (kernel.ts), else X in an array of its own and the JavaScript loops.
+  const slots = SLOTS * d
+  const shared = o.kernel === false ? undefined : kernelMemory((P * d + slots + 2 * threads) * 8)
+  const memory = shared && new Float64Array(shared.memory.buffer)
+  const X = memory ? memory.subarray(0, P * d) : array(P * d)
+  const kernelOf = (slot: number): RowKernel | undefined => shared && { kernel: kernelOn(shared.module, shared.memory), out: (P * d + slots + 2 * slot) * 8, memory: memory! }
   for (let i = 0; i < P; i++) next(X.subarray(i * d, (i + 1) * d))
   const ints = (length: number) => (threads > 1 ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length))
   const cursor = ints(1)
   const done = ints(threads)
-  const started = await Promise.allSettled(Array.from({ length: threads - 1 }, (_, w) => startWorker({ X, d, cursor, done, slot: w + 1 }, o.script)))
+  const started = await Promise.allSettled(
+    Array.from({ length: threads - 1 }, (_, w) => startWorker({ X, d, cursor, done, slot: w + 1, ...(shared ? { kernel: { ...shared, out: kernelOf(w + 1)!.out } } : {}) }, o.script)),
+  )
+  const kernel = kernelOf(0)
   const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))
   const refused = started.find((s) => s.status === 'rejected')
   if (refused) {
@@ -109,14 +124,25 @@ export async function jsEngine(P: number, d: number, next: RowSource, o: JsEngin
   const run = (a: number, vectors: readonly Float64Array[], coefficients: Float64Array, probes: readonly Float64Array[]) => {
     if (disposed) throw new Error('the js engine is disposed')
     const all = [...vectors, ...probes]
-    if (scratch.length < all.length * d) scratch = array(all.length * d)
-    all.forEach((v, j) => scratch.set(v, j * d))
-    const pass: RowPass = { a, update: vectors.length, probes: probes.length, vectors: scratch, coefficients, dots: array(P * probes.length), norms: array(P) }
+    const inMemory = memory !== undefined && all.length <= SLOTS
+    if (!inMemory && scratch.length < all.length * d) scratch = array(all.length * d)
+    const into = inMemory ? memory.subarray(P * d, P * d + slots) : scratch
+    all.forEach((v, j) => into.set(v, j * d))
+    const pass: RowPass = {
+      a,
+      update: vectors.length,
+      probes: probes.length,
+      vectors: into,
+      coefficients,
+      dots: array(P * probes.length),
+      norms: array(P),
+      ...(inMemory ? { vectorsAt: P * d * 8 } : {}),
+    }
     seq++
     Atomics.store(cursor, 0, 0)
     workers.forEach((w) => w.post(seq, pass))
     try {
-      claimRows(X, d, cursor, pass)
+      claimRows(X, d, cursor, pass, kernel)
     } finally {
       const failures = workers.flatMap((w, k) => (awaitSlot(done, k + 1, seq) ? [] : [w.failure()]))
       if (failures.length > 0) throw new Error(`the js engine's worker failed: ${failures[0]}`)

@@ -7,6 +7,7 @@
  * shared between threads no result changes.
  */
 import { dotRange } from './vector.js'
+import type { Kernel } from './kernel.js'
 
 /** Coordinates per block: a block of a particle and of each probe stays in cache across the probes. */
 export const BLOCK = 2048
@@ -24,6 +25,19 @@ export interface RowPass {
   readonly coefficients: Float64Array
   readonly dots: Float64Array
   readonly norms: Float64Array
+  /** Where `vectors` starts in the kernel's memory (bytes), when the pass runs on the kernel. */
+  readonly vectorsAt?: number
+}
+
+/**
+ * The WebAssembly kernel (kernel.ts) a thread runs its rows on, when X lives in the kernel's
+ * memory: its functions, and the 16 bytes of that memory where this thread's dot2 leaves its sums.
+ */
+export interface RowKernel {
+  readonly kernel: Kernel
+  readonly out: number
+  /** The memory as doubles, to read the sums. */
+  readonly memory: Float64Array
 }
 
 /** Entries per claim of rows (64 KB; a row at least): a thread held up delays the pass little. */
@@ -34,10 +48,39 @@ const CLAIM_ENTRIES = 2 ** 13
  * turn from the shared counter `cursor` (0 at the start of the pass) until none are left, so the
  * threads sharing a pass finish together even when one of them is held up (on a busy machine).
  */
-export function claimRows(X: Float64Array, d: number, cursor: Int32Array, pass: RowPass): void {
+export function claimRows(X: Float64Array, d: number, cursor: Int32Array, pass: RowPass, kernel?: RowKernel): void {
   const P = X.length / d
   const rows = Math.max(1, Math.floor(CLAIM_ENTRIES / d))
-  for (let first = Atomics.add(cursor, 0, rows); first < P; first = Atomics.add(cursor, 0, rows)) passRows(X, d, first, Math.min(P, first + rows), pass)
+  const onKernel = kernel && pass.vectorsAt !== undefined
+  for (let first = Atomics.add(cursor, 0, rows); first < P; first = Atomics.add(cursor, 0, rows)) {
+    if (onKernel) kernelRows(X, d, first, Math.min(P, first + rows), pass, kernel)
+    else passRows(X, d, first, Math.min(P, first + rows), pass)
+  }
+}
+
+/** passRows on the kernel: X (at byte 0 of its memory) and the vectors (at pass.vectorsAt) in the kernel's memory. */
+function kernelRows(X: Float64Array, d: number, first: number, last: number, pass: RowPass, { kernel, out, memory }: RowKernel): void {
+  const { a, update: F, probes: J, dots, norms, coefficients } = pass
+  const vectors = pass.vectorsAt!
+  const sum = out / 8
+  for (let i = first; i < last; i++) {
+    const o = i * d
+    for (let lo = 0; lo < d; lo += BLOCK) {
+      const hi = Math.min(d, lo + BLOCK),
+        n = hi - lo,
+        x = (o + lo) * 8
+      if (F === 0) norms[i] += kernel.dot(x, x, n)
+      else if (F === 1) norms[i] += kernel.update(x, vectors + lo * 8, n, a, coefficients[i])
+      else norms[i] += updateBlock(X, o, d, i, pass, lo, hi)
+      let j = 0
+      for (; j + 1 < J; j += 2) {
+        kernel.dot2(x, vectors + ((F + j) * d + lo) * 8, vectors + ((F + j + 1) * d + lo) * 8, n, out)
+        dots[i * J + j] += memory[sum]
+        dots[i * J + j + 1] += memory[sum + 1]
+      }
+      if (j < J) dots[i * J + j] += kernel.dot(x, vectors + ((F + j) * d + lo) * 8, n)
+    }
+  }
 }
 
 /** Run `pass` on the rows [first, last) of the row-major matrix X of rows of d entries. */

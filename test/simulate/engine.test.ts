@@ -45,10 +45,10 @@ function rowsOf(engine: JsEngine, P: number): Float64Array[] {
   return Array.from({ length: P }, (_, i) => engine.combine(Float64Array.from({ length: P }, (_, j) => (j === i ? 1 : 0))))
 }
 
-async function engineAndCopy(P: number, d: number, threads: number): Promise<{ engine: JsEngine; X: Float64Array[] }> {
+async function engineAndCopy(P: number, d: number, threads: number, kernel = true): Promise<{ engine: JsEngine; X: Float64Array[] }> {
   const X = normals(100, d, P)
   let next = 0
-  const engine = await jsEngine(P, d, (row) => row.set(X[next++]), { threads })
+  const engine = await jsEngine(P, d, (row) => row.set(X[next++]), { threads, kernel })
   return { engine, X: X.map((x) => x.slice()) }
 }
 
@@ -70,10 +70,17 @@ const SHAPES = [
 ]
 
 describe('the js engine on threads against the single-thread reference', () => {
+  // On the WebAssembly kernel (src/simulate/kernel.ts, Node's default) and on the JavaScript loops (a browser's).
   for (const { P, d } of SHAPES)
-    for (const threads of [1, 2, 3]) {
-      it(`P = ${P}, d = ${d}, ${threads} thread(s): project, then advance with one and with two update vectors, exactly`, async () => {
-        const { engine, X } = await engineAndCopy(P, d, threads)
+    for (const [threads, kernel] of [
+      [1, true],
+      [2, true],
+      [3, true],
+      [1, false],
+      [3, false],
+    ] as const) {
+      it(`P = ${P}, d = ${d}, ${threads} thread(s), ${kernel ? 'kernel' : 'JavaScript loops'}: project, then advance with one and with two update vectors, exactly`, async () => {
+        const { engine, X } = await engineAndCopy(P, d, threads, kernel)
         try {
           expect(engine.threads).toBe(threads)
           const probes = normals(200, d, 3)
