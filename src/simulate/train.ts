@@ -131,10 +131,9 @@ function sums(data: TrainingSet, pairs: Pairs): Sums {
   return { S00, S01, S11, AA: dot(A, A), Axi: dot(A, xi), xixi: dot(xi, xi) }
 }
 
-/** x_t^{mu,j} = alpha x0^{mu,j} + beta x1^mu, n k x d. */
-function inputs(data: TrainingSet, pairs: Pairs, alpha: number, beta: number): Float64Array {
+/** x_t^{mu,j} = alpha x0^{mu,j} + beta x1^mu, n k x d, written into `out` when given. */
+function inputs(data: TrainingSet, pairs: Pairs, alpha: number, beta: number, out = new Float64Array(pairs.count * data.d)): Float64Array {
   const { d, x0, x1 } = data
-  const out = new Float64Array(pairs.count * d)
   for (let p = 0; p < pairs.count; p++) {
     const o1 = pairs.row1(p) * d
     for (let i = 0, o = p * d; i < d; i++) out[o + i] = alpha * x0[o + i] + beta * x1[o1 + i]
@@ -182,9 +181,12 @@ export function exactTrainer(data: TrainingSet, lambda: number, skip: boolean): 
   const a = S.S00 - S.xixi / nl
   const b = S.S01 - S.Axi / nl
   const e = S.S11 - S.AA / nl
+  // The inputs at t serve the fit's diagnostics only: one array, refilled at every t, instead of
+  // n k d new numbers each time (garbage the size of the training set per step of a simulation).
+  const buffer = new Float64Array(pairs.count * d)
   return {
     fit([alpha, beta, alphadot, betadot]) {
-      const xt = inputs(data, pairs, alpha, beta)
+      const xt = inputs(data, pairs, alpha, beta, buffer)
       if (!skip) {
         const w = A.map((x) => x / nl)
         const zeta = betadot - (alphadot * beta) / alpha
