@@ -54,17 +54,25 @@ export interface Arith<T> {
 export const ARITH_FUNCTIONS = ['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'log', 'sqrt', 'abs', 'sign', 'sec', 'csc', 'cot', 'sech', 'csch', 'coth'] as const
 
 /**
- * Pointwise decimal.js arithmetic at the precision of D; above the precision decimal.js's stored
- * pi and ln 10 allow, pi, ln and the circular functions come from elementary.ts.
+ * Pointwise decimal.js arithmetic at the precision of D; sin and cos come from elementary.ts (in
+ * fixed point, several times faster than decimal.js's), and above the precision decimal.js's
+ * stored pi and ln 10 allow, so do pi, ln and the inverse circular functions.
  */
 export function decimalArith(D: DecimalConstructor): Arith<Decimal> {
   const one = new D(1)
   let pi: Decimal | undefined
   let e: Decimal | undefined
   const own = D.precision > big.LIMIT
-  const sin = (a: Decimal) => (own ? big.sinCos(a, D)[0] : a.sin())
-  const cos = (a: Decimal) => (own ? big.sinCos(a, D)[1] : a.cos())
-  const tan = (a: Decimal) => (own ? ((sc) => sc[0].div(sc[1]))(big.sinCos(a, D)) : a.tan())
+  // sin and cos of the last argument, kept: a schedule's values and slopes take sin and cos of
+  // the same argument (cos(pi t/2), sin(pi t/2) and their derivatives), four calls for one pair.
+  let last: { x: Decimal; sc: [Decimal, Decimal] } | undefined
+  const sinCos = (a: Decimal): [Decimal, Decimal] => {
+    if (!(last && last.x.eq(a))) last = { x: a, sc: big.sinCos(a, D) }
+    return last.sc
+  }
+  const sin = (a: Decimal) => sinCos(a)[0]
+  const cos = (a: Decimal) => sinCos(a)[1]
+  const tan = (a: Decimal) => ((sc) => sc[0].div(sc[1]))(sinCos(a))
   const asin = (a: Decimal) => (own ? big.asin(a, D) : a.asin())
   return {
     num: (text) => new D(text),

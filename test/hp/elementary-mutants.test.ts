@@ -4,7 +4,8 @@
 //    (the code uses Machin's), checked against the first 50 published digits of pi;
 //  - logarithms from L(n) = -ln(1 - 1/n) = sum_k 1/(k n^k): ln 2 = L(2), ln 3 = ln 2 + L(3),
 //    ln 5 = 2 ln 2 + L(5), so ln(2^a 3^b 5^c) needs no atanh and no argument reduction;
-//  - sin and cos by their Taylor series on x reduced modulo 2 pi only (no halving, no doubling);
+//  - sin and cos by their Taylor series on x reduced modulo 2 pi only (the code reduces modulo pi/2),
+//    at precisions below LIMIT too;
 //  - atan by Euler's series atan x = x/(1+x^2) sum_n (2n)!!/(2n+1)!! (x^2/(1+x^2))^n (no halving);
 //  - asin by its own Taylor series sum_n (2n)!/(4^n n!^2 (2n+1)) x^(2n+1), and +-pi/2 at +-1.
 // Tolerance: each function rounds a result carried with 20 guard digits to p significant digits, so
@@ -134,33 +135,6 @@ describe.each(PRECISIONS)('elementary functions at %i digits', (p) => {
     }
   })
 
-  it('sinCos in every quadrant, for negative, tiny and huge arguments, equals the Taylor series', () => {
-    // q = round(x / (pi/2)) = 0, 1, 2, 3, -1, -2, -3, then 1e-40 scale and 1e30 scale.
-    const args = ['0.3', '2', '3.5', '5', '-2', '-3.5', '-5', '1.234e-40', '1e30', '123456.789']
-    for (const text of args) {
-      const G = fixed(p + FIX + 31)
-      const [sRef, cRef] = sinCosRef(G.fromText(text), G.one).map(G.toDecimal)
-      const [s, c] = sinCos(new D(text), D)
-      expect(ulps(s, sRef, p), `sin ${text}`).toBeLessThanOrEqual(1)
-      expect(ulps(c, cRef, p), `cos ${text}`).toBeLessThanOrEqual(1)
-    }
-  })
-
-  it('cos just past pi/2: the reduction x - pi/2 cancels up to 21 digits, which the extra digit for x.e = 0 pays for', () => {
-    // sinCos works at p + 20 + (x.e + 1) digits, so after r = x - q pi/2 loses -log10|r| leading
-    // digits r still carries about p digits. Measured at 520 digits: at most 0.42 of a unit (r = 3e-20),
-    // and 1.35 units with two digits fewer (x.e - 1). Closer to pi/2 the reduction is redone with
-    // the -r.e digits it lost (before that, r = 1e-21 was 3.7 units off, 1e-22 at 510 digits 6.75).
-    const G = fixed(p + FIX + 71)
-    for (const delta of ['1e-19', '3e-19', '1e-20', '2e-20', '3e-20', '5e-20', '3e-21', '1e-21', '1e-22', '-7e-35', '1e-60']) {
-      const x = G.toDecimal(piRef(G.one) / 2n + G.fromText(delta))
-        .toSignificantDigits(p)
-        .toString()
-      const cRef = G.toDecimal(sinCosRef(G.fromText(x), G.one)[1])
-      expect(ulps(sinCos(new D(x), D)[1], cRef, p), `cos(pi/2 + ${delta})`).toBeLessThanOrEqual(1)
-    }
-  })
-
   it("atan inside and outside [-1, 1], of both signs, equals Euler's series", () => {
     // atan 0 hung like ln 1 (its series argument is 0).
     for (const text of ['0.3', '-0.7', '2.5', '-3', '1e-30']) {
@@ -179,6 +153,38 @@ describe.each(PRECISIONS)('elementary functions at %i digits', (p) => {
     const half = F.toDecimal(piRef(F.one) / 2n)
     expect(ulps(asin(new D(1), D), half, p)).toBeLessThanOrEqual(1)
     expect(ulps(asin(new D(-1), D), half.neg(), p)).toBeLessThanOrEqual(1)
+  })
+})
+
+// sinCos serves every precision (decimal.js's sin and cos are not used): from below the
+// quadrature route's working precisions to above LIMIT.
+describe.each([40, 73, 123, LIMIT + 20])('sinCos at %i digits', (p) => {
+  const D = Decimal.clone({ precision: p })
+
+  it('sinCos in every quadrant, for negative, tiny and huge arguments, equals the Taylor series', () => {
+    // q = round(x / (pi/2)) = 0, 1, 2, 3, -1, -2, -3, then 1e-40 scale and 1e30 scale.
+    const args = ['0.3', '2', '3.5', '5', '-2', '-3.5', '-5', '1.234e-40', '1e30', '123456.789']
+    for (const text of args) {
+      const G = fixed(p + FIX + 31)
+      const [sRef, cRef] = sinCosRef(G.fromText(text), G.one).map(G.toDecimal)
+      const [s, c] = sinCos(new D(text), D)
+      expect(ulps(s, sRef, p), `sin ${text}`).toBeLessThanOrEqual(1)
+      expect(ulps(c, cRef, p), `cos ${text}`).toBeLessThanOrEqual(1)
+    }
+  })
+
+  it('cos just past pi/2: the reduction x - pi/2 cancels, and is redone with the digits it lost', () => {
+    // sinCos works at p + 12 + (x.e + 1) digits, so after r = x - q pi/2 loses -log10|r| leading
+    // digits r still carries about p digits; closer to pi/2 the reduction is redone with the digits
+    // it lost (before that, in an earlier version, r = 1e-21 was 3.7 units off at 520 digits).
+    const G = fixed(p + FIX + 71)
+    for (const delta of ['1e-19', '3e-19', '1e-20', '2e-20', '3e-20', '5e-20', '3e-21', '1e-21', '1e-22', '-7e-35', '1e-60']) {
+      const x = G.toDecimal(piRef(G.one) / 2n + G.fromText(delta))
+        .toSignificantDigits(p)
+        .toString()
+      const cRef = G.toDecimal(sinCosRef(G.fromText(x), G.one)[1])
+      expect(ulps(sinCos(new D(x), D)[1], cRef, p), `cos(pi/2 + ${delta})`).toBeLessThanOrEqual(1)
+    }
   })
 })
 
