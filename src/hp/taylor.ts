@@ -34,7 +34,8 @@
  * order 63, ~80 ms; 100 digits in 3 steps of order 121, ~250 ms.
  */
 import { Decimal, type DecimalConstructor } from './arith.js'
-import type { Series } from './series.js'
+import { BINARY_GUARD, type Series } from './series.js'
+import { BITS_PER_DIGIT, binaries, convolution, fromBinary, normalised, plus, toBinary, ZERO_EXPONENT, type Binaries, type Exact } from './binary.js'
 import { minOf } from '../extent.js'
 
 /** The N-term series at t0 of den, A and G for every state. */
@@ -128,24 +129,33 @@ export function taylorSolve(D: DecimalConstructor, system: TaylorSystem, x0: Dec
   return { values, steps, order }
 }
 
-/** X_0..X_N of den X' = A X + G with X_0 = x0; dX_m = m X_m is kept to save a product per term. */
+/**
+ * X_0..X_N of den X' = A X + G with X_0 = x0, in binary (binary.ts): every sum of the recurrence
+ * exact but for terms far below its largest, the division by den_0 a product with its reciprocal,
+ * each X_k rounded to bits beyond D's precision; the coefficients return to decimal.js at the end.
+ */
 function stateSeries(D: DecimalConstructor, den: Series, A: Series, G: Series, x0: Decimal, N: number, t: Decimal): Decimal[] {
   const d0 = den.c[0]
   if (d0.isZero()) throw new RangeError(`taylorSolve: den vanishes at the step start t = ${t}`)
-  const zero = new D(0)
+  const bits = Math.ceil(D.precision * BITS_PER_DIGIT) + BINARY_GUARD
   const td = Math.min(den.deg, N - 1),
     tA = Math.min(A.deg, N - 1),
     tG = Math.min(G.deg, N - 1)
-  const X = [x0]
-  const dX = [zero]
+  const dens = binaries(den.c, td + 1, bits),
+    As = binaries(A.c, tA + 1, bits),
+    Gs = binaries(G.c, tG + 1, bits)
+  // 1/den_0 = 2^(2 bits)/m · 2^(-2 bits - s), to bits bits.
+  const reciprocal = (1n << BigInt(2 * bits)) / dens.m[0]
+  const shift = -2 * bits - dens.s[0]
+  const X: Binaries = { m: [], s: [] }
+  ;[X.m[0], X.s[0]] = toBinary(x0, bits)
   for (let k = 0; k < N; k++) {
-    let s = k <= tG ? G.c[k] : zero
-    for (let j = 0; j <= Math.min(k, tA); j++) s = s.plus(A.c[j].times(X[k - j]))
-    for (let j = 1; j <= Math.min(k, td); j++) s = s.minus(den.c[j].times(dX[k + 1 - j]))
-    dX[k + 1] = s.div(d0)
-    X[k + 1] = dX[k + 1].div(k + 1)
+    let sum: Exact = k <= tG ? [Gs.m[k], Gs.s[k]] : [0n, ZERO_EXPONENT]
+    sum = plus(sum, convolution(As, X, k, 0, Math.min(k, tA), false, bits))
+    sum = plus(sum, convolution(dens, X, k + 1, 1, Math.min(k, td), true, bits), -1)
+    ;[X.m[k + 1], X.s[k + 1]] = normalised((sum[0] * reciprocal) / BigInt(k + 1), sum[1] + shift, bits)
   }
-  return X
+  return X.m.map((m, k) => fromBinary(m, X.s[k], D))
 }
 
 /**
