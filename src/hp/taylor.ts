@@ -35,7 +35,7 @@
  */
 import { Decimal, type DecimalConstructor } from './arith.js'
 import { BINARY_GUARD, type Series } from './series.js'
-import { BITS_PER_DIGIT, binaries, convolution, fromBinary, normalised, plus, toBinary, ZERO_EXPONENT, type Binaries, type Exact } from './binary.js'
+import { BITS_PER_DIGIT, binaries, convolution, fromBinary, log10Abs, normalised, plus, toBinary, ZERO_EXPONENT, type Binaries, type Exact } from './binary.js'
 import { minOf } from '../extent.js'
 
 /** The N-term series at t0 of den, A and G for every state. */
@@ -185,14 +185,6 @@ function stepBound(lc: number[], T: number, tail: number): number {
     if (Hk > -Infinity) H = Math.min(H, Hk)
   }
   return H
-}
-
-/** log10 |x| to about 7 digits, from decimal.js's exponent and leading digit words (no Number overflow). */
-function log10Abs(x: Decimal): number {
-  if (x.isZero()) return -Infinity
-  const d = x.d
-  const lead = d[0] + (d.length > 1 ? d[1] / 1e7 : 0)
-  return x.e + Math.log10(lead) - (String(d[0]).length - 1)
 }
 
 function fromLog10(D: DecimalConstructor, H: number): Decimal {

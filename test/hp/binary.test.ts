@@ -4,7 +4,7 @@
 // cancels and each result must be within one unit of its p-th digit.
 import { describe, expect, it } from 'vitest'
 import { Decimal } from '../../src/hp/arith.js'
-import { binaries, BITS_PER_DIGIT, convolution, fromBinary, plus, toBinary, ZERO_EXPONENT } from '../../src/hp/binary.js'
+import { binaries, BITS_PER_DIGIT, convolution, divide, fromBinary, plus, sqrt, toBinary, ZERO_EXPONENT } from '../../src/hp/binary.js'
 import { seriesArith } from '../../src/hp/series.js'
 
 /** Deterministic pseudo-random p-digit decimals spread over 10^-spread .. 10^spread. */
@@ -97,5 +97,47 @@ describe.each([40, 61, 123])('binary.ts at %i digits', (p) => {
       expect(ulps(square.c[k], sq, p), `square, k = ${k}`).toBeLessThanOrEqual(1)
       expect(ulps(chained.c[k], ch, p), `product of a product, k = ${k}`).toBeLessThanOrEqual(1)
     }
+  })
+
+  it('sqrt within one unit of the p-th digit of the reference, exact on squares, and as decimal.js on 0, -1, NaN', () => {
+    for (const x of [...values(D, 40, 300, 9), new D(2), new D('0.5'), new D('1e-301')]) {
+      expect(ulps(sqrt(x, D), new R(x).sqrt(), p), x.toString()).toBeLessThanOrEqual(1)
+    }
+    for (const [x, root] of [
+      ['4', '2'],
+      ['0.01', '0.1'],
+      ['1e-300', '1e-150'],
+      ['15241578750190521', '123456789'],
+    ]) {
+      expect(sqrt(new D(x), D).eq(root), x).toBe(true)
+    }
+    expect(sqrt(new D(0), D).isZero()).toBe(true)
+    expect(sqrt(new D(-1), D).isNaN()).toBe(true)
+    expect(sqrt(new D(NaN), D).isNaN()).toBe(true)
+  })
+
+  it('divide and sqrt give exactly what decimal.js does (both correctly rounded), in either rounding mode', () => {
+    for (const rounding of [Decimal.ROUND_HALF_UP, Decimal.ROUND_HALF_EVEN]) {
+      const E = Decimal.clone({ precision: p, rounding })
+      const xs = [...values(E, 60, 200, 10), new E(1), new E(3), new E('0.1'), new E('-2.25'), new E('2.25')]
+      const ys = [...values(E, 60, 200, 11), new E(3), new E(7), new E('2.25'), new E('-0.5'), new E('2.25')]
+      xs.forEach((x, i) => {
+        expect(divide(x, ys[i], E).eq(x.div(ys[i])), `${x}/${ys[i]}`).toBe(true)
+        expect(sqrt(x.abs(), E).eq(x.abs().sqrt()), `sqrt ${x.abs()}`).toBe(true)
+      })
+    }
+    // Halfway cases at p digits: the digits beyond are exactly 5, or 5 followed by more.
+    const E = Decimal.clone({ precision: p, rounding: Decimal.ROUND_HALF_EVEN })
+    const tie = new E(`1${'0'.repeat(p - 2)}25`)
+    expect(divide(tie, new E(10), E).eq(tie.div(10))).toBe(true)
+    const above = new E(`1${'0'.repeat(p - 2)}25`).plus(`1e-${p}`)
+    expect(divide(above, new E(10), E).eq(above.div(10))).toBe(true)
+    // x/3 = 1 + 5e-p + 1e-(p+5)/3: the digits divide() forms (one past the tie's zeros) are a tie,
+    // the remainder says round up.
+    const nearTie = new E(new R(3).plus(`15e-${p}`).plus(`1e-${p + 5}`))
+    expect(divide(nearTie, new E(3), E).eq(nearTie.div(3))).toBe(true)
+    expect(divide(nearTie, new E(3), E).eq(new E(1).plus(`1e-${p - 1}`))).toBe(true)
+    expect(divide(new E(1), new E(0), E).toString()).toBe('Infinity')
+    expect(divide(new E(0), new E(3), E).isZero()).toBe(true)
   })
 })
