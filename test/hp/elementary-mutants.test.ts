@@ -14,7 +14,7 @@
 // case below is 0.5 of a unit.
 import { describe, expect, it } from 'vitest'
 import { Decimal } from '../../src/hp/arith.js'
-import { asin, atan, LIMIT, ln, pi, sinCos } from '../../src/hp/elementary.js'
+import { asin, atan, exp, LIMIT, ln, pi, sinCos } from '../../src/hp/elementary.js'
 
 /** Extra digits the BigInt references carry beyond the precision under test. */
 const FIX = 40
@@ -156,10 +156,29 @@ describe.each(PRECISIONS)('elementary functions at %i digits', (p) => {
   })
 })
 
-// sinCos serves every precision (decimal.js's sin and cos are not used): from below the
-// quadrature route's working precisions to above LIMIT.
-describe.each([40, 73, 123, LIMIT + 20])('sinCos at %i digits', (p) => {
+// sinCos and exp serve every precision (decimal.js's sin, cos and exp are not used): from below
+// the quadrature route's working precisions to above LIMIT.
+describe.each([40, 73, 123, LIMIT + 20])('sinCos and exp at %i digits', (p) => {
   const D = Decimal.clone({ precision: p })
+
+  it('exp of either sign, tiny and large, equals its Taylor series summed without reduction', () => {
+    // The reference sums x^n/n! directly at p + 2 log10 e^|x| + FIX digits (its terms grow to
+    // about e^|x| before they fall), for a negative x as 1/e^|x|.
+    for (const text of ['0.3', '1', '-1', '2.5', '-7.25', '1e-30', '-1e-30', '40', '-40']) {
+      const G = fixed(p + FIX + 40)
+      const x = G.fromText(text)
+      const ax = x < 0n ? -x : x
+      let sum = 0n
+      for (let term = G.one, n = 1n; term !== 0n; n++) {
+        sum += term
+        term = (term * ax) / G.one / n
+      }
+      const ref = x < 0n ? (G.one * G.one) / sum : sum
+      expect(ulps(exp(new D(text), D), G.toDecimal(ref), p), `exp ${text}`).toBeLessThanOrEqual(1)
+    }
+    expect(exp(new D(0), D).eq(1)).toBe(true)
+    expect(exp(new D('-Infinity'), D).isZero()).toBe(true)
+  })
 
   it('sinCos in every quadrant, for negative, tiny and huge arguments, equals the Taylor series', () => {
     // q = round(x / (pi/2)) = 0, 1, 2, 3, -1, -2, -3, then 1e-40 scale and 1e30 scale.
