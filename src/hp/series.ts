@@ -9,7 +9,8 @@
  * and their derivatives, and equate coefficients of h^(k-1). Sums run over j <= top(a), so when the
  * argument is a polynomial of degree d (t0 + h times a constant: d = 1) a function costs O(N·d)
  * instead of O(N²). `deg` tracks polynomial degrees through +, -, ×, integer powers.
- * All values stay in decimal.js at the precision of D; Numbers are used for indices only.
+ * Values are decimal.js numbers at the precision of D; the products of full series (mulS, sqrS) run
+ * in BigInt binary floating point (binary.ts) and round each coefficient once.
  */
 import { Decimal, decimalArith, type Arith, type DecimalConstructor } from './arith.js'
 import { BITS_PER_DIGIT, binaries, convolution, fromBinary, normalised, plus, ZERO_EXPONENT, type Binaries, type Exact } from './binary.js'
