@@ -131,15 +131,17 @@ function anchor(warmBy: ReadonlyMap<string, number>): void {
   const script = fileURLToPath(new URL('../../bench/odefun.py', import.meta.url))
   const rows: string[][] = []
   for (const digits of [50, 100]) {
+    const start = performance.now()
     const run = spawnSync('python3', [script, String(digits)], { encoding: 'utf8', timeout: ANCHOR_SECONDS * 1000 })
     const flowgm = warmBy.get(`trig, skip/${digits}`)!
-    if (run.signal === 'SIGTERM') {
+    if ((run.error as NodeJS.ErrnoException | undefined)?.code === 'ETIMEDOUT') {
       // Timed out: its time is a lower bound, the ratio an upper bound.
       rows.push([String(digits), `> ${ANCHOR_SECONDS}`, flowgm.toFixed(3), `< ${(flowgm / ANCHOR_SECONDS).toExponential(2)}`, '-'])
       continue
     }
     if (run.error || run.status !== 0) {
-      const why = run.error ? run.error.message : (run.stderr.trim().split('\n').pop() ?? `exit ${run.status}`)
+      const stopped = run.signal ? `stopped by ${run.signal} after ${((performance.now() - start) / 1000).toFixed(0)} s` : `exit ${run.status}`
+      const why = run.error ? run.error.message : run.stderr.trim().split('\n').pop() || stopped
       console.log(`odefun at ${digits} digits skipped (python3 with mpmath is needed; ${why})\n`)
       continue
     }
