@@ -8,6 +8,7 @@
  */
 import { Decimal } from 'decimal.js'
 import * as big from './elementary.js'
+import { divide, sqrt } from './binary.js'
 
 export type DecimalConstructor = Decimal.Constructor
 export { Decimal }
@@ -54,17 +55,24 @@ export interface Arith<T> {
 export const ARITH_FUNCTIONS = ['sin', 'cos', 'tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'tanh', 'exp', 'log', 'sqrt', 'abs', 'sign', 'sec', 'csc', 'cot', 'sech', 'csch', 'coth'] as const
 
 /**
- * Pointwise decimal.js arithmetic at the precision of D; above the precision decimal.js's stored
- * pi and ln 10 allow, pi, ln and the circular functions come from elementary.ts.
+ * Pointwise decimal.js arithmetic at the precision of D. Division and square root come from
+ * binary.ts (correctly rounded as decimal.js's, in BigInt at a fraction of their cost), sin, cos
+ * and exp from elementary.ts (in fixed point, decimal.js's cost 0.5-1 ms at 70 digits), and above the
+ * precision decimal.js's stored pi and ln 10 allow, so do pi, ln and the inverse circular functions.
  */
 export function decimalArith(D: DecimalConstructor): Arith<Decimal> {
   const one = new D(1)
   let pi: Decimal | undefined
   let e: Decimal | undefined
   const own = D.precision > big.LIMIT
-  const sin = (a: Decimal) => (own ? big.sinCos(a, D)[0] : a.sin())
-  const cos = (a: Decimal) => (own ? big.sinCos(a, D)[1] : a.cos())
-  const tan = (a: Decimal) => (own ? ((sc) => sc[0].div(sc[1]))(big.sinCos(a, D)) : a.tan())
+  // A schedule's values and slopes take sin and cos of the same argument (cos(pi t/2), sin(pi t/2)
+  // and their derivatives: four calls for one pair), or exp of the same arguments (exp(1 - t) and
+  // the constant exp(1), in both).
+  const sinCos = kept((a) => big.sinCos(a, D))
+  const exp = kept((a) => big.exp(a, D))
+  const sin = (a: Decimal) => sinCos(a)[0]
+  const cos = (a: Decimal) => sinCos(a)[1]
+  const tan = (a: Decimal) => ((sc) => sc[0].div(sc[1]))(sinCos(a))
   const asin = (a: Decimal) => (own ? big.asin(a, D) : a.asin())
   return {
     num: (text) => new D(text),
@@ -74,7 +82,7 @@ export function decimalArith(D: DecimalConstructor): Arith<Decimal> {
     add: (a, b) => a.plus(b),
     sub: (a, b) => a.minus(b),
     mul: (a, b) => a.times(b),
-    div: (a, b) => a.div(b),
+    div: (a, b) => divide(a, b, D),
     neg: (a) => a.neg(),
     powInt: (a, k) => a.pow(k),
     pow: (a, b) => (own && !b.isInteger() ? b.times(big.ln(a, D)).exp() : a.pow(b)),
@@ -87,9 +95,9 @@ export function decimalArith(D: DecimalConstructor): Arith<Decimal> {
     sinh: (a) => a.sinh(),
     cosh: (a) => a.cosh(),
     tanh: (a) => a.tanh(),
-    exp: (a) => a.exp(),
+    exp,
     log: (a) => (own ? big.ln(a, D) : a.ln()),
-    sqrt: (a) => a.sqrt(),
+    sqrt: (a) => sqrt(a, D),
     abs: (a) => a.abs(),
     sign: (a) => new D(a.isZero() ? 0 : a.isNeg() ? -1 : 1),
     sec: (a) => one.div(cos(a)),
@@ -98,5 +106,20 @@ export function decimalArith(D: DecimalConstructor): Arith<Decimal> {
     sech: (a) => one.div(a.cosh()),
     csch: (a) => one.div(a.sinh()),
     coth: (a) => one.div(a.tanh()),
+  }
+}
+
+/** How many recent arguments kept() remembers. */
+const KEPT = 4
+
+/** f with the values at its last KEPT arguments kept (arguments compared by value). */
+function kept<T>(f: (a: Decimal) => T): (a: Decimal) => T {
+  const entries: Array<[Decimal, T]> = []
+  return (a) => {
+    for (const [x, v] of entries) if (x.eq(a)) return v
+    const v = f(a)
+    entries.unshift([a, v])
+    if (entries.length > KEPT) entries.pop()
+    return v
   }
 }

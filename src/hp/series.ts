@@ -9,9 +9,11 @@
  * and their derivatives, and equate coefficients of h^(k-1). Sums run over j <= top(a), so when the
  * argument is a polynomial of degree d (t0 + h times a constant: d = 1) a function costs O(N·d)
  * instead of O(N²). `deg` tracks polynomial degrees through +, -, ×, integer powers.
- * All values stay in decimal.js at the precision of D; Numbers are used for indices only.
+ * Values are decimal.js numbers at the precision of D; the products of full series (mulS, sqrS) run
+ * in BigInt binary floating point (binary.ts) and round each coefficient once.
  */
 import { Decimal, decimalArith, type Arith, type DecimalConstructor } from './arith.js'
+import { BITS_PER_DIGIT, binaries, convolution, fromBinary, normalised, plus, ZERO_EXPONENT, type Binaries, type Exact } from './binary.js'
 
 /**
  * Coefficients c[0..N-1] of a series in h = t - t0. `deg` is an upper bound on the exact polynomial
@@ -37,6 +39,9 @@ export interface SeriesArith extends Arith<Decimal | Series> {
 }
 
 type Value = Decimal | Series
+
+/** Bits of binary mantissa beyond D's precision in the products of series. */
+export const BINARY_GUARD = 16
 
 /** Truncated power series with N coefficients over the decimal.js constructor D. */
 export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
@@ -98,33 +103,56 @@ export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
 
   // ---- products and quotients --------------------------------------------------------------
 
+  /**
+   * Products of full series run in binary (binary.ts): each coefficient converted once (kept with
+   * the series for its next product), every sum of products exact but for terms far below the
+   * largest, rounded once to D's precision. In decimal.js the O(N²) products of the Taylor route
+   * were most of its cost.
+   */
+  const bits = Math.ceil(D.precision * BITS_PER_DIGIT) + BINARY_GUARD
+  const binaryForms = new WeakMap<Series, Binaries>()
+  const binaryOf = (a: Series): Binaries => {
+    let b = binaryForms.get(a)
+    if (!b) binaryForms.set(a, (b = binaries(a.c, top(a) + 1, bits)))
+    return b
+  }
+  /** The series of the exact sums, each rounded to D's precision; its binary form kept. */
+  const fromExact = (sums: Exact[], deg: number): Series => {
+    const c = zeros()
+    const m: bigint[] = [],
+      e: number[] = []
+    sums.forEach(([x, s], k) => {
+      ;[m[k], e[k]] = normalised(x, s, bits)
+      if (x !== 0n) c[k] = fromBinary(x, s, D)
+    })
+    const a = make(c, deg)
+    binaryForms.set(a, { m, s: e })
+    return a
+  }
   /** Cauchy product (a b)_k = Σ_j a_j b_(k-j), summed only where both factors may be nonzero. */
   const mulS = (a: Series, b: Series): Series => {
     if (a.deg === 0) return scale(b, a.c[0])
     if (b.deg === 0) return scale(a, b.c[0])
+    const A = binaryOf(a),
+      B = binaryOf(b)
     const ta = top(a),
       tb = top(b)
-    const c = zeros()
-    for (let k = 0; k < N; k++) {
-      let s = zero
-      for (let j = Math.max(0, k - tb); j <= Math.min(k, ta); j++) s = s.plus(a.c[j].times(b.c[k - j]))
-      c[k] = s
-    }
-    return make(c, a.deg + b.deg)
+    const sums: Exact[] = []
+    for (let k = 0; k < N; k++) sums.push(convolution(A, B, k, Math.max(0, k - tb), Math.min(k, ta), false, bits))
+    return fromExact(sums, a.deg + b.deg)
   }
   /** a² by symmetry: (a²)_k = 2 Σ_(j<k-j) a_j a_(k-j) + a_(k/2)² — half the products. */
   const sqrS = (a: Series): Series => {
     if (a.deg === 0) return constant(a.c[0].times(a.c[0]))
+    const A = binaryOf(a)
     const ta = top(a)
-    const c = zeros()
+    const sums: Exact[] = []
     for (let k = 0; k < N; k++) {
-      let s = zero
-      for (let j = Math.max(0, k - ta); 2 * j < k; j++) s = s.plus(a.c[j].times(a.c[k - j]))
-      s = s.plus(s)
-      if (k % 2 === 0 && k / 2 <= ta) s = s.plus(a.c[k / 2].times(a.c[k / 2]))
-      c[k] = s
+      const [x, s] = convolution(A, A, k, Math.max(0, k - ta), Math.floor((k - 1) / 2), false, bits)
+      const middle: Exact = k % 2 === 0 && k / 2 <= ta ? convolution(A, A, k, k / 2, k / 2, false, bits) : [0n, ZERO_EXPONENT]
+      sums.push(plus([2n * x, s], middle))
     }
-    return make(c, 2 * a.deg)
+    return fromExact(sums, 2 * a.deg)
   }
   /** q = a/b: b_0 q_k = a_k - Σ_(j=1..min(k,top b)) b_j q_(k-j); O(N·deg b) for a polynomial b. */
   const divS = (a: Series, b: Series): Series => {

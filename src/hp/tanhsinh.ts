@@ -41,6 +41,7 @@
  */
 import type { Decimal, DecimalConstructor } from './arith.js'
 import { maxOf } from '../extent.js'
+import { log10Abs } from './binary.js'
 
 export interface TanhSinhOptions {
   /** Requested relative accuracy in significant digits (below the precision of D). */
@@ -308,13 +309,6 @@ function expTaylor(W: DecimalConstructor, x: Decimal): Decimal {
   let result = sum as Decimal
   for (let i = 0; i < shift; i++) result = result.times(result)
   return new W(result)
-}
-
-/** log10 |x| as a double (-Infinity for 0), without a full-precision logarithm. */
-function log10Abs(x: Decimal): number {
-  if (x.isZero()) return -Infinity
-  const [mantissa, exponent] = x.abs().toExponential(16).split('e')
-  return Math.log10(Number(mantissa)) + Number(exponent)
 }
 
 /** 10^e as a Decimal of D (0 for e = -Infinity). */

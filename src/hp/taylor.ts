@@ -3,7 +3,8 @@
  *
  *   den_i(t) X_i'(t) = A_i(t) X_i(t) + G_i(t),
  *
- * in decimal.js at the precision of D (the caller adds a few guard digits beyond `digits`).
+ * at the precision of D (the caller adds a few guard digits beyond `digits`): values in decimal.js,
+ * the recurrence's sums of products in BigInt binary floating point (binary.ts).
  *
  * Method. At a step start t0 the system gives the N-term series of den_i, A_i, G_i in h = t - t0
  * (compiled code on seriesArith). Equating coefficients of h^k in den X' = A X + G gives
@@ -25,16 +26,17 @@
  * may vanish and dividing by den_0 would cost digits. Rounding errors are not controlled: give D
  * a few guard digits (about 5-10) beyond `digits`.
  *
- * Order. A step costs O(N²) decimal.js products when coefficients are full series and advances
+ * Order. A step costs O(N²) products when coefficients are full series and advances
  * about ρ·10^(-T/N) for a radius of convergence ρ, so the cost per unit length, ∝ N²·10^(T/N)/ρ,
  * is least at ρ/h = e² (Jorba & Zou 2005): N0 = T·ln10/2 + TAIL. When the radius estimated at the
  * previous step exceeds e² times the distance to the next target, the order is lowered to about
  * the least N whose step reaches it (with a safety factor: entire functions look more convergent
- * at high order). Measured (2 loaded cores): den = 1, A = cos t to t = 1, 50 digits in 3 steps of
- * order 63, ~80 ms; 100 digits in 3 steps of order 121, ~250 ms.
+ * at high order). den = 1, A = cos t to t = 1: 50 digits in 3 steps of order 63, 100 digits in 3
+ * steps of order 121.
  */
 import { Decimal, type DecimalConstructor } from './arith.js'
-import type { Series } from './series.js'
+import { BINARY_GUARD, type Series } from './series.js'
+import { BITS_PER_DIGIT, binaries, convolution, fromBinary, log10Abs, normalised, plus, toBinary, ZERO_EXPONENT, type Binaries, type Exact } from './binary.js'
 import { minOf } from '../extent.js'
 
 /** The N-term series at t0 of den, A and G for every state. */
@@ -128,24 +130,33 @@ export function taylorSolve(D: DecimalConstructor, system: TaylorSystem, x0: Dec
   return { values, steps, order }
 }
 
-/** X_0..X_N of den X' = A X + G with X_0 = x0; dX_m = m X_m is kept to save a product per term. */
+/**
+ * X_0..X_N of den X' = A X + G with X_0 = x0, in binary (binary.ts): every sum of the recurrence
+ * exact but for terms far below its largest, the division by den_0 a product with its reciprocal,
+ * each X_k rounded to bits beyond D's precision; the coefficients return to decimal.js at the end.
+ */
 function stateSeries(D: DecimalConstructor, den: Series, A: Series, G: Series, x0: Decimal, N: number, t: Decimal): Decimal[] {
   const d0 = den.c[0]
   if (d0.isZero()) throw new RangeError(`taylorSolve: den vanishes at the step start t = ${t}`)
-  const zero = new D(0)
+  const bits = Math.ceil(D.precision * BITS_PER_DIGIT) + BINARY_GUARD
   const td = Math.min(den.deg, N - 1),
     tA = Math.min(A.deg, N - 1),
     tG = Math.min(G.deg, N - 1)
-  const X = [x0]
-  const dX = [zero]
+  const dens = binaries(den.c, td + 1, bits),
+    As = binaries(A.c, tA + 1, bits),
+    Gs = binaries(G.c, tG + 1, bits)
+  // 1/den_0 = 2^(2 bits)/m · 2^(-2 bits - s), to bits bits.
+  const reciprocal = (1n << BigInt(2 * bits)) / dens.m[0]
+  const shift = -2 * bits - dens.s[0]
+  const X: Binaries = { m: [], s: [] }
+  ;[X.m[0], X.s[0]] = toBinary(x0, bits)
   for (let k = 0; k < N; k++) {
-    let s = k <= tG ? G.c[k] : zero
-    for (let j = 0; j <= Math.min(k, tA); j++) s = s.plus(A.c[j].times(X[k - j]))
-    for (let j = 1; j <= Math.min(k, td); j++) s = s.minus(den.c[j].times(dX[k + 1 - j]))
-    dX[k + 1] = s.div(d0)
-    X[k + 1] = dX[k + 1].div(k + 1)
+    let sum: Exact = k <= tG ? [Gs.m[k], Gs.s[k]] : [0n, ZERO_EXPONENT]
+    sum = plus(sum, convolution(As, X, k, 0, Math.min(k, tA), false, bits))
+    sum = plus(sum, convolution(dens, X, k + 1, 1, Math.min(k, td), true, bits), -1)
+    ;[X.m[k + 1], X.s[k + 1]] = normalised((sum[0] * reciprocal) / BigInt(k + 1), sum[1] + shift, bits)
   }
-  return X
+  return X.m.map((m, k) => fromBinary(m, X.s[k], D))
 }
 
 /**
@@ -175,14 +186,6 @@ function stepBound(lc: number[], T: number, tail: number): number {
     if (Hk > -Infinity) H = Math.min(H, Hk)
   }
   return H
-}
-
-/** log10 |x| to about 7 digits, from decimal.js's exponent and leading digit words (no Number overflow). */
-function log10Abs(x: Decimal): number {
-  if (x.isZero()) return -Infinity
-  const d = x.d
-  const lead = d[0] + (d.length > 1 ? d[1] / 1e7 : 0)
-  return x.e + Math.log10(lead) - (String(d[0]).length - 1)
 }
 
 function fromLog10(D: DecimalConstructor, H: number): Decimal {

@@ -449,7 +449,7 @@ function flowByQuadrature(problem: FlowProblem, D: DecimalConstructor, ts: reado
     const [ad, bd] = scheduleSlopes(problem, F, s)
     const k = coefficients(a, b, ad, bd)
     const [Phi] = phi(a, b)
-    return STATES.flatMap((_, i) => [k[2 * i], k[2 * i + 1].div(Phi)])
+    return STATES.flatMap((_, i) => [k[2 * i], F.div(k[2 * i + 1], Phi)])
   }
   return ts.map((text) => {
     const t = new D(text)

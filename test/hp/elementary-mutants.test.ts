@@ -4,7 +4,8 @@
 //    (the code uses Machin's), checked against the first 50 published digits of pi;
 //  - logarithms from L(n) = -ln(1 - 1/n) = sum_k 1/(k n^k): ln 2 = L(2), ln 3 = ln 2 + L(3),
 //    ln 5 = 2 ln 2 + L(5), so ln(2^a 3^b 5^c) needs no atanh and no argument reduction;
-//  - sin and cos by their Taylor series on x reduced modulo 2 pi only (no halving, no doubling);
+//  - sin and cos by their Taylor series on x reduced modulo 2 pi only (the code reduces modulo pi/2),
+//    at precisions below LIMIT too;
 //  - atan by Euler's series atan x = x/(1+x^2) sum_n (2n)!!/(2n+1)!! (x^2/(1+x^2))^n (no halving);
 //  - asin by its own Taylor series sum_n (2n)!/(4^n n!^2 (2n+1)) x^(2n+1), and +-pi/2 at +-1.
 // Tolerance: each function rounds a result carried with 20 guard digits to p significant digits, so
@@ -13,7 +14,7 @@
 // case below is 0.5 of a unit.
 import { describe, expect, it } from 'vitest'
 import { Decimal } from '../../src/hp/arith.js'
-import { asin, atan, LIMIT, ln, pi, sinCos } from '../../src/hp/elementary.js'
+import { asin, atan, exp, LIMIT, ln, pi, sinCos } from '../../src/hp/elementary.js'
 
 /** Extra digits the BigInt references carry beyond the precision under test. */
 const FIX = 40
@@ -134,33 +135,6 @@ describe.each(PRECISIONS)('elementary functions at %i digits', (p) => {
     }
   })
 
-  it('sinCos in every quadrant, for negative, tiny and huge arguments, equals the Taylor series', () => {
-    // q = round(x / (pi/2)) = 0, 1, 2, 3, -1, -2, -3, then 1e-40 scale and 1e30 scale.
-    const args = ['0.3', '2', '3.5', '5', '-2', '-3.5', '-5', '1.234e-40', '1e30', '123456.789']
-    for (const text of args) {
-      const G = fixed(p + FIX + 31)
-      const [sRef, cRef] = sinCosRef(G.fromText(text), G.one).map(G.toDecimal)
-      const [s, c] = sinCos(new D(text), D)
-      expect(ulps(s, sRef, p), `sin ${text}`).toBeLessThanOrEqual(1)
-      expect(ulps(c, cRef, p), `cos ${text}`).toBeLessThanOrEqual(1)
-    }
-  })
-
-  it('cos just past pi/2: the reduction x - pi/2 cancels up to 21 digits, which the extra digit for x.e = 0 pays for', () => {
-    // sinCos works at p + 20 + (x.e + 1) digits, so after r = x - q pi/2 loses -log10|r| leading
-    // digits r still carries about p digits. Measured at 520 digits: at most 0.42 of a unit (r = 3e-20),
-    // and 1.35 units with two digits fewer (x.e - 1). Closer to pi/2 the reduction is redone with
-    // the -r.e digits it lost (before that, r = 1e-21 was 3.7 units off, 1e-22 at 510 digits 6.75).
-    const G = fixed(p + FIX + 71)
-    for (const delta of ['1e-19', '3e-19', '1e-20', '2e-20', '3e-20', '5e-20', '3e-21', '1e-21', '1e-22', '-7e-35', '1e-60']) {
-      const x = G.toDecimal(piRef(G.one) / 2n + G.fromText(delta))
-        .toSignificantDigits(p)
-        .toString()
-      const cRef = G.toDecimal(sinCosRef(G.fromText(x), G.one)[1])
-      expect(ulps(sinCos(new D(x), D)[1], cRef, p), `cos(pi/2 + ${delta})`).toBeLessThanOrEqual(1)
-    }
-  })
-
   it("atan inside and outside [-1, 1], of both signs, equals Euler's series", () => {
     // atan 0 hung like ln 1 (its series argument is 0).
     for (const text of ['0.3', '-0.7', '2.5', '-3', '1e-30']) {
@@ -179,6 +153,57 @@ describe.each(PRECISIONS)('elementary functions at %i digits', (p) => {
     const half = F.toDecimal(piRef(F.one) / 2n)
     expect(ulps(asin(new D(1), D), half, p)).toBeLessThanOrEqual(1)
     expect(ulps(asin(new D(-1), D), half.neg(), p)).toBeLessThanOrEqual(1)
+  })
+})
+
+// sinCos and exp serve every precision (decimal.js's sin, cos and exp are not used): from below
+// the quadrature route's working precisions to above LIMIT.
+describe.each([40, 73, 123, LIMIT + 20])('sinCos and exp at %i digits', (p) => {
+  const D = Decimal.clone({ precision: p })
+
+  it('exp of either sign, tiny and large, equals its Taylor series summed without reduction', () => {
+    // The reference sums x^n/n! directly at p + 2 log10 e^|x| + FIX digits (its terms grow to
+    // about e^|x| before they fall), for a negative x as 1/e^|x|.
+    for (const text of ['0.3', '1', '-1', '2.5', '-7.25', '1e-30', '-1e-30', '40', '-40']) {
+      const G = fixed(p + FIX + 40)
+      const x = G.fromText(text)
+      const ax = x < 0n ? -x : x
+      let sum = 0n
+      for (let term = G.one, n = 1n; term !== 0n; n++) {
+        sum += term
+        term = (term * ax) / G.one / n
+      }
+      const ref = x < 0n ? (G.one * G.one) / sum : sum
+      expect(ulps(exp(new D(text), D), G.toDecimal(ref), p), `exp ${text}`).toBeLessThanOrEqual(1)
+    }
+    expect(exp(new D(0), D).eq(1)).toBe(true)
+    expect(exp(new D('-Infinity'), D).isZero()).toBe(true)
+  })
+
+  it('sinCos in every quadrant, for negative, tiny and huge arguments, equals the Taylor series', () => {
+    // q = round(x / (pi/2)) = 0, 1, 2, 3, -1, -2, -3, then 1e-40 scale and 1e30 scale.
+    const args = ['0.3', '2', '3.5', '5', '-2', '-3.5', '-5', '1.234e-40', '1e30', '123456.789']
+    for (const text of args) {
+      const G = fixed(p + FIX + 31)
+      const [sRef, cRef] = sinCosRef(G.fromText(text), G.one).map(G.toDecimal)
+      const [s, c] = sinCos(new D(text), D)
+      expect(ulps(s, sRef, p), `sin ${text}`).toBeLessThanOrEqual(1)
+      expect(ulps(c, cRef, p), `cos ${text}`).toBeLessThanOrEqual(1)
+    }
+  })
+
+  it('cos just past pi/2: the reduction x - pi/2 cancels, and is redone with the digits it lost', () => {
+    // sinCos works at p + 12 + (x.e + 1) digits, so after r = x - q pi/2 loses -log10|r| leading
+    // digits r still carries about p digits; closer to pi/2 the reduction is redone with the digits
+    // it lost (before that, in an earlier version, r = 1e-21 was 3.7 units off at 520 digits).
+    const G = fixed(p + FIX + 71)
+    for (const delta of ['1e-19', '3e-19', '1e-20', '2e-20', '3e-20', '5e-20', '3e-21', '1e-21', '1e-22', '-7e-35', '1e-60']) {
+      const x = G.toDecimal(piRef(G.one) / 2n + G.fromText(delta))
+        .toSignificantDigits(p)
+        .toString()
+      const cRef = G.toDecimal(sinCosRef(G.fromText(x), G.one)[1])
+      expect(ulps(sinCos(new D(x), D)[1], cRef, p), `cos(pi/2 + ${delta})`).toBeLessThanOrEqual(1)
+    }
   })
 })
 
