@@ -37,6 +37,11 @@ const TARGETS: Record<number, number> = { 50: 0.3, 100: 1 }
 const RATIO_TARGET = 3
 /** The anchor's run is given this long before it is reported as timed out. */
 const ANCHOR_SECONDS = 600
+/**
+ * The digits the anchor runs at: 50 by default (about a minute); FLOWGM_BENCH_ODEFUN=50,100 adds
+ * 100, where odefun took 827 s on this 2-core machine (docs/cli.md).
+ */
+const ANCHOR_DIGITS = (process.env.FLOWGM_BENCH_ODEFUN ?? '50').split(',').map(Number)
 
 function seconds(work: () => void): number {
   const t0 = performance.now()
@@ -101,7 +106,8 @@ function main(): void {
           .filter((k) => k !== 't')
           .map((k) => {
             const x = hp[k].toNumber()
-            return x === 0 ? Math.abs(dbl[k]) : Math.abs(dbl[k] - x) / Math.abs(x)
+            // Equal values (kl and kl_reverse are +Infinity without skip connection at t = 1) differ by 0.
+            return dbl[k] === x ? 0 : x === 0 ? Math.abs(dbl[k]) : Math.abs(dbl[k] - x) / Math.abs(x)
           }),
       )
       agreement.push([c.label, t, worst.toExponential(1), worst <= 1e-12 ? 'yes' : 'NO'])
@@ -123,14 +129,14 @@ function main(): void {
 }
 
 /**
- * mpmath's odefun on the trig schedule's flow (bench/odefun.py) at 50 and 100 digits: its time,
+ * mpmath's odefun on the trig schedule's flow (bench/odefun.py) at ANCHOR_DIGITS: its time,
  * flowgm's warm time over it, and the digits on which the two agree on M, Q_xi, P at t = 1.
  */
 function anchor(warmBy: ReadonlyMap<string, number>): void {
   console.log('Anchor: mpmath odefun (Taylor) on the flow of the trig schedule to t = 1 (bench/odefun.py)\n')
   const script = fileURLToPath(new URL('../../bench/odefun.py', import.meta.url))
   const rows: string[][] = []
-  for (const digits of [50, 100]) {
+  for (const digits of ANCHOR_DIGITS) {
     const start = performance.now()
     const run = spawnSync('python3', [script, String(digits)], { encoding: 'utf8', timeout: ANCHOR_SECONDS * 1000 })
     const flowgm = warmBy.get(`trig, skip/${digits}`)!
