@@ -11,7 +11,11 @@ v is a multiple of u) instead of a second pass. At t = 1: the measurements, the 
 mean's mse and the distances to the training and to n fresh samples. Its own random stream
 (numpy's), so its M and mse agree with flowgm's within the finite-d fluctuation, not to the bit.
 
-    python3 bench/simulate.py D P K N   ->   one JSON line: {"seconds": ..., "M": ..., "mse": ..., "peak_kib": ...}
+FORM (optional) is `blocked`, the update above, or `plain`, the one-line update a numpy user
+writes first, X = a X + outer(c, v) (two P x d temporaries), and the norms by a second pass,
+einsum("ij,ij->i", X, X): the lean script of the issue.
+
+    python3 bench/simulate.py D P K N [FORM]   ->   one JSON line: {"seconds": ..., "M": ..., "mse": ..., "peak_kib": ...}
 """
 
 import json
@@ -25,7 +29,7 @@ SIGMA, LAMBDA, SEED = 1.5, 0.1, 0
 ROWS = 8  # rows per block of the update: its temporary stays in cache
 
 
-def main(d: int, P: int, K: int, n: int) -> dict:
+def main(d: int, P: int, K: int, n: int, form: str) -> dict:
     start = time.perf_counter()
     g = np.random.default_rng(SEED)
     mu = g.standard_normal(d)
@@ -71,6 +75,10 @@ def main(d: int, P: int, K: int, n: int) -> dict:
         h = 1 / K
         scale = 1 + h * gamma
         coef = h * np.where(dots[:, 0] >= 0, 1.0, -1.0)
+        if form == "plain":
+            X = scale * X + np.outer(coef, v)
+            norms = np.einsum("ij,ij->i", X, X)
+            continue
         for lo in range(0, P, ROWS):
             block = X[lo : lo + ROWS]
             block *= scale
@@ -90,4 +98,7 @@ def main(d: int, P: int, K: int, n: int) -> dict:
 
 if __name__ == "__main__":
     d, P, K, n = (int(float(x)) for x in sys.argv[1:5])
-    print(json.dumps(main(d, P, K, n)))
+    form = sys.argv[5] if len(sys.argv) > 5 else "blocked"
+    if form not in ("blocked", "plain"):
+        sys.exit(f"FORM must be blocked or plain (got {form})")
+    print(json.dumps(main(d, P, K, n, form)))
