@@ -88,7 +88,8 @@ const SLOTS = 12
 export const MAX_THREADS = 4
 
 /**
- * X in a Float64Array, shared with worker threads: in a pass the threads, the main one included,
+ * X in the kernel's shared memory (else a Float64Array, shared with worker threads where there
+ * are any): in a pass the threads, the main one included,
  * claim chunks of rows in turn and update and project them (rows.ts); the main thread then waits
  * for the workers, so every method stays synchronous. combine and gram read X on the main thread
  * alone.
@@ -103,15 +104,16 @@ export async function jsEngine(P: number, d: number, next: RowSource, o: JsEngin
   const shared = o.kernel === false ? undefined : kernelMemory((P * d + slots + 2 * threads) * 8)
   const memory = shared && new Float64Array(shared.memory.buffer)
   const X = memory ? memory.subarray(0, P * d) : array(P * d)
-  const kernelOf = (slot: number): RowKernel | undefined => shared && { kernel: kernelOn(shared.module, shared.memory), out: (P * d + slots + 2 * slot) * 8, memory: memory! }
+  /** Where thread `slot`'s two sums go in the kernel's memory (bytes). */
+  const outAt = (slot: number) => (P * d + slots + 2 * slot) * 8
   for (let i = 0; i < P; i++) next(X.subarray(i * d, (i + 1) * d))
   const ints = (length: number) => (threads > 1 ? new Int32Array(new SharedArrayBuffer(length * 4)) : new Int32Array(length))
   const cursor = ints(1)
   const done = ints(threads)
   const started = await Promise.allSettled(
-    Array.from({ length: threads - 1 }, (_, w) => startWorker({ X, d, cursor, done, slot: w + 1, ...(shared ? { kernel: { ...shared, out: kernelOf(w + 1)!.out } } : {}) }, o.script)),
+    Array.from({ length: threads - 1 }, (_, w) => startWorker({ X, d, cursor, done, slot: w + 1, ...(shared ? { kernel: { ...shared, out: outAt(w + 1) } } : {}) }, o.script)),
   )
-  const kernel = kernelOf(0)
+  const kernel: RowKernel | undefined = shared && { kernel: kernelOn(shared.module, shared.memory), out: outAt(0), memory: memory! }
   const workers = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []))
   const refused = started.find((s) => s.status === 'rejected')
   if (refused) {

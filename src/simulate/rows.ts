@@ -51,54 +51,64 @@ const CLAIM_ENTRIES = 2 ** 13
 export function claimRows(X: Float64Array, d: number, cursor: Int32Array, pass: RowPass, kernel?: RowKernel): void {
   const P = X.length / d
   const rows = Math.max(1, Math.floor(CLAIM_ENTRIES / d))
-  const onKernel = kernel && pass.vectorsAt !== undefined
-  for (let first = Atomics.add(cursor, 0, rows); first < P; first = Atomics.add(cursor, 0, rows)) {
-    if (onKernel) kernelRows(X, d, first, Math.min(P, first + rows), pass, kernel)
-    else passRows(X, d, first, Math.min(P, first + rows), pass)
+  const ops = kernel && pass.vectorsAt !== undefined ? kernelOps(X, d, pass, kernel) : loopOps(X, d, pass)
+  for (let first = Atomics.add(cursor, 0, rows); first < P; first = Atomics.add(cursor, 0, rows)) passRows(d, first, Math.min(P, first + rows), pass, ops)
+}
+
+/**
+ * A pass's work on the block [lo, hi) of row i (at o = i d): the update and the new squared norm
+ * (the norm alone without update vectors), and the dots with the probe vectors f and g (the index
+ * among the pass's vectors), the pair's into sums[0], sums[1].
+ */
+interface BlockOps {
+  norm(i: number, o: number, lo: number, hi: number): number
+  pair(o: number, f: number, g: number, lo: number, hi: number, sums: Float64Array): void
+  dot(o: number, f: number, lo: number, hi: number): number
+}
+
+/** The JavaScript loops (vector.ts, below). */
+function loopOps(X: Float64Array, d: number, pass: RowPass): BlockOps {
+  const { vectors } = pass
+  return {
+    norm: (i, o, lo, hi) => (pass.update === 0 ? dotRange(X, o, X, o, lo, hi) : updateBlock(X, o, d, i, pass, lo, hi)),
+    pair: (o, f, g, lo, hi, sums) => dotPair(X, o, vectors, f * d, g * d, lo, hi, sums),
+    dot: (o, f, lo, hi) => dotRange(X, o, vectors, f * d, lo, hi),
   }
 }
 
-/** passRows on the kernel: X (at byte 0 of its memory) and the vectors (at pass.vectorsAt) in the kernel's memory. */
-function kernelRows(X: Float64Array, d: number, first: number, last: number, pass: RowPass, { kernel, out, memory }: RowKernel): void {
-  const { a, update: F, probes: J, dots, norms, coefficients } = pass
+/** The kernel's functions: X at byte 0 of its memory, the vectors at pass.vectorsAt (more than one update vector: the JavaScript update). */
+function kernelOps(X: Float64Array, d: number, pass: RowPass, { kernel, out, memory }: RowKernel): BlockOps {
+  const { a, update: F, coefficients } = pass
   const vectors = pass.vectorsAt!
-  const sum = out / 8
-  for (let i = first; i < last; i++) {
-    const o = i * d
-    for (let lo = 0; lo < d; lo += BLOCK) {
-      const hi = Math.min(d, lo + BLOCK),
-        n = hi - lo,
-        x = (o + lo) * 8
-      if (F === 0) norms[i] += kernel.dot(x, x, n)
-      else if (F === 1) norms[i] += kernel.update(x, vectors + lo * 8, n, a, coefficients[i])
-      else norms[i] += updateBlock(X, o, d, i, pass, lo, hi)
-      let j = 0
-      for (; j + 1 < J; j += 2) {
-        kernel.dot2(x, vectors + ((F + j) * d + lo) * 8, vectors + ((F + j + 1) * d + lo) * 8, n, out)
-        dots[i * J + j] += memory[sum]
-        dots[i * J + j + 1] += memory[sum + 1]
-      }
-      if (j < J) dots[i * J + j] += kernel.dot(x, vectors + ((F + j) * d + lo) * 8, n)
-    }
+  const at = (f: number, lo: number) => vectors + (f * d + lo) * 8
+  return {
+    norm: (i, o, lo, hi) =>
+      F === 0 ? kernel.dot((o + lo) * 8, (o + lo) * 8, hi - lo) : F === 1 ? kernel.update((o + lo) * 8, at(0, lo), hi - lo, a, coefficients[i]) : updateBlock(X, o, d, i, pass, lo, hi),
+    pair(o, f, g, lo, hi, sums) {
+      kernel.dot2((o + lo) * 8, at(f, lo), at(g, lo), hi - lo, out)
+      sums[0] = memory[out / 8]
+      sums[1] = memory[out / 8 + 1]
+    },
+    dot: (o, f, lo, hi) => kernel.dot((o + lo) * 8, at(f, lo), hi - lo),
   }
 }
 
-/** Run `pass` on the rows [first, last) of the row-major matrix X of rows of d entries. */
-function passRows(X: Float64Array, d: number, first: number, last: number, pass: RowPass): void {
-  const { update: F, probes: J, vectors, dots, norms } = pass
+/** Run `pass` on the rows [first, last) of the row-major matrix of rows of d entries, block by block. */
+function passRows(d: number, first: number, last: number, pass: RowPass, ops: BlockOps): void {
+  const { update: F, probes: J, dots, norms } = pass
   const sums = new Float64Array(2)
   for (let i = first; i < last; i++) {
     const o = i * d
     for (let lo = 0; lo < d; lo += BLOCK) {
       const hi = Math.min(d, lo + BLOCK)
-      norms[i] += F === 0 ? dotRange(X, o, X, o, lo, hi) : updateBlock(X, o, d, i, pass, lo, hi)
+      norms[i] += ops.norm(i, o, lo, hi)
       let j = 0
       for (; j + 1 < J; j += 2) {
-        dotPair(X, o, vectors, (F + j) * d, (F + j + 1) * d, lo, hi, sums)
+        ops.pair(o, F + j, F + j + 1, lo, hi, sums)
         dots[i * J + j] += sums[0]
         dots[i * J + j + 1] += sums[1]
       }
-      if (j < J) dots[i * J + j] += dotRange(X, o, vectors, (F + j) * d, lo, hi)
+      if (j < J) dots[i * J + j] += ops.dot(o, F + j, lo, hi)
     }
   }
 }
