@@ -26,6 +26,12 @@ export function log10Abs(x: Decimal): number {
 /** log2(10): the bits that carry one decimal digit. */
 export const BITS_PER_DIGIT = Math.log2(10)
 
+/** Bits of binary mantissa beyond a precision's digits in the sums of products (series.ts, taylor.ts). */
+const BINARY_GUARD = 16
+
+/** The mantissa bits of the binary sums at the precision of D: its digits' bits and BINARY_GUARD more. */
+export const sumBits = (D: DecimalConstructor): number => Math.ceil(D.precision * BITS_PER_DIGIT) + BINARY_GUARD
+
 /** The number of bits of |a| (0 for 0). */
 export function bitLength(a: bigint): number {
   if (a < 0n) a = -a

@@ -13,7 +13,7 @@
  * in BigInt binary floating point (binary.ts) and round each coefficient once.
  */
 import { Decimal, decimalArith, type Arith, type DecimalConstructor } from './arith.js'
-import { BITS_PER_DIGIT, binaries, convolution, fromBinary, normalised, plus, ZERO_EXPONENT, type Binaries, type Exact } from './binary.js'
+import { binaries, convolution, fromBinary, normalised, plus, sumBits, ZERO_EXPONENT, type Binaries, type Exact } from './binary.js'
 
 /**
  * Coefficients c[0..N-1] of a series in h = t - t0. `deg` is an upper bound on the exact polynomial
@@ -39,9 +39,6 @@ export interface SeriesArith extends Arith<Decimal | Series> {
 }
 
 type Value = Decimal | Series
-
-/** Bits of binary mantissa beyond D's precision in the products of series. */
-export const BINARY_GUARD = 16
 
 /** Truncated power series with N coefficients over the decimal.js constructor D. */
 export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
@@ -109,7 +106,7 @@ export function seriesArith(D: DecimalConstructor, N: number): SeriesArith {
    * largest, rounded once to D's precision. In decimal.js the O(N²) products of the Taylor route
    * were most of its cost.
    */
-  const bits = Math.ceil(D.precision * BITS_PER_DIGIT) + BINARY_GUARD
+  const bits = sumBits(D)
   const binaryForms = new WeakMap<Series, Binaries>()
   const binaryOf = (a: Series): Binaries => {
     let b = binaryForms.get(a)

@@ -35,8 +35,8 @@
  * steps of order 121.
  */
 import { Decimal, type DecimalConstructor } from './arith.js'
-import { BINARY_GUARD, type Series } from './series.js'
-import { BITS_PER_DIGIT, binaries, convolution, fromBinary, log10Abs, normalised, plus, toBinary, ZERO_EXPONENT, type Binaries, type Exact } from './binary.js'
+import type { Series } from './series.js'
+import { binaries, convolution, fromBinary, log10Abs, normalised, plus, sumBits, toBinary, ZERO_EXPONENT, type Binaries, type Exact } from './binary.js'
 import { minOf } from '../extent.js'
 
 /** The N-term series at t0 of den, A and G for every state. */
@@ -138,7 +138,7 @@ export function taylorSolve(D: DecimalConstructor, system: TaylorSystem, x0: Dec
 function stateSeries(D: DecimalConstructor, den: Series, A: Series, G: Series, x0: Decimal, N: number, t: Decimal): Decimal[] {
   const d0 = den.c[0]
   if (d0.isZero()) throw new RangeError(`taylorSolve: den vanishes at the step start t = ${t}`)
-  const bits = Math.ceil(D.precision * BITS_PER_DIGIT) + BINARY_GUARD
+  const bits = sumBits(D)
   const td = Math.min(den.deg, N - 1),
     tA = Math.min(A.deg, N - 1),
     tG = Math.min(G.deg, N - 1)
