@@ -17,7 +17,7 @@ import { VERSION } from '../version.js'
 import { nextTurn } from '../limits.js'
 import { drawTrainingSet, initStream, noiseStream, withFreshNoise, type TrainingSet } from './data.js'
 import { freshRows, meanNearest, rowsOf } from './distances.js'
-import { dot } from './vector.js'
+import { dot, vectorPool } from './vector.js'
 import { measurement, perTimeMeasurement, type Row } from './measure.js'
 import { rungeKuttaStep, stageFits, stepWeights, type StepFits } from './runge-kutta.js'
 import { createEngine, ENGINES, type Engine, type EngineName } from './engine.js'
@@ -150,8 +150,11 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
   const engine = await createEngine(spec.engine, P, d, (row) => random.fillNormals(row))
   const timing = { setup: lap(), training: 0, transport: 0 }
   try {
-    const shared = perTime ? undefined : exactTrainer(data, lambda, skip)
-    const exactOn = (set: TrainingSet) => shared ?? exactTrainer(set, lambda, skip)
+    // The exact fits' vectors go back to the pool once no step uses them (vector.ts).
+    const pool = vectorPool(d)
+    const release = ({ fit }: TimeFit) => pool.give(fit.w, fit.velocity.u, fit.velocity.v)
+    const shared = perTime ? undefined : exactTrainer(data, lambda, skip, pool.take)
+    const exactOn = (set: TrainingSet) => shared ?? exactTrainer(set, lambda, skip, pool.take)
     const adam =
       spec.trainer === 'adam' ? adamTrainer(data, lambda, skip, { lr: spec.lr, epochs: spec.epochs, activation: spec.activation, init: spec.init, random: initStream(spec.seed) }) : undefined
     const probe = perTime ? perTimeMeasurement(data, P, sigma) : measurement(data, P, sigma)
@@ -165,7 +168,11 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
       const fit = p === q ? exactOn(set).fit(schedule.at(1)) : adam ? await adam.fit(at, set) : exactOn(set).fit(at)
       // The DAE row of a grid time, with that time's own xi; Adam's beside the exact fit on the same set.
       const grid = p < q && (p * K) % q === 0
-      return { fit, learnt: grid ? dae(fit, set, at, sigma, adam ? exactOn(set).fit(at) : undefined) : undefined }
+      if (!grid) return { fit }
+      const exact = adam ? exactOn(set).fit(at) : undefined
+      const learnt = dae(fit, set, at, sigma, exact)
+      if (exact) release({ fit: exact })
+      return { fit, learnt }
     })
     // The training does not depend on the particles: step k + 1's fits are known before step k
     // moves the particles, so each step's update and the next step's projection are one pass.
@@ -189,7 +196,10 @@ export async function simulate(spec: SimulationSpec, hooks: SimulationHooks = {}
       // After the last step, the probes of the measurement at t = 1 alone.
       ;({ dots, norms } = engine.advance(a, vectors, coefficients, probesOf(next)))
       timing.transport += lap()
-      if (next) step = next
+      if (next) {
+        for (const f of step.fits) if (!next.fits.includes(f)) release(f)
+        step = next
+      }
       hooks.onStep?.(k + 1, K)
       await nextTurn()
     }

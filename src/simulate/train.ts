@@ -131,47 +131,74 @@ function sums(data: TrainingSet, pairs: Pairs): Sums {
   return { S00, S01, S11, AA: dot(A, A), Axi: dot(A, xi), xixi: dot(xi, xi) }
 }
 
-/** x_t^{mu,j} = alpha x0^{mu,j} + beta x1^mu, n k x d, written into `out` when given. */
-function inputs(data: TrainingSet, pairs: Pairs, alpha: number, beta: number, out = new Float64Array(pairs.count * data.d)): Float64Array {
+/** Row p of x_t, alpha x0^{mu,j} + beta x1^mu, written into `out` from `offset`. */
+function inputRow(data: TrainingSet, pairs: Pairs, alpha: number, beta: number, p: number, out: Float64Array, offset: number): void {
   const { d, x0, x1 } = data
-  for (let p = 0; p < pairs.count; p++) {
-    const o1 = pairs.row1(p) * d
-    for (let i = 0, o = p * d; i < d; i++) out[o + i] = alpha * x0[o + i] + beta * x1[o1 + i]
-  }
+  const o1 = pairs.row1(p) * d
+  for (let i = 0, o = p * d; i < d; i++) out[offset + i] = alpha * x0[o + i] + beta * x1[o1 + i]
+}
+
+/** x_t^{mu,j} = alpha x0^{mu,j} + beta x1^mu, n k x d. */
+function inputs(data: TrainingSet, pairs: Pairs, alpha: number, beta: number): Float64Array {
+  const out = new Float64Array(pairs.count * data.d)
+  for (let p = 0; p < pairs.count; p++) inputRow(data, pairs, alpha, beta, p, out, p * data.d)
   return out
 }
 
+/** Row p of x_t as a d-vector (the diagnostics read one row at a time). */
+type InputRows = (p: number) => Float64Array
+
+/** The rows of a whole x_t (Adam's, which trains on all of it). */
+const rowsOfInputs =
+  (xt: Float64Array, d: number): InputRows =>
+  (p) =>
+    xt.subarray(p * d, (p + 1) * d)
+
+/**
+ * The rows of x_t, each computed when asked for into one d-vector `row` (valid until the next
+ * call): the exact trainer needs x_t for its diagnostics only, so it never holds the n k x d inputs.
+ */
+const rowsAt =
+  (data: TrainingSet, pairs: Pairs, alpha: number, beta: number, row: Float64Array): InputRows =>
+  (p) => {
+    inputRow(data, pairs, alpha, beta, p, row, 0)
+    return row
+  }
+
 /** Fraction of pairs with sign(dir . x_t^{mu,j}) = s^mu. */
-function consistency(data: TrainingSet, pairs: Pairs, xt: Float64Array, dir: Float64Array): number {
+function consistency(pairs: Pairs, rows: InputRows, dir: Float64Array): number {
   let ok = 0
-  for (let p = 0; p < pairs.count; p++) if (Math.sign(dot(xt, dir, p * data.d, data.d)) === pairs.label(p)) ok++
+  for (let p = 0; p < pairs.count; p++) if (Math.sign(dot(rows(p), dir)) === pairs.label(p)) ok++
   return ok / pairs.count
 }
 
-/** The gradient of R_t at (c, w) for a sign pattern phi, and its normalised norm. */
-function residual(data: TrainingSet, pairs: Pairs, lambda: number, skip: boolean, xt: Float64Array, phi: ArrayLike<number>, c: number, w: Float64Array): number {
+/** The gradient of R_t at (c, w) for a sign pattern phi, and its normalised norm; `g`: a d-vector to work in. */
+function residual(data: TrainingSet, pairs: Pairs, lambda: number, skip: boolean, rows: InputRows, phi: ArrayLike<number>, c: number, w: Float64Array, g = new Float64Array(data.d)): number {
   const { d, x1 } = data
   const n = pairs.count
   // dR/dw = (n + lambda) w - sum phi (x1 - c x_t);  dR/dc = -sum x_t . (x1 - c x_t - phi w)
   let gw2 = 0
   let gc = 0
-  const g = new Float64Array(d)
   for (let i = 0; i < d; i++) g[i] = (n + lambda) * w[i]
   for (let k = 0; k < n; k++) {
     const p = phi[k]
-    const o = k * d
+    const x = rows(k)
     const o1 = pairs.row1(k) * d
     for (let i = 0; i < d; i++) {
-      const r = x1[o1 + i] - c * xt[o + i]
+      const r = x1[o1 + i] - c * x[i]
       g[i] -= p * r
-      gc -= xt[o + i] * (r - p * w[i])
+      gc -= x[i] * (r - p * w[i])
     }
   }
   for (let i = 0; i < d; i++) gw2 += g[i] * g[i]
   return Math.sqrt(gw2 / d + (skip ? (gc / d) ** 2 : 0)) / n
 }
 
-export function exactTrainer(data: TrainingSet, lambda: number, skip: boolean): { fit(at: ScheduleValues): Fit } {
+/**
+ * The exact trainer. `vector`: where each fit takes its d-vectors w, u and v, each of which it
+ * writes in full (by default new arrays; simulate passes a pool it refills, vector.ts).
+ */
+export function exactTrainer(data: TrainingSet, lambda: number, skip: boolean, vector: () => Float64Array = () => new Float64Array(data.d)): { fit(at: ScheduleValues): Fit } {
   const pairs = pairsOf(data)
   const S = sums(data, pairs)
   const { d } = data
@@ -181,36 +208,43 @@ export function exactTrainer(data: TrainingSet, lambda: number, skip: boolean): 
   const a = S.S00 - S.xixi / nl
   const b = S.S01 - S.Axi / nl
   const e = S.S11 - S.AA / nl
-  // The inputs at t serve the fit's diagnostics only: one array, refilled at every t, instead of
-  // n k d new numbers each time (garbage the size of the training set per step of a simulation).
-  const buffer = new Float64Array(pairs.count * d)
+  // Two d-vectors for the diagnostics, kept from one t to the next: a row of the inputs at t and
+  // the gradient (not the n k d inputs, nor garbage of their size at every step of a simulation).
+  const row = new Float64Array(d),
+    g = new Float64Array(d)
   return {
     fit([alpha, beta, alphadot, betadot]) {
-      const xt = inputs(data, pairs, alpha, beta, buffer)
+      const rows = rowsAt(data, pairs, alpha, beta, row)
       if (!skip) {
-        const w = A.map((x) => x / nl)
+        const w = vector(),
+          v = vector()
         const zeta = betadot - (alphadot * beta) / alpha
+        for (let i = 0; i < d; i++) w[i] = A[i] / nl
+        for (let i = 0; i < d; i++) v[i] = zeta * w[i]
         return {
           c: 0,
           w,
-          velocity: { gamma: alphadot / alpha, v: w.map((x) => zeta * x), u: w },
-          selfConsistent: consistency(data, pairs, xt, w),
-          gradNorm: residual(data, pairs, lambda, false, xt, labels, 0, w),
+          velocity: { gamma: alphadot / alpha, v, u: w },
+          selfConsistent: consistency(pairs, rows, w),
+          gradNorm: residual(data, pairs, lambda, false, rows, labels, 0, w, g),
         }
       }
       const den = alpha * alpha * a + 2 * alpha * beta * b + beta * beta * e
       const c = (alpha * b + beta * e) / den
       const r = (alpha * a + beta * b) / den
-      const u = new Float64Array(d)
+      const u = vector(),
+        w = vector(),
+        v = vector()
       for (let i = 0; i < d; i++) u[i] = r * A[i] - c * xi[i]
       const W = alpha * betadot - alphadot * beta
-      const w = u.map((x) => (alpha * x) / nl)
+      for (let i = 0; i < d; i++) w[i] = (alpha * u[i]) / nl
+      for (let i = 0; i < d; i++) v[i] = (W * u[i]) / nl
       return {
         c,
         w,
-        velocity: { gamma: alphadot * r + betadot * c, v: u.map((x) => (W * x) / nl), u },
-        selfConsistent: consistency(data, pairs, xt, u),
-        gradNorm: residual(data, pairs, lambda, true, xt, labels, c, w),
+        velocity: { gamma: alphadot * r + betadot * c, v, u },
+        selfConsistent: consistency(pairs, rows, u),
+        gradNorm: residual(data, pairs, lambda, true, rows, labels, c, w, g),
       }
     },
   }
@@ -337,8 +371,8 @@ export function adamTrainer(data: TrainingSet, lambda: number, skip: boolean, o:
         c,
         w: wOut,
         velocity: { gamma: alphadot / alpha + zeta * c, v: wOut.map((x) => zeta * x), u: wOut },
-        selfConsistent: consistency(on, pairs, xt, wOut),
-        gradNorm: residual(on, pairs, lambda, skip, xt, phi, c, wOut),
+        selfConsistent: consistency(pairs, rowsOfInputs(xt, d), wOut),
+        gradNorm: residual(on, pairs, lambda, skip, rowsOfInputs(xt, d), phi, c, wOut),
       }
     },
   }
@@ -438,7 +472,7 @@ async function tanhAdam(f: TanhFit, state: { w: Float64Array; c(): number; setC(
     c,
     w: wOut,
     velocity: { gamma: alphadot / alpha + zeta * c, v: wOut.map((x) => zeta * x), u: wOut.map((x) => x / root), phi: 'tanh' },
-    selfConsistent: consistency(on, pairs, xt, wOut),
+    selfConsistent: consistency(pairs, rowsOfInputs(xt, d), wOut),
     gradNorm,
   }
 }
