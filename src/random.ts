@@ -59,8 +59,9 @@ export class Random {
   private s1: number
   private s2: number
   private s3: number
-  /** The second variate of the last polar pair, returned by the next normal(). */
-  private spare: number | undefined
+  /** The second variate of the last polar pair; returned by the next normal() when `kept`. */
+  private spare = 0
+  private kept = false
 
   /** A generator started from an explicit state (four 32-bit words, not all zero). */
   static fromState(state: readonly [number, number, number, number]): Random {
@@ -98,13 +99,12 @@ export class Random {
     return (a * TWO_POW_26 + b) / TWO_POW_53
   }
 
-  /** A standard normal variate (Marsaglia's polar method; pairs, the second one kept). */
-  normal(): number {
-    const spare = this.spare
-    if (spare !== undefined) {
-      this.spare = undefined
-      return spare
-    }
+  /**
+   * One pair of the polar method: returns u f and leaves v f in `spare` (not marked kept). The
+   * spare is a number field that never holds undefined, so that V8 stores it unboxed: a field of
+   * number | undefined made every pair allocate, and fillNormals ran at 55-60 ns a normal, not 35-40.
+   */
+  private polar(): number {
     for (;;) {
       const u = 2 * this.uniform() - 1
       const v = 2 * this.uniform() - 1
@@ -117,9 +117,30 @@ export class Random {
     }
   }
 
-  /** Fills `out` with successive standard normals and returns it. */
+  /** A standard normal variate (Marsaglia's polar method; pairs, the second one kept). */
+  normal(): number {
+    if (this.kept) {
+      this.kept = false
+      return this.spare
+    }
+    const first = this.polar()
+    this.kept = true
+    return first
+  }
+
+  /** Fills `out` with successive standard normals (as many normal() calls) and returns it. */
   fillNormals(out: Float64Array): Float64Array {
-    for (let i = 0; i < out.length; i++) out[i] = this.normal()
+    const n = out.length
+    let i = 0
+    if (n > 0 && this.kept) {
+      out[i++] = this.spare
+      this.kept = false
+    }
+    while (i < n) {
+      out[i++] = this.polar()
+      if (i < n) out[i++] = this.spare
+      else this.kept = true
+    }
     return out
   }
 
