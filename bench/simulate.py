@@ -15,7 +15,9 @@ FORM (optional) is `blocked`, the update above, or `plain`, the one-line update 
 writes first, X = a X + outer(c, v) (two P x d temporaries), and the norms by a second pass,
 einsum("ij,ij->i", X, X): the lean script of the issue.
 
-    python3 bench/simulate.py D P K N [FORM]   ->   one JSON line: {"seconds": ..., "M": ..., "mse": ..., "peak_kib": ...}
+    python3 bench/simulate.py D P K N [FORM]   ->   one JSON line: {"seconds": ..., "M": ..., "mse": ..., "peak_kib": ..., "base_kib": ...}
+
+peak_kib is the process's peak RSS, base_kib its peak RSS before the run (python and numpy loaded).
 """
 
 import json
@@ -30,6 +32,7 @@ ROWS = 8  # rows per block of the update: its temporary stays in cache
 
 
 def main(d: int, P: int, K: int, n: int, form: str) -> dict:
+    base_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start = time.perf_counter()
     g = np.random.default_rng(SEED)
     mu = g.standard_normal(d)
@@ -93,7 +96,7 @@ def main(d: int, P: int, K: int, n: int, form: str) -> dict:
     nearest = lambda Y: np.mean(np.min(norms[:, None] + np.einsum("ij,ij->i", Y, Y)[None, :] - 2 * (X @ Y.T), axis=1)) / d
     dist_train, dist_fresh = nearest(x1), nearest(fresh)
     return {"seconds": time.perf_counter() - start, "M": last["M"], "Q_xi": last["Q_xi"], "P": last["P"], "mse": mse,
-            "dist_train": dist_train, "dist_fresh": dist_fresh, "steps": len(rows), "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+            "dist_train": dist_train, "dist_fresh": dist_fresh, "steps": len(rows), "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "base_kib": base_kib}
 
 
 if __name__ == "__main__":

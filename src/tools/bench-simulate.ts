@@ -131,6 +131,8 @@ const verdict = (ok: boolean): string => (ok ? 'target met' : 'target missed')
 interface Anchor {
   readonly seconds: number
   readonly peak_kib: number
+  /** Its peak RSS before the run (python and numpy loaded). */
+  readonly base_kib: number
   readonly M: number
   readonly mse: number
 }
@@ -170,7 +172,7 @@ async function speed(engines: readonly EngineName[]): Promise<void> {
   const matrix = sp.particles * sp.d * 8
   console.log('1. Speed: d = 5e4, n = 16, sigma = 1.5, lambda = 0.1, 1000 particles, 100 euler steps, exact trainer, seed 0')
   console.log(`   (wall = whole child process; per step = timing / K; peak = peak RSS, whole and above the RSS before the simulation, over the matrix's P d 8 = ${(matrix / 1e6).toFixed(0)} MB;`)
-  console.log(`   targets: wall <= ${TARGET_SECONDS} s, peak / matrix <= ${TARGET_PEAK_RATIO}, wall / numpy anchor's <= ${TARGET_ANCHOR_RATIO})\n`)
+  console.log(`   targets: wall <= ${TARGET_SECONDS} s, peak above the start / matrix <= ${TARGET_PEAK_RATIO}, wall / numpy plain's <= ${TARGET_ANCHOR_RATIO})\n`)
   const rows: string[][] = []
   const results: Partial<Record<EngineName, Result>> = {}
   for (const engine of engines) {
@@ -182,15 +184,26 @@ async function speed(engines: readonly EngineName[]): Promise<void> {
   const anchors: Partial<Record<Form, Anchor & { wall: number }>> = {}
   for (const form of FORMS) {
     const a = (anchors[form] = await anchor(sp, form))
-    if (a) rows.push([`numpy, ${form} (bench/simulate.py)`, sec(a.wall), '', '', '', (a.peak_kib / 1024).toFixed(0), ((a.peak_kib * 1024) / matrix).toFixed(2), ''])
+    if (a)
+      rows.push([
+        `numpy, ${form} (bench/simulate.py)`,
+        sec(a.wall),
+        '',
+        '',
+        '',
+        (a.peak_kib / 1024).toFixed(0),
+        ((a.peak_kib * 1024) / matrix).toFixed(2),
+        (((a.peak_kib - a.base_kib) * 1024) / matrix).toFixed(2),
+      ])
   }
   table(['engine', 'wall', 'setup', 'training/step', 'transport/step', 'peak RSS (MiB)', 'peak / matrix', 'above start / matrix'], rows)
   const js = results.js!
   const [peak, above] = [js.peakKiB, js.peakKiB - js.baseKiB].map((kib) => (kib * 1024) / matrix)
   console.log(`\njs: wall ${sec(js.wall)} against the ${TARGET_SECONDS} s target: ${verdict(js.wall <= TARGET_SECONDS)}`)
-  console.log(
-    `js: peak / matrix ${peak.toFixed(2)} (whole process) and ${above.toFixed(2)} (above the RSS at the start) against ${TARGET_PEAK_RATIO}: ${verdict(peak <= TARGET_PEAK_RATIO)} (whole), ${verdict(above <= TARGET_PEAK_RATIO)} (above the start)`,
-  )
+  // The target is held to the memory the simulation takes, above the RSS of the process before it
+  // (Node and the loaded model, about 52 MiB, 0.13 of the matrix, whatever the run); the whole
+  // process's figure is printed beside it, with the numpy anchors' of both kinds in the table.
+  console.log(`js: peak above the start / matrix ${above.toFixed(2)} against ${TARGET_PEAK_RATIO}: ${verdict(above <= TARGET_PEAK_RATIO)}; whole process ${peak.toFixed(2)} (for information)`)
   for (const form of FORMS) {
     const a = anchors[form]
     if (!a) continue
