@@ -7,7 +7,8 @@ import { ParameterError } from '../errors.js'
 import { Decimal } from '../hp/arith.js'
 import { DOUBLE_N_MAX, drawsOf, flowProblem, noiseOf, PROBLEM_DEFAULTS, samplerOf, type FlowProblem, type ScheduleSpec } from '../theory/problem.js'
 import { MAX_STEPS, SCHEMES, type Sampler } from '../theory/discrete.js'
-import { CURVE_POINTS } from '../sweep/spec.js'
+import { CURVE_POINTS, sweepSpec } from '../sweep/spec.js'
+import type { SweepCommand, SweepSpec } from '../sweep/sweeps.js'
 import { oneOf } from './args.js'
 import { clip, integer, number, single } from '../text.js'
 import { FORMATS, type Format } from './format.js'
@@ -144,3 +145,14 @@ export function formatFrom<F extends string = Format>(a: Args, formats: readonly
   }
   return oneOf('format', f, formats) ?? ('table' as F)
 }
+
+/** The specification of a grid command from its flags. */
+export function specFrom(command: SweepCommand, a: Args): SweepSpec {
+  return sweepSpec(command, a, { schedule: scheduleFrom(a), skip: a.skip !== false, digitsFor: (nMax) => digitsFrom(a, nMax), sampler: samplerFrom(a) })
+}
+
+/** The grid of t a dae or curves chart is drawn on. */
+export const PLOT_POINTS = 101
+
+/** The t grid of a dae or curves chart: that of curves, with PLOT_POINTS points unless --points. */
+export const plotGrid = (a: Args): SweepSpec => specFrom('curves', { ...a, points: a.points ?? (a.steps === undefined ? String(PLOT_POINTS) : undefined) })

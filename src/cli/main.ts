@@ -10,7 +10,7 @@ import type { Argv } from 'yargs'
 import { flagText, ParameterError, OutputError } from '../errors.js'
 import { checkAfterDashes, checkNegations, joinDashValues } from './args.js'
 import { clip } from '../text.js'
-import { commonOptions, DEFAULTS, formatFrom, problemFrom, REPORT_DIR, samplerOptions, takeWarnings, type Args } from './common.js'
+import { commonOptions, DEFAULTS, formatFrom, PLOT_POINTS, problemFrom, REPORT_DIR, samplerOptions, takeWarnings, type Args } from './common.js'
 import { SWEEP_DEFAULTS } from '../sweep/spec.js'
 import { PLOT_KINDS, type PlotKind } from '../plot/kinds.js'
 import { DEFAULT_SIG_FIGS, TABLE_FORMATS } from '../sweep/writers.js'
@@ -84,9 +84,10 @@ const NEEDS: Readonly<Record<keyof typeof commands | 'plot', ReadonlyArray<keyof
 
 /** The flags of each plot kind: those of its command, without the output format. */
 const PLOT_BUILDERS: { readonly [K in PlotKind]: <T>(y: Argv<T>) => Argv<T> } = {
-  dae: (y) => mod('sweep').pointsOption(commonOptions(y), mod('plot').PLOT_POINTS),
-  curves: (y) => samplerOptions(mod('sweep').pointsOption(commonOptions(y), mod('plot').PLOT_POINTS)),
+  dae: (y) => mod('sweep').pointsOption(commonOptions(y), PLOT_POINTS),
+  curves: (y) => samplerOptions(mod('sweep').pointsOption(commonOptions(y), PLOT_POINTS)),
   compare: (y) => mod('plot').compareSimulationOptions(mod('sweep').architecturesOption(samplerOptions(mod('sweep').gridParamOptions(y, SWEEP_DEFAULTS.compareN)))),
+  distances: (y) => samplerOptions(mod('sweep').gridParamOptions(y, SWEEP_DEFAULTS.compareN)),
   'dae-compare': (y) => mod('plot').compareSimulationOptions(mod('sweep').daeCompareTimeOptions(mod('sweep').gridParamOptions(y, SWEEP_DEFAULTS.daeCompareN))),
   rate: (y) => samplerOptions(mod('rate').rateOptions(y)),
   steps: (y) => mod('steps').stepsOptions(y),

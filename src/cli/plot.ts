@@ -9,6 +9,7 @@ import type { Argv } from 'yargs'
 import { ParameterError } from '../errors.js'
 import {
   compareFigure,
+  distancesFigure,
   curvesFigure,
   csvOf,
   daeCompareFigure,
@@ -30,12 +31,12 @@ import { toPng, toSvgInWorker } from '../plot/render-node.js'
 import type { SweepSpec } from '../sweep/sweeps.js'
 import { openSink, writeAll } from '../sweep/sink.js'
 import { clip, single } from '../text.js'
-import { commonOptions, problemFrom, type Args } from './common.js'
+import { commonOptions, plotGrid, problemFrom, specFrom, type Args } from './common.js'
 import { DOUBLE_N_MAX, drawsOf, MAX_DRAWS } from '../theory/problem.js'
 import { axisLength, axisText, axisValue, readAxis } from '../sweep/grid.js'
 import { checkRate, nMaxFrom, rateInWorker } from './rate.js'
 import { simulateWithProgress, simulationSpecFrom } from './simulate.js'
-import { checkSweep, longestAxisFlag, specFrom } from './sweep.js'
+import { checkSweep, longestAxisFlag } from './sweep.js'
 import { checkCost, countText, plotCost } from '../limits.js'
 import { Grid } from '../sweep/grid.js'
 
@@ -45,6 +46,7 @@ export const PLOT_DESCRIPTIONS: Readonly<Record<PlotKind, string>> = {
   curves: 'the summary statistics M_t, Q^xi_t, P_t over t (Result B), and the norm and cosine with mu of X_t (published figure 2, left)',
   compare:
     'error and cosine at t = 1 against n (log-log, with a 1/n guide), with the Bayes-optimal and PCA estimators, and finite-d simulations at --simulate-n as crosses (published figure 3); with --architectures, w2 and mse against n per architecture',
+  distances: 'the distances of the generated law to the target at t = 1 against n: W2^2/d and KL (log-log; KL only where finite, with the skip connection)',
   'dae-compare': 'the denoiser test error over t for several n, with the oracle, and the cosine of w with mu (published figure 4)',
   rate: 'n mse(n) converging to C, and |n mse(n) - C| closing like 1/n',
   steps: 'K-step samplers: |mse_K - mse| and |var_K - var| against K beside the statistical errors (one n; every scheme unless --scheme), or K*(n) per criterion (several n)',
@@ -171,12 +173,6 @@ export function plotOptions<T>(y: Argv<T>): Argv<T> {
     .hide('digits')
 }
 
-/** The grid of t a dae or curves chart is drawn on. */
-export const PLOT_POINTS = 101
-
-/** The t grid of a dae or curves chart: that of curves, with PLOT_POINTS points unless --points. */
-export const plotGrid = (a: Args): SweepSpec => specFrom('curves', { ...a, points: a.points ?? (a.steps === undefined ? String(PLOT_POINTS) : undefined) })
-
 /** Refuse a chart of `rows` rows beyond LIMITS (src/limits.ts), naming the flag that sets them. */
 function checkPlot(rows: number, flag: string): void {
   checkCost(plotCost(rows), flag, `${countText(rows)} points`, 'plot', flag === 'points' || flag === 'steps' ? `lower --${flag}` : `give --${flag} fewer values`)
@@ -201,6 +197,8 @@ export async function plotFigure(kind: PlotKind, a: Args): Promise<Figure> {
       const spec = plotted(specFrom('compare', a))
       return compareFigure(spec, await compareSimulations(a, spec))
     }
+    case 'distances':
+      return distancesFigure(plotted(specFrom('compare', a)))
     case 'dae-compare': {
       const spec = plotted(specFrom('dae-compare', a))
       return daeCompareFigure(spec, await compareSimulations(a, spec))

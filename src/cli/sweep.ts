@@ -9,11 +9,11 @@ import { checkCost, checkHp, countText, hpSeconds, sweepCost, type Cost, type Sw
 import { mergeFiles } from '../sweep/merge.js'
 import { hpShapeOf, runSweep } from '../sweep/run.js'
 import type { SweepCommand, SweepSpec } from '../sweep/sweeps.js'
-import { SWEEP_DEFAULTS, sweepSpec } from '../sweep/spec.js'
+import { SWEEP_DEFAULTS } from '../sweep/spec.js'
 import { DEFAULT_SIG_FIGS, TABLE_FORMATS, type TableFormat } from '../sweep/writers.js'
 import { integer, single } from '../text.js'
 import { ARCHITECTURE_RATE_DIGITS, ARCHITECTURES, needsSequence } from '../sweep/architectures.js'
-import { commonOptions, digitsFrom, formatFrom, samplerFrom, scheduleFrom, type Args } from './common.js'
+import { commonOptions, formatFrom, specFrom, type Args } from './common.js'
 
 /** Flags of every grid command. */
 export function sweepOptions<T>(y: Argv<T>): Argv<T> {
@@ -73,11 +73,6 @@ function sigFigs(a: Args, format: TableFormat): number | undefined {
   const s = integer('sig-figs', a['sig-figs'], 1, 1000)
   if (s !== undefined && format !== 'markdown' && format !== 'latex') throw new ParameterError('sig-figs', `applies to --format markdown and latex only (got --format ${format})`)
   return s
-}
-
-/** The specification of a grid command from its flags. */
-export function specFrom(command: SweepCommand, a: Args): SweepSpec {
-  return sweepSpec(command, a, { schedule: scheduleFrom(a), skip: a.skip !== false, digitsFor: (nMax) => digitsFrom(a, nMax), sampler: samplerFrom(a) })
 }
 
 /** Run a grid command from its flags. */

@@ -60,6 +60,7 @@ export const LABELS: Readonly<Record<string, string>> = {
   Q_eta: 'Q^η_t',
   weight: 'generated weight',
   w2: 'W₂²(ρ̂₁, ρ₁)/d',
+  kl: 'KL(ρ̂₁ ‖ ρ₁)',
 }
 
 const SYMBOLS: Readonly<Record<string, string>> = { sigma: 'σ', lambda: 'λ', omega: 'ω', n: 'n' }
@@ -263,6 +264,35 @@ export async function compareFigure(spec: SweepSpec, simulations: readonly Simul
         ...(p ? { points: 'flow model', shapes: { [SIMULATED]: 'cross' } } : {}),
       },
     ),
+  }
+}
+
+/**
+ * The distances of the generated law to the target at t = 1 against n (compare's w2 and kl): W₂²/d
+ * and KL(ρ̂₁ ‖ ρ₁). KL is infinite without the skip connection (the generated clusters have no
+ * spread): then only W₂²/d is drawn, and the subtitle says why.
+ */
+export async function distancesFigure(spec: SweepSpec): Promise<Figure> {
+  const table = columns(await sweepTable(spec), ['n', 'sigma', 'lambda', 'omega', 'w2', 'kl'])
+  const sigma = spec.axes.find((a) => a.name === 'sigma')!
+  const label = (r: Cells) => seriesOf(spec, r, `σ = ${axisText(sigma, 0)}`)
+  // An infinite KL is a null cell (printed as null, with a note).
+  const over = (key: 'w2' | 'kl'): Point[] => table.rows.map((r) => ({ x: num(r.n), y: r[key] === null ? Infinity : num(r[key]), series: label(r) }))
+  const kl = over('kl')
+  const finite = kl.some((q) => Number.isFinite(q.y) && q.y > 0)
+  // A lone panel has no title of its own: it would take the place of the chart's.
+  const panels = [
+    { ...(finite ? { title: 'Wasserstein-2 distance' } : {}), x: { title: 'n', log: true }, y: { title: LABELS.w2, log: true }, lines: over('w2') },
+    ...(finite ? [{ title: 'Kullback–Leibler divergence', x: { title: 'n', log: true }, y: { title: LABELS.kl, log: true }, lines: kl }] : []),
+  ]
+  const fixed = { ...spec, axes: spec.axes.filter((a) => a.name !== 'sigma' || axisLength(a) > 1) }
+  return {
+    table,
+    spec: chart(panels, {
+      title: 'Distance of the generated law to the target (t = 1)',
+      subtitle: describe(fixed, ['d → ∞', ...(finite ? [] : ['KL is infinite: the generated clusters have no spread (P(1) = 0)'])]),
+      series: 'parameters',
+    }),
   }
 }
 

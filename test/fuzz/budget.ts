@@ -6,7 +6,8 @@
 // estimate does not know about.
 import { simulationEstimate } from '../../src/cli/simulate.js'
 import { SIMULATE_DEFAULTS, type SimulationSpec } from '../../src/simulate/simulate.js'
-import { sweepEstimate, specFrom } from '../../src/cli/sweep.js'
+import { sweepEstimate } from '../../src/cli/sweep.js'
+import { specFrom } from '../../src/cli/common.js'
 import { DEFAULTS } from '../../src/cli/common.js'
 import { readShard } from '../../src/sweep/grid.js'
 import { hpCost, plotCost, transcendentalSchedule, type Cost } from '../../src/limits.js'

@@ -3,7 +3,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { specFrom } from '../../src/cli/sweep.js'
+import { specFrom } from '../../src/cli/common.js'
 import { WHOLE, type Shard } from '../../src/sweep/grid.js'
 import { runSweep } from '../../src/sweep/run.js'
 import type { SweepCommand, SweepSpec } from '../../src/sweep/sweeps.js'
