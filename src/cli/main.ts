@@ -254,7 +254,7 @@ const TABLE: readonly Command[] = [
   },
   {
     name: 'report',
-    describe: `the published study reproduced from the theory (what npm start runs): every figure as SVG and CSV, the rate constants, and one self-contained report.html, written to --out DIR [default: ${REPORT_DIR}]`,
+    describe: `the published study reproduced from the theory (what npm start runs): every figure as SVG and CSV, the rate constants, one self-contained report.html and explorer.html (the theory live in a browser), written to --out DIR [default: ${REPORT_DIR}]`,
     options: (y) => y.option('out', { type: 'string', describe: `directory of the report, created if missing; its files are replaced whole [default: ${REPORT_DIR}]` }),
   },
 ]
@@ -300,7 +300,7 @@ export async function parser(argv: readonly string[], { run, runPlot }: Handlers
       .example('$0 steps --scheme rk4', 'how 4th-order Runge-Kutta converges to the continuous flow')
       .example('$0 simulate --d 20000 --particles 500 --steps 100', 'a finite-d simulation beside the theory')
       .example('$0 plot compare --sigma 0.5,1,2 --out mse.png', 'error against n, log-log, with the baselines')
-      .example('$0 report --out out', 'every published figure, the rate constants and report.html')
+      .example('$0 report --out out', 'every published figure, the rate constants, report.html and explorer.html')
       .epilog('Exit codes: 0 success, 2 invalid input (one line on stderr naming the flag and the rule), 1 internal error or output that cannot be written (one line on stderr).')
       .exitProcess(false)
       // `--sigma.x 1` would make --sigma an object (printed as '[object Object]'): an unknown flag instead.

@@ -19,6 +19,7 @@ import { RATE_KEYS, rate, type RateResult } from '../theory/rate.js'
 import { tableText } from '../sweep/writers.js'
 import { VERSION } from '../version.js'
 import { reportHtml, type ReportSection } from '../report/html.js'
+import { explorerHtml, explorerScript } from '../explorer/html.js'
 
 /** A figure of the report: a plot command with its flags, and what it shows. */
 export interface ReportFigure {
@@ -249,6 +250,9 @@ async function removeEmpty(dir: string, created: string | undefined): Promise<vo
   }
 }
 
+/** The page that computes the theory live (src/explorer), linked from report.html. */
+const EXPLORER = 'explorer.html'
+
 async function writeReport(dir: string): Promise<string> {
   const start = performance.now()
   const timings: [string, number][] = []
@@ -256,15 +260,16 @@ async function writeReport(dir: string): Promise<string> {
   let summary: Table | undefined
   const paths: Record<string, string> = {}
   // The file names are known before anything is computed: every temporary file is opened first.
-  for (const name of [...REPORT_FIGURES.flatMap((f) => [`${f.name}.svg`, `${f.name}.csv`]), 'rate-constants.csv', page]) paths[name] = join(dir, name)
+  for (const name of [...REPORT_FIGURES.flatMap((f) => [`${f.name}.svg`, `${f.name}.csv`]), 'rate-constants.csv', page, EXPLORER]) paths[name] = join(dir, name)
   await writeAll(
     paths,
     async () => {
+      const script = await explorerScript()
       const { files, rates, sections } = await buildReport((name, s) => timings.push([name, s]))
       summary = rates
       const seconds = (performance.now() - start) / 1000
-      const html = reportHtml({ version: VERSION, sections, seconds, generated: new Date().toISOString() })
-      return Object.fromEntries([...files.map((f) => [f.name, f.content]), [page, html]])
+      const html = reportHtml({ version: VERSION, sections, seconds, generated: new Date().toISOString(), explorer: EXPLORER })
+      return Object.fromEntries([...files.map((f) => [f.name, f.content]), [page, html], [EXPLORER, explorerHtml({ version: VERSION, script })]])
     },
     () => 'out',
   )
@@ -273,7 +278,7 @@ async function writeReport(dir: string): Promise<string> {
 
 /** The summary printed on stdout: what was written, how long each figure took, the rate constants. */
 function summaryText(dir: string, rates: Table, timings: readonly [string, number][], seconds: number): string {
-  const lines = [`flowgm ${VERSION} report: ${join(dir, 'report.html')}, with each figure as SVG and CSV`, '']
+  const lines = [`flowgm ${VERSION} report: ${join(dir, 'report.html')}, with each figure as SVG and CSV, and ${join(dir, EXPLORER)}, the theory live`, '']
   const block = (head: string[], rows: string[][]) => lines.push(tableText(head, rows))
   block(
     ['figure (.svg, .csv)', 'seconds'],

@@ -75,8 +75,26 @@ const num = (v: Value | undefined): number => (typeof v === 'number' ? v : v ===
 /** Rows computed between two turns of the event loop (where a signal is handled). */
 const CHUNK = 256
 
+/**
+ * The tables computed for a spec object, so that figures drawn from the same spec (curves and dae,
+ * compare and distances: the explorer draws both of each pair) compute it once. A spec is never
+ * changed once made, so its table cannot go stale; the entry goes with the spec.
+ */
+const tables = new WeakMap<SweepSpec, Promise<Table>>()
+
 /** Every row of a sweep, in grid order. */
-export async function sweepTable(spec: SweepSpec): Promise<Table> {
+export function sweepTable(spec: SweepSpec): Promise<Table> {
+  let table = tables.get(spec)
+  if (!table) {
+    table = computeTable(spec)
+    tables.set(spec, table)
+    // A failed sweep is not kept: asked again, it is computed again.
+    table.catch(() => tables.delete(spec))
+  }
+  return table
+}
+
+async function computeTable(spec: SweepSpec): Promise<Table> {
   const sweep = prepareSweep(spec)
   const rows: Cells[] = []
   const pause = breather()

@@ -14,6 +14,8 @@ export interface ReportPage {
   readonly seconds: number
   /** ISO time of generation. */
   readonly generated: string
+  /** The explorer's file beside the page, linked from it. */
+  readonly explorer?: string
 }
 
 const ESCAPES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
@@ -67,17 +69,20 @@ th { background: #f0f0f0; }
 nav a { margin-right: 1em; }
 `
 
-export function reportHtml(p: ReportPage): string {
-  const nav = p.sections.map((s) => `<a href="#section-${escapeHtml(s.name)}">${escapeHtml(s.title)}</a>`).join('\n')
-  return `<!DOCTYPE html>
+/** A flowgm page's start, up to its <body>: the title, the version that wrote it, its style. */
+export const pageHead = (title: string, version: string, style: string): string => `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="flowgm ${escapeHtml(p.version)}">
-<title>flowgm report</title>
-<style>${STYLE}</style>
-</head>
+<meta name="generator" content="flowgm ${escapeHtml(version)}">
+<title>${escapeHtml(title)}</title>
+<style>${style}</style>
+</head>`
+
+export function reportHtml(p: ReportPage): string {
+  const nav = p.sections.map((s) => `<a href="#section-${escapeHtml(s.name)}">${escapeHtml(s.title)}</a>`).join('\n')
+  return `${pageHead('flowgm report', p.version, STYLE)}
 <body>
 <h1>flowgm report</h1>
 <p class="meta">Exact high-dimensional asymptotics of a flow-based generative model trained on n samples of a
@@ -85,7 +90,7 @@ two-cluster Gaussian mixture (Cui, Krzakala, Vanden-Eijnden, Zdeborová, ICLR 20
 reproduced from the theory by flowgm ${escapeHtml(p.version)} on ${escapeHtml(p.generated)} in ${p.seconds.toFixed(1)} s.
 Every figure below is one <code>flowgm plot</code> command, printed under it with its parameters; the table behind
 each chart is in the CSV file of the same name.</p>
-<nav>
+${p.explorer ? `<p class="meta"><a href="${escapeHtml(p.explorer)}">${escapeHtml(p.explorer)}</a>: the theory computed live in your browser as you change n, σ, λ, ω, ρ, the schedule, the skip connection or the sampler (no network needed).</p>\n` : ''}<nav>
 ${nav}
 </nav>
 ${p.sections.map(sectionHtml).join('\n')}

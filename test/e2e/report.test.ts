@@ -197,8 +197,10 @@ describe('flowgm report, the published figures (issue 21)', () => {
 describe('flowgm report, its files and summary', () => {
   it('writes, but for its page, the same bytes as before the library refactor (test/golden/report.sha256)', () => {
     // The page carries its date and timings; the figures and tables are deterministic (seeded simulation).
+    // explorer.html carries the bundled library, whose bytes change with any change of the code: its
+    // own end-to-end test (test/e2e/explorer.test.ts) checks what it shows against the library.
     const hashes = readdirSync(dir)
-      .filter((f) => f !== 'report.html')
+      .filter((f) => f !== 'report.html' && f !== 'explorer.html')
       .sort()
       .map(
         (f) =>
@@ -269,6 +271,12 @@ describe('flowgm report, its files and summary', () => {
     const html = readFileSync(join(d, 'report.html'), 'utf8')
     expect(html.match(/<figure class="chart"/g)?.length).toBe(12)
     expect(html).not.toMatch(/<script|src="http|href="http/)
+    // The explorer beside it, linked from it: one page, its script inline, nothing fetched.
+    expect(html).toContain('<a href="explorer.html">')
+    const explorer = readFileSync(join(d, 'explorer.html'), 'utf8')
+    expect(explorer).toMatch(/^<!DOCTYPE html>/)
+    expect(explorer).not.toMatch(/<script[^>]*\ssrc=|<link[^>]*\shref=/)
+    expect(explorer).toContain(`flowgm ${VERSION}`)
     // The summary: the figures and the rate table with C = 2 sigma^2 at sigma = 1.5.
     expect(r.stdout).toMatch(/report\.html/)
     expect(r.stdout).toMatch(/^1\.5\s+4\.5\s+2\.25\s+2\s/m)

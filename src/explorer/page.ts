@@ -1,0 +1,230 @@
+/// <reference lib="dom" />
+/**
+ * The script of explorer.html (html.ts writes the page, build-explorer.ts bundles this file for
+ * the browser): the theory computed in the page by the same compiled model and the same functions
+ * as the CLI, in double precision. Each change of a control
+ *   1. reads the controls as the CLI's flags and checks them with the CLI's own problemFrom, so a
+ *      refused value shows the line `flowgm` prints (`flowgm: --n: must be ...`) beside its control
+ *      and the last good view stays;
+ *   2. computes the values at t = 1 (`flowgm stats`, and the estimators of `flowgm compare`) and
+ *      the four figures of `flowgm plot` (curves, dae, compare, distances);
+ *   3. shows the values (6 significant digits, each in the element data-key="<key>"), the commands
+ *      that reproduce them, and redraws the charts: a chart whose layout did not change keeps its
+ *      vega view and only gets its new data (a new view costs several times more).
+ * The body's data-state (busy, ready, refused), data-updates (a count), data-redraw-ms (the
+ * time from the change to the charts drawn) and data-draw-ms (the drawing's part of it) tell a test, or a curious reader, where it stands.
+ */
+import { changeset, parse, truthy, View } from 'vega'
+import { compile } from 'vega-lite'
+import { flagText, ParameterError } from '../errors.js'
+import { plotGrid, problemFrom, specFrom } from '../cli/common.js'
+import { compareFigure, curvesFigure, daeFigure, distancesFigure, sweepTable, type Figure } from '../plot/figures.js'
+import type { ChartSpec } from '../plot/render.js'
+import { solve } from '../theory/solve.js'
+import { argsOf, commandLine, N_RANGE, NUMBER_CONTROLS, type ControlValues } from './command.js'
+
+/** The charts, by the id of their element: each a figure of `flowgm plot`. */
+const CHARTS = ['curves', 'dae', 'compare', 'distances'] as const
+type ChartName = (typeof CHARTS)[number]
+
+/** A value as the page shows it: 6 significant digits; an infinite KL as ∞. */
+export const shown = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '—' : Number.isFinite(x) ? x.toPrecision(6) : x > 0 ? '∞' : '−∞')
+
+const $ = <E extends Element>(selector: string): E => {
+  const e = document.querySelector<E>(selector)
+  if (!e) throw new Error(`explorer.html has no ${selector}`)
+  return e
+}
+const field = (name: string): HTMLInputElement | HTMLSelectElement => $(`[name="${name}"]`)
+
+function readControls(): ControlValues {
+  const text = (name: string) => field(name).value.trim()
+  const numbers = Object.fromEntries(NUMBER_CONTROLS.map((k) => [k, text(k)])) as Record<(typeof NUMBER_CONTROLS)[number], string>
+  return { ...numbers, schedule: text('schedule'), alpha: text('alpha'), beta: text('beta'), skip: (field('skip') as HTMLInputElement).checked, steps: text('steps'), scheme: text('scheme') }
+}
+
+/**
+ * A vega-lite spec split into its layout (the spec with each inline dataset replaced by a named
+ * one, and without the subtitle, which repeats the controls' values) and the named datasets.
+ */
+function split(spec: ChartSpec): { layout: object; datasets: Record<string, unknown[]> } {
+  const datasets: Record<string, unknown[]> = {}
+  const walk = (x: unknown): unknown => {
+    if (Array.isArray(x)) return x.map(walk)
+    if (x === null || typeof x !== 'object') return x
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(x)) {
+      if (k === 'data' && v !== null && typeof v === 'object' && 'values' in v) {
+        const name = `d${Object.keys(datasets).length}`
+        datasets[name] = (v as { values: unknown[] }).values
+        out[k] = { name }
+      } else out[k] = walk(v)
+    }
+    return out
+  }
+  const layout = walk(spec) as { title?: { subtitle?: unknown } }
+  if (layout.title) delete layout.title.subtitle
+  return { layout, datasets }
+}
+
+/** A chart in an element, redrawn from each new figure. */
+class LiveChart {
+  private view: View | undefined
+  private layout = ''
+  constructor(private readonly element: HTMLElement) {}
+
+  async show(figure: Figure): Promise<void> {
+    const { layout, datasets } = split(figure.spec)
+    const key = JSON.stringify(layout)
+    if (this.view && key === this.layout) {
+      for (const [name, values] of Object.entries(datasets)) this.view.change(name, changeset().remove(truthy).insert(values))
+      await this.view.runAsync()
+      return
+    }
+    this.view?.finalize()
+    this.layout = key
+    const spec = { ...layout, datasets } as ChartSpec
+    this.view = new View(parse(compile(spec).spec), { renderer: 'svg', container: this.element, hover: false })
+    await this.view.runAsync()
+  }
+}
+
+/** Everything one view shows, computed before anything on the page changes. */
+interface Computed {
+  readonly values: Readonly<Record<string, number | undefined>>
+  readonly figures: Readonly<Record<ChartName, Figure>>
+}
+
+async function compute(c: ControlValues): Promise<Computed> {
+  const a = argsOf(c)
+  const problem = problemFrom(a)
+  const stats = solve(problem).statsGrid([1])[0] as unknown as Record<string, number>
+  // The estimators at this n, as `flowgm compare` prints them.
+  const [row] = (await sweepTable(specFrom('compare', a))).rows
+  const estimators = Object.fromEntries(['bo_mse', 'bo_cos', 'pca_mse', 'pca_cos'].map((k) => [k, Number(row[k])]))
+  // One spec object per sweep, shared by the two figures drawn from it (sweepTable computes it once).
+  const overT = plotGrid(a)
+  const overN = specFrom('compare', { ...a, n: undefined, 'n-range': N_RANGE })
+  const [curves, dae, compare, distances] = await Promise.all([curvesFigure(overT), daeFigure(overT), compareFigure(overN), distancesFigure(overN)])
+  return { values: { ...stats, ...estimators }, figures: { curves, dae, compare, distances } }
+}
+
+/** The commands that reproduce the view: the values, the estimators, each chart. */
+function commands(c: ControlValues): Record<string, string> {
+  const overN = { extra: { 'n-range': N_RANGE }, omit: ['n'] }
+  return {
+    stats: commandLine('stats', c),
+    compare: commandLine('compare', c),
+    'plot curves': commandLine('plot curves', c),
+    'plot dae': commandLine('plot dae', c),
+    'plot compare': commandLine('plot compare', c, overN),
+    'plot distances': commandLine('plot distances', c, overN),
+  }
+}
+
+const charts = Object.fromEntries(CHARTS.map((name) => [name, new LiveChart($(`#chart-${name}`))])) as Record<ChartName, LiveChart>
+
+function clearErrors(): void {
+  for (const e of document.querySelectorAll<HTMLElement>('[data-error-for]')) e.textContent = ''
+  for (const e of document.querySelectorAll('[aria-invalid]')) e.removeAttribute('aria-invalid')
+}
+
+/** The refusal beside its control (the schedule's for alpha and beta), as the CLI prints it. */
+function showError(e: ParameterError): void {
+  const at = document.querySelector<HTMLElement>(`[data-error-for="${e.parameter}"]`) ?? $<HTMLElement>('[data-error-for="*"]')
+  at.textContent = `flowgm: ${flagText(e)}`
+  document.querySelector(`[name="${e.parameter}"]`)?.setAttribute('aria-invalid', 'true')
+}
+
+async function show(c: ControlValues, computed: Computed): Promise<void> {
+  for (const e of document.querySelectorAll<HTMLElement>('[data-key]')) e.textContent = shown(computed.values[e.dataset.key!])
+  for (const [name, line] of Object.entries(commands(c))) $(`[data-command="${name}"]`).textContent = line
+  await Promise.all(CHARTS.map((name) => charts[name].show(computed.figures[name])))
+}
+
+const body = document.body
+let changedAt = performance.now()
+let running: Promise<void> | undefined
+let again = false
+
+/** One update from the controls as they are now; a refused value keeps the last good view. */
+async function update(): Promise<void> {
+  const c = readControls()
+  body.dataset.state = 'busy'
+  clearErrors()
+  let computed: Computed
+  try {
+    computed = await compute(c)
+  } catch (e) {
+    if (!(e instanceof ParameterError)) throw e
+    showError(e)
+    body.dataset.state = 'refused'
+    return
+  }
+  const computedAt = performance.now()
+  await show(c, computed)
+  const now = performance.now()
+  body.dataset.redrawMs = (now - changedAt).toFixed(1)
+  body.dataset.drawMs = (now - computedAt).toFixed(1)
+  $('#redraw').textContent = `updated in ${body.dataset.redrawMs} ms (drawing ${body.dataset.drawMs} ms of it)`
+  body.dataset.state = 'ready'
+}
+
+/** Run update() now, or once more after the one running (changes made meanwhile coalesce). */
+function schedule(): void {
+  changedAt = performance.now()
+  if (running) {
+    again = true
+    return
+  }
+  running = (async () => {
+    do {
+      again = false
+      try {
+        await update()
+      } catch (e) {
+        $('[data-error-for="*"]').textContent = `flowgm: internal error: ${e instanceof Error ? e.message : String(e)}`
+        body.dataset.state = 'error'
+        console.error(e)
+      }
+      body.dataset.updates = String(Number(body.dataset.updates ?? 0) + 1)
+    } while (again)
+  })().finally(() => {
+    running = undefined
+  })
+}
+
+/** The custom expressions are shown with the custom schedule only. */
+function syncSchedule(): void {
+  $<HTMLElement>('#custom').hidden = field('schedule').value !== 'custom'
+  $<HTMLElement>('#scheme-row').dataset.off = String(field('steps').value.trim() === '')
+}
+
+for (const e of document.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')) {
+  e.addEventListener(e instanceof HTMLSelectElement || e.type === 'checkbox' ? 'change' : 'input', () => {
+    syncSchedule()
+    schedule()
+  })
+}
+for (const button of document.querySelectorAll<HTMLButtonElement>('[data-copy]')) {
+  button.addEventListener('click', () => {
+    const text = $(`[data-command="${button.dataset.copy}"]`).textContent ?? ''
+    const done = (word: string) => {
+      button.textContent = word
+      setTimeout(() => (button.textContent = 'copy'), 1500)
+    }
+    navigator.clipboard.writeText(text).then(
+      () => done('copied'),
+      () => {
+        // Without clipboard access (a page opened from disk may lack it): select the line instead.
+        const range = document.createRange()
+        range.selectNodeContents($(`[data-command="${button.dataset.copy}"]`))
+        getSelection()?.removeAllRanges()
+        getSelection()?.addRange(range)
+        done('selected: copy with Ctrl+C')
+      },
+    )
+  })
+}
+syncSchedule()
+schedule()
