@@ -84,8 +84,10 @@ input[aria-invalid=true] { border-color: #c00; background: #fff4f4; }
 #commands p { margin: 0.25em 0; }
 code { font-family: 'DejaVu Sans Mono', monospace; font-size: 0.85em; background: #f5f5f5; padding: 0.1em 0.3em; }
 button { font: inherit; font-size: 0.8em; margin-left: 0.4em; }
-.charts { display: flex; flex-wrap: wrap; gap: 1em; }
-.chart { min-height: 320px; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(600px, 1fr)); gap: 1em 2em; }
+.chart { min-height: 260px; min-width: 0; }
+.chart svg { max-width: 100%; height: auto; }
+.vega-bindings { display: none; }
 #redraw { color: #777; font-size: 0.8em; }
 `
 

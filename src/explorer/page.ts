@@ -43,6 +43,9 @@ function readControls(): ControlValues {
   return { ...numbers, schedule: text('schedule'), alpha: text('alpha'), beta: text('beta'), skip: (field('skip') as HTMLInputElement).checked, steps: text('steps'), scheme: text('scheme') }
 }
 
+/** The size of a panel in the page (the report's are 360 x 260). */
+const PANEL = { width: 230, height: 170 }
+
 /**
  * A vega-lite spec split into its layout (the spec with each inline dataset replaced by a named
  * one, and without the subtitle, which repeats the controls' values) and the named datasets.
@@ -62,8 +65,10 @@ function split(spec: ChartSpec): { layout: object; datasets: Record<string, unkn
     }
     return out
   }
-  const layout = walk(spec) as { title?: { subtitle?: unknown } }
+  const layout = walk(spec) as { title?: { subtitle?: unknown }; hconcat?: object[] }
   if (layout.title) delete layout.title.subtitle
+  // Panels smaller than the report's, so that two charts stand side by side.
+  for (const panel of layout.hconcat ?? [layout]) Object.assign(panel, PANEL)
   return { layout, datasets }
 }
 

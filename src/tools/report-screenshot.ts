@@ -1,5 +1,7 @@
 // `npm run report:screenshot [-- --out DIR]`: runs `flowgm report --out DIR` (DIR default out/), then
-// saves a full-page screenshot of DIR/report.html as DIR/report.png, taken in headless Chromium.
+// saves, taken in headless Chromium, a full-page screenshot of DIR/report.html as DIR/report.png,
+// and one of DIR/explorer.html with n set to 32 and sigma to 0.7 (the view README.md shows, from
+// docs/explorer.png, a copy of it) as DIR/explorer.png.
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve } from 'node:path'
@@ -51,17 +53,35 @@ async function main(): Promise<number> {
     return code
   }
   const png = join(dir, 'report.png')
+  const explorer = join(dir, 'explorer.png')
   const browser = await launchChromium()
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
     await page.goto(pathToFileURL(join(dir, 'report.html')).href, { waitUntil: 'load' })
     await page.screenshot({ path: png, fullPage: true })
+    // The explorer after two changes, each waited for (the page counts its updates).
+    const live = await browser.newPage({ viewport: { width: 1400, height: 1180 } })
+    await live.goto(pathToFileURL(join(dir, 'explorer.html')).href, { waitUntil: 'load' })
+    for (const [name, value] of [
+      ['n', '32'],
+      ['sigma', '0.7'],
+    ]) {
+      const before = await live.evaluate(() => Number(document.body.dataset.updates ?? 0))
+      await live.fill(`[name="${name}"]`, value)
+      await live.waitForFunction((b) => Number(document.body.dataset.updates) > b && document.body.dataset.state === 'ready', before, { timeout: 60_000 })
+    }
+    await live.screenshot({ path: explorer })
   } finally {
     await browser.close()
   }
-  const [w, h] = pngSize(png)
-  const rel = relative(process.cwd(), png)
-  console.log(`${rel.startsWith('..') || isAbsolute(rel) ? png : rel}: ${w} x ${h} px (full page, 1280 px wide viewport)`)
+  for (const [file, how] of [
+    [png, 'full page, 1280 px wide viewport'],
+    [explorer, 'n = 32, sigma = 0.7; the 1400 x 1180 px viewport'],
+  ]) {
+    const [w, h] = pngSize(file)
+    const rel = relative(process.cwd(), file)
+    console.log(`${rel.startsWith('..') || isAbsolute(rel) ? file : rel}: ${w} x ${h} px (${how})`)
+  }
   return 0
 }
 
