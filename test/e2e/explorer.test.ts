@@ -19,6 +19,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { explorerHtml, explorerScript, EXPLORER_KEYS } from '../../src/explorer/html.js'
 import { ensureChromium, launchChromium } from '../../src/tools/browser.js'
 import { BIN, requireBuild, ROOT, show, spawnCli } from '../cli/run.js'
+import { problemFrom } from '../../src/cli/common.js'
+import { solve } from '../../src/theory/solve.js'
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version
 let dir = ''
@@ -116,6 +118,17 @@ describe('explorer.html in headless Chromium', () => {
     expect(line).toBe('flowgm stats --n 32 --sigma 0.7 --lambda 0.1 --omega 1 --rho 0.5 --schedule linear')
     const again = valuesOf(await pasted(line))
     expect(pick(values, again)).toEqual(again)
+    // And the library in this process, the same compiled model in Node.
+    const library = solve(problemFrom({ n: '32', sigma: '0.7' })).stats(1)
+    expect(Object.fromEntries(Object.keys(again).map((k) => [k, rounded(library[k as keyof typeof library])]))).toEqual(again)
+  })
+
+  it('copies a command: to the clipboard, or, where the page may not write it, by selecting the line', async () => {
+    const line = await command('stats')
+    await page!.click('[data-copy="stats"]')
+    const copied = await page!.evaluate(() => ({ button: document.querySelector('[data-copy="stats"]')!.textContent, selection: getSelection()?.toString() ?? '' }))
+    expect(['copied', 'selected: copy with Ctrl+C']).toContain(copied.button)
+    if (copied.button !== 'copied') expect(copied.selection).toBe(line)
   })
 
   it('a custom schedule, the sampler and no skip connection: the values of the command the page shows', async () => {
