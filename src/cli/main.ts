@@ -38,6 +38,7 @@ const MODULES = {
   simulate: () => import('./simulate.js'),
   plot: () => import('./plot.js'),
   report: () => import('./report.js'),
+  explore: () => import('./explore.js'),
 }
 type Modules = { [K in keyof typeof MODULES]: Awaited<ReturnType<(typeof MODULES)[K]>> }
 const loaded: Partial<Modules> = {}
@@ -63,6 +64,7 @@ const commands = {
   merge: (a: Args) => mod('sweep').mergeCommand({ ...a, files: mergeFilesOf(a) }),
   simulate: (a: Args) => mod('simulate').simulateCommand(a),
   report: (a: Args) => mod('report').reportCommand(a),
+  explore: (a: Args) => mod('explore').exploreCommand(a),
 }
 
 /** The modules each command's flags and run need (plot: those of every kind). */
@@ -80,6 +82,7 @@ const NEEDS: Readonly<Record<keyof typeof commands | 'plot', ReadonlyArray<keyof
   simulate: ['simulate'],
   plot: ['plot', 'sweep', 'rate', 'steps', 'simulate'],
   report: ['report'],
+  explore: ['explore'],
 }
 
 /** The flags of each plot kind: those of its command, without the output format. */
@@ -256,6 +259,11 @@ const TABLE: readonly Command[] = [
     name: 'report',
     describe: `the published study reproduced from the theory (what npm start runs): every figure as SVG and CSV, the rate constants, one self-contained report.html and explorer.html (the theory live in a browser), written to --out DIR [default: ${REPORT_DIR}]`,
     options: (y) => y.option('out', { type: 'string', describe: `directory of the report, created if missing; its files are replaced whole [default: ${REPORT_DIR}]` }),
+  },
+  {
+    name: 'explore',
+    describe: "serve the report's explorer.html (the theory computed live in a browser) on http://127.0.0.1:PORT/ until Ctrl+C; the file works as well opened from disk",
+    options: (y) => mod('explore').exploreOptions(y),
   },
 ]
 
