@@ -17,7 +17,7 @@
 import { changeset, parse, truthy, View } from 'vega'
 import { compile } from 'vega-lite'
 import { flagText, ParameterError } from '../errors.js'
-import { plotGrid, problemFrom, specFrom } from '../cli/common.js'
+import { plotGrid, problemFrom, specFrom, takeWarnings } from '../cli/common.js'
 import { compareFigure, curvesFigure, daeFigure, distancesFigure, sweepTable, type Figure } from '../plot/figures.js'
 import type { ChartSpec } from '../plot/render.js'
 import { solve } from '../theory/solve.js'
@@ -94,6 +94,9 @@ class LiveChart {
   }
 }
 
+/** The flags of the K-step sampler, unset. */
+const WITHOUT_SAMPLER = { steps: undefined, scheme: undefined }
+
 /** Everything one view shows, computed before anything on the page changes. */
 interface Computed {
   readonly values: Readonly<Record<string, number | undefined>>
@@ -103,14 +106,19 @@ interface Computed {
 async function compute(c: ControlValues): Promise<Computed> {
   const a = argsOf(c)
   const problem = problemFrom(a)
+  // The CLI computes n >= 1e15 at high precision, with a warning; the page computes in double.
+  takeWarnings()
+  if (problem.digits !== undefined) throw new ParameterError('n', `is ${c.n}: the explorer computes in double precision, faithful for n < 1e15 (flowgm stats computes this n with --digits)`)
   const stats = solve(problem).statsGrid([1])[0] as unknown as Record<string, number>
   // The estimators at this n, as `flowgm compare` prints them.
   const [row] = (await sweepTable(specFrom('compare', a))).rows
   const estimators = Object.fromEntries(['bo_mse', 'bo_cos', 'pca_mse', 'pca_cos'].map((k) => [k, Number(row[k])]))
-  // One spec object per sweep, shared by the two figures drawn from it (sweepTable computes it once).
+  // One spec object per sweep, shared by the figures drawn from it (sweepTable computes it once); the
+  // DAE at a time does not depend on the sampler, and `flowgm plot dae` takes no --steps.
   const overT = plotGrid(a)
+  const daeT = a.steps === undefined ? overT : plotGrid({ ...a, ...WITHOUT_SAMPLER })
   const overN = specFrom('compare', { ...a, n: undefined, 'n-range': N_RANGE })
-  const [curves, dae, compare, distances] = await Promise.all([curvesFigure(overT), daeFigure(overT), compareFigure(overN), distancesFigure(overN)])
+  const [curves, dae, compare, distances] = await Promise.all([curvesFigure(overT), daeFigure(daeT), compareFigure(overN), distancesFigure(overN)])
   return { values: { ...stats, ...estimators }, figures: { curves, dae, compare, distances } }
 }
 
@@ -121,7 +129,7 @@ function commands(c: ControlValues): Record<string, string> {
     stats: commandLine('stats', c),
     compare: commandLine('compare', c),
     'plot curves': commandLine('plot curves', c),
-    'plot dae': commandLine('plot dae', c),
+    'plot dae': commandLine('plot dae', c, { omit: Object.keys(WITHOUT_SAMPLER) }),
     'plot compare': commandLine('plot compare', c, overN),
     'plot distances': commandLine('plot distances', c, overN),
   }

@@ -148,6 +148,18 @@ describe('explorer.html in headless Chromium', () => {
     const sampled = valuesOf(await pasted(await command('stats')))
     expect(await command('stats')).toContain('--steps 10 --scheme rk4')
     expect(pick(rk4.values, sampled)).toEqual(sampled)
+    // Every command shown runs as pasted (a chart's into a file), the sampler's flags where the command takes them.
+    const lines = await page!.$$eval('[data-command]', (es) => es.map((e) => e.textContent ?? ''))
+    expect(lines).toHaveLength(6)
+    await Promise.all(
+      lines.map((line, i) => {
+        const out = line.startsWith('flowgm plot') ? `--out ${JSON.stringify(join(dir, `chart${i}.svg`))}` : '--json'
+        return expect(
+          promisify(execFile)('sh', ['-c', `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} ${line.slice('flowgm '.length)} ${out}`], { cwd: ROOT }),
+          line,
+        ).resolves.toBeDefined()
+      }),
+    )
     // rk4 evaluates the velocity at t = 1, which needs the skip connection: refused as the CLI does.
     const refused = await change((p) => p.uncheck('[name="skip"]'))
     const cliRefusal = await spawnCli(['stats', '--n', '32', '--sigma', '0.7', '--alpha', 'cos(pi*t/2)', '--beta', 'sin(pi*t/2)', '--steps', '10', '--scheme', 'rk4', '--no-skip'])
@@ -190,6 +202,12 @@ describe('explorer.html in headless Chromium', () => {
     const back = await change((p) => p.fill('[name="alpha"]', 'cos(pi*t/2)'))
     expect(back.state).toBe('ready')
     expect(back.errors).toEqual({})
+    // n >= 1e15: the CLI computes it at high precision (with a warning); the page, in double, refuses it.
+    const huge = await change((p) => p.fill('[name="n"]', '1e15'))
+    expect(huge.state).toBe('refused')
+    expect(huge.errors.n).toMatch(/^flowgm: --n: is 1e15: the explorer computes in double precision, faithful for n < 1e15/)
+    expect(huge.values).toEqual(back.values)
+    expect((await change((p) => p.fill('[name="n"]', '32'))).state).toBe('ready')
   })
 
   it('draws the four charts as vega SVG with marks, and measures its redraw time', async () => {
