@@ -46,11 +46,18 @@ function readControls(): ControlValues {
 /** The size of a panel in the page (the report's are 360 x 260). */
 const PANEL = { width: 230, height: 170 }
 
+/** A panel of a chart spec, as split() reads it. */
+interface PanelSpec {
+  layer?: Array<{ encoding?: { x?: object } }>
+}
+
 /**
  * A vega-lite spec split into its layout (the spec with each inline dataset replaced by a named
  * one, and without the subtitle, which repeats the controls' values) and the named datasets.
+ * `marker`: an x at which each panel gets a dashed vertical rule (the current n on the charts
+ * against n), its position a dataset like the others.
  */
-function split(spec: ChartSpec): { layout: object; datasets: Record<string, unknown[]> } {
+function split(spec: ChartSpec, marker?: number): { layout: object; datasets: Record<string, unknown[]> } {
   const datasets: Record<string, unknown[]> = {}
   const walk = (x: unknown): unknown => {
     if (Array.isArray(x)) return x.map(walk)
@@ -65,10 +72,18 @@ function split(spec: ChartSpec): { layout: object; datasets: Record<string, unkn
     }
     return out
   }
-  const layout = walk(spec) as { title?: { subtitle?: unknown }; hconcat?: object[] }
+  const layout = walk(spec) as PanelSpec & { title?: { subtitle?: unknown }; hconcat?: PanelSpec[] }
   if (layout.title) delete layout.title.subtitle
-  // Panels smaller than the report's, so that two charts stand side by side.
-  for (const panel of layout.hconcat ?? [layout]) Object.assign(panel, PANEL)
+  for (const panel of layout.hconcat ?? [layout]) {
+    // Panels smaller than the report's, so that two charts stand side by side.
+    Object.assign(panel, PANEL)
+    const x = panel.layer?.[0]?.encoding?.x
+    if (marker === undefined || !panel.layer || !x) continue
+    const name = `d${Object.keys(datasets).length}`
+    datasets[name] = [{ x: marker }]
+    // The x encoding of the panel's lines (its scale and title), so that the rule shares them.
+    panel.layer.push({ data: { name }, mark: { type: 'rule', color: '#888888', strokeDash: [3, 3], clip: true }, encoding: { x } } as never)
+  }
   return { layout, datasets }
 }
 
@@ -78,8 +93,8 @@ class LiveChart {
   private layout = ''
   constructor(private readonly element: HTMLElement) {}
 
-  async show(figure: Figure): Promise<void> {
-    const { layout, datasets } = split(figure.spec)
+  async show(figure: Figure, marker?: number): Promise<void> {
+    const { layout, datasets } = split(figure.spec, marker)
     const key = JSON.stringify(layout)
     if (this.view && key === this.layout) {
       for (const [name, values] of Object.entries(datasets)) this.view.change(name, changeset().remove(truthy).insert(values))
@@ -152,7 +167,8 @@ function showError(e: ParameterError): void {
 async function show(c: ControlValues, computed: Computed): Promise<void> {
   for (const e of document.querySelectorAll<HTMLElement>('[data-key]')) e.textContent = shown(computed.values[e.dataset.key!])
   for (const [name, line] of Object.entries(commands(c))) $(`[data-command="${name}"]`).textContent = line
-  await Promise.all(CHARTS.map((name) => charts[name].show(computed.figures[name])))
+  // The charts against n mark the current n.
+  await Promise.all(CHARTS.map((name) => charts[name].show(computed.figures[name], name === 'compare' || name === 'distances' ? Number(c.n) : undefined)))
 }
 
 const body = document.body
