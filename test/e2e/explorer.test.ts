@@ -214,6 +214,9 @@ describe('explorer.html in headless Chromium', () => {
     const marks = await page!.$$eval('.chart', (charts) => charts.map((c) => [c.id, c.querySelectorAll('svg.marks .role-mark path').length]))
     expect(marks.map(([id]) => id)).toEqual(['chart-curves', 'chart-dae', 'chart-compare', 'chart-distances'])
     for (const [id, count] of marks) expect(count, String(id)).toBeGreaterThan(0)
+    // The charts against n mark the current n in each of their two panels (a dashed rule); those over t do not.
+    const rules = await page!.$$eval('.chart', (charts) => charts.map((c) => c.querySelectorAll('svg.marks .mark-rule.role-mark line').length))
+    expect(rules).toEqual([0, 0, 2, 2])
     const ms = await page!.evaluate(() => Number(document.body.dataset.redrawMs))
     // Measured, and not a stall (the target, 100 ms, is bench-report's figure).
     expect(ms).toBeGreaterThan(0)
