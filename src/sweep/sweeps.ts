@@ -48,6 +48,13 @@ export interface SweepSpec {
   readonly draws?: number
   /** The training pairs' base noise, where not shared. */
   readonly noise?: Noise
+  /**
+   * curves in double precision: false takes each row as the integrator gives it, without the
+   * guard that recomputes in high precision the rows whose 12th digit double precision cannot
+   * promise (solve's option; without skip connection, the rows near t = 1). For a chart drawn at
+   * pixel resolution (the explorer), never for printed rows. Default true.
+   */
+  readonly guard?: boolean
 }
 
 /** A prepared sweep: its columns and the rows at any grid indices. */
@@ -251,7 +258,7 @@ function curvesSweep(spec: SweepSpec, grid: Grid, problem: FlowProblem, axisName
       },
     }
   }
-  const sol = solve(problem)
+  const sol = solve(problem, { guard: spec.guard })
   const keys = ['t', ...sol.daeKeys, ...sol.statsKeys, ...noteKey(problem)]
   return {
     spec,
