@@ -17,9 +17,10 @@
 import { changeset, parse, truthy, View } from 'vega'
 import { compile } from 'vega-lite'
 import { flagText, ParameterError } from '../errors.js'
-import { plotGrid, problemFrom, specFrom, takeWarnings } from '../cli/common.js'
+import { plotGrid, problemFrom, specFrom, takeWarnings, type Args } from '../cli/common.js'
 import { compareFigure, curvesFigure, daeFigure, distancesFigure, sweepTable, type Figure } from '../plot/figures.js'
 import type { ChartSpec } from '../plot/render.js'
+import type { SweepSpec } from '../sweep/sweeps.js'
 import { solve } from '../theory/solve.js'
 import { argsOf, commandLine, N_RANGE, NUMBER_CONTROLS, type ControlValues } from './command.js'
 
@@ -109,6 +110,20 @@ class LiveChart {
   }
 }
 
+/** The spec of the charts against n, and the flags it was made from (all but n). */
+let againstN: { key: string; spec: SweepSpec } | undefined
+
+/**
+ * The spec of the charts against n: the same object while the flags but n stay the same, so that
+ * its table, computed once (sweepTable's cache), is not computed again when only n changes.
+ */
+function overNSpec(a: Args): SweepSpec {
+  const flags = { ...a, n: undefined, 'n-range': N_RANGE }
+  const key = JSON.stringify(flags)
+  if (againstN?.key !== key) againstN = { key, spec: specFrom('compare', flags) }
+  return againstN.spec
+}
+
 /** The flags of the K-step sampler, unset. */
 const WITHOUT_SAMPLER = { steps: undefined, scheme: undefined }
 
@@ -134,7 +149,7 @@ async function compute(c: ControlValues): Promise<Computed> {
   // and costs 100 ms without skip connection (the values at t = 1 above are guarded, as printed).
   const overT = { ...plotGrid(a), guard: false }
   const daeT = a.steps === undefined ? overT : { ...plotGrid({ ...a, ...WITHOUT_SAMPLER }), guard: false }
-  const overN = specFrom('compare', { ...a, n: undefined, 'n-range': N_RANGE })
+  const overN = overNSpec(a)
   const [curves, dae, compare, distances] = await Promise.all([curvesFigure(overT), daeFigure(daeT), compareFigure(overN), distancesFigure(overN)])
   return { values: { ...stats, ...estimators }, figures: { curves, dae, compare, distances } }
 }
