@@ -18,7 +18,8 @@ import { changeset, parse, truthy, View } from 'vega'
 import { compile } from 'vega-lite'
 import { flagText, ParameterError } from '../errors.js'
 import { plotGrid, problemFrom, specFrom, takeWarnings, type Args } from '../cli/common.js'
-import { compareFigure, curvesFigure, daeFigure, distancesFigure, sweepTable, type Figure } from '../plot/figures.js'
+import { compareFigure, curvesFigure, daeFigure, distancesFigure, type Figure } from '../plot/figures.js'
+import { asymptoticBaselines } from '../baselines/asymptotic.js'
 import type { ChartSpec } from '../plot/render.js'
 import type { SweepSpec } from '../sweep/sweeps.js'
 import { solve } from '../theory/solve.js'
@@ -110,6 +111,14 @@ class LiveChart {
   }
 }
 
+/**
+ * The charts' lines are computed to what a chart shows, not to the 12 printed digits: without the
+ * high-precision guard of rows near the pole at t = 1 without skip connection (80 ms of a redraw),
+ * and at an integrator tolerance of 1e-10 (trig without skip connection integrates in a tenth of
+ * the time). The values at t = 1 above are the printed ones (SweepSpec.chart, test/sweep/guard.test.ts).
+ */
+const CHART = { guard: false, rtol: 1e-10 } as const
+
 /** The spec of the charts against n, and the flags it was made from (all but n). */
 let againstN: { key: string; spec: SweepSpec } | undefined
 
@@ -120,7 +129,7 @@ let againstN: { key: string; spec: SweepSpec } | undefined
 function overNSpec(a: Args): SweepSpec {
   const flags = { ...a, n: undefined, 'n-range': N_RANGE }
   const key = JSON.stringify(flags)
-  if (againstN?.key !== key) againstN = { key, spec: specFrom('compare', flags) }
+  if (againstN?.key !== key) againstN = { key, spec: { ...specFrom('compare', flags), chart: CHART } }
   return againstN.spec
 }
 
@@ -140,15 +149,12 @@ async function compute(c: ControlValues): Promise<Computed> {
   takeWarnings()
   if (problem.digits !== undefined) throw new ParameterError('n', `is ${c.n}: the explorer computes in double precision, faithful for n < 1e15 (flowgm stats computes this n with --digits)`)
   const stats = solve(problem).statsGrid([1])[0] as unknown as Record<string, number>
-  // The estimators at this n, as `flowgm compare` prints them.
-  const [row] = (await sweepTable(specFrom('compare', a))).rows
-  const estimators = Object.fromEntries(['bo_mse', 'bo_cos', 'pca_mse', 'pca_cos'].map((k) => [k, Number(row[k])]))
+  // The estimators at this n: the closed forms `flowgm compare` prints.
+  const estimators = asymptoticBaselines(problem.n, problem.sigma, problem.omega)
   // One spec object per sweep, shared by the figures drawn from it (sweepTable computes it once); the
-  // DAE at a time does not depend on the sampler, and `flowgm plot dae` takes no --steps. The lines
-  // over t without the high-precision guard of rows near a pole: it changes digits no chart shows,
-  // and costs 100 ms without skip connection (the values at t = 1 above are guarded, as printed).
-  const overT = { ...plotGrid(a), guard: false }
-  const daeT = a.steps === undefined ? overT : { ...plotGrid({ ...a, ...WITHOUT_SAMPLER }), guard: false }
+  // DAE at a time does not depend on the sampler, and `flowgm plot dae` takes no --steps.
+  const overT = { ...plotGrid(a), chart: CHART }
+  const daeT = a.steps === undefined ? overT : { ...plotGrid({ ...a, ...WITHOUT_SAMPLER }), chart: CHART }
   const overN = overNSpec(a)
   const [curves, dae, compare, distances] = await Promise.all([curvesFigure(overT), daeFigure(daeT), compareFigure(overN), distancesFigure(overN)])
   return { values: { ...stats, ...estimators }, figures: { curves, dae, compare, distances } }

@@ -18,7 +18,7 @@ import { daeHp, excessMseHp, statsHp } from '../theory/hp.js'
 import { variantOf } from '../theory/model.js'
 import { flowProblem, type FlowProblem, type Noise, type ScheduleSpec } from '../theory/problem.js'
 import type { Sampler } from '../theory/discrete.js'
-import { learntDae, solve } from '../theory/solve.js'
+import { learntDae, solve, type SolveOptions } from '../theory/solve.js'
 import { maxOf, minOf } from '../extent.js'
 import { axisLength, axisText, axisValue, Grid, type Axis } from './grid.js'
 import type { Cells, Value } from './writers.js'
@@ -49,12 +49,14 @@ export interface SweepSpec {
   /** The training pairs' base noise, where not shared. */
   readonly noise?: Noise
   /**
-   * curves in double precision: false takes each row as the integrator gives it, without the
-   * guard that recomputes in high precision the rows whose 12th digit double precision cannot
-   * promise (solve's option; without skip connection, the rows near t = 1). For a chart drawn at
-   * pixel resolution (the explorer), never for printed rows. Default true.
+   * For a chart drawn at pixel resolution (the explorer), never for printed rows: solve's options
+   * in double precision. `guard` false (curves) takes each row as the integrator gives it, without
+   * the guard that recomputes in high precision the rows whose 12th digit double precision cannot
+   * promise (without skip connection, the rows near t = 1); `rtol` the integrator's relative
+   * tolerance instead of 1e-15 (a stiff flow, trig without skip connection, integrates in a tenth
+   * of the time at 1e-10). Default: the printed rows' (guarded, 1e-15).
    */
-  readonly guard?: boolean
+  readonly chart?: Pick<SolveOptions, 'guard' | 'rtol'>
 }
 
 /** A prepared sweep: its columns and the rows at any grid indices. */
@@ -126,11 +128,11 @@ export function prepareSweep(spec: SweepSpec): Sweep {
   switch (spec.command) {
     case 'compare': {
       if (spec.architectures) return architecturesSweep(spec, base, make, pointOf)
-      if (!hp) solveCorners(spec.axes, base)
+      if (!hp) solveCorners(spec.axes, base, spec.chart)
       const columns = [...COMPARE_KEYS, ...noteKey(base)]
       return make(columns, (i) => {
         const { problem, coordinates } = pointOf(i)
-        return withNote(Object.assign({}, coordinates, hp ? compareHp(problem, spec.digits!) : compareDouble(problem)), columns)
+        return withNote(Object.assign({}, coordinates, hp ? compareHp(problem, spec.digits!) : compareDouble(problem, spec.chart)), columns)
       })
     }
     case 'dae-compare': {
@@ -184,7 +186,7 @@ function architecturesSweep(
  * before the table starts rather than after its first chunks: the refusal's region is a corner
  * (smallest sigma and lambda, largest n).
  */
-function solveCorners(axes: readonly Axis[], base: FlowProblem): void {
+function solveCorners(axes: readonly Axis[], base: FlowProblem, options?: SolveOptions): void {
   const ends = (name: string): number[] => {
     const a = axes.find((x) => x.name === name)
     if (a === undefined || a.kind !== 'values') return []
@@ -195,11 +197,11 @@ function solveCorners(axes: readonly Axis[], base: FlowProblem): void {
     const xs = ends(name)
     if (xs.length) corners = corners.flatMap((c) => xs.map((x) => ({ ...c, [name]: x })))
   }
-  for (const c of corners) solve({ ...base, n: c.n ?? base.n, sigma: c.sigma ?? base.sigma, lambda: c.lambda ?? base.lambda, omega: c.omega ?? base.omega })
+  for (const c of corners) solve({ ...base, n: c.n ?? base.n, sigma: c.sigma ?? base.sigma, lambda: c.lambda ?? base.lambda, omega: c.omega ?? base.omega }, options)
 }
 
-function compareDouble(p: FlowProblem): Cells {
-  const s = solve(p).stats(1)
+function compareDouble(p: FlowProblem, options?: SolveOptions): Cells {
+  const s = solve(p, options).stats(1)
   const b = asymptoticBaselines(p.n, p.sigma, p.omega)
   const values = Object.assign({ mse: s.mse, cos: s.cos }, b, { mse_ratio: s.mse / b.bo_mse, n_mse: p.n * s.mse, n_bo_mse: p.n * b.bo_mse, w2: s.w2, kl: s.kl })
   return Object.fromEntries(COMPARE_KEYS.map((k) => [k, valueCell(k, values[k])]))
@@ -258,7 +260,7 @@ function curvesSweep(spec: SweepSpec, grid: Grid, problem: FlowProblem, axisName
       },
     }
   }
-  const sol = solve(problem, { guard: spec.guard })
+  const sol = solve(problem, spec.chart)
   const keys = ['t', ...sol.daeKeys, ...sol.statsKeys, ...noteKey(problem)]
   return {
     spec,
