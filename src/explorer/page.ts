@@ -12,7 +12,8 @@
  *      that reproduce them, and redraws the charts: a chart whose layout did not change keeps its
  *      vega view and only gets its new data (a new view costs several times more).
  * The body's data-state (busy, ready, refused), data-updates (a count), data-redraw-ms (the
- * time from the change to the charts drawn) and data-draw-ms (the drawing's part of it) tell a test, or a curious reader, where it stands.
+ * time from the change to the charts drawn) and data-draw-ms (the drawing's part of it) tell a
+ * test, or a curious reader, where it stands.
  */
 import { changeset, parse, truthy, View } from 'vega'
 import { compile } from 'vega-lite'
