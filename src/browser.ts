@@ -74,6 +74,7 @@ export {
   daeFigure,
   curvesFigure,
   compareFigure,
+  distancesFigure,
   daeCompareFigure,
   rateFigure,
   rateConstants,
