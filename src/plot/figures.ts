@@ -236,6 +236,15 @@ const ESTIMATORS = [
   ['pca_', 'PCA'],
 ] as const
 
+/** The series label of a row against n: the swept σ, λ, ω; with none swept, the one series is named by its σ. */
+function sigmaSeries(spec: SweepSpec): (r: Cells) => string {
+  const sigma = spec.axes.find((a) => a.name === 'sigma')!
+  return (r) => seriesOf(spec, r, `σ = ${axisText(sigma, 0)}`)
+}
+
+/** The subtitle of a chart at t = 1 against n: the fixed parameters but a single σ (a series names it), d → ∞, `extra`. */
+const subtitleAtT1 = (spec: SweepSpec, extra: readonly string[] = []): string[] => describe({ ...spec, axes: spec.axes.filter((a) => a.name !== 'sigma' || axisLength(a) > 1) }, ['d → ∞', ...extra])
+
 /**
  * Error and cosine at t = 1 against n, with the Bayes-optimal and PCA estimators (published figure
  * 3), and the generated cluster mean of finite-d simulations as crosses at their n; with
@@ -244,9 +253,7 @@ const ESTIMATORS = [
 export async function compareFigure(spec: SweepSpec, simulations: readonly SimulationDocument[] = []): Promise<Figure> {
   if (spec.architectures) return architecturesFigure(spec, spec.architectures)
   const table = await sweepTable(spec)
-  // One series per swept σ, λ or ω; with none swept, the one series is named by its σ.
-  const sigma = spec.axes.find((a) => a.name === 'sigma')!
-  const sigmaLabel = (r: Cells) => seriesOf(spec, r, `σ = ${axisText(sigma, 0)}`)
+  const sigmaLabel = sigmaSeries(spec)
   const panel = (key: 'mse' | 'cos'): Point[] => ESTIMATORS.flatMap(([prefix, style]) => table.rows.map((r) => ({ x: num(r.n), y: num(r[`${prefix}${key}`]), series: sigmaLabel(r), style })))
   // A simulation's params carry its σ, λ and ω as numbers: its series is named as the sweep's rows.
   const measured = (key: 'mse' | 'cos'): Point[] =>
@@ -274,7 +281,7 @@ export async function compareFigure(spec: SweepSpec, simulations: readonly Simul
       {
         title: 'The generative model against the Bayes-optimal and PCA estimators (t = 1)',
         subtitle: [
-          ...describe({ ...spec, axes: spec.axes.filter((a) => a.name !== 'sigma' || axisLength(a) > 1) }, ['d → ∞']),
+          ...subtitleAtT1(spec),
           ...(p ? [`crosses: the flow model simulated at d = ${p.d}, ${p.particles} particles, ${p.steps} ${p.scheme} steps, trainer ${p.trainer}, seed ${p.seed}`] : []),
         ],
         series: 'parameters',
@@ -292,8 +299,7 @@ export async function compareFigure(spec: SweepSpec, simulations: readonly Simul
  */
 export async function distancesFigure(spec: SweepSpec): Promise<Figure> {
   const table = columns(await sweepTable(spec), ['n', 'sigma', 'lambda', 'omega', 'w2', 'kl'])
-  const sigma = spec.axes.find((a) => a.name === 'sigma')!
-  const label = (r: Cells) => seriesOf(spec, r, `σ = ${axisText(sigma, 0)}`)
+  const label = sigmaSeries(spec)
   // An infinite KL is a null cell (printed as null, with a note).
   const over = (key: 'w2' | 'kl'): Point[] => table.rows.map((r) => ({ x: num(r.n), y: r[key] === null ? Infinity : num(r[key]), series: label(r) }))
   const kl = over('kl')
@@ -303,12 +309,11 @@ export async function distancesFigure(spec: SweepSpec): Promise<Figure> {
     { ...(finite ? { title: 'Wasserstein-2 distance' } : {}), x: { title: 'n', log: true }, y: { title: LABELS.w2, log: true }, lines: over('w2') },
     ...(finite ? [{ title: 'Kullback–Leibler divergence', x: { title: 'n', log: true }, y: { title: LABELS.kl, log: true }, lines: kl }] : []),
   ]
-  const fixed = { ...spec, axes: spec.axes.filter((a) => a.name !== 'sigma' || axisLength(a) > 1) }
   return {
     table,
     spec: chart(panels, {
       title: 'Distance of the generated law to the target (t = 1)',
-      subtitle: describe(fixed, ['d → ∞', ...(finite ? [] : ['KL is infinite: the generated clusters have no spread (P(1) = 0)'])]),
+      subtitle: subtitleAtT1(spec, finite ? [] : ['KL is infinite: the generated clusters have no spread (P(1) = 0)']),
       series: 'parameters',
     }),
   }
@@ -346,7 +351,7 @@ async function architecturesFigure(spec: SweepSpec, archs: readonly Architecture
       ],
       {
         title: 'When the skip connection pays: the mean against the spread (t = 1)',
-        subtitle: [...describe({ ...spec, axes: spec.axes.filter((a) => a.name !== 'sigma' || axisLength(a) > 1) }, ['d → ∞']), `${constants.join(' · ')}${at}`],
+        subtitle: [...subtitleAtT1(spec), `${constants.join(' · ')}${at}`],
         series: swept ? 'parameters' : 'architecture',
         ...(swept ? { style: 'architecture' } : {}),
       },
