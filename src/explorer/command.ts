@@ -55,3 +55,27 @@ export function commandLine(command: string, c: ControlValues, o: { readonly ext
   }
   return words.join(' ')
 }
+
+/** The flags of the K-step sampler, unset (`flowgm plot dae` takes none: the DAE at a time does not depend on it). */
+export const WITHOUT_SAMPLER = { steps: undefined, scheme: undefined }
+
+/** The charts, by the id of their element (chart-ID), with what each shows; each a figure of `flowgm plot`. */
+export const CHARTS = [
+  ['curves', 'summary statistics over t'],
+  ['dae', 'the DAE weights over t'],
+  ['compare', 'the error of the generated cluster mean against n, with the Bayes-optimal and PCA estimators'],
+  ['distances', 'the distances to the target against n'],
+] as const
+export type ChartName = (typeof CHARTS)[number][0]
+
+const OVER_N = { extra: { 'n-range': N_RANGE }, omit: ['n'] }
+
+/** The commands the page shows (each in data-command="NAME"), what each reproduces, and its line from the controls. */
+export const COMMANDS: ReadonlyArray<{ readonly name: string; readonly what: string; readonly line: (c: ControlValues) => string }> = [
+  { name: 'stats', what: 'the values at t = 1', line: (c) => commandLine('stats', c) },
+  { name: 'compare', what: 'the values with the estimators', line: (c) => commandLine('compare', c) },
+  { name: 'plot curves', what: 'the summary statistics', line: (c) => commandLine('plot curves', c) },
+  { name: 'plot dae', what: 'the DAE weights', line: (c) => commandLine('plot dae', c, { omit: Object.keys(WITHOUT_SAMPLER) }) },
+  { name: 'plot compare', what: 'the error against n', line: (c) => commandLine('plot compare', c, OVER_N) },
+  { name: 'plot distances', what: 'the distances against n', line: (c) => commandLine('plot distances', c, OVER_N) },
+]

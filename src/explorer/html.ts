@@ -10,7 +10,7 @@ import { BASELINE_KEYS } from '../baselines/asymptotic.js'
 import { STATS_KEYS } from '../generated/keys.js'
 import { SCHEMES } from '../theory/discrete.js'
 import { escapeHtml, pageHead } from '../report/html.js'
-import { INITIAL_CONTROLS, NUMBER_CONTROLS } from './command.js'
+import { CHARTS, COMMANDS, INITIAL_CONTROLS, NUMBER_CONTROLS } from './command.js'
 
 /** The page's script, written by the build (dist/explorer/bundle.js), from this file in src/explorer or dist/explorer. */
 const BUNDLE = new URL('../../dist/explorer/bundle.js', import.meta.url)
@@ -26,24 +26,6 @@ const NUMBERS: Readonly<Record<(typeof NUMBER_CONTROLS)[number], readonly [strin
 
 /** The values shown at t = 1: `flowgm stats`, then the estimators of `flowgm compare`. */
 export const EXPLORER_KEYS: readonly string[] = [...STATS_KEYS, ...BASELINE_KEYS]
-
-/** The commands the page shows, each with a copy button, and what each reproduces. */
-const COMMANDS: ReadonlyArray<readonly [string, string]> = [
-  ['stats', 'the values at t = 1'],
-  ['compare', 'the values with the estimators'],
-  ['plot curves', 'the summary statistics'],
-  ['plot dae', 'the DAE weights'],
-  ['plot compare', 'the error against n'],
-  ['plot distances', 'the distances against n'],
-]
-
-/** The charts, by id, with what each shows while the page computes. */
-const CHARTS: ReadonlyArray<readonly [string, string]> = [
-  ['curves', 'summary statistics over t'],
-  ['dae', 'the DAE weights over t'],
-  ['compare', 'the error of the generated cluster mean against n, with the Bayes-optimal and PCA estimators'],
-  ['distances', 'the distances to the target against n'],
-]
 
 const error = (name: string) => `<span class="error" data-error-for="${name}" role="alert"></span>`
 
@@ -94,7 +76,7 @@ button { font: inherit; font-size: 0.8em; margin-left: 0.4em; }
 /** The page, given its script (the bundle) and the version it is written by. */
 export function explorerHtml(o: { readonly version: string; readonly script: string }): string {
   const values = EXPLORER_KEYS.map((k) => `<div><dt>${k}</dt><dd><output data-key="${k}">…</output></dd></div>`).join('\n')
-  const commands = COMMANDS.map(([name, what]) => `<p>${escapeHtml(what)}: <code data-command="${name}"></code><button type="button" data-copy="${name}">copy</button></p>`).join('\n')
+  const commands = COMMANDS.map(({ name, what }) => `<p>${escapeHtml(what)}: <code data-command="${name}"></code><button type="button" data-copy="${name}">copy</button></p>`).join('\n')
   const charts = CHARTS.map(([id, what]) => `<div class="chart" id="chart-${id}" aria-label="${escapeHtml(what)}"></div>`).join('\n')
   // The script may hold the text </script> (in a string): escaped so that it does not end the element.
   const script = o.script.replace(/<\/(script)/gi, '<\\/$1')

@@ -24,11 +24,7 @@ import { asymptoticBaselines } from '../baselines/asymptotic.js'
 import type { ChartSpec } from '../plot/render.js'
 import type { SweepSpec } from '../sweep/sweeps.js'
 import { solve } from '../theory/solve.js'
-import { argsOf, commandLine, N_RANGE, NUMBER_CONTROLS, type ControlValues } from './command.js'
-
-/** The charts, by the id of their element: each a figure of `flowgm plot`. */
-const CHARTS = ['curves', 'dae', 'compare', 'distances'] as const
-type ChartName = (typeof CHARTS)[number]
+import { argsOf, CHARTS, COMMANDS, N_RANGE, NUMBER_CONTROLS, WITHOUT_SAMPLER, type ChartName, type ControlValues } from './command.js'
 
 /** A value as the page shows it: 6 significant digits; an infinite KL as ∞. */
 export const shown = (x: number | undefined): string => (x === undefined || Number.isNaN(x) ? '—' : Number.isFinite(x) ? x.toPrecision(6) : x > 0 ? '∞' : '−∞')
@@ -134,9 +130,6 @@ function overNSpec(a: Args): SweepSpec {
   return againstN.spec
 }
 
-/** The flags of the K-step sampler, unset. */
-const WITHOUT_SAMPLER = { steps: undefined, scheme: undefined }
-
 /** Everything one view shows, computed before anything on the page changes. */
 interface Computed {
   readonly values: Readonly<Record<string, number | undefined>>
@@ -161,20 +154,7 @@ async function compute(c: ControlValues): Promise<Computed> {
   return { values: { ...stats, ...estimators }, figures: { curves, dae, compare, distances } }
 }
 
-/** The commands that reproduce the view: the values, the estimators, each chart. */
-function commands(c: ControlValues): Record<string, string> {
-  const overN = { extra: { 'n-range': N_RANGE }, omit: ['n'] }
-  return {
-    stats: commandLine('stats', c),
-    compare: commandLine('compare', c),
-    'plot curves': commandLine('plot curves', c),
-    'plot dae': commandLine('plot dae', c, { omit: Object.keys(WITHOUT_SAMPLER) }),
-    'plot compare': commandLine('plot compare', c, overN),
-    'plot distances': commandLine('plot distances', c, overN),
-  }
-}
-
-const charts = Object.fromEntries(CHARTS.map((name) => [name, new LiveChart($(`#chart-${name}`))])) as Record<ChartName, LiveChart>
+const charts = Object.fromEntries(CHARTS.map(([name]) => [name, new LiveChart($(`#chart-${name}`))])) as Record<ChartName, LiveChart>
 
 function clearErrors(): void {
   for (const e of document.querySelectorAll<HTMLElement>('[data-error-for]')) e.textContent = ''
@@ -190,9 +170,9 @@ function showError(e: ParameterError): void {
 
 async function show(c: ControlValues, computed: Computed): Promise<void> {
   for (const e of document.querySelectorAll<HTMLElement>('[data-key]')) e.textContent = shown(computed.values[e.dataset.key!])
-  for (const [name, line] of Object.entries(commands(c))) $(`[data-command="${name}"]`).textContent = line
+  for (const { name, line } of COMMANDS) $(`[data-command="${name}"]`).textContent = line(c)
   // The charts against n mark the current n.
-  await Promise.all(CHARTS.map((name) => charts[name].show(computed.figures[name], name === 'compare' || name === 'distances' ? Number(c.n) : undefined)))
+  await Promise.all(CHARTS.map(([name]) => charts[name].show(computed.figures[name], name === 'compare' || name === 'distances' ? Number(c.n) : undefined)))
 }
 
 const body = document.body
