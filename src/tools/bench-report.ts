@@ -11,7 +11,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { launchChromium } from './browser.js'
+import { afterUpdate, launchChromium, openExplorer } from './browser.js'
 import { measureCli } from './measure.js'
 import { table } from './table.js'
 import { maxOf } from '../extent.js'
@@ -57,17 +57,12 @@ async function explorer(file: string): Promise<void> {
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } })
     const start = performance.now()
-    await page.goto(pathToFileURL(file).href)
-    await page.waitForFunction(() => document.body.dataset.updates === '1', null, { timeout: 60_000 })
+    await openExplorer(page, pathToFileURL(file).href)
     const first = performance.now() - start
     /** Make one change and wait for its update; the page's own redraw and drawing times. */
     const change = async (name: string, value: string): Promise<[number, number]> => {
-      const before = await page.evaluate(() => Number(document.body.dataset.updates))
       const at = `[name="${name}"]`
-      if (name === 'schedule') await page.selectOption(at, value)
-      else if (name === 'skip') await (value === 'on' ? page.check(at) : page.uncheck(at))
-      else await page.fill(at, value)
-      await page.waitForFunction((b) => Number(document.body.dataset.updates) > b && document.body.dataset.state !== 'busy', before)
+      await afterUpdate(page, () => (name === 'schedule' ? page.selectOption(at, value) : name === 'skip' ? (value === 'on' ? page.check(at) : page.uncheck(at)) : page.fill(at, value)))
       return page.evaluate(() => [Number(document.body.dataset.redrawMs), Number(document.body.dataset.drawMs)] as [number, number])
     }
     const sorted = (xs: number[]) => [...xs].sort((a, b) => a - b)

@@ -3,7 +3,7 @@
 import { spawn } from 'node:child_process'
 import { accessSync, constants } from 'node:fs'
 import { delimiter, join } from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 
 /** Where Debian's `chromium` package puts the browser. */
 export const DEFAULT_CHROMIUM = '/usr/bin/chromium'
@@ -82,4 +82,21 @@ export async function ensureChromium(): Promise<string> {
 /** Launches headless Chromium (the one ensureChromium finds or installs, unless `executablePath` is given). */
 export async function launchChromium(executablePath?: string): Promise<Browser> {
   return chromium.launch({ executablePath: executablePath ?? (await ensureChromium()), args: [...CHROMIUM_ARGS] })
+}
+
+/**
+ * explorer.html (src/explorer/page.ts) opened in `page` from `url`, once its first view is drawn:
+ * the page counts its updates in the body's data-updates.
+ */
+export async function openExplorer(page: Page, url: string): Promise<void> {
+  await page.goto(url)
+  await page.waitForFunction(() => document.body.dataset.updates === '1', null, { timeout: 60_000 })
+}
+
+/** Run `act` (changes of the explorer's controls) and wait for the update it starts to end; the page's state then (ready, refused). */
+export async function afterUpdate(page: Page, act: () => Promise<unknown>, timeout = 30_000): Promise<string> {
+  const before = await page.evaluate(() => Number(document.body.dataset.updates ?? 0))
+  await act()
+  await page.waitForFunction((b) => Number(document.body.dataset.updates) > b && document.body.dataset.state !== 'busy', before, { timeout })
+  return page.evaluate(() => document.body.dataset.state ?? '')
 }

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { isAbsolute, join, relative, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { launchChromium } from './browser.js'
+import { afterUpdate, launchChromium, openExplorer } from './browser.js'
 
 const USAGE = 'usage: npm run report:screenshot [-- --out DIR]'
 const BIN = fileURLToPath(new URL('../../bin/flowgm.js', import.meta.url))
@@ -61,14 +61,13 @@ async function main(): Promise<number> {
     await page.screenshot({ path: png, fullPage: true })
     // The explorer after two changes, each waited for (the page counts its updates).
     const live = await browser.newPage({ viewport: { width: 1400, height: 1180 } })
-    await live.goto(pathToFileURL(join(dir, 'explorer.html')).href, { waitUntil: 'load' })
+    await openExplorer(live, pathToFileURL(join(dir, 'explorer.html')).href)
     for (const [name, value] of [
       ['n', '32'],
       ['sigma', '0.7'],
     ]) {
-      const before = await live.evaluate(() => Number(document.body.dataset.updates ?? 0))
-      await live.fill(`[name="${name}"]`, value)
-      await live.waitForFunction((b) => Number(document.body.dataset.updates) > b && document.body.dataset.state === 'ready', before, { timeout: 60_000 })
+      const state = await afterUpdate(live, () => live.fill(`[name="${name}"]`, value), 60_000)
+      if (state !== 'ready') throw new Error(`explorer.html: --${name} ${value} left the page ${state}, not ready`)
     }
     await live.screenshot({ path: explorer })
   } finally {

@@ -17,7 +17,7 @@ import { promisify } from 'node:util'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { explorerHtml, explorerScript, EXPLORER_KEYS } from '../../src/explorer/html.js'
-import { ensureChromium, launchChromium } from '../../src/tools/browser.js'
+import { afterUpdate, ensureChromium, launchChromium, openExplorer } from '../../src/tools/browser.js'
 import { BIN, requireBuild, ROOT, show, spawnCli } from '../cli/run.js'
 import { problemFrom } from '../../src/cli/common.js'
 import { solve } from '../../src/theory/solve.js'
@@ -43,8 +43,7 @@ beforeAll(async () => {
   page.on('request', (q) => {
     if (q.url() !== url && !q.url().startsWith('data:')) problems.push(`request: ${q.url()}`)
   })
-  await page.goto(url)
-  await page.waitForFunction(() => document.body.dataset.updates === '1', null, { timeout: 60_000 })
+  await openExplorer(page, url)
 }, 20 * 60_000)
 
 afterAll(async () => {
@@ -63,9 +62,7 @@ async function settle(): Promise<{ state: string; values: Record<string, string>
 
 /** Do `act` (which changes controls) and wait for the page's updates to finish. */
 async function change(act: (p: Page) => Promise<unknown>) {
-  const before = await page!.evaluate(() => Number(document.body.dataset.updates))
-  await act(page!)
-  await page!.waitForFunction((b) => Number(document.body.dataset.updates) > b && document.body.dataset.state !== 'busy', before, { timeout: 30_000 })
+  await afterUpdate(page!, () => act(page!))
   return settle()
 }
 
